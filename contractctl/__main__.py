@@ -1,0 +1,3 @@
+from contractctl.cli.main import main
+
+main()

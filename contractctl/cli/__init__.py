@@ -1,0 +1,1 @@
+"""The command line: parse options, call the core, pick a renderer, map errors to exit codes."""

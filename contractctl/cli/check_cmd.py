@@ -1,0 +1,70 @@
+"""`contractctl check`: the gate."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from contractctl.cli.context import load
+from contractctl.cli.options import config_option, make_output_options, output_options
+from contractctl.cli.output import emit
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--against",
+    metavar="REF",
+    help="Git ref holding the earlier versions (default: merge-base with the base branch).",
+)
+@click.option("--staged", is_flag=True, help="Check the index instead of the working tree (pre-commit).")
+@click.option(
+    "--all",
+    "all_subjects",
+    is_flag=True,
+    help="Also check unchanged contracts against the versions before them.",
+)
+@click.option(
+    "--prove", is_flag=True, help="Also prove compatible pairs by writing and reading generated data."
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(1, 10000),
+    default=25,
+    show_default=True,
+    help="Records per pair for --prove.",
+)
+@config_option
+@output_options
+def check(
+    paths: tuple[Path, ...],
+    against: str | None,
+    staged: bool,
+    all_subjects: bool,
+    prove: bool,
+    samples: int,
+    config_path: Path | None,
+    output_format: str,
+    output_file: Path | None,
+    no_color: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Parse changed contracts, resolve references and check compatibility against git history."""
+    from contractctl.check import CheckOptions, run_check
+
+    config = load(config_path)
+    report = run_check(
+        config,
+        CheckOptions(
+            paths=paths,
+            against=against,
+            staged=staged,
+            all_subjects=all_subjects,
+            prove=prove,
+            samples=samples,
+        ),
+    )
+    sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))

@@ -1,0 +1,72 @@
+"""`contractctl compat`: ad-hoc check of one schema against earlier ones; no repository needed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from contractctl.cli.options import make_output_options, output_options
+from contractctl.cli.output import emit
+from contractctl.model import CompatibilityLevel
+
+
+@click.command()
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--type",
+    "schema_type",
+    type=click.Choice(["avro"], case_sensitive=False),
+    required=True,
+    help="Schema type.",
+)
+@click.option(
+    "--level",
+    type=click.Choice([level.value for level in CompatibilityLevel], case_sensitive=False),
+    default=CompatibilityLevel.BACKWARD.value,
+    show_default=True,
+    help="Compatibility level.",
+)
+@click.option(
+    "--previous",
+    "previous",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="An earlier version, oldest first (repeatable).",
+)
+@click.option(
+    "--reference",
+    "references",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A schema NEW or PREVIOUS refers to (repeatable).",
+)
+@click.option("--prove", is_flag=True, help="Also prove compatible pairs with generated data.")
+@output_options
+def compat(
+    new: Path,
+    schema_type: str,
+    level: str,
+    previous: tuple[Path, ...],
+    references: tuple[Path, ...],
+    prove: bool,
+    output_format: str,
+    output_file: Path | None,
+    no_color: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Check NEW against --previous versions (oldest first) under --level."""
+    from contractctl.adhoc import run_compat
+    from contractctl.model import SchemaType
+
+    report = run_compat(
+        SchemaType(schema_type.upper()),
+        CompatibilityLevel.parse(level),
+        list(previous),
+        new,
+        list(references),
+        prove=prove,
+    )
+    sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))

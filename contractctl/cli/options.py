@@ -1,0 +1,54 @@
+"""Options every command shares (DESIGN.md's global flags), accepted after the command name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from contractctl.cli.output import OutputOptions
+from contractctl.report import FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_options(func: F) -> F:
+    decorators = [
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(FORMATS),
+            default="text",
+            show_default=True,
+            help="Output format.",
+        ),
+        click.option(
+            "--output",
+            "output_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write the report to FILE.",
+        ),
+        click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set)."),
+        click.option("-q", "--quiet", is_flag=True, help="Print only failures."),
+        click.option("-v", "--verbose", is_flag=True, help="More detail on errors."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def config_option(func: F) -> F:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="contractctl.yaml to use (default: found upward from the working directory).",
+    )(func)
+
+
+def make_output_options(
+    output_format: str, output_file: Path | None, no_color: bool, quiet: bool, verbose: bool
+) -> OutputOptions:
+    return OutputOptions(output_format, output_file, no_color, quiet, verbose)

@@ -1,0 +1,280 @@
+"""contractctl.yaml -> typed config. Every validation error names the file, the key path and the problem.
+
+Registry and link sections are interpolated only when a command uses them, so a local check (the
+pre-commit hook) never needs registry credentials in its environment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from contractctl.errors import ConfigError
+from contractctl.model import CompatibilityLevel
+
+CONFIG_FILE_NAME = "contractctl.yaml"
+SUBJECT_STRATEGIES = {
+    "topic": "topic",
+    "topicnamestrategy": "topic",
+    "record": "record",
+    "recordnamestrategy": "record",
+    "topic_record": "topic_record",
+    "topicrecordnamestrategy": "topic_record",
+}
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+@dataclass(frozen=True)
+class SubjectRule:
+    """An override matched by path glob (contains '/' or a wildcard) or by exact subject name."""
+
+    match: str
+    compatibility: CompatibilityLevel | None = None
+    subject: str | None = None
+    subject_strategy: str | None = None
+
+    @property
+    def is_path_glob(self) -> bool:
+        return "/" in self.match or any(c in self.match for c in "*?[")
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path  # the config file
+    contracts_root: str  # relative to the config file's directory, POSIX style
+    base_branch: str
+    compatibility: CompatibilityLevel
+    subject_strategy: str
+    normalize: bool
+    subject_rules: tuple[SubjectRule, ...] = ()
+    registries: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
+    links: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
+    protobuf: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def directory(self) -> Path:
+        return self.path.parent
+
+    def registry_settings(self, name: str) -> dict[str, Any]:
+        """The named registry's settings with ${VAR} interpolated (errors name the variable)."""
+        if name not in self.registries:
+            known = ", ".join(sorted(self.registries)) or "none"
+            raise ConfigError(f"{self.path}: registries.{name}: no such registry (configured: {known})")
+        value = interpolate(self.registries[name], f"registries.{name}", self.path, os.environ)
+        assert isinstance(value, dict)
+        return value
+
+
+def find_config(start: Path) -> Path | None:
+    """contractctl.yaml in `start` or the nearest directory above it."""
+    for directory in (start, *start.parents):
+        candidate = directory / CONFIG_FILE_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def default_config(directory: Path) -> Config:
+    """Used when no config file exists: the documented defaults."""
+    return Config(
+        path=directory / CONFIG_FILE_NAME,
+        contracts_root="contracts",
+        base_branch="main",
+        compatibility=CompatibilityLevel.BACKWARD_TRANSITIVE,
+        subject_strategy="topic",
+        normalize=True,
+    )
+
+
+def load_config(path: Path) -> Config:
+    import yaml  # deferred: only commands with a config pay for it
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config file is not valid UTF-8") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read config file: {error.strerror}") from None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(text, Loader=loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{path}{where}: invalid YAML: {problem}") from None
+    return parse_config(data, path)
+
+
+class _Reader:
+    """Walks the raw YAML mapping, naming the key path in every error."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key_path: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.path}: {key_path}: {problem}")
+
+    def mapping(self, value: Any, key_path: str, allowed: set[str] | None) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(key_path, f"expected a mapping, got {_type_name(value)}")
+        for key in value:
+            if not isinstance(key, str):
+                raise self.fail(key_path, f"keys must be strings, got {key!r}")
+            if allowed is not None and key not in allowed:
+                expected = ", ".join(sorted(allowed))
+                raise self.fail(_join(key_path, key), f"unknown key (expected one of: {expected})")
+        return value
+
+    def string(self, value: Any, key_path: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key_path, f"expected a non-empty string, got {_type_name(value)}")
+        return self.interpolated(value, key_path)
+
+    def interpolated(self, value: str, key_path: str) -> str:
+        result = interpolate(value, key_path, self.path, os.environ)
+        assert isinstance(result, str)
+        return result
+
+    def boolean(self, value: Any, key_path: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key_path, f"expected true or false, got {_type_name(value)}")
+        return value
+
+    def level(self, value: Any, key_path: str) -> CompatibilityLevel:
+        text = self.string(value, key_path)
+        try:
+            return CompatibilityLevel.parse(text)
+        except ValueError as error:
+            raise self.fail(key_path, str(error)) from None
+
+    def strategy(self, value: Any, key_path: str) -> str:
+        text = self.string(value, key_path)
+        key = text.replace("-", "_").lower()
+        if key not in SUBJECT_STRATEGIES:
+            raise self.fail(
+                key_path, f"unknown subject strategy {text!r} (expected topic, record or topic_record)"
+            )
+        return SUBJECT_STRATEGIES[key]
+
+
+def parse_config(data: Any, path: Path) -> Config:
+    reader = _Reader(path)
+    top = reader.mapping(
+        data,
+        "(top level)",
+        {"version", "contracts", "defaults", "subjects", "registries", "links", "protobuf"},
+    )
+    version = top.get("version", 1)
+    if version != 1:
+        raise reader.fail(
+            "version", f"unsupported config version {version!r} (this contractctl reads version 1)"
+        )
+    contracts = reader.mapping(top.get("contracts"), "contracts", {"root", "base_branch"})
+    defaults = reader.mapping(
+        top.get("defaults"), "defaults", {"compatibility", "subject_strategy", "normalize"}
+    )
+    root = reader.string(contracts.get("root", "contracts"), "contracts.root").strip("/")
+    if Path(root).is_absolute() or ".." in Path(root).parts:
+        raise reader.fail("contracts.root", "must be a relative path inside the repository")
+    rules = _subject_rules(reader, top.get("subjects"))
+    registries = reader.mapping(top.get("registries"), "registries", None)
+    for name, settings in registries.items():
+        reader.mapping(
+            settings,
+            f"registries.{name}",
+            {"url", "context", "auth", "tls", "timeout", "retries", "max_concurrency", "verify"},
+        )
+        if "url" not in settings:
+            raise reader.fail(f"registries.{name}.url", "missing (the registry's base URL)")
+    links = reader.mapping(top.get("links"), "links", None)
+    for name, settings in links.items():
+        reader.mapping(settings, f"links.{name}", None)
+    protobuf = reader.mapping(top.get("protobuf"), "protobuf", {"oneof_rules"})
+    return Config(
+        path=path,
+        contracts_root=root or ".",
+        base_branch=reader.string(contracts.get("base_branch", "main"), "contracts.base_branch"),
+        compatibility=reader.level(
+            defaults.get("compatibility", "BACKWARD_TRANSITIVE"), "defaults.compatibility"
+        ),
+        subject_strategy=reader.strategy(
+            defaults.get("subject_strategy", "topic"), "defaults.subject_strategy"
+        ),
+        normalize=reader.boolean(defaults.get("normalize", True), "defaults.normalize"),
+        subject_rules=rules,
+        registries=registries,
+        links=links,
+        protobuf=protobuf,
+    )
+
+
+def _subject_rules(reader: _Reader, value: Any) -> tuple[SubjectRule, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise reader.fail("subjects", f"expected a list, got {_type_name(value)}")
+    rules = []
+    for index, item in enumerate(value):
+        key_path = f"subjects[{index}]"
+        entry = reader.mapping(item, key_path, {"match", "compatibility", "subject", "subject_strategy"})
+        if "match" not in entry:
+            raise reader.fail(f"{key_path}.match", "missing (a path glob or a subject name)")
+        rule = SubjectRule(
+            match=reader.string(entry["match"], f"{key_path}.match"),
+            compatibility=(
+                reader.level(entry["compatibility"], f"{key_path}.compatibility")
+                if "compatibility" in entry
+                else None
+            ),
+            subject=reader.string(entry["subject"], f"{key_path}.subject") if "subject" in entry else None,
+            subject_strategy=(
+                reader.strategy(entry["subject_strategy"], f"{key_path}.subject_strategy")
+                if "subject_strategy" in entry
+                else None
+            ),
+        )
+        if rule.subject is not None and not rule.is_path_glob:
+            raise reader.fail(f"{key_path}.subject", "an explicit subject needs a path in match")
+        rules.append(rule)
+    return tuple(rules)
+
+
+def interpolate(value: Any, key_path: str, path: Path, environ: Mapping[str, str]) -> Any:
+    """Replace ${VAR} and ${VAR:-default} in every string; an unset variable is a config error."""
+    if isinstance(value, str):
+
+        def substitute(match: re.Match[str]) -> str:
+            name, default = match.group(1), match.group(2)
+            if name in environ:
+                return environ[name]
+            if default is not None:
+                return default
+            raise ConfigError(f"{path}: {key_path}: environment variable {name} is not set")
+
+        return _VARIABLE.sub(substitute, value)
+    if isinstance(value, dict):
+        return {k: interpolate(v, _join(key_path, str(k)), path, environ) for k, v in value.items()}
+    if isinstance(value, list):
+        return [interpolate(v, f"{key_path}[{i}]", path, environ) for i, v in enumerate(value)]
+    return value
+
+
+def _join(key_path: str, key: str) -> str:
+    return key if key_path == "(top level)" else f"{key_path}.{key}"
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number"}.get(
+        type(value), type(value).__name__
+    )

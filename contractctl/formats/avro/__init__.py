@@ -1,0 +1,146 @@
+"""Avro contracts: JSON with positions, Confluent's validity rules, Java's reader/writer check."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from contractctl.formats.avro.resolve import Problem, ResolvedSchema, outline, resolve
+from contractctl.formats.base import InvalidSchema, Outline, ParsedSchema
+from contractctl.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
+from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
+
+
+@dataclass(frozen=True)
+class AvroSchema:
+    """A parsed Avro contract: its document, where each element sits, and its resolved form."""
+
+    source: SchemaText
+    document: Any
+    positions: dict[str, SourcePosition]
+    resolved: ResolvedSchema
+
+    def locate(self, pointer: str | None) -> SourcePosition | None:
+        return nearest_position(self.positions, pointer)
+
+
+def _invalid(
+    source: SchemaText, rule: str, message: str, position: SourcePosition | None, hint: str
+) -> Finding:
+    return Finding(
+        rule=rule,
+        message=message,
+        kind=FindingKind.INVALID,
+        file=str(source.path),
+        line=position.line if position else 1,
+        column=position.column if position else None,
+        hint=hint,
+    )
+
+
+_PROBLEM_HINTS = {
+    "AVRO_NOT_A_SCHEMA": "An Avro schema is a JSON object, an array (union) or a type name string.",
+    "AVRO_UNKNOWN_TYPE": "Define the type, fix its name, or add the contract that defines it.",
+    "AVRO_INVALID_NAME": "Names start with a letter or _ and contain only letters, digits and _.",
+    "AVRO_DUPLICATE_NAME": "Each named type may be defined once; refer to it by name afterwards.",
+    "AVRO_DUPLICATE_FIELD": "Rename or remove one of the fields.",
+    "AVRO_DUPLICATE_SYMBOL": "Remove the repeated symbol.",
+    "AVRO_RECORD_WITHOUT_FIELDS": 'A record needs a "fields" list (it may be empty).',
+    "AVRO_BAD_DEFAULT": "Make the default a value of the field's type (for a union, of one of its branches).",
+    "AVRO_ENUM_DEFAULT": "The enum default must be one of its symbols.",
+    "AVRO_INVALID_FIXED_SIZE": "A fixed needs a non-negative integer size.",
+    "AVRO_INVALID_UNION": "A union may not contain another union or two branches of the same type.",
+    "AVRO_MISSING_ATTRIBUTE": "Add the attribute the Avro specification requires here.",
+}
+
+
+class AvroFormat:
+    schema_type = SchemaType.AVRO
+
+    def _load(self, source: SchemaText) -> tuple[Any, dict[str, SourcePosition]]:
+        try:
+            return load_with_positions(source.text)
+        except JsonSyntaxError as error:
+            raise InvalidSchema(
+                [_invalid(source, "INVALID_JSON", error.message, error.position, "Fix the JSON syntax.")]
+            ) from None
+
+    def outline(self, source: SchemaText) -> Outline:
+        try:
+            document = json.loads(source.text)
+        except (json.JSONDecodeError, RecursionError):
+            document, _ = self._load(source)  # raises with the position
+        defined, referenced, primary = outline(document)
+        return Outline(tuple(defined), tuple(referenced), primary)
+
+    def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> AvroSchema:
+        document, positions = self._load(source)
+        external: dict[str, dict[str, Any]] = {}
+        for reference in references:
+            assert isinstance(reference, AvroSchema)
+            external.update(reference.resolved.names)
+        resolved, problems = resolve(document, external)
+        if problems or resolved is None:
+            raise InvalidSchema([self._problem_finding(source, positions, p) for p in problems])
+        return AvroSchema(source, document, positions, resolved)
+
+    def _problem_finding(
+        self, source: SchemaText, positions: dict[str, SourcePosition], problem: Problem
+    ) -> Finding:
+        return _invalid(
+            source,
+            problem.rule,
+            problem.message,
+            nearest_position(positions, problem.pointer),
+            _PROBLEM_HINTS.get(problem.rule, "Fix the schema."),
+        ).with_context(pointer=problem.pointer)
+
+    def check(self, reader: ParsedSchema, writer: ParsedSchema) -> list[Finding]:
+        from contractctl.formats.avro.compat import HINTS, check_reader_writer
+
+        assert isinstance(reader, AvroSchema) and isinstance(writer, AvroSchema)
+        return [
+            Finding(
+                rule=item.type,
+                message=item.message,
+                kind=FindingKind.INCOMPATIBLE,
+                pointer=item.location,
+                hint=HINTS.get(item.type),
+            )
+            for item in check_reader_writer(reader.resolved, writer.resolved)
+        ]
+
+    def fingerprint(self, source: SchemaText) -> str:
+        try:
+            canonical = json.dumps(json.loads(source.text), sort_keys=True, separators=(",", ":"))
+        except (json.JSONDecodeError, RecursionError):
+            canonical = source.text
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def prove(self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int) -> list[Finding]:
+        from contractctl.formats.avro.prove import prove
+
+        assert isinstance(reader, AvroSchema) and isinstance(writer, AvroSchema)
+        findings = []
+        for issue in prove(reader.resolved, writer.resolved, samples=samples, seed=seed):
+            lossy = issue.kind == "lossy"
+            findings.append(
+                Finding(
+                    rule="PROOF_LOSSY" if lossy else "PROOF_ENGINE_ERROR",
+                    message=f"{issue.message} (example value: {issue.value})",
+                    kind=FindingKind.ADVISORY if lossy else FindingKind.POLICY,
+                    severity=Severity.WARNING if lossy else Severity.ERROR,
+                    hint=(
+                        "Compatible by Confluent's rules, but some values change or fail when read."
+                        if lossy
+                        else "contractctl judged this pair compatible but data disagrees: please report it."
+                    ),
+                )
+            )
+        return findings
+
+
+FORMAT = AvroFormat()

@@ -1,0 +1,804 @@
+"""Avro names, normalization and validity, as Confluent Schema Registry's parser decides them.
+
+Confluent (8.x) parses a new schema with Apache Avro Java 1.12's ``Schema.Parser`` using the strict
+name validator and default validation on. This module reproduces what that parser accepts:
+
+* names: every component matches ``[A-Za-z_][A-Za-z0-9_]*`` (record/enum/fixed names, their
+  namespaces, named-type aliases, field names, enum symbols); a named type may not be called after
+  a primitive when its full name is one (``int`` in the null namespace).
+* name lookup (``ParseContext.find``): a primitive first, then ``namespace.name`` among the types
+  defined so far, then the bare name; a name defined nowhere yet is a forward reference that must be
+  defined, under its namespace-qualified full name, by the end of the document.
+* a named type may be defined again only identically (Java's "Can't redefine" otherwise).
+* field defaults follow Avro 1.12's ``Schema.isValidDefault``: a union default may match ANY branch
+  (Avro 1.11 required the first); int/long range checks; bytes, fixed and enum defaults are strings;
+  record defaults are objects whose fields (or the field's own default) match recursively; a
+  reference to a type not yet fully defined at that point accepts any object, as Java's
+  placeholder record does; a float/double default may be a string Java's ``Double.parseDouble``
+  reads.
+* ``{"type": "SomeName"}`` refers to a named type (Avro 1.12.1; the unreleased 1.13 rejects it).
+* logical types are never an error: an invalid one is ignored, as in Java.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+Node: TypeAlias = str | list["Node"] | dict[str, Any]
+
+PRIMITIVES = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes", "string"})
+NAMED_TYPES = frozenset({"record", "error", "enum", "fixed"})
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_ORDERS = frozenset({"ascending", "descending", "ignore"})
+_SCHEMA_RESERVED = frozenset(
+    {"doc", "fields", "items", "name", "namespace", "size", "symbols", "values", "type", "aliases"}
+)
+_FIELD_RESERVED = frozenset({"default", "doc", "name", "order", "type", "aliases"})
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+_LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
+_FIXED_MAX = 2**31 - 9  # Java's largest array: SystemLimitException.MAX_ARRAY_VM_LIMIT
+_JAVA_DOUBLE_RE = re.compile(
+    r"[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)|"
+    r"(0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+))[fFdD]?\Z"
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason the document is not a schema Confluent would accept."""
+
+    rule: str
+    pointer: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ResolvedSchema:
+    """A valid schema in normalized form, with every named type it can reach."""
+
+    root: Node
+    names: Mapping[str, dict[str, Any]]
+    defined: tuple[str, ...]
+    external_used: frozenset[str]
+
+
+def pointer_join(base: str, *tokens: str | int) -> str:
+    """Extend an RFC 6901 pointer, escaping each token."""
+    parts = [base]
+    for token in tokens:
+        parts.append("/" + str(token).replace("~", "~0").replace("/", "~1"))
+    return "".join(parts)
+
+
+def split_name(name: str, namespace: str | None) -> tuple[str, str | None]:
+    """(simple name, namespace or None) as Java's ``Schema.Name`` splits a declared name."""
+    if "." in name:
+        space, simple = name.rsplit(".", 1)
+    else:
+        space, simple = (namespace or ""), name
+    return simple, (space or None)
+
+
+def full_name(name: str, namespace: str | None) -> str:
+    simple, space = split_name(name, namespace)
+    return f"{space}.{simple}" if space else simple
+
+
+def _valid_name(name: Any) -> bool:
+    return isinstance(name, str) and _NAME_RE.match(name) is not None
+
+
+class _Pending(str):
+    """A reference to a named type not (fully) defined yet where it is used: Java's placeholder."""
+
+
+def _plain(node: Any) -> Any:
+    """Copy a tree, turning placeholder references into plain strings."""
+    if isinstance(node, str):
+        return str(node) if isinstance(node, _Pending) else node
+    if isinstance(node, list):
+        return [_plain(item) for item in node]
+    if isinstance(node, dict):
+        return {key: _plain(value) for key, value in node.items()}
+    return node
+
+
+def _strip_docs(node: Any) -> Any:
+    """A definition without docs: Java's Schema.equals ignores them when checking a redefinition."""
+    if isinstance(node, list):
+        return [_strip_docs(item) for item in node]
+    if isinstance(node, dict):
+        return {key: _strip_docs(value) for key, value in node.items() if key != "doc"}
+    if isinstance(node, _Pending):
+        return str(node)
+    return node
+
+
+def iter_named(node: Any) -> Iterator[dict[str, Any]]:
+    """Named definitions inside a normalized tree, in pre-order."""
+    if isinstance(node, list):
+        for item in node:
+            yield from iter_named(item)
+    elif isinstance(node, dict):
+        kind = node.get("type")
+        if kind in NAMED_TYPES and isinstance(node.get("name"), str):
+            yield node
+        if kind in ("record", "error"):
+            for field in node.get("fields", []):
+                if isinstance(field, dict):
+                    yield from iter_named(field.get("type"))
+        elif kind == "array":
+            yield from iter_named(node.get("items"))
+        elif kind == "map":
+            yield from iter_named(node.get("values"))
+
+
+def iter_references(node: Any) -> Iterator[str]:
+    """Named-type references (non-primitive strings) inside a normalized tree."""
+    if isinstance(node, str):
+        if node not in PRIMITIVES:
+            yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from iter_references(item)
+    elif isinstance(node, dict):
+        kind = node.get("type")
+        if kind in ("record", "error"):
+            for field in node.get("fields", []):
+                if isinstance(field, dict):
+                    yield from iter_references(field.get("type"))
+        elif kind == "array":
+            yield from iter_references(node.get("items"))
+        elif kind == "map":
+            yield from iter_references(node.get("values"))
+
+
+def type_of(node: Node, names: Mapping[str, dict[str, Any]]) -> str:
+    """Java's Schema.Type name (RECORD, UNION, INT...) of a normalized node."""
+    if isinstance(node, list):
+        return "UNION"
+    if isinstance(node, str):
+        if node in PRIMITIVES:
+            return node.upper()
+        return type_of(names[node], names)
+    kind = node["type"]
+    return "RECORD" if kind == "error" else str(kind).upper()
+
+
+def deref(node: Node, names: Mapping[str, dict[str, Any]]) -> Node:
+    """The definition behind a named reference; other nodes unchanged."""
+    if isinstance(node, str) and node not in PRIMITIVES:
+        return names[node]
+    return node
+
+
+# ----------------------------------------------------------------------------------------------
+# Default values (Avro 1.12 Schema.isValidDefault)
+
+
+def _java_double_text(value: str) -> bool:
+    return _JAVA_DOUBLE_RE.match(value.strip()) is not None
+
+
+def _java_double(value: str) -> float:
+    """The number Java's Double.parseDouble reads from a text already known to be valid."""
+    text = value.strip()
+    if text[-1] in "fFdD":  # Java's float/double suffix
+        text = text[:-1]
+    if "x" in text.lower():
+        return float.fromhex(text)
+    return float(text.replace("Infinity", "inf"))
+
+
+class _Defaults:
+    """Checks a JSON default against a type as the parser saw it at that point of the document."""
+
+    def __init__(self, lookup: Mapping[str, dict[str, Any]]) -> None:
+        self._lookup = lookup
+
+    def valid(self, node: Any, value: Any) -> bool:
+        if isinstance(node, list):
+            return any(self._valid_single(branch, value) for branch in node)
+        return self._valid_single(node, value)
+
+    def _valid_single(self, node: Any, value: Any) -> bool:
+        if isinstance(node, _Pending):
+            return isinstance(value, dict)  # Java's placeholder: a record without fields
+        if isinstance(node, str):
+            if node in PRIMITIVES:
+                return _valid_primitive(node, value)
+            definition = self._lookup.get(node)
+            return definition is not None and self._valid_single(definition, value)
+        if isinstance(node, list):
+            return any(self._valid_single(branch, value) for branch in node)
+        if not isinstance(node, dict):
+            return False
+        return self._valid_complex(node, value)
+
+    def _valid_complex(self, node: dict[str, Any], value: Any) -> bool:
+        kind = node.get("type")
+        if kind in PRIMITIVES:
+            return _valid_primitive(str(kind), value)
+        if kind in ("enum", "fixed"):
+            return isinstance(value, str)
+        if kind == "array":
+            return isinstance(value, list) and all(self.valid(node["items"], item) for item in value)
+        if kind == "map":
+            return isinstance(value, dict) and all(
+                self.valid(node["values"], item) for item in value.values()
+            )
+        if kind in ("record", "error"):
+            if not isinstance(value, dict):
+                return False
+            for field in node["fields"]:
+                if field["name"] in value:
+                    item = value[field["name"]]
+                elif "default" in field:
+                    item = field["default"]
+                else:
+                    return False
+                if not self.valid(field["type"], item):
+                    return False
+            return True
+        return False
+
+
+def _valid_primitive(kind: str, value: Any) -> bool:
+    if kind == "null":
+        return value is None
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind in ("string", "bytes"):
+        return isinstance(value, str)
+    if isinstance(value, bool):
+        return False
+    if kind == "int":
+        return isinstance(value, int) and _INT_MIN <= value <= _INT_MAX
+    if kind == "long":
+        return isinstance(value, int) and _LONG_MIN <= value <= _LONG_MAX
+    return isinstance(value, (int, float))  # float, double
+
+
+# ----------------------------------------------------------------------------------------------
+# The resolver
+
+
+class _Resolver:
+    """Walks the raw document in Java's parse order, normalizing it and collecting problems."""
+
+    def __init__(self, external: Mapping[str, dict[str, Any]]) -> None:
+        self.external = external
+        self.problems: list[Problem] = []
+        self.complete: dict[str, dict[str, Any]] = {}  # Java's ParseContext: fully parsed named types
+        self.defined: list[str] = []
+        self.pending: list[tuple[str, str]] = []  # (full name, pointer) of forward references
+        self.external_used: dict[str, str] = {}  # full name -> pointer of first use
+        self.defaults = _Defaults(_ChainMap(self.complete, external))
+
+    def problem(self, rule: str, pointer: str, message: str) -> None:
+        self.problems.append(Problem(rule, pointer, message))
+
+    # -- dispatch ------------------------------------------------------------------------------
+
+    def parse(self, raw: Any, pointer: str, namespace: str | None) -> Node:
+        if isinstance(raw, str):
+            return self.reference(raw, pointer, namespace)
+        if isinstance(raw, list):
+            return self.union(raw, pointer, namespace)
+        if isinstance(raw, dict):
+            return self.complex(raw, pointer, namespace)
+        self.problem("AVRO_NOT_A_SCHEMA", pointer, f"{_json_kind(raw)} is not an Avro schema.")
+        return "null"
+
+    def reference(self, name: str, pointer: str, namespace: str | None) -> Node:
+        if name in PRIMITIVES:
+            return name
+        qualified = f"{namespace}.{name}" if namespace and "." not in name else name
+        for candidate in (qualified, name):
+            if candidate in self.complete:
+                return candidate
+            if candidate in self.external:
+                self.external_used.setdefault(candidate, pointer)
+                return candidate
+        self.pending.append((qualified, pointer))
+        return _Pending(qualified)
+
+    def union(self, raw: list[Any], pointer: str, namespace: str | None) -> Node:
+        branches: list[Node] = []
+        seen: dict[str, int] = {}
+        for index, item in enumerate(raw):
+            at = pointer_join(pointer, index)
+            branch = self.parse(item, at, namespace)
+            if isinstance(item, list):
+                self.problem(
+                    "AVRO_INVALID_UNION", at, f"Union branch {index} is itself a union; unions may not nest."
+                )
+            else:
+                key = self.branch_key(branch)
+                if key in seen:
+                    self.problem(
+                        "AVRO_INVALID_UNION",
+                        at,
+                        f"Union branch {index} repeats type '{key}' (already branch {seen[key]}).",
+                    )
+                else:
+                    seen[key] = index
+            branches.append(branch)
+        return branches
+
+    @staticmethod
+    def branch_key(branch: Node) -> str:
+        """Java's union index key: a primitive's or container's type name, a named type's full name."""
+        if isinstance(branch, str):
+            return str(branch)
+        if isinstance(branch, dict):
+            kind = str(branch.get("type"))
+            return str(branch["name"]) if kind in NAMED_TYPES else kind
+        return "union"
+
+    def complex(self, raw: dict[str, Any], pointer: str, namespace: str | None) -> Node:
+        if "type" not in raw:
+            self.problem("AVRO_MISSING_ATTRIBUTE", pointer, 'A schema object needs a "type" attribute.')
+            return "null"
+        kind = raw["type"]
+        if not isinstance(kind, str):
+            self.problem(
+                "AVRO_NOT_A_SCHEMA",
+                pointer_join(pointer, "type"),
+                f'"type" must be a type name string here, not {_json_kind(kind)}.',
+            )
+            return "null"
+        if kind in PRIMITIVES:
+            return _with_props(kind, raw)
+        if kind in ("record", "error"):
+            return self.record(raw, pointer, namespace)
+        if kind == "enum":
+            return self.enum(raw, pointer, namespace)
+        if kind == "fixed":
+            return self.fixed(raw, pointer, namespace)
+        if kind in ("array", "map"):
+            return self.container(raw, kind, pointer, namespace)
+        # Avro 1.12.1 reads {"type": "Name"} as a reference to a named type.
+        return self.reference(kind, pointer_join(pointer, "type"), namespace)
+
+    def container(self, raw: dict[str, Any], kind: str, pointer: str, namespace: str | None) -> Node:
+        key = "items" if kind == "array" else "values"
+        node: dict[str, Any] = {"type": kind}
+        if key not in raw:
+            self.problem("AVRO_MISSING_ATTRIBUTE", pointer, f'An {kind} needs an "{key}" attribute.')
+            node[key] = "null"
+        else:
+            node[key] = self.parse(raw[key], pointer_join(pointer, key), namespace)
+        node.update({k: v for k, v in raw.items() if k not in _SCHEMA_RESERVED})
+        return node
+
+    # -- named types -----------------------------------------------------------------------------
+
+    def declare(self, raw: dict[str, Any], pointer: str, namespace: str | None) -> tuple[str, str | None]:
+        """Validate a named type's name and namespace; return (full name, its namespace)."""
+        name = raw.get("name")
+        kind = raw.get("type")
+        if not isinstance(name, str):
+            self.problem("AVRO_MISSING_ATTRIBUTE", pointer, f'A {kind} needs a "name" string.')
+            return f"<unnamed {kind} at {pointer or '/'}>", namespace
+        declared_space = raw.get("namespace")
+        space_given = isinstance(declared_space, str)
+        simple, space = split_name(name, declared_space if space_given else namespace)
+        if not _valid_name(simple):
+            self.problem(
+                "AVRO_INVALID_NAME", pointer_join(pointer, "name"), f"'{name}' is not a valid {kind} name."
+            )
+        if space and ("." in name or space_given):
+            bad = [part for part in space.split(".") if not _valid_name(part)]
+            if bad:
+                at = pointer_join(pointer, "name" if "." in name else "namespace")
+                self.problem("AVRO_INVALID_NAME", at, f"Namespace '{space}' of {kind} '{name}' is not valid.")
+        full = f"{space}.{simple}" if space else simple
+        if full in PRIMITIVES:
+            self.problem(
+                "AVRO_INVALID_NAME",
+                pointer_join(pointer, "name"),
+                f"A {kind} may not be named after primitive '{full}'.",
+            )
+        return full, space
+
+    def aliases(
+        self, raw: dict[str, Any], pointer: str, space: str | None, qualify: bool
+    ) -> list[str] | None:
+        if "aliases" not in raw:
+            return None
+        value = raw["aliases"]
+        at = pointer_join(pointer, "aliases")
+        if not isinstance(value, list):
+            self.problem("AVRO_INVALID_NAME", at, '"aliases" must be a list of names.')
+            return None
+        result: list[str] = []
+        for index, alias in enumerate(value):
+            if not isinstance(alias, str):
+                self.problem("AVRO_INVALID_NAME", pointer_join(at, index), f"Alias {index} is not a string.")
+                continue
+            if qualify:
+                simple, alias_space = split_name(alias, space)
+                if not _valid_name(simple):
+                    self.problem(
+                        "AVRO_INVALID_NAME", pointer_join(at, index), f"Alias '{alias}' is not a valid name."
+                    )
+                    continue
+                alias = f"{alias_space}.{simple}" if alias_space else simple
+            if alias not in result:
+                result.append(alias)
+        return result
+
+    def register(self, full: str, node: dict[str, Any], pointer: str) -> Node:
+        """Java's ParseContext.put: a name may be defined again only identically."""
+        previous = self.complete.get(full, self.external.get(full))
+        if previous is not None and _strip_docs(previous) != _strip_docs(node):
+            self.problem(
+                "AVRO_DUPLICATE_NAME", pointer, f"Named type '{full}' is defined twice, differently."
+            )
+        if full in self.complete:
+            return full
+        self.complete[full] = node
+        return node
+
+    def start_named(self, raw: dict[str, Any], pointer: str, namespace: str | None) -> tuple[str, str | None]:
+        full, space = self.declare(raw, pointer, namespace)
+        if full not in self.defined and full not in self.complete:
+            self.defined.append(full)
+        return full, space
+
+    def head(self, raw: dict[str, Any], kind: str, full: str) -> dict[str, Any]:
+        node: dict[str, Any] = {"type": kind, "name": full}
+        if "doc" in raw:
+            node["doc"] = raw["doc"]
+        return node
+
+    def tail(
+        self, node: dict[str, Any], raw: dict[str, Any], pointer: str, space: str | None, skip: frozenset[str]
+    ) -> None:
+        aliases = self.aliases(raw, pointer, space, qualify=True)
+        if aliases is not None:
+            node["aliases"] = aliases
+        node.update({k: v for k, v in raw.items() if k not in skip and k not in node})
+
+    def record(self, raw: dict[str, Any], pointer: str, namespace: str | None) -> Node:
+        full, space = self.start_named(raw, pointer, namespace)
+        node = self.head(raw, str(raw["type"]), full)
+        fields_raw = raw.get("fields")
+        fields: list[dict[str, Any]] = []
+        if not isinstance(fields_raw, list):
+            self.problem("AVRO_RECORD_WITHOUT_FIELDS", pointer, f"Record '{full}' needs a \"fields\" list.")
+        else:
+            seen: set[str] = set()
+            for index, field_raw in enumerate(fields_raw):
+                field = self.field(field_raw, pointer_join(pointer, "fields", index), space, full)
+                if field is None:
+                    continue
+                if field["name"] in seen:
+                    self.problem(
+                        "AVRO_DUPLICATE_FIELD",
+                        pointer_join(pointer, "fields", index, "name"),
+                        f"Record '{full}' has two fields named '{field['name']}'.",
+                    )
+                seen.add(field["name"])
+                fields.append(field)
+        node["fields"] = fields
+        self.tail(node, raw, pointer, space, _SCHEMA_RESERVED)
+        return self.register(full, node, pointer)
+
+    def field(self, raw: Any, pointer: str, space: str | None, record: str) -> dict[str, Any] | None:
+        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+            self.problem(
+                "AVRO_MISSING_ATTRIBUTE", pointer, f"A field of record '{record}' needs a \"name\" string."
+            )
+            return None
+        name = raw["name"]
+        if not _valid_name(name):
+            self.problem(
+                "AVRO_INVALID_NAME",
+                pointer_join(pointer, "name"),
+                f"Field name '{name}' in '{record}' is not valid.",
+            )
+        if "type" not in raw:
+            self.problem(
+                "AVRO_MISSING_ATTRIBUTE", pointer, f"Field '{name}' of record '{record}' needs a \"type\"."
+            )
+            field_type: Node = "null"
+        else:
+            field_type = self.parse(raw["type"], pointer_join(pointer, "type"), space)
+        field: dict[str, Any] = {"name": name, "type": field_type}
+        if "default" in raw:
+            field["default"] = self.check_default(raw["default"], field_type, pointer, name)
+        self.check_order(raw, pointer, name)
+        for key in ("order", "doc"):
+            if key in raw:
+                field[key] = raw[key]
+        aliases = self.aliases(raw, pointer, None, qualify=False)
+        if aliases is not None:
+            field["aliases"] = aliases
+        field.update({k: v for k, v in raw.items() if k not in _FIELD_RESERVED})
+        return field
+
+    def check_default(self, value: Any, field_type: Node, pointer: str, name: str) -> Any:
+        at = pointer_join(pointer, "default")
+        base = type_of_raw(field_type, self.complete, self.external)
+        if base in ("FLOAT", "DOUBLE") and isinstance(value, str):
+            # Java turns a textual float/double default into a number first.
+            if not _java_double_text(value):
+                self.problem("AVRO_BAD_DEFAULT", at, f"Default of field '{name}' is not a number: {value!r}.")
+                return value
+            return _java_double(value)
+        if not self.defaults.valid(field_type, value):
+            self.problem(
+                "AVRO_BAD_DEFAULT", at, f"Default of field '{name}' does not match its type: {_short(value)}."
+            )
+        return value
+
+    def check_order(self, raw: dict[str, Any], pointer: str, name: str) -> None:
+        order = raw.get("order")
+        if "order" in raw and (not isinstance(order, str) or order.lower() not in _ORDERS):
+            self.problem(
+                "AVRO_NOT_A_SCHEMA",
+                pointer_join(pointer, "order"),
+                f"Field '{name}' has order {_short(order)}; use ascending, descending or ignore.",
+            )
+
+    def enum(self, raw: dict[str, Any], pointer: str, namespace: str | None) -> Node:
+        full, space = self.start_named(raw, pointer, namespace)
+        node = self.head(raw, "enum", full)
+        symbols_raw = raw.get("symbols")
+        symbols: list[str] = []
+        if not isinstance(symbols_raw, list):
+            self.problem("AVRO_MISSING_ATTRIBUTE", pointer, f"Enum '{full}' needs a \"symbols\" list.")
+        else:
+            for index, symbol in enumerate(symbols_raw):
+                at = pointer_join(pointer, "symbols", index)
+                if not _valid_name(symbol):
+                    self.problem(
+                        "AVRO_INVALID_NAME",
+                        at,
+                        f"Symbol {_short(symbol)} of enum '{full}' is not a valid name.",
+                    )
+                    continue
+                if symbol in symbols:
+                    self.problem("AVRO_DUPLICATE_SYMBOL", at, f"Enum '{full}' lists symbol '{symbol}' twice.")
+                    continue
+                symbols.append(symbol)
+        node["symbols"] = symbols
+        default = raw.get("default")
+        if isinstance(default, str):  # Java ignores a non-text enum default
+            if isinstance(symbols_raw, list) and default not in symbols_raw:
+                self.problem(
+                    "AVRO_ENUM_DEFAULT",
+                    pointer_join(pointer, "default"),
+                    f"Default '{default}' of enum '{full}' is not one of its symbols.",
+                )
+            node["default"] = default
+        self.tail(node, raw, pointer, space, _SCHEMA_RESERVED | {"default"})
+        return self.register(full, node, pointer)
+
+    def fixed(self, raw: dict[str, Any], pointer: str, namespace: str | None) -> Node:
+        full, space = self.start_named(raw, pointer, namespace)
+        node = self.head(raw, "fixed", full)
+        size = raw.get("size")
+        if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= _FIXED_MAX:
+            at = pointer_join(pointer, "size") if "size" in raw else pointer
+            self.problem(
+                "AVRO_INVALID_FIXED_SIZE",
+                at,
+                f"Fixed '{full}' needs a non-negative integer size, not {_short(size)}.",
+            )
+            size = 0
+        node["size"] = size
+        self.tail(node, raw, pointer, space, _SCHEMA_RESERVED)
+        return self.register(full, node, pointer)
+
+    # -- after the walk --------------------------------------------------------------------------
+
+    def finish_pending(self) -> None:
+        """Java resolves forward references at the end, by their qualified full name only."""
+        for name, pointer in self.pending:
+            if name in self.complete:
+                continue
+            if name in self.external:
+                self.external_used.setdefault(name, pointer)
+                continue
+            self.problem("AVRO_UNKNOWN_TYPE", pointer, f"Type '{name}' is not defined.")
+
+    def collect_external(self) -> dict[str, dict[str, Any]]:
+        """External definitions used, with the names they reach in turn."""
+        reached: dict[str, dict[str, Any]] = {}
+        queue = list(self.external_used)
+        while queue:
+            name = queue.pop()
+            if name in reached or name in self.complete:
+                continue
+            definition = self.external.get(name)
+            if definition is None:
+                pointer = next(iter(self.external_used.values()), "")
+                self.problem(
+                    "AVRO_UNKNOWN_TYPE",
+                    pointer,
+                    f"Referenced contract needs type '{name}', which is not defined.",
+                )
+                continue
+            reached[name] = definition
+            for nested in iter_named(definition):
+                reached.setdefault(str(nested["name"]), nested)
+            queue.extend(iter_references(definition))
+        return reached
+
+
+class _ChainMap(Mapping[str, dict[str, Any]]):
+    """Read-only view over the types defined so far, then the external ones."""
+
+    def __init__(self, first: Mapping[str, dict[str, Any]], second: Mapping[str, dict[str, Any]]) -> None:
+        self._first, self._second = first, second
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        if key in self._first:
+            return self._first[key]
+        return self._second[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._first
+        yield from (key for key in self._second if key not in self._first)
+
+    def __len__(self) -> int:
+        return len(set(self._first) | set(self._second))
+
+
+def type_of_raw(node: Any, *lookups: Mapping[str, dict[str, Any]]) -> str:
+    """Best-effort type name of a node during parsing (a pending reference counts as RECORD)."""
+    if isinstance(node, list):
+        return "UNION"
+    if isinstance(node, _Pending):
+        return "RECORD"
+    if isinstance(node, str):
+        if node in PRIMITIVES:
+            return node.upper()
+        for lookup in lookups:
+            if node in lookup:
+                return type_of_raw(lookup[node], *lookups)
+        return "RECORD"
+    if isinstance(node, dict):
+        kind = str(node.get("type"))
+        return "RECORD" if kind == "error" else kind.upper()
+    return "NULL"
+
+
+def _with_props(kind: str, raw: dict[str, Any]) -> Node:
+    props = {k: v for k, v in raw.items() if k not in _SCHEMA_RESERVED}
+    return {"type": kind, **props} if props else kind
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    return f"the string {value!r}"
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def resolve(
+    document: Any, external: Mapping[str, dict[str, Any]] | None = None
+) -> tuple[ResolvedSchema | None, list[Problem]]:
+    """Validate and normalize a raw Avro document; ``external`` holds referenced contracts' types."""
+    resolver = _Resolver(external or {})
+    try:
+        root = resolver.parse(document, "", None)
+    except RecursionError:
+        message = "The schema is nested too deeply to be read."
+        return None, [*resolver.problems, Problem("AVRO_NOT_A_SCHEMA", "", message)]
+    resolver.finish_pending()
+    reached = resolver.collect_external()
+    if resolver.problems:
+        return None, resolver.problems
+    names: dict[str, dict[str, Any]] = {}
+    plain_root = _plain(root)
+    for definition in iter_named(plain_root):
+        names.setdefault(str(definition["name"]), definition)
+    for name, definition in reached.items():
+        names.setdefault(name, definition)
+    # Named types defined only in an identical second definition are still reachable by name.
+    for name, definition in resolver.complete.items():
+        names.setdefault(name, _plain(definition))
+    schema = ResolvedSchema(
+        root=plain_root,
+        names=names,
+        defined=tuple(resolver.defined),
+        external_used=frozenset(name for name in reached if name not in resolver.complete),
+    )
+    return schema, []
+
+
+# ----------------------------------------------------------------------------------------------
+# Outline: tolerant discovery of names, for ordering contracts before they are parsed
+
+
+class _Outliner:
+    """Iterative walk (no recursion limit to hit) that records definitions and references."""
+
+    def __init__(self) -> None:
+        self.defined: list[str] = []
+        self.references: list[tuple[str, str | None]] = []  # (name as written, namespace in scope)
+
+    def walk(self, document: Any) -> None:
+        stack: list[tuple[Any, str | None]] = [(document, None)]
+        while stack:
+            raw, namespace = stack.pop()
+            if isinstance(raw, str):
+                if raw not in PRIMITIVES:
+                    self.references.append((raw, namespace))
+            elif isinstance(raw, list):
+                stack.extend((item, namespace) for item in reversed(raw))
+            elif isinstance(raw, dict):
+                stack.extend(reversed(self.children(raw, namespace)))
+
+    def children(self, raw: dict[str, Any], namespace: str | None) -> list[tuple[Any, str | None]]:
+        kind = raw.get("type")
+        if isinstance(kind, (dict, list)):
+            return [(kind, namespace)]
+        if not isinstance(kind, str):
+            return []
+        if kind == "array":
+            return [(raw.get("items"), namespace)]
+        if kind == "map":
+            return [(raw.get("values"), namespace)]
+        if kind not in NAMED_TYPES:
+            if kind not in PRIMITIVES:
+                self.references.append((kind, namespace))
+            return []
+        space = namespace
+        if isinstance(raw.get("name"), str):
+            declared = raw.get("namespace")
+            simple, space = split_name(raw["name"], declared if isinstance(declared, str) else namespace)
+            full = f"{space}.{simple}" if space else simple
+            if full not in self.defined:
+                self.defined.append(full)
+        fields = raw.get("fields")
+        if kind == "enum" or kind == "fixed" or not isinstance(fields, list):
+            return []
+        return [(field["type"], space) for field in fields if isinstance(field, dict) and "type" in field]
+
+    def undefined(self) -> tuple[str, ...]:
+        known = set(self.defined)
+        missing: list[str] = []
+        for name, namespace in self.references:
+            qualified = f"{namespace}.{name}" if namespace and "." not in name else name
+            if qualified in known or name in known or qualified in missing:
+                continue
+            missing.append(qualified)
+        return tuple(missing)
+
+
+def _primary(document: Any) -> str | None:
+    if not isinstance(document, dict) or not isinstance(document.get("type"), str):
+        return None
+    if document["type"] not in NAMED_TYPES:
+        return None
+    name, space = document.get("name"), document.get("namespace")
+    if not isinstance(name, str):
+        return None
+    return full_name(name, space if isinstance(space, str) else None)
+
+
+def outline(document: Any) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    """(defined full names, referenced-but-undefined full names, primary name); never raises."""
+    outliner = _Outliner()
+    outliner.walk(document)
+    return tuple(outliner.defined), outliner.undefined(), _primary(document)

@@ -1,0 +1,264 @@
+"""Contracts as git knows them: trees, the index, and each subject's earlier versions.
+
+Plain `git` plumbing through subprocess, in a handful of processes per command: one `git log` pass
+for the whole history and one `cat-file --batch` for every blob. GitPython's import alone costs about
+half of the pre-commit latency budget, and its object model adds nothing for these read-only queries.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from contractctl.errors import GitError
+
+_NULL_SHA = "0" * 40
+
+
+class Git:
+    """Runs git in one repository; every failure becomes a GitError (exit 3) with advice."""
+
+    def __init__(self, toplevel: Path) -> None:
+        self.toplevel = toplevel
+
+    @classmethod
+    def discover(cls, start: Path) -> Git:
+        try:
+            result = subprocess.run(
+                ["git", "rev-parse", "--show-toplevel"],
+                cwd=start,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH") from None
+        if result.returncode != 0:
+            raise GitError(
+                f"{start} is not inside a git repository",
+                detail=result.stderr.strip(),
+            )
+        return cls(Path(result.stdout.strip()))
+
+    def run(self, *args: str, input_bytes: bytes | None = None) -> bytes:
+        result = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=self.toplevel,
+            input=input_bytes,
+            capture_output=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            stderr = result.stderr.decode("utf-8", "replace").strip()
+            raise GitError(
+                f"git {args[0]} failed: {stderr.splitlines()[-1] if stderr else 'no message'}", detail=stderr
+            )
+        return result.stdout
+
+    def text(self, *args: str) -> str:
+        return self.run(*args).decode("utf-8", "replace").strip()
+
+    def is_shallow(self) -> bool:
+        return self.text("rev-parse", "--is-shallow-repository") == "true"
+
+    def resolve(self, ref: str) -> str:
+        """The commit a ref names; an unknown ref says how to fetch it."""
+        result = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+            cwd=self.toplevel,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            advice = f"fetch it first, e.g. `git fetch origin {ref.removeprefix('origin/')}`"
+            if self.is_shallow():
+                advice += (
+                    " (this is a shallow clone: use `git fetch --unshallow` or checkout with fetch-depth: 0)"
+                )
+            raise GitError(f"unknown git ref {ref!r}: {advice}")
+        return result.stdout.strip()
+
+    def has_commits(self) -> bool:
+        result = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "HEAD"],
+            cwd=self.toplevel,
+            capture_output=True,
+            check=False,
+        )
+        return result.returncode == 0
+
+    def merge_base(self, first: str, second: str) -> str:
+        result = subprocess.run(
+            ["git", "merge-base", first, second],
+            cwd=self.toplevel,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            advice = "the branches share no history"
+            if self.is_shallow():
+                advice = (
+                    "this is a shallow clone: fetch more history (`git fetch --unshallow`, or fetch-depth: 0)"
+                )
+            raise GitError(f"cannot find the merge base of {first} and {second}: {advice}")
+        return result.stdout.strip()
+
+    def tree_blobs(self, treeish: str, prefix: str) -> dict[PurePosixPath, str]:
+        """path -> blob id for files under `prefix` in a commit, or in the index when treeish is None."""
+        args = ["ls-tree", "-r", "-z", "--full-tree", treeish]
+        if prefix:
+            args += ["--", prefix]
+        out: dict[PurePosixPath, str] = {}
+        for entry in self.run(*args).split(b"\0"):
+            if not entry:
+                continue
+            meta, path = entry.split(b"\t", 1)
+            _mode, kind, sha = meta.decode().split()
+            if kind == "blob":
+                out[PurePosixPath(path.decode("utf-8", "surrogateescape"))] = sha
+        return out
+
+    def index_blobs(self, prefix: str) -> dict[PurePosixPath, str]:
+        args = ["ls-files", "-s", "-z"]
+        if prefix:
+            args += ["--", prefix]
+        out: dict[PurePosixPath, str] = {}
+        for entry in self.run(*args).split(b"\0"):
+            if not entry:
+                continue
+            meta, path = entry.split(b"\t", 1)
+            _mode, sha, stage = meta.decode().split()
+            if stage == "0":
+                out[PurePosixPath(path.decode("utf-8", "surrogateescape"))] = sha
+        return out
+
+    def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """Contents of many blobs through one `git cat-file --batch` process."""
+        wanted = sorted(set(shas))
+        if not wanted:
+            return {}
+        raw = self.run("cat-file", "--batch", input_bytes="".join(f"{sha}\n" for sha in wanted).encode())
+        out: dict[str, bytes] = {}
+        offset = 0
+        for sha in wanted:
+            header_end = raw.index(b"\n", offset)
+            header = raw[offset:header_end].decode().split()
+            if len(header) < 3 or header[1] == "missing":
+                raise GitError(f"git object {sha} is missing (shallow or damaged clone?)")
+            size = int(header[2])
+            start = header_end + 1
+            out[sha] = raw[start : start + size]
+            offset = start + size + 1
+        return out
+
+
+@dataclass(frozen=True)
+class FileChange:
+    status: str  # A, M, D, R, C, T
+    old_path: PurePosixPath | None
+    new_path: PurePosixPath | None
+    new_blob: str | None
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    changes: tuple[FileChange, ...]
+
+
+def first_parent_log(git: Git, ref: str, prefix: str) -> list[Commit]:
+    """Every first-parent commit of `ref` touching `prefix`, oldest first, with its file changes.
+
+    One `git log --raw` pass: its diff against the first parent lists the blobs we need to read.
+    """
+    args = [
+        "log",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--root",
+        "--reverse",
+        "--raw",
+        "-z",
+        "--no-abbrev",
+        "-M",
+        "--format=%x01%H",
+        ref,
+    ]
+    if prefix:
+        args += ["--", prefix]
+    raw = git.run(*args).decode("utf-8", "surrogateescape")
+    commits: list[Commit] = []
+    for block in raw.split("\x01")[1:]:
+        fields = block.split("\0")
+        sha = fields[0].strip()
+        changes: list[FileChange] = []
+        i = 1
+        while i < len(fields):
+            meta = fields[i].strip()
+            if not meta.startswith(":"):
+                i += 1
+                continue
+            parts = meta[1:].split()
+            status = parts[4][0]
+            new_blob = parts[3] if parts[3] != _NULL_SHA else None
+            old_path: PurePosixPath | None
+            new_path: PurePosixPath | None
+            if status in "RC":
+                old_path, new_path = PurePosixPath(fields[i + 1]), PurePosixPath(fields[i + 2])
+                i += 3
+            else:
+                path = PurePosixPath(fields[i + 1])
+                old_path = path if status != "A" else None
+                new_path = path if status != "D" else None
+                i += 2
+            changes.append(FileChange(status, old_path, new_path, new_blob))
+        commits.append(Commit(sha, tuple(changes)))
+    return commits
+
+
+@dataclass(frozen=True)
+class HistoricVersion:
+    """One distinct content of a subject along the history, oldest first."""
+
+    number: int  # 1-based, in order of first appearance
+    path: PurePosixPath
+    text: str
+    commit: str
+    sequence: int  # index of the commit in the log (orders versions of different subjects)
+
+
+def subject_versions(
+    commits: list[Commit],
+    blobs: dict[str, bytes],
+    identify: Callable[[PurePosixPath, bytes], tuple[str, str, str] | None],
+) -> dict[str, list[HistoricVersion]]:
+    """Distinct contents per subject along the log, keyed by subject so a moved file keeps history.
+
+    `identify(path, data)` returns (subject, text, fingerprint), or None for files that are not
+    contracts or cannot be read (an old broken commit must not block today's check).
+    """
+    versions: dict[str, list[HistoricVersion]] = {}
+    seen: dict[str, set[str]] = {}
+    for sequence, commit in enumerate(commits):
+        for change in commit.changes:
+            if change.new_path is None or change.new_blob is None:
+                continue
+            identity = identify(change.new_path, blobs[change.new_blob])
+            if identity is None:
+                continue
+            subject, text, fingerprint = identity
+            known = seen.setdefault(subject, set())
+            if fingerprint in known:
+                continue
+            known.add(fingerprint)
+            history = versions.setdefault(subject, [])
+            history.append(HistoricVersion(len(history) + 1, change.new_path, text, commit.sha, sequence))
+    return versions
+
+
+def log_blobs(commits: list[Commit]) -> set[str]:
+    return {c.new_blob for commit in commits for c in commit.changes if c.new_blob}

@@ -1,0 +1,170 @@
+"""The one currency every part trades in: contracts, levels and findings.
+
+Kept free of any I/O or third-party import so that every layer (formats, history, report) can use it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class FindingKind(str, enum.Enum):
+    """What a finding is about; decides the exit code it contributes."""
+
+    INVALID = "invalid"  # bad input: exit 2
+    INCOMPATIBLE = "incompatible"  # definite policy failure: exit 1
+    POLICY = "policy"  # other gated rule violation (drift, lint error): exit 1
+    ENVIRONMENT = "environment"  # could not check (registry, git): exit 3
+    ADVISORY = "advisory"  # warnings and notes: never fail
+
+
+class CompatibilityLevel(str, enum.Enum):
+    BACKWARD = "BACKWARD"
+    BACKWARD_TRANSITIVE = "BACKWARD_TRANSITIVE"
+    FORWARD = "FORWARD"
+    FORWARD_TRANSITIVE = "FORWARD_TRANSITIVE"
+    FULL = "FULL"
+    FULL_TRANSITIVE = "FULL_TRANSITIVE"
+    NONE = "NONE"
+
+    @property
+    def transitive(self) -> bool:
+        return self.value.endswith("_TRANSITIVE")
+
+    @property
+    def checks_backward(self) -> bool:
+        """New schema must read data written with earlier ones."""
+        return self.value.startswith(("BACKWARD", "FULL"))
+
+    @property
+    def checks_forward(self) -> bool:
+        """Earlier schemas must read data written with the new one."""
+        return self.value.startswith(("FORWARD", "FULL"))
+
+    @classmethod
+    def parse(cls, text: str) -> CompatibilityLevel:
+        try:
+            return cls(text.strip().upper())
+        except ValueError:
+            names = ", ".join(level.value for level in cls)
+            raise ValueError(f"unknown compatibility level {text!r} (expected one of {names})") from None
+
+
+class SchemaType(str, enum.Enum):
+    AVRO = "AVRO"
+    PROTOBUF = "PROTOBUF"
+
+
+@dataclass(frozen=True)
+class SourcePosition:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One observation about a contract; renderers and exit codes are derived from these alone."""
+
+    rule: str
+    message: str
+    kind: FindingKind
+    severity: Severity = Severity.ERROR
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    subject: str | None = None
+    registry: str | None = None
+    hint: str | None = None
+    pointer: str | None = None  # JSON pointer (Avro) or Confluent path (Protobuf) into the reader schema
+    compared_with: str | None = None  # e.g. "version 3 (a1b2c3d)"
+    direction: str | None = None  # "backward" or "forward"
+    allowed_reason: str | None = None  # set when an intended break was explicitly allowed
+
+    def with_context(self, **changes: object) -> Finding:
+        """A copy with the given fields filled in (only where still empty, unless overriding)."""
+        current = {name: getattr(self, name) for name in changes}
+        filled = {k: v for k, v in changes.items() if current[k] is None}
+        return replace(self, **filled)  # type: ignore[arg-type]
+
+    @property
+    def fails(self) -> bool:
+        return self.severity is Severity.ERROR and self.allowed_reason is None
+
+
+@dataclass(frozen=True)
+class SchemaText:
+    """A contract's raw content and where it came from (a file or a git blob)."""
+
+    path: PurePosixPath  # repository-relative (or as given on the command line)
+    text: str
+    origin: str = "working tree"  # or a commit id / "index"
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A schema file in the repository mapped to its registry subject."""
+
+    path: PurePosixPath  # repository-relative
+    subject: str
+    schema_type: SchemaType
+    compatibility: CompatibilityLevel
+
+
+@dataclass(frozen=True)
+class Version:
+    """One distinct content of a subject in git history (oldest first numbering from 1)."""
+
+    number: int
+    text: str
+    path: PurePosixPath
+    commit: str
+
+
+@dataclass
+class SubjectResult:
+    """Everything a check learned about one subject."""
+
+    subject: str
+    path: str
+    schema_type: str
+    level: str
+    verdict: str  # "compatible" | "incompatible" | "invalid" | "new" | "unchanged" | "error" | "allowed"
+    compared_versions: int = 0
+    registry: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """What a command hands to a renderer."""
+
+    command: str
+    results: list[SubjectResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # findings not tied to one subject
+
+    def all_findings(self) -> list[Finding]:
+        out = list(self.findings)
+        for result in self.results:
+            out.extend(result.findings)
+        return out
+
+
+def exit_code_for(findings: list[Finding]) -> int:
+    """DESIGN.md: 2 wins over 1, and 1 over 3; allowed breaks and warnings never fail."""
+    failing = [f for f in findings if f.fails]
+    kinds = {f.kind for f in failing}
+    if FindingKind.INVALID in kinds:
+        return 2
+    if kinds & {FindingKind.INCOMPATIBLE, FindingKind.POLICY}:
+        return 1
+    if FindingKind.ENVIRONMENT in kinds:
+        return 3
+    return 0

@@ -1,0 +1,136 @@
+"""Markdown report for pull-request comments and the GitHub step summary.
+
+Everything that comes from schemas or the registry is escaped, so a message with pipes, backticks, HTML or
+newlines can neither break a table nor inject markup into the page that shows it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from contractctl.model import Finding, Report, Severity, SubjectResult, exit_code_for
+
+_OUTCOMES = {
+    0: "✅ **Passed**",
+    1: "❌ **Failed**: incompatible or policy-violating changes",
+    2: "❌ **Failed**: invalid input",
+    3: "⚠️ **Not checked**: an environment problem (registry or git) stopped the check",
+}
+_ROW_VERDICTS = {Severity.ERROR: "❌ fails", Severity.WARNING: "⚠️ warning", Severity.INFO: "💡 note"}
+_HEADER = "| verdict | level | rule | location | message | hint |\n| --- | --- | --- | --- | --- | --- |"
+# CommonMark treats a backslash before any ASCII punctuation as a literal; these are the ones that can
+# start emphasis, links, HTML, entities, strikethrough or end a table cell.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~!])")
+
+
+def render(report: Report) -> str:
+    """Heading, overall verdict, a subject overview, a findings table per subject, then global findings."""
+    findings = report.all_findings()
+    results = _ordered(report.results)
+    out = [f"# contractctl {text(report.command)}", "", _verdict_line(report, findings)]
+    if results:
+        out += ["", "## Subjects", "", "| subject | registry | verdict | compatibility | type | file |"]
+        out.append("| --- | --- | --- | --- | --- | --- |")
+        for r in results:
+            cells = [
+                text(r.subject),
+                text(_registry(r)),
+                text(_versions(r)),
+                text(r.level),
+                text(r.schema_type),
+                code(r.path),
+            ]
+            out.append("| " + " | ".join(cells) + " |")
+    for r in results:
+        if r.findings:
+            out += ["", f"## {text(r.subject)} · {text(_registry(r))}", "", _HEADER]
+            out += [_row(f) for f in r.findings]
+    if report.findings:
+        out += ["", "## Global findings", "", _HEADER]
+        out += [_row(f) for f in report.findings]
+    return "\n".join(out) + "\n"
+
+
+def text(value: str) -> str:
+    """Plain text that stays literal inside a table cell: markup escaped, newlines as <br>."""
+    lines = _lines(value)
+    return "<br>".join(_SPECIAL.sub(r"\\\1", line) for line in lines)
+
+
+def code(value: str) -> str:
+    """A code span that survives backticks in the value and pipes inside a table."""
+    flat = " ".join(_lines(value))
+    if not flat:
+        return ""
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    escaped = flat.replace("|", "\\|")  # GFM splits cells before parsing code spans
+    return f"{fence}{pad}{escaped}{pad}{fence}"
+
+
+def _lines(value: str) -> list[str]:
+    return value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _ordered(results: list[SubjectResult]) -> list[SubjectResult]:
+    """Subjects by name, the local check before registries, so that output never depends on check order."""
+    return sorted(results, key=lambda r: (r.subject, r.registry is not None, r.registry or ""))
+
+
+def _registry(result: SubjectResult) -> str:
+    return result.registry if result.registry is not None else "local"
+
+
+def _versions(result: SubjectResult) -> str:
+    if result.compared_versions:
+        noun = "version" if result.compared_versions == 1 else "versions"
+        return f"{result.verdict} ({result.compared_versions} {noun} compared)"
+    return result.verdict
+
+
+def _verdict_line(report: Report, findings: list[Finding]) -> str:
+    code_ = exit_code_for(findings)
+    failing = sum(1 for f in findings if f.fails)
+    allowed = sum(1 for f in findings if f.allowed_reason is not None)
+    warnings = sum(1 for f in findings if f.severity is Severity.WARNING and f.allowed_reason is None)
+    subjects = len(report.results)
+    return (
+        f"{_OUTCOMES.get(code_, f'❌ **Failed** (exit {code_})')} — "
+        f"{subjects} subject{'s' if subjects != 1 else ''} checked, "
+        f"{failing} failing, {warnings} warning{'s' if warnings != 1 else ''}, "
+        f"{allowed} allowed break{'s' if allowed != 1 else ''}"
+    )
+
+
+def _row(finding: Finding) -> str:
+    if finding.allowed_reason is not None:
+        verdict = "✅ allowed: " + text(finding.allowed_reason)
+    else:
+        verdict = _ROW_VERDICTS[finding.severity]
+    message = finding.message
+    if finding.pointer:
+        message += f"\nat {finding.pointer}"
+    if finding.compared_with:
+        message += f"\ncompared with {finding.compared_with}"
+        if finding.direction:
+            message += f" ({finding.direction})"
+    cells = [
+        verdict,
+        finding.severity.value,
+        code(finding.rule),
+        code(_location(finding)),
+        text(message),
+        text(finding.hint or ""),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _location(finding: Finding) -> str:
+    if not finding.file:
+        return ""
+    if finding.line is None:
+        return finding.file
+    if finding.column is None:
+        return f"{finding.file}:{finding.line}"
+    return f"{finding.file}:{finding.line}:{finding.column}"

@@ -1,0 +1,168 @@
+"""SARIF 2.1.0 for GitHub code scanning and other static-analysis dashboards.
+
+Fingerprints leave out line numbers and version numbers, so an alert keeps its identity while the schema
+around it is edited or history grows. Allowed breaks stay visible as suppressed results, with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+from urllib.parse import quote
+
+import contractctl
+from contractctl.model import Finding, Report, Severity, SubjectResult
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+FINGERPRINT_KEY = "contractctlFinding/v1"
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+# Avro's schema-resolution failures (the SchemaIncompatibilityType names): (short description, help).
+AVRO_HELP: dict[str, tuple[str, str]] = {
+    "NAME_MISMATCH": (
+        "A named type (record, enum or fixed) has a different name in the reader and writer schemas.",
+        "Avro matches named types by full name (namespace and name). Renaming a record, enum or fixed breaks "
+        "consumers unless the reader schema lists the old full name in `aliases`. Keep the original name, "
+        "or add it as an alias.",
+    ),
+    "FIXED_SIZE_MISMATCH": (
+        "A fixed type has a different size in the reader and writer schemas.",
+        "A fixed value is read as exactly `size` bytes, so a size change cannot be resolved. Keep the size, "
+        "or add a new field with a new fixed type (and a default) and retire the old field.",
+    ),
+    "MISSING_ENUM_SYMBOLS": (
+        "The writer can produce enum symbols that the reader does not know.",
+        "Reading a symbol that the reader's enum lacks fails unless that enum declares a `default` symbol. "
+        "Do not remove symbols; if you must, first give the enum a default and roll it out to all readers.",
+    ),
+    "READER_FIELD_MISSING_DEFAULT_VALUE": (
+        "The reader has a field the writer does not, and the field has no default value.",
+        "A reader can fill in a field missing from older data only from its `default`. Give the new field a "
+        'default (for an optional field: a union with "null" first and "default": null).',
+    ),
+    "TYPE_MISMATCH": (
+        "A type changed in a way Avro schema resolution cannot promote.",
+        "Avro only promotes int to long, float or double; long to float or double; float to double; and "
+        "string to or from bytes. Any other type change breaks readers: add a new field with the new type "
+        "(and a default) instead of changing this one.",
+    ),
+    "MISSING_UNION_BRANCH": (
+        "The writer's union has a branch that the reader's union cannot read.",
+        "Data written with a union branch that has no match in the reader's union cannot be resolved. Keep "
+        "every branch writers may use, and add new branches to readers before writers use them.",
+    ),
+}
+_FALLBACK_HELP = "See the result message for what failed and how to fix it."
+
+
+def render(report: Report) -> str:
+    """A SARIF log with one run; rules sorted by id, results in a stable order."""
+    located: list[tuple[Finding, SubjectResult | None]] = [
+        (f, r) for r in _ordered(report.results) for f in r.findings
+    ]
+    located += [(f, None) for f in report.findings]
+    rule_ids = sorted({f.rule for f, _ in located})
+    index = {rule: i for i, rule in enumerate(rule_ids)}
+    log = {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "contractctl",
+                        "version": contractctl.__version__,
+                        "rules": [_rule(rule, [f for f, _ in located]) for rule in rule_ids],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(f, r, index[f.rule]) for f, r in located],
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def help_for(rule: str, hint: str | None = None) -> tuple[str, str]:
+    """(short description, help text) for a rule id, also when namespaced like "avro/TYPE_MISMATCH"."""
+    known = AVRO_HELP.get(rule) or AVRO_HELP.get(rule.rsplit("/", 1)[-1])
+    if known:
+        return known
+    return f"contractctl rule {rule}.", hint or _FALLBACK_HELP
+
+
+def _ordered(results: list[SubjectResult]) -> list[SubjectResult]:
+    """Subjects by name, the local check before registries, so that output never depends on check order."""
+    return sorted(results, key=lambda r: (r.subject, r.registry is not None, r.registry or ""))
+
+
+def _rule(rule: str, findings: list[Finding]) -> dict[str, Any]:
+    hint = next((f.hint for f in findings if f.rule == rule and f.hint), None)
+    short, help_text = help_for(rule, hint)
+    return {"id": rule, "shortDescription": {"text": short}, "help": {"text": help_text}}
+
+
+def _result(finding: Finding, context: SubjectResult | None, rule_index: int) -> dict[str, Any]:
+    subject = finding.subject or (context.subject if context else None)
+    registry = finding.registry or (context.registry if context else None)
+    out: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": "warning" if finding.allowed_reason is not None else _LEVELS[finding.severity],
+        "message": {"text": _message(finding)},
+    }
+    if finding.file:
+        out["locations"] = [{"physicalLocation": _physical_location(finding, finding.file)}]
+    out["partialFingerprints"] = {FINGERPRINT_KEY: _fingerprint(finding, subject, registry)}
+    if finding.allowed_reason is not None:
+        out["suppressions"] = [
+            {"kind": "external", "status": "accepted", "justification": finding.allowed_reason}
+        ]
+    properties = {
+        "kind": finding.kind.value,
+        "subject": subject,
+        "registry": registry,
+        "pointer": finding.pointer,
+        "direction": finding.direction,
+        "comparedWith": finding.compared_with,
+    }
+    out["properties"] = {key: value for key, value in properties.items() if value is not None}
+    return out
+
+
+def _message(finding: Finding) -> str:
+    parts = [finding.message]
+    if finding.compared_with:
+        direction = f" ({finding.direction})" if finding.direction else ""
+        parts.append(f"Compared with: {finding.compared_with}{direction}")
+    if finding.hint:
+        parts.append(f"Hint: {finding.hint}")
+    return "\n".join(parts)
+
+
+def _physical_location(finding: Finding, path: str) -> dict[str, Any]:
+    posix = path.replace("\\", "/")
+    if posix.startswith("/"):
+        artifact = {"uri": "file://" + quote(posix)}
+    else:
+        artifact = {"uri": quote(posix.removeprefix("./")), "uriBaseId": "%SRCROOT%"}
+    physical: dict[str, Any] = {"artifactLocation": artifact}
+    if finding.line is not None and finding.line >= 1:  # SARIF lines and columns are 1-based
+        region = {"startLine": finding.line}
+        if finding.column is not None and finding.column >= 1:
+            region["startColumn"] = finding.column
+        physical["region"] = region
+    return physical
+
+
+def _fingerprint(finding: Finding, subject: str | None, registry: str | None) -> str:
+    """Identity of the problem, not of its position: rule, subject, registry, file and schema path.
+
+    The message is only mixed in when there is no pointer to tell findings of one rule apart.
+    """
+    parts = [finding.rule, subject, registry, finding.file, finding.pointer, finding.direction]
+    if not finding.pointer:
+        parts.append(finding.message)
+    digest = hashlib.sha256("\x1f".join(p or "" for p in parts).encode("utf-8"))
+    return digest.hexdigest()[:32]

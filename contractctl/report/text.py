@@ -1,0 +1,105 @@
+"""Human output: one line per finding (file:line, rule, subject, message, hint) and a summary line.
+
+Styles are applied with rich only when printing to a colour terminal (see `print_styled`), so the
+pre-commit path does not pay rich's import when its output goes to a pipe.
+"""
+
+from __future__ import annotations
+
+from contractctl.model import Finding, Report, Severity
+from contractctl.report.summary import summarize
+
+Segment = tuple[str, str]  # (text, rich style)
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _location(finding: Finding) -> str:
+    if not finding.file:
+        return ""
+    location = finding.file
+    if finding.line:
+        location += f":{finding.line}"
+        if finding.column:
+            location += f":{finding.column}"
+    return location
+
+
+def finding_segments(finding: Finding) -> list[Segment]:
+    label = "allowed" if finding.allowed_reason else finding.severity.value
+    style = "magenta" if finding.allowed_reason else _SEVERITY_STYLE[finding.severity]
+    segments: list[Segment] = []
+    location = _location(finding)
+    if location:
+        segments.append((f"{location}: ", "bold"))
+    segments.append((f"{label} ", style))
+    segments.append((finding.rule, style))
+    where = [w for w in (finding.subject, finding.registry and f"registry {finding.registry}") if w]
+    if where:
+        segments.append((f" [{' @ '.join(where)}]", "blue"))
+    segments.append((f": {finding.message}", ""))
+    details = []
+    if finding.pointer:
+        details.append(f"at {finding.pointer}")
+    if finding.direction:
+        details.append(finding.direction)
+    if finding.compared_with:
+        details.append(f"against {finding.compared_with}")
+    if details:
+        segments.append((f" ({'; '.join(details)})", "dim"))
+    if finding.allowed_reason:
+        segments.append((f"\n    allowed: {finding.allowed_reason}", "magenta"))
+    if finding.hint:
+        segments.append((f"\n    hint: {finding.hint}", "green"))
+    return segments
+
+
+def report_lines(report: Report, quiet: bool = False) -> list[list[Segment]]:
+    lines: list[list[Segment]] = []
+    for finding in report.findings:
+        if not quiet or finding.fails:
+            lines.append(finding_segments(finding))
+    for result in report.results:
+        for finding in result.findings:
+            if not quiet or finding.fails:
+                lines.append(finding_segments(finding))
+        if not quiet and not result.findings:
+            plural = "s" if result.compared_versions != 1 else ""
+            against = (
+                f"against {result.compared_versions} earlier version{plural}"
+                if result.verdict != "new"
+                else "no earlier version"
+            )
+            lines.append(
+                [
+                    (f"{result.path}: ", "bold"),
+                    ("ok ", "green"),
+                    (f"[{result.subject}", "blue"),
+                    (f" @ registry {result.registry}" if result.registry else "", "blue"),
+                    ("]", "blue"),
+                    (f": {result.verdict} under {result.level}, {against}", ""),
+                ]
+            )
+    summary = summarize(report)
+    verdict = ("passed", "bold green") if summary.passed else ("failed", "bold red")
+    if not quiet or not summary.passed:
+        lines.append([(f"{verdict[0]}: ", verdict[1]), (summary.sentence(), "")])
+    return lines
+
+
+def render(report: Report) -> str:
+    return render_plain(report, quiet=False)
+
+
+def print_styled(report: Report, quiet: bool, stream: object) -> None:
+    """Coloured output on a terminal, through rich."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)  # type: ignore[arg-type]
+    for line in report_lines(report, quiet):
+        console.print(Text.assemble(*line))
+
+
+def render_plain(report: Report, quiet: bool) -> str:
+    return "".join("".join(text for text, _ in line) + "\n" for line in report_lines(report, quiet))

@@ -1,0 +1,102 @@
+"""Shared fixtures: a real temporary git repository and the installed CLI run as a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test Author",
+    "GIT_AUTHOR_EMAIL": "author@example.invalid",
+    "GIT_COMMITTER_NAME": "Test Author",
+    "GIT_COMMITTER_EMAIL": "author@example.invalid",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def contractctl_command() -> list[str]:
+    """The installed console script next to this interpreter, as a user would run it."""
+    script = Path(sys.executable).with_name("contractctl")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("contractctl")
+    return [found] if found else [sys.executable, "-m", "contractctl"]
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Result:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    full_env.update(GIT_ENV)
+    full_env["HOME"] = str(cwd)
+    full_env["NO_COLOR"] = "1"
+    full_env.update(env or {})
+    completed = subprocess.run(
+        [*contractctl_command(), *args], cwd=cwd, capture_output=True, text=True, env=full_env, timeout=120
+    )
+    return Result(completed.returncode, completed.stdout, completed.stderr)
+
+
+class GitRepo:
+    """A throwaway repository on branch main, driven through the real git."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str) -> str:
+        env = {**os.environ, **GIT_ENV, "HOME": str(self.root)}
+        completed = subprocess.run(
+            ["git", *args], cwd=self.root, capture_output=True, text=True, env=env, check=True
+        )
+        return completed.stdout
+
+    def write(self, relative: str, content: str | bytes | dict[str, Any]) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, dict):
+            content = json.dumps(content, indent=2) + "\n"
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    def commit(self, message: str = "change", *paths: str) -> str:
+        self.git("add", "-A", *paths)
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
+    def run(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        return run_cli(*args, cwd=self.root, env=env)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[GitRepo]:
+    yield GitRepo(tmp_path / "repo")
+
+
+def record(name: str, fields: list[dict[str, Any]], namespace: str = "com.acme") -> dict[str, Any]:
+    return {"type": "record", "name": name, "namespace": namespace, "fields": fields}

@@ -1,0 +1,130 @@
+"""`contractctl compat` (no repository) and `contractctl init` through the installed CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import GitRepo, record, run_cli
+
+V1 = record("User", [{"name": "id", "type": "string"}])
+V2 = record("User", [{"name": "id", "type": "string"}, {"name": "age", "type": "int", "default": 0}])
+V3 = record("User", [{"name": "id", "type": "string"}, {"name": "age", "type": "int"}])
+
+
+def write(directory: Path, name: str, schema: object) -> str:
+    (directory / name).write_text(json.dumps(schema, indent=2))
+    return name
+
+
+def test_compat_levels_and_previous_order(tmp_path: Path) -> None:
+    for name, schema in (("v1.avsc", V1), ("v2.avsc", V2), ("v3.avsc", V3)):
+        write(tmp_path, name, schema)
+    base = ["compat", "--type", "avro", "--previous", "v1.avsc", "--previous", "v2.avsc", "v3.avsc"]
+    assert run_cli(*base, "--level", "BACKWARD", cwd=tmp_path).code == 0
+    transitive = run_cli(*base, "--level", "backward_transitive", "--format", "json", cwd=tmp_path)
+    assert transitive.code == 1
+    [finding] = transitive.json()["results"][0]["findings"]
+    assert finding["rule"] == "READER_FIELD_MISSING_DEFAULT_VALUE"
+    assert finding["compared_with"] == "previous 1 (v1.avsc)"
+    assert run_cli(*base, "--level", "NONE", cwd=tmp_path).code == 0
+    assert run_cli(*base, "--level", "FORWARD_TRANSITIVE", cwd=tmp_path).code == 0
+
+
+def test_compat_without_previous_is_compatible(tmp_path: Path) -> None:
+    write(tmp_path, "v1.avsc", V1)
+    result = run_cli("compat", "--type", "avro", "v1.avsc", cwd=tmp_path)
+    assert result.code == 0
+    assert "no earlier version" in result.stdout
+
+
+def test_compat_with_reference(tmp_path: Path) -> None:
+    money = record("Money", [{"name": "cents", "type": "long"}], "com.acme.common")
+    order_v1 = record("Order", [{"name": "total", "type": "com.acme.common.Money"}])
+    order_v2 = record(
+        "Order", [{"name": "total", "type": "com.acme.common.Money"}, {"name": "n", "type": "int"}]
+    )
+    for name, schema in (("money.avsc", money), ("o1.avsc", order_v1), ("o2.avsc", order_v2)):
+        write(tmp_path, name, schema)
+    missing = run_cli("compat", "--type", "avro", "--previous", "o1.avsc", "o2.avsc", cwd=tmp_path)
+    assert missing.code == 2
+    assert "AVRO_UNKNOWN_TYPE" in missing.stdout
+    result = run_cli(
+        "compat",
+        "--type",
+        "avro",
+        "--reference",
+        "money.avsc",
+        "--previous",
+        "o1.avsc",
+        "o2.avsc",
+        cwd=tmp_path,
+    )
+    assert result.code == 1
+    assert "READER_FIELD_MISSING_DEFAULT_VALUE" in result.stdout
+
+
+def test_compat_bad_inputs(tmp_path: Path) -> None:
+    write(tmp_path, "v1.avsc", V1)
+    (tmp_path / "broken.avsc").write_text("{")
+    assert run_cli("compat", "--type", "avro", "missing.avsc", cwd=tmp_path).code == 2
+    broken = run_cli("compat", "--type", "avro", "--previous", "v1.avsc", "broken.avsc", cwd=tmp_path)
+    assert broken.code == 2 and "broken.avsc:1:2" in broken.stdout
+    bad_level = run_cli("compat", "--type", "avro", "--level", "SIDEWAYS", "v1.avsc", cwd=tmp_path)
+    assert bad_level.code == 2 and "SIDEWAYS" in bad_level.stderr
+    assert run_cli("compat", "--type", "xml", "v1.avsc", cwd=tmp_path).code == 2
+
+
+def test_compat_prove_reports_lossy_bytes_to_string(tmp_path: Path) -> None:
+    write(tmp_path, "old.avsc", record("Blob", [{"name": "data", "type": "bytes"}]))
+    write(tmp_path, "new.avsc", record("Blob", [{"name": "data", "type": "string"}]))
+    result = run_cli(
+        "compat",
+        "--type",
+        "avro",
+        "--previous",
+        "old.avsc",
+        "new.avsc",
+        "--prove",
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
+    assert result.code == 0, result.output
+    rules = [f["rule"] for f in result.json()["results"][0]["findings"]]
+    assert "PROOF_ENGINE_ERROR" not in rules
+    assert "PROOF_LOSSY" in rules
+
+
+def test_output_file_gets_the_report(tmp_path: Path) -> None:
+    write(tmp_path, "v1.avsc", V1)
+    result = run_cli(
+        "compat", "--type", "avro", "v1.avsc", "--format", "json", "--output", "out.json", cwd=tmp_path
+    )
+    assert result.code == 0
+    assert json.loads((tmp_path / "out.json").read_text())["schema"] == "contractctl.report/v1"
+
+
+def test_init_scaffolds_and_refuses_to_overwrite(repo: GitRepo) -> None:
+    result = repo.run("init")
+    assert result.code == 0, result.output
+    for relative in ("contractctl.yaml", "contracts/example/value.avsc", ".pre-commit-config.yaml"):
+        assert (repo.root / relative).is_file()
+    assert repo.run("check").code == 0
+    (repo.root / "contractctl.yaml").write_text("version: 1\n# mine\n")
+    again = repo.run("init")
+    assert again.code == 2 and "--force" in again.stderr
+    assert (repo.root / "contractctl.yaml").read_text() == "version: 1\n# mine\n"
+    forced = repo.run("init", "--force")
+    assert forced.code == 0 and "overwrote contractctl.yaml" in forced.stdout
+
+
+def test_init_outside_git_is_exit_3(tmp_path: Path) -> None:
+    result = run_cli("init", cwd=tmp_path)
+    assert result.code == 3
+    assert not (tmp_path / "contractctl.yaml").exists()
+
+
+def test_version_and_help(tmp_path: Path) -> None:
+    assert "0.1.0" in run_cli("--version", cwd=tmp_path).stdout
+    assert run_cli("--help", cwd=tmp_path).code == 0

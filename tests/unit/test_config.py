@@ -1,0 +1,100 @@
+"""contractctl.yaml: defaults, overrides, interpolation, and errors that name file and key path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contractctl.config import interpolate, load_config, parse_config
+from contractctl.errors import ConfigError
+from contractctl.model import CompatibilityLevel
+
+CONFIG = Path("/repo/contractctl.yaml")
+
+
+def test_defaults_when_sections_are_missing() -> None:
+    config = parse_config({"version": 1}, CONFIG)
+    assert config.contracts_root == "contracts"
+    assert config.base_branch == "main"
+    assert config.compatibility is CompatibilityLevel.BACKWARD_TRANSITIVE
+    assert config.subject_strategy == "topic"
+
+
+def test_full_config_is_typed() -> None:
+    config = parse_config(
+        {
+            "version": 1,
+            "contracts": {"root": "schemas/", "base_branch": "trunk"},
+            "defaults": {"compatibility": "full", "subject_strategy": "TopicRecordNameStrategy"},
+            "subjects": [{"match": "schemas/payments/**", "compatibility": "FULL_TRANSITIVE"}],
+            "registries": {"aws": {"url": "${SR_URL}"}},
+        },
+        CONFIG,
+    )
+    assert config.contracts_root == "schemas"
+    assert config.base_branch == "trunk"
+    assert config.compatibility is CompatibilityLevel.FULL
+    assert config.subject_strategy == "topic_record"
+    assert config.subject_rules[0].compatibility is CompatibilityLevel.FULL_TRANSITIVE
+    assert config.registries["aws"]["url"] == "${SR_URL}"  # not interpolated until used
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ({"version": 1, "colour": "red"}, "colour: unknown key"),
+        ({"version": 2}, "version: unsupported config version 2"),
+        ({"defaults": {"compatibility": "SIDEWAYS"}}, "defaults.compatibility: unknown compatibility level"),
+        ({"defaults": {"normalize": "yes"}}, "defaults.normalize: expected true or false"),
+        ({"subjects": [{"compatibility": "FULL"}]}, "subjects[0].match: missing"),
+        (
+            {"subjects": [{"match": "x", "subject": "y"}]},
+            "subjects[0].subject: an explicit subject needs a path",
+        ),
+        ({"contracts": {"root": "../outside"}}, "contracts.root: must be a relative path"),
+        ({"registries": {"aws": {"auth": {}}}}, "registries.aws.url: missing"),
+        ({"registries": {"aws": {"url": "x", "passwd": "y"}}}, "registries.aws.passwd: unknown key"),
+        (
+            {"defaults": {"subject_strategy": "by-vibes"}},
+            "defaults.subject_strategy: unknown subject strategy",
+        ),
+        (["not", "a", "mapping"], "(top level): expected a mapping"),
+    ],
+)
+def test_invalid_config_names_file_and_key(data: object, fragment: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_config(data, CONFIG)
+    assert str(CONFIG) in error.value.message
+    assert fragment in error.value.message
+
+
+def test_interpolation_with_defaults_and_unset_variables() -> None:
+    env = {"HOST": "sr.example"}
+    value = {"url": "https://${HOST}:${PORT:-8081}", "list": ["${HOST}"]}
+    assert interpolate(value, "registries.aws", CONFIG, env) == {
+        "url": "https://sr.example:8081",
+        "list": ["sr.example"],
+    }
+    with pytest.raises(ConfigError) as error:
+        interpolate({"auth": {"password": "${SECRET}"}}, "registries.aws", CONFIG, env)
+    assert "registries.aws.auth.password: environment variable SECRET is not set" in error.value.message
+
+
+def test_registry_settings_interpolate_on_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = parse_config({"registries": {"aws": {"url": "${SR_URL_FOR_TEST}"}}}, CONFIG)
+    monkeypatch.delenv("SR_URL_FOR_TEST", raising=False)
+    with pytest.raises(ConfigError, match="SR_URL_FOR_TEST is not set"):
+        config.registry_settings("aws")
+    monkeypatch.setenv("SR_URL_FOR_TEST", "http://127.0.0.1:1")
+    assert config.registry_settings("aws")["url"] == "http://127.0.0.1:1"
+    with pytest.raises(ConfigError, match="no such registry"):
+        config.registry_settings("gcp")
+
+
+def test_yaml_syntax_error_has_line(tmp_path: Path) -> None:
+    path = tmp_path / "contractctl.yaml"
+    path.write_text("version: 1\ndefaults: {compatibility: BACKWARD\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert f"{path}:" in error.value.message and "invalid YAML" in error.value.message
