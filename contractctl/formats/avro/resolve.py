@@ -697,7 +697,11 @@ def _short(value: Any, limit: int = 60) -> str:
 def resolve(
     document: Any, external: Mapping[str, dict[str, Any]] | None = None
 ) -> tuple[ResolvedSchema | None, list[Problem]]:
-    """Validate and normalize a raw Avro document; ``external`` holds referenced contracts' types."""
+    """Validate and normalize a raw Avro document; ``external`` holds referenced contracts' types.
+
+    Rules are Avro Java 1.12.1's with Confluent's strict settings (see the module docstring); in
+    particular a union field's default may match any branch, as since Avro 1.12.
+    """
     resolver = _Resolver(external or {})
     try:
         root = resolver.parse(document, "", None)
