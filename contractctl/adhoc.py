@@ -22,7 +22,7 @@ def _read(path: Path) -> SchemaText:
     except OSError as error:
         raise UsageError(f"{path}: cannot read: {error.strerror}") from None
     posix = PurePosixPath(path.as_posix())
-    return SchemaText(posix, decode(posix, data), "file")
+    return SchemaText(posix, decode(posix, data), "file", root=posix.parent.as_posix())
 
 
 def run_compat(

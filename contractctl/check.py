@@ -124,8 +124,9 @@ def _is_selected(path: str, selected: list[str] | None) -> bool:
 class _Checker:
     """Holds the per-run caches: parsed schemas by subject and by historic version."""
 
-    def __init__(self, current: ContractSet, history: dict[str, list[HistoricVersion]]) -> None:
+    def __init__(self, current: ContractSet, history: dict[str, list[HistoricVersion]], root: str) -> None:
         self.current = current
+        self.root = root
         self.history = history
         self.defining = current.defining_subjects()
         self._parsed: dict[str, ParsedSchema] = {}
@@ -135,7 +136,7 @@ class _Checker:
         contract = self.current.contracts.get(subject)
         schema_type = contract.schema_type if contract else type_for_path(path)
         assert schema_type is not None
-        outline = outline_of(schema_type, path, text)
+        outline = outline_of(schema_type, path, text, self.root)
         return sorted({self.defining[n] for n in outline.referenced_names if n in self.defining} - {subject})
 
     def parse_current(self, subject: str) -> ParsedSchema:
@@ -192,7 +193,7 @@ class _Checker:
                     reference = self.parse_current(dependency)
                 if reference is not None:
                     references.append(reference)
-            source = SchemaText(version.path, version.text, version.commit)
+            source = SchemaText(version.path, version.text, version.commit, self.root)
             parsed = get_format(schema_type).parse(source, references)
         except InvalidSchema:
             parsed = None
@@ -234,7 +235,7 @@ def run_check(config: Config, options: CheckOptions) -> Report:
         if _is_selected(path, selected):
             report.findings.extend(findings)
 
-    checker = _Checker(current, history)
+    checker = _Checker(current, history, prefix)
     changed = {
         subject
         for subject, contract in current.contracts.items()
@@ -283,10 +284,10 @@ def _history(
             return None
         try:
             text = decode(path, data)
-            subject = mapper.subject_for(path, lambda: outline_of(schema_type, path, text))
+            subject = mapper.subject_for(path, lambda: outline_of(schema_type, path, text, prefix))
         except InvalidSchema:
             return None  # a broken old commit must not block today's check
-        return subject, text, get_format(schema_type).fingerprint(SchemaText(path, text))
+        return subject, text, get_format(schema_type).fingerprint(SchemaText(path, text, root=prefix))
 
     return subject_versions(commits, blobs, identify)
 

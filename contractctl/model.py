@@ -106,6 +106,13 @@ class SchemaText:
     path: PurePosixPath  # repository-relative (or as given on the command line)
     text: str
     origin: str = "working tree"  # or a commit id / "index"
+    root: str = ""  # the contracts root (repository-relative) that imports are resolved against
+
+    @property
+    def import_path(self) -> str:
+        """The path other contracts use to import this one (Protobuf): relative to the root."""
+        text = str(self.path)
+        return text[len(self.root) + 1 :] if self.root and text.startswith(self.root + "/") else text
 
 
 @dataclass(frozen=True)

@@ -110,9 +110,9 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=65536)
-def outline_of(schema_type: SchemaType, path: PurePosixPath, text: str) -> Outline:
+def outline_of(schema_type: SchemaType, path: PurePosixPath, text: str, root: str = "") -> Outline:
     """Cached: the same blob is outlined once even when it appears in many commits."""
-    return get_format(schema_type).outline(SchemaText(path, text))
+    return get_format(schema_type).outline(SchemaText(path, text, root=root))
 
 
 def decode(path: PurePosixPath, data: bytes) -> str:
@@ -164,7 +164,8 @@ class ContractSet:
         names: dict[str, str] = {}
         for subject, contract in self.contracts.items():
             try:
-                outline = outline_of(contract.schema_type, contract.source.path, contract.source.text)
+                source = contract.source
+                outline = outline_of(contract.schema_type, source.path, source.text, source.root)
             except InvalidSchema:
                 continue
             for name in outline.defined_names:
@@ -183,7 +184,10 @@ def build_contract_set(
             continue
         try:
             text = decode(path, data)
-            subject = mapper.subject_for(path, lambda t=text, p=path, s=schema_type: outline_of(s, p, t))  # type: ignore[misc]
+            subject = mapper.subject_for(
+                path,
+                lambda t=text, p=path, s=schema_type: outline_of(s, p, t, mapper.root_prefix),  # type: ignore[misc]
+            )
         except InvalidSchema as error:
             invalid[str(path)] = [f.with_context(file=str(path)) for f in error.findings]
             continue
@@ -202,7 +206,7 @@ def build_contract_set(
             )
             continue
         contracts[subject] = ContractFile(
-            source=SchemaText(path, text, origin),
+            source=SchemaText(path, text, origin, mapper.root_prefix),
             schema_type=schema_type,
             subject=subject,
             compatibility=mapper.level_for(path, subject),
