@@ -12,17 +12,17 @@ from contractctl.config import Config
 from contractctl.errors import GitError, UsageError
 from contractctl.formats import get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
-from contractctl.history import Git, HistoricVersion, first_parent_log, log_blobs, subject_versions
+from contractctl.history import BlobStore, Git, HistoricVersion, first_parent_log, subject_versions
 from contractctl.model import (
     Finding,
     FindingKind,
     Report,
     SchemaText,
+    SchemaType,
     Severity,
     SubjectResult,
 )
 from contractctl.repo import (
-    ContractFile,
     ContractSet,
     SubjectMapper,
     build_contract_set,
@@ -75,21 +75,26 @@ def base_commit(git: Git, config: Config, options: CheckOptions) -> str | None:
     )
 
 
-def _working_tree_files(git: Git, prefix: str) -> list[tuple[PurePosixPath, bytes]]:
+def _working_tree_entries(git: Git, prefix: str, store: BlobStore) -> list[tuple[PurePosixPath, str]]:
+    """Every contract file under the root, read from disk into the blob store."""
     top = git.toplevel
     start = top / prefix if prefix else top
     extensions = supported_extensions()
-    files = []
+    entries = []
     for directory, subdirs, names in os.walk(start):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         for name in names:
             if name.lower().endswith(extensions):
                 absolute = Path(directory) / name
+                relative = PurePosixPath(absolute.relative_to(top).as_posix())
                 try:
-                    files.append((PurePosixPath(absolute.relative_to(top).as_posix()), absolute.read_bytes()))
+                    data = absolute.read_bytes()
                 except OSError as error:
                     raise UsageError(f"{absolute}: cannot read: {error.strerror}") from None
-    return files
+                key = f"worktree:{relative}"
+                store.put(key, data)
+                entries.append((relative, key))
+    return entries
 
 
 def _selected_paths(git: Git, mapper: SubjectMapper, options: CheckOptions) -> list[str] | None:
@@ -124,38 +129,36 @@ def _is_selected(path: str, selected: list[str] | None) -> bool:
 class _Checker:
     """Holds the per-run caches: parsed schemas by subject and by historic version."""
 
-    def __init__(self, current: ContractSet, history: dict[str, list[HistoricVersion]], root: str) -> None:
+    def __init__(self, current: ContractSet, history: dict[str, list[HistoricVersion]]) -> None:
         self.current = current
-        self.root = root
         self.history = history
-        self.defining = current.defining_subjects()
         self._parsed: dict[str, ParsedSchema] = {}
         self._historic: dict[tuple[str, int], ParsedSchema | None] = {}
 
-    def references_of(self, subject: str, text: str, path: PurePosixPath) -> list[str]:
-        contract = self.current.contracts.get(subject)
-        schema_type = contract.schema_type if contract else type_for_path(path)
-        assert schema_type is not None
-        outline = outline_of(schema_type, path, text, self.root)
-        return sorted({self.defining[n] for n in outline.referenced_names if n in self.defining} - {subject})
+    def _references(self, schema_type: SchemaType, source: SchemaText, subject: str) -> list[str]:
+        outline = outline_of(schema_type, source.path, source.text, self.current.root)
+        found = {self.current.defining_subject(name) for name in outline.referenced_names}
+        return sorted(s for s in found if s is not None and s != subject)
+
+    def references_of(self, subject: str) -> list[str]:
+        """Subjects whose contracts define types this contract uses (its schema references)."""
+        return self._references(
+            self.current.contracts[subject].schema_type, self.current.source(subject), subject
+        )
 
     def parse_current(self, subject: str) -> ParsedSchema:
         """Parse a contract after the contracts it references (cycles and missing ones are invalid)."""
         if subject in self._parsed:
             return self._parsed[subject]
-        describe = {s: str(c.source.path) for s, c in self.current.contracts.items()}
-
-        def refs(s: str) -> list[str]:
-            source = self.current.contracts[s].source
-            return self.references_of(s, source.text, source.path)
-
-        for dependency in reference_order(subject, refs, describe):
+        describe = {s: str(c.path) for s, c in self.current.contracts.items()}
+        for dependency in reference_order(subject, self.references_of, describe):
             if dependency in self._parsed:
                 continue
             contract = self.current.contracts[dependency]
-            references = [self._parsed[r] for r in refs(dependency)]
+            references = [self._parsed[r] for r in self.references_of(dependency)]
             try:
-                self._parsed[dependency] = get_format(contract.schema_type).parse(contract.source, references)
+                source = self.current.source(dependency)
+                self._parsed[dependency] = get_format(contract.schema_type).parse(source, references)
             except InvalidSchema as error:
                 if dependency == subject:
                     raise
@@ -163,10 +166,10 @@ class _Checker:
                     [
                         Finding(
                             rule="INVALID_REFERENCE",
-                            message=f"referenced contract {contract.source.path} is invalid: "
+                            message=f"referenced contract {contract.path} is invalid: "
                             f"{error.findings[0].message}",
                             kind=FindingKind.INVALID,
-                            file=str(self.current.contracts[subject].source.path),
+                            file=str(self.current.contracts[subject].path),
                             line=1,
                             hint="Fix the referenced contract first.",
                         ),
@@ -182,18 +185,20 @@ class _Checker:
             return self._historic[key]
         schema_type = type_for_path(version.path)
         assert schema_type is not None
-        references = []
+        source = SchemaText(version.path, version.text, version.commit, self.current.root)
         parsed: ParsedSchema | None = None
+        self._historic[key] = None  # a reference cycle in old history ends here
         try:
-            for dependency in self.references_of(subject, version.text, version.path):
+            references = []
+            for dependency in self._references(schema_type, source, subject):
                 earlier = [v for v in self.history.get(dependency, []) if v.sequence <= version.sequence]
-                if earlier:
-                    reference = self.parse_historic(dependency, earlier[-1])
-                else:
-                    reference = self.parse_current(dependency)
+                reference = (
+                    self.parse_historic(dependency, earlier[-1])
+                    if earlier
+                    else self.parse_current(dependency)
+                )
                 if reference is not None:
                     references.append(reference)
-            source = SchemaText(version.path, version.text, version.commit, self.root)
             parsed = get_format(schema_type).parse(source, references)
         except InvalidSchema:
             parsed = None
@@ -204,11 +209,7 @@ class _Checker:
         seen: set[str] = set()
         pending = [subject]
         while pending:
-            current = pending.pop()
-            contract = self.current.contracts.get(current)
-            if contract is None:
-                continue
-            for dependency in self.references_of(current, contract.source.text, contract.source.path):
+            for dependency in self.references_of(pending.pop()):
                 if dependency not in seen:
                     seen.add(dependency)
                     pending.append(dependency)
@@ -220,76 +221,96 @@ def run_check(config: Config, options: CheckOptions) -> Report:
     prefix = contracts_prefix(config, git)
     mapper = SubjectMapper(config, prefix)
     selected = _selected_paths(git, mapper, options)
-
+    store = BlobStore(git)
     if options.staged:
-        index = git.index_blobs(prefix)
-        contents = git.read_blobs(index.values())
-        files = [(path, contents[sha]) for path, sha in index.items() if type_for_path(path)]
-        current = build_contract_set(mapper, files, "index")
+        entries = [(path, sha) for path, sha in git.index_blobs(prefix).items()]
+        current = build_contract_set(mapper, entries, store, "index")
     else:
-        current = build_contract_set(mapper, _working_tree_files(git, prefix), "working tree")
+        current = build_contract_set(mapper, _working_tree_entries(git, prefix, store), store, "working tree")
+    if selected is None:
+        current.validate_all()
 
-    history = _history(git, config, options, mapper, prefix)
     report = Report(command="check")
     for path, findings in sorted(current.invalid.items()):
         if _is_selected(path, selected):
             report.findings.extend(findings)
-
-    checker = _Checker(current, history, prefix)
-    changed = {
-        subject
-        for subject, contract in current.contracts.items()
-        if not _known_version(contract, history.get(subject, []))
-    }
-    for subject, contract in sorted(current.contracts.items(), key=lambda item: str(item[1].source.path)):
-        if not _is_selected(str(contract.source.path), selected):
-            continue
+    chosen = {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
+    checker = _Checker(current, {})
+    closures: dict[str, set[str]] = {}
+    for subject in chosen:
         try:
-            dependencies = checker.dependencies_closure(subject)
+            closures[subject] = checker.dependencies_closure(subject)
         except InvalidSchema:
-            dependencies = set()
-        affected = subject in changed or bool(dependencies & changed)
+            closures[subject] = set()
+    wanted = chosen.union(*closures.values())
+    checker.history = _history(git, config, options, mapper, prefix, store, wanted)
+
+    fingerprints = {s: _fingerprint(current, s) for s in wanted}
+    changed = {
+        s for s in wanted if not any(v.fingerprint == fingerprints[s] for v in checker.history.get(s, []))
+    }
+    for subject in sorted(chosen, key=lambda s: str(current.contracts[s].path)):
+        affected = subject in changed or bool(closures[subject] & changed)
         if not affected and not options.all_subjects:
             continue
-        report.results.append(_check_subject(checker, contract, history.get(subject, []), options, affected))
+        versions = checker.history.get(subject, [])
+        report.results.append(
+            _check_subject(checker, subject, versions, fingerprints[subject], options, affected)
+        )
     return report
 
 
-def _known_version(contract: ContractFile, versions: list[HistoricVersion]) -> bool:
-    return _matching_version(contract, versions) is not None
-
-
-def _matching_version(contract: ContractFile, versions: list[HistoricVersion]) -> HistoricVersion | None:
-    """The earlier version with the same content, if any (a rerun or a revert is not a new version)."""
-    schema_format = get_format(contract.schema_type)
-    fingerprint = schema_format.fingerprint(contract.source)
-    for version in versions:
-        if schema_format.fingerprint(SchemaText(version.path, version.text)) == fingerprint:
-            return version
-    return None
+def _fingerprint(current: ContractSet, subject: str) -> str:
+    contract = current.contracts[subject]
+    try:
+        return get_format(contract.schema_type).fingerprint(current.source(subject))
+    except InvalidSchema:
+        return f"invalid:{contract.key}"
 
 
 def _history(
-    git: Git, config: Config, options: CheckOptions, mapper: SubjectMapper, prefix: str
+    git: Git,
+    config: Config,
+    options: CheckOptions,
+    mapper: SubjectMapper,
+    prefix: str,
+    store: BlobStore,
+    wanted: set[str],
 ) -> dict[str, list[HistoricVersion]]:
+    """Earlier versions of the wanted subjects only; blobs of other subjects are never read."""
     base = base_commit(git, config, options)
     if base is None:
         return {}
     commits = first_parent_log(git, base, prefix)
-    blobs = git.read_blobs(log_blobs(commits))
+    relevant = [
+        (change.new_path, change.new_blob)
+        for commit in commits
+        for change in commit.changes
+        if change.new_path is not None
+        and change.new_blob is not None
+        and type_for_path(change.new_path)
+        and mapper.in_root(change.new_path)
+    ]
+    # content decides the subject of some files; of the others, only wanted subjects are read
+    store.prefetch(blob for path, blob in relevant if mapper.subject_from_path(path) in (wanted | {None}))
 
-    def identify(path: PurePosixPath, data: bytes) -> tuple[str, str, str] | None:
+    def identify(path: PurePosixPath, blob: str) -> tuple[str, str, str] | None:
         schema_type = type_for_path(path)
         if schema_type is None or not mapper.in_root(path):
             return None
+        subject = mapper.subject_from_path(path)
+        if subject is not None and subject not in wanted:
+            return None
         try:
-            text = decode(path, data)
-            subject = mapper.subject_for(path, lambda: outline_of(schema_type, path, text, prefix))
+            text = decode(path, store.get(blob))
+            subject = subject or mapper.subject_for(path, lambda: outline_of(schema_type, path, text, prefix))
         except InvalidSchema:
             return None  # a broken old commit must not block today's check
+        if subject not in wanted:
+            return None
         return subject, text, get_format(schema_type).fingerprint(SchemaText(path, text, root=prefix))
 
-    return subject_versions(commits, blobs, identify)
+    return subject_versions(commits, identify)
 
 
 def _label(version: HistoricVersion) -> str:
@@ -298,31 +319,33 @@ def _label(version: HistoricVersion) -> str:
 
 def _check_subject(
     checker: _Checker,
-    contract: ContractFile,
+    subject: str,
     versions: list[HistoricVersion],
+    fingerprint: str,
     options: CheckOptions,
     affected: bool,
 ) -> SubjectResult:
     """Check one subject; `affected` is False for an audit of an unchanged contract (--all)."""
+    contract = checker.current.contracts[subject]
     result = SubjectResult(
-        subject=contract.subject,
-        path=str(contract.source.path),
+        subject=subject,
+        path=str(contract.path),
         schema_type=contract.schema_type.value,
         level=contract.compatibility.value,
         verdict="compatible",
     )
     try:
-        new = checker.parse_current(contract.subject)
+        new = checker.parse_current(subject)
     except InvalidSchema as error:
         result.verdict = "invalid"
-        result.findings = [f.with_context(subject=contract.subject) for f in error.findings]
+        result.findings = [f.with_context(subject=subject) for f in error.findings]
         return result
-    same = None if affected else _matching_version(contract, versions)
+    same = None if affected else next((v for v in versions if v.fingerprint == fingerprint), None)
     if same is not None:  # an audit compares the version with the ones that came before it
         versions = versions[: same.number - 1]
     earlier: list[Earlier] = []
     for version in versions:
-        parsed = checker.parse_historic(contract.subject, version)
+        parsed = checker.parse_historic(subject, version)
         if parsed is None:
             result.findings.append(
                 Finding(
@@ -330,21 +353,21 @@ def _check_subject(
                     message=f"{_label(version)} at {version.path} does not parse today; it is not compared",
                     kind=FindingKind.ADVISORY,
                     severity=Severity.WARNING,
-                    file=str(contract.source.path),
-                    subject=contract.subject,
+                    file=str(contract.path),
+                    subject=subject,
                 )
             )
             continue
         earlier.append(Earlier(_label(version), parsed))
     schema_format = get_format(contract.schema_type)
     findings = check_level(schema_format, new, earlier, contract.compatibility)
-    result.findings.extend(f.with_context(subject=contract.subject) for f in findings)
+    result.findings.extend(f.with_context(subject=subject) for f in findings)
     result.compared_versions = len(versions_to_check(contract.compatibility, earlier))
     if options.prove:
         proofs = prove_compatible_pairs(
             schema_format, new, earlier, contract.compatibility, findings, options.samples, options.seed
         )
-        result.findings.extend(f.with_context(subject=contract.subject) for f in proofs)
+        result.findings.extend(f.with_context(subject=subject) for f in proofs)
     if not affected:
         result.verdict = "unchanged"
     elif not versions:

@@ -141,7 +141,8 @@ class Git:
         wanted = sorted(set(shas))
         if not wanted:
             return {}
-        raw = self.run("cat-file", "--batch", input_bytes="".join(f"{sha}\n" for sha in wanted).encode())
+        request = "".join(f"{sha}\n" for sha in wanted).encode()
+        raw = self.run("cat-file", "--batch", "--buffer", input_bytes=request)
         out: dict[str, bytes] = {}
         offset = 0
         for sha in wanted:
@@ -154,6 +155,31 @@ class Git:
             out[sha] = raw[start : start + size]
             offset = start + size + 1
         return out
+
+
+class BlobStore:
+    """Contract contents by key, read from git in bulk and remembered for the run.
+
+    Keys are blob ids, or `worktree:<path>` for files read from the working tree (put in directly).
+    Reading lazily matters: a pre-commit check of one file must not read the other thousand.
+    """
+
+    def __init__(self, git: Git) -> None:
+        self.git = git
+        self._data: dict[str, bytes] = {}
+
+    def put(self, key: str, data: bytes) -> None:
+        self._data[key] = data
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        missing = {key for key in keys if key not in self._data}
+        if missing:
+            self._data.update(self.git.read_blobs(missing))
+
+    def get(self, key: str) -> bytes:
+        if key not in self._data:
+            self.prefetch([key])
+        return self._data[key]
 
 
 @dataclass(frozen=True)
@@ -229,17 +255,17 @@ class HistoricVersion:
     text: str
     commit: str
     sequence: int  # index of the commit in the log (orders versions of different subjects)
+    fingerprint: str
 
 
 def subject_versions(
     commits: list[Commit],
-    blobs: dict[str, bytes],
-    identify: Callable[[PurePosixPath, bytes], tuple[str, str, str] | None],
+    identify: Callable[[PurePosixPath, str], tuple[str, str, str] | None],
 ) -> dict[str, list[HistoricVersion]]:
     """Distinct contents per subject along the log, keyed by subject so a moved file keeps history.
 
-    `identify(path, data)` returns (subject, text, fingerprint), or None for files that are not
-    contracts or cannot be read (an old broken commit must not block today's check).
+    `identify(path, blob)` returns (subject, text, fingerprint), or None for files that are not
+    contracts, not wanted, or cannot be read (an old broken commit must not block today's check).
     """
     versions: dict[str, list[HistoricVersion]] = {}
     seen: dict[str, set[str]] = {}
@@ -247,7 +273,7 @@ def subject_versions(
         for change in commit.changes:
             if change.new_path is None or change.new_blob is None:
                 continue
-            identity = identify(change.new_path, blobs[change.new_blob])
+            identity = identify(change.new_path, change.new_blob)
             if identity is None:
                 continue
             subject, text, fingerprint = identity
@@ -256,7 +282,9 @@ def subject_versions(
                 continue
             known.add(fingerprint)
             history = versions.setdefault(subject, [])
-            history.append(HistoricVersion(len(history) + 1, change.new_path, text, commit.sha, sequence))
+            history.append(
+                HistoricVersion(len(history) + 1, change.new_path, text, commit.sha, sequence, fingerprint)
+            )
     return versions
 
 

@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from contractctl.config import Config, SubjectRule
 from contractctl.formats import get_format, type_for_path
 from contractctl.formats.base import InvalidSchema, Outline
+from contractctl.history import BlobStore
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
 
 KEY_VALUE_STEMS = {"key": "key", "value": "value"}
@@ -18,9 +19,13 @@ KEY_VALUE_STEMS = {"key": "key", "value": "value"}
 
 @dataclass(frozen=True)
 class ContractFile:
-    """A contract's content in one tree, with what it maps to."""
+    """A contract in one tree (working tree, index or commit) and what it maps to.
 
-    source: SchemaText
+    The content is not held here: `ContractSet.source` reads it on demand from the blob store.
+    """
+
+    path: PurePosixPath
+    key: str  # blob id, or worktree:<path>
     schema_type: SchemaType
     subject: str
     compatibility: CompatibilityLevel
@@ -39,6 +44,7 @@ class SubjectMapper:
         self.root_prefix = root_prefix  # repository-relative contracts root, "" for the top
         self._rules = [(rule, _glob_regex(rule.match)) for rule in config.subject_rules if rule.is_path_glob]
         self._by_subject = {rule.match: rule for rule in config.subject_rules if not rule.is_path_glob}
+        self._from_path: dict[PurePosixPath, str | None] = {}
 
     def in_root(self, path: PurePosixPath) -> bool:
         return not self.root_prefix or str(path).startswith(self.root_prefix + "/")
@@ -46,17 +52,33 @@ class SubjectMapper:
     def _matching_rules(self, path: PurePosixPath) -> list[SubjectRule]:
         return [rule for rule, pattern in self._rules if pattern.fullmatch(str(path))]
 
-    def subject_for(self, path: PurePosixPath, outline: Callable[[], Outline]) -> str:
+    def _strategy(self, rules: list[SubjectRule]) -> str:
+        strategy = next((r.subject_strategy for r in reversed(rules) if r.subject_strategy), None)
+        return strategy or self.config.subject_strategy
+
+    def subject_from_path(self, path: PurePosixPath) -> str | None:
+        """The subject when the path alone decides it (explicit or topic convention), else None."""
+        if path not in self._from_path:
+            self._from_path[path] = self._subject_from_path(path)
+        return self._from_path[path]
+
+    def _subject_from_path(self, path: PurePosixPath) -> str | None:
         rules = self._matching_rules(path)
         explicit = next((r.subject for r in reversed(rules) if r.subject), None)
         if explicit:
             return explicit
-        strategy = next((r.subject_strategy for r in reversed(rules) if r.subject_strategy), None)
-        strategy = strategy or self.config.subject_strategy
+        role = KEY_VALUE_STEMS.get(path.stem.lower())
+        if self._strategy(rules) == "topic" and role and str(path.parent) != (self.root_prefix or "."):
+            return f"{path.parent.name}-{role}"
+        return None
+
+    def subject_for(self, path: PurePosixPath, outline: Callable[[], Outline]) -> str:
+        from_path = self.subject_from_path(path)
+        if from_path is not None:
+            return from_path
+        strategy = self._strategy(self._matching_rules(path))
         role = KEY_VALUE_STEMS.get(path.stem.lower())
         topic = path.parent.name
-        if strategy == "topic" and role and str(path.parent) != (self.root_prefix or "."):
-            return f"{topic}-{role}"
         name = outline().primary_name
         if not name:
             raise InvalidSchema(
@@ -152,48 +174,83 @@ def decode(path: PurePosixPath, data: bytes) -> str:
     return text
 
 
-@dataclass
 class ContractSet:
-    """All contracts of one tree, by subject, with invalid files collected instead of raised."""
+    """All contracts of one tree by subject; contents are decoded and outlined only when asked for."""
 
-    contracts: dict[str, ContractFile]
-    invalid: dict[str, list[Finding]]  # path -> findings for files that could not be mapped
+    def __init__(self, store: BlobStore, root: str, origin: str) -> None:
+        self.store = store
+        self.root = root
+        self.origin = origin
+        self.contracts: dict[str, ContractFile] = {}
+        self.invalid: dict[str, list[Finding]] = {}  # path -> findings for files that cannot be used
+        self._defining: dict[str, str] | None = None
 
-    def defining_subjects(self) -> dict[str, str]:
-        """Full type name -> subject that defines it (for schema references)."""
-        names: dict[str, str] = {}
-        for subject, contract in self.contracts.items():
+    def source(self, subject: str) -> SchemaText:
+        """The contract's text; InvalidSchema for an empty or non-UTF-8 file."""
+        contract = self.contracts[subject]
+        return SchemaText(
+            contract.path, decode(contract.path, self.store.get(contract.key)), self.origin, self.root
+        )
+
+    def outline(self, subject: str) -> Outline:
+        source = self.source(subject)
+        return outline_of(self.contracts[subject].schema_type, source.path, source.text, self.root)
+
+    def defining_subject(self, name: str) -> str | None:
+        """The subject whose contract defines the named type (schema references), if any.
+
+        Built on first use only: a check whose contracts use no references never reads the others.
+        """
+        if self._defining is None:
+            self.store.prefetch(c.key for c in self.contracts.values())
+            self._defining = {}
+            for subject in self.contracts:
+                try:
+                    defined = self.outline(subject).defined_names
+                except InvalidSchema:
+                    continue
+                for defined_name in defined:
+                    self._defining.setdefault(defined_name, subject)
+        return self._defining.get(name)
+
+    def validate_all(self) -> None:
+        """Read every contract once, recording the ones that cannot even be outlined as invalid."""
+        self.store.prefetch(c.key for c in self.contracts.values())
+        for subject, contract in list(self.contracts.items()):
             try:
-                source = contract.source
-                outline = outline_of(contract.schema_type, source.path, source.text, source.root)
-            except InvalidSchema:
-                continue
-            for name in outline.defined_names:
-                names.setdefault(name, subject)
-        return names
+                self.outline(subject)
+            except InvalidSchema as error:
+                self.invalid[str(contract.path)] = [
+                    f.with_context(file=str(contract.path)) for f in error.findings
+                ]
+                del self.contracts[subject]
 
 
 def build_contract_set(
-    mapper: SubjectMapper, files: Iterable[tuple[PurePosixPath, bytes]], origin: str
+    mapper: SubjectMapper, entries: Iterable[tuple[PurePosixPath, str]], store: BlobStore, origin: str
 ) -> ContractSet:
-    contracts: dict[str, ContractFile] = {}
-    invalid: dict[str, list[Finding]] = {}
-    for path, data in sorted(files):
-        schema_type = type_for_path(path)
-        if schema_type is None:
-            continue
+    """Map (path, blob key) entries to subjects, reading content only where the path cannot decide."""
+    contract_set = ContractSet(store, mapper.root_prefix, origin)
+    typed = [
+        (path, key, schema_type) for path, key in sorted(entries) if (schema_type := type_for_path(path))
+    ]
+    store.prefetch(key for path, key, _ in typed if mapper.subject_from_path(path) is None)
+    contracts = contract_set.contracts
+    for path, key, schema_type in typed:
+
+        def outline(
+            path: PurePosixPath = path, key: str = key, schema_type: SchemaType = schema_type
+        ) -> Outline:
+            return outline_of(schema_type, path, decode(path, store.get(key)), mapper.root_prefix)
+
         try:
-            text = decode(path, data)
-            subject = mapper.subject_for(
-                path,
-                lambda t=text, p=path, s=schema_type: outline_of(s, p, t, mapper.root_prefix),  # type: ignore[misc]
-            )
+            subject = mapper.subject_for(path, outline)
         except InvalidSchema as error:
-            invalid[str(path)] = [f.with_context(file=str(path)) for f in error.findings]
+            contract_set.invalid[str(path)] = [f.with_context(file=str(path)) for f in error.findings]
             continue
         if subject in contracts:
-            other = contracts[subject].source.path
-            invalid.setdefault(str(path), []).append(
+            other = contracts[subject].path
+            contract_set.invalid.setdefault(str(path), []).append(
                 Finding(
                     rule="DUPLICATE_SUBJECT",
                     message=f"{other} and {path} both map to subject {subject!r}",
@@ -205,13 +262,8 @@ def build_contract_set(
                 )
             )
             continue
-        contracts[subject] = ContractFile(
-            source=SchemaText(path, text, origin, mapper.root_prefix),
-            schema_type=schema_type,
-            subject=subject,
-            compatibility=mapper.level_for(path, subject),
-        )
-    return ContractSet(contracts, invalid)
+        contracts[subject] = ContractFile(path, key, schema_type, subject, mapper.level_for(path, subject))
+    return contract_set
 
 
 def reference_order(

@@ -7,19 +7,20 @@ from pathlib import PurePosixPath
 import pytest
 
 from contractctl.errors import GitError
-from contractctl.history import Git, first_parent_log, log_blobs, subject_versions
+from contractctl.history import BlobStore, Git, first_parent_log, log_blobs, subject_versions
 from tests.conftest import GitRepo
 
 
 def versions_by_path(git: Git, ref: str) -> dict[str, list[str]]:
     commits = first_parent_log(git, ref, "contracts")
-    blobs = git.read_blobs(log_blobs(commits))
+    store = BlobStore(git)
+    store.prefetch(log_blobs(commits))
 
-    def identify(path: PurePosixPath, data: bytes) -> tuple[str, str, str]:
-        text = data.decode()
+    def identify(path: PurePosixPath, blob: str) -> tuple[str, str, str]:
+        text = store.get(blob).decode()
         return path.parent.name, text, text.strip()
 
-    return {s: [v.text.strip() for v in vs] for s, vs in subject_versions(commits, blobs, identify).items()}
+    return {s: [v.text.strip() for v in vs] for s, vs in subject_versions(commits, identify).items()}
 
 
 def test_merges_count_on_the_first_parent_and_renames_keep_the_subject(repo: GitRepo) -> None:

@@ -9,12 +9,21 @@ import pytest
 
 from contractctl.config import parse_config
 from contractctl.formats.base import InvalidSchema
+from contractctl.history import BlobStore, Git
 from contractctl.model import CompatibilityLevel
-from contractctl.repo import SubjectMapper, build_contract_set, reference_order
+from contractctl.repo import ContractSet, SubjectMapper, build_contract_set, reference_order
 
 
 def schema(name: str, namespace: str = "com.acme") -> bytes:
     return json.dumps({"type": "record", "name": name, "namespace": namespace, "fields": []}).encode()
+
+
+def contract_set(m: SubjectMapper, files: list[tuple[PurePosixPath, bytes]]) -> ContractSet:
+    """Entries served from memory: the store never needs git for keys already put."""
+    store = BlobStore(Git(Path("/nonexistent")))
+    for path, data in files:
+        store.put(f"worktree:{path}", data)
+    return build_contract_set(m, [(path, f"worktree:{path}") for path, _ in files], store, "test")
 
 
 def mapper(**config: object) -> SubjectMapper:
@@ -35,7 +44,7 @@ def mapper(**config: object) -> SubjectMapper:
 )
 def test_subject_strategies(strategy: str, path: str, expected: str) -> None:
     files = [(PurePosixPath(path), schema("Order"))]
-    contracts = build_contract_set(mapper(defaults={"subject_strategy": strategy}), files, "test")
+    contracts = contract_set(mapper(defaults={"subject_strategy": strategy}), files)
     assert list(contracts.contracts) == [expected]
 
 
@@ -52,7 +61,7 @@ def test_explicit_subject_and_level_overrides() -> None:
         (PurePosixPath("contracts/orders/value.avsc"), schema("Order")),
         (PurePosixPath("contracts/stock/value.avsc"), schema("Stock")),
     ]
-    contracts = build_contract_set(m, files, "test").contracts
+    contracts = contract_set(m, files).contracts
     assert contracts["shared-money"].compatibility is CompatibilityLevel.FULL
     assert contracts["orders-value"].compatibility is CompatibilityLevel.NONE
     assert contracts["stock-value"].compatibility is CompatibilityLevel.FORWARD
@@ -63,7 +72,7 @@ def test_duplicate_subject_names_both_files() -> None:
         (PurePosixPath("contracts/a/orders/value.avsc"), schema("A")),
         (PurePosixPath("contracts/b/orders/value.avsc"), schema("B")),
     ]
-    result = build_contract_set(mapper(), files, "test")
+    result = contract_set(mapper(), files)
     [(path, findings)] = result.invalid.items()
     assert path == "contracts/b/orders/value.avsc"
     assert "contracts/a/orders/value.avsc" in findings[0].message
