@@ -36,6 +36,16 @@ from contractctl.cli.output import emit
     show_default=True,
     help="Records per pair for --prove.",
 )
+@click.option(
+    "--allow-breaking",
+    "allow_breaking",
+    multiple=True,
+    metavar="SUBJECT",
+    help="Let an intended incompatible change of SUBJECT pass, shown as allowed (repeatable; needs --reason).",
+)
+@click.option(
+    "--reason", "reasons", multiple=True, metavar="TEXT", help="Why the break is intended (mandatory)."
+)
 @config_option
 @output_options
 def check(
@@ -45,6 +55,8 @@ def check(
     all_subjects: bool,
     prove: bool,
     samples: int,
+    allow_breaking: tuple[str, ...],
+    reasons: tuple[str, ...],
     config_path: Path | None,
     output_format: str,
     output_file: Path | None,
@@ -53,8 +65,10 @@ def check(
     verbose: bool,
 ) -> None:
     """Parse changed contracts, resolve references and check compatibility against git history."""
+    from contractctl.allow import apply_allowances, pair_allowances
     from contractctl.check import CheckOptions, run_check
 
+    allowances = pair_allowances(allow_breaking, reasons)
     config = load(config_path)
     report = run_check(
         config,
@@ -67,4 +81,5 @@ def check(
             samples=samples,
         ),
     )
+    apply_allowances(report, allowances)
     sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))
