@@ -41,7 +41,7 @@ from contractctl.cli.output import emit
     "allow_breaking",
     multiple=True,
     metavar="SUBJECT",
-    help="Let an intended incompatible change of SUBJECT pass, shown as allowed (repeatable; needs --reason).",
+    help="Let an intended break of SUBJECT pass, shown as allowed (repeatable; needs --reason).",
 )
 @click.option(
     "--reason", "reasons", multiple=True, metavar="TEXT", help="Why the break is intended (mandatory)."
