@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from contractctl.compat import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.config import Config
@@ -31,6 +32,9 @@ from contractctl.repo import (
     reference_order,
 )
 
+if TYPE_CHECKING:
+    from contractctl.registry.client import RegistryClient
+
 
 @dataclass
 class CheckOptions:
@@ -41,6 +45,7 @@ class CheckOptions:
     prove: bool = False
     samples: int = 25
     seed: int = 0
+    registries: Sequence[str] = ()  # also ask these registries about every changed contract
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
 
@@ -217,6 +222,41 @@ class _Checker:
 
 
 def run_check(config: Config, options: CheckOptions) -> Report:
+    if not options.registries:
+        return _run_local(config, options)[0]
+    from contractctl.remote import close_all, open_clients
+
+    clients = open_clients(config, options.registries)  # bad registry settings fail before any work
+    try:
+        report, checker = _run_local(config, options)
+        _add_remote(report, checker, clients)
+    finally:
+        close_all(clients)
+    return report
+
+
+def _add_remote(report: Report, checker: _Checker, clients: dict[str, RegistryClient]) -> None:
+    """Ask every registry about the contracts this change touches (not about audited, unchanged ones)."""
+    from contractctl.remote import RemoteTarget, check_remote
+
+    targets = []
+    for result in report.results:
+        if result.verdict in ("invalid", "unchanged"):
+            continue
+        contract = checker.current.contracts[result.subject]
+        targets.append(
+            RemoteTarget(
+                subject=result.subject,
+                path=result.path,
+                schema_type=contract.schema_type,
+                level=contract.compatibility,
+                schema=checker.parse_current(result.subject),
+            )
+        )
+    report.results.extend(check_remote(targets, clients))
+
+
+def _run_local(config: Config, options: CheckOptions) -> tuple[Report, _Checker]:
     git = Git.discover(config.directory)
     prefix = contracts_prefix(config, git)
     mapper = SubjectMapper(config, prefix)
@@ -257,7 +297,7 @@ def run_check(config: Config, options: CheckOptions) -> Report:
         report.results.append(
             _check_subject(checker, subject, versions, fingerprints[subject], options, affected)
         )
-    return report
+    return report, checker
 
 
 def _fingerprint(current: ContractSet, subject: str) -> str:

@@ -46,6 +46,13 @@ from contractctl.cli.output import emit
 @click.option(
     "--reason", "reasons", multiple=True, metavar="TEXT", help="Why the break is intended (mandatory)."
 )
+@click.option(
+    "--registry",
+    "registries",
+    multiple=True,
+    metavar="NAME",
+    help="Also check the change against this registry from contractctl.yaml (repeatable).",
+)
 @config_option
 @output_options
 def check(
@@ -57,6 +64,7 @@ def check(
     samples: int,
     allow_breaking: tuple[str, ...],
     reasons: tuple[str, ...],
+    registries: tuple[str, ...],
     config_path: Path | None,
     output_format: str,
     output_file: Path | None,
@@ -79,6 +87,7 @@ def check(
             all_subjects=all_subjects,
             prove=prove,
             samples=samples,
+            registries=registries,
         ),
     )
     apply_allowances(report, allowances)

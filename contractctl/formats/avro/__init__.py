@@ -113,6 +113,13 @@ class AvroFormat:
             for item in check_reader_writer(reader.resolved, writer.resolved)
         ]
 
+    def registry_text(self, schema: ParsedSchema) -> str:
+        """The schema as sent to a registry: self-contained, references written inline."""
+        from contractctl.formats.avro.inline import inline_document
+
+        assert isinstance(schema, AvroSchema)
+        return json.dumps(inline_document(schema.resolved), separators=(",", ":"))
+
     def fingerprint(self, source: SchemaText) -> str:
         try:
             canonical = json.dumps(json.loads(source.text), sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,428 @@
+"""A thin Schema Registry client: exactly the calls contractctl needs, parsed strictly.
+
+Why not confluent-kafka's ``SchemaRegistryClient``: it drops verbose compatibility messages, cannot
+ask with ``defaultToGlobal`` (so an inherited level looks like 40408), cannot register with an id and
+version in IMPORT mode, has no exporters, no timeout by default, its own retry policy, and caches
+answers a gate must not trust. So this client speaks the REST API directly (see transport.py for the
+HTTP library and the retry policy).
+
+Strictness: a 200 whose body has the wrong shape is a :class:`RegistryError` ("unexpected
+response"), never a guess, so a gate fails closed. "Not found" answers that a method documents
+(40401, 40402, 40403, 40408) are results (None, [] or "compatible"), not errors.
+
+Contexts: with ``context: .staging`` every subject is sent qualified (``:.staging:orders-value``) and
+returned unqualified; path segments are percent-encoded with ``safe=''``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from contractctl.model import CompatibilityLevel
+from contractctl.registry.errors import IncompatibleSchemaError, RegistryError, scrub
+from contractctl.registry.settings import RegistrySettings
+
+if TYPE_CHECKING:
+    from contractctl.registry.transport import Transport
+
+MODES = frozenset({"READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT", "FORWARD"})
+SUBJECT_NOT_FOUND = 40401
+VERSION_NOT_FOUND = 40402
+SCHEMA_NOT_FOUND = 40403
+SUBJECT_LEVEL_CONFIG_NOT_FOUND = 40408
+
+
+@dataclass(frozen=True)
+class SchemaRef:
+    name: str
+    subject: str
+    version: int
+
+
+@dataclass(frozen=True)
+class RegisteredSchema:
+    subject: str
+    version: int
+    id: int
+    schema: str
+    schema_type: str  # "AVRO" when the registry leaves it out (servers before CP 8.0 do)
+    references: tuple[SchemaRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompatibilityAnswer:
+    is_compatible: bool  # decide on this, never on messages being empty (schema-registry#2278)
+    messages: tuple[str, ...] = ()
+
+
+class RegistryClient:
+    """One named registry. Thread-safe: share one client between threads (see fanout.fan_out)."""
+
+    def __init__(self, settings: RegistrySettings) -> None:
+        from contractctl.registry.transport import Transport  # the HTTP stack loads only here
+
+        self.settings = settings
+        self.name = settings.name
+        self._transport: Transport = Transport(settings)
+        self._closed = False
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._transport.close()
+
+    def __enter__(self) -> RegistryClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"RegistryClient(name={self.name!r}, context={self.settings.context!r})"
+
+    # -- subjects and versions -----------------------------------------------------------------------
+
+    def qualify(self, subject: str) -> str:
+        """The subject as the registry names it (an already qualified subject is left alone)."""
+        context = self.settings.context
+        if context is None or subject.startswith(":"):
+            return subject
+        return f":{context}:{subject}"
+
+    def subject_path(self, subject: str) -> str:
+        """The percent-encoded path segment for ``subject`` (for :meth:`request`)."""
+        return _segment(self.qualify(subject))
+
+    def subjects(self) -> list[str]:
+        """Live subjects of this client's context, unqualified, sorted."""
+        context = self.settings.context
+        # An old server (no contexts) would read ":.:" as a literal prefix, so the default context is
+        # asked without a prefix and other contexts' (qualified) subjects are dropped here.
+        params = {"subjectPrefix": f":{context}:"} if context else None
+        payload = self.request("GET", "/subjects", params=params)
+        names = self._list_of(payload, str, "a list of subject names")
+        if context is None:
+            return sorted(n for n in names if not n.startswith(":"))
+        prefix = f":{context}:"
+        return sorted(n[len(prefix) :] for n in names if n.startswith(prefix))
+
+    def versions(self, subject: str) -> list[int]:
+        """Live version numbers, ascending; [] when the subject does not exist."""
+        payload = self.request(
+            "GET", f"/subjects/{self.subject_path(subject)}/versions", not_found={SUBJECT_NOT_FOUND}
+        )
+        if payload is None:
+            return []
+        return sorted(self._list_of(payload, int, "a list of version numbers"))
+
+    def get_version(self, subject: str, version: int | str = "latest") -> RegisteredSchema | None:
+        """One version (default the latest); None when the subject or version does not exist."""
+        payload = self.request(
+            "GET",
+            f"/subjects/{self.subject_path(subject)}/versions/{_version_segment(version)}",
+            not_found={SUBJECT_NOT_FOUND, VERSION_NOT_FOUND},
+        )
+        return None if payload is None else self._record(payload, subject)
+
+    def lookup(
+        self,
+        subject: str,
+        schema: str,
+        schema_type: str,
+        references: Iterable[SchemaRef] = (),
+        normalize: bool = True,
+    ) -> RegisteredSchema | None:
+        """The version of ``subject`` that holds this schema (compared as the registry canonicalises
+        it, so formatting does not matter); None when the subject lacks it or does not exist."""
+        payload = self.request(
+            "POST",
+            f"/subjects/{self.subject_path(subject)}",
+            params={"normalize": _flag(normalize)},
+            json=_schema_body(schema, schema_type, references),
+            not_found={SUBJECT_NOT_FOUND, SCHEMA_NOT_FOUND},
+        )
+        return None if payload is None else self._record(payload, subject)
+
+    def test_compatibility(
+        self,
+        subject: str,
+        schema: str,
+        schema_type: str,
+        references: Iterable[SchemaRef] = (),
+        version: int | str | None = "latest",
+        normalize: bool = True,
+    ) -> CompatibilityAnswer:
+        """Ask the registry, with verbose messages. ``version=None`` checks against every version the
+        subject's level requires (what registration would check). A subject without versions is
+        compatible."""
+        path = f"/compatibility/subjects/{self.subject_path(subject)}/versions"
+        latest = version is None or str(version) in ("latest", "-1")
+        if version is not None:
+            path += f"/{_version_segment(version)}"
+        payload = self.request(
+            "POST",
+            path,
+            params={"verbose": "true", "normalize": _flag(normalize)},
+            json=_schema_body(schema, schema_type, references),
+            # old servers (CP 5.5) answer 40401 for a missing subject; "latest" of nothing is nothing
+            not_found={SUBJECT_NOT_FOUND, VERSION_NOT_FOUND} if latest else {SUBJECT_NOT_FOUND},
+        )
+        if payload is None:
+            return CompatibilityAnswer(True, ())
+        body = self._mapping(payload, "a compatibility answer")
+        verdict = body.get("is_compatible")
+        if not isinstance(verdict, bool):
+            raise self._unexpected("is_compatible is not true or false")
+        messages = body.get("messages", [])
+        return CompatibilityAnswer(verdict, tuple(self._list_of(messages, str, "a list of messages")))
+
+    def register(
+        self,
+        subject: str,
+        schema: str,
+        schema_type: str,
+        references: Iterable[SchemaRef] = (),
+        normalize: bool = True,
+        schema_id: int | None = None,
+        version: int | None = None,
+    ) -> int:
+        """Register (idempotent: an existing identical version answers its id). ``schema_id`` and
+        ``version`` are for IMPORT mode. An incompatible schema raises IncompatibleSchemaError."""
+        body = _schema_body(schema, schema_type, references)
+        if schema_id is not None:
+            body["id"] = schema_id
+        if version is not None:
+            body["version"] = version
+        payload = self.request(
+            "POST",
+            f"/subjects/{self.subject_path(subject)}/versions",
+            params={"normalize": _flag(normalize)},
+            json=body,
+        )
+        registered = self._mapping(payload, "a registration answer").get("id")
+        if isinstance(registered, bool) or not isinstance(registered, int):
+            raise self._unexpected("the registration answer has no id")
+        return registered
+
+    # -- config and mode -----------------------------------------------------------------------------
+
+    def effective_compatibility(self, subject: str) -> str:
+        """The level that applies to ``subject``: its own, else its context's, else the global one."""
+        payload = self.request(
+            "GET", f"/config/{self.subject_path(subject)}", params={"defaultToGlobal": "true"}
+        )
+        return self._level(payload)
+
+    def subject_compatibility(self, subject: str) -> str | None:
+        """The level set on the subject itself; None when it inherits (40408, or 40401 before CP 7.0)."""
+        payload = self.request(
+            "GET",
+            f"/config/{self.subject_path(subject)}",
+            not_found={SUBJECT_LEVEL_CONFIG_NOT_FOUND, SUBJECT_NOT_FOUND},
+        )
+        return None if payload is None else self._level(payload)
+
+    def set_compatibility(self, subject: str | None, level: str) -> None:
+        """Set a subject's level; ``None`` sets this client's top level (its context's, or global)."""
+        parsed = CompatibilityLevel.parse(level).value  # ValueError for a typo, before any request
+        payload = self.request(
+            "PUT", self._top_or_subject("/config", subject), json={"compatibility": parsed}
+        )
+        self._mapping(payload, "a config answer")
+
+    def effective_mode(self, subject: str) -> str:
+        payload = self.request(
+            "GET", f"/mode/{self.subject_path(subject)}", params={"defaultToGlobal": "true"}
+        )
+        return self._mode(payload)
+
+    def set_mode(self, subject: str | None, mode: str, force: bool = False) -> None:
+        """Set a subject's mode; ``None`` sets this client's top level (its context's, or global)."""
+        wanted = mode.strip().upper()
+        if wanted not in MODES:
+            raise ValueError(f"unknown mode {mode!r} (expected one of {', '.join(sorted(MODES))})")
+        params = {"force": "true"} if force else None
+        payload = self.request(
+            "PUT", self._top_or_subject("/mode", subject), params=params, json={"mode": wanted}
+        )
+        self._mapping(payload, "a mode answer")
+
+    # -- schemas by id -------------------------------------------------------------------------------
+
+    def schema_by_id(self, schema_id: int, subject: str | None = None) -> str | None:
+        """The schema text with this id in this client's context (ids are per context); None if absent."""
+        context = self.settings.context
+        scope = self.qualify(subject) if subject else (f":{context}:" if context else None)
+        payload = self.request(
+            "GET",
+            f"/schemas/ids/{int(schema_id)}",
+            params={"subject": scope} if scope else None,
+            not_found={SCHEMA_NOT_FOUND},
+        )
+        if payload is None:
+            return None
+        text = self._mapping(payload, "a schema").get("schema")
+        if not isinstance(text, str):
+            raise self._unexpected("the schema answer has no schema text")
+        return text
+
+    # -- the generic call ----------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        not_found: set[int] | frozenset[int] = frozenset(),
+    ) -> Any:
+        """One REST call (``path`` already encoded, see :meth:`subject_path`), retried per policy.
+
+        Returns the parsed JSON body (None for an empty one), or None when the registry answers with
+        one of the ``not_found`` error codes. Any other error raises :class:`RegistryError`.
+        """
+        if self._closed:
+            raise RuntimeError(f"registry client {self.name!r} is closed")
+        reply = self._transport.send(method, path, params, json)
+        if 200 <= reply.status < 300:
+            return reply.payload
+        body: Mapping[str, Any] = reply.payload if isinstance(reply.payload, Mapping) else {}
+        code = body.get("error_code")
+        code = code if isinstance(code, int) and not isinstance(code, bool) else None
+        if code is not None and code in not_found:
+            return None
+        raise self._http_error(reply.status, code, body.get("message"))
+
+    # -- helpers -------------------------------------------------------------------------------------
+
+    def _http_error(self, status: int, code: int | None, message: Any) -> RegistryError:
+        text = scrub(message, self._transport.secrets()) if isinstance(message, str) else ""
+        detail = (
+            f" (error_code {code}: {text})" if code is not None and text else (f" ({text})" if text else "")
+        )
+        if status == 409:
+            return IncompatibleSchemaError(
+                self.name,
+                f"HTTP 409 Conflict: the registry rejected the schema as incompatible{detail}",
+                error_code=code,
+                messages=(text,) if text else (),
+            )
+        if status == 401:
+            reason = "HTTP 401 Unauthorized: check the credentials"
+        elif status == 403:
+            reason = f"HTTP 403 Forbidden: the credentials lack permission for this operation{detail}"
+        elif status == 404 and (code is None or code == 404):
+            reason = "HTTP 404 Not Found: no such endpoint (is the url a Schema Registry?)"
+        else:
+            from http import HTTPStatus
+
+            try:
+                phrase = " " + HTTPStatus(status).phrase
+            except ValueError:
+                phrase = ""
+            reason = f"HTTP {status}{phrase}{detail}"
+        return RegistryError(self.name, reason, status=status, error_code=code)
+
+    def _unexpected(self, problem: str) -> RegistryError:
+        return RegistryError(self.name, f"unexpected response: {problem}")
+
+    def _mapping(self, payload: Any, what: str) -> Mapping[str, Any]:
+        if not isinstance(payload, Mapping):
+            raise self._unexpected(f"expected {what} (a JSON object), got {_json_type(payload)}")
+        return payload
+
+    def _list_of(self, payload: Any, kind: type, what: str) -> list[Any]:
+        if not isinstance(payload, list) or not all(
+            isinstance(item, kind) and not (kind is int and isinstance(item, bool)) for item in payload
+        ):
+            raise self._unexpected(f"expected {what}, got {_json_type(payload)}")
+        return payload
+
+    def _top_or_subject(self, root: str, subject: str | None) -> str:
+        if subject is not None:
+            return f"{root}/{self.subject_path(subject)}"
+        context = self.settings.context
+        return f"{root}/{_segment(f':{context}:')}" if context else root
+
+    def _level(self, payload: Any) -> str:
+        level = self._mapping(payload, "a config").get("compatibilityLevel")
+        if not isinstance(level, str):
+            raise self._unexpected("the config has no compatibilityLevel")
+        try:
+            return CompatibilityLevel.parse(level).value
+        except ValueError:
+            raise self._unexpected(f"unknown compatibility level {scrub(level, [])!r}") from None
+
+    def _mode(self, payload: Any) -> str:
+        mode = self._mapping(payload, "a mode").get("mode")
+        if not isinstance(mode, str) or mode.upper() not in MODES:
+            raise self._unexpected("the mode answer has no known mode")
+        return mode.upper()
+
+    def _record(self, payload: Any, subject: str) -> RegisteredSchema:
+        body = self._mapping(payload, "a schema version")
+        version, schema_id, schema = body.get("version"), body.get("id"), body.get("schema")
+        if not isinstance(version, int) or not isinstance(schema_id, int) or not isinstance(schema, str):
+            raise self._unexpected("a schema version without version, id or schema")
+        if isinstance(version, bool) or isinstance(schema_id, bool):
+            raise self._unexpected("version or id is not a number")
+        schema_type = body.get("schemaType", "AVRO")
+        if not isinstance(schema_type, str):
+            raise self._unexpected("schemaType is not a string")
+        raw_refs = self._list_of(body.get("references", []), dict, "a list of references")
+        references = []
+        for ref in raw_refs:
+            name, ref_subject, ref_version = ref.get("name"), ref.get("subject"), ref.get("version")
+            if not isinstance(name, str) or not isinstance(ref_subject, str) or not _is_int(ref_version):
+                raise self._unexpected("a reference without name, subject or version")
+            references.append(SchemaRef(name, ref_subject, ref_version))
+        return RegisteredSchema(subject, version, schema_id, schema, schema_type.upper(), tuple(references))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _segment(text: str) -> str:
+    return quote(text, safe="")
+
+
+def _version_segment(version: int | str) -> str:
+    if isinstance(version, bool):
+        raise ValueError(f"invalid version {version!r}")
+    if isinstance(version, int):
+        if version != -1 and not 1 <= version <= 2**31 - 1:
+            raise ValueError(f"invalid version {version} (1 or more, or 'latest')")
+        return str(version)
+    if version.strip().lower() == "latest":
+        return "latest"
+    raise ValueError(f"invalid version {version!r} (a number or 'latest')")
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _schema_body(schema: str, schema_type: str, references: Iterable[SchemaRef]) -> dict[str, Any]:
+    body: dict[str, Any] = {"schema": schema, "schemaType": schema_type.upper()}
+    refs = [{"name": r.name, "subject": r.subject, "version": r.version} for r in references]
+    if refs:
+        body["references"] = refs
+    return body

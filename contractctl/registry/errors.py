@@ -1,0 +1,58 @@
+"""Registry failures as exit-3 environment errors that never carry a secret.
+
+A reason is one line in our own words (plus the registry's own error message for 4xx answers, with
+every known secret masked), so it is safe to print in CI logs, JSON reports and exception reprs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from contractctl.errors import EnvironmentFailure
+
+_MAX_SERVER_MESSAGE = 500
+
+
+class RegistryError(EnvironmentFailure):
+    """A registry could not answer usefully: unreachable, timed out, refused, or answered nonsense."""
+
+    def __init__(
+        self,
+        registry: str,
+        reason: str,
+        *,
+        status: int | None = None,
+        error_code: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self.registry = registry
+        self.reason = reason
+        self.status = status
+        self.error_code = error_code
+        super().__init__(f"registry {registry}: {reason}", detail=detail)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(registry={self.registry!r}, reason={self.reason!r}, "
+            f"status={self.status!r}, error_code={self.error_code!r})"
+        )
+
+
+class IncompatibleSchemaError(RegistryError):
+    """The registry refused a registration as incompatible (HTTP 409): a verdict, so exit 1."""
+
+    exit_code = 1
+
+    def __init__(self, registry: str, reason: str, *, error_code: int | None, messages: tuple[str, ...]):
+        super().__init__(registry, reason, status=409, error_code=error_code)
+        self.messages = messages
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """One line, bounded, with every known secret value masked (longest first, so none leaks partly)."""
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    text = " ".join(text.split())
+    if len(text) > _MAX_SERVER_MESSAGE:
+        text = text[: _MAX_SERVER_MESSAGE - 1] + "…"
+    return text

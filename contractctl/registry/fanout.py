@@ -1,0 +1,40 @@
+"""Run independent registry calls concurrently, keeping their order and their failures.
+
+A gate must report every registry that failed, not the first exception, so failures come back in
+place as values. Each client still caps its own in-flight requests (``max_concurrency``), so a wide
+fan-out over many subjects cannot flood one registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def fan_out(tasks: Iterable[Callable[[], T]], max_workers: int) -> list[T | BaseException]:
+    """Results in task order; a task's ``Exception`` takes its result's place.
+
+    ``KeyboardInterrupt``/``SystemExit`` from a task are re-raised: they are not results.
+    """
+    if max_workers < 1:
+        raise ValueError("max_workers must be at least 1")
+    todo = list(tasks)
+    if not todo:
+        return []
+    results: list[T | BaseException] = []
+    with ThreadPoolExecutor(max_workers=min(max_workers, len(todo)), thread_name_prefix="registry") as pool:
+        futures = [pool.submit(task) for task in todo]
+        for future in futures:
+            error = future.exception()
+            if error is None:
+                results.append(future.result())
+            elif isinstance(error, Exception):
+                results.append(error)
+            else:
+                for other in futures:
+                    other.cancel()
+                raise error
+    return results

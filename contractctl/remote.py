@@ -1,0 +1,174 @@
+"""The same change checked by each registry itself: what is really deployed decides.
+
+Every (subject, registry) pair is asked concurrently. A registry that cannot answer never passes:
+its pairs get an environment finding naming the registry and the reason (exit 3 unless a definite
+failure elsewhere makes it 1).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from contractctl.config import Config
+from contractctl.formats import get_format
+from contractctl.formats.base import ParsedSchema
+from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity, SubjectResult
+from contractctl.registry.client import RegistryClient
+from contractctl.registry.errors import RegistryError
+from contractctl.registry.fanout import fan_out
+from contractctl.registry.settings import RegistrySettings
+
+_ERROR_TYPE = re.compile(r"errorType:\s*'([A-Z_]+)'")
+_DESCRIPTION = re.compile(r"description:\s*'(.*?)'(?:,\s*additionalInfo|\s*\}$)", re.DOTALL)
+_PATH = re.compile(r"path '([^']*)'")
+_OLD_VERSION = re.compile(r"oldSchemaVersion:\s*(\d+)")
+
+
+def open_clients(config: Config, names: Sequence[str]) -> dict[str, RegistryClient]:
+    """One client per named registry; an unknown name or bad setting is exit 2 before any request."""
+    unique = list(dict.fromkeys(names))
+    settings = [RegistrySettings.from_config(n, config.registry_settings(n), config.path) for n in unique]
+    return {s.name: RegistryClient(s) for s in settings}
+
+
+def close_all(clients: dict[str, RegistryClient]) -> None:
+    for client in clients.values():
+        client.close()
+
+
+@dataclass(frozen=True)
+class RemoteTarget:
+    """A changed contract to ask the registries about."""
+
+    subject: str
+    path: str
+    schema_type: SchemaType
+    level: CompatibilityLevel  # as declared in git
+    schema: ParsedSchema
+
+
+def environment_finding(error: RegistryError, target: RemoteTarget | None) -> Finding:
+    return Finding(
+        rule="REGISTRY_UNAVAILABLE",
+        message=f"registry {error.registry} could not answer: {error.reason}",
+        kind=FindingKind.ENVIRONMENT,
+        registry=error.registry,
+        subject=target.subject if target else None,
+        file=target.path if target else None,
+        hint="The check fails closed: fix access to this registry (URL, credentials, network) and rerun.",
+    )
+
+
+def check_remote(targets: Sequence[RemoteTarget], clients: dict[str, RegistryClient]) -> list[SubjectResult]:
+    """Each target against each registry, all concurrently; results in (subject, registry) order."""
+    pairs = [(target, client) for target in targets for client in clients.values()]
+    tasks: list[Callable[[], SubjectResult]] = [
+        lambda t=target, c=client: _check_one(t, c)  # type: ignore[misc]
+        for target, client in pairs
+    ]
+    workers = max(1, sum(c.settings.max_concurrency for c in clients.values()))
+    results = []
+    for (target, client), outcome in zip(pairs, fan_out(tasks, workers), strict=True):
+        if isinstance(outcome, RegistryError):
+            results.append(_result(target, client.name, "error", [environment_finding(outcome, target)]))
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            results.append(outcome)
+    return results
+
+
+def _result(target: RemoteTarget, registry: str, verdict: str, findings: list[Finding]) -> SubjectResult:
+    return SubjectResult(
+        subject=target.subject,
+        path=target.path,
+        schema_type=target.schema_type.value,
+        level=target.level.value,
+        verdict=verdict,
+        registry=registry,
+        findings=findings,
+    )
+
+
+def _check_one(target: RemoteTarget, client: RegistryClient) -> SubjectResult:
+    schema_format = get_format(target.schema_type)
+    text_for_registry = getattr(schema_format, "registry_text", None)
+    if text_for_registry is None:
+        raise RegistryError(
+            client.name, f"remote checks of {target.schema_type.value} schemas are not supported yet"
+        )
+    findings: list[Finding] = []
+    versions = client.versions(target.subject)
+    if not versions:
+        return _result(target, client.name, "new", findings)
+    remote_level = client.effective_compatibility(target.subject)
+    if remote_level != target.level.value:
+        findings.append(
+            Finding(
+                rule="LEVEL_DRIFT",
+                message=f"registry {client.name} checks {target.subject} under {remote_level}, "
+                f"git declares {target.level.value}",
+                kind=FindingKind.ADVISORY,
+                severity=Severity.WARNING,
+                registry=client.name,
+                subject=target.subject,
+                file=target.path,
+                hint="Align them: `contractctl publish` sets the level of new subjects; change existing ones "
+                "deliberately.",
+            )
+        )
+    answer = client.test_compatibility(
+        target.subject, text_for_registry(target.schema), target.schema_type.value, version=None
+    )
+    verdict = "compatible" if answer.is_compatible else "incompatible"
+    if not answer.is_compatible:
+        findings.extend(_incompatibilities(target, client.name, answer.messages))
+    return _result(target, client.name, verdict, findings)
+
+
+def _incompatibilities(target: RemoteTarget, registry: str, messages: Sequence[str]) -> list[Finding]:
+    """Confluent's verbose messages as findings; the verdict never depends on parsing them."""
+    old_version = next((m.group(1) for text in messages if (m := _OLD_VERSION.search(text))), None)
+    compared = f"registry version {old_version}" if old_version else "the registry's versions"
+    findings = []
+    for text in messages:
+        error_type = _ERROR_TYPE.search(text)
+        if error_type is None:
+            continue
+        description = _DESCRIPTION.search(text)
+        path = _PATH.search(text)
+        pointer = path.group(1) if path else None
+        position = target.schema.locate(pointer)
+        findings.append(
+            Finding(
+                rule=error_type.group(1),
+                message=description.group(1) if description else text,
+                kind=FindingKind.INCOMPATIBLE,
+                registry=registry,
+                subject=target.subject,
+                file=target.path,
+                line=position.line if position else 1,
+                column=position.column if position else None,
+                pointer=pointer,
+                compared_with=compared,
+                hint="The registry rejects this version: keep the change compatible, or allow the break "
+                "explicitly.",
+            )
+        )
+    if not findings:
+        joined = " | ".join(messages) or "no details given"
+        findings.append(
+            Finding(
+                rule="REGISTRY_INCOMPATIBLE",
+                message=f"registry {registry} says the schema is incompatible: {joined}",
+                kind=FindingKind.INCOMPATIBLE,
+                registry=registry,
+                subject=target.subject,
+                file=target.path,
+                line=1,
+                compared_with=compared,
+            )
+        )
+    return findings
