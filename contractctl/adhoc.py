@@ -1,18 +1,31 @@
-"""The `compat` command's core: files in, report out, no git and no config."""
+"""The `compat` command's core: files in, report out, no git and no config.
+
+Avro files name the schemas they use with --reference (dependencies first). Protobuf imports are
+found next to the importing file, then in each --proto-path directory, as protoc's -I would.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from contractctl.compat import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.errors import UsageError
-from contractctl.formats import get_format
-from contractctl.formats.base import InvalidSchema, ParsedSchema
-from contractctl.model import CompatibilityLevel, Report, SchemaText, SchemaType, SubjectResult
+from contractctl.formats import configure, get_format
+from contractctl.formats.base import InvalidSchema, ParsedSchema, SchemaFormat
+from contractctl.model import (
+    CompatibilityLevel,
+    Finding,
+    FindingKind,
+    Report,
+    SchemaText,
+    SchemaType,
+    SubjectResult,
+)
 from contractctl.repo import decode
 
 
-def _read(path: Path) -> SchemaText:
+def _read(path: Path, root: Path | None = None) -> SchemaText:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -22,7 +35,48 @@ def _read(path: Path) -> SchemaText:
     except OSError as error:
         raise UsageError(f"{path}: cannot read: {error.strerror}") from None
     posix = PurePosixPath(path.as_posix())
-    return SchemaText(posix, decode(posix, data), "file", root=posix.parent.as_posix())
+    base = (root or path.parent).as_posix()
+    return SchemaText(posix, decode(posix, data), "file", root=base)
+
+
+class _ImportResolver:
+    """Parses a Protobuf file after the files it imports, found by import path in the search dirs."""
+
+    def __init__(self, schema_format: SchemaFormat, search_dirs: Sequence[Path]) -> None:
+        self.schema_format = schema_format
+        self.search_dirs = list(search_dirs)
+        self._parsed: dict[str, ParsedSchema] = {}
+
+    def parse(self, source: SchemaText, stack: tuple[str, ...] = ()) -> ParsedSchema:
+        if source.import_path in stack:
+            cycle = " -> ".join([*stack, source.import_path])
+            raise InvalidSchema(
+                [
+                    Finding(
+                        rule="REFERENCE_CYCLE",
+                        message=f"imports form a cycle: {cycle}",
+                        kind=FindingKind.INVALID,
+                        file=str(source.path),
+                        line=1,
+                    )
+                ]
+            )
+        references = []
+        for imported in self.schema_format.outline(source).referenced_names:
+            found = self._find(imported, Path(source.root))
+            if found is None:
+                continue  # the compiler reports the missing import with its line
+            if imported not in self._parsed:
+                self._parsed[imported] = self.parse(found, (*stack, source.import_path))
+            references.append(self._parsed[imported])
+        return self.schema_format.parse(source, references)
+
+    def _find(self, import_path: str, own_dir: Path) -> SchemaText | None:
+        for directory in (own_dir, *self.search_dirs):
+            candidate = directory / import_path
+            if candidate.is_file():
+                return _read(candidate, directory)
+        return None
 
 
 def run_compat(
@@ -32,7 +86,15 @@ def run_compat(
     new: Path,
     references: list[Path],
     prove: bool = False,
+    proto_paths: Sequence[Path] = (),
+    oneof_rules: str = "current",
 ) -> Report:
+    if schema_type is SchemaType.PROTOBUF:
+        configure(SchemaType.PROTOBUF, oneof_rules=oneof_rules)
+        if references:
+            raise UsageError("--reference is for Avro; Protobuf imports are found with -I/--proto-path")
+    elif proto_paths:
+        raise UsageError("-I/--proto-path is for Protobuf; Avro references are given with --reference")
     schema_format = get_format(schema_type)
     report = Report(command="compat")
     result = SubjectResult(
@@ -44,14 +106,25 @@ def run_compat(
     )
     report.results.append(result)
     try:
-        parsed_refs: list[ParsedSchema] = []
-        for reference in references:  # in the order given: dependencies first
-            parsed_refs.append(schema_format.parse(_read(reference), list(parsed_refs)))
-        new_schema = schema_format.parse(_read(new), parsed_refs)
-        earlier = [
-            Earlier(f"previous {index} ({path})", schema_format.parse(_read(path), parsed_refs))
-            for index, path in enumerate(previous, start=1)
-        ]
+        if schema_type is SchemaType.PROTOBUF:
+            resolver = _ImportResolver(schema_format, proto_paths)
+            new_schema = resolver.parse(_read(new))
+            earlier = [
+                Earlier(
+                    f"previous {index} ({path})",
+                    _ImportResolver(schema_format, proto_paths).parse(_read(path)),
+                )
+                for index, path in enumerate(previous, start=1)
+            ]
+        else:
+            parsed_refs: list[ParsedSchema] = []
+            for reference in references:  # in the order given: dependencies first
+                parsed_refs.append(schema_format.parse(_read(reference), list(parsed_refs)))
+            new_schema = schema_format.parse(_read(new), parsed_refs)
+            earlier = [
+                Earlier(f"previous {index} ({path})", schema_format.parse(_read(path), parsed_refs))
+                for index, path in enumerate(previous, start=1)
+            ]
     except InvalidSchema as error:
         result.verdict = "invalid"
         result.findings = error.findings

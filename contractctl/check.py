@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from contractctl.compat import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.config import Config
 from contractctl.errors import GitError, UsageError
-from contractctl.formats import get_format, supported_extensions, type_for_path
+from contractctl.formats import configure, get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
-from contractctl.history import BlobStore, Git, HistoricVersion, first_parent_log, subject_versions
+from contractctl.history import BlobStore, Git, HistoricVersion
 from contractctl.model import (
     Finding,
     FindingKind,
@@ -27,10 +27,8 @@ from contractctl.repo import (
     ContractSet,
     SubjectMapper,
     build_contract_set,
-    decode,
-    outline_of,
-    reference_order,
 )
+from contractctl.resolver import SchemaResolver, subject_history
 
 if TYPE_CHECKING:
     from contractctl.registry.client import RegistryClient
@@ -131,96 +129,6 @@ def _is_selected(path: str, selected: list[str] | None) -> bool:
     return any(not s or path == s or path.startswith(s + "/") for s in selected)
 
 
-class _Checker:
-    """Holds the per-run caches: parsed schemas by subject and by historic version."""
-
-    def __init__(self, current: ContractSet, history: dict[str, list[HistoricVersion]]) -> None:
-        self.current = current
-        self.history = history
-        self._parsed: dict[str, ParsedSchema] = {}
-        self._historic: dict[tuple[str, int], ParsedSchema | None] = {}
-
-    def _references(self, schema_type: SchemaType, source: SchemaText, subject: str) -> list[str]:
-        outline = outline_of(schema_type, source.path, source.text, self.current.root)
-        found = {self.current.defining_subject(name) for name in outline.referenced_names}
-        return sorted(s for s in found if s is not None and s != subject)
-
-    def references_of(self, subject: str) -> list[str]:
-        """Subjects whose contracts define types this contract uses (its schema references)."""
-        return self._references(
-            self.current.contracts[subject].schema_type, self.current.source(subject), subject
-        )
-
-    def parse_current(self, subject: str) -> ParsedSchema:
-        """Parse a contract after the contracts it references (cycles and missing ones are invalid)."""
-        if subject in self._parsed:
-            return self._parsed[subject]
-        describe = {s: str(c.path) for s, c in self.current.contracts.items()}
-        for dependency in reference_order(subject, self.references_of, describe):
-            if dependency in self._parsed:
-                continue
-            contract = self.current.contracts[dependency]
-            references = [self._parsed[r] for r in self.references_of(dependency)]
-            try:
-                source = self.current.source(dependency)
-                self._parsed[dependency] = get_format(contract.schema_type).parse(source, references)
-            except InvalidSchema as error:
-                if dependency == subject:
-                    raise
-                raise InvalidSchema(
-                    [
-                        Finding(
-                            rule="INVALID_REFERENCE",
-                            message=f"referenced contract {contract.path} is invalid: "
-                            f"{error.findings[0].message}",
-                            kind=FindingKind.INVALID,
-                            file=str(self.current.contracts[subject].path),
-                            line=1,
-                            hint="Fix the referenced contract first.",
-                        ),
-                        *error.findings,
-                    ]
-                ) from None
-        return self._parsed[subject]
-
-    def parse_historic(self, subject: str, version: HistoricVersion) -> ParsedSchema | None:
-        """An earlier version, its references taken as they were at that commit (or as they are now)."""
-        key = (subject, version.number)
-        if key in self._historic:
-            return self._historic[key]
-        schema_type = type_for_path(version.path)
-        assert schema_type is not None
-        source = SchemaText(version.path, version.text, version.commit, self.current.root)
-        parsed: ParsedSchema | None = None
-        self._historic[key] = None  # a reference cycle in old history ends here
-        try:
-            references = []
-            for dependency in self._references(schema_type, source, subject):
-                earlier = [v for v in self.history.get(dependency, []) if v.sequence <= version.sequence]
-                reference = (
-                    self.parse_historic(dependency, earlier[-1])
-                    if earlier
-                    else self.parse_current(dependency)
-                )
-                if reference is not None:
-                    references.append(reference)
-            parsed = get_format(schema_type).parse(source, references)
-        except InvalidSchema:
-            parsed = None
-        self._historic[key] = parsed
-        return parsed
-
-    def dependencies_closure(self, subject: str) -> set[str]:
-        seen: set[str] = set()
-        pending = [subject]
-        while pending:
-            for dependency in self.references_of(pending.pop()):
-                if dependency not in seen:
-                    seen.add(dependency)
-                    pending.append(dependency)
-        return seen
-
-
 def run_check(config: Config, options: CheckOptions) -> Report:
     if not options.registries:
         return _run_local(config, options)[0]
@@ -235,9 +143,15 @@ def run_check(config: Config, options: CheckOptions) -> Report:
     return report
 
 
-def _add_remote(report: Report, checker: _Checker, clients: dict[str, RegistryClient]) -> None:
+def _add_remote(report: Report, checker: SchemaResolver, clients: dict[str, RegistryClient]) -> None:
     """Ask every registry about the contracts this change touches (not about audited, unchanged ones)."""
+    from contractctl.payload import payload_for
     from contractctl.remote import RemoteTarget, check_remote
+
+    subject_by_path = {str(c.path): s for s, c in checker.current.contracts.items()}
+
+    def subject_of(schema: ParsedSchema) -> str:
+        return subject_by_path[str(schema.source.path)]
 
     targets = []
     for result in report.results:
@@ -251,12 +165,14 @@ def _add_remote(report: Report, checker: _Checker, clients: dict[str, RegistryCl
                 schema_type=contract.schema_type,
                 level=contract.compatibility,
                 schema=checker.parse_current(result.subject),
+                payload=payload_for(checker.parse_current(result.subject), contract.schema_type, subject_of),
             )
         )
     report.results.extend(check_remote(targets, clients))
 
 
-def _run_local(config: Config, options: CheckOptions) -> tuple[Report, _Checker]:
+def _run_local(config: Config, options: CheckOptions) -> tuple[Report, SchemaResolver]:
+    configure(SchemaType.PROTOBUF, oneof_rules=config.oneof_rules)
     git = Git.discover(config.directory)
     prefix = contracts_prefix(config, git)
     mapper = SubjectMapper(config, prefix)
@@ -275,7 +191,7 @@ def _run_local(config: Config, options: CheckOptions) -> tuple[Report, _Checker]
         if _is_selected(path, selected):
             report.findings.extend(findings)
     chosen = {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
-    checker = _Checker(current, {})
+    checker = SchemaResolver(current, {})
     closures: dict[str, set[str]] = {}
     for subject in chosen:
         try:
@@ -283,8 +199,9 @@ def _run_local(config: Config, options: CheckOptions) -> tuple[Report, _Checker]
         except InvalidSchema:
             closures[subject] = set()
     wanted = chosen.union(*closures.values())
-    checker.history = _history(git, config, options, mapper, prefix, store, wanted)
+    checker.history = subject_history(git, base_commit(git, config, options), mapper, store, wanted)
 
+    _prepare(checker, wanted)
     fingerprints = {s: _fingerprint(current, s) for s in wanted}
     changed = {
         s for s in wanted if not any(v.fingerprint == fingerprints[s] for v in checker.history.get(s, []))
@@ -300,6 +217,24 @@ def _run_local(config: Config, options: CheckOptions) -> tuple[Report, _Checker]
     return report, checker
 
 
+def _prepare(checker: SchemaResolver, wanted: set[str]) -> None:
+    """Let formats that compile (Protobuf) compile every text this run may parse in one go."""
+    by_type: dict[SchemaType, list[SchemaText]] = {}
+    for subject in sorted(wanted):
+        contract = checker.current.contracts[subject]
+        texts = by_type.setdefault(contract.schema_type, [])
+        try:
+            texts.append(checker.current.source(subject))
+        except InvalidSchema:
+            continue  # reported when the subject is checked
+        root = checker.current.root
+        texts.extend(SchemaText(v.path, v.text, v.commit, root) for v in checker.history.get(subject, []))
+    for schema_type, texts in by_type.items():
+        prepare = getattr(get_format(schema_type), "prepare", None)
+        if prepare is not None and texts:
+            prepare(texts)
+
+
 def _fingerprint(current: ContractSet, subject: str) -> str:
     contract = current.contracts[subject]
     try:
@@ -308,57 +243,12 @@ def _fingerprint(current: ContractSet, subject: str) -> str:
         return f"invalid:{contract.key}"
 
 
-def _history(
-    git: Git,
-    config: Config,
-    options: CheckOptions,
-    mapper: SubjectMapper,
-    prefix: str,
-    store: BlobStore,
-    wanted: set[str],
-) -> dict[str, list[HistoricVersion]]:
-    """Earlier versions of the wanted subjects only; blobs of other subjects are never read."""
-    base = base_commit(git, config, options)
-    if base is None:
-        return {}
-    commits = first_parent_log(git, base, prefix)
-    relevant = [
-        (change.new_path, change.new_blob)
-        for commit in commits
-        for change in commit.changes
-        if change.new_path is not None
-        and change.new_blob is not None
-        and type_for_path(change.new_path)
-        and mapper.in_root(change.new_path)
-    ]
-    # content decides the subject of some files; of the others, only wanted subjects are read
-    store.prefetch(blob for path, blob in relevant if mapper.subject_from_path(path) in (wanted | {None}))
-
-    def identify(path: PurePosixPath, blob: str) -> tuple[str, str, str] | None:
-        schema_type = type_for_path(path)
-        if schema_type is None or not mapper.in_root(path):
-            return None
-        subject = mapper.subject_from_path(path)
-        if subject is not None and subject not in wanted:
-            return None
-        try:
-            text = decode(path, store.get(blob))
-            subject = subject or mapper.subject_for(path, lambda: outline_of(schema_type, path, text, prefix))
-        except InvalidSchema:
-            return None  # a broken old commit must not block today's check
-        if subject not in wanted:
-            return None
-        return subject, text, get_format(schema_type).fingerprint(SchemaText(path, text, root=prefix))
-
-    return subject_versions(commits, identify)
-
-
 def _label(version: HistoricVersion) -> str:
     return f"version {version.number} ({version.commit[:7]})"
 
 
 def _check_subject(
-    checker: _Checker,
+    checker: SchemaResolver,
     subject: str,
     versions: list[HistoricVersion],
     fingerprint: str,

@@ -25,6 +25,7 @@ SUBJECT_STRATEGIES = {
     "topic_record": "topic_record",
     "topicrecordnamestrategy": "topic_record",
 }
+ONEOF_RULES = ("current", "legacy")
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -54,6 +55,11 @@ class Config:
     registries: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
     links: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
     protobuf: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def oneof_rules(self) -> str:
+        """Protobuf oneof rule set: `current` (registries patched mid-2026) or `legacy`."""
+        return str(self.protobuf.get("oneof_rules", "current"))
 
     @property
     def directory(self) -> Path:
@@ -199,6 +205,10 @@ def parse_config(data: Any, path: Path) -> Config:
     for name, settings in links.items():
         reader.mapping(settings, f"links.{name}", None)
     protobuf = reader.mapping(top.get("protobuf"), "protobuf", {"oneof_rules"})
+    if "oneof_rules" in protobuf:
+        oneof_rules = reader.string(protobuf["oneof_rules"], "protobuf.oneof_rules")
+        if oneof_rules not in ONEOF_RULES:
+            raise reader.fail("protobuf.oneof_rules", f"expected current or legacy, got {oneof_rules!r}")
     return Config(
         path=path,
         contracts_root=root or ".",

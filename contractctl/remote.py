@@ -15,7 +15,8 @@ from contractctl.config import Config
 from contractctl.formats import get_format
 from contractctl.formats.base import ParsedSchema
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity, SubjectResult
-from contractctl.registry.client import RegistryClient
+from contractctl.payload import Payload, ReferenceVersions
+from contractctl.registry.client import RegistryClient, SchemaRef
 from contractctl.registry.errors import RegistryError
 from contractctl.registry.fanout import fan_out
 from contractctl.registry.settings import RegistrySettings
@@ -47,6 +48,7 @@ class RemoteTarget:
     schema_type: SchemaType
     level: CompatibilityLevel  # as declared in git
     schema: ParsedSchema
+    payload: Payload  # text and references as a registry takes them
 
 
 def environment_finding(error: RegistryError, target: RemoteTarget | None) -> Finding:
@@ -64,8 +66,9 @@ def environment_finding(error: RegistryError, target: RemoteTarget | None) -> Fi
 def check_remote(targets: Sequence[RemoteTarget], clients: dict[str, RegistryClient]) -> list[SubjectResult]:
     """Each target against each registry, all concurrently; results in (subject, registry) order."""
     pairs = [(target, client) for target in targets for client in clients.values()]
+    versions = {name: ReferenceVersions(client) for name, client in clients.items()}
     tasks: list[Callable[[], SubjectResult]] = [
-        lambda t=target, c=client: _check_one(t, c)  # type: ignore[misc]
+        lambda t=target, c=client: _check_one(t, c, versions[c.name])  # type: ignore[misc]
         for target, client in pairs
     ]
     workers = max(1, sum(c.settings.max_concurrency for c in clients.values()))
@@ -92,13 +95,7 @@ def _result(target: RemoteTarget, registry: str, verdict: str, findings: list[Fi
     )
 
 
-def _check_one(target: RemoteTarget, client: RegistryClient) -> SubjectResult:
-    schema_format = get_format(target.schema_type)
-    text_for_registry = getattr(schema_format, "registry_text", None)
-    if text_for_registry is None:
-        raise RegistryError(
-            client.name, f"remote checks of {target.schema_type.value} schemas are not supported yet"
-        )
+def _check_one(target: RemoteTarget, client: RegistryClient, known: ReferenceVersions) -> SubjectResult:
     findings: list[Finding] = []
     versions = client.versions(target.subject)
     if not versions:
@@ -119,13 +116,39 @@ def _check_one(target: RemoteTarget, client: RegistryClient) -> SubjectResult:
                 "deliberately.",
             )
         )
+    inline = getattr(get_format(target.schema_type), "registry_text", None)
+    references: list[SchemaRef] = []
+    if inline is not None:  # Avro: self-contained, so unregistered references cannot get in the way
+        text = inline(target.schema)
+    else:
+        text = target.payload.text
+        found = known.references(target.payload)
+        if found is None:
+            findings.append(_unregistered_reference(target, client.name))
+            return _result(target, client.name, "skipped", findings)
+        references = found
     answer = client.test_compatibility(
-        target.subject, text_for_registry(target.schema), target.schema_type.value, version=None
+        target.subject, text, target.schema_type.value, references, version=None
     )
     verdict = "compatible" if answer.is_compatible else "incompatible"
     if not answer.is_compatible:
         findings.extend(_incompatibilities(target, client.name, answer.messages))
     return _result(target, client.name, verdict, findings)
+
+
+def _unregistered_reference(target: RemoteTarget, registry: str) -> Finding:
+    missing = ", ".join(name for name, _ in target.payload.references)
+    return Finding(
+        rule="REMOTE_CHECK_SKIPPED",
+        message=f"registry {registry} does not hold the referenced schemas yet ({missing}): the registry "
+        "cannot test this version until they are published; the local check still applies",
+        kind=FindingKind.ADVISORY,
+        severity=Severity.WARNING,
+        registry=registry,
+        subject=target.subject,
+        file=target.path,
+        hint="`contractctl publish` registers references first; rerun the check after it.",
+    )
 
 
 def _incompatibilities(target: RemoteTarget, registry: str, messages: Sequence[str]) -> list[Finding]:

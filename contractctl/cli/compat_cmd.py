@@ -17,7 +17,7 @@ from contractctl.model import CompatibilityLevel
 @click.option(
     "--type",
     "schema_type",
-    type=click.Choice(["avro"], case_sensitive=False),
+    type=click.Choice(["avro", "protobuf"], case_sensitive=False),
     required=True,
     help="Schema type.",
 )
@@ -42,6 +42,21 @@ from contractctl.model import CompatibilityLevel
     type=click.Path(path_type=Path),
     help="A schema NEW or PREVIOUS refers to (repeatable).",
 )
+@click.option(
+    "-I",
+    "--proto-path",
+    "proto_paths",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Protobuf: a directory to find imports in, after the importing file's own (repeatable).",
+)
+@click.option(
+    "--oneof-rules",
+    type=click.Choice(["current", "legacy"]),
+    default="current",
+    show_default=True,
+    help="Protobuf: Confluent's oneof rules as patched in mid-2026 (current) or before (legacy).",
+)
 @click.option("--prove", is_flag=True, help="Also prove compatible pairs with generated data.")
 @output_options
 def compat(
@@ -50,6 +65,8 @@ def compat(
     level: str,
     previous: tuple[Path, ...],
     references: tuple[Path, ...],
+    proto_paths: tuple[Path, ...],
+    oneof_rules: str,
     prove: bool,
     output_format: str,
     output_file: Path | None,
@@ -68,5 +85,7 @@ def compat(
         new,
         list(references),
         prove=prove,
+        proto_paths=proto_paths,
+        oneof_rules=oneof_rules,
     )
     sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))

@@ -128,3 +128,40 @@ def test_init_outside_git_is_exit_3(tmp_path: Path) -> None:
 def test_version_and_help(tmp_path: Path) -> None:
     assert "0.1.0" in run_cli("--version", cwd=tmp_path).stdout
     assert run_cli("--help", cwd=tmp_path).code == 0
+
+
+ONEOF_OLD = (
+    'syntax = "proto3";\npackage t;\nmessage M {\n  oneof o {\n    int32 a = 1;\n    int32 b = 2;\n  }\n}\n'
+)
+ONEOF_NEW = (
+    'syntax = "proto3";\npackage t;\nmessage M {\n  int32 a = 1;\n  oneof o {\n    int32 b = 2;\n  }\n}\n'
+)
+
+
+def test_compat_protobuf_oneof_rule_sets(tmp_path: Path) -> None:
+    (tmp_path / "old.proto").write_text(ONEOF_OLD)
+    (tmp_path / "new.proto").write_text(ONEOF_NEW)
+    base = ["compat", "--type", "protobuf", "--previous", "old.proto", "new.proto"]
+    assert run_cli(*base, cwd=tmp_path).code == 0  # current rules: moving a member out is compatible
+    legacy = run_cli(*base, "--oneof-rules", "legacy", cwd=tmp_path)
+    assert legacy.code == 1
+    assert "new.proto:5:3" in legacy.stdout and "ONEOF_FIELD_REMOVED" in legacy.stdout
+
+
+def test_compat_protobuf_imports_from_proto_path(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib/money.proto").write_text(
+        'syntax = "proto3";\npackage lib;\nmessage Money { int64 cents = 1; }\n'
+    )
+    old = 'syntax = "proto3";\npackage t;\nimport "money.proto";\nmessage O { lib.Money total = 1; }\n'
+    (tmp_path / "o1.proto").write_text(old)
+    (tmp_path / "o2.proto").write_text(old.replace("total = 1;", "total = 1; string id = 2;"))
+    (tmp_path / "o3.proto").write_text(old.replace("lib.Money total = 1;", "string total = 1;"))
+    missing = run_cli("compat", "--type", "protobuf", "--previous", "o1.proto", "o2.proto", cwd=tmp_path)
+    assert missing.code == 2 and "PROTO_IMPORT_NOT_FOUND" in missing.stdout
+    base = ["compat", "--type", "protobuf", "-I", "lib", "--previous", "o1.proto"]
+    assert run_cli(*base, "o2.proto", cwd=tmp_path).code == 0
+    breaking = run_cli(*base, "o3.proto", cwd=tmp_path)
+    assert breaking.code == 1 and "FIELD_KIND_CHANGED" in breaking.stdout
+    wrong = run_cli("compat", "--type", "avro", "-I", "lib", "o1.proto", cwd=tmp_path)
+    assert wrong.code == 2 and "-I/--proto-path is for Protobuf" in wrong.stderr

@@ -183,3 +183,55 @@ def test_registry_configuration_errors_are_exit_2(repo: GitRepo, two_registries:
     assert unset.code == 2 and "AWS_URL is not set" in unset.stderr
     unknown = repo.run("check", "--registry", "gcp", env=env_for(two_registries))
     assert unknown.code == 2 and "no such registry" in unknown.stderr
+
+
+ADDRESS = 'syntax = "proto3";\npackage com.acme.common;\nmessage Address {\n  string city = 1;\n}\n'
+SHIPMENT = (
+    'syntax = "proto3";\npackage com.acme.shipping;\nimport "common/address.proto";\n'
+    "message Shipment {\n  string id = 1;\n  com.acme.common.Address to = 2;\n}\n"
+)
+
+
+def test_protobuf_with_references_against_the_registry(repo: GitRepo, registry_double_factory: Any) -> None:
+    from tests.e2e.project_checkers import protobuf_checker
+    from tests.registry_double import Reference
+
+    aws = registry_double_factory(name="aws", checkers={"PROTOBUF": protobuf_checker})
+    azure = registry_double_factory(name="azure", checkers={"PROTOBUF": protobuf_checker})
+    repo.write("contractctl.yaml", CONFIG_NO_AUTH)
+    repo.write("contracts/common/address.proto", ADDRESS)
+    repo.write("contracts/shipping/value.proto", SHIPMENT)
+    repo.commit("v1")
+    repo.git("checkout", "-q", "-b", "feature")
+    for double in (aws, azure):
+        double.store.set_config(None, "BACKWARD")
+        address = double.store.register("com.acme.common.Address", ADDRESS, schema_type="PROTOBUF")
+        double.store.register(
+            "shipping-value",
+            SHIPMENT,
+            schema_type="PROTOBUF",
+            references=[Reference("common/address.proto", "com.acme.common.Address", address.version)],
+        )
+    env = {"AWS_URL": aws.url, "AZURE_URL": azure.url}
+    args = ("check", "--registry", "aws", "--registry", "azure", "--format", "json")
+    # a breaking change of the field kind, judged by each registry with the references it holds
+    repo.write("contracts/shipping/value.proto", SHIPMENT.replace("string id = 1;", "int64 id = 1;"))
+    result = repo.run(*args, env=env)
+    assert result.code == 1, result.output
+    remote = registry_results(result)
+    for registry in ("aws", "azure"):
+        finding = remote[("shipping-value", registry)]["findings"][0]
+        assert finding["rule"] == "FIELD_SCALAR_KIND_CHANGED" and finding["pointer"] == "#/Shipment/1"
+        assert finding["line"] == 5
+    # the referenced contract changes too: the registries cannot resolve it yet, so they skip (warning)
+    repo.write("contracts/shipping/value.proto", SHIPMENT)
+    repo.write(
+        "contracts/common/address.proto",
+        ADDRESS.replace("string city = 1;", "string city = 1;\n  string zip = 2;"),
+    )
+    result = repo.run(*args, env=env)
+    assert result.code == 0, result.output
+    remote = registry_results(result)
+    assert remote[("shipping-value", "aws")]["verdict"] == "skipped"
+    assert remote[("shipping-value", "aws")]["findings"][0]["rule"] == "REMOTE_CHECK_SKIPPED"
+    assert remote[("com.acme.common.Address", "azure")]["verdict"] == "compatible"

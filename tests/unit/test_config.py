@@ -98,3 +98,10 @@ def test_yaml_syntax_error_has_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as error:
         load_config(path)
     assert f"{path}:" in error.value.message and "invalid YAML" in error.value.message
+
+
+def test_protobuf_oneof_rules() -> None:
+    assert parse_config({"version": 1}, CONFIG).oneof_rules == "current"
+    assert parse_config({"protobuf": {"oneof_rules": "legacy"}}, CONFIG).oneof_rules == "legacy"
+    with pytest.raises(ConfigError, match=r"protobuf.oneof_rules: expected current or legacy"):
+        parse_config({"protobuf": {"oneof_rules": "newest"}}, CONFIG)

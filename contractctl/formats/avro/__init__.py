@@ -22,6 +22,7 @@ class AvroSchema:
     document: Any
     positions: dict[str, SourcePosition]
     resolved: ResolvedSchema
+    references: tuple[AvroSchema, ...] = ()  # the contracts whose types this one uses, directly
 
     def locate(self, pointer: str | None) -> SourcePosition | None:
         return nearest_position(self.positions, pointer)
@@ -85,7 +86,9 @@ class AvroFormat:
         resolved, problems = resolve(document, external)
         if problems or resolved is None:
             raise InvalidSchema([self._problem_finding(source, positions, p) for p in problems])
-        return AvroSchema(source, document, positions, resolved)
+        used = set(resolved.external_used)
+        direct = tuple(r for r in references if isinstance(r, AvroSchema) and set(r.resolved.defined) & used)
+        return AvroSchema(source, document, positions, resolved, direct)
 
     def _problem_finding(
         self, source: SchemaText, positions: dict[str, SourcePosition], problem: Problem
@@ -112,6 +115,13 @@ class AvroFormat:
             )
             for item in check_reader_writer(reader.resolved, writer.resolved)
         ]
+
+    def registry_parts(self, schema: ParsedSchema) -> tuple[str, list[tuple[str, ParsedSchema]]]:
+        """The text to register and its references as (reference name, schema): Confluent names an
+        Avro reference by the full name of the referenced schema's top-level type."""
+        assert isinstance(schema, AvroSchema)
+        text = json.dumps(schema.document, separators=(",", ":"), ensure_ascii=False)
+        return text, [(reference.resolved.defined[0], reference) for reference in schema.references]
 
     def registry_text(self, schema: ParsedSchema) -> str:
         """The schema as sent to a registry: self-contained, references written inline."""

@@ -1,0 +1,210 @@
+"""Protobuf contracts: compiled by protoc (grpcio-tools), judged by Confluent's Protobuf diff rules.
+
+Heavy imports (grpc_tools, google.protobuf) happen only when something is compiled, so listing
+contracts, naming subjects and fingerprinting stay cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+from contractctl.formats.base import InvalidSchema, Outline, ParsedSchema
+from contractctl.formats.protobuf.compile import Compiled, CompileFailed, Compiler, contract_imports
+from contractctl.formats.protobuf.diff import COMPATIBLE_CHANGES, OneofRules, compare
+from contractctl.formats.protobuf.findings import INCOMPATIBLE_HINTS, invalid_finding, simple_invalid
+from contractctl.formats.protobuf.locate import nearest, positions
+from contractctl.formats.protobuf.model import SchemaView, schema_view
+from contractctl.formats.protobuf.outline import normalized, read_outline
+from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
+
+if TYPE_CHECKING:
+    from google.protobuf.descriptor_pool import DescriptorPool
+
+
+@dataclass
+class ProtobufSchema:
+    """A compiled contract with the contracts it imports and its Wire-like view."""
+
+    source: SchemaText
+    references: tuple[ProtobufSchema, ...]
+    compiled: Compiled
+    view: SchemaView
+    _positions: dict[str, SourcePosition] | None = field(default=None, repr=False)
+    _pool: Any = field(default=None, repr=False)
+
+    def locate(self, pointer: str | None) -> SourcePosition | None:
+        if self._positions is None:
+            self._positions = positions(self.compiled.file)
+        return nearest(self._positions, pointer)
+
+    @property
+    def pool(self) -> DescriptorPool:
+        """A descriptor pool of this file and its imports (built on first use: only proofs need it)."""
+        if self._pool is None:
+            from google.protobuf.descriptor_pool import DescriptorPool
+
+            pool = DescriptorPool()
+            for file in self.compiled.closure:
+                pool.Add(file)
+            self._pool = pool
+        return cast("DescriptorPool", self._pool)
+
+
+def _closure(references: Sequence[ParsedSchema]) -> list[ProtobufSchema]:
+    out: dict[str, ProtobufSchema] = {}
+    pending = list(references)
+    while pending:
+        reference = pending.pop()
+        assert isinstance(reference, ProtobufSchema)
+        if reference.source.import_path not in out:
+            out[reference.source.import_path] = reference
+            pending.extend(reference.references)
+    return list(out.values())
+
+
+class ProtobufFormat:
+    """The Protobuf format.
+
+    oneof_rules: "current" answers like Schema Registry 7.5.16, 7.6.13, 7.7.11, 7.8.10, 7.9.9, 8.0.7,
+    8.1.5, 8.2.3, 8.3.0, 8.4.0, 8.5.0 and later patch releases (oneof members matched by tag across
+    oneofs, moving a field out of a oneof is compatible); "legacy" answers like every earlier release
+    (oneofs matched by name). See contractctl.formats.protobuf.diff.
+    """
+
+    schema_type = SchemaType.PROTOBUF
+
+    def __init__(self, oneof_rules: OneofRules = "current") -> None:
+        if oneof_rules not in COMPATIBLE_CHANGES:
+            raise ValueError(f"oneof_rules must be 'current' or 'legacy', not {oneof_rules!r}")
+        self.oneof_rules: OneofRules = oneof_rules
+        self.compiler = Compiler()
+
+    def outline(self, source: SchemaText) -> Outline:
+        outline = read_outline(source.text)
+        primary = None
+        if outline.first_message:
+            primary = (
+                f"{outline.package}.{outline.first_message}" if outline.package else outline.first_message
+            )
+        return Outline((source.import_path,), contract_imports(source.text), primary)
+
+    def prepare(self, sources: Sequence[SchemaText]) -> None:
+        """Compile many contracts in as few protoc runs as possible, so later parse() calls hit the cache.
+
+        Texts are grouped into layers holding one text per import path (the working tree is one layer;
+        other versions of a path go to later layers); each layer is one protoc run.
+        """
+        layers: list[dict[str, str]] = []
+        for source in sources:
+            if not source.text.strip():
+                continue
+            for layer in layers:
+                if source.import_path not in layer:
+                    layer[source.import_path] = source.text
+                    break
+            else:
+                layers.append({source.import_path: source.text})
+        self.compiler.compile_many(layers)
+
+    def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ProtobufSchema:
+        if not source.text.strip():
+            raise InvalidSchema([simple_invalid(source, "EMPTY_FILE", "file is empty")])
+        closure = _closure(references)
+        by_path = {r.source.import_path: r for r in closure}
+        available = {path: r.source.text for path, r in by_path.items()}
+        available[source.import_path] = source.text
+        try:
+            compiled = self.compiler.compile(source.import_path, available)
+        except CompileFailed as failure:
+            raise InvalidSchema(self._compile_findings(source, by_path, failure)) from None
+        if not compiled.file.message_type:
+            raise InvalidSchema([simple_invalid(source, "PROTO_NO_MESSAGE", "the file defines no message")])
+        direct = set(compiled.file.dependency)
+        origins: dict[str, object] = {
+            path: (path, reference.source.text) for path, reference in by_path.items() if path in direct
+        }
+        view = schema_view(compiled.closure, origins)
+        mine = tuple(r for r in (by_path.get(path) for path in compiled.file.dependency) if r is not None)
+        return ProtobufSchema(source, mine, compiled, view)
+
+    def _compile_findings(
+        self, source: SchemaText, by_path: dict[str, ProtobufSchema], failure: CompileFailed
+    ) -> list[Finding]:
+        texts = {path: (str(r.source.path), r.source.text) for path, r in by_path.items()}
+        texts[source.import_path] = (str(source.path), source.text)
+        known = [m for m in failure.messages if m.file in texts]
+        chosen = known or failure.messages
+        findings = []
+        for message in chosen:
+            file, text = texts.get(message.file, (str(source.path), None))
+            findings.append(invalid_finding(message, file, text))
+        own = str(source.path)
+        return sorted(findings, key=lambda f: (f.file != own, f.line or 0))
+
+    def check(self, reader: ParsedSchema, writer: ParsedSchema) -> list[Finding]:
+        """Confluent's verdict on reading `writer`'s data with `reader`: compare(writer, reader).
+
+        BACKWARD calls this with (new, old), so Confluent's compare(old, new); FORWARD with (old, new),
+        so compare(new, old), which is the registry's swapped `latest.isBackwardCompatible(new)`.
+        """
+        assert isinstance(reader, ProtobufSchema) and isinstance(writer, ProtobufSchema)
+        allowed = COMPATIBLE_CHANGES[self.oneof_rules]
+        return [
+            Finding(
+                rule=difference.type,
+                message=difference.detail,
+                kind=FindingKind.INCOMPATIBLE,
+                pointer=difference.path,
+                hint=INCOMPATIBLE_HINTS.get(difference.type),
+            )
+            for difference in compare(writer.view, reader.view, self.oneof_rules)
+            if difference.type not in allowed
+        ]
+
+    def differences(self, original: ProtobufSchema, update: ProtobufSchema) -> list[tuple[str, str]]:
+        """Every difference, compatible ones included, as (type, path): Confluent's SchemaDiff.compare."""
+        return [(d.type, d.path) for d in compare(original.view, update.view, self.oneof_rules)]
+
+    def registry_parts(self, schema: ParsedSchema) -> tuple[str, list[tuple[str, ParsedSchema]]]:
+        """The text to register and its references: Confluent names a Protobuf reference by its import
+        path."""
+        assert isinstance(schema, ProtobufSchema)
+        return schema.source.text, [
+            (reference.source.import_path, reference) for reference in schema.references
+        ]
+
+    def fingerprint(self, source: SchemaText) -> str:
+        try:
+            canonical = normalized(source.text)
+        except RecursionError:
+            canonical = source.text
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def prove(self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int) -> list[Finding]:
+        from contractctl.formats.protobuf.prove import prove
+
+        assert isinstance(reader, ProtobufSchema) and isinstance(writer, ProtobufSchema)
+        findings = []
+        for issue in prove(reader, writer, samples=samples, seed=seed):
+            lossy = issue.lossy
+            findings.append(
+                Finding(
+                    rule="PROOF_LOSSY" if lossy else "PROOF_ENGINE_ERROR",
+                    message=f"{issue.message} (example value: {issue.value})",
+                    kind=FindingKind.ADVISORY if lossy else FindingKind.POLICY,
+                    severity=Severity.WARNING if lossy else Severity.ERROR,
+                    pointer=issue.pointer,
+                    hint=(
+                        "Compatible by Confluent's rules, but some values change when read."
+                        if lossy
+                        else "contractctl judged this pair compatible but data disagrees: please report it."
+                    ),
+                )
+            )
+        return findings
+
+
+FORMAT = ProtobufFormat()

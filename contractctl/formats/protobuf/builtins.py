@@ -1,0 +1,150 @@
+"""The files Confluent Schema Registry always makes importable, laid out once per process for protoc.
+
+The registry loads these without a schema reference (ProtobufSchema.KNOWN_DEPENDENCIES), so an import
+of one of them is never a reference to another contract. google/protobuf/* come from grpcio-tools,
+google/type/* from googleapis-common-protos; Confluent's own three files are written here from their
+published shape (same package, messages, field names and numbers), since no PyPI package ships them.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+GOOGLE_PROTOBUF = tuple(
+    f"google/protobuf/{name}.proto"
+    for name in (
+        "any",
+        "api",
+        "descriptor",
+        "duration",
+        "empty",
+        "field_mask",
+        "source_context",
+        "struct",
+        "timestamp",
+        "type",
+        "wrappers",
+    )
+)
+GOOGLE_TYPE = tuple(
+    f"google/type/{name}.proto"
+    for name in (
+        "calendar_period",
+        "color",
+        "date",
+        "datetime",
+        "dayofweek",
+        "decimal",
+        "expr",
+        "fraction",
+        "interval",
+        "latlng",
+        "money",
+        "month",
+        "phone_number",
+        "postal_address",
+        "quaternion",
+        "timeofday",
+    )
+)
+
+_CONFLUENT_META = """\
+// Confluent's schema metadata, attached to elements through custom options (field 1088).
+syntax = "proto3";
+package confluent;
+
+import "google/protobuf/descriptor.proto";
+
+message Meta {
+  string doc = 1;
+  map<string, string> params = 2;
+  repeated string tags = 3;
+  repeated Rule rules = 4;
+}
+
+message Rule {
+  string name = 1;
+  string doc = 2;
+  string expr = 3;
+  string sql = 4;
+}
+
+extend google.protobuf.FileOptions { Meta file_meta = 1088; }
+extend google.protobuf.MessageOptions { Meta message_meta = 1088; }
+extend google.protobuf.FieldOptions { Meta field_meta = 1088; }
+extend google.protobuf.EnumOptions { Meta enum_meta = 1088; }
+extend google.protobuf.EnumValueOptions { Meta enum_value_meta = 1088; }
+"""
+
+_CONFLUENT_DECIMAL = """\
+// An arbitrary-precision decimal: unscaled two's-complement big-endian bytes plus precision and scale.
+syntax = "proto3";
+package confluent.type;
+
+message Decimal {
+  bytes value = 1;
+  uint32 precision = 2;
+  int32 scale = 3;
+}
+"""
+
+_CONFLUENT_VARIANT = """\
+// A semi-structured value in the Variant binary encoding: metadata dictionary and value bytes.
+syntax = "proto3";
+package confluent.type;
+
+message Variant {
+  bytes metadata = 1;
+  bytes value = 2;
+}
+"""
+
+CONFLUENT = {
+    "confluent/meta.proto": _CONFLUENT_META,
+    "confluent/type/decimal.proto": _CONFLUENT_DECIMAL,
+    "confluent/type/variant.proto": _CONFLUENT_VARIANT,
+}
+
+KNOWN_DEPENDENCIES = frozenset((*GOOGLE_PROTOBUF, *GOOGLE_TYPE, *CONFLUENT))
+
+
+def is_builtin(import_path: str) -> bool:
+    return import_path in KNOWN_DEPENDENCIES
+
+
+def _package_file(package: str, relative: str) -> Path | None:
+    """A .proto shipped inside an installed package (None when the package or file is absent)."""
+    try:
+        candidate = resources.files(package).joinpath(relative)
+    except ModuleNotFoundError:
+        return None
+    return Path(str(candidate)) if candidate.is_file() else None
+
+
+@lru_cache(maxsize=1)
+def builtin_include_dir() -> Path:
+    """A directory holding exactly the known dependencies (so nothing else on sys.path is importable)."""
+    root = Path(tempfile.mkdtemp(prefix="contractctl-proto-builtin-"))
+    atexit.register(shutil.rmtree, root, True)
+    for relative in GOOGLE_PROTOBUF:
+        found = _package_file("grpc_tools", f"_proto/{relative}")
+        if found is not None:
+            _place(root, relative, found.read_text(encoding="utf-8"))
+    for relative in GOOGLE_TYPE:
+        found = _package_file("google.type", relative.removeprefix("google/type/"))
+        if found is not None:
+            _place(root, relative, found.read_text(encoding="utf-8"))
+    for relative, text in CONFLUENT.items():
+        _place(root, relative, text)
+    return root
+
+
+def _place(root: Path, relative: str, text: str) -> None:
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")

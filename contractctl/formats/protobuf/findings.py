@@ -1,0 +1,105 @@
+"""Turning protoc's complaints and Confluent's difference types into contractctl findings."""
+
+from __future__ import annotations
+
+import re
+
+from contractctl.formats.protobuf.compile import ProtocMessage
+from contractctl.model import Finding, FindingKind, SchemaText
+
+_RULES = (
+    (re.compile(r"recursively imports itself"), "PROTO_IMPORT_CYCLE"),
+    (re.compile(r"File not found|was not found or had errors"), "PROTO_IMPORT_NOT_FOUND"),
+    (re.compile(r"is not defined|is not a type|is not a message type|is not an enum"), "PROTO_UNKNOWN_TYPE"),
+    (re.compile(r"has already been used|is already defined"), "PROTO_DUPLICATE"),
+    (re.compile(r"19000 through 19999"), "PROTO_RESERVED_FIELD_NUMBER"),
+    (re.compile(r"Field numbers must be positive|cannot be greater than"), "PROTO_INVALID_FIELD_NUMBER"),
+    (
+        re.compile(
+            r"Required fields are not allowed|must not have labels|Expected \"required\", \"optional\""
+        ),
+        "PROTO_LABEL",
+    ),
+)
+
+INVALID_HINTS = {
+    "PROTO_SYNTAX": "Fix the .proto syntax at this position.",
+    "PROTO_IMPORT_CYCLE": "Imports must form a tree; move the shared types into one file.",
+    "PROTO_IMPORT_NOT_FOUND": "Import other contracts by their path under the contracts root, or a "
+    "built-in (google/protobuf/*, google/type/*, confluent/*).",
+    "PROTO_UNKNOWN_TYPE": "Define the type, fix its name, or import the file that defines it.",
+    "PROTO_DUPLICATE": "Each field number and each name may be used once in its scope.",
+    "PROTO_RESERVED_FIELD_NUMBER": "Field numbers 19000-19999 belong to protobuf itself; pick another.",
+    "PROTO_INVALID_FIELD_NUMBER": "Field numbers run from 1 to 536870911.",
+    "PROTO_LABEL": "proto2 fields outside a oneof need optional/required/repeated; proto3 has no required; "
+    "oneof members take no label.",
+    "PROTO_NO_MESSAGE": "A Kafka contract needs at least one message: the first is the record type.",
+    "PROTO_ERROR": "Fix the schema so that protoc accepts it.",
+    "EMPTY_FILE": "Write a schema into it or delete it.",
+}
+
+INCOMPATIBLE_HINTS = {
+    "PACKAGE_CHANGED": "Keep the package: consumers resolve message names with it.",
+    "MESSAGE_REMOVED": "Keep the message (deprecate it instead): payloads carry message indexes and names.",
+    "FIELD_KIND_CHANGED": "Add a new field with a new number instead of changing scalar/message/map kind.",
+    "FIELD_SCALAR_KIND_CHANGED": "Only types in the same wire group are interchangeable; add a new field.",
+    "FIELD_NAMED_TYPE_CHANGED": "Keep the field's message type (or change the type compatibly); add a "
+    "new field for a different type.",
+    "FIELD_NUMERIC_LABEL_CHANGED": "Keep the label of numeric fields; add a new field instead.",
+    "REQUIRED_FIELD_ADDED": "Make the new field optional: old data does not have it.",
+    "REQUIRED_FIELD_REMOVED": "Keep required fields (readers of the other version insist on them).",
+    "ONEOF_FIELD_REMOVED": "Keep the oneof member (reserve nothing yet) or delete the whole oneof.",
+    "ONEOF_FIELD_MOVED_TO_TOP_LEVEL": "Registries before the 2026-06 patch releases reject this; keep it "
+    "in its oneof.",
+    "MULTIPLE_FIELDS_MOVED_TO_ONEOF": "Fields that could be set together must not become mutually exclusive.",
+    "FIELD_MOVED_TO_EXISTING_ONEOF": "Do not make existing fields mutually exclusive with others; add new "
+    "fields to the oneof instead.",
+}
+
+
+def rule_for(message: str) -> str:
+    for pattern, rule in _RULES:
+        if pattern.search(message):
+            return rule
+    return (
+        "PROTO_SYNTAX"
+        if message.startswith(("Expected", "Unexpected", "Invalid", "Unknown"))
+        else "PROTO_ERROR"
+    )
+
+
+def _reserved_number_position(text: str) -> tuple[int, int] | None:
+    """protoc names no line for a field number in 19000-19999; find the assignment ourselves."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.split("//", 1)[0]
+        match = re.search(r"=\s*(19\d{3})\b", stripped)
+        if match:
+            return number, match.start(1) + 1
+    return None
+
+
+def invalid_finding(message: ProtocMessage, file: str, text: str | None) -> Finding:
+    rule = rule_for(message.message)
+    line, column = message.line, message.column
+    if line is None and rule == "PROTO_RESERVED_FIELD_NUMBER" and text is not None:
+        line, column = _reserved_number_position(text) or (None, None)
+    return Finding(
+        rule=rule,
+        message=message.message,
+        kind=FindingKind.INVALID,
+        file=file,
+        line=line or 1,
+        column=column,
+        hint=INVALID_HINTS.get(rule, INVALID_HINTS["PROTO_ERROR"]),
+    )
+
+
+def simple_invalid(source: SchemaText, rule: str, message: str) -> Finding:
+    return Finding(
+        rule=rule,
+        message=message,
+        kind=FindingKind.INVALID,
+        file=str(source.path),
+        line=1,
+        hint=INVALID_HINTS[rule],
+    )

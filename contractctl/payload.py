@@ -1,0 +1,77 @@
+"""What a registry is sent for a contract: its text and its references, resolved to registry versions.
+
+A reference names a subject and a version in *that* registry, so the same git contract maps to
+different reference versions in AWS and Azure. References are looked up (never guessed), depth first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from contractctl.formats import get_format
+from contractctl.formats.base import ParsedSchema
+from contractctl.model import SchemaType
+from contractctl.registry.client import RegistryClient, SchemaRef
+
+
+@dataclass(frozen=True)
+class Payload:
+    subject: str
+    schema_type: SchemaType
+    text: str
+    references: tuple[tuple[str, Payload], ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str, tuple[str, ...]]:
+        return (self.subject, self.text, tuple(name for name, _ in self.references))
+
+
+def payload_for(
+    schema: ParsedSchema, schema_type: SchemaType, subject_of: Callable[[ParsedSchema], str]
+) -> Payload:
+    """The registry form of a parsed contract, references included (recursively)."""
+    schema_format = get_format(schema_type)
+    registry_parts = getattr(schema_format, "registry_parts", None)
+    if registry_parts is None:
+        raise NotImplementedError(f"{schema_type.value} schemas cannot be sent to a registry yet")
+    text, references = registry_parts(schema)
+    return Payload(
+        subject_of(schema),
+        schema_type,
+        text,
+        tuple((name, payload_for(reference, schema_type, subject_of)) for name, reference in references),
+    )
+
+
+class ReferenceVersions:
+    """Finds which version of each referenced schema a registry holds (per registry, memoized)."""
+
+    def __init__(self, client: RegistryClient) -> None:
+        self.client = client
+        self._versions: dict[tuple[str, str, tuple[str, ...]], int | None] = {}
+
+    def references(self, payload: Payload) -> list[SchemaRef] | None:
+        """SchemaRefs for the payload's references, or None when one is not registered there."""
+        out = []
+        for name, referenced in payload.references:
+            version = self.version_of(referenced)
+            if version is None:
+                return None
+            out.append(SchemaRef(name, referenced.subject, version))
+        return out
+
+    def version_of(self, payload: Payload) -> int | None:
+        """The registry version holding exactly this payload, or None."""
+        if payload.key not in self._versions:
+            references = self.references(payload)
+            found = None
+            if references is not None:
+                found = self.client.lookup(
+                    payload.subject, payload.text, payload.schema_type.value, references
+                )
+            self._versions[payload.key] = found.version if found else None
+        return self._versions[payload.key]
+
+    def remember(self, payload: Payload, version: int) -> None:
+        self._versions[payload.key] = version

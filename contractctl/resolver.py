@@ -1,0 +1,150 @@
+"""Contracts parsed with their references: as they are in a tree, or as they were at a version."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from contractctl.formats import get_format, type_for_path
+from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.history import BlobStore, Git, HistoricVersion, first_parent_log, subject_versions
+from contractctl.model import Finding, FindingKind, SchemaText, SchemaType
+from contractctl.repo import ContractSet, SubjectMapper, decode, outline_of, reference_order
+
+
+class SchemaResolver:
+    """Parses contracts with their references, as they are now or as they were at a version.
+
+    Holds the per-run caches: parsed schemas by subject and by historic version.
+    """
+
+    def __init__(self, current: ContractSet, history: dict[str, list[HistoricVersion]]) -> None:
+        self.current = current
+        self.history = history
+        self._parsed: dict[str, ParsedSchema] = {}
+        self._historic: dict[tuple[str, int], ParsedSchema | None] = {}
+
+    def _references(self, schema_type: SchemaType, source: SchemaText, subject: str) -> list[str]:
+        outline = outline_of(schema_type, source.path, source.text, self.current.root)
+        found = {self.current.defining_subject(name) for name in outline.referenced_names}
+        return sorted(s for s in found if s is not None and s != subject)
+
+    def references_of(self, subject: str) -> list[str]:
+        """Subjects whose contracts define types this contract uses (its schema references)."""
+        return self._references(
+            self.current.contracts[subject].schema_type, self.current.source(subject), subject
+        )
+
+    def parse_current(self, subject: str) -> ParsedSchema:
+        """Parse a contract after the contracts it references (cycles and missing ones are invalid)."""
+        if subject in self._parsed:
+            return self._parsed[subject]
+        describe = {s: str(c.path) for s, c in self.current.contracts.items()}
+        for dependency in reference_order(subject, self.references_of, describe):
+            if dependency in self._parsed:
+                continue
+            contract = self.current.contracts[dependency]
+            references = [self._parsed[r] for r in self.references_of(dependency)]
+            try:
+                source = self.current.source(dependency)
+                self._parsed[dependency] = get_format(contract.schema_type).parse(source, references)
+            except InvalidSchema as error:
+                if dependency == subject:
+                    raise
+                raise InvalidSchema(
+                    [
+                        Finding(
+                            rule="INVALID_REFERENCE",
+                            message=f"referenced contract {contract.path} is invalid: "
+                            f"{error.findings[0].message}",
+                            kind=FindingKind.INVALID,
+                            file=str(self.current.contracts[subject].path),
+                            line=1,
+                            hint="Fix the referenced contract first.",
+                        ),
+                        *error.findings,
+                    ]
+                ) from None
+        return self._parsed[subject]
+
+    def parse_historic(self, subject: str, version: HistoricVersion) -> ParsedSchema | None:
+        """An earlier version, its references taken as they were at that commit (or as they are now)."""
+        key = (subject, version.number)
+        if key in self._historic:
+            return self._historic[key]
+        schema_type = type_for_path(version.path)
+        assert schema_type is not None
+        source = SchemaText(version.path, version.text, version.commit, self.current.root)
+        parsed: ParsedSchema | None = None
+        self._historic[key] = None  # a reference cycle in old history ends here
+        try:
+            references = []
+            for dependency in self._references(schema_type, source, subject):
+                earlier = [v for v in self.history.get(dependency, []) if v.sequence <= version.sequence]
+                reference = (
+                    self.parse_historic(dependency, earlier[-1])
+                    if earlier
+                    else self.parse_current(dependency)
+                )
+                if reference is not None:
+                    references.append(reference)
+            parsed = get_format(schema_type).parse(source, references)
+        except InvalidSchema:
+            parsed = None
+        self._historic[key] = parsed
+        return parsed
+
+    def dependencies_closure(self, subject: str) -> set[str]:
+        seen: set[str] = set()
+        pending = [subject]
+        while pending:
+            for dependency in self.references_of(pending.pop()):
+                if dependency not in seen:
+                    seen.add(dependency)
+                    pending.append(dependency)
+        return seen
+
+
+def subject_history(
+    git: Git, base: str | None, mapper: SubjectMapper, store: BlobStore, wanted: set[str] | None
+) -> dict[str, list[HistoricVersion]]:
+    """Versions along `base`'s first-parent history of the wanted subjects (None: all of them).
+
+    Blobs of other subjects are never read: a pre-commit check of one file stays cheap.
+    """
+    if base is None:
+        return {}
+    prefix = mapper.root_prefix
+    commits = first_parent_log(git, base, prefix)
+    relevant = [
+        (change.new_path, change.new_blob)
+        for commit in commits
+        for change in commit.changes
+        if change.new_path is not None
+        and change.new_blob is not None
+        and type_for_path(change.new_path)
+        and mapper.in_root(change.new_path)
+    ]
+    # content decides the subject of some files; of the others, only wanted subjects are read
+    store.prefetch(
+        blob
+        for path, blob in relevant
+        if wanted is None or mapper.subject_from_path(path) in (wanted | {None})
+    )
+
+    def identify(path: PurePosixPath, blob: str) -> tuple[str, str, str] | None:
+        schema_type = type_for_path(path)
+        if schema_type is None or not mapper.in_root(path):
+            return None
+        subject = mapper.subject_from_path(path)
+        if subject is not None and wanted is not None and subject not in wanted:
+            return None
+        try:
+            text = decode(path, store.get(blob))
+            subject = subject or mapper.subject_for(path, lambda: outline_of(schema_type, path, text, prefix))
+        except InvalidSchema:
+            return None  # a broken old commit must not block today's check
+        if wanted is not None and subject not in wanted:
+            return None
+        return subject, text, get_format(schema_type).fingerprint(SchemaText(path, text, root=prefix))
+
+    return subject_versions(commits, identify)
