@@ -100,6 +100,16 @@ def _working_tree_entries(git: Git, prefix: str, store: BlobStore) -> list[tuple
     return entries
 
 
+def working_tree_contracts(config: Config) -> ContractSet:
+    """The contracts as they are on disk now (for commands that need references resolved)."""
+    git = Git.discover(config.directory)
+    mapper = SubjectMapper(config, contracts_prefix(config, git))
+    store = BlobStore(git)
+    return build_contract_set(
+        mapper, _working_tree_entries(git, mapper.root_prefix, store), store, "working tree"
+    )
+
+
 def _selected_paths(git: Git, mapper: SubjectMapper, options: CheckOptions) -> list[str] | None:
     """Repository-relative prefixes the user asked for; a path outside the contracts root is an error."""
     if not options.paths:

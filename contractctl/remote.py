@@ -31,7 +31,11 @@ def open_clients(config: Config, names: Sequence[str]) -> dict[str, RegistryClie
     """One client per named registry; an unknown name or bad setting is exit 2 before any request."""
     unique = list(dict.fromkeys(names))
     settings = [RegistrySettings.from_config(n, config.registry_settings(n), config.path) for n in unique]
-    return {s.name: RegistryClient(s) for s in settings}
+    clients = {s.name: RegistryClient(s) for s in settings}
+    every_secret = [secret for s in settings for secret in s.secrets()]
+    for client in clients.values():
+        client.mask_also(every_secret)
+    return clients
 
 
 def close_all(clients: dict[str, RegistryClient]) -> None:

@@ -22,6 +22,11 @@ class SchemaResolver:
         self.history = history
         self._parsed: dict[str, ParsedSchema] = {}
         self._historic: dict[tuple[str, int], ParsedSchema | None] = {}
+        self._subject_of: dict[int, str] = {}  # id(parsed schema) -> subject, for registry references
+
+    def subject_of(self, schema: ParsedSchema) -> str:
+        """The subject of a schema this resolver parsed (references name subjects in a registry)."""
+        return self._subject_of[id(schema)]
 
     def _references(self, schema_type: SchemaType, source: SchemaText, subject: str) -> list[str]:
         outline = outline_of(schema_type, source.path, source.text, self.current.root)
@@ -47,6 +52,7 @@ class SchemaResolver:
             try:
                 source = self.current.source(dependency)
                 self._parsed[dependency] = get_format(contract.schema_type).parse(source, references)
+                self._subject_of[id(self._parsed[dependency])] = dependency
             except InvalidSchema as error:
                 if dependency == subject:
                     raise
@@ -88,6 +94,7 @@ class SchemaResolver:
                 if reference is not None:
                     references.append(reference)
             parsed = get_format(schema_type).parse(source, references)
+            self._subject_of[id(parsed)] = subject
         except InvalidSchema:
             parsed = None
         self._historic[key] = parsed

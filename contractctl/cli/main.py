@@ -21,7 +21,10 @@ def _register_commands() -> None:
     from contractctl.cli.check_cmd import check
     from contractctl.cli.compat_cmd import compat
     from contractctl.cli.init_cmd import init
+    from contractctl.cli.registry_cmds import can_deploy, publish, status
 
+    for command in (publish, status, can_deploy):
+        cli.add_command(command)
     cli.add_command(check)
     cli.add_command(compat)
     cli.add_command(init)

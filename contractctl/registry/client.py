@@ -72,6 +72,10 @@ class RegistryClient:
 
     # -- lifecycle -----------------------------------------------------------------------------------
 
+    def mask_also(self, secrets: list[str]) -> None:
+        """Mask these values too in every error (the secrets of the other registries in this run)."""
+        self._transport.also_mask = list(secrets)
+
     def close(self) -> None:
         if not self._closed:
             self._closed = True

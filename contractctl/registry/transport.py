@@ -175,6 +175,7 @@ class Transport:
             fetch = self._fetch_token
         self.auth: AuthProvider = make_provider(settings.auth, fetch)
         self._secrets: list[str] | None = None
+        self.also_mask: list[str] = []  # other registries' secrets: a server may echo any
         self._tokens: list[str] = []
 
     def close(self) -> None:
@@ -312,7 +313,7 @@ class Transport:
     def secrets(self) -> list[str]:
         if self._secrets is None:
             self._secrets = self.settings.secrets()
-        return [*self._secrets, *self._tokens]
+        return [*self._secrets, *self._tokens, *self.also_mask]
 
     def _classify(self, error: httpx2.TransportError) -> _Failure:
         ssl_error = _find_cause(error, ssl.SSLError)

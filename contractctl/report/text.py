@@ -6,7 +6,7 @@ pre-commit path does not pay rich's import when its output goes to a pipe.
 
 from __future__ import annotations
 
-from contractctl.model import Finding, Report, Severity
+from contractctl.model import Finding, Report, Severity, SubjectResult
 from contractctl.report.summary import summarize
 
 Segment = tuple[str, str]  # (text, rich style)
@@ -54,6 +54,22 @@ def finding_segments(finding: Finding) -> list[Segment]:
     return segments
 
 
+def _result_line(command: str, result: SubjectResult) -> list[Segment]:
+    """One line for a subject with nothing to say but its verdict."""
+    where = f"[{result.subject}" + (f" @ registry {result.registry}" if result.registry else "") + "]"
+    if command == "check" or command == "compat":
+        plural = "s" if result.compared_versions != 1 else ""
+        against = (
+            f"against {result.compared_versions} earlier version{plural}"
+            if result.verdict != "new"
+            else "no earlier version"
+        )
+        detail = f": {result.verdict} under {result.level}, {against}"
+    else:
+        detail = f": {result.verdict}"
+    return [(f"{result.path}: ", "bold"), ("ok ", "green"), (where, "blue"), (detail, "")]
+
+
 def report_lines(report: Report, quiet: bool = False) -> list[list[Segment]]:
     lines: list[list[Segment]] = []
     for finding in report.findings:
@@ -64,22 +80,7 @@ def report_lines(report: Report, quiet: bool = False) -> list[list[Segment]]:
             if not quiet or finding.fails:
                 lines.append(finding_segments(finding))
         if not quiet and not result.findings:
-            plural = "s" if result.compared_versions != 1 else ""
-            against = (
-                f"against {result.compared_versions} earlier version{plural}"
-                if result.verdict != "new"
-                else "no earlier version"
-            )
-            lines.append(
-                [
-                    (f"{result.path}: ", "bold"),
-                    ("ok ", "green"),
-                    (f"[{result.subject}", "blue"),
-                    (f" @ registry {result.registry}" if result.registry else "", "blue"),
-                    ("]", "blue"),
-                    (f": {result.verdict} under {result.level}, {against}", ""),
-                ]
-            )
+            lines.append(_result_line(report.command, result))
     summary = summarize(report)
     verdict = ("passed", "bold green") if summary.passed else ("failed", "bold red")
     if not quiet or not summary.passed:

@@ -1,0 +1,105 @@
+"""What git says each registry should hold: every version of every contract at a ref, as payloads.
+
+Used by publish (register what is missing), status (drift) and can-deploy (--version). Versions are
+the distinct contents along the ref's first-parent history, oldest first, each with its references
+as they were at its commit; the registration order is commit order, references first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from contractctl.check import contracts_prefix
+from contractctl.config import Config
+from contractctl.formats import configure
+from contractctl.formats.base import InvalidSchema
+from contractctl.history import BlobStore, Git
+from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity
+from contractctl.payload import Payload, payload_for
+from contractctl.repo import SubjectMapper, build_contract_set
+from contractctl.resolver import SchemaResolver, subject_history
+
+
+@dataclass(frozen=True)
+class GitVersion:
+    subject: str
+    number: int  # 1-based, in order of first appearance in history
+    commit: str
+    sequence: int  # position of the commit in the log
+    path: str
+    payload: Payload
+
+    @property
+    def label(self) -> str:
+        return f"git version {self.number} ({self.commit[:7]})"
+
+
+@dataclass
+class Catalog:
+    ref: str
+    versions: dict[str, list[GitVersion]] = field(default_factory=dict)  # per subject, oldest first
+    levels: dict[str, CompatibilityLevel] = field(default_factory=dict)
+    types: dict[str, SchemaType] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def in_order(self) -> list[GitVersion]:
+        """Registration order: by commit; within a commit, the order references are resolved in."""
+        every = [v for versions in self.versions.values() for v in versions]
+        return sorted(every, key=lambda v: (v.sequence, _depth(v.payload), v.subject))
+
+
+def _depth(payload: Payload) -> int:
+    return 1 + max((_depth(reference) for _, reference in payload.references), default=0)
+
+
+def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
+    """Every version of every contract in the tree at `ref` (contracts deleted before it are left out)."""
+    configure(SchemaType.PROTOBUF, oneof_rules=config.oneof_rules)
+    git = Git.discover(config.directory)
+    commit = git.resolve(ref)
+    prefix = contracts_prefix(config, git)
+    mapper = SubjectMapper(config, prefix)
+    store = BlobStore(git)
+    current = build_contract_set(mapper, git.tree_blobs(commit, prefix).items(), store, commit)
+    current.validate_all()
+    catalog = Catalog(ref=ref)
+    catalog.findings.extend(f for findings in current.invalid.values() for f in findings)
+    resolver = SchemaResolver(current, subject_history(git, commit, mapper, store, None))
+    for subject, contract in sorted(current.contracts.items()):
+        catalog.levels[subject] = contract.compatibility
+        catalog.types[subject] = contract.schema_type
+        catalog.paths[subject] = str(contract.path)
+        try:
+            resolver.parse_current(subject)  # invalid now: say so, and publish none of its versions
+        except InvalidSchema as error:
+            catalog.findings.extend(f.with_context(subject=subject) for f in error.findings)
+            continue
+        versions = []
+        for version in resolver.history.get(subject, []):
+            parsed = resolver.parse_historic(subject, version)
+            if parsed is None:
+                catalog.findings.append(
+                    Finding(
+                        rule="HISTORY_UNPARSEABLE",
+                        message=f"git version {version.number} ({version.commit[:7]}) of {subject} does not "
+                        "parse today; it is left out",
+                        kind=FindingKind.ADVISORY,
+                        severity=Severity.WARNING,
+                        subject=subject,
+                        file=str(version.path),
+                    )
+                )
+                continue
+            versions.append(
+                GitVersion(
+                    subject=subject,
+                    number=version.number,
+                    commit=version.commit,
+                    sequence=version.sequence,
+                    path=str(version.path),
+                    payload=payload_for(parsed, contract.schema_type, resolver.subject_of),
+                )
+            )
+        catalog.versions[subject] = versions
+    return catalog

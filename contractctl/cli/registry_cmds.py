@@ -1,0 +1,155 @@
+"""`publish`, `status` and `can-deploy`: the commands that work against registries."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from contractctl.cli.context import load
+from contractctl.cli.options import config_option, make_output_options, output_options
+from contractctl.cli.output import emit
+from contractctl.errors import UsageError
+
+registry_option = click.option(
+    "--registry",
+    "registries",
+    multiple=True,
+    metavar="NAME",
+    help="A registry from contractctl.yaml (repeatable).",
+)
+
+
+@click.command()
+@registry_option
+@click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@click.option(
+    "--ref", default="HEAD", show_default=True, help="Git ref whose contracts and history to publish."
+)
+@config_option
+@output_options
+def publish(
+    registries: tuple[str, ...],
+    dry_run: bool,
+    ref: str,
+    config_path: Path | None,
+    output_format: str,
+    output_file: Path | None,
+    no_color: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Register every git version a registry lacks, references first (idempotent)."""
+    from contractctl.catalog import load_catalog
+    from contractctl.publish import publish as run_publish
+    from contractctl.remote import close_all, open_clients
+
+    if not registries:
+        raise UsageError("publish needs --registry NAME")
+    config = load(config_path)
+    clients = open_clients(config, registries)
+    try:
+        report = run_publish(load_catalog(config, ref), clients, dry_run)
+    finally:
+        close_all(clients)
+    sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))
+
+
+@click.command()
+@registry_option
+@click.option("--fail-on-drift", is_flag=True, help="Exit 1 when git and a registry differ.")
+@click.option(
+    "--adopt",
+    "adopt_subjects",
+    multiple=True,
+    metavar="SUBJECT",
+    help="Write this registry-only subject into contracts/ (repeatable; one --registry).",
+)
+@click.option("--ref", default="HEAD", show_default=True, help="Git ref to compare with.")
+@config_option
+@output_options
+def status(
+    registries: tuple[str, ...],
+    fail_on_drift: bool,
+    adopt_subjects: tuple[str, ...],
+    ref: str,
+    config_path: Path | None,
+    output_format: str,
+    output_file: Path | None,
+    no_color: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Drift between git and each registry (default: every configured registry)."""
+    from contractctl.catalog import load_catalog
+    from contractctl.remote import close_all, open_clients
+    from contractctl.status import adopt
+    from contractctl.status import status as run_status
+
+    config = load(config_path)
+    names = registries or tuple(config.registries)
+    if not names:
+        raise UsageError(f"{config.path}: no registries configured")
+    if adopt_subjects and len(names) != 1:
+        raise UsageError("--adopt takes exactly one --registry to adopt from")
+    clients = open_clients(config, names)
+    try:
+        if adopt_subjects:
+            for path in adopt(config, next(iter(clients.values())), list(adopt_subjects)):
+                click.echo(f"wrote {path}")
+            click.echo("next: review, commit, and run `contractctl status` again")
+            return
+        report = run_status(load_catalog(config, ref), clients, fail_on_drift)
+    finally:
+        close_all(clients)
+    sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))
+
+
+@click.command("can-deploy")
+@click.option("--subject", required=True, help="The subject the producer writes.")
+@click.option(
+    "--schema",
+    "schema_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The schema file the producer ships.",
+)
+@click.option(
+    "--version", "version", type=click.IntRange(min=1), help="Or: this git version of the subject (at HEAD)."
+)
+@registry_option
+@config_option
+@output_options
+def can_deploy(
+    subject: str,
+    schema_file: Path | None,
+    version: int | None,
+    registries: tuple[str, ...],
+    config_path: Path | None,
+    output_format: str,
+    output_file: Path | None,
+    no_color: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Exit 0 only if this exact schema is registered under SUBJECT, with one id, in every registry."""
+    from contractctl.deploy import can_deploy as run_can_deploy
+    from contractctl.deploy import candidate_from_file, candidate_from_version
+    from contractctl.remote import close_all, open_clients
+
+    if (schema_file is None) == (version is None):
+        raise UsageError("can-deploy needs exactly one of --schema FILE or --version N")
+    if not registries:
+        raise UsageError("can-deploy needs --registry NAME (every registry the producer runs against)")
+    config = load(config_path)
+    clients = open_clients(config, registries)
+    try:
+        if schema_file is not None:
+            candidate = candidate_from_file(config, subject, schema_file)
+        else:
+            assert version is not None
+            candidate = candidate_from_version(config, subject, version)
+        report = run_can_deploy(candidate, clients)
+    finally:
+        close_all(clients)
+    sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))

@@ -1,0 +1,143 @@
+"""The producer's deploy gate: is this exact schema registered under the subject everywhere it runs?
+
+Unknown is not yes: a registry that cannot answer makes the gate fail (exit 3), and a schema that is
+registered with different ids in different registries is not linked, so it fails too (a consumer in
+one cloud could not resolve the id a producer in the other cloud wrote).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from contractctl.config import Config
+from contractctl.errors import UsageError
+from contractctl.formats import get_format, type_for_path
+from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.model import Finding, FindingKind, Report, SchemaText, Severity, SubjectResult
+from contractctl.payload import Payload, ReferenceVersions, payload_for
+from contractctl.registry.client import RegisteredSchema, RegistryClient
+from contractctl.registry.errors import RegistryError
+from contractctl.registry.fanout import fan_out
+from contractctl.remote import environment_finding
+
+
+@dataclass(frozen=True)
+class Candidate:
+    subject: str
+    label: str  # what is being deployed, for messages
+    path: str
+    payload: Payload
+
+
+def candidate_from_version(config: Config, subject: str, number: int) -> Candidate:
+    from contractctl.catalog import load_catalog
+
+    catalog = load_catalog(config)
+    versions = catalog.versions.get(subject)
+    if versions is None:
+        raise UsageError(f"git has no contract for subject {subject!r} at HEAD")
+    match = next((v for v in versions if v.number == number), None)
+    if match is None:
+        raise UsageError(f"{subject} has git versions 1..{len(versions)}, not {number}")
+    return Candidate(subject, match.label, match.path, match.payload)
+
+
+def candidate_from_file(config: Config, subject: str, path: Path) -> Candidate:
+    """The file parsed with the references it uses, taken from the contracts in the working tree."""
+    from contractctl.check import working_tree_contracts
+    from contractctl.resolver import SchemaResolver
+
+    schema_type = type_for_path(PurePosixPath(path.name))
+    if schema_type is None:
+        raise UsageError(f"{path}: not a schema file (expected .avsc or .proto)")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: cannot read: {error}") from None
+    current = working_tree_contracts(config)
+    resolver = SchemaResolver(current, {})
+    source = SchemaText(PurePosixPath(path.as_posix()), text, "file", current.root)
+    outline = get_format(schema_type).outline(source)
+    dependencies = sorted(
+        {s for n in outline.referenced_names if (s := current.defining_subject(n))} - {subject}
+    )
+    references = [resolver.parse_current(d) for d in dependencies]
+    try:
+        parsed = get_format(schema_type).parse(source, references)
+    except InvalidSchema as error:
+        raise UsageError(f"{path}: invalid schema: {error.findings[0].message}") from None
+
+    def subject_of(schema: ParsedSchema) -> str:
+        return subject if schema is parsed else resolver.subject_of(schema)
+
+    return Candidate(subject, str(path), str(path), payload_for(parsed, schema_type, subject_of))
+
+
+def can_deploy(candidate: Candidate, clients: dict[str, RegistryClient]) -> Report:
+    report = Report(command="can-deploy")
+    tasks: list[Callable[[], RegisteredSchema | None]] = [
+        lambda c=client: _lookup(c, candidate.payload)  # type: ignore[misc]
+        for client in clients.values()
+    ]
+    ids: dict[str, int] = {}
+    for client, outcome in zip(clients.values(), fan_out(tasks, max(1, len(clients))), strict=True):
+        result = SubjectResult(
+            subject=candidate.subject,
+            path=candidate.path,
+            schema_type=candidate.payload.schema_type.value,
+            level="",
+            verdict="registered",
+            registry=client.name,
+        )
+        if isinstance(outcome, RegistryError):
+            result.verdict = "error"
+            result.findings.append(environment_finding(outcome, None).with_context(subject=candidate.subject))
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        elif outcome is None:
+            result.verdict = "not registered"
+            result.findings.append(
+                Finding(
+                    rule="NOT_REGISTERED",
+                    message=f"{candidate.label} is not registered under {candidate.subject} in {client.name}",
+                    kind=FindingKind.POLICY,
+                    registry=client.name,
+                    subject=candidate.subject,
+                    hint="Publish it (the release job) before deploying a producer that writes it.",
+                )
+            )
+        else:
+            ids[client.name] = outcome.id
+            result.findings.append(
+                Finding(
+                    rule="REGISTERED",
+                    message=f"registered under {candidate.subject} as version {outcome.version}, "
+                    f"schema id {outcome.id}",
+                    kind=FindingKind.ADVISORY,
+                    severity=Severity.INFO,
+                    registry=client.name,
+                    subject=candidate.subject,
+                )
+            )
+        report.results.append(result)
+    if len(set(ids.values())) > 1:
+        listed = ", ".join(f"{name}: {schema_id}" for name, schema_id in sorted(ids.items()))
+        report.findings.append(
+            Finding(
+                rule="IDS_DIFFER",
+                message=f"the schema has different ids in different registries ({listed}): not linked",
+                kind=FindingKind.POLICY,
+                subject=candidate.subject,
+                hint="Promote through the link (`contractctl promote`) so every registry serves the same id.",
+            )
+        )
+    return report
+
+
+def _lookup(client: RegistryClient, payload: Payload) -> RegisteredSchema | None:
+    references = ReferenceVersions(client).references(payload)
+    if references is None:
+        return None
+    return client.lookup(payload.subject, payload.text, payload.schema_type.value, references)

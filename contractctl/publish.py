@@ -1,0 +1,271 @@
+"""Register in a registry every git version it lacks, references first; idempotent and all-or-nothing
+up front: refusals (read-only or import mode) and incompatibilities are found before any write.
+
+A registration that fails half way (registry gone, refused) stops that registry's run and says what
+was registered and what remains; rerunning completes it, since every step is a lookup first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
+
+from contractctl.catalog import Catalog, GitVersion
+from contractctl.model import Finding, FindingKind, Report, Severity, SubjectResult
+from contractctl.payload import ReferenceVersions
+from contractctl.registry.client import RegistryClient
+from contractctl.registry.errors import IncompatibleSchemaError, RegistryError
+from contractctl.registry.fanout import fan_out
+from contractctl.remote import environment_finding
+
+T = TypeVar("T")
+WRITE_BLOCKING_MODES = {"READONLY", "READONLY_OVERRIDE", "IMPORT"}
+
+
+@dataclass
+class RegistryPlan:
+    """What one registry lacks, in registration order, and what must happen first."""
+
+    registry: str
+    pending: list[GitVersion] = field(default_factory=list)
+    new_subjects: set[str] = field(default_factory=set)  # get the git level before their first version
+    registered: dict[str, list[int]] = field(default_factory=dict)  # subject -> versions already there
+    blocked: list[Finding] = field(default_factory=list)  # reasons to write nothing here
+
+
+def plan_registry(client: RegistryClient, catalog: Catalog, known: ReferenceVersions) -> RegistryPlan:
+    plan = RegistryPlan(client.name)
+    subjects = sorted(catalog.versions)
+    existing = dict(zip(subjects, _each(client, subjects, client.versions), strict=True))
+    plan.registered = existing
+    for version in catalog.in_order():
+        if known.version_of(version.payload) is None:
+            plan.pending.append(version)
+    pending_subjects = sorted({v.subject for v in plan.pending})
+    plan.new_subjects = {s for s in pending_subjects if not existing[s]}
+    modes = dict(zip(pending_subjects, _each(client, pending_subjects, client.effective_mode), strict=True))
+    for subject, mode in modes.items():
+        if mode in WRITE_BLOCKING_MODES:
+            plan.blocked.append(
+                Finding(
+                    rule="SUBJECT_NOT_WRITABLE",
+                    message=f"{subject} is in {mode} mode in registry {client.name}: contractctl will not "
+                    "register into it (nothing was registered there)",
+                    kind=FindingKind.POLICY,
+                    registry=client.name,
+                    subject=subject,
+                    file=catalog.paths.get(subject),
+                    hint="IMPORT means a link writes here; otherwise ask the platform team "
+                    "to set the subject to READWRITE.",
+                )
+            )
+    return plan
+
+
+def _each(client: RegistryClient, subjects: list[str], call: Callable[[str], T]) -> list[T]:
+    """One call per subject, concurrently (the client caps requests in flight); errors re-raised."""
+    tasks: list[Callable[[], T]] = [partial(call, subject) for subject in subjects]
+    results: list[T] = []
+    for outcome in fan_out(tasks, max(1, client.settings.max_concurrency)):
+        if isinstance(outcome, BaseException):
+            raise outcome
+        results.append(outcome)
+    return results
+
+
+def preflight(
+    client: RegistryClient, catalog: Catalog, plan: RegistryPlan, known: ReferenceVersions
+) -> list[Finding]:
+    """The registry's own verdict on the first missing version of each existing subject."""
+    findings = []
+    first_pending: dict[str, GitVersion] = {}
+    for version in plan.pending:
+        first_pending.setdefault(version.subject, version)
+    for subject, version in sorted(first_pending.items()):
+        if subject in plan.new_subjects:
+            continue
+        references = known.references(version.payload)
+        if references is None:
+            continue  # its references are being published in this run: registration will tell
+        answer = client.test_compatibility(
+            subject, version.payload.text, version.payload.schema_type.value, references, version=None
+        )
+        if not answer.is_compatible:
+            findings.append(
+                Finding(
+                    rule="REGISTRY_INCOMPATIBLE",
+                    message=f"registry {client.name} would reject {version.label} of {subject}: "
+                    + (" | ".join(answer.messages) or "no details given"),
+                    kind=FindingKind.INCOMPATIBLE,
+                    registry=client.name,
+                    subject=subject,
+                    file=catalog.paths.get(subject),
+                    hint="The registry holds versions git does not (see `contractctl status`); nothing was "
+                    "registered there.",
+                )
+            )
+    return findings
+
+
+@dataclass(frozen=True)
+class Step:
+    subject: str
+    message: str
+
+
+def planned_steps(catalog: Catalog, plan: RegistryPlan) -> list[Step]:
+    steps = []
+    leveled: set[str] = set()
+    for version in plan.pending:
+        if version.subject in plan.new_subjects and version.subject not in leveled:
+            leveled.add(version.subject)
+            level = catalog.levels[version.subject].value
+            steps.append(
+                Step(version.subject, f"set the compatibility level of {version.subject} to {level}")
+            )
+        steps.append(Step(version.subject, f"register {version.label} of {version.subject}"))
+    return steps
+
+
+def execute(
+    client: RegistryClient, catalog: Catalog, plan: RegistryPlan, known: ReferenceVersions, done: list[Step]
+) -> None:
+    """Set levels and register, in order, appending each completed step; raises on the first failure."""
+    for version in plan.pending:
+        if known.version_of(version.payload) is not None:
+            continue  # registered meanwhile (by a concurrent run)
+        payload = version.payload
+        if version.subject in plan.new_subjects:
+            level = catalog.levels[version.subject].value
+            client.set_compatibility(version.subject, level)
+            plan.new_subjects.discard(version.subject)
+            done.append(Step(version.subject, f"set the compatibility level of {version.subject} to {level}"))
+        references = known.references(payload)
+        if references is None:
+            raise RegistryError(client.name, f"a reference of {version.subject} is still missing at its turn")
+        schema_id = client.register(version.subject, payload.text, payload.schema_type.value, references)
+        found = client.lookup(version.subject, payload.text, payload.schema_type.value, references)
+        if found is None:
+            raise RegistryError(
+                client.name, f"registered {version.subject} but cannot find it again by lookup"
+            )
+        known.remember(payload, found.version)
+        done.append(
+            Step(
+                version.subject,
+                f"registered {version.label} of {version.subject} "
+                f"as version {found.version} (id {schema_id})",
+            )
+        )
+
+
+def publish(catalog: Catalog, clients: dict[str, RegistryClient], dry_run: bool) -> Report:
+    """Every named registry concurrently; one registry's failure never hides another's result."""
+    report = Report(command="publish")
+    report.findings.extend(catalog.findings)
+    tasks: list[Callable[[], list[SubjectResult]]] = [
+        lambda c=client: _publish_one(c, catalog, dry_run)  # type: ignore[misc]
+        for client in clients.values()
+    ]
+    for outcome in fan_out(tasks, max(1, len(clients))):
+        if isinstance(outcome, RegistryError):
+            report.findings.append(environment_finding(outcome, None))
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            report.results.extend(outcome)
+    return report
+
+
+def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> list[SubjectResult]:
+    known = ReferenceVersions(client)
+    plan = plan_registry(client, catalog, known)
+    findings: dict[str, list[Finding]] = {subject: [] for subject in catalog.versions}
+    pending = {version.subject for version in plan.pending}
+    verdicts = {subject: ("pending" if subject in pending else "up to date") for subject in findings}
+
+    blocking = plan.blocked or preflight(client, catalog, plan, known)
+    if blocking:
+        for finding in blocking:
+            findings[finding.subject or ""].append(finding)
+            verdicts[finding.subject or ""] = "refused"
+        return _results(catalog, client.name, findings, verdicts)
+    if dry_run:
+        for step in planned_steps(catalog, plan):
+            findings[step.subject].append(
+                _note("PLANNED", f"would {step.message}", client.name, step.subject, catalog)
+            )
+        return _results(
+            catalog, client.name, findings, {s: v.replace("pending", "planned") for s, v in verdicts.items()}
+        )
+
+    done: list[Step] = []
+    try:
+        execute(client, catalog, plan, known, done)
+    except RegistryError as error:
+        failing = next((v for v in plan.pending if known.version_of(v.payload) is None), None)
+        subject = failing.subject if failing else ""
+        if isinstance(error, IncompatibleSchemaError):
+            failure = Finding(
+                rule="REGISTRY_INCOMPATIBLE",
+                message=f"registry {client.name} refused {failing.label if failing else 'a version'} of "
+                f"{subject}: " + (" | ".join(error.messages) or error.reason),
+                kind=FindingKind.INCOMPATIBLE,
+                registry=client.name,
+                subject=subject,
+                file=catalog.paths.get(subject),
+            )
+        else:
+            failure = environment_finding(error, None).with_context(
+                subject=subject, file=catalog.paths.get(subject)
+            )
+        remaining = sum(1 for v in plan.pending if known.version_of(v.payload) is None)
+        findings.setdefault(subject, []).append(
+            _note(
+                "PUBLISH_INCOMPLETE",
+                f"stopped after {len(done)} step(s); {remaining} version(s) remain unregistered in "
+                f"{client.name}: rerun publish to complete (it registers nothing twice)",
+                client.name,
+                subject,
+                catalog,
+            )
+        )
+        findings[subject].append(failure)
+        verdicts[subject] = "error"
+    for step in done:
+        findings[step.subject].insert(0, _note("PUBLISHED", step.message, client.name, step.subject, catalog))
+        if verdicts[step.subject] == "pending":
+            verdicts[step.subject] = "published"
+    return _results(catalog, client.name, findings, verdicts)
+
+
+def _note(rule: str, message: str, registry: str, subject: str, catalog: Catalog) -> Finding:
+    return Finding(
+        rule=rule,
+        message=message,
+        kind=FindingKind.ADVISORY,
+        severity=Severity.INFO,
+        registry=registry,
+        subject=subject,
+        file=catalog.paths.get(subject),
+    )
+
+
+def _results(
+    catalog: Catalog, registry: str, findings: dict[str, list[Finding]], verdicts: dict[str, str]
+) -> list[SubjectResult]:
+    return [
+        SubjectResult(
+            subject=subject,
+            path=catalog.paths[subject],
+            schema_type=catalog.types[subject].value,
+            level=catalog.levels[subject].value,
+            verdict=verdicts[subject],
+            registry=registry,
+            compared_versions=len(catalog.versions[subject]),
+            findings=findings[subject],
+        )
+        for subject in sorted(catalog.versions)
+    ]

@@ -1,0 +1,206 @@
+"""Drift between git and each registry: versions missing or unexpected, levels and modes that differ,
+subjects only the registry knows. `adopt` brings a registry-only subject under git."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from contractctl.catalog import Catalog
+from contractctl.config import Config
+from contractctl.errors import UsageError
+from contractctl.formats import get_format
+from contractctl.model import Finding, FindingKind, Report, SchemaText, SchemaType, Severity, SubjectResult
+from contractctl.payload import ReferenceVersions
+from contractctl.registry.client import RegistryClient
+from contractctl.registry.errors import RegistryError
+from contractctl.registry.fanout import fan_out
+from contractctl.remote import environment_finding
+
+
+@dataclass(frozen=True)
+class _Drift:
+    rule: str
+    message: str
+    hint: str
+
+
+def status(catalog: Catalog, clients: dict[str, RegistryClient], fail_on_drift: bool) -> Report:
+    report = Report(command="status")
+    report.findings.extend(catalog.findings)
+    tasks: list[Callable[[], tuple[list[SubjectResult], list[Finding]]]] = [
+        lambda c=client: _status_one(c, catalog, fail_on_drift)  # type: ignore[misc]
+        for client in clients.values()
+    ]
+    for outcome in fan_out(tasks, max(1, len(clients))):
+        if isinstance(outcome, RegistryError):
+            report.findings.append(environment_finding(outcome, None))
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            results, extra = outcome
+            report.results.extend(results)
+            report.findings.extend(extra)
+    return report
+
+
+def _status_one(
+    client: RegistryClient, catalog: Catalog, fail_on_drift: bool
+) -> tuple[list[SubjectResult], list[Finding]]:
+    known = ReferenceVersions(client)
+    subjects = sorted(catalog.versions)
+    tasks: list[Callable[[], list[_Drift]]] = [
+        lambda s=subject: _subject_drift(client, catalog, known, s)  # type: ignore[misc]
+        for subject in subjects
+    ]
+    results = []
+    for subject, outcome in zip(
+        subjects, fan_out(tasks, max(1, client.settings.max_concurrency)), strict=True
+    ):
+        if isinstance(outcome, BaseException):
+            raise outcome
+        findings = [_finding(d, client.name, subject, catalog.paths[subject], fail_on_drift) for d in outcome]
+        drifting = any(d.rule != "MODE" for d in outcome)
+        results.append(
+            SubjectResult(
+                subject=subject,
+                path=catalog.paths[subject],
+                schema_type=catalog.types[subject].value,
+                level=catalog.levels[subject].value,
+                verdict="drift" if drifting else "in sync",
+                registry=client.name,
+                compared_versions=len(catalog.versions[subject]),
+                findings=findings,
+            )
+        )
+    only_there = sorted(set(client.subjects()) - set(catalog.versions))
+    extra = [
+        _finding(
+            _Drift(
+                "REGISTRY_ONLY_SUBJECT",
+                f"registry {client.name} has subject {subject}, which git does not",
+                f"Bring it under git: `contractctl status --adopt {subject} --registry {client.name}`; or "
+                "delete it in the registry if it is obsolete.",
+            ),
+            client.name,
+            subject,
+            None,
+            fail_on_drift,
+        )
+        for subject in only_there
+    ]
+    return results, extra
+
+
+def _subject_drift(
+    client: RegistryClient, catalog: Catalog, known: ReferenceVersions, subject: str
+) -> list[_Drift]:
+    registered = client.versions(subject)
+    drift: list[_Drift] = []
+    matched: set[int] = set()
+    for version in catalog.versions[subject]:
+        found = known.version_of(version.payload)
+        if found is None:
+            drift.append(
+                _Drift(
+                    "VERSION_NOT_REGISTERED",
+                    f"{version.label} of {subject} is not registered in {client.name}",
+                    "Run `contractctl publish` for this registry.",
+                )
+            )
+        else:
+            matched.add(found)
+    for number in sorted(set(registered) - matched):
+        drift.append(
+            _Drift(
+                "UNEXPECTED_VERSION",
+                f"{client.name} holds version {number} of {subject}, which matches no version in git "
+                "(registered out of band, e.g. by a serializer's auto-registration)",
+                "Disable auto.register.schemas in producers; adopt the version into git or delete it.",
+            )
+        )
+    if registered:
+        level = client.effective_compatibility(subject)
+        declared = catalog.levels[subject].value
+        if level != declared:
+            drift.append(
+                _Drift(
+                    "LEVEL_DIFFERS",
+                    f"{client.name} checks {subject} under {level}, git declares {declared}",
+                    "Set the subject's level in the registry deliberately, or change contractctl.yaml.",
+                )
+            )
+        mode = client.effective_mode(subject)
+        if mode != "READWRITE":
+            drift.append(_Drift("MODE", f"{subject} is in {mode} mode in {client.name}", "For information."))
+    return drift
+
+
+def _finding(drift: _Drift, registry: str, subject: str, path: str | None, fail_on_drift: bool) -> Finding:
+    informational = drift.rule == "MODE"
+    failing = fail_on_drift and not informational
+    return Finding(
+        rule=drift.rule,
+        message=drift.message,
+        kind=FindingKind.POLICY if failing else FindingKind.ADVISORY,
+        severity=Severity.ERROR if failing else (Severity.INFO if informational else Severity.WARNING),
+        registry=registry,
+        subject=subject,
+        file=path,
+        hint=drift.hint,
+    )
+
+
+def adopt(config: Config, client: RegistryClient, subjects: list[str]) -> list[Path]:
+    """Write registry-only subjects' latest versions into the contracts root; never overwrites.
+
+    Each file is placed where the subject strategy maps it back to the same subject, or refused with
+    the config line that would make it so.
+    """
+    from contractctl.check import contracts_prefix
+    from contractctl.history import Git
+    from contractctl.repo import SubjectMapper
+
+    git = Git.discover(config.directory)
+    mapper = SubjectMapper(config, contracts_prefix(config, git))
+    root = git.toplevel / mapper.root_prefix if mapper.root_prefix else git.toplevel
+    planned: list[tuple[Path, str]] = []
+    for subject in subjects:
+        latest = client.get_version(subject, "latest")
+        if latest is None:
+            raise UsageError(f"registry {client.name} has no subject {subject!r} to adopt")
+        if latest.schema_type not in ("AVRO", "PROTOBUF"):
+            raise UsageError(f"{subject}: {latest.schema_type} schemas are not supported")
+        schema_type = SchemaType(latest.schema_type)
+        extension = ".proto" if schema_type is SchemaType.PROTOBUF else ".avsc"
+        path = _adopted_path(root, subject, extension)
+        relative = PurePosixPath(path.relative_to(git.toplevel).as_posix())
+        text = latest.schema
+        if schema_type is SchemaType.AVRO:
+            text = json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+        source = SchemaText(relative, text, root=mapper.root_prefix)
+        named = mapper.subject_for(relative, lambda s=source, t=schema_type: get_format(t).outline(s))  # type: ignore[misc]
+        if named != subject:
+            raise UsageError(
+                f"{subject}: {relative} would map to subject {named!r}; add `{{match: {relative}, subject: "
+                f"{subject}}}` under subjects: in contractctl.yaml, then adopt again"
+            )
+        if path.exists():
+            raise UsageError(f"{path}: exists already; not overwriting (adopt writes new files only)")
+        planned.append((path, text))
+    written = []
+    for path, text in planned:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _adopted_path(root: Path, subject: str, extension: str) -> Path:
+    """The file the topic strategy maps back to the subject: <topic>/value|key, else by name."""
+    for role in ("value", "key"):
+        if subject.endswith(f"-{role}") and len(subject) > len(role) + 1:
+            return root / subject[: -len(role) - 1] / f"{role}{extension}"
+    return root / "adopted" / f"{subject}{extension}"
