@@ -55,10 +55,18 @@ class RemoteTarget:
     payload: Payload  # text and references as a registry takes them
 
 
+def _failure_verb(error: RegistryError) -> str:
+    """'refused the request' for a registry that answered with a client error, else 'could not answer'."""
+    status = error.status or 0
+    if 400 <= status < 500 and status not in (401, 403, 408, 429):
+        return "refused the request"
+    return "could not answer"
+
+
 def environment_finding(error: RegistryError, target: RemoteTarget | None) -> Finding:
     return Finding(
         rule="REGISTRY_UNAVAILABLE",
-        message=f"registry {error.registry} could not answer: {error.reason}",
+        message=f"registry {error.registry} {_failure_verb(error)}: {error.reason}",
         kind=FindingKind.ENVIRONMENT,
         registry=error.registry,
         subject=target.subject if target else None,

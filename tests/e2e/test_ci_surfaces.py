@@ -169,3 +169,15 @@ def test_pre_commit_hook_blocks_a_breaking_staged_change(repo: GitRepo, tmp_path
     repo.git("add", "-A")
     passed = pre_commit()
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+def test_release_workflow_promotes_and_waits_for_parity() -> None:
+    workflow = load_yaml(".github/workflows/contracts-release.yml")
+    assert workflow[True]["push"]["branches"] == ["main"]
+    [job] = workflow["jobs"].values()
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0
+    [run] = steps_running(workflow, "contractctl promote")
+    assert "--from aws --to azure" in run and "--wait" in run
+    env = next(s for s in job["steps"] if "contractctl promote" in s.get("run", ""))["env"]
+    assert all(value.startswith("${{ secrets.") for value in env.values())

@@ -3,7 +3,8 @@
 Start one with ``with RegistryDouble(name="aws") as reg: reg.url``. It speaks the documented REST
 API (subjects, versions, ids, compatibility, config, mode, contexts, references, soft/hard delete)
 with Schema Registry's error codes, checks AVRO compatibility with Apache Avro's own checker, and
-offers auth (basic/bearer), TLS/mTLS, a request log and runtime fault injection.
+offers auth (basic/bearer), TLS/mTLS, a request log and runtime fault injection. Schema Linking
+exporters (``/exporters``) really replicate into another double over HTTP (see ``exporters.py``).
 
 Compatibility per schema type is pluggable: ``RegistryDouble(checkers={"PROTOBUF": fn})`` where
 ``fn(reader, writer) -> list[str]`` (see :data:`registry_double.compat.Checker`). **A schema type
@@ -16,6 +17,7 @@ The double never imports contractctl, so its verdicts are an independent oracle.
 
 from .certs import TestPki, write_test_pki
 from .compat import Checker, SchemaDoc
+from .exporters import Exporter, Exporters
 from .faults import Faults
 from .server import BasicAuth, BearerAuth, RecordedRequest, RegistryDouble, TlsConfig
 from .store import Reference, RegistryError, SchemaContent, SchemaVersion, Store
@@ -24,6 +26,8 @@ __all__ = [
     "BasicAuth",
     "BearerAuth",
     "Checker",
+    "Exporter",
+    "Exporters",
     "Faults",
     "RecordedRequest",
     "Reference",

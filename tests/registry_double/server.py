@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .certs import TestPki, write_test_pki
 from .compat import Checker
+from .exporters import Exporters
 from .faults import Fault, Faults
 from .store import (
     DEFAULT_CONTEXT,
@@ -115,8 +116,8 @@ Handler = Callable[[_Request, dict[str, str]], tuple[int, Any]]
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, double: RegistryDouble, ssl_context: ssl.SSLContext | None) -> None:
-        super().__init__(("127.0.0.1", 0), _RequestHandler)
+    def __init__(self, double: RegistryDouble, ssl_context: ssl.SSLContext | None, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _RequestHandler)
         self.double = double
         self.ssl_context = ssl_context
         self.live_sockets: set[socket.socket] = set()
@@ -267,6 +268,14 @@ class RegistryDouble:
     ``is_compatible: true`` unless a checker is supplied.
     ``legacy_responses=True`` imitates servers before CP 8.0: AVRO ``schemaType`` omitted, register
     answering ``{"id": N}`` only, and incompatibility ``error_code`` 409 instead of 40901.
+
+    Schema Linking: ``/exporters`` is served, and exporters really replicate over HTTP (see
+    :mod:`registry_double.exporters`; hooks on :attr:`exporters`). ``cluster_id`` names the AUTO
+    destination context (``.<cluster_id>``, default the double's ``name``); ``export_delay`` is how
+    long a write waits before exporters copy it; ``exporter_startup`` how long an exporter stays
+    STARTING after create/resume; ``max_exporters`` the 40964 limit.
+    ``port=0`` picks a free port; after :meth:`stop`, :meth:`start` binds the same port again, so a
+    destination that "comes back" keeps its URL.
     """
 
     def __init__(
@@ -277,6 +286,11 @@ class RegistryDouble:
         checkers: Mapping[str, Checker] | None = None,
         default_compatibility: str = "BACKWARD",
         legacy_responses: bool = False,
+        cluster_id: str | None = None,
+        export_delay: float = 0.2,
+        exporter_startup: float = 0.1,
+        max_exporters: int = 10,
+        port: int = 0,
     ) -> None:
         self.name = name
         self.auth = auth
@@ -285,6 +299,11 @@ class RegistryDouble:
         self.faults = Faults()
         self.errors: list[str] = []
         """Tracebacks of unexpected server-side failures; fixtures assert it stays empty."""
+        self.exporters = Exporters(
+            self.store, cluster_id or name, self.errors, export_delay, exporter_startup, max_exporters
+        )
+        """Schema Linking exporters served by this double, with their test hooks."""
+        self._port = port
         self.tls_failures: list[str] = []
         self.stop_event = threading.Event()
         self.pki: TestPki | None = tls.pki if tls else None
@@ -311,7 +330,8 @@ class RegistryDouble:
                 context.verify_mode = ssl.CERT_REQUIRED
                 context.load_verify_locations(cafile=str(self.pki.ca_cert))
         self.stop_event.clear()
-        self._server = _Server(self, context)
+        self._server = _Server(self, context, self._port)
+        self._port = int(self._server.server_address[1])
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -319,6 +339,7 @@ class RegistryDouble:
             daemon=True,
         )
         self._thread.start()
+        self.exporters.start(self.name)
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -327,6 +348,7 @@ class RegistryDouble:
         if server is None:
             return
         self.stop_event.set()
+        stuck_worker = self.exporters.stop(timeout)
         server.shutdown()
         if self._thread is not None:
             self._thread.join(timeout)
@@ -343,6 +365,8 @@ class RegistryDouble:
             thread.join(max(0.0, deadline - time.monotonic()))
         server.server_close()
         alive = [t.name for t in threads if t.is_alive()]
+        if stuck_worker is not None:
+            alive.append(stuck_worker.name)
         if self._thread is not None and self._thread.is_alive():
             alive.append(self._thread.name)
         if self._tmpdir is not None:
@@ -441,6 +465,21 @@ class RegistryDouble:
             ("DELETE", ("mode", "{s}"), self._delete_mode),
             ("GET", ("contexts",), lambda r, p: (200, self.store.list_contexts())),
             ("DELETE", ("contexts", "{ctx}"), self._delete_context),
+            ("GET", ("exporters",), lambda r, p: (200, self.exporters.names())),
+            ("POST", ("exporters",), lambda r, p: (200, self.exporters.create(r.json_body()))),
+            ("GET", ("exporters", "{n}"), lambda r, p: (200, self.exporters.info(p["n"]))),
+            ("PUT", ("exporters", "{n}"), lambda r, p: (200, self.exporters.update(p["n"], r.json_body()))),
+            ("DELETE", ("exporters", "{n}"), self._delete_exporter),
+            ("GET", ("exporters", "{n}", "config"), lambda r, p: (200, self.exporters.config(p["n"]))),
+            (
+                "PUT",
+                ("exporters", "{n}", "config"),
+                lambda r, p: (200, self.exporters.put_config(p["n"], r.body)),
+            ),
+            ("GET", ("exporters", "{n}", "status"), lambda r, p: (200, self.exporters.status(p["n"]))),
+            ("PUT", ("exporters", "{n}", "pause"), lambda r, p: (200, self.exporters.pause(p["n"]))),
+            ("PUT", ("exporters", "{n}", "resume"), lambda r, p: (200, self.exporters.resume(p["n"]))),
+            ("PUT", ("exporters", "{n}", "reset"), lambda r, p: (200, self.exporters.reset(p["n"]))),
         ]
 
     def dispatch(
@@ -660,6 +699,10 @@ class RegistryDouble:
 
     def _delete_mode(self, request: _Request, params: dict[str, str]) -> tuple[int, Any]:
         return 200, self.store.delete_mode(params.get("s"), request.flag("recursive"))
+
+    def _delete_exporter(self, request: _Request, params: dict[str, str]) -> tuple[int, Any]:
+        self.exporters.delete(params["n"])
+        return 204, b""
 
     def _delete_context(self, request: _Request, params: dict[str, str]) -> tuple[int, Any]:
         context = params["ctx"] if params["ctx"].startswith(".") else f".{params['ctx']}"

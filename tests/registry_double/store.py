@@ -190,6 +190,14 @@ class SchemaVersion:
     ts: int = field(default_factory=lambda: int(time.time() * 1000))
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """One write in :attr:`Store.log`; ``at`` is ``time.monotonic()`` so exporters can lag behind it."""
+
+    at: float
+    record: SchemaVersion
+
+
 def _canonical_json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, sort_keys=True, separators=(",", ":"))
 
@@ -250,6 +258,9 @@ class Store:
         self.contexts: set[str] = set()
         self.configs: dict[str | None, dict[str, Any]] = {}
         self.modes: dict[str | None, str] = {}
+        self.log: list[LogEntry] = []
+        """Every version written, in write order: the double's stand-in for the ``_schemas`` topic,
+        which exporters read by offset (the index in this list)."""
 
     # -- seeding helpers (bypass mode and compatibility checks) -----------------------------------
 
@@ -411,7 +422,13 @@ class Store:
         self.content_ids.setdefault(context, {}).setdefault(content, schema_id)
         record = SchemaVersion(subject, version, schema_id, content)
         self.subjects.setdefault(subject, {})[version] = record
+        self.log.append(LogEntry(time.monotonic(), record))
         return record
+
+    def is_current(self, record: SchemaVersion) -> bool:
+        """True while ``record`` is still the live version stored under its subject and number."""
+        with self.lock:
+            return self.subjects.get(record.subject, {}).get(record.version) is record and not record.deleted
 
     # -- config and mode resolution (InMemoryCache.config / mode) ---------------------------------
 

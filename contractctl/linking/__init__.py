@@ -1,0 +1,1 @@
+"""Schema Linking: declared exporters (plan, apply, status) and parity between registries (verify)."""

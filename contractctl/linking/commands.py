@@ -1,0 +1,197 @@
+"""`link plan|apply|status|verify` as reports: the core the CLI renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from contractctl.config import Config
+from contractctl.linking import exporter as exporter_ops
+from contractctl.linking.settings import LinkSettings, link_named
+from contractctl.linking.verify import SubjectParity, link_parity, wait_for_parity
+from contractctl.model import Finding, FindingKind, Report, Severity, SubjectResult
+from contractctl.registry import exporters
+from contractctl.registry.client import RegistryClient
+from contractctl.registry.errors import RegistryError
+from contractctl.remote import close_all, environment_finding, open_clients
+
+
+def _note(rule: str, message: str, link: LinkSettings, severity: Severity = Severity.INFO) -> Finding:
+    return Finding(
+        rule=rule,
+        message=message,
+        kind=FindingKind.ADVISORY,
+        severity=severity,
+        registry=link.source,
+        subject=f"link {link.name}",
+    )
+
+
+def _result(
+    link: LinkSettings, verdict: str, findings: list[Finding], registry: str | None = None
+) -> SubjectResult:
+    return SubjectResult(
+        subject=f"link {link.name}",
+        path=f"links.{link.name}",
+        schema_type="",
+        level=link.context_type,
+        verdict=verdict,
+        registry=registry or link.source,
+        findings=findings,
+    )
+
+
+@dataclass
+class _Clients:
+    by_name: dict[str, RegistryClient]
+
+    def pair(self, link: LinkSettings) -> tuple[RegistryClient, RegistryClient]:
+        return self.by_name[link.source], self.by_name[link.destination]
+
+
+def _open(config: Config, links: list[LinkSettings]) -> _Clients:
+    names = [n for link in links for n in (link.source, link.destination)]
+    return _Clients(open_clients(config, names))
+
+
+def plan_or_apply(config: Config, name: str | None, apply: bool) -> tuple[Report, bool]:
+    """Returns the report and whether changes were (or would be) made."""
+    links = link_named(config, name)
+    clients = _open(config, links)
+    report = Report(command="link apply" if apply else "link plan")
+    pending = False
+    try:
+        for link in links:
+            source, _ = clients.pair(link)
+            try:
+                plan = run_link(config, link, source, apply)
+            except RegistryError as error:
+                report.results.append(_result(link, "error", [environment_finding(error, None)]))
+                continue
+            pending = pending or plan[0]
+            report.results.append(plan[1])
+    finally:
+        close_all(clients.by_name)
+    return report, pending
+
+
+def run_link(
+    config: Config, link: LinkSettings, source: RegistryClient, apply: bool
+) -> tuple[bool, SubjectResult]:
+    from contractctl.registry.settings import RegistrySettings
+
+    destination = RegistrySettings.from_config(
+        link.destination, config.registry_settings(link.destination), config.path
+    )
+    exporter_config = exporter_ops.exporter_config(link, destination)
+    plan = exporter_ops.plan_link(source, link, exporter_config)
+    if not plan.pending:
+        return False, _result(
+            link,
+            "in sync",
+            [_note("LINK_IN_SYNC", f"exporter {link.name} is as declared ({plan.state})", link)],
+        )
+    if not apply:
+        findings = [_note("LINK_PLANNED", f"would {change}", link) for change in plan.changes]
+        return True, _result(link, f"would {plan.action}", findings)
+    done = exporter_ops.apply_link(source, plan, exporter_config)
+    return True, _result(
+        link,
+        f"{plan.action}d" if plan.action != "none" else "in sync",
+        [_note("LINK_APPLIED", d, link) for d in done],
+    )
+
+
+def status(config: Config, name: str | None) -> Report:
+    links = link_named(config, name)
+    clients = _open(config, links)
+    report = Report(command="link status")
+    try:
+        for link in links:
+            source, _ = clients.pair(link)
+            try:
+                state = exporters.get_status(source, link.name)
+            except RegistryError as error:
+                report.results.append(_result(link, "error", [environment_finding(error, None)]))
+                continue
+            message = f"exporter {link.name}: {state.state}, offset {state.offset}, ts {state.ts}"
+            findings = [_note("LINK_STATE", message, link)]
+            if state.trace:
+                findings.append(
+                    Finding(
+                        rule="LINK_ERROR_TRACE",
+                        message=f"exporter {link.name} reports an error: {state.trace}",
+                        kind=FindingKind.ENVIRONMENT,
+                        registry=link.source,
+                        subject=f"link {link.name}",
+                        hint="Fix the cause (destination down, credentials, IMPORT mode, id conflicts), then "
+                        "`contractctl link apply` or resume the exporter.",
+                    )
+                )
+            report.results.append(_result(link, state.state.lower(), findings))
+    finally:
+        close_all(clients.by_name)
+    return report
+
+
+def verify(config: Config, name: str | None, wait: bool, timeout: float) -> Report:
+    links = link_named(config, name)
+    clients = _open(config, links)
+    report = Report(command="link verify")
+    try:
+        for link in links:
+            source, destination = clients.pair(link)
+            report.results.extend(verify_pair(source, destination, link, wait, timeout))
+    finally:
+        close_all(clients.by_name)
+    return report
+
+
+def verify_pair(
+    source: RegistryClient, destination: RegistryClient, link: LinkSettings, wait: bool, timeout: float
+) -> list[SubjectResult]:
+    try:
+        results, in_parity = wait_for_parity(
+            lambda: link_parity(source, destination, link), timeout if wait else 0.0
+        )
+    except RegistryError as error:
+        return [_result(link, "error", [environment_finding(error, None)], destination.name)]
+    waited = f" after waiting up to {timeout:g} s" if wait and not in_parity else ""
+    return [_parity_result(link, destination.name, parity, waited) for parity in results]
+
+
+def _parity_result(link: LinkSettings, destination: str, parity: SubjectParity, waited: str) -> SubjectResult:
+    findings = []
+    if parity.missing:
+        findings.append(
+            Finding(
+                rule="LINK_LAG",
+                message=f"{destination} lacks version(s) {', '.join(map(str, parity.missing))} of "
+                f"{parity.subject} (as {parity.destination_subject}){waited}",
+                kind=FindingKind.POLICY,
+                registry=destination,
+                subject=parity.subject,
+                hint="Check `contractctl link status`; run again with --wait to give the exporter time.",
+            )
+        )
+    findings.extend(
+        Finding(
+            rule="LINK_MISMATCH",
+            message=f"{parity.subject} -> {parity.destination_subject}: {problem}",
+            kind=FindingKind.POLICY,
+            registry=destination,
+            subject=parity.subject,
+            hint="Something other than the link wrote to the destination; ids must match across clouds.",
+        )
+        for problem in parity.mismatched
+    )
+    verdict = "in parity" if parity.in_parity else ("mismatch" if parity.mismatched else "lagging")
+    return SubjectResult(
+        subject=parity.subject,
+        path=f"links.{link.name}",
+        schema_type="",
+        level=link.context_type,
+        verdict=verdict,
+        registry=destination,
+        compared_versions=parity.source_versions,
+        findings=findings,
+    )
