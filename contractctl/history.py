@@ -196,8 +196,9 @@ class Commit:
     changes: tuple[FileChange, ...]
 
 
-def first_parent_log(git: Git, ref: str, prefix: str) -> list[Commit]:
-    """Every first-parent commit of `ref` touching `prefix`, oldest first, with its file changes.
+def first_parent_log(git: Git, ref: str, prefix: str, pathspecs: list[str] | None = None) -> list[Commit]:
+    """Every first-parent commit of `ref` touching `prefix` (or `pathspecs`), oldest first, with its
+    file changes.
 
     One `git log --raw` pass: its diff against the first parent lists the blobs we need to read.
     """
@@ -214,7 +215,9 @@ def first_parent_log(git: Git, ref: str, prefix: str) -> list[Commit]:
         "--format=%x01%H",
         ref,
     ]
-    if prefix:
+    if pathspecs is not None:
+        args += ["--", *pathspecs]
+    elif prefix:
         args += ["--", prefix]
     raw = git.run(*args).decode("utf-8", "surrogateescape")
     commits: list[Commit] = []

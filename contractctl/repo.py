@@ -72,6 +72,23 @@ class SubjectMapper:
             return f"{path.parent.name}-{role}"
         return None
 
+    def history_pathspecs(self, subjects: Iterable[str]) -> list[str] | None:
+        """Git pathspecs covering every file that can map to these subjects, or None when only content
+        can tell (record-name subjects, per-path strategies): then the whole root must be read."""
+        if any(rule.subject_strategy for rule, _ in self._rules) or self.config.subject_strategy != "topic":
+            return None
+        root = f"{self.root_prefix}/" if self.root_prefix else ""
+        specs: list[str] = []
+        for subject in sorted(subjects):
+            explicit = [rule.match for rule, _ in self._rules if rule.subject == subject]
+            specs.extend(f":(glob){pattern}" for pattern in explicit)
+            topic, _, role = subject.rpartition("-")
+            if role in KEY_VALUE_STEMS and topic and not any(c in topic for c in "*?[]:"):
+                specs.append(f":(glob){root}**/{topic}/{role}.*")
+            elif not explicit:
+                return None
+        return specs
+
     def subject_for(self, path: PurePosixPath, outline: Callable[[], Outline]) -> str:
         from_path = self.subject_from_path(path)
         if from_path is not None:

@@ -121,7 +121,8 @@ def subject_history(
     if base is None:
         return {}
     prefix = mapper.root_prefix
-    commits = first_parent_log(git, base, prefix)
+    pathspecs = mapper.history_pathspecs(wanted) if wanted is not None else None
+    commits = first_parent_log(git, base, prefix, pathspecs)
     relevant = [
         (change.new_path, change.new_blob)
         for commit in commits

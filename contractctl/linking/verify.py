@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from contractctl.linking.settings import LinkSettings
-from contractctl.registry.client import RegistryClient
+from contractctl.registry.client import RegisteredSchema, RegistryClient
 from contractctl.registry.errors import RegistryError
 from contractctl.registry.fanout import fan_out
 
@@ -85,9 +85,58 @@ def _subject_parity(
     return parity
 
 
+def _unqualified(subject: str, context: str | None) -> str:
+    prefix = f":{context}:" if context else ""
+    return subject[len(prefix) :] if prefix and subject.startswith(prefix) else subject
+
+
+def _bulk_parity(
+    source: RegistryClient, destination: RegistryClient, link: LinkSettings
+) -> list[SubjectParity] | None:
+    """Two requests in all (GET /schemas on each side), when both registries offer it."""
+    source_context = source.settings.context
+    destination_context = link.destination_context(source_context)
+    originals = source.schemas(_qualified(source_context, ""))
+    if originals is None:
+        return None
+    copies = destination.schemas(_qualified(destination_context, ""))
+    if copies is None:
+        return None
+    by_subject: dict[str, dict[int, RegisteredSchema]] = {}
+    for record in originals:
+        subject = _unqualified(record.subject, source_context)
+        if covers(link.subjects, subject):
+            by_subject.setdefault(subject, {})[record.version] = record
+    present = {
+        (_qualified(destination_context, _unqualified(r.subject, destination_context)), r.version): r
+        for r in copies
+    }
+    results = []
+    for subject, versions in sorted(by_subject.items()):
+        target = _qualified(destination_context, link.destination_subject(subject))
+        parity = SubjectParity(subject, target, source_versions=len(versions))
+        for number, original in sorted(versions.items()):
+            copy = present.get((target, number))
+            if copy is None:
+                parity.missing.append(number)
+            elif copy.id != original.id:
+                parity.mismatched.append(
+                    f"version {number}: id {original.id} at source, {copy.id} at destination"
+                )
+            elif copy.schema != original.schema:
+                parity.mismatched.append(f"version {number}: same id {original.id} but different schema text")
+        results.append(parity)
+    return results
+
+
 def link_parity(
     source: RegistryClient, destination: RegistryClient, link: LinkSettings
 ) -> list[SubjectParity]:
+    """Per subject the link covers: two bulk requests where both registries offer GET /schemas,
+    else subject by subject."""
+    bulk = _bulk_parity(source, destination, link)
+    if bulk is not None:
+        return bulk
     subjects = sorted(s for s in source.subjects() if covers(link.subjects, s))
     tasks: list[Callable[[], SubjectParity]] = [
         lambda s=subject: _subject_parity(source, destination, link, s)  # type: ignore[misc]

@@ -136,6 +136,25 @@ class RegistryClient:
         )
         return None if payload is None else self._record(payload, subject)
 
+    def schemas(self, subject_prefix: str = "") -> list[RegisteredSchema] | None:
+        """Every version of every subject under a prefix in one call (``GET /schemas``, CP 7.x+), with
+        subjects as the registry names them; None when the server does not offer it."""
+        payload = self.request(
+            "GET",
+            "/schemas",
+            params={"subjectPrefix": subject_prefix, "latestOnly": "false", "deleted": "false"},
+            not_found={404},
+        )
+        if payload is None:
+            return None
+        records = []
+        for item in self._list_of(payload, dict, "a list of schemas"):
+            subject = item.get("subject")
+            if not isinstance(subject, str):
+                raise self._unexpected("a schema without subject")
+            records.append(self._record(item, subject))
+        return records
+
     def lookup(
         self,
         subject: str,

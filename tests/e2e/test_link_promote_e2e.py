@@ -194,3 +194,25 @@ def test_destination_credentials_reach_the_exporter_but_never_the_output(
     assert aws.exporters.get("aws-to-azure").config["basic.auth.user.info"] == f"azkey:{secret}"
     assert all(secret not in output for output in outputs)
     assert versions(azure, "orders-value") == versions(aws, "orders-value")
+
+
+def test_verify_reads_each_registry_in_one_request_and_falls_back_per_subject(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    aws, azure, env = setup(repo, registry_double_factory)
+    assert repo.run("promote", "--from", "aws", "--to", "azure", "--via", "copy", env=env).code == 0
+    for double in (aws, azure):
+        double.clear_requests()
+    assert repo.run("link", "verify", env=env).code == 0
+    assert [r.decoded_path for r in aws.requests] == ["/schemas"]
+    assert [r.decoded_path for r in azure.requests] == ["/schemas"]
+    # a server without GET /schemas: the same verdict, asked subject by subject
+    aws.faults.fail_next(
+        1, status=404, body={"error_code": 404, "message": "HTTP 404 Not Found"}, path_prefix="/schemas"
+    )
+    azure.store.register(
+        "orders-value", json.dumps(record("Other", [{"name": "z", "type": "int"}])), version=3, id=999
+    )
+    fallback = repo.run("link", "verify", "--format", "json", env=env)
+    assert fallback.code == 0, fallback.output
+    assert any(r.decoded_path == "/subjects/orders-value/versions" for r in aws.requests)

@@ -436,6 +436,7 @@ class RegistryDouble:
             ("GET", (), lambda r, p: (200, {})),
             ("GET", ("v1", "metadata", "id"), self._metadata_id),
             ("GET", ("subjects",), self._list_subjects),
+            ("GET", ("schemas",), self._list_schemas),
             ("GET", ("subjects", "{s}", "versions"), self._list_versions),
             ("POST", ("subjects", "{s}", "versions"), self._register),
             ("POST", ("subjects", "{s}"), self._lookup),
@@ -588,6 +589,19 @@ class RegistryDouble:
         prefix = request.param("subjectPrefix") or ":*:"
         subjects = self.store.list_subjects(prefix, request.flag("deleted"), request.flag("deletedOnly"))
         return 200, _page(subjects, request)
+
+    def _list_schemas(self, request: _Request, params: dict[str, str]) -> tuple[int, Any]:
+        """``GET /schemas``: every version of the subjects matching ``subjectPrefix`` (default: the
+        default context), oldest first per subject; ``latestOnly`` keeps the newest of each."""
+        prefix = request.param("subjectPrefix") or ""
+        include_deleted = request.flag("deleted")
+        records = []
+        for subject in self.store.list_subjects(prefix, include_deleted, False):
+            versions = self.store.versions_of(subject, include_deleted=include_deleted)
+            if request.flag("latestOnly"):
+                versions = versions[-1:]
+            records.extend(self._render(record) for record in versions)
+        return 200, _page(records, request)
 
     def _list_versions(self, request: _Request, params: dict[str, str]) -> tuple[int, Any]:
         versions = self.store.list_versions(
