@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from contractctl.cli.context import load
-from contractctl.cli.options import config_option, make_output_options, output_options
-from contractctl.cli.output import emit
+from contractctl.cli.options import config_option, output_options
+from contractctl.cli.output import OutputOptions, emit
 
 
 @click.command()
@@ -66,11 +66,7 @@ def check(
     reasons: tuple[str, ...],
     registries: tuple[str, ...],
     config_path: Path | None,
-    output_format: str,
-    output_file: Path | None,
-    no_color: bool,
-    quiet: bool,
-    verbose: bool,
+    output: OutputOptions,
 ) -> None:
     """Parse changed contracts, resolve references and check compatibility against git history."""
     from contractctl.allow import apply_allowances, pair_allowances
@@ -91,4 +87,4 @@ def check(
         ),
     )
     apply_allowances(report, allowances)
-    sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))
+    sys.exit(emit(report, output))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from contractctl.cli.options import make_output_options, output_options
-from contractctl.cli.output import emit
+from contractctl.cli.options import output_options
+from contractctl.cli.output import OutputOptions, emit
 from contractctl.model import CompatibilityLevel
 
 
@@ -68,11 +68,7 @@ def compat(
     proto_paths: tuple[Path, ...],
     oneof_rules: str,
     prove: bool,
-    output_format: str,
-    output_file: Path | None,
-    no_color: bool,
-    quiet: bool,
-    verbose: bool,
+    output: OutputOptions,
 ) -> None:
     """Check NEW against --previous versions (oldest first) under --level."""
     from contractctl.adhoc import run_compat
@@ -88,4 +84,4 @@ def compat(
         proto_paths=proto_paths,
         oneof_rules=oneof_rules,
     )
-    sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))
+    sys.exit(emit(report, output))

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from contractctl.cli.context import load
-from contractctl.cli.options import config_option, make_output_options, output_options
-from contractctl.cli.output import emit
+from contractctl.cli.options import config_option, output_options
+from contractctl.cli.output import OutputOptions, emit
 
 
 @click.group()
@@ -26,17 +26,13 @@ def plan_cmd(
     name: str | None,
     detailed_exitcode: bool,
     config_path: Path | None,
-    output_format: str,
-    output_file: Path | None,
-    no_color: bool,
-    quiet: bool,
-    verbose: bool,
+    output: OutputOptions,
 ) -> None:
     """What `link apply` would do: create, update (pause, update, resume), resume, or nothing."""
     from contractctl.linking.commands import plan_or_apply
 
     report, pending = plan_or_apply(load(config_path), name, apply=False)
-    code = emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose))
+    code = emit(report, output)
     sys.exit(code or (1 if detailed_exitcode and pending else 0))
 
 
@@ -47,17 +43,13 @@ def plan_cmd(
 def apply_cmd(
     name: str | None,
     config_path: Path | None,
-    output_format: str,
-    output_file: Path | None,
-    no_color: bool,
-    quiet: bool,
-    verbose: bool,
+    output: OutputOptions,
 ) -> None:
     """Create or update the exporter so it is as declared (idempotent)."""
     from contractctl.linking.commands import plan_or_apply
 
     report, _ = plan_or_apply(load(config_path), name, apply=True)
-    sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))
+    sys.exit(emit(report, output))
 
 
 @link.command("status")
@@ -67,17 +59,13 @@ def apply_cmd(
 def status_cmd(
     name: str | None,
     config_path: Path | None,
-    output_format: str,
-    output_file: Path | None,
-    no_color: bool,
-    quiet: bool,
-    verbose: bool,
+    output: OutputOptions,
 ) -> None:
     """State, offset, timestamp and trace of each exporter (exit 3 on an error trace)."""
     from contractctl.linking.commands import status
 
     report = status(load(config_path), name)
-    sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))
+    sys.exit(emit(report, output))
 
 
 @link.command("verify")
@@ -93,17 +81,13 @@ def verify_cmd(
     wait: bool,
     timeout: float,
     config_path: Path | None,
-    output_format: str,
-    output_file: Path | None,
-    no_color: bool,
-    quiet: bool,
-    verbose: bool,
+    output: OutputOptions,
 ) -> None:
     """Prove the destination holds every covered version with the same id and text."""
     from contractctl.linking.commands import verify
 
     report = verify(load(config_path), name, wait, timeout)
-    sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))
+    sys.exit(emit(report, output))
 
 
 @click.command()
@@ -131,11 +115,7 @@ def promote(
     timeout: float,
     dry_run: bool,
     config_path: Path | None,
-    output_format: str,
-    output_file: Path | None,
-    no_color: bool,
-    quiet: bool,
-    verbose: bool,
+    output: OutputOptions,
 ) -> None:
     """Publish to --from, make --to match, verify parity: one resumable release step."""
     from contractctl.promote import PromoteOptions
@@ -143,4 +123,4 @@ def promote(
 
     options = PromoteOptions(source, destination, via, wait, timeout, dry_run)
     report = run_promote(load(config_path), options)
-    sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))
+    sys.exit(emit(report, output))

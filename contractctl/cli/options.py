@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,7 +15,22 @@ from contractctl.report import FORMATS
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def output_options(func: F) -> F:
+def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--format/--output/--no-color/-q/-v, handed to the command as one `output: OutputOptions`."""
+
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        output_format: str,
+        output_file: Path | None,
+        no_color: bool,
+        quiet: bool,
+        verbose: bool,
+        **kwargs: Any,
+    ) -> Any:
+        output = OutputOptions(output_format, output_file, no_color, quiet, verbose)
+        return func(*args, output=output, **kwargs)
+
     decorators = [
         click.option(
             "--format",
@@ -34,9 +50,10 @@ def output_options(func: F) -> F:
         click.option("-q", "--quiet", is_flag=True, help="Print only failures."),
         click.option("-v", "--verbose", is_flag=True, help="More detail on errors."),
     ]
+    decorated: Callable[..., Any] = wrapper
     for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
+        decorated = decorator(decorated)
+    return decorated
 
 
 def config_option(func: F) -> F:
@@ -46,9 +63,3 @@ def config_option(func: F) -> F:
         type=click.Path(dir_okay=False, path_type=Path),
         help="contractctl.yaml to use (default: found upward from the working directory).",
     )(func)
-
-
-def make_output_options(
-    output_format: str, output_file: Path | None, no_color: bool, quiet: bool, verbose: bool
-) -> OutputOptions:
-    return OutputOptions(output_format, output_file, no_color, quiet, verbose)

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from contractctl.cli.context import load
-from contractctl.cli.options import config_option, make_output_options, output_options
-from contractctl.cli.output import emit
+from contractctl.cli.options import config_option, output_options
+from contractctl.cli.output import OutputOptions, emit
 from contractctl.errors import UsageError
 
 registry_option = click.option(
@@ -34,11 +34,7 @@ def publish(
     dry_run: bool,
     ref: str,
     config_path: Path | None,
-    output_format: str,
-    output_file: Path | None,
-    no_color: bool,
-    quiet: bool,
-    verbose: bool,
+    output: OutputOptions,
 ) -> None:
     """Register every git version a registry lacks, references first (idempotent)."""
     from contractctl.catalog import load_catalog
@@ -53,7 +49,7 @@ def publish(
         report = run_publish(load_catalog(config, ref), clients, dry_run)
     finally:
         close_all(clients)
-    sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))
+    sys.exit(emit(report, output))
 
 
 @click.command()
@@ -75,11 +71,7 @@ def status(
     adopt_subjects: tuple[str, ...],
     ref: str,
     config_path: Path | None,
-    output_format: str,
-    output_file: Path | None,
-    no_color: bool,
-    quiet: bool,
-    verbose: bool,
+    output: OutputOptions,
 ) -> None:
     """Drift between git and each registry (default: every configured registry)."""
     from contractctl.catalog import load_catalog
@@ -103,7 +95,7 @@ def status(
         report = run_status(load_catalog(config, ref), clients, fail_on_drift)
     finally:
         close_all(clients)
-    sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))
+    sys.exit(emit(report, output))
 
 
 @click.command("can-deploy")
@@ -126,11 +118,7 @@ def can_deploy(
     version: int | None,
     registries: tuple[str, ...],
     config_path: Path | None,
-    output_format: str,
-    output_file: Path | None,
-    no_color: bool,
-    quiet: bool,
-    verbose: bool,
+    output: OutputOptions,
 ) -> None:
     """Exit 0 only if this exact schema is registered under SUBJECT, with one id, in every registry."""
     from contractctl.deploy import can_deploy as run_can_deploy
@@ -152,4 +140,4 @@ def can_deploy(
         report = run_can_deploy(candidate, clients)
     finally:
         close_all(clients)
-    sys.exit(emit(report, make_output_options(output_format, output_file, no_color, quiet, verbose)))
+    sys.exit(emit(report, output))
