@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ from contractctl.repo import (
 from contractctl.resolver import SchemaResolver, subject_history
 
 if TYPE_CHECKING:
+    from contractctl.lint import LintSettings
     from contractctl.registry.client import RegistryClient
 
 
@@ -44,6 +45,8 @@ class CheckOptions:
     samples: int = 25
     seed: int = 0
     registries: Sequence[str] = ()  # also ask these registries about every changed contract
+    lint: LintSettings | None = None  # lint checked contracts with these settings
+    lint_only: bool = False  # `contractctl lint`: lint rules, no compatibility
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
 
@@ -183,6 +186,8 @@ def _add_remote(report: Report, checker: SchemaResolver, clients: dict[str, Regi
 
 def _run_local(config: Config, options: CheckOptions) -> tuple[Report, SchemaResolver]:
     configure(SchemaType.PROTOBUF, oneof_rules=config.oneof_rules)
+    if options.lint is None and config.lint is not None:  # a `lint:` section opts check into linting
+        options = replace(options, lint=config.lint_settings())
     git = Git.discover(config.directory)
     prefix = contracts_prefix(config, git)
     mapper = SubjectMapper(config, prefix)
@@ -299,6 +304,14 @@ def _check_subject(
             )
             continue
         earlier.append(Earlier(_label(version), parsed))
+    if options.lint is not None:
+        from contractctl.lint import lint
+
+        linted = lint(new, contract.schema_type, options.lint, [e.schema for e in earlier])
+        result.findings.extend(f.with_context(subject=subject) for f in linted)
+    if options.lint_only:
+        result.verdict = "lint failed" if any(f.fails for f in result.findings) else "linted"
+        return result
     schema_format = get_format(contract.schema_type)
     findings = check_level(schema_format, new, earlier, contract.compatibility)
     result.findings.extend(f.with_context(subject=subject) for f in findings)
@@ -312,6 +325,9 @@ def _check_subject(
         result.verdict = "unchanged"
     elif not versions:
         result.verdict = "new"
-    if any(f.fails for f in result.findings):
+    failing = [f for f in result.findings if f.fails]
+    if any(f.kind is FindingKind.INCOMPATIBLE for f in failing):
         result.verdict = "incompatible"
+    elif failing:
+        result.verdict = "lint failed" if all(f.rule.startswith("lint/") for f in failing) else "failed"
     return result

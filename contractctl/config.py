@@ -11,10 +11,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contractctl.errors import ConfigError
 from contractctl.model import CompatibilityLevel
+
+if TYPE_CHECKING:
+    from contractctl.lint import LintSettings
 
 CONFIG_FILE_NAME = "contractctl.yaml"
 SUBJECT_STRATEGIES = {
@@ -55,6 +58,13 @@ class Config:
     registries: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
     links: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
     protobuf: Mapping[str, Any] = field(default_factory=dict)
+    lint: Mapping[str, Any] | None = None  # raw `lint:`; None when absent (then check does not lint)
+
+    def lint_settings(self) -> LintSettings:
+        """The `lint:` section, validated on first use (lint rules load only for commands that lint)."""
+        from contractctl.lint import LintSettings
+
+        return LintSettings.from_raw(self.lint, self.path)
 
     @property
     def oneof_rules(self) -> str:
@@ -177,7 +187,7 @@ def parse_config(data: Any, path: Path) -> Config:
     top = reader.mapping(
         data,
         "(top level)",
-        {"version", "contracts", "defaults", "subjects", "registries", "links", "protobuf"},
+        {"version", "contracts", "defaults", "subjects", "registries", "links", "protobuf", "lint"},
     )
     version = top.get("version", 1)
     if version != 1:
@@ -224,6 +234,7 @@ def parse_config(data: Any, path: Path) -> Config:
         registries=registries,
         links=links,
         protobuf=protobuf,
+        lint=reader.mapping(top["lint"], "lint", None) if "lint" in top else None,
     )
 
 

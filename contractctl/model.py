@@ -164,6 +164,11 @@ class Report:
         return out
 
 
+RULE_HELP: dict[str, tuple[str, str]] = {}
+"""rule id -> (short description, help text) for rules whose help lives with their code (lint rules
+register theirs on import), so renderers such as SARIF can show it without importing that code."""
+
+
 def exit_code_for(findings: list[Finding]) -> int:
     """DESIGN.md: 2 wins over 1, and 1 over 3; allowed breaks and warnings never fail."""
     failing = [f for f in findings if f.fails]

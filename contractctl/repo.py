@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,6 +10,7 @@ from pathlib import PurePosixPath
 from contractctl.config import Config, SubjectRule
 from contractctl.formats import get_format, type_for_path
 from contractctl.formats.base import InvalidSchema, Outline
+from contractctl.globs import glob_regex
 from contractctl.history import BlobStore
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
 
@@ -42,7 +42,7 @@ class SubjectMapper:
     def __init__(self, config: Config, root_prefix: str) -> None:
         self.config = config
         self.root_prefix = root_prefix  # repository-relative contracts root, "" for the top
-        self._rules = [(rule, _glob_regex(rule.match)) for rule in config.subject_rules if rule.is_path_glob]
+        self._rules = [(rule, glob_regex(rule.match)) for rule in config.subject_rules if rule.is_path_glob]
         self._by_subject = {rule.match: rule for rule in config.subject_rules if not rule.is_path_glob}
         self._from_path: dict[PurePosixPath, str | None] = {}
 
@@ -123,29 +123,6 @@ class SubjectMapper:
         if by_subject and by_subject.compatibility:
             level = by_subject.compatibility
         return level
-
-
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """Path glob with `**` (any depth), `*` and `?` (within one segment)."""
-    out = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
 
 
 @lru_cache(maxsize=65536)

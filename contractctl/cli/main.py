@@ -18,13 +18,15 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
+    from contractctl.cli.changelog_cmd import changelog
     from contractctl.cli.check_cmd import check
     from contractctl.cli.compat_cmd import compat
     from contractctl.cli.init_cmd import init
     from contractctl.cli.link_cmds import link, promote
+    from contractctl.cli.lint_cmd import lint
     from contractctl.cli.registry_cmds import can_deploy, publish, status
 
-    for command in (publish, status, can_deploy, link, promote):
+    for command in (publish, status, can_deploy, link, promote, lint, changelog):
         cli.add_command(command)
     cli.add_command(check)
     cli.add_command(compat)

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 import contractctl
-from contractctl.model import Finding, Report, Severity, SubjectResult
+from contractctl.model import RULE_HELP, Finding, Report, Severity, SubjectResult
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "contractctlFinding/v1"
@@ -86,7 +86,7 @@ def render(report: Report) -> str:
 
 def help_for(rule: str, hint: str | None = None) -> tuple[str, str]:
     """(short description, help text) for a rule id, also when namespaced like "avro/TYPE_MISMATCH"."""
-    known = AVRO_HELP.get(rule) or AVRO_HELP.get(rule.rsplit("/", 1)[-1])
+    known = AVRO_HELP.get(rule) or AVRO_HELP.get(rule.rsplit("/", 1)[-1]) or RULE_HELP.get(rule)
     if known:
         return known
     return f"contractctl rule {rule}.", hint or _FALLBACK_HELP

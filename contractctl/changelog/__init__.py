@@ -1,0 +1,264 @@
+"""`contractctl changelog`: what changed in each contract between two git refs, for humans.
+
+Both refs are read as trees (never the working tree): every contract at each ref is parsed with its
+references as they are at that ref, so a change in a referenced contract shows up in the contracts that
+use it. Subjects match by subject name, so a moved file keeps its history. Version numbers are git
+versions along the `to` ref's first-parent history, as `publish` numbers them.
+
+Extension point: metadata and rules sidecars (issue 8, items 1 and 3) are diffed by a `SubjectDiffer`;
+pass them as `differs`, or add them to `SIDECAR_DIFFERS` so that the CLI picks them up.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from contractctl.changelog.markup import code
+from contractctl.changelog.model import Change, SubjectChanges
+from contractctl.changelog.render import render_markdown
+from contractctl.check import contracts_prefix
+from contractctl.config import Config
+from contractctl.errors import GitError
+from contractctl.formats import configure, get_format
+from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.history import BlobStore, Git, HistoricVersion
+from contractctl.model import CompatibilityLevel, SchemaText, SchemaType
+from contractctl.repo import ContractSet, SubjectMapper, build_contract_set
+from contractctl.resolver import SchemaResolver, subject_history
+
+__all__ = [
+    "SIDECAR_DIFFERS",
+    "Change",
+    "ChangelogContext",
+    "SubjectChanges",
+    "SubjectDiffer",
+    "changelog",
+    "default_from_ref",
+    "render_markdown",
+]
+
+
+@dataclass(frozen=True)
+class ChangelogContext:
+    """What a sidecar differ needs: both commits and the contracts in each tree (by subject)."""
+
+    git: Git
+    from_commit: str
+    to_commit: str
+    old: ContractSet
+    new: ContractSet
+
+
+SubjectDiffer = Callable[[ChangelogContext, str], Sequence[Change]]
+"""Changes of one subject beyond its schema (e.g. "rules-changed"); called for every listed subject."""
+
+SIDECAR_DIFFERS: tuple[SubjectDiffer, ...] = ()  # none yet: the rules sidecars do not exist
+
+
+def default_from_ref(config: Config, to_ref: str, environ: Mapping[str, str] | None = None) -> str:
+    """The merge base of `to_ref` with the base branch, found as `check` finds its base (a commit id)."""
+    environ = os.environ if environ is None else environ
+    git = Git.discover(config.directory)
+    to_commit = git.resolve(to_ref)
+    github_base = environ.get("GITHUB_BASE_REF")
+    candidates = [f"origin/{github_base}"] if github_base else []
+    candidates += [config.base_branch, f"origin/{config.base_branch}"]
+    for candidate in candidates:
+        try:
+            sha = git.resolve(candidate)
+        except GitError:
+            continue
+        return git.merge_base(to_commit, sha)
+    raise GitError(
+        f"base branch {config.base_branch!r} not found (tried {', '.join(candidates)}): "
+        f"pass --from REF, or fetch it (`git fetch origin {config.base_branch}`)"
+    )
+
+
+def changelog(
+    config: Config,
+    from_ref: str | None,
+    to_ref: str,
+    *,
+    differs: Sequence[SubjectDiffer] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> list[SubjectChanges]:
+    """Subjects that changed from `from_ref` (None: the merge base with the base branch) to `to_ref`.
+
+    Unchanged subjects are left out; the list is sorted by subject.
+    """
+    configure(SchemaType.PROTOBUF, oneof_rules=config.oneof_rules)
+    git = Git.discover(config.directory)
+    to_commit = git.resolve(to_ref)
+    from_commit = git.resolve(from_ref) if from_ref is not None else default_from_ref(config, to_ref, environ)
+    mapper = SubjectMapper(config, contracts_prefix(config, git))
+    store = BlobStore(git)
+    old = _tree(git, mapper, store, from_commit)
+    new = _tree(git, mapper, store, to_commit)
+    _prepare([old, new])
+    versions = _Versions(git, mapper, store, to_commit, from_commit)
+    context = ChangelogContext(git, from_commit, to_commit, old, new)
+    comparison = _Comparison(old, new)
+    extra = SIDECAR_DIFFERS if differs is None else differs
+    out = []
+    for subject in sorted(old.contracts.keys() | new.contracts.keys()):
+        before, after = old.contracts.get(subject), new.contracts.get(subject)
+        old_print = _fingerprint(old, subject) if before else None
+        new_print = _fingerprint(new, subject) if after else None
+        changes = comparison.changes(subject, old_print != new_print)
+        changes += [change for differ in extra for change in differ(context, subject)]
+        if after is None:
+            assert before is not None
+            number = versions.number(subject, old_print)
+            out.append(
+                SubjectChanges(
+                    subject,
+                    str(before.path),
+                    before.schema_type.value,
+                    number,
+                    number,
+                    tuple(changes),
+                    removed_subject=True,
+                )
+            )
+            continue
+        to_version = versions.number(subject, new_print)
+        from_version = versions.number(subject, old_print) if before is not None else None
+        if before is not None and not changes:
+            continue
+        out.append(
+            SubjectChanges(
+                subject,
+                str(after.path),
+                after.schema_type.value,
+                from_version,
+                to_version,
+                tuple(changes),
+                new_subject=before is None,
+            )
+        )
+    return out
+
+
+def _tree(git: Git, mapper: SubjectMapper, store: BlobStore, commit: str) -> ContractSet:
+    tree = build_contract_set(mapper, git.tree_blobs(commit, mapper.root_prefix).items(), store, commit)
+    tree.validate_all()
+    return tree
+
+
+def _prepare(trees: Sequence[ContractSet]) -> None:
+    """Compile every Protobuf text of both trees in as few protoc runs as possible."""
+    texts: list[SchemaText] = []
+    for tree in trees:
+        for subject, contract in sorted(tree.contracts.items()):
+            if contract.schema_type is SchemaType.PROTOBUF:
+                try:
+                    texts.append(tree.source(subject))
+                except InvalidSchema:
+                    continue  # reported as unparseable when compared
+    prepare = getattr(get_format(SchemaType.PROTOBUF), "prepare", None)
+    if texts and prepare is not None:
+        prepare(texts)
+
+
+def _fingerprint(tree: ContractSet, subject: str) -> str | None:
+    contract = tree.contracts[subject]
+    try:
+        return get_format(contract.schema_type).fingerprint(tree.source(subject))
+    except InvalidSchema:
+        return None
+
+
+def directions(level: CompatibilityLevel) -> frozenset[str]:
+    """What "breaking" means for a subject: its level's directions; NONE is judged as BACKWARD."""
+    if level is CompatibilityLevel.NONE:
+        return frozenset({"backward"})
+    checked = {"backward"} if level.checks_backward else set()
+    return frozenset(checked | ({"forward"} if level.checks_forward else set()))
+
+
+class _Comparison:
+    """Parses both sides of a subject (references resolved within each tree) and diffs them."""
+
+    def __init__(self, old: ContractSet, new: ContractSet) -> None:
+        self.old, self.new = old, new
+        self._old = SchemaResolver(old, {})
+        self._new = SchemaResolver(new, {})
+
+    def changes(self, subject: str, text_changed: bool) -> list[Change]:
+        before, after = self.old.contracts.get(subject), self.new.contracts.get(subject)
+        if before is None or after is None:
+            return []
+        out: list[Change] = []
+        if before.path != after.path:
+            out.append(
+                Change("file-moved", "file", f"{code(str(before.path))} -> {code(str(after.path))}", False)
+            )
+        if before.schema_type is not after.schema_type:
+            detail = f"{code(before.schema_type.value)} -> {code(after.schema_type.value)}"
+            return [*out, Change("format-changed", "schema", detail, True)]
+        old_schema = _parse(self._old, subject)
+        new_schema = _parse(self._new, subject)
+        if old_schema is None or new_schema is None:
+            if text_changed:
+                side = "old" if old_schema is None else "new"
+                detail = f"the {side} version does not parse, so its changes cannot be listed"
+                out.append(Change("unparseable", "schema", detail, None))
+            return out
+        out += _diff(after.schema_type, old_schema, new_schema, directions(after.compatibility))
+        if text_changed and not out:
+            detail = "the text changed without a schema difference (options, properties or layout)"
+            out.append(Change("changed", "schema", detail, False))
+        return out
+
+
+def _parse(resolver: SchemaResolver, subject: str) -> ParsedSchema | None:
+    try:
+        return resolver.parse_current(subject)
+    except InvalidSchema:
+        return None
+
+
+def _diff(
+    schema_type: SchemaType, old: ParsedSchema, new: ParsedSchema, checked: frozenset[str]
+) -> list[Change]:
+    if schema_type is SchemaType.AVRO:
+        from contractctl.changelog.avro_diff import diff_avro
+        from contractctl.formats.avro import AvroSchema
+
+        assert isinstance(old, AvroSchema) and isinstance(new, AvroSchema)
+        return diff_avro(old.resolved, new.resolved, checked)
+    from contractctl.changelog.protobuf_diff import diff_protobuf
+    from contractctl.formats.protobuf import ProtobufSchema
+
+    assert isinstance(old, ProtobufSchema) and isinstance(new, ProtobufSchema)
+    return diff_protobuf(old, new, checked)
+
+
+class _Versions:
+    """Git version numbers of contents, from the `to` ref's history (the `from` ref's as a fallback)."""
+
+    def __init__(
+        self, git: Git, mapper: SubjectMapper, store: BlobStore, to_commit: str, from_commit: str
+    ) -> None:
+        self._git, self._mapper, self._store = git, mapper, store
+        self._to = self._load(to_commit)
+        self._from_commit = from_commit
+        self._from: dict[str, list[HistoricVersion]] | None = None
+
+    def _load(self, commit: str) -> dict[str, list[HistoricVersion]]:
+        return subject_history(self._git, commit, self._mapper, self._store, None)
+
+    def number(self, subject: str, fingerprint: str | None) -> int:
+        found = self._find(self._to, subject, fingerprint)
+        if found is None:  # `from` is not an ancestor of `to`, or the text never parsed
+            if self._from is None:
+                self._from = self._load(self._from_commit)
+            found = self._find(self._from, subject, fingerprint)
+        return found if found is not None else len(self._to.get(subject, [])) + 1
+
+    @staticmethod
+    def _find(history: dict[str, list[HistoricVersion]], subject: str, fingerprint: str | None) -> int | None:
+        return next((v.number for v in history.get(subject, []) if v.fingerprint == fingerprint), None)
