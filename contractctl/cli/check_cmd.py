@@ -10,6 +10,7 @@ import click
 from contractctl.cli.context import load
 from contractctl.cli.options import config_option, output_options
 from contractctl.cli.output import OutputOptions, emit
+from contractctl.cli.progress import progress
 
 
 @click.command()
@@ -74,17 +75,19 @@ def check(
 
     allowances = pair_allowances(allow_breaking, reasons)
     config = load(config_path)
-    report = run_check(
-        config,
-        CheckOptions(
-            paths=paths,
-            against=against,
-            staged=staged,
-            all_subjects=all_subjects,
-            prove=prove,
-            samples=samples,
-            registries=registries,
-        ),
+    options = CheckOptions(
+        paths=paths,
+        against=against,
+        staged=staged,
+        all_subjects=all_subjects,
+        prove=prove,
+        samples=samples,
+        registries=registries,
     )
+    if registries:  # only registry work is slow enough to deserve a spinner (on a terminal)
+        with progress(f"checking against git and {', '.join(registries)}"):
+            report = run_check(config, options)
+    else:
+        report = run_check(config, options)
     apply_allowances(report, allowances)
     sys.exit(emit(report, output))

@@ -10,6 +10,7 @@ import click
 from contractctl.cli.context import load
 from contractctl.cli.options import config_option, output_options
 from contractctl.cli.output import OutputOptions, emit
+from contractctl.cli.progress import progress
 
 
 @click.group()
@@ -86,7 +87,8 @@ def verify_cmd(
     """Prove the destination holds every covered version with the same id and text."""
     from contractctl.linking.commands import verify
 
-    report = verify(load(config_path), name, wait, timeout)
+    with progress("verifying parity" + (" (waiting)" if wait else "")):
+        report = verify(load(config_path), name, wait, timeout)
     sys.exit(emit(report, output))
 
 
@@ -122,5 +124,6 @@ def promote(
     from contractctl.promote import promote as run_promote
 
     options = PromoteOptions(source, destination, via, wait, timeout, dry_run)
-    report = run_promote(load(config_path), options)
+    with progress(f"promoting {source} -> {destination}"):
+        report = run_promote(load(config_path), options)
     sys.exit(emit(report, output))

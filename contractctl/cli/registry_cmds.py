@@ -10,6 +10,7 @@ import click
 from contractctl.cli.context import load
 from contractctl.cli.options import config_option, output_options
 from contractctl.cli.output import OutputOptions, emit
+from contractctl.cli.progress import progress
 from contractctl.errors import UsageError
 
 registry_option = click.option(
@@ -46,7 +47,8 @@ def publish(
     config = load(config_path)
     clients = open_clients(config, registries)
     try:
-        report = run_publish(load_catalog(config, ref), clients, dry_run)
+        with progress(f"publishing to {', '.join(registries)}"):
+            report = run_publish(load_catalog(config, ref), clients, dry_run)
     finally:
         close_all(clients)
     sys.exit(emit(report, output))
@@ -92,7 +94,8 @@ def status(
                 click.echo(f"wrote {path}")
             click.echo("next: review, commit, and run `contractctl status` again")
             return
-        report = run_status(load_catalog(config, ref), clients, fail_on_drift)
+        with progress(f"comparing git with {', '.join(names)}"):
+            report = run_status(load_catalog(config, ref), clients, fail_on_drift)
     finally:
         close_all(clients)
     sys.exit(emit(report, output))
@@ -137,7 +140,8 @@ def can_deploy(
         else:
             assert version is not None
             candidate = candidate_from_version(config, subject, version)
-        report = run_can_deploy(candidate, clients)
+        with progress(f"looking {subject} up in {', '.join(registries)}"):
+            report = run_can_deploy(candidate, clients)
     finally:
         close_all(clients)
     sys.exit(emit(report, output))

@@ -1,0 +1,23 @@
+"""A spinner on stderr while registries are asked: only on a terminal, never in CI logs or pipes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+def wanted() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI") and "NO_COLOR" not in os.environ
+
+
+@contextmanager
+def progress(message: str) -> Iterator[None]:
+    if not wanted():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message):
+        yield
