@@ -230,3 +230,34 @@ def test_sentinel_secret_never_printed_by_any_command(repo: GitRepo, registry_do
             result = repo.run(*command, "--format", output_format, "-v", env=env)
             assert result.code == 3, (command, result.output)
             assert secret not in result.output, command
+
+
+ADDRESS = 'syntax = "proto3";\npackage com.acme.common;\nmessage Address {\n  string city = 1;\n}\n'
+SHIPMENT = (
+    'syntax = "proto3";\npackage com.acme.shipping;\nimport "common/address.proto";\n'
+    "message Shipment {\n  string id = 1;\n  com.acme.common.Address to = 2;\n}\n"
+)
+
+
+def test_protobuf_publish_registers_imports_as_references(
+    repo: GitRepo, two_registries: TwoRegistries
+) -> None:
+    repo.write("contractctl.yaml", CONFIG)
+    repo.write("contracts/common/address.proto", ADDRESS)
+    repo.write("contracts/shipping/value.proto", SHIPMENT)
+    repo.commit("v1")
+    env = env_for(two_registries)
+    result = repo.run(*both("publish"), env=env)
+    assert result.code == 0, result.output
+    for double in two_registries:
+        [shipment] = double.store.versions_of("shipping-value")
+        assert shipment.content.schema_type == "PROTOBUF"
+        assert [(r.name, r.subject, r.version) for r in shipment.content.references] == [
+            ("common/address.proto", "com.acme.common.Address", 1)
+        ]
+    deploy = repo.run(
+        *both("can-deploy", "--subject", "shipping-value", "--schema", "contracts/shipping/value.proto"),
+        env=env,
+    )
+    assert deploy.code == 0, deploy.output
+    assert repo.run(*both("status", "--fail-on-drift"), env=env).code == 0
