@@ -1,10 +1,17 @@
-"""Synthetic contract repositories for the benchmarks: many Avro contracts with a history."""
+"""Synthetic contract repositories for the benchmarks: many Avro or Protobuf contracts with a history.
+
+Repositories are written with one ``git fast-import`` stream (no per-file ``git add``), so thousands
+of contracts with ten versions each take about a second to build.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 GIT_ENV = {
@@ -12,22 +19,81 @@ GIT_ENV = {
     "GIT_AUTHOR_EMAIL": "bench@example.invalid",
     "GIT_COMMITTER_NAME": "bench",
     "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+    "GIT_CONFIG_NOSYSTEM": "1",
 }
+CONFIG = "version: 1\ncontracts: {root: contracts, base_branch: main}\n"
 
 
-def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+def git(root: Path, *args: str) -> str:
+    completed = subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, text=True, env={**os.environ, **GIT_ENV}
+    )
+    return completed.stdout
+
+
+@dataclass
+class Commit:
+    """One commit for :func:`fast_import`: the files it writes (path -> text) on ``branch``."""
+
+    message: str
+    files: Mapping[str, str]
+    branch: str = "main"
+    parent: str | None = field(default=None)  # a branch to fork from when ``branch`` is new
+
+
+def fast_import(root: Path, commits: Sequence[Commit], checkout: str = "main") -> Path:
+    """Create a repository at ``root`` holding ``commits`` (in order), then check out ``checkout``."""
+    root.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q", "-b", "main")
+    chunks: list[bytes] = []
+    seen: set[str] = set()
+    for mark, commit in enumerate(commits, start=1):
+        head = [f"commit refs/heads/{commit.branch}", f"mark :{mark}"]
+        head.append(f"committer bench <bench@example.invalid> {1_700_000_000 + mark * 60} +0000")
+        message = commit.message.encode()
+        chunks.append(("\n".join(head) + f"\ndata {len(message)}\n").encode() + message + b"\n")
+        if commit.branch not in seen and commit.parent is not None:
+            chunks.append(f"from refs/heads/{commit.parent}\n".encode())
+        seen.add(commit.branch)
+        for path, text in commit.files.items():
+            data = text.encode()
+            chunks.append(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
+        chunks.append(b"\n")
+    subprocess.run(
+        ["git", "fast-import", "--quiet", "--done"],
+        cwd=root,
+        input=b"".join(chunks) + b"done\n",
+        check=True,
+        capture_output=True,
+        env={**os.environ, **GIT_ENV},
+    )
+    git(root, "checkout", "-q", "-f", checkout)
+    return root
+
+
+# -- Avro ------------------------------------------------------------------------------------------
 
 
 def avro_contract(topic: int, version: int) -> str:
     """Version n adds n optional fields to a base record: every step is backward compatible."""
+    return _avro_template(version).replace("@TOPIC@", str(topic))
+
+
+@functools.lru_cache(maxsize=64)
+def _avro_template(version: int) -> str:
+    """The indented JSON once per version (json's indenting encoder is slow), topic left open."""
     fields = [
         {"name": "id", "type": "string"},
         {"name": "occurred_at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
         {"name": "amount", "type": ["null", "double"], "default": None},
         {
             "name": "status",
-            "type": {"type": "enum", "name": "Status", "symbols": ["NEW", "DONE", "UNKNOWN"], "default": "UNKNOWN"},
+            "type": {
+                "type": "enum",
+                "name": "Status",
+                "symbols": ["NEW", "DONE", "UNKNOWN"],
+                "default": "UNKNOWN",
+            },
             "default": "UNKNOWN",
         },
         {
@@ -44,23 +110,129 @@ def avro_contract(topic: int, version: int) -> str:
         },
     ]
     fields += [{"name": f"extra_{n}", "type": ["null", "string"], "default": None} for n in range(version)]
-    schema = {"type": "record", "name": f"Event{topic}", "namespace": f"com.bench.t{topic}", "fields": fields}
+    schema = {"type": "record", "name": "Event@TOPIC@", "namespace": "com.bench.t@TOPIC@", "fields": fields}
     return json.dumps(schema, indent=2) + "\n"
 
 
-def build_avro_repo(root: Path, contracts: int, commits: int) -> Path:
+def avro_path(topic: int) -> str:
+    return f"contracts/topic{topic}/value.avsc"
+
+
+def build_avro_repo(root: Path, contracts: int, commits: int, config: str = CONFIG) -> Path:
     """`contracts` topics; each of `commits` commits evolves a tenth of them (all on the first)."""
-    root.mkdir(parents=True, exist_ok=True)
-    git(root, "init", "-q", "-b", "main")
-    (root / "contractctl.yaml").write_text("version: 1\ncontracts: {root: contracts, base_branch: main}\n")
     versions = [0] * contracts
+    history: list[Commit] = []
     for commit in range(commits):
+        files = {"contractctl.yaml": config} if commit == 0 else {}
         for topic in range(contracts):
             if commit == 0 or topic % 10 == commit % 10:
                 versions[topic] += commit > 0
-                path = root / "contracts" / f"topic{topic}" / "value.avsc"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(avro_contract(topic, versions[topic]))
-        git(root, "add", "-A")
-        git(root, "commit", "-q", "-m", f"commit {commit}")
-    return root
+                files[avro_path(topic)] = avro_contract(topic, versions[topic])
+        history.append(Commit(f"commit {commit}", files))
+    return fast_import(root, history)
+
+
+def build_avro_versions(root: Path, contracts: int, versions: int, config: str = CONFIG) -> Path:
+    """Every contract evolves in every commit: `versions` distinct versions of each on main."""
+    history = []
+    for version in range(versions):
+        files = {avro_path(topic): avro_contract(topic, version) for topic in range(contracts)}
+        if version == 0:
+            files["contractctl.yaml"] = config
+        history.append(Commit(f"version {version + 1}", files))
+    return fast_import(root, history)
+
+
+def build_avro_branch(root: Path, contracts: int, config: str) -> Path:
+    """`contracts` topics at version 0 on main; branch `feature` (checked out) evolves all of them."""
+    main = {avro_path(t): avro_contract(t, 0) for t in range(contracts)}
+    feature = {avro_path(t): avro_contract(t, 1) for t in range(contracts)}
+    history = [
+        Commit("v1", {"contractctl.yaml": config, **main}),
+        Commit("v2", feature, branch="feature", parent="main"),
+    ]
+    return fast_import(root, history, checkout="feature")
+
+
+# -- Protobuf --------------------------------------------------------------------------------------
+
+
+def proto_common(index: int, extra: bool = False) -> str:
+    """A shared type with a nested message and enum, imported by topic contracts."""
+    note = "    string note = 3;\n" if extra else ""
+    return (
+        'syntax = "proto3";\n'
+        f"package bench.common.c{index};\n\n"
+        f"message Shared{index} {{\n"
+        "  enum Kind {\n    KIND_UNSPECIFIED = 0;\n    KIND_A = 1;\n    KIND_B = 2;\n  }\n"
+        "  message Tag {\n    string key = 1;\n    string value = 2;\n"
+        f"{note}"
+        "  }\n"
+        "  string id = 1;\n  Kind kind = 2;\n  repeated Tag tags = 3;\n}\n"
+    )
+
+
+def proto_topic(index: int, commons: int, change: str = "") -> str:
+    """A topic contract: nested messages three deep, an enum, a oneof, a map and two imports.
+
+    ``change`` is "" (original), "add" (a new field, compatible) or "break" (a field type change).
+    """
+    first, second = index % commons, (index * 7 + 3) % commons
+    imports = sorted({first, second})
+    quantity = "string quantity = 2;" if change == "break" else "int32 quantity = 2;"
+    added = "  string added_field = 20;\n" if change == "add" else ""
+    lines = ['syntax = "proto3";', f"package bench.t{index};", ""]
+    lines += [f'import "common/c{c}.proto";' for c in imports]
+    lines += ['import "google/protobuf/timestamp.proto";', ""]
+    body = f"""message Event{index} {{
+  message Detail {{
+    message Item {{
+      string sku = 1;
+      {quantity}
+      map<string, string> attributes = 3;
+    }}
+    repeated Item items = 1;
+    bench.common.c{first}.Shared{first} shared = 2;
+  }}
+  enum State {{
+    STATE_UNSPECIFIED = 0;
+    STATE_OPEN = 1;
+    STATE_CLOSED = 2;
+  }}
+  string id = 1;
+  google.protobuf.Timestamp occurred_at = 2;
+  Detail detail = 3;
+  State state = 4;
+  oneof payload {{
+    string text = 5;
+    bench.common.c{second}.Shared{second} other = 6;
+  }}
+  repeated bench.common.c{second}.Shared{second}.Tag tags = 7;
+{added}}}
+"""
+    return "\n".join(lines) + "\n" + body
+
+
+BUF_YAML = "version: v2\nmodules:\n  - path: contracts\nbreaking:\n  use:\n    - FILE\n"
+
+
+def build_proto_repo(root: Path, files: int) -> Path:
+    """`files` .proto contracts (a tenth shared, imported by the rest) on main, with buf.yaml.
+
+    Branch `feature` (checked out) adds a field to a shared type and to every tenth topic, and breaks
+    topic 0 (a field's type changes), so both contractctl and buf must find exactly that break.
+    """
+    commons = max(2, files // 10)
+    topics = files - commons
+    main = {f"contracts/common/c{c}.proto": proto_common(c) for c in range(commons)}
+    main.update({f"contracts/t{t}/value.proto": proto_topic(t, commons) for t in range(topics)})
+    feature = {"contracts/common/c1.proto": proto_common(1, extra=True)}
+    for topic in range(0, topics, 10):
+        feature[f"contracts/t{topic}/value.proto"] = proto_topic(
+            topic, commons, "break" if topic == 0 else "add"
+        )
+    history = [
+        Commit("protos", {"contractctl.yaml": CONFIG, "buf.yaml": BUF_YAML, **main}),
+        Commit("change", feature, branch="feature", parent="main"),
+    ]
+    return fast_import(root, history, checkout="feature")

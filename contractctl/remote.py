@@ -108,9 +108,29 @@ def _result(target: RemoteTarget, registry: str, verdict: str, findings: list[Fi
 
 
 def _check_one(target: RemoteTarget, client: RegistryClient, known: ReferenceVersions) -> SubjectResult:
+    """Whether the registry has the subject, its level there, then its own verdict.
+
+    (Current registries answer the all-versions compatibility test of a missing subject with a plain
+    "compatible", so existence needs its own request; old ones answer 40401, seen as not found.)
+    """
     findings: list[Finding] = []
-    versions = client.versions(target.subject)
-    if not versions:
+    if not client.versions(target.subject):
+        return _result(target, client.name, "new", findings)
+    inline = getattr(get_format(target.schema_type), "registry_text", None)
+    references: list[SchemaRef] = []
+    if inline is not None:  # Avro: self-contained, so unregistered references cannot get in the way
+        text = inline(target.schema)
+    else:
+        text = target.payload.text
+        found = known.references(target.payload)
+        if found is None:
+            findings.append(_unregistered_reference(target, client.name))
+            return _result(target, client.name, "skipped", findings)
+        references = found
+    answer = client.test_compatibility(
+        target.subject, text, target.schema_type.value, references, version=None
+    )
+    if not answer.subject_found:
         return _result(target, client.name, "new", findings)
     remote_level = client.effective_compatibility(target.subject)
     if remote_level != target.level.value:
@@ -128,20 +148,6 @@ def _check_one(target: RemoteTarget, client: RegistryClient, known: ReferenceVer
                 "deliberately.",
             )
         )
-    inline = getattr(get_format(target.schema_type), "registry_text", None)
-    references: list[SchemaRef] = []
-    if inline is not None:  # Avro: self-contained, so unregistered references cannot get in the way
-        text = inline(target.schema)
-    else:
-        text = target.payload.text
-        found = known.references(target.payload)
-        if found is None:
-            findings.append(_unregistered_reference(target, client.name))
-            return _result(target, client.name, "skipped", findings)
-        references = found
-    answer = client.test_compatibility(
-        target.subject, text, target.schema_type.value, references, version=None
-    )
     verdict = "compatible" if answer.is_compatible else "incompatible"
     if not answer.is_compatible:
         findings.extend(_incompatibilities(target, client.name, answer.messages))

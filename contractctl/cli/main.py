@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 
@@ -10,34 +11,45 @@ import click
 from contractctl import __version__
 from contractctl.errors import ContractctlError
 
+# Commands load on use: a pre-commit `check` must not pay for the imports of `promote` or `changelog`.
+COMMANDS = {
+    "can-deploy": "contractctl.cli.registry_cmds:can_deploy",
+    "changelog": "contractctl.cli.changelog_cmd:changelog",
+    "check": "contractctl.cli.check_cmd:check",
+    "compat": "contractctl.cli.compat_cmd:compat",
+    "init": "contractctl.cli.init_cmd:init",
+    "link": "contractctl.cli.link_cmds:link",
+    "lint": "contractctl.cli.lint_cmd:lint",
+    "promote": "contractctl.cli.link_cmds:promote",
+    "publish": "contractctl.cli.registry_cmds:publish",
+    "status": "contractctl.cli.registry_cmds:status",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="contractctl")
 def cli() -> None:
     """Data contracts for Kafka event meshes: check, publish and promote Avro/Protobuf schemas."""
-
-
-def _register_commands() -> None:
-    from contractctl.cli.changelog_cmd import changelog
-    from contractctl.cli.check_cmd import check
-    from contractctl.cli.compat_cmd import compat
-    from contractctl.cli.init_cmd import init
-    from contractctl.cli.link_cmds import link, promote
-    from contractctl.cli.lint_cmd import lint
-    from contractctl.cli.registry_cmds import can_deploy, publish, status
-
-    for command in (publish, status, can_deploy, link, promote, lint, changelog):
-        cli.add_command(command)
-    cli.add_command(check)
-    cli.add_command(compat)
-    cli.add_command(init)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; no traceback reaches the user unless -v/--verbose is given."""
     args = sys.argv[1:] if argv is None else argv
     verbose = "-v" in args or "--verbose" in args
-    _register_commands()
     try:
         code = cli.main(args=args, prog_name="contractctl", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as error:

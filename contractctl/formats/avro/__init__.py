@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from contractctl.formats.avro.resolve import Problem, ResolvedSchema, outline, resolve
@@ -16,13 +17,20 @@ from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Seve
 
 @dataclass(frozen=True)
 class AvroSchema:
-    """A parsed Avro contract: its document, where each element sits, and its resolved form."""
+    """A parsed Avro contract: its document, its resolved form, and (on demand) where each element sits.
+
+    Positions are scanned only when a finding needs a line: most historic versions never do, and the
+    scan costs more than parsing itself.
+    """
 
     source: SchemaText
     document: Any
-    positions: dict[str, SourcePosition]
     resolved: ResolvedSchema
     references: tuple[AvroSchema, ...] = ()  # the contracts whose types this one uses, directly
+
+    @cached_property
+    def positions(self) -> dict[str, SourcePosition]:
+        return load_with_positions(self.source.text)[1]
 
     def locate(self, pointer: str | None) -> SourcePosition | None:
         return nearest_position(self.positions, pointer)
@@ -58,6 +66,10 @@ _PROBLEM_HINTS = {
 }
 
 
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 class AvroFormat:
     schema_type = SchemaType.AVRO
 
@@ -69,26 +81,31 @@ class AvroFormat:
                 [_invalid(source, "INVALID_JSON", error.message, error.position, "Fix the JSON syntax.")]
             ) from None
 
-    def outline(self, source: SchemaText) -> Outline:
+    def _document(self, source: SchemaText) -> Any:
+        """Strict JSON (no NaN/Infinity, as Jackson in the registry) at C speed; errors get positions."""
         try:
-            document = json.loads(source.text)
-        except (json.JSONDecodeError, RecursionError):
-            document, _ = self._load(source)  # raises with the position
+            return json.loads(source.text, parse_constant=_reject_constant)
+        except (ValueError, RecursionError):
+            return self._load(source)[0]  # raises InvalidSchema with the line and column
+
+    def outline(self, source: SchemaText) -> Outline:
+        document = self._document(source)
         defined, referenced, primary = outline(document)
         return Outline(tuple(defined), tuple(referenced), primary)
 
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> AvroSchema:
-        document, positions = self._load(source)
+        document = self._document(source)
         external: dict[str, dict[str, Any]] = {}
         for reference in references:
             assert isinstance(reference, AvroSchema)
             external.update(reference.resolved.names)
         resolved, problems = resolve(document, external)
         if problems or resolved is None:
+            positions = self._load(source)[1]
             raise InvalidSchema([self._problem_finding(source, positions, p) for p in problems])
         used = set(resolved.external_used)
         direct = tuple(r for r in references if isinstance(r, AvroSchema) and set(r.resolved.defined) & used)
-        return AvroSchema(source, document, positions, resolved, direct)
+        return AvroSchema(source, document, resolved, direct)
 
     def _problem_finding(
         self, source: SchemaText, positions: dict[str, SourcePosition], problem: Problem

@@ -1,0 +1,736 @@
+"""On-demand benchmarks of contractctl (issue 7), each against a baseline measured in the same run.
+
+    python benchmarks/run.py [--quick] [--only NAME] [--json OUT]
+
+Benchmarks: precommit, protobuf, avro, remote, link (see benchmarks/README.md). Every command runs as
+a fresh process, as a user would run it; the figure is the median wall time of several runs (after
+one warm-up run for the fast ones). Registry doubles bind 127.0.0.1 only and are stopped, and temporary
+repositories removed, when each benchmark ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import synthetic
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CACHE = HERE / ".cache"
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))  # for the registry double in tests/registry_double
+
+if TYPE_CHECKING:
+    from tests.registry_double import RecordedRequest, RegistryDouble
+
+TIME_V = Path("/usr/bin/time")
+RUSAGE_WRAPPER = (
+    "import resource, subprocess, sys; code = subprocess.call(sys.argv[2:]); "
+    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+    "sys.exit(code)"
+)
+
+
+# -- sizes and results -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sizes:
+    precommit_contracts: int = 500
+    precommit_commits: int = 10
+    proto_files: tuple[int, ...] = (50, 500)
+    avro_contracts: int = 2000
+    avro_versions: int = 10
+    remote_subjects: int = 500
+    link_subjects: int = 500
+    reps: int = 5  # runs per measurement for the fast benchmarks (median reported)
+    slow_reps: int = 3  # for the avro, remote and link benchmarks
+
+
+FULL = Sizes()
+QUICK = Sizes(100, 5, (20, 50), 200, 5, 50, 50, reps=3, slow_reps=1)
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    benchmark: str
+    measured: str
+    baseline: str
+    ratio: str
+    target: str
+    met: str
+
+
+@dataclass
+class Outcome:
+    rows: list[Row] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Options:
+    sizes: Sizes
+    latency: float
+    max_concurrency: int
+    sequential_sample: int
+    quick: bool
+
+
+# -- running and measuring commands ----------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    seconds: float
+    rss_kb: int | None
+    code: int
+    stdout: str
+    stderr: str
+    cpu_s: float | None = None  # user + system time of the command (with /usr/bin/time)
+
+
+class BenchmarkError(RuntimeError):
+    """A command under measurement did not behave as expected (wrong exit code, wrong output)."""
+
+
+def contractctl() -> str:
+    """The installed console script next to this interpreter, as a user runs it."""
+    script = Path(sys.executable).with_name("contractctl")
+    found = str(script) if script.exists() else shutil.which("contractctl")
+    if found is None:
+        raise SystemExit("contractctl is not installed next to this interpreter nor on PATH")
+    return found
+
+
+def cli_env(home: Path, **extra: str) -> dict[str, str]:
+    # PYTHONDONTWRITEBYTECODE (set on this machine) would recompile every module on every run; a
+    # pip-installed contractctl always has its bytecode, so measure with bytecode caching on.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GITHUB_", "CONTRACTCTL_")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
+    env.update(synthetic.GIT_ENV)
+    env.update(HOME=str(home), NO_COLOR="1", BUF_CACHE_DIR=str(home / "buf-cache"))
+    env.update(extra)
+    return env
+
+
+def run_once(cmd: Sequence[str], cwd: Path, env: dict[str, str], timeout: float) -> Sample:
+    """Wall time (perf_counter around the process) and peak RSS of the largest process it waited for."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_file:
+        if TIME_V.exists():
+            wrapped = [str(TIME_V), "-v", "-o", rss_file.name, *cmd]
+        else:
+            wrapped = [sys.executable, "-c", RUSAGE_WRAPPER, rss_file.name, *cmd]
+        start = time.perf_counter()
+        done = subprocess.run(wrapped, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+        seconds = time.perf_counter() - start
+        report = Path(rss_file.name).read_text()
+    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report) or re.fullmatch(
+        r"(\d+)", report.strip()
+    )
+    cpu = [float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", report)]
+    rss = int(match.group(1)) if match else None
+    return Sample(seconds, rss, done.returncode, done.stdout, done.stderr, sum(cpu) if cpu else None)
+
+
+def measure(
+    cmd: Sequence[str],
+    cwd: Path,
+    env: dict[str, str],
+    reps: int,
+    expect: int = 0,
+    warmup: bool = True,
+    timeout: float = 120,
+    before: Callable[[], None] | None = None,
+    after: Callable[[Sample], None] | None = None,
+) -> list[Sample]:
+    """Run ``cmd`` ``reps`` times (plus a warm-up); every run must exit with ``expect``."""
+    samples = []
+    for index in range(reps + warmup):
+        if before is not None:
+            before()
+        sample = run_once(cmd, cwd, env, timeout)
+        if sample.code != expect:
+            raise BenchmarkError(
+                f"{' '.join(cmd)} exited {sample.code}, expected {expect}:\n"
+                f"{sample.stdout[-2000:]}{sample.stderr[-2000:]}"
+            )
+        if after is not None:
+            after(sample)
+        if index >= warmup:
+            samples.append(sample)
+    return samples
+
+
+def median_time(samples: Sequence[Sample]) -> float:
+    return statistics.median(s.seconds for s in samples)
+
+
+def median_cpu(samples: Sequence[Sample]) -> float | None:
+    values = [s.cpu_s for s in samples if s.cpu_s is not None]
+    return statistics.median(values) if values else None
+
+
+def median_rss(samples: Sequence[Sample]) -> int | None:
+    values = [s.rss_kb for s in samples if s.rss_kb is not None]
+    return int(statistics.median(values)) if values else None
+
+
+def secs(value: float) -> str:
+    return f"{value:.3f} s" if value < 10 else f"{value:.2f} s"
+
+
+def mib(kb: int | None) -> str:
+    return "?" if kb is None else f"{kb / 1024:.0f} MiB"
+
+
+def met(ok: bool, quick: bool) -> str:
+    return ("yes" if ok else "NO") + (" (quick sizes)" if quick else "")
+
+
+@contextmanager
+def workdir(name: str) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix=f"contractctl-bench-{name}-") as tmp:
+        yield Path(tmp)
+
+
+# -- 1. pre-commit latency -------------------------------------------------------------------------
+
+
+def bench_precommit(options: Options) -> Outcome:
+    """`check --staged FILE`: one changed contract in a repository of many, with a short history."""
+    sizes = options.sizes
+    with workdir("precommit") as tmp:
+        repo = synthetic.build_avro_repo(tmp / "repo", sizes.precommit_contracts, sizes.precommit_commits)
+        path = synthetic.avro_path(3)
+        (repo / path).write_text(synthetic.avro_contract(3, sizes.precommit_commits + 1))
+        synthetic.git(repo, "add", path)
+        env = cli_env(tmp)
+        check = measure([contractctl(), "check", "--staged", path], repo, env, sizes.reps)
+        if "compatible" not in check[-1].stdout:
+            raise BenchmarkError(f"unexpected check output: {check[-1].stdout}")
+        python = measure([sys.executable, "-c", "pass"], repo, env, sizes.reps)
+        status = measure(["git", "status", "--porcelain"], repo, env, sizes.reps)
+    measured, startup, git_status = median_time(check), median_time(python), median_time(status)
+    name = "precommit: check --staged "
+    name += f"({sizes.precommit_contracts} contracts, {sizes.precommit_commits} commits)"
+    ok = met(measured <= 0.25, options.quick)
+    return Outcome(
+        [
+            Row(
+                name,
+                secs(measured),
+                f"python -c pass {secs(startup)}",
+                f"{measured / startup:.1f}x",
+                "<= 0.25 s",
+                ok,
+            ),
+            Row(
+                name,
+                secs(measured),
+                f"git status {secs(git_status)}",
+                f"{measured / git_status:.1f}x",
+                "-",
+                "-",
+            ),
+        ],
+        {
+            "check_s": measured,
+            "python_startup_s": startup,
+            "git_status_s": git_status,
+            "check_rss_kb": median_rss(check),
+            "runs": [s.seconds for s in check],
+        },
+    )
+
+
+# -- 2. Protobuf at scale versus buf ---------------------------------------------------------------
+
+
+def ensure_buf() -> tuple[Path | None, str]:
+    """buf from npm's @bufbuild/buf in benchmarks/.cache; (None, why) when it cannot be installed."""
+
+    def installed() -> Path | None:
+        # The native binary, not node_modules/.bin/buf (a Node.js shim that would add node's time and
+        # memory, and whose child's peak RSS would not be the one reported).
+        native = sorted(CACHE.glob("node_modules/@bufbuild/buf-*/bin/buf"))
+        shim = CACHE / "node_modules" / ".bin" / "buf"
+        return native[0] if native else shim if shim.exists() else None
+
+    if installed() is None:
+        npm = shutil.which("npm")
+        if npm is None:
+            return None, "npm not found"
+        CACHE.mkdir(exist_ok=True)
+        try:
+            done = subprocess.run(
+                [npm, "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", "@bufbuild/buf"],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+        except subprocess.TimeoutExpired:
+            return None, "npm install @bufbuild/buf timed out"
+        if done.returncode != 0:
+            return None, f"npm install @bufbuild/buf failed: {done.stderr.strip()[-300:]}"
+    binary = installed()
+    if binary is None:
+        return None, "npm installed @bufbuild/buf but no buf binary was found"
+    try:
+        version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=30)
+    except OSError as error:
+        return None, f"buf does not run: {error}"
+    return (binary, version.stdout.strip()) if version.returncode == 0 else (None, "buf --version failed")
+
+
+def bench_protobuf(options: Options) -> Outcome:
+    """`check --against main` versus `buf breaking --against .git#branch=main` on the same repository."""
+    sizes = options.sizes
+    buf, buf_version = ensure_buf()
+    outcome = Outcome(details={"buf": buf_version})
+    for files in sizes.proto_files:
+        with workdir(f"protobuf{files}") as tmp:
+            repo = synthetic.build_proto_repo(tmp / "repo", files)
+            env = cli_env(tmp)
+            ours = measure(
+                [contractctl(), "check", "--against", "main", "-q"], repo, env, sizes.reps, expect=1
+            )
+            if "t0/value.proto" not in ours[-1].stdout or "FIELD_SCALAR_KIND_CHANGED" not in ours[-1].stdout:
+                raise BenchmarkError(f"contractctl missed the break: {ours[-1].stdout}")
+            theirs: list[Sample] = []
+            if buf is not None:
+                cmd = [str(buf), "breaking", "--against", ".git#branch=main"]
+                theirs = measure(cmd, repo, env, sizes.reps, expect=100)
+                if "t0/value.proto" not in theirs[-1].stdout:
+                    raise BenchmarkError(f"buf missed the break: {theirs[-1].stdout}")
+        name = f"protobuf: check --against main ({files} files)"
+        mine_s, mine_rss = median_time(ours), median_rss(ours)
+        outcome.details[str(files)] = {
+            "contractctl_s": mine_s,
+            "contractctl_rss_kb": mine_rss,
+            "buf_s": median_time(theirs) if theirs else None,
+            "buf_rss_kb": median_rss(theirs) if theirs else None,
+        }
+        if not theirs:
+            skipped = f"buf skipped: {buf_version}"
+            outcome.rows.append(Row(name, secs(mine_s), skipped, "-", ">= 3x faster", "-"))
+            continue
+        buf_s, buf_rss = median_time(theirs), median_rss(theirs)
+        at_target = files == max(FULL.proto_files)
+        speedup = buf_s / mine_s
+        outcome.rows.append(
+            Row(
+                name + " time",
+                secs(mine_s),
+                f"buf breaking {secs(buf_s)}",
+                f"{speedup:.2f}x faster" if speedup >= 1 else f"{1 / speedup:.2f}x slower",
+                ">= 3x faster" if at_target else "-",
+                met(speedup >= 3, options.quick) if at_target else "-",
+            )
+        )
+        if mine_rss is not None and buf_rss is not None:
+            share = mine_rss / buf_rss
+            outcome.rows.append(
+                Row(
+                    name + " peak RSS",
+                    mib(mine_rss),
+                    f"buf breaking {mib(buf_rss)}",
+                    f"{share:.2f} of buf",
+                    "<= 1/3 of buf" if at_target else "-",
+                    met(share <= 1 / 3, options.quick) if at_target else "-",
+                )
+            )
+    return outcome
+
+
+# -- 3. Avro at scale versus Apache Avro's checker -------------------------------------------------
+
+
+def bench_avro(options: Options) -> Outcome:
+    """`check --all` (BACKWARD_TRANSITIVE) over every contract's history vs Apache Avro on the same pairs.
+
+    `check --all` rather than `compat`: it is the one command that checks a whole repository (what CI
+    runs for an audit), reading history from git itself; `compat` takes one subject per process.
+    """
+    sizes = options.sizes
+    contracts, versions = sizes.avro_contracts, sizes.avro_versions
+    pairs = contracts * (versions - 1)
+    with workdir("avro") as tmp:
+        started = time.perf_counter()
+        repo = synthetic.build_avro_versions(tmp / "repo", contracts, versions)
+        build_s = time.perf_counter() - started
+        texts = {
+            f"topic{t}-value": [synthetic.avro_contract(t, v) for v in range(versions)]
+            for t in range(contracts)
+        }
+        pairs_file = tmp / "versions.json"
+        pairs_file.write_text(json.dumps(texts))
+        report = tmp / "report.json"
+        env = cli_env(tmp)
+        cmd = [contractctl(), "check", "--all", "--format", "json", "--output", str(report)]
+        ours = measure(cmd, repo, env, sizes.slow_reps, warmup=False, timeout=600)
+        data = json.loads(report.read_text())
+        compared = sum(r.get("compared_versions", versions - 1) for r in data["results"])
+        if len(data["results"]) != contracts or not data["passed"]:
+            raise BenchmarkError(f"check --all: {len(data['results'])} results, passed={data['passed']}")
+        baseline = [sys.executable, str(HERE / "apache_avro_check.py"), str(pairs_file)]
+        theirs = measure(baseline, repo, env, sizes.slow_reps, warmup=False, timeout=600)
+        if f"pairs={pairs} " not in theirs[-1].stdout:
+            raise BenchmarkError(f"apache avro baseline: {theirs[-1].stdout}")
+    mine_s, avro_s = median_time(ours), median_time(theirs)
+    name = f"avro: check --all ({contracts} x {versions} versions, {pairs} pairs)"
+    return Outcome(
+        [
+            Row(
+                name,
+                secs(mine_s),
+                f"apache avro {secs(avro_s)}",
+                f"{mine_s / avro_s:.2f}x its time",
+                "<= 3 s",
+                met(mine_s <= 3, options.quick),
+            )
+        ],
+        {
+            "build_s": build_s,
+            "contractctl_s": mine_s,
+            "contractctl_runs": [s.seconds for s in ours],
+            "contractctl_cpu_s": median_cpu(ours),
+            "contractctl_rss_kb": median_rss(ours),
+            "apache_avro_s": avro_s,
+            "apache_avro_rss_kb": median_rss(theirs),
+            "pairs": pairs,
+            "compared_versions_reported": compared,
+        },
+    )
+
+
+# -- registry doubles ------------------------------------------------------------------------------
+
+REGISTRY_CONFIG = """version: 1
+contracts: {root: contracts, base_branch: main}
+defaults: {compatibility: BACKWARD_TRANSITIVE}
+registries:
+  aws: {url: "${AWS_URL}", SETTINGS}
+  azure: {url: "${AZURE_URL}", SETTINGS}
+links:
+  aws-to-azure: {source: aws, destination: azure, context_type: NONE, subjects: ["*"]}
+"""
+SETTINGS = (
+    "max_concurrency: {mc}, timeout: {{connect: 5, read: 30}}, "
+    "retries: {{max: 1, backoff_initial: 0.05, backoff_max: 0.1}}"
+)
+
+
+def registry_config(max_concurrency: int) -> str:
+    return REGISTRY_CONFIG.replace("SETTINGS", SETTINGS.format(mc=max_concurrency))
+
+
+@contextmanager
+def two_doubles() -> Iterator[tuple[RegistryDouble, RegistryDouble]]:
+    """AWS and Azure doubles on 127.0.0.1; stopped (threads joined) on exit, internal errors raised."""
+    from tests.registry_double import RegistryDouble
+
+    with ExitStack() as stack:
+        doubles = []
+        for name in ("aws", "azure"):
+            double = RegistryDouble(name=name, default_compatibility="BACKWARD_TRANSITIVE")
+            stack.enter_context(double)
+            doubles.append(double)
+        yield doubles[0], doubles[1]
+        for double in doubles:
+            if double.errors:
+                raise BenchmarkError(f"registry double {double.name} failed:\n" + "\n".join(double.errors))
+
+
+def floor_seconds(latency: float, counts: dict[str, int], max_concurrency: int) -> float:
+    """The least wall time at this latency: each registry has at most max_concurrency requests in flight
+    (the issue's latency x requests / concurrency, per registry, in whole rounds)."""
+    return max(latency * math.ceil(n / max_concurrency) for n in counts.values())
+
+
+def replay(double: RegistryDouble, request: RecordedRequest) -> None:
+    """One recorded request again, with plain urllib (a new connection each time)."""
+    url = double.url + request.path
+    if request.query:
+        url += "?" + urllib.parse.urlencode(request.query, doseq=True)
+    headers = {k: v for k, v in request.headers.items() if k.lower() == "content-type"}
+    sent = urllib.request.Request(url, data=request.body or None, headers=headers, method=request.method)
+    try:
+        with urllib.request.urlopen(sent, timeout=30) as response:
+            response.read()
+    except urllib.error.HTTPError as error:  # a 404 answer is still a full round trip
+        error.read()
+
+
+def sequential_seconds(
+    recorded: list[tuple[RegistryDouble, RecordedRequest]], sample: int
+) -> tuple[float, int]:
+    """Time for all recorded requests one after another, replaying every k-th and scaling up.
+
+    Each replayed request waits the injected latency, so the total is linear in the request count;
+    replaying a spread sample keeps the benchmark bounded (``sample`` 0 replays all).
+    """
+    stride = 1 if sample <= 0 else max(1, len(recorded) // sample)
+    chosen = recorded[::stride]
+    started = time.perf_counter()
+    for double, request in chosen:
+        replay(double, request)
+    elapsed = time.perf_counter() - started
+    return elapsed * len(recorded) / len(chosen), len(chosen)
+
+
+def seed_version(double: RegistryDouble, subject: str, text: str, schema_id: int | None = None) -> None:
+    double.store.register(subject, text, id=schema_id, version=1 if schema_id is not None else None)
+
+
+# -- 4. remote check -------------------------------------------------------------------------------
+
+
+def bench_remote(options: Options) -> Outcome:
+    """`check --registry aws --registry azure` with every subject changed and known to both registries."""
+    sizes, mc, latency = options.sizes, options.max_concurrency, options.latency
+    subjects = sizes.remote_subjects
+    with workdir("remote") as tmp, two_doubles() as (aws, azure):
+        repo = synthetic.build_avro_branch(tmp / "repo", subjects, registry_config(mc))
+        for double in (aws, azure):
+            for topic in range(subjects):
+                seed_version(double, f"topic{topic}-value", synthetic.avro_contract(topic, 0))
+            double.faults.latency(latency)
+        report = tmp / "report.json"
+        env = cli_env(tmp, AWS_URL=aws.url, AZURE_URL=azure.url)
+        cmd = [contractctl(), "check", "--registry", "aws", "--registry", "azure"]
+        cmd += ["--format", "json", "--output", str(report)]
+        counts: list[dict[str, int]] = []
+        server_cpu: list[float] = []
+
+        def clear() -> None:
+            aws.clear_requests()
+            azure.clear_requests()
+            server_cpu.append(time.process_time())
+
+        def count(_: Sample) -> None:
+            counts.append({"aws": len(aws.requests), "azure": len(azure.requests)})
+            server_cpu[-1] = time.process_time() - server_cpu[-1]
+
+        ours = measure(cmd, repo, env, sizes.slow_reps, timeout=300, before=clear, after=count)
+        counts, server_cpu = counts[1:], server_cpu[1:]  # without the warm-up run
+        remote = [r for r in json.loads(report.read_text())["results"] if r.get("registry")]
+        verdicts = {r["verdict"] for r in remote}
+        if len(remote) != 2 * subjects or verdicts != {"compatible"}:
+            raise BenchmarkError(f"remote check: {len(remote)} registry results, verdicts {verdicts}")
+        recorded = [(aws, r) for r in aws.requests] + [(azure, r) for r in azure.requests]
+        sequential, replayed = sequential_seconds(recorded, options.sequential_sample)
+    measured = median_time(ours)
+    floor = statistics.median(floor_seconds(latency, c, mc) for c in counts)
+    requests = counts[-1]["aws"] + counts[-1]["azure"]
+    name = f"remote: check --registry x2 ({subjects} subjects, {latency * 1000:.0f} ms, max_concurrency {mc})"
+    return Outcome(
+        [
+            Row(
+                name,
+                secs(measured),
+                f"floor {secs(floor)} ({requests} req)",
+                f"{measured / floor:.2f}x floor",
+                "<= 1.25x floor",
+                met(measured <= 1.25 * floor, options.quick),
+            ),
+            Row(
+                name,
+                secs(measured),
+                f"sequential urllib {secs(sequential)}",
+                f"{sequential / measured:.1f}x faster",
+                ">= 10x faster",
+                met(sequential / measured >= 10, options.quick),
+            ),
+        ],
+        {
+            "check_s": measured,
+            "runs": [s.seconds for s in ours],
+            "requests_per_run": counts,
+            "contractctl_cpu_s": median_cpu(ours),
+            "doubles_cpu_s": statistics.median(server_cpu),
+            "floor_s": floor,
+            "sequential_s": sequential,
+            "sequential_replayed": replayed,
+            "sequential_extrapolated": replayed < len(recorded),
+            "latency_s": latency,
+            "max_concurrency": mc,
+        },
+    )
+
+
+# -- 5. link verify --------------------------------------------------------------------------------
+
+
+def bench_link(options: Options) -> Outcome:
+    """`link verify` with every subject already replicated (same ids, versions and text on both sides)."""
+    sizes, mc, latency = options.sizes, options.max_concurrency, options.latency
+    subjects = sizes.link_subjects
+    with workdir("link") as tmp, two_doubles() as (aws, azure):
+        repo = tmp / "repo"
+        repo.mkdir()
+        synthetic.git(repo, "init", "-q", "-b", "main")
+        (repo / "contractctl.yaml").write_text(registry_config(mc))
+        for double in (aws, azure):
+            for topic in range(subjects):
+                seed_version(double, f"topic{topic}-value", synthetic.avro_contract(topic, 0), 100 + topic)
+            double.faults.latency(latency)
+        report = tmp / "report.json"
+        env = cli_env(tmp, AWS_URL=aws.url, AZURE_URL=azure.url)
+        cmd = [contractctl(), "link", "verify", "--format", "json", "--output", str(report)]
+        counts: list[dict[str, int]] = []
+
+        def clear() -> None:
+            aws.clear_requests()
+            azure.clear_requests()
+
+        def count(_: Sample) -> None:
+            counts.append({"aws": len(aws.requests), "azure": len(azure.requests)})
+
+        ours = measure(cmd, repo, env, sizes.slow_reps, timeout=300, before=clear, after=count)
+        counts = counts[1:]
+        results = json.loads(report.read_text())["results"]
+        if len(results) != subjects or not all(r["verdict"] == "in parity" for r in results):
+            raise BenchmarkError(
+                f"link verify: {len(results)} results, {[r['verdict'] for r in results][:5]}"
+            )
+    measured = median_time(ours)
+    floor = statistics.median(floor_seconds(latency, c, mc) for c in counts)
+    requests = counts[-1]["aws"] + counts[-1]["azure"]
+    return Outcome(
+        [
+            Row(
+                f"link: verify ({subjects} subjects, {latency * 1000:.0f} ms, max_concurrency {mc})",
+                secs(measured),
+                f"floor {secs(floor)} ({requests} req)",
+                f"{measured / floor:.2f}x floor",
+                "<= 2 s",
+                met(measured <= 2, options.quick),
+            )
+        ],
+        {
+            "verify_s": measured,
+            "runs": [s.seconds for s in ours],
+            "requests_per_run": counts,
+            "floor_s": floor,
+            "latency_s": latency,
+            "max_concurrency": mc,
+        },
+    )
+
+
+# -- main ------------------------------------------------------------------------------------------
+
+BENCHMARKS: dict[str, Callable[[Options], Outcome]] = {
+    "precommit": bench_precommit,
+    "protobuf": bench_protobuf,
+    "avro": bench_avro,
+    "remote": bench_remote,
+    "link": bench_link,
+}
+HEADERS = ("benchmark", "measured", "baseline", "ratio", "target", "met?")
+
+
+def code_revision() -> str:
+    """HEAD, and whether contractctl/ has uncommitted changes (others may be editing it)."""
+    head = synthetic.git(ROOT, "rev-parse", "--short", "HEAD").strip()
+    dirty = synthetic.git(ROOT, "status", "--porcelain", "--", "contractctl").strip()
+    return head + (" + uncommitted changes in contractctl/" if dirty else "")
+
+
+def render(rows: Sequence[Row]) -> str:
+    table = [HEADERS, *[(r.benchmark, r.measured, r.baseline, r.ratio, r.target, r.met) for r in rows]]
+    widths = [max(len(line[i]) for line in table) for i in range(len(HEADERS))]
+    lines = [" | ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)) for line in table]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes, one run each: a smoke test")
+    parser.add_argument(
+        "--only", choices=sorted(BENCHMARKS), action="append", help="run only NAME (repeatable)"
+    )
+    parser.add_argument("--json", type=Path, metavar="OUT", help="also write rows and raw figures to OUT")
+    parser.add_argument("--reps", type=int, help="runs per measurement (default 5, slow benchmarks 3)")
+    parser.add_argument("--latency", type=float, default=0.05, help="injected registry latency (s)")
+    parser.add_argument("--max-concurrency", type=int, default=8, help="registries' max_concurrency")
+    parser.add_argument(
+        "--sequential-sample",
+        type=int,
+        default=200,
+        help="requests replayed for the sequential baseline (0: all)",
+    )
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    if args.reps:
+        sizes = replace(sizes, reps=args.reps, slow_reps=args.reps)
+    sample = args.sequential_sample if args.sequential_sample is not None else 60 if args.quick else 200
+    options = Options(sizes, args.latency, args.max_concurrency, sample, args.quick)
+    rows: list[Row] = []
+    details: dict[str, Any] = {}
+    failed = False
+    revision = code_revision()
+    print(f"contractctl at {revision}", file=sys.stderr, flush=True)
+    for name in args.only or list(BENCHMARKS):
+        print(f"== {name} ...", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        try:
+            outcome = BENCHMARKS[name](options)
+        except (BenchmarkError, subprocess.SubprocessError, OSError) as error:
+            failed = True
+            outcome = Outcome([Row(name, "ERROR", str(error).splitlines()[0][:100], "-", "-", "-")])
+            outcome.details = {"error": str(error)}
+        outcome.details["benchmark_wall_s"] = time.perf_counter() - started
+        print(f"   done in {outcome.details['benchmark_wall_s']:.0f} s", file=sys.stderr, flush=True)
+        rows.extend(outcome.rows)
+        details[name] = outcome.details
+    print(render(rows))
+    if args.json:
+        machine = {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        }
+        document = {
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "machine": machine,
+            "contractctl_revision": revision,
+            "sizes": asdict(sizes),
+            "options": {k: v for k, v in asdict(options).items() if k != "sizes"},
+            "rows": [asdict(r) for r in rows],
+            "details": details,
+        }
+        args.json.write_text(json.dumps(document, indent=2) + "\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
