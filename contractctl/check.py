@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from contractctl.compat import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.config import Config
+from contractctl.contract_check import ContractFiles, contract_checks
 from contractctl.errors import GitError, UsageError
 from contractctl.formats import configure, get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
@@ -193,11 +194,12 @@ def _run_local(config: Config, options: CheckOptions) -> tuple[Report, SchemaRes
     mapper = SubjectMapper(config, prefix)
     selected = _selected_paths(git, mapper, options)
     store = BlobStore(git)
-    if options.staged:
-        entries = [(path, sha) for path, sha in git.index_blobs(prefix).items()]
-        current = build_contract_set(mapper, entries, store, "index")
+    index = git.index_blobs(prefix) if options.staged else None
+    if index is not None:
+        current = build_contract_set(mapper, list(index.items()), store, "index")
     else:
         current = build_contract_set(mapper, _working_tree_entries(git, prefix, store), store, "working tree")
+    files = ContractFiles(git, store, index)
     if selected is None:
         current.validate_all()
 
@@ -214,7 +216,9 @@ def _run_local(config: Config, options: CheckOptions) -> tuple[Report, SchemaRes
         except InvalidSchema:
             closures[subject] = set()
     wanted = chosen.union(*closures.values())
-    checker.history = subject_history(git, base_commit(git, config, options), mapper, store, wanted)
+    base = base_commit(git, config, options)
+    checker.history = subject_history(git, base, mapper, store, wanted)
+    extras_changed = _contract_files_changed(git, base, prefix, options.staged, current, chosen)
 
     _prepare(checker, wanted)
     fingerprints = {s: _fingerprint(current, s) for s in wanted}
@@ -222,14 +226,39 @@ def _run_local(config: Config, options: CheckOptions) -> tuple[Report, SchemaRes
         s for s in wanted if not any(v.fingerprint == fingerprints[s] for v in checker.history.get(s, []))
     }
     for subject in sorted(chosen, key=lambda s: str(current.contracts[s].path)):
-        affected = subject in changed or bool(closures[subject] & changed)
+        affected = subject in changed or bool(closures[subject] & changed) or subject in extras_changed
         if not affected and not options.all_subjects:
             continue
         versions = checker.history.get(subject, [])
+        contract_path = current.contracts[subject].path
+        contract_context = (files, mapper.group_property_for(contract_path, subject))
         report.results.append(
-            _check_subject(checker, subject, versions, fingerprints[subject], options, affected)
+            _check_subject(
+                checker, subject, versions, fingerprints[subject], options, affected, contract_context
+            )
         )
     return report, checker
+
+
+def _contract_files_changed(
+    git: Git, base: str | None, prefix: str, staged: bool, current: ContractSet, chosen: set[str]
+) -> set[str]:
+    """Subjects whose sidecar or examples differ from the base: they are checked even when the schema
+    itself is unchanged (a new rule or example must be validated too)."""
+    from contractctl.contract import examples_dir, sidecar_path
+
+    if base is None:
+        return set(chosen)
+    touched = git.changed_paths(base, prefix, staged)
+    if not touched:
+        return set()
+    out = set()
+    for subject in chosen:
+        path = current.contracts[subject].path
+        examples = str(examples_dir(path)) + "/"
+        if str(sidecar_path(path)) in touched or any(t.startswith(examples) for t in touched):
+            out.add(subject)
+    return out
 
 
 def _prepare(checker: SchemaResolver, wanted: set[str]) -> None:
@@ -269,6 +298,7 @@ def _check_subject(
     fingerprint: str,
     options: CheckOptions,
     affected: bool,
+    contract_context: tuple[ContractFiles, str | None] | None = None,
 ) -> SubjectResult:
     """Check one subject; `affected` is False for an audit of an unchanged contract (--all)."""
     contract = checker.current.contracts[subject]
@@ -289,6 +319,7 @@ def _check_subject(
     if same is not None:  # an audit compares the version with the ones that came before it
         versions = versions[: same.number - 1]
     earlier: list[Earlier] = []
+    pairs: list[tuple[HistoricVersion, Earlier]] = []
     for version in versions:
         parsed = checker.parse_historic(subject, version)
         if parsed is None:
@@ -304,6 +335,13 @@ def _check_subject(
             )
             continue
         earlier.append(Earlier(_label(version), parsed))
+        pairs.append((version, earlier[-1]))
+    if contract_context is not None and not options.lint_only:
+        files, group_property = contract_context
+        earlier, contract_findings = contract_checks(
+            files, contract.path, contract.schema_type, new, pairs, contract.compatibility, group_property
+        )
+        result.findings.extend(f.with_context(subject=subject) for f in contract_findings)
     if options.lint is not None:
         from contractctl.lint import lint
 

@@ -38,6 +38,7 @@ class SubjectRule:
 
     match: str
     compatibility: CompatibilityLevel | None = None
+    compatibility_group: str | None = None
     subject: str | None = None
     subject_strategy: str | None = None
 
@@ -55,6 +56,7 @@ class Config:
     subject_strategy: str
     normalize: bool
     subject_rules: tuple[SubjectRule, ...] = ()
+    compatibility_group: str | None = None  # metadata property that starts a new compatibility group
     registries: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
     links: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
     protobuf: Mapping[str, Any] = field(default_factory=dict)
@@ -196,7 +198,9 @@ def parse_config(data: Any, path: Path) -> Config:
         )
     contracts = reader.mapping(top.get("contracts"), "contracts", {"root", "base_branch"})
     defaults = reader.mapping(
-        top.get("defaults"), "defaults", {"compatibility", "subject_strategy", "normalize"}
+        top.get("defaults"),
+        "defaults",
+        {"compatibility", "subject_strategy", "normalize", "compatibility_group"},
     )
     root = reader.string(contracts.get("root", "contracts"), "contracts.root").strip("/")
     if Path(root).is_absolute() or ".." in Path(root).parts:
@@ -230,6 +234,11 @@ def parse_config(data: Any, path: Path) -> Config:
             defaults.get("subject_strategy", "topic"), "defaults.subject_strategy"
         ),
         normalize=reader.boolean(defaults.get("normalize", True), "defaults.normalize"),
+        compatibility_group=(
+            reader.string(defaults["compatibility_group"], "defaults.compatibility_group")
+            if "compatibility_group" in defaults
+            else None
+        ),
         subject_rules=rules,
         registries=registries,
         links=links,
@@ -246,7 +255,9 @@ def _subject_rules(reader: _Reader, value: Any) -> tuple[SubjectRule, ...]:
     rules = []
     for index, item in enumerate(value):
         key_path = f"subjects[{index}]"
-        entry = reader.mapping(item, key_path, {"match", "compatibility", "subject", "subject_strategy"})
+        entry = reader.mapping(
+            item, key_path, {"match", "compatibility", "subject", "subject_strategy", "compatibility_group"}
+        )
         if "match" not in entry:
             raise reader.fail(f"{key_path}.match", "missing (a path glob or a subject name)")
         rule = SubjectRule(
@@ -257,6 +268,11 @@ def _subject_rules(reader: _Reader, value: Any) -> tuple[SubjectRule, ...]:
                 else None
             ),
             subject=reader.string(entry["subject"], f"{key_path}.subject") if "subject" in entry else None,
+            compatibility_group=(
+                reader.string(entry["compatibility_group"], f"{key_path}.compatibility_group")
+                if "compatibility_group" in entry
+                else None
+            ),
             subject_strategy=(
                 reader.strategy(entry["subject_strategy"], f"{key_path}.subject_strategy")
                 if "subject_strategy" in entry

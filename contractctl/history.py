@@ -136,6 +136,28 @@ class Git:
                 out[PurePosixPath(path.decode("utf-8", "surrogateescape"))] = sha
         return out
 
+    def changed_paths(self, base: str, prefix: str, staged: bool) -> set[str]:
+        """Paths under `prefix` that differ between `base` and the index (staged) or the working tree,
+        untracked files included for the working tree."""
+        spec = ["--", prefix] if prefix else []
+        diff = ["diff", "--name-only", "-z", *(["--cached"] if staged else []), base, *spec]
+        names = set(self.run(*diff).decode("utf-8", "surrogateescape").split("\0"))
+        if not staged:
+            others = self.run("ls-files", "--others", "--exclude-standard", "-z", *spec)
+            names |= set(others.decode("utf-8", "surrogateescape").split("\0"))
+        names.discard("")
+        return names
+
+    def read_at(self, commit: str, path: str) -> bytes | None:
+        """A file's content at a commit, or None when it did not exist there."""
+        result = subprocess.run(
+            ["git", "cat-file", "blob", f"{commit}:{path}"],
+            cwd=self.toplevel,
+            capture_output=True,
+            check=False,
+        )
+        return result.stdout if result.returncode == 0 else None
+
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """Contents of many blobs through one `git cat-file --batch` process."""
         wanted = sorted(set(shas))

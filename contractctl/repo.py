@@ -115,6 +115,17 @@ class SubjectMapper:
             return f"{topic}-{name}"
         return name
 
+    def group_property_for(self, path: PurePosixPath, subject: str) -> str | None:
+        """The metadata property naming the subject's compatibility group (Confluent's
+        compatibilityGroup), if configured."""
+        group = self.config.compatibility_group
+        for rule in self._matching_rules(path):
+            group = rule.compatibility_group or group
+        by_subject = self._by_subject.get(subject)
+        if by_subject and by_subject.compatibility_group:
+            group = by_subject.compatibility_group
+        return group
+
     def level_for(self, path: PurePosixPath, subject: str) -> CompatibilityLevel:
         level = self.config.compatibility
         for rule in self._matching_rules(path):

@@ -1,0 +1,113 @@
+"""Data contracts inside `check`: the sidecar is validated with the schema, examples are tested, and a
+change of compatibility group limits which earlier versions are compared."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+from contractctl.compat import Earlier
+from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.history import BlobStore, Git, HistoricVersion
+from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity
+
+
+class ContractFiles:
+    """Sidecars and examples as the checked tree has them (working tree or index) or as a commit had."""
+
+    def __init__(self, git: Git, store: BlobStore, index: dict[PurePosixPath, str] | None) -> None:
+        self.git = git
+        self.store = store
+        self.index = index  # None: read the working tree
+        self._at: dict[tuple[str, str], str | None] = {}
+
+    def read(self, path: PurePosixPath) -> str | None:
+        if self.index is not None:
+            sha = self.index.get(path)
+            return None if sha is None else self.store.get(sha).decode("utf-8", "replace")
+        file = self.git.toplevel / path
+        if not file.is_file():
+            return None
+        return file.read_text(encoding="utf-8", errors="replace")
+
+    def examples(self, directory: PurePosixPath) -> list[tuple[PurePosixPath, str]]:
+        if self.index is not None:
+            paths = sorted(p for p in self.index if p.parent == directory and p.suffix == ".json")
+        else:
+            folder = self.git.toplevel / directory
+            found = sorted(folder.glob("*.json")) if folder.is_dir() else []
+            paths = [PurePosixPath(f.relative_to(self.git.toplevel).as_posix()) for f in found if f.is_file()]
+        out = []
+        for path in paths:
+            text = self.read(path)
+            if text is not None:
+                out.append((path, text))
+        return out
+
+    def read_at(self, commit: str, path: PurePosixPath) -> str | None:
+        key = (commit, str(path))
+        if key not in self._at:
+            data = self.git.read_at(commit, str(path))
+            self._at[key] = None if data is None else data.decode("utf-8", "replace")
+        return self._at[key]
+
+
+def contract_checks(
+    files: ContractFiles,
+    contract_path: PurePosixPath,
+    schema_type: SchemaType,
+    new: ParsedSchema,
+    earlier: Sequence[tuple[HistoricVersion, Earlier]],
+    level: CompatibilityLevel,
+    group_property: str | None,
+) -> tuple[list[Earlier], list[Finding]]:
+    """(the earlier versions to compare, findings). Without sidecar, examples or groups: unchanged."""
+    from contractctl.contract import (
+        check_examples,
+        examples_dir,
+        group_findings,
+        load_sidecar,
+        sidecar_path,
+    )
+
+    compared = [e for _, e in earlier]
+    sidecar = sidecar_path(contract_path)
+    text = files.read(sidecar)
+    examples = files.examples(examples_dir(contract_path))
+    if text is None and not examples and not group_property:
+        return compared, []
+    findings: list[Finding] = []
+    meta = None
+    if text is not None:
+        try:
+            meta = load_sidecar(sidecar, text, new, schema_type)
+        except InvalidSchema as error:
+            return compared, list(error.findings)
+    if group_property:
+        metas = []
+        for version, item in earlier:
+            old_text = files.read_at(version.commit, sidecar_path(version.path))
+            old_meta = None
+            if old_text is not None:
+                try:
+                    old_meta = load_sidecar(sidecar_path(version.path), old_text, item.schema, schema_type)
+                except InvalidSchema:
+                    findings.append(
+                        Finding(
+                            rule="CONTRACT_SIDECAR_HISTORY_INVALID",
+                            message=f"the sidecar of {item.label} does not validate today; its group is "
+                            "taken from the version before it",
+                            kind=FindingKind.ADVISORY,
+                            severity=Severity.WARNING,
+                            file=str(sidecar),
+                        )
+                    )
+            metas.append((item.label, old_meta))
+        same_group, group_notes = group_findings(meta, metas, group_property)
+        findings.extend(group_notes)
+        compared = [compared[i] for i in same_group]
+    if examples:
+        findings.extend(
+            check_examples(new, schema_type, meta, examples, [(e.label, e.schema) for e in compared], level)
+        )
+    return compared, findings
