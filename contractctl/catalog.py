@@ -7,15 +7,18 @@ as they were at its commit; the registration order is commit order, references f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from contractctl.check import contracts_prefix
 from contractctl.config import Config
+from contractctl.contract import SIDECAR_SUFFIX, load_sidecar, sidecar_path
 from contractctl.formats import configure
-from contractctl.formats.base import InvalidSchema
+from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.history import BlobStore, Git
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity
 from contractctl.payload import Payload, payload_for
+from contractctl.registry.client import ContractExtras
 from contractctl.repo import SubjectMapper, build_contract_set
 from contractctl.resolver import SchemaResolver, subject_history
 
@@ -66,10 +69,18 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
     catalog = Catalog(ref=ref)
     catalog.findings.extend(f for findings in current.invalid.values() for f in findings)
     resolver = SchemaResolver(current, subject_history(git, commit, mapper, store, None))
-    for subject, contract in sorted(current.contracts.items()):
+    for subject, contract in current.contracts.items():
         catalog.levels[subject] = contract.compatibility
         catalog.types[subject] = contract.schema_type
         catalog.paths[subject] = str(contract.path)
+    latest = {
+        id(parsed)
+        for subject, history in resolver.history.items()
+        if subject in current.contracts and history
+        if (parsed := resolver.parse_historic(subject, history[-1])) is not None
+    }
+    extras_of = _sidecar_extras(git, commit, prefix, resolver, latest, catalog)
+    for subject, contract in sorted(current.contracts.items()):
         try:
             resolver.parse_current(subject)  # invalid now: say so, and publish none of its versions
         except InvalidSchema as error:
@@ -98,8 +109,38 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
                     commit=version.commit,
                     sequence=version.sequence,
                     path=str(version.path),
-                    payload=payload_for(parsed, contract.schema_type, resolver.subject_of),
+                    payload=payload_for(parsed, contract.schema_type, resolver.subject_of, extras_of),
                 )
             )
         catalog.versions[subject] = versions
     return catalog
+
+
+def _sidecar_extras(
+    git: Git, ref_commit: str, prefix: str, resolver: SchemaResolver, latest: set[int], catalog: Catalog
+) -> Callable[[ParsedSchema], ContractExtras | None] | None:
+    """Metadata and rules for each version from its sidecar: as at the version's commit, and for the
+    latest version as at the ref (a sidecar-only change is a new registry version in Confluent)."""
+    sidecars = [p for p in git.tree_blobs(ref_commit, prefix) if str(p).endswith(SIDECAR_SUFFIX)]
+    if not sidecars:
+        return None  # nothing to read: no process per version
+    memo: dict[tuple[str, str], ContractExtras | None] = {}
+
+    def extras_of(schema: ParsedSchema) -> ContractExtras | None:
+        commit = ref_commit if id(schema) in latest else schema.source.origin
+        path = sidecar_path(schema.source.path)
+        key = (commit, str(path))
+        if key not in memo:
+            memo[key] = None
+            data = git.read_at(commit, str(path))
+            if data is not None:
+                subject = resolver.subject_of(schema)
+                try:
+                    meta = load_sidecar(path, data.decode("utf-8", "replace"), schema, catalog.types[subject])
+                except InvalidSchema as error:
+                    catalog.findings.extend(f.with_context(subject=subject) for f in error.findings)
+                else:
+                    memo[key] = ContractExtras(meta.registry_metadata(), meta.registry_rule_set())
+        return memo[key]
+
+    return extras_of

@@ -150,15 +150,19 @@ def run_check(config: Config, options: CheckOptions) -> Report:
 
     clients = open_clients(config, options.registries)  # bad registry settings fail before any work
     try:
-        report, checker = _run_local(config, options)
-        _add_remote(report, checker, clients)
+        report, checker, files = _run_local(config, options)
+        _add_remote(report, checker, files, clients)
     finally:
         close_all(clients)
     return report
 
 
-def _add_remote(report: Report, checker: SchemaResolver, clients: dict[str, RegistryClient]) -> None:
-    """Ask every registry about the contracts this change touches (not about audited, unchanged ones)."""
+def _add_remote(
+    report: Report, checker: SchemaResolver, files: ContractFiles, clients: dict[str, RegistryClient]
+) -> None:
+    """Ask every registry about the contracts this change touches (not about audited, unchanged ones),
+    with the metadata and rules of their sidecars."""
+    from contractctl.contract_check import sidecar_extras
     from contractctl.payload import payload_for
     from contractctl.remote import RemoteTarget, check_remote
 
@@ -179,13 +183,18 @@ def _add_remote(report: Report, checker: SchemaResolver, clients: dict[str, Regi
                 schema_type=contract.schema_type,
                 level=contract.compatibility,
                 schema=checker.parse_current(result.subject),
-                payload=payload_for(checker.parse_current(result.subject), contract.schema_type, subject_of),
+                payload=payload_for(
+                    checker.parse_current(result.subject),
+                    contract.schema_type,
+                    subject_of,
+                    lambda schema, t=contract.schema_type: sidecar_extras(files, schema, t),  # type: ignore[misc]
+                ),
             )
         )
     report.results.extend(check_remote(targets, clients))
 
 
-def _run_local(config: Config, options: CheckOptions) -> tuple[Report, SchemaResolver]:
+def _run_local(config: Config, options: CheckOptions) -> tuple[Report, SchemaResolver, ContractFiles]:
     configure(SchemaType.PROTOBUF, oneof_rules=config.oneof_rules)
     if options.lint is None and config.lint is not None:  # a `lint:` section opts check into linting
         options = replace(options, lint=config.lint_settings())
@@ -237,7 +246,7 @@ def _run_local(config: Config, options: CheckOptions) -> tuple[Report, SchemaRes
                 checker, subject, versions, fingerprints[subject], options, affected, contract_context
             )
         )
-    return report, checker
+    return report, checker, files
 
 
 def _contract_files_changed(

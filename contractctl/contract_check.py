@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from contractctl.compat import Earlier
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.history import BlobStore, Git, HistoricVersion
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity
+
+if TYPE_CHECKING:
+    from contractctl.registry.client import ContractExtras
 
 
 class ContractFiles:
@@ -111,3 +115,22 @@ def contract_checks(
             check_examples(new, schema_type, meta, examples, [(e.label, e.schema) for e in compared], level)
         )
     return compared, findings
+
+
+def sidecar_extras(
+    files: ContractFiles, schema: ParsedSchema, schema_type: SchemaType
+) -> ContractExtras | None:
+    """The registry metadata and ruleSet of a contract's sidecar in the checked tree (None without one;
+    an invalid sidecar was already reported by the local check)."""
+    from contractctl.contract import load_sidecar, sidecar_path
+    from contractctl.registry.client import ContractExtras
+
+    path = sidecar_path(schema.source.path)
+    text = files.read(path)
+    if text is None:
+        return None
+    try:
+        meta = load_sidecar(path, text, schema, schema_type)
+    except InvalidSchema:
+        return None
+    return ContractExtras(meta.registry_metadata(), meta.registry_rule_set())

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from contractctl.config import Config
+from contractctl.contract import SIDECAR_SUFFIX, load_sidecar
+from contractctl.contract_check import ContractFiles, sidecar_extras
 from contractctl.errors import UsageError
 from contractctl.formats import get_format, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.model import Finding, FindingKind, Report, SchemaText, Severity, SubjectResult
 from contractctl.payload import Payload, ReferenceVersions, payload_for
-from contractctl.registry.client import RegisteredSchema, RegistryClient
+from contractctl.registry.client import ContractExtras, RegisteredSchema, RegistryClient
 from contractctl.registry.errors import RegistryError
 from contractctl.registry.fanout import fan_out
 from contractctl.remote import environment_finding
@@ -72,7 +74,23 @@ def candidate_from_file(config: Config, subject: str, path: Path) -> Candidate:
     def subject_of(schema: ParsedSchema) -> str:
         return subject if schema is parsed else resolver.subject_of(schema)
 
-    return Candidate(subject, str(path), str(path), payload_for(parsed, schema_type, subject_of))
+    files = ContractFiles(current.store.git, current.store, None)
+
+    def extras_of(schema: ParsedSchema) -> ContractExtras | None:
+        if schema is not parsed:
+            return sidecar_extras(files, schema, schema_type)
+        sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)  # next to the file the producer ships
+        if not sidecar.is_file():
+            return None
+        try:
+            meta = load_sidecar(
+                PurePosixPath(sidecar.as_posix()), sidecar.read_text(encoding="utf-8"), parsed, schema_type
+            )
+        except InvalidSchema as error:
+            raise UsageError(f"{sidecar}: invalid sidecar: {error.findings[0].message}") from None
+        return ContractExtras(meta.registry_metadata(), meta.registry_rule_set())
+
+    return Candidate(subject, str(path), str(path), payload_for(parsed, schema_type, subject_of, extras_of))
 
 
 def can_deploy(candidate: Candidate, clients: dict[str, RegistryClient]) -> Report:
@@ -140,4 +158,6 @@ def _lookup(client: RegistryClient, payload: Payload) -> RegisteredSchema | None
     references = ReferenceVersions(client).references(payload)
     if references is None:
         return None
-    return client.lookup(payload.subject, payload.text, payload.schema_type.value, references)
+    return client.lookup(
+        payload.subject, payload.text, payload.schema_type.value, references, contract=payload.contract
+    )

@@ -6,13 +6,14 @@ different reference versions in AWS and Azure. References are looked up (never g
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from contractctl.formats import get_format
 from contractctl.formats.base import ParsedSchema
 from contractctl.model import SchemaType
-from contractctl.registry.client import RegistryClient, SchemaRef
+from contractctl.registry.client import ContractExtras, RegistryClient, SchemaRef
 
 
 @dataclass(frozen=True)
@@ -21,16 +22,28 @@ class Payload:
     schema_type: SchemaType
     text: str
     references: tuple[tuple[str, Payload], ...] = ()
+    contract: ContractExtras | None = None  # metadata and ruleSet from the contract's sidecar
 
     @property
-    def key(self) -> tuple[str, str, tuple[str, ...]]:
-        return (self.subject, self.text, tuple(name for name, _ in self.references))
+    def key(self) -> tuple[str, ...]:
+        extras = self.contract or ContractExtras()
+        return (
+            self.subject,
+            self.text,
+            *(name for name, _ in self.references),
+            json.dumps(extras.metadata, sort_keys=True),
+            json.dumps(extras.rule_set, sort_keys=True),
+        )
 
 
 def payload_for(
-    schema: ParsedSchema, schema_type: SchemaType, subject_of: Callable[[ParsedSchema], str]
+    schema: ParsedSchema,
+    schema_type: SchemaType,
+    subject_of: Callable[[ParsedSchema], str],
+    extras_of: Callable[[ParsedSchema], ContractExtras | None] | None = None,
 ) -> Payload:
-    """The registry form of a parsed contract, references included (recursively)."""
+    """The registry form of a parsed contract, references included (recursively), each with the
+    metadata and rules of its sidecar when `extras_of` finds one."""
     schema_format = get_format(schema_type)
     registry_parts = getattr(schema_format, "registry_parts", None)
     if registry_parts is None:
@@ -40,7 +53,11 @@ def payload_for(
         subject_of(schema),
         schema_type,
         text,
-        tuple((name, payload_for(reference, schema_type, subject_of)) for name, reference in references),
+        tuple(
+            (name, payload_for(reference, schema_type, subject_of, extras_of))
+            for name, reference in references
+        ),
+        extras_of(schema) if extras_of is not None else None,
     )
 
 
@@ -49,7 +66,7 @@ class ReferenceVersions:
 
     def __init__(self, client: RegistryClient) -> None:
         self.client = client
-        self._versions: dict[tuple[str, str, tuple[str, ...]], int | None] = {}
+        self._versions: dict[tuple[str, ...], int | None] = {}
 
     def references(self, payload: Payload) -> list[SchemaRef] | None:
         """SchemaRefs for the payload's references, or None when one is not registered there."""
@@ -68,7 +85,11 @@ class ReferenceVersions:
             found = None
             if references is not None:
                 found = self.client.lookup(
-                    payload.subject, payload.text, payload.schema_type.value, references
+                    payload.subject,
+                    payload.text,
+                    payload.schema_type.value,
+                    references,
+                    contract=payload.contract,
                 )
             self._versions[payload.key] = found.version if found else None
         return self._versions[payload.key]

@@ -90,7 +90,12 @@ def preflight(
         if references is None:
             continue  # its references are being published in this run: registration will tell
         answer = client.test_compatibility(
-            subject, version.payload.text, version.payload.schema_type.value, references, version=None
+            subject,
+            version.payload.text,
+            version.payload.schema_type.value,
+            references,
+            version=None,
+            contract=version.payload.contract,
         )
         if not answer.is_compatible:
             findings.append(
@@ -145,8 +150,13 @@ def execute(
         references = known.references(payload)
         if references is None:
             raise RegistryError(client.name, f"a reference of {version.subject} is still missing at its turn")
-        schema_id = client.register(version.subject, payload.text, payload.schema_type.value, references)
-        found = client.lookup(version.subject, payload.text, payload.schema_type.value, references)
+        schema_type = payload.schema_type.value
+        schema_id = client.register(
+            version.subject, payload.text, schema_type, references, contract=payload.contract
+        )
+        found = client.lookup(
+            version.subject, payload.text, schema_type, references, contract=payload.contract
+        )
         if found is None:
             raise RegistryError(
                 client.name, f"registered {version.subject} but cannot find it again by lookup"

@@ -128,7 +128,12 @@ def _check_one(target: RemoteTarget, client: RegistryClient, known: ReferenceVer
             return _result(target, client.name, "skipped", findings)
         references = found
     answer = client.test_compatibility(
-        target.subject, text, target.schema_type.value, references, version=None
+        target.subject,
+        text,
+        target.schema_type.value,
+        references,
+        version=None,
+        contract=target.payload.contract,
     )
     if not answer.subject_found:
         return _result(target, client.name, "new", findings)

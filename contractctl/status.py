@@ -13,7 +13,7 @@ from contractctl.config import Config
 from contractctl.errors import UsageError
 from contractctl.formats import get_format
 from contractctl.model import Finding, FindingKind, Report, SchemaText, SchemaType, Severity, SubjectResult
-from contractctl.payload import ReferenceVersions
+from contractctl.payload import Payload, ReferenceVersions
 from contractctl.registry.client import RegistryClient
 from contractctl.registry.errors import RegistryError
 from contractctl.registry.fanout import fan_out
@@ -102,6 +102,19 @@ def _subject_drift(
     matched: set[int] = set()
     for version in catalog.versions[subject]:
         found = known.version_of(version.payload)
+        if found is None and version.payload.contract is not None:
+            bare = _lookup_without_contract(client, known, version.payload)
+            if bare is not None:
+                matched.add(bare)
+                drift.append(
+                    _Drift(
+                        "CONTRACT_METADATA_DIFFERS",
+                        f"{version.label} of {subject} is registered in {client.name} (version {bare}) but "
+                        "with other metadata or rules than its sidecar",
+                        "Run `contractctl publish`: the sidecar's metadata and rules become a new version.",
+                    )
+                )
+                continue
         if found is None:
             drift.append(
                 _Drift(
@@ -112,7 +125,10 @@ def _subject_drift(
             )
         else:
             matched.add(found)
-    for number in sorted(set(registered) - matched):
+    unmatched = sorted(set(registered) - matched)
+    if unmatched and matched:
+        unmatched = _without_metadata_history(client, subject, unmatched, matched)
+    for number in unmatched:
         drift.append(
             _Drift(
                 "UNEXPECTED_VERSION",
@@ -136,6 +152,30 @@ def _subject_drift(
         if mode != "READWRITE":
             drift.append(_Drift("MODE", f"{subject} is in {mode} mode in {client.name}", "For information."))
     return drift
+
+
+def _without_metadata_history(
+    client: RegistryClient, subject: str, unmatched: list[int], matched: set[int]
+) -> list[int]:
+    """Drop registry versions that hold the schema of a version git has, with earlier metadata or rules:
+    they are that version's history (each sidecar change registers a new version), not out of band."""
+
+    def shape(number: int) -> tuple[str, tuple[object, ...]] | None:
+        record = client.get_version(subject, number)
+        return None if record is None else (record.schema, record.references)
+
+    known = {shape(number) for number in matched}
+    return [number for number in unmatched if shape(number) not in known]
+
+
+def _lookup_without_contract(
+    client: RegistryClient, known: ReferenceVersions, payload: Payload
+) -> int | None:
+    references = known.references(payload)
+    if references is None:
+        return None
+    found = client.lookup(payload.subject, payload.text, payload.schema_type.value, references)
+    return found.version if found else None
 
 
 def _finding(drift: _Drift, registry: str, subject: str, path: str | None, fail_on_drift: bool) -> Finding:

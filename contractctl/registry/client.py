@@ -54,6 +54,14 @@ class RegisteredSchema:
 
 
 @dataclass(frozen=True)
+class ContractExtras:
+    """Confluent data-contract parts sent with a schema: `metadata` and `ruleSet` (JSON shapes)."""
+
+    metadata: Mapping[str, Any] | None = None
+    rule_set: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class CompatibilityAnswer:
     is_compatible: bool  # decide on this, never on messages being empty (schema-registry#2278)
     messages: tuple[str, ...] = ()
@@ -163,6 +171,7 @@ class RegistryClient:
         schema_type: str,
         references: Iterable[SchemaRef] = (),
         normalize: bool = True,
+        contract: ContractExtras | None = None,
     ) -> RegisteredSchema | None:
         """The version of ``subject`` that holds this schema (compared as the registry canonicalises
         it, so formatting does not matter); None when the subject lacks it or does not exist."""
@@ -170,7 +179,7 @@ class RegistryClient:
             "POST",
             f"/subjects/{self.subject_path(subject)}",
             params={"normalize": _flag(normalize)},
-            json=_schema_body(schema, schema_type, references),
+            json=_schema_body(schema, schema_type, references, contract),
             not_found={SUBJECT_NOT_FOUND, SCHEMA_NOT_FOUND},
         )
         return None if payload is None else self._record(payload, subject)
@@ -183,6 +192,7 @@ class RegistryClient:
         references: Iterable[SchemaRef] = (),
         version: int | str | None = "latest",
         normalize: bool = True,
+        contract: ContractExtras | None = None,
     ) -> CompatibilityAnswer:
         """Ask the registry, with verbose messages. ``version=None`` checks against every version the
         subject's level requires (what registration would check). A subject without versions is
@@ -195,7 +205,7 @@ class RegistryClient:
             "POST",
             path,
             params={"verbose": "true", "normalize": _flag(normalize)},
-            json=_schema_body(schema, schema_type, references),
+            json=_schema_body(schema, schema_type, references, contract),
             # old servers (CP 5.5) answer 40401 for a missing subject; "latest" of nothing is nothing
             not_found={SUBJECT_NOT_FOUND, VERSION_NOT_FOUND} if latest else {SUBJECT_NOT_FOUND},
         )
@@ -217,10 +227,11 @@ class RegistryClient:
         normalize: bool = True,
         schema_id: int | None = None,
         version: int | None = None,
+        contract: ContractExtras | None = None,
     ) -> int:
         """Register (idempotent: an existing identical version answers its id). ``schema_id`` and
         ``version`` are for IMPORT mode. An incompatible schema raises IncompatibleSchemaError."""
-        body = _schema_body(schema, schema_type, references)
+        body = _schema_body(schema, schema_type, references, contract)
         if schema_id is not None:
             body["id"] = schema_id
         if version is not None:
@@ -444,9 +455,15 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _schema_body(schema: str, schema_type: str, references: Iterable[SchemaRef]) -> dict[str, Any]:
+def _schema_body(
+    schema: str, schema_type: str, references: Iterable[SchemaRef], contract: ContractExtras | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {"schema": schema, "schemaType": schema_type.upper()}
     refs = [{"name": r.name, "subject": r.subject, "version": r.version} for r in references]
     if refs:
         body["references"] = refs
+    if contract is not None and contract.metadata:
+        body["metadata"] = contract.metadata
+    if contract is not None and contract.rule_set:
+        body["ruleSet"] = contract.rule_set
     return body

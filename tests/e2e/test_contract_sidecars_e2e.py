@@ -90,3 +90,46 @@ def test_a_new_compatibility_group_needs_migration_rules(repo: GitRepo) -> None:
     assert with_rules.code == 0, with_rules.output
     assert "CONTRACT_GROUP_CHANGED" in rules(with_rules)
     assert json.loads((repo.root / "contracts/orders/examples/ok.json").read_text())["channel"] == "web"
+
+
+def test_publish_status_and_check_carry_metadata_and_rules(repo: GitRepo, two_registries: Any) -> None:
+    config = 'version: 1\nregistries:\n  aws: {url: "${AWS_URL}"}\n  azure: {url: "${AZURE_URL}"}\n'
+    repo.write("contractctl.yaml", config)
+    repo.write("contracts/orders/value.avsc", ORDER)
+    repo.write("contracts/orders/value.contract.yaml", SIDECAR)
+    repo.commit("v1")
+    env = {"AWS_URL": two_registries.aws.url, "AZURE_URL": two_registries.azure.url}
+    both = ("--registry", "aws", "--registry", "azure")
+    assert repo.run("publish", *both, env=env).code == 0
+    for double in two_registries:
+        [version] = double.store.versions_of("orders-value")
+        metadata = json.loads(version.content.metadata)
+        assert metadata["properties"]["owner"] == "team-orders"
+        assert metadata["tags"] == {"com.acme.OrderPlaced.order_id": ["INTERNAL"]}
+        rules = json.loads(version.content.rule_set)
+        assert [r["name"] for r in rules["domainRules"]] == ["positive_total"]
+    assert repo.run("status", *both, "--fail-on-drift", env=env).code == 0
+    # a sidecar-only change: status sees the difference, publish makes it a new version
+    repo.write("contracts/orders/value.contract.yaml", SIDECAR.replace("team-orders", "team-checkout"))
+    repo.commit("new owner")
+    drift = repo.run("status", *both, "--fail-on-drift", "--format", "json", env=env)
+    assert drift.code == 1
+    assert "CONTRACT_METADATA_DIFFERS" in rules_of(drift)
+    assert repo.run("publish", *both, env=env).code == 0
+    assert [v.version for v in two_registries.aws.store.versions_of("orders-value")] == [1, 2]
+    assert repo.run("status", *both, "--fail-on-drift", env=env).code == 0
+    deploy = repo.run(
+        "can-deploy", "--subject", "orders-value", "--schema", "contracts/orders/value.avsc", *both, env=env
+    )
+    assert deploy.code == 0, deploy.output
+    # the remote check sends the sidecar's metadata and rules with the schema
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("contracts/orders/value.avsc", {**ORDER, "doc": "changed"})
+    two_registries.aws.clear_requests()
+    assert repo.run("check", "--registry", "aws", env=env).code == 0
+    [request] = [r for r in two_registries.aws.requests if r.decoded_path.startswith("/compatibility/")]
+    assert request.json()["metadata"]["properties"]["owner"] == "team-checkout"
+
+
+def rules_of(result: Any) -> list[str]:
+    return [f["rule"] for r in result.json()["results"] for f in r["findings"]]
