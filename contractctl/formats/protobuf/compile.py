@@ -114,12 +114,19 @@ def _parse_messages(lines: Iterable[str], root: str) -> list[ProtocMessage]:
     return out
 
 
+def _scratch_dir() -> str | None:
+    """protoc reads files, so contracts are laid out on disk for each run: on Linux in memory
+    (/dev/shm), where creating and removing hundreds of folders costs little, else the default."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 def run_protoc(files: Mapping[str, str], targets: Sequence[str]) -> dict[str, FileDescriptorProto]:
     """Compile `targets` (import paths) with `files` (import path -> text) laid out; all descriptors."""
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
     from grpc_tools import protoc
 
-    with tempfile.TemporaryDirectory(prefix="contractctl-proto-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=_scratch_dir()) as tmp:
         root = Path(tmp) / "src"
         for import_path, text in files.items():
             target = root / import_path
