@@ -54,7 +54,14 @@ class ChangelogContext:
 SubjectDiffer = Callable[[ChangelogContext, str], Sequence[Change]]
 """Changes of one subject beyond its schema (e.g. "rules-changed"); called for every listed subject."""
 
-SIDECAR_DIFFERS: tuple[SubjectDiffer, ...] = ()  # none yet: the rules sidecars do not exist
+
+def _sidecar_changes(context: ChangelogContext, subject: str) -> Sequence[Change]:
+    from contractctl.changelog.sidecar_diff import sidecar_changes
+
+    return sidecar_changes(context, subject)
+
+
+SIDECAR_DIFFERS: tuple[SubjectDiffer, ...] = (_sidecar_changes,)
 
 
 def default_from_ref(config: Config, to_ref: str, environ: Mapping[str, str] | None = None) -> str:

@@ -133,3 +133,17 @@ def test_publish_status_and_check_carry_metadata_and_rules(repo: GitRepo, two_re
 
 def rules_of(result: Any) -> list[str]:
     return [f["rule"] for r in result.json()["results"] for f in r["findings"]]
+
+
+def test_changelog_lists_rule_and_metadata_changes(repo: GitRepo) -> None:
+    start(repo)
+    repo.git("tag", "v1")
+    changed = SIDECAR.replace("team-orders", "team-checkout").replace("total_cents > 0", "total_cents >= 0")
+    changed += '  migration:\n    - {name: up, kind: TRANSFORM, mode: UPGRADE, type: JSONATA, expr: "$"}\n'
+    repo.write("contracts/orders/value.contract.yaml", changed)
+    repo.commit("rules")
+    result = repo.run("changelog", "--from", "v1", "--to", "HEAD")
+    assert result.code == 0, result.output
+    text = result.stdout
+    assert "## orders-value" in text
+    assert "team-checkout" in text and "positive_total" in text and "`up`" in text
