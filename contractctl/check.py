@@ -254,7 +254,7 @@ def _contract_files_changed(
 ) -> set[str]:
     """Subjects whose sidecar or examples differ from the base: they are checked even when the schema
     itself is unchanged (a new rule or example must be validated too)."""
-    from contractctl.contract import examples_dir, sidecar_path
+    from contractctl.contract_paths import examples_dir, sidecar_path
 
     if base is None:
         return set(chosen)

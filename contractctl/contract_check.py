@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from contractctl.compat import Earlier
+from contractctl.contract_paths import examples_dir, sidecar_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.history import BlobStore, Git, HistoricVersion
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity
@@ -66,20 +67,14 @@ def contract_checks(
     group_property: str | None,
 ) -> tuple[list[Earlier], list[Finding]]:
     """(the earlier versions to compare, findings). Without sidecar, examples or groups: unchanged."""
-    from contractctl.contract import (
-        check_examples,
-        examples_dir,
-        group_findings,
-        load_sidecar,
-        sidecar_path,
-    )
-
     compared = [e for _, e in earlier]
     sidecar = sidecar_path(contract_path)
     text = files.read(sidecar)
     examples = files.examples(examples_dir(contract_path))
     if text is None and not examples and not group_property:
         return compared, []
+    from contractctl.contract import check_examples, group_findings, load_sidecar
+
     findings: list[Finding] = []
     meta = None
     if text is not None:
@@ -122,13 +117,14 @@ def sidecar_extras(
 ) -> ContractExtras | None:
     """The registry metadata and ruleSet of a contract's sidecar in the checked tree (None without one;
     an invalid sidecar was already reported by the local check)."""
-    from contractctl.contract import load_sidecar, sidecar_path
     from contractctl.registry.client import ContractExtras
 
     path = sidecar_path(schema.source.path)
     text = files.read(path)
     if text is None:
         return None
+    from contractctl.contract import load_sidecar
+
     try:
         meta = load_sidecar(path, text, schema, schema_type)
     except InvalidSchema:

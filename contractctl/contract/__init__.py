@@ -40,10 +40,11 @@ Groups: :mod:`contractctl.contract.groups`.
 
 from __future__ import annotations
 
-from contractctl.contract.examples import check_examples, examples_dir
+from contractctl.contract.examples import check_examples
 from contractctl.contract.groups import compatibility_group, group_findings
 from contractctl.contract.meta import KINDS, MODES, RULE_TYPES, ContractMeta, Rule
-from contractctl.contract.sidecar import SIDECAR_SUFFIX, load_sidecar, sidecar_path
+from contractctl.contract.sidecar import load_sidecar
+from contractctl.contract_paths import SIDECAR_SUFFIX, examples_dir, sidecar_path
 
 __all__ = [
     "KINDS",

@@ -44,12 +44,6 @@ _INT_RANGE = (-(2**31), 2**31 - 1)
 _LONG_RANGE = (-(2**63), 2**63 - 1)
 
 
-def examples_dir(contract_path: PurePosixPath) -> PurePosixPath:
-    """contracts/orders/value.avsc -> contracts/orders/examples/ (key.avsc -> examples/key/)."""
-    base = contract_path.parent / "examples"
-    return base if contract_path.stem == "value" else base / contract_path.stem
-
-
 class _Mismatch(Exception):
     def __init__(self, pointer: str, message: str) -> None:
         super().__init__(message)

@@ -33,7 +33,6 @@ from contractctl.model import Finding, FindingKind, SchemaType, SourcePosition
 if TYPE_CHECKING:
     import yaml
 
-SIDECAR_SUFFIX = ".contract.yaml"
 _TOP_KEYS = ("owner", "description", "properties", "tags", "sensitive", "rules", "ruleSet")
 _RULES_KEYS = {
     "domain": "domain",
@@ -58,11 +57,6 @@ _RULE_ALIASES = {"onSuccess": "on_success", "onFailure": "on_failure"}
 _RULE_NAME = re.compile(r"[^\W\d]\w*\Z")  # Java: a letter or _, then letters, digits or _
 _DEK_ALGORITHMS = ("AES128_GCM", "AES256_GCM", "AES256_SIV")
 _EXPR_TYPES = ("CEL", "CEL_FIELD", "JSONATA")
-
-
-def sidecar_path(contract_path: PurePosixPath) -> PurePosixPath:
-    """contracts/orders/value.avsc -> contracts/orders/value.contract.yaml."""
-    return contract_path.with_name(contract_path.stem + SIDECAR_SUFFIX)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,0 +1,19 @@
+"""Where a contract's sidecar and examples live. Kept apart from contractctl.contract (CEL, JSONata,
+codecs) so that a check of a repository without sidecars never imports those."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+SIDECAR_SUFFIX = ".contract.yaml"
+
+
+def sidecar_path(contract_path: PurePosixPath) -> PurePosixPath:
+    """contracts/orders/value.avsc -> contracts/orders/value.contract.yaml."""
+    return contract_path.with_name(contract_path.stem + SIDECAR_SUFFIX)
+
+
+def examples_dir(contract_path: PurePosixPath) -> PurePosixPath:
+    """contracts/orders/value.avsc -> contracts/orders/examples/ (key.avsc -> examples/key/)."""
+    base = contract_path.parent / "examples"
+    return base if contract_path.stem == "value" else base / contract_path.stem
