@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(
     r"""
@@ -32,6 +33,12 @@ def _unquote(literal: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Significant tokens; a string token is kept as the JSON encoding of its value."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Cached: outline, fingerprint and imports all read the same texts (twice per check at scale)."""
     out: list[str] = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
@@ -45,7 +52,7 @@ def tokens(text: str) -> list[str]:
                 continue
             value = json.dumps(decoded)
         out.append(value)
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)
