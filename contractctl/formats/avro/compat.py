@@ -216,11 +216,27 @@ class _Checker:
         return found
 
 
+_FIELD_INDEX: dict[int, tuple[list[dict[str, Any]], dict[str, tuple[int, dict[str, Any]]]]] = {}
+
+
+def _fields_by_name(writer_fields: list[dict[str, Any]]) -> dict[str, tuple[int, dict[str, Any]]]:
+    """Name -> (index, field) of a record's fields, built once per record (not once per reader field).
+
+    Keyed by the list's identity and holding the list itself, so a recycled id can never alias."""
+    cached = _FIELD_INDEX.get(id(writer_fields))
+    if cached is None or cached[0] is not writer_fields:
+        if len(_FIELD_INDEX) > 65536:
+            _FIELD_INDEX.clear()
+        cached = (writer_fields, {item["name"]: (index, item) for index, item in enumerate(writer_fields)})
+        _FIELD_INDEX[id(writer_fields)] = cached
+    return cached[1]
+
+
 def _lookup_writer_field(
     field: dict[str, Any], writer_fields: list[dict[str, Any]], reader: _At, writer: _At, location: list[str]
 ) -> tuple[int, dict[str, Any]] | None:
     """Java's lookupWriterField: by name, then by each alias; more than one match aborts."""
-    by_name = {item["name"]: (index, item) for index, item in enumerate(writer_fields)}
+    by_name = _fields_by_name(writer_fields)
     matches = [by_name[name] for name in [field["name"], *field.get("aliases", [])] if name in by_name]
     if len(matches) > 1:
         names = ", ".join(f"'{item['name']}'" for _, item in matches)
