@@ -720,7 +720,8 @@ def resolve(
         names.setdefault(name, definition)
     # Named types defined only in an identical second definition are still reachable by name.
     for name, definition in resolver.complete.items():
-        names.setdefault(name, _plain(definition))
+        if name not in names:  # (setdefault would copy every definition only to throw most away)
+            names[name] = _plain(definition)
     schema = ResolvedSchema(
         root=plain_root,
         names=names,
