@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from contractctl.check import contracts_prefix
 from contractctl.config import Config
-from contractctl.contract import SIDECAR_SUFFIX, load_sidecar, sidecar_path
+from contractctl.contract_check import extras_from_sidecar
+from contractctl.contract_paths import SIDECAR_SUFFIX, sidecar_path
 from contractctl.formats import configure
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.history import BlobStore, Git
@@ -135,12 +136,11 @@ def _sidecar_extras(
             data = git.read_at(commit, str(path))
             if data is not None:
                 subject = resolver.subject_of(schema)
+                text = data.decode("utf-8", "replace")
                 try:
-                    meta = load_sidecar(path, data.decode("utf-8", "replace"), schema, catalog.types[subject])
+                    memo[key] = extras_from_sidecar(path, text, schema, catalog.types[subject])
                 except InvalidSchema as error:
                     catalog.findings.extend(f.with_context(subject=subject) for f in error.findings)
-                else:
-                    memo[key] = ContractExtras(meta.registry_metadata(), meta.registry_rule_set())
         return memo[key]
 
     return extras_of

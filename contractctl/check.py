@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from contractctl.compat import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.config import Config
 from contractctl.contract_check import ContractFiles, contract_checks
+from contractctl.contract_paths import examples_dir, sidecar_path
 from contractctl.errors import GitError, UsageError
 from contractctl.formats import configure, get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
@@ -254,8 +255,6 @@ def _contract_files_changed(
 ) -> set[str]:
     """Subjects whose sidecar or examples differ from the base: they are checked even when the schema
     itself is unchanged (a new rule or example must be validated too)."""
-    from contractctl.contract_paths import examples_dir, sidecar_path
-
     if base is None:
         return set(chosen)
     touched = git.changed_paths(base, prefix, staged)

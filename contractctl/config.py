@@ -143,7 +143,7 @@ class _Reader:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise self.fail(key_path, f"expected a mapping, got {_type_name(value)}")
+            raise self.fail(key_path, f"expected a mapping, got {type_name(value)}")
         for key in value:
             if not isinstance(key, str):
                 raise self.fail(key_path, f"keys must be strings, got {key!r}")
@@ -154,7 +154,7 @@ class _Reader:
 
     def string(self, value: Any, key_path: str) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(key_path, f"expected a non-empty string, got {_type_name(value)}")
+            raise self.fail(key_path, f"expected a non-empty string, got {type_name(value)}")
         return self.interpolated(value, key_path)
 
     def interpolated(self, value: str, key_path: str) -> str:
@@ -164,7 +164,7 @@ class _Reader:
 
     def boolean(self, value: Any, key_path: str) -> bool:
         if not isinstance(value, bool):
-            raise self.fail(key_path, f"expected true or false, got {_type_name(value)}")
+            raise self.fail(key_path, f"expected true or false, got {type_name(value)}")
         return value
 
     def level(self, value: Any, key_path: str) -> CompatibilityLevel:
@@ -251,7 +251,7 @@ def _subject_rules(reader: _Reader, value: Any) -> tuple[SubjectRule, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise reader.fail("subjects", f"expected a list, got {_type_name(value)}")
+        raise reader.fail("subjects", f"expected a list, got {type_name(value)}")
     rules = []
     for index, item in enumerate(value):
         key_path = f"subjects[{index}]"
@@ -309,7 +309,8 @@ def _join(key_path: str, key: str) -> str:
     return key if key_path == "(top level)" else f"{key_path}.{key}"
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
+    """How a config error names the kind of value it found."""
     if value is None:
         return "nothing"
     return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number"}.get(

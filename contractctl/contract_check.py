@@ -112,21 +112,27 @@ def contract_checks(
     return compared, findings
 
 
+def extras_from_sidecar(
+    path: PurePosixPath, text: str, schema: ParsedSchema, schema_type: SchemaType
+) -> ContractExtras:
+    """A sidecar's Confluent metadata and ruleSet, as sent to a registry; InvalidSchema if it is bad."""
+    from contractctl.contract import load_sidecar
+    from contractctl.registry.client import ContractExtras
+
+    meta = load_sidecar(path, text, schema, schema_type)
+    return ContractExtras(meta.registry_metadata(), meta.registry_rule_set())
+
+
 def sidecar_extras(
     files: ContractFiles, schema: ParsedSchema, schema_type: SchemaType
 ) -> ContractExtras | None:
     """The registry metadata and ruleSet of a contract's sidecar in the checked tree (None without one;
     an invalid sidecar was already reported by the local check)."""
-    from contractctl.registry.client import ContractExtras
-
     path = sidecar_path(schema.source.path)
     text = files.read(path)
     if text is None:
         return None
-    from contractctl.contract import load_sidecar
-
     try:
-        meta = load_sidecar(path, text, schema, schema_type)
+        return extras_from_sidecar(path, text, schema, schema_type)
     except InvalidSchema:
         return None
-    return ContractExtras(meta.registry_metadata(), meta.registry_rule_set())

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from contractctl.config import Config
-from contractctl.contract import SIDECAR_SUFFIX, load_sidecar
-from contractctl.contract_check import ContractFiles, sidecar_extras
+from contractctl.contract_check import ContractFiles, extras_from_sidecar, sidecar_extras
+from contractctl.contract_paths import SIDECAR_SUFFIX
 from contractctl.errors import UsageError
 from contractctl.formats import get_format, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
@@ -82,13 +82,11 @@ def candidate_from_file(config: Config, subject: str, path: Path) -> Candidate:
         sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)  # next to the file the producer ships
         if not sidecar.is_file():
             return None
+        text = sidecar.read_text(encoding="utf-8")
         try:
-            meta = load_sidecar(
-                PurePosixPath(sidecar.as_posix()), sidecar.read_text(encoding="utf-8"), parsed, schema_type
-            )
+            return extras_from_sidecar(PurePosixPath(sidecar.as_posix()), text, parsed, schema_type)
         except InvalidSchema as error:
             raise UsageError(f"{sidecar}: invalid sidecar: {error.findings[0].message}") from None
-        return ContractExtras(meta.registry_metadata(), meta.registry_rule_set())
 
     return Candidate(subject, str(path), str(path), payload_for(parsed, schema_type, subject_of, extras_of))
 

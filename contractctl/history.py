@@ -42,14 +42,18 @@ class Git:
             )
         return cls(Path(result.stdout.strip()))
 
-    def run(self, *args: str, input_bytes: bytes | None = None) -> bytes:
-        result = subprocess.run(
+    def attempt(self, *args: str, input_bytes: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+        """Run git and hand back the outcome, for queries whose failure is an answer (no such ref)."""
+        return subprocess.run(
             ["git", "-c", "core.quotepath=off", *args],
             cwd=self.toplevel,
             input=input_bytes,
             capture_output=True,
             check=False,
         )
+
+    def run(self, *args: str, input_bytes: bytes | None = None) -> bytes:
+        result = self.attempt(*args, input_bytes=input_bytes)
         if result.returncode != 0:
             stderr = result.stderr.decode("utf-8", "replace").strip()
             raise GitError(
@@ -65,13 +69,7 @@ class Git:
 
     def resolve(self, ref: str) -> str:
         """The commit a ref names; an unknown ref says how to fetch it."""
-        result = subprocess.run(
-            ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-            cwd=self.toplevel,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = self.attempt("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
         if result.returncode != 0:
             advice = f"fetch it first, e.g. `git fetch origin {ref.removeprefix('origin/')}`"
             if self.is_shallow():
@@ -79,25 +77,13 @@ class Git:
                     " (this is a shallow clone: use `git fetch --unshallow` or checkout with fetch-depth: 0)"
                 )
             raise GitError(f"unknown git ref {ref!r}: {advice}")
-        return result.stdout.strip()
+        return result.stdout.decode().strip()
 
     def has_commits(self) -> bool:
-        result = subprocess.run(
-            ["git", "rev-parse", "--verify", "--quiet", "HEAD"],
-            cwd=self.toplevel,
-            capture_output=True,
-            check=False,
-        )
-        return result.returncode == 0
+        return self.attempt("rev-parse", "--verify", "--quiet", "HEAD").returncode == 0
 
     def merge_base(self, first: str, second: str) -> str:
-        result = subprocess.run(
-            ["git", "merge-base", first, second],
-            cwd=self.toplevel,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = self.attempt("merge-base", first, second)
         if result.returncode != 0:
             advice = "the branches share no history"
             if self.is_shallow():
@@ -105,7 +91,7 @@ class Git:
                     "this is a shallow clone: fetch more history (`git fetch --unshallow`, or fetch-depth: 0)"
                 )
             raise GitError(f"cannot find the merge base of {first} and {second}: {advice}")
-        return result.stdout.strip()
+        return result.stdout.decode().strip()
 
     def tree_blobs(self, treeish: str, prefix: str) -> dict[PurePosixPath, str]:
         """path -> blob id for files under `prefix` in a commit, or in the index when treeish is None."""
@@ -150,12 +136,7 @@ class Git:
 
     def read_at(self, commit: str, path: str) -> bytes | None:
         """A file's content at a commit, or None when it did not exist there."""
-        result = subprocess.run(
-            ["git", "cat-file", "blob", f"{commit}:{path}"],
-            cwd=self.toplevel,
-            capture_output=True,
-            check=False,
-        )
+        result = self.attempt("cat-file", "blob", f"{commit}:{path}")
         return result.stdout if result.returncode == 0 else None
 
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
@@ -311,7 +292,3 @@ def subject_versions(
                 HistoricVersion(len(history) + 1, change.new_path, text, commit.sha, sequence, fingerprint)
             )
     return versions
-
-
-def log_blobs(commits: list[Commit]) -> set[str]:
-    return {c.new_blob for commit in commits for c in commit.changes if c.new_blob}

@@ -199,8 +199,9 @@ def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> lis
     blocking = plan.blocked or preflight(client, catalog, plan, known)
     if blocking:
         for finding in blocking:
-            findings[finding.subject or ""].append(finding)
-            verdicts[finding.subject or ""] = "refused"
+            assert finding.subject in findings  # refusals always name a subject of the catalog
+            findings[finding.subject].append(finding)
+            verdicts[finding.subject] = "refused"
         return _results(catalog, client.name, findings, verdicts)
     if dry_run:
         for step in planned_steps(catalog, plan):
@@ -215,13 +216,14 @@ def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> lis
     try:
         execute(client, catalog, plan, known, done)
     except RegistryError as error:
-        failing = next((v for v in plan.pending if known.version_of(v.payload) is None), None)
-        subject = failing.subject if failing else ""
+        # lookups are memoized from planning, so this asks the (possibly failing) registry nothing
+        failing = next((v for v in plan.pending if known.version_of(v.payload) is None), plan.pending[0])
+        subject = failing.subject
         if isinstance(error, IncompatibleSchemaError):
             failure = Finding(
                 rule="REGISTRY_INCOMPATIBLE",
-                message=f"registry {client.name} refused {failing.label if failing else 'a version'} of "
-                f"{subject}: " + (" | ".join(error.messages) or error.reason),
+                message=f"registry {client.name} refused {failing.label} of {subject}: "
+                + (" | ".join(error.messages) or error.reason),
                 kind=FindingKind.INCOMPATIBLE,
                 registry=client.name,
                 subject=subject,
@@ -232,7 +234,7 @@ def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> lis
                 subject=subject, file=catalog.paths.get(subject)
             )
         remaining = sum(1 for v in plan.pending if known.version_of(v.payload) is None)
-        findings.setdefault(subject, []).append(
+        findings[subject].append(
             _note(
                 "PUBLISH_INCOMPLETE",
                 f"stopped after {len(done)} step(s); {remaining} version(s) remain unregistered in "

@@ -135,8 +135,6 @@ def _check_one(target: RemoteTarget, client: RegistryClient, known: ReferenceVer
         version=None,
         contract=target.payload.contract,
     )
-    if not answer.subject_found:
-        return _result(target, client.name, "new", findings)
     remote_level = client.effective_compatibility(target.subject)
     if remote_level != target.level.value:
         findings.append(

@@ -100,3 +100,25 @@ def repo(tmp_path: Path) -> Iterator[GitRepo]:
 
 def record(name: str, fields: list[dict[str, Any]], namespace: str = "com.acme") -> dict[str, Any]:
     return {"type": "record", "name": name, "namespace": namespace, "fields": fields}
+
+
+def place(repo: GitRepo, corpus_file: Path, target: str) -> None:
+    """Copy a file of a bad-input corpus into the repository."""
+    path = repo.root / target
+    path.parent.mkdir(parents=True)
+    shutil.copyfile(corpus_file, path)
+
+
+def assert_bad_input(repo: GitRepo, target: str, expected: dict[str, Any]) -> dict[str, Any]:
+    """`check` on a repository holding a broken `target`: exit 2, no traceback, and a finding with the
+    expected rule at the expected line of `target`. Returns that finding."""
+    result = repo.run("check", "--format", "json")
+    assert result.code == 2, result.output
+    assert "Traceback" not in result.output
+    data = result.json()
+    findings = data["findings"] + [f for r in data["results"] for f in r["findings"]]
+    match = [f for f in findings if f["rule"] == expected["rule"]]
+    assert match, findings
+    assert match[0]["file"] == target
+    assert match[0]["line"] == expected["line"]
+    return dict(match[0])

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from contractctl.config import type_name
 from contractctl.errors import ConfigError
 from contractctl.globs import glob_regex
 from contractctl.lint.rules import RULE_PREFIX, RULES, SEVERITIES
@@ -67,14 +68,14 @@ class LintSettings:
         if raw is None:
             return cls()
         if not isinstance(raw, Mapping):
-            raise fail("", f"expected a mapping, got {_type_name(raw)}")
+            raise fail("", f"expected a mapping, got {type_name(raw)}")
         for key in raw:
             if key not in _KEYS:
                 raise fail(str(key), f"unknown key (expected one of: {', '.join(sorted(_KEYS))})")
 
         rules = raw.get("rules")
         if rules is not None and not isinstance(rules, Mapping):
-            raise fail("rules", f"expected a mapping of rule id to severity, got {_type_name(rules)}")
+            raise fail("rules", f"expected a mapping of rule id to severity, got {type_name(rules)}")
         severities: dict[str, str] = {}
         for rule_id, value in (rules or {}).items():
             severities[_rule_id(rule_id, f"rules.{rule_id}", fail)] = _severity(
@@ -90,9 +91,7 @@ class LintSettings:
 
         pattern = raw.get("protobuf_package_version", cls.protobuf_package_version)
         if not isinstance(pattern, str) or not pattern:
-            raise fail(
-                "protobuf_package_version", f"expected a regular expression, got {_type_name(pattern)}"
-            )
+            raise fail("protobuf_package_version", f"expected a regular expression, got {type_name(pattern)}")
         try:
             re.compile(pattern)
         except re.error as error:
@@ -132,12 +131,12 @@ def _path_ignores(raw: Any, fail: _Fail) -> tuple[PathIgnore, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise fail("ignore", f"expected a list of {{rule, path_glob}} mappings, got {_type_name(raw)}")
+        raise fail("ignore", f"expected a list of {{rule, path_glob}} mappings, got {type_name(raw)}")
     out = []
     for index, item in enumerate(raw):
         key_path = f"ignore[{index}]"
         if not isinstance(item, Mapping):
-            raise fail(key_path, f"expected a mapping with rule and path_glob, got {_type_name(item)}")
+            raise fail(key_path, f"expected a mapping with rule and path_glob, got {type_name(item)}")
         for key in item:
             if key not in ("rule", "path_glob"):
                 raise fail(f"{key_path}.{key}", "unknown key (expected one of: path_glob, rule)")
@@ -147,10 +146,3 @@ def _path_ignores(raw: Any, fail: _Fail) -> tuple[PathIgnore, ...]:
         rule_id = _rule_id(item["rule"], f"{key_path}.rule", fail)
         out.append(PathIgnore(rule_id, item["path_glob"].strip()))
     return tuple(out)
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    names = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number"}
-    return names.get(type(value), type(value).__name__)

@@ -65,7 +65,6 @@ class ContractExtras:
 class CompatibilityAnswer:
     is_compatible: bool  # decide on this, never on messages being empty (schema-registry#2278)
     messages: tuple[str, ...] = ()
-    subject_found: bool = True  # False: the registry has no such subject (so anything is compatible)
 
 
 class RegistryClient:
@@ -210,7 +209,7 @@ class RegistryClient:
             not_found={SUBJECT_NOT_FOUND, VERSION_NOT_FOUND} if latest else {SUBJECT_NOT_FOUND},
         )
         if payload is None:
-            return CompatibilityAnswer(True, (), subject_found=False)
+            return CompatibilityAnswer(True, ())
         body = self._mapping(payload, "a compatibility answer")
         verdict = body.get("is_compatible")
         if not isinstance(verdict, bool):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GitRepo, record
+from tests.conftest import GitRepo, assert_bad_input, place, record
 
 CORPUS = Path(__file__).parent.parent / "bad_inputs"
 CONTRACT_CASES = json.loads((CORPUS / "expected.json").read_text())
@@ -25,20 +25,10 @@ def test_bad_contract_is_exit_2_with_file_and_line(repo: GitRepo, name: str) -> 
     expected = CONTRACT_CASES[name]
     repo.write("contracts/good/value.avsc", record("Good", [{"name": "id", "type": "string"}]))
     repo.commit("base")
-    target = repo.root / "contracts/broken/value.avsc"
-    target.parent.mkdir(parents=True)
-    shutil.copyfile(CORPUS / "contracts" / name, target)
+    place(repo, CORPUS / "contracts" / name, "contracts/broken/value.avsc")
     before = tree_state(repo)
-    result = repo.run("check", "--format", "json")
-    assert result.code == 2, result.output
-    assert "Traceback" not in result.output
-    data = result.json()
-    findings = data["findings"] + [f for r in data["results"] for f in r["findings"]]
-    match = [f for f in findings if f["rule"] == expected["rule"]]
-    assert match, findings
-    assert match[0]["file"] == "contracts/broken/value.avsc"
-    assert match[0]["line"] == expected["line"]
-    assert match[0]["message"]
+    finding = assert_bad_input(repo, "contracts/broken/value.avsc", expected)
+    assert finding["message"]
     assert tree_state(repo) == before
     text = repo.run("check")
     assert text.code == 2

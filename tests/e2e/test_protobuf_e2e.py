@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import GitRepo
+from tests.conftest import GitRepo, assert_bad_input, place
 
 CORPUS = Path(__file__).parent.parent / "bad_inputs" / "protobuf"
 BAD_CASES = json.loads((CORPUS / "expected.json").read_text())
@@ -93,18 +92,8 @@ def test_bad_proto_is_exit_2_with_file_and_line(repo: GitRepo, name: str) -> Non
     expected = BAD_CASES[name]
     repo.write("contracts/good/value.proto", 'syntax = "proto3";\nmessage Good { string id = 1; }\n')
     repo.commit("base")
-    target = repo.root / "contracts/broken/value.proto"
-    target.parent.mkdir(parents=True)
-    shutil.copyfile(CORPUS / name, target)
-    result = repo.run("check", "--format", "json")
-    assert result.code == 2, result.output
-    assert "Traceback" not in result.output
-    data = result.json()
-    findings = data["findings"] + [f for r in data["results"] for f in r["findings"]]
-    match = [f for f in findings if f["rule"] == expected["rule"]]
-    assert match, findings
-    assert match[0]["file"] == "contracts/broken/value.proto"
-    assert match[0]["line"] == expected["line"]
+    place(repo, CORPUS / name, "contracts/broken/value.proto")
+    assert_bad_input(repo, "contracts/broken/value.proto", expected)
 
 
 def test_import_cycle_is_exit_2(repo: GitRepo) -> None:

@@ -7,14 +7,14 @@ from pathlib import PurePosixPath
 import pytest
 
 from contractctl.errors import GitError
-from contractctl.history import BlobStore, Git, first_parent_log, log_blobs, subject_versions
+from contractctl.history import BlobStore, Git, first_parent_log, subject_versions
 from tests.conftest import GitRepo
 
 
 def versions_by_path(git: Git, ref: str) -> dict[str, list[str]]:
     commits = first_parent_log(git, ref, "contracts")
     store = BlobStore(git)
-    store.prefetch(log_blobs(commits))
+    store.prefetch(c.new_blob for commit in commits for c in commit.changes if c.new_blob)
 
     def identify(path: PurePosixPath, blob: str) -> tuple[str, str, str]:
         text = store.get(blob).decode()
