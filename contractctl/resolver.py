@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 
 from contractctl.formats import get_format, type_for_path
@@ -9,6 +10,23 @@ from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.history import BlobStore, Git, HistoricVersion, first_parent_log, subject_versions
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType
 from contractctl.repo import ContractSet, SubjectMapper, decode, outline_of, reference_order
+
+
+class _ContractPaths(Mapping[str, str]):
+    """Subject -> contract file, written out only when a message needs it: building the whole map
+    for every parsed contract made a repository-wide check quadratic in its number of contracts."""
+
+    def __init__(self, current: ContractSet) -> None:
+        self._contracts = current.contracts
+
+    def __getitem__(self, subject: str) -> str:
+        return str(self._contracts[subject].path)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._contracts)
+
+    def __len__(self) -> int:
+        return len(self._contracts)
 
 
 class SchemaResolver:
@@ -23,6 +41,7 @@ class SchemaResolver:
         self._parsed: dict[str, ParsedSchema] = {}
         self._historic: dict[tuple[str, int], ParsedSchema | None] = {}
         self._subject_of: dict[int, str] = {}  # id(parsed schema) -> subject, for registry references
+        self._paths = _ContractPaths(current)
 
     def subject_of(self, schema: ParsedSchema) -> str:
         """The subject of a schema this resolver parsed (references name subjects in a registry)."""
@@ -43,8 +62,7 @@ class SchemaResolver:
         """Parse a contract after the contracts it references (cycles and missing ones are invalid)."""
         if subject in self._parsed:
             return self._parsed[subject]
-        describe = {s: str(c.path) for s, c in self.current.contracts.items()}
-        for dependency in reference_order(subject, self.references_of, describe):
+        for dependency in reference_order(subject, self.references_of, self._paths):
             if dependency in self._parsed:
                 continue
             contract = self.current.contracts[dependency]
@@ -111,6 +129,9 @@ class SchemaResolver:
         return seen
 
 
+_PATHSPEC_LIMIT = 32
+
+
 def subject_history(
     git: Git, base: str | None, mapper: SubjectMapper, store: BlobStore, wanted: set[str] | None
 ) -> dict[str, list[HistoricVersion]]:
@@ -121,7 +142,10 @@ def subject_history(
     if base is None:
         return {}
     prefix = mapper.root_prefix
-    pathspecs = mapper.history_pathspecs(wanted) if wanted is not None else None
+    # Pathspecs keep a one-file check from listing the whole repository's history, but git matches
+    # every path against every spec: for many subjects, reading the root and filtering here is faster.
+    few = wanted is not None and len(wanted) <= _PATHSPEC_LIMIT
+    pathspecs = mapper.history_pathspecs(wanted) if wanted is not None and few else None
     commits = first_parent_log(git, base, prefix, pathspecs)
     relevant = [
         (change.new_path, change.new_blob)
@@ -133,10 +157,9 @@ def subject_history(
         and mapper.in_root(change.new_path)
     ]
     # content decides the subject of some files; of the others, only wanted subjects are read
+    readable = None if wanted is None else wanted | {None}
     store.prefetch(
-        blob
-        for path, blob in relevant
-        if wanted is None or mapper.subject_from_path(path) in (wanted | {None})
+        blob for path, blob in relevant if readable is None or mapper.subject_from_path(path) in readable
     )
 
     def identify(path: PurePosixPath, blob: str) -> tuple[str, str, str] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from contractctl.formats.avro.resolve import Problem, ResolvedSchema, outline, resolve
@@ -69,6 +69,14 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+_STRICT_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # one, not one per text
+
+
+@lru_cache(maxsize=1024)
+def _strict_json(text: str) -> Any:
+    return _STRICT_DECODER.decode(text)
+
+
 class AvroFormat:
     schema_type = SchemaType.AVRO
 
@@ -81,9 +89,13 @@ class AvroFormat:
             ) from None
 
     def _document(self, source: SchemaText) -> Any:
-        """Strict JSON (no NaN/Infinity, as Jackson in the registry) at C speed; errors get positions."""
+        """Strict JSON (no NaN/Infinity, as Jackson in the registry) at C speed; errors get positions.
+
+        The document is shared (never modified): outline, fingerprint and parse of one text follow
+        each other closely, and loading it once for all three matters for a whole-history check.
+        """
         try:
-            return json.loads(source.text, parse_constant=_reject_constant)
+            return _strict_json(source.text)
         except (ValueError, RecursionError):
             return self._load(source)[0]  # raises InvalidSchema with the line and column
 
@@ -118,9 +130,11 @@ class AvroFormat:
         ).with_context(pointer=problem.pointer)
 
     def check(self, reader: ParsedSchema, writer: ParsedSchema) -> list[Finding]:
-        from contractctl.formats.avro.compat import HINTS, check_reader_writer
+        from contractctl.formats.avro.compat import HINTS, check_reader_writer, is_compatible
 
         assert isinstance(reader, AvroSchema) and isinstance(writer, AvroSchema)
+        if is_compatible(reader.resolved, writer.resolved):
+            return []  # the common case, without building a location for every node visited
         return [
             Finding(
                 rule=item.type,
@@ -148,8 +162,8 @@ class AvroFormat:
 
     def fingerprint(self, source: SchemaText) -> str:
         try:
-            canonical = json.dumps(json.loads(source.text), sort_keys=True, separators=(",", ":"))
-        except (json.JSONDecodeError, RecursionError):
+            canonical = json.dumps(_strict_json(source.text), sort_keys=True, separators=(",", ":"))
+        except (ValueError, RecursionError):
             canonical = source.text
         return canonical  # compared for equality only: no digest (and no hashlib import) needed
 

@@ -279,6 +279,129 @@ def _incompatible(kind: str, reader: _At, writer: _At, message: str, location: l
     return Incompatibility(kind, _location(location), message, _fragment(reader.node), _fragment(writer.node))
 
 
+class _Unsure(Exception):
+    """The verdict-only walk met a pair still in progress (a recursive type): Java's memo decides."""
+
+
+class _Verdict:
+    """Compatible or not, nothing more: the same decisions as ``_Checker`` without locations.
+
+    Almost every pair a check compares is compatible, and then no location, fragment or message is
+    ever shown; this walk skips building them. Without recursion every result is a pure function of
+    its (reader node, writer node) pair, so the memo order cannot change a verdict; at the first pair
+    met again while in progress it gives up and the full checker (with Java's memo) decides.
+    """
+
+    def __init__(
+        self, reader_names: Mapping[str, dict[str, Any]], writer_names: Mapping[str, dict[str, Any]]
+    ):
+        self._reader_names, self._writer_names = reader_names, writer_names
+        self._memo: dict[tuple[int, int], bool | None] = {}
+
+    def compatible(self, reader: Node, writer: Node) -> bool:
+        if isinstance(reader, str):
+            if reader not in PRIMITIVES:
+                reader = self._reader_names[reader]
+            elif isinstance(writer, str) and writer == reader:
+                return True  # identical primitives: the commonest pair by far
+        if isinstance(writer, str) and writer not in PRIMITIVES:
+            writer = self._writer_names[writer]
+        pair = (id(reader), id(writer))
+        if pair in self._memo:
+            known = self._memo[pair]
+            if known is None:
+                raise _Unsure
+            return known
+        self._memo[pair] = None
+        result = self._calculate(reader, writer)
+        self._memo[pair] = result
+        return result
+
+    def _calculate(self, reader: Node, writer: Node) -> bool:
+        rkind, wkind = _kind(reader), _kind(writer)
+        if rkind == wkind:
+            return self._same_kind(rkind, reader, writer)
+        if wkind == "UNION":
+            assert isinstance(writer, list)
+            return all(self.compatible(reader, branch) for branch in writer)
+        if wkind in _PROMOTIONS.get(rkind, ()):
+            return True
+        if rkind == "UNION":
+            assert isinstance(reader, list)
+            return any(self.compatible(branch, writer) for branch in reader)
+        return False
+
+    def _same_kind(self, kind: str, reader: Node, writer: Node) -> bool:
+        if kind == "UNION":
+            assert isinstance(writer, list) and isinstance(reader, list)
+            if all(b.__class__ is str and b in PRIMITIVES and b in reader for b in writer):
+                return True  # every primitive the writer may write is a branch of the reader too
+            return all(self.compatible(reader, branch) for branch in writer)
+        if not isinstance(reader, dict) or not isinstance(writer, dict):
+            return True  # identical primitives
+        if kind == "ARRAY":
+            return self.compatible(reader["items"], writer["items"])
+        if kind == "MAP":
+            return self.compatible(reader["values"], writer["values"])
+        if kind in ("FIXED", "ENUM", "RECORD") and not _names_match(reader, writer):
+            return False
+        if kind == "FIXED":
+            return bool(reader["size"] == writer["size"])
+        if kind == "ENUM":
+            symbols = reader["symbols"]
+            return reader.get("default") in symbols or set(writer["symbols"]) <= set(symbols)
+        if kind == "RECORD":
+            return self._fields(reader, writer)
+        return True  # a primitive with properties against the same primitive
+
+    def _fields(self, reader: dict[str, Any], writer: dict[str, Any]) -> bool:
+        by_name = _fields_by_name(writer["fields"])
+        for field in reader["fields"]:
+            aliases = field.get("aliases")
+            if aliases:
+                matches = [by_name[n] for n in [field["name"], *aliases] if n in by_name]
+                if len(matches) > 1:
+                    return False  # Java aborts: incompatible (the full checker reports it)
+                match = matches[0] if matches else None
+            else:
+                match = by_name.get(field["name"])
+            if match is None:
+                if "default" not in field:
+                    return False  # missing default (or, for an enum type, Java's ENUM vs RECORD)
+            else:
+                reader_type, writer_type = field["type"], match[1]["type"]
+                if reader_type.__class__ is str and reader_type == writer_type and reader_type in PRIMITIVES:
+                    continue  # the same primitive: the commonest field by far
+                if not self.compatible(reader_type, writer_type):
+                    return False
+        return True
+
+
+def _kind(node: Node) -> str:
+    """Java's type name of a node already dereferenced (a named reference is never passed here)."""
+    if isinstance(node, list):
+        return "UNION"
+    if isinstance(node, str):
+        return node.upper()
+    kind = node["type"]
+    return "RECORD" if kind == "error" else str(kind).upper()
+
+
+def _names_match(reader: dict[str, Any], writer: dict[str, Any]) -> bool:
+    writer_full = str(writer["name"])
+    if str(reader["name"]).rsplit(".", 1)[-1] == writer_full.rsplit(".", 1)[-1]:
+        return True
+    return writer_full in reader.get("aliases", [])
+
+
+def is_compatible(reader: ResolvedSchema, writer: ResolvedSchema) -> bool:
+    """The verdict of ``check_reader_writer`` (no incompatibility at all), computed cheaply."""
+    try:
+        return _Verdict(reader.names, writer.names).compatible(reader.root, writer.root)
+    except _Unsure:
+        return not check_reader_writer(reader, writer)
+
+
 def check_reader_writer(reader: ResolvedSchema, writer: ResolvedSchema) -> list[Incompatibility]:
     """All incompatibilities, in Java's order; an empty list means compatible."""
     try:

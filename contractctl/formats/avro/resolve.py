@@ -65,12 +65,13 @@ class ResolvedSchema:
     external_used: frozenset[str]
 
 
-def pointer_join(base: str, *tokens: str | int) -> str:
-    """Extend an RFC 6901 pointer, escaping each token."""
-    parts = [base]
-    for token in tokens:
-        parts.append("/" + str(token).replace("~", "~0").replace("/", "~1"))
-    return "".join(parts)
+Path: TypeAlias = tuple[str | int, ...]
+"""Where the resolver is in the raw document: kept as tokens, written as a pointer only for a problem."""
+
+
+def pointer_text(path: Path) -> str:
+    """The RFC 6901 pointer of a path, each token escaped."""
+    return "".join("/" + str(token).replace("~", "~0").replace("/", "~1") for token in path)
 
 
 def split_name(name: str, namespace: str | None) -> tuple[str, str | None]:
@@ -87,8 +88,32 @@ def full_name(name: str, namespace: str | None) -> str:
     return f"{space}.{simple}" if space else simple
 
 
+_KNOWN_VALID_NAMES: set[str] = set()  # field and type names repeat across every version of a repo
+
+
 def _valid_name(name: Any) -> bool:
-    return isinstance(name, str) and _NAME_RE.match(name) is not None
+    if not isinstance(name, str):
+        return False
+    if name in _KNOWN_VALID_NAMES:
+        return True
+    if _NAME_RE.match(name) is None:
+        return False
+    if len(_KNOWN_VALID_NAMES) < 100_000:
+        _KNOWN_VALID_NAMES.add(name)
+    return True
+
+
+_KNOWN_VALID_NAMESPACES: set[str] = set()
+
+
+def _valid_namespace(space: str) -> bool:
+    if space in _KNOWN_VALID_NAMESPACES:
+        return True
+    if not all(_valid_name(part) for part in space.split(".")):
+        return False
+    if len(_KNOWN_VALID_NAMESPACES) < 100_000:
+        _KNOWN_VALID_NAMESPACES.add(space)
+    return True
 
 
 class _Pending(str):
@@ -103,6 +128,10 @@ def _plain(node: Any) -> Any:
         return [_plain(item) for item in node]
     if isinstance(node, dict):
         return {key: _plain(value) for key, value in node.items()}
+    return node
+
+
+def _same(node: Any) -> Any:
     return node
 
 
@@ -274,16 +303,16 @@ class _Resolver:
         self.problems: list[Problem] = []
         self.complete: dict[str, dict[str, Any]] = {}  # Java's ParseContext: fully parsed named types
         self.defined: list[str] = []
-        self.pending: list[tuple[str, str]] = []  # (full name, pointer) of forward references
-        self.external_used: dict[str, str] = {}  # full name -> pointer of first use
+        self.pending: list[tuple[str, Path]] = []  # (full name, pointer) of forward references
+        self.external_used: dict[str, Path] = {}  # full name -> pointer of first use
         self.defaults = _Defaults(_ChainMap(self.complete, external))
 
-    def problem(self, rule: str, pointer: str, message: str) -> None:
-        self.problems.append(Problem(rule, pointer, message))
+    def problem(self, rule: str, pointer: Path, message: str) -> None:
+        self.problems.append(Problem(rule, pointer_text(pointer), message))
 
     # -- dispatch ------------------------------------------------------------------------------
 
-    def parse(self, raw: Any, pointer: str, namespace: str | None) -> Node:
+    def parse(self, raw: Any, pointer: Path, namespace: str | None) -> Node:
         if isinstance(raw, str):
             return self.reference(raw, pointer, namespace)
         if isinstance(raw, list):
@@ -293,7 +322,7 @@ class _Resolver:
         self.problem("AVRO_NOT_A_SCHEMA", pointer, f"{_json_kind(raw)} is not an Avro schema.")
         return "null"
 
-    def reference(self, name: str, pointer: str, namespace: str | None) -> Node:
+    def reference(self, name: str, pointer: Path, namespace: str | None) -> Node:
         if name in PRIMITIVES:
             return name
         qualified = f"{namespace}.{name}" if namespace and "." not in name else name
@@ -306,11 +335,11 @@ class _Resolver:
         self.pending.append((qualified, pointer))
         return _Pending(qualified)
 
-    def union(self, raw: list[Any], pointer: str, namespace: str | None) -> Node:
+    def union(self, raw: list[Any], pointer: Path, namespace: str | None) -> Node:
         branches: list[Node] = []
         seen: dict[str, int] = {}
         for index, item in enumerate(raw):
-            at = pointer_join(pointer, index)
+            at = (*pointer, index)
             branch = self.parse(item, at, namespace)
             if isinstance(item, list):
                 self.problem(
@@ -339,7 +368,7 @@ class _Resolver:
             return str(branch["name"]) if kind in NAMED_TYPES else kind
         return "union"
 
-    def complex(self, raw: dict[str, Any], pointer: str, namespace: str | None) -> Node:
+    def complex(self, raw: dict[str, Any], pointer: Path, namespace: str | None) -> Node:
         if "type" not in raw:
             self.problem("AVRO_MISSING_ATTRIBUTE", pointer, 'A schema object needs a "type" attribute.')
             return "null"
@@ -347,7 +376,7 @@ class _Resolver:
         if not isinstance(kind, str):
             self.problem(
                 "AVRO_NOT_A_SCHEMA",
-                pointer_join(pointer, "type"),
+                (*pointer, "type"),
                 f'"type" must be a type name string here, not {_json_kind(kind)}.',
             )
             return "null"
@@ -362,77 +391,71 @@ class _Resolver:
         if kind in ("array", "map"):
             return self.container(raw, kind, pointer, namespace)
         # Avro 1.12.1 reads {"type": "Name"} as a reference to a named type.
-        return self.reference(kind, pointer_join(pointer, "type"), namespace)
+        return self.reference(kind, (*pointer, "type"), namespace)
 
-    def container(self, raw: dict[str, Any], kind: str, pointer: str, namespace: str | None) -> Node:
+    def container(self, raw: dict[str, Any], kind: str, pointer: Path, namespace: str | None) -> Node:
         key = "items" if kind == "array" else "values"
         node: dict[str, Any] = {"type": kind}
         if key not in raw:
             self.problem("AVRO_MISSING_ATTRIBUTE", pointer, f'An {kind} needs an "{key}" attribute.')
             node[key] = "null"
         else:
-            node[key] = self.parse(raw[key], pointer_join(pointer, key), namespace)
+            node[key] = self.parse(raw[key], (*pointer, key), namespace)
         node.update({k: v for k, v in raw.items() if k not in _SCHEMA_RESERVED})
         return node
 
     # -- named types -----------------------------------------------------------------------------
 
-    def declare(self, raw: dict[str, Any], pointer: str, namespace: str | None) -> tuple[str, str | None]:
+    def declare(self, raw: dict[str, Any], pointer: Path, namespace: str | None) -> tuple[str, str | None]:
         """Validate a named type's name and namespace; return (full name, its namespace)."""
         name = raw.get("name")
         kind = raw.get("type")
         if not isinstance(name, str):
             self.problem("AVRO_MISSING_ATTRIBUTE", pointer, f'A {kind} needs a "name" string.')
-            return f"<unnamed {kind} at {pointer or '/'}>", namespace
+            return f"<unnamed {kind} at {pointer_text(pointer) or '/'}>", namespace
         declared_space = raw.get("namespace")
         space_given = isinstance(declared_space, str)
         simple, space = split_name(name, declared_space if space_given else namespace)
         if not _valid_name(simple):
-            self.problem(
-                "AVRO_INVALID_NAME", pointer_join(pointer, "name"), f"'{name}' is not a valid {kind} name."
-            )
-        if space and ("." in name or space_given):
-            bad = [part for part in space.split(".") if not _valid_name(part)]
-            if bad:
-                at = pointer_join(pointer, "name" if "." in name else "namespace")
-                self.problem("AVRO_INVALID_NAME", at, f"Namespace '{space}' of {kind} '{name}' is not valid.")
+            self.problem("AVRO_INVALID_NAME", (*pointer, "name"), f"'{name}' is not a valid {kind} name.")
+        if space and ("." in name or space_given) and not _valid_namespace(space):
+            at = (*pointer, "name" if "." in name else "namespace")
+            self.problem("AVRO_INVALID_NAME", at, f"Namespace '{space}' of {kind} '{name}' is not valid.")
         full = f"{space}.{simple}" if space else simple
         if full in PRIMITIVES:
             self.problem(
                 "AVRO_INVALID_NAME",
-                pointer_join(pointer, "name"),
+                (*pointer, "name"),
                 f"A {kind} may not be named after primitive '{full}'.",
             )
         return full, space
 
     def aliases(
-        self, raw: dict[str, Any], pointer: str, space: str | None, qualify: bool
+        self, raw: dict[str, Any], pointer: Path, space: str | None, qualify: bool
     ) -> list[str] | None:
         if "aliases" not in raw:
             return None
         value = raw["aliases"]
-        at = pointer_join(pointer, "aliases")
+        at = (*pointer, "aliases")
         if not isinstance(value, list):
             self.problem("AVRO_INVALID_NAME", at, '"aliases" must be a list of names.')
             return None
         result: list[str] = []
         for index, alias in enumerate(value):
             if not isinstance(alias, str):
-                self.problem("AVRO_INVALID_NAME", pointer_join(at, index), f"Alias {index} is not a string.")
+                self.problem("AVRO_INVALID_NAME", (*at, index), f"Alias {index} is not a string.")
                 continue
             if qualify:
                 simple, alias_space = split_name(alias, space)
                 if not _valid_name(simple):
-                    self.problem(
-                        "AVRO_INVALID_NAME", pointer_join(at, index), f"Alias '{alias}' is not a valid name."
-                    )
+                    self.problem("AVRO_INVALID_NAME", (*at, index), f"Alias '{alias}' is not a valid name.")
                     continue
                 alias = f"{alias_space}.{simple}" if alias_space else simple
             if alias not in result:
                 result.append(alias)
         return result
 
-    def register(self, full: str, node: dict[str, Any], pointer: str) -> Node:
+    def register(self, full: str, node: dict[str, Any], pointer: Path) -> Node:
         """Java's ParseContext.put: a name may be defined again only identically."""
         previous = self.complete.get(full, self.external.get(full))
         if previous is not None and _strip_docs(previous) != _strip_docs(node):
@@ -444,7 +467,9 @@ class _Resolver:
         self.complete[full] = node
         return node
 
-    def start_named(self, raw: dict[str, Any], pointer: str, namespace: str | None) -> tuple[str, str | None]:
+    def start_named(
+        self, raw: dict[str, Any], pointer: Path, namespace: str | None
+    ) -> tuple[str, str | None]:
         full, space = self.declare(raw, pointer, namespace)
         if full not in self.defined and full not in self.complete:
             self.defined.append(full)
@@ -457,14 +482,19 @@ class _Resolver:
         return node
 
     def tail(
-        self, node: dict[str, Any], raw: dict[str, Any], pointer: str, space: str | None, skip: frozenset[str]
+        self,
+        node: dict[str, Any],
+        raw: dict[str, Any],
+        pointer: Path,
+        space: str | None,
+        skip: frozenset[str],
     ) -> None:
         aliases = self.aliases(raw, pointer, space, qualify=True)
         if aliases is not None:
             node["aliases"] = aliases
         node.update({k: v for k, v in raw.items() if k not in skip and k not in node})
 
-    def record(self, raw: dict[str, Any], pointer: str, namespace: str | None) -> Node:
+    def record(self, raw: dict[str, Any], pointer: Path, namespace: str | None) -> Node:
         full, space = self.start_named(raw, pointer, namespace)
         node = self.head(raw, str(raw["type"]), full)
         fields_raw = raw.get("fields")
@@ -474,13 +504,13 @@ class _Resolver:
         else:
             seen: set[str] = set()
             for index, field_raw in enumerate(fields_raw):
-                field = self.field(field_raw, pointer_join(pointer, "fields", index), space, full)
+                field = self.field(field_raw, (*pointer, "fields", index), space, full)
                 if field is None:
                     continue
                 if field["name"] in seen:
                     self.problem(
                         "AVRO_DUPLICATE_FIELD",
-                        pointer_join(pointer, "fields", index, "name"),
+                        (*pointer, "fields", index, "name"),
                         f"Record '{full}' has two fields named '{field['name']}'.",
                     )
                 seen.add(field["name"])
@@ -489,7 +519,7 @@ class _Resolver:
         self.tail(node, raw, pointer, space, _SCHEMA_RESERVED)
         return self.register(full, node, pointer)
 
-    def field(self, raw: Any, pointer: str, space: str | None, record: str) -> dict[str, Any] | None:
+    def field(self, raw: Any, pointer: Path, space: str | None, record: str) -> dict[str, Any] | None:
         if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
             self.problem(
                 "AVRO_MISSING_ATTRIBUTE", pointer, f"A field of record '{record}' needs a \"name\" string."
@@ -499,7 +529,7 @@ class _Resolver:
         if not _valid_name(name):
             self.problem(
                 "AVRO_INVALID_NAME",
-                pointer_join(pointer, "name"),
+                (*pointer, "name"),
                 f"Field name '{name}' in '{record}' is not valid.",
             )
         if "type" not in raw:
@@ -508,7 +538,7 @@ class _Resolver:
             )
             field_type: Node = "null"
         else:
-            field_type = self.parse(raw["type"], pointer_join(pointer, "type"), space)
+            field_type = self.parse(raw["type"], (*pointer, "type"), space)
         field: dict[str, Any] = {"name": name, "type": field_type}
         if "default" in raw:
             field["default"] = self.check_default(raw["default"], field_type, pointer, name)
@@ -522,8 +552,8 @@ class _Resolver:
         field.update({k: v for k, v in raw.items() if k not in _FIELD_RESERVED})
         return field
 
-    def check_default(self, value: Any, field_type: Node, pointer: str, name: str) -> Any:
-        at = pointer_join(pointer, "default")
+    def check_default(self, value: Any, field_type: Node, pointer: Path, name: str) -> Any:
+        at = (*pointer, "default")
         base = type_of_raw(field_type, self.complete, self.external)
         if base in ("FLOAT", "DOUBLE") and isinstance(value, str):
             # Java turns a textual float/double default into a number first.
@@ -537,16 +567,16 @@ class _Resolver:
             )
         return value
 
-    def check_order(self, raw: dict[str, Any], pointer: str, name: str) -> None:
+    def check_order(self, raw: dict[str, Any], pointer: Path, name: str) -> None:
         order = raw.get("order")
         if "order" in raw and (not isinstance(order, str) or order.lower() not in _ORDERS):
             self.problem(
                 "AVRO_NOT_A_SCHEMA",
-                pointer_join(pointer, "order"),
+                (*pointer, "order"),
                 f"Field '{name}' has order {_short(order)}; use ascending, descending or ignore.",
             )
 
-    def enum(self, raw: dict[str, Any], pointer: str, namespace: str | None) -> Node:
+    def enum(self, raw: dict[str, Any], pointer: Path, namespace: str | None) -> Node:
         full, space = self.start_named(raw, pointer, namespace)
         node = self.head(raw, "enum", full)
         symbols_raw = raw.get("symbols")
@@ -555,7 +585,7 @@ class _Resolver:
             self.problem("AVRO_MISSING_ATTRIBUTE", pointer, f"Enum '{full}' needs a \"symbols\" list.")
         else:
             for index, symbol in enumerate(symbols_raw):
-                at = pointer_join(pointer, "symbols", index)
+                at = (*pointer, "symbols", index)
                 if not _valid_name(symbol):
                     self.problem(
                         "AVRO_INVALID_NAME",
@@ -573,19 +603,19 @@ class _Resolver:
             if isinstance(symbols_raw, list) and default not in symbols_raw:
                 self.problem(
                     "AVRO_ENUM_DEFAULT",
-                    pointer_join(pointer, "default"),
+                    (*pointer, "default"),
                     f"Default '{default}' of enum '{full}' is not one of its symbols.",
                 )
             node["default"] = default
         self.tail(node, raw, pointer, space, _SCHEMA_RESERVED | {"default"})
         return self.register(full, node, pointer)
 
-    def fixed(self, raw: dict[str, Any], pointer: str, namespace: str | None) -> Node:
+    def fixed(self, raw: dict[str, Any], pointer: Path, namespace: str | None) -> Node:
         full, space = self.start_named(raw, pointer, namespace)
         node = self.head(raw, "fixed", full)
         size = raw.get("size")
         if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= _FIXED_MAX:
-            at = pointer_join(pointer, "size") if "size" in raw else pointer
+            at = (*pointer, "size") if "size" in raw else pointer
             self.problem(
                 "AVRO_INVALID_FIXED_SIZE",
                 at,
@@ -618,7 +648,7 @@ class _Resolver:
                 continue
             definition = self.external.get(name)
             if definition is None:
-                pointer = next(iter(self.external_used.values()), "")
+                pointer = next(iter(self.external_used.values()), ())
                 self.problem(
                     "AVRO_UNKNOWN_TYPE",
                     pointer,
@@ -704,7 +734,7 @@ def resolve(
     """
     resolver = _Resolver(external or {})
     try:
-        root = resolver.parse(document, "", None)
+        root = resolver.parse(document, (), None)
     except RecursionError:
         message = "The schema is nested too deeply to be read."
         return None, [*resolver.problems, Problem("AVRO_NOT_A_SCHEMA", "", message)]
@@ -713,15 +743,23 @@ def resolve(
     if resolver.problems:
         return None, resolver.problems
     names: dict[str, dict[str, Any]] = {}
-    plain_root = _plain(root)
-    for definition in iter_named(plain_root):
-        names.setdefault(str(definition["name"]), definition)
+    # Placeholders exist only where a name was used before its definition: without any, the tree
+    # is already plain and copying it would cost as much as the walk itself.
+    plain = _plain if resolver.pending else _same
+    plain_root = plain(root)
+    if resolver.pending:
+        for definition in iter_named(plain_root):
+            names.setdefault(str(definition["name"]), definition)
+    else:  # the same definitions, in the same (document) order, without walking the tree again
+        names.update(
+            (name, resolver.complete[name]) for name in resolver.defined if name in resolver.complete
+        )
     for name, definition in reached.items():
         names.setdefault(name, definition)
     # Named types defined only in an identical second definition are still reachable by name.
     for name, definition in resolver.complete.items():
         if name not in names:  # (setdefault would copy every definition only to throw most away)
-            names[name] = _plain(definition)
+            names[name] = plain(definition)
     schema = ResolvedSchema(
         root=plain_root,
         names=names,

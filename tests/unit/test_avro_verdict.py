@@ -1,0 +1,144 @@
+"""The verdict-only walk (`is_compatible`) must agree with the full checker on every pair.
+
+It is the fast path of every compatible Avro pair, so a disagreement would be a wrong verdict: the
+corpus cases both ways round, then a few thousand random schema pairs (seeded), recursive ones
+included so the fallback to the full checker is exercised too.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from contractctl.formats.avro.compat import check_reader_writer, is_compatible
+from contractctl.formats.avro.resolve import ResolvedSchema, resolve
+
+from .avro_cases import CASES, Case
+
+pytestmark = pytest.mark.filterwarnings("ignore::avro.errors.IgnoredLogicalType")
+
+
+def _resolved(document: Any) -> ResolvedSchema | None:
+    schema, problems = resolve(document)
+    return schema if not problems else None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_verdict_agrees_on_the_corpus_both_ways(case: Case) -> None:
+    reader, writer = _resolved(case.reader), _resolved(case.writer)
+    assert reader is not None and writer is not None
+    assert is_compatible(reader, writer) == (not check_reader_writer(reader, writer))
+    assert is_compatible(writer, reader) == (not check_reader_writer(writer, reader))
+
+
+_PRIMITIVES = ["null", "boolean", "int", "long", "float", "double", "bytes", "string"]
+_DEFAULTS = {
+    "null": None,
+    "boolean": False,
+    "int": 1,
+    "long": 2,
+    "float": 1.5,
+    "double": 2.5,
+    "bytes": "",
+    "string": "x",
+}
+
+
+class _Schemas:
+    """Random schemas over a small vocabulary, so that reader and writer often share names."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.defined: set[str] = set()
+
+    def schema(self, depth: int) -> Any:
+        rng = self.rng
+        roll = rng.random()
+        if depth <= 0 or roll < 0.35:
+            return rng.choice(_PRIMITIVES)
+        if roll < 0.5:
+            branches = rng.sample(_PRIMITIVES, rng.randint(1, 3))
+            if rng.random() < 0.3:
+                branches.append(self.named(depth - 1))
+            return branches
+        if roll < 0.6:
+            return {"type": "array", "items": self.schema(depth - 1)}
+        if roll < 0.68:
+            return {"type": "map", "values": self.schema(depth - 1)}
+        return self.named(depth - 1)
+
+    def named(self, depth: int) -> Any:
+        rng = self.rng
+        name = rng.choice(["A", "B", "C", "D"])
+        if name in self.defined:
+            return name  # a reference: recursion when it names an enclosing record
+        self.defined.add(name)
+        roll = rng.random()
+        if roll < 0.2:
+            symbols = rng.sample(["X", "Y", "Z", "W"], rng.randint(1, 4))
+            enum: dict[str, Any] = {"type": "enum", "name": name, "symbols": symbols}
+            if rng.random() < 0.3:
+                enum["default"] = symbols[0]
+            return enum
+        if roll < 0.3:
+            return {"type": "fixed", "name": name, "size": rng.choice([4, 8])}
+        fields = []
+        for field_name in rng.sample(["f", "g", "h", "k"], rng.randint(0, 3)):
+            field_type = self.schema(depth)
+            field: dict[str, Any] = {"name": field_name, "type": field_type}
+            first = field_type[0] if isinstance(field_type, list) and field_type else field_type
+            if isinstance(first, str) and first in _DEFAULTS and rng.random() < 0.5:
+                field["default"] = _DEFAULTS[first]
+            if rng.random() < 0.1:
+                field["aliases"] = [rng.choice(["f", "g", "h", "k"])]
+            fields.append(field)
+        record: dict[str, Any] = {"type": "record", "name": name, "fields": fields}
+        if rng.random() < 0.1:
+            record["aliases"] = [rng.choice(["A", "B", "C", "D"])]
+        return record
+
+
+class _Drifting:
+    """Mostly the same random stream as its twin, now and then a different draw: a mutated schema."""
+
+    def __init__(self, seed: int, noise: random.Random, rate: float) -> None:
+        self._base, self._noise, self._rate = random.Random(seed), noise, rate
+
+    def _pick(self) -> random.Random:
+        return self._noise if self._noise.random() < self._rate else self._base
+
+    def random(self) -> float:
+        return self._pick().random()
+
+    def choice(self, items: list[Any]) -> Any:
+        return self._pick().choice(items)
+
+    def sample(self, items: list[Any], count: int) -> list[Any]:
+        return self._pick().sample(items, count)
+
+    def randint(self, low: int, high: int) -> int:
+        return self._pick().randint(low, high)
+
+
+def _pair(seed: int, noise: random.Random) -> tuple[ResolvedSchema, ResolvedSchema] | None:
+    reader = _resolved(_Schemas(_Drifting(seed, noise, 0.0)).named(3))  # type: ignore[arg-type]
+    writer = _resolved(_Schemas(_Drifting(seed, noise, 0.08)).named(3))  # type: ignore[arg-type]
+    return (reader, writer) if reader is not None and writer is not None else None
+
+
+def test_verdict_agrees_on_random_pairs() -> None:
+    noise = random.Random(20261127)
+    compared = compatible = 0
+    for seed in range(4000):
+        pair = _pair(seed, noise)
+        if pair is None:
+            continue
+        for reader, writer in (pair, pair[::-1]):
+            expected = not check_reader_writer(reader, writer)
+            assert is_compatible(reader, writer) == expected, (reader.root, writer.root)
+            compared += 1
+            compatible += expected
+    # the pairs must exercise both verdicts in number, or the test proves little
+    assert compared > 5000 and 0.2 < compatible / compared < 0.95

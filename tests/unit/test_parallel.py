@@ -1,0 +1,47 @@
+"""Forked workers: results in order, errors surfaced, and the worker count's rules."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from contractctl.parallel import WORKERS_ENV, run_indexed, worker_count
+
+linux_only = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="workers are forked on Linux only"
+)
+
+
+@linux_only
+def test_results_come_back_in_order_from_other_processes() -> None:
+    parent = os.getpid()
+    results = run_indexed(lambda index: (index * index, os.getpid()), 40, workers=3)
+    assert [square for square, _ in results] == [index * index for index in range(40)]
+    assert any(pid != parent for _, pid in results)
+
+
+@linux_only
+def test_a_failing_job_fails_the_batch() -> None:
+    def job(index: int) -> int:
+        if index == 7:
+            raise ValueError("job 7 failed")
+        return index
+
+    with pytest.raises(ValueError, match="job 7 failed"):
+        run_indexed(job, 20, workers=2)
+
+
+def test_one_worker_runs_in_this_process() -> None:
+    parent = os.getpid()
+    assert run_indexed(lambda index: os.getpid(), 5, workers=1) == [parent] * 5
+
+
+def test_worker_count_rules() -> None:
+    assert worker_count(10, worth_from=400, env={}) == 1  # too small to pay for workers
+    assert worker_count(10_000, worth_from=400, env={}) >= 1
+    assert worker_count(10, worth_from=400, env={WORKERS_ENV: "4"}) == 4  # asked for: honoured
+    assert worker_count(10_000, worth_from=400, env={WORKERS_ENV: "1"}) == 1
+    assert worker_count(10_000, worth_from=400, env={WORKERS_ENV: "lots"}) == 1
+    assert worker_count(10_000, worth_from=400, env={WORKERS_ENV: "0"}) == 1
