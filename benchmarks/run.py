@@ -4,8 +4,9 @@
 
 Benchmarks: precommit, protobuf, avro, remote, link (see benchmarks/README.md). Every command runs as
 a fresh process, as a user would run it; the figure is the median wall time of several runs (after
-one warm-up run for the fast ones). Registry doubles bind 127.0.0.1 only and are stopped, and temporary
-repositories removed, when each benchmark ends.
+one warm-up run for the fast ones). Registry doubles run in their own processes
+(double_server.py), bind 127.0.0.1 only and are stopped, and temporary repositories removed, when each
+benchmark ends.
 """
 
 from __future__ import annotations
@@ -27,22 +28,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import synthetic
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CACHE = HERE / ".cache"
-if str(ROOT) not in sys.path:
-    sys.path.append(str(ROOT))  # for the registry double in tests/registry_double
-
-if TYPE_CHECKING:
-    from tests.registry_double import RecordedRequest, RegistryDouble
-
 TIME_V = Path("/usr/bin/time")
 RUSAGE_WRAPPER = (
     "import resource, subprocess, sys; code = subprocess.call(sys.argv[2:]); "
@@ -449,21 +444,103 @@ def registry_config(max_concurrency: int) -> str:
     return REGISTRY_CONFIG.replace("SETTINGS", SETTINGS.format(mc=max_concurrency))
 
 
-@contextmanager
-def two_doubles() -> Iterator[tuple[RegistryDouble, RegistryDouble]]:
-    """AWS and Azure doubles on 127.0.0.1; stopped (threads joined) on exit, internal errors raised."""
-    from tests.registry_double import RegistryDouble
+class DoubleProcess:
+    """A registry double in its own process (``double_server.py``), driven over a line-based pipe.
 
+    Its own process so that its CPU (Apache Avro's checker per compatibility test) runs beside the
+    client instead of under the benchmark's GIL, as a real registry's would.
+    """
+
+    def __init__(self, name: str, level: str = "BACKWARD_TRANSITIVE") -> None:
+        self.name = name
+        self._process = subprocess.Popen(
+            [sys.executable, str(HERE / "double_server.py"), name, level],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        self.url: str = self._read()["url"]
+        if not self.url.startswith("http://127.0.0.1:"):
+            raise BenchmarkError(f"registry double {name} did not bind loopback: {self.url}")
+
+    def _read(self) -> dict[str, Any]:
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline()
+        if not line:
+            raise BenchmarkError(f"registry double {self.name} exited ({self._process.poll()})")
+        answer: dict[str, Any] = json.loads(line)
+        if "error" in answer:
+            raise BenchmarkError(f"registry double {self.name}: {answer['error']}")
+        return answer
+
+    def call(self, op: str, **fields: Any) -> dict[str, Any]:
+        assert self._process.stdin is not None
+        self._process.stdin.write(json.dumps({"op": op, **fields}) + "\n")
+        self._process.stdin.flush()
+        return self._read()
+
+    def seed(self, items: Sequence[tuple[str, str, int | None]]) -> None:
+        """Register (subject, text, id or None) directly in the store: no check, ids honoured."""
+        self.call("seed", items=[list(item) for item in items])
+
+    def latency(self, seconds: float) -> None:
+        self.call("latency", seconds=seconds)
+
+    def clear_requests(self) -> None:
+        self.call("clear")
+
+    def count(self) -> tuple[int, float]:
+        """(requests logged since the last clear, CPU seconds the double's process has used)."""
+        answer = self.call("count")
+        return int(answer["requests"]), float(answer["cpu_s"])
+
+    def requests(self) -> list[Recorded]:
+        return [Recorded(**r) for r in self.call("requests")["requests"]]
+
+    def errors(self) -> list[str]:
+        return list(self.call("errors")["errors"])
+
+    def stop(self) -> None:
+        """Ask the process to stop the double and exit; kill it (by its own pid) if it does not."""
+        if self._process.poll() is None:
+            with suppress(BenchmarkError, OSError, ValueError):
+                self.call("stop")
+            try:
+                self._process.wait(10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream is not None:
+                stream.close()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One request a double received, as much as a replay needs."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    content_type: str | None
+    body: str  # latin-1, so any bytes survive JSON
+
+
+@contextmanager
+def two_doubles() -> Iterator[tuple[DoubleProcess, DoubleProcess]]:
+    """AWS and Azure doubles on 127.0.0.1, each in its own process; stopped on exit, errors raised."""
     with ExitStack() as stack:
         doubles = []
         for name in ("aws", "azure"):
-            double = RegistryDouble(name=name, default_compatibility="BACKWARD_TRANSITIVE")
-            stack.enter_context(double)
+            double = DoubleProcess(name)
+            stack.callback(double.stop)
             doubles.append(double)
         yield doubles[0], doubles[1]
         for double in doubles:
-            if double.errors:
-                raise BenchmarkError(f"registry double {double.name} failed:\n" + "\n".join(double.errors))
+            errors = double.errors()
+            if errors:
+                raise BenchmarkError(f"registry double {double.name} failed:\n" + "\n".join(errors))
 
 
 def floor_seconds(latency: float, counts: dict[str, int], max_concurrency: int) -> float:
@@ -472,13 +549,14 @@ def floor_seconds(latency: float, counts: dict[str, int], max_concurrency: int) 
     return max(latency * math.ceil(n / max_concurrency) for n in counts.values())
 
 
-def replay(double: RegistryDouble, request: RecordedRequest) -> None:
+def replay(double: DoubleProcess, request: Recorded) -> None:
     """One recorded request again, with plain urllib (a new connection each time)."""
     url = double.url + request.path
     if request.query:
         url += "?" + urllib.parse.urlencode(request.query, doseq=True)
-    headers = {k: v for k, v in request.headers.items() if k.lower() == "content-type"}
-    sent = urllib.request.Request(url, data=request.body or None, headers=headers, method=request.method)
+    headers = {"Content-Type": request.content_type} if request.content_type else {}
+    body = request.body.encode("latin-1") or None
+    sent = urllib.request.Request(url, data=body, headers=headers, method=request.method)
     try:
         with urllib.request.urlopen(sent, timeout=30) as response:
             response.read()
@@ -486,9 +564,7 @@ def replay(double: RegistryDouble, request: RecordedRequest) -> None:
         error.read()
 
 
-def sequential_seconds(
-    recorded: list[tuple[RegistryDouble, RecordedRequest]], sample: int
-) -> tuple[float, int]:
+def sequential_seconds(recorded: list[tuple[DoubleProcess, Recorded]], sample: int) -> tuple[float, int]:
     """Time for all recorded requests one after another, replaying every k-th and scaling up.
 
     Each replayed request waits the injected latency, so the total is linear in the request count;
@@ -503,10 +579,6 @@ def sequential_seconds(
     return elapsed * len(recorded) / len(chosen), len(chosen)
 
 
-def seed_version(double: RegistryDouble, subject: str, text: str, schema_id: int | None = None) -> None:
-    double.store.register(subject, text, id=schema_id, version=1 if schema_id is not None else None)
-
-
 # -- 4. remote check -------------------------------------------------------------------------------
 
 
@@ -517,9 +589,8 @@ def bench_remote(options: Options) -> Outcome:
     with workdir("remote") as tmp, two_doubles() as (aws, azure):
         repo = synthetic.build_avro_branch(tmp / "repo", subjects, registry_config(mc))
         for double in (aws, azure):
-            for topic in range(subjects):
-                seed_version(double, f"topic{topic}-value", synthetic.avro_contract(topic, 0))
-            double.faults.latency(latency)
+            double.seed([(f"topic{t}-value", synthetic.avro_contract(t, 0), None) for t in range(subjects)])
+            double.latency(latency)
         report = tmp / "report.json"
         env = cli_env(tmp, AWS_URL=aws.url, AZURE_URL=azure.url)
         cmd = [contractctl(), "check", "--registry", "aws", "--registry", "azure"]
@@ -530,11 +601,12 @@ def bench_remote(options: Options) -> Outcome:
         def clear() -> None:
             aws.clear_requests()
             azure.clear_requests()
-            server_cpu.append(time.process_time())
+            server_cpu.append(aws.count()[1] + azure.count()[1])
 
         def count(_: Sample) -> None:
-            counts.append({"aws": len(aws.requests), "azure": len(azure.requests)})
-            server_cpu[-1] = time.process_time() - server_cpu[-1]
+            (aws_n, aws_cpu), (azure_n, azure_cpu) = aws.count(), azure.count()
+            counts.append({"aws": aws_n, "azure": azure_n})
+            server_cpu[-1] = aws_cpu + azure_cpu - server_cpu[-1]
 
         ours = measure(cmd, repo, env, sizes.slow_reps, timeout=300, before=clear, after=count)
         counts, server_cpu = counts[1:], server_cpu[1:]  # without the warm-up run
@@ -542,7 +614,7 @@ def bench_remote(options: Options) -> Outcome:
         verdicts = {r["verdict"] for r in remote}
         if len(remote) != 2 * subjects or verdicts != {"compatible"}:
             raise BenchmarkError(f"remote check: {len(remote)} registry results, verdicts {verdicts}")
-        recorded = [(aws, r) for r in aws.requests] + [(azure, r) for r in azure.requests]
+        recorded = [(aws, r) for r in aws.requests()] + [(azure, r) for r in azure.requests()]
         sequential, replayed = sequential_seconds(recorded, options.sequential_sample)
     measured = median_time(ours)
     floor = statistics.median(floor_seconds(latency, c, mc) for c in counts)
@@ -596,9 +668,10 @@ def bench_link(options: Options) -> Outcome:
         synthetic.git(repo, "init", "-q", "-b", "main")
         (repo / "contractctl.yaml").write_text(registry_config(mc))
         for double in (aws, azure):
-            for topic in range(subjects):
-                seed_version(double, f"topic{topic}-value", synthetic.avro_contract(topic, 0), 100 + topic)
-            double.faults.latency(latency)
+            double.seed(
+                [(f"topic{t}-value", synthetic.avro_contract(t, 0), 100 + t) for t in range(subjects)]
+            )
+            double.latency(latency)
         report = tmp / "report.json"
         env = cli_env(tmp, AWS_URL=aws.url, AZURE_URL=azure.url)
         cmd = [contractctl(), "link", "verify", "--format", "json", "--output", str(report)]
@@ -609,7 +682,7 @@ def bench_link(options: Options) -> Outcome:
             azure.clear_requests()
 
         def count(_: Sample) -> None:
-            counts.append({"aws": len(aws.requests), "azure": len(azure.requests)})
+            counts.append({"aws": aws.count()[0], "azure": azure.count()[0]})
 
         ours = measure(cmd, repo, env, sizes.slow_reps, timeout=300, before=clear, after=count)
         counts = counts[1:]
