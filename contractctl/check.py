@@ -37,7 +37,7 @@ from contractctl.resolver import SchemaResolver, subject_history
 
 if TYPE_CHECKING:
     from contractctl.lint import LintSettings
-    from contractctl.registry.client import RegistryClient
+    from contractctl.remote import RemoteTarget
 
 
 @dataclass
@@ -172,113 +172,152 @@ def run_check(config: Config, options: CheckOptions) -> Report:
 def _run_check(config: Config, options: CheckOptions) -> Report:
     if not options.registries:
         return _run_local(config, options)[0]
-    from contractctl.remote import close_all, open_clients
+    from concurrent.futures import ThreadPoolExecutor
+
+    from contractctl.remote import check_remote, close_all, open_clients
 
     clients = open_clients(config, options.registries)  # bad registry settings fail before any work
     try:
-        report, checker, files = _run_local(config, options)
-        _add_remote(report, checker, files, clients)
+        run = _LocalRun.prepare(config, options)
+        targets = _remote_targets(run)
+        # The registries' answers take round trips, the local checks take CPU: do both at once. The
+        # local checks stay in this process (no forking while the registry threads run).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="registries") as background:
+            remote = background.submit(check_remote, targets, clients)
+            run.report.results.extend(run.check_all(workers=1))
+            run.report.results.extend(remote.result())
     finally:
         close_all(clients)
-    return report
+    return run.report
 
 
-def _add_remote(
-    report: Report, checker: SchemaResolver, files: ContractFiles, clients: dict[str, RegistryClient]
-) -> None:
-    """Ask every registry about the contracts this change touches (not about audited, unchanged ones),
-    with the metadata and rules of their sidecars."""
+def _remote_targets(run: _LocalRun) -> list[RemoteTarget]:
+    """The contracts this change touches (not audited, unchanged ones, nor invalid ones), as each
+    registry is asked about them: with the metadata and rules of their sidecars."""
     from contractctl.contract_check import sidecar_extras
     from contractctl.payload import payload_for
-    from contractctl.remote import RemoteTarget, check_remote
+    from contractctl.remote import RemoteTarget
 
+    checker, files = run.checker, run.files
     subject_by_path = {str(c.path): s for s, c in checker.current.contracts.items()}
 
     def subject_of(schema: ParsedSchema) -> str:
         return subject_by_path[str(schema.source.path)]
 
     targets = []
-    for result in report.results:
-        if result.verdict in ("invalid", "unchanged"):
+    for subject, affected in run.jobs:
+        if not affected:
             continue
-        contract = checker.current.contracts[result.subject]
+        try:
+            schema = checker.parse_current(subject)
+        except InvalidSchema:
+            continue  # reported as invalid by the local check
+        contract = checker.current.contracts[subject]
         targets.append(
             RemoteTarget(
-                subject=result.subject,
-                path=result.path,
+                subject=subject,
+                path=str(contract.path),
                 schema_type=contract.schema_type,
                 level=contract.compatibility,
-                schema=checker.parse_current(result.subject),
+                schema=schema,
                 payload=payload_for(
-                    checker.parse_current(result.subject),
+                    schema,
                     contract.schema_type,
                     subject_of,
                     lambda schema, t=contract.schema_type: sidecar_extras(files, schema, t),  # type: ignore[misc]
                 ),
             )
         )
-    report.results.extend(check_remote(targets, clients))
+    return targets
 
 
 def _run_local(config: Config, options: CheckOptions) -> tuple[Report, SchemaResolver, ContractFiles]:
-    configure(SchemaType.PROTOBUF, oneof_rules=config.oneof_rules)
-    if options.lint is None and config.lint is not None:  # a `lint:` section opts check into linting
-        options = replace(options, lint=config.lint_settings())
-    git = Git.discover(config.directory)
-    prefix = contracts_prefix(config, git)
-    mapper = SubjectMapper(config, prefix)
-    selected = _selected_paths(git, mapper, options)
-    store = BlobStore(git)
-    index = git.index_blobs(prefix) if options.staged else None
-    if index is not None:
-        current = build_contract_set(mapper, list(index.items()), store, "index")
-    else:
-        current = build_contract_set(mapper, _working_tree_entries(git, prefix, store), store, "working tree")
-    files = ContractFiles(git, store, index)
-    if selected is None:
-        current.validate_all()
-
-    report = Report(command="check")
-    for path, findings in sorted(current.invalid.items()):
-        if _is_selected(path, selected):
-            report.findings.extend(findings)
-    chosen = {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
-    checker = SchemaResolver(current, {})
-    closures: dict[str, set[str]] = {}
-    for subject in chosen:
-        try:
-            closures[subject] = checker.dependencies_closure(subject)
-        except InvalidSchema:
-            closures[subject] = set()
-    wanted = chosen.union(*closures.values())
-    base = base_commit(git, config, options)
-    checker.history = subject_history(git, base, mapper, store, wanted)
-    extras_changed = _contract_files_changed(git, base, prefix, options.staged, current, chosen)
-
-    _prepare(checker, wanted)
-    fingerprints = {s: _fingerprint(current, s) for s in wanted}
-    changed = {
-        s for s in wanted if not any(v.fingerprint == fingerprints[s] for v in checker.history.get(s, []))
-    }
-    jobs: list[tuple[str, bool]] = []
-    for subject in sorted(chosen, key=lambda s: str(current.contracts[s].path)):
-        affected = subject in changed or bool(closures[subject] & changed) or subject in extras_changed
-        if affected or options.all_subjects:
-            jobs.append((subject, affected))
-
-    def check_job(index: int) -> SubjectResult:
-        subject, affected = jobs[index]
-        contract_path = current.contracts[subject].path
-        contract_context = (files, mapper.group_property_for(contract_path, subject))
-        versions = checker.history.get(subject, [])
-        return _check_subject(
-            checker, subject, versions, fingerprints[subject], options, affected, contract_context
-        )
-
-    earlier_versions = sum(len(checker.history.get(subject, [])) for subject, _ in jobs)
+    run = _LocalRun.prepare(config, options)
+    earlier_versions = sum(len(run.checker.history.get(subject, [])) for subject, _ in run.jobs)
     workers = worker_count(earlier_versions, _PARALLEL_FROM_VERSIONS, options.environ)
-    report.results.extend(run_indexed(check_job, len(jobs), workers))
-    return report, checker, files
+    run.report.results.extend(run.check_all(workers))
+    return run.report, run.checker, run.files
+
+
+@dataclass
+class _LocalRun:
+    """Everything read before the per-subject checks: contracts, history, and which subjects to check
+    (`jobs`: subject and whether this change affects it, in the report's order)."""
+
+    options: CheckOptions
+    report: Report
+    checker: SchemaResolver
+    files: ContractFiles
+    mapper: SubjectMapper
+    fingerprints: dict[str, str]
+    jobs: list[tuple[str, bool]]
+
+    @classmethod
+    def prepare(cls, config: Config, options: CheckOptions) -> _LocalRun:
+        configure(SchemaType.PROTOBUF, oneof_rules=config.oneof_rules)
+        if options.lint is None and config.lint is not None:  # a `lint:` section opts check into linting
+            options = replace(options, lint=config.lint_settings())
+        git = Git.discover(config.directory)
+        prefix = contracts_prefix(config, git)
+        mapper = SubjectMapper(config, prefix)
+        selected = _selected_paths(git, mapper, options)
+        store = BlobStore(git)
+        index = git.index_blobs(prefix) if options.staged else None
+        if index is not None:
+            current = build_contract_set(mapper, list(index.items()), store, "index")
+        else:
+            entries = _working_tree_entries(git, prefix, store)
+            current = build_contract_set(mapper, entries, store, "working tree")
+        files = ContractFiles(git, store, index)
+        if selected is None:
+            current.validate_all()
+
+        report = Report(command="check")
+        for path, findings in sorted(current.invalid.items()):
+            if _is_selected(path, selected):
+                report.findings.extend(findings)
+        chosen = {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
+        checker = SchemaResolver(current, {})
+        closures: dict[str, set[str]] = {}
+        for subject in chosen:
+            try:
+                closures[subject] = checker.dependencies_closure(subject)
+            except InvalidSchema:
+                closures[subject] = set()
+        wanted = chosen.union(*closures.values())
+        base = base_commit(git, config, options)
+        checker.history = subject_history(git, base, mapper, store, wanted)
+        extras_changed = _contract_files_changed(git, base, prefix, options.staged, current, chosen)
+
+        _prepare(checker, wanted)
+        fingerprints = {s: _fingerprint(current, s) for s in wanted}
+        changed = {
+            s for s in wanted if not any(v.fingerprint == fingerprints[s] for v in checker.history.get(s, []))
+        }
+        jobs: list[tuple[str, bool]] = []
+        for subject in sorted(chosen, key=lambda s: str(current.contracts[s].path)):
+            affected = subject in changed or bool(closures[subject] & changed) or subject in extras_changed
+            if affected or options.all_subjects:
+                jobs.append((subject, affected))
+        return cls(options, report, checker, files, mapper, fingerprints, jobs)
+
+    def check_all(self, workers: int) -> list[SubjectResult]:
+        return run_indexed(self._check_job, len(self.jobs), workers)
+
+    def _check_job(self, index: int) -> SubjectResult:
+        subject, affected = self.jobs[index]
+        contract_path = self.checker.current.contracts[subject].path
+        contract_context = (self.files, self.mapper.group_property_for(contract_path, subject))
+        versions = self.checker.history.get(subject, [])
+        return _check_subject(
+            self.checker,
+            subject,
+            versions,
+            self.fingerprints[subject],
+            self.options,
+            affected,
+            contract_context,
+        )
 
 
 # Below this many earlier versions to compare, starting worker processes costs more than it saves.
