@@ -289,7 +289,7 @@ class _LocalRun:
         checker.history = subject_history(git, base, mapper, store, wanted)
         extras_changed = _contract_files_changed(git, base, prefix, options.staged, current, chosen)
 
-        _prepare(checker, wanted)
+        _prepare(checker, wanted, options.all_subjects)
         fingerprints = {s: _fingerprint(current, s) for s in wanted}
         changed = {
             s for s in wanted if not any(v.fingerprint == fingerprints[s] for v in checker.history.get(s, []))
@@ -343,8 +343,9 @@ def _contract_files_changed(
     return out
 
 
-def _prepare(checker: SchemaResolver, wanted: set[str]) -> None:
-    """Let formats that compile (Protobuf) compile every text this run may parse in one go."""
+def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> None:
+    """Let formats that compile (Protobuf) compile every text this run may parse in one go
+    (`all_parsed`: an audit, which parses every version, so nothing is worth deferring)."""
     by_type: dict[SchemaType, list[SchemaText]] = {}
     for subject in sorted(wanted):
         contract = checker.current.contracts[subject]
@@ -358,7 +359,7 @@ def _prepare(checker: SchemaResolver, wanted: set[str]) -> None:
     for schema_type, texts in by_type.items():
         prepare = getattr(get_format(schema_type), "prepare", None)
         if prepare is not None and texts:
-            prepare(texts)
+            prepare(texts, all_parsed=all_parsed)
 
 
 def _fingerprint(current: ContractSet, subject: str) -> str:

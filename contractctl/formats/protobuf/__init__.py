@@ -6,7 +6,7 @@ contracts, naming subjects and fingerprinting stay cheap.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -15,7 +15,7 @@ from contractctl.formats.protobuf.compile import Compiled, CompileFailed, Compil
 from contractctl.formats.protobuf.diff import COMPATIBLE_CHANGES, OneofRules, compare
 from contractctl.formats.protobuf.findings import INCOMPATIBLE_HINTS, invalid_finding, simple_invalid
 from contractctl.formats.protobuf.locate import nearest, positions
-from contractctl.formats.protobuf.model import SchemaView, schema_view
+from contractctl.formats.protobuf.model import FileViews, SchemaView, schema_view
 from contractctl.formats.protobuf.outline import normalized, read_outline
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
 
@@ -64,6 +64,41 @@ def _closure(references: Sequence[ParsedSchema]) -> list[ProtobufSchema]:
     return list(out.values())
 
 
+def _may_be_parsed(layers: Sequence[Mapping[str, str]]) -> set[str]:
+    """Import paths a check or changelog will parse: those whose first text differs from all their
+    other texts (a change, or a path without other versions), every path importing one of them
+    (transitively, through any of its texts) and everything those import.
+
+    Only a guess to save protoc work, never a verdict: a text left out is compiled when it is parsed.
+    """
+    texts: dict[str, list[str]] = {}
+    for layer in layers:
+        for path, text in layer.items():
+            texts.setdefault(path, []).append(text)
+    imports = {
+        path: {i for t in versions for i in contract_imports(t) if i in texts}
+        for path, versions in texts.items()
+    }
+    importers: dict[str, set[str]] = {}
+    for path, imported in imports.items():
+        for dependency in imported:
+            importers.setdefault(dependency, set()).add(path)
+    changed = [path for path, versions in texts.items() if versions[0] not in versions[1:]]
+    affected = _reachable(changed, importers)
+    return _reachable(affected, imports)
+
+
+def _reachable(start: Iterable[str], edges: Mapping[str, set[str]]) -> set[str]:
+    seen = set(start)
+    pending = list(seen)
+    while pending:
+        for target in edges.get(pending.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                pending.append(target)
+    return seen
+
+
 class ProtobufFormat:
     """The Protobuf format.
 
@@ -80,6 +115,7 @@ class ProtobufFormat:
             raise ValueError(f"oneof_rules must be 'current' or 'legacy', not {oneof_rules!r}")
         self.oneof_rules: OneofRules = oneof_rules
         self.compiler = Compiler()
+        self._file_views: FileViews = {}
 
     def outline(self, source: SchemaText) -> Outline:
         outline = read_outline(source.text)
@@ -90,11 +126,13 @@ class ProtobufFormat:
             )
         return Outline((source.import_path,), contract_imports(source.text), primary)
 
-    def prepare(self, sources: Sequence[SchemaText]) -> None:
+    def prepare(self, sources: Sequence[SchemaText], all_parsed: bool = False) -> None:
         """Compile many contracts in as few protoc runs as possible, so later parse() calls hit the cache.
 
-        Texts are grouped into layers holding one text per import path (the working tree is one layer;
-        other versions of a path go to later layers); each layer is one protoc run.
+        Texts are grouped into layers holding one text per import path (the first text of each path,
+        the one being checked, goes to the first layer; other versions of a path to later layers); each
+        layer is one protoc run. Only paths that may be parsed are compiled now (see `_may_be_parsed`);
+        the rest waits in the compiler until a parse asks for one of them.
         """
         layers: list[dict[str, str]] = []
         for source in sources:
@@ -106,7 +144,11 @@ class ProtobufFormat:
                     break
             else:
                 layers.append({source.import_path: source.text})
-        self.compiler.compile_many(layers)
+        # an audit (`all_parsed`) parses every text: deferring would only split the work (and repeat
+        # it in every worker process of a large check)
+        wanted = set().union(*layers) if all_parsed else _may_be_parsed(layers)
+        self.compiler.compile_many([{p: t for p, t in layer.items() if p in wanted} for layer in layers])
+        self.compiler.defer(layers, set().union(*layers) - wanted)
 
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ProtobufSchema:
         if not source.text.strip():
@@ -125,7 +167,7 @@ class ProtobufFormat:
         origins: dict[str, object] = {
             path: (path, reference.source.text) for path, reference in by_path.items() if path in direct
         }
-        view = schema_view(compiled.closure, origins)
+        view = schema_view(compiled.closure, origins, self._file_views)
         mine = tuple(r for r in (by_path.get(path) for path in compiled.file.dependency) if r is not None)
         return ProtobufSchema(source, mine, compiled, view)
 

@@ -9,6 +9,7 @@ published shape (same package, messages, field names and numbers), since no PyPI
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 from functools import lru_cache
@@ -126,10 +127,18 @@ def _package_file(package: str, relative: str) -> Path | None:
     return Path(str(candidate)) if candidate.is_file() else None
 
 
+def scratch_dir() -> str | None:
+    """protoc reads files, so contracts (and the built-ins, once per process) are laid out on disk: on
+    Linux in memory (/dev/shm), where creating and removing hundreds of folders costs little, else in
+    the default temporary directory."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 @lru_cache(maxsize=1)
 def builtin_include_dir() -> Path:
     """A directory holding exactly the known dependencies (so nothing else on sys.path is importable)."""
-    root = Path(tempfile.mkdtemp(prefix="contractctl-proto-builtin-"))
+    root = Path(tempfile.mkdtemp(prefix="contractctl-proto-builtin-", dir=scratch_dir()))
     atexit.register(shutil.rmtree, root, True)
     for relative in GOOGLE_PROTOBUF:
         found = _package_file("grpc_tools", f"_proto/{relative}")

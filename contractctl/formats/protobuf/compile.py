@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from contractctl.formats.protobuf.builtins import builtin_include_dir, is_builtin
+from contractctl.formats.protobuf.builtins import builtin_include_dir, is_builtin, scratch_dir
 from contractctl.formats.protobuf.outline import read_outline
 
 if TYPE_CHECKING:
@@ -114,24 +114,22 @@ def _parse_messages(lines: Iterable[str], root: str) -> list[ProtocMessage]:
     return out
 
 
-def _scratch_dir() -> str | None:
-    """protoc reads files, so contracts are laid out on disk for each run: on Linux in memory
-    (/dev/shm), where creating and removing hundreds of folders costs little, else the default."""
-    shm = "/dev/shm"
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
-
-
 def run_protoc(files: Mapping[str, str], targets: Sequence[str]) -> dict[str, FileDescriptorProto]:
     """Compile `targets` (import paths) with `files` (import path -> text) laid out; all descriptors."""
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
     from grpc_tools import protoc
 
-    with tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=_scratch_dir()) as tmp:
-        root = Path(tmp) / "src"
-        for import_path, text in files.items():
-            target = root / import_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=scratch_dir()) as tmp:
+        root = os.path.join(tmp, "src")
+        folders: set[str] = set()
+        for import_path, text in files.items():  # plain strings: pathlib costs more than the writes here
+            target = os.path.join(root, import_path)
+            folder = os.path.dirname(target)
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
+            with open(target, "w", encoding="utf-8") as out:
+                out.write(text)
         output = Path(tmp) / "out.pb"
         arguments = [
             "protoc",
@@ -140,12 +138,12 @@ def run_protoc(files: Mapping[str, str], targets: Sequence[str]) -> dict[str, Fi
             "--include_imports",
             "--include_source_info",
             f"--descriptor_set_out={output}",
-            *(str(root / t) for t in targets),
+            *(os.path.join(root, t) for t in targets),
         ]
         with _LOCK, _captured_stderr() as lines:
             code = protoc.main(arguments)
         if code != 0:
-            messages = _parse_messages(lines, str(root))
+            messages = _parse_messages(lines, root)
             if not messages:
                 messages = [ProtocMessage(targets[0], None, None, " ".join(lines) or f"protoc exit {code}")]
             raise CompileFailed(messages)
@@ -177,53 +175,71 @@ class Compiler:
 
     def __init__(self) -> None:
         self._cache: dict[CacheKey, Compiled] = {}
+        self._deferred: list[Mapping[str, str]] = []
+        self._deferred_texts: set[tuple[str, str]] = set()
         self.runs = 0  # protoc invocations, for tests and benchmarks
 
     def compile(self, import_path: str, available: Mapping[str, str]) -> Compiled:
         """One file with the contracts it may import (path -> text); raises CompileFailed."""
         key = (import_path, available[import_path], dependency_key(import_path, available))
         cached = self._cache.get(key)
+        if cached is None and (import_path, available[import_path]) in self._deferred_texts:
+            self._compile_deferred()
+            cached = self._cache.get(key)
         if cached is not None:
             return cached
         files = {import_path: available[import_path], **dict(key[2])}
         self.runs += 1
         by_name = run_protoc(files, [import_path])
-        self._remember(by_name, files, [import_path])
-        return self._cache[key]
+        compiled = self._cache[key] = Compiled(by_name[import_path], closure_of(import_path, by_name))
+        return compiled
+
+    def defer(self, layers: Sequence[Mapping[str, str]], paths: set[str]) -> None:
+        """Layers for :meth:`compile_many` once a text of one of `paths` in them is asked for.
+
+        A check parses only the contracts that changed (with their importers and imports); compiling
+        the others up front would be wasted, but when one of them is parsed after all (an audit, a
+        changed sidecar), all of them are compiled together rather than in one protoc run each. The
+        layers stay whole, so the imports of what waits are laid out too (cached files are skipped).
+        """
+        waiting = {(p, t) for layer in layers for p, t in layer.items() if p in paths}
+        if waiting:
+            self._deferred = [*self._deferred, *layers]
+            self._deferred_texts |= waiting
+
+    def _compile_deferred(self) -> None:
+        layers, self._deferred, self._deferred_texts = self._deferred, [], set()
+        self.compile_many(layers)
 
     def compile_many(self, layers: Sequence[Mapping[str, str]]) -> None:
         """Warm the cache: each layer (path -> text, one text per path) compiled in one protoc run.
 
+        Only files not cached yet are compiled, and only they and their imports are written for protoc.
         A file with errors fails the whole run; the files protoc blamed, and those importing them, are
         left out and the rest is compiled again, so one bad contract costs one extra run, not one each.
         """
         for layer in layers:
-            pending = {p: t for p, t in layer.items() if (p, t, dependency_key(p, layer)) not in self._cache}
+            keys = {p: (p, t, dependency_key(p, layer)) for p, t in layer.items()}
+            pending = {p: key for p, key in keys.items() if key not in self._cache}
             for _attempt in range(3):
                 if not pending:
                     break
+                files = {p: layer[p] for p in pending}
+                for key in pending.values():
+                    files.update(key[2])
                 try:
                     self.runs += 1
-                    by_name = run_protoc(layer, sorted(pending))
+                    by_name = run_protoc(files, sorted(pending))
                 except CompileFailed as failure:
                     blamed = {m.file for m in failure.messages} & set(pending)
                     if not blamed:
                         break
-                    pending = {p: t for p, t in pending.items() if not _imports_any(p, blamed, layer)}
+                    pending = {p: key for p, key in pending.items() if not _imports_any(key, blamed)}
                     continue
-                self._remember(by_name, layer, sorted(pending))
+                for path, key in pending.items():
+                    self._cache[key] = Compiled(by_name[path], closure_of(path, by_name))
                 break
 
-    def _remember(
-        self, by_name: Mapping[str, FileDescriptorProto], files: Mapping[str, str], targets: Iterable[str]
-    ) -> None:
-        for target in targets:
-            closure = closure_of(target, by_name)
-            key = (target, files[target], dependency_key(target, files))
-            self._cache[key] = Compiled(by_name[target], closure)
 
-
-def _imports_any(path: str, blamed: set[str], available: Mapping[str, str]) -> bool:
-    if path in blamed:
-        return True
-    return any(dependency in blamed for dependency, _ in dependency_key(path, available))
+def _imports_any(key: CacheKey, blamed: set[str]) -> bool:
+    return key[0] in blamed or any(dependency in blamed for dependency, _ in key[2])

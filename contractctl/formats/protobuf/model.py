@@ -214,15 +214,32 @@ class SchemaView:
     types: dict[str, TypeInfo]
 
 
-def schema_view(closure: Sequence[FileDescriptorProto], origins: dict[str, object]) -> SchemaView:
-    """`closure` ends with the schema's file; `origins` maps import paths of direct references."""
+FileViews = dict[int, tuple["FileDescriptorProto", FileView]]  # id(descriptor) -> (descriptor, view)
+
+
+def schema_view(
+    closure: Sequence[FileDescriptorProto], origins: dict[str, object], cache: FileViews | None = None
+) -> SchemaView:
+    """`closure` ends with the schema's file; `origins` maps import paths of direct references.
+
+    `cache` shares the views of files that several closures hold (imports, mostly). A file's view
+    depends on the file and on the map entries its fields name, which come from the file and its own
+    imports; one descriptor object comes from one protoc run, so every closure holding it holds the
+    same imports, and its view can be built once. The views are read-only after this.
+    """
     entries: dict[str, DescriptorProto] = {}
     for file in closure:
         _map_entries(file.message_type, f"{file.package}." if file.package else "", entries)
     types: dict[str, TypeInfo] = {}
     own: FileView | None = None
     for file in closure:
-        view = file_view(file, entries)
+        cached = cache.get(id(file)) if cache is not None else None
+        if cached is not None and cached[0] is file:
+            view = cached[1]
+        else:
+            view = file_view(file, entries)
+            if cache is not None:
+                cache[id(file)] = (file, view)  # the descriptor is kept, so its id is not reused
         is_own = file is closure[-1]
         origin: object = "local" if is_own else origins.get(file.name)
         _collect(view.messages, view.enums, file.package, origin, types)

@@ -8,21 +8,26 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 _TOKEN = re.compile(
     r"""
-    (?P<ws>\s+)
-  | (?P<line_comment>//[^\n]*)
-  | (?P<block_comment>/\*.*?(?:\*/|\Z))
-  | (?P<string>"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_.]*|\.[A-Za-z_][A-Za-z0-9_.]*)
-  | (?P<number>[-+]?(?:0[xX][0-9a-fA-F]+|[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?))
-  | (?P<symbol>.)
+    (?:\s+|//[^\n]*|/\*.*?(?:\*/|\Z))*  # whitespace and comments, skipped (a token always follows)
+    (   "(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?  # string
+      | [A-Za-z_][A-Za-z0-9_.]*|\.[A-Za-z_][A-Za-z0-9_.]*  # word
+      | [-+]?(?:0[xX][0-9a-fA-F]+|[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)  # number
+      | .  # symbol
+      | \Z  # nothing but whitespace and comments left: an empty token, dropped
+    )
     """,
     re.VERBOSE | re.DOTALL,
 )
+_PLAIN_STRING = re.compile(r'"[ !#-\[\]-~]*"')  # printable ASCII, no escapes: its own JSON encoding
+# Over the tokens, each preceded by NUL: a single-quoted literal, a double-quoted one that is not
+# plain, or two literals in a row (they concatenate). Starting with a literal NUL lets re skip ahead.
+_STRING_WORK = re.compile(r"""\0(?:'|"(?![ !#-\[\]-~]*"(?:\0|\Z))|"[^\0]*\0")""")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "a": "\a", "b": "\b"}
 
 
@@ -38,20 +43,26 @@ def tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _tokens(text: str) -> tuple[str, ...]:
-    """Cached: outline, fingerprint and imports all read the same texts (twice per check at scale)."""
+    """Cached: outline, fingerprint and imports all read the same texts (twice per check at scale).
+
+    One findall does the scanning in C (each match skips whitespace and comments, then captures one
+    token). String literals are rewritten only when one needs it (`_STRING_WORK`), which plain
+    double-quoted ones, the usual case, do not.
+    """
+    found: list[str] = _TOKEN.findall(text)
+    while found and not found[-1]:
+        found.pop()
+    if "\0" not in text and not _STRING_WORK.search("\0" + "\0".join(found)):
+        return tuple(found)
     out: list[str] = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind in ("ws", "line_comment", "block_comment"):
-            continue
-        value = match.group()
-        if kind == "string":
-            decoded = _unquote(value)
-            if out and out[-1].startswith('"'):  # adjacent literals concatenate
-                out[-1] = json.dumps(json.loads(out[-1]) + decoded)
+    for token in found:
+        if token[0] == '"' or token[0] == "'":
+            value = token if _PLAIN_STRING.fullmatch(token) else json.dumps(_unquote(token))
+            if out and out[-1][0] == '"':  # adjacent literals concatenate
+                out[-1] = json.dumps(json.loads(out[-1]) + json.loads(value))
                 continue
-            value = json.dumps(decoded)
-        out.append(value)
+            token = value
+        out.append(token)
     return tuple(out)
 
 
@@ -63,13 +74,20 @@ class ProtoOutline:
     message_count: int
 
 
+_OUTLINE_TOKENS = frozenset(("{", "}", "package", "import", "message"))
+
+
+@lru_cache(maxsize=8192)
 def read_outline(text: str) -> ProtoOutline:
-    parts = tokens(text)
+    """Cached (subject naming, references and imports ask for the same texts); only braces and the
+    outline's keywords are visited, the other tokens cannot change the result."""
+    parts = _tokens(text)
     package = ""
     imports: list[str] = []
     messages: list[str] = []
     depth = 0
-    for index, token in enumerate(parts):
+    for index in [i for i, token in enumerate(parts) if token in _OUTLINE_TOKENS]:
+        token = parts[index]
         if token == "{":
             depth += 1
         elif token == "}":
@@ -91,14 +109,42 @@ def read_outline(text: str) -> ProtoOutline:
     return ProtoOutline(package, tuple(imports), messages[0] if messages else None, len(messages))
 
 
+_PLAIN_DEPTH = 64  # deeper texts take `_block`, which may hit the recursion limit, as it always did
+
+
+@lru_cache(maxsize=8192)
 def normalized(text: str) -> str:
-    """Token text with option statements and bracketed field options sorted, so their order is moot."""
-    parts = tokens(text)
+    """Token text with option statements and bracketed field options sorted, so their order is moot.
+
+    Cached: a check fingerprints each text of history and of the working tree, mostly the same texts.
+    """
+    parts = _tokens(text)
+    if "option" not in parts and "[" not in parts:
+        plain = _without_options(parts)
+        if plain is not None:
+            return plain
     out, _ = _block(parts, 0)
     return " ".join(out)
 
 
-def _block(parts: list[str], start: int) -> tuple[list[str], int]:
+def _without_options(parts: tuple[str, ...]) -> str | None:
+    """What `_block` gives for tokens with nothing to sort, without its per-token Python loop: the
+    tokens as they are, cut at an unmatched "}", an unclosed "{" closed at the end. None when nested
+    deeper than _PLAIN_DEPTH."""
+    depth = 0
+    for index in [i for i, token in enumerate(parts) if token == "{" or token == "}"]:
+        if parts[index] == "{":
+            depth += 1
+            if depth > _PLAIN_DEPTH:
+                return None
+        elif depth == 0:
+            return " ".join(parts[:index])
+        else:
+            depth -= 1
+    return " ".join(parts + ("}",) * depth)
+
+
+def _block(parts: Sequence[str], start: int) -> tuple[list[str], int]:
     """Normalize from `start` to the matching close brace (or the end); returns tokens and next index."""
     options: list[str] = []
     body: list[str] = []
@@ -129,7 +175,7 @@ def _block(parts: list[str], start: int) -> tuple[list[str], int]:
     return [*sorted(options), *body], index
 
 
-def _matching(parts: list[str], index: int, opening: str, closing: str) -> int:
+def _matching(parts: Sequence[str], index: int, opening: str, closing: str) -> int:
     depth = 0
     for position in range(index, len(parts)):
         if parts[position] == opening:
@@ -141,7 +187,7 @@ def _matching(parts: list[str], index: int, opening: str, closing: str) -> int:
     return len(parts) - 1
 
 
-def _sorted_entries(inner: list[str]) -> list[str]:
+def _sorted_entries(inner: Sequence[str]) -> list[str]:
     entries: list[list[str]] = [[]]
     depth = 0
     for token in inner:
