@@ -334,11 +334,12 @@ def _contract_files_changed(
     touched = git.changed_paths(base, prefix, staged)
     if not touched:
         return set()
+    # every folder holding a touched file, at any depth: one lookup per subject, not one scan each
+    folders = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
     out = set()
     for subject in chosen:
         path = current.contracts[subject].path
-        examples = str(examples_dir(path)) + "/"
-        if str(sidecar_path(path)) in touched or any(t.startswith(examples) for t in touched):
+        if str(sidecar_path(path)) in touched or str(examples_dir(path)) in folders:
             out.add(subject)
     return out
 

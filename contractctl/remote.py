@@ -25,7 +25,6 @@ _ERROR_TYPE = re.compile(r"errorType:\s*'([A-Z_]+)'")
 _DESCRIPTION = re.compile(r"description:\s*'(.*?)'(?:,\s*additionalInfo|\s*\}$)", re.DOTALL)
 _PATH = re.compile(r"path '([^']*)'")
 _OLD_VERSION = re.compile(r"oldSchemaVersion:\s*(\d+)")
-_LIST_FROM = 3  # targets from which one subject listing per registry beats a versions request each
 
 
 def open_clients(config: Config, names: Sequence[str]) -> dict[str, RegistryClient]:
@@ -108,9 +107,11 @@ def _listed_subjects(
     40401 for that subject; and a registry whose listing fails is asked subject by subject, so each
     pair reports its own failure, as without the listing.
     """
-    if len(targets) < _LIST_FROM:
+    # Worth it once the versions requests would need more than one round of the registry's
+    # concurrency; below that a listing (of possibly thousands of subjects) costs more than it saves.
+    names = [name for name, client in clients.items() if len(targets) > client.settings.max_concurrency]
+    if not names:
         return {}
-    names = list(clients)
     tasks: list[Callable[[], list[str]]] = [clients[name].subjects for name in names]
     listed = {}
     for name, outcome in zip(names, fan_out(tasks, len(names)), strict=True):

@@ -22,11 +22,13 @@ from .test_registry_check_e2e import CONFIG_NO_AUTH, env_for, registry_results
 V1 = record("Event", [{"name": "id", "type": "string"}])
 V2 = record("Event", [{"name": "id", "type": "string"}, {"name": "n", "type": "int", "default": 0}])
 TOPICS = ("a", "b", "c", "d")
+SMALL_POOLS = CONFIG_NO_AUTH.replace("    retries:", "    max_concurrency: 2\n    retries:")
 
 
 def start(repo: GitRepo, double: RegistryDouble) -> None:
     """a and b registered, c registered then soft-deleted, d never registered; all four change."""
-    repo.write("contractctl.yaml", CONFIG_NO_AUTH)
+    # a listing pays once the versions requests would take more than one round of max_concurrency
+    repo.write("contractctl.yaml", SMALL_POOLS)
     for topic in TOPICS:
         repo.write(f"contracts/{topic}/value.avsc", V1)
     repo.commit("v1")

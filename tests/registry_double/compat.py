@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import contextvars
+import functools
 import importlib.util
 import json
 from collections.abc import Callable, Sequence
@@ -66,7 +67,17 @@ FORWARD and both for FULL, exactly like Schema Registry's reader/writer strategi
 
 
 def parse_avro(schema: str, resolved: Sequence[tuple[str, str]] = ()) -> avro.schema.Schema:
-    """Parse Avro text after its references, so referenced named types resolve by name."""
+    """Parse Avro text after its references, so referenced named types resolve by name.
+
+    Remembered per (text, references), as Schema Registry keeps parsed schemas in a cache: a stored
+    version is otherwise parsed again for every compatibility test that reads it. Parsed schemas
+    are never modified, so sharing them between requests is safe.
+    """
+    return _parse_avro(schema, tuple(resolved))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_avro(schema: str, resolved: tuple[tuple[str, str], ...]) -> avro.schema.Schema:
     names = avro.name.Names()
     try:
         for _name, text in resolved:
