@@ -6,7 +6,7 @@ Why a process: the double needs a few milliseconds of CPU per compatibility test
 checker). Two doubles as threads of the benchmark process share one GIL, so their CPU is serialised
 and the floor (latency x requests / max_concurrency) cannot be reached whatever the client does. In
 their own processes each double gets its own interpreter, as a real registry would. Its sockets
-use TCP_NODELAY, as a real registry's do (see below).
+use TCP_NODELAY, as a real registry's do (see tests/registry_double/server.py).
 
 It serves on 127.0.0.1 with an ephemeral port and prints one JSON line ``{"url": ...}``. Then each
 line read from stdin is one JSON command, answered by one JSON line on stdout:
@@ -34,14 +34,6 @@ if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))  # for tests/registry_double
 
 from tests.registry_double import RegistryDouble  # noqa: E402
-from tests.registry_double.server import _RequestHandler  # noqa: E402
-
-# http.server writes a response's headers and its body in two send() calls. With Nagle's algorithm on,
-# the body then waits for the client to acknowledge the headers, and on a kept-alive connection Linux
-# delays that ACK by 40 ms: every request would cost the injected latency + 40 ms, a cost of this
-# double, not of the client. Real registries set TCP_NODELAY (Jetty's ServerConnector does by default),
-# so the benchmark's doubles do too. Their REST behaviour is unchanged.
-_RequestHandler.disable_nagle_algorithm = True
 
 
 def _answer(payload: Any) -> None:
