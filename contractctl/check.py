@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -172,26 +173,30 @@ def run_check(config: Config, options: CheckOptions) -> Report:
 def _run_check(config: Config, options: CheckOptions) -> Report:
     if not options.registries:
         return _run_local(config, options)[0]
-    from concurrent.futures import ThreadPoolExecutor
-
-    from contractctl.remote import check_remote, close_all, open_clients
+    from contractctl.remote import RemoteCheck, close_all, open_clients
 
     clients = open_clients(config, options.registries)  # bad registry settings fail before any work
+    switch_interval = sys.getswitchinterval()
+    # Many threads mostly wait for answers; each answer's thread must get the interpreter back quickly
+    # while another thread (or the local checks) computes: Python's default hand-over is every 5 ms.
+    sys.setswitchinterval(0.0005)
     try:
         run = _LocalRun.prepare(config, options)
-        targets = _remote_targets(run)
-        # The registries' answers take round trips, the local checks take CPU: do both at once. The
-        # local checks stay in this process (no forking while the registry threads run).
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="registries") as background:
-            remote = background.submit(check_remote, targets, clients)
+        # The registries' answers take round trips, the local checks take CPU: each target's requests
+        # go out as soon as it is parsed, and the local checks run meanwhile (in this process: no
+        # forking while the registry threads run).
+        with RemoteCheck(clients, expected=sum(affected for _, affected in run.jobs)) as remote:
+            for target in _remote_targets(run):
+                remote.add(target)
             run.report.results.extend(run.check_all(workers=1))
-            run.report.results.extend(remote.result())
+            run.report.results.extend(remote.results())
     finally:
+        sys.setswitchinterval(switch_interval)
         close_all(clients)
     return run.report
 
 
-def _remote_targets(run: _LocalRun) -> list[RemoteTarget]:
+def _remote_targets(run: _LocalRun) -> Iterator[RemoteTarget]:
     """The contracts this change touches (not audited, unchanged ones, nor invalid ones), as each
     registry is asked about them: with the metadata and rules of their sidecars."""
     from contractctl.contract_check import sidecar_extras
@@ -204,7 +209,6 @@ def _remote_targets(run: _LocalRun) -> list[RemoteTarget]:
     def subject_of(schema: ParsedSchema) -> str:
         return subject_by_path[str(schema.source.path)]
 
-    targets = []
     for subject, affected in run.jobs:
         if not affected:
             continue
@@ -213,22 +217,19 @@ def _remote_targets(run: _LocalRun) -> list[RemoteTarget]:
         except InvalidSchema:
             continue  # reported as invalid by the local check
         contract = checker.current.contracts[subject]
-        targets.append(
-            RemoteTarget(
-                subject=subject,
-                path=str(contract.path),
-                schema_type=contract.schema_type,
-                level=contract.compatibility,
-                schema=schema,
-                payload=payload_for(
-                    schema,
-                    contract.schema_type,
-                    subject_of,
-                    lambda schema, t=contract.schema_type: sidecar_extras(files, schema, t),  # type: ignore[misc]
-                ),
-            )
+        yield RemoteTarget(
+            subject=subject,
+            path=str(contract.path),
+            schema_type=contract.schema_type,
+            level=contract.compatibility,
+            schema=schema,
+            payload=payload_for(
+                schema,
+                contract.schema_type,
+                subject_of,
+                lambda schema, t=contract.schema_type: sidecar_extras(files, schema, t),  # type: ignore[misc]
+            ),
         )
-    return targets
 
 
 def _run_local(config: Config, options: CheckOptions) -> tuple[Report, SchemaResolver, ContractFiles]:

@@ -8,7 +8,8 @@ failure elsewhere makes it 1).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from contractctl.config import Config
@@ -18,7 +19,6 @@ from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaTy
 from contractctl.payload import Payload, ReferenceVersions
 from contractctl.registry.client import RegistryClient, SchemaRef
 from contractctl.registry.errors import RegistryError
-from contractctl.registry.fanout import fan_out
 from contractctl.registry.settings import RegistrySettings
 
 _ERROR_TYPE = re.compile(r"errorType:\s*'([A-Z_]+)'")
@@ -77,49 +77,74 @@ def environment_finding(error: RegistryError, target: RemoteTarget | None) -> Fi
 
 def check_remote(targets: Sequence[RemoteTarget], clients: dict[str, RegistryClient]) -> list[SubjectResult]:
     """Each target against each registry, all concurrently; results in (subject, registry) order."""
-    listed = _listed_subjects(targets, clients)
-    pairs = [(target, client) for target in targets for client in clients.values()]
-    versions = {name: ReferenceVersions(client) for name, client in clients.items()}
-    tasks: list[Callable[[], SubjectResult]] = [
-        lambda t=target, c=client: _check_one(t, c, versions[c.name], listed.get(c.name, frozenset()))  # type: ignore[misc]
-        for target, client in pairs
-    ]
-    workers = max(1, sum(c.settings.max_concurrency for c in clients.values()))
-    results = []
-    for (target, client), outcome in zip(pairs, fan_out(tasks, workers), strict=True):
-        if isinstance(outcome, RegistryError):
-            results.append(_result(target, client.name, "error", [environment_finding(outcome, target)]))
-        elif isinstance(outcome, BaseException):
-            raise outcome
-        else:
-            results.append(outcome)
-    return results
+    with RemoteCheck(clients, expected=len(targets)) as remote:
+        for target in targets:
+            remote.add(target)
+        return remote.results()
 
 
-def _listed_subjects(
-    targets: Sequence[RemoteTarget], clients: dict[str, RegistryClient]
-) -> dict[str, frozenset[str]]:
-    """Per registry, the subjects one ``GET /subjects`` shows: for a wide change, one request instead of
-    one ``versions`` request per subject (a third of the requests of the check).
+class RemoteCheck:
+    """Remote checks that start as soon as each target is known, answered in (subject, registry) order.
 
-    Only ever a proof of existence: a subject the listing lacks is still asked about by itself (a
-    listing may be filtered by permissions or cut short), so "new" always rests on the registry's own
-    40401 for that subject; and a registry whose listing fails is asked subject by subject, so each
-    pair reports its own failure, as without the listing.
+    The caller can keep preparing targets (or checking locally) while the first requests are out.
+    A registry that fails is a result of its pairs (an environment finding), never a pass.
     """
-    # Worth it once the versions requests would need more than one round of the registry's
-    # concurrency; below that a listing (of possibly thousands of subjects) costs more than it saves.
-    names = [name for name, client in clients.items() if len(targets) > client.settings.max_concurrency]
-    if not names:
-        return {}
-    tasks: list[Callable[[], list[str]]] = [clients[name].subjects for name in names]
-    listed = {}
-    for name, outcome in zip(names, fan_out(tasks, len(names)), strict=True):
-        if isinstance(outcome, list):
-            listed[name] = frozenset(outcome)
-        elif not isinstance(outcome, RegistryError):
-            raise outcome
-    return listed
+
+    def __init__(self, clients: dict[str, RegistryClient], expected: int) -> None:
+        self._clients = clients
+        workers = max(1, sum(c.settings.max_concurrency for c in clients.values()))
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="registry")
+        self._versions = {name: ReferenceVersions(client) for name, client in clients.items()}
+        self._pending: list[tuple[RemoteTarget, RegistryClient, Future[SubjectResult]]] = []
+        # One GET /subjects replaces a versions request per listed subject, once the versions requests
+        # would need more than one round of the registry's concurrency; below that a listing (of
+        # possibly thousands of subjects) costs more than it saves. Only ever a proof of existence:
+        # an unlisted subject is still asked about by itself (a listing may be filtered by permissions
+        # or cut short), so "new" always rests on the registry's own 40401; a failed listing means
+        # every subject is asked by itself, so each pair reports its own failure.
+        self._listings: dict[str, Future[list[str]]] = {
+            name: self._pool.submit(client.subjects)
+            for name, client in clients.items()
+            if expected > client.settings.max_concurrency
+        }
+
+    def __enter__(self) -> RemoteCheck:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def add(self, target: RemoteTarget) -> None:
+        for client in self._clients.values():
+            future = self._pool.submit(self._check, target, client)
+            self._pending.append((target, client, future))
+
+    def _check(self, target: RemoteTarget, client: RegistryClient) -> SubjectResult:
+        return _check_one(target, client, self._versions[client.name], self._listed(client.name))
+
+    def _listed(self, name: str) -> frozenset[str]:
+        listing = self._listings.get(name)
+        if listing is None:
+            return frozenset()
+        try:
+            return frozenset(listing.result())
+        except RegistryError:
+            return frozenset()
+
+    def results(self) -> list[SubjectResult]:
+        """Every pair's result; a registry error becomes that pair's environment finding."""
+        results = []
+        for target, client, future in self._pending:
+            error = future.exception()
+            if error is None:
+                results.append(future.result())
+            elif isinstance(error, RegistryError):
+                results.append(_result(target, client.name, "error", [environment_finding(error, target)]))
+            else:
+                for _, _, other in self._pending:
+                    other.cancel()
+                raise error
+        return results
 
 
 def _result(target: RemoteTarget, registry: str, verdict: str, findings: list[Finding]) -> SubjectResult:
