@@ -8,6 +8,7 @@ failure elsewhere makes it 1).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -96,6 +97,8 @@ class RemoteCheck:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="registry")
         self._versions = {name: ReferenceVersions(client) for name, client in clients.items()}
         self._pending: list[tuple[RemoteTarget, RegistryClient, Future[SubjectResult]]] = []
+        self._lock = threading.Lock()
+        self._listed_sets: dict[str, frozenset[str]] = {}
         # One GET /subjects replaces a versions request per listed subject, once the versions requests
         # would need more than one round of the registry's concurrency; below that a listing (of
         # possibly thousands of subjects) costs more than it saves. Only ever a proof of existence:
@@ -123,13 +126,15 @@ class RemoteCheck:
         return _check_one(target, client, self._versions[client.name], self._listed(client.name))
 
     def _listed(self, name: str) -> frozenset[str]:
-        listing = self._listings.get(name)
-        if listing is None:
-            return frozenset()
-        try:
-            return frozenset(listing.result())
-        except RegistryError:
-            return frozenset()
+        """The registry's listing as a set, built once (a large registry lists thousands of subjects)."""
+        with self._lock:
+            if name not in self._listed_sets:
+                listing = self._listings.get(name)
+                try:
+                    self._listed_sets[name] = frozenset(listing.result() if listing is not None else ())
+                except RegistryError:
+                    self._listed_sets[name] = frozenset()
+            return self._listed_sets[name]
 
     def results(self) -> list[SubjectResult]:
         """Every pair's result; a registry error becomes that pair's environment finding."""
