@@ -70,11 +70,16 @@ def base_commit(git: Git, config: Config, options: CheckOptions) -> str | None:
     """The ref whose history holds the earlier versions (None for a repository without commits)."""
     if options.against:
         return git.resolve(options.against)
-    if not git.has_commits():
-        return None
     github_base = options.environ.get("GITHUB_BASE_REF")
     candidates = [f"origin/{github_base}"] if github_base else []
     candidates += [config.base_branch, f"origin/{config.base_branch}"]
+    # The usual case in one git process (a pre-commit hook runs this on every commit); any failure
+    # (no commits yet, no such ref, no shared history) takes the careful path below for its message.
+    quick = git.attempt("merge-base", "HEAD", candidates[0])
+    if quick.returncode == 0:
+        return quick.stdout.decode().strip()
+    if not git.has_commits():
+        return None
     for candidate in candidates:
         try:
             sha = git.resolve(candidate)
