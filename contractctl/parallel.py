@@ -48,18 +48,27 @@ def _run(index: int) -> Any:
 
 
 def run_indexed(job: Callable[[int], T], count: int, workers: int) -> list[T]:
-    """[job(0), ..., job(count - 1)], spread over `workers` forked processes when that is possible."""
+    """[job(0), ..., job(count - 1)], spread over `workers` forked processes when that is possible.
+
+    A job's exception reaches the caller as it would in one process. A worker that dies (killed, out
+    of memory) or a result that cannot travel back breaks the pool: then every job runs again here,
+    so the outcome is the same, only slower, and never a hang.
+    """
     global _job
     if workers <= 1 or count < 2 or not sys.platform.startswith("linux"):
         return [job(index) for index in range(count)]
     import multiprocessing  # not on the pre-commit path: a one-file check never gets here
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     _job = job
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(workers, count)) as pool:
+        with ProcessPoolExecutor(min(workers, count), mp_context=context) as pool:
             # small chunks: jobs differ in cost (history length), so balance them as they finish
             chunk = max(1, count // (workers * 16))
-            return pool.map(_run, range(count), chunksize=chunk)
+            return list(pool.map(_run, range(count), chunksize=chunk))
+    except BrokenProcessPool:
+        return [job(index) for index in range(count)]
     finally:
         _job = None

@@ -45,3 +45,15 @@ def test_worker_count_rules() -> None:
     assert worker_count(10_000, worth_from=400, env={WORKERS_ENV: "1"}) == 1
     assert worker_count(10_000, worth_from=400, env={WORKERS_ENV: "lots"}) == 1
     assert worker_count(10_000, worth_from=400, env={WORKERS_ENV: "0"}) == 1
+
+
+@linux_only
+def test_a_worker_that_dies_does_not_hang_or_lose_results() -> None:
+    parent = os.getpid()
+
+    def job(index: int) -> int:
+        if index == 3 and os.getpid() != parent:
+            os._exit(9)  # a worker killed mid-batch (out of memory, a signal)
+        return index * 2
+
+    assert run_indexed(job, 12, workers=2) == [index * 2 for index in range(12)]
