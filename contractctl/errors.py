@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ContractctlError(Exception):
     exit_code = 2
@@ -10,6 +12,18 @@ class ContractctlError(Exception):
         super().__init__(message)
         self.message = message
         self.detail = detail  # shown with -v only
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt without __init__ (subclasses take other arguments) and with every attribute, so an
+        # error raised in a worker process reaches the parent as it was.
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[ContractctlError], args: tuple[Any, ...], state: dict[str, Any]) -> ContractctlError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class UsageError(ContractctlError):

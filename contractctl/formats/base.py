@@ -16,6 +16,9 @@ class InvalidSchema(Exception):
         super().__init__("; ".join(f.message for f in findings))
         self.findings = findings
 
+    def __reduce__(self) -> tuple[type[InvalidSchema], tuple[list[Finding]]]:
+        return (InvalidSchema, (self.findings,))  # it travels back from worker processes intact
+
 
 @dataclass(frozen=True)
 class Outline:

@@ -57,3 +57,30 @@ def test_a_worker_that_dies_does_not_hang_or_lose_results() -> None:
         return index * 2
 
     assert run_indexed(job, 12, workers=2) == [index * 2 for index in range(12)]
+
+
+@linux_only
+def test_our_errors_come_back_from_a_worker_whole() -> None:
+    from contractctl.errors import GitError
+    from contractctl.formats.base import InvalidSchema
+    from contractctl.model import Finding, FindingKind
+    from contractctl.registry.errors import RegistryError
+
+    finding = Finding(rule="AVRO_BAD_DEFAULT", message="bad default", kind=FindingKind.INVALID, line=3)
+    errors: list[Exception] = [
+        GitError("git failed", detail="stderr text"),
+        RegistryError("aws", "unreachable", status=503),
+        InvalidSchema([finding]),
+    ]
+    parent = os.getpid()
+    for error in errors:
+
+        def job(index: int, error: Exception = error) -> int:
+            if index == 5 and os.getpid() != parent:
+                raise error
+            return index
+
+        with pytest.raises(type(error)) as raised:
+            run_indexed(job, 10, workers=2)
+        assert raised.value.__dict__ == error.__dict__  # detail, registry, findings: all kept
+        assert str(raised.value) == str(error)
