@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
+from contractctl.formats.avro.fastjson import canonical, strict_loads
 from contractctl.formats.avro.resolve import Problem, ResolvedSchema, outline, resolve
 from contractctl.formats.base import InvalidSchema, Outline, ParsedSchema
 from contractctl.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
@@ -65,16 +66,9 @@ _PROBLEM_HINTS = {
 }
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-_STRICT_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # one, not one per text
-
-
 @lru_cache(maxsize=1024)
 def _strict_json(text: str) -> Any:
-    return _STRICT_DECODER.decode(text)
+    return strict_loads(text)
 
 
 class AvroFormat:
@@ -162,10 +156,9 @@ class AvroFormat:
 
     def fingerprint(self, source: SchemaText) -> str:
         try:
-            canonical = json.dumps(_strict_json(source.text), sort_keys=True, separators=(",", ":"))
+            return canonical(_strict_json(source.text))  # compared for equality only: no digest needed
         except (ValueError, RecursionError):
-            canonical = source.text
-        return canonical  # compared for equality only: no digest (and no hashlib import) needed
+            return source.text
 
     def prove(self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int) -> list[Finding]:
         from contractctl.formats.avro.prove import prove
