@@ -28,6 +28,7 @@ from typing import Any
 from contractctl.contract import cel
 from contractctl.contract.meta import ContractMeta, Rule
 from contractctl.contract.shapes import wildcard_match
+from contractctl.formats.avro.resolve import json_kind
 from contractctl.formats.base import ParsedSchema
 from contractctl.jsonpos import JsonSyntaxError, escape_pointer_token, load_with_positions, nearest_position
 from contractctl.model import (
@@ -119,11 +120,11 @@ class _AvroCodec:
             return self.record(node, value, pointer)
         if kind == "array":
             if not isinstance(value, list):
-                raise _Mismatch(pointer, f"expected an array, found {_kind(value)}")
+                raise _Mismatch(pointer, f"expected an array, found {json_kind(value)}")
             return [self.read_json(node["items"], item, f"{pointer}/{i}") for i, item in enumerate(value)]
         if kind == "map":
             if not isinstance(value, dict):
-                raise _Mismatch(pointer, f"expected an object (map), found {_kind(value)}")
+                raise _Mismatch(pointer, f"expected an object (map), found {json_kind(value)}")
             return {
                 key: self.read_json(node["values"], item, f"{pointer}/{escape_pointer_token(key)}")
                 for key, item in value.items()
@@ -164,11 +165,12 @@ class _AvroCodec:
                 errors.append(error)
         if len(errors) == 1:
             raise errors[0]
-        raise _Mismatch(pointer, f"{_kind(value)} fits no branch of the union ({', '.join(tags)})")
+        raise _Mismatch(pointer, f"{json_kind(value)} fits no branch of the union ({', '.join(tags)})")
 
     def record(self, node: dict[str, Any], value: Any, pointer: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise _Mismatch(pointer, f"expected an object for record {node['name']}, found {_kind(value)}")
+            found = json_kind(value)
+            raise _Mismatch(pointer, f"expected an object for record {node['name']}, found {found}")
         fields = {item["name"]: item for item in node["fields"]}
         for key in value:
             if key not in fields:
@@ -258,23 +260,9 @@ def _plain_name(name: str) -> str:
     return name.removeprefix(_NO_NAMESPACE + ".")
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the string {value!r}"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
 def _latin1(value: Any, pointer: str) -> bytes:
     if not isinstance(value, str):
-        raise _Mismatch(pointer, f"expected a string of bytes (code points 0-255), found {_kind(value)}")
+        raise _Mismatch(pointer, f"expected a string of bytes (code points 0-255), found {json_kind(value)}")
     try:
         return value.encode("latin-1")
     except UnicodeEncodeError:
@@ -284,26 +272,26 @@ def _latin1(value: Any, pointer: str) -> bytes:
 def _primitive(kind: str, value: Any, pointer: str) -> Any:
     if kind == "null":
         if value is not None:
-            raise _Mismatch(pointer, f"expected null, found {_kind(value)}")
+            raise _Mismatch(pointer, f"expected null, found {json_kind(value)}")
         return None
     if kind == "boolean":
         if not isinstance(value, bool):
-            raise _Mismatch(pointer, f"expected a boolean, found {_kind(value)}")
+            raise _Mismatch(pointer, f"expected a boolean, found {json_kind(value)}")
         return value
     if kind in ("int", "long"):
         low, high = _INT_RANGE if kind == "int" else _LONG_RANGE
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _Mismatch(pointer, f"expected an integer ({kind}), found {_kind(value)}")
+            raise _Mismatch(pointer, f"expected an integer ({kind}), found {json_kind(value)}")
         if not low <= value <= high:
             raise _Mismatch(pointer, f"{value} is out of range for {kind}")
         return value
     if kind in ("float", "double"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _Mismatch(pointer, f"expected a number ({kind}), found {_kind(value)}")
+            raise _Mismatch(pointer, f"expected a number ({kind}), found {json_kind(value)}")
         return float(value)
     if kind == "string":
         if not isinstance(value, str):
-            raise _Mismatch(pointer, f"expected a string, found {_kind(value)}")
+            raise _Mismatch(pointer, f"expected a string, found {json_kind(value)}")
         return value
     if kind == "bytes":
         return _latin1(value, pointer)
@@ -465,7 +453,7 @@ class _Format:
         from google.protobuf.message import EncodeError
 
         if not isinstance(value, dict):
-            raise _Mismatch("", f"expected a JSON object for a Protobuf message, found {_kind(value)}")
+            raise _Mismatch("", f"expected a JSON object for a Protobuf message, found {json_kind(value)}")
         message = _message_class(self.schema)()
         try:
             json_format.ParseDict(value, message)

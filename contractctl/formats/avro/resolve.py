@@ -319,7 +319,7 @@ class _Resolver:
             return self.union(raw, pointer, namespace)
         if isinstance(raw, dict):
             return self.complex(raw, pointer, namespace)
-        self.problem("AVRO_NOT_A_SCHEMA", pointer, f"{_json_kind(raw)} is not an Avro schema.")
+        self.problem("AVRO_NOT_A_SCHEMA", pointer, f"{json_kind(raw)} is not an Avro schema.")
         return "null"
 
     def reference(self, name: str, pointer: Path, namespace: str | None) -> Node:
@@ -377,7 +377,7 @@ class _Resolver:
             self.problem(
                 "AVRO_NOT_A_SCHEMA",
                 (*pointer, "type"),
-                f'"type" must be a type name string here, not {_json_kind(kind)}.',
+                f'"type" must be a type name string here, not {json_kind(kind)}.',
             )
             return "null"
         if kind in PRIMITIVES:
@@ -705,7 +705,8 @@ def _with_props(kind: str, raw: dict[str, Any]) -> Node:
     return {"type": kind, **props} if props else kind
 
 
-def _json_kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """A JSON value described for a message: 'null', 'an array', 'the number 3', 'the string 'x''."""
     if value is None:
         return "null"
     if isinstance(value, bool):
