@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -181,10 +180,6 @@ def _run_check(config: Config, options: CheckOptions) -> Report:
     from contractctl.remote import RemoteCheck, close_all, open_clients
 
     clients = open_clients(config, options.registries)  # bad registry settings fail before any work
-    switch_interval = sys.getswitchinterval()
-    # Many threads mostly wait for answers; each answer's thread must get the interpreter back quickly
-    # while another thread (or the local checks) computes: Python's default hand-over is every 5 ms.
-    sys.setswitchinterval(0.0005)
     try:
         run = _LocalRun.prepare(config, options)
         # The registries' answers take round trips, the local checks take CPU: each target's requests
@@ -196,7 +191,6 @@ def _run_check(config: Config, options: CheckOptions) -> Report:
             run.report.results.extend(run.check_all(workers=1))
             run.report.results.extend(remote.results())
     finally:
-        sys.setswitchinterval(switch_interval)
         close_all(clients)
     return run.report
 

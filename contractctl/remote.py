@@ -8,7 +8,7 @@ failure elsewhere makes it 1).
 from __future__ import annotations
 
 import re
-import threading
+import sys
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaTy
 from contractctl.payload import Payload, ReferenceVersions
 from contractctl.registry.client import RegistryClient, SchemaRef
 from contractctl.registry.errors import RegistryError
+from contractctl.registry.fanout import gather
 from contractctl.registry.settings import RegistrySettings
 
 _ERROR_TYPE = re.compile(r"errorType:\s*'([A-Z_]+)'")
@@ -93,29 +94,34 @@ class RemoteCheck:
 
     def __init__(self, clients: dict[str, RegistryClient], expected: int) -> None:
         self._clients = clients
+        self._switch_interval = sys.getswitchinterval()  # restored on exit
         workers = max(1, sum(c.settings.max_concurrency for c in clients.values()))
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="registry")
         self._versions = {name: ReferenceVersions(client) for name, client in clients.items()}
         self._pending: list[tuple[RemoteTarget, RegistryClient, Future[SubjectResult]]] = []
-        self._lock = threading.Lock()
-        self._listed_sets: dict[str, frozenset[str]] = {}
         # One GET /subjects replaces a versions request per listed subject, once the versions requests
         # would need more than one round of the registry's concurrency; below that a listing (of
         # possibly thousands of subjects) costs more than it saves. Only ever a proof of existence:
         # an unlisted subject is still asked about by itself (a listing may be filtered by permissions
         # or cut short), so "new" always rests on the registry's own 40401; a failed listing means
         # every subject is asked by itself, so each pair reports its own failure.
-        self._listings: dict[str, Future[list[str]]] = {
-            name: self._pool.submit(client.subjects)
+        self._listings: dict[str, Future[frozenset[str]]] = {
+            name: self._pool.submit(lambda c=client: frozenset(c.subjects()))  # type: ignore[misc]
             for name, client in clients.items()
             if expected > client.settings.max_concurrency
         }
 
     def __enter__(self) -> RemoteCheck:
+        # Its threads mostly wait for answers; each answer's thread must get the interpreter back soon
+        # while another thread (or the caller's local checks) computes: Python hands over every 5 ms.
+        sys.setswitchinterval(min(self._switch_interval, 0.0005))
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            sys.setswitchinterval(self._switch_interval)
 
     def add(self, target: RemoteTarget) -> None:
         for client in self._clients.values():
@@ -126,29 +132,27 @@ class RemoteCheck:
         return _check_one(target, client, self._versions[client.name], self._listed(client.name))
 
     def _listed(self, name: str) -> frozenset[str]:
-        """The registry's listing as a set, built once (a large registry lists thousands of subjects)."""
-        with self._lock:
-            if name not in self._listed_sets:
-                listing = self._listings.get(name)
-                try:
-                    self._listed_sets[name] = frozenset(listing.result() if listing is not None else ())
-                except RegistryError:
-                    self._listed_sets[name] = frozenset()
-            return self._listed_sets[name]
+        """The subjects the registry listed (a set built once, shared by its pairs); none if not asked
+        or if the listing failed."""
+        listing = self._listings.get(name)
+        if listing is None:
+            return frozenset()
+        try:
+            return listing.result()
+        except RegistryError:
+            return frozenset()
 
     def results(self) -> list[SubjectResult]:
         """Every pair's result; a registry error becomes that pair's environment finding."""
         results = []
-        for target, client, future in self._pending:
-            error = future.exception()
-            if error is None:
-                results.append(future.result())
-            elif isinstance(error, RegistryError):
-                results.append(_result(target, client.name, "error", [environment_finding(error, target)]))
+        outcomes = gather([future for _, _, future in self._pending])
+        for (target, client, _), outcome in zip(self._pending, outcomes, strict=True):
+            if isinstance(outcome, RegistryError):
+                results.append(_result(target, client.name, "error", [environment_finding(outcome, target)]))
+            elif isinstance(outcome, BaseException):
+                raise outcome
             else:
-                for _, _, other in self._pending:
-                    other.cancel()
-                raise error
+                results.append(outcome)
         return results
 
 

@@ -144,8 +144,8 @@ def subject_history(
     prefix = mapper.root_prefix
     # Pathspecs keep a one-file check from listing the whole repository's history, but git matches
     # every path against every spec: for many subjects, reading the root and filtering here is faster.
-    few = wanted is not None and len(wanted) <= _PATHSPEC_LIMIT
-    pathspecs = mapper.history_pathspecs(wanted) if wanted is not None and few else None
+    few = wanted if wanted is not None and len(wanted) <= _PATHSPEC_LIMIT else None
+    pathspecs = mapper.history_pathspecs(few) if few is not None else None
     commits = first_parent_log(git, base, prefix, pathspecs)
     relevant = [
         (change.new_path, change.new_blob)

@@ -7,8 +7,8 @@ fan-out over many subjects cannot flood one registry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -24,17 +24,22 @@ def fan_out(tasks: Iterable[Callable[[], T]], max_workers: int) -> list[T | Base
     todo = list(tasks)
     if not todo:
         return []
-    results: list[T | BaseException] = []
     with ThreadPoolExecutor(max_workers=min(max_workers, len(todo)), thread_name_prefix="registry") as pool:
-        futures = [pool.submit(task) for task in todo]
-        for future in futures:
-            error = future.exception()
-            if error is None:
-                results.append(future.result())
-            elif isinstance(error, Exception):
-                results.append(error)
-            else:
-                for other in futures:
-                    other.cancel()
-                raise error
+        return gather([pool.submit(task) for task in todo])
+
+
+def gather(futures: Sequence[Future[T]]) -> list[T | BaseException]:
+    """The futures' outcomes in order, as `fan_out` gives them (an ``Exception`` in its result's place;
+    anything else, such as ``KeyboardInterrupt``, cancels the rest and is re-raised)."""
+    results: list[T | BaseException] = []
+    for future in futures:
+        error = future.exception()
+        if error is None:
+            results.append(future.result())
+        elif isinstance(error, Exception):
+            results.append(error)
+        else:
+            for other in futures:
+                other.cancel()
+            raise error
     return results

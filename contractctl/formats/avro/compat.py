@@ -232,12 +232,24 @@ def _fields_by_name(writer_fields: list[dict[str, Any]]) -> dict[str, tuple[int,
     return cached[1]
 
 
+def _writer_matches(
+    field: dict[str, Any], writer_fields: list[dict[str, Any]]
+) -> list[tuple[int, dict[str, Any]]]:
+    """The writer fields a reader field matches, by name then by each alias (Java's lookupWriterField
+    aborts when there is more than one)."""
+    by_name = _fields_by_name(writer_fields)
+    aliases = field.get("aliases")
+    if not aliases:  # the usual field: one lookup
+        match = by_name.get(field["name"])
+        return [] if match is None else [match]
+    return [by_name[name] for name in [field["name"], *aliases] if name in by_name]
+
+
 def _lookup_writer_field(
     field: dict[str, Any], writer_fields: list[dict[str, Any]], reader: _At, writer: _At, location: list[str]
 ) -> tuple[int, dict[str, Any]] | None:
     """Java's lookupWriterField: by name, then by each alias; more than one match aborts."""
-    by_name = _fields_by_name(writer_fields)
-    matches = [by_name[name] for name in [field["name"], *field.get("aliases", [])] if name in by_name]
+    matches = _writer_matches(field, writer_fields)
     if len(matches) > 1:
         names = ", ".join(f"'{item['name']}'" for _, item in matches)
         message = (
@@ -248,15 +260,19 @@ def _lookup_writer_field(
     return matches[0] if matches else None
 
 
-def _check_names(reader: _At, writer: _At, location: list[str]) -> list[Incompatibility]:
+def _names_match(reader: dict[str, Any], writer: dict[str, Any]) -> bool:
     """Java's schemaNameEquals: unqualified names equal, or a reader alias is the writer's full name."""
-    writer_full = str(writer.definition["name"])
-    reader_def = reader.definition
-    if str(reader_def["name"]).rsplit(".", 1)[-1] == writer_full.rsplit(".", 1)[-1]:
+    writer_full = str(writer["name"])
+    if str(reader["name"]).rsplit(".", 1)[-1] == writer_full.rsplit(".", 1)[-1]:
+        return True
+    return writer_full in reader.get("aliases", [])
+
+
+def _check_names(reader: _At, writer: _At, location: list[str]) -> list[Incompatibility]:
+    if _names_match(reader.definition, writer.definition):
         return []
-    if writer_full in reader_def.get("aliases", []):
-        return []
-    return [_incompatible("NAME_MISMATCH", reader, writer, f"expected: {writer_full}", [*location, "name"])]
+    message = f"expected: {writer.definition['name']}"
+    return [_incompatible("NAME_MISMATCH", reader, writer, message, [*location, "name"])]
 
 
 def _check_size(reader: _At, writer: _At, location: list[str]) -> list[Incompatibility]:
@@ -267,9 +283,16 @@ def _check_size(reader: _At, writer: _At, location: list[str]) -> list[Incompati
     return [_incompatible("FIXED_SIZE_MISMATCH", reader, writer, message, [*location, "size"])]
 
 
+def _missing_symbols(reader: dict[str, Any], writer: dict[str, Any]) -> list[str]:
+    """Writer symbols the reader enum cannot read (none when the reader has a default to fall back on)."""
+    if reader.get("default") in reader["symbols"]:
+        return []
+    return sorted(set(writer["symbols"]) - set(reader["symbols"]))
+
+
 def _check_symbols(reader: _At, writer: _At, location: list[str]) -> list[Incompatibility]:
-    missing = sorted(set(writer.definition["symbols"]) - set(reader.definition["symbols"]))
-    if not missing or reader.definition.get("default") in reader.definition["symbols"]:
+    missing = _missing_symbols(reader.definition, writer.definition)
+    if not missing:
         return []
     message = f"missing enum symbols: [{', '.join(missing)}]"
     return [_incompatible("MISSING_ENUM_SYMBOLS", reader, writer, message, [*location, "symbols"])]
@@ -318,7 +341,7 @@ class _Verdict:
         return result
 
     def _calculate(self, reader: Node, writer: Node) -> bool:
-        rkind, wkind = _kind(reader), _kind(writer)
+        rkind, wkind = type_of(reader, self._reader_names), type_of(writer, self._writer_names)
         if rkind == wkind:
             return self._same_kind(rkind, reader, writer)
         if wkind == "UNION":
@@ -348,50 +371,26 @@ class _Verdict:
         if kind == "FIXED":
             return bool(reader["size"] == writer["size"])
         if kind == "ENUM":
-            symbols = reader["symbols"]
-            return reader.get("default") in symbols or set(writer["symbols"]) <= set(symbols)
+            return not _missing_symbols(reader, writer)
         if kind == "RECORD":
             return self._fields(reader, writer)
         return True  # a primitive with properties against the same primitive
 
     def _fields(self, reader: dict[str, Any], writer: dict[str, Any]) -> bool:
-        by_name = _fields_by_name(writer["fields"])
         for field in reader["fields"]:
-            aliases = field.get("aliases")
-            if aliases:
-                matches = [by_name[n] for n in [field["name"], *aliases] if n in by_name]
-                if len(matches) > 1:
-                    return False  # Java aborts: incompatible (the full checker reports it)
-                match = matches[0] if matches else None
-            else:
-                match = by_name.get(field["name"])
-            if match is None:
+            matches = _writer_matches(field, writer["fields"])
+            if len(matches) > 1:
+                return False  # Java aborts: incompatible (the full checker reports it)
+            if not matches:
                 if "default" not in field:
                     return False  # missing default (or, for an enum type, Java's ENUM vs RECORD)
             else:
-                reader_type, writer_type = field["type"], match[1]["type"]
+                reader_type, writer_type = field["type"], matches[0][1]["type"]
                 if reader_type.__class__ is str and reader_type == writer_type and reader_type in PRIMITIVES:
                     continue  # the same primitive: the commonest field by far
                 if not self.compatible(reader_type, writer_type):
                     return False
         return True
-
-
-def _kind(node: Node) -> str:
-    """Java's type name of a node already dereferenced (a named reference is never passed here)."""
-    if isinstance(node, list):
-        return "UNION"
-    if isinstance(node, str):
-        return node.upper()
-    kind = node["type"]
-    return "RECORD" if kind == "error" else str(kind).upper()
-
-
-def _names_match(reader: dict[str, Any], writer: dict[str, Any]) -> bool:
-    writer_full = str(writer["name"])
-    if str(reader["name"]).rsplit(".", 1)[-1] == writer_full.rsplit(".", 1)[-1]:
-        return True
-    return writer_full in reader.get("aliases", [])
 
 
 def is_compatible(reader: ResolvedSchema, writer: ResolvedSchema) -> bool:
