@@ -17,7 +17,7 @@ from contractctl.contract_paths import examples_dir, sidecar_path
 from contractctl.errors import GitError, UsageError
 from contractctl.formats import configure, get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
-from contractctl.history import BlobStore, Git, HistoricVersion
+from contractctl.history import BlobStore, Git, HistoricVersion, VersionHistory
 from contractctl.model import (
     Finding,
     FindingKind,
@@ -233,7 +233,8 @@ def _remote_targets(run: _LocalRun) -> Iterator[RemoteTarget]:
 
 def _run_local(config: Config, options: CheckOptions) -> tuple[Report, SchemaResolver, ContractFiles]:
     run = _LocalRun.prepare(config, options)
-    earlier_versions = sum(len(run.checker.history.get(subject, [])) for subject, _ in run.jobs)
+    # contents as committed, repeats included: an upper bound, so no version is told apart here
+    earlier_versions = sum(len(run.history.sightings(subject)) for subject, _ in run.jobs)
     workers = worker_count(earlier_versions, _PARALLEL_FROM_VERSIONS, options.environ)
     run.report.results.extend(run.check_all(workers))
     return run.report, run.checker, run.files
@@ -249,6 +250,7 @@ class _LocalRun:
     checker: SchemaResolver
     files: ContractFiles
     mapper: SubjectMapper
+    history: VersionHistory
     fingerprints: dict[str, str]
     jobs: list[tuple[str, bool]]
 
@@ -286,20 +288,19 @@ class _LocalRun:
                 closures[subject] = set()
         wanted = chosen.union(*closures.values())
         base = base_commit(git, config, options)
-        checker.history = subject_history(git, base, mapper, store, wanted)
+        history = subject_history(git, base, mapper, store, wanted)
+        checker.history = history
         extras_changed = _contract_files_changed(git, base, prefix, options.staged, current, chosen)
 
         _prepare(checker, wanted, options.all_subjects)
         fingerprints = {s: _fingerprint(current, s) for s in wanted}
-        changed = {
-            s for s in wanted if not any(v.fingerprint == fingerprints[s] for v in checker.history.get(s, []))
-        }
+        changed = {s for s in wanted if not _in_history(current, history, s, fingerprints[s])}
         jobs: list[tuple[str, bool]] = []
         for subject in sorted(chosen, key=lambda s: str(current.contracts[s].path)):
             affected = subject in changed or bool(closures[subject] & changed) or subject in extras_changed
             if affected or options.all_subjects:
                 jobs.append((subject, affected))
-        return cls(options, report, checker, files, mapper, fingerprints, jobs)
+        return cls(options, report, checker, files, mapper, history, fingerprints, jobs)
 
     def check_all(self, workers: int) -> list[SubjectResult]:
         return run_indexed(self._check_job, len(self.jobs), workers)
@@ -350,6 +351,8 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> Non
     by_type: dict[SchemaType, list[SchemaText]] = {}
     for subject in sorted(wanted):
         contract = checker.current.contracts[subject]
+        if getattr(get_format(contract.schema_type), "prepare", None) is None:
+            continue  # nothing to compile: leave its history's versions to be told apart when needed
         texts = by_type.setdefault(contract.schema_type, [])
         try:
             texts.append(checker.current.source(subject))
@@ -361,6 +364,23 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> Non
         prepare = getattr(get_format(schema_type), "prepare", None)
         if prepare is not None and texts:
             prepare(texts, all_parsed=all_parsed)
+
+
+def _in_history(current: ContractSet, history: VersionHistory, subject: str, fingerprint: str) -> bool:
+    """Whether the contract as it is now is one of the subject's earlier versions.
+
+    A content committed before, byte for byte, answers without telling the history's versions apart
+    (which an audit leaves to its worker processes); otherwise the fingerprints decide.
+    """
+    schema_type = current.contracts[subject].schema_type
+    try:
+        text: str | None = current.source(subject).text
+    except InvalidSchema:
+        text = None
+    sightings = history.sightings(subject)
+    if text is not None and any(s.text == text and type_for_path(s.path) is schema_type for s in sightings):
+        return True
+    return any(v.fingerprint == fingerprint for v in history.get(subject, []))
 
 
 def _fingerprint(current: ContractSet, subject: str) -> str:

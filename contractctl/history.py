@@ -8,7 +8,7 @@ half of the pre-commit latency budget, and its object model adds nothing for the
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -223,6 +223,16 @@ def first_parent_log(git: Git, ref: str, prefix: str, pathspecs: list[str] | Non
     elif prefix:
         args += ["--", prefix]
     raw = git.run(*args).decode("utf-8", "surrogateescape")
+    # one path object per distinct path: a file changed in every commit is one dictionary key later,
+    # found by identity, not a fresh object to hash and compare each time
+    paths: dict[str, PurePosixPath] = {}
+
+    def path_of(text: str) -> PurePosixPath:
+        path = paths.get(text)
+        if path is None:
+            path = paths[text] = PurePosixPath(text)
+        return path
+
     commits: list[Commit] = []
     for block in raw.split("\x01")[1:]:
         fields = block.split("\0")
@@ -240,10 +250,10 @@ def first_parent_log(git: Git, ref: str, prefix: str, pathspecs: list[str] | Non
             old_path: PurePosixPath | None
             new_path: PurePosixPath | None
             if status in "RC":
-                old_path, new_path = PurePosixPath(fields[i + 1]), PurePosixPath(fields[i + 2])
+                old_path, new_path = path_of(fields[i + 1]), path_of(fields[i + 2])
                 i += 3
             else:
-                path = PurePosixPath(fields[i + 1])
+                path = path_of(fields[i + 1])
                 old_path = path if status != "A" else None
                 new_path = path if status != "D" else None
                 i += 2
@@ -264,31 +274,87 @@ class HistoricVersion:
     fingerprint: str
 
 
-def subject_versions(
-    commits: list[Commit],
-    identify: Callable[[PurePosixPath, str], tuple[str, str, str] | None],
-) -> dict[str, list[HistoricVersion]]:
-    """Distinct contents per subject along the log, keyed by subject so a moved file keeps history.
+@dataclass(frozen=True)
+class Sighting:
+    """A subject's content as one commit of the log wrote it, before equal contents are merged."""
 
-    `identify(path, blob)` returns (subject, text, fingerprint), or None for files that are not
-    contracts, not wanted, or cannot be read (an old broken commit must not block today's check).
+    path: PurePosixPath
+    text: str
+    commit: str
+    sequence: int
+
+
+def sightings_by_subject(
+    commits: list[Commit],
+    locate: Callable[[PurePosixPath, str], tuple[str, str] | None],
+) -> dict[str, list[Sighting]]:
+    """Every content each subject had along the log, keyed by subject so a moved file keeps history.
+
+    `locate(path, blob)` returns (subject, text), or None for files that are not contracts, not
+    wanted, or cannot be read (an old broken commit must not block today's check).
     """
-    versions: dict[str, list[HistoricVersion]] = {}
-    seen: dict[str, set[str]] = {}
+    found: dict[str, list[Sighting]] = {}
     for sequence, commit in enumerate(commits):
         for change in commit.changes:
             if change.new_path is None or change.new_blob is None:
                 continue
-            identity = identify(change.new_path, change.new_blob)
-            if identity is None:
-                continue
-            subject, text, fingerprint = identity
-            known = seen.setdefault(subject, set())
-            if fingerprint in known:
-                continue
-            known.add(fingerprint)
-            history = versions.setdefault(subject, [])
-            history.append(
-                HistoricVersion(len(history) + 1, change.new_path, text, commit.sha, sequence, fingerprint)
+            located = locate(change.new_path, change.new_blob)
+            if located is not None:
+                subject, text = located
+                found.setdefault(subject, []).append(Sighting(change.new_path, text, commit.sha, sequence))
+    return found
+
+
+class VersionHistory(Mapping[str, list[HistoricVersion]]):
+    """Each subject's distinct versions along the log, told apart when the subject is first asked for.
+
+    Telling contents apart takes a canonical form of each (a JSON parse and dump for Avro). Done on
+    demand, a whole-history check does it in its worker processes, next to the parse that reuses the
+    same JSON, instead of for every subject in one process before the workers start.
+    """
+
+    def __init__(
+        self, sightings: dict[str, list[Sighting]], fingerprint: Callable[[PurePosixPath, str], str]
+    ) -> None:
+        self._sightings = sightings
+        self._fingerprint = fingerprint
+        self._versions: dict[str, list[HistoricVersion]] = {}
+
+    def __getitem__(self, subject: str) -> list[HistoricVersion]:
+        versions = self._versions.get(subject)
+        if versions is None:
+            versions = self._versions[subject] = self._distinct(self._sightings[subject])
+        return versions
+
+    def __contains__(self, subject: object) -> bool:
+        return subject in self._sightings
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sightings)
+
+    def __len__(self) -> int:
+        return len(self._sightings)
+
+    def sightings(self, subject: str) -> list[Sighting]:
+        """The subject's contents as committed (repeats included), without telling them apart."""
+        return self._sightings.get(subject, [])
+
+    def _distinct(self, sightings: list[Sighting]) -> list[HistoricVersion]:
+        versions: list[HistoricVersion] = []
+        seen: set[str] = set()
+        for sighting in sightings:
+            fingerprint = self._fingerprint(sighting.path, sighting.text)
+            if fingerprint in seen:
+                continue  # a revert to an earlier content is not a new version
+            seen.add(fingerprint)
+            versions.append(
+                HistoricVersion(
+                    len(versions) + 1,
+                    sighting.path,
+                    sighting.text,
+                    sighting.commit,
+                    sighting.sequence,
+                    fingerprint,
+                )
             )
-    return versions
+        return versions

@@ -7,7 +7,14 @@ from pathlib import PurePosixPath
 
 from contractctl.formats import get_format, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
-from contractctl.history import BlobStore, Git, HistoricVersion, first_parent_log, subject_versions
+from contractctl.history import (
+    BlobStore,
+    Git,
+    HistoricVersion,
+    VersionHistory,
+    first_parent_log,
+    sightings_by_subject,
+)
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType
 from contractctl.repo import ContractSet, SubjectMapper, decode, outline_of, reference_order
 
@@ -35,7 +42,7 @@ class SchemaResolver:
     Holds the per-run caches: parsed schemas by subject and by historic version.
     """
 
-    def __init__(self, current: ContractSet, history: dict[str, list[HistoricVersion]]) -> None:
+    def __init__(self, current: ContractSet, history: Mapping[str, list[HistoricVersion]]) -> None:
         self.current = current
         self.history = history
         self._parsed: dict[str, ParsedSchema] = {}
@@ -98,8 +105,15 @@ class SchemaResolver:
         schema_type = type_for_path(version.path)
         assert schema_type is not None
         source = SchemaText(version.path, version.text, version.commit, self.current.root)
-        parsed: ParsedSchema | None = None
         self._historic[key] = None  # a reference cycle in old history ends here
+        # Most texts stand alone: a parse without references answers for them without the outline
+        # walk that finds references (a whole-history check parses tens of thousands of versions).
+        parse_alone = getattr(get_format(schema_type), "parse_alone", None)
+        parsed: ParsedSchema | None = parse_alone(source) if parse_alone is not None else None
+        if parsed is not None:
+            self._subject_of[id(parsed)] = subject
+            self._historic[key] = parsed
+            return parsed
         try:
             references = []
             for dependency in self._references(schema_type, source, subject):
@@ -134,39 +148,53 @@ _PATHSPEC_LIMIT = 32
 
 def subject_history(
     git: Git, base: str | None, mapper: SubjectMapper, store: BlobStore, wanted: set[str] | None
-) -> dict[str, list[HistoricVersion]]:
+) -> VersionHistory:
     """Versions along `base`'s first-parent history of the wanted subjects (None: all of them).
 
     Blobs of other subjects are never read: a pre-commit check of one file stays cheap.
     """
-    if base is None:
-        return {}
     prefix = mapper.root_prefix
+
+    def fingerprint(path: PurePosixPath, text: str) -> str:
+        schema_type = type_for_path(path)
+        assert schema_type is not None  # only contract paths are located below
+        return get_format(schema_type).fingerprint(SchemaText(path, text, root=prefix))
+
+    if base is None:
+        return VersionHistory({}, fingerprint)
     # Pathspecs keep a one-file check from listing the whole repository's history, but git matches
     # every path against every spec: for many subjects, reading the root and filtering here is faster.
     few = wanted if wanted is not None and len(wanted) <= _PATHSPEC_LIMIT else None
     pathspecs = mapper.history_pathspecs(few) if few is not None else None
     commits = first_parent_log(git, base, prefix, pathspecs)
-    relevant = [
-        (change.new_path, change.new_blob)
+    places: dict[PurePosixPath, tuple[SchemaType, str | None] | None] = {}
+
+    def place(path: PurePosixPath) -> tuple[SchemaType, str | None] | None:
+        """(format, subject if the path alone decides it) of a contract under the root, else None;
+        once per distinct path, not once per commit that touched it."""
+        if path not in places:
+            schema_type = type_for_path(path)
+            in_root = schema_type is not None and mapper.in_root(path)
+            places[path] = (schema_type, mapper.subject_from_path(path)) if schema_type and in_root else None
+        return places[path]
+
+    # content decides the subject of some files; of the others, only wanted subjects are read
+    readable = None if wanted is None else wanted | {None}
+    store.prefetch(
+        change.new_blob
         for commit in commits
         for change in commit.changes
         if change.new_path is not None
         and change.new_blob is not None
-        and type_for_path(change.new_path)
-        and mapper.in_root(change.new_path)
-    ]
-    # content decides the subject of some files; of the others, only wanted subjects are read
-    readable = None if wanted is None else wanted | {None}
-    store.prefetch(
-        blob for path, blob in relevant if readable is None or mapper.subject_from_path(path) in readable
+        and (placed := place(change.new_path)) is not None
+        and (readable is None or placed[1] in readable)
     )
 
-    def identify(path: PurePosixPath, blob: str) -> tuple[str, str, str] | None:
-        schema_type = type_for_path(path)
-        if schema_type is None or not mapper.in_root(path):
+    def locate(path: PurePosixPath, blob: str) -> tuple[str, str] | None:
+        placed = place(path)
+        if placed is None:
             return None
-        subject = mapper.subject_from_path(path)
+        schema_type, subject = placed
         if subject is not None and wanted is not None and subject not in wanted:
             return None
         try:
@@ -176,6 +204,6 @@ def subject_history(
             return None  # a broken old commit must not block today's check
         if wanted is not None and subject not in wanted:
             return None
-        return subject, text, get_format(schema_type).fingerprint(SchemaText(path, text, root=prefix))
+        return subject, text
 
-    return subject_versions(commits, identify)
+    return VersionHistory(sightings_by_subject(commits, locate), fingerprint)

@@ -253,9 +253,9 @@ class _Versions:
         self._git, self._mapper, self._store = git, mapper, store
         self._to = self._load(to_commit)
         self._from_commit = from_commit
-        self._from: dict[str, list[HistoricVersion]] | None = None
+        self._from: Mapping[str, list[HistoricVersion]] | None = None
 
-    def _load(self, commit: str) -> dict[str, list[HistoricVersion]]:
+    def _load(self, commit: str) -> Mapping[str, list[HistoricVersion]]:
         return subject_history(self._git, commit, self._mapper, self._store, None)
 
     def number(self, subject: str, fingerprint: str | None) -> int:
@@ -267,5 +267,7 @@ class _Versions:
         return found if found is not None else len(self._to.get(subject, [])) + 1
 
     @staticmethod
-    def _find(history: dict[str, list[HistoricVersion]], subject: str, fingerprint: str | None) -> int | None:
+    def _find(
+        history: Mapping[str, list[HistoricVersion]], subject: str, fingerprint: str | None
+    ) -> int | None:
         return next((v.number for v in history.get(subject, []) if v.fingerprint == fingerprint), None)

@@ -7,7 +7,14 @@ from pathlib import PurePosixPath
 import pytest
 
 from contractctl.errors import GitError
-from contractctl.history import BlobStore, Git, first_parent_log, subject_versions
+from contractctl.history import (
+    BlobStore,
+    Git,
+    Sighting,
+    VersionHistory,
+    first_parent_log,
+    sightings_by_subject,
+)
 from tests.conftest import GitRepo
 
 
@@ -16,11 +23,11 @@ def versions_by_path(git: Git, ref: str) -> dict[str, list[str]]:
     store = BlobStore(git)
     store.prefetch(c.new_blob for commit in commits for c in commit.changes if c.new_blob)
 
-    def identify(path: PurePosixPath, blob: str) -> tuple[str, str, str]:
-        text = store.get(blob).decode()
-        return path.parent.name, text, text.strip()
+    def locate(path: PurePosixPath, blob: str) -> tuple[str, str]:
+        return path.parent.name, store.get(blob).decode()
 
-    return {s: [v.text.strip() for v in vs] for s, vs in subject_versions(commits, identify).items()}
+    history = VersionHistory(sightings_by_subject(commits, locate), lambda path, text: text.strip())
+    return {s: [v.text.strip() for v in vs] for s, vs in history.items()}
 
 
 def test_merges_count_on_the_first_parent_and_renames_keep_the_subject(repo: GitRepo) -> None:
@@ -64,3 +71,28 @@ def test_unknown_ref_and_merge_base_errors(repo: GitRepo) -> None:
     with pytest.raises(GitError, match="unknown git ref 'nope'"):
         git.resolve("nope")
     assert git.merge_base("HEAD", "main") == git.resolve("HEAD")
+
+
+def test_versions_are_told_apart_only_for_the_subjects_asked_for() -> None:
+    def seen(subject_texts: list[str]) -> list[Sighting]:
+        return [Sighting(PurePosixPath("c/x.avsc"), t, f"sha{n}", n) for n, t in enumerate(subject_texts)]
+
+    asked: list[str] = []
+
+    def fingerprint(path: PurePosixPath, text: str) -> str:
+        asked.append(text)
+        return text.strip()
+
+    history = VersionHistory({"a": seen(["1", "2 ", "2", "1", "3"]), "b": seen(["x"])}, fingerprint)
+    assert "a" in history and "b" in history and "c" not in history and len(history) == 2
+    assert [s.text for s in history.sightings("a")] == ["1", "2 ", "2", "1", "3"]
+    assert asked == []  # membership and sightings need no fingerprint
+    versions = history["a"]
+    assert [(v.number, v.text, v.commit, v.sequence) for v in versions] == [
+        (1, "1", "sha0", 0),
+        (2, "2 ", "sha1", 1),
+        (3, "3", "sha4", 4),
+    ]
+    assert asked == ["1", "2 ", "2", "1", "3"]  # subject b untouched
+    assert history["a"] is versions and len(asked) == 5  # remembered
+    assert history.get("c", []) == [] and history.sightings("c") == []

@@ -112,6 +112,22 @@ class AvroFormat:
         direct = tuple(r for r in references if isinstance(r, AvroSchema) and set(r.resolved.defined) & used)
         return AvroSchema(source, document, resolved, direct)
 
+    def parse_alone(self, source: SchemaText) -> AvroSchema | None:
+        """`parse(source, [])` for a valid text that defines every type it uses; None otherwise.
+
+        None means "parse it the full way": the caller then reads the outline, parses the references
+        and gets the findings. A text that needs no reference has an outline with no undefined name,
+        so its full parse is this very call; skipping the outline is what this saves.
+        """
+        try:
+            document = _strict_json(source.text)
+        except (ValueError, RecursionError):
+            return None
+        resolved, problems = resolve(document, {})
+        if problems or resolved is None:
+            return None
+        return AvroSchema(source, document, resolved, ())
+
     def _problem_finding(
         self, source: SchemaText, positions: dict[str, SourcePosition], problem: Problem
     ) -> Finding:

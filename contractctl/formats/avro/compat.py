@@ -386,11 +386,21 @@ class _Verdict:
                     return False  # missing default (or, for an enum type, Java's ENUM vs RECORD)
             else:
                 reader_type, writer_type = field["type"], matches[0][1]["type"]
-                if reader_type.__class__ is str and reader_type == writer_type and reader_type in PRIMITIVES:
-                    continue  # the same primitive: the commonest field by far
+                if _primitives_only(reader_type) and reader_type == writer_type:
+                    continue  # the same primitive or union of primitives: the commonest fields by far
                 if not self.compatible(reader_type, writer_type):
                     return False
         return True
+
+
+def _primitives_only(node: Node) -> bool:
+    """A primitive, a primitive with properties, or a union of primitives: such a type names no
+    other type, so two equal ones are compatible, as every schema is with itself."""
+    if isinstance(node, str):
+        return node in PRIMITIVES
+    if isinstance(node, list):
+        return all(isinstance(branch, str) and branch in PRIMITIVES for branch in node)
+    return node.get("type", "") in PRIMITIVES
 
 
 def is_compatible(reader: ResolvedSchema, writer: ResolvedSchema) -> bool:

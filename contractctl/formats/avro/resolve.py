@@ -230,6 +230,8 @@ class _Defaults:
 
     def valid(self, node: Any, value: Any) -> bool:
         if isinstance(node, list):
+            if value is None and "null" in node:
+                return True  # the commonest default of all: null for an optional field
             return any(self._valid_single(branch, value) for branch in node)
         return self._valid_single(node, value)
 
@@ -339,22 +341,29 @@ class _Resolver:
         branches: list[Node] = []
         seen: dict[str, int] = {}
         for index, item in enumerate(raw):
-            at = (*pointer, index)
-            branch = self.parse(item, at, namespace)
-            if isinstance(item, list):
+            if item.__class__ is str and item in PRIMITIVES:
+                branch: Node = item  # a primitive branch, the commonest: nothing to resolve
+                key = item
+            elif isinstance(item, list):
+                branch = self.parse(item, (*pointer, index), namespace)
                 self.problem(
-                    "AVRO_INVALID_UNION", at, f"Union branch {index} is itself a union; unions may not nest."
+                    "AVRO_INVALID_UNION",
+                    (*pointer, index),
+                    f"Union branch {index} is itself a union; unions may not nest.",
+                )
+                branches.append(branch)
+                continue
+            else:
+                branch = self.parse(item, (*pointer, index), namespace)
+                key = self.branch_key(branch)
+            if key in seen:
+                self.problem(
+                    "AVRO_INVALID_UNION",
+                    (*pointer, index),
+                    f"Union branch {index} repeats type '{key}' (already branch {seen[key]}).",
                 )
             else:
-                key = self.branch_key(branch)
-                if key in seen:
-                    self.problem(
-                        "AVRO_INVALID_UNION",
-                        at,
-                        f"Union branch {index} repeats type '{key}' (already branch {seen[key]}).",
-                    )
-                else:
-                    seen[key] = index
+                seen[key] = index
             branches.append(branch)
         return branches
 
@@ -538,32 +547,46 @@ class _Resolver:
             )
             field_type: Node = "null"
         else:
-            field_type = self.parse(raw["type"], (*pointer, "type"), space)
+            declared = raw["type"]
+            if declared.__class__ is str and declared in PRIMITIVES:
+                field_type = declared  # nothing to resolve
+            else:
+                field_type = self.parse(declared, (*pointer, "type"), space)
         field: dict[str, Any] = {"name": name, "type": field_type}
         if "default" in raw:
             field["default"] = self.check_default(raw["default"], field_type, pointer, name)
-        self.check_order(raw, pointer, name)
-        for key in ("order", "doc"):
-            if key in raw:
-                field[key] = raw[key]
-        aliases = self.aliases(raw, pointer, None, qualify=False)
-        if aliases is not None:
-            field["aliases"] = aliases
-        field.update({k: v for k, v in raw.items() if k not in _FIELD_RESERVED})
+        if "order" in raw:
+            self.check_order(raw, pointer, name)
+            field["order"] = raw["order"]
+        if "doc" in raw:
+            field["doc"] = raw["doc"]
+        if "aliases" in raw:
+            aliases = self.aliases(raw, pointer, None, qualify=False)
+            if aliases is not None:
+                field["aliases"] = aliases
+        if not raw.keys() <= _FIELD_RESERVED:  # (a C-level test: most fields carry no extra property)
+            field.update({k: v for k, v in raw.items() if k not in _FIELD_RESERVED})
         return field
 
     def check_default(self, value: Any, field_type: Node, pointer: Path, name: str) -> Any:
-        at = (*pointer, "default")
-        base = type_of_raw(field_type, self.complete, self.external)
-        if base in ("FLOAT", "DOUBLE") and isinstance(value, str):
+        if isinstance(value, str) and type_of_raw(field_type, self.complete, self.external) in (
+            "FLOAT",
+            "DOUBLE",
+        ):
             # Java turns a textual float/double default into a number first.
             if not _java_double_text(value):
-                self.problem("AVRO_BAD_DEFAULT", at, f"Default of field '{name}' is not a number: {value!r}.")
+                self.problem(
+                    "AVRO_BAD_DEFAULT",
+                    (*pointer, "default"),
+                    f"Default of field '{name}' is not a number: {value!r}.",
+                )
                 return value
             return _java_double(value)
         if not self.defaults.valid(field_type, value):
             self.problem(
-                "AVRO_BAD_DEFAULT", at, f"Default of field '{name}' does not match its type: {_short(value)}."
+                "AVRO_BAD_DEFAULT",
+                (*pointer, "default"),
+                f"Default of field '{name}' does not match its type: {_short(value)}.",
             )
         return value
 

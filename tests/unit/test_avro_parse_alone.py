@@ -1,0 +1,132 @@
+"""`parse_alone` skips the outline walk for texts that need no reference; it must never change a parse.
+
+Whenever it answers, the outline must find no undefined name (so the full way would have parsed the
+text with no references) and the full parse must give the same schema; whenever a text needs a
+reference, it must step aside. Checked on the corpus, the invalid documents, namespace corner cases
+and a few thousand random schemas, some using types they do not define.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import PurePosixPath
+from typing import Any
+
+import pytest
+
+from contractctl.formats.avro import FORMAT, AvroSchema
+from contractctl.formats.avro.resolve import outline
+from contractctl.model import SchemaText
+
+from .avro_cases import CASES
+from .test_avro_resolve import INVALID
+from .test_avro_verdict import _Schemas
+
+pytestmark = pytest.mark.filterwarnings("ignore::avro.errors.IgnoredLogicalType")
+
+
+def _source(document: Any) -> SchemaText:
+    return SchemaText(PurePosixPath("contracts/t/value.avsc"), json.dumps(document))
+
+
+def _agrees(document: Any) -> bool:
+    """Whether parse_alone answered; asserts that its answer is the full parse's."""
+    source = _source(document)
+    alone = FORMAT.parse_alone(source)
+    if alone is None:
+        return False
+    assert outline(document)[1] == (), document
+    full = FORMAT.parse(source, [])
+    assert isinstance(full, AvroSchema)
+    assert alone.resolved == full.resolved and alone.document == full.document
+    assert alone.references == full.references == ()
+    return True
+
+
+_CORNERS: list[Any] = [
+    # a bare name found in the null namespace from inside a namespaced record
+    {
+        "type": "record",
+        "name": "Outer",
+        "fields": [
+            {"name": "a", "type": {"type": "enum", "name": "E", "symbols": ["X"]}},
+            {
+                "name": "b",
+                "type": {
+                    "type": "record",
+                    "name": "Inner",
+                    "namespace": "ns",
+                    "fields": [{"name": "e", "type": "E"}],
+                },
+            },
+        ],
+    },
+    # forward and recursive references
+    {
+        "type": "record",
+        "name": "com.A",
+        "fields": [
+            {"name": "b", "type": ["null", "B"], "default": None},
+            {
+                "name": "d",
+                "type": {"type": "record", "name": "B", "fields": [{"name": "a", "type": ["null", "A"]}]},
+            },
+        ],
+    },
+    # {"type": "Name"} as a reference, a map and an array of named types
+    {
+        "type": "record",
+        "name": "R",
+        "namespace": "x.y",
+        "fields": [
+            {"name": "a", "type": {"type": "fixed", "name": "F", "size": 2}},
+            {"name": "b", "type": {"type": "F"}},
+            {"name": "c", "type": {"type": "map", "values": "x.y.F"}},
+            {
+                "name": "d",
+                "type": {"type": "array", "items": {"type": "enum", "name": "z.E", "symbols": ["A"]}},
+            },
+            {"name": "e", "type": "z.E"},
+        ],
+    },
+]
+
+
+@pytest.mark.parametrize("document", _CORNERS)
+def test_self_contained_corners_parse_alone(document: Any) -> None:
+    assert _agrees(document)
+
+
+def test_corpus_and_invalid_documents() -> None:
+    answered = 0
+    for case in CASES:
+        answered += _agrees(case.reader) + _agrees(case.writer)
+    assert answered == 2 * len(CASES)  # every corpus schema stands alone
+    for _id, document, _rule, _pointer in INVALID:
+        assert FORMAT.parse_alone(_source(document)) is None
+
+
+def test_texts_that_need_a_reference_step_aside() -> None:
+    money = {"type": "record", "name": "com.acme.Money", "fields": [{"name": "cents", "type": "long"}]}
+    order = {"type": "record", "name": "com.acme.Order", "fields": [{"name": "total", "type": "Money"}]}
+    assert FORMAT.parse_alone(_source(order)) is None
+    with_reference = FORMAT.parse(_source(order), [FORMAT.parse(_source(money), [])])
+    assert isinstance(with_reference, AvroSchema) and with_reference.references
+    assert FORMAT.parse_alone(SchemaText(PurePosixPath("a.avsc"), "{not json")) is None
+
+
+def test_random_schemas_some_using_undefined_types() -> None:
+    rng = random.Random(20261127)
+    answered = stepped_aside = 0
+    for _ in range(3000):
+        schemas = _Schemas(rng)
+        if rng.random() < 0.3:
+            schemas.defined.add(rng.choice(["A", "B", "C", "D"]))  # used, but defined elsewhere
+        document = schemas.named(3)
+        if _agrees(document):
+            answered += 1
+        else:
+            stepped_aside += 1
+            assert FORMAT.parse_alone(_source(document)) is None
+    assert answered > 1000 and stepped_aside > 300  # both ways exercised
