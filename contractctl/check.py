@@ -251,7 +251,6 @@ class _LocalRun:
     files: ContractFiles
     mapper: SubjectMapper
     history: VersionHistory
-    fingerprints: dict[str, str]
     jobs: list[tuple[str, bool]]
 
     @classmethod
@@ -293,14 +292,13 @@ class _LocalRun:
         extras_changed = _contract_files_changed(git, base, prefix, options.staged, current, chosen)
 
         _prepare(checker, wanted, options.all_subjects)
-        fingerprints = {s: _fingerprint(current, s) for s in wanted}
-        changed = {s for s in wanted if not _in_history(current, history, s, fingerprints[s])}
+        changed = {s for s in wanted if not _in_history(current, history, s)}
         jobs: list[tuple[str, bool]] = []
         for subject in sorted(chosen, key=lambda s: str(current.contracts[s].path)):
             affected = subject in changed or bool(closures[subject] & changed) or subject in extras_changed
             if affected or options.all_subjects:
                 jobs.append((subject, affected))
-        return cls(options, report, checker, files, mapper, history, fingerprints, jobs)
+        return cls(options, report, checker, files, mapper, history, jobs)
 
     def check_all(self, workers: int) -> list[SubjectResult]:
         return run_indexed(self._check_job, len(self.jobs), workers)
@@ -314,7 +312,7 @@ class _LocalRun:
             self.checker,
             subject,
             versions,
-            self.fingerprints[subject],
+            _fingerprint(self.checker.current, subject),
             self.options,
             affected,
             contract_context,
@@ -366,7 +364,7 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> Non
             prepare(texts, all_parsed=all_parsed)
 
 
-def _in_history(current: ContractSet, history: VersionHistory, subject: str, fingerprint: str) -> bool:
+def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> bool:
     """Whether the contract as it is now is one of the subject's earlier versions.
 
     A content committed before, byte for byte, answers without telling the history's versions apart
@@ -380,6 +378,7 @@ def _in_history(current: ContractSet, history: VersionHistory, subject: str, fin
     sightings = history.sightings(subject)
     if text is not None and any(s.text == text and type_for_path(s.path) is schema_type for s in sightings):
         return True
+    fingerprint = _fingerprint(current, subject)
     return any(v.fingerprint == fingerprint for v in history.get(subject, []))
 
 

@@ -189,13 +189,19 @@ class ContractSet:
         self.contracts: dict[str, ContractFile] = {}
         self.invalid: dict[str, list[Finding]] = {}  # path -> findings for files that cannot be used
         self._defining: dict[str, str] | None = None
+        self._sources: dict[str, SchemaText] = {}
 
     def source(self, subject: str) -> SchemaText:
-        """The contract's text; InvalidSchema for an empty or non-UTF-8 file."""
+        """The contract's text; InvalidSchema for an empty or non-UTF-8 file.
+
+        Decoded once: a check asks for it to outline, fingerprint, compare and parse the contract."""
+        known = self._sources.get(subject)
+        if known is not None:
+            return known
         contract = self.contracts[subject]
-        return SchemaText(
-            contract.path, decode(contract.path, self.store.get(contract.key)), self.origin, self.root
-        )
+        text = decode(contract.path, self.store.get(contract.key))
+        source = self._sources[subject] = SchemaText(contract.path, text, self.origin, self.root)
+        return source
 
     def outline(self, subject: str) -> Outline:
         source = self.source(subject)
