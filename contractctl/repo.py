@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
@@ -280,16 +280,31 @@ def build_contract_set(
 def reference_order(
     start: str, references_of: Callable[[str], Iterable[str]], describe: Mapping[str, str]
 ) -> list[str]:
-    """Subjects `start` depends on, dependencies first; a cycle is invalid input naming its files."""
+    """Subjects `start` depends on, dependencies first; a cycle is invalid input naming its files.
+
+    A depth-first walk with its own stack: a recursive inner function would be a reference cycle
+    holding `references_of` (and through it every parsed schema) until the cyclic collector ran.
+    """
     order: list[str] = []
     state: dict[str, int] = {}  # 1 = in progress, 2 = done
-    stack: list[str] = []
+    stack: list[str] = []  # subjects in progress, outermost first
+    pending: list[Iterator[str]] = []  # the references still to visit of each subject on the stack
 
-    def visit(subject: str) -> None:
-        if state.get(subject) == 2:
-            return
-        if state.get(subject) == 1:
-            cycle = [*stack[stack.index(subject) :], subject]
+    def enter(subject: str) -> None:
+        state[subject] = 1
+        stack.append(subject)
+        pending.append(iter(references_of(subject)))
+
+    enter(start)
+    while pending:
+        dependency = next(pending[-1], None)
+        if dependency is None:  # every reference of the innermost subject is done
+            pending.pop()
+            done = stack.pop()
+            state[done] = 2
+            order.append(done)
+        elif state.get(dependency) == 1:
+            cycle = [*stack[stack.index(dependency) :], dependency]
             files = " -> ".join(describe.get(s, s) for s in cycle)
             raise InvalidSchema(
                 [
@@ -304,13 +319,6 @@ def reference_order(
                     )
                 ]
             )
-        state[subject] = 1
-        stack.append(subject)
-        for dependency in references_of(subject):
-            visit(dependency)
-        stack.pop()
-        state[subject] = 2
-        order.append(subject)
-
-    visit(start)
+        elif state.get(dependency) != 2:
+            enter(dependency)
     return order

@@ -121,6 +121,7 @@ class _Checker:
 
     def __init__(self) -> None:
         self._memo: dict[tuple[object, object], list[Incompatibility]] = {}
+        self._field_index: FieldIndex = {}
 
     def check(self, token: str, reader: _At, writer: _At, location: list[str]) -> list[Incompatibility]:
         location.append(token)
@@ -195,7 +196,7 @@ class _Checker:
         writer_fields = writer.definition["fields"]
         for position, field in enumerate(reader.definition["fields"]):
             location.append(str(position))
-            match = _lookup_writer_field(field, writer_fields, reader, writer, location)
+            match = _lookup_writer_field(field, writer_fields, self._field_index, reader, writer, location)
             field_at = reader.child(field["type"], "fields", str(position), "type")
             if match is not None:
                 index, writer_field = match
@@ -216,28 +217,22 @@ class _Checker:
         return found
 
 
-_FIELD_INDEX: dict[int, tuple[list[dict[str, Any]], dict[str, tuple[int, dict[str, Any]]]]] = {}
+FieldIndex = dict[int, dict[str, tuple[int, dict[str, Any]]]]
+"""id(writer's field list) -> name -> (position, field), built once per record and per comparison.
 
-
-def _fields_by_name(writer_fields: list[dict[str, Any]]) -> dict[str, tuple[int, dict[str, Any]]]:
-    """Name -> (index, field) of a record's fields, built once per record (not once per reader field).
-
-    Keyed by the list's identity and holding the list itself, so a recycled id can never alias."""
-    cached = _FIELD_INDEX.get(id(writer_fields))
-    if cached is None or cached[0] is not writer_fields:
-        if len(_FIELD_INDEX) > 65536:
-            _FIELD_INDEX.clear()
-        cached = (writer_fields, {item["name"]: (index, item) for index, item in enumerate(writer_fields)})
-        _FIELD_INDEX[id(writer_fields)] = cached
-    return cached[1]
+Owned by one comparison, whose schemas keep every indexed list alive (so an id cannot be reused
+while it is in here), and dropped with it: a module-wide index kept parsed schemas alive to the
+end of a run, for the cyclic collector to scan."""
 
 
 def _writer_matches(
-    field: dict[str, Any], writer_fields: list[dict[str, Any]]
+    field: dict[str, Any], writer_fields: list[dict[str, Any]], index: FieldIndex
 ) -> list[tuple[int, dict[str, Any]]]:
     """The writer fields a reader field matches, by name then by each alias (Java's lookupWriterField
     aborts when there is more than one)."""
-    by_name = _fields_by_name(writer_fields)
+    by_name = index.get(id(writer_fields))
+    if by_name is None:
+        by_name = index[id(writer_fields)] = {item["name"]: (i, item) for i, item in enumerate(writer_fields)}
     aliases = field.get("aliases")
     if not aliases:  # the usual field: one lookup
         match = by_name.get(field["name"])
@@ -246,10 +241,15 @@ def _writer_matches(
 
 
 def _lookup_writer_field(
-    field: dict[str, Any], writer_fields: list[dict[str, Any]], reader: _At, writer: _At, location: list[str]
+    field: dict[str, Any],
+    writer_fields: list[dict[str, Any]],
+    index: FieldIndex,
+    reader: _At,
+    writer: _At,
+    location: list[str],
 ) -> tuple[int, dict[str, Any]] | None:
     """Java's lookupWriterField: by name, then by each alias; more than one match aborts."""
-    matches = _writer_matches(field, writer_fields)
+    matches = _writer_matches(field, writer_fields, index)
     if len(matches) > 1:
         names = ", ".join(f"'{item['name']}'" for _, item in matches)
         message = (
@@ -320,6 +320,7 @@ class _Verdict:
     ):
         self._reader_names, self._writer_names = reader_names, writer_names
         self._memo: dict[tuple[int, int], bool | None] = {}
+        self._field_index: FieldIndex = {}
 
     def compatible(self, reader: Node, writer: Node) -> bool:
         if isinstance(reader, str):
@@ -378,7 +379,7 @@ class _Verdict:
 
     def _fields(self, reader: dict[str, Any], writer: dict[str, Any]) -> bool:
         for field in reader["fields"]:
-            matches = _writer_matches(field, writer["fields"])
+            matches = _writer_matches(field, writer["fields"], self._field_index)
             if len(matches) > 1:
                 return False  # Java aborts: incompatible (the full checker reports it)
             if not matches:
