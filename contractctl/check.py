@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from contractctl.compat import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.config import Config
@@ -34,6 +35,8 @@ from contractctl.repo import (
     build_contract_set,
 )
 from contractctl.resolver import SchemaResolver, subject_history
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from contractctl.lint import LintSettings
@@ -263,6 +266,14 @@ class _LocalRun:
         mapper = SubjectMapper(config, prefix)
         selected = _selected_paths(git, mapper, options)
         store = BlobStore(git)
+        base = base_commit(git, config, options)
+        # git's part of the history and of the changed paths needs no contract read: it runs on a
+        # thread while this one reads the contracts (for a check of the whole tree, every subject's
+        # history is wanted anyway; a check of some paths reads only theirs, below).
+        touched = _Background(lambda: git.changed_paths(base, prefix, options.staged) if base else None)
+        whole_history = (
+            _Background(lambda: subject_history(git, base, mapper, store, None)) if selected is None else None
+        )
         index = git.index_blobs(prefix) if options.staged else None
         if index is not None:
             current = build_contract_set(mapper, list(index.items()), store, "index")
@@ -286,10 +297,12 @@ class _LocalRun:
             except InvalidSchema:
                 closures[subject] = set()
         wanted = chosen.union(*closures.values())
-        base = base_commit(git, config, options)
-        history = subject_history(git, base, mapper, store, wanted)
+        if whole_history is not None:
+            history = whole_history.result()
+        else:
+            history = subject_history(git, base, mapper, store, wanted)
         checker.history = history
-        extras_changed = _contract_files_changed(git, base, prefix, options.staged, current, chosen)
+        extras_changed = _contract_files_changed(touched.result(), current, chosen)
 
         _prepare(checker, wanted, options.all_subjects)
         changed = {s for s in wanted if not _in_history(current, history, s)}
@@ -319,18 +332,42 @@ class _LocalRun:
         )
 
 
+class _Background(Generic[T]):
+    """A call that runs on a thread from now on; `result()` waits for it and raises what it raised.
+
+    For git reads that wait on a subprocess: the thread holds the GIL only to parse their output.
+    Every caller takes the result before worker processes are forked.
+    """
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self._outcome: tuple[bool, Any] = (False, None)
+        self._thread = threading.Thread(target=self._run, args=(call,), name="contractctl-git", daemon=True)
+        self._thread.start()
+
+    def _run(self, call: Callable[[], T]) -> None:
+        try:
+            self._outcome = (True, call())
+        except BaseException as error:  # handed to the thread that asks for the result
+            self._outcome = (False, error)
+
+    def result(self) -> T:
+        self._thread.join()
+        done, value = self._outcome
+        if not done:
+            raise value
+        return cast(T, value)
+
+
 # Below this many earlier versions to compare, starting worker processes costs more than it saves.
 _PARALLEL_FROM_VERSIONS = 400
 
 
-def _contract_files_changed(
-    git: Git, base: str | None, prefix: str, staged: bool, current: ContractSet, chosen: set[str]
-) -> set[str]:
-    """Subjects whose sidecar or examples differ from the base: they are checked even when the schema
-    itself is unchanged (a new rule or example must be validated too)."""
-    if base is None:
+def _contract_files_changed(touched: set[str] | None, current: ContractSet, chosen: set[str]) -> set[str]:
+    """Subjects whose sidecar or examples differ from the base (`touched`: the paths that do, None
+    without a base): they are checked even when the schema itself is unchanged (a new rule or
+    example must be validated too)."""
+    if touched is None:
         return set(chosen)
-    touched = git.changed_paths(base, prefix, staged)
     if not touched:
         return set()
     # every folder holding a touched file, at any depth: one lookup per subject, not one scan each
