@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import gc
 import os
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING
 
 from contractctl.compat import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.config import Config
@@ -28,15 +27,13 @@ from contractctl.model import (
     Severity,
     SubjectResult,
 )
-from contractctl.parallel import run_indexed, worker_count
+from contractctl.parallel import Background, run_indexed, worker_count
 from contractctl.repo import (
     ContractSet,
     SubjectMapper,
     build_contract_set,
 )
 from contractctl.resolver import SchemaResolver, subject_history
-
-T = TypeVar("T")
 
 if TYPE_CHECKING:
     from contractctl.lint import LintSettings
@@ -270,9 +267,9 @@ class _LocalRun:
         # git's part of the history and of the changed paths needs no contract read: it runs on a
         # thread while this one reads the contracts (for a check of the whole tree, every subject's
         # history is wanted anyway; a check of some paths reads only theirs, below).
-        touched = _Background(lambda: git.changed_paths(base, prefix, options.staged) if base else None)
+        touched = Background(lambda: git.changed_paths(base, prefix, options.staged) if base else None)
         whole_history = (
-            _Background(lambda: subject_history(git, base, mapper, store, None)) if selected is None else None
+            Background(lambda: subject_history(git, base, mapper, store, None)) if selected is None else None
         )
         index = git.index_blobs(prefix) if options.staged else None
         if index is not None:
@@ -330,32 +327,6 @@ class _LocalRun:
             affected,
             contract_context,
         )
-
-
-class _Background(Generic[T]):
-    """A call that runs on a thread from now on; `result()` waits for it and raises what it raised.
-
-    For git reads that wait on a subprocess: the thread holds the GIL only to parse their output.
-    Every caller takes the result before worker processes are forked.
-    """
-
-    def __init__(self, call: Callable[[], T]) -> None:
-        self._outcome: tuple[bool, Any] = (False, None)
-        self._thread = threading.Thread(target=self._run, args=(call,), name="contractctl-git", daemon=True)
-        self._thread.start()
-
-    def _run(self, call: Callable[[], T]) -> None:
-        try:
-            self._outcome = (True, call())
-        except BaseException as error:  # handed to the thread that asks for the result
-            self._outcome = (False, error)
-
-    def result(self) -> T:
-        self._thread.join()
-        done, value = self._outcome
-        if not done:
-            raise value
-        return cast(T, value)
 
 
 # Below this many earlier versions to compare, starting worker processes costs more than it saves.

@@ -1,17 +1,19 @@
-"""Independent jobs on every core: a repository-wide check is CPU-bound pure Python, one GIL per process.
+"""Work done side by side: jobs on every core, and reads that wait on git while the CPU is busy.
 
-Workers are forked (Linux only), so they start with everything the parent has already read and parsed
-and a job is just its index; results come back pickled, in order. Anywhere fork is not the safe
-default (macOS, Windows), or for small batches where starting workers costs more than it saves, the
-jobs run in this process.
+A repository-wide check is CPU-bound pure Python, one GIL per process. Workers are forked (Linux
+only), so they start with everything the parent has already read and parsed and a job is just its
+index; results come back pickled, in order. Anywhere fork is not the safe default (macOS, Windows),
+or for small batches where starting workers costs more than it saves, the jobs run in this process.
+A `Background` call runs on a thread instead: for work that mostly waits on a subprocess.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -72,3 +74,31 @@ def run_indexed(job: Callable[[int], T], count: int, workers: int) -> list[T]:
         return [job(index) for index in range(count)]
     finally:
         _job = None
+
+
+class Background(Generic[T]):
+    """A call that runs on a thread from now on; `result()` waits for it and raises what it raised.
+
+    For work that mostly waits on a subprocess (git), so the thread holds the GIL only to parse its
+    output. Take the result before forking workers: fork keeps only the forking thread.
+    """
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self._outcome: tuple[bool, Any] = (False, None)
+        self._thread = threading.Thread(
+            target=self._run, args=(call,), name="contractctl-read-ahead", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, call: Callable[[], T]) -> None:
+        try:
+            self._outcome = (True, call())
+        except BaseException as error:  # handed to the thread that asks for the result
+            self._outcome = (False, error)
+
+    def result(self) -> T:
+        self._thread.join()
+        done, value = self._outcome
+        if not done:
+            raise value
+        return cast(T, value)

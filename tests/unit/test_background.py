@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from contractctl.check import _Background
 from contractctl.errors import GitError
+from contractctl.parallel import Background
 
 
 def test_result_is_computed_on_another_thread_and_waited_for() -> None:
@@ -21,17 +21,17 @@ def test_result_is_computed_on_another_thread_and_waited_for() -> None:
         release.wait(5)
         return 42
 
-    pending = _Background(work)
+    pending = Background(work)
     assert started.wait(5)  # running before anyone asks
     release.set()
     assert pending.result() == 42
-    assert seen == ["contractctl-git"]
+    assert seen == ["contractctl-read-ahead"]
 
 
 def test_an_error_is_raised_where_the_result_is_asked_for() -> None:
     def fail() -> None:
         raise GitError("git log failed: bad object")
 
-    pending = _Background(fail)
+    pending = Background(fail)
     with pytest.raises(GitError, match="bad object"):
         pending.result()
