@@ -20,7 +20,7 @@ from contractctl.formats.avro.resolve import outline
 from contractctl.model import SchemaText
 
 from .avro_cases import CASES
-from .test_avro_resolve import INVALID
+from .test_avro_resolve import BARE_NAME_IN_NULL_NAMESPACE, FORWARD_AND_RECURSIVE, INVALID
 from .test_avro_verdict import _Schemas
 
 pytestmark = pytest.mark.filterwarnings("ignore::avro.errors.IgnoredLogicalType")
@@ -45,35 +45,8 @@ def _agrees(document: Any) -> bool:
 
 
 _CORNERS: list[Any] = [
-    # a bare name found in the null namespace from inside a namespaced record
-    {
-        "type": "record",
-        "name": "Outer",
-        "fields": [
-            {"name": "a", "type": {"type": "enum", "name": "E", "symbols": ["X"]}},
-            {
-                "name": "b",
-                "type": {
-                    "type": "record",
-                    "name": "Inner",
-                    "namespace": "ns",
-                    "fields": [{"name": "e", "type": "E"}],
-                },
-            },
-        ],
-    },
-    # forward and recursive references
-    {
-        "type": "record",
-        "name": "com.A",
-        "fields": [
-            {"name": "b", "type": ["null", "B"], "default": None},
-            {
-                "name": "d",
-                "type": {"type": "record", "name": "B", "fields": [{"name": "a", "type": ["null", "A"]}]},
-            },
-        ],
-    },
+    BARE_NAME_IN_NULL_NAMESPACE,
+    FORWARD_AND_RECURSIVE,
     # {"type": "Name"} as a reference, a map and an array of named types
     {
         "type": "record",

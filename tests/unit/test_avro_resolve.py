@@ -304,40 +304,43 @@ def test_namespaces_and_normal_form() -> None:
     assert schema.external_used == frozenset()
 
 
-def test_bare_name_falls_back_to_null_namespace_once_defined() -> None:
-    document = {
-        "type": "record",
-        "name": "Outer",
-        "fields": [
-            {"name": "a", "type": {"type": "enum", "name": "E", "symbols": ["X"]}},
-            {
-                "name": "b",
-                "type": {
-                    "type": "record",
-                    "name": "Inner",
-                    "namespace": "ns",
-                    "fields": [{"name": "e", "type": "E"}],
-                },
+BARE_NAME_IN_NULL_NAMESPACE = {
+    "type": "record",
+    "name": "Outer",
+    "fields": [
+        {"name": "a", "type": {"type": "enum", "name": "E", "symbols": ["X"]}},
+        {
+            "name": "b",
+            "type": {
+                "type": "record",
+                "name": "Inner",
+                "namespace": "ns",
+                "fields": [{"name": "e", "type": "E"}],
             },
-        ],
-    }
-    schema = _ok(document)
+        },
+    ],
+}
+
+FORWARD_AND_RECURSIVE = {
+    "type": "record",
+    "name": "com.A",
+    "fields": [
+        {"name": "b", "type": ["null", "B"], "default": None},
+        {
+            "name": "def",
+            "type": {"type": "record", "name": "B", "fields": [{"name": "a", "type": ["null", "A"]}]},
+        },
+    ],
+}
+
+
+def test_bare_name_falls_back_to_null_namespace_once_defined() -> None:
+    schema = _ok(BARE_NAME_IN_NULL_NAMESPACE)
     assert schema.names["ns.Inner"]["fields"][0]["type"] == "E"
 
 
 def test_forward_and_recursive_references() -> None:
-    document = {
-        "type": "record",
-        "name": "com.A",
-        "fields": [
-            {"name": "b", "type": ["null", "B"], "default": None},
-            {
-                "name": "def",
-                "type": {"type": "record", "name": "B", "fields": [{"name": "a", "type": ["null", "A"]}]},
-            },
-        ],
-    }
-    schema = _ok(document)
+    schema = _ok(FORWARD_AND_RECURSIVE)
     assert schema.names["com.B"]["fields"][0]["type"] == ["null", "com.A"]
     assert type(schema.root["fields"][0]["type"][1]) is str  # type: ignore[index]
 
