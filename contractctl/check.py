@@ -322,7 +322,7 @@ class _LocalRun:
             self.checker,
             subject,
             versions,
-            _fingerprint(self.checker.current, subject),
+            None if affected else _fingerprint(self.checker.current, subject),
             self.options,
             affected,
             contract_context,
@@ -406,12 +406,13 @@ def _check_subject(
     checker: SchemaResolver,
     subject: str,
     versions: list[HistoricVersion],
-    fingerprint: str,
+    fingerprint: str | None,
     options: CheckOptions,
     affected: bool,
     contract_context: tuple[ContractFiles, str | None] | None = None,
 ) -> SubjectResult:
-    """Check one subject; `affected` is False for an audit of an unchanged contract (--all)."""
+    """Check one subject; `affected` is False for an audit of an unchanged contract (--all), which
+    compares it with the versions before its own (found by `fingerprint`, needed only then)."""
     contract = checker.current.contracts[subject]
     result = SubjectResult(
         subject=subject,
