@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -354,21 +354,25 @@ def _contract_files_changed(touched: set[str] | None, current: ContractSet, chos
 def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> None:
     """Let formats that compile (Protobuf) compile every text this run may parse in one go
     (`all_parsed`: an audit, which parses every version, so nothing is worth deferring)."""
+    preparers: dict[SchemaType, Callable[..., None] | None] = {}
     by_type: dict[SchemaType, list[SchemaText]] = {}
     for subject in sorted(wanted):
-        contract = checker.current.contracts[subject]
-        if getattr(get_format(contract.schema_type), "prepare", None) is None:
+        schema_type = checker.current.contracts[subject].schema_type
+        if schema_type not in preparers:
+            preparers[schema_type] = getattr(get_format(schema_type), "prepare", None)
+        if preparers[schema_type] is None:
             continue  # nothing to compile: leave its history's versions to be told apart when needed
-        texts = by_type.setdefault(contract.schema_type, [])
         try:
-            texts.append(checker.current.source(subject))
+            source = checker.current.source(subject)
         except InvalidSchema:
             continue  # reported when the subject is checked
         root = checker.current.root
+        texts = by_type.setdefault(schema_type, [])
+        texts.append(source)
         texts.extend(SchemaText(v.path, v.text, v.commit, root) for v in checker.history.get(subject, []))
     for schema_type, texts in by_type.items():
-        prepare = getattr(get_format(schema_type), "prepare", None)
-        if prepare is not None and texts:
+        prepare = preparers[schema_type]
+        if prepare is not None:
             prepare(texts, all_parsed=all_parsed)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from contractctl.config import Config, SubjectRule
 from contractctl.formats import get_format, type_for_path
@@ -13,6 +14,8 @@ from contractctl.formats.base import InvalidSchema, Outline
 from contractctl.globs import glob_regex
 from contractctl.history import BlobStore
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
+
+T = TypeVar("T")
 
 KEY_VALUE_STEMS = {"key": "key", "value": "value"}
 
@@ -115,25 +118,26 @@ class SubjectMapper:
             return f"{topic}-{name}"
         return name
 
+    def _overridden(
+        self, path: PurePosixPath, subject: str, default: T, pick: Callable[[SubjectRule], T | None]
+    ) -> T:
+        """A per-subject setting: the default, then each matching path rule in order, then the
+        subject's own rule; a rule that leaves the setting unset changes nothing."""
+        value = default
+        for rule in [*self._matching_rules(path), self._by_subject.get(subject)]:
+            if rule is not None:
+                value = pick(rule) or value
+        return value
+
     def group_property_for(self, path: PurePosixPath, subject: str) -> str | None:
         """The metadata property naming the subject's compatibility group (Confluent's
         compatibilityGroup), if configured."""
-        group = self.config.compatibility_group
-        for rule in self._matching_rules(path):
-            group = rule.compatibility_group or group
-        by_subject = self._by_subject.get(subject)
-        if by_subject and by_subject.compatibility_group:
-            group = by_subject.compatibility_group
-        return group
+        return self._overridden(
+            path, subject, self.config.compatibility_group, lambda rule: rule.compatibility_group
+        )
 
     def level_for(self, path: PurePosixPath, subject: str) -> CompatibilityLevel:
-        level = self.config.compatibility
-        for rule in self._matching_rules(path):
-            level = rule.compatibility or level
-        by_subject = self._by_subject.get(subject)
-        if by_subject and by_subject.compatibility:
-            level = by_subject.compatibility
-        return level
+        return self._overridden(path, subject, self.config.compatibility, lambda rule: rule.compatibility)
 
 
 @lru_cache(maxsize=65536)

@@ -663,18 +663,26 @@ def _breaks(
     backward: bool,
 ) -> list[Finding]:
     findings = []
+
+    def unreadable(direction: str, message: str, hint: str) -> Finding:
+        return example.finding(
+            "CONTRACT_EXAMPLE_UNREADABLE",
+            message,
+            "",
+            kind=FindingKind.INCOMPATIBLE,
+            compared_with=label,
+            direction=direction,
+            hint=hint,
+        )
+
     if forward:
         problem = other.read_back(record.data, current)
         if problem is not None:
             findings.append(
-                example.finding(
-                    "CONTRACT_EXAMPLE_UNREADABLE",
+                unreadable(
+                    "forward",
                     f"written with the new schema, this example cannot be read by {label}: {problem}",
-                    "",
-                    kind=FindingKind.INCOMPATIBLE,
-                    compared_with=label,
-                    direction="forward",
-                    hint="A consumer still on that version breaks on this record.",
+                    "A consumer still on that version breaks on this record.",
                 )
             )
     if backward:
@@ -682,20 +690,15 @@ def _breaks(
             old = other.read(example.value)
         except _Mismatch:
             old = None  # the example is not a record of that version: nothing to replay
-        if old is not None:
-            problem = current.read_back(old.data, other)
-            if problem is not None:
-                findings.append(
-                    example.finding(
-                        "CONTRACT_EXAMPLE_UNREADABLE",
-                        f"written with {label}, this example cannot be read by the new schema: {problem}",
-                        "",
-                        kind=FindingKind.INCOMPATIBLE,
-                        compared_with=label,
-                        direction="backward",
-                        hint="Consumers on the new schema break on records already in the topic.",
-                    )
+        problem = None if old is None else current.read_back(old.data, other)
+        if problem is not None:
+            findings.append(
+                unreadable(
+                    "backward",
+                    f"written with {label}, this example cannot be read by the new schema: {problem}",
+                    "Consumers on the new schema break on records already in the topic.",
                 )
+            )
     return findings
 
 
