@@ -26,6 +26,7 @@ from contractctl.model import (
     SchemaType,
     Severity,
     SubjectResult,
+    one_line,
 )
 from contractctl.parallel import Background, run_indexed, worker_count
 from contractctl.repo import (
@@ -140,16 +141,16 @@ def _selected_paths(git: Git, mapper: SubjectMapper, options: CheckOptions) -> l
     for given in options.paths:
         absolute = given.resolve()
         if not options.staged and not absolute.exists():
-            raise UsageError(f"{given}: no such file or directory")
+            raise UsageError(f"{one_line(str(given))}: no such file or directory")
         try:
             relative = absolute.relative_to(top).as_posix()
         except ValueError:
-            raise UsageError(f"{given}: outside the git repository {top}") from None
+            raise UsageError(f"{one_line(str(given))}: outside the git repository {top}") from None
         root = mapper.root_prefix
         if root and relative != root and not relative.startswith(root + "/"):
-            raise UsageError(f"{given}: outside the contracts root {root or '.'}/ (see contracts.root)")
+            raise UsageError(f"{one_line(str(given))}: outside the contracts root {root or '.'}/ (see contracts.root)")
         if absolute.is_file() and type_for_path(PurePosixPath(relative)) is None:
-            raise UsageError(f"{given}: not a contract (expected one of {', '.join(supported_extensions())})")
+            raise UsageError(f"{one_line(str(given))}: not a contract (expected one of {', '.join(supported_extensions())})")
         selected.append("" if relative == "." else relative)
     return selected
 

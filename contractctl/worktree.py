@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from contractctl.errors import UsageError
-from contractctl.model import Finding, FindingKind, Severity
+from contractctl.model import Finding, FindingKind, Severity, one_line
 
 
 @dataclass
@@ -35,15 +35,9 @@ def skipped(path: str, message: str, hint: str | None = None) -> Finding:
     )
 
 
-def safe_name(path: str) -> str:
-    """A path as a one-line message can show it: control characters (a newline in a file name) escaped."""
-    if path.isprintable():
-        return path
-    return repr(path)[1:-1]
-
-
-def _inside(target: Path, top: Path) -> bool:
-    return target == top or top in target.parents
+def is_within(path: Path, directory: Path) -> bool:
+    """Whether `path` is `directory` or below it (both already resolved, or both lexical)."""
+    return path == directory or directory in path.parents
 
 
 def _link_target(path: Path) -> Path | None:
@@ -60,20 +54,20 @@ def read_regular(path: Path, relative: str) -> bytes | Finding:
     try:
         info = os.stat(path)
     except OSError as error:
-        return skipped(safe_name(relative), f"cannot be read ({error.strerror}); skipped")
+        return skipped(one_line(relative), f"cannot be read ({error.strerror}); skipped")
     if not stat.S_ISREG(info.st_mode):
         return skipped(
-            safe_name(relative),
+            one_line(relative),
             f"is not a regular file ({_kind(info.st_mode)}); skipped",
             "Only regular files are contracts; remove it or move it out of the contracts root.",
         )
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
-        raise UsageError(f"{safe_name(str(path))}: cannot read: {error.strerror}") from None
+        raise UsageError(f"{one_line(str(path))}: cannot read: {error.strerror}") from None
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced since the stat above
-            return skipped(safe_name(relative), "is not a regular file; skipped")
+            return skipped(one_line(relative), "is not a regular file; skipped")
         return handle.read()
 
 
@@ -98,7 +92,7 @@ def contract_files(top: Path, prefix: str, wanted: Callable[[str], bool]) -> Dis
 
     def walk_error(error: OSError) -> None:
         where = Path(error.filename).relative_to(top).as_posix() if error.filename else prefix
-        out.skipped.append(skipped(safe_name(where), f"cannot be listed ({error.strerror}); skipped"))
+        out.skipped.append(skipped(one_line(where), f"cannot be listed ({error.strerror}); skipped"))
 
     for directory, subdirs, names in os.walk(start, onerror=walk_error):
         here = Path(directory)
@@ -114,7 +108,7 @@ def contract_files(top: Path, prefix: str, wanted: Callable[[str], bool]) -> Dis
             if wanted(name):
                 out.skipped.append(
                     skipped(
-                        safe_name(relative),
+                        one_line(relative),
                         "is a directory named like a contract; its name is not a contract (its files are "
                         "checked as usual)",
                     )
@@ -130,14 +124,14 @@ def contract_files(top: Path, prefix: str, wanted: Callable[[str], bool]) -> Dis
                 target = _link_target(path)
                 if target is None:
                     out.skipped.append(
-                        skipped(safe_name(relative), "is a symlink that loops or leads nowhere; skipped")
+                        skipped(one_line(relative), "is a symlink that loops or leads nowhere; skipped")
                     )
                     continue
-                if not _inside(target, resolved_top):
+                if not is_within(target, resolved_top):
                     out.skipped.append(
                         skipped(
-                            safe_name(relative),
-                            f"is a symlink leading outside the repository ({safe_name(str(target))}); "
+                            one_line(relative),
+                            f"is a symlink leading outside the repository ({one_line(str(target))}); "
                             "skipped",
                         )
                     )
@@ -153,15 +147,15 @@ def contract_files(top: Path, prefix: str, wanted: Callable[[str], bool]) -> Dis
 def _symlinked_directory(path: Path, relative: str, resolved_top: Path) -> Finding:
     target = _link_target(path)
     if target is None:
-        return skipped(safe_name(relative), "is a symlink that loops or leads nowhere; skipped")
-    if not _inside(target, resolved_top):
+        return skipped(one_line(relative), "is a symlink that loops or leads nowhere; skipped")
+    if not is_within(target, resolved_top):
         return skipped(
-            safe_name(relative),
-            f"is a symlinked directory leading outside the repository ({safe_name(str(target))}); "
+            one_line(relative),
+            f"is a symlinked directory leading outside the repository ({one_line(str(target))}); "
             "not followed",
         )
     return skipped(
-        safe_name(relative),
+        one_line(relative),
         "is a symlinked directory; not followed (git stores the link, not the files behind it)",
     )
 
@@ -169,11 +163,11 @@ def _symlinked_directory(path: Path, relative: str, resolved_top: Path) -> Findi
 def example_files(top: Path, directory: PurePosixPath, suffix: str) -> DiskFiles:
     """The `suffix` files directly in one examples directory, with the same rules as contracts."""
     folder = top / directory
-    if folder.is_symlink() and not _inside(_link_target(folder) or Path("/"), top.resolve()):
+    if folder.is_symlink() and not is_within(_link_target(folder) or Path("/"), top.resolve()):
         return DiskFiles(
             skipped=[
                 skipped(
-                    safe_name(str(directory)),
+                    one_line(str(directory)),
                     "is a symlink leading outside the repository (or nowhere); its examples are skipped",
                 )
             ]
@@ -188,12 +182,12 @@ def example_files(top: Path, directory: PurePosixPath, suffix: str) -> DiskFiles
         relative = path.relative_to(top).as_posix()
         if path.is_symlink():
             target = _link_target(path)
-            if target is None or not _inside(target, resolved_top):
+            if target is None or not is_within(target, resolved_top):
                 problem = "loops or leads nowhere" if target is None else "leads outside the repository"
-                out.skipped.append(skipped(safe_name(relative), f"is a symlink that {problem}; skipped"))
+                out.skipped.append(skipped(one_line(relative), f"is a symlink that {problem}; skipped"))
                 continue
         if path.is_dir():
-            out.skipped.append(skipped(safe_name(relative), "is a directory, not an example; skipped"))
+            out.skipped.append(skipped(one_line(relative), "is a directory, not an example; skipped"))
             continue
         data = read_regular(path, relative)
         if isinstance(data, Finding):
