@@ -148,9 +148,14 @@ def _selected_paths(git: Git, mapper: SubjectMapper, options: CheckOptions) -> l
             raise UsageError(f"{one_line(str(given))}: outside the git repository {top}") from None
         root = mapper.root_prefix
         if root and relative != root and not relative.startswith(root + "/"):
-            raise UsageError(f"{one_line(str(given))}: outside the contracts root {root or '.'}/ (see contracts.root)")
+            raise UsageError(
+                f"{one_line(str(given))}: outside the contracts root {root or '.'}/ (see contracts.root)"
+            )
         if absolute.is_file() and type_for_path(PurePosixPath(relative)) is None:
-            raise UsageError(f"{one_line(str(given))}: not a contract (expected one of {', '.join(supported_extensions())})")
+            raise UsageError(
+                f"{one_line(str(given))}: not a contract "
+                f"(expected one of {', '.join(supported_extensions())})"
+            )
         selected.append("" if relative == "." else relative)
     return selected
 

@@ -131,8 +131,7 @@ def contract_files(top: Path, prefix: str, wanted: Callable[[str], bool]) -> Dis
                     out.skipped.append(
                         skipped(
                             one_line(relative),
-                            f"is a symlink leading outside the repository ({one_line(str(target))}); "
-                            "skipped",
+                            f"is a symlink leading outside the repository ({one_line(str(target))}); skipped",
                         )
                     )
                     continue

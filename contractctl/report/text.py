@@ -34,9 +34,7 @@ def finding_segments(finding: Finding) -> list[Segment]:
         segments.append((f"{location}: ", "bold"))
     segments.append((f"{label} ", style))
     segments.append((finding.rule, style))
-    where = [
-        one_line(w) for w in (finding.subject, finding.registry and f"registry {finding.registry}") if w
-    ]
+    where = [one_line(w) for w in (finding.subject, finding.registry and f"registry {finding.registry}") if w]
     if where:
         segments.append((f" [{' @ '.join(where)}]", "blue"))
     segments.append((f": {finding.message}", ""))
@@ -58,7 +56,9 @@ def finding_segments(finding: Finding) -> list[Segment]:
 
 def _result_line(command: str, result: SubjectResult) -> list[Segment]:
     """One line for a subject with nothing to say but its verdict."""
-    where = f"[{one_line(result.subject)}" + (f" @ registry {result.registry}" if result.registry else "") + "]"
+    where = (
+        f"[{one_line(result.subject)}" + (f" @ registry {result.registry}" if result.registry else "") + "]"
+    )
     if command == "check" or command == "compat":
         plural = "s" if result.compared_versions != 1 else ""
         against = (
