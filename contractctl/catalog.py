@@ -7,6 +7,7 @@ as they were at its commit; the registration order is commit order, references f
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from contractctl.contract_paths import SIDECAR_SUFFIX, sidecar_path
 from contractctl.formats import configure
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.history import BlobStore, Git
+from contractctl.history_integrity import ensure_complete_history
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity
 from contractctl.payload import Payload, payload_for
 from contractctl.registry.client import ContractExtras
@@ -62,6 +64,7 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
     configure(SchemaType.PROTOBUF, oneof_rules=config.oneof_rules)
     git = Git.discover(config.directory)
     commit = git.resolve(ref)
+    ensure_complete_history(git, commit, environ=os.environ)  # a cut history would publish a part
     prefix = contracts_prefix(config, git)
     mapper = SubjectMapper(config, prefix)
     store = BlobStore(git)

@@ -18,6 +18,7 @@ from contractctl.errors import GitError, UsageError
 from contractctl.formats import configure, get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.history import BlobStore, Git, HistoricVersion, VersionHistory
+from contractctl.history_integrity import ensure_complete_history
 from contractctl.model import (
     Finding,
     FindingKind,
@@ -66,7 +67,15 @@ def contracts_prefix(config: Config, git: Git) -> str:
 
 
 def base_commit(git: Git, config: Config, options: CheckOptions) -> str | None:
-    """The ref whose history holds the earlier versions (None for a repository without commits)."""
+    """The commit whose history holds the earlier versions (None for a repository without commits),
+    however it was named; a history that may be incomplete is exit 3, never a quieter verdict."""
+    base = _find_base(git, config, options)
+    if base is not None:
+        ensure_complete_history(git, base, given_as=options.against or None, environ=options.environ)
+    return base
+
+
+def _find_base(git: Git, config: Config, options: CheckOptions) -> str | None:
     if options.against:
         return git.resolve(options.against)
     github_base = options.environ.get("GITHUB_BASE_REF")

@@ -15,6 +15,10 @@ from pathlib import Path, PurePosixPath
 from contractctl.errors import GitError
 
 _NULL_SHA = "0" * 40
+_MISSING_OBJECTS = (
+    "earlier contents are missing from this clone (a partial clone whose remote cannot supply them, or a "
+    "damaged one): fetch them (`git fetch --refetch origin`), or clone without --filter"
+)
 
 
 class Git:
@@ -137,7 +141,14 @@ class Git:
     def read_at(self, commit: str, path: str) -> bytes | None:
         """A file's content at a commit, or None when it did not exist there."""
         result = self.attempt("cat-file", "blob", f"{commit}:{path}")
-        return result.stdout if result.returncode == 0 else None
+        if result.returncode == 0:
+            return result.stdout
+        stderr = result.stderr.decode("utf-8", "replace").strip()
+        if "does not exist in" in stderr or "exists on disk, but not in" in stderr:
+            return None
+        # the path is there but its content is not: a partial clone whose promisor cannot supply it,
+        # or a damaged one. Reading it as absent would drop a sidecar's rules from the verdict.
+        raise GitError(f"cannot read {path} at {commit[:12]}: {_MISSING_OBJECTS}", detail=stderr)
 
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """Contents of many blobs through one `git cat-file --batch` process."""
@@ -145,14 +156,17 @@ class Git:
         if not wanted:
             return {}
         request = "".join(f"{sha}\n" for sha in wanted).encode()
-        raw = self.run("cat-file", "--batch", "--buffer", input_bytes=request)
+        result = self.attempt("cat-file", "--batch", "--buffer", input_bytes=request)
+        if result.returncode != 0:  # a promisor remote that cannot supply a missing blob ends the batch
+            raise GitError(_MISSING_OBJECTS, detail=result.stderr.decode("utf-8", "replace").strip())
+        raw = result.stdout
         out: dict[str, bytes] = {}
         offset = 0
         for sha in wanted:
             header_end = raw.index(b"\n", offset)
             header = raw[offset:header_end].decode().split()
             if len(header) < 3 or header[1] == "missing":
-                raise GitError(f"git object {sha} is missing (shallow or damaged clone?)")
+                raise GitError(f"git object {sha}: {_MISSING_OBJECTS}")
             size = int(header[2])
             start = header_end + 1
             out[sha] = raw[start : start + size]
