@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from contractctl.contract_paths import SIDECAR_SUFFIX, sidecar_path
 from contractctl.errors import GitError
 
 _NULL_SHA = "0" * 40
@@ -296,6 +297,7 @@ class Sighting:
     text: str
     commit: str
     sequence: int
+    sidecar: str | None = None  # blob of the contract's sidecar at that commit, if it had one
 
 
 def sightings_by_subject(
@@ -304,18 +306,41 @@ def sightings_by_subject(
 ) -> dict[str, list[Sighting]]:
     """Every content each subject had along the log, keyed by subject so a moved file keeps history.
 
+    A commit that adds or edits only a contract's sidecar sights the contract too, as it then was: a
+    new metadata or ruleSet is a new version in a registry (publish registers it), so every command
+    that lists a subject's versions must see it. Removing a sidecar sights nothing (a registry keeps
+    the latest metadata for a schema registered without any).
+
     `locate(path, blob)` returns (subject, text), or None for files that are not contracts, not
     wanted, or cannot be read (an old broken commit must not block today's check).
     """
     found: dict[str, list[Sighting]] = {}
+    contracts: dict[PurePosixPath, str] = {}  # contract path -> its blob, as of the commit walked
+    sidecars: dict[PurePosixPath, str] = {}  # sidecar path -> its blob
+    by_sidecar: dict[PurePosixPath, set[PurePosixPath]] = {}  # sidecar path -> contract paths beside it
     for sequence, commit in enumerate(commits):
+        sighted: dict[PurePosixPath, str] = {}
         for change in commit.changes:
+            if change.old_path is not None and change.status in "RD":
+                contracts.pop(change.old_path, None)
+                sidecars.pop(change.old_path, None)
             if change.new_path is None or change.new_blob is None:
                 continue
-            located = locate(change.new_path, change.new_blob)
+            if change.new_path.name.endswith(SIDECAR_SUFFIX):
+                sidecars[change.new_path] = change.new_blob
+                for contract in by_sidecar.get(change.new_path, ()):
+                    if contract in contracts:
+                        sighted.setdefault(contract, contracts[contract])
+                continue
+            contracts[change.new_path] = change.new_blob
+            by_sidecar.setdefault(sidecar_path(change.new_path), set()).add(change.new_path)
+            sighted[change.new_path] = change.new_blob
+        for path, blob in sighted.items():
+            located = locate(path, blob)
             if located is not None:
                 subject, text = located
-                found.setdefault(subject, []).append(Sighting(change.new_path, text, commit.sha, sequence))
+                sidecar = sidecars.get(sidecar_path(path))
+                found.setdefault(subject, []).append(Sighting(path, text, commit.sha, sequence, sidecar))
     return found
 
 
@@ -328,10 +353,14 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
     """
 
     def __init__(
-        self, sightings: dict[str, list[Sighting]], fingerprint: Callable[[PurePosixPath, str], str]
+        self,
+        sightings: dict[str, list[Sighting]],
+        fingerprint: Callable[[PurePosixPath, str], str],
+        sidecar_key: Callable[[str], str] | None = None,
     ) -> None:
         self._sightings = sightings
         self._fingerprint = fingerprint
+        self._sidecar_key = sidecar_key  # sidecar blob -> what a registry sees of it (metadata, rules)
         self._versions: dict[str, list[HistoricVersion]] = {}
 
     def __getitem__(self, subject: str) -> list[HistoricVersion]:
@@ -356,11 +385,16 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
     def _distinct(self, sightings: list[Sighting]) -> list[HistoricVersion]:
         versions: list[HistoricVersion] = []
         seen: set[str] = set()
+        seen_with_sidecar: set[tuple[str, str | None]] = set()
         for sighting in sightings:
             fingerprint = self._fingerprint(sighting.path, sighting.text)
-            if fingerprint in seen:
-                continue  # a revert to an earlier content is not a new version
+            sidecar = None
+            if sighting.sidecar is not None and self._sidecar_key is not None:
+                sidecar = self._sidecar_key(sighting.sidecar)
+            if (fingerprint, sidecar) in seen_with_sidecar or (sidecar is None and fingerprint in seen):
+                continue  # a revert to an earlier content (schema and sidecar) is not a new version
             seen.add(fingerprint)
+            seen_with_sidecar.add((fingerprint, sidecar))
             versions.append(
                 HistoricVersion(
                     len(versions) + 1,

@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from typing import TypeVar
 
 from contractctl.config import Config, SubjectRule
+from contractctl.contract_paths import sidecar_path
 from contractctl.formats import get_format, type_for_path
 from contractctl.formats.base import InvalidSchema, Outline
 from contractctl.globs import glob_regex
@@ -85,6 +86,12 @@ class SubjectMapper:
         for subject in sorted(subjects):
             explicit = [rule.match for rule, _ in self._rules if rule.subject == subject]
             specs.extend(f":(glob){pattern}" for pattern in explicit)
+            # a sidecar-only commit is a version too (see history.sightings_by_subject)
+            specs.extend(
+                f":(glob){sidecar_path(PurePosixPath(p))}"
+                for p in explicit
+                if type_for_path(PurePosixPath(p))
+            )
             topic, _, role = subject.rpartition("-")
             if role in KEY_VALUE_STEMS and topic and not any(c in topic for c in "*?[]:"):
                 specs.append(f":(glob){root}**/{topic}/{role}.*")

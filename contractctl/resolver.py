@@ -206,4 +206,24 @@ def subject_history(
             return None
         return subject, text
 
-    return VersionHistory(sightings_by_subject(commits, locate), fingerprint)
+    sightings = sightings_by_subject(commits, locate)
+    store.prefetch(s.sidecar for found in sightings.values() for s in found if s.sidecar is not None)
+    return VersionHistory(sightings, fingerprint, lambda blob: sidecar_key(store.get(blob)))
+
+
+def sidecar_key(data: bytes) -> str:
+    """What tells two sidecars apart as a registry would: their YAML content, not its layout or
+    comments (a reformatted sidecar registers nothing new). Read as events, never expanded, so an
+    alias bomb in an old commit costs nothing; unreadable YAML is told apart by its bytes."""
+    import hashlib
+
+    import yaml
+
+    digest = hashlib.sha256()
+    try:
+        for event in yaml.parse(data.decode("utf-8", "replace"), Loader=yaml.SafeLoader):
+            fields = (type(event).__name__, getattr(event, "anchor", None), getattr(event, "value", None))
+            digest.update(repr(fields).encode())
+    except yaml.YAMLError:
+        return "bytes:" + hashlib.sha256(data).hexdigest()
+    return digest.hexdigest()
