@@ -14,10 +14,15 @@ from contractctl.linking.settings import LinkSettings, load_links
 from contractctl.model import Finding, FindingKind, Report, Severity, exit_code_for
 from contractctl.publish import publish
 from contractctl.registry.client import RegistryClient, SchemaRef
-from contractctl.registry.errors import RegistryError
+from contractctl.registry.errors import RegistryError, RegistryRefusal
 from contractctl.remote import close_all, environment_finding, open_clients
 
 ID_CONFLICT = 42205
+_CONFLICT_HINT = (
+    "The destination has registrations of its own where the copy must go: promote into a context "
+    "reserved for the copy (the registry's context setting), or remove the destination's own versions "
+    "there, then rerun. Retrying as is gives the same refusal."
+)
 
 
 @dataclass(frozen=True)
@@ -107,10 +112,12 @@ def copy_subjects(
         existing = destination.get_version(record.subject, record.version)
         if existing is not None:
             if existing.id != record.id:
-                raise RegistryError(
+                raise RegistryRefusal(
                     destination.name,
-                    f"{record.subject} version {record.version} has id {existing.id} here but {record.id} at "
-                    f"{source.name}: refusing to copy over it",
+                    f"{record.subject} version {record.version} has id {existing.id} in "
+                    f"{destination.name} but {record.id} in {source.name}: refusing to copy over it",
+                    error_code=ID_CONFLICT,
+                    hint=_CONFLICT_HINT,
                 )
             continue
         if dry_run:
@@ -138,12 +145,16 @@ def copy_subjects(
         except RegistryError as error:
             if error.error_code != ID_CONFLICT:
                 raise
-            raise RegistryError(
+            holders = destination.versions_of_id(record.id)
+            held = (
+                ", ".join(f"{subject} version {version}" for subject, version in holders) or "another schema"
+            )
+            raise RegistryRefusal(
                 destination.name,
-                f"id {record.id} of {record.subject} version {record.version} already holds a different "
-                f"schema in {destination.name} (42205): the destination has registrations of its own in this "
-                "context; promote into a context reserved for the copy, or clean it up first",
+                f"id {record.id} is {record.subject} version {record.version} in {source.name}, but in "
+                f"{destination.name} the id already holds a different schema ({held}) (42205)",
                 error_code=ID_CONFLICT,
+                hint=_CONFLICT_HINT,
             ) from None
         notes.append(
             _copy_note(f"copied {record.subject} version {record.version} (id {record.id})", destination)

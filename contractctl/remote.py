@@ -60,20 +60,33 @@ class RemoteTarget:
 def _failure_verb(error: RegistryError) -> str:
     """'refused the request' for a registry that answered with a client error, else 'could not answer'."""
     status = error.status or 0
+    if error.exit_code in (1, 2):
+        return "refused the request"
     if 400 <= status < 500 and status not in (401, 403, 408, 429):
         return "refused the request"
     return "could not answer"
 
 
 def environment_finding(error: RegistryError, target: RemoteTarget | None) -> Finding:
+    """A registry failure as a finding whose exit code is the error's own (README's registry error
+    code table): a refusal is a verdict (1), rejected input is bad input (2), the rest exit 3."""
+    if error.exit_code == 1:
+        rule, kind = "REGISTRY_REFUSED", FindingKind.POLICY
+        hint = "The registry answered and refused; retrying gives the same answer: see the message."
+    elif error.exit_code == 2:
+        rule, kind = "REGISTRY_REJECTED_INPUT", FindingKind.INVALID
+        hint = "The registry rejected what contractctl sent as invalid: fix the contract or contractctl.yaml."
+    else:
+        rule, kind = "REGISTRY_UNAVAILABLE", FindingKind.ENVIRONMENT
+        hint = "The check fails closed: fix access to this registry (URL, credentials, network) and rerun."
     return Finding(
-        rule="REGISTRY_UNAVAILABLE",
+        rule=rule,
         message=f"registry {error.registry} {_failure_verb(error)}: {error.reason}",
-        kind=FindingKind.ENVIRONMENT,
+        kind=kind,
         registry=error.registry,
         subject=target.subject if target else None,
         file=target.path if target else None,
-        hint="The check fails closed: fix access to this registry (URL, credentials, network) and rerun.",
+        hint=error.hint or hint,
     )
 
 

@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from contractctl.model import CompatibilityLevel
-from contractctl.registry.errors import IncompatibleSchemaError, RegistryError, scrub
+from contractctl.registry.error_codes import classify
+from contractctl.registry.errors import (
+    IncompatibleSchemaError,
+    RegistryError,
+    RegistryRefusal,
+    RegistryRejectedInput,
+    scrub,
+)
 from contractctl.registry.settings import RegistrySettings
 
 if TYPE_CHECKING:
@@ -291,6 +298,17 @@ class RegistryClient:
 
     # -- schemas by id -------------------------------------------------------------------------------
 
+    def versions_of_id(self, schema_id: int) -> list[tuple[str, int]]:
+        """The (subject, version) pairs holding a schema id; [] when no schema has it."""
+        payload = self.request("GET", f"/schemas/ids/{int(schema_id)}/versions", not_found={SCHEMA_NOT_FOUND})
+        pairs = []
+        for item in self._list_of(payload or [], dict, "subject-version pairs"):
+            subject, version = item.get("subject"), item.get("version")
+            if not isinstance(subject, str) or not _is_int(version):
+                raise self._unexpected("a subject-version pair without subject or version")
+            pairs.append((subject, int(version)))
+        return pairs
+
     def schema_by_id(self, schema_id: int, subject: str | None = None) -> str | None:
         """The schema text with this id in this client's context (ids are per context); None if absent."""
         context = self.settings.context
@@ -343,7 +361,8 @@ class RegistryClient:
         detail = (
             f" (error_code {code}: {text})" if code is not None and text else (f" ({text})" if text else "")
         )
-        if status == 409:
+        known = classify(status, code)
+        if status == 409 and (code is None or code in (409, 40901)):
             return IncompatibleSchemaError(
                 self.name,
                 f"HTTP 409 Conflict: the registry rejected the schema as incompatible{detail}",
@@ -363,8 +382,12 @@ class RegistryClient:
                 phrase = " " + HTTPStatus(status).phrase
             except ValueError:
                 phrase = ""
-            reason = f"HTTP {status}{phrase}{detail}"
-        return RegistryError(self.name, reason, status=status, error_code=code)
+            meaning = f": {known.meaning}" if known is not None and code is not None else ""
+            reason = f"HTTP {status}{phrase}{meaning}{detail}"
+        kind = {1: RegistryRefusal, 2: RegistryRejectedInput}.get(
+            known.exit_code if known else 3, RegistryError
+        )
+        return kind(self.name, reason, status=status, error_code=code)
 
     def _unexpected(self, problem: str) -> RegistryError:
         return RegistryError(self.name, f"unexpected response: {problem}")

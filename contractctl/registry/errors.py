@@ -24,9 +24,11 @@ class RegistryError(EnvironmentFailure):
         status: int | None = None,
         error_code: int | None = None,
         detail: str | None = None,
+        hint: str | None = None,
     ) -> None:
         self.registry = registry
         self.reason = reason
+        self.hint = hint  # what to do, when the failure knows better than its exit code's general advice
         self.status = status
         self.error_code = error_code
         super().__init__(f"registry {registry}: {reason}", detail=detail)
@@ -46,6 +48,20 @@ class IncompatibleSchemaError(RegistryError):
     def __init__(self, registry: str, reason: str, *, error_code: int | None, messages: tuple[str, ...]):
         super().__init__(registry, reason, status=409, error_code=error_code)
         self.messages = messages
+
+
+class RegistryRefusal(RegistryError):
+    """The registry answered and refused the operation for a reason a retry does not change (an id
+    already taken, a subject that forbids it): a verdict, so exit 1."""
+
+    exit_code = 1
+
+
+class RegistryRejectedInput(RegistryError):
+    """The registry says what contractctl sent is invalid (a contract, a level, a link's settings):
+    bad input, so exit 2."""
+
+    exit_code = 2
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:

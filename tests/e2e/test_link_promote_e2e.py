@@ -149,8 +149,15 @@ def test_promote_fails_on_an_id_conflict_at_the_destination(
     azure.store.register("orders-value", json.dumps(record("Other", [{"name": "z", "type": "int"}])))
     assert azure.store.versions_of("orders-value")[0].id != order_version_1.id
     result = repo.run("promote", "--from", "aws", "--to", "azure", "--via", "copy", env=env)
-    assert result.code == 3
-    assert "already holds a different schema in azure (42205)" in result.stdout
+    # the registry answered and refused: a verdict (1) that automation must not retry, not an outage (3)
+    assert result.code == 1, result.output
+    [taken] = azure.store.versions_of("orders-value")
+    money = aws.store.versions_of("com.acme.common.Money")[0]
+    assert taken.id == money.id  # the copy, oldest id first, meets azure's own registration at Money's id
+    assert "REGISTRY_REFUSED" in result.stdout and "REGISTRY_UNAVAILABLE" not in result.stdout
+    assert f"refused the request: id {money.id} is com.acme.common.Money version 1 in aws" in result.stdout
+    assert "already holds a different schema (orders-value version 1) (42205)" in result.stdout
+    assert "context reserved for the copy" in result.stdout and "Retrying as is" in result.stdout
 
 
 def test_verify_wait_times_out_when_the_exporter_is_stuck(
