@@ -45,6 +45,7 @@ class Catalog:
     ref: str
     versions: dict[str, list[GitVersion]] = field(default_factory=dict)  # per subject, oldest first
     levels: dict[str, CompatibilityLevel] = field(default_factory=dict)
+    groups: dict[str, str | None] = field(default_factory=dict)  # compatibilityGroup per subject
     types: dict[str, SchemaType] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -75,6 +76,7 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
     resolver = SchemaResolver(current, subject_history(git, commit, mapper, store, None))
     for subject, contract in current.contracts.items():
         catalog.levels[subject] = contract.compatibility
+        catalog.groups[subject] = mapper.group_property_for(contract.path, subject)
         catalog.types[subject] = contract.schema_type
         catalog.paths[subject] = str(contract.path)
     latest = {

@@ -230,6 +230,7 @@ def _remote_targets(run: _LocalRun) -> Iterator[RemoteTarget]:
             path=str(contract.path),
             schema_type=contract.schema_type,
             level=contract.compatibility,
+            group=run.mapper.group_property_for(contract.path, subject),
             schema=schema,
             payload=payload_for(
                 schema,

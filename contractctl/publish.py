@@ -126,12 +126,17 @@ def planned_steps(catalog: Catalog, plan: RegistryPlan) -> list[Step]:
     for version in plan.pending:
         if version.subject in plan.new_subjects and version.subject not in leveled:
             leveled.add(version.subject)
-            level = catalog.levels[version.subject].value
-            steps.append(
-                Step(version.subject, f"set the compatibility level of {version.subject} to {level}")
-            )
+            steps.append(Step(version.subject, _level_step(catalog, version.subject)))
         steps.append(Step(version.subject, f"register {version.label} of {version.subject}"))
     return steps
+
+
+def _level_step(catalog: Catalog, subject: str) -> str:
+    """The config a new subject gets before its first version: the level, and the compatibility
+    group, without which the registry compares across groups and refuses a sanctioned break."""
+    text = f"set the compatibility level of {subject} to {catalog.levels[subject].value}"
+    group = catalog.groups.get(subject)
+    return text + (f" with compatibility group {group}" if group else "")
 
 
 def execute(
@@ -144,9 +149,9 @@ def execute(
         payload = version.payload
         if version.subject in plan.new_subjects:
             level = catalog.levels[version.subject].value
-            client.set_compatibility(version.subject, level)
+            client.set_compatibility(version.subject, level, catalog.groups.get(version.subject))
             plan.new_subjects.discard(version.subject)
-            done.append(Step(version.subject, f"set the compatibility level of {version.subject} to {level}"))
+            done.append(Step(version.subject, _level_step(catalog, version.subject)))
         references = known.references(payload)
         if references is None:
             raise RegistryError(client.name, f"a reference of {version.subject} is still missing at its turn")

@@ -55,6 +55,7 @@ class RemoteTarget:
     level: CompatibilityLevel  # as declared in git
     schema: ParsedSchema
     payload: Payload  # text and references as a registry takes them
+    group: str | None = None  # the compatibilityGroup git declares for the subject
 
 
 def _failure_verb(error: RegistryError) -> str:
@@ -212,7 +213,10 @@ def _check_one(
         version=None,
         contract=target.payload.contract,
     )
-    remote_level = client.effective_compatibility(target.subject)
+    remote_config = client.effective_config(target.subject)
+    remote_level = remote_config.level
+    if remote_config.group != target.group:
+        findings.append(_group_drift(target, client.name, remote_config.group))
     if remote_level != target.level.value:
         findings.append(
             Finding(
@@ -232,6 +236,24 @@ def _check_one(
     if not answer.is_compatible:
         findings.extend(_incompatibilities(target, client.name, answer.messages))
     return _result(target, client.name, verdict, findings)
+
+
+def _group_drift(target: RemoteTarget, registry: str, remote_group: str | None) -> Finding:
+    def said(group: str | None) -> str:
+        return f"metadata property {group}" if group else "no compatibility group"
+
+    return Finding(
+        rule="GROUP_DRIFT",
+        message=f"registry {registry} groups the versions of {target.subject} by {said(remote_group)}, git "
+        f"by {said(target.group)}: the registry compares other versions than the local check",
+        kind=FindingKind.ADVISORY,
+        severity=Severity.WARNING,
+        registry=registry,
+        subject=target.subject,
+        file=target.path,
+        hint="`contractctl publish` sets the group of new subjects; set an existing subject's "
+        "compatibilityGroup deliberately (PUT /config/<subject>).",
+    )
 
 
 def _unregistered_reference(target: RemoteTarget, registry: str) -> Finding:

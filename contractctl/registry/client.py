@@ -74,6 +74,12 @@ class CompatibilityAnswer:
     messages: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class SubjectConfig:
+    level: str
+    group: str | None  # compatibilityGroup: None when the registry compares every version
+
+
 class RegistryClient:
     """One named registry. Thread-safe: share one client between threads (see fanout.fan_out)."""
 
@@ -257,10 +263,17 @@ class RegistryClient:
 
     def effective_compatibility(self, subject: str) -> str:
         """The level that applies to ``subject``: its own, else its context's, else the global one."""
+        return self.effective_config(subject).level
+
+    def effective_config(self, subject: str) -> SubjectConfig:
+        """The level and compatibility group that apply to ``subject`` (one request)."""
         payload = self.request(
             "GET", f"/config/{self.subject_path(subject)}", params={"defaultToGlobal": "true"}
         )
-        return self._level(payload)
+        group = self._mapping(payload, "a config").get("compatibilityGroup")
+        if group is not None and not isinstance(group, str):
+            raise self._unexpected("compatibilityGroup is not a string")
+        return SubjectConfig(self._level(payload), group or None)
 
     def subject_compatibility(self, subject: str) -> str | None:
         """The level set on the subject itself; None when it inherits (40408, or 40401 before CP 7.0)."""
@@ -271,12 +284,14 @@ class RegistryClient:
         )
         return None if payload is None else self._level(payload)
 
-    def set_compatibility(self, subject: str | None, level: str) -> None:
-        """Set a subject's level; ``None`` sets this client's top level (its context's, or global)."""
+    def set_compatibility(self, subject: str | None, level: str, group: str | None = None) -> None:
+        """Set a subject's level (and its compatibility group, the metadata property that splits its
+        versions into groups checked apart); ``None`` sets this client's top level."""
         parsed = CompatibilityLevel.parse(level).value  # ValueError for a typo, before any request
-        payload = self.request(
-            "PUT", self._top_or_subject("/config", subject), json={"compatibility": parsed}
-        )
+        body: dict[str, str] = {"compatibility": parsed}
+        if group is not None:
+            body["compatibilityGroup"] = group
+        payload = self.request("PUT", self._top_or_subject("/config", subject), json=body)
         self._mapping(payload, "a config answer")
 
     def effective_mode(self, subject: str) -> str:
