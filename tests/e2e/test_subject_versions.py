@@ -120,3 +120,43 @@ def test_check_and_publish_list_the_same_versions(
     assert [label.split("(")[1].rstrip(")") for label in planned] == [
         sha for sha in log if any(sha in label for label in planned)
     ]
+
+
+def test_a_sidecar_only_publish_is_labelled_with_its_own_version_and_commit(
+    repo: GitRepo, registry_double: Any
+) -> None:
+    repo.write("contractctl.yaml", f'version: 1\nregistries:\n  r: {{url: "{registry_double.url}"}}\n')
+    repo.write(CONTRACT, ORDER)
+    first = repo.commit("schema")
+    assert repo.run("publish", "--registry", "r").code == 0
+    repo.write(SIDECAR_PATH, SIDECAR)
+    sidecar_commit = repo.commit("sidecar only")
+    result = repo.run("publish", "--registry", "r")
+    assert result.code == 0, result.output
+    assert f"registered git version 2 ({sidecar_commit[:7]})" in result.stdout
+    assert first[:7] not in result.stdout
+
+
+def test_the_changelog_names_a_changed_property(repo: GitRepo) -> None:
+    repo.write(CONTRACT, ORDER)
+    repo.write(SIDECAR_PATH, SIDECAR)
+    repo.commit("v1")
+    repo.write(SIDECAR_PATH, SIDECAR.replace('"1"', '"2"'))
+    repo.commit("major version 2")
+    result = repo.run("changelog", "--from", "HEAD~1", "--to", "HEAD")
+    assert result.code == 0, result.output
+    assert "property `major_version`" in result.stdout and "propertie " not in result.stdout
+
+
+def test_a_registry_result_does_not_claim_zero_earlier_versions(repo: GitRepo, registry_double: Any) -> None:
+    repo.write("contractctl.yaml", f'version: 1\nregistries:\n  r: {{url: "{registry_double.url}"}}\n')
+    repo.write(CONTRACT, ORDER)
+    repo.commit("v1")
+    assert repo.run("publish", "--registry", "r").code == 0
+    repo.write(
+        CONTRACT, record("OrderPlaced", [*ORDER["fields"], {"name": "n", "type": "int", "default": 0}])
+    )
+    result = repo.run("check", "--against", "HEAD", "--registry", "r")
+    assert result.code == 0, result.output
+    [remote] = [line for line in result.stdout.splitlines() if "@ registry r]" in line]
+    assert "against 0 earlier versions" not in remote and "against the versions the registry holds" in remote
