@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 
-from contractctl.formats import get_format, type_for_path
+from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.history import (
     BlobStore,
@@ -108,8 +108,8 @@ class SchemaResolver:
         self._historic[key] = None  # a reference cycle in old history ends here
         # Most texts stand alone: a parse without references answers for them without the outline
         # walk that finds references (a whole-history check parses tens of thousands of versions).
-        parse_alone = getattr(get_format(schema_type), "parse_alone", None)
-        parsed: ParsedSchema | None = parse_alone(source) if parse_alone is not None else None
+        # An earlier version is parsed as the registry parses a registered one: leniently.
+        parsed = parse_registered_alone(source, schema_type)
         if parsed is not None:
             self._subject_of[id(parsed)] = subject
             self._historic[key] = parsed
@@ -125,7 +125,7 @@ class SchemaResolver:
                 )
                 if reference is not None:
                     references.append(reference)
-            parsed = get_format(schema_type).parse(source, references)
+            parsed = parse_registered(source, schema_type, references)
             self._subject_of[id(parsed)] = subject
         except InvalidSchema:
             parsed = None
