@@ -83,7 +83,7 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
         id(parsed)
         for subject, history in resolver.history.items()
         if subject in current.contracts and history
-        if (parsed := resolver.parse_historic(subject, history[-1])) is not None
+        if (parsed := resolver.parse_historic(subject, history[-1], registered=False)) is not None
     }
     extras_of = _sidecar_extras(git, commit, prefix, resolver, latest, catalog)
     for subject, contract in sorted(current.contracts.items()):
@@ -94,7 +94,8 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
             continue
         versions = []
         for version in resolver.history.get(subject, []):
-            parsed = resolver.parse_historic(subject, version)
+            # publish sends a version the registry lacks as a new schema, which it parses strictly
+            parsed = resolver.parse_historic(subject, version, registered=False)
             if parsed is None:
                 catalog.findings.append(
                     Finding(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 
-from contractctl.formats import get_format, type_for_path
+from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.history import (
     BlobStore,
@@ -46,7 +46,7 @@ class SchemaResolver:
         self.current = current
         self.history = history
         self._parsed: dict[str, ParsedSchema] = {}
-        self._historic: dict[tuple[str, int], ParsedSchema | None] = {}
+        self._historic: dict[tuple[str, int, bool], ParsedSchema | None] = {}
         self._subject_of: dict[int, str] = {}  # id(parsed schema) -> subject, for registry references
         self._paths = _ContractPaths(current)
 
@@ -97,9 +97,16 @@ class SchemaResolver:
                 ) from None
         return self._parsed[subject]
 
-    def parse_historic(self, subject: str, version: HistoricVersion) -> ParsedSchema | None:
-        """An earlier version, its references taken as they were at that commit (or as they are now)."""
-        key = (subject, version.number)
+    def parse_historic(
+        self, subject: str, version: HistoricVersion, registered: bool = True
+    ) -> ParsedSchema | None:
+        """An earlier version, its references taken as they were at that commit (or as they are now).
+
+        `registered`: parsed as the registry parses a version it already holds (leniently: what it
+        accepted once is compared, see `formats.parse_registered`); False: as strictly as the
+        registry parses a version about to be registered (publish sends it as a new schema).
+        """
+        key = (subject, version.number, registered)
         if key in self._historic:
             return self._historic[key]
         schema_type = type_for_path(version.path)
@@ -108,8 +115,11 @@ class SchemaResolver:
         self._historic[key] = None  # a reference cycle in old history ends here
         # Most texts stand alone: a parse without references answers for them without the outline
         # walk that finds references (a whole-history check parses tens of thousands of versions).
-        parse_alone = getattr(get_format(schema_type), "parse_alone", None)
-        parsed: ParsedSchema | None = parse_alone(source) if parse_alone is not None else None
+        parsed = (
+            parse_registered_alone(source, schema_type)
+            if registered
+            else self._parse_alone(source, schema_type)
+        )
         if parsed is not None:
             self._subject_of[id(parsed)] = subject
             self._historic[key] = parsed
@@ -119,18 +129,26 @@ class SchemaResolver:
             for dependency in self._references(schema_type, source, subject):
                 earlier = [v for v in self.history.get(dependency, []) if v.sequence <= version.sequence]
                 reference = (
-                    self.parse_historic(dependency, earlier[-1])
+                    self.parse_historic(dependency, earlier[-1], registered)
                     if earlier
                     else self.parse_current(dependency)
                 )
                 if reference is not None:
                     references.append(reference)
-            parsed = get_format(schema_type).parse(source, references)
+            if registered:
+                parsed = parse_registered(source, schema_type, references)
+            else:
+                parsed = get_format(schema_type).parse(source, references)
             self._subject_of[id(parsed)] = subject
         except InvalidSchema:
             parsed = None
         self._historic[key] = parsed
         return parsed
+
+    @staticmethod
+    def _parse_alone(source: SchemaText, schema_type: SchemaType) -> ParsedSchema | None:
+        parse_alone = getattr(get_format(schema_type), "parse_alone", None)
+        return parse_alone(source) if parse_alone is not None else None
 
     def dependencies_closure(self, subject: str) -> set[str]:
         seen: set[str] = set()

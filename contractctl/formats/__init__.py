@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 
-from contractctl.formats.base import SchemaFormat
-from contractctl.model import SchemaType
+from contractctl.formats.base import ParsedSchema, SchemaFormat
+from contractctl.model import SchemaText, SchemaType
 
 _MODULES = {
     SchemaType.AVRO: "contractctl.formats.avro",
@@ -39,3 +40,31 @@ def get_format(schema_type: SchemaType) -> SchemaFormat:
         options = _OPTIONS.get(schema_type)
         _LOADED[schema_type] = type(module.FORMAT)(**options) if options else module.FORMAT
     return _LOADED[schema_type]
+
+
+def parse_registered(
+    source: SchemaText, schema_type: SchemaType, references: Sequence[ParsedSchema]
+) -> ParsedSchema:
+    """Parse an earlier version of a contract as the registry parses a version already registered.
+
+    The registry is lenient with those where it is strict with a new schema (for Avro: no default
+    or strict name check, see ``AvroFormat.parse_registered``): history it accepted must compare,
+    never turn a check into "invalid". A format without a lenient mode parses as usual.
+    Raises InvalidSchema when even the lenient parse fails.
+    """
+    schema_format = get_format(schema_type)
+    lenient = getattr(schema_format, "parse_registered", None)
+    if lenient is not None:
+        parsed: ParsedSchema = lenient(source, references)
+        return parsed
+    return schema_format.parse(source, references)
+
+
+def parse_registered_alone(source: SchemaText, schema_type: SchemaType) -> ParsedSchema | None:
+    """``parse_registered(source, schema_type, [])`` when the text needs no reference and parses;
+    None means "parse it the full way" (outline, references, then ``parse_registered``)."""
+    parse_alone = getattr(get_format(schema_type), "parse_alone", None)
+    if parse_alone is None:
+        return None
+    parsed: ParsedSchema | None = parse_alone(source, registered=True)
+    return parsed
