@@ -223,7 +223,7 @@ def test_promote_makes_destination_levels_and_groups_match_git(
 ) -> None:
     """The exporter copies schemas, not subject config (as the double, like contractctl, assumes
     nothing more): promote sets the destination's levels and groups from git, so status agrees."""
-    aws, azure, env = setup(repo, registry_double_factory)
+    _aws, azure, env = setup(repo, registry_double_factory)
     repo.write(
         "contractctl.yaml",
         CONFIG.replace(
@@ -257,7 +257,7 @@ def test_promote_makes_destination_levels_and_groups_match_git(
 def test_promote_says_why_a_destination_level_cannot_be_set(
     repo: GitRepo, registry_double_factory: Any
 ) -> None:
-    aws, azure, env = setup(repo, registry_double_factory)
+    _aws, azure, env = setup(repo, registry_double_factory)
     repo.write("contractctl.yaml", CONFIG.replace("compatibility: BACKWARD", "compatibility: FULL"))
     repo.commit("levels")
     azure.faults.forbid_next(5, path_prefix="/config/")
