@@ -15,7 +15,7 @@ from contractctl.check import contracts_prefix
 from contractctl.config import Config
 from contractctl.contract_check import extras_from_sidecar
 from contractctl.contract_paths import SIDECAR_SUFFIX, sidecar_path
-from contractctl.formats import configure
+from contractctl.formats import configure, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.history import BlobStore, Git
 from contractctl.history_integrity import ensure_complete_history
@@ -116,7 +116,13 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
                     commit=version.commit,
                     sequence=version.sequence,
                     path=str(version.path),
-                    payload=payload_for(parsed, contract.schema_type, resolver.subject_of, extras_of),
+                    # an earlier version may be of another type than the contract is now
+                    payload=payload_for(
+                        parsed,
+                        type_for_path(version.path) or contract.schema_type,
+                        resolver.subject_of,
+                        extras_of,
+                    ),
                 )
             )
         catalog.versions[subject] = versions
@@ -144,7 +150,8 @@ def _sidecar_extras(
                 subject = resolver.subject_of(schema)
                 text = data.decode("utf-8", "replace")
                 try:
-                    memo[key] = extras_from_sidecar(path, text, schema, catalog.types[subject])
+                    schema_type = type_for_path(schema.source.path) or catalog.types[subject]
+                    memo[key] = extras_from_sidecar(path, text, schema, schema_type)
                 except InvalidSchema as error:
                     catalog.findings.extend(f.with_context(subject=subject) for f in error.findings)
         return memo[key]

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from contractctl.compat import Earlier, check_level, prove_compatible_pairs, versions_to_check
+from contractctl.compat import (
+    Earlier,
+    check_level,
+    prove_compatible_pairs,
+    schema_type_changed,
+    split_by_type,
+    versions_to_check,
+)
 from contractctl.config import Config
 from contractctl.contract_check import ContractFiles, contract_checks
 from contractctl.contract_paths import examples_dir, sidecar_path
@@ -379,7 +386,11 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> Non
         root = checker.current.root
         texts = by_type.setdefault(schema_type, [])
         texts.append(source)
-        texts.extend(SchemaText(v.path, v.text, v.commit, root) for v in checker.history.get(subject, []))
+        texts.extend(
+            SchemaText(v.path, v.text, v.commit, root)
+            for v in checker.history.get(subject, [])
+            if type_for_path(v.path) is schema_type  # a subject's earlier versions may be of another type
+        )
     for schema_type, texts in by_type.items():
         prepare = preparers[schema_type]
         if prepare is not None:
@@ -444,9 +455,18 @@ def _check_subject(
     same = None if affected else next((v for v in versions if v.fingerprint == fingerprint), None)
     if same is not None:  # an audit compares the version with the ones that came before it
         versions = versions[: same.number - 1]
+    new_type = contract.schema_type
+    kept, foreign = split_by_type(
+        new_type, [(type_for_path(v.path) or new_type, v) for v in versions], contract.compatibility
+    )
+    if foreign:
+        labelled = [(_label(v), type_for_path(v.path) or new_type) for v in foreign]
+        result.findings.append(
+            schema_type_changed(new_type, labelled, str(contract.path)).with_context(subject=subject)
+        )
     earlier: list[Earlier] = []
     pairs: list[tuple[HistoricVersion, Earlier]] = []
-    for version in versions:
+    for version in kept:
         parsed = checker.parse_historic(subject, version)
         if parsed is None:
             result.findings.append(
@@ -479,7 +499,7 @@ def _check_subject(
     schema_format = get_format(contract.schema_type)
     findings = check_level(schema_format, new, earlier, contract.compatibility)
     result.findings.extend(f.with_context(subject=subject) for f in findings)
-    result.compared_versions = len(versions_to_check(contract.compatibility, earlier))
+    result.compared_versions = len(versions_to_check(contract.compatibility, earlier)) + len(foreign)
     if options.prove:
         proofs = prove_compatible_pairs(
             schema_format, new, earlier, contract.compatibility, findings, options.samples, options.seed

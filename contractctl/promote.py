@@ -5,17 +5,23 @@ again after an interruption at any point completes the job; nothing is ever dele
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
-from contractctl.catalog import load_catalog
+from contractctl.catalog import Catalog, load_catalog
+from contractctl.check import contracts_prefix
 from contractctl.config import Config
 from contractctl.errors import ConfigError
+from contractctl.history import Git
 from contractctl.linking.commands import run_link, verify_pair
+from contractctl.linking.levels import WantedConfig, align_levels
 from contractctl.linking.settings import LinkSettings, load_links
+from contractctl.linking.verify import covers, destination_subject
 from contractctl.model import Finding, FindingKind, Report, Severity, exit_code_for
 from contractctl.publish import publish
 from contractctl.registry.client import RegistryClient, SchemaRef
 from contractctl.registry.errors import RegistryError, RegistryRefusal
 from contractctl.remote import close_all, environment_finding, open_clients
+from contractctl.repo import SubjectMapper
 
 ID_CONFLICT = 42205
 _CONFLICT_HINT = (
@@ -78,11 +84,33 @@ def promote(config: Config, options: PromoteOptions) -> Report:
                 report.findings.append(environment_finding(error, None))
                 report.findings.append(_stopped("copying"))
                 return report
+        try:
+            wanted = _wanted_configs(config, catalog, source, target)
+            report.findings.extend(align_levels(destination, wanted, options.dry_run))
+        except RegistryError as error:
+            report.findings.append(environment_finding(error, None))
         if not options.dry_run:
             report.results.extend(verify_pair(source, destination, target, options.wait, options.timeout))
     finally:
         close_all(clients)
     return report
+
+
+def _wanted_configs(
+    config: Config, catalog: Catalog, source: RegistryClient, link: LinkSettings
+) -> list[WantedConfig]:
+    """The level (and compatibility group) git declares for each subject the link covers."""
+    mapper = SubjectMapper(config, contracts_prefix(config, Git.discover(config.directory)))
+    return [
+        WantedConfig(
+            subject,
+            destination_subject(link, source, subject),
+            catalog.levels[subject],
+            mapper.group_property_for(PurePosixPath(catalog.paths[subject]), subject),
+        )
+        for subject in sorted(catalog.versions)
+        if covers(link.subjects, subject)
+    ]
 
 
 def _stopped(step: str) -> Finding:

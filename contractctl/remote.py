@@ -11,8 +11,9 @@ import re
 import sys
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from contractctl.compat import DIFFERENT_SCHEMA_TYPE, schema_type_changed
 from contractctl.config import Config
 from contractctl.formats import get_format
 from contractctl.formats.base import ParsedSchema
@@ -275,6 +276,9 @@ def _incompatibilities(target: RemoteTarget, registry: str, messages: Sequence[s
     """Confluent's verbose messages as findings; the verdict never depends on parsing them."""
     old_version = next((m.group(1) for text in messages if (m := _OLD_VERSION.search(text))), None)
     compared = f"registry version {old_version}" if old_version else "the registry's versions"
+    if any(DIFFERENT_SCHEMA_TYPE in text for text in messages):
+        finding = schema_type_changed(target.schema_type, [(compared, None)], target.path)
+        return [replace(finding, registry=registry, subject=target.subject)]
     findings = []
     for text in messages:
         error_type = _ERROR_TYPE.search(text)
