@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from contractctl.errors import ConfigError
+from contractctl.masking import add_secret
 
 _REGISTRY_KEYS = {
     "url",
@@ -39,6 +40,10 @@ class Secret:
     file: Path | None = None
     key_path: str = ""  # for errors: "contractctl.yaml: registries.aws.auth.basic.password"
 
+    def __post_init__(self) -> None:
+        if self.value:
+            add_secret(self.value)  # masked in all output from the moment it is known
+
     def get(self) -> str:
         if self.value is not None:
             return self.value
@@ -52,6 +57,7 @@ class Secret:
         secret = text.strip()
         if not secret:
             raise ConfigError(f"{self.key_path}_file: {self.file} is empty")
+        add_secret(secret)
         return secret
 
     def __repr__(self) -> str:
@@ -62,6 +68,10 @@ class Secret:
 class BasicAuthSettings:
     username: str
     password: Secret
+
+    def __post_init__(self) -> None:
+        if self.password.value:
+            add_secret(self.password.value, username=self.username)  # "user:pass", base64 and URL forms
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ import httpx2
 
 from contractctl import __version__
 from contractctl.errors import ConfigError
+from contractctl.masking import add_secret
 from contractctl.registry.auth import AuthProvider, Token, make_provider
 from contractctl.registry.bounded import (
     MAX_JSON_DEPTH,
@@ -504,6 +505,7 @@ class Transport:
                 self.name, "OAuth token endpoint: unexpected response: expires_in is not a number"
             )
         token = Token(payload["access_token"], float(expires_in) if expires_in is not None else None)
+        add_secret(token.value)
         self._tokens = [*self._tokens[-1:], token.value]  # masked in server messages like any secret
         return token
 
