@@ -211,7 +211,17 @@ def parse_config(data: Any, path: Path) -> Config:
         reader.mapping(
             settings,
             f"registries.{name}",
-            {"url", "context", "auth", "tls", "timeout", "retries", "max_concurrency", "verify"},
+            {
+                "url",
+                "context",
+                "auth",
+                "tls",
+                "timeout",
+                "retries",
+                "max_concurrency",
+                "verify",
+                "max_response_bytes",
+            },
         )
         if "url" not in settings:
             raise reader.fail(f"registries.{name}.url", "missing (the registry's base URL)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from contractctl.errors import EnvironmentFailure
+from contractctl.masking import add_secret, mask
 
 _MAX_SERVER_MESSAGE = 500
 
@@ -64,11 +65,12 @@ class RegistryRejectedInput(RegistryError):
     exit_code = 2
 
 
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """One line, bounded, with every known secret value masked (longest first, so none leaks partly)."""
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, "***")
-    text = " ".join(text.split())
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """One line, bounded, masked by the one rule (contractctl.masking) before it is cut, so a cut
+    never leaves part of a secret; ``secrets`` are registered with that rule first."""
+    for secret in secrets:
+        add_secret(secret)
+    text = " ".join(mask(text).split())
     if len(text) > _MAX_SERVER_MESSAGE:
         text = text[: _MAX_SERVER_MESSAGE - 1] + "…"
     return text
