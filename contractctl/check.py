@@ -34,6 +34,7 @@ from contractctl.model import (
     SchemaType,
     Severity,
     SubjectResult,
+    one_line,
 )
 from contractctl.parallel import Background, run_indexed, worker_count
 from contractctl.repo import (
@@ -69,6 +70,17 @@ def contracts_prefix(config: Config, git: Git) -> str:
         relative = root.relative_to(git.toplevel.resolve())
     except ValueError:
         raise UsageError(f"{config.path}: contracts.root {root} is outside the git repository") from None
+    if not root.is_dir():
+        if not config.path.is_file():
+            raise UsageError(
+                f"no {config.path.name} and no {config.contracts_root}/ directory in {config.directory}: "
+                "nothing to check (run `contractctl init`, or pass --config)"
+            )
+        raise UsageError(
+            f"{config.where('contracts.root')}: contracts.root: {config.contracts_root!r} is not a "
+            f"directory ({root}); "
+            "a gate that looks in the wrong place checks nothing"
+        )
     prefix = relative.as_posix()
     return "" if prefix == "." else prefix
 
@@ -107,25 +119,22 @@ def _find_base(git: Git, config: Config, options: CheckOptions) -> str | None:
     )
 
 
-def _working_tree_entries(git: Git, prefix: str, store: BlobStore) -> list[tuple[PurePosixPath, str]]:
-    """Every contract file under the root, read from disk into the blob store."""
-    top = git.toplevel
-    start = top / prefix if prefix else top
+def _working_tree_entries(
+    git: Git, prefix: str, store: BlobStore, skipped: list[Finding] | None = None
+) -> list[tuple[PurePosixPath, str]]:
+    """Every contract file under the root, read from disk into the blob store; what was not read (a
+    FIFO, a symlink leaving the repository, a loop) is added to `skipped` as a warning."""
+    from contractctl.worktree import contract_files
+
     extensions = supported_extensions()
+    found = contract_files(git.toplevel, prefix, lambda name: name.lower().endswith(extensions))
+    if skipped is not None:
+        skipped.extend(found.skipped)
     entries = []
-    for directory, subdirs, names in os.walk(start):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        for name in names:
-            if name.lower().endswith(extensions):
-                absolute = Path(directory) / name
-                relative = PurePosixPath(absolute.relative_to(top).as_posix())
-                try:
-                    data = absolute.read_bytes()
-                except OSError as error:
-                    raise UsageError(f"{absolute}: cannot read: {error.strerror}") from None
-                key = f"worktree:{relative}"
-                store.put(key, data)
-                entries.append((relative, key))
+    for relative, data in found.files:
+        key = f"worktree:{relative}"
+        store.put(key, data)
+        entries.append((relative, key))
     return entries
 
 
@@ -148,16 +157,21 @@ def _selected_paths(git: Git, mapper: SubjectMapper, options: CheckOptions) -> l
     for given in options.paths:
         absolute = given.resolve()
         if not options.staged and not absolute.exists():
-            raise UsageError(f"{given}: no such file or directory")
+            raise UsageError(f"{one_line(str(given))}: no such file or directory")
         try:
             relative = absolute.relative_to(top).as_posix()
         except ValueError:
-            raise UsageError(f"{given}: outside the git repository {top}") from None
+            raise UsageError(f"{one_line(str(given))}: outside the git repository {top}") from None
         root = mapper.root_prefix
         if root and relative != root and not relative.startswith(root + "/"):
-            raise UsageError(f"{given}: outside the contracts root {root or '.'}/ (see contracts.root)")
+            raise UsageError(
+                f"{one_line(str(given))}: outside the contracts root {root or '.'}/ (see contracts.root)"
+            )
         if absolute.is_file() and type_for_path(PurePosixPath(relative)) is None:
-            raise UsageError(f"{given}: not a contract (expected one of {', '.join(supported_extensions())})")
+            raise UsageError(
+                f"{one_line(str(given))}: not a contract "
+                f"(expected one of {', '.join(supported_extensions())})"
+            )
         selected.append("" if relative == "." else relative)
     return selected
 
@@ -289,16 +303,19 @@ class _LocalRun:
             Background(lambda: subject_history(git, base, mapper, store, None)) if selected is None else None
         )
         index = git.index_blobs(prefix) if options.staged else None
+        report = Report(command="check")
         if index is not None:
             current = build_contract_set(mapper, list(index.items()), store, "index")
         else:
-            entries = _working_tree_entries(git, prefix, store)
+            skipped: list[Finding] = []
+            entries = _working_tree_entries(git, prefix, store, skipped)
             current = build_contract_set(mapper, entries, store, "working tree")
+            report.findings.extend(f for f in skipped if _is_selected(f.file or "", selected))
         files = ContractFiles(git, store, index)
         if selected is None:
             current.validate_all()
-
-        report = Report(command="check")
+            if not current.contracts and not current.invalid and config.path.is_file():
+                report.findings.append(_no_contracts(config, prefix))
         for path, findings in sorted(current.invalid.items()):
             if _is_selected(path, selected):
                 report.findings.extend(findings)
@@ -344,6 +361,20 @@ class _LocalRun:
             affected,
             contract_context,
         )
+
+
+def _no_contracts(config: Config, prefix: str) -> Finding:
+    """A gate that found nothing to check says so (a misplaced root would otherwise pass)."""
+    extensions = ", ".join(supported_extensions())
+    return Finding(
+        rule="NO_CONTRACTS",
+        message=f"no contracts ({extensions}) under the contracts root {prefix or '.'}/",
+        kind=FindingKind.ADVISORY,
+        severity=Severity.WARNING,
+        file=str(config.path.name),
+        line=config.line("contracts.root"),
+        hint="Check contracts.root in contractctl.yaml, or add a contract.",
+    )
 
 
 # Below this many earlier versions to compare, starting worker processes costs more than it saves.

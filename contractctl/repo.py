@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -153,10 +154,18 @@ def outline_of(schema_type: SchemaType, path: PurePosixPath, text: str, root: st
     return get_format(schema_type).outline(SchemaText(path, text, root=root))
 
 
-def decode(path: PurePosixPath, data: bytes) -> str:
-    """Contract bytes -> text; non-UTF-8 and empty files are invalid input."""
+# A \uXXXX escape (not itself escaped) of a high surrogate without a low one after it, or of a low
+# surrogate without a high one before it.
+_LONE_SURROGATE = re.compile(
+    r"(?<!\\)(?:\\\\)*(?P<escape>\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+)
+
+
+def decode_utf8(path: PurePosixPath, data: bytes) -> str:
+    """Bytes of a contract or sidecar -> text; anything but UTF-8 is invalid input naming the line."""
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise InvalidSchema(
@@ -168,12 +177,48 @@ def decode(path: PurePosixPath, data: bytes) -> str:
                     kind=FindingKind.INVALID,
                     file=str(path),
                     line=line,
-                    hint="Save the contract as UTF-8.",
+                    hint="Save the file as UTF-8.",
                 )
             ]
         ) from None
+
+
+def decode(path: PurePosixPath, data: bytes) -> str:
+    """Contract bytes -> text; non-UTF-8 and empty files are invalid input."""
+    text = decode_utf8(path, data)
     if text.startswith("\ufeff"):
-        text = text[1:]
+        raise InvalidSchema(
+            [
+                Finding(
+                    rule="BYTE_ORDER_MARK",
+                    message="file starts with a UTF-8 byte order mark (U+FEFF); the registry parses the "
+                    "schema text as sent and refuses a leading U+FEFF (Jackson: unexpected character)",
+                    kind=FindingKind.INVALID,
+                    file=str(path),
+                    line=1,
+                    column=1,
+                    hint="Save the contract as UTF-8 without BOM.",
+                )
+            ]
+        )
+    lone = _LONE_SURROGATE.search(text) if "\\u" in text else None
+    if lone is not None:
+        start = lone.start("escape")
+        line = text.count("\n", 0, start) + 1
+        raise InvalidSchema(
+            [
+                Finding(
+                    rule="LONE_SURROGATE",
+                    message=f"the escape {lone.group('escape')} is half of a UTF-16 surrogate pair: it "
+                    "stands for no character, and the schema text cannot be sent as UTF-8",
+                    kind=FindingKind.INVALID,
+                    file=str(path),
+                    line=line,
+                    column=start - (text.rfind("\n", 0, start) + 1) + 1,
+                    hint="Write the character itself, or both halves of the pair (\\ud83d\\ude00).",
+                )
+            ]
+        )
     if not text.strip():
         raise InvalidSchema(
             [

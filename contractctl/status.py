@@ -260,6 +260,7 @@ def adopt(config: Config, client: RegistryClient, subjects: list[str]) -> list[P
         schema_type = SchemaType(latest.schema_type)
         extension = ".proto" if schema_type is SchemaType.PROTOBUF else ".avsc"
         path = _adopted_path(root, subject, extension)
+        _refuse_escape(path, root, subject)
         relative = PurePosixPath(path.relative_to(git.toplevel).as_posix())
         text = latest.schema
         if schema_type is SchemaType.AVRO:
@@ -271,20 +272,61 @@ def adopt(config: Config, client: RegistryClient, subjects: list[str]) -> list[P
                 f"{subject}: {relative} would map to subject {named!r}; add `{{match: {relative}, subject: "
                 f"{subject}}}` under subjects: in contractctl.yaml, then adopt again"
             )
-        if path.exists():
+        if path.exists() or path.is_symlink():
             raise UsageError(f"{path}: exists already; not overwriting (adopt writes new files only)")
         planned.append((path, text))
     written = []
     for path, text in planned:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "x", encoding="utf-8") as handle:  # never through a link made meanwhile
+                handle.write(text)
+        except OSError as error:
+            raise UsageError(f"{path}: cannot write: {error.strerror}") from None
         written.append(path)
     return written
 
 
+# Longest file name most file systems take (bytes), less room for an extension.
+_MAX_NAME_BYTES = 240
+
+
 def _adopted_path(root: Path, subject: str, extension: str) -> Path:
-    """The file the topic strategy maps back to the subject: <topic>/value|key, else by name."""
+    """The file the topic strategy maps back to the subject: <topic>/value|key, else by name.
+
+    The subject becomes one path segment; a subject that cannot be one (`..-value`, `/abs-value`,
+    a separator, a control character, a name too long for a file system) is refused, naming it."""
     for role in ("value", "key"):
         if subject.endswith(f"-{role}") and len(subject) > len(role) + 1:
-            return root / subject[: -len(role) - 1] / f"{role}{extension}"
-    return root / "adopted" / f"{subject}{extension}"
+            return root / _segment(subject[: -len(role) - 1], subject) / f"{role}{extension}"
+    return root / "adopted" / f"{_segment(subject, subject)}{extension}"
+
+
+def _segment(name: str, subject: str) -> str:
+    problem = None
+    if name in (".", "..") or name.startswith("."):
+        problem = "it would name a hidden or parent directory"
+    elif any(c in name for c in "/\\") or not name.isprintable():
+        problem = "it holds a path separator or a control character"
+    elif len(name.encode("utf-8")) > _MAX_NAME_BYTES:
+        problem = f"it is longer than a file name may be ({_MAX_NAME_BYTES} bytes)"
+    if problem is not None:
+        shown = repr(subject) if len(subject) <= 80 else repr(subject[:77] + "...")
+        raise UsageError(
+            f"cannot adopt subject {shown} into the contracts root: {problem}; write its contract by hand "
+            "and map it with `subjects: [{match: <path>, subject: <name>}]` in contractctl.yaml"
+        )
+    return name
+
+
+def _refuse_escape(path: Path, root: Path, subject: str) -> None:
+    """The file must land inside the contracts root (itself checked to be inside the repository), with
+    no symlink on the way leading elsewhere."""
+    from contractctl.worktree import is_within
+
+    landing = path.parent.resolve()
+    if not is_within(landing, root.resolve()):
+        raise UsageError(
+            f"cannot adopt subject {subject!r}: {path.parent} leads outside the contracts root "
+            f"(to {landing}); not following it"
+        )

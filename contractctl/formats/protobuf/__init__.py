@@ -179,9 +179,14 @@ class ProtobufFormat:
         known = [m for m in failure.messages if m.file in texts]
         chosen = known or failure.messages
         findings = []
+        seen: set[tuple[str | None, int | None, int | None, str]] = set()
         for message in chosen:
             file, text = texts.get(message.file, (str(source.path), None))
-            findings.append(invalid_finding(message, file, text))
+            finding = invalid_finding(message, file, text)
+            identity = (finding.file, finding.line, finding.column, finding.message)
+            if identity not in seen:  # protoc repeats one error once per nesting level it unwinds
+                seen.add(identity)
+                findings.append(finding)
         own = str(source.path)
         return sorted(findings, key=lambda f: (f.file != own, f.line or 0))
 
