@@ -17,8 +17,9 @@ from contractctl.contract_paths import examples_dir, sidecar_path
 from contractctl.errors import GitError, UsageError
 from contractctl.formats import configure, get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
-from contractctl.history import BlobStore, Git, HistoricVersion, VersionHistory
+from contractctl.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, VersionHistory
 from contractctl.model import (
+    CompatibilityLevel,
     Finding,
     FindingKind,
     Report,
@@ -29,11 +30,13 @@ from contractctl.model import (
 )
 from contractctl.parallel import Background, run_indexed, worker_count
 from contractctl.repo import (
+    ContractFile,
     ContractSet,
     SubjectMapper,
     build_contract_set,
 )
 from contractctl.resolver import SchemaResolver, subject_history
+from contractctl.tree_search import ContractTextSearch
 
 if TYPE_CHECKING:
     from contractctl.lint import LintSettings
@@ -91,25 +94,31 @@ def base_commit(git: Git, config: Config, options: CheckOptions) -> str | None:
     )
 
 
-def _working_tree_entries(git: Git, prefix: str, store: BlobStore) -> list[tuple[PurePosixPath, str]]:
-    """Every contract file under the root, read from disk into the blob store."""
+def _working_tree_entries(
+    git: Git, prefix: str, links: set[str] | None = None
+) -> list[tuple[PurePosixPath, str]]:
+    """Every contract file under the root, as blob-store keys read from disk when first asked for
+    (`links`, when given, collects the paths that are symbolic links: git grep does not follow them)."""
     top = git.toplevel
     start = top / prefix if prefix else top
     extensions = supported_extensions()
     entries = []
-    for directory, subdirs, names in os.walk(start):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        for name in names:
-            if name.lower().endswith(extensions):
-                absolute = Path(directory) / name
-                relative = PurePosixPath(absolute.relative_to(top).as_posix())
-                try:
-                    data = absolute.read_bytes()
-                except OSError as error:
-                    raise UsageError(f"{absolute}: cannot read: {error.strerror}") from None
-                key = f"worktree:{relative}"
-                store.put(key, data)
-                entries.append((relative, key))
+    pending = [start]
+    while pending:
+        directory = pending.pop()
+        try:
+            found = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            continue  # as os.walk did: an unreadable folder holds no contracts we can check
+        for entry in found:
+            if entry.is_dir():  # as os.walk: a link to a folder is not followed
+                if not entry.name.startswith(".") and not entry.is_symlink():
+                    pending.append(Path(entry.path))
+            elif entry.name.lower().endswith(extensions):
+                relative = PurePosixPath(Path(entry.path).relative_to(top).as_posix())
+                if links is not None and entry.is_symlink():
+                    links.add(str(relative))
+                entries.append((relative, f"{WORKTREE_KEY}{relative}"))
     return entries
 
 
@@ -118,9 +127,7 @@ def working_tree_contracts(config: Config) -> ContractSet:
     git = Git.discover(config.directory)
     mapper = SubjectMapper(config, contracts_prefix(config, git))
     store = BlobStore(git)
-    return build_contract_set(
-        mapper, _working_tree_entries(git, mapper.root_prefix, store), store, "working tree"
-    )
+    return build_contract_set(mapper, _working_tree_entries(git, mapper.root_prefix), store, "working tree")
 
 
 def _selected_paths(git: Git, mapper: SubjectMapper, options: CheckOptions) -> list[str] | None:
@@ -264,29 +271,40 @@ class _LocalRun:
         selected = _selected_paths(git, mapper, options)
         store = BlobStore(git)
         base = base_commit(git, config, options)
+        # A check of a change (not an audit) starts from the files that differ from the base and
+        # reads only what they touch: their references, and the contracts that use what they define.
+        scoped = base is not None and not options.all_subjects and not options.lint_only
         # git's part of the history and of the changed paths needs no contract read: it runs on a
         # thread while this one reads the contracts (for a check of the whole tree, every subject's
-        # history is wanted anyway; a check of some paths reads only theirs, below).
+        # history is wanted anyway; a check of a change or of some paths reads only theirs, below).
         touched = Background(lambda: git.changed_paths(base, prefix, options.staged) if base else None)
         whole_history = (
-            Background(lambda: subject_history(git, base, mapper, store, None)) if selected is None else None
+            Background(lambda: subject_history(git, base, mapper, store, None))
+            if selected is None and not scoped
+            else None
         )
         index = git.index_blobs(prefix) if options.staged else None
+        links: set[str] = set()
         if index is not None:
             current = build_contract_set(mapper, list(index.items()), store, "index")
         else:
-            entries = _working_tree_entries(git, prefix, store)
+            entries = _working_tree_entries(git, prefix, links)
             current = build_contract_set(mapper, entries, store, "working tree")
         files = ContractFiles(git, store, index)
-        if selected is None:
-            current.validate_all()
+        checker = SchemaResolver(current, {})
+        if scoped:
+            chosen = _subjects_of_change(
+                git, checker, touched.result() or set(), selected, options.staged, links
+            )
+        else:
+            if selected is None:
+                current.validate_all()
+            chosen = {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
 
         report = Report(command="check")
         for path, findings in sorted(current.invalid.items()):
             if _is_selected(path, selected):
                 report.findings.extend(findings)
-        chosen = {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
-        checker = SchemaResolver(current, {})
         closures: dict[str, set[str]] = {}
         for subject in chosen:
             try:
@@ -329,6 +347,38 @@ class _LocalRun:
         )
 
 
+def _subjects_of_change(
+    git: Git,
+    checker: SchemaResolver,
+    touched: set[str],
+    selected: list[str] | None,
+    staged: bool,
+    links: set[str],
+) -> set[str]:
+    """The subjects a change may affect, found without reading the whole tree: contracts that
+    differ from the base (`touched`, and ignored files on disk, which a check of the working tree
+    reads too), those whose sidecar or examples differ, and, for a check of the whole change, every
+    contract whose references reach an edited one. A contract nobody touched is its base version,
+    one of its own versions: it can only be affected through its references.
+    """
+    current = checker.current
+    prefix = current.root
+    if not staged:
+        touched = touched | git.ignored_paths(prefix)
+    by_path = {str(c.path): s for s, c in current.contracts.items()}
+    edited = {by_path[p] for p in touched if p in by_path}
+    # a sidecar or example sits in its contract's folder or below it
+    folders = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
+    near = {s for s, c in current.contracts.items() if str(c.path.parent) in folders}
+    extras = _contract_files_changed(touched, current, near)
+    current.search = ContractTextSearch(git, prefix, staged, links)
+    if selected is not None:
+        return {s for s in edited | extras if _is_selected(str(current.contracts[s].path), selected)}
+    current.validate_all(edited)  # as a whole-tree check does for every contract
+    edited = {s for s in edited if s in current.contracts}
+    return edited | extras | checker.dependents_closure(edited)
+
+
 # Below this many earlier versions to compare, starting worker processes costs more than it saves.
 _PARALLEL_FROM_VERSIONS = 400
 
@@ -369,7 +419,13 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> Non
         root = checker.current.root
         texts = by_type.setdefault(schema_type, [])
         texts.append(source)
-        texts.extend(SchemaText(v.path, v.text, v.commit, root) for v in checker.history.get(subject, []))
+        versions = checker.history.get(subject, [])
+        level = checker.current.contracts[subject].compatibility
+        if not all_parsed:  # what the level reads; anything else a check asks for compiles on demand
+            versions = _versions_to_read(level, versions, level.transitive)[
+                : 1 if not level.transitive else None
+            ]
+        texts.extend(SchemaText(v.path, v.text, v.commit, root) for v in versions)
     for schema_type, texts in by_type.items():
         prepare = preparers[schema_type]
         if prepare is not None:
@@ -400,6 +456,39 @@ def _fingerprint(current: ContractSet, subject: str) -> str:
         return get_format(contract.schema_type).fingerprint(current.source(subject))
     except InvalidSchema:
         return f"invalid:{contract.key}"
+
+
+def _reads_every_version(
+    contract: ContractFile, options: CheckOptions, contract_context: tuple[ContractFiles, str | None] | None
+) -> bool:
+    """Whether this check uses every earlier version, not only what the level compares with: a
+    transitive level; a compatibility group (it picks the versions of the same group); examples
+    (tested against every compared version); Protobuf lint (removed fields must stay reserved)."""
+    if contract.compatibility.transitive:
+        return True
+    if options.lint is not None and contract.schema_type is SchemaType.PROTOBUF:
+        return True
+    if contract_context is None or options.lint_only:
+        return False
+    files, group_property = contract_context
+    return bool(group_property) or bool(files.examples(examples_dir(contract.path)))
+
+
+def _versions_to_read(
+    level: CompatibilityLevel, versions: list[HistoricVersion], reads_all: bool
+) -> list[HistoricVersion]:
+    """The earlier versions to parse, in the order to parse them.
+
+    As Schema Registry reads them (it parses a registered version only when it compares with it):
+    NONE none, a non-transitive level the latest (newest first, up to the first that parses: an
+    unparseable latest version is reported and the one before it compared, as before), a transitive
+    level all of them. A version the level never reads is never parsed, so it cannot fail the check.
+    """
+    if reads_all:
+        return versions
+    if level is CompatibilityLevel.NONE:
+        return []
+    return list(reversed(versions))
 
 
 def _label(version: HistoricVersion) -> str:
@@ -436,22 +525,28 @@ def _check_subject(
         versions = versions[: same.number - 1]
     earlier: list[Earlier] = []
     pairs: list[tuple[HistoricVersion, Earlier]] = []
-    for version in versions:
+    unparseable: list[HistoricVersion] = []
+    reads_all = _reads_every_version(contract, options, contract_context)
+    for version in _versions_to_read(contract.compatibility, versions, reads_all):
         parsed = checker.parse_historic(subject, version)
         if parsed is None:
-            result.findings.append(
-                Finding(
-                    rule="HISTORY_UNPARSEABLE",
-                    message=f"{_label(version)} at {version.path} does not parse today; it is not compared",
-                    kind=FindingKind.ADVISORY,
-                    severity=Severity.WARNING,
-                    file=str(contract.path),
-                    subject=subject,
-                )
-            )
+            unparseable.append(version)
             continue
         earlier.append(Earlier(_label(version), parsed))
         pairs.append((version, earlier[-1]))
+        if not reads_all:
+            break  # the newest version that parses is the one the level compares with
+    for version in sorted(unparseable, key=lambda v: v.number):
+        result.findings.append(
+            Finding(
+                rule="HISTORY_UNPARSEABLE",
+                message=f"{_label(version)} at {version.path} does not parse today; it is not compared",
+                kind=FindingKind.ADVISORY,
+                severity=Severity.WARNING,
+                file=str(contract.path),
+                subject=subject,
+            )
+        )
     if contract_context is not None and not options.lint_only:
         files, group_property = contract_context
         earlier, contract_findings = contract_checks(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
 
 from contractctl.formats import get_format, type_for_path
@@ -56,6 +56,7 @@ class SchemaResolver:
 
     def _references(self, schema_type: SchemaType, source: SchemaText, subject: str) -> list[str]:
         outline = outline_of(schema_type, source.path, source.text, self.current.root)
+        self.current.find_definitions(outline.referenced_names)
         found = {self.current.defining_subject(name) for name in outline.referenced_names}
         return sorted(s for s in found if s is not None and s != subject)
 
@@ -131,6 +132,35 @@ class SchemaResolver:
             parsed = None
         self._historic[key] = parsed
         return parsed
+
+    def dependents_closure(self, subjects: Iterable[str]) -> set[str]:
+        """Subjects whose references reach any of `subjects`, directly or through other contracts
+        (the ones a change of `subjects` affects), not counting `subjects` themselves.
+
+        Walks the references backwards from the given subjects; only contracts that may mention a
+        name they define are outlined (`ContractSet.subjects_mentioning`), each decided exactly by
+        its references.
+        """
+        targets = set(subjects)
+        found: set[str] = set()
+        frontier = sorted(targets)
+        while frontier:
+            subject = frontier.pop()
+            try:
+                names = self.current.outline(subject).defined_names
+            except InvalidSchema:
+                continue  # an unreadable contract defines nothing anyone can reference
+            for candidate in self.current.subjects_mentioning(names):
+                if candidate in found or candidate in targets:
+                    continue
+                try:
+                    references = self.references_of(candidate)
+                except InvalidSchema:
+                    continue
+                if subject in references:
+                    found.add(candidate)
+                    frontier.append(candidate)
+        return found
 
     def dependencies_closure(self, subject: str) -> set[str]:
         seen: set[str] = set()

@@ -1,0 +1,89 @@
+"""Which contracts of the checked tree may mention a name, answered by git without reading them.
+
+A check of one change needs the contracts that define the types it uses and the contracts that use
+the types it defines; outlining the whole tree to find them made a pre-commit check grow with the
+repository. `git grep` (in C, over the index or the working tree) narrows the tree to the files whose
+text spells every part of a name (its namespace and simple name, or a whole import path); an outline
+of those few decides exactly. The narrowing only ever keeps too many: a schema
+spells a name with its parts as plain text, except through escapes (Avro JSON `\\u`, Protobuf string
+escapes and adjacent string literals) or a symbolic link, and files with those are always kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from contractctl.history import Git
+from contractctl.parallel import Background
+
+# Files whose text may spell a name other than plainly: Avro JSON escapes anywhere, and in .proto
+# files any escape or a string literal continued by another (`"a/" "b.proto"`, maybe on a new line).
+_JSON_ESCAPE = r"\\u"
+_PROTO_SPLIT = r"\\|\"[[:space:]]*\"|^[[:space:]]*\""
+
+
+def name_patterns(name: str) -> tuple[list[str], bool]:
+    """(patterns every spelling of the name matches, whether they are regular expressions).
+
+    A Protobuf import path is a fixed string. An Avro name is a JSON string: its namespace starts
+    one (`"com.acme"` or `"com.acme.Money"`), its simple name ends one (`"Money"`, `.Money"`; a
+    reference inside the namespace may give the simple name alone).
+    """
+    if is_import_path(name):
+        return [name], False
+    namespace, _, simple = name.rpartition(".")
+    patterns = [f'[".]{_literal(simple)}"']
+    if namespace:
+        patterns.insert(0, f'"{_literal(namespace)}[".]')
+    return patterns, True
+
+
+def _literal(text: str) -> str:
+    """`text` as an extended regular expression matching only itself."""
+    return "".join(f"\\{c}" if c in ".[]()*+?{}|^$\\" else c for c in text)
+
+
+def is_import_path(name: str) -> bool:
+    """Protobuf names its references by import path; no type name holds a slash."""
+    return "/" in name
+
+
+class ContractTextSearch:
+    """Candidate contract paths for names, in the index (`staged`) or the working tree."""
+
+    def __init__(self, git: Git, prefix: str, staged: bool, links: set[str]) -> None:
+        self._git = git
+        self._prefix = prefix
+        self._staged = staged
+        root = f"{prefix}/" if prefix else ""
+        self._proto_spec = f":(glob){root}**/*.proto"
+        self._escaped = Background(self._spelled_otherwise)  # asked for by every search: start now
+        self._links = links  # working-tree paths that are symbolic links (git grep skips them)
+
+    def _grep(
+        self, needles: list[str], regex: bool, spec: str | None = None, all_match: bool = False
+    ) -> set[str]:
+        return self._git.grep_files(
+            needles, spec or self._prefix, staged=self._staged, regex=regex, all_match=all_match
+        )
+
+    def _spelled_otherwise(self) -> set[str]:
+        return self._grep([_JSON_ESCAPE], True) | self._grep([_PROTO_SPLIT], True, self._proto_spec)
+
+    def candidates(self, names: Iterable[str]) -> tuple[set[str], set[str]]:
+        """(paths whose text holds every part of one of the names; paths to keep whatever their text
+        holds), both repository-relative. One git grep per name, side by side."""
+        searches = [
+            Background(
+                lambda name=name: self._grep(*name_patterns(name), all_match=True)  # type: ignore[misc]
+            )
+            for name in sorted(set(names))
+        ]
+        found: set[str] = set().union(*(search.result() for search in searches))
+        return found, self._escaped.result() | self._links
+
+    def contract_path(self, import_path: str) -> str:
+        """Where the contract with this Protobuf import path lives (it defines that name)."""
+        root = f"{self._prefix}/" if self._prefix else ""
+        return str(PurePosixPath(f"{root}{import_path}"))

@@ -1,0 +1,131 @@
+"""A check of a change reads what the change touches, and checks exactly what a whole-tree read would.
+
+`check` (no --all) starts from the files that differ from the base and finds the contracts they
+reference, and the contracts referencing them, with `git grep` narrowing and outlines deciding
+(contractctl.tree_search). The differential test edits every contract of a tree full of awkward
+references in turn (short names inside a namespace, transitive chains, a name spelled with a JSON
+escape, `import public`, an import path split over two string literals) and compares the subjects
+checked with the ones an audit of the whole tree (`--all`) marks as affected by the same edit.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contractctl.check import CheckOptions, _LocalRun
+from contractctl.config import default_config
+from tests.conftest import GitRepo, record
+
+COUNTRY = {"type": "enum", "name": "Country", "namespace": "com.acme.common", "symbols": ["DE", "FR"]}
+MONEY = record("Money", [{"name": "cents", "type": "long"}], "com.acme.common")
+# refers to Country by its short name, inside its namespace
+ADDRESS = record("Address", [{"name": "country", "type": "Country"}], "com.acme.common")
+ORDER = record(
+    "Order",
+    [
+        {"name": "total", "type": "com.acme.common.Money"},
+        {"name": "ship_to", "type": "com.acme.common.Address"},  # and through it, Country
+    ],
+    "com.acme.orders",
+)
+PAYMENT = record("Payment", [{"name": "amount", "type": "Money"}], "com.acme.common")
+UNRELATED = record("Unrelated", [{"name": "id", "type": "string"}], "com.acme.other")
+# the reference to Country written with a JSON escape: no plain "Country" in the file
+ESCAPED = (
+    '{"type": "record", "name": "Escaped", "namespace": "com.acme.esc", "fields": '
+    '[{"name": "c", "type": "com.acme.common.Co\\u0075ntry"}]}\n'
+)
+
+IDS = 'syntax = "proto3";\npackage acme.common;\nmessage Id { string value = 1; }\n'
+WRAP = (
+    'syntax = "proto3";\npackage acme.common;\nimport public "common/ids.proto";\n'
+    "message Wrap { Id id = 1; }\n"
+)
+SHIPPING = (
+    'syntax = "proto3";\npackage acme.shipping;\nimport "common/wrap.proto";\n'
+    "message Shipped { acme.common.Wrap wrap = 1; acme.common.Id id = 2; }\n"
+)
+SPLIT = (
+    'syntax = "proto3";\npackage acme.split;\nimport "common/"\n  "ids.proto";\n'
+    "message Split { acme.common.Id id = 1; }\n"
+)
+LONE = 'syntax = "proto3";\npackage acme.lone;\nmessage Lone { string id = 1; }\n'
+
+TREE: dict[str, Any] = {
+    "contracts/common/country.avsc": COUNTRY,
+    "contracts/common/money.avsc": MONEY,
+    "contracts/common/address.avsc": ADDRESS,
+    "contracts/orders/value.avsc": ORDER,
+    "contracts/payments/value.avsc": PAYMENT,
+    "contracts/unrelated/value.avsc": UNRELATED,
+    "contracts/escaped/value.avsc": ESCAPED,
+    "contracts/common/ids.proto": IDS,
+    "contracts/common/wrap.proto": WRAP,
+    "contracts/shipping/value.proto": SHIPPING,
+    "contracts/split/value.proto": SPLIT,
+    "contracts/lone/value.proto": LONE,
+}
+
+
+def _edited(path: str, content: Any) -> Any:
+    """A compatible change that is a new version (not only formatting)."""
+    if path.endswith(".proto"):
+        return content.rstrip().removesuffix("}") + "  string added_field = 99;\n}\n"
+    document = json.loads(content) if isinstance(content, str) else content
+    if document["type"] == "enum":
+        return {**document, "symbols": [*document["symbols"], "IT"]}
+    extra = {"name": "added_field", "type": ["null", "string"], "default": None}
+    return {**document, "fields": [*document["fields"], extra]}
+
+
+def _affected(root: Path, **options: Any) -> list[str]:
+    """The contracts (by path) the check would check as affected by the change."""
+    run = _LocalRun.prepare(default_config(root), CheckOptions(**options))
+    return [str(run.checker.current.contracts[s].path) for s, affected in run.jobs if affected]
+
+
+@pytest.mark.parametrize("staged", [False, True], ids=["working-tree", "staged"])
+def test_a_change_checks_what_a_whole_tree_read_would(repo: GitRepo, staged: bool) -> None:
+    for path, content in TREE.items():
+        repo.write(path, content)
+    repo.commit("v1")
+    for path, content in TREE.items():
+        repo.write(path, _edited(path, content))
+        if staged:
+            repo.git("add", "-A")
+        scoped = _affected(repo.root, staged=staged)
+        whole = _affected(repo.root, staged=staged, all_subjects=True)
+        assert scoped == whole, path
+        repo.git("checkout", "-q", "--", ".") if not staged else repo.git("reset", "-q", "--hard")
+    # the awkward ones really are dependents, so the comparison above covered them
+    repo.write("contracts/common/country.avsc", _edited("country", COUNTRY))
+    assert _affected(repo.root) == [
+        "contracts/common/address.avsc",
+        "contracts/common/country.avsc",
+        "contracts/escaped/value.avsc",
+        "contracts/orders/value.avsc",
+    ]
+    repo.git("checkout", "-q", "--", ".")
+    repo.write("contracts/common/ids.proto", _edited("ids.proto", IDS))
+    assert _affected(repo.root) == [
+        "contracts/common/ids.proto",
+        "contracts/common/wrap.proto",
+        "contracts/shipping/value.proto",
+        "contracts/split/value.proto",
+    ]
+
+
+def test_a_change_reads_only_what_it_touches(repo: GitRepo) -> None:
+    """Editing one topic contract reads it, not the forty others (nor their history)."""
+    for topic in range(40):
+        repo.write(f"contracts/t{topic}/value.avsc", record(f"E{topic}", [{"name": "id", "type": "string"}]))
+    repo.commit("v1")
+    repo.write("contracts/t7/value.avsc", _edited("t7", record("E7", [{"name": "id", "type": "string"}])))
+    run = _LocalRun.prepare(default_config(repo.root), CheckOptions())
+    assert run.jobs == [("t7-value", True)]
+    earlier = repo.git("rev-parse", "HEAD:contracts/t7/value.avsc").strip()
+    assert run.checker.current.store.keys_read() == {"worktree:contracts/t7/value.avsc", earlier}
