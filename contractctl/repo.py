@@ -224,7 +224,7 @@ class ContractSet:
         Built on first use only: a check whose contracts use no references never reads the others;
         with a `search`, only the contracts that may mention the name are read.
         """
-        if self.search is not None:
+        if self.search is not None and (name in self._defined_by or not self.search.exhausted()):
             if name not in self._defined_by:
                 self.find_definitions([name])
             return self._defined_by[name]
@@ -239,7 +239,7 @@ class ContractSet:
     def find_definitions(self, names: Iterable[str]) -> None:
         """Look up where these names are defined in one search (with a `search` only)."""
         search = self.search
-        if search is None:
+        if search is None or search.exhausted():
             return
         wanted = sorted({n for n in names if n not in self._defined_by})
         typed = [n for n in wanted if not is_import_path(n)]
@@ -267,7 +267,7 @@ class ContractSet:
     def subjects_mentioning(self, names: Iterable[str]) -> list[str]:
         """Subjects whose contracts may define or use any of these names, in path order: every
         subject without a `search`, otherwise the few whose text holds every part of one name."""
-        if self.search is None:
+        if self.search is None or self.search.exhausted():
             return list(self.contracts)
         texts, kept = self.search.candidates(names)
         found = [s for p in texts | kept if (s := self._subject_at(p)) is not None]

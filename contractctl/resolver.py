@@ -144,23 +144,32 @@ class SchemaResolver:
         targets = set(subjects)
         found: set[str] = set()
         frontier = sorted(targets)
-        while frontier:
-            subject = frontier.pop()
-            try:
-                names = self.current.outline(subject).defined_names
-            except InvalidSchema:
-                continue  # an unreadable contract defines nothing anyone can reference
-            for candidate in self.current.subjects_mentioning(names):
-                if candidate in found or candidate in targets:
-                    continue
+        while frontier:  # one level of the reverse graph at a time: one search per level
+            names: set[str] = set()
+            for subject in frontier:
+                try:
+                    names.update(self.current.outline(subject).defined_names)
+                except InvalidSchema:
+                    continue  # an unreadable contract defines nothing anyone can reference
+            level = set(frontier)
+            candidates = [c for c in self.current.subjects_mentioning(names) if c not in found | targets]
+            self.current.find_definitions(n for c in candidates for n in self._referenced_names(c))
+            frontier = []
+            for candidate in candidates:
                 try:
                     references = self.references_of(candidate)
                 except InvalidSchema:
                     continue
-                if subject in references:
+                if level.intersection(references):
                     found.add(candidate)
                     frontier.append(candidate)
         return found
+
+    def _referenced_names(self, subject: str) -> tuple[str, ...]:
+        try:
+            return self.current.outline(subject).referenced_names
+        except InvalidSchema:
+            return ()
 
     def dependencies_closure(self, subject: str) -> set[str]:
         seen: set[str] = set()

@@ -21,6 +21,10 @@ from contractctl.parallel import Background
 # files any escape or a string literal continued by another (`"a/" "b.proto"`, maybe on a new line).
 _JSON_ESCAPE = r"\\u"
 _PROTO_SPLIT = r"\\|\"[[:space:]]*\"|^[[:space:]]*\""
+_FEW_NAMES = 3  # up to this many names, one search each; above, one search for all
+# Past this many searches (a change to a type used everywhere) reading the whole tree once is cheaper
+# than searching on; the answers are the same either way.
+SEARCH_BUDGET = 16
 
 
 def name_patterns(name: str) -> tuple[list[str], bool]:
@@ -54,6 +58,7 @@ class ContractTextSearch:
 
     def __init__(self, git: Git, prefix: str, staged: bool, links: set[str]) -> None:
         self._git = git
+        self._searches = 0
         self._prefix = prefix
         self._staged = staged
         root = f"{prefix}/" if prefix else ""
@@ -61,9 +66,14 @@ class ContractTextSearch:
         self._escaped = Background(self._spelled_otherwise)  # asked for by every search: start now
         self._links = links  # working-tree paths that are symbolic links (git grep skips them)
 
+    def exhausted(self) -> bool:
+        """Whether enough searches ran that reading the whole tree is the cheaper way on."""
+        return self._searches >= SEARCH_BUDGET
+
     def _grep(
         self, needles: list[str], regex: bool, spec: str | None = None, all_match: bool = False
     ) -> set[str]:
+        self._searches += 1
         return self._git.grep_files(
             needles, spec or self._prefix, staged=self._staged, regex=regex, all_match=all_match
         )
@@ -72,15 +82,29 @@ class ContractTextSearch:
         return self._grep([_JSON_ESCAPE], True) | self._grep([_PROTO_SPLIT], True, self._proto_spec)
 
     def candidates(self, names: Iterable[str]) -> tuple[set[str], set[str]]:
-        """(paths whose text holds every part of one of the names; paths to keep whatever their text
-        holds), both repository-relative. One git grep per name, side by side."""
-        searches = [
-            Background(
-                lambda name=name: self._grep(*name_patterns(name), all_match=True)  # type: ignore[misc]
+        """(paths whose text may spell one of the names; paths to keep whatever their text holds),
+        both repository-relative.
+
+        A few names: one git grep each, side by side, for files holding every part of the name.
+        Many (the nested types of one contract): one git grep for any of their first parts (a
+        namespace, which every spelling of a name in it holds), and the caller's outlines decide.
+        """
+        wanted = sorted(set(names))
+        if len(wanted) <= _FEW_NAMES:
+            searches = [
+                Background(lambda name=name: self._grep(*name_patterns(name), all_match=True))  # type: ignore[misc]
+                for name in wanted
+            ]
+            found: set[str] = set().union(*(search.result() for search in searches))
+        else:
+            firsts = {(patterns[0], regex) for patterns, regex in map(name_patterns, wanted)}
+            found = (
+                self._grep(sorted(p for p, regex in firsts if regex), True)
+                if any(r for _, r in firsts)
+                else set()
             )
-            for name in sorted(set(names))
-        ]
-        found: set[str] = set().union(*(search.result() for search in searches))
+            plain = sorted(p for p, regex in firsts if not regex)
+            found |= self._grep(plain, False) if plain else set()
         return found, self._escaped.result() | self._links
 
     def contract_path(self, import_path: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from contractctl import tree_search
 from contractctl.check import CheckOptions, _LocalRun
 from contractctl.config import default_config
 from tests.conftest import GitRepo, record
@@ -88,8 +89,12 @@ def _affected(root: Path, **options: Any) -> list[str]:
     return [str(run.checker.current.contracts[s].path) for s, affected in run.jobs if affected]
 
 
+@pytest.mark.parametrize("budget", [16, 2], ids=["searching", "falling-back-to-the-whole-tree"])
 @pytest.mark.parametrize("staged", [False, True], ids=["working-tree", "staged"])
-def test_a_change_checks_what_a_whole_tree_read_would(repo: GitRepo, staged: bool) -> None:
+def test_a_change_checks_what_a_whole_tree_read_would(
+    repo: GitRepo, staged: bool, budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tree_search, "SEARCH_BUDGET", budget)
     for path, content in TREE.items():
         repo.write(path, content)
     repo.commit("v1")
