@@ -21,14 +21,18 @@ def main(path: str) -> int:
     with open(path, encoding="utf-8") as handle:
         subjects: dict[str, list[str]] = json.load(handle)
     known = Names()
+    defines: dict[str, set[str]] = {}  # a shared type's full name -> every name its text defines
     for text in subjects.pop("__shared__", []):
+        before = set(known.names)
         make_avsc_object(json.loads(text), known)
+        added = set(known.names) - before
+        defines.update(dict.fromkeys(added, added))
 
     def parse(text: str) -> Schema:
         document = json.loads(text)
         own = f"{document.get('namespace', '')}.{document['name']}".lstrip(".")
         names = Names()  # each text sees the shared types (but its own), not the others' types
-        names.names = {name: schema for name, schema in known.names.items() if name != own}
+        names.names = {n: s for n, s in known.names.items() if n not in defines.get(own, ())}
         return make_avsc_object(document, names)
 
     pairs = incompatible = 0
