@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -176,8 +177,27 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def _room_for_deep_schemas() -> Iterator[None]:
+    """Let the recursive parse and compatibility walks follow long chains of references.
+
+    A type holding a type from another contract, which holds one from a third, and so on for a few
+    hundred contracts, took about eight Python frames per link: past Python's default limit of 1,000
+    frames the check died with RecursionError (exit 3) where Schema Registry answers.
+    """
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, _RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
+_RECURSION_LIMIT = 50_000
+
+
 def run_check(config: Config, options: CheckOptions) -> Report:
-    with _without_cycle_collection():
+    with _without_cycle_collection(), _room_for_deep_schemas():
         return _run_check(config, options)
 
 

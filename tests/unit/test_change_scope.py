@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from contractctl import tree_search
-from contractctl.check import CheckOptions, _LocalRun
+from contractctl.check import CheckOptions, _LocalRun, run_check
 from contractctl.config import default_config
 from tests.conftest import GitRepo, record
 
@@ -134,3 +134,23 @@ def test_a_change_reads_only_what_it_touches(repo: GitRepo) -> None:
     assert run.jobs == [("t7-value", True)]
     earlier = repo.git("rev-parse", "HEAD:contracts/t7/value.avsc").strip()
     assert run.checker.current.store.keys_read() == {"worktree:contracts/t7/value.avsc", earlier}
+
+
+def test_a_long_chain_of_references_is_checked_not_a_crash(repo: GitRepo) -> None:
+    """300 contracts, each type holding the one before it: the walks recurse far past Python's
+    default limit of 1,000 frames (RecursionError, exit 3, before)."""
+    depth = 300
+    for level in range(depth):
+        inner = [{"name": "inner", "type": ["null", f"com.acme.chain.L{level - 1}"], "default": None}]
+        repo.write(
+            f"contracts/chain/l{level}.avsc",
+            record(
+                f"L{level}", [{"name": "id", "type": "string"}, *(inner if level else [])], "com.acme.chain"
+            ),
+        )
+    top = record("Top", [{"name": "link", "type": f"com.acme.chain.L{depth - 1}"}], "com.acme.top")
+    repo.write("contracts/top/value.avsc", top)
+    repo.commit("v1")
+    repo.write("contracts/top/value.avsc", _edited("top", top))
+    report = run_check(default_config(repo.root), CheckOptions())
+    assert [(r.subject, r.verdict) for r in report.results] == [("top-value", "compatible")]

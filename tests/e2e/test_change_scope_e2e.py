@@ -1,0 +1,48 @@
+"""A check of a change reads what the change touches, not the rest of the tree (issue 17).
+
+Proof by a contract the check must not read: one that no longer parses, committed long ago and
+untouched. A check of an unrelated change passes without a word about it; the shared type's change
+still reaches its dependent; `check --all`, which audits every contract, still reports it.
+"""
+
+from __future__ import annotations
+
+from tests.conftest import GitRepo, record
+
+MONEY = record("Money", [{"name": "cents", "type": "long"}], "com.acme.common")
+ORDER = record("Order", [{"name": "total", "type": "com.acme.common.Money"}], "com.acme.orders")
+OTHER = record("Other", [{"name": "id", "type": "string"}], "com.acme.other")
+
+
+def _tree_with_a_broken_untouched_contract(repo: GitRepo) -> None:
+    repo.write("contracts/common/money.avsc", MONEY)
+    repo.write("contracts/orders/value.avsc", ORDER)
+    repo.write("contracts/other/value.avsc", OTHER)
+    repo.write("contracts/legacy/value.avsc", '{"type": "record", "name": "Legacy", "fields": [\n')
+    repo.commit("v1")
+    repo.git("checkout", "-q", "-b", "feature")
+
+
+def test_a_change_never_reads_an_untouched_unrelated_contract(repo: GitRepo) -> None:
+    _tree_with_a_broken_untouched_contract(repo)
+    extra = {"name": "note", "type": ["null", "string"], "default": None}
+    repo.write("contracts/other/value.avsc", {**OTHER, "fields": [*OTHER["fields"], extra]})
+    for args in (["check"], ["check", "--staged"]):
+        repo.git("add", "-A")
+        result = repo.run(*args, "--format", "json")
+        assert result.code == 0, result.output
+        data = result.json()
+        assert data["findings"] == []
+        assert [(r["subject"], r["verdict"]) for r in data["results"]] == [("other-value", "compatible")]
+    audit = repo.run("check", "--all", "--format", "json")
+    assert audit.code == 2
+    assert [f["file"] for f in audit.json()["findings"]] == ["contracts/legacy/value.avsc"]
+
+
+def test_a_shared_type_change_still_reaches_its_dependents(repo: GitRepo) -> None:
+    _tree_with_a_broken_untouched_contract(repo)
+    repo.write("contracts/common/money.avsc", {**MONEY, "fields": [{"name": "cents", "type": "int"}]})
+    result = repo.run("check", "--format", "json")
+    assert result.code == 1, result.output
+    verdicts = {r["subject"]: r["verdict"] for r in result.json()["results"]}
+    assert verdicts == {"com.acme.common.Money": "incompatible", "orders-value": "incompatible"}
