@@ -135,6 +135,15 @@ class Git:
         names.discard("")
         return names
 
+    def unstaged_paths(self, prefix: str) -> set[str]:
+        """Tracked files under `prefix` whose working-tree content may differ from the index."""
+        spec = ["--", prefix] if prefix else []
+        names = set(
+            self.run("diff", "--name-only", "-z", *spec).decode("utf-8", "surrogateescape").split("\0")
+        )
+        names.discard("")
+        return names
+
     def ignored_paths(self, prefix: str) -> set[str]:
         """Untracked files under `prefix` that .gitignore hides (they are still on disk)."""
         spec = ["--", prefix] if prefix else []
@@ -144,12 +153,13 @@ class Git:
         return names
 
     def grep_files(
-        self, needles: list[str], spec: str, *, staged: bool, regex: bool = False, all_match: bool = False
+        self, needles: list[str], spec: str, *, untracked: bool, regex: bool = False, all_match: bool = False
     ) -> set[str]:
         """Repository-relative paths of files matching `spec` (a path prefix or pathspec) that hold any
-        (`all_match`: every) of the fixed strings (or extended regexes), in the index (`staged`) or the
-        working tree, untracked and ignored files included (a check reads every contract file on disk)."""
-        where = ["--cached"] if staged else ["--untracked", "--no-exclude-standard"]
+        (`all_match`: every) of the fixed strings (or extended regexes), in the working tree: tracked
+        files, and with `untracked` the untracked and ignored ones too (a check of the working tree
+        reads every contract file on disk). The index is never searched: git would inflate every blob."""
+        where = ["--untracked", "--no-exclude-standard"] if untracked else []
         patterns = [arg for needle in needles for arg in ("-e", needle)]
         args = ["grep", "-l", "-z", "-E" if regex else "-F", "-a", "--no-color"]
         if all_match:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
 
@@ -229,12 +230,23 @@ def subject_history(
         and (readable is None or placed[1] in readable)
     )
 
+    # A content can name a wanted subject only if it spells the subject's last name part (or hides
+    # it in a JSON escape): the others are skipped unread by the outline (a check of a change wants a
+    # few subjects; a long history holds thousands of shared-type versions).
+    needles = {re.split(r"[.-]", s)[-1].encode() for s in wanted} if wanted is not None else set()
+
+    def may_name_wanted(blob: str) -> bool:
+        data = store.get(blob)
+        return b"\\u" in data or any(needle in data for needle in needles)
+
     def locate(path: PurePosixPath, blob: str) -> tuple[str, str] | None:
         placed = place(path)
         if placed is None:
             return None
         schema_type, subject = placed
         if subject is not None and wanted is not None and subject not in wanted:
+            return None
+        if subject is None and wanted is not None and not may_name_wanted(blob):
             return None
         try:
             text = decode(path, store.get(blob))

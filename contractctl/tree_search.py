@@ -65,6 +65,9 @@ class ContractTextSearch:
         self._proto_spec = f":(glob){root}**/*.proto"
         self._escaped = Background(self._spelled_otherwise)  # asked for by every search: start now
         self._links = links  # working-tree paths that are symbolic links (git grep skips them)
+        # The index is searched through the working tree (reading files is much cheaper than git
+        # inflating every blob); files whose working-tree content differs from the index are kept.
+        self._unstaged = Background(lambda: git.unstaged_paths(prefix) if staged else set[str]())
 
     def exhausted(self) -> bool:
         """Whether enough searches ran that reading the whole tree is the cheaper way on."""
@@ -75,7 +78,7 @@ class ContractTextSearch:
     ) -> set[str]:
         self._searches += 1
         return self._git.grep_files(
-            needles, spec or self._prefix, staged=self._staged, regex=regex, all_match=all_match
+            needles, spec or self._prefix, untracked=not self._staged, regex=regex, all_match=all_match
         )
 
     def _spelled_otherwise(self) -> set[str]:
@@ -105,7 +108,7 @@ class ContractTextSearch:
             )
             plain = sorted(p for p, regex in firsts if not regex)
             found |= self._grep(plain, False) if plain else set()
-        return found, self._escaped.result() | self._links
+        return found, self._escaped.result() | self._links | self._unstaged.result()
 
     def contract_path(self, import_path: str) -> str:
         """Where the contract with this Protobuf import path lives (it defines that name)."""

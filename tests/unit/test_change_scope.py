@@ -100,8 +100,10 @@ def test_a_change_checks_what_a_whole_tree_read_would(
     repo.commit("v1")
     for path, content in TREE.items():
         repo.write(path, _edited(path, content))
-        if staged:
+        if staged:  # the index decides: the working tree has every file emptied
             repo.git("add", "-A")
+            for other in TREE:
+                repo.write(other, "")
         scoped = _affected(repo.root, staged=staged)
         whole = _affected(repo.root, staged=staged, all_subjects=True)
         assert scoped == whole, path
