@@ -243,7 +243,7 @@ class ContractSet:
             return
         wanted = sorted({n for n in names if n not in self._defined_by})
         typed = [n for n in wanted if not is_import_path(n)]
-        candidates = self.subjects_mentioning(typed) if typed else []
+        candidates = self.subjects_mentioning(typed, defining=True) if typed else []
         for name in wanted:
             if is_import_path(name):  # only the file at that path has it as its name
                 subject = self._subject_at(search.contract_path(name))
@@ -264,12 +264,12 @@ class ContractSet:
         subject = self._by_path.get(path)
         return subject if subject is not None and subject in self.contracts else None
 
-    def subjects_mentioning(self, names: Iterable[str]) -> list[str]:
+    def subjects_mentioning(self, names: Iterable[str], defining: bool = False) -> list[str]:
         """Subjects whose contracts may define or use any of these names, in path order: every
         subject without a `search`, otherwise the few whose text holds every part of one name."""
         if self.search is None or self.search.exhausted():
             return list(self.contracts)
-        texts, kept = self.search.candidates(names)
+        texts, kept = self.search.candidates(names, defining)
         found = [s for p in texts | kept if (s := self._subject_at(p)) is not None]
         self.store.prefetch(self.contracts[s].key for s in found)  # one git process for all
         found.sort(key=lambda s: self.contracts[s].path)
