@@ -260,8 +260,8 @@ def render(results: dict[str, Any]) -> str:
             for target in [t for t in ("leaf", "shared") if t in row]:
                 m = row[target]
                 lines.append(
-                    f"| {row['shape']} | {row['size']} | {target} | {m['check_s']:.3f} s | {m['python_s']:.3f} s "
-                    f"| {run.mib(m['check_rss_kb'])} | {m['summary']} |"
+                    f"| {row['shape']} | {row['size']} | {target} | {m['check_s']:.3f} s "
+                    f"| {m['python_s']:.3f} s | {run.mib(m['check_rss_kb'])} | {m['summary']} |"
                 )
         lines += [
             "",
@@ -294,21 +294,19 @@ def render(results: dict[str, Any]) -> str:
             for target in ("leaf", "shared"):
                 m = row[target]
                 lines.append(
-                    f"| {row['shape']} | {row['commits']} | {target} | {m['check_s']:.3f} s | {m['python_s']:.3f} s |"
+                    f"| {row['shape']} | {row['commits']} | {target} | {m['check_s']:.3f} s "
+                    f"| {m['python_s']:.3f} s |"
                 )
+        lines += ["", "| shape | edited | exponent in history length |", "|---|---|---|"]
         for shape in dict.fromkeys(r["shape"] for r in hist):
             for target in ("leaf", "shared"):
                 e = exponent([(r["commits"], r[target]["check_s"]) for r in hist if r["shape"] == shape])
-                lines.append(
-                    f"| {shape} | exponent in history length | {target} | {e:.2f} | |"
-                    if e is not None
-                    else ""
-                )
+                lines.append(f"| {shape} | {target} | {'-' if e is None else f'{e:.2f}'} |")
     pr = results["pr"]
     if pr:
         lines += [
             "",
-            "| shape | files | check --against main | buf breaking | speed-up | peak RSS | buf RSS | RSS share |",
+            "| shape | files | check --against main | buf breaking | speed-up | peak RSS | buf RSS | share |",
             "|---|---|---|---|---|---|---|---|",
         ]
         for row in pr:
@@ -319,7 +317,8 @@ def render(results: dict[str, Any]) -> str:
             )
             lines.append(
                 f"| {row['shape']} | {row['size']} | {row['check_s']:.3f} s | {row['buf_s']:.3f} s | "
-                f"{row['buf_s'] / row['check_s']:.2f}x | {run.mib(row['check_rss_kb'])} | {run.mib(row['buf_rss_kb'])} | {share:.2f} |"
+                f"{row['buf_s'] / row['check_s']:.2f}x | {run.mib(row['check_rss_kb'])} "
+                f"| {run.mib(row['buf_rss_kb'])} | {share:.2f} |"
             )
     audit = results["audit"]
     if audit:
@@ -331,7 +330,8 @@ def render(results: dict[str, Any]) -> str:
         for row in audit:
             lines.append(
                 f"| {row['shape']} | {row['size']} | {row['compared_versions']} | {row['check_s']:.3f} s | "
-                f"{row['apache_s']:.3f} s ({row['apache_output']}) | {row['apache_s'] / row['check_s']:.2f}x |"
+                f"{row['apache_s']:.3f} s ({row['apache_output']}) "
+                f"| {row['apache_s'] / row['check_s']:.2f}x |"
             )
     return "\n".join(lines)
 
