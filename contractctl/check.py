@@ -441,10 +441,8 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> Non
         texts.append(source)
         versions = checker.history.get(subject, [])
         level = checker.current.contracts[subject].compatibility
-        if not all_parsed:  # what the level reads; anything else a check asks for compiles on demand
-            versions = _versions_to_read(level, versions, level.transitive)[
-                : 1 if not level.transitive else None
-            ]
+        if not all_parsed and not level.transitive:  # the latest; anything else compiles on demand
+            versions = _versions_to_read(level, versions, reads_all=False)[:1]
         texts.extend(SchemaText(v.path, v.text, v.commit, root) for v in versions)
     for schema_type, texts in by_type.items():
         prepare = preparers[schema_type]
