@@ -391,7 +391,8 @@ def _subjects_of_change(
     folders = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
     near = {s for s, c in current.contracts.items() if str(c.path.parent) in folders}
     extras = _contract_files_changed(touched, current, near)
-    current.search = ContractTextSearch(git, prefix, staged, links)
+    formats = {c.schema_type for c in current.contracts.values()}
+    current.search = ContractTextSearch(git, prefix, staged, links, formats)
     if selected is not None:
         return {s for s in edited | extras if _is_selected(str(current.contracts[s].path), selected)}
     current.validate_all(edited)  # as a whole-tree check does for every contract

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from contractctl.history import Git
+from contractctl.model import SchemaType
 from contractctl.parallel import Background
 
 # Files whose text may spell a name other than plainly: Avro JSON escapes anywhere, and in .proto
@@ -52,13 +53,18 @@ def is_import_path(name: str) -> bool:
 class ContractTextSearch:
     """Candidate contract paths for names, in the index (`staged`) or the working tree."""
 
-    def __init__(self, git: Git, prefix: str, staged: bool, links: set[str]) -> None:
+    def __init__(
+        self, git: Git, prefix: str, staged: bool, links: set[str], formats: set[SchemaType]
+    ) -> None:
         self._git = git
         self._searches = 0
         self._prefix = prefix
         self._staged = staged
+        self._formats = formats  # the formats the tree holds: the others' escapes are not looked for
         root = f"{prefix}/" if prefix else ""
-        self._proto_spec = f":(glob){root}**/*.proto"
+        # extensions as type_for_path reads them: in any case
+        self._avro_spec = f":(glob,icase){root}**/*.avsc"
+        self._proto_spec = f":(glob,icase){root}**/*.proto"
         self._escaped = Background(self._spelled_otherwise)  # asked for by every search: start now
         self._links = links  # working-tree paths that are symbolic links (git grep skips them)
         # The index is searched through the working tree (reading files is much cheaper than git
@@ -78,7 +84,12 @@ class ContractTextSearch:
         )
 
     def _spelled_otherwise(self) -> set[str]:
-        return self._grep([_JSON_ESCAPE], False) | self._grep([_PROTO_SPLIT], True, self._proto_spec)
+        found: set[str] = set()
+        if SchemaType.AVRO in self._formats:
+            found |= self._grep([_JSON_ESCAPE], False, self._avro_spec)
+        if SchemaType.PROTOBUF in self._formats:
+            found |= self._grep([_PROTO_SPLIT], True, self._proto_spec)
+        return found
 
     def candidates(self, names: Iterable[str], defining: bool = False) -> tuple[set[str], set[str]]:
         """(paths whose text may spell one of the names; paths to keep whatever their text holds),

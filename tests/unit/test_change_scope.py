@@ -63,7 +63,7 @@ TREE: dict[str, Any] = {
     "contracts/orders/value.avsc": ORDER,
     "contracts/payments/value.avsc": PAYMENT,
     "contracts/unrelated/value.avsc": UNRELATED,
-    "contracts/escaped/value.avsc": ESCAPED,
+    "contracts/escaped/value.AVSC": ESCAPED,
     "contracts/common/ids.proto": IDS,
     "contracts/common/wrap.proto": WRAP,
     "contracts/shipping/value.proto": SHIPPING,
@@ -113,7 +113,7 @@ def test_a_change_checks_what_a_whole_tree_read_would(
     assert _affected(repo.root) == [
         "contracts/common/address.avsc",
         "contracts/common/country.avsc",
-        "contracts/escaped/value.avsc",
+        "contracts/escaped/value.AVSC",
         "contracts/orders/value.avsc",
     ]
     repo.git("checkout", "-q", "--", ".")
