@@ -88,7 +88,9 @@ class SubjectMapper:
             specs.extend(f":(glob){pattern}" for pattern in explicit)
             topic, _, role = subject.rpartition("-")
             if role in KEY_VALUE_STEMS and topic and not any(c in topic for c in "*?[]:"):
-                specs.append(f":(glob){root}**/{topic}/{role}.*")
+                # any case: Value.avsc is this subject too (the stem is read in any case), and
+                # git's pathspecs are case-sensitive; files of other topics are dropped later
+                specs.append(f":(glob,icase){root}**/{topic}/{role}.*")
             elif not explicit:
                 return None
         return specs

@@ -46,3 +46,16 @@ def test_a_shared_type_change_still_reaches_its_dependents(repo: GitRepo) -> Non
     assert result.code == 1, result.output
     verdicts = {r["subject"]: r["verdict"] for r in result.json()["results"]}
     assert verdicts == {"com.acme.common.Money": "incompatible", "orders-value": "incompatible"}
+
+
+def test_a_contract_named_in_another_case_keeps_its_history(repo: GitRepo) -> None:
+    """`Value.avsc` is its topic's value contract (the name is read in any case); the history of a
+    check of some subjects is read through git pathspecs, which are case-sensitive unless told."""
+    repo.write("contracts/orders/Value.avsc", OTHER)
+    repo.commit("v1")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("contracts/orders/Value.avsc", {**OTHER, "fields": [{"name": "id", "type": "int"}]})
+    for args in (["check"], ["check", "contracts/orders/Value.avsc"]):
+        result = repo.run(*args, "--format", "json")
+        assert result.code == 1, result.output
+        assert [r["verdict"] for r in result.json()["results"]] == ["incompatible"]
