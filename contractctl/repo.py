@@ -85,9 +85,11 @@ class SubjectMapper:
         specs: list[str] = []
         for subject in sorted(subjects):
             explicit = [rule.match for rule, _ in self._rules if rule.subject == subject]
+            if not all(_same_in_git(pattern) for pattern in explicit):
+                return None
             specs.extend(f":(glob){pattern}" for pattern in explicit)
             topic, _, role = subject.rpartition("-")
-            if role in KEY_VALUE_STEMS and topic and not any(c in topic for c in "*?[]:"):
+            if role in KEY_VALUE_STEMS and topic and not any(c in topic for c in "*?[]:\\"):
                 # any case: Value.avsc is this subject too (the stem is read in any case), and
                 # git's pathspecs are case-sensitive; files of other topics are dropped later
                 specs.append(f":(glob,icase){root}**/{topic}/{role}.*")
@@ -141,6 +143,16 @@ class SubjectMapper:
 
     def level_for(self, path: PurePosixPath, subject: str) -> CompatibilityLevel:
         return self._overridden(path, subject, self.config.compatibility, lambda rule: rule.compatibility)
+
+
+def _same_in_git(pattern: str) -> bool:
+    """Whether git's `:(glob)` pathspec matches what the config's glob dialect matches (globs.py):
+    not with character classes or escapes (literal there), nor a `**` that is not a whole segment
+    (it spans folders there, not in git)."""
+    if any(c in pattern for c in "[]\\"):
+        return False
+    segments = pattern.split("/")
+    return all(segment == "**" or "**" not in segment for segment in segments)
 
 
 @lru_cache(maxsize=65536)

@@ -18,7 +18,8 @@ import pytest
 
 from contractctl import tree_search
 from contractctl.check import CheckOptions, _LocalRun, run_check
-from contractctl.config import default_config
+from contractctl.config import default_config, parse_config
+from contractctl.repo import SubjectMapper
 from tests.conftest import GitRepo, record
 
 COUNTRY = {"type": "enum", "name": "Country", "namespace": "com.acme.common", "symbols": ["DE", "FR"]}
@@ -156,3 +157,21 @@ def test_a_long_chain_of_references_is_checked_not_a_crash(repo: GitRepo) -> Non
     repo.write("contracts/top/value.avsc", _edited("top", top))
     report = run_check(default_config(repo.root), CheckOptions())
     assert [(r.subject, r.verdict) for r in report.results] == [("top-value", "compatible")]
+
+
+def test_history_is_read_through_pathspecs_only_where_git_matches_as_the_config_does(tmp_path: Path) -> None:
+    """A check of a few subjects lists their history through git pathspecs; where git's glob would
+    not match what the config's glob matches, the whole root is read instead."""
+
+    def specs(match: str) -> list[str] | None:
+        data = {"version": 1, "subjects": [{"match": match, "subject": "legacy-value"}]}
+        mapper = SubjectMapper(parse_config(data, tmp_path / "contractctl.yaml"), "contracts")
+        return mapper.history_pathspecs(["legacy-value", "orders-value"])
+
+    assert specs("contracts/legacy/*.avsc") == [
+        ":(glob)contracts/legacy/*.avsc",
+        ":(glob,icase)contracts/**/legacy/value.*",
+        ":(glob,icase)contracts/**/orders/value.*",
+    ]
+    assert specs("contracts/[old]/legacy.avsc") is None  # a literal bracket in the config's dialect
+    assert specs("contracts/legacy**.avsc") is None  # spans folders there, not in git
