@@ -376,15 +376,18 @@ def _subjects_of_change(
     links: set[str],
 ) -> set[str]:
     """The subjects a change may affect, found without reading the whole tree: contracts that
-    differ from the base (`touched`, and ignored files on disk, which a check of the working tree
-    reads too), those whose sidecar or examples differ, and, for a check of the whole change, every
+    differ from the base (`touched`, and for a check of the working tree, which reads every file on
+    disk, ignored files and those git diff is told not to look at), those whose sidecar or examples
+    differ, and, for a check of the whole change, every
     contract whose references reach an edited one. A contract nobody touched is its base version,
     one of its own versions: it can only be affected through its references.
     """
     current = checker.current
     prefix = current.root
     if not staged:
-        touched = touched | git.ignored_paths(prefix)
+        hidden = Background(lambda: git.hidden_from_diff(prefix))
+        touched = touched | git.ignored_paths(prefix) | hidden.result()
+        links = links | hidden.result()  # git grep may not read them from disk either
     by_path = {str(c.path): s for s, c in current.contracts.items()}
     edited = {by_path[p] for p in touched if p in by_path}
     # a sidecar or example sits in its contract's folder or below it

@@ -144,6 +144,13 @@ class Git:
         names.discard("")
         return names
 
+    def hidden_from_diff(self, prefix: str) -> set[str]:
+        """Tracked files under `prefix` whose working-tree changes git diff does not show (marked
+        assume-unchanged or skip-worktree): a check of the working tree reads them as they are."""
+        spec = ["--", prefix] if prefix else []
+        out = self.run("ls-files", "-v", "-z", *spec).decode("utf-8", "surrogateescape")
+        return {entry[2:] for entry in out.split("\0") if entry[:1].islower() or entry[:1] == "S"}
+
     def ignored_paths(self, prefix: str) -> set[str]:
         """Untracked files under `prefix` that .gitignore hides (they are still on disk)."""
         spec = ["--", prefix] if prefix else []

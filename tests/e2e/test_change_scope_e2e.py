@@ -59,3 +59,16 @@ def test_a_contract_named_in_another_case_keeps_its_history(repo: GitRepo) -> No
         result = repo.run(*args, "--format", "json")
         assert result.code == 1, result.output
         assert [r["verdict"] for r in result.json()["results"]] == ["incompatible"]
+
+
+def test_an_edit_git_diff_is_told_to_ignore_is_still_checked(repo: GitRepo) -> None:
+    """A check of the working tree reads the files on disk: an edit to a file marked
+    assume-unchanged (which `git diff` does not show) is a change all the same."""
+    repo.write("contracts/orders/value.avsc", OTHER)
+    repo.commit("v1")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.git("update-index", "--assume-unchanged", "contracts/orders/value.avsc")
+    repo.write("contracts/orders/value.avsc", {**OTHER, "fields": [{"name": "id", "type": "int"}]})
+    result = repo.run("check", "--format", "json")
+    assert result.code == 1, result.output
+    assert [r["verdict"] for r in result.json()["results"]] == ["incompatible"]
