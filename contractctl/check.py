@@ -389,10 +389,15 @@ def _subjects_of_change(
         touched = touched | git.ignored_paths(prefix) | hidden.result()
         links = links | hidden.result()  # git grep may not read them from disk either
     by_path = {str(c.path): s for s, c in current.contracts.items()}
+    # git names a nested repository's folder, not its files (nor does git grep look inside)
+    folders = tuple(t for t in touched if t.endswith("/"))
+    if folders:
+        nested = {p for p in by_path if p.startswith(folders)}
+        touched, links = touched | nested, links | nested
     edited = {by_path[p] for p in touched if p in by_path}
     # a sidecar or example sits in its contract's folder or below it
-    folders = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
-    near = {s for s, c in current.contracts.items() if str(c.path.parent) in folders}
+    parents = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
+    near = {s for s, c in current.contracts.items() if str(c.path.parent) in parents}
     extras = _contract_files_changed(touched, current, near)
     formats = {c.schema_type for c in current.contracts.values()}
     current.search = ContractTextSearch(git, prefix, staged, links, formats)

@@ -7,6 +7,8 @@ still reaches its dependent; `check --all`, which audits every contract, still r
 
 from __future__ import annotations
 
+import subprocess
+
 from tests.conftest import GitRepo, record
 
 MONEY = record("Money", [{"name": "cents", "type": "long"}], "com.acme.common")
@@ -72,3 +74,17 @@ def test_an_edit_git_diff_is_told_to_ignore_is_still_checked(repo: GitRepo) -> N
     result = repo.run("check", "--format", "json")
     assert result.code == 1, result.output
     assert [r["verdict"] for r in result.json()["results"]] == ["incompatible"]
+
+
+def test_a_contract_inside_a_nested_repository_is_still_read(repo: GitRepo) -> None:
+    """git lists a nested repository's folder, not its files; a check of the working tree reads
+    every contract file on disk, so the broken one in there is still reported."""
+    repo.write("contracts/other/value.avsc", OTHER)
+    repo.commit("v1")
+    nested = repo.root / "contracts" / "nested"
+    nested.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=nested, check=True)
+    repo.write("contracts/nested/x/value.avsc", '{"type": "record", "name": "N", "fields": [\n')
+    result = repo.run("check", "--format", "json")
+    assert result.code == 2, result.output
+    assert [f["file"] for f in result.json()["findings"]] == ["contracts/nested/x/value.avsc"]
