@@ -378,29 +378,30 @@ def _subjects_of_change(
     """The subjects a change may affect, found without reading the whole tree: contracts that
     differ from the base (`touched`, and for a check of the working tree, which reads every file on
     disk, ignored files and those git diff is told not to look at), those whose sidecar or examples
-    differ, and, for a check of the whole change, every
-    contract whose references reach an edited one. A contract nobody touched is its base version,
-    one of its own versions: it can only be affected through its references.
+    differ, and, for a check of the whole change, every contract whose references reach an edited
+    one. A contract nobody touched is its base version, one of its own versions: it can only be
+    affected through its references. `links`: working-tree contracts that are symbolic links.
     """
     current = checker.current
     prefix = current.root
+    kept = set(links)  # what git grep cannot answer for: always a candidate
     if not staged:
         hidden = Background(lambda: git.hidden_from_diff(prefix))
         touched = touched | git.ignored_paths(prefix) | hidden.result()
-        links = links | hidden.result()  # git grep may not read them from disk either
+        kept |= hidden.result()
     by_path = {str(c.path): s for s, c in current.contracts.items()}
     # git names a nested repository's folder, not its files (nor does git grep look inside)
     folders = tuple(t for t in touched if t.endswith("/"))
     if folders:
         nested = {p for p in by_path if p.startswith(folders)}
-        touched, links = touched | nested, links | nested
+        touched, kept = touched | nested, kept | nested
     edited = {by_path[p] for p in touched if p in by_path}
     # a sidecar or example sits in its contract's folder or below it
     parents = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
     near = {s for s, c in current.contracts.items() if str(c.path.parent) in parents}
     extras = _contract_files_changed(touched, current, near)
     formats = {c.schema_type for c in current.contracts.values()}
-    current.search = ContractTextSearch(git, prefix, staged, links, formats)
+    current.search = ContractTextSearch(git, prefix, staged, kept, formats)
     if selected is not None:
         return {s for s in edited | extras if _is_selected(str(current.contracts[s].path), selected)}
     current.validate_all(edited)  # as a whole-tree check does for every contract

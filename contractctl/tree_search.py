@@ -53,9 +53,7 @@ def is_import_path(name: str) -> bool:
 class ContractTextSearch:
     """Candidate contract paths for names, in the index (`staged`) or the working tree."""
 
-    def __init__(
-        self, git: Git, prefix: str, staged: bool, links: set[str], formats: set[SchemaType]
-    ) -> None:
+    def __init__(self, git: Git, prefix: str, staged: bool, kept: set[str], formats: set[SchemaType]) -> None:
         self._git = git
         self._searches = 0
         self._prefix = prefix
@@ -66,7 +64,9 @@ class ContractTextSearch:
         self._avro_spec = f":(glob,icase){root}**/*.avsc"
         self._proto_spec = f":(glob,icase){root}**/*.proto"
         self._escaped = Background(self._spelled_otherwise)  # asked for by every search: start now
-        self._links = links  # working-tree paths that are symbolic links (git grep skips them)
+        # paths git grep does not read as the check does (symbolic links, nested repositories,
+        # files git diff is told to ignore): always candidates
+        self._kept = kept
         # The index is searched through the working tree (reading files is much cheaper than git
         # inflating every blob); files whose working-tree content differs from the index are kept.
         self._unstaged = Background(lambda: git.unstaged_paths(prefix) if staged else set[str]())
@@ -116,7 +116,7 @@ class ContractTextSearch:
             found = (self._grep(typed, True) if typed else set()) | (
                 self._grep(plain, False) if plain else set()
             )
-        return found, self._escaped.result() | self._links | self._unstaged.result()
+        return found, self._escaped.result() | self._kept | self._unstaged.result()
 
     def contract_path(self, import_path: str) -> str:
         """Where the contract with this Protobuf import path lives (it defines that name)."""
