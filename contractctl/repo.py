@@ -14,7 +14,7 @@ from contractctl.formats.base import InvalidSchema, Outline
 from contractctl.globs import glob_regex
 from contractctl.history import BlobStore
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
-from contractctl.tree_search import ContractTextSearch, is_import_path
+from contractctl.tree_search import ContractTextSearch, is_import_path, may_be_import_path
 
 T = TypeVar("T")
 
@@ -259,11 +259,11 @@ class ContractSet:
         typed = [n for n in wanted if not is_import_path(n)]
         candidates = self.subjects_mentioning(typed, defining=True) if typed else []
         for name in wanted:
-            if is_import_path(name):  # only the file at that path has it as its name
-                subject = self._subject_at(search.contract_path(name))
-                found = [subject] if subject is not None else []
-            else:
-                found = candidates
+            found = [] if is_import_path(name) else list(candidates)
+            if may_be_import_path(name):  # a .proto contract defines its own path, nothing else does
+                at_path = self._subject_at(search.contract_path(name))
+                if at_path is not None and at_path not in found:
+                    found = sorted([*found, at_path], key=lambda s: self.contracts[s].path)
             self._defined_by[name] = next((s for s in found if name in self._defined_names(s)), None)
 
     def _defined_names(self, subject: str) -> tuple[str, ...]:

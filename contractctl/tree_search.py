@@ -50,6 +50,12 @@ def is_import_path(name: str) -> bool:
     return "/" in name
 
 
+def may_be_import_path(name: str) -> bool:
+    """A path, or a name a .proto file at the top of the contracts root has as its import path
+    (`money.proto`; an Avro type could be named so too, so such a name is looked up both ways)."""
+    return is_import_path(name) or name.lower().endswith(".proto")
+
+
 class ContractTextSearch:
     """Candidate contract paths for names, in the index (`staged`) or the working tree."""
 

@@ -56,6 +56,12 @@ SPLIT = (
     "message Split { acme.common.Id id = 1; }\n"
 )
 LONE = 'syntax = "proto3";\npackage acme.lone;\nmessage Lone { string id = 1; }\n'
+# imported by a path without a folder: nothing but its ".proto" says it is a path
+TOP = 'syntax = "proto3";\npackage acme.top;\nmessage TopLevel { string id = 1; }\n'
+USES_TOP = (
+    'syntax = "proto3";\npackage acme.usestop;\nimport "toplevel.proto";\n'
+    "message UsesTop { acme.top.TopLevel top = 1; }\n"
+)
 
 TREE: dict[str, Any] = {
     "contracts/common/country.avsc": COUNTRY,
@@ -70,6 +76,8 @@ TREE: dict[str, Any] = {
     "contracts/shipping/value.proto": SHIPPING,
     "contracts/split/value.proto": SPLIT,
     "contracts/lone/value.proto": LONE,
+    "contracts/toplevel.proto": TOP,
+    "contracts/usestop/value.proto": USES_TOP,
 }
 
 
