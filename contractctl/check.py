@@ -390,8 +390,9 @@ def _subjects_of_change(
         touched = touched | git.ignored_paths(prefix) | hidden.result()
         kept |= hidden.result()
     by_path = {str(c.path): s for s, c in current.contracts.items()}
-    # git names a nested repository's folder, not its files (nor does git grep look inside)
-    folders = tuple(t for t in touched if t.endswith("/"))
+    # git names a nested repository's or a submodule's folder, not its files (nor does git grep
+    # look inside): every contract under it counts as touched
+    folders = tuple(t.rstrip("/") + "/" for t in touched if t.endswith("/") or (git.toplevel / t).is_dir())
     if folders:
         nested = {p for p in by_path if p.startswith(folders)}
         touched, kept = touched | nested, kept | nested
