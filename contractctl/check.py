@@ -403,8 +403,8 @@ def _subjects_of_change(
     extras = _contract_files_changed(touched, current, near)
     formats = {c.schema_type for c in current.contracts.values()}
     current.search = ContractTextSearch(git, prefix, staged, kept, formats)
-    if selected is not None:
-        return {s for s in edited | extras if _is_selected(str(current.contracts[s].path), selected)}
+    if selected is not None:  # the named contracts, each checked if it or what it references changed
+        return {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
     current.validate_all(edited)  # as a whole-tree check does for every contract
     edited = {s for s in edited if s in current.contracts}
     return edited | extras | checker.dependents_closure(edited)

@@ -88,3 +88,14 @@ def test_a_contract_inside_a_nested_repository_is_still_read(repo: GitRepo) -> N
     result = repo.run("check", "--format", "json")
     assert result.code == 2, result.output
     assert [f["file"] for f in result.json()["findings"]] == ["contracts/nested/x/value.avsc"]
+
+
+def test_a_named_contract_is_checked_when_what_it_references_changed(repo: GitRepo) -> None:
+    """`check contracts/orders/value.avsc` while only the Money it references changed."""
+    _tree_with_a_broken_untouched_contract(repo)
+    repo.write("contracts/common/money.avsc", {**MONEY, "fields": [{"name": "cents", "type": "int"}]})
+    result = repo.run("check", "contracts/orders/value.avsc", "--format", "json")
+    assert result.code == 1, result.output
+    assert [(r["subject"], r["verdict"]) for r in result.json()["results"]] == [
+        ("orders-value", "incompatible")
+    ]
