@@ -7,10 +7,12 @@ of contracts with ten versions each take about a second to build.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
+import random
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -236,3 +238,342 @@ def build_proto_repo(root: Path, files: int) -> Path:
         Commit("change", feature, branch="feature", parent="main"),
     ]
     return fast_import(root, history, checkout="feature")
+
+
+# -- Shapes nobody tuned to (issue 17) -------------------------------------------------------------
+#
+# Each shape is a function (index, version) -> {path: text} over a fixed layout, so one generator
+# writes any size and any history length: commit 0 writes every file at version 0; each later commit
+# moves `per_commit` files (round robin, shared files included) to their next version, always a
+# compatible change (an optional field more). Sizes count contract files.
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    fmt: str  # "avro" or "protobuf"
+    files: Callable[[int], list[str]]  # size -> every contract path, shared files first
+    text: Callable[[str, int], str]  # (path, version) -> contract text
+    leaf: Callable[[int], str]  # size -> a topic contract nothing references
+    shared: Callable[[int], str]  # size -> a shared contract that topics reference
+
+
+def _rng(*seed: object) -> random.Random:
+    return random.Random(hash_seed(*seed))
+
+
+def hash_seed(*parts: object) -> int:
+    return int.from_bytes(hashlib.sha256(repr(parts).encode()).digest()[:8], "big")
+
+
+def _shared_count(size: int) -> int:
+    return max(2, size // 10)
+
+
+# Avro, realistic: 20-60 fields, nested records, unions, enums, logical types, arrays, maps, and named
+# types shared across files (referenced by full name); grouping folders as real repositories have.
+
+_LOGICAL = [
+    {"type": "long", "logicalType": "timestamp-millis"},
+    {"type": "int", "logicalType": "date"},
+    {"type": "string", "logicalType": "uuid"},
+    {"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 2},
+]
+
+
+def _avro_shared_path(index: int) -> str:
+    return f"contracts/common/shared{index}.avsc"
+
+
+def _avro_topic_path(index: int) -> str:
+    return f"contracts/domain{index % 20}/topic{index}/value.avsc"
+
+
+def _avro_files(size: int) -> list[str]:
+    shared = _shared_count(size)
+    return [_avro_shared_path(i) for i in range(shared)] + [_avro_topic_path(i) for i in range(size - shared)]
+
+
+def _optional(count: int) -> list[dict[str, object]]:
+    return [{"name": f"added_{n}", "type": ["null", "string"], "default": None} for n in range(count)]
+
+
+def _avro_shared(index: int, version: int, depth_link: bool) -> dict[str, object]:
+    rng = _rng("avro-shared", index)
+    fields: list[dict[str, object]] = [
+        {"name": "id", "type": "string"},
+        {
+            "name": "kind",
+            "type": {
+                "type": "enum",
+                "name": f"Kind{index}",
+                "symbols": ["UNKNOWN", "A", "B", "C"],
+                "default": "UNKNOWN",
+            },
+            "default": "UNKNOWN",
+        },
+        {"name": "amount", "type": dict(rng.choice(_LOGICAL))},
+        {"name": "labels", "type": {"type": "map", "values": "string"}, "default": {}},
+    ]
+    if depth_link and index > 0:  # a deep graph: each shared type holds the one before it
+        fields.append(
+            {"name": "inner", "type": ["null", f"com.acme.common.Shared{index - 1}"], "default": None}
+        )
+    return {
+        "type": "record",
+        "name": f"Shared{index}",
+        "namespace": "com.acme.common",
+        "fields": fields + _optional(version),
+    }
+
+
+def _avro_topic(index: int, version: int, shared: int, flat: bool) -> dict[str, object]:
+    rng = _rng("avro-topic", index)
+    if flat:
+        fields: list[dict[str, object]] = [
+            {"name": f"f{n}", "type": rng.choice(["string", "long", "int", "double", "boolean"])}
+            for n in range(5)
+        ]
+        return {
+            "type": "record",
+            "name": f"Event{index}",
+            "namespace": f"com.acme.t{index}",
+            "fields": fields + _optional(version),
+        }
+    fields = [{"name": "event_id", "type": {"type": "string", "logicalType": "uuid"}}]
+    for n in range(rng.randint(20, 60)):
+        kind = rng.randrange(10)
+        name = f"field_{n}"
+        if kind < 3:
+            fields.append({"name": name, "type": rng.choice(["string", "long", "int", "double", "boolean"])})
+        elif kind == 3:
+            fields.append({"name": name, "type": ["null", rng.choice(["string", "long"])], "default": None})
+        elif kind == 4:
+            fields.append({"name": name, "type": dict(rng.choice(_LOGICAL))})
+        elif kind == 5:
+            fields.append(
+                {
+                    "name": name,
+                    "type": {
+                        "type": "enum",
+                        "name": f"State{n}",
+                        "symbols": ["UNKNOWN", "OPEN", "CLOSED"],
+                        "default": "UNKNOWN",
+                    },
+                    "default": "UNKNOWN",
+                }
+            )
+        elif kind == 6:
+            item = {
+                "type": "record",
+                "name": f"Item{n}",
+                "fields": [
+                    {"name": "sku", "type": "string"},
+                    {"name": "qty", "type": "int"},
+                    {"name": "price", "type": dict(_LOGICAL[3])},
+                ],
+            }
+            fields.append({"name": name, "type": {"type": "array", "items": item}, "default": []})
+        elif kind == 7:
+            fields.append({"name": name, "type": {"type": "map", "values": ["null", "long"]}, "default": {}})
+        elif kind == 8:
+            inner = {
+                "type": "record",
+                "name": f"Detail{n}",
+                "fields": [
+                    {"name": "note", "type": ["null", "string"], "default": None},
+                    {
+                        "name": "deep",
+                        "type": {
+                            "type": "record",
+                            "name": f"Deep{n}",
+                            "fields": [
+                                {"name": "at", "type": dict(_LOGICAL[0])},
+                                {"name": "flag", "type": "boolean"},
+                            ],
+                        },
+                    },
+                ],
+            }
+            fields.append({"name": name, "type": inner})
+        else:
+            fields.append(
+                {
+                    "name": name,
+                    "type": ["null", f"com.acme.common.Shared{rng.randrange(shared)}"],
+                    "default": None,
+                }
+            )
+    return {
+        "type": "record",
+        "name": f"Event{index}",
+        "namespace": f"com.acme.t{index}",
+        "fields": fields + _optional(version),
+    }
+
+
+def _avro_text(size: int, flat: bool, deep: bool) -> Callable[[str, int], str]:
+    shared = _shared_count(size)
+
+    def text(path: str, version: int) -> str:
+        stem = path.rsplit("/", 2)
+        if path.startswith("contracts/common/"):
+            index = int(stem[-1].removeprefix("shared").removesuffix(".avsc"))
+            document = _avro_shared(index, version, deep)
+        else:
+            index = int(stem[-2].removeprefix("topic"))
+            document = _avro_topic(index, version, shared, flat)
+        return json.dumps(document, indent=2) + "\n"
+
+    return text
+
+
+# Protobuf, realistic: nested messages, imports of shared files, oneofs, maps, enums, 20-40 fields.
+
+
+def _proto_shared_path(index: int) -> str:
+    return f"contracts/common/v1/shared{index}.proto"
+
+
+def _proto_topic_path(index: int) -> str:
+    return f"contracts/domain{index % 20}/t{index}/value.proto"
+
+
+def _proto_files(size: int) -> list[str]:
+    shared = _shared_count(size)
+    return [_proto_shared_path(i) for i in range(shared)] + [
+        _proto_topic_path(i) for i in range(size - shared)
+    ]
+
+
+def _proto_added(version: int) -> str:
+    return "".join(f"  string added_{n} = {100 + n};\n" for n in range(version))
+
+
+def _proto_shared(index: int, version: int, deep: bool) -> str:
+    imports = f'import "common/v1/shared{index - 1}.proto";\n' if deep and index > 0 else ""
+    inner = f"  acme.common.v1.Shared{index - 1} inner = 5;\n" if deep and index > 0 else ""
+    return (
+        f'syntax = "proto3";\npackage acme.common.v1;\n{imports}\n'
+        f"message Shared{index} {{\n"
+        "  enum Kind {\n    KIND_UNSPECIFIED = 0;\n    KIND_A = 1;\n    KIND_B = 2;\n  }\n"
+        "  message Tag {\n    string key = 1;\n    string value = 2;\n  }\n"
+        "  string id = 1;\n  Kind kind = 2;\n  repeated Tag tags = 3;\n"
+        f"  map<string, int64> counts = 4;\n{inner}"
+        f"{_proto_added(version)}}}\n"
+    )
+
+
+def _proto_topic(index: int, version: int, shared: int, flat: bool) -> str:
+    rng = _rng("proto-topic", index)
+    uses = sorted({rng.randrange(shared) for _ in range(3)}) if not flat else []
+    lines = ['syntax = "proto3";', f"package acme.t{index}.v1;", ""]
+    lines += [f'import "common/v1/shared{u}.proto";' for u in uses]
+    lines += ['import "google/protobuf/timestamp.proto";', "", f"message Event{index} {{"]
+    lines += [
+        "  enum State {",
+        "    STATE_UNSPECIFIED = 0;",
+        "    STATE_OPEN = 1;",
+        "    STATE_CLOSED = 2;",
+        "  }",
+    ]
+    lines += [
+        "  message Line {",
+        "    message Price {",
+        "      int64 units = 1;",
+        "      int32 nanos = 2;",
+        "    }",
+        "    string sku = 1;",
+        "    int32 qty = 2;",
+        "    Price price = 3;",
+        "  }",
+    ]
+    number = 1
+    for n in range(rng.randint(20, 40) if not flat else 5):
+        kind = rng.randrange(8)
+        if kind < 3 or flat:
+            lines.append(f"  {rng.choice(['string', 'int64', 'int32', 'bool', 'double'])} f{n} = {number};")
+        elif kind == 3:
+            lines.append(f"  google.protobuf.Timestamp at{n} = {number};")
+        elif kind == 4:
+            lines.append(f"  repeated Line lines{n} = {number};")
+        elif kind == 5:
+            lines.append(f"  map<string, string> attrs{n} = {number};")
+        elif kind == 6:
+            lines.append(f"  State state{n} = {number};")
+        else:
+            lines.append(
+                f"  oneof choice{n} {{\n    string text{n} = {number};\n"
+                f"    int64 code{n} = {number + 1};\n  }}"
+            )
+            number += 1
+        number += 1
+    for u in uses:
+        lines.append(f"  acme.common.v1.Shared{u} shared{u} = {number};")
+        number += 1
+    return "\n".join(lines) + "\n" + _proto_added(version) + "}\n"
+
+
+def _proto_text(size: int, flat: bool, deep: bool) -> Callable[[str, int], str]:
+    shared = _shared_count(size)
+
+    def text(path: str, version: int) -> str:
+        if path.startswith("contracts/common/"):
+            index = int(path.rsplit("/", 1)[-1].removeprefix("shared").removesuffix(".proto"))
+            return _proto_shared(index, version, deep)
+        index = int(path.rsplit("/", 2)[-2].removeprefix("t"))
+        return _proto_topic(index, version, shared, flat)
+
+    return text
+
+
+def shape(name: str, size: int) -> Shape:
+    """One of SHAPES at a size (contract files)."""
+    flat, deep = name.endswith("flat"), name.endswith("deep")
+    shared = _shared_count(size)
+    if name.startswith("avro"):
+        return Shape(
+            name,
+            "avro",
+            _avro_files,
+            _avro_text(size, flat, deep),
+            lambda n: _avro_topic_path(n - shared - 1),
+            lambda n: _avro_shared_path(0),
+        )
+    return Shape(
+        name,
+        "protobuf",
+        _proto_files,
+        _proto_text(size, flat, deep),
+        lambda n: _proto_topic_path(n - shared - 1),
+        lambda n: _proto_shared_path(0),
+    )
+
+
+SHAPES = ("avro-realistic", "avro-flat", "avro-deep", "protobuf-realistic", "protobuf-flat", "protobuf-deep")
+
+
+def build_shape_repo(
+    root: Path, name: str, size: int, commits: int, per_commit: int = 3, config: str = CONFIG
+) -> tuple[Path, Shape, dict[str, int]]:
+    """A repository of one shape on main: `commits` commits (the first writes every file), each later
+    one evolving `per_commit` files. Returns the repository, the shape and each file's version."""
+    spec = shape(name, size)
+    paths = spec.files(size)
+    versions = dict.fromkeys(paths, 0)
+    history = [
+        Commit(
+            "all contracts",
+            {"contractctl.yaml": config, "buf.yaml": BUF_YAML, **{p: spec.text(p, 0) for p in paths}},
+        )
+    ]
+    cursor = 0
+    for number in range(1, commits):
+        files = {}
+        for _ in range(per_commit):
+            path = paths[cursor % len(paths)]
+            cursor += 7  # spread over the tree, shared files included
+            versions[path] += 1
+            files[path] = spec.text(path, versions[path])
+        history.append(Commit(f"commit {number}", files))
+    return fast_import(root, history), spec, versions

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -24,9 +25,10 @@ from contractctl.contract_paths import examples_dir, sidecar_path
 from contractctl.errors import GitError, UsageError
 from contractctl.formats import configure, get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
-from contractctl.history import BlobStore, Git, HistoricVersion, VersionHistory
+from contractctl.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, VersionHistory
 from contractctl.history_integrity import ensure_complete_history
 from contractctl.model import (
+    CompatibilityLevel,
     Finding,
     FindingKind,
     Report,
@@ -38,11 +40,13 @@ from contractctl.model import (
 )
 from contractctl.parallel import Background, run_indexed, worker_count
 from contractctl.repo import (
+    ContractFile,
     ContractSet,
     SubjectMapper,
     build_contract_set,
 )
 from contractctl.resolver import SchemaResolver, subject_history
+from contractctl.tree_search import ContractTextSearch
 
 if TYPE_CHECKING:
     from contractctl.lint import LintSettings
@@ -120,10 +124,15 @@ def _find_base(git: Git, config: Config, options: CheckOptions) -> str | None:
 
 
 def _working_tree_entries(
-    git: Git, prefix: str, store: BlobStore, skipped: list[Finding] | None = None
+    git: Git,
+    prefix: str,
+    store: BlobStore,
+    skipped: list[Finding] | None = None,
+    links: set[str] | None = None,
 ) -> list[tuple[PurePosixPath, str]]:
     """Every contract file under the root, read from disk into the blob store; what was not read (a
-    FIFO, a symlink leaving the repository, a loop) is added to `skipped` as a warning."""
+    FIFO, a symlink leaving the repository, a loop) is added to `skipped` as a warning (`links`, when
+    given, collects the paths that are symbolic links: git grep does not follow them)."""
     from contractctl.worktree import contract_files
 
     extensions = supported_extensions()
@@ -132,8 +141,10 @@ def _working_tree_entries(
         skipped.extend(found.skipped)
     entries = []
     for relative, data in found.files:
-        key = f"worktree:{relative}"
+        key = f"{WORKTREE_KEY}{relative}"
         store.put(key, data)
+        if links is not None and (git.toplevel / str(relative)).is_symlink():
+            links.add(str(relative))
         entries.append((relative, key))
     return entries
 
@@ -199,8 +210,27 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def _room_for_deep_schemas() -> Iterator[None]:
+    """Let the recursive parse and compatibility walks follow long chains of references.
+
+    A type holding a type from another contract, which holds one from a third, and so on for a few
+    hundred contracts, took about eight Python frames per link: past Python's default limit of 1,000
+    frames the check died with RecursionError (exit 3) where Schema Registry answers.
+    """
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, _RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
+_RECURSION_LIMIT = 50_000
+
+
 def run_check(config: Config, options: CheckOptions) -> Report:
-    with _without_cycle_collection():
+    with _without_cycle_collection(), _room_for_deep_schemas():
         return _run_check(config, options)
 
 
@@ -295,32 +325,43 @@ class _LocalRun:
         selected = _selected_paths(git, mapper, options)
         store = BlobStore(git)
         base = base_commit(git, config, options)
+        # A check of a change (not an audit) starts from the files that differ from the base and
+        # reads only what they touch: their references, and the contracts that use what they define.
+        scoped = base is not None and not options.all_subjects and not options.lint_only
         # git's part of the history and of the changed paths needs no contract read: it runs on a
         # thread while this one reads the contracts (for a check of the whole tree, every subject's
-        # history is wanted anyway; a check of some paths reads only theirs, below).
+        # history is wanted anyway; a check of a change or of some paths reads only theirs, below).
         touched = Background(lambda: git.changed_paths(base, prefix, options.staged) if base else None)
         whole_history = (
-            Background(lambda: subject_history(git, base, mapper, store, None)) if selected is None else None
+            Background(lambda: subject_history(git, base, mapper, store, None))
+            if selected is None and not scoped
+            else None
         )
         index = git.index_blobs(prefix) if options.staged else None
         report = Report(command="check")
+        links: set[str] = set()
         if index is not None:
             current = build_contract_set(mapper, list(index.items()), store, "index")
         else:
             skipped: list[Finding] = []
-            entries = _working_tree_entries(git, prefix, store, skipped)
+            entries = _working_tree_entries(git, prefix, store, skipped, links)
             current = build_contract_set(mapper, entries, store, "working tree")
             report.findings.extend(f for f in skipped if _is_selected(f.file or "", selected))
         files = ContractFiles(git, store, index)
-        if selected is None:
-            current.validate_all()
-            if not current.contracts and not current.invalid and config.path.is_file():
-                report.findings.append(_no_contracts(config, prefix))
+        checker = SchemaResolver(current, {})
+        if scoped:
+            chosen = _subjects_of_change(
+                git, checker, touched.result() or set(), selected, options.staged, links
+            )
+        else:
+            if selected is None:
+                current.validate_all()
+            chosen = {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
+        if selected is None and not current.contracts and not current.invalid and config.path.is_file():
+            report.findings.append(_no_contracts(config, prefix))
         for path, findings in sorted(current.invalid.items()):
             if _is_selected(path, selected):
                 report.findings.extend(findings)
-        chosen = {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
-        checker = SchemaResolver(current, {})
         closures: dict[str, set[str]] = {}
         for subject in chosen:
             try:
@@ -377,6 +418,49 @@ def _no_contracts(config: Config, prefix: str) -> Finding:
     )
 
 
+def _subjects_of_change(
+    git: Git,
+    checker: SchemaResolver,
+    touched: set[str],
+    selected: list[str] | None,
+    staged: bool,
+    links: set[str],
+) -> set[str]:
+    """The subjects a change may affect, found without reading the whole tree: contracts that
+    differ from the base (`touched`, and for a check of the working tree, which reads every file on
+    disk, ignored files and those git diff is told not to look at), those whose sidecar or examples
+    differ, and, for a check of the whole change, every contract whose references reach an edited
+    one. A contract nobody touched is its base version, one of its own versions: it can only be
+    affected through its references. `links`: working-tree contracts that are symbolic links.
+    """
+    current = checker.current
+    prefix = current.root
+    kept = set(links)  # what git grep cannot answer for: always a candidate
+    if not staged:
+        hidden = Background(lambda: git.hidden_from_diff(prefix))
+        touched = touched | git.ignored_paths(prefix) | hidden.result()
+        kept |= hidden.result()
+    by_path = {str(c.path): s for s, c in current.contracts.items()}
+    # git names a nested repository's or a submodule's folder, not its files (nor does git grep
+    # look inside): every contract under it counts as touched
+    folders = tuple(t.rstrip("/") + "/" for t in touched if t.endswith("/") or (git.toplevel / t).is_dir())
+    if folders:
+        nested = {p for p in by_path if p.startswith(folders)}
+        touched, kept = touched | nested, kept | nested
+    edited = {by_path[p] for p in touched if p in by_path}
+    # a sidecar or example sits in its contract's folder or below it
+    parents = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
+    near = {s for s, c in current.contracts.items() if str(c.path.parent) in parents}
+    extras = _contract_files_changed(touched, current, near)
+    formats = {c.schema_type for c in current.contracts.values()}
+    current.search = ContractTextSearch(git, prefix, staged, kept, formats)
+    if selected is not None:  # the named contracts, each checked if it or what it references changed
+        return {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
+    current.validate_all(edited)  # as a whole-tree check does for every contract
+    edited = {s for s in edited if s in current.contracts}
+    return edited | extras | checker.dependents_closure(edited)
+
+
 # Below this many earlier versions to compare, starting worker processes costs more than it saves.
 _PARALLEL_FROM_VERSIONS = 400
 
@@ -417,11 +501,15 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> Non
         root = checker.current.root
         texts = by_type.setdefault(schema_type, [])
         texts.append(source)
-        texts.extend(
-            SchemaText(v.path, v.text, v.commit, root)
+        versions = [
+            v
             for v in checker.history.get(subject, [])
             if type_for_path(v.path) is schema_type  # a subject's earlier versions may be of another type
-        )
+        ]
+        level = checker.current.contracts[subject].compatibility
+        if not all_parsed and not level.transitive:  # the latest; anything else compiles on demand
+            versions = _versions_to_read(level, versions, reads_all=False)[:1]
+        texts.extend(SchemaText(v.path, v.text, v.commit, root) for v in versions)
     for schema_type, texts in by_type.items():
         prepare = preparers[schema_type]
         if prepare is not None:
@@ -452,6 +540,39 @@ def _fingerprint(current: ContractSet, subject: str) -> str:
         return get_format(contract.schema_type).fingerprint(current.source(subject))
     except InvalidSchema:
         return f"invalid:{contract.key}"
+
+
+def _reads_every_version(
+    contract: ContractFile, options: CheckOptions, contract_context: tuple[ContractFiles, str | None] | None
+) -> bool:
+    """Whether this check uses every earlier version, not only what the level compares with: a
+    transitive level; a compatibility group (it picks the versions of the same group); examples
+    (tested against every compared version); Protobuf lint (removed fields must stay reserved)."""
+    if contract.compatibility.transitive:
+        return True
+    if options.lint is not None and contract.schema_type is SchemaType.PROTOBUF:
+        return True
+    if contract_context is None or options.lint_only:
+        return False
+    files, group_property = contract_context
+    return bool(group_property) or bool(files.examples(examples_dir(contract.path)))
+
+
+def _versions_to_read(
+    level: CompatibilityLevel, versions: list[HistoricVersion], reads_all: bool
+) -> list[HistoricVersion]:
+    """The earlier versions to parse, in the order to parse them.
+
+    As Schema Registry reads them (it parses a registered version only when it compares with it):
+    NONE none, a non-transitive level the latest (newest first, up to the first that parses: an
+    unparseable latest version is reported and the one before it compared, as before), a transitive
+    level all of them. A version the level never reads is never parsed, so it cannot fail the check.
+    """
+    if reads_all:
+        return versions
+    if level is CompatibilityLevel.NONE:
+        return []
+    return list(reversed(versions))
 
 
 def _label(version: HistoricVersion) -> str:
@@ -497,22 +618,28 @@ def _check_subject(
         )
     earlier: list[Earlier] = []
     pairs: list[tuple[HistoricVersion, Earlier]] = []
-    for version in kept:
+    unparseable: list[HistoricVersion] = []
+    reads_all = _reads_every_version(contract, options, contract_context)
+    for version in _versions_to_read(contract.compatibility, kept, reads_all):
         parsed = checker.parse_historic(subject, version)
         if parsed is None:
-            result.findings.append(
-                Finding(
-                    rule="HISTORY_UNPARSEABLE",
-                    message=f"{_label(version)} at {version.path} does not parse today; it is not compared",
-                    kind=FindingKind.ADVISORY,
-                    severity=Severity.WARNING,
-                    file=str(contract.path),
-                    subject=subject,
-                )
-            )
+            unparseable.append(version)
             continue
         earlier.append(Earlier(_label(version), parsed))
         pairs.append((version, earlier[-1]))
+        if not reads_all:
+            break  # the newest version that parses is the one the level compares with
+    for version in sorted(unparseable, key=lambda v: v.number):
+        result.findings.append(
+            Finding(
+                rule="HISTORY_UNPARSEABLE",
+                message=f"{_label(version)} at {version.path} does not parse today; it is not compared",
+                kind=FindingKind.ADVISORY,
+                severity=Severity.WARNING,
+                file=str(contract.path),
+                subject=subject,
+            )
+        )
     if contract_context is not None and not options.lint_only:
         files, group_property = contract_context
         earlier, contract_findings = contract_checks(

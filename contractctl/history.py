@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from contractctl.contract_paths import SIDECAR_SUFFIX, sidecar_path
-from contractctl.errors import GitError
+from contractctl.errors import GitError, UsageError
 
 _NULL_SHA = "0" * 40
+WORKTREE_KEY = "worktree:"  # blob-store keys of files read from the working tree
 _MISSING_OBJECTS = (
     "earlier contents are missing from this clone (a partial clone whose remote cannot supply them, or a "
     "damaged one): fetch them (`git fetch --refetch origin`), or clone without --filter"
@@ -139,6 +140,52 @@ class Git:
         names.discard("")
         return names
 
+    def unstaged_paths(self, prefix: str) -> set[str]:
+        """Tracked files under `prefix` whose working-tree content may differ from the index."""
+        spec = ["--", prefix] if prefix else []
+        names = set(
+            self.run("diff", "--name-only", "-z", *spec).decode("utf-8", "surrogateescape").split("\0")
+        )
+        names.discard("")
+        return names
+
+    def hidden_from_diff(self, prefix: str) -> set[str]:
+        """Tracked files under `prefix` whose working-tree changes git diff does not show (marked
+        assume-unchanged or skip-worktree): a check of the working tree reads them as they are."""
+        spec = ["--", prefix] if prefix else []
+        out = self.run("ls-files", "-v", "-z", *spec).decode("utf-8", "surrogateescape")
+        return {entry[2:] for entry in out.split("\0") if entry[:1].islower() or entry[:1] == "S"}
+
+    def ignored_paths(self, prefix: str) -> set[str]:
+        """Untracked files under `prefix` that .gitignore hides (they are still on disk)."""
+        spec = ["--", prefix] if prefix else []
+        out = self.run("ls-files", "--others", "--ignored", "--exclude-standard", "-z", *spec)
+        names = set(out.decode("utf-8", "surrogateescape").split("\0"))
+        names.discard("")
+        return names
+
+    def grep_files(
+        self, needles: list[str], spec: str, *, untracked: bool, regex: bool = False, all_match: bool = False
+    ) -> set[str]:
+        """Repository-relative paths of files matching `spec` (a path prefix or pathspec) that hold any
+        (`all_match`: every) of the fixed strings (or extended regexes), in the working tree: tracked
+        files, and with `untracked` the untracked and ignored ones too (a check of the working tree
+        reads every contract file on disk). The index is never searched: git would inflate every blob."""
+        where = ["--untracked", "--no-exclude-standard"] if untracked else []
+        patterns = [arg for needle in needles for arg in ("-e", needle)]
+        args = ["grep", "-l", "-z", "-E" if regex else "-F", "-a", "--no-color"]
+        if all_match:
+            args.append("--all-match")
+        result = self.attempt(*args, *where, *patterns, "--", *([spec] if spec else []))
+        if result.returncode == 1:
+            return set()  # no file matched
+        if result.returncode != 0:
+            stderr = result.stderr.decode("utf-8", "replace").strip()
+            raise GitError(f"git grep failed: {stderr.splitlines()[-1] if stderr else 'no message'}")
+        names = set(result.stdout.decode("utf-8", "surrogateescape").split("\0"))
+        names.discard("")
+        return names
+
     def read_at(self, commit: str, path: str) -> bytes | None:
         """A file's content at a commit, or None when it did not exist there."""
         result = self.attempt("cat-file", "blob", f"{commit}:{path}")
@@ -178,8 +225,9 @@ class Git:
 class BlobStore:
     """Contract contents by key, read from git in bulk and remembered for the run.
 
-    Keys are blob ids, or `worktree:<path>` for files read from the working tree (put in directly).
-    Reading lazily matters: a pre-commit check of one file must not read the other thousand.
+    Keys are blob ids, or `worktree:<path>` for files of the working tree (put in directly, or read
+    from disk when first asked for). Reading lazily matters: a pre-commit check of one file must not
+    read the other thousand.
     """
 
     def __init__(self, git: Git) -> None:
@@ -189,15 +237,29 @@ class BlobStore:
     def put(self, key: str, data: bytes) -> None:
         self._data[key] = data
 
+    def keys_read(self) -> set[str]:
+        """Every key whose content this run has read (what a check cost, for tests and profiles)."""
+        return set(self._data)
+
     def prefetch(self, keys: Iterable[str]) -> None:
-        missing = {key for key in keys if key not in self._data}
+        missing = {key for key in keys if key not in self._data and not key.startswith(WORKTREE_KEY)}
         if missing:
             self._data.update(self.git.read_blobs(missing))
 
     def get(self, key: str) -> bytes:
         if key not in self._data:
-            self.prefetch([key])
+            if key.startswith(WORKTREE_KEY):
+                self._data[key] = self._read_worktree(key.removeprefix(WORKTREE_KEY))
+            else:
+                self.prefetch([key])
         return self._data[key]
+
+    def _read_worktree(self, relative: str) -> bytes:
+        absolute = self.git.toplevel / relative
+        try:
+            return absolute.read_bytes()
+        except OSError as error:
+            raise UsageError(f"{absolute}: cannot read: {error.strerror}") from None
 
 
 @dataclass(frozen=True)
@@ -386,8 +448,13 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
         versions: list[HistoricVersion] = []
         seen: set[str] = set()
         seen_with_sidecar: set[tuple[str, str | None]] = set()
+        known: dict[tuple[PurePosixPath, str], str] = {}  # a content committed again: told apart once
         for sighting in sightings:
-            fingerprint = self._fingerprint(sighting.path, sighting.text)
+            fingerprint = known.get((sighting.path, sighting.text))
+            if fingerprint is None:
+                fingerprint = known[sighting.path, sighting.text] = self._fingerprint(
+                    sighting.path, sighting.text
+                )
             sidecar = None
             if sighting.sidecar is not None and self._sidecar_key is not None:
                 sidecar = self._sidecar_key(sighting.sidecar)

@@ -16,6 +16,7 @@ from contractctl.formats.base import InvalidSchema, Outline
 from contractctl.globs import glob_regex
 from contractctl.history import BlobStore
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
+from contractctl.tree_search import ContractTextSearch, is_import_path, may_be_import_path
 
 T = TypeVar("T")
 
@@ -86,6 +87,8 @@ class SubjectMapper:
         specs: list[str] = []
         for subject in sorted(subjects):
             explicit = [rule.match for rule, _ in self._rules if rule.subject == subject]
+            if not all(_same_in_git(pattern) for pattern in explicit):
+                return None
             specs.extend(f":(glob){pattern}" for pattern in explicit)
             # a sidecar-only commit is a version too (see history.sightings_by_subject)
             specs.extend(
@@ -94,8 +97,10 @@ class SubjectMapper:
                 if type_for_path(PurePosixPath(p))
             )
             topic, _, role = subject.rpartition("-")
-            if role in KEY_VALUE_STEMS and topic and not any(c in topic for c in "*?[]:"):
-                specs.append(f":(glob){root}**/{topic}/{role}.*")
+            if role in KEY_VALUE_STEMS and topic and not any(c in topic for c in "*?[]:\\"):
+                # any case: Value.avsc is this subject too (the stem is read in any case), and
+                # git's pathspecs are case-sensitive; files of other topics are dropped later
+                specs.append(f":(glob,icase){root}**/{topic}/{role}.*")
             elif not explicit:
                 return None
         return specs
@@ -146,6 +151,16 @@ class SubjectMapper:
 
     def level_for(self, path: PurePosixPath, subject: str) -> CompatibilityLevel:
         return self._overridden(path, subject, self.config.compatibility, lambda rule: rule.compatibility)
+
+
+def _same_in_git(pattern: str) -> bool:
+    """Whether git's `:(glob)` pathspec matches what the config's glob dialect matches (globs.py):
+    not with character classes or escapes (literal there), nor a `**` that is not a whole segment
+    (it spans folders there, not in git)."""
+    if any(c in pattern for c in "[]\\"):
+        return False
+    segments = pattern.split("/")
+    return all(segment == "**" or "**" not in segment for segment in segments)
 
 
 @lru_cache(maxsize=65536)
@@ -246,6 +261,11 @@ class ContractSet:
         self.invalid: dict[str, list[Finding]] = {}  # path -> findings for files that cannot be used
         self._defining: dict[str, str] | None = None
         self._sources: dict[str, SchemaText] = {}
+        # set for a check of a change: finds the few contracts that may mention a name (see
+        # tree_search); None: every contract is outlined once, on the first reference looked up
+        self.search: ContractTextSearch | None = None
+        self._by_path: dict[str, str] | None = None
+        self._defined_by: dict[str, str | None] = {}
 
     def source(self, subject: str) -> SchemaText:
         """The contract's text; InvalidSchema for an empty or non-UTF-8 file.
@@ -264,26 +284,70 @@ class ContractSet:
         return outline_of(self.contracts[subject].schema_type, source.path, source.text, self.root)
 
     def defining_subject(self, name: str) -> str | None:
-        """The subject whose contract defines the named type (schema references), if any.
+        """The subject whose contract defines the named type (schema references), if any: the first
+        such contract in path order.
 
-        Built on first use only: a check whose contracts use no references never reads the others.
+        Built on first use only: a check whose contracts use no references never reads the others;
+        with a `search`, only the contracts that may mention the name are read.
         """
+        if self.search is not None and (name in self._defined_by or not self.search.exhausted()):
+            if name not in self._defined_by:
+                self.find_definitions([name])
+            return self._defined_by[name]
         if self._defining is None:
             self.store.prefetch(c.key for c in self.contracts.values())
             self._defining = {}
             for subject in self.contracts:
-                try:
-                    defined = self.outline(subject).defined_names
-                except InvalidSchema:
-                    continue
-                for defined_name in defined:
+                for defined_name in self._defined_names(subject):
                     self._defining.setdefault(defined_name, subject)
         return self._defining.get(name)
 
-    def validate_all(self) -> None:
-        """Read every contract once, recording the ones that cannot even be outlined as invalid."""
-        self.store.prefetch(c.key for c in self.contracts.values())
-        for subject, contract in list(self.contracts.items()):
+    def find_definitions(self, names: Iterable[str]) -> None:
+        """Look up where these names are defined in one search (with a `search` only)."""
+        search = self.search
+        if search is None or search.exhausted():
+            return
+        wanted = sorted({n for n in names if n not in self._defined_by})
+        typed = [n for n in wanted if not is_import_path(n)]
+        candidates = self.subjects_mentioning(typed, defining=True) if typed else []
+        for name in wanted:
+            found = [] if is_import_path(name) else list(candidates)
+            if may_be_import_path(name):  # a .proto contract defines its own path, nothing else does
+                at_path = self._subject_at(search.contract_path(name))
+                if at_path is not None and at_path not in found:
+                    found = sorted([*found, at_path], key=lambda s: self.contracts[s].path)
+            self._defined_by[name] = next((s for s in found if name in self._defined_names(s)), None)
+
+    def _defined_names(self, subject: str) -> tuple[str, ...]:
+        try:
+            return self.outline(subject).defined_names
+        except InvalidSchema:
+            return ()  # an unreadable contract defines nothing
+
+    def _subject_at(self, path: str) -> str | None:
+        if self._by_path is None:
+            self._by_path = {str(c.path): s for s, c in self.contracts.items()}
+        subject = self._by_path.get(path)
+        return subject if subject is not None and subject in self.contracts else None
+
+    def subjects_mentioning(self, names: Iterable[str], defining: bool = False) -> list[str]:
+        """Subjects whose contracts may define or use any of these names, in path order: every
+        subject without a `search`, otherwise the few whose text holds every part of one name."""
+        if self.search is None or self.search.exhausted():
+            return list(self.contracts)
+        texts, kept = self.search.candidates(names, defining)
+        found = [s for p in texts | kept if (s := self._subject_at(p)) is not None]
+        self.store.prefetch(self.contracts[s].key for s in found)  # one git process for all
+        found.sort(key=lambda s: self.contracts[s].path)
+        return found
+
+    def validate_all(self, subjects: Iterable[str] | None = None) -> None:
+        """Read every contract (or these subjects' ones) once, recording the ones that cannot even
+        be outlined as invalid."""
+        chosen = list(self.contracts) if subjects is None else [s for s in subjects if s in self.contracts]
+        self.store.prefetch(self.contracts[s].key for s in chosen)
+        for subject in chosen:
+            contract = self.contracts[subject]
             try:
                 self.outline(subject)
             except InvalidSchema as error:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
 
 from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
@@ -56,6 +57,7 @@ class SchemaResolver:
 
     def _references(self, schema_type: SchemaType, source: SchemaText, subject: str) -> list[str]:
         outline = outline_of(schema_type, source.path, source.text, self.current.root)
+        self.current.find_definitions(outline.referenced_names)
         found = {self.current.defining_subject(name) for name in outline.referenced_names}
         return sorted(s for s in found if s is not None and s != subject)
 
@@ -150,6 +152,44 @@ class SchemaResolver:
         parse_alone = getattr(get_format(schema_type), "parse_alone", None)
         return parse_alone(source) if parse_alone is not None else None
 
+    def dependents_closure(self, subjects: Iterable[str]) -> set[str]:
+        """Subjects whose references reach any of `subjects`, directly or through other contracts
+        (the ones a change of `subjects` affects), not counting `subjects` themselves.
+
+        Walks the references backwards from the given subjects; only contracts that may mention a
+        name they define are outlined (`ContractSet.subjects_mentioning`), each decided exactly by
+        its references.
+        """
+        targets = set(subjects)
+        found: set[str] = set()
+        frontier = sorted(targets)
+        while frontier:  # one level of the reverse graph at a time: one search per level
+            names: set[str] = set()
+            for subject in frontier:
+                try:
+                    names.update(self.current.outline(subject).defined_names)
+                except InvalidSchema:
+                    continue  # an unreadable contract defines nothing anyone can reference
+            level = set(frontier)
+            candidates = [c for c in self.current.subjects_mentioning(names) if c not in found | targets]
+            self.current.find_definitions(n for c in candidates for n in self._referenced_names(c))
+            frontier = []
+            for candidate in candidates:
+                try:
+                    references = self.references_of(candidate)
+                except InvalidSchema:
+                    continue
+                if level.intersection(references):
+                    found.add(candidate)
+                    frontier.append(candidate)
+        return found
+
+    def _referenced_names(self, subject: str) -> tuple[str, ...]:
+        try:
+            return self.current.outline(subject).referenced_names
+        except InvalidSchema:
+            return ()
+
     def dependencies_closure(self, subject: str) -> set[str]:
         seen: set[str] = set()
         pending = [subject]
@@ -208,12 +248,23 @@ def subject_history(
         and (readable is None or placed[1] in readable)
     )
 
+    # A content can name a wanted subject only if it spells the subject's last name part (or hides
+    # it in a JSON escape): the others are skipped unread by the outline (a check of a change wants a
+    # few subjects; a long history holds thousands of shared-type versions).
+    needles = {re.split(r"[.-]", s)[-1].encode() for s in wanted} if wanted is not None else set()
+
+    def may_name_wanted(blob: str) -> bool:
+        data = store.get(blob)
+        return b"\\u" in data or any(needle in data for needle in needles)
+
     def locate(path: PurePosixPath, blob: str) -> tuple[str, str] | None:
         placed = place(path)
         if placed is None:
             return None
         schema_type, subject = placed
         if subject is not None and wanted is not None and subject not in wanted:
+            return None
+        if subject is None and wanted is not None and not may_name_wanted(blob):
             return None
         try:
             text = decode(path, store.get(blob))

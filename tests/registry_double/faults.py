@@ -120,8 +120,9 @@ class Faults:
 
 def echo_credentials(payload: Any, authorization: str | None) -> Any:
     """``payload`` with the request's credentials echoed in every form a careless server might use:
-    appended to error messages and to each compatibility message, and as extra subject names in a list of names
-    (the raw header, the decoded ``user:pass``, a URL holding it, a subject named after the secret)."""
+    appended to error messages and to each compatibility message, and as extra subject names in a
+    list of names (the raw header, the decoded ``user:pass``, a URL holding it, a subject named after
+    the secret)."""
     if not authorization:
         return payload
     scheme, _, value = authorization.partition(" ")

@@ -93,8 +93,8 @@ def test_versions_are_told_apart_only_for_the_subjects_asked_for() -> None:
         (2, "2 ", "sha1", 1),
         (3, "3", "sha4", 4),
     ]
-    assert asked == ["1", "2 ", "2", "1", "3"]  # subject b untouched
-    assert history["a"] is versions and len(asked) == 5  # remembered
+    assert asked == ["1", "2 ", "2", "3"]  # each content once (a revert is not told apart again); b untouched
+    assert history["a"] is versions and len(asked) == 4  # remembered
     assert history.get("c", []) == [] and history.sightings("c") == []
 
 
