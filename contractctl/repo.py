@@ -48,9 +48,30 @@ class SubjectMapper:
         self._rules = [(rule, glob_regex(rule.match)) for rule in config.subject_rules if rule.is_path_glob]
         self._by_subject = {rule.match: rule for rule in config.subject_rules if not rule.is_path_glob}
         self._from_path: dict[PurePosixPath, str | None] = {}
+        self._excludes = [glob_regex(pattern) for pattern in config.exclude]
 
     def in_root(self, path: PurePosixPath) -> bool:
-        return not self.root_prefix or str(path).startswith(self.root_prefix + "/")
+        """Under the contracts root and not excluded (`contracts.exclude`): a contract's place."""
+        inside = not self.root_prefix or str(path).startswith(self.root_prefix + "/")
+        return inside and not self.excluded(path)
+
+    def excluded(self, path: PurePosixPath) -> bool:
+        """Matched by a `contracts.exclude` glob (vendored or preview copies, generated files)."""
+        return any(pattern.fullmatch(str(path)) for pattern in self._excludes)
+
+    def import_path(self, path: PurePosixPath) -> str:
+        """The path other contracts import this one by: relative to the contracts root."""
+        return SchemaText(path, "", root=self.root_prefix).import_path
+
+    def reference_subject(self, path: PurePosixPath) -> str | None:
+        """A shared Protobuf file's subject when its path decides it: Confluent's
+        DefaultReferenceSubjectNameStrategy (the import path) or QualifiedReferenceSubjectNameStrategy
+        (the import path without `.proto`, slashes made dots); None under `record` naming."""
+        naming = self.config.reference_naming
+        if type_for_path(path) is not SchemaType.PROTOBUF or naming == "record":
+            return None
+        name = self.import_path(path)
+        return name if naming == "import_path" else name.replace(".proto", "").replace("/", ".")
 
     def _matching_rules(self, path: PurePosixPath) -> list[SubjectRule]:
         return [rule for rule, pattern in self._rules if pattern.fullmatch(str(path))]
@@ -71,8 +92,10 @@ class SubjectMapper:
         if explicit:
             return explicit
         role = KEY_VALUE_STEMS.get(path.stem.lower())
-        if self._strategy(rules) == "topic" and role and str(path.parent) != (self.root_prefix or "."):
-            return f"{path.parent.name}-{role}"
+        if self._strategy(rules) == "topic":
+            if role and str(path.parent) != (self.root_prefix or "."):
+                return f"{path.parent.name}-{role}"
+            return self.reference_subject(path)  # a shared file: the reference naming decides
         return None
 
     def history_pathspecs(self, subjects: Iterable[str]) -> list[str] | None:
@@ -88,6 +111,8 @@ class SubjectMapper:
             topic, _, role = subject.rpartition("-")
             if role in KEY_VALUE_STEMS and topic and not any(c in topic for c in "*?[]:"):
                 specs.append(f":(glob){root}**/{topic}/{role}.*")
+            elif self.config.reference_naming == "import_path" and subject.endswith(".proto"):
+                specs.append(f":(literal){root}{subject}")
             elif not explicit:
                 return None
         return specs
@@ -99,7 +124,14 @@ class SubjectMapper:
         strategy = self._strategy(self._matching_rules(path))
         role = KEY_VALUE_STEMS.get(path.stem.lower())
         topic = path.parent.name
-        name = outline().primary_name
+        read = outline()
+        name = read.primary_name
+        if not name:
+            # no record type (a Protobuf file of enums, extensions or services): only a reference,
+            # named as references are
+            name = self.reference_subject(path) or read.first_type_name
+            if name:
+                return name
         if not name:
             raise InvalidSchema(
                 [
@@ -247,7 +279,9 @@ def build_contract_set(
     """Map (path, blob key) entries to subjects, reading content only where the path cannot decide."""
     contract_set = ContractSet(store, mapper.root_prefix, origin)
     typed = [
-        (path, key, schema_type) for path, key in sorted(entries) if (schema_type := type_for_path(path))
+        (path, key, schema_type)
+        for path, key in sorted(entries)
+        if (schema_type := type_for_path(path)) and not mapper.excluded(path)
     ]
     store.prefetch(key for path, key, _ in typed if mapper.subject_from_path(path) is None)
     contracts = contract_set.contracts

@@ -78,6 +78,7 @@ class SchemaResolver:
                 source = self.current.source(dependency)
                 self._parsed[dependency] = get_format(contract.schema_type).parse(source, references)
                 self._subject_of[id(self._parsed[dependency])] = dependency
+                _require_record_type(dependency, self._parsed[dependency])
             except InvalidSchema as error:
                 if dependency == subject:
                     raise
@@ -144,6 +145,32 @@ class SchemaResolver:
 
 
 _PATHSPEC_LIMIT = 32
+
+
+def is_topic_subject(subject: str) -> bool:
+    """A subject as TopicNameStrategy names it: `<topic>-key` or `<topic>-value`."""
+    topic, _, role = subject.rpartition("-")
+    return bool(topic) and role in ("key", "value")
+
+
+def _require_record_type(subject: str, parsed: ParsedSchema) -> None:
+    """A topic's key or value must have a record type; a schema without one is only a reference."""
+    if is_topic_subject(subject) and not getattr(parsed, "has_record_type", True):
+        raise InvalidSchema(
+            [
+                Finding(
+                    rule="PROTO_NO_MESSAGE",
+                    message=f"the file defines no message, so it cannot be the key or value of a topic "
+                    f"(subject {subject})",
+                    kind=FindingKind.INVALID,
+                    file=str(parsed.source.path),
+                    line=1,
+                    subject=subject,
+                    hint="A topic's key or value needs a message (the first is the record type); keep a "
+                    "file of enums, extensions or services only outside <topic>/key|value and import it.",
+                )
+            ]
+        )
 
 
 def subject_history(
