@@ -127,9 +127,12 @@ class SubjectMapper:
         read = outline()
         name = read.primary_name
         if not name:
-            # no record type (a Protobuf file of enums, extensions or services): only a reference,
-            # named as references are
+            # no record type (a Protobuf file of enums, extensions, services or options): only a
+            # reference, named as references are; under record naming by its first enum, else (no
+            # named type at all) by its import path, as Confluent's serializers would name it
             name = self.reference_subject(path) or read.first_type_name
+            if not name and type_for_path(path) is SchemaType.PROTOBUF:
+                name = self.import_path(path)
             if name:
                 return name
         if not name:
