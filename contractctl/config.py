@@ -89,9 +89,14 @@ class Config:
         return REFERENCE_NAMINGS[str(self.protobuf.get("reference_naming", "import_path")).lower()]
 
     @property
-    def protobuf_include(self) -> tuple[str, ...]:
-        """Directories (relative to the config file) searched for imports that are not contracts."""
-        return tuple(self.protobuf.get("include", ()))
+    def protobuf_options(self) -> dict[str, object]:
+        """The Protobuf format's options: the oneof rule set and, when configured, the absolute
+        `protobuf.include` directories (relative to the config file) searched for imports that are
+        not contracts."""
+        options: dict[str, object] = {"oneof_rules": self.oneof_rules}
+        if self.protobuf.get("include"):
+            options["include"] = tuple(str(self.directory / d) for d in self.protobuf["include"])
+        return options
 
     @property
     def directory(self) -> Path:
@@ -238,9 +243,7 @@ def parse_config(data: Any, path: Path) -> Config:
     links = reader.mapping(top.get("links"), "links", None)
     for name, settings in links.items():
         reader.mapping(settings, f"links.{name}", None)
-    protobuf = reader.mapping(
-        top.get("protobuf"), "protobuf", {"oneof_rules", "reference_naming", "include"}
-    )
+    protobuf = reader.mapping(top.get("protobuf"), "protobuf", {"oneof_rules", "reference_naming", "include"})
     if "oneof_rules" in protobuf:
         oneof_rules = reader.string(protobuf["oneof_rules"], "protobuf.oneof_rules")
         if oneof_rules not in ONEOF_RULES:

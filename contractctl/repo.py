@@ -227,8 +227,16 @@ class ContractSet:
         self.origin = origin
         self.contracts: dict[str, ContractFile] = {}
         self.invalid: dict[str, list[Finding]] = {}  # path -> findings for files that cannot be used
+        # files whose subject another file took (DUPLICATE_SUBJECT): no subject of their own, but
+        # what imports them still resolves, so a duplicate is one error, not one more per importer
+        self.shadowed: dict[str, ContractFile] = {}  # "<subject> (<path>)" -> the file
         self._defining: dict[str, str] | None = None
         self._sources: dict[str, SchemaText] = {}
+
+    def file(self, subject: str) -> ContractFile:
+        """The contract of a subject, or of a shadowed duplicate's key (see `shadowed`)."""
+        found = self.contracts.get(subject)
+        return found if found is not None else self.shadowed[subject]
 
     def source(self, subject: str) -> SchemaText:
         """The contract's text; InvalidSchema for an empty or non-UTF-8 file.
@@ -237,14 +245,14 @@ class ContractSet:
         known = self._sources.get(subject)
         if known is not None:
             return known
-        contract = self.contracts[subject]
+        contract = self.file(subject)
         text = decode(contract.path, self.store.get(contract.key))
         source = self._sources[subject] = SchemaText(contract.path, text, self.origin, self.root)
         return source
 
     def outline(self, subject: str) -> Outline:
         source = self.source(subject)
-        return outline_of(self.contracts[subject].schema_type, source.path, source.text, self.root)
+        return outline_of(self.file(subject).schema_type, source.path, source.text, self.root)
 
     def defining_subject(self, name: str) -> str | None:
         """The subject whose contract defines the named type (schema references), if any.
@@ -254,7 +262,7 @@ class ContractSet:
         if self._defining is None:
             self.store.prefetch(c.key for c in self.contracts.values())
             self._defining = {}
-            for subject in self.contracts:
+            for subject in [*self.contracts, *self.shadowed]:  # real subjects win a shared name
                 try:
                     defined = self.outline(subject).defined_names
                 except InvalidSchema:
@@ -300,22 +308,36 @@ def build_contract_set(
         except InvalidSchema as error:
             contract_set.invalid[str(path)] = [f.with_context(file=str(path)) for f in error.findings]
             continue
+        contract = ContractFile(path, key, schema_type, subject, mapper.level_for(path, subject))
         if subject in contracts:
-            other = contracts[subject].path
-            contract_set.invalid.setdefault(str(path), []).append(
-                Finding(
-                    rule="DUPLICATE_SUBJECT",
-                    message=f"{other} and {path} both map to subject {subject!r}",
-                    kind=FindingKind.INVALID,
-                    file=str(path),
-                    line=1,
-                    subject=subject,
-                    hint="Give one of them an explicit subject in contractctl.yaml, or move it.",
-                )
-            )
+            contract_set.shadowed[f"{subject} ({path})"] = contract
             continue
-        contracts[subject] = ContractFile(path, key, schema_type, subject, mapper.level_for(path, subject))
+        contracts[subject] = contract
+    _report_duplicates(contract_set)
     return contract_set
+
+
+def _report_duplicates(contract_set: ContractSet) -> None:
+    """One finding per subject that several files map to, naming them all, on the first file that
+    lost the subject (the first in path order keeps it, so its importers and history stay checked)."""
+    others: dict[str, list[str]] = {}
+    for shadow in contract_set.shadowed.values():
+        others.setdefault(shadow.subject, []).append(str(shadow.path))
+    for subject, paths in others.items():
+        kept = str(contract_set.contracts[subject].path)
+        names = f"{kept} and {paths[0]} both" if len(paths) == 1 else f"{', '.join([kept, *paths])} all"
+        contract_set.invalid.setdefault(paths[0], []).append(
+            Finding(
+                rule="DUPLICATE_SUBJECT",
+                message=f"{names} map to subject {subject!r}",
+                kind=FindingKind.INVALID,
+                file=paths[0],
+                line=1,
+                subject=subject,
+                hint="Give all but one an explicit subject in contractctl.yaml, exclude copies with "
+                "contracts.exclude, or move them.",
+            )
+        )
 
 
 def reference_order(

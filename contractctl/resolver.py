@@ -24,16 +24,16 @@ class _ContractPaths(Mapping[str, str]):
     for every parsed contract made a repository-wide check quadratic in its number of contracts."""
 
     def __init__(self, current: ContractSet) -> None:
-        self._contracts = current.contracts
+        self._current = current
 
     def __getitem__(self, subject: str) -> str:
-        return str(self._contracts[subject].path)
+        return str(self._current.file(subject).path)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._contracts)
+        return iter(self._current.contracts)
 
     def __len__(self) -> int:
-        return len(self._contracts)
+        return len(self._current.contracts)
 
 
 class SchemaResolver:
@@ -61,9 +61,7 @@ class SchemaResolver:
 
     def references_of(self, subject: str) -> list[str]:
         """Subjects whose contracts define types this contract uses (its schema references)."""
-        return self._references(
-            self.current.contracts[subject].schema_type, self.current.source(subject), subject
-        )
+        return self._references(self.current.file(subject).schema_type, self.current.source(subject), subject)
 
     def parse_current(self, subject: str) -> ParsedSchema:
         """Parse a contract after the contracts it references (cycles and missing ones are invalid)."""
@@ -72,7 +70,7 @@ class SchemaResolver:
         for dependency in reference_order(subject, self.references_of, self._paths):
             if dependency in self._parsed:
                 continue
-            contract = self.current.contracts[dependency]
+            contract = self.current.file(dependency)
             references = [self._parsed[r] for r in self.references_of(dependency)]
             try:
                 source = self.current.source(dependency)
@@ -89,7 +87,7 @@ class SchemaResolver:
                             message=f"referenced contract {contract.path} is invalid: "
                             f"{error.findings[0].message}",
                             kind=FindingKind.INVALID,
-                            file=str(self.current.contracts[subject].path),
+                            file=str(self.current.file(subject).path),
                             line=1,
                             hint="Fix the referenced contract first.",
                         ),

@@ -161,7 +161,9 @@ def _reference_subject_drift(client: RegistryClient, catalog: Catalog, subject: 
     names): publishing would create duplicates, and can-deploy would answer about the wrong ones.
     Asked only for subjects whose git versions have references."""
     versions = catalog.versions[subject]
-    git_names = {name: payload.subject for version in versions for name, payload in version.payload.references}
+    git_names = {
+        name: payload.subject for version in versions for name, payload in version.payload.references
+    }
     if not git_names:
         return []
     latest = client.get_version(subject, "latest")

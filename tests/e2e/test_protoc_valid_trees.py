@@ -39,7 +39,9 @@ def test_protoc_valid_tree_gives_no_invalid_verdict(repo: GitRepo, tree: str, na
     result = repo.run("check", "--all", "--format", "json")
     assert result.code == 0, result.output
     verdicts = {r["path"]: r["verdict"] for r in result.json()["results"]}
-    expected_files = {f"contracts/{p.relative_to(TREES / tree / 'contracts')}" for p in (TREES / tree).rglob("*.proto")}
+    expected_files = {
+        f"contracts/{p.relative_to(TREES / tree / 'contracts')}" for p in (TREES / tree).rglob("*.proto")
+    }
     assert set(verdicts) == expected_files
     assert "invalid" not in verdicts.values()
 

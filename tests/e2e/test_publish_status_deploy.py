@@ -313,10 +313,7 @@ def test_status_shows_references_registered_under_other_subjects(
     result = repo.run(*both("status", "--fail-on-drift"), "--format", "json", env=env)
     assert result.code == 1, result.output
     differs = [
-        f
-        for r in result.json()["results"]
-        for f in r["findings"]
-        if f["rule"] == "REFERENCE_SUBJECT_DIFFERS"
+        f for r in result.json()["results"] for f in r["findings"] if f["rule"] == "REFERENCE_SUBJECT_DIFFERS"
     ]
     assert {(f["registry"], f["subject"]) for f in differs} == {
         ("aws", "shipping-value"),

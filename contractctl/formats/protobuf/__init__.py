@@ -116,11 +116,11 @@ class ProtobufFormat:
 
     schema_type = SchemaType.PROTOBUF
 
-    def __init__(self, oneof_rules: OneofRules = "current") -> None:
+    def __init__(self, oneof_rules: OneofRules = "current", include: Sequence[str] = ()) -> None:
         if oneof_rules not in COMPATIBLE_CHANGES:
             raise ValueError(f"oneof_rules must be 'current' or 'legacy', not {oneof_rules!r}")
         self.oneof_rules: OneofRules = oneof_rules
-        self.compiler = Compiler()
+        self.compiler = Compiler(include)
         self._file_views: FileViews = {}
 
     def outline(self, source: SchemaText) -> Outline:
