@@ -34,7 +34,12 @@ def test_excluded_globs_are_not_contracts(repo: GitRepo) -> None:
 
 
 def test_duplicate_subject_is_one_error_not_one_per_importer(repo: GitRepo) -> None:
-    repo.write("contractctl.yaml", "version: 1\nprotobuf: {reference_naming: record}\n")
+    repo.write(
+        "contractctl.yaml",
+        "version: 1\nsubjects:\n"
+        '  - {match: "contracts/common/address.proto", subject: acme-address}\n'
+        '  - {match: "contracts/preview/common/address.proto", subject: acme-address}\n',
+    )
     repo.write("contracts/common/address.proto", ADDRESS)
     repo.write("contracts/preview/common/address.proto", ADDRESS)
     for topic in ("a", "b", "c"):
