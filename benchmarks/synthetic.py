@@ -577,3 +577,191 @@ def build_shape_repo(
             files[path] = spec.text(path, versions[path])
         history.append(Commit(f"commit {number}", files))
     return fast_import(root, history), spec, versions
+
+
+# -- Protobuf API tree (issue 14) ------------------------------------------------------------------
+
+API_CONFIG = (
+    "version: 1\ncontracts: {root: contracts, base_branch: main}\ndefaults: {compatibility: BACKWARD}\n"
+)
+BUF_WIRE_YAML = "version: v2\nmodules:\n  - path: contracts\nbreaking:\n  use:\n    - WIRE\n"
+
+
+@dataclass(frozen=True)
+class ApiTreeShape:
+    """Where each kind of file of a large public API tree lives (googleapis-like): shared files of only
+    enums and only extensions, message files in deep versioned packages importing each other in
+    chains, service-only files over them, and topic values on top. Indexes are stable across sizes."""
+
+    files: int
+
+    @property
+    def enum_files(self) -> int:
+        return max(2, self.files // 20)
+
+    @property
+    def option_files(self) -> int:
+        return max(1, self.files // 100)
+
+    @property
+    def services(self) -> int:
+        return max(1, self.files // 10)
+
+    @property
+    def topics(self) -> int:
+        return max(1, self.files // 10)
+
+    @property
+    def type_files(self) -> int:
+        return self.files - self.enum_files - self.option_files - self.services - self.topics
+
+    def type_path(self, index: int) -> str:
+        return f"google/api/area{index % 25}/v{1 + index % 3}/group{index // 75}/types{index}.proto"
+
+    def enum_path(self, index: int) -> str:
+        return f"google/type/enums/e{index}.proto"
+
+    def option_path(self, index: int) -> str:
+        return f"google/api/annotations/o{index}.proto"
+
+
+def api_enum_file(index: int, version: int) -> str:
+    """Only enums: one constant more per version (ENUM_CONST_ADDED, compatible everywhere)."""
+    extra = "".join(f"  E{index}_V{v} = {10 + v};\n" for v in range(version))
+    return (
+        f'syntax = "proto3";\npackage google.type.enums.e{index};\n\n'
+        f"enum Code{index} {{\n  CODE{index}_UNSPECIFIED = 0;\n  CODE{index}_A = 1;\n{extra}}}\n\n"
+        f"enum Level{index} {{\n  LEVEL{index}_UNSPECIFIED = 0;\n  LEVEL{index}_HIGH = 1;\n}}\n"
+    )
+
+
+def api_option_file(index: int) -> str:
+    """Only extensions: custom options the message files annotate fields and messages with."""
+    base = 50000 + index * 10
+    return (
+        f'syntax = "proto3";\npackage google.api.annotations.o{index};\n\n'
+        'import "google/protobuf/descriptor.proto";\n\n'
+        f"extend google.protobuf.FieldOptions {{\n  string field_behavior{index} = {base};\n}}\n\n"
+        f"extend google.protobuf.MessageOptions {{\n  bool resource{index} = {base + 1};\n}}\n"
+    )
+
+
+def api_type_file(shape: ApiTreeShape, index: int, version: int, broken: bool = False) -> str:
+    """Messages in a deep package, importing the previous file of its chain (import depth grows with
+    the tree), an enum-only file and an options file; `version` adds fields, `broken` changes a type."""
+    package = shape.type_path(index).rsplit("/", 1)[0].replace("/", ".") + f".t{index}"
+    enum_index, option_index = index % shape.enum_files, index % shape.option_files
+    imports = [shape.enum_path(enum_index), shape.option_path(option_index)]
+    previous = index - 1 if index % 50 else None  # chains of 50 files: imports 50 deep
+    if previous is not None:
+        imports.append(shape.type_path(previous))
+    enum_package = f"google.type.enums.e{enum_index}"
+    option = f"google.api.annotations.o{option_index}"
+    name_type = "int64" if broken else "string"
+    extra = "".join(f"  string added{v} = {20 + v};\n" for v in range(version))
+    chained = ""
+    if previous is not None:
+        previous_package = shape.type_path(previous).rsplit("/", 1)[0].replace("/", ".") + f".t{previous}"
+        chained = f"  {previous_package}.Resource{previous} parent = 6;\n"
+    lines = ['syntax = "proto3";', f"package {package};", ""]
+    lines += [f'import "{path}";' for path in imports]
+    lines += ['import "google/protobuf/timestamp.proto";', ""]
+    body = (
+        f"message Resource{index} {{\n"
+        f"  option ({option}.resource{option_index}) = true;\n"
+        f'  {name_type} name = 1 [({option}.field_behavior{option_index}) = "REQUIRED"];\n'
+        f"  {enum_package}.Code{enum_index} code = 2;\n"
+        "  google.protobuf.Timestamp create_time = 3;\n"
+        "  map<string, string> labels = 4;\n"
+        f"  repeated Item items = 5;\n{chained}"
+        "  message Item {\n    string key = 1;\n    int32 count = 2;\n  }\n"
+        f"{extra}}}\n\n"
+        f"message List{index}Request {{\n  string parent = 1;\n  int32 page_size = 2;\n}}\n\n"
+        f"message List{index}Response {{\n  repeated Resource{index} resources = 1;\n"
+        "  string next_page_token = 2;\n}\n"
+    )
+    return "\n".join(lines) + "\n" + body
+
+
+def api_service_file(shape: ApiTreeShape, index: int) -> str:
+    """Only a service over one type file's messages."""
+    target = index % shape.type_files
+    package = shape.type_path(target).rsplit("/", 1)[0].replace("/", ".") + f".t{target}"
+    return (
+        f'syntax = "proto3";\npackage google.api.services.s{index};\n\n'
+        f'import "{shape.type_path(target)}";\n\n'
+        f"service Service{index} {{\n"
+        f"  rpc List(.{package}.List{target}Request) returns (.{package}.List{target}Response);\n"
+        f"  rpc Get(.{package}.List{target}Request) returns (.{package}.Resource{target});\n}}\n"
+    )
+
+
+def api_topic_file(shape: ApiTreeShape, index: int, version: int) -> str:
+    target = (index * 7) % shape.type_files
+    package = shape.type_path(target).rsplit("/", 1)[0].replace("/", ".") + f".t{target}"
+    extra = "".join(f"  string note{v} = {10 + v};\n" for v in range(version))
+    return (
+        f'syntax = "proto3";\npackage events.t{index};\n\nimport "{shape.type_path(target)}";\n\n'
+        f"message Changed{index} {{\n  string id = 1;\n  {package}.Resource{target} resource = 2;\n"
+        f"{extra}}}\n"
+    )
+
+
+def build_api_tree_repo(root: Path, files: int, history_commits: int, change_commits: int) -> Path:
+    """A tree shaped like a large public API (see ApiTreeShape), `history_commits` commits before the
+    base (tag `base`) and `change_commits` after it on main (checked out). Each commit evolves two
+    files compatibly (an enum constant, a field); the last change set also breaks type file 0 (a
+    field's type), so both tools must report that break. A checkout of the base sits in `base/`...
+    made by the caller (`git worktree`), so the repository itself holds only contracts."""
+    shape = ApiTreeShape(files)
+    enum_versions = [0] * shape.enum_files
+    type_versions = [0] * shape.type_files
+    topic_versions = [0] * shape.topics
+
+    def tree() -> dict[str, str]:
+        out = {shape.enum_path(i): api_enum_file(i, v) for i, v in enumerate(enum_versions)}
+        out.update({shape.option_path(i): api_option_file(i) for i in range(shape.option_files)})
+        out.update({shape.type_path(i): api_type_file(shape, i, v) for i, v in enumerate(type_versions)})
+        out.update(
+            {
+                f"google/api/services/s{i}/service.proto": api_service_file(shape, i)
+                for i in range(shape.services)
+            }
+        )
+        out.update(
+            {f"events/t{i}/value.proto": api_topic_file(shape, i, v) for i, v in enumerate(topic_versions)}
+        )
+        return {f"contracts/{path}": text for path, text in out.items()}
+
+    commits = [Commit("tree", {"contractctl.yaml": API_CONFIG, "buf.yaml": BUF_WIRE_YAML, **tree()})]
+
+    def evolve(number: int) -> dict[str, str]:
+        changed: dict[str, str] = {}
+        enum_index = (number * 13) % shape.enum_files
+        enum_versions[enum_index] += 1
+        changed[shape.enum_path(enum_index)] = api_enum_file(enum_index, enum_versions[enum_index])
+        if number % 2:
+            type_index = (number * 31) % shape.type_files
+            type_versions[type_index] += 1
+            changed[shape.type_path(type_index)] = api_type_file(shape, type_index, type_versions[type_index])
+        else:
+            topic_index = (number * 17) % shape.topics
+            topic_versions[topic_index] += 1
+            path = f"events/t{topic_index}/value.proto"
+            changed[path] = api_topic_file(shape, topic_index, topic_versions[topic_index])
+        return {f"contracts/{path}": text for path, text in changed.items()}
+
+    commits += [Commit(f"history {n}", evolve(n)) for n in range(history_commits)]
+    base_mark = len(commits)
+    changes = [Commit(f"change {n}", evolve(history_commits + n)) for n in range(change_commits)]
+    changes[-1] = Commit(
+        changes[-1].message,
+        {
+            **changes[-1].files,
+            f"contracts/{shape.type_path(0)}": api_type_file(shape, 0, type_versions[0], broken=True),
+        },
+    )
+    fast_import(root, commits + changes)
+    git(root, "tag", "base", f"HEAD~{len(changes)}")
+    assert int(git(root, "rev-list", "--count", "base").strip()) == base_mark
+    return root

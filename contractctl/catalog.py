@@ -62,7 +62,7 @@ def _depth(payload: Payload) -> int:
 
 def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
     """Every version of every contract in the tree at `ref` (contracts deleted before it are left out)."""
-    configure(SchemaType.PROTOBUF, oneof_rules=config.oneof_rules)
+    configure(SchemaType.PROTOBUF, **config.protobuf_options)
     git = Git.discover(config.directory)
     commit = git.resolve(ref)
     ensure_complete_history(git, commit, environ=os.environ)  # a cut history would publish a part

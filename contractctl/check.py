@@ -275,7 +275,7 @@ def _remote_targets(run: _LocalRun) -> Iterator[RemoteTarget]:
             schema = checker.parse_current(subject)
         except InvalidSchema:
             continue  # reported as invalid by the local check
-        contract = checker.current.contracts[subject]
+        contract = checker.current.file(subject)
         yield RemoteTarget(
             subject=subject,
             path=str(contract.path),
@@ -316,7 +316,7 @@ class _LocalRun:
 
     @classmethod
     def prepare(cls, config: Config, options: CheckOptions) -> _LocalRun:
-        configure(SchemaType.PROTOBUF, oneof_rules=config.oneof_rules)
+        configure(SchemaType.PROTOBUF, **config.protobuf_options)
         if options.lint is None and config.lint is not None:  # a `lint:` section opts check into linting
             options = replace(options, lint=config.lint_settings())
         git = Git.discover(config.directory)
@@ -379,7 +379,7 @@ class _LocalRun:
         _prepare(checker, wanted, options.all_subjects)
         changed = {s for s in wanted if not _in_history(current, history, s)}
         jobs: list[tuple[str, bool]] = []
-        for subject in sorted(chosen, key=lambda s: str(current.contracts[s].path)):
+        for subject in sorted(chosen, key=lambda s: str(current.file(s).path)):
             affected = subject in changed or bool(closures[subject] & changed) or subject in extras_changed
             if affected or options.all_subjects:
                 jobs.append((subject, affected))
@@ -390,7 +390,7 @@ class _LocalRun:
 
     def _check_job(self, index: int) -> SubjectResult:
         subject, affected = self.jobs[index]
-        contract_path = self.checker.current.contracts[subject].path
+        contract_path = self.checker.current.file(subject).path
         contract_context = (self.files, self.mapper.group_property_for(contract_path, subject))
         versions = self.checker.history.get(subject, [])
         return _check_subject(
@@ -477,7 +477,7 @@ def _contract_files_changed(touched: set[str] | None, current: ContractSet, chos
     folders = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
     out = set()
     for subject in chosen:
-        path = current.contracts[subject].path
+        path = current.file(subject).path
         if str(sidecar_path(path)) in touched or str(examples_dir(path)) in folders:
             out.add(subject)
     return out
@@ -489,7 +489,7 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> Non
     preparers: dict[SchemaType, Callable[..., None] | None] = {}
     by_type: dict[SchemaType, list[SchemaText]] = {}
     for subject in sorted(wanted):
-        schema_type = checker.current.contracts[subject].schema_type
+        schema_type = checker.current.file(subject).schema_type
         if schema_type not in preparers:
             preparers[schema_type] = getattr(get_format(schema_type), "prepare", None)
         if preparers[schema_type] is None:
@@ -522,7 +522,7 @@ def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> 
     A content committed before, byte for byte, answers without telling the history's versions apart
     (which an audit leaves to its worker processes); otherwise the fingerprints decide.
     """
-    schema_type = current.contracts[subject].schema_type
+    schema_type = current.file(subject).schema_type
     try:
         text: str | None = current.source(subject).text
     except InvalidSchema:
@@ -535,7 +535,7 @@ def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> 
 
 
 def _fingerprint(current: ContractSet, subject: str) -> str:
-    contract = current.contracts[subject]
+    contract = current.file(subject)
     try:
         return get_format(contract.schema_type).fingerprint(current.source(subject))
     except InvalidSchema:
@@ -590,7 +590,7 @@ def _check_subject(
 ) -> SubjectResult:
     """Check one subject; `affected` is False for an audit of an unchanged contract (--all), which
     compares it with the versions before its own (found by `fingerprint`, needed only then)."""
-    contract = checker.current.contracts[subject]
+    contract = checker.current.file(subject)
     result = SubjectResult(
         subject=subject,
         path=str(contract.path),

@@ -51,9 +51,30 @@ class SubjectMapper:
         self._rules = [(rule, glob_regex(rule.match)) for rule in config.subject_rules if rule.is_path_glob]
         self._by_subject = {rule.match: rule for rule in config.subject_rules if not rule.is_path_glob}
         self._from_path: dict[PurePosixPath, str | None] = {}
+        self._excludes = [glob_regex(pattern) for pattern in config.exclude]
 
     def in_root(self, path: PurePosixPath) -> bool:
-        return not self.root_prefix or str(path).startswith(self.root_prefix + "/")
+        """Under the contracts root and not excluded (`contracts.exclude`): a contract's place."""
+        inside = not self.root_prefix or str(path).startswith(self.root_prefix + "/")
+        return inside and not self.excluded(path)
+
+    def excluded(self, path: PurePosixPath) -> bool:
+        """Matched by a `contracts.exclude` glob (vendored or preview copies, generated files)."""
+        return any(pattern.fullmatch(str(path)) for pattern in self._excludes)
+
+    def import_path(self, path: PurePosixPath) -> str:
+        """The path other contracts import this one by: relative to the contracts root."""
+        return SchemaText(path, "", root=self.root_prefix).import_path
+
+    def reference_subject(self, path: PurePosixPath) -> str | None:
+        """A shared Protobuf file's subject when its path decides it: Confluent's
+        DefaultReferenceSubjectNameStrategy (the import path) or QualifiedReferenceSubjectNameStrategy
+        (the import path without `.proto`, slashes made dots); None under `record` naming."""
+        naming = self.config.reference_naming
+        if type_for_path(path) is not SchemaType.PROTOBUF or naming == "record":
+            return None
+        name = self.import_path(path)
+        return name if naming == "import_path" else name.replace(".proto", "").replace("/", ".")
 
     def _matching_rules(self, path: PurePosixPath) -> list[SubjectRule]:
         return [rule for rule, pattern in self._rules if pattern.fullmatch(str(path))]
@@ -74,8 +95,10 @@ class SubjectMapper:
         if explicit:
             return explicit
         role = KEY_VALUE_STEMS.get(path.stem.lower())
-        if self._strategy(rules) == "topic" and role and str(path.parent) != (self.root_prefix or "."):
-            return f"{path.parent.name}-{role}"
+        if self._strategy(rules) == "topic":
+            if role and str(path.parent) != (self.root_prefix or "."):
+                return f"{path.parent.name}-{role}"
+            return self.reference_subject(path)  # a shared file: the reference naming decides
         return None
 
     def history_pathspecs(self, subjects: Iterable[str]) -> list[str] | None:
@@ -101,6 +124,8 @@ class SubjectMapper:
                 # any case: Value.avsc is this subject too (the stem is read in any case), and
                 # git's pathspecs are case-sensitive; files of other topics are dropped later
                 specs.append(f":(glob,icase){root}**/{topic}/{role}.*")
+            elif self.config.reference_naming == "import_path" and subject.endswith(".proto"):
+                specs.append(f":(literal){root}{subject}")
             elif not explicit:
                 return None
         return specs
@@ -112,7 +137,17 @@ class SubjectMapper:
         strategy = self._strategy(self._matching_rules(path))
         role = KEY_VALUE_STEMS.get(path.stem.lower())
         topic = path.parent.name
-        name = outline().primary_name
+        read = outline()
+        name = read.primary_name
+        if not name:
+            # no record type (a Protobuf file of enums, extensions, services or options): only a
+            # reference, named as references are; under record naming by its first enum, else (no
+            # named type at all) by its import path, as Confluent's serializers would name it
+            name = self.reference_subject(path) or read.first_type_name
+            if not name and type_for_path(path) is SchemaType.PROTOBUF:
+                name = self.import_path(path)
+            if name:
+                return name
         if not name:
             raise InvalidSchema(
                 [
@@ -259,6 +294,9 @@ class ContractSet:
         self.origin = origin
         self.contracts: dict[str, ContractFile] = {}
         self.invalid: dict[str, list[Finding]] = {}  # path -> findings for files that cannot be used
+        # files whose subject another file took (DUPLICATE_SUBJECT): no subject of their own, but
+        # what imports them still resolves, so a duplicate is one error, not one more per importer
+        self.shadowed: dict[str, ContractFile] = {}  # "<subject> (<path>)" -> the file
         self._defining: dict[str, str] | None = None
         self._sources: dict[str, SchemaText] = {}
         # set for a check of a change: finds the few contracts that may mention a name (see
@@ -267,6 +305,11 @@ class ContractSet:
         self._by_path: dict[str, str] | None = None
         self._defined_by: dict[str, str | None] = {}
 
+    def file(self, subject: str) -> ContractFile:
+        """The contract of a subject, or of a shadowed duplicate's key (see `shadowed`)."""
+        found = self.contracts.get(subject)
+        return found if found is not None else self.shadowed[subject]
+
     def source(self, subject: str) -> SchemaText:
         """The contract's text; InvalidSchema for an empty or non-UTF-8 file.
 
@@ -274,14 +317,14 @@ class ContractSet:
         known = self._sources.get(subject)
         if known is not None:
             return known
-        contract = self.contracts[subject]
+        contract = self.file(subject)
         text = decode(contract.path, self.store.get(contract.key))
         source = self._sources[subject] = SchemaText(contract.path, text, self.origin, self.root)
         return source
 
     def outline(self, subject: str) -> Outline:
         source = self.source(subject)
-        return outline_of(self.contracts[subject].schema_type, source.path, source.text, self.root)
+        return outline_of(self.file(subject).schema_type, source.path, source.text, self.root)
 
     def defining_subject(self, name: str) -> str | None:
         """The subject whose contract defines the named type (schema references), if any: the first
@@ -297,7 +340,7 @@ class ContractSet:
         if self._defining is None:
             self.store.prefetch(c.key for c in self.contracts.values())
             self._defining = {}
-            for subject in self.contracts:
+            for subject in [*self.contracts, *self.shadowed]:  # real subjects win a shared name
                 for defined_name in self._defined_names(subject):
                     self._defining.setdefault(defined_name, subject)
         return self._defining.get(name)
@@ -363,7 +406,9 @@ def build_contract_set(
     """Map (path, blob key) entries to subjects, reading content only where the path cannot decide."""
     contract_set = ContractSet(store, mapper.root_prefix, origin)
     typed = [
-        (path, key, schema_type) for path, key in sorted(entries) if (schema_type := type_for_path(path))
+        (path, key, schema_type)
+        for path, key in sorted(entries)
+        if (schema_type := type_for_path(path)) and not mapper.excluded(path)
     ]
     store.prefetch(key for path, key, _ in typed if mapper.subject_from_path(path) is None)
     contracts = contract_set.contracts
@@ -379,22 +424,36 @@ def build_contract_set(
         except InvalidSchema as error:
             contract_set.invalid[str(path)] = [f.with_context(file=str(path)) for f in error.findings]
             continue
+        contract = ContractFile(path, key, schema_type, subject, mapper.level_for(path, subject))
         if subject in contracts:
-            other = contracts[subject].path
-            contract_set.invalid.setdefault(str(path), []).append(
-                Finding(
-                    rule="DUPLICATE_SUBJECT",
-                    message=f"{other} and {path} both map to subject {subject!r}",
-                    kind=FindingKind.INVALID,
-                    file=str(path),
-                    line=1,
-                    subject=subject,
-                    hint="Give one of them an explicit subject in contractctl.yaml, or move it.",
-                )
-            )
+            contract_set.shadowed[f"{subject} ({path})"] = contract
             continue
-        contracts[subject] = ContractFile(path, key, schema_type, subject, mapper.level_for(path, subject))
+        contracts[subject] = contract
+    _report_duplicates(contract_set)
     return contract_set
+
+
+def _report_duplicates(contract_set: ContractSet) -> None:
+    """One finding per subject that several files map to, naming them all, on the first file that
+    lost the subject (the first in path order keeps it, so its importers and history stay checked)."""
+    others: dict[str, list[str]] = {}
+    for shadow in contract_set.shadowed.values():
+        others.setdefault(shadow.subject, []).append(str(shadow.path))
+    for subject, paths in others.items():
+        kept = str(contract_set.contracts[subject].path)
+        names = f"{kept} and {paths[0]} both" if len(paths) == 1 else f"{', '.join([kept, *paths])} all"
+        contract_set.invalid.setdefault(paths[0], []).append(
+            Finding(
+                rule="DUPLICATE_SUBJECT",
+                message=f"{names} map to subject {subject!r}",
+                kind=FindingKind.INVALID,
+                file=paths[0],
+                line=1,
+                subject=subject,
+                hint="Give all but one an explicit subject in contractctl.yaml, exclude copies with "
+                "contracts.exclude, or move them.",
+            )
+        )
 
 
 def reference_order(

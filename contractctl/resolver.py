@@ -25,16 +25,16 @@ class _ContractPaths(Mapping[str, str]):
     for every parsed contract made a repository-wide check quadratic in its number of contracts."""
 
     def __init__(self, current: ContractSet) -> None:
-        self._contracts = current.contracts
+        self._current = current
 
     def __getitem__(self, subject: str) -> str:
-        return str(self._contracts[subject].path)
+        return str(self._current.file(subject).path)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._contracts)
+        return iter(self._current.contracts)
 
     def __len__(self) -> int:
-        return len(self._contracts)
+        return len(self._current.contracts)
 
 
 class SchemaResolver:
@@ -63,9 +63,7 @@ class SchemaResolver:
 
     def references_of(self, subject: str) -> list[str]:
         """Subjects whose contracts define types this contract uses (its schema references)."""
-        return self._references(
-            self.current.contracts[subject].schema_type, self.current.source(subject), subject
-        )
+        return self._references(self.current.file(subject).schema_type, self.current.source(subject), subject)
 
     def parse_current(self, subject: str) -> ParsedSchema:
         """Parse a contract after the contracts it references (cycles and missing ones are invalid)."""
@@ -74,12 +72,13 @@ class SchemaResolver:
         for dependency in reference_order(subject, self.references_of, self._paths):
             if dependency in self._parsed:
                 continue
-            contract = self.current.contracts[dependency]
+            contract = self.current.file(dependency)
             references = [self._parsed[r] for r in self.references_of(dependency)]
             try:
                 source = self.current.source(dependency)
                 self._parsed[dependency] = get_format(contract.schema_type).parse(source, references)
                 self._subject_of[id(self._parsed[dependency])] = dependency
+                _require_record_type(dependency, self._parsed[dependency])
             except InvalidSchema as error:
                 if dependency == subject:
                     raise
@@ -90,7 +89,7 @@ class SchemaResolver:
                             message=f"referenced contract {contract.path} is invalid: "
                             f"{error.findings[0].message}",
                             kind=FindingKind.INVALID,
-                            file=str(self.current.contracts[subject].path),
+                            file=str(self.current.file(subject).path),
                             line=1,
                             hint="Fix the referenced contract first.",
                         ),
@@ -202,6 +201,32 @@ class SchemaResolver:
 
 
 _PATHSPEC_LIMIT = 32
+
+
+def is_topic_subject(subject: str) -> bool:
+    """A subject as TopicNameStrategy names it: `<topic>-key` or `<topic>-value`."""
+    topic, _, role = subject.rpartition("-")
+    return bool(topic) and role in ("key", "value")
+
+
+def _require_record_type(subject: str, parsed: ParsedSchema) -> None:
+    """A topic's key or value must have a record type; a schema without one is only a reference."""
+    if is_topic_subject(subject) and not getattr(parsed, "has_record_type", True):
+        raise InvalidSchema(
+            [
+                Finding(
+                    rule="PROTO_NO_MESSAGE",
+                    message=f"the file defines no message, so it cannot be the key or value of a topic "
+                    f"(subject {subject})",
+                    kind=FindingKind.INVALID,
+                    file=str(parsed.source.path),
+                    line=1,
+                    subject=subject,
+                    hint="A topic's key or value needs a message (the first is the record type); keep a "
+                    "file of enums, extensions or services only outside <topic>/key|value and import it.",
+                )
+            ]
+        )
 
 
 def subject_history(

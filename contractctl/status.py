@@ -155,6 +155,7 @@ def _subject_drift(
             )
         )
     if registered:
+        drift.extend(_reference_subject_drift(client, catalog, subject))
         config = client.effective_config(subject)
         level, declared = config.level, catalog.levels[subject].value
         group = catalog.groups.get(subject)
@@ -196,6 +197,33 @@ def _same_schema_as(client: RegistryClient, subject: str, number: int, matched: 
         if other is not None and (other.schema, other.references) == (record.schema, record.references):
             return True
     return False
+
+
+def _reference_subject_drift(client: RegistryClient, catalog: Catalog, subject: str) -> list[_Drift]:
+    """References the registry's latest version resolves under other subjects than git names them
+    (e.g. registered by a serializer's DefaultReferenceSubjectNameStrategy while git used record
+    names): publishing would create duplicates, and can-deploy would answer about the wrong ones.
+    Asked only for subjects whose git versions have references."""
+    versions = catalog.versions[subject]
+    git_names = {
+        name: payload.subject for version in versions for name, payload in version.payload.references
+    }
+    if not git_names:
+        return []
+    latest = client.get_version(subject, "latest")
+    if latest is None:
+        return []
+    return [
+        _Drift(
+            "REFERENCE_SUBJECT_DIFFERS",
+            f"{client.name} version {latest.version} of {subject} takes reference {reference.name} from "
+            f"subject {reference.subject}, git names it {git_names[reference.name]}",
+            "Set protobuf.reference_naming in contractctl.yaml to the naming the registry uses "
+            "(import_path, qualified or record), or re-register under git's names.",
+        )
+        for reference in latest.references
+        if reference.name in git_names and reference.subject != git_names[reference.name]
+    ]
 
 
 def _without_metadata_history(

@@ -15,7 +15,7 @@ _MODULES = {
 }
 _EXTENSIONS = {".avsc": SchemaType.AVRO, ".proto": SchemaType.PROTOBUF}
 _LOADED: dict[SchemaType, SchemaFormat] = {}
-_OPTIONS: dict[SchemaType, dict[str, str]] = {}
+_OPTIONS: dict[SchemaType, dict[str, object]] = {}
 
 
 def supported_extensions() -> tuple[str, ...]:
@@ -26,7 +26,7 @@ def type_for_path(path: PurePosixPath) -> SchemaType | None:
     return _EXTENSIONS.get(path.suffix.lower())
 
 
-def configure(schema_type: SchemaType, **options: str) -> None:
+def configure(schema_type: SchemaType, **options: object) -> None:
     """Options for a format (e.g. Protobuf's oneof rule set), applied from the next get_format on."""
     if _OPTIONS.get(schema_type, {}) != options:
         _OPTIONS[schema_type] = options
