@@ -39,6 +39,7 @@ from contractctl.model import (
     one_line,
 )
 from contractctl.parallel import Background, run_indexed, worker_count
+from contractctl.removals import removal_result, removed_contracts
 from contractctl.repo import (
     ContractFile,
     ContractSet,
@@ -362,6 +363,18 @@ class _LocalRun:
         for path, findings in sorted(current.invalid.items()):
             if _is_selected(path, selected):
                 report.findings.extend(findings)
+        changed_paths = touched.result()
+        # A deleted file cannot be named on the command line (and pre-commit never passes one): the
+        # removals of the change are part of every check of it, with the contracts that used them.
+        removed = (
+            removed_contracts(git, base, mapper, changed_paths, current)
+            if base and changed_paths and not options.lint_only
+            else []
+        )
+        dangling = current.users_of_names(n for r in removed for n in r.defined_names) if removed else set()
+        chosen |= dangling
+        if selected is not None:
+            chosen |= _changed_dependents(checker, chosen, changed_paths)
         closures: dict[str, set[str]] = {}
         for subject in chosen:
             try:
@@ -374,15 +387,21 @@ class _LocalRun:
         else:
             history = subject_history(git, base, mapper, store, wanted)
         checker.history = history
-        extras_changed = _contract_files_changed(touched.result(), current, chosen)
+        extras_changed = _contract_files_changed(changed_paths, current, chosen)
 
         _prepare(checker, wanted, options.all_subjects)
         changed = {s for s in wanted if not _in_history(current, history, s)}
         jobs: list[tuple[str, bool]] = []
         for subject in sorted(chosen, key=lambda s: str(current.file(s).path)):
-            affected = subject in changed or bool(closures[subject] & changed) or subject in extras_changed
+            affected = (
+                subject in changed
+                or bool(closures[subject] & changed)
+                or subject in extras_changed
+                or subject in dangling
+            )
             if affected or options.all_subjects:
                 jobs.append((subject, affected))
+        report.results.extend(removal_result(r) for r in removed)
         return cls(options, report, checker, files, mapper, history, jobs)
 
     def check_all(self, workers: int) -> list[SubjectResult]:
@@ -463,6 +482,14 @@ def _subjects_of_change(
 
 # Below this many earlier versions to compare, starting worker processes costs more than it saves.
 _PARALLEL_FROM_VERSIONS = 400
+
+
+def _changed_dependents(checker: SchemaResolver, chosen: set[str], touched: set[str] | None) -> set[str]:
+    """The contracts that use (directly or not) a chosen contract this change touches: a check of
+    some paths (a pre-commit hook passes only the staged files) must check what they can break."""
+    current = checker.current
+    changed = [s for s in chosen if touched is None or str(current.contracts[s].path) in touched]
+    return checker.dependents_closure(changed) if changed else set()
 
 
 def _contract_files_changed(touched: set[str] | None, current: ContractSet, chosen: set[str]) -> set[str]:
