@@ -117,6 +117,8 @@ def reverted(origin: Origin) -> None:
 
 
 def deleted_and_readded(origin: Origin) -> None:
+    # the root stays (git keeps no empty folder; a missing contracts root is itself exit 2)
+    origin.repo.write("contracts/README.md", "Contracts of this repository.\n")
     origin.repo.write("contracts/orders/value.avsc", order(A, B_DEFAULT))
     origin.main_commit("v1")
     origin.repo.git("rm", "-q", "contracts/orders/value.avsc")
