@@ -30,6 +30,15 @@ SUBJECT_STRATEGIES = {
     "topicrecordnamestrategy": "topic_record",
 }
 ONEOF_RULES = ("current", "legacy")
+# How shared Protobuf files (references) are named, as Confluent's ReferenceSubjectNameStrategy does;
+# the serializers' class names are accepted as aliases.
+REFERENCE_NAMINGS = {
+    "import_path": "import_path",
+    "defaultreferencesubjectnamestrategy": "import_path",
+    "qualified": "qualified",
+    "qualifiedreferencesubjectnamestrategy": "qualified",
+    "record": "record",
+}
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -61,6 +70,7 @@ class Config:
     registries: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
     links: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
     protobuf: Mapping[str, Any] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()  # path globs under which files are not contracts
     lint: Mapping[str, Any] | None = None  # raw `lint:`; None when absent (then check does not lint)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key path -> line
 
@@ -85,6 +95,21 @@ class Config:
     def oneof_rules(self) -> str:
         """Protobuf oneof rule set: `current` (registries patched mid-2026) or `legacy`."""
         return str(self.protobuf.get("oneof_rules", "current"))
+
+    @property
+    def reference_naming(self) -> str:
+        """Subjects of shared Protobuf files: `import_path` (Confluent's default), `qualified`, `record`."""
+        return REFERENCE_NAMINGS[str(self.protobuf.get("reference_naming", "import_path")).lower()]
+
+    @property
+    def protobuf_options(self) -> dict[str, object]:
+        """The Protobuf format's options: the oneof rule set and, when configured, the absolute
+        `protobuf.include` directories (relative to the config file) searched for imports that are
+        not contracts."""
+        options: dict[str, object] = {"oneof_rules": self.oneof_rules}
+        if self.protobuf.get("include"):
+            options["include"] = tuple(str(self.directory / d) for d in self.protobuf["include"])
+        return options
 
     @property
     def directory(self) -> Path:
@@ -217,7 +242,7 @@ def parse_config(data: Any, path: Path, lines: Mapping[str, int] | None = None) 
         raise reader.fail(
             "version", f"unsupported config version {shown(version)} (this contractctl reads version 1)"
         )
-    contracts = reader.mapping(top.get("contracts"), "contracts", {"root", "base_branch"})
+    contracts = reader.mapping(top.get("contracts"), "contracts", {"root", "base_branch", "exclude"})
     defaults = reader.mapping(
         top.get("defaults"),
         "defaults",
@@ -235,7 +260,17 @@ def parse_config(data: Any, path: Path, lines: Mapping[str, int] | None = None) 
         reader.mapping(
             settings,
             f"registries.{name}",
-            {"url", "context", "auth", "tls", "timeout", "retries", "max_concurrency", "verify"},
+            {
+                "url",
+                "context",
+                "auth",
+                "tls",
+                "timeout",
+                "retries",
+                "max_concurrency",
+                "verify",
+                "max_response_bytes",
+            },
         )
         if "url" not in settings:
             raise reader.fail(f"registries.{name}.url", "missing (the registry's base URL)")
@@ -249,11 +284,19 @@ def parse_config(data: Any, path: Path, lines: Mapping[str, int] | None = None) 
                     f"links.{name}.{end}",
                     f"names no registry: {shown(named)} (configured under registries: {known})",
                 )
-    protobuf = reader.mapping(top.get("protobuf"), "protobuf", {"oneof_rules"})
+    protobuf = reader.mapping(top.get("protobuf"), "protobuf", {"oneof_rules", "reference_naming", "include"})
     if "oneof_rules" in protobuf:
         oneof_rules = reader.string(protobuf["oneof_rules"], "protobuf.oneof_rules")
         if oneof_rules not in ONEOF_RULES:
             raise reader.fail("protobuf.oneof_rules", f"expected current or legacy, got {shown(oneof_rules)}")
+    if "reference_naming" in protobuf:
+        naming = reader.string(protobuf["reference_naming"], "protobuf.reference_naming")
+        if naming.lower() not in REFERENCE_NAMINGS:
+            raise reader.fail(
+                "protobuf.reference_naming", f"expected import_path, qualified or record, got {shown(naming)}"
+            )
+    if "include" in protobuf:
+        protobuf = {**protobuf, "include": _relative_paths(reader, protobuf["include"], "protobuf.include")}
     return Config(
         path=path,
         contracts_root=root or ".",
@@ -274,9 +317,30 @@ def parse_config(data: Any, path: Path, lines: Mapping[str, int] | None = None) 
         registries=registries,
         links=links,
         protobuf=protobuf,
+        exclude=(
+            tuple(_string_list(reader, contracts["exclude"], "contracts.exclude"))
+            if "exclude" in contracts
+            else ()
+        ),
         lint=reader.mapping(top["lint"], "lint", None) if "lint" in top else None,
         lines=reader.lines,
     )
+
+
+def _string_list(reader: _Reader, value: Any, key_path: str) -> list[str]:
+    if not isinstance(value, list):
+        raise reader.fail(key_path, f"expected a list, got {type_name(value)}")
+    return [reader.string(item, f"{key_path}[{index}]") for index, item in enumerate(value)]
+
+
+def _relative_paths(reader: _Reader, value: Any, key_path: str) -> list[str]:
+    """Directories inside the repository, POSIX style, without trailing slashes."""
+    out = []
+    for index, text in enumerate(_string_list(reader, value, key_path)):
+        if Path(text).is_absolute() or ".." in Path(text).parts:
+            raise reader.fail(f"{key_path}[{index}]", "must be a relative path inside the repository")
+        out.append(text.strip("/") or ".")
+    return out
 
 
 def _subject_rules(reader: _Reader, value: Any) -> tuple[SubjectRule, ...]:

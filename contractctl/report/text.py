@@ -61,11 +61,12 @@ def _result_line(command: str, result: SubjectResult) -> list[Segment]:
     )
     if command == "check" or command == "compat":
         plural = "s" if result.compared_versions != 1 else ""
-        against = (
-            f"against {result.compared_versions} earlier version{plural}"
-            if result.verdict != "new"
-            else "no earlier version"
-        )
+        if result.verdict == "new":
+            against = "no earlier version"
+        elif result.registry:  # the registry compares with the versions it holds, as its level says
+            against = "against the versions the registry holds"
+        else:
+            against = f"against {result.compared_versions} earlier version{plural}"
         detail = f": {result.verdict} under {result.level}, {against}"
     else:
         detail = f": {result.verdict}"
