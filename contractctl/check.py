@@ -137,13 +137,13 @@ def _working_tree_entries(
     from contractctl.worktree import contract_files
 
     extensions = supported_extensions()
-    found = contract_files(git.toplevel, prefix, lambda name: name.lower().endswith(extensions))
+    # found, not read: the blob store reads a working-tree key when a check first needs it
+    found = contract_files(git.toplevel, prefix, lambda name: name.lower().endswith(extensions), read=False)
     if skipped is not None:
         skipped.extend(found.skipped)
     entries = []
-    for relative, data in found.files:
+    for relative, _ in found.files:
         key = f"{WORKTREE_KEY}{relative}"
-        store.put(key, data)
         if links is not None and (git.toplevel / str(relative)).is_symlink():
             links.add(str(relative))
         entries.append((relative, key))
@@ -533,7 +533,7 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> Non
             for v in checker.history.get(subject, [])
             if type_for_path(v.path) is schema_type  # a subject's earlier versions may be of another type
         ]
-        level = checker.current.contracts[subject].compatibility
+        level = checker.current.file(subject).compatibility
         if not all_parsed and not level.transitive:  # the latest; anything else compiles on demand
             versions = _versions_to_read(level, versions, reads_all=False)[:1]
         texts.extend(SchemaText(v.path, v.text, v.commit, root) for v in versions)

@@ -255,11 +255,12 @@ class BlobStore:
         return self._data[key]
 
     def _read_worktree(self, relative: str) -> bytes:
-        absolute = self.git.toplevel / relative
-        try:
-            return absolute.read_bytes()
-        except OSError as error:
-            raise UsageError(f"{absolute}: cannot read: {error.strerror}") from None
+        from contractctl.worktree import read_regular
+
+        data = read_regular(self.git.toplevel / relative, relative)  # never blocks on a FIFO
+        if isinstance(data, bytes):
+            return data
+        raise UsageError(f"{relative}: {data.message}")
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,21 @@ def read_regular(path: Path, relative: str) -> bytes | Finding:
         return handle.read()
 
 
+def _regular_or_skipped(path: Path, relative: str) -> bytes | Finding:
+    """Empty bytes for a regular file (read later, by whoever needs it), or why it is skipped."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        return skipped(one_line(relative), f"cannot be read ({error.strerror}); skipped")
+    if not stat.S_ISREG(info.st_mode):
+        return skipped(
+            one_line(relative),
+            f"is not a regular file ({_kind(info.st_mode)}); skipped",
+            "Only regular files are contracts; remove it or move it out of the contracts root.",
+        )
+    return b""
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
         return "a FIFO"
@@ -83,8 +98,9 @@ def _kind(mode: int) -> str:
     return "not a file"
 
 
-def contract_files(top: Path, prefix: str, wanted: Callable[[str], bool]) -> DiskFiles:
-    """Files under `top/prefix` whose name `wanted` accepts, read; hidden directories are not entered,
+def contract_files(top: Path, prefix: str, wanted: Callable[[str], bool], read: bool = True) -> DiskFiles:
+    """Files under `top/prefix` whose name `wanted` accepts, read (with `read=False` only found, their
+    bytes left empty for a reader that wants few of them); hidden directories are not entered,
     symlinked directories are not followed (git does not follow them either)."""
     out = DiskFiles()
     resolved_top = top.resolve()
@@ -135,7 +151,7 @@ def contract_files(top: Path, prefix: str, wanted: Callable[[str], bool]) -> Dis
                         )
                     )
                     continue
-            data = read_regular(path, relative)
+            data = read_regular(path, relative) if read else _regular_or_skipped(path, relative)
             if isinstance(data, Finding):
                 out.skipped.append(data)
             else:

@@ -175,10 +175,10 @@ FORMATS = ("text", "json", "github", "markdown", "junit", "sarif")
 ECHO_RUNS = [
     ("check", FORMATS, 1),
     ("status", FORMATS, 0),
-    ("publish", ("text", "json", "github"), 3),
+    ("publish", ("text", "json", "github"), 2),  # 42201: the registry calls the input invalid (README table)
     ("can-deploy", ("text", "json", "github"), 3),
     ("link verify", ("text", "json", "github"), 3),
-    ("promote", ("text", "json", "github"), 3),
+    ("promote", ("text", "json", "github"), 2),
 ]
 
 

@@ -84,7 +84,7 @@ def test_deleting_an_imported_proto_fails_its_importers(
         repo.commit("drop address")
     result = repo.run("check", *args, "--format", "json")
     assert result.code == 2, result.output
-    assert verdicts(result) == {"acme.common.v1.Address": "removed", "shipping-value": "invalid"}
+    assert verdicts(result) == {"common/address.proto": "removed", "shipping-value": "invalid"}
     assert "PROTO_IMPORT_NOT_FOUND" in rules_of(result, "shipping-value")
 
 

@@ -111,7 +111,10 @@ def test_all_with_an_override_mapping_both_formats_to_one_subject(repo: GitRepo)
 
 def test_type_change_of_a_referenced_contract_and_its_dependent(repo: GitRepo) -> None:
     """A shared type (RecordNameStrategy subject) and the contract using it both move to Avro."""
-    repo.write("contractctl.yaml", CONFIG.replace("LEVEL", "BACKWARD"))
+    # record naming: the shared .proto keeps its type's name, so both files are one subject
+    repo.write(
+        "contractctl.yaml", CONFIG.replace("LEVEL", "BACKWARD") + "protobuf: {reference_naming: record}\n"
+    )
     repo.write(
         "contracts/common/money.proto",
         'syntax = "proto3";\npackage acme.common.v1;\nmessage Money { int64 cents = 1; }\n',
