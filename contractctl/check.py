@@ -127,13 +127,13 @@ def _find_base(git: Git, config: Config, options: CheckOptions) -> str | None:
 def _working_tree_entries(
     git: Git,
     prefix: str,
-    store: BlobStore,
     skipped: list[Finding] | None = None,
     links: set[str] | None = None,
 ) -> list[tuple[PurePosixPath, str]]:
-    """Every contract file under the root, read from disk into the blob store; what was not read (a
-    FIFO, a symlink leaving the repository, a loop) is added to `skipped` as a warning (`links`, when
-    given, collects the paths that are symbolic links: git grep does not follow them)."""
+    """Every contract file under the root, as blob-store keys read from disk when first asked for;
+    what cannot be read (a FIFO, a symlink leaving the repository, a loop) is added to `skipped` as
+    a warning (`links`, when given, collects the paths that are symbolic links: git grep does not
+    follow them)."""
     from contractctl.worktree import contract_files
 
     extensions = supported_extensions()
@@ -155,9 +155,7 @@ def working_tree_contracts(config: Config) -> ContractSet:
     git = Git.discover(config.directory)
     mapper = SubjectMapper(config, contracts_prefix(config, git))
     store = BlobStore(git)
-    return build_contract_set(
-        mapper, _working_tree_entries(git, mapper.root_prefix, store), store, "working tree"
-    )
+    return build_contract_set(mapper, _working_tree_entries(git, mapper.root_prefix), store, "working tree")
 
 
 def _selected_paths(git: Git, mapper: SubjectMapper, options: CheckOptions) -> list[str] | None:
@@ -345,7 +343,7 @@ class _LocalRun:
             current = build_contract_set(mapper, list(index.items()), store, "index")
         else:
             skipped: list[Finding] = []
-            entries = _working_tree_entries(git, prefix, store, skipped, links)
+            entries = _working_tree_entries(git, prefix, skipped, links)
             current = build_contract_set(mapper, entries, store, "working tree")
             report.findings.extend(f for f in skipped if _is_selected(f.file or "", selected))
         files = ContractFiles(git, store, index)

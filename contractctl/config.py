@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,10 @@ SUBJECT_STRATEGIES = {
     "topicrecordnamestrategy": "topic_record",
 }
 ONEOF_RULES = ("current", "legacy")
+# the keys of one `registries.<name>` entry (registry/settings.py reads their values)
+REGISTRY_KEYS = frozenset(
+    {"url", "context", "auth", "tls", "timeout", "retries", "max_concurrency", "verify", "max_response_bytes"}
+)
 # How shared Protobuf files (references) are named, as Confluent's ReferenceSubjectNameStrategy does;
 # the serializers' class names are accepted as aliases.
 REFERENCE_NAMINGS = {
@@ -184,7 +189,7 @@ class _Reader:
     def fail(self, key_path: str, problem: str) -> ConfigError:
         return ConfigError(f"{self.where(key_path)}: {key_path}: {problem}")
 
-    def mapping(self, value: Any, key_path: str, allowed: set[str] | None) -> dict[str, Any]:
+    def mapping(self, value: Any, key_path: str, allowed: AbstractSet[str] | None) -> dict[str, Any]:
         if value is None:
             return {}
         if not isinstance(value, dict):
@@ -257,21 +262,7 @@ def parse_config(data: Any, path: Path, lines: Mapping[str, int] | None = None) 
     rules = _subject_rules(reader, top.get("subjects"))
     registries = reader.mapping(top.get("registries"), "registries", None)
     for name, settings in registries.items():
-        reader.mapping(
-            settings,
-            f"registries.{name}",
-            {
-                "url",
-                "context",
-                "auth",
-                "tls",
-                "timeout",
-                "retries",
-                "max_concurrency",
-                "verify",
-                "max_response_bytes",
-            },
-        )
+        reader.mapping(settings, f"registries.{name}", REGISTRY_KEYS)
         if "url" not in settings:
             raise reader.fail(f"registries.{name}.url", "missing (the registry's base URL)")
     links = reader.mapping(top.get("links"), "links", None)

@@ -10,25 +10,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from contractctl.config import REGISTRY_KEYS
 from contractctl.errors import ConfigError
 from contractctl.masking import add_secret
 
-_REGISTRY_KEYS = {
-    "url",
-    "context",
-    "auth",
-    "tls",
-    "timeout",
-    "retries",
-    "max_concurrency",
-    "verify",
-    "max_response_bytes",
-}
 DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 
 
@@ -181,7 +172,7 @@ class _Parser:
     def key_path(self, key: str) -> str:
         return f"registries.{self.name}.{key}" if key else f"registries.{self.name}"
 
-    def mapping(self, value: Any, key: str, allowed: set[str]) -> dict[str, Any]:
+    def mapping(self, value: Any, key: str, allowed: AbstractSet[str]) -> dict[str, Any]:
         if value is None:
             return {}
         if not isinstance(value, Mapping):
@@ -252,7 +243,7 @@ class _Parser:
         return None
 
     def registry(self, raw: Mapping[str, Any]) -> RegistrySettings:
-        top = self.mapping(raw, "", _REGISTRY_KEYS)
+        top = self.mapping(raw, "", REGISTRY_KEYS)
         if "url" not in top:
             raise self.fail("url", "missing (the registry's base URL)")
         url = self.url(top["url"], "url")
