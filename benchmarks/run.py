@@ -2,9 +2,9 @@
 
     python benchmarks/run.py [--quick] [--only NAME] [--json OUT]
 
-Benchmarks: precommit, protobuf, avro, remote, link (see benchmarks/README.md). Every command runs as
-a fresh process, as a user would run it; the figure is the median wall time of several runs (after
-one warm-up run for the fast ones). Registry doubles run in their own processes
+Benchmarks: precommit, protobuf, api-tree, avro, remote, link (see benchmarks/README.md). Every
+command runs as a fresh process, as a user would run it; the figure is the median wall time of several
+runs (after one warm-up run for the fast ones). Registry doubles run in their own processes
 (double_server.py), bind 127.0.0.1 only and are stopped, and temporary repositories removed, when each
 benchmark ends.
 """
@@ -60,10 +60,26 @@ class Sizes:
     link_subjects: int = 500
     reps: int = 5  # runs per measurement for the fast benchmarks (median reported)
     slow_reps: int = 3  # for the avro, remote and link benchmarks
+    api_files: tuple[int, ...] = (1000, 5000)  # API-tree benchmark: tree sizes (largest is the target)
+    api_history: tuple[int, ...] = (300, 3000)  # commits before the base, at the largest tree
+    api_changes: int = 300  # commits in the change set checked
 
 
 FULL = Sizes()
-QUICK = Sizes(100, 5, (20, 50), 200, 5, 50, 50, reps=3, slow_reps=1)
+QUICK = Sizes(
+    100,
+    5,
+    (20, 50),
+    200,
+    5,
+    50,
+    50,
+    reps=3,
+    slow_reps=1,
+    api_files=(200, 500),
+    api_history=(30, 300),
+    api_changes=30,
+)
 
 
 @dataclass
@@ -359,6 +375,107 @@ def bench_protobuf(options: Options) -> Outcome:
                     met(share <= 1 / 3, options.quick) if at_target else "-",
                 )
             )
+    return outcome
+
+
+# -- 2b. A large public API tree with a long history versus buf (issue 14) -------------------------
+
+
+def bench_api_tree(options: Options) -> Outcome:
+    """`check --against base` (BACKWARD) over a change set of `api_changes` commits in a tree shaped
+    like a large public API (enum-only and extension-only shared files, options, services, import
+    chains 50 deep) versus `buf breaking --against <checkout of base>` with the WIRE rules (buf
+    compiles every file of both trees). Growth: the tree size at the longest history, and the history
+    length at the largest tree (buf reads no history: a checkout is its input)."""
+    sizes = options.sizes
+    buf, buf_version = ensure_buf()
+    outcome = Outcome(details={"buf": buf_version})
+    largest, longest = max(sizes.api_files), max(sizes.api_history)
+    runs = [(files, longest) for files in sizes.api_files]
+    runs += [(largest, history) for history in sizes.api_history if history != longest]
+    ours_s: dict[tuple[int, int], float] = {}
+    for files, history in runs:
+        with workdir(f"api{files}-{history}") as tmp:
+            started = time.perf_counter()
+            repo = synthetic.build_api_tree_repo(tmp / "repo", files, history, sizes.api_changes)
+            built_s = time.perf_counter() - started
+            synthetic.git(repo, "worktree", "add", "-q", str(tmp / "base"), "base")
+            env = cli_env(tmp)
+            cmd = [contractctl(), "check", "--against", "base", "-q"]
+            ours = measure(cmd, repo, env, sizes.slow_reps, expect=1, warmup=False, timeout=1800)
+            if "types0.proto" not in ours[-1].stdout or "FIELD_SCALAR_KIND_CHANGED" not in ours[-1].stdout:
+                raise BenchmarkError(f"contractctl missed the break: {ours[-1].stdout[-2000:]}")
+            theirs: list[Sample] = []
+            if buf is not None and history == longest:
+                buf_cmd = [str(buf), "breaking", "--against", str(tmp / "base")]
+                theirs = measure(buf_cmd, repo, env, sizes.slow_reps, expect=100, warmup=False, timeout=1800)
+                if "types0.proto" not in theirs[-1].stdout:
+                    raise BenchmarkError(f"buf missed the break: {theirs[-1].stdout[-2000:]}")
+        mine_s, mine_rss = median_time(ours), median_rss(ours)
+        ours_s[(files, history)] = mine_s
+        outcome.details[f"{files}x{history}"] = {
+            "build_s": built_s,
+            "contractctl_s": mine_s,
+            "contractctl_rss_kb": mine_rss,
+            "buf_s": median_time(theirs) if theirs else None,
+            "buf_rss_kb": median_rss(theirs) if theirs else None,
+        }
+        name = f"api tree: check --against base ({files} files, {history}+{sizes.api_changes} commits)"
+        if not theirs:
+            if history == longest:
+                outcome.rows.append(Row(name, secs(mine_s), f"buf skipped: {buf_version}", "-", "-", "-"))
+            continue
+        at_target = files == largest
+        buf_s, buf_rss = median_time(theirs), median_rss(theirs)
+        speedup = buf_s / mine_s
+        outcome.rows.append(
+            Row(
+                name + " time",
+                secs(mine_s),
+                f"buf breaking {secs(buf_s)}",
+                f"{speedup:.2f}x faster" if speedup >= 1 else f"{1 / speedup:.2f}x slower",
+                ">= 2x faster" if at_target else "-",
+                met(speedup >= 2, options.quick) if at_target else "-",
+            )
+        )
+        if mine_rss is not None and buf_rss is not None:
+            share = mine_rss / buf_rss
+            outcome.rows.append(
+                Row(
+                    name + " peak RSS",
+                    mib(mine_rss),
+                    f"buf breaking {mib(buf_rss)}",
+                    f"{share:.2f} of buf",
+                    "<= 1/2 of buf" if at_target else "-",
+                    met(share <= 1 / 2, options.quick) if at_target else "-",
+                )
+            )
+    shortest = min(sizes.api_history)
+    if shortest != longest:
+        growth = ours_s[(largest, longest)] / ours_s[(largest, shortest)]
+        outcome.rows.append(
+            Row(
+                f"api tree: history {shortest} -> {longest} commits ({largest} files)",
+                secs(ours_s[(largest, longest)]),
+                f"contractctl at {shortest} commits {secs(ours_s[(largest, shortest)])}",
+                f"{growth:.2f}x the time",
+                "< 1.2x",
+                met(growth < 1.2, options.quick),
+            )
+        )
+    smallest = min(sizes.api_files)
+    if smallest != largest:
+        growth = ours_s[(largest, longest)] / ours_s[(smallest, longest)]
+        outcome.rows.append(
+            Row(
+                f"api tree: tree {smallest} -> {largest} files ({longest} commits)",
+                secs(ours_s[(largest, longest)]),
+                f"contractctl at {smallest} files {secs(ours_s[(smallest, longest)])}",
+                f"{growth:.2f}x the time for {largest / smallest:.1f}x the files",
+                "-",
+                "-",
+            )
+        )
     return outcome
 
 
@@ -721,6 +838,7 @@ def bench_link(options: Options) -> Outcome:
 BENCHMARKS: dict[str, Callable[[Options], Outcome]] = {
     "precommit": bench_precommit,
     "protobuf": bench_protobuf,
+    "api-tree": bench_api_tree,
     "avro": bench_avro,
     "remote": bench_remote,
     "link": bench_link,

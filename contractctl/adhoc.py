@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from contractctl.compat import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.errors import UsageError
-from contractctl.formats import configure, get_format
+from contractctl.formats import configure, get_format, parse_registered
 from contractctl.formats.base import InvalidSchema, ParsedSchema, SchemaFormat
 from contractctl.model import (
     CompatibilityLevel,
@@ -122,7 +122,7 @@ def run_compat(
                 parsed_refs.append(schema_format.parse(_read(reference), list(parsed_refs)))
             new_schema = schema_format.parse(_read(new), parsed_refs)
             earlier = [
-                Earlier(f"previous {index} ({path})", schema_format.parse(_read(path), parsed_refs))
+                Earlier(f"previous {index} ({path})", parse_registered(_read(path), schema_type, parsed_refs))
                 for index, path in enumerate(previous, start=1)
             ]
     except InvalidSchema as error:

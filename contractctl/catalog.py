@@ -7,6 +7,7 @@ as they were at its commit; the registration order is commit order, references f
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,9 +15,10 @@ from contractctl.check import contracts_prefix
 from contractctl.config import Config
 from contractctl.contract_check import extras_from_sidecar
 from contractctl.contract_paths import SIDECAR_SUFFIX, sidecar_path
-from contractctl.formats import configure
+from contractctl.formats import configure, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.history import BlobStore, Git
+from contractctl.history_integrity import ensure_complete_history
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity
 from contractctl.payload import Payload, payload_for
 from contractctl.registry.client import ContractExtras
@@ -43,6 +45,7 @@ class Catalog:
     ref: str
     versions: dict[str, list[GitVersion]] = field(default_factory=dict)  # per subject, oldest first
     levels: dict[str, CompatibilityLevel] = field(default_factory=dict)
+    groups: dict[str, str | None] = field(default_factory=dict)  # compatibilityGroup per subject
     types: dict[str, SchemaType] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
@@ -59,9 +62,10 @@ def _depth(payload: Payload) -> int:
 
 def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
     """Every version of every contract in the tree at `ref` (contracts deleted before it are left out)."""
-    configure(SchemaType.PROTOBUF, oneof_rules=config.oneof_rules)
+    configure(SchemaType.PROTOBUF, **config.protobuf_options)
     git = Git.discover(config.directory)
     commit = git.resolve(ref)
+    ensure_complete_history(git, commit, environ=os.environ)  # a cut history would publish a part
     prefix = contracts_prefix(config, git)
     mapper = SubjectMapper(config, prefix)
     store = BlobStore(git)
@@ -72,13 +76,14 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
     resolver = SchemaResolver(current, subject_history(git, commit, mapper, store, None))
     for subject, contract in current.contracts.items():
         catalog.levels[subject] = contract.compatibility
+        catalog.groups[subject] = mapper.group_property_for(contract.path, subject)
         catalog.types[subject] = contract.schema_type
         catalog.paths[subject] = str(contract.path)
     latest = {
         id(parsed)
         for subject, history in resolver.history.items()
         if subject in current.contracts and history
-        if (parsed := resolver.parse_historic(subject, history[-1])) is not None
+        if (parsed := resolver.parse_historic(subject, history[-1], registered=False)) is not None
     }
     extras_of = _sidecar_extras(git, commit, prefix, resolver, latest, catalog)
     for subject, contract in sorted(current.contracts.items()):
@@ -89,7 +94,8 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
             continue
         versions = []
         for version in resolver.history.get(subject, []):
-            parsed = resolver.parse_historic(subject, version)
+            # publish sends a version the registry lacks as a new schema, which it parses strictly
+            parsed = resolver.parse_historic(subject, version, registered=False)
             if parsed is None:
                 catalog.findings.append(
                     Finding(
@@ -110,7 +116,13 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
                     commit=version.commit,
                     sequence=version.sequence,
                     path=str(version.path),
-                    payload=payload_for(parsed, contract.schema_type, resolver.subject_of, extras_of),
+                    # an earlier version may be of another type than the contract is now
+                    payload=payload_for(
+                        parsed,
+                        type_for_path(version.path) or contract.schema_type,
+                        resolver.subject_of,
+                        extras_of,
+                    ),
                 )
             )
         catalog.versions[subject] = versions
@@ -138,7 +150,8 @@ def _sidecar_extras(
                 subject = resolver.subject_of(schema)
                 text = data.decode("utf-8", "replace")
                 try:
-                    memo[key] = extras_from_sidecar(path, text, schema, catalog.types[subject])
+                    schema_type = type_for_path(schema.source.path) or catalog.types[subject]
+                    memo[key] = extras_from_sidecar(path, text, schema, schema_type)
                 except InvalidSchema as error:
                     catalog.findings.extend(f.with_context(subject=subject) for f in error.findings)
         return memo[key]

@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from contractctl.compat import Earlier, check_level, prove_compatible_pairs, versions_to_check
+from contractctl.compat import (
+    Earlier,
+    check_level,
+    prove_compatible_pairs,
+    schema_type_changed,
+    split_by_type,
+    versions_to_check,
+)
 from contractctl.config import Config
 from contractctl.contract_check import ContractFiles, contract_checks
 from contractctl.contract_paths import examples_dir, sidecar_path
 from contractctl.errors import GitError, UsageError
 from contractctl.formats import configure, get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
-from contractctl.history import BlobStore, Git, HistoricVersion, VersionHistory
+from contractctl.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, VersionHistory
+from contractctl.history_integrity import ensure_complete_history
 from contractctl.model import (
+    CompatibilityLevel,
     Finding,
     FindingKind,
     Report,
@@ -26,15 +36,18 @@ from contractctl.model import (
     SchemaType,
     Severity,
     SubjectResult,
+    one_line,
 )
 from contractctl.parallel import Background, run_indexed, worker_count
 from contractctl.removals import removal_result, removed_contracts
 from contractctl.repo import (
+    ContractFile,
     ContractSet,
     SubjectMapper,
     build_contract_set,
 )
 from contractctl.resolver import SchemaResolver, subject_history
+from contractctl.tree_search import ContractTextSearch
 
 if TYPE_CHECKING:
     from contractctl.lint import LintSettings
@@ -62,12 +75,31 @@ def contracts_prefix(config: Config, git: Git) -> str:
         relative = root.relative_to(git.toplevel.resolve())
     except ValueError:
         raise UsageError(f"{config.path}: contracts.root {root} is outside the git repository") from None
+    if not root.is_dir():
+        if not config.path.is_file():
+            raise UsageError(
+                f"no {config.path.name} and no {config.contracts_root}/ directory in {config.directory}: "
+                "nothing to check (run `contractctl init`, or pass --config)"
+            )
+        raise UsageError(
+            f"{config.where('contracts.root')}: contracts.root: {config.contracts_root!r} is not a "
+            f"directory ({root}); "
+            "a gate that looks in the wrong place checks nothing"
+        )
     prefix = relative.as_posix()
     return "" if prefix == "." else prefix
 
 
 def base_commit(git: Git, config: Config, options: CheckOptions) -> str | None:
-    """The ref whose history holds the earlier versions (None for a repository without commits)."""
+    """The commit whose history holds the earlier versions (None for a repository without commits),
+    however it was named; a history that may be incomplete is exit 3, never a quieter verdict."""
+    base = _find_base(git, config, options)
+    if base is not None:
+        ensure_complete_history(git, base, given_as=options.against or None, environ=options.environ)
+    return base
+
+
+def _find_base(git: Git, config: Config, options: CheckOptions) -> str | None:
     if options.against:
         return git.resolve(options.against)
     github_base = options.environ.get("GITHUB_BASE_REF")
@@ -92,25 +124,29 @@ def base_commit(git: Git, config: Config, options: CheckOptions) -> str | None:
     )
 
 
-def _working_tree_entries(git: Git, prefix: str, store: BlobStore) -> list[tuple[PurePosixPath, str]]:
-    """Every contract file under the root, read from disk into the blob store."""
-    top = git.toplevel
-    start = top / prefix if prefix else top
+def _working_tree_entries(
+    git: Git,
+    prefix: str,
+    store: BlobStore,
+    skipped: list[Finding] | None = None,
+    links: set[str] | None = None,
+) -> list[tuple[PurePosixPath, str]]:
+    """Every contract file under the root, read from disk into the blob store; what was not read (a
+    FIFO, a symlink leaving the repository, a loop) is added to `skipped` as a warning (`links`, when
+    given, collects the paths that are symbolic links: git grep does not follow them)."""
+    from contractctl.worktree import contract_files
+
     extensions = supported_extensions()
+    # found, not read: the blob store reads a working-tree key when a check first needs it
+    found = contract_files(git.toplevel, prefix, lambda name: name.lower().endswith(extensions), read=False)
+    if skipped is not None:
+        skipped.extend(found.skipped)
     entries = []
-    for directory, subdirs, names in os.walk(start):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        for name in names:
-            if name.lower().endswith(extensions):
-                absolute = Path(directory) / name
-                relative = PurePosixPath(absolute.relative_to(top).as_posix())
-                try:
-                    data = absolute.read_bytes()
-                except OSError as error:
-                    raise UsageError(f"{absolute}: cannot read: {error.strerror}") from None
-                key = f"worktree:{relative}"
-                store.put(key, data)
-                entries.append((relative, key))
+    for relative, _ in found.files:
+        key = f"{WORKTREE_KEY}{relative}"
+        if links is not None and (git.toplevel / str(relative)).is_symlink():
+            links.add(str(relative))
+        entries.append((relative, key))
     return entries
 
 
@@ -133,16 +169,21 @@ def _selected_paths(git: Git, mapper: SubjectMapper, options: CheckOptions) -> l
     for given in options.paths:
         absolute = given.resolve()
         if not options.staged and not absolute.exists():
-            raise UsageError(f"{given}: no such file or directory")
+            raise UsageError(f"{one_line(str(given))}: no such file or directory")
         try:
             relative = absolute.relative_to(top).as_posix()
         except ValueError:
-            raise UsageError(f"{given}: outside the git repository {top}") from None
+            raise UsageError(f"{one_line(str(given))}: outside the git repository {top}") from None
         root = mapper.root_prefix
         if root and relative != root and not relative.startswith(root + "/"):
-            raise UsageError(f"{given}: outside the contracts root {root or '.'}/ (see contracts.root)")
+            raise UsageError(
+                f"{one_line(str(given))}: outside the contracts root {root or '.'}/ (see contracts.root)"
+            )
         if absolute.is_file() and type_for_path(PurePosixPath(relative)) is None:
-            raise UsageError(f"{given}: not a contract (expected one of {', '.join(supported_extensions())})")
+            raise UsageError(
+                f"{one_line(str(given))}: not a contract "
+                f"(expected one of {', '.join(supported_extensions())})"
+            )
         selected.append("" if relative == "." else relative)
     return selected
 
@@ -170,8 +211,27 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def _room_for_deep_schemas() -> Iterator[None]:
+    """Let the recursive parse and compatibility walks follow long chains of references.
+
+    A type holding a type from another contract, which holds one from a third, and so on for a few
+    hundred contracts, took about eight Python frames per link: past Python's default limit of 1,000
+    frames the check died with RecursionError (exit 3) where Schema Registry answers.
+    """
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, _RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
+_RECURSION_LIMIT = 50_000
+
+
 def run_check(config: Config, options: CheckOptions) -> Report:
-    with _without_cycle_collection():
+    with _without_cycle_collection(), _room_for_deep_schemas():
         return _run_check(config, options)
 
 
@@ -216,12 +276,13 @@ def _remote_targets(run: _LocalRun) -> Iterator[RemoteTarget]:
             schema = checker.parse_current(subject)
         except InvalidSchema:
             continue  # reported as invalid by the local check
-        contract = checker.current.contracts[subject]
+        contract = checker.current.file(subject)
         yield RemoteTarget(
             subject=subject,
             path=str(contract.path),
             schema_type=contract.schema_type,
             level=contract.compatibility,
+            group=run.mapper.group_property_for(contract.path, subject),
             schema=schema,
             payload=payload_for(
                 schema,
@@ -256,7 +317,7 @@ class _LocalRun:
 
     @classmethod
     def prepare(cls, config: Config, options: CheckOptions) -> _LocalRun:
-        configure(SchemaType.PROTOBUF, oneof_rules=config.oneof_rules)
+        configure(SchemaType.PROTOBUF, **config.protobuf_options)
         if options.lint is None and config.lint is not None:  # a `lint:` section opts check into linting
             options = replace(options, lint=config.lint_settings())
         git = Git.discover(config.directory)
@@ -265,28 +326,43 @@ class _LocalRun:
         selected = _selected_paths(git, mapper, options)
         store = BlobStore(git)
         base = base_commit(git, config, options)
+        # A check of a change (not an audit) starts from the files that differ from the base and
+        # reads only what they touch: their references, and the contracts that use what they define.
+        scoped = base is not None and not options.all_subjects and not options.lint_only
         # git's part of the history and of the changed paths needs no contract read: it runs on a
         # thread while this one reads the contracts (for a check of the whole tree, every subject's
-        # history is wanted anyway; a check of some paths reads only theirs, below).
+        # history is wanted anyway; a check of a change or of some paths reads only theirs, below).
         touched = Background(lambda: git.changed_paths(base, prefix, options.staged) if base else None)
         whole_history = (
-            Background(lambda: subject_history(git, base, mapper, store, None)) if selected is None else None
+            Background(lambda: subject_history(git, base, mapper, store, None))
+            if selected is None and not scoped
+            else None
         )
         index = git.index_blobs(prefix) if options.staged else None
+        report = Report(command="check")
+        links: set[str] = set()
         if index is not None:
             current = build_contract_set(mapper, list(index.items()), store, "index")
         else:
-            entries = _working_tree_entries(git, prefix, store)
+            skipped: list[Finding] = []
+            entries = _working_tree_entries(git, prefix, store, skipped, links)
             current = build_contract_set(mapper, entries, store, "working tree")
+            report.findings.extend(f for f in skipped if _is_selected(f.file or "", selected))
         files = ContractFiles(git, store, index)
-        if selected is None:
-            current.validate_all()
-
-        report = Report(command="check")
+        checker = SchemaResolver(current, {})
+        if scoped:
+            chosen = _subjects_of_change(
+                git, checker, touched.result() or set(), selected, options.staged, links
+            )
+        else:
+            if selected is None:
+                current.validate_all()
+            chosen = {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
+        if selected is None and not current.contracts and not current.invalid and config.path.is_file():
+            report.findings.append(_no_contracts(config, prefix))
         for path, findings in sorted(current.invalid.items()):
             if _is_selected(path, selected):
                 report.findings.extend(findings)
-        chosen = {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
         changed_paths = touched.result()
         # A deleted file cannot be named on the command line (and pre-commit never passes one): the
         # removals of the change are part of every check of it, with the contracts that used them.
@@ -295,11 +371,10 @@ class _LocalRun:
             if base and changed_paths and not options.lint_only
             else []
         )
-        dangling = current.dependents_closure(n for r in removed for n in r.defined_names) if removed else set()
+        dangling = current.users_of_names(n for r in removed for n in r.defined_names) if removed else set()
         chosen |= dangling
         if selected is not None:
-            chosen |= _changed_dependents(current, chosen, changed_paths)
-        checker = SchemaResolver(current, {})
+            chosen |= _changed_dependents(checker, chosen, changed_paths)
         closures: dict[str, set[str]] = {}
         for subject in chosen:
             try:
@@ -317,7 +392,7 @@ class _LocalRun:
         _prepare(checker, wanted, options.all_subjects)
         changed = {s for s in wanted if not _in_history(current, history, s)}
         jobs: list[tuple[str, bool]] = []
-        for subject in sorted(chosen, key=lambda s: str(current.contracts[s].path)):
+        for subject in sorted(chosen, key=lambda s: str(current.file(s).path)):
             affected = (
                 subject in changed
                 or bool(closures[subject] & changed)
@@ -334,7 +409,7 @@ class _LocalRun:
 
     def _check_job(self, index: int) -> SubjectResult:
         subject, affected = self.jobs[index]
-        contract_path = self.checker.current.contracts[subject].path
+        contract_path = self.checker.current.file(subject).path
         contract_context = (self.files, self.mapper.group_property_for(contract_path, subject))
         versions = self.checker.history.get(subject, [])
         return _check_subject(
@@ -348,23 +423,73 @@ class _LocalRun:
         )
 
 
+def _no_contracts(config: Config, prefix: str) -> Finding:
+    """A gate that found nothing to check says so (a misplaced root would otherwise pass)."""
+    extensions = ", ".join(supported_extensions())
+    return Finding(
+        rule="NO_CONTRACTS",
+        message=f"no contracts ({extensions}) under the contracts root {prefix or '.'}/",
+        kind=FindingKind.ADVISORY,
+        severity=Severity.WARNING,
+        file=str(config.path.name),
+        line=config.line("contracts.root"),
+        hint="Check contracts.root in contractctl.yaml, or add a contract.",
+    )
+
+
+def _subjects_of_change(
+    git: Git,
+    checker: SchemaResolver,
+    touched: set[str],
+    selected: list[str] | None,
+    staged: bool,
+    links: set[str],
+) -> set[str]:
+    """The subjects a change may affect, found without reading the whole tree: contracts that
+    differ from the base (`touched`, and for a check of the working tree, which reads every file on
+    disk, ignored files and those git diff is told not to look at), those whose sidecar or examples
+    differ, and, for a check of the whole change, every contract whose references reach an edited
+    one. A contract nobody touched is its base version, one of its own versions: it can only be
+    affected through its references. `links`: working-tree contracts that are symbolic links.
+    """
+    current = checker.current
+    prefix = current.root
+    kept = set(links)  # what git grep cannot answer for: always a candidate
+    if not staged:
+        hidden = Background(lambda: git.hidden_from_diff(prefix))
+        touched = touched | git.ignored_paths(prefix) | hidden.result()
+        kept |= hidden.result()
+    by_path = {str(c.path): s for s, c in current.contracts.items()}
+    # git names a nested repository's or a submodule's folder, not its files (nor does git grep
+    # look inside): every contract under it counts as touched
+    folders = tuple(t.rstrip("/") + "/" for t in touched if t.endswith("/") or (git.toplevel / t).is_dir())
+    if folders:
+        nested = {p for p in by_path if p.startswith(folders)}
+        touched, kept = touched | nested, kept | nested
+    edited = {by_path[p] for p in touched if p in by_path}
+    # a sidecar or example sits in its contract's folder or below it
+    parents = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
+    near = {s for s, c in current.contracts.items() if str(c.path.parent) in parents}
+    extras = _contract_files_changed(touched, current, near)
+    formats = {c.schema_type for c in current.contracts.values()}
+    current.search = ContractTextSearch(git, prefix, staged, kept, formats)
+    if selected is not None:  # the named contracts, each checked if it or what it references changed
+        return {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
+    current.validate_all(edited)  # as a whole-tree check does for every contract
+    edited = {s for s in edited if s in current.contracts}
+    return edited | extras | checker.dependents_closure(edited)
+
+
 # Below this many earlier versions to compare, starting worker processes costs more than it saves.
 _PARALLEL_FROM_VERSIONS = 400
 
 
-def _changed_dependents(current: ContractSet, chosen: set[str], touched: set[str] | None) -> set[str]:
+def _changed_dependents(checker: SchemaResolver, chosen: set[str], touched: set[str] | None) -> set[str]:
     """The contracts that use (directly or not) a chosen contract this change touches: a check of
     some paths (a pre-commit hook passes only the staged files) must check what they can break."""
+    current = checker.current
     changed = [s for s in chosen if touched is None or str(current.contracts[s].path) in touched]
-    if not changed:
-        return set()
-    names: list[str] = []
-    for subject in changed:
-        try:
-            names.extend(current.outline(subject).defined_names)
-        except InvalidSchema:
-            continue  # reported as invalid itself
-    return current.dependents_closure(names) if names else set()
+    return checker.dependents_closure(changed) if changed else set()
 
 
 def _contract_files_changed(touched: set[str] | None, current: ContractSet, chosen: set[str]) -> set[str]:
@@ -379,7 +504,7 @@ def _contract_files_changed(touched: set[str] | None, current: ContractSet, chos
     folders = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
     out = set()
     for subject in chosen:
-        path = current.contracts[subject].path
+        path = current.file(subject).path
         if str(sidecar_path(path)) in touched or str(examples_dir(path)) in folders:
             out.add(subject)
     return out
@@ -391,7 +516,7 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> Non
     preparers: dict[SchemaType, Callable[..., None] | None] = {}
     by_type: dict[SchemaType, list[SchemaText]] = {}
     for subject in sorted(wanted):
-        schema_type = checker.current.contracts[subject].schema_type
+        schema_type = checker.current.file(subject).schema_type
         if schema_type not in preparers:
             preparers[schema_type] = getattr(get_format(schema_type), "prepare", None)
         if preparers[schema_type] is None:
@@ -403,7 +528,15 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> Non
         root = checker.current.root
         texts = by_type.setdefault(schema_type, [])
         texts.append(source)
-        texts.extend(SchemaText(v.path, v.text, v.commit, root) for v in checker.history.get(subject, []))
+        versions = [
+            v
+            for v in checker.history.get(subject, [])
+            if type_for_path(v.path) is schema_type  # a subject's earlier versions may be of another type
+        ]
+        level = checker.current.file(subject).compatibility
+        if not all_parsed and not level.transitive:  # the latest; anything else compiles on demand
+            versions = _versions_to_read(level, versions, reads_all=False)[:1]
+        texts.extend(SchemaText(v.path, v.text, v.commit, root) for v in versions)
     for schema_type, texts in by_type.items():
         prepare = preparers[schema_type]
         if prepare is not None:
@@ -416,7 +549,7 @@ def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> 
     A content committed before, byte for byte, answers without telling the history's versions apart
     (which an audit leaves to its worker processes); otherwise the fingerprints decide.
     """
-    schema_type = current.contracts[subject].schema_type
+    schema_type = current.file(subject).schema_type
     try:
         text: str | None = current.source(subject).text
     except InvalidSchema:
@@ -429,11 +562,44 @@ def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> 
 
 
 def _fingerprint(current: ContractSet, subject: str) -> str:
-    contract = current.contracts[subject]
+    contract = current.file(subject)
     try:
         return get_format(contract.schema_type).fingerprint(current.source(subject))
     except InvalidSchema:
         return f"invalid:{contract.key}"
+
+
+def _reads_every_version(
+    contract: ContractFile, options: CheckOptions, contract_context: tuple[ContractFiles, str | None] | None
+) -> bool:
+    """Whether this check uses every earlier version, not only what the level compares with: a
+    transitive level; a compatibility group (it picks the versions of the same group); examples
+    (tested against every compared version); Protobuf lint (removed fields must stay reserved)."""
+    if contract.compatibility.transitive:
+        return True
+    if options.lint is not None and contract.schema_type is SchemaType.PROTOBUF:
+        return True
+    if contract_context is None or options.lint_only:
+        return False
+    files, group_property = contract_context
+    return bool(group_property) or bool(files.examples(examples_dir(contract.path)))
+
+
+def _versions_to_read(
+    level: CompatibilityLevel, versions: list[HistoricVersion], reads_all: bool
+) -> list[HistoricVersion]:
+    """The earlier versions to parse, in the order to parse them.
+
+    As Schema Registry reads them (it parses a registered version only when it compares with it):
+    NONE none, a non-transitive level the latest (newest first, up to the first that parses: an
+    unparseable latest version is reported and the one before it compared, as before), a transitive
+    level all of them. A version the level never reads is never parsed, so it cannot fail the check.
+    """
+    if reads_all:
+        return versions
+    if level is CompatibilityLevel.NONE:
+        return []
+    return list(reversed(versions))
 
 
 def _label(version: HistoricVersion) -> str:
@@ -451,7 +617,7 @@ def _check_subject(
 ) -> SubjectResult:
     """Check one subject; `affected` is False for an audit of an unchanged contract (--all), which
     compares it with the versions before its own (found by `fingerprint`, needed only then)."""
-    contract = checker.current.contracts[subject]
+    contract = checker.current.file(subject)
     result = SubjectResult(
         subject=subject,
         path=str(contract.path),
@@ -468,24 +634,39 @@ def _check_subject(
     same = None if affected else next((v for v in versions if v.fingerprint == fingerprint), None)
     if same is not None:  # an audit compares the version with the ones that came before it
         versions = versions[: same.number - 1]
+    new_type = contract.schema_type
+    kept, foreign = split_by_type(
+        new_type, [(type_for_path(v.path) or new_type, v) for v in versions], contract.compatibility
+    )
+    if foreign:
+        labelled = [(_label(v), type_for_path(v.path) or new_type) for v in foreign]
+        result.findings.append(
+            schema_type_changed(new_type, labelled, str(contract.path)).with_context(subject=subject)
+        )
     earlier: list[Earlier] = []
     pairs: list[tuple[HistoricVersion, Earlier]] = []
-    for version in versions:
+    unparseable: list[HistoricVersion] = []
+    reads_all = _reads_every_version(contract, options, contract_context)
+    for version in _versions_to_read(contract.compatibility, kept, reads_all):
         parsed = checker.parse_historic(subject, version)
         if parsed is None:
-            result.findings.append(
-                Finding(
-                    rule="HISTORY_UNPARSEABLE",
-                    message=f"{_label(version)} at {version.path} does not parse today; it is not compared",
-                    kind=FindingKind.ADVISORY,
-                    severity=Severity.WARNING,
-                    file=str(contract.path),
-                    subject=subject,
-                )
-            )
+            unparseable.append(version)
             continue
         earlier.append(Earlier(_label(version), parsed))
         pairs.append((version, earlier[-1]))
+        if not reads_all:
+            break  # the newest version that parses is the one the level compares with
+    for version in sorted(unparseable, key=lambda v: v.number):
+        result.findings.append(
+            Finding(
+                rule="HISTORY_UNPARSEABLE",
+                message=f"{_label(version)} at {version.path} does not parse today; it is not compared",
+                kind=FindingKind.ADVISORY,
+                severity=Severity.WARNING,
+                file=str(contract.path),
+                subject=subject,
+            )
+        )
     if contract_context is not None and not options.lint_only:
         files, group_property = contract_context
         earlier, contract_findings = contract_checks(
@@ -503,7 +684,7 @@ def _check_subject(
     schema_format = get_format(contract.schema_type)
     findings = check_level(schema_format, new, earlier, contract.compatibility)
     result.findings.extend(f.with_context(subject=subject) for f in findings)
-    result.compared_versions = len(versions_to_check(contract.compatibility, earlier))
+    result.compared_versions = len(versions_to_check(contract.compatibility, earlier)) + len(foreign)
     if options.prove:
         proofs = prove_compatible_pairs(
             schema_format, new, earlier, contract.compatibility, findings, options.samples, options.seed

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from contractctl.formats.base import ParsedSchema, SchemaFormat
-from contractctl.model import CompatibilityLevel, Finding
+from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType
+
+T = TypeVar("T")
+
+DIFFERENT_SCHEMA_TYPE = "Incompatible because of different schema type"
+"""Confluent's message (ParsedSchema.isCompatible) when a subject's compared version has another type."""
+
+SCHEMA_TYPE_CHANGED = "SCHEMA_TYPE_CHANGED"
 
 
 @dataclass(frozen=True)
@@ -22,12 +30,49 @@ class Earlier:
     schema: ParsedSchema
 
 
-def versions_to_check(level: CompatibilityLevel, earlier: Sequence[Earlier]) -> list[Earlier]:
+def versions_to_check(level: CompatibilityLevel, earlier: Sequence[T]) -> list[T]:
     """Newest first, as the registry walks them; only the latest for non-transitive levels."""
     if level is CompatibilityLevel.NONE or not earlier:
         return []
     newest_first = list(reversed(earlier))
     return newest_first if level.transitive else newest_first[:1]
+
+
+def split_by_type(
+    new_type: SchemaType, earlier: Sequence[tuple[SchemaType, T]], level: CompatibilityLevel
+) -> tuple[list[T], list[T]]:
+    """(earlier versions of the new schema's type to keep, versions of another type the level compares).
+
+    Schema Registry refuses a new version when a version its level compares has another schema type
+    (under NONE nothing is compared, so a type switch passes). When a non-transitive level's one
+    compared version is of another type, no version of the new type is compared either.
+    """
+    foreign = [item for schema_type, item in versions_to_check(level, earlier) if schema_type is not new_type]
+    if foreign and not level.transitive:
+        return [], foreign
+    return [item for schema_type, item in earlier if schema_type is new_type], foreign
+
+
+def schema_type_changed(
+    new_type: SchemaType, foreign: Sequence[tuple[str, SchemaType | None]], file: str | None
+) -> Finding:
+    """The finding for a subject whose compared versions (label, type if known) have another type."""
+    known = sorted({schema_type.value for _, schema_type in foreign if schema_type is not None})
+    every_known = all(schema_type is not None for _, schema_type in foreign)
+    old_types = "/".join(known) if known and every_known else "another type"
+    return Finding(
+        rule=SCHEMA_TYPE_CHANGED,
+        message=f"the schema type changes from {old_types} to {new_type.value}: Schema Registry refuses a "
+        f"version of another type under a subject whose level is not NONE ({DIFFERENT_SCHEMA_TYPE!r})",
+        kind=FindingKind.INCOMPATIBLE,
+        file=file,
+        line=1 if file else None,
+        compared_with=", ".join(label for label, _ in foreign),
+        hint="Publish the new format under a new subject (a new topic, or an explicit `subject:` "
+        "override). If the switch is intended, set the subject's level to NONE for it, in git and in each "
+        "registry that holds the subject (a transitive level compares with the old type's versions again "
+        "afterwards); `check --allow-breaking SUBJECT --reason TEXT` lets one check through.",
+    )
 
 
 def check_level(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from contractctl.errors import ConfigError
 from contractctl.model import CompatibilityLevel
+from contractctl.yaml_guard import shown
 
 if TYPE_CHECKING:
     from contractctl.lint import LintSettings
@@ -29,6 +30,15 @@ SUBJECT_STRATEGIES = {
     "topicrecordnamestrategy": "topic_record",
 }
 ONEOF_RULES = ("current", "legacy")
+# How shared Protobuf files (references) are named, as Confluent's ReferenceSubjectNameStrategy does;
+# the serializers' class names are accepted as aliases.
+REFERENCE_NAMINGS = {
+    "import_path": "import_path",
+    "defaultreferencesubjectnamestrategy": "import_path",
+    "qualified": "qualified",
+    "qualifiedreferencesubjectnamestrategy": "qualified",
+    "record": "record",
+}
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -44,7 +54,7 @@ class SubjectRule:
 
     @property
     def is_path_glob(self) -> bool:
-        return "/" in self.match or any(c in self.match for c in "*?[")
+        return "/" in self.match or any(c in self.match for c in "*?")
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,20 @@ class Config:
     registries: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
     links: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
     protobuf: Mapping[str, Any] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()  # path globs under which files are not contracts
     lint: Mapping[str, Any] | None = None  # raw `lint:`; None when absent (then check does not lint)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key path -> line
+
+    def line(self, key_path: str) -> int | None:
+        """The line where `key_path` (or its nearest enclosing key) is written, if known."""
+        from contractctl.yaml_guard import line_of
+
+        return line_of(self.lines, key_path)
+
+    def where(self, key_path: str) -> str:
+        """`file:line` of a key for messages (just the file when the line is unknown)."""
+        line = self.line(key_path)
+        return f"{self.path}:{line}" if line else str(self.path)
 
     def lint_settings(self) -> LintSettings:
         """The `lint:` section, validated on first use (lint rules load only for commands that lint)."""
@@ -74,6 +97,21 @@ class Config:
         return str(self.protobuf.get("oneof_rules", "current"))
 
     @property
+    def reference_naming(self) -> str:
+        """Subjects of shared Protobuf files: `import_path` (Confluent's default), `qualified`, `record`."""
+        return REFERENCE_NAMINGS[str(self.protobuf.get("reference_naming", "import_path")).lower()]
+
+    @property
+    def protobuf_options(self) -> dict[str, object]:
+        """The Protobuf format's options: the oneof rule set and, when configured, the absolute
+        `protobuf.include` directories (relative to the config file) searched for imports that are
+        not contracts."""
+        options: dict[str, object] = {"oneof_rules": self.oneof_rules}
+        if self.protobuf.get("include"):
+            options["include"] = tuple(str(self.directory / d) for d in self.protobuf["include"])
+        return options
+
+    @property
     def directory(self) -> Path:
         return self.path.parent
 
@@ -82,7 +120,9 @@ class Config:
         if name not in self.registries:
             known = ", ".join(sorted(self.registries)) or "none"
             raise ConfigError(f"{self.path}: registries.{name}: no such registry (configured: {known})")
-        value = interpolate(self.registries[name], f"registries.{name}", self.path, os.environ)
+        value = interpolate(
+            self.registries[name], f"registries.{name}", self.where(f"registries.{name}"), os.environ
+        )
         assert isinstance(value, dict)
         return value
 
@@ -109,35 +149,40 @@ def default_config(directory: Path) -> Config:
 
 
 def load_config(path: Path) -> Config:
-    import yaml  # deferred: only commands with a config pay for it
+    from contractctl.yaml_guard import YamlProblem, load  # deferred: only commands with a config pay
 
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: config file is not valid UTF-8") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: config file is not valid UTF-8 (byte offset {error.start})") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read config file: {error.strerror}") from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text, Loader=loader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(f"{path}{where}: invalid YAML: {problem}") from None
-    return parse_config(data, path)
+        document = load(text)
+    except YamlProblem as problem:
+        where = f":{problem.line}" if problem.line else ""
+        where += f":{problem.column}" if problem.line and problem.column else ""
+        raise ConfigError(f"{path}{where}: {problem.message}") from None
+    return parse_config(document.data, path, document.lines)
 
 
 class _Reader:
     """Walks the raw YAML mapping, naming the key path in every error."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lines: Mapping[str, int] | None = None) -> None:
         self.path = path
+        self.lines = dict(lines or {})
+
+    def where(self, key_path: str) -> str:
+        from contractctl.yaml_guard import line_of
+
+        line = line_of(self.lines, key_path)
+        return f"{self.path}:{line}" if line else str(self.path)
 
     def fail(self, key_path: str, problem: str) -> ConfigError:
-        return ConfigError(f"{self.path}: {key_path}: {problem}")
+        return ConfigError(f"{self.where(key_path)}: {key_path}: {problem}")
 
     def mapping(self, value: Any, key_path: str, allowed: set[str] | None) -> dict[str, Any]:
         if value is None:
@@ -146,7 +191,7 @@ class _Reader:
             raise self.fail(key_path, f"expected a mapping, got {type_name(value)}")
         for key in value:
             if not isinstance(key, str):
-                raise self.fail(key_path, f"keys must be strings, got {key!r}")
+                raise self.fail(key_path, f"keys must be strings, got {shown(key)}")
             if allowed is not None and key not in allowed:
                 expected = ", ".join(sorted(allowed))
                 raise self.fail(_join(key_path, key), f"unknown key (expected one of: {expected})")
@@ -158,7 +203,7 @@ class _Reader:
         return self.interpolated(value, key_path)
 
     def interpolated(self, value: str, key_path: str) -> str:
-        result = interpolate(value, key_path, self.path, os.environ)
+        result = interpolate(value, key_path, self.where(key_path), os.environ)
         assert isinstance(result, str)
         return result
 
@@ -179,13 +224,14 @@ class _Reader:
         key = text.replace("-", "_").lower()
         if key not in SUBJECT_STRATEGIES:
             raise self.fail(
-                key_path, f"unknown subject strategy {text!r} (expected topic, record or topic_record)"
+                key_path, f"unknown subject strategy {shown(text)} (expected topic, record or topic_record)"
             )
         return SUBJECT_STRATEGIES[key]
 
 
-def parse_config(data: Any, path: Path) -> Config:
-    reader = _Reader(path)
+def parse_config(data: Any, path: Path, lines: Mapping[str, int] | None = None) -> Config:
+    """Validate the raw document; `lines` (key path -> line) lets errors name the line."""
+    reader = _Reader(path, lines)
     top = reader.mapping(
         data,
         "(top level)",
@@ -194,35 +240,63 @@ def parse_config(data: Any, path: Path) -> Config:
     version = top.get("version", 1)
     if version != 1:
         raise reader.fail(
-            "version", f"unsupported config version {version!r} (this contractctl reads version 1)"
+            "version", f"unsupported config version {shown(version)} (this contractctl reads version 1)"
         )
-    contracts = reader.mapping(top.get("contracts"), "contracts", {"root", "base_branch"})
+    contracts = reader.mapping(top.get("contracts"), "contracts", {"root", "base_branch", "exclude"})
     defaults = reader.mapping(
         top.get("defaults"),
         "defaults",
         {"compatibility", "subject_strategy", "normalize", "compatibility_group"},
     )
-    root = reader.string(contracts.get("root", "contracts"), "contracts.root").strip("/")
+    root = reader.string(contracts.get("root", "contracts"), "contracts.root").strip()
     if Path(root).is_absolute() or ".." in Path(root).parts:
-        raise reader.fail("contracts.root", "must be a relative path inside the repository")
+        raise reader.fail(
+            "contracts.root", f"must be a relative path inside the repository, got {shown(root)}"
+        )
+    root = root.rstrip("/")
     rules = _subject_rules(reader, top.get("subjects"))
     registries = reader.mapping(top.get("registries"), "registries", None)
     for name, settings in registries.items():
         reader.mapping(
             settings,
             f"registries.{name}",
-            {"url", "context", "auth", "tls", "timeout", "retries", "max_concurrency", "verify"},
+            {
+                "url",
+                "context",
+                "auth",
+                "tls",
+                "timeout",
+                "retries",
+                "max_concurrency",
+                "verify",
+                "max_response_bytes",
+            },
         )
         if "url" not in settings:
             raise reader.fail(f"registries.{name}.url", "missing (the registry's base URL)")
     links = reader.mapping(top.get("links"), "links", None)
     for name, settings in links.items():
-        reader.mapping(settings, f"links.{name}", None)
-    protobuf = reader.mapping(top.get("protobuf"), "protobuf", {"oneof_rules"})
+        for end in ("source", "destination"):
+            named = reader.mapping(settings, f"links.{name}", None).get(end)
+            if named is not None and (not isinstance(named, str) or named not in registries):
+                known = ", ".join(sorted(registries)) or "none"
+                raise reader.fail(
+                    f"links.{name}.{end}",
+                    f"names no registry: {shown(named)} (configured under registries: {known})",
+                )
+    protobuf = reader.mapping(top.get("protobuf"), "protobuf", {"oneof_rules", "reference_naming", "include"})
     if "oneof_rules" in protobuf:
         oneof_rules = reader.string(protobuf["oneof_rules"], "protobuf.oneof_rules")
         if oneof_rules not in ONEOF_RULES:
-            raise reader.fail("protobuf.oneof_rules", f"expected current or legacy, got {oneof_rules!r}")
+            raise reader.fail("protobuf.oneof_rules", f"expected current or legacy, got {shown(oneof_rules)}")
+    if "reference_naming" in protobuf:
+        naming = reader.string(protobuf["reference_naming"], "protobuf.reference_naming")
+        if naming.lower() not in REFERENCE_NAMINGS:
+            raise reader.fail(
+                "protobuf.reference_naming", f"expected import_path, qualified or record, got {shown(naming)}"
+            )
+    if "include" in protobuf:
+        protobuf = {**protobuf, "include": _relative_paths(reader, protobuf["include"], "protobuf.include")}
     return Config(
         path=path,
         contracts_root=root or ".",
@@ -243,8 +317,30 @@ def parse_config(data: Any, path: Path) -> Config:
         registries=registries,
         links=links,
         protobuf=protobuf,
+        exclude=(
+            tuple(_string_list(reader, contracts["exclude"], "contracts.exclude"))
+            if "exclude" in contracts
+            else ()
+        ),
         lint=reader.mapping(top["lint"], "lint", None) if "lint" in top else None,
+        lines=reader.lines,
     )
+
+
+def _string_list(reader: _Reader, value: Any, key_path: str) -> list[str]:
+    if not isinstance(value, list):
+        raise reader.fail(key_path, f"expected a list, got {type_name(value)}")
+    return [reader.string(item, f"{key_path}[{index}]") for index, item in enumerate(value)]
+
+
+def _relative_paths(reader: _Reader, value: Any, key_path: str) -> list[str]:
+    """Directories inside the repository, POSIX style, without trailing slashes."""
+    out = []
+    for index, text in enumerate(_string_list(reader, value, key_path)):
+        if Path(text).is_absolute() or ".." in Path(text).parts:
+            raise reader.fail(f"{key_path}[{index}]", "must be a relative path inside the repository")
+        out.append(text.strip("/") or ".")
+    return out
 
 
 def _subject_rules(reader: _Reader, value: Any) -> tuple[SubjectRule, ...]:
@@ -260,6 +356,12 @@ def _subject_rules(reader: _Reader, value: Any) -> tuple[SubjectRule, ...]:
         )
         if "match" not in entry:
             raise reader.fail(f"{key_path}.match", "missing (a path glob or a subject name)")
+        if isinstance(entry["match"], str) and any(c in entry["match"] for c in "[]"):
+            raise reader.fail(
+                f"{key_path}.match",
+                f"{shown(entry['match'])}: [ and ] are not pattern characters here "
+                "(a match knows *, ** and ?; character classes are not supported)",
+            )
         rule = SubjectRule(
             match=reader.string(entry["match"], f"{key_path}.match"),
             compatibility=(
@@ -285,8 +387,9 @@ def _subject_rules(reader: _Reader, value: Any) -> tuple[SubjectRule, ...]:
     return tuple(rules)
 
 
-def interpolate(value: Any, key_path: str, path: Path, environ: Mapping[str, str]) -> Any:
-    """Replace ${VAR} and ${VAR:-default} in every string; an unset variable is a config error."""
+def interpolate(value: Any, key_path: str, path: Path | str, environ: Mapping[str, str]) -> Any:
+    """Replace ${VAR} and ${VAR:-default} in every string; an unset variable (or one set but empty
+    where the value would be empty) is a config error naming it. `path` labels the file (and line)."""
     if isinstance(value, str):
 
         def substitute(match: re.Match[str]) -> str:
@@ -297,7 +400,12 @@ def interpolate(value: Any, key_path: str, path: Path, environ: Mapping[str, str
                 return default
             raise ConfigError(f"{path}: {key_path}: environment variable {name} is not set")
 
-        return _VARIABLE.sub(substitute, value)
+        result = _VARIABLE.sub(substitute, value)
+        if value.strip() and not result.strip():
+            empty = [m.group(1) for m in _VARIABLE.finditer(value) if environ.get(m.group(1)) == ""]
+            if empty:
+                raise ConfigError(f"{path}: {key_path}: environment variable {empty[0]} is set but empty")
+        return result
     if isinstance(value, dict):
         return {k: interpolate(v, _join(key_path, str(k)), path, environ) for k, v in value.items()}
     if isinstance(value, list):

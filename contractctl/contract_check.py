@@ -27,27 +27,39 @@ class ContractFiles:
         self._at: dict[tuple[str, str], str | None] = {}
 
     def read(self, path: PurePosixPath) -> str | None:
+        data = self.read_bytes(path)
+        return None if data is None else data.decode("utf-8", "replace")
+
+    def read_bytes(self, path: PurePosixPath) -> bytes | None:
+        """The file's bytes; None when absent (or, on disk, not a regular file inside the repository:
+        never a FIFO that would block)."""
         if self.index is not None:
             sha = self.index.get(path)
-            return None if sha is None else self.store.get(sha).decode("utf-8", "replace")
+            return None if sha is None else self.store.get(sha)
         file = self.git.toplevel / path
         if not file.is_file():
             return None
-        return file.read_text(encoding="utf-8", errors="replace")
+        from contractctl.worktree import read_regular
+
+        data = read_regular(file, str(path))
+        return data if isinstance(data, bytes) else None
 
     def examples(self, directory: PurePosixPath) -> list[tuple[PurePosixPath, str]]:
+        return self.examples_and_skipped(directory)[0]
+
+    def examples_and_skipped(
+        self, directory: PurePosixPath
+    ) -> tuple[list[tuple[PurePosixPath, str]], list[Finding]]:
+        """The examples, and warnings for entries not read (symlink loops, FIFOs, links leaving the
+        repository)."""
         if self.index is not None:
             paths = sorted(p for p in self.index if p.parent == directory and p.suffix == ".json")
-        else:
-            folder = self.git.toplevel / directory
-            found = sorted(folder.glob("*.json")) if folder.is_dir() else []
-            paths = [PurePosixPath(f.relative_to(self.git.toplevel).as_posix()) for f in found if f.is_file()]
-        out = []
-        for path in paths:
-            text = self.read(path)
-            if text is not None:
-                out.append((path, text))
-        return out
+            found = [(p, self.store.get(self.index[p])) for p in paths]
+            return [(p, data.decode("utf-8", "replace")) for p, data in found], []
+        from contractctl.worktree import example_files
+
+        disk = example_files(self.git.toplevel, directory, ".json")
+        return [(p, data.decode("utf-8", "replace")) for p, data in disk.files], disk.skipped
 
     def read_at(self, commit: str, path: PurePosixPath) -> str | None:
         key = (commit, str(path))
@@ -69,19 +81,20 @@ def contract_checks(
     """(the earlier versions to compare, findings). Without sidecar, examples or groups: unchanged."""
     compared = [e for _, e in earlier]
     sidecar = sidecar_path(contract_path)
-    text = files.read(sidecar)
-    examples = files.examples(examples_dir(contract_path))
-    if text is None and not examples and not group_property:
-        return compared, []
+    data = files.read_bytes(sidecar)
+    examples, skipped = files.examples_and_skipped(examples_dir(contract_path))
+    if data is None and not examples and not group_property:
+        return compared, skipped
     from contractctl.contract import check_examples, group_findings, load_sidecar
+    from contractctl.repo import decode_utf8
 
-    findings: list[Finding] = []
+    findings: list[Finding] = list(skipped)
     meta = None
-    if text is not None:
+    if data is not None:
         try:
-            meta = load_sidecar(sidecar, text, new, schema_type)
+            meta = load_sidecar(sidecar, decode_utf8(sidecar, data), new, schema_type)
         except InvalidSchema as error:
-            return compared, list(error.findings)
+            return compared, [*skipped, *error.findings]
     if group_property:
         metas = []
         for version, item in earlier:

@@ -12,9 +12,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from contractctl.errors import GitError
+from contractctl.contract_paths import SIDECAR_SUFFIX, sidecar_path
+from contractctl.errors import GitError, UsageError
 
 _NULL_SHA = "0" * 40
+WORKTREE_KEY = "worktree:"  # blob-store keys of files read from the working tree
+_MISSING_OBJECTS = (
+    "earlier contents are missing from this clone (a partial clone whose remote cannot supply them, or a "
+    "damaged one): fetch them (`git fetch --refetch origin`), or clone without --filter"
+)
 
 
 class Git:
@@ -134,10 +140,63 @@ class Git:
         names.discard("")
         return names
 
+    def unstaged_paths(self, prefix: str) -> set[str]:
+        """Tracked files under `prefix` whose working-tree content may differ from the index."""
+        spec = ["--", prefix] if prefix else []
+        names = set(
+            self.run("diff", "--name-only", "-z", *spec).decode("utf-8", "surrogateescape").split("\0")
+        )
+        names.discard("")
+        return names
+
+    def hidden_from_diff(self, prefix: str) -> set[str]:
+        """Tracked files under `prefix` whose working-tree changes git diff does not show (marked
+        assume-unchanged or skip-worktree): a check of the working tree reads them as they are."""
+        spec = ["--", prefix] if prefix else []
+        out = self.run("ls-files", "-v", "-z", *spec).decode("utf-8", "surrogateescape")
+        return {entry[2:] for entry in out.split("\0") if entry[:1].islower() or entry[:1] == "S"}
+
+    def ignored_paths(self, prefix: str) -> set[str]:
+        """Untracked files under `prefix` that .gitignore hides (they are still on disk)."""
+        spec = ["--", prefix] if prefix else []
+        out = self.run("ls-files", "--others", "--ignored", "--exclude-standard", "-z", *spec)
+        names = set(out.decode("utf-8", "surrogateescape").split("\0"))
+        names.discard("")
+        return names
+
+    def grep_files(
+        self, needles: list[str], spec: str, *, untracked: bool, regex: bool = False, all_match: bool = False
+    ) -> set[str]:
+        """Repository-relative paths of files matching `spec` (a path prefix or pathspec) that hold any
+        (`all_match`: every) of the fixed strings (or extended regexes), in the working tree: tracked
+        files, and with `untracked` the untracked and ignored ones too (a check of the working tree
+        reads every contract file on disk). The index is never searched: git would inflate every blob."""
+        where = ["--untracked", "--no-exclude-standard"] if untracked else []
+        patterns = [arg for needle in needles for arg in ("-e", needle)]
+        args = ["grep", "-l", "-z", "-E" if regex else "-F", "-a", "--no-color"]
+        if all_match:
+            args.append("--all-match")
+        result = self.attempt(*args, *where, *patterns, "--", *([spec] if spec else []))
+        if result.returncode == 1:
+            return set()  # no file matched
+        if result.returncode != 0:
+            stderr = result.stderr.decode("utf-8", "replace").strip()
+            raise GitError(f"git grep failed: {stderr.splitlines()[-1] if stderr else 'no message'}")
+        names = set(result.stdout.decode("utf-8", "surrogateescape").split("\0"))
+        names.discard("")
+        return names
+
     def read_at(self, commit: str, path: str) -> bytes | None:
         """A file's content at a commit, or None when it did not exist there."""
         result = self.attempt("cat-file", "blob", f"{commit}:{path}")
-        return result.stdout if result.returncode == 0 else None
+        if result.returncode == 0:
+            return result.stdout
+        stderr = result.stderr.decode("utf-8", "replace").strip()
+        if "does not exist in" in stderr or "exists on disk, but not in" in stderr:
+            return None
+        # the path is there but its content is not: a partial clone whose promisor cannot supply it,
+        # or a damaged one. Reading it as absent would drop a sidecar's rules from the verdict.
+        raise GitError(f"cannot read {path} at {commit[:12]}: {_MISSING_OBJECTS}", detail=stderr)
 
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """Contents of many blobs through one `git cat-file --batch` process."""
@@ -145,14 +204,17 @@ class Git:
         if not wanted:
             return {}
         request = "".join(f"{sha}\n" for sha in wanted).encode()
-        raw = self.run("cat-file", "--batch", "--buffer", input_bytes=request)
+        result = self.attempt("cat-file", "--batch", "--buffer", input_bytes=request)
+        if result.returncode != 0:  # a promisor remote that cannot supply a missing blob ends the batch
+            raise GitError(_MISSING_OBJECTS, detail=result.stderr.decode("utf-8", "replace").strip())
+        raw = result.stdout
         out: dict[str, bytes] = {}
         offset = 0
         for sha in wanted:
             header_end = raw.index(b"\n", offset)
             header = raw[offset:header_end].decode().split()
             if len(header) < 3 or header[1] == "missing":
-                raise GitError(f"git object {sha} is missing (shallow or damaged clone?)")
+                raise GitError(f"git object {sha}: {_MISSING_OBJECTS}")
             size = int(header[2])
             start = header_end + 1
             out[sha] = raw[start : start + size]
@@ -163,8 +225,9 @@ class Git:
 class BlobStore:
     """Contract contents by key, read from git in bulk and remembered for the run.
 
-    Keys are blob ids, or `worktree:<path>` for files read from the working tree (put in directly).
-    Reading lazily matters: a pre-commit check of one file must not read the other thousand.
+    Keys are blob ids, or `worktree:<path>` for files of the working tree (put in directly, or read
+    from disk when first asked for). Reading lazily matters: a pre-commit check of one file must not
+    read the other thousand.
     """
 
     def __init__(self, git: Git) -> None:
@@ -174,15 +237,30 @@ class BlobStore:
     def put(self, key: str, data: bytes) -> None:
         self._data[key] = data
 
+    def keys_read(self) -> set[str]:
+        """Every key whose content this run has read (what a check cost, for tests and profiles)."""
+        return set(self._data)
+
     def prefetch(self, keys: Iterable[str]) -> None:
-        missing = {key for key in keys if key not in self._data}
+        missing = {key for key in keys if key not in self._data and not key.startswith(WORKTREE_KEY)}
         if missing:
             self._data.update(self.git.read_blobs(missing))
 
     def get(self, key: str) -> bytes:
         if key not in self._data:
-            self.prefetch([key])
+            if key.startswith(WORKTREE_KEY):
+                self._data[key] = self._read_worktree(key.removeprefix(WORKTREE_KEY))
+            else:
+                self.prefetch([key])
         return self._data[key]
+
+    def _read_worktree(self, relative: str) -> bytes:
+        from contractctl.worktree import read_regular
+
+        data = read_regular(self.git.toplevel / relative, relative)  # never blocks on a FIFO
+        if isinstance(data, bytes):
+            return data
+        raise UsageError(f"{relative}: {data.message}")
 
 
 @dataclass(frozen=True)
@@ -282,6 +360,7 @@ class Sighting:
     text: str
     commit: str
     sequence: int
+    sidecar: str | None = None  # blob of the contract's sidecar at that commit, if it had one
 
 
 def sightings_by_subject(
@@ -290,18 +369,41 @@ def sightings_by_subject(
 ) -> dict[str, list[Sighting]]:
     """Every content each subject had along the log, keyed by subject so a moved file keeps history.
 
+    A commit that adds or edits only a contract's sidecar sights the contract too, as it then was: a
+    new metadata or ruleSet is a new version in a registry (publish registers it), so every command
+    that lists a subject's versions must see it. Removing a sidecar sights nothing (a registry keeps
+    the latest metadata for a schema registered without any).
+
     `locate(path, blob)` returns (subject, text), or None for files that are not contracts, not
     wanted, or cannot be read (an old broken commit must not block today's check).
     """
     found: dict[str, list[Sighting]] = {}
+    contracts: dict[PurePosixPath, str] = {}  # contract path -> its blob, as of the commit walked
+    sidecars: dict[PurePosixPath, str] = {}  # sidecar path -> its blob
+    by_sidecar: dict[PurePosixPath, set[PurePosixPath]] = {}  # sidecar path -> contract paths beside it
     for sequence, commit in enumerate(commits):
+        sighted: dict[PurePosixPath, str] = {}
         for change in commit.changes:
+            if change.old_path is not None and change.status in "RD":
+                contracts.pop(change.old_path, None)
+                sidecars.pop(change.old_path, None)
             if change.new_path is None or change.new_blob is None:
                 continue
-            located = locate(change.new_path, change.new_blob)
+            if change.new_path.name.endswith(SIDECAR_SUFFIX):
+                sidecars[change.new_path] = change.new_blob
+                for contract in by_sidecar.get(change.new_path, ()):
+                    if contract in contracts:
+                        sighted.setdefault(contract, contracts[contract])
+                continue
+            contracts[change.new_path] = change.new_blob
+            by_sidecar.setdefault(sidecar_path(change.new_path), set()).add(change.new_path)
+            sighted[change.new_path] = change.new_blob
+        for path, blob in sighted.items():
+            located = locate(path, blob)
             if located is not None:
                 subject, text = located
-                found.setdefault(subject, []).append(Sighting(change.new_path, text, commit.sha, sequence))
+                sidecar = sidecars.get(sidecar_path(path))
+                found.setdefault(subject, []).append(Sighting(path, text, commit.sha, sequence, sidecar))
     return found
 
 
@@ -314,10 +416,14 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
     """
 
     def __init__(
-        self, sightings: dict[str, list[Sighting]], fingerprint: Callable[[PurePosixPath, str], str]
+        self,
+        sightings: dict[str, list[Sighting]],
+        fingerprint: Callable[[PurePosixPath, str], str],
+        sidecar_key: Callable[[str], str] | None = None,
     ) -> None:
         self._sightings = sightings
         self._fingerprint = fingerprint
+        self._sidecar_key = sidecar_key  # sidecar blob -> what a registry sees of it (metadata, rules)
         self._versions: dict[str, list[HistoricVersion]] = {}
 
     def __getitem__(self, subject: str) -> list[HistoricVersion]:
@@ -342,11 +448,21 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
     def _distinct(self, sightings: list[Sighting]) -> list[HistoricVersion]:
         versions: list[HistoricVersion] = []
         seen: set[str] = set()
+        seen_with_sidecar: set[tuple[str, str | None]] = set()
+        known: dict[tuple[PurePosixPath, str], str] = {}  # a content committed again: told apart once
         for sighting in sightings:
-            fingerprint = self._fingerprint(sighting.path, sighting.text)
-            if fingerprint in seen:
-                continue  # a revert to an earlier content is not a new version
+            fingerprint = known.get((sighting.path, sighting.text))
+            if fingerprint is None:
+                fingerprint = known[sighting.path, sighting.text] = self._fingerprint(
+                    sighting.path, sighting.text
+                )
+            sidecar = None
+            if sighting.sidecar is not None and self._sidecar_key is not None:
+                sidecar = self._sidecar_key(sighting.sidecar)
+            if (fingerprint, sidecar) in seen_with_sidecar or (sidecar is None and fingerprint in seen):
+                continue  # a revert to an earlier content (schema and sidecar) is not a new version
             seen.add(fingerprint)
+            seen_with_sidecar.add((fingerprint, sidecar))
             versions.append(
                 HistoricVersion(
                     len(versions) + 1,

@@ -16,6 +16,10 @@ from contractctl.model import SourcePosition
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _LITERALS = ("true", "false", "null")
+# A string (kept), or a comment as Jackson's ALLOW_COMMENTS reads it: `//` to the end of the line,
+# `/* ... */` (not nested). Matching strings first keeps "http://x" inside a string intact.
+_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"|//[^\n\r]*|/\*.*?\*/', re.DOTALL)
+_NOT_A_LINE_BREAK = re.compile(r"[^\n\r]")
 
 
 class JsonSyntaxError(ValueError):
@@ -29,8 +33,69 @@ def escape_pointer_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def load_with_positions(text: str) -> tuple[Any, dict[str, SourcePosition]]:
-    """Parse `text` strictly; return the value and a map from JSON pointer to the value's position."""
+class DanglingContent(ValueError):
+    """A comment after the end of the document's value (see `blank_comments`)."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__("dangling content after the end of the schema")
+        self.offset = offset
+
+
+def blank_comments(text: str) -> str:
+    """`text` with every comment turned into spaces (line breaks kept), so offsets, lines and
+    columns of everything else stay where they were.
+
+    Avro Java parses schemas with Jackson's ALLOW_COMMENTS (Schema.java, 1.12: `FACTORY.enable(
+    JsonParser.Feature.ALLOW_COMMENTS)`), then `Schema.Parser.parse` rejects anything but whitespace
+    after the schema's value ("dangling content after end of schema"), a trailing comment included:
+    such a comment raises DanglingContent. A `/` that starts no comment is left for the JSON
+    decoder to refuse, with its position.
+    """
+    if "/" not in text:
+        return text
+    comments: list[int] = []
+
+    def blank(match: re.Match[str]) -> str:
+        token = match.group()
+        if token[0] == '"':
+            return token
+        comments.append(match.start())
+        return _NOT_A_LINE_BREAK.sub(" ", token)
+
+    blanked = _STRING_OR_COMMENT.sub(blank, text)
+    if comments:
+        start = _skip_whitespace(blanked, 0)
+        try:
+            end = json.JSONDecoder().raw_decode(blanked, start)[1]
+        except (ValueError, RecursionError):
+            return blanked  # the decoder says what is wrong, and where
+        dangling = [offset for offset in comments if offset >= end]
+        if dangling:
+            raise DanglingContent(dangling[0])
+    return blanked
+
+
+def _skip_whitespace(text: str, offset: int) -> int:
+    match = _WHITESPACE.match(text, offset)
+    return match.end() if match else offset
+
+
+def _offset_position(text: str, offset: int) -> SourcePosition:
+    line = text.count("\n", 0, offset) + 1
+    return SourcePosition(line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+
+def load_with_positions(text: str, allow_comments: bool = False) -> tuple[Any, dict[str, SourcePosition]]:
+    """Parse `text` strictly; return the value and a map from JSON pointer to the value's position.
+
+    With `allow_comments`, comments are read as Avro's Jackson parser reads them (`blank_comments`).
+    """
+    if allow_comments:
+        try:
+            text = blank_comments(text)
+        except DanglingContent as error:
+            position = _offset_position(text, error.offset)
+            raise JsonSyntaxError(f"invalid JSON: {error}", position) from None
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
@@ -61,7 +126,8 @@ class _Scanner:
         return match.end() if match else offset
 
     def _value(self, offset: int, pointer: str) -> int:
-        self.positions.setdefault(pointer, self._position(offset))
+        # A repeated key: the value read is the last one (json, orjson and Jackson agree), so is its place.
+        self.positions[pointer] = self._position(offset)
         char = self.text[offset]
         if char == "{":
             return self._object(offset, pointer)

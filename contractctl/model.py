@@ -180,3 +180,11 @@ def exit_code_for(findings: list[Finding]) -> int:
     if FindingKind.ENVIRONMENT in kinds:
         return 3
     return 0
+
+
+def one_line(text: str) -> str:
+    """A name (a path, a subject) as a one-line message may show it: a newline or other control
+    character inside it is escaped, so the line still names the file it is about."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

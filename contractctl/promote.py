@@ -5,19 +5,30 @@ again after an interruption at any point completes the job; nothing is ever dele
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
-from contractctl.catalog import load_catalog
+from contractctl.catalog import Catalog, load_catalog
+from contractctl.check import contracts_prefix
 from contractctl.config import Config
 from contractctl.errors import ConfigError
+from contractctl.history import Git
 from contractctl.linking.commands import run_link, verify_pair
+from contractctl.linking.levels import WantedConfig, align_levels
 from contractctl.linking.settings import LinkSettings, load_links
+from contractctl.linking.verify import covers, destination_subject
 from contractctl.model import Finding, FindingKind, Report, Severity, exit_code_for
 from contractctl.publish import publish
 from contractctl.registry.client import RegistryClient, SchemaRef
-from contractctl.registry.errors import RegistryError
+from contractctl.registry.errors import RegistryError, RegistryRefusal
 from contractctl.remote import close_all, environment_finding, open_clients
+from contractctl.repo import SubjectMapper
 
 ID_CONFLICT = 42205
+_CONFLICT_HINT = (
+    "The destination has registrations of its own where the copy must go: promote into a context "
+    "reserved for the copy (the registry's context setting), or remove the destination's own versions "
+    "there, then rerun. Retrying as is gives the same refusal."
+)
 
 
 @dataclass(frozen=True)
@@ -73,11 +84,33 @@ def promote(config: Config, options: PromoteOptions) -> Report:
                 report.findings.append(environment_finding(error, None))
                 report.findings.append(_stopped("copying"))
                 return report
+        try:
+            wanted = _wanted_configs(config, catalog, source, target)
+            report.findings.extend(align_levels(destination, wanted, options.dry_run))
+        except RegistryError as error:
+            report.findings.append(environment_finding(error, None))
         if not options.dry_run:
             report.results.extend(verify_pair(source, destination, target, options.wait, options.timeout))
     finally:
         close_all(clients)
     return report
+
+
+def _wanted_configs(
+    config: Config, catalog: Catalog, source: RegistryClient, link: LinkSettings
+) -> list[WantedConfig]:
+    """The level (and compatibility group) git declares for each subject the link covers."""
+    mapper = SubjectMapper(config, contracts_prefix(config, Git.discover(config.directory)))
+    return [
+        WantedConfig(
+            subject,
+            destination_subject(link, source, subject),
+            catalog.levels[subject],
+            mapper.group_property_for(PurePosixPath(catalog.paths[subject]), subject),
+        )
+        for subject in sorted(catalog.versions)
+        if covers(link.subjects, subject)
+    ]
 
 
 def _stopped(step: str) -> Finding:
@@ -107,10 +140,12 @@ def copy_subjects(
         existing = destination.get_version(record.subject, record.version)
         if existing is not None:
             if existing.id != record.id:
-                raise RegistryError(
+                raise RegistryRefusal(
                     destination.name,
-                    f"{record.subject} version {record.version} has id {existing.id} here but {record.id} at "
-                    f"{source.name}: refusing to copy over it",
+                    f"{record.subject} version {record.version} has id {existing.id} in "
+                    f"{destination.name} but {record.id} in {source.name}: refusing to copy over it",
+                    error_code=ID_CONFLICT,
+                    hint=_CONFLICT_HINT,
                 )
             continue
         if dry_run:
@@ -138,12 +173,16 @@ def copy_subjects(
         except RegistryError as error:
             if error.error_code != ID_CONFLICT:
                 raise
-            raise RegistryError(
+            holders = destination.versions_of_id(record.id)
+            held = (
+                ", ".join(f"{subject} version {version}" for subject, version in holders) or "another schema"
+            )
+            raise RegistryRefusal(
                 destination.name,
-                f"id {record.id} of {record.subject} version {record.version} already holds a different "
-                f"schema in {destination.name} (42205): the destination has registrations of its own in this "
-                "context; promote into a context reserved for the copy, or clean it up first",
+                f"id {record.id} is {record.subject} version {record.version} in {source.name}, but in "
+                f"{destination.name} the id already holds a different schema ({held}) (42205)",
                 error_code=ID_CONFLICT,
+                hint=_CONFLICT_HINT,
             ) from None
         notes.append(
             _copy_note(f"copied {record.subject} version {record.version} (id {record.id})", destination)

@@ -8,11 +8,12 @@ was registered and what remains; rerunning completes it, since every step is a l
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TypeVar
 
 from contractctl.catalog import Catalog, GitVersion
+from contractctl.compat import DIFFERENT_SCHEMA_TYPE, schema_type_changed, split_by_type
 from contractctl.model import Finding, FindingKind, Report, Severity, SubjectResult
 from contractctl.payload import ReferenceVersions
 from contractctl.registry.client import RegistryClient
@@ -61,7 +62,37 @@ def plan_registry(client: RegistryClient, catalog: Catalog, known: ReferenceVers
                     "to set the subject to READWRITE.",
                 )
             )
+    plan.blocked.extend(_type_switches(catalog, plan))
     return plan
+
+
+def _type_switches(catalog: Catalog, plan: RegistryPlan) -> list[Finding]:
+    """Pending versions whose level (as git declares it) compares them with a version of another
+    schema type: the registry would refuse them, so nothing is written (as `check` reports them)."""
+    findings = []
+    for subject in sorted({v.subject for v in plan.pending}):
+        versions = catalog.versions[subject]
+        pending = {v.number for v in plan.pending if v.subject == subject}
+        for index, version in enumerate(versions):
+            if version.number not in pending:
+                continue
+            new_type = version.payload.schema_type
+            earlier = [(v.payload.schema_type, v) for v in versions[:index]]
+            _, foreign = split_by_type(new_type, earlier, catalog.levels[subject])
+            if foreign:
+                labelled = [(v.label, v.payload.schema_type) for v in foreign]
+                finding = schema_type_changed(new_type, labelled, catalog.paths.get(subject))
+                findings.append(
+                    replace(
+                        finding,
+                        message=f"{version.label}: {finding.message} "
+                        f"(nothing was registered in {plan.registry})",
+                        registry=plan.registry,
+                        subject=subject,
+                    )
+                )
+                break
+    return findings
 
 
 def _each(client: RegistryClient, subjects: list[str], call: Callable[[str], T]) -> list[T]:
@@ -97,7 +128,20 @@ def preflight(
             version=None,
             contract=version.payload.contract,
         )
-        if not answer.is_compatible:
+        if not answer.is_compatible and any(DIFFERENT_SCHEMA_TYPE in m for m in answer.messages):
+            finding = schema_type_changed(version.payload.schema_type, [("registry", None)], None)
+            findings.append(
+                replace(
+                    finding,
+                    message=f"registry {client.name} would reject {version.label} of {subject}: "
+                    f"{finding.message}",
+                    registry=client.name,
+                    subject=subject,
+                    file=catalog.paths.get(subject),
+                    compared_with=None,
+                )
+            )
+        elif not answer.is_compatible:
             findings.append(
                 Finding(
                     rule="REGISTRY_INCOMPATIBLE",
@@ -126,12 +170,17 @@ def planned_steps(catalog: Catalog, plan: RegistryPlan) -> list[Step]:
     for version in plan.pending:
         if version.subject in plan.new_subjects and version.subject not in leveled:
             leveled.add(version.subject)
-            level = catalog.levels[version.subject].value
-            steps.append(
-                Step(version.subject, f"set the compatibility level of {version.subject} to {level}")
-            )
+            steps.append(Step(version.subject, _level_step(catalog, version.subject)))
         steps.append(Step(version.subject, f"register {version.label} of {version.subject}"))
     return steps
+
+
+def _level_step(catalog: Catalog, subject: str) -> str:
+    """The config a new subject gets before its first version: the level, and the compatibility
+    group, without which the registry compares across groups and refuses a sanctioned break."""
+    text = f"set the compatibility level of {subject} to {catalog.levels[subject].value}"
+    group = catalog.groups.get(subject)
+    return text + (f" with compatibility group {group}" if group else "")
 
 
 def execute(
@@ -144,9 +193,9 @@ def execute(
         payload = version.payload
         if version.subject in plan.new_subjects:
             level = catalog.levels[version.subject].value
-            client.set_compatibility(version.subject, level)
+            client.set_compatibility(version.subject, level, catalog.groups.get(version.subject))
             plan.new_subjects.discard(version.subject)
-            done.append(Step(version.subject, f"set the compatibility level of {version.subject} to {level}"))
+            done.append(Step(version.subject, _level_step(catalog, version.subject)))
         references = known.references(payload)
         if references is None:
             raise RegistryError(client.name, f"a reference of {version.subject} is still missing at its turn")

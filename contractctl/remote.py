@@ -11,8 +11,9 @@ import re
 import sys
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from contractctl.compat import DIFFERENT_SCHEMA_TYPE, schema_type_changed
 from contractctl.config import Config
 from contractctl.formats import get_format
 from contractctl.formats.base import ParsedSchema
@@ -55,25 +56,39 @@ class RemoteTarget:
     level: CompatibilityLevel  # as declared in git
     schema: ParsedSchema
     payload: Payload  # text and references as a registry takes them
+    group: str | None = None  # the compatibilityGroup git declares for the subject
 
 
 def _failure_verb(error: RegistryError) -> str:
     """'refused the request' for a registry that answered with a client error, else 'could not answer'."""
     status = error.status or 0
+    if error.exit_code in (1, 2):
+        return "refused the request"
     if 400 <= status < 500 and status not in (401, 403, 408, 429):
         return "refused the request"
     return "could not answer"
 
 
 def environment_finding(error: RegistryError, target: RemoteTarget | None) -> Finding:
+    """A registry failure as a finding whose exit code is the error's own (README's registry error
+    code table): a refusal is a verdict (1), rejected input is bad input (2), the rest exit 3."""
+    if error.exit_code == 1:
+        rule, kind = "REGISTRY_REFUSED", FindingKind.POLICY
+        hint = "The registry answered and refused; retrying gives the same answer: see the message."
+    elif error.exit_code == 2:
+        rule, kind = "REGISTRY_REJECTED_INPUT", FindingKind.INVALID
+        hint = "The registry rejected what contractctl sent as invalid: fix the contract or contractctl.yaml."
+    else:
+        rule, kind = "REGISTRY_UNAVAILABLE", FindingKind.ENVIRONMENT
+        hint = "The check fails closed: fix access to this registry (URL, credentials, network) and rerun."
     return Finding(
-        rule="REGISTRY_UNAVAILABLE",
+        rule=rule,
         message=f"registry {error.registry} {_failure_verb(error)}: {error.reason}",
-        kind=FindingKind.ENVIRONMENT,
+        kind=kind,
         registry=error.registry,
         subject=target.subject if target else None,
         file=target.path if target else None,
-        hint="The check fails closed: fix access to this registry (URL, credentials, network) and rerun.",
+        hint=error.hint or hint,
     )
 
 
@@ -199,7 +214,10 @@ def _check_one(
         version=None,
         contract=target.payload.contract,
     )
-    remote_level = client.effective_compatibility(target.subject)
+    remote_config = client.effective_config(target.subject)
+    remote_level = remote_config.level
+    if remote_config.group != target.group:
+        findings.append(_group_drift(target, client.name, remote_config.group))
     if remote_level != target.level.value:
         findings.append(
             Finding(
@@ -221,6 +239,24 @@ def _check_one(
     return _result(target, client.name, verdict, findings)
 
 
+def _group_drift(target: RemoteTarget, registry: str, remote_group: str | None) -> Finding:
+    def said(group: str | None) -> str:
+        return f"metadata property {group}" if group else "no compatibility group"
+
+    return Finding(
+        rule="GROUP_DRIFT",
+        message=f"registry {registry} groups the versions of {target.subject} by {said(remote_group)}, git "
+        f"by {said(target.group)}: the registry compares other versions than the local check",
+        kind=FindingKind.ADVISORY,
+        severity=Severity.WARNING,
+        registry=registry,
+        subject=target.subject,
+        file=target.path,
+        hint="`contractctl publish` sets the group of new subjects; set an existing subject's "
+        "compatibilityGroup deliberately (PUT /config/<subject>).",
+    )
+
+
 def _unregistered_reference(target: RemoteTarget, registry: str) -> Finding:
     missing = ", ".join(name for name, _ in target.payload.references)
     return Finding(
@@ -240,6 +276,9 @@ def _incompatibilities(target: RemoteTarget, registry: str, messages: Sequence[s
     """Confluent's verbose messages as findings; the verdict never depends on parsing them."""
     old_version = next((m.group(1) for text in messages if (m := _OLD_VERSION.search(text))), None)
     compared = f"registry version {old_version}" if old_version else "the registry's versions"
+    if any(DIFFERENT_SCHEMA_TYPE in text for text in messages):
+        finding = schema_type_changed(target.schema_type, [(compared, None)], target.path)
+        return [replace(finding, registry=registry, subject=target.subject)]
     findings = []
     for text in messages:
         error_type = _ERROR_TYPE.search(text)

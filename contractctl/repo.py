@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -9,11 +10,13 @@ from pathlib import PurePosixPath
 from typing import TypeVar
 
 from contractctl.config import Config, SubjectRule
+from contractctl.contract_paths import sidecar_path
 from contractctl.formats import get_format, type_for_path
 from contractctl.formats.base import InvalidSchema, Outline
 from contractctl.globs import glob_regex
 from contractctl.history import BlobStore
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
+from contractctl.tree_search import ContractTextSearch, is_import_path, may_be_import_path
 
 T = TypeVar("T")
 
@@ -48,9 +51,30 @@ class SubjectMapper:
         self._rules = [(rule, glob_regex(rule.match)) for rule in config.subject_rules if rule.is_path_glob]
         self._by_subject = {rule.match: rule for rule in config.subject_rules if not rule.is_path_glob}
         self._from_path: dict[PurePosixPath, str | None] = {}
+        self._excludes = [glob_regex(pattern) for pattern in config.exclude]
 
     def in_root(self, path: PurePosixPath) -> bool:
-        return not self.root_prefix or str(path).startswith(self.root_prefix + "/")
+        """Under the contracts root and not excluded (`contracts.exclude`): a contract's place."""
+        inside = not self.root_prefix or str(path).startswith(self.root_prefix + "/")
+        return inside and not self.excluded(path)
+
+    def excluded(self, path: PurePosixPath) -> bool:
+        """Matched by a `contracts.exclude` glob (vendored or preview copies, generated files)."""
+        return any(pattern.fullmatch(str(path)) for pattern in self._excludes)
+
+    def import_path(self, path: PurePosixPath) -> str:
+        """The path other contracts import this one by: relative to the contracts root."""
+        return SchemaText(path, "", root=self.root_prefix).import_path
+
+    def reference_subject(self, path: PurePosixPath) -> str | None:
+        """A shared Protobuf file's subject when its path decides it: Confluent's
+        DefaultReferenceSubjectNameStrategy (the import path) or QualifiedReferenceSubjectNameStrategy
+        (the import path without `.proto`, slashes made dots); None under `record` naming."""
+        naming = self.config.reference_naming
+        if type_for_path(path) is not SchemaType.PROTOBUF or naming == "record":
+            return None
+        name = self.import_path(path)
+        return name if naming == "import_path" else name.replace(".proto", "").replace("/", ".")
 
     def _matching_rules(self, path: PurePosixPath) -> list[SubjectRule]:
         return [rule for rule, pattern in self._rules if pattern.fullmatch(str(path))]
@@ -71,8 +95,10 @@ class SubjectMapper:
         if explicit:
             return explicit
         role = KEY_VALUE_STEMS.get(path.stem.lower())
-        if self._strategy(rules) == "topic" and role and str(path.parent) != (self.root_prefix or "."):
-            return f"{path.parent.name}-{role}"
+        if self._strategy(rules) == "topic":
+            if role and str(path.parent) != (self.root_prefix or "."):
+                return f"{path.parent.name}-{role}"
+            return self.reference_subject(path)  # a shared file: the reference naming decides
         return None
 
     def history_pathspecs(self, subjects: Iterable[str]) -> list[str] | None:
@@ -84,10 +110,22 @@ class SubjectMapper:
         specs: list[str] = []
         for subject in sorted(subjects):
             explicit = [rule.match for rule, _ in self._rules if rule.subject == subject]
+            if not all(_same_in_git(pattern) for pattern in explicit):
+                return None
             specs.extend(f":(glob){pattern}" for pattern in explicit)
+            # a sidecar-only commit is a version too (see history.sightings_by_subject)
+            specs.extend(
+                f":(glob){sidecar_path(PurePosixPath(p))}"
+                for p in explicit
+                if type_for_path(PurePosixPath(p))
+            )
             topic, _, role = subject.rpartition("-")
-            if role in KEY_VALUE_STEMS and topic and not any(c in topic for c in "*?[]:"):
-                specs.append(f":(glob){root}**/{topic}/{role}.*")
+            if role in KEY_VALUE_STEMS and topic and not any(c in topic for c in "*?[]:\\"):
+                # any case: Value.avsc is this subject too (the stem is read in any case), and
+                # git's pathspecs are case-sensitive; files of other topics are dropped later
+                specs.append(f":(glob,icase){root}**/{topic}/{role}.*")
+            elif self.config.reference_naming == "import_path" and subject.endswith(".proto"):
+                specs.append(f":(literal){root}{subject}")
             elif not explicit:
                 return None
         return specs
@@ -99,7 +137,17 @@ class SubjectMapper:
         strategy = self._strategy(self._matching_rules(path))
         role = KEY_VALUE_STEMS.get(path.stem.lower())
         topic = path.parent.name
-        name = outline().primary_name
+        read = outline()
+        name = read.primary_name
+        if not name:
+            # no record type (a Protobuf file of enums, extensions, services or options): only a
+            # reference, named as references are; under record naming by its first enum, else (no
+            # named type at all) by its import path, as Confluent's serializers would name it
+            name = self.reference_subject(path) or read.first_type_name
+            if not name and type_for_path(path) is SchemaType.PROTOBUF:
+                name = self.import_path(path)
+            if name:
+                return name
         if not name:
             raise InvalidSchema(
                 [
@@ -140,16 +188,34 @@ class SubjectMapper:
         return self._overridden(path, subject, self.config.compatibility, lambda rule: rule.compatibility)
 
 
+def _same_in_git(pattern: str) -> bool:
+    """Whether git's `:(glob)` pathspec matches what the config's glob dialect matches (globs.py):
+    not with character classes or escapes (literal there), nor a `**` that is not a whole segment
+    (it spans folders there, not in git)."""
+    if any(c in pattern for c in "[]\\"):
+        return False
+    segments = pattern.split("/")
+    return all(segment == "**" or "**" not in segment for segment in segments)
+
+
 @lru_cache(maxsize=65536)
 def outline_of(schema_type: SchemaType, path: PurePosixPath, text: str, root: str = "") -> Outline:
     """Cached: the same blob is outlined once even when it appears in many commits."""
     return get_format(schema_type).outline(SchemaText(path, text, root=root))
 
 
-def decode(path: PurePosixPath, data: bytes) -> str:
-    """Contract bytes -> text; non-UTF-8 and empty files are invalid input."""
+# A \uXXXX escape (not itself escaped) of a high surrogate without a low one after it, or of a low
+# surrogate without a high one before it.
+_LONE_SURROGATE = re.compile(
+    r"(?<!\\)(?:\\\\)*(?P<escape>\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+)
+
+
+def decode_utf8(path: PurePosixPath, data: bytes) -> str:
+    """Bytes of a contract or sidecar -> text; anything but UTF-8 is invalid input naming the line."""
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise InvalidSchema(
@@ -161,12 +227,48 @@ def decode(path: PurePosixPath, data: bytes) -> str:
                     kind=FindingKind.INVALID,
                     file=str(path),
                     line=line,
-                    hint="Save the contract as UTF-8.",
+                    hint="Save the file as UTF-8.",
                 )
             ]
         ) from None
+
+
+def decode(path: PurePosixPath, data: bytes) -> str:
+    """Contract bytes -> text; non-UTF-8 and empty files are invalid input."""
+    text = decode_utf8(path, data)
     if text.startswith("\ufeff"):
-        text = text[1:]
+        raise InvalidSchema(
+            [
+                Finding(
+                    rule="BYTE_ORDER_MARK",
+                    message="file starts with a UTF-8 byte order mark (U+FEFF); the registry parses the "
+                    "schema text as sent and refuses a leading U+FEFF (Jackson: unexpected character)",
+                    kind=FindingKind.INVALID,
+                    file=str(path),
+                    line=1,
+                    column=1,
+                    hint="Save the contract as UTF-8 without BOM.",
+                )
+            ]
+        )
+    lone = _LONE_SURROGATE.search(text) if "\\u" in text else None
+    if lone is not None:
+        start = lone.start("escape")
+        line = text.count("\n", 0, start) + 1
+        raise InvalidSchema(
+            [
+                Finding(
+                    rule="LONE_SURROGATE",
+                    message=f"the escape {lone.group('escape')} is half of a UTF-16 surrogate pair: it "
+                    "stands for no character, and the schema text cannot be sent as UTF-8",
+                    kind=FindingKind.INVALID,
+                    file=str(path),
+                    line=line,
+                    column=start - (text.rfind("\n", 0, start) + 1) + 1,
+                    hint="Write the character itself, or both halves of the pair (\\ud83d\\ude00).",
+                )
+            ]
+        )
     if not text.strip():
         raise InvalidSchema(
             [
@@ -192,8 +294,21 @@ class ContractSet:
         self.origin = origin
         self.contracts: dict[str, ContractFile] = {}
         self.invalid: dict[str, list[Finding]] = {}  # path -> findings for files that cannot be used
+        # files whose subject another file took (DUPLICATE_SUBJECT): no subject of their own, but
+        # what imports them still resolves, so a duplicate is one error, not one more per importer
+        self.shadowed: dict[str, ContractFile] = {}  # "<subject> (<path>)" -> the file
         self._defining: dict[str, str] | None = None
         self._sources: dict[str, SchemaText] = {}
+        # set for a check of a change: finds the few contracts that may mention a name (see
+        # tree_search); None: every contract is outlined once, on the first reference looked up
+        self.search: ContractTextSearch | None = None
+        self._by_path: dict[str, str] | None = None
+        self._defined_by: dict[str, str | None] = {}
+
+    def file(self, subject: str) -> ContractFile:
+        """The contract of a subject, or of a shadowed duplicate's key (see `shadowed`)."""
+        found = self.contracts.get(subject)
+        return found if found is not None else self.shadowed[subject]
 
     def source(self, subject: str) -> SchemaText:
         """The contract's text; InvalidSchema for an empty or non-UTF-8 file.
@@ -202,33 +317,35 @@ class ContractSet:
         known = self._sources.get(subject)
         if known is not None:
             return known
-        contract = self.contracts[subject]
+        contract = self.file(subject)
         text = decode(contract.path, self.store.get(contract.key))
         source = self._sources[subject] = SchemaText(contract.path, text, self.origin, self.root)
         return source
 
     def outline(self, subject: str) -> Outline:
         source = self.source(subject)
-        return outline_of(self.contracts[subject].schema_type, source.path, source.text, self.root)
+        return outline_of(self.file(subject).schema_type, source.path, source.text, self.root)
 
     def defining_subject(self, name: str) -> str | None:
-        """The subject whose contract defines the named type (schema references), if any.
+        """The subject whose contract defines the named type (schema references), if any: the first
+        such contract in path order.
 
-        Built on first use only: a check whose contracts use no references never reads the others.
+        Built on first use only: a check whose contracts use no references never reads the others;
+        with a `search`, only the contracts that may mention the name are read.
         """
+        if self.search is not None and (name in self._defined_by or not self.search.exhausted()):
+            if name not in self._defined_by:
+                self.find_definitions([name])
+            return self._defined_by[name]
         if self._defining is None:
             self.store.prefetch(c.key for c in self.contracts.values())
             self._defining = {}
-            for subject in self.contracts:
-                try:
-                    defined = self.outline(subject).defined_names
-                except InvalidSchema:
-                    continue
-                for defined_name in defined:
+            for subject in [*self.contracts, *self.shadowed]:  # real subjects win a shared name
+                for defined_name in self._defined_names(subject):
                     self._defining.setdefault(defined_name, subject)
         return self._defining.get(name)
 
-    def dependents_closure(self, names: Iterable[str]) -> set[str]:
+    def users_of_names(self, names: Iterable[str]) -> set[str]:
         """Subjects whose contracts use any of `names` (type full names, or Protobuf import paths),
         directly or through other contracts: what a change to (or the removal of) the contracts
         defining those names can break.
@@ -255,10 +372,52 @@ class ContractSet:
                     pending.extend(defined.get(user, ()))
         return found
 
-    def validate_all(self) -> None:
-        """Read every contract once, recording the ones that cannot even be outlined as invalid."""
-        self.store.prefetch(c.key for c in self.contracts.values())
-        for subject, contract in list(self.contracts.items()):
+    def find_definitions(self, names: Iterable[str]) -> None:
+        """Look up where these names are defined in one search (with a `search` only)."""
+        search = self.search
+        if search is None or search.exhausted():
+            return
+        wanted = sorted({n for n in names if n not in self._defined_by})
+        typed = [n for n in wanted if not is_import_path(n)]
+        candidates = self.subjects_mentioning(typed, defining=True) if typed else []
+        for name in wanted:
+            found = [] if is_import_path(name) else list(candidates)
+            if may_be_import_path(name):  # a .proto contract defines its own path, nothing else does
+                at_path = self._subject_at(search.contract_path(name))
+                if at_path is not None and at_path not in found:
+                    found = sorted([*found, at_path], key=lambda s: self.contracts[s].path)
+            self._defined_by[name] = next((s for s in found if name in self._defined_names(s)), None)
+
+    def _defined_names(self, subject: str) -> tuple[str, ...]:
+        try:
+            return self.outline(subject).defined_names
+        except InvalidSchema:
+            return ()  # an unreadable contract defines nothing
+
+    def _subject_at(self, path: str) -> str | None:
+        if self._by_path is None:
+            self._by_path = {str(c.path): s for s, c in self.contracts.items()}
+        subject = self._by_path.get(path)
+        return subject if subject is not None and subject in self.contracts else None
+
+    def subjects_mentioning(self, names: Iterable[str], defining: bool = False) -> list[str]:
+        """Subjects whose contracts may define or use any of these names, in path order: every
+        subject without a `search`, otherwise the few whose text holds every part of one name."""
+        if self.search is None or self.search.exhausted():
+            return list(self.contracts)
+        texts, kept = self.search.candidates(names, defining)
+        found = [s for p in texts | kept if (s := self._subject_at(p)) is not None]
+        self.store.prefetch(self.contracts[s].key for s in found)  # one git process for all
+        found.sort(key=lambda s: self.contracts[s].path)
+        return found
+
+    def validate_all(self, subjects: Iterable[str] | None = None) -> None:
+        """Read every contract (or these subjects' ones) once, recording the ones that cannot even
+        be outlined as invalid."""
+        chosen = list(self.contracts) if subjects is None else [s for s in subjects if s in self.contracts]
+        self.store.prefetch(self.contracts[s].key for s in chosen)
+        for subject in chosen:
+            contract = self.contracts[subject]
             try:
                 self.outline(subject)
             except InvalidSchema as error:
@@ -274,7 +433,9 @@ def build_contract_set(
     """Map (path, blob key) entries to subjects, reading content only where the path cannot decide."""
     contract_set = ContractSet(store, mapper.root_prefix, origin)
     typed = [
-        (path, key, schema_type) for path, key in sorted(entries) if (schema_type := type_for_path(path))
+        (path, key, schema_type)
+        for path, key in sorted(entries)
+        if (schema_type := type_for_path(path)) and not mapper.excluded(path)
     ]
     store.prefetch(key for path, key, _ in typed if mapper.subject_from_path(path) is None)
     contracts = contract_set.contracts
@@ -290,22 +451,36 @@ def build_contract_set(
         except InvalidSchema as error:
             contract_set.invalid[str(path)] = [f.with_context(file=str(path)) for f in error.findings]
             continue
+        contract = ContractFile(path, key, schema_type, subject, mapper.level_for(path, subject))
         if subject in contracts:
-            other = contracts[subject].path
-            contract_set.invalid.setdefault(str(path), []).append(
-                Finding(
-                    rule="DUPLICATE_SUBJECT",
-                    message=f"{other} and {path} both map to subject {subject!r}",
-                    kind=FindingKind.INVALID,
-                    file=str(path),
-                    line=1,
-                    subject=subject,
-                    hint="Give one of them an explicit subject in contractctl.yaml, or move it.",
-                )
-            )
+            contract_set.shadowed[f"{subject} ({path})"] = contract
             continue
-        contracts[subject] = ContractFile(path, key, schema_type, subject, mapper.level_for(path, subject))
+        contracts[subject] = contract
+    _report_duplicates(contract_set)
     return contract_set
+
+
+def _report_duplicates(contract_set: ContractSet) -> None:
+    """One finding per subject that several files map to, naming them all, on the first file that
+    lost the subject (the first in path order keeps it, so its importers and history stay checked)."""
+    others: dict[str, list[str]] = {}
+    for shadow in contract_set.shadowed.values():
+        others.setdefault(shadow.subject, []).append(str(shadow.path))
+    for subject, paths in others.items():
+        kept = str(contract_set.contracts[subject].path)
+        names = f"{kept} and {paths[0]} both" if len(paths) == 1 else f"{', '.join([kept, *paths])} all"
+        contract_set.invalid.setdefault(paths[0], []).append(
+            Finding(
+                rule="DUPLICATE_SUBJECT",
+                message=f"{names} map to subject {subject!r}",
+                kind=FindingKind.INVALID,
+                file=paths[0],
+                line=1,
+                subject=subject,
+                hint="Give all but one an explicit subject in contractctl.yaml, exclude copies with "
+                "contracts.exclude, or move them.",
+            )
+        )
 
 
 def reference_order(

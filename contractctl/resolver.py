@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
 
-from contractctl.formats import get_format, type_for_path
+from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.history import (
     BlobStore,
@@ -24,16 +25,16 @@ class _ContractPaths(Mapping[str, str]):
     for every parsed contract made a repository-wide check quadratic in its number of contracts."""
 
     def __init__(self, current: ContractSet) -> None:
-        self._contracts = current.contracts
+        self._current = current
 
     def __getitem__(self, subject: str) -> str:
-        return str(self._contracts[subject].path)
+        return str(self._current.file(subject).path)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._contracts)
+        return iter(self._current.contracts)
 
     def __len__(self) -> int:
-        return len(self._contracts)
+        return len(self._current.contracts)
 
 
 class SchemaResolver:
@@ -46,7 +47,7 @@ class SchemaResolver:
         self.current = current
         self.history = history
         self._parsed: dict[str, ParsedSchema] = {}
-        self._historic: dict[tuple[str, int], ParsedSchema | None] = {}
+        self._historic: dict[tuple[str, int, bool], ParsedSchema | None] = {}
         self._subject_of: dict[int, str] = {}  # id(parsed schema) -> subject, for registry references
         self._paths = _ContractPaths(current)
 
@@ -56,14 +57,13 @@ class SchemaResolver:
 
     def _references(self, schema_type: SchemaType, source: SchemaText, subject: str) -> list[str]:
         outline = outline_of(schema_type, source.path, source.text, self.current.root)
+        self.current.find_definitions(outline.referenced_names)
         found = {self.current.defining_subject(name) for name in outline.referenced_names}
         return sorted(s for s in found if s is not None and s != subject)
 
     def references_of(self, subject: str) -> list[str]:
         """Subjects whose contracts define types this contract uses (its schema references)."""
-        return self._references(
-            self.current.contracts[subject].schema_type, self.current.source(subject), subject
-        )
+        return self._references(self.current.file(subject).schema_type, self.current.source(subject), subject)
 
     def parse_current(self, subject: str) -> ParsedSchema:
         """Parse a contract after the contracts it references (cycles and missing ones are invalid)."""
@@ -72,12 +72,13 @@ class SchemaResolver:
         for dependency in reference_order(subject, self.references_of, self._paths):
             if dependency in self._parsed:
                 continue
-            contract = self.current.contracts[dependency]
+            contract = self.current.file(dependency)
             references = [self._parsed[r] for r in self.references_of(dependency)]
             try:
                 source = self.current.source(dependency)
                 self._parsed[dependency] = get_format(contract.schema_type).parse(source, references)
                 self._subject_of[id(self._parsed[dependency])] = dependency
+                _require_record_type(dependency, self._parsed[dependency])
             except InvalidSchema as error:
                 if dependency == subject:
                     raise
@@ -88,7 +89,7 @@ class SchemaResolver:
                             message=f"referenced contract {contract.path} is invalid: "
                             f"{error.findings[0].message}",
                             kind=FindingKind.INVALID,
-                            file=str(self.current.contracts[subject].path),
+                            file=str(self.current.file(subject).path),
                             line=1,
                             hint="Fix the referenced contract first.",
                         ),
@@ -97,9 +98,16 @@ class SchemaResolver:
                 ) from None
         return self._parsed[subject]
 
-    def parse_historic(self, subject: str, version: HistoricVersion) -> ParsedSchema | None:
-        """An earlier version, its references taken as they were at that commit (or as they are now)."""
-        key = (subject, version.number)
+    def parse_historic(
+        self, subject: str, version: HistoricVersion, registered: bool = True
+    ) -> ParsedSchema | None:
+        """An earlier version, its references taken as they were at that commit (or as they are now).
+
+        `registered`: parsed as the registry parses a version it already holds (leniently: what it
+        accepted once is compared, see `formats.parse_registered`); False: as strictly as the
+        registry parses a version about to be registered (publish sends it as a new schema).
+        """
+        key = (subject, version.number, registered)
         if key in self._historic:
             return self._historic[key]
         schema_type = type_for_path(version.path)
@@ -108,8 +116,11 @@ class SchemaResolver:
         self._historic[key] = None  # a reference cycle in old history ends here
         # Most texts stand alone: a parse without references answers for them without the outline
         # walk that finds references (a whole-history check parses tens of thousands of versions).
-        parse_alone = getattr(get_format(schema_type), "parse_alone", None)
-        parsed: ParsedSchema | None = parse_alone(source) if parse_alone is not None else None
+        parsed = (
+            parse_registered_alone(source, schema_type)
+            if registered
+            else self._parse_alone(source, schema_type)
+        )
         if parsed is not None:
             self._subject_of[id(parsed)] = subject
             self._historic[key] = parsed
@@ -119,18 +130,64 @@ class SchemaResolver:
             for dependency in self._references(schema_type, source, subject):
                 earlier = [v for v in self.history.get(dependency, []) if v.sequence <= version.sequence]
                 reference = (
-                    self.parse_historic(dependency, earlier[-1])
+                    self.parse_historic(dependency, earlier[-1], registered)
                     if earlier
                     else self.parse_current(dependency)
                 )
                 if reference is not None:
                     references.append(reference)
-            parsed = get_format(schema_type).parse(source, references)
+            if registered:
+                parsed = parse_registered(source, schema_type, references)
+            else:
+                parsed = get_format(schema_type).parse(source, references)
             self._subject_of[id(parsed)] = subject
         except InvalidSchema:
             parsed = None
         self._historic[key] = parsed
         return parsed
+
+    @staticmethod
+    def _parse_alone(source: SchemaText, schema_type: SchemaType) -> ParsedSchema | None:
+        parse_alone = getattr(get_format(schema_type), "parse_alone", None)
+        return parse_alone(source) if parse_alone is not None else None
+
+    def dependents_closure(self, subjects: Iterable[str]) -> set[str]:
+        """Subjects whose references reach any of `subjects`, directly or through other contracts
+        (the ones a change of `subjects` affects), not counting `subjects` themselves.
+
+        Walks the references backwards from the given subjects; only contracts that may mention a
+        name they define are outlined (`ContractSet.subjects_mentioning`), each decided exactly by
+        its references.
+        """
+        targets = set(subjects)
+        found: set[str] = set()
+        frontier = sorted(targets)
+        while frontier:  # one level of the reverse graph at a time: one search per level
+            names: set[str] = set()
+            for subject in frontier:
+                try:
+                    names.update(self.current.outline(subject).defined_names)
+                except InvalidSchema:
+                    continue  # an unreadable contract defines nothing anyone can reference
+            level = set(frontier)
+            candidates = [c for c in self.current.subjects_mentioning(names) if c not in found | targets]
+            self.current.find_definitions(n for c in candidates for n in self._referenced_names(c))
+            frontier = []
+            for candidate in candidates:
+                try:
+                    references = self.references_of(candidate)
+                except InvalidSchema:
+                    continue
+                if level.intersection(references):
+                    found.add(candidate)
+                    frontier.append(candidate)
+        return found
+
+    def _referenced_names(self, subject: str) -> tuple[str, ...]:
+        try:
+            return self.current.outline(subject).referenced_names
+        except InvalidSchema:
+            return ()
 
     def dependencies_closure(self, subject: str) -> set[str]:
         seen: set[str] = set()
@@ -144,6 +201,32 @@ class SchemaResolver:
 
 
 _PATHSPEC_LIMIT = 32
+
+
+def is_topic_subject(subject: str) -> bool:
+    """A subject as TopicNameStrategy names it: `<topic>-key` or `<topic>-value`."""
+    topic, _, role = subject.rpartition("-")
+    return bool(topic) and role in ("key", "value")
+
+
+def _require_record_type(subject: str, parsed: ParsedSchema) -> None:
+    """A topic's key or value must have a record type; a schema without one is only a reference."""
+    if is_topic_subject(subject) and not getattr(parsed, "has_record_type", True):
+        raise InvalidSchema(
+            [
+                Finding(
+                    rule="PROTO_NO_MESSAGE",
+                    message=f"the file defines no message, so it cannot be the key or value of a topic "
+                    f"(subject {subject})",
+                    kind=FindingKind.INVALID,
+                    file=str(parsed.source.path),
+                    line=1,
+                    subject=subject,
+                    hint="A topic's key or value needs a message (the first is the record type); keep a "
+                    "file of enums, extensions or services only outside <topic>/key|value and import it.",
+                )
+            ]
+        )
 
 
 def subject_history(
@@ -190,12 +273,23 @@ def subject_history(
         and (readable is None or placed[1] in readable)
     )
 
+    # A content can name a wanted subject only if it spells the subject's last name part (or hides
+    # it in a JSON escape): the others are skipped unread by the outline (a check of a change wants a
+    # few subjects; a long history holds thousands of shared-type versions).
+    needles = {re.split(r"[.-]", s)[-1].encode() for s in wanted} if wanted is not None else set()
+
+    def may_name_wanted(blob: str) -> bool:
+        data = store.get(blob)
+        return b"\\u" in data or any(needle in data for needle in needles)
+
     def locate(path: PurePosixPath, blob: str) -> tuple[str, str] | None:
         placed = place(path)
         if placed is None:
             return None
         schema_type, subject = placed
         if subject is not None and wanted is not None and subject not in wanted:
+            return None
+        if subject is None and wanted is not None and not may_name_wanted(blob):
             return None
         try:
             text = decode(path, store.get(blob))
@@ -206,4 +300,24 @@ def subject_history(
             return None
         return subject, text
 
-    return VersionHistory(sightings_by_subject(commits, locate), fingerprint)
+    sightings = sightings_by_subject(commits, locate)
+    store.prefetch(s.sidecar for found in sightings.values() for s in found if s.sidecar is not None)
+    return VersionHistory(sightings, fingerprint, lambda blob: sidecar_key(store.get(blob)))
+
+
+def sidecar_key(data: bytes) -> str:
+    """What tells two sidecars apart as a registry would: their YAML content, not its layout or
+    comments (a reformatted sidecar registers nothing new). Read as events, never expanded, so an
+    alias bomb in an old commit costs nothing; unreadable YAML is told apart by its bytes."""
+    import hashlib
+
+    import yaml
+
+    digest = hashlib.sha256()
+    try:
+        for event in yaml.parse(data.decode("utf-8", "replace"), Loader=yaml.SafeLoader):
+            fields = (type(event).__name__, getattr(event, "anchor", None), getattr(event, "value", None))
+            digest.update(repr(fields).encode())
+    except yaml.YAMLError:
+        return "bytes:" + hashlib.sha256(data).hexdigest()
+    return digest.hexdigest()

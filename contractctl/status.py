@@ -126,9 +126,26 @@ def _subject_drift(
         else:
             matched.add(found)
     unmatched = sorted(set(registered) - matched)
+    newer = [n for n in unmatched if matched and n > max(matched)]
     if unmatched and matched:
-        unmatched = _without_metadata_history(client, subject, unmatched, matched)
-    for number in unmatched:
+        unmatched = _without_metadata_history(
+            client, subject, [n for n in unmatched if n not in newer], matched
+        )
+    for number in newer:
+        if _same_schema_as(client, subject, number, matched):
+            drift.append(
+                _Drift(
+                    "METADATA_DRIFT",
+                    f"{client.name} holds version {number} of {subject}, newer than git's, with git's "
+                    "schema but other metadata or rules (registered out of band): clients using the latest "
+                    "version get those, not the sidecar's",
+                    "Run `contractctl publish` to register the sidecar's metadata and rules again as the "
+                    "latest version, and find who registered this one.",
+                )
+            )
+        else:
+            unmatched.append(number)
+    for number in sorted(unmatched):
         drift.append(
             _Drift(
                 "UNEXPECTED_VERSION",
@@ -138,8 +155,21 @@ def _subject_drift(
             )
         )
     if registered:
-        level = client.effective_compatibility(subject)
-        declared = catalog.levels[subject].value
+        drift.extend(_reference_subject_drift(client, catalog, subject))
+        config = client.effective_config(subject)
+        level, declared = config.level, catalog.levels[subject].value
+        group = catalog.groups.get(subject)
+        if config.group != group:
+            drift.append(
+                _Drift(
+                    "GROUP_DIFFERS",
+                    f"{client.name} groups the versions of {subject} by {_group_text(config.group)}, git by "
+                    f"{_group_text(group)}",
+                    "Set the subject's compatibilityGroup in the registry (PUT /config/<subject>) to git's, "
+                    "or change compatibility_group in contractctl.yaml: until they agree the registry "
+                    "refuses breaks that check passes, or passes ones it refuses.",
+                )
+            )
         if level != declared:
             drift.append(
                 _Drift(
@@ -154,11 +184,53 @@ def _subject_drift(
     return drift
 
 
+def _group_text(group: str | None) -> str:
+    return f"metadata property {group}" if group else "no compatibility group"
+
+
+def _same_schema_as(client: RegistryClient, subject: str, number: int, matched: set[int]) -> bool:
+    record = client.get_version(subject, number)
+    if record is None:
+        return False
+    for known in matched:
+        other = client.get_version(subject, known)
+        if other is not None and (other.schema, other.references) == (record.schema, record.references):
+            return True
+    return False
+
+
+def _reference_subject_drift(client: RegistryClient, catalog: Catalog, subject: str) -> list[_Drift]:
+    """References the registry's latest version resolves under other subjects than git names them
+    (e.g. registered by a serializer's DefaultReferenceSubjectNameStrategy while git used record
+    names): publishing would create duplicates, and can-deploy would answer about the wrong ones.
+    Asked only for subjects whose git versions have references."""
+    versions = catalog.versions[subject]
+    git_names = {
+        name: payload.subject for version in versions for name, payload in version.payload.references
+    }
+    if not git_names:
+        return []
+    latest = client.get_version(subject, "latest")
+    if latest is None:
+        return []
+    return [
+        _Drift(
+            "REFERENCE_SUBJECT_DIFFERS",
+            f"{client.name} version {latest.version} of {subject} takes reference {reference.name} from "
+            f"subject {reference.subject}, git names it {git_names[reference.name]}",
+            "Set protobuf.reference_naming in contractctl.yaml to the naming the registry uses "
+            "(import_path, qualified or record), or re-register under git's names.",
+        )
+        for reference in latest.references
+        if reference.name in git_names and reference.subject != git_names[reference.name]
+    ]
+
+
 def _without_metadata_history(
     client: RegistryClient, subject: str, unmatched: list[int], matched: set[int]
 ) -> list[int]:
-    """Drop registry versions that hold the schema of a version git has, with earlier metadata or rules:
-    they are that version's history (each sidecar change registers a new version), not out of band."""
+    """Drop registry versions, older than git's newest, that hold the schema of a version git has with
+    earlier metadata or rules: that version's history, not out of band. A newer one is drift."""
 
     def shape(number: int) -> tuple[str, tuple[object, ...]] | None:
         record = client.get_version(subject, number)
@@ -216,6 +288,7 @@ def adopt(config: Config, client: RegistryClient, subjects: list[str]) -> list[P
         schema_type = SchemaType(latest.schema_type)
         extension = ".proto" if schema_type is SchemaType.PROTOBUF else ".avsc"
         path = _adopted_path(root, subject, extension)
+        _refuse_escape(path, root, subject)
         relative = PurePosixPath(path.relative_to(git.toplevel).as_posix())
         text = latest.schema
         if schema_type is SchemaType.AVRO:
@@ -227,20 +300,61 @@ def adopt(config: Config, client: RegistryClient, subjects: list[str]) -> list[P
                 f"{subject}: {relative} would map to subject {named!r}; add `{{match: {relative}, subject: "
                 f"{subject}}}` under subjects: in contractctl.yaml, then adopt again"
             )
-        if path.exists():
+        if path.exists() or path.is_symlink():
             raise UsageError(f"{path}: exists already; not overwriting (adopt writes new files only)")
         planned.append((path, text))
     written = []
     for path, text in planned:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "x", encoding="utf-8") as handle:  # never through a link made meanwhile
+                handle.write(text)
+        except OSError as error:
+            raise UsageError(f"{path}: cannot write: {error.strerror}") from None
         written.append(path)
     return written
 
 
+# Longest file name most file systems take (bytes), less room for an extension.
+_MAX_NAME_BYTES = 240
+
+
 def _adopted_path(root: Path, subject: str, extension: str) -> Path:
-    """The file the topic strategy maps back to the subject: <topic>/value|key, else by name."""
+    """The file the topic strategy maps back to the subject: <topic>/value|key, else by name.
+
+    The subject becomes one path segment; a subject that cannot be one (`..-value`, `/abs-value`,
+    a separator, a control character, a name too long for a file system) is refused, naming it."""
     for role in ("value", "key"):
         if subject.endswith(f"-{role}") and len(subject) > len(role) + 1:
-            return root / subject[: -len(role) - 1] / f"{role}{extension}"
-    return root / "adopted" / f"{subject}{extension}"
+            return root / _segment(subject[: -len(role) - 1], subject) / f"{role}{extension}"
+    return root / "adopted" / f"{_segment(subject, subject)}{extension}"
+
+
+def _segment(name: str, subject: str) -> str:
+    problem = None
+    if name in (".", "..") or name.startswith("."):
+        problem = "it would name a hidden or parent directory"
+    elif any(c in name for c in "/\\") or not name.isprintable():
+        problem = "it holds a path separator or a control character"
+    elif len(name.encode("utf-8")) > _MAX_NAME_BYTES:
+        problem = f"it is longer than a file name may be ({_MAX_NAME_BYTES} bytes)"
+    if problem is not None:
+        shown = repr(subject) if len(subject) <= 80 else repr(subject[:77] + "...")
+        raise UsageError(
+            f"cannot adopt subject {shown} into the contracts root: {problem}; write its contract by hand "
+            "and map it with `subjects: [{match: <path>, subject: <name>}]` in contractctl.yaml"
+        )
+    return name
+
+
+def _refuse_escape(path: Path, root: Path, subject: str) -> None:
+    """The file must land inside the contracts root (itself checked to be inside the repository), with
+    no symlink on the way leading elsewhere."""
+    from contractctl.worktree import is_within
+
+    landing = path.parent.resolve()
+    if not is_within(landing, root.resolve()):
+        raise UsageError(
+            f"cannot adopt subject {subject!r}: {path.parent} leads outside the contracts root "
+            f"(to {landing}); not following it"
+        )

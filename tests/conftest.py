@@ -46,12 +46,18 @@ class Result:
         return self.stdout + self.stderr
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Result:
+def cli_env(cwd: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment the CLI runs in: no GitHub variables but those given, git identity, no colour."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     full_env.update(GIT_ENV)
     full_env["HOME"] = str(cwd)
     full_env["NO_COLOR"] = "1"
     full_env.update(env or {})
+    return full_env
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Result:
+    full_env = cli_env(cwd, env)
     completed = subprocess.run(
         [*contractctl_command(), *args], cwd=cwd, capture_output=True, text=True, env=full_env, timeout=120
     )

@@ -96,7 +96,7 @@ def changelog(
 
     Unchanged subjects are left out; the list is sorted by subject.
     """
-    configure(SchemaType.PROTOBUF, oneof_rules=config.oneof_rules)
+    configure(SchemaType.PROTOBUF, **config.protobuf_options)
     git = Git.discover(config.directory)
     to_commit = git.resolve(to_ref)
     from_commit = git.resolve(from_ref) if from_ref is not None else default_from_ref(config, to_ref, environ)

@@ -70,7 +70,7 @@ def sidecar_changes(context: ChangelogContext, subject: str) -> Sequence[Change]
                     changes.append(
                         Change(
                             "metadata-changed",
-                            f"{key[:-1] if key == 'properties' else 'tag'} {code(str(name))}",
+                            f"{'property' if key == 'properties' else 'tag'} {code(str(name))}",
                             detail,
                             None,
                         )

@@ -8,7 +8,6 @@ import click
 
 from contractctl.cli.context import load
 from contractctl.cli.options import config_option
-from contractctl.errors import UsageError
 
 
 @click.command()
@@ -31,7 +30,6 @@ def changelog(from_ref: str | None, to_ref: str, output_file: Path | None, confi
     if output_file is None:
         click.echo(text, nl=False)
         return
-    try:
-        output_file.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"{output_file}: cannot write: {error.strerror}") from None
+    from contractctl.cli.masked_io import write_file
+
+    write_file(output_file, text, what="cannot write")

@@ -5,16 +5,31 @@ from __future__ import annotations
 from pathlib import Path
 
 from contractctl.config import Config, default_config, find_config, load_config
+from contractctl.errors import ContractctlError
 
 
 def load(config_path: Path | None, cwd: Path | None = None) -> Config:
     """--config FILE, else contractctl.yaml found upward, else the documented defaults at cwd."""
     start = (cwd or Path.cwd()).resolve()
     if config_path is not None:
-        return load_config(config_path.resolve())
+        return _known_secrets(load_config(config_path.resolve()))
     found = find_config(start)
     if found is None:
         from contractctl.history import Git
 
         return default_config(Git.discover(start).toplevel)
-    return load_config(found)
+    return _known_secrets(load_config(found))
+
+
+def _known_secrets(config: Config) -> Config:
+    """Register every configured registry's inline secrets for masking, whether or not this command
+    talks to that registry (one registry may echo anything, another's credential included); a
+    registry whose settings do not resolve is skipped here and reported where it is used."""
+    from contractctl.registry.settings import RegistrySettings
+
+    for name in config.registries:
+        try:
+            RegistrySettings.from_config(name, config.registry_settings(name), config.path)
+        except ContractctlError:
+            continue
+    return config

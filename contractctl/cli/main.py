@@ -9,6 +9,7 @@ import traceback
 import click
 
 from contractctl import __version__
+from contractctl.cli import masked_io
 from contractctl.errors import ContractctlError
 
 # Commands load on use: a pre-commit `check` must not pay for the imports of `promote` or `changelog`.
@@ -50,6 +51,15 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI; no traceback reaches the user unless -v/--verbose is given."""
     args = sys.argv[1:] if argv is None else argv
     verbose = "-v" in args or "--verbose" in args
+    masked_io.install()  # from here on, nothing leaves the process unmasked
+    masked_io.configure_logging(verbose)
+    try:
+        _run(args, verbose)
+    finally:
+        masked_io.flush()
+
+
+def _run(args: list[str], verbose: bool) -> None:
     try:
         code = cli.main(args=args, prog_name="contractctl", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as error:

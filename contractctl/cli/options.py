@@ -29,6 +29,8 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
         verbose: bool,
         **kwargs: Any,
     ) -> Any:
+        if output_file is not None:
+            output_file = _checked_output(output_file, kwargs.get("config_path"))
         output = OutputOptions(output_format, output_file, no_color, quiet, verbose)
         try:
             return func(*args, output=output, **kwargs)
@@ -49,7 +51,8 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--output",
             "output_file",
             type=click.Path(dir_okay=False, path_type=Path),
-            help="Write the report to FILE.",
+            help="Write the report to FILE (`-`: standard output). Replaces an existing file, but "
+            "never one inside the contracts root or behind a symlink leading out of the repository.",
         ),
         click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set)."),
         click.option("-q", "--quiet", is_flag=True, help="Print only failures."),
@@ -87,3 +90,18 @@ def config_option(func: F) -> F:
         type=click.Path(dir_okay=False, path_type=Path),
         help="contractctl.yaml to use (default: found upward from the working directory).",
     )(func)
+
+
+def _checked_output(given: Path, config_path: Path | None) -> Path | None:
+    """--output as the overwrite rule allows it (checked before the command does any work)."""
+    from contractctl.cli.context import load
+    from contractctl.errors import ContractctlError
+    from contractctl.output_target import STDOUT, output_target
+
+    if str(given) == STDOUT:
+        return None
+    try:
+        config = load(config_path)
+    except ContractctlError:
+        config = None  # outside a repository, or a config the command itself will refuse
+    return output_target(given, config)

@@ -1,4 +1,7 @@
-"""Rendering a report to stdout or a file, and the exit code it implies."""
+"""Rendering a report to stdout or a file, and the exit code it implies.
+
+The report is masked before it is rendered (a renderer may escape or cut a secret into a form the
+text mask would miss) and its text again as it is written (see masked_io)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from contractctl.errors import UsageError
+from contractctl.cli.masked_io import write_file
+from contractctl.masking import mask, mask_data
 from contractctl.model import Report
 from contractctl.report import render
 from contractctl.report.summary import summarize
@@ -29,6 +33,7 @@ class OutputOptions:
 
 def emit(report: Report, options: OutputOptions) -> int:
     """Write the report as asked; return the exit code DESIGN.md assigns to its findings."""
+    report = mask_data(report)
     if options.output_format == "text" and options.use_color():
         from contractctl.report.text import print_styled
 
@@ -41,16 +46,13 @@ def emit(report: Report, options: OutputOptions) -> int:
         else:
             text = render(report, options.output_format)
         if options.output_file is not None:
-            try:
-                options.output_file.write_text(text, encoding="utf-8")
-            except OSError as error:
-                raise UsageError(f"{options.output_file}: cannot write output: {error.strerror}") from None
+            write_file(options.output_file, text)
             if options.output_format != "text":
                 from contractctl.report.text import render_plain
 
-                sys.stdout.write(render_plain(report, quiet=True))
+                sys.stdout.write(mask(render_plain(report, quiet=True)))
         else:
-            sys.stdout.write(text)
+            sys.stdout.write(mask(text))
     if options.output_format == "github":
         _append_step_summary(report)
     return summarize(report).exit_code
@@ -62,8 +64,4 @@ def _append_step_summary(report: Report) -> None:
         return
     from contractctl.report.github import step_summary
 
-    try:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(step_summary(report))
-    except OSError as error:
-        raise UsageError(f"GITHUB_STEP_SUMMARY {path}: cannot write: {error.strerror}") from None
+    write_file(Path(path), step_summary(report), append=True, what="GITHUB_STEP_SUMMARY: cannot write")

@@ -335,6 +335,43 @@ class _Checker:
             self.infer(child, env)
         return UNKNOWN
 
+    def _literal(self, node: Any, env: Mapping[str, Inferred]) -> Inferred:
+        token = node.children[0]
+        kind = _LITERAL_KINDS.get(getattr(token, "type", ""))
+        return Scalar(kind) if kind else UNKNOWN
+
+    def _addition(self, node: Any, env: Mapping[str, Inferred]) -> Inferred:
+        return self._arithmetic(node, env)
+
+    def _multiplication(self, node: Any, env: Mapping[str, Inferred]) -> Inferred:
+        return self._arithmetic(node, env)
+
+    def _arithmetic(self, node: Any, env: Mapping[str, Inferred]) -> Inferred:
+        """`a + b`, `a * b`...: CEL has no overload across kinds (`string + int` fails on every record),
+        and only + is defined for strings and bytes."""
+        if len(node.children) == 1:
+            return self.infer(node.children[0], env)
+        operator, right_node = node.children
+        left_node = operator.children[0]
+        left, right = self.infer(left_node, env), self.infer(right_node, env)
+        symbol = _OPERATORS.get(operator.data, operator.data)
+        kinds = [_arithmetic_kind(shape) for shape in (left, right)]
+        for shape, kind, operand in ((left, kinds[0], left_node), (right, kinds[1], right_node)):
+            if kind == "bool" or (kind in ("string", "bytes") and symbol != "+"):
+                self.problem(
+                    f"{self.describe(operand)} is a {_kind_label(shape)}: CEL has no {symbol} for it", operand
+                )
+                return UNKNOWN
+        if None not in kinds and kinds[0] != kinds[1]:
+            self.problem(
+                f"{self.describe(left_node)} {symbol} {self.describe(right_node)} mixes a "
+                f"{_kind_label(left)} and a {_kind_label(right)}: CEL has no such {symbol} "
+                "(convert one side: string(x), int(x), double(x))",
+                left_node,
+            )
+            return UNKNOWN
+        return left if kinds[0] is not None else right
+
     def check_field_literal(self, variable: str | None, literal: Any) -> None:
         value = _string_literal(literal)
         if variable is None or value is None:
@@ -381,6 +418,44 @@ class _Checker:
             return UNKNOWN
         self.problem(f"{where} is a {shape.type_name}: it has no field {name!r}", node)
         return UNKNOWN
+
+
+_LITERAL_KINDS = {
+    "INT_LIT": "LONG",
+    "UINT_LIT": "LONG",
+    "FLOAT_LIT": "DOUBLE",
+    "STRING_LIT": "STRING",
+    "MLSTRING_LIT": "STRING",
+    "BYTES_LIT": "BYTES",
+    "BOOL_LIT": "BOOLEAN",
+}
+_OPERATORS = {
+    "addition_add": "+",
+    "addition_sub": "-",
+    "multiplication_mul": "*",
+    "multiplication_div": "/",
+    "multiplication_mod": "%",
+}
+_ARITHMETIC_KINDS = {
+    "STRING": "string",
+    "BYTES": "bytes",
+    "BOOLEAN": "bool",
+    "INT": "number",
+    "LONG": "number",
+    "FLOAT": "number",
+    "DOUBLE": "number",
+}
+
+
+def _arithmetic_kind(shape: Inferred) -> str | None:
+    """string, bytes, bool or number for a known scalar; None when the checker cannot tell."""
+    if isinstance(shape, Scalar) and not shape.opaque:
+        return _ARITHMETIC_KINDS.get(shape.type_name)
+    return None
+
+
+def _kind_label(shape: Inferred) -> str:
+    return shape.type_name if isinstance(shape, Scalar) else "value"
 
 
 def message_paths(compiled: CompiledCel) -> list[list[str]]:

@@ -180,15 +180,24 @@ class _Loader:
         scalar = isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:null"
         if scalar and (node.tag == "tag:yaml.org,2002:str" or allow_scalars):
             return str(node.value)
-        self.error("CONTRACT_SIDECAR_VALUE", f"{where} must be a string", node)
+        quoted = f" (quote it: '{node.value}')" if scalar else ""
+        self.error(
+            "CONTRACT_SIDECAR_VALUE", f"{where} must be a string, got {_node_kind(node)}{quoted}", node
+        )
         return None
 
     def strings(self, node: Any, where: str) -> list[tuple[str, Any]]:
+        """A list of strings. A lone scalar is refused: Confluent's shapes are sets, and `tags: {f: PII}`
+        would otherwise be read differently by every tool."""
         yaml = _yaml()
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
-            return [(str(node.value), node)]  # a single tag written without brackets
         if not isinstance(node, yaml.SequenceNode):
-            self.error("CONTRACT_SIDECAR_VALUE", f"{where} must be a list of strings", node)
+            example = f" ([{node.value}])" if isinstance(node, yaml.ScalarNode) and node.value else ""
+            self.error(
+                "CONTRACT_SIDECAR_VALUE",
+                f"{where} must be a list of strings, got {_node_kind(node)}",
+                node,
+                hint=f"Write it as a list{example}.",
+            )
             return []
         out = []
         for item in node.value:
@@ -215,8 +224,12 @@ class _Loader:
             top = self.mapping(root, "the sidecar", _TOP_KEYS)
         for key, (key_node, _) in top.items():
             self.positions[key] = self.mark(key_node)
-        owner = self.string(top["owner"][1], "owner") if "owner" in top else None
-        description = self.string(top["description"][1], "description") if "description" in top else None
+        owner = self.string(top["owner"][1], "owner", allow_scalars=False) if "owner" in top else None
+        description = (
+            self.string(top["description"][1], "description", allow_scalars=False)
+            if "description" in top
+            else None
+        )
         properties: dict[str, str] = {}
         if "properties" in top:
             for key, (value, key_node) in self.string_map(top["properties"][1], "properties").items():
@@ -572,6 +585,23 @@ class _Loader:
                     )
 
 
+def _node_kind(node: Any) -> str:
+    """How a sidecar message names what YAML read (`5` is a number, `yes` a boolean)."""
+    yaml = _yaml()
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    kinds = {
+        "int": "a number",
+        "float": "a number",
+        "bool": "a boolean",
+        "null": "nothing",
+        "str": "a string",
+    }
+    return kinds.get(str(node.tag).rsplit(":", 1)[-1], "a scalar")
+
+
 def _full_name_hint(full_names: list[str]) -> str:
     shown = ", ".join(full_names[:8]) + (", ..." if len(full_names) > 8 else "")
     return f"Field full names: {shown}." if full_names else ""
@@ -597,18 +627,15 @@ def load_sidecar(
     path: PurePosixPath, text: str, schema: ParsedSchema, schema_type: SchemaType
 ) -> ContractMeta:
     """The validated sidecar; raises InvalidSchema with every problem found (file, line, column)."""
-    yaml = _yaml()
+    from contractctl.yaml_guard import YamlProblem, compose
+
     source = _Text(text)
     loader = _Loader(str(path), source, schema_type)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        position = SourcePosition(mark.line + 1, mark.column + 1) if mark else None
-        loader.error("CONTRACT_SIDECAR_YAML", f"invalid YAML: {error.problem or error.context}", position)
-        raise InvalidSchema(loader.findings) from None
-    except yaml.YAMLError as error:
-        loader.error("CONTRACT_SIDECAR_YAML", f"invalid YAML: {error}", None)
+        root = compose(text)  # duplicate keys and alias bombs refused before anything walks the nodes
+    except YamlProblem as problem:
+        position = SourcePosition(problem.line, problem.column or 1) if problem.line else None
+        loader.error("CONTRACT_SIDECAR_YAML", problem.message, position)
         raise InvalidSchema(loader.findings) from None
     meta = loader.load(root, schema)
     if loader.findings:

@@ -27,11 +27,14 @@ class Outline:
     defined_names: full names of the types this schema defines (so others can reference them).
     referenced_names: names it uses but does not define: each must come from another contract.
     primary_name: the full name of the top-level record/message (RecordNameStrategy subject).
+    first_type_name: the full name of the first top-level type of any kind: what names a shared file
+        that holds no record (a Protobuf file of enums only) under record naming.
     """
 
     defined_names: tuple[str, ...]
     referenced_names: tuple[str, ...]
     primary_name: str | None
+    first_type_name: str | None = None
 
 
 class ParsedSchema(Protocol):

@@ -48,6 +48,11 @@ def _qualified(context: str | None, subject: str) -> str:
     return f":{context}:{subject}" if context else subject
 
 
+def destination_subject(link: LinkSettings, source: RegistryClient, subject: str) -> str:
+    """Where a source subject lands at the link's destination: its context, renamed."""
+    return _qualified(link.destination_context(source.settings.context), link.destination_subject(subject))
+
+
 def _get(client: RegistryClient, path: str, not_found: set[int]) -> Any:
     return client.request("GET", path, not_found=not_found)
 
@@ -55,7 +60,7 @@ def _get(client: RegistryClient, path: str, not_found: set[int]) -> Any:
 def _subject_parity(
     source: RegistryClient, destination: RegistryClient, link: LinkSettings, subject: str
 ) -> SubjectParity:
-    target = _qualified(link.destination_context(source.settings.context), link.destination_subject(subject))
+    target = destination_subject(link, source, subject)
     parity = SubjectParity(subject, target)
     source_versions = source.versions(subject)
     parity.source_versions = len(source_versions)

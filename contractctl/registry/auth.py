@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from contractctl.masking import add_secret
 from contractctl.registry.settings import (
     BasicAuthSettings,
     BearerAuthSettings,
@@ -51,7 +52,9 @@ class BasicProvider(AuthProvider):
 
     def headers(self) -> dict[str, str]:
         if self._header is None:  # read a password file on first use, not at construction
-            raw = f"{self._settings.username}:{self._settings.password.get()}".encode()
+            password = self._settings.password.get()
+            add_secret(password, username=self._settings.username)
+            raw = f"{self._settings.username}:{password}".encode()
             self._header = "Basic " + base64.b64encode(raw).decode("ascii")
         return {"Authorization": self._header}
 

@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from contractctl.model import CompatibilityLevel
-from contractctl.registry.errors import IncompatibleSchemaError, RegistryError, scrub
+from contractctl.registry.error_codes import classify
+from contractctl.registry.errors import (
+    IncompatibleSchemaError,
+    RegistryError,
+    RegistryRefusal,
+    RegistryRejectedInput,
+    scrub,
+)
 from contractctl.registry.settings import RegistrySettings
 
 if TYPE_CHECKING:
@@ -65,6 +72,12 @@ class ContractExtras:
 class CompatibilityAnswer:
     is_compatible: bool  # decide on this, never on messages being empty (schema-registry#2278)
     messages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SubjectConfig:
+    level: str
+    group: str | None  # compatibilityGroup: None when the registry compares every version
 
 
 class RegistryClient:
@@ -250,10 +263,17 @@ class RegistryClient:
 
     def effective_compatibility(self, subject: str) -> str:
         """The level that applies to ``subject``: its own, else its context's, else the global one."""
+        return self.effective_config(subject).level
+
+    def effective_config(self, subject: str) -> SubjectConfig:
+        """The level and compatibility group that apply to ``subject`` (one request)."""
         payload = self.request(
             "GET", f"/config/{self.subject_path(subject)}", params={"defaultToGlobal": "true"}
         )
-        return self._level(payload)
+        group = self._mapping(payload, "a config").get("compatibilityGroup")
+        if group is not None and not isinstance(group, str):
+            raise self._unexpected("compatibilityGroup is not a string")
+        return SubjectConfig(self._level(payload), group or None)
 
     def subject_compatibility(self, subject: str) -> str | None:
         """The level set on the subject itself; None when it inherits (40408, or 40401 before CP 7.0)."""
@@ -264,12 +284,14 @@ class RegistryClient:
         )
         return None if payload is None else self._level(payload)
 
-    def set_compatibility(self, subject: str | None, level: str) -> None:
-        """Set a subject's level; ``None`` sets this client's top level (its context's, or global)."""
+    def set_compatibility(self, subject: str | None, level: str, group: str | None = None) -> None:
+        """Set a subject's level (and its compatibility group, the metadata property that splits its
+        versions into groups checked apart); ``None`` sets this client's top level."""
         parsed = CompatibilityLevel.parse(level).value  # ValueError for a typo, before any request
-        payload = self.request(
-            "PUT", self._top_or_subject("/config", subject), json={"compatibility": parsed}
-        )
+        body: dict[str, str] = {"compatibility": parsed}
+        if group is not None:
+            body["compatibilityGroup"] = group
+        payload = self.request("PUT", self._top_or_subject("/config", subject), json=body)
         self._mapping(payload, "a config answer")
 
     def effective_mode(self, subject: str) -> str:
@@ -290,6 +312,17 @@ class RegistryClient:
         self._mapping(payload, "a mode answer")
 
     # -- schemas by id -------------------------------------------------------------------------------
+
+    def versions_of_id(self, schema_id: int) -> list[tuple[str, int]]:
+        """The (subject, version) pairs holding a schema id; [] when no schema has it."""
+        payload = self.request("GET", f"/schemas/ids/{int(schema_id)}/versions", not_found={SCHEMA_NOT_FOUND})
+        pairs = []
+        for item in self._list_of(payload or [], dict, "subject-version pairs"):
+            subject, version = item.get("subject"), item.get("version")
+            if not isinstance(subject, str) or not _is_int(version):
+                raise self._unexpected("a subject-version pair without subject or version")
+            pairs.append((subject, int(version)))
+        return pairs
 
     def schema_by_id(self, schema_id: int, subject: str | None = None) -> str | None:
         """The schema text with this id in this client's context (ids are per context); None if absent."""
@@ -343,7 +376,8 @@ class RegistryClient:
         detail = (
             f" (error_code {code}: {text})" if code is not None and text else (f" ({text})" if text else "")
         )
-        if status == 409:
+        known = classify(status, code)
+        if status == 409 and (code is None or code in (409, 40901)):
             return IncompatibleSchemaError(
                 self.name,
                 f"HTTP 409 Conflict: the registry rejected the schema as incompatible{detail}",
@@ -363,8 +397,12 @@ class RegistryClient:
                 phrase = " " + HTTPStatus(status).phrase
             except ValueError:
                 phrase = ""
-            reason = f"HTTP {status}{phrase}{detail}"
-        return RegistryError(self.name, reason, status=status, error_code=code)
+            meaning = f": {known.meaning}" if known is not None and code is not None else ""
+            reason = f"HTTP {status}{phrase}{meaning}{detail}"
+        kind = {1: RegistryRefusal, 2: RegistryRejectedInput}.get(
+            known.exit_code if known else 3, RegistryError
+        )
+        return kind(self.name, reason, status=status, error_code=code)
 
     def _unexpected(self, problem: str) -> RegistryError:
         return RegistryError(self.name, f"unexpected response: {problem}")

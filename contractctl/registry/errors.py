@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from contractctl.errors import EnvironmentFailure
+from contractctl.masking import add_secret, mask
 
 _MAX_SERVER_MESSAGE = 500
 
@@ -24,9 +25,11 @@ class RegistryError(EnvironmentFailure):
         status: int | None = None,
         error_code: int | None = None,
         detail: str | None = None,
+        hint: str | None = None,
     ) -> None:
         self.registry = registry
         self.reason = reason
+        self.hint = hint  # what to do, when the failure knows better than its exit code's general advice
         self.status = status
         self.error_code = error_code
         super().__init__(f"registry {registry}: {reason}", detail=detail)
@@ -48,11 +51,26 @@ class IncompatibleSchemaError(RegistryError):
         self.messages = messages
 
 
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """One line, bounded, with every known secret value masked (longest first, so none leaks partly)."""
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, "***")
-    text = " ".join(text.split())
+class RegistryRefusal(RegistryError):
+    """The registry answered and refused the operation for a reason a retry does not change (an id
+    already taken, a subject that forbids it): a verdict, so exit 1."""
+
+    exit_code = 1
+
+
+class RegistryRejectedInput(RegistryError):
+    """The registry says what contractctl sent is invalid (a contract, a level, a link's settings):
+    bad input, so exit 2."""
+
+    exit_code = 2
+
+
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """One line, bounded, masked by the one rule (contractctl.masking) before it is cut, so a cut
+    never leaves part of a secret; ``secrets`` are registered with that rule first."""
+    for secret in secrets:
+        add_secret(secret)
+    text = " ".join(mask(text).split())
     if len(text) > _MAX_SERVER_MESSAGE:
         text = text[: _MAX_SERVER_MESSAGE - 1] + "…"
     return text

@@ -16,8 +16,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from contractctl.errors import ConfigError
+from contractctl.masking import add_secret
 
-_REGISTRY_KEYS = {"url", "context", "auth", "tls", "timeout", "retries", "max_concurrency", "verify"}
+_REGISTRY_KEYS = {
+    "url",
+    "context",
+    "auth",
+    "tls",
+    "timeout",
+    "retries",
+    "max_concurrency",
+    "verify",
+    "max_response_bytes",
+}
+DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -27,6 +39,10 @@ class Secret:
     value: str | None = field(default=None, repr=False)
     file: Path | None = None
     key_path: str = ""  # for errors: "contractctl.yaml: registries.aws.auth.basic.password"
+
+    def __post_init__(self) -> None:
+        if self.value:
+            add_secret(self.value)  # masked in all output from the moment it is known
 
     def get(self) -> str:
         if self.value is not None:
@@ -41,6 +57,7 @@ class Secret:
         secret = text.strip()
         if not secret:
             raise ConfigError(f"{self.key_path}_file: {self.file} is empty")
+        add_secret(secret)
         return secret
 
     def __repr__(self) -> str:
@@ -51,6 +68,10 @@ class Secret:
 class BasicAuthSettings:
     username: str
     password: Secret
+
+    def __post_init__(self) -> None:
+        if self.password.value:
+            add_secret(self.password.value, username=self.username)  # "user:pass", base64 and URL forms
 
 
 @dataclass(frozen=True)
@@ -90,8 +111,14 @@ class TlsSettings:
 
 @dataclass(frozen=True)
 class TimeoutSettings:
+    """Seconds. ``connect`` and ``read`` bound one socket operation; ``request`` bounds one request
+    from its first connect to its last byte, retries and their waits included; ``command`` bounds all
+    of one command's requests to this registry (counted from when the command opens it)."""
+
     connect: float = 5.0
     read: float = 30.0
+    request: float = 120.0
+    command: float = 900.0
 
 
 @dataclass(frozen=True)
@@ -113,6 +140,7 @@ class RegistrySettings:
     timeout: TimeoutSettings = field(default_factory=TimeoutSettings)
     retries: RetrySettings = field(default_factory=RetrySettings)
     max_concurrency: int = 8
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES  # decoded size of one answer
 
     @classmethod
     def from_config(cls, name: str, raw: Mapping[str, Any], config_path: Path) -> RegistrySettings:
@@ -233,10 +261,13 @@ class _Parser:
         tls = self.tls(top.get("tls"), top.get("verify"), "verify" in top, mtls_ca)
         if mtls is not None and not url.startswith("https://"):
             raise self.fail("auth.mtls", "client certificates need an https:// url")
-        timeout_raw = self.mapping(top.get("timeout"), "timeout", {"connect", "read"})
+        timeout_raw = self.mapping(top.get("timeout"), "timeout", {"connect", "read", "request", "command"})
+        defaults = TimeoutSettings()
         timeout = TimeoutSettings(
-            connect=self.number(timeout_raw.get("connect", 5.0), "timeout.connect", 0.05, 300),
-            read=self.number(timeout_raw.get("read", 30.0), "timeout.read", 0.05, 600),
+            connect=self.number(timeout_raw.get("connect", defaults.connect), "timeout.connect", 0.05, 300),
+            read=self.number(timeout_raw.get("read", defaults.read), "timeout.read", 0.05, 600),
+            request=self.number(timeout_raw.get("request", defaults.request), "timeout.request", 0.05, 3600),
+            command=self.number(timeout_raw.get("command", defaults.command), "timeout.command", 0.05, 86400),
         )
         retries_raw = self.mapping(
             top.get("retries"), "retries", {"max", "backoff_initial", "backoff_max", "retry_after_max"}
@@ -254,6 +285,9 @@ class _Parser:
         if retries.backoff_max < retries.backoff_initial:
             raise self.fail("retries.backoff_max", "must not be less than retries.backoff_initial")
         max_concurrency = self.integer(top.get("max_concurrency", 8), "max_concurrency", 1, 64)
+        max_response_bytes = self.integer(
+            top.get("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES), "max_response_bytes", 1024, 2**30
+        )
         return RegistrySettings(
             name=self.name,
             url=url,
@@ -264,6 +298,7 @@ class _Parser:
             timeout=timeout,
             retries=retries,
             max_concurrency=max_concurrency,
+            max_response_bytes=max_response_bytes,
         )
 
     def url(self, value: Any, key: str) -> str:

@@ -18,6 +18,15 @@ Retry policy (every request; a "retry" is an attempt after the first, at most ``
 * TLS failures (an untrusted certificate, a rejected client certificate) are configuration errors:
   never retried.
 
+Bounds (a hostile or broken server cannot hold the command or its memory):
+
+* every request ends by ``timeout.request`` (retries and waits included), and every request of the
+  command to this registry by ``timeout.command``, however slowly the server trickles bytes
+  (see deadline.py); a retry that would not fit is not made;
+* an answer is read streamed and stops at ``max_response_bytes`` decoded (gzip bombs, huge
+  Content-Length, endless chunked bodies), and its JSON may nest at most ``MAX_JSON_DEPTH`` levels
+  (see bounded.py). Neither is retried: the same server would answer the same.
+
 Every request of this API may be repeated: reads, lookups and compatibility tests are safe, PUT
 config/mode set a value, and registration is idempotent in Schema Registry (the same schema in the
 same subject gives back the same id and version, also in IMPORT mode with an explicit id and version),
@@ -44,11 +53,22 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
+import httpcore2
 import httpx2
 
 from contractctl import __version__
 from contractctl.errors import ConfigError
+from contractctl.masking import add_secret
 from contractctl.registry.auth import AuthProvider, Token, make_provider
+from contractctl.registry.bounded import (
+    MAX_JSON_DEPTH,
+    BadEncoding,
+    TooDeep,
+    TooLarge,
+    parse_json,
+    read_capped,
+)
+from contractctl.registry.deadline import DeadlineBackend, deadline_scope
 from contractctl.registry.errors import RegistryError, scrub
 from contractctl.registry.settings import OAuthSettings, RegistrySettings
 
@@ -175,6 +195,8 @@ class Transport:
         # client CPU per request. No proxy or .netrc is picked up behind the user's back, and redirects
         # are not followed (3xx is reported, see _interpret).
         self._http = httpx2.HTTPTransport(verify=registry_context, limits=limits, trust_env=False)
+        _bound_by_deadlines(self._http)
+        self._command_deadline = time.monotonic() + settings.timeout.command
         self._timeouts = timeout.as_dict()
         self._token_client: httpx2.Client | None = None
         fetch = None
@@ -210,24 +232,40 @@ class Transport:
         if params:
             url += "?" + urlencode(params)
         repeatable = method.upper() != "DELETE"
+        deadline = self._deadline()
 
         def attempt() -> Reply:
             refreshed = False
             while True:
                 auth = self.auth.headers()
-                reply = self._attempt(method, url, data, {**headers, **auth} if auth else headers)
+                reply = self._attempt(method, url, data, {**headers, **auth} if auth else headers, deadline)
                 if reply.status == 401 and self.auth.refreshable and not refreshed:
                     refreshed = True  # an expired or revoked token: fetch a new one and ask again, once
                     self.auth.invalidate()
                     continue
                 return reply
 
-        return self._with_retries(attempt, repeatable)
+        return self._with_retries(attempt, repeatable, deadline)
 
-    def _with_retries(self, attempt: Callable[[], Reply], repeatable: bool) -> Reply:
+    def _deadline(self) -> _Deadline:
+        """The earlier of this request's deadline and the command's."""
+        timeouts = self.settings.timeout
+        request_end = time.monotonic() + timeouts.request
+        if request_end <= self._command_deadline:
+            return _Deadline(request_end, f"the request deadline (timeout.request: {timeouts.request:g} s)")
+        return _Deadline(
+            self._command_deadline, f"the command deadline (timeout.command: {timeouts.command:g} s)"
+        )
+
+    def _past(self, deadline: _Deadline, after: str = "") -> RegistryError:
+        return RegistryError(self.name, f"timed out: no complete answer within {deadline.what}{after}")
+
+    def _with_retries(self, attempt: Callable[[], Reply], repeatable: bool, deadline: _Deadline) -> Reply:
         policy = self.settings.retries
         attempts = policy.max + 1
         for number in range(1, attempts + 1):
+            if time.monotonic() >= deadline.at:
+                raise self._past(deadline)
             try:
                 return attempt()
             except _Retry as retry:
@@ -241,6 +279,8 @@ class Transport:
                     delay = random.uniform(
                         0, min(policy.backoff_max, policy.backoff_initial * 2 ** (number - 1))
                     )
+                if time.monotonic() + delay >= deadline.at:
+                    raise self._past(deadline, f" (last attempt: {retry.reason})") from None
                 log.info(
                     "registry %s: %s; retrying in %.2f s (attempt %d of %d)",
                     self.name,
@@ -258,35 +298,54 @@ class Transport:
         url: str,
         data: bytes | None,
         headers: Mapping[str, str],
+        deadline: _Deadline,
     ) -> Reply:
-        """One HTTP exchange under the concurrency limit; raises _Retry or RegistryError."""
+        """One HTTP exchange under the concurrency limit, the deadline and the size cap; raises _Retry
+        or RegistryError."""
         request = httpx2.Request(method, url, headers=headers, content=data)
         request.extensions = {"timeout": self._timeouts}
+        if not self._semaphore.acquire(timeout=max(0.0, deadline.at - time.monotonic())):
+            raise self._past(deadline)
         try:
-            with self._semaphore:
+            with deadline_scope(deadline.at):
                 response = self._http.handle_request(request)
                 try:
-                    response.read()
+                    content = read_capped(
+                        response.headers, response.iter_raw(), self.settings.max_response_bytes
+                    )
                 finally:
                     response.close()
         except httpx2.TransportError as error:
+            if isinstance(error, httpx2.TimeoutException) and time.monotonic() >= deadline.at - 0.01:
+                raise self._past(deadline) from None
             failure = self._classify(error)
             if failure.retriable:
                 raise _Retry(failure.reason, not_sent=failure.not_sent) from None
             raise RegistryError(self.name, failure.reason) from None
-        return self._interpret(response)
+        except TooLarge:
+            cap = self.settings.max_response_bytes
+            raise RegistryError(
+                self.name,
+                f"unexpected response: the answer is larger than the response size cap of {_size(cap)} "
+                f"(max_response_bytes: {cap})",
+            ) from None
+        except BadEncoding as error:
+            shown = scrub(str(error), self.secrets())
+            raise RegistryError(self.name, f"unexpected response: content encoding {shown!r}") from None
+        finally:
+            self._semaphore.release()
+        return self._interpret(response.status_code, response.headers, content)
 
-    def _interpret(self, response: httpx2.Response) -> Reply:
-        status = response.status_code
+    def _interpret(self, status: int, headers: Mapping[str, str], content: bytes) -> Reply:
         if 200 <= status < 300:
-            if status == 204 or not response.content:
+            if status == 204 or not content:
                 return Reply(status, None)
-            return Reply(status, self._parse_success(response))
-        error_body = _error_body(response)
+            return Reply(status, self._parse_success(status, headers, content))
+        error_body = self._error_body(content)
         error_code = error_body.get("error_code") if isinstance(error_body.get("error_code"), int) else None
         if status in RETRY_STATUSES:
             wait = None
-            retry_after = _retry_after(response.headers.get("Retry-After"))
+            retry_after = _retry_after(headers.get("Retry-After"))
             if retry_after is not None and status in (429, 503):
                 limit = self.settings.retries.retry_after_max
                 if retry_after > limit:
@@ -313,15 +372,31 @@ class Transport:
             )
         return Reply(status, error_body)
 
-    def _parse_success(self, response: httpx2.Response) -> Any:
-        media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    def _parse_success(self, status: int, headers: Mapping[str, str], content: bytes) -> Any:
+        media = headers.get("Content-Type", "").split(";")[0].strip().lower()
         if media not in JSON_TYPES:
             shown = scrub(media, self.secrets()) or "none"
             raise _Retry(f"unexpected response: content type {shown} (expected Schema Registry JSON)")
         try:
-            return json.loads(response.content)
+            return self._json(content)
         except (ValueError, UnicodeDecodeError):
-            raise _Retry(f"unexpected response: not JSON (HTTP {response.status_code})") from None
+            raise _Retry(f"unexpected response: not JSON (HTTP {status})") from None
+
+    def _json(self, content: bytes) -> Any:
+        """Parsed within the depth limit; too deep is an error of its own, never retried."""
+        try:
+            return parse_json(content)
+        except TooDeep:
+            raise RegistryError(
+                self.name, f"unexpected response: JSON nested deeper than {MAX_JSON_DEPTH} levels"
+            ) from None
+
+    def _error_body(self, content: bytes) -> dict[str, Any]:
+        try:
+            body = self._json(content)
+        except (ValueError, UnicodeDecodeError):
+            return {}
+        return body if isinstance(body, dict) else {}
 
     def _server_message(self, error_body: Mapping[str, Any]) -> str:
         message = error_body.get("message")
@@ -393,9 +468,12 @@ class Transport:
             status = response.status_code
             if status in RETRY_STATUSES:
                 raise _Retry(f"OAuth token endpoint: HTTP {status} {_phrase(status)}", status=status)
-            return Reply(status, _json_or_none(response))
+            try:
+                return Reply(status, self._json(response.content))
+            except (ValueError, UnicodeDecodeError):
+                return Reply(status, None)
 
-        reply = self._with_retries(attempt, repeatable=True)
+        reply = self._with_retries(attempt, repeatable=True, deadline=self._deadline())
         if reply.status in (400, 401):
             raise RegistryError(
                 self.name,
@@ -427,23 +505,36 @@ class Transport:
                 self.name, "OAuth token endpoint: unexpected response: expires_in is not a number"
             )
         token = Token(payload["access_token"], float(expires_in) if expires_in is not None else None)
+        add_secret(token.value)
         self._tokens = [*self._tokens[-1:], token.value]  # masked in server messages like any secret
         return token
 
 
-def _json_or_none(response: httpx2.Response) -> Any:
-    try:
-        return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
-        return None
+@dataclass(frozen=True)
+class _Deadline:
+    at: float  # time.monotonic()
+    what: str  # which setting set it, for the message
 
 
-def _error_body(response: httpx2.Response) -> dict[str, Any]:
-    try:
-        body = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return body if isinstance(body, dict) else {}
+def _bound_by_deadlines(http: httpx2.HTTPTransport) -> None:
+    """Put the deadline under every socket operation of ``http``'s connections (see deadline.py).
+
+    httpx2 builds its httpcore2 pool without letting callers choose the network backend; the pool
+    hands its backend to each connection it creates, so swapping it before the first request covers
+    every connection. Checked here, so an httpx2 release that moves it fails loudly, not silently.
+    """
+    pool = getattr(http, "_pool", None)
+    if not isinstance(pool, httpcore2.ConnectionPool) or not hasattr(pool, "_network_backend"):
+        raise RuntimeError("httpx2's connection pool changed: registry deadlines cannot be enforced")
+    pool._network_backend = DeadlineBackend()
+
+
+def _size(count: int) -> str:
+    if count % (1024 * 1024) == 0:
+        return f"{count // (1024 * 1024)} MiB"
+    if count % 1024 == 0:
+        return f"{count // 1024} KiB"
+    return f"{count} bytes"
 
 
 def _retry_after(value: str | None) -> float | None:

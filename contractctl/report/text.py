@@ -6,7 +6,7 @@ pre-commit path does not pay rich's import when its output goes to a pipe.
 
 from __future__ import annotations
 
-from contractctl.model import Finding, Report, Severity, SubjectResult
+from contractctl.model import Finding, Report, Severity, SubjectResult, one_line
 from contractctl.report.summary import summarize
 
 Segment = tuple[str, str]  # (text, rich style)
@@ -17,7 +17,7 @@ _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Sever
 def _location(finding: Finding) -> str:
     if not finding.file:
         return ""
-    location = finding.file
+    location = one_line(finding.file)
     if finding.line:
         location += f":{finding.line}"
         if finding.column:
@@ -34,7 +34,7 @@ def finding_segments(finding: Finding) -> list[Segment]:
         segments.append((f"{location}: ", "bold"))
     segments.append((f"{label} ", style))
     segments.append((finding.rule, style))
-    where = [w for w in (finding.subject, finding.registry and f"registry {finding.registry}") if w]
+    where = [one_line(w) for w in (finding.subject, finding.registry and f"registry {finding.registry}") if w]
     if where:
         segments.append((f" [{' @ '.join(where)}]", "blue"))
     segments.append((f": {finding.message}", ""))
@@ -56,18 +56,21 @@ def finding_segments(finding: Finding) -> list[Segment]:
 
 def _result_line(command: str, result: SubjectResult) -> list[Segment]:
     """One line for a subject with nothing to say but its verdict."""
-    where = f"[{result.subject}" + (f" @ registry {result.registry}" if result.registry else "") + "]"
+    where = (
+        f"[{one_line(result.subject)}" + (f" @ registry {result.registry}" if result.registry else "") + "]"
+    )
     if command == "check" or command == "compat":
         plural = "s" if result.compared_versions != 1 else ""
-        against = (
-            f"against {result.compared_versions} earlier version{plural}"
-            if result.verdict != "new"
-            else "no earlier version"
-        )
+        if result.verdict == "new":
+            against = "no earlier version"
+        elif result.registry:  # the registry compares with the versions it holds, as its level says
+            against = "against the versions the registry holds"
+        else:
+            against = f"against {result.compared_versions} earlier version{plural}"
         detail = f": {result.verdict} under {result.level}, {against}"
     else:
         detail = f": {result.verdict}"
-    return [(f"{result.path}: ", "bold"), ("ok ", "green"), (where, "blue"), (detail, "")]
+    return [(f"{one_line(result.path)}: ", "bold"), ("ok ", "green"), (where, "blue"), (detail, "")]
 
 
 def report_lines(report: Report, quiet: bool = False) -> list[list[Segment]]:

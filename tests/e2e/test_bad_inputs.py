@@ -100,3 +100,25 @@ def test_config_flag_with_missing_file_is_exit_2(repo: GitRepo) -> None:
     result = repo.run("check", "--config", "missing.yaml")
     assert result.code == 2
     assert "missing.yaml" in result.stderr and "not found" in result.stderr
+
+
+SIDECAR_CASES = json.loads((CORPUS / "expected-sidecars.json").read_text())
+ORDER = record("OrderPlaced", [{"name": "order_id", "type": "string"}, {"name": "total", "type": "long"}])
+
+
+@pytest.mark.parametrize("name", sorted(SIDECAR_CASES))
+def test_bad_sidecar_is_exit_2_with_file_line_and_key(repo: GitRepo, name: str) -> None:
+    """Wrong types, non-UTF-8, duplicate keys, alias bombs and CEL type errors in a sidecar."""
+    expected = SIDECAR_CASES[name]
+    repo.write("contracts/orders/value.avsc", ORDER)
+    repo.commit("base")
+    shutil.copyfile(CORPUS / "sidecars" / name, repo.root / "contracts/orders/value.contract.yaml")
+    result = repo.run("check", "--format", "json")
+    assert result.code == 2, result.output
+    assert "Traceback" not in result.output
+    findings = [f for r in result.json()["results"] for f in r["findings"]]
+    match = [f for f in findings if f["rule"] == expected["rule"]]
+    assert match, findings
+    assert match[0]["file"] == "contracts/orders/value.contract.yaml"
+    assert match[0]["line"] == expected["line"]
+    assert expected["message"] in match[0]["message"]

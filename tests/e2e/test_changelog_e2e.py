@@ -140,8 +140,8 @@ def test_changelog_between_two_tags(repo: GitRepo) -> None:
     subjects = changelog(default_config(repo.root), "v1", "v2")
     by_subject = {s.subject: s for s in subjects}
     assert list(by_subject) == [
-        "acme.common.Address",
         "com.acme.common.Money",
+        "common/address.proto",  # a shared Protobuf file is named by its import path (issue 14)
         "inventory-value",
         "orders-value",
         "payments-value",

@@ -149,8 +149,15 @@ def test_promote_fails_on_an_id_conflict_at_the_destination(
     azure.store.register("orders-value", json.dumps(record("Other", [{"name": "z", "type": "int"}])))
     assert azure.store.versions_of("orders-value")[0].id != order_version_1.id
     result = repo.run("promote", "--from", "aws", "--to", "azure", "--via", "copy", env=env)
-    assert result.code == 3
-    assert "already holds a different schema in azure (42205)" in result.stdout
+    # the registry answered and refused: a verdict (1) that automation must not retry, not an outage (3)
+    assert result.code == 1, result.output
+    [taken] = azure.store.versions_of("orders-value")
+    money = aws.store.versions_of("com.acme.common.Money")[0]
+    assert taken.id == money.id  # the copy, oldest id first, meets azure's own registration at Money's id
+    assert "REGISTRY_REFUSED" in result.stdout and "REGISTRY_UNAVAILABLE" not in result.stdout
+    assert f"refused the request: id {money.id} is com.acme.common.Money version 1 in aws" in result.stdout
+    assert "already holds a different schema (orders-value version 1) (42205)" in result.stdout
+    assert "context reserved for the copy" in result.stdout and "Retrying as is" in result.stdout
 
 
 def test_verify_wait_times_out_when_the_exporter_is_stuck(
@@ -216,3 +223,55 @@ def test_verify_reads_each_registry_in_one_request_and_falls_back_per_subject(
     fallback = repo.run("link", "verify", "--format", "json", env=env)
     assert fallback.code == 0, fallback.output
     assert any(r.decoded_path == "/subjects/orders-value/versions" for r in aws.requests)
+
+
+def test_promote_makes_destination_levels_and_groups_match_git(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    """The exporter copies schemas, not subject config (as the double, like contractctl, assumes
+    nothing more): promote sets the destination's levels and groups from git, so status agrees."""
+    _aws, azure, env = setup(repo, registry_double_factory)
+    repo.write(
+        "contractctl.yaml",
+        CONFIG.replace(
+            "defaults: {compatibility: BACKWARD}",
+            "defaults: {compatibility: BACKWARD}\nsubjects:\n"
+            '  - match: "contracts/orders/**"\n    compatibility: FULL_TRANSITIVE\n'
+            "    compatibility_group: major_version",
+        ),
+    )
+    repo.commit("levels")
+    dry = repo.run("promote", "--from", "aws", "--to", "azure", "--dry-run", "--format", "json", env=env)
+    assert dry.code == 0, dry.output
+    assert any(
+        f["rule"] == "LEVEL_PLANNED" and "FULL_TRANSITIVE" in f["message"] for f in dry.json()["findings"]
+    )
+    promoted = repo.run(
+        "promote", "--from", "aws", "--to", "azure", "--wait", "--timeout", "20", "--format", "json", env=env
+    )
+    assert promoted.code == 0, promoted.output
+    assert azure.store.config("orders-value", True)["compatibilityLevel"] == "FULL_TRANSITIVE"
+    assert azure.store.config("orders-value", True)["compatibilityGroup"] == "major_version"
+    drift = repo.run("status", "--registry", "aws", "--registry", "azure", "--fail-on-drift", env=env)
+    assert drift.code == 0, drift.output
+    assert "LEVEL_DIFFERS" not in drift.output
+    again = repo.run(
+        "promote", "--from", "aws", "--to", "azure", "--wait", "--timeout", "20", "--format", "json", env=env
+    )
+    assert again.code == 0 and not any(f["rule"] == "LEVEL_SET" for f in again.json()["findings"])
+
+
+def test_promote_says_why_a_destination_level_cannot_be_set(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    _aws, azure, env = setup(repo, registry_double_factory)
+    repo.write("contractctl.yaml", CONFIG.replace("compatibility: BACKWARD", "compatibility: FULL"))
+    repo.commit("levels")
+    azure.faults.forbid_next(5, path_prefix="/config/")
+    result = repo.run(
+        "promote", "--from", "aws", "--to", "azure", "--via", "copy", "--format", "json", env=env
+    )
+    assert result.code == 3, result.output
+    refused = [f for f in result.json()["findings"] if f["rule"] == "LEVEL_NOT_SET"]
+    assert {f["subject"] for f in refused} == {"com.acme.common.Money", "orders-value"}
+    assert all("FULL" in f["message"] for f in refused)

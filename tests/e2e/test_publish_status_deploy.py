@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.conftest import GitRepo, record
 from tests.registry_double import RegistryDouble
 from tests.registry_double.fixtures import TwoRegistries
@@ -239,11 +241,33 @@ SHIPMENT = (
 )
 
 
+# A shared file of one enum (no message), imported by the address: a valid reference since issue 14.
+COUNTRY = 'syntax = "proto3";\npackage com.acme.common;\nenum Country {\n  COUNTRY_UNSPECIFIED = 0;\n}\n'
+ADDRESS_WITH_COUNTRY = (
+    'syntax = "proto3";\npackage com.acme.common;\nimport "common/country.proto";\n'
+    "message Address {\n  string city = 1;\n  Country country = 2;\n}\n"
+)
+# (reference naming, subject of common/address.proto, subject of common/country.proto)
+REFERENCE_NAMINGS = [
+    (None, "common/address.proto", "common/country.proto"),  # the default: Confluent's import path
+    ("import_path", "common/address.proto", "common/country.proto"),
+    ("qualified", "common.address", "common.country"),
+    ("record", "com.acme.common.Address", "com.acme.common.Country"),
+]
+
+
+@pytest.mark.parametrize(("naming", "address_subject", "country_subject"), REFERENCE_NAMINGS)
 def test_protobuf_publish_registers_imports_as_references(
-    repo: GitRepo, two_registries: TwoRegistries
+    repo: GitRepo,
+    two_registries: TwoRegistries,
+    naming: str | None,
+    address_subject: str,
+    country_subject: str,
 ) -> None:
-    repo.write("contractctl.yaml", CONFIG)
-    repo.write("contracts/common/address.proto", ADDRESS)
+    setting = f"protobuf: {{reference_naming: {naming}}}\n" if naming else ""
+    repo.write("contractctl.yaml", CONFIG + setting)
+    repo.write("contracts/common/country.proto", COUNTRY)
+    repo.write("contracts/common/address.proto", ADDRESS_WITH_COUNTRY)
     repo.write("contracts/shipping/value.proto", SHIPMENT)
     repo.commit("v1")
     env = env_for(two_registries)
@@ -253,7 +277,17 @@ def test_protobuf_publish_registers_imports_as_references(
         [shipment] = double.store.versions_of("shipping-value")
         assert shipment.content.schema_type == "PROTOBUF"
         assert [(r.name, r.subject, r.version) for r in shipment.content.references] == [
-            ("common/address.proto", "com.acme.common.Address", 1)
+            ("common/address.proto", address_subject, 1)
+        ]
+        [address] = double.store.versions_of(address_subject)
+        assert [(r.name, r.subject, r.version) for r in address.content.references] == [
+            ("common/country.proto", country_subject, 1)
+        ]
+        # dependencies first: the enum-only file, then the address, then the topic's value
+        assert registrations(double) == [
+            f"/subjects/{country_subject}/versions",
+            f"/subjects/{address_subject}/versions",
+            "/subjects/shipping-value/versions",
         ]
     deploy = repo.run(
         *both("can-deploy", "--subject", "shipping-value", "--schema", "contracts/shipping/value.proto"),
@@ -261,3 +295,28 @@ def test_protobuf_publish_registers_imports_as_references(
     )
     assert deploy.code == 0, deploy.output
     assert repo.run(*both("status", "--fail-on-drift"), env=env).code == 0
+
+
+def test_status_shows_references_registered_under_other_subjects(
+    repo: GitRepo, two_registries: TwoRegistries
+) -> None:
+    # the registry was filled under record names; git now names references by import path (default)
+    repo.write("contractctl.yaml", CONFIG + "protobuf: {reference_naming: record}\n")
+    repo.write("contracts/common/address.proto", ADDRESS)
+    repo.write("contracts/shipping/value.proto", SHIPMENT)
+    repo.commit("v1")
+    env = env_for(two_registries)
+    assert repo.run(*both("publish"), env=env).code == 0
+    assert repo.run(*both("status", "--fail-on-drift"), env=env).code == 0
+    repo.write("contractctl.yaml", CONFIG)
+    repo.commit("name references as the serializers do")
+    result = repo.run(*both("status", "--fail-on-drift"), "--format", "json", env=env)
+    assert result.code == 1, result.output
+    differs = [
+        f for r in result.json()["results"] for f in r["findings"] if f["rule"] == "REFERENCE_SUBJECT_DIFFERS"
+    ]
+    assert {(f["registry"], f["subject"]) for f in differs} == {
+        ("aws", "shipping-value"),
+        ("azure", "shipping-value"),
+    }
+    assert "from subject com.acme.common.Address, git names it common/address.proto" in differs[0]["message"]

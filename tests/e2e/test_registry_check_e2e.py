@@ -205,12 +205,13 @@ def test_protobuf_with_references_against_the_registry(repo: GitRepo, registry_d
     repo.git("checkout", "-q", "-b", "feature")
     for double in (aws, azure):
         double.store.set_config(None, "BACKWARD")
-        address = double.store.register("com.acme.common.Address", ADDRESS, schema_type="PROTOBUF")
+        # registered as Confluent's serializers name a reference: by its import path (the default)
+        address = double.store.register("common/address.proto", ADDRESS, schema_type="PROTOBUF")
         double.store.register(
             "shipping-value",
             SHIPMENT,
             schema_type="PROTOBUF",
-            references=[Reference("common/address.proto", "com.acme.common.Address", address.version)],
+            references=[Reference("common/address.proto", "common/address.proto", address.version)],
         )
     env = {"AWS_URL": aws.url, "AZURE_URL": azure.url}
     args = ("check", "--registry", "aws", "--registry", "azure", "--format", "json")
@@ -234,4 +235,4 @@ def test_protobuf_with_references_against_the_registry(repo: GitRepo, registry_d
     remote = registry_results(result)
     assert remote[("shipping-value", "aws")]["verdict"] == "skipped"
     assert remote[("shipping-value", "aws")]["findings"][0]["rule"] == "REMOTE_CHECK_SKIPPED"
-    assert remote[("com.acme.common.Address", "azure")]["verdict"] == "compatible"
+    assert remote[("common/address.proto", "azure")]["verdict"] == "compatible"

@@ -75,14 +75,16 @@ def test_deleting_a_referenced_avro_contract_fails_its_users(
 
 
 @pytest.mark.parametrize(("args", "commit"), MODES)
-def test_deleting_an_imported_proto_fails_its_importers(repo: GitRepo, args: tuple[str, ...], commit: bool) -> None:
+def test_deleting_an_imported_proto_fails_its_importers(
+    repo: GitRepo, args: tuple[str, ...], commit: bool
+) -> None:
     proto_repo(repo)
     repo.git("rm", "-q", "contracts/common/address.proto")
     if commit:
         repo.commit("drop address")
     result = repo.run("check", *args, "--format", "json")
     assert result.code == 2, result.output
-    assert verdicts(result) == {"acme.common.v1.Address": "removed", "shipping-value": "invalid"}
+    assert verdicts(result) == {"common/address.proto": "removed", "shipping-value": "invalid"}
     assert "PROTO_IMPORT_NOT_FOUND" in rules_of(result, "shipping-value")
 
 

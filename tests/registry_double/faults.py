@@ -7,6 +7,8 @@ Latency is applied in the handler thread, so it delays requests without serialis
 
 from __future__ import annotations
 
+import base64
+import binascii
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,6 +42,8 @@ class Faults:
         self._latency_prefix: str | None = None
         self.injected: list[tuple[str, str]] = []
         """(kind, path) of every fault that fired, for assertions."""
+        self.echo_credentials = False
+        """Echo the request's Authorization into every JSON answer (see :func:`echo_credentials`)."""
 
     def latency(self, seconds: float, path_prefix: str | None = None) -> None:
         """Delay every matching request by ``seconds`` until reset with ``latency(0)``."""
@@ -80,6 +84,7 @@ class Faults:
 
     def clear(self) -> None:
         with self._lock:
+            self.echo_credentials = False
             self._rules.clear()
             self._latency = 0.0
             self._latency_prefix = None
@@ -111,3 +116,34 @@ class Faults:
                     self.injected.append((rule.kind, path))
                     return rule
             return None
+
+
+def echo_credentials(payload: Any, authorization: str | None) -> Any:
+    """``payload`` with the request's credentials echoed in every form a careless server might use:
+    appended to error messages and to each compatibility message, and as extra subject names in a
+    list of names (the raw header, the decoded ``user:pass``, a URL holding it, a subject named after
+    the secret)."""
+    if not authorization:
+        return payload
+    scheme, _, value = authorization.partition(" ")
+    secret = value
+    echoes = [authorization]
+    if scheme.lower() == "basic":
+        try:
+            pair = base64.b64decode(value, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            pair = value
+        secret = pair.partition(":")[2]
+        echoes += [pair, f"https://{pair}@registry.example"]
+    echoes.append(f"leak-{secret}-value")
+    text = "; request was: " + " | ".join(echoes)
+    if isinstance(payload, list) and all(isinstance(item, str) for item in payload):
+        return [*payload, *echoes]
+    if isinstance(payload, Mapping):
+        echoed = dict(payload)
+        if isinstance(echoed.get("message"), str):
+            echoed["message"] += text
+        if isinstance(echoed.get("messages"), list):
+            echoed["messages"] = [f"{message}{text}" for message in echoed["messages"]] or [text]
+        return echoed
+    return payload

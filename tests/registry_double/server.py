@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from .certs import TestPki, write_test_pki
 from .compat import Checker
 from .exporters import Exporters
-from .faults import Fault, Faults
+from .faults import Fault, Faults, echo_credentials
 from .store import (
     DEFAULT_CONTEXT,
     SCHEMA_TYPES,
@@ -192,6 +192,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _send(
         self, status: int, payload: Any, headers: Mapping[str, str] | None = None, raw: bool = False
     ) -> None:
+        if self.server.double.faults.echo_credentials and not raw:
+            payload = echo_credentials(payload, self.headers.get("Authorization"))
         if isinstance(payload, bytes):
             data = payload
         elif raw and isinstance(payload, str):

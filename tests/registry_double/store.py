@@ -169,6 +169,14 @@ class Reference:
         return {"name": self.name, "subject": self.subject, "version": self.version}
 
 
+def _group_value(content: SchemaContent, group: str) -> Any:
+    """A version's compatibility group: the metadata property the config's compatibilityGroup names
+    (None without one, which is a group of its own, as in Confluent)."""
+    metadata = json.loads(content.metadata) if content.metadata else {}
+    properties = metadata.get("properties") if isinstance(metadata, dict) else None
+    return properties.get(group) if isinstance(properties, dict) else None
+
+
 @dataclass(frozen=True)
 class SchemaContent:
     """What identifies a schema ID within a context (``MD5.ofSchema`` inputs plus the type)."""
@@ -509,6 +517,10 @@ class Store:
     ) -> list[str]:
         """``isCompatibleWithPrevious``: checker messages plus the trailing config summary."""
         level = self.effective_level(subject)
+        group = (self.config(subject, True) or {}).get("compatibilityGroup")
+        if group:  # only versions whose metadata property has the new schema's value are compared
+            value = _group_value(content, group)
+            previous = [v for v in previous if _group_value(v.content, group) == value]
         new_doc = self.doc(subject, content)
         old_docs = [self.doc(v.subject, v.content, v.version) for v in previous]
         messages = check_against(level, new_doc, old_docs, self.checkers.get(content.schema_type))

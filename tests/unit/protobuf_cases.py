@@ -469,6 +469,63 @@ CASES: tuple[Case, ...] = (
             imports=("confluent/type/decimal.proto", "confluent/meta.proto"),
         ),
     ),
+    # --- files without a message (issue 14): Confluent's SchemaDiff compares the package and the
+    # top-level messages and enums only; extensions, services and options are not compared at all.
+    Case(
+        "enum-only-file-const-added",
+        p3("enum Status { STATUS_UNSPECIFIED = 0; }", "acme.common"),
+        p3("enum Status { STATUS_UNSPECIFIED = 0; STATUS_OK = 1; }", "acme.common"),
+        (("ENUM_CONST_ADDED", "#/Status/1"),),
+        (("ENUM_CONST_REMOVED", "#/Status/1"),),
+    ),
+    Case(
+        "enum-only-file-enum-added",
+        p3("enum Status { STATUS_UNSPECIFIED = 0; }", "acme.common"),
+        p3("enum Status { STATUS_UNSPECIFIED = 0; } enum Kind { KIND_UNSPECIFIED = 0; }", "acme.common"),
+        (("ENUM_ADDED", "#/Kind"),),
+        (("ENUM_REMOVED", "#/Kind"),),
+    ),
+    Case(
+        "enum-only-file-package-changed",
+        p3("enum Status { STATUS_UNSPECIFIED = 0; }", "acme.common"),
+        p3("enum Status { STATUS_UNSPECIFIED = 0; }", "acme.shared"),
+        (("PACKAGE_CHANGED", "#/"),),
+        (("PACKAGE_CHANGED", "#/"),),
+    ),
+    Case(
+        "extension-only-file-changes-are-not-compared",
+        p3(
+            "extend google.protobuf.FieldOptions { string pii = 50001; }",
+            "acme.options",
+            ("google/protobuf/descriptor.proto",),
+        ),
+        p3(
+            "extend google.protobuf.FieldOptions { int32 pii = 50001; bool masked = 50002; }",
+            "acme.options",
+            ("google/protobuf/descriptor.proto",),
+        ),
+    ),
+    Case(
+        "service-only-file-changes-are-not-compared",
+        p3(
+            "service Orders { rpc Get(google.protobuf.Empty) returns (google.protobuf.Empty); }",
+            "acme.api",
+            ("google/protobuf/empty.proto",),
+        ),
+        p3("service Orders { }", "acme.api", ("google/protobuf/empty.proto",)),
+    ),
+    Case(
+        "options-only-file-changes-are-not-compared",
+        p3('option java_package = "com.acme.a";', "acme.opts"),
+        p3('option java_package = "com.acme.b";\noption go_package = "acme/b";', "acme.opts"),
+    ),
+    Case(
+        "public-reexport-file-changes-are-not-compared",
+        p3("", "acme.reexport", ("common/address.proto",)).replace("import ", "import public "),
+        p3("", "acme.reexport", ("common/other.proto",)).replace("import ", "import public "),
+        old_deps={"common/address.proto": COMMON_V1},
+        new_deps={"common/other.proto": COMMON_OTHER_PACKAGE},
+    ),
 )
 
 CASES_BY_ID = {case.id: case for case in CASES}

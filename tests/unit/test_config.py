@@ -100,6 +100,33 @@ def test_yaml_syntax_error_has_line(tmp_path: Path) -> None:
     assert f"{path}:" in error.value.message and "invalid YAML" in error.value.message
 
 
+def test_protobuf_reference_naming() -> None:
+    assert parse_config({"version": 1}, CONFIG).reference_naming == "import_path"
+    for value, expected in [
+        ("qualified", "qualified"),
+        ("record", "record"),
+        ("DefaultReferenceSubjectNameStrategy", "import_path"),
+        ("QualifiedReferenceSubjectNameStrategy", "qualified"),
+    ]:
+        assert parse_config({"protobuf": {"reference_naming": value}}, CONFIG).reference_naming == expected
+    with pytest.raises(
+        ConfigError, match=r"protobuf.reference_naming: expected import_path, qualified or record"
+    ):
+        parse_config({"protobuf": {"reference_naming": "topic"}}, CONFIG)
+
+
+def test_contracts_exclude_and_protobuf_include() -> None:
+    config = parse_config(
+        {"contracts": {"exclude": ["contracts/vendor/**"]}, "protobuf": {"include": ["third_party/"]}}, CONFIG
+    )
+    assert config.exclude == ("contracts/vendor/**",)
+    assert config.protobuf_options["include"] == ("/repo/third_party",)
+    with pytest.raises(ConfigError, match=r"contracts.exclude: expected a list, got a string"):
+        parse_config({"contracts": {"exclude": "contracts/vendor/**"}}, CONFIG)
+    with pytest.raises(ConfigError, match=r"protobuf.include\[0\]: must be a relative path inside"):
+        parse_config({"protobuf": {"include": ["../elsewhere"]}}, CONFIG)
+
+
 def test_protobuf_oneof_rules() -> None:
     assert parse_config({"version": 1}, CONFIG).oneof_rules == "current"
     assert parse_config({"protobuf": {"oneof_rules": "legacy"}}, CONFIG).oneof_rules == "legacy"

@@ -93,6 +93,16 @@ def test_versions_are_told_apart_only_for_the_subjects_asked_for() -> None:
         (2, "2 ", "sha1", 1),
         (3, "3", "sha4", 4),
     ]
-    assert asked == ["1", "2 ", "2", "1", "3"]  # subject b untouched
-    assert history["a"] is versions and len(asked) == 5  # remembered
+    assert asked == ["1", "2 ", "2", "3"]  # each content once (a revert is not told apart again); b untouched
+    assert history["a"] is versions and len(asked) == 4  # remembered
     assert history.get("c", []) == [] and history.sightings("c") == []
+
+
+def test_sidecar_key_ignores_layout_and_comments_but_not_content() -> None:
+    from contractctl.resolver import sidecar_key
+
+    plain = sidecar_key(b'owner: a\nproperties: {major_version: "1"}\n')
+    assert sidecar_key(b'# comment\nowner:   a\nproperties:\n  major_version: "1"\n') == plain
+    assert sidecar_key(b'owner: a\nproperties: {major_version: "2"}\n') != plain
+    bomb = b"a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c, *c, *c]\n"
+    assert sidecar_key(bomb) != sidecar_key(b"{[\n")  # aliases are read as events, never expanded

@@ -30,7 +30,7 @@ class AvroSchema:
 
     @cached_property
     def positions(self) -> dict[str, SourcePosition]:
-        return load_with_positions(self.source.text)[1]
+        return load_with_positions(self.source.text, allow_comments=True)[1]
 
     def locate(self, pointer: str | None) -> SourcePosition | None:
         return nearest_position(self.positions, pointer)
@@ -76,7 +76,7 @@ class AvroFormat:
 
     def _load(self, source: SchemaText) -> tuple[Any, dict[str, SourcePosition]]:
         try:
-            return load_with_positions(source.text)
+            return load_with_positions(source.text, allow_comments=True)
         except JsonSyntaxError as error:
             raise InvalidSchema(
                 [_invalid(source, "INVALID_JSON", error.message, error.position, "Fix the JSON syntax.")]
@@ -99,12 +99,23 @@ class AvroFormat:
         return Outline(tuple(defined), tuple(referenced), primary)
 
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> AvroSchema:
+        """A new schema, parsed as strictly as Confluent parses a schema it validates as new."""
+        return self._parse(source, references, registered=False)
+
+    def parse_registered(self, source: SchemaText, references: Sequence[ParsedSchema]) -> AvroSchema:
+        """An earlier version, parsed as leniently as Confluent parses an already registered one
+        (AvroSchema.getParser when not validating as new: no default check, no name check while
+        parsing, then only the names of types, fields and symbols): history the registry accepted
+        is compared, not refused."""
+        return self._parse(source, references, registered=True)
+
+    def _parse(self, source: SchemaText, references: Sequence[ParsedSchema], registered: bool) -> AvroSchema:
         document = self._document(source)
         external: dict[str, dict[str, Any]] = {}
         for reference in references:
             assert isinstance(reference, AvroSchema)
             external.update(reference.resolved.names)
-        resolved, problems = resolve(document, external)
+        resolved, problems = resolve(document, external, registered)
         if problems or resolved is None:
             positions = self._load(source)[1]
             raise InvalidSchema([self._problem_finding(source, positions, p) for p in problems])
@@ -112,8 +123,9 @@ class AvroFormat:
         direct = tuple(r for r in references if isinstance(r, AvroSchema) and set(r.resolved.defined) & used)
         return AvroSchema(source, document, resolved, direct)
 
-    def parse_alone(self, source: SchemaText) -> AvroSchema | None:
-        """`parse(source, [])` for a valid text that defines every type it uses; None otherwise.
+    def parse_alone(self, source: SchemaText, registered: bool = False) -> AvroSchema | None:
+        """`parse(source, [])` (`parse_registered` when `registered`) for a valid text that defines
+        every type it uses; None otherwise.
 
         None means "parse it the full way": the caller then reads the outline, parses the references
         and gets the findings. A text that needs no reference has an outline with no undefined name,
@@ -123,7 +135,7 @@ class AvroFormat:
             document = _strict_json(source.text)
         except (ValueError, RecursionError):
             return None
-        resolved, problems = resolve(document, {})
+        resolved, problems = resolve(document, {}, registered)
         if problems or resolved is None:
             return None
         return AvroSchema(source, document, resolved, ())

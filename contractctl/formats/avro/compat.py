@@ -6,6 +6,8 @@ incompatibilities follow Java step by step, including its quirks:
 * locations are Java's ``getLocation()``: ``"/"`` for the root itself, else ``/fields/1/type`` etc.;
 * results are memoized per (reader node, writer node) *object*: a named type is one object, any
   other node one per occurrence; a pair seen again returns the first result, locations included;
+  a named type written out again (identically) is an object of its own where it is written (a
+  ``Redefinition``), so a difference inside it is reported at each occurrence;
 * a reader union tried against a writer branch (and a union checked against a union) is evaluated
   from a fresh root location, and only the MISSING_UNION_BRANCH at the union itself is reported;
 * a reader field without default whose type is an enum with an enum default is compared with the
@@ -22,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from contractctl.formats.avro.resolve import PRIMITIVES, Node, ResolvedSchema, type_of
+from contractctl.formats.avro.resolve import PRIMITIVES, Node, Redefinition, ResolvedSchema, type_of
 
 AMBIGUOUS_READER_FIELD = "AMBIGUOUS_READER_FIELD"
 
@@ -74,6 +76,9 @@ class _At:
 
     def child(self, node: Node, *steps: str) -> _At:
         if isinstance(node, str) and node not in PRIMITIVES:
+            if node.__class__ is Redefinition:  # its own object in Java, so its own memo entries
+                definition = node.definition
+                return _At(definition, (str(node), (f"#{id(definition)}",)), self.names)
             return _At(self.names[node], (node, ()), self.names)
         if isinstance(node, dict) and node.get("type") in ("record", "error", "enum", "fixed"):
             return _At(node, (str(node["name"]), ()), self.names)
@@ -325,11 +330,11 @@ class _Verdict:
     def compatible(self, reader: Node, writer: Node) -> bool:
         if isinstance(reader, str):
             if reader not in PRIMITIVES:
-                reader = self._reader_names[reader]
+                reader = _definition(reader, self._reader_names)
             elif isinstance(writer, str) and writer == reader:
                 return True  # identical primitives: the commonest pair by far
         if isinstance(writer, str) and writer not in PRIMITIVES:
-            writer = self._writer_names[writer]
+            writer = _definition(writer, self._writer_names)
         pair = (id(reader), id(writer))
         if pair in self._memo:
             known = self._memo[pair]
@@ -392,6 +397,13 @@ class _Verdict:
                 if not self.compatible(reader_type, writer_type):
                     return False
         return True
+
+
+def _definition(name: str, names: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """The definition a name stands for where it is written (a redefinition is its own copy)."""
+    if name.__class__ is Redefinition:
+        return name.definition
+    return names[name]
 
 
 def _primitives_only(node: Node) -> bool:

@@ -9,7 +9,11 @@ loading one and ~50 us on a sorted canonical dump, orjson ~8 and ~11 us. orjson 
 * NaN/Infinity, out-of-range floats such as 1e400 and lone surrogates are errors in orjson: any
   orjson error hands the text to `json`, which gives today's answer (value or error, with its
   position);
-* duplicate keys keep the last value in both.
+* duplicate keys keep the last value in both (as in Jackson, whose duplicate detection Avro leaves
+  off);
+* comments (Avro's Jackson allows them) are errors in orjson: a text orjson refuses is read again
+  with its comments blanked out (``jsonpos.blank_comments``), so a text without comments never pays
+  for the scan.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import json
 from typing import Any
 
 import orjson
+
+from contractctl.jsonpos import blank_comments
 
 _DIGITS_AS_NINES = str.maketrans("0123456789", "9999999999")
 _NINETEEN_DIGITS = "9" * 19
@@ -36,13 +42,14 @@ _STRICT_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # one, not 
 
 
 def strict_loads(text: str) -> Any:
-    """Strict JSON (no NaN/Infinity, as Jackson in the registry); raises ValueError or RecursionError."""
+    """JSON as Avro's Jackson parser reads it: strict (no NaN/Infinity) but with comments; raises
+    ValueError (DanglingContent for a comment after the value) or RecursionError."""
     if not _has_long_digit_run(text):
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:
             pass  # the standard library decides, and says where
-    return _STRICT_DECODER.decode(text)
+    return _STRICT_DECODER.decode(blank_comments(text))
 
 
 def canonical(document: Any) -> str:

@@ -9,7 +9,11 @@ name validator and default validation on. This module reproduces what that parse
 * name lookup (``ParseContext.find``): a primitive first, then ``namespace.name`` among the types
   defined so far, then the bare name; a name defined nowhere yet is a forward reference that must be
   defined, under its namespace-qualified full name, by the end of the document.
-* a named type may be defined again only identically (Java's "Can't redefine" otherwise).
+* a named type may be defined again only identically (Java's "Can't redefine" otherwise), identical
+  meaning equal as Java's ``Schema.equals`` sees it: docs, aliases and an enum's default aside, and
+  a nested named type compared by its name (its own definition was compared when it was read).
+  The repeated definition stays a distinct object where it is written, as in Java (a
+  ``Redefinition``), so the compatibility check treats each occurrence on its own.
 * field defaults follow Avro 1.12's ``Schema.isValidDefault``: a union default may match ANY branch
   (Avro 1.11 required the first); int/long range checks; bytes, fixed and enum defaults are strings;
   record defaults are objects whose fields (or the field's own default) match recursively; a
@@ -18,11 +22,19 @@ name validator and default validation on. This module reproduces what that parse
   reads.
 * ``{"type": "SomeName"}`` refers to a named type (Avro 1.12.1; the unreleased 1.13 rejects it).
 * logical types are never an error: an invalid one is ignored, as in Java.
+
+A version already registered is parsed leniently (``resolve(..., registered=True)``), as Confluent
+parses every schema it does not validate as new (``AvroSchema.getParser``: ``NO_VALIDATION`` names,
+``setValidateDefaults(false)``), then checks with Avro's ``UTF_VALIDATOR`` only the names of
+records, enums, fixed types, fields and enum symbols (``AvroSchemaUtils.validateNames``). Every
+other rule holds for it too: Java enforces those whatever the parser's settings.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -103,6 +115,28 @@ def _valid_name(name: Any) -> bool:
     return True
 
 
+_JAVA_LETTERS = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo"})  # Java's Character.isLetter(char)
+
+
+def _java_letter(char: str, digit_too: bool) -> bool:
+    if ord(char) > 0xFFFF:
+        return False  # Java sees two surrogate chars, neither a letter nor a digit
+    category = unicodedata.category(char)
+    return category in _JAVA_LETTERS or (digit_too and category == "Nd")
+
+
+def _valid_utf_name(name: Any) -> bool:
+    """Avro's NameValidator.UTF_VALIDATOR: a letter or _, then letters, digits or _ (Unicode)."""
+    if not isinstance(name, str) or not name:
+        return False
+    if _valid_name(name):
+        return True  # the ASCII rule is the Unicode rule restricted to ASCII
+    first, rest = name[0], name[1:]
+    if not (first == "_" or _java_letter(first, False)):
+        return False
+    return all(char == "_" or _java_letter(char, True) for char in rest)
+
+
 _KNOWN_VALID_NAMESPACES: set[str] = set()
 
 
@@ -120,9 +154,29 @@ class _Pending(str):
     """A reference to a named type not (fully) defined yet where it is used: Java's placeholder."""
 
 
+class Redefinition(str):
+    """A named type written out again, identically, where it is written: its name (so everything
+    that follows names sees the first definition, as Java's name lookup does) and the definition
+    read there. Java keeps that second definition as its own object in the parsed tree, so its
+    compatibility check, which remembers compared pairs by object identity, reports a difference at
+    each occurrence (and reads that copy's aliases and enum default)."""
+
+    definition: dict[str, Any]
+
+    def __new__(cls, name: str, definition: dict[str, Any]) -> Redefinition:
+        made = super().__new__(cls, name)
+        made.definition = definition
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Redefinition, (str(self), self.definition))
+
+
 def _plain(node: Any) -> Any:
     """Copy a tree, turning placeholder references into plain strings."""
     if isinstance(node, str):
+        if isinstance(node, Redefinition):
+            return Redefinition(str(node), _plain(node.definition))
         return str(node) if isinstance(node, _Pending) else node
     if isinstance(node, list):
         return [_plain(item) for item in node]
@@ -135,15 +189,45 @@ def _same(node: Any) -> Any:
     return node
 
 
-def _strip_docs(node: Any) -> Any:
-    """A definition without docs: Java's Schema.equals ignores them when checking a redefinition."""
+_NOT_IN_JAVA_EQUALS = frozenset({"doc", "aliases"})  # of a type or a field
+
+
+def _equality_shape(node: Any, nested: bool = False) -> Any:
+    """What Java's ``Schema.equals`` compares when ParseContext.put meets a name again (1.12.1):
+    names, sizes, symbols, fields (name, type, default, order, properties) and properties; not
+    docs, aliases or an enum's default. A nested named type counts by its name: its own
+    definition was compared with the first one when it was read."""
     if isinstance(node, list):
-        return [_strip_docs(item) for item in node]
-    if isinstance(node, dict):
-        return {key: _strip_docs(value) for key, value in node.items() if key != "doc"}
-    if isinstance(node, _Pending):
-        return str(node)
-    return node
+        return [_equality_shape(branch, True) for branch in node]
+    if not isinstance(node, dict):
+        return str(node) if isinstance(node, str) else node
+    kind = node.get("type")
+    if nested and kind in NAMED_TYPES and isinstance(node.get("name"), str):
+        return node["name"]
+    skip = _NOT_IN_JAVA_EQUALS | {"default"} if kind == "enum" else _NOT_IN_JAVA_EQUALS
+    shape = {key: value for key, value in node.items() if key not in skip}
+    if kind in ("record", "error"):
+        shape["fields"] = [
+            {
+                **{key: value for key, value in field.items() if key not in _NOT_IN_JAVA_EQUALS},
+                "type": _equality_shape(field["type"], True),
+                "order": str(field.get("order", "ascending")).lower(),  # Java compares Field.Order
+            }
+            for field in node["fields"]
+        ]
+    elif kind == "array":
+        shape["items"] = _equality_shape(node["items"], True)
+    elif kind == "map":
+        shape["values"] = _equality_shape(node["values"], True)
+    return shape
+
+
+def _java_equal(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    """Java's Schema.equals of two definitions of one name; compared as JSON text, since Jackson's
+    nodes tell 1 from 1.0 and from true where Python's == does not."""
+    return json.dumps(_equality_shape(first), sort_keys=True) == json.dumps(
+        _equality_shape(second), sort_keys=True
+    )
 
 
 def iter_named(node: Any) -> Iterator[dict[str, Any]]:
@@ -300,8 +384,12 @@ def _valid_primitive(kind: str, value: Any) -> bool:
 class _Resolver:
     """Walks the raw document in Java's parse order, normalizing it and collecting problems."""
 
-    def __init__(self, external: Mapping[str, dict[str, Any]]) -> None:
+    def __init__(self, external: Mapping[str, dict[str, Any]], registered: bool = False) -> None:
         self.external = external
+        self.registered = registered  # lenient, as Confluent parses an already registered version
+        # The name rule: strict (ASCII) for a new schema, Confluent's Unicode check after a lenient
+        # parse for a registered one.
+        self.valid_name = _valid_utf_name if registered else _valid_name
         self.problems: list[Problem] = []
         self.complete: dict[str, dict[str, Any]] = {}  # Java's ParseContext: fully parsed named types
         self.defined: list[str] = []
@@ -425,9 +513,11 @@ class _Resolver:
         declared_space = raw.get("namespace")
         space_given = isinstance(declared_space, str)
         simple, space = split_name(name, declared_space if space_given else namespace)
-        if not _valid_name(simple):
+        if not self.valid_name(simple):
             self.problem("AVRO_INVALID_NAME", (*pointer, "name"), f"'{name}' is not a valid {kind} name.")
-        if space and ("." in name or space_given) and not _valid_namespace(space):
+        if self.registered:
+            pass  # Confluent checks no namespace of a registered version
+        elif space and ("." in name or space_given) and not _valid_namespace(space):
             at = (*pointer, "name" if "." in name else "namespace")
             self.problem("AVRO_INVALID_NAME", at, f"Namespace '{space}' of {kind} '{name}' is not valid.")
         full = f"{space}.{simple}" if space else simple
@@ -456,7 +546,7 @@ class _Resolver:
                 continue
             if qualify:
                 simple, alias_space = split_name(alias, space)
-                if not _valid_name(simple):
+                if not self.registered and not _valid_name(simple):
                     self.problem("AVRO_INVALID_NAME", (*at, index), f"Alias '{alias}' is not a valid name.")
                     continue
                 alias = f"{alias_space}.{simple}" if alias_space else simple
@@ -467,12 +557,12 @@ class _Resolver:
     def register(self, full: str, node: dict[str, Any], pointer: Path) -> Node:
         """Java's ParseContext.put: a name may be defined again only identically."""
         previous = self.complete.get(full, self.external.get(full))
-        if previous is not None and _strip_docs(previous) != _strip_docs(node):
+        if previous is not None and not _java_equal(previous, node):
             self.problem(
                 "AVRO_DUPLICATE_NAME", pointer, f"Named type '{full}' is defined twice, differently."
             )
         if full in self.complete:
-            return full
+            return Redefinition(full, node)
         self.complete[full] = node
         return node
 
@@ -535,7 +625,7 @@ class _Resolver:
             )
             return None
         name = raw["name"]
-        if not _valid_name(name):
+        if not self.valid_name(name):
             self.problem(
                 "AVRO_INVALID_NAME",
                 (*pointer, "name"),
@@ -582,6 +672,8 @@ class _Resolver:
                 )
                 return value
             return _java_double(value)
+        if self.registered:
+            return value  # Confluent validates no default of a registered version
         if not self.defaults.valid(field_type, value):
             self.problem(
                 "AVRO_BAD_DEFAULT",
@@ -609,7 +701,7 @@ class _Resolver:
         else:
             for index, symbol in enumerate(symbols_raw):
                 at = (*pointer, "symbols", index)
-                if not _valid_name(symbol):
+                if not self.valid_name(symbol):
                     self.problem(
                         "AVRO_INVALID_NAME",
                         at,
@@ -749,14 +841,15 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def resolve(
-    document: Any, external: Mapping[str, dict[str, Any]] | None = None
+    document: Any, external: Mapping[str, dict[str, Any]] | None = None, registered: bool = False
 ) -> tuple[ResolvedSchema | None, list[Problem]]:
     """Validate and normalize a raw Avro document; ``external`` holds referenced contracts' types.
 
-    Rules are Avro Java 1.12.1's with Confluent's strict settings (see the module docstring); in
-    particular a union field's default may match any branch, as since Avro 1.12.
+    Rules are Avro Java 1.12.1's with Confluent's strict settings for a new schema, its lenient
+    ones for an already ``registered`` version (see the module docstring); in particular a union
+    field's default may match any branch, as since Avro 1.12.
     """
-    resolver = _Resolver(external or {})
+    resolver = _Resolver(external or {}, registered)
     try:
         root = resolver.parse(document, (), None)
     except RecursionError:

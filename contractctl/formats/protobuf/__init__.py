@@ -34,6 +34,12 @@ class ProtobufSchema:
     _positions: dict[str, SourcePosition] | None = field(default=None, repr=False)
     _pool: Any = field(default=None, repr=False)
 
+    @property
+    def has_record_type(self) -> bool:
+        """A file without a message (enums, extensions, services, options, re-exports only) is a valid
+        schema and reference, but no topic's key or value: there is no record to serialize."""
+        return bool(self.compiled.file.message_type)
+
     def locate(self, pointer: str | None) -> SourcePosition | None:
         if self._positions is None:
             self._positions = positions(self.compiled.file)
@@ -110,21 +116,19 @@ class ProtobufFormat:
 
     schema_type = SchemaType.PROTOBUF
 
-    def __init__(self, oneof_rules: OneofRules = "current") -> None:
+    def __init__(self, oneof_rules: OneofRules = "current", include: Sequence[str] = ()) -> None:
         if oneof_rules not in COMPATIBLE_CHANGES:
             raise ValueError(f"oneof_rules must be 'current' or 'legacy', not {oneof_rules!r}")
         self.oneof_rules: OneofRules = oneof_rules
-        self.compiler = Compiler()
+        self.compiler = Compiler(include)
         self._file_views: FileViews = {}
 
     def outline(self, source: SchemaText) -> Outline:
         outline = read_outline(source.text)
-        primary = None
-        if outline.first_message:
-            primary = (
-                f"{outline.package}.{outline.first_message}" if outline.package else outline.first_message
-            )
-        return Outline((source.import_path,), contract_imports(source.text), primary)
+        scope = f"{outline.package}." if outline.package else ""
+        primary = f"{scope}{outline.first_message}" if outline.first_message else None
+        enum = f"{scope}{outline.first_enum}" if outline.first_enum else None
+        return Outline((source.import_path,), contract_imports(source.text), primary, primary or enum)
 
     def prepare(self, sources: Sequence[SchemaText], all_parsed: bool = False) -> None:
         """Compile many contracts in as few protoc runs as possible, so later parse() calls hit the cache.
@@ -161,8 +165,6 @@ class ProtobufFormat:
             compiled = self.compiler.compile(source.import_path, available)
         except CompileFailed as failure:
             raise InvalidSchema(self._compile_findings(source, by_path, failure)) from None
-        if not compiled.file.message_type:
-            raise InvalidSchema([simple_invalid(source, "PROTO_NO_MESSAGE", "the file defines no message")])
         direct = set(compiled.file.dependency)
         origins: dict[str, object] = {
             path: (path, reference.source.text) for path, reference in by_path.items() if path in direct
@@ -179,9 +181,14 @@ class ProtobufFormat:
         known = [m for m in failure.messages if m.file in texts]
         chosen = known or failure.messages
         findings = []
+        seen: set[tuple[str | None, int | None, int | None, str]] = set()
         for message in chosen:
             file, text = texts.get(message.file, (str(source.path), None))
-            findings.append(invalid_finding(message, file, text))
+            finding = invalid_finding(message, file, text)
+            identity = (finding.file, finding.line, finding.column, finding.message)
+            if identity not in seen:  # protoc repeats one error once per nesting level it unwinds
+                seen.add(identity)
+                findings.append(finding)
         own = str(source.path)
         return sorted(findings, key=lambda f: (f.file != own, f.line or 0))
 

@@ -114,8 +114,13 @@ def _parse_messages(lines: Iterable[str], root: str) -> list[ProtocMessage]:
     return out
 
 
-def run_protoc(files: Mapping[str, str], targets: Sequence[str]) -> dict[str, FileDescriptorProto]:
-    """Compile `targets` (import paths) with `files` (import path -> text) laid out; all descriptors."""
+def run_protoc(
+    files: Mapping[str, str], targets: Sequence[str], include: Sequence[str] = ()
+) -> dict[str, FileDescriptorProto]:
+    """Compile `targets` (import paths) with `files` (import path -> text) laid out; all descriptors.
+
+    `include`: directories (`protobuf.include`) searched after the contracts for imports that are not
+    contracts (vendored third-party files); the built-ins come last."""
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
     from grpc_tools import protoc
 
@@ -134,6 +139,7 @@ def run_protoc(files: Mapping[str, str], targets: Sequence[str]) -> dict[str, Fi
         arguments = [
             "protoc",
             f"--proto_path={root}",
+            *(f"--proto_path={directory}" for directory in include),
             f"--proto_path={builtin_include_dir()}",
             "--include_imports",
             "--include_source_info",
@@ -173,7 +179,8 @@ CacheKey = tuple[str, str, tuple[tuple[str, str], ...]]
 class Compiler:
     """Compiles on demand and remembers every file it compiled, by its text and its imports' texts."""
 
-    def __init__(self) -> None:
+    def __init__(self, include: Sequence[str] = ()) -> None:
+        self.include = tuple(include)
         self._cache: dict[CacheKey, Compiled] = {}
         self._deferred: list[Mapping[str, str]] = []
         self._deferred_texts: set[tuple[str, str]] = set()
@@ -190,7 +197,7 @@ class Compiler:
             return cached
         files = {import_path: available[import_path], **dict(key[2])}
         self.runs += 1
-        by_name = run_protoc(files, [import_path])
+        by_name = run_protoc(files, [import_path], self.include)
         compiled = self._cache[key] = Compiled(by_name[import_path], closure_of(import_path, by_name))
         return compiled
 
@@ -229,7 +236,7 @@ class Compiler:
                     files.update(key[2])
                 try:
                     self.runs += 1
-                    by_name = run_protoc(files, sorted(pending))
+                    by_name = run_protoc(files, sorted(pending), self.include)
                 except CompileFailed as failure:
                     blamed = {m.file for m in failure.messages} & set(pending)
                     if not blamed:

@@ -33,7 +33,6 @@ INVALID_HINTS = {
     "PROTO_INVALID_FIELD_NUMBER": "Field numbers run from 1 to 536870911.",
     "PROTO_LABEL": "proto2 fields outside a oneof need optional/required/repeated; proto3 has no required; "
     "oneof members take no label.",
-    "PROTO_NO_MESSAGE": "A Kafka contract needs at least one message: the first is the record type.",
     "PROTO_ERROR": "Fix the schema so that protoc accepts it.",
     "EMPTY_FILE": "Write a schema into it or delete it.",
 }

@@ -72,9 +72,10 @@ class ProtoOutline:
     imports: tuple[str, ...]
     first_message: str | None  # simple name of the first top-level message
     message_count: int
+    first_enum: str | None = None  # simple name of the first top-level enum
 
 
-_OUTLINE_TOKENS = frozenset(("{", "}", "package", "import", "message"))
+_OUTLINE_TOKENS = frozenset(("{", "}", "package", "import", "message", "enum"))
 
 
 @lru_cache(maxsize=8192)
@@ -85,6 +86,7 @@ def read_outline(text: str) -> ProtoOutline:
     package = ""
     imports: list[str] = []
     messages: list[str] = []
+    enums: list[str] = []
     depth = 0
     for index in [i for i, token in enumerate(parts) if token in _OUTLINE_TOKENS]:
         token = parts[index]
@@ -106,7 +108,11 @@ def read_outline(text: str) -> ProtoOutline:
                     imports.append(json.loads(literal))
             elif token == "message" and following:
                 messages.append(following[0])
-    return ProtoOutline(package, tuple(imports), messages[0] if messages else None, len(messages))
+            elif token == "enum" and following:
+                enums.append(following[0])
+    return ProtoOutline(
+        package, tuple(imports), messages[0] if messages else None, len(messages), enums[0] if enums else None
+    )
 
 
 _PLAIN_DEPTH = 64  # deeper texts take `_block`, which may hit the recursion limit, as it always did

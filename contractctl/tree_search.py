@@ -1,0 +1,130 @@
+"""Which contracts of the checked tree may mention a name, answered by git without reading them.
+
+A check of one change needs the contracts that define the types it uses and the contracts that use
+the types it defines; outlining the whole tree to find them made a pre-commit check grow with the
+repository. `git grep` (in C, over the index or the working tree) narrows the tree to the files whose
+text spells every part of a name (its namespace and simple name, or a whole import path); an outline
+of those few decides exactly. The narrowing only ever keeps too many: a schema
+spells a name with its parts as plain text, except through escapes (Avro JSON `\\u`, Protobuf string
+escapes and adjacent string literals) or a symbolic link, and files with those are always kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from contractctl.history import Git
+from contractctl.model import SchemaType
+from contractctl.parallel import Background
+
+# Files whose text may spell a name other than plainly: Avro JSON escapes anywhere, and in .proto
+# files any escape or a string literal continued by another (`"a/" "b.proto"`, maybe on a new line).
+_JSON_ESCAPE = "\\u"  # a fixed string: backslash, u
+_PROTO_SPLIT = r"\\|\"[[:space:]]*\"|^[[:space:]]*\""
+_FEW_NAMES = 3  # up to this many names, one search each; above, one search for all
+# Past this many searches (a change to a type used everywhere) reading the whole tree once is cheaper
+# than searching on; the answers are the same either way.
+SEARCH_BUDGET = 16
+
+
+def name_patterns(name: str) -> tuple[list[str], bool]:
+    """(fixed strings every spelling of the name holds, False: they are not regular expressions).
+
+    A Protobuf import path whole. An Avro name is a JSON string: its namespace starts one
+    (`"com.acme"` or `"com.acme.Money"`), its simple name ends one (`"Money"`, `.Money"`; a
+    reference inside the namespace may give the simple name alone). Fixed strings: git grep finds
+    them several times faster than a pattern.
+    """
+    if is_import_path(name):
+        return [name], False
+    namespace, _, simple = name.rpartition(".")
+    patterns = [f'{simple}"']
+    if namespace:
+        patterns.insert(0, f'"{namespace}')
+    return patterns, False
+
+
+def is_import_path(name: str) -> bool:
+    """Protobuf names its references by import path; no type name holds a slash."""
+    return "/" in name
+
+
+def may_be_import_path(name: str) -> bool:
+    """A path, or a name a .proto file at the top of the contracts root has as its import path
+    (`money.proto`; an Avro type could be named so too, so such a name is looked up both ways)."""
+    return is_import_path(name) or name.lower().endswith(".proto")
+
+
+class ContractTextSearch:
+    """Candidate contract paths for names, in the index (`staged`) or the working tree."""
+
+    def __init__(self, git: Git, prefix: str, staged: bool, kept: set[str], formats: set[SchemaType]) -> None:
+        self._git = git
+        self._searches = 0
+        self._prefix = prefix
+        self._staged = staged
+        self._formats = formats  # the formats the tree holds: the others' escapes are not looked for
+        root = f"{prefix}/" if prefix else ""
+        # extensions as type_for_path reads them: in any case
+        self._avro_spec = f":(glob,icase){root}**/*.avsc"
+        self._proto_spec = f":(glob,icase){root}**/*.proto"
+        self._escaped = Background(self._spelled_otherwise)  # asked for by every search: start now
+        # paths git grep does not read as the check does (symbolic links, nested repositories,
+        # files git diff is told to ignore): always candidates
+        self._kept = kept
+        # The index is searched through the working tree (reading files is much cheaper than git
+        # inflating every blob); files whose working-tree content differs from the index are kept.
+        self._unstaged = Background(lambda: git.unstaged_paths(prefix) if staged else set[str]())
+
+    def exhausted(self) -> bool:
+        """Whether enough searches ran that reading the whole tree is the cheaper way on."""
+        return self._searches >= SEARCH_BUDGET
+
+    def _grep(
+        self, needles: list[str], regex: bool, spec: str | None = None, all_match: bool = False
+    ) -> set[str]:
+        self._searches += 1
+        return self._git.grep_files(
+            needles, spec or self._prefix, untracked=not self._staged, regex=regex, all_match=all_match
+        )
+
+    def _spelled_otherwise(self) -> set[str]:
+        found: set[str] = set()
+        if SchemaType.AVRO in self._formats:
+            found |= self._grep([_JSON_ESCAPE], False, self._avro_spec)
+        if SchemaType.PROTOBUF in self._formats:
+            found |= self._grep([_PROTO_SPLIT], True, self._proto_spec)
+        return found
+
+    def candidates(self, names: Iterable[str], defining: bool = False) -> tuple[set[str], set[str]]:
+        """(paths whose text may spell one of the names; paths to keep whatever their text holds),
+        both repository-relative.
+
+        A few names: one git grep each, side by side, for files holding every part of the name.
+        Many: one git grep for any of them by one part each, and the caller's outlines decide. To
+        find where names are defined (`defining`), the simple name: only its definition and its
+        users hold it. To find users of the many types one contract defines, its namespace.
+        """
+        wanted = sorted(set(names))
+        if len(wanted) <= _FEW_NAMES:
+            searches = [
+                Background(lambda name=name: self._grep(*name_patterns(name), all_match=True))  # type: ignore[misc]
+                for name in wanted
+            ]
+            found: set[str] = set().union(*(search.result() for search in searches))
+        else:
+            parts = {
+                (patterns[-1 if defining else 0], regex) for patterns, regex in map(name_patterns, wanted)
+            }
+            typed = sorted(pattern for pattern, regex in parts if regex)
+            plain = sorted(pattern for pattern, regex in parts if not regex)
+            found = (self._grep(typed, True) if typed else set()) | (
+                self._grep(plain, False) if plain else set()
+            )
+        return found, self._escaped.result() | self._kept | self._unstaged.result()
+
+    def contract_path(self, import_path: str) -> str:
+        """Where the contract with this Protobuf import path lives (it defines that name)."""
+        root = f"{self._prefix}/" if self._prefix else ""
+        return str(PurePosixPath(f"{root}{import_path}"))

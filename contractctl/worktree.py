@@ -1,0 +1,212 @@
+"""Contract files on disk under the contracts root, read without ever blocking or leaving the repository.
+
+A working tree can hold what git never would: a FIFO named like a contract (reading it blocks forever),
+symlinks to directories elsewhere on the machine, symlink loops, a directory named `x.avsc`. Each is
+skipped with a warning finding, so a gate that did not look at something says so.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from contractctl.errors import UsageError
+from contractctl.model import Finding, FindingKind, Severity, one_line
+
+
+@dataclass
+class DiskFiles:
+    files: list[tuple[PurePosixPath, bytes]] = field(default_factory=list)  # repository-relative
+    skipped: list[Finding] = field(default_factory=list)
+
+
+def skipped(path: str, message: str, hint: str | None = None) -> Finding:
+    """A warning for something under the root that was not read."""
+    return Finding(
+        rule="PATH_SKIPPED",
+        message=message,
+        kind=FindingKind.ADVISORY,
+        severity=Severity.WARNING,
+        file=path,
+        hint=hint,
+    )
+
+
+def is_within(path: Path, directory: Path) -> bool:
+    """Whether `path` is `directory` or below it (both already resolved, or both lexical)."""
+    return path == directory or directory in path.parents
+
+
+def _link_target(path: Path) -> Path | None:
+    """Where a symlink finally leads, or None for a loop or a dangling link."""
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+
+
+def read_regular(path: Path, relative: str) -> bytes | Finding:
+    """The bytes of a regular file (following a symlink that stays inside the repository was decided
+    by the caller), or the warning saying why it was not read. Never blocks: a FIFO is not opened."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        return skipped(one_line(relative), f"cannot be read ({error.strerror}); skipped")
+    if not stat.S_ISREG(info.st_mode):
+        return skipped(
+            one_line(relative),
+            f"is not a regular file ({_kind(info.st_mode)}); skipped",
+            "Only regular files are contracts; remove it or move it out of the contracts root.",
+        )
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise UsageError(f"{one_line(str(path))}: cannot read: {error.strerror}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced since the stat above
+            return skipped(one_line(relative), "is not a regular file; skipped")
+        return handle.read()
+
+
+def _regular_or_skipped(path: Path, relative: str) -> bytes | Finding:
+    """Empty bytes for a regular file (read later, by whoever needs it), or why it is skipped."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        return skipped(one_line(relative), f"cannot be read ({error.strerror}); skipped")
+    if not stat.S_ISREG(info.st_mode):
+        return skipped(
+            one_line(relative),
+            f"is not a regular file ({_kind(info.st_mode)}); skipped",
+            "Only regular files are contracts; remove it or move it out of the contracts root.",
+        )
+    return b""
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "not a file"
+
+
+def contract_files(top: Path, prefix: str, wanted: Callable[[str], bool], read: bool = True) -> DiskFiles:
+    """Files under `top/prefix` whose name `wanted` accepts, read (with `read=False` only found, their
+    bytes left empty for a reader that wants few of them); hidden directories are not entered,
+    symlinked directories are not followed (git does not follow them either)."""
+    out = DiskFiles()
+    resolved_top = top.resolve()
+    start = top / prefix if prefix else top
+
+    def walk_error(error: OSError) -> None:
+        where = Path(error.filename).relative_to(top).as_posix() if error.filename else prefix
+        out.skipped.append(skipped(one_line(where), f"cannot be listed ({error.strerror}); skipped"))
+
+    for directory, subdirs, names in os.walk(start, onerror=walk_error):
+        here = Path(directory)
+        kept = []
+        for name in sorted(subdirs):
+            if name.startswith("."):
+                continue
+            path = here / name
+            relative = path.relative_to(top).as_posix()
+            if path.is_symlink():
+                out.skipped.append(_symlinked_directory(path, relative, resolved_top))
+                continue
+            if wanted(name):
+                out.skipped.append(
+                    skipped(
+                        one_line(relative),
+                        "is a directory named like a contract; its name is not a contract (its files are "
+                        "checked as usual)",
+                    )
+                )
+            kept.append(name)
+        subdirs[:] = kept
+        for name in sorted(names):
+            if not wanted(name):
+                continue
+            path = here / name
+            relative = path.relative_to(top).as_posix()
+            if path.is_symlink():
+                target = _link_target(path)
+                if target is None:
+                    out.skipped.append(
+                        skipped(one_line(relative), "is a symlink that loops or leads nowhere; skipped")
+                    )
+                    continue
+                if not is_within(target, resolved_top):
+                    out.skipped.append(
+                        skipped(
+                            one_line(relative),
+                            f"is a symlink leading outside the repository ({one_line(str(target))}); skipped",
+                        )
+                    )
+                    continue
+            data = read_regular(path, relative) if read else _regular_or_skipped(path, relative)
+            if isinstance(data, Finding):
+                out.skipped.append(data)
+            else:
+                out.files.append((PurePosixPath(relative), data))
+    return out
+
+
+def _symlinked_directory(path: Path, relative: str, resolved_top: Path) -> Finding:
+    target = _link_target(path)
+    if target is None:
+        return skipped(one_line(relative), "is a symlink that loops or leads nowhere; skipped")
+    if not is_within(target, resolved_top):
+        return skipped(
+            one_line(relative),
+            f"is a symlinked directory leading outside the repository ({one_line(str(target))}); "
+            "not followed",
+        )
+    return skipped(
+        one_line(relative),
+        "is a symlinked directory; not followed (git stores the link, not the files behind it)",
+    )
+
+
+def example_files(top: Path, directory: PurePosixPath, suffix: str) -> DiskFiles:
+    """The `suffix` files directly in one examples directory, with the same rules as contracts."""
+    folder = top / directory
+    if folder.is_symlink() and not is_within(_link_target(folder) or Path("/"), top.resolve()):
+        return DiskFiles(
+            skipped=[
+                skipped(
+                    one_line(str(directory)),
+                    "is a symlink leading outside the repository (or nowhere); its examples are skipped",
+                )
+            ]
+        )
+    if not folder.is_dir():
+        return DiskFiles()
+    out = DiskFiles()
+    resolved_top = top.resolve()
+    for path in sorted(folder.iterdir()):
+        if not path.name.endswith(suffix):
+            continue
+        relative = path.relative_to(top).as_posix()
+        if path.is_symlink():
+            target = _link_target(path)
+            if target is None or not is_within(target, resolved_top):
+                problem = "loops or leads nowhere" if target is None else "leads outside the repository"
+                out.skipped.append(skipped(one_line(relative), f"is a symlink that {problem}; skipped"))
+                continue
+        if path.is_dir():
+            out.skipped.append(skipped(one_line(relative), "is a directory, not an example; skipped"))
+            continue
+        data = read_regular(path, relative)
+        if isinstance(data, Finding):
+            out.skipped.append(data)
+        else:
+            out.files.append((PurePosixPath(relative), data))
+    return out
