@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -77,10 +78,8 @@ def _report_error(error: ContractctlError, output: OutputOptions) -> None:
     context = click.get_current_context(silent=True)
     report = Report(command=context.info_name or "contractctl" if context else "contractctl")
     report.findings.append(Finding(rule=rule, message=error.message, kind=kind))
-    try:
+    with contextlib.suppress(ContractctlError):  # unwritable: the original error is what matters
         emit(report, output)
-    except ContractctlError:
-        pass  # the report cannot be written: the original error is what the user needs to see
 
 
 def config_option(func: F) -> F:
