@@ -51,16 +51,9 @@ def _link_target(path: Path) -> Path | None:
 def read_regular(path: Path, relative: str) -> bytes | Finding:
     """The bytes of a regular file (following a symlink that stays inside the repository was decided
     by the caller), or the warning saying why it was not read. Never blocks: a FIFO is not opened."""
-    try:
-        info = os.stat(path)
-    except OSError as error:
-        return skipped(one_line(relative), f"cannot be read ({error.strerror}); skipped")
-    if not stat.S_ISREG(info.st_mode):
-        return skipped(
-            one_line(relative),
-            f"is not a regular file ({_kind(info.st_mode)}); skipped",
-            "Only regular files are contracts; remove it or move it out of the contracts root.",
-        )
+    found = _regular_or_skipped(path, relative)
+    if isinstance(found, Finding):
+        return found
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
