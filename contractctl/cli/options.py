@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -9,7 +10,8 @@ from typing import Any, TypeVar
 
 import click
 
-from contractctl.cli.output import OutputOptions
+from contractctl.cli.output import OutputOptions, emit
+from contractctl.errors import ConfigError, ContractctlError, EnvironmentFailure, GitError
 from contractctl.report import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,7 +33,11 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
         if output_file is not None:
             output_file = _checked_output(output_file, kwargs.get("config_path"))
         output = OutputOptions(output_format, output_file, no_color, quiet, verbose)
-        return func(*args, output=output, **kwargs)
+        try:
+            return func(*args, output=output, **kwargs)
+        except ContractctlError as error:
+            _report_error(error, output)
+            raise
 
     decorators = [
         click.option(
@@ -57,6 +63,23 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     for decorator in reversed(decorators):
         decorated = decorator(decorated)
     return decorated
+
+
+def _report_error(error: ContractctlError, output: OutputOptions) -> None:
+    """A command stopped before it had a verdict (bad config, unknown ref, ...): a CI step that
+    uploads the report must still find one in the asked-for format, holding the error. The error
+    itself is then printed and sets the exit code as usual."""
+    if output.output_format == "text" and output.output_file is None:
+        return  # the error message on stderr is the whole report
+    from contractctl.model import Finding, FindingKind, Report
+
+    kind = FindingKind.ENVIRONMENT if isinstance(error, EnvironmentFailure) else FindingKind.INVALID
+    rule = {ConfigError: "CONFIG_ERROR", GitError: "GIT_ERROR"}.get(type(error), type(error).__name__)
+    context = click.get_current_context(silent=True)
+    report = Report(command=context.info_name or "contractctl" if context else "contractctl")
+    report.findings.append(Finding(rule=rule, message=error.message, kind=kind))
+    with contextlib.suppress(ContractctlError):  # unwritable: the original error is what matters
+        emit(report, output)
 
 
 def config_option(func: F) -> F:
