@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from contractctl.changelog.markup import code
 from contractctl.changelog.model import Change, SubjectChanges
 from contractctl.changelog.render import render_markdown
-from contractctl.check import contracts_prefix
-from contractctl.config import Config
+from contractctl.commands.check import contracts_prefix
+from contractctl.config.project import Config
 from contractctl.errors import GitError
 from contractctl.formats import configure, get_format
 from contractctl.formats.base import InvalidSchema, ParsedSchema
-from contractctl.history import BlobStore, Git, HistoricVersion
 from contractctl.model import CompatibilityLevel, SchemaText, SchemaType
-from contractctl.repo import ContractSet, SubjectMapper, build_contract_set
-from contractctl.resolver import SchemaResolver, subject_history
+from contractctl.repo.contracts import ContractSet, SubjectMapper, build_contract_set
+from contractctl.repo.history import BlobStore, Git, HistoricVersion
+from contractctl.repo.references import SchemaResolver, subject_history
 
 __all__ = [
     "SIDECAR_DIFFERS",

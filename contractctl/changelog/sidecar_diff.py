@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def _load(context: ChangelogContext, commit: str, contract_path: str | None) -> Mapping[str, Any] | None:
     import yaml
 
-    from contractctl.contract import sidecar_path
+    from contractctl.sidecar import sidecar_path
 
     if contract_path is None:
         return None

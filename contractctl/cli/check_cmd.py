@@ -70,8 +70,8 @@ def check(
     output: OutputOptions,
 ) -> None:
     """Parse changed contracts, resolve references and check compatibility against git history."""
-    from contractctl.allow import apply_allowances, pair_allowances
-    from contractctl.check import CheckOptions, run_check
+    from contractctl.checking.allowances import apply_allowances, pair_allowances
+    from contractctl.commands.check import CheckOptions, run_check
 
     allowances = pair_allowances(allow_breaking, reasons)
     config = load(config_path)

@@ -71,7 +71,7 @@ def compat(
     output: OutputOptions,
 ) -> None:
     """Check NEW against --previous versions (oldest first) under --level."""
-    from contractctl.adhoc import run_compat
+    from contractctl.commands.compat import run_compat
     from contractctl.model import SchemaType
 
     report = run_compat(

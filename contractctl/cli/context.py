@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contractctl.config import Config, default_config, find_config, load_config
+from contractctl.config.project import Config, default_config, find_config, load_config
 from contractctl.errors import ContractctlError
 
 
@@ -15,7 +15,7 @@ def load(config_path: Path | None, cwd: Path | None = None) -> Config:
         return _known_secrets(load_config(config_path.resolve()))
     found = find_config(start)
     if found is None:
-        from contractctl.history import Git
+        from contractctl.repo.history import Git
 
         return default_config(Git.discover(start).toplevel)
     return _known_secrets(load_config(found))

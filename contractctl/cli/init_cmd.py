@@ -17,8 +17,8 @@ import click
 )
 def init(force: bool, directory: Path | None) -> None:
     """Write contractctl.yaml, an example contract and a pre-commit config."""
-    from contractctl.history import Git
-    from contractctl.scaffold_files import scaffold
+    from contractctl.commands.init import scaffold
+    from contractctl.repo.history import Git
 
     target = Git.discover((directory or Path.cwd()).resolve()).toplevel
     result = scaffold(target, force)

@@ -30,7 +30,7 @@ def plan_cmd(
     output: OutputOptions,
 ) -> None:
     """What `link apply` would do: create, update (pause, update, resume), resume, or nothing."""
-    from contractctl.linking.commands import plan_or_apply
+    from contractctl.commands.link import plan_or_apply
 
     report, pending = plan_or_apply(load(config_path), name, apply=False)
     code = emit(report, output)
@@ -47,7 +47,7 @@ def apply_cmd(
     output: OutputOptions,
 ) -> None:
     """Create or update the exporter so it is as declared (idempotent)."""
-    from contractctl.linking.commands import plan_or_apply
+    from contractctl.commands.link import plan_or_apply
 
     report, _ = plan_or_apply(load(config_path), name, apply=True)
     sys.exit(emit(report, output))
@@ -63,7 +63,7 @@ def status_cmd(
     output: OutputOptions,
 ) -> None:
     """State, offset, timestamp and trace of each exporter (exit 3 on an error trace)."""
-    from contractctl.linking.commands import status
+    from contractctl.commands.link import status
 
     report = status(load(config_path), name)
     sys.exit(emit(report, output))
@@ -85,7 +85,7 @@ def verify_cmd(
     output: OutputOptions,
 ) -> None:
     """Prove the destination holds every covered version with the same id and text."""
-    from contractctl.linking.commands import verify
+    from contractctl.commands.link import verify
 
     with progress("verifying parity" + (" (waiting)" if wait else "")):
         report = verify(load(config_path), name, wait, timeout)
@@ -120,8 +120,8 @@ def promote(
     output: OutputOptions,
 ) -> None:
     """Publish to --from, make --to match, verify parity: one resumable release step."""
-    from contractctl.promote import PromoteOptions
-    from contractctl.promote import promote as run_promote
+    from contractctl.commands.promote import PromoteOptions
+    from contractctl.commands.promote import promote as run_promote
 
     options = PromoteOptions(source, destination, via, wait, timeout, dry_run)
     with progress(f"promoting {source} -> {destination}"):

@@ -21,7 +21,7 @@ def lint(
     paths: tuple[Path, ...], against: str | None, config_path: Path | None, output: OutputOptions
 ) -> None:
     """Lint every contract (or PATHs): naming, docs, defaults, reserved numbers, package versions."""
-    from contractctl.check import CheckOptions, run_check
+    from contractctl.commands.check import CheckOptions, run_check
 
     config = load(config_path)
     options = CheckOptions(

@@ -3,7 +3,7 @@
 Whatever its source (a registry's error body, a subject name from GET /subjects, a 200 answer, an
 exception, a log record, click's own usage errors), text reaches the user only through stdout and
 stderr, which :func:`install` wraps, or through a report file or the GitHub job summary, which
-:func:`write_file` writes. So one rule (contractctl.masking) applies to all of it, in every format.
+:func:`write_file` writes. So one rule (contractctl.generic.masking) applies to all of it, in every format.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from contractctl.errors import UsageError
-from contractctl.masking import mask
+from contractctl.generic.masking import mask
 
 
 class MaskedStream:

@@ -94,8 +94,8 @@ def config_option(func: F) -> F:
 def _checked_output(given: Path, config_path: Path | None) -> Path | None:
     """--output as the overwrite rule allows it (checked before the command does any work)."""
     from contractctl.cli.context import load
+    from contractctl.cli.output_target import STDOUT, output_target
     from contractctl.errors import ContractctlError
-    from contractctl.output_target import STDOUT, output_target
 
     if str(given) == STDOUT:
         return None

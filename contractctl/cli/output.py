@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contractctl.cli.masked_io import write_file
-from contractctl.masking import mask, mask_data
+from contractctl.generic.masking import mask, mask_data
 from contractctl.model import Report
 from contractctl.report import render
 from contractctl.report.summary import summarize

@@ -38,9 +38,9 @@ def publish(
     output: OutputOptions,
 ) -> None:
     """Register every git version a registry lacks, references first (idempotent)."""
-    from contractctl.catalog import load_catalog
-    from contractctl.publish import publish as run_publish
-    from contractctl.remote import close_all, open_clients
+    from contractctl.checking.registry_check import close_all, open_clients
+    from contractctl.commands.publish import publish as run_publish
+    from contractctl.registry.desired import load_catalog
 
     if not registries:
         raise UsageError("publish needs --registry NAME")
@@ -76,10 +76,10 @@ def status(
     output: OutputOptions,
 ) -> None:
     """Drift between git and each registry (default: every configured registry)."""
-    from contractctl.catalog import load_catalog
-    from contractctl.remote import close_all, open_clients
-    from contractctl.status import adopt
-    from contractctl.status import status as run_status
+    from contractctl.checking.registry_check import close_all, open_clients
+    from contractctl.commands.status import adopt
+    from contractctl.commands.status import status as run_status
+    from contractctl.registry.desired import load_catalog
 
     config = load(config_path)
     names = registries or tuple(config.registries)
@@ -124,9 +124,9 @@ def can_deploy(
     output: OutputOptions,
 ) -> None:
     """Exit 0 only if this exact schema is registered under SUBJECT, with one id, in every registry."""
-    from contractctl.deploy import can_deploy as run_can_deploy
-    from contractctl.deploy import candidate_from_file, candidate_from_version
-    from contractctl.remote import close_all, open_clients
+    from contractctl.checking.registry_check import close_all, open_clients
+    from contractctl.commands.can_deploy import can_deploy as run_can_deploy
+    from contractctl.commands.can_deploy import candidate_from_file, candidate_from_version
 
     if (schema_file is None) == (version is None):
         raise UsageError("can-deploy needs exactly one of --schema FILE or --version N")

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from contractctl.config import Config
+from contractctl.config.project import Config
 from contractctl.errors import ConfigError
 
 CONTEXT_TYPES = ("AUTO", "CUSTOM", "NONE")

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from contractctl.formats.avro import AvroSchema
-from contractctl.jsonpos import escape_pointer_token
+from contractctl.generic.jsonpos import escape_pointer_token
 from contractctl.lint.common import Emitter, follows_case, parse_rule_ids, to_case
 from contractctl.model import SourcePosition
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from contractctl.masking import add_secret
+from contractctl.generic.masking import add_secret
 from contractctl.registry.settings import (
     BasicAuthSettings,
     BearerAuthSettings,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from contractctl.errors import EnvironmentFailure
-from contractctl.masking import add_secret, mask
+from contractctl.generic.masking import add_secret, mask
 
 _MAX_SERVER_MESSAGE = 500
 
@@ -66,7 +66,7 @@ class RegistryRejectedInput(RegistryError):
 
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    """One line, bounded, masked by the one rule (contractctl.masking) before it is cut, so a cut
+    """One line, bounded, masked by the one rule (contractctl.generic.masking) before it is cut, so a cut
     never leaves part of a secret; ``secrets`` are registered with that rule first."""
     for secret in secrets:
         add_secret(secret)

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from contractctl.config import REGISTRY_KEYS
+from contractctl.config.project import REGISTRY_KEYS
 from contractctl.errors import ConfigError
-from contractctl.masking import add_secret
+from contractctl.generic.masking import add_secret
 
 DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 

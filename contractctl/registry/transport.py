@@ -58,7 +58,7 @@ import httpx2
 
 from contractctl import __version__
 from contractctl.errors import ConfigError
-from contractctl.masking import add_secret
+from contractctl.generic.masking import add_secret
 from contractctl.registry.auth import AuthProvider, Token, make_provider
 from contractctl.registry.bounded import (
     MAX_JSON_DEPTH,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from contractctl.changelog import changelog, default_from_ref, render_markdown
-from contractctl.config import default_config, load_config
+from contractctl.config.project import default_config, load_config
 from tests.conftest import GitRepo, record
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "changelog"

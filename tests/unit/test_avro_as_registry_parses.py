@@ -22,7 +22,7 @@ from contractctl.formats.avro.compat import check_reader_writer, is_compatible
 from contractctl.formats.avro.fastjson import strict_loads
 from contractctl.formats.avro.resolve import Redefinition, ResolvedSchema, resolve
 from contractctl.formats.base import InvalidSchema
-from contractctl.jsonpos import blank_comments
+from contractctl.generic.jsonpos import blank_comments
 from contractctl.model import SchemaText, SchemaType
 
 

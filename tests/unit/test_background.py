@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from contractctl.errors import GitError
-from contractctl.parallel import Background
+from contractctl.generic.parallel import Background
 
 
 def test_result_is_computed_on_another_thread_and_waited_for() -> None:

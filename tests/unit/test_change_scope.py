@@ -2,7 +2,7 @@
 
 `check` (no --all) starts from the files that differ from the base and finds the contracts they
 reference, and the contracts referencing them, with `git grep` narrowing and outlines deciding
-(contractctl.tree_search). The differential test edits every contract of a tree full of awkward
+(contractctl.repo.text_search). The differential test edits every contract of a tree full of awkward
 references in turn (short names inside a namespace, transitive chains, a name spelled with a JSON
 escape, `import public`, an import path split over two string literals) and compares the subjects
 checked with the ones an audit of the whole tree (`--all`) marks as affected by the same edit.
@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from contractctl import tree_search
-from contractctl.check import CheckOptions, _LocalRun, run_check
-from contractctl.config import default_config, parse_config
+from contractctl.commands.check import CheckOptions, _LocalRun, run_check
+from contractctl.config.project import default_config, parse_config
 from contractctl.errors import ConfigError
-from contractctl.repo import SubjectMapper
+from contractctl.repo import text_search
+from contractctl.repo.contracts import SubjectMapper
 from tests.conftest import GitRepo, record
 
 COUNTRY = {"type": "enum", "name": "Country", "namespace": "com.acme.common", "symbols": ["DE", "FR"]}
@@ -104,7 +104,7 @@ def _affected(root: Path, **options: Any) -> list[str]:
 def test_a_change_checks_what_a_whole_tree_read_would(
     repo: GitRepo, staged: bool, budget: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tree_search, "SEARCH_BUDGET", budget)
+    monkeypatch.setattr(text_search, "SEARCH_BUDGET", budget)
     for path, content in TREE.items():
         repo.write(path, content)
     repo.commit("v1")

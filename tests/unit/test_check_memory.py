@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import gc
 
-from contractctl.check import CheckOptions, run_check
-from contractctl.config import default_config
+from contractctl.commands.check import CheckOptions, run_check
+from contractctl.config.project import default_config
 from contractctl.formats.avro import AvroSchema
 from contractctl.formats.avro.resolve import ResolvedSchema
-from contractctl.resolver import SchemaResolver
+from contractctl.repo.references import SchemaResolver
 from tests.conftest import GitRepo, record
 
 MONEY = record("Money", [{"name": "cents", "type": "long"}], "com.acme.common")

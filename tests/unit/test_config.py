@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from contractctl.config import interpolate, load_config, parse_config
+from contractctl.config.project import interpolate, load_config, parse_config
 from contractctl.errors import ConfigError
 from contractctl.model import CompatibilityLevel
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import PurePosixPath
 
-from contractctl.contract import check_examples
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType
+from contractctl.sidecar import check_examples
 
 from .contract_cases import CASES, ROOT, case_text, load, orders, parse, shipping
 

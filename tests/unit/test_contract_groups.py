@@ -3,8 +3,8 @@ migration rules."""
 
 from __future__ import annotations
 
-from contractctl.contract import ContractMeta, compatibility_group, group_findings
 from contractctl.model import FindingKind, Severity, exit_code_for
+from contractctl.sidecar import ContractMeta, compatibility_group, group_findings
 
 from .contract_cases import load
 

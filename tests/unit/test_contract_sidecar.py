@@ -7,8 +7,8 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from contractctl.contract import ContractMeta, Rule, examples_dir, sidecar_path
 from contractctl.model import FindingKind, SchemaType
+from contractctl.sidecar import ContractMeta, Rule, examples_dir, sidecar_path
 
 from .contract_cases import case_text, expected_marks, load, load_errors
 

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 import pytest
 
 from contractctl.errors import GitError
-from contractctl.history import (
+from contractctl.repo.history import (
     BlobStore,
     Git,
     Sighting,
@@ -99,7 +99,7 @@ def test_versions_are_told_apart_only_for_the_subjects_asked_for() -> None:
 
 
 def test_sidecar_key_ignores_layout_and_comments_but_not_content() -> None:
-    from contractctl.resolver import sidecar_key
+    from contractctl.repo.references import sidecar_key
 
     plain = sidecar_key(b'owner: a\nproperties: {major_version: "1"}\n')
     assert sidecar_key(b'# comment\nowner:   a\nproperties:\n  major_version: "1"\n') == plain

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contractctl.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
+from contractctl.generic.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
 from contractctl.model import SourcePosition
 
 TEXT = '{\n  "a/b": [1, {"c~d": "x\\"y"}],\n  "e": null\n}'

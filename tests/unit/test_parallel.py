@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from contractctl.parallel import WORKERS_ENV, run_indexed, worker_count
+from contractctl.generic.parallel import WORKERS_ENV, run_indexed, worker_count
 
 linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="workers are forked on Linux only"

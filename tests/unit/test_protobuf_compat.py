@@ -9,9 +9,9 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from contractctl.compat import Earlier, check_level
 from contractctl.formats.protobuf import ProtobufFormat, ProtobufSchema
 from contractctl.formats.protobuf.diff import COMPATIBLE_CHANGES, DIFFERENCE_TYPES
+from contractctl.levels import Earlier, check_level
 from contractctl.model import CompatibilityLevel, FindingKind, SchemaText
 
 from .protobuf_cases import CASES, CASES_BY_ID, Case, Diffs, p3

@@ -7,11 +7,11 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from contractctl.config import parse_config
+from contractctl.config.project import parse_config
 from contractctl.formats.base import InvalidSchema
-from contractctl.history import BlobStore, Git
 from contractctl.model import CompatibilityLevel
-from contractctl.repo import ContractSet, SubjectMapper, build_contract_set, reference_order
+from contractctl.repo.contracts import ContractSet, SubjectMapper, build_contract_set, reference_order
+from contractctl.repo.history import BlobStore, Git
 
 
 def schema(name: str, namespace: str = "com.acme") -> bytes:

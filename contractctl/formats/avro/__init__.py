@@ -11,7 +11,7 @@ from typing import Any
 from contractctl.formats.avro.fastjson import canonical, strict_loads
 from contractctl.formats.avro.resolve import Problem, ResolvedSchema, outline, resolve
 from contractctl.formats.base import InvalidSchema, Outline, ParsedSchema
-from contractctl.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
+from contractctl.generic.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from contractctl.jsonpos import blank_comments
+from contractctl.generic.jsonpos import blank_comments
 
 _DIGITS_AS_NINES = str.maketrans("0123456789", "9999999999")
 _NINETEEN_DIGITS = "9" * 19

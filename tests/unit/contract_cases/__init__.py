@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
-from contractctl.contract import ContractMeta, load_sidecar
 from contractctl.formats import get_format
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.model import Finding, SchemaText, SchemaType
+from contractctl.sidecar import ContractMeta, load_sidecar
 
 CASES = Path(__file__).parent
 ROOT = "tests/unit/contract_cases"

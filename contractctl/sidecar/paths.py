@@ -1,4 +1,4 @@
-"""Where a contract's sidecar and examples live. Kept apart from contractctl.contract (CEL, JSONata,
+"""Where a contract's sidecar and examples live. Kept apart from contractctl.sidecar (CEL, JSONata,
 codecs) so that a check of a repository without sidecars never imports those."""
 
 from __future__ import annotations

@@ -8,16 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from contractctl.catalog import Catalog
-from contractctl.config import Config
+from contractctl.checking.registry_check import environment_finding
+from contractctl.config.project import Config
 from contractctl.errors import UsageError
 from contractctl.formats import get_format
 from contractctl.model import Finding, FindingKind, Report, SchemaText, SchemaType, Severity, SubjectResult
-from contractctl.payload import Payload, ReferenceVersions
 from contractctl.registry.client import RegistryClient
+from contractctl.registry.desired import Catalog
 from contractctl.registry.errors import RegistryError
 from contractctl.registry.fanout import fan_out
-from contractctl.remote import environment_finding
+from contractctl.registry.payload import Payload, ReferenceVersions
 
 
 @dataclass(frozen=True)
@@ -271,9 +271,9 @@ def adopt(config: Config, client: RegistryClient, subjects: list[str]) -> list[P
     Each file is placed where the subject strategy maps it back to the same subject, or refused with
     the config line that would make it so.
     """
-    from contractctl.check import contracts_prefix
-    from contractctl.history import Git
-    from contractctl.repo import SubjectMapper
+    from contractctl.commands.check import contracts_prefix
+    from contractctl.repo.contracts import SubjectMapper
+    from contractctl.repo.history import Git
 
     git = Git.discover(config.directory)
     mapper = SubjectMapper(config, contracts_prefix(config, git))
@@ -350,7 +350,7 @@ def _segment(name: str, subject: str) -> str:
 def _refuse_escape(path: Path, root: Path, subject: str) -> None:
     """The file must land inside the contracts root (itself checked to be inside the repository), with
     no symlink on the way leading elsewhere."""
-    from contractctl.worktree import is_within
+    from contractctl.repo.worktree import is_within
 
     landing = path.parent.resolve()
     if not is_within(landing, root.resolve()):

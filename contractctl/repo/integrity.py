@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from contractctl.errors import GitError
-from contractctl.history import Git
+from contractctl.repo.history import Git
 
 UNSHALLOW_FIX = (
     "fetch the whole history: `git fetch --unshallow` (or `git fetch --deepen=N`), "

@@ -9,7 +9,6 @@ from pathlib import PurePosixPath
 
 from contractctl.formats import type_for_path
 from contractctl.formats.base import InvalidSchema
-from contractctl.history import Git
 from contractctl.model import (
     CompatibilityLevel,
     Finding,
@@ -18,7 +17,8 @@ from contractctl.model import (
     Severity,
     SubjectResult,
 )
-from contractctl.repo import ContractSet, SubjectMapper, decode, outline_of
+from contractctl.repo.contracts import ContractSet, SubjectMapper, decode, outline_of
+from contractctl.repo.history import Git
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from contractctl.history import Git
+from contractctl.generic.parallel import Background
 from contractctl.model import SchemaType
-from contractctl.parallel import Background
+from contractctl.repo.history import Git
 
 # Files whose text may spell a name other than plainly: Avro JSON escapes anywhere, and in .proto
 # files any escape or a string literal continued by another (`"a/" "b.proto"`, maybe on a new line).

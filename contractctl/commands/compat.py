@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from contractctl.compat import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.errors import UsageError
 from contractctl.formats import configure, get_format, parse_registered
 from contractctl.formats.base import InvalidSchema, ParsedSchema, SchemaFormat
+from contractctl.levels import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.model import (
     CompatibilityLevel,
     Finding,
@@ -22,7 +22,7 @@ from contractctl.model import (
     SchemaType,
     SubjectResult,
 )
-from contractctl.repo import decode
+from contractctl.repo.contracts import decode
 
 
 def _read(path: Path, root: Path | None = None) -> SchemaText:

@@ -9,14 +9,14 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import TypeVar
 
-from contractctl.config import Config, SubjectRule
-from contractctl.contract_paths import sidecar_path
+from contractctl.config.project import Config, SubjectRule
 from contractctl.formats import get_format, type_for_path
 from contractctl.formats.base import InvalidSchema, Outline
-from contractctl.globs import glob_regex
-from contractctl.history import BlobStore
+from contractctl.generic.globs import glob_regex
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
-from contractctl.tree_search import ContractTextSearch, is_import_path, may_be_import_path
+from contractctl.repo.history import BlobStore
+from contractctl.repo.text_search import ContractTextSearch, is_import_path, may_be_import_path
+from contractctl.sidecar.paths import sidecar_path
 
 T = TypeVar("T")
 

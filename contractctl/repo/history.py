@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from contractctl.contract_paths import SIDECAR_SUFFIX, sidecar_path
 from contractctl.errors import GitError, UsageError
+from contractctl.sidecar.paths import SIDECAR_SUFFIX, sidecar_path
 
 _NULL_SHA = "0" * 40
 WORKTREE_KEY = "worktree:"  # blob-store keys of files read from the working tree
@@ -255,7 +255,7 @@ class BlobStore:
         return self._data[key]
 
     def _read_worktree(self, relative: str) -> bytes:
-        from contractctl.worktree import read_regular
+        from contractctl.repo.worktree import read_regular
 
         data = read_regular(self.git.toplevel / relative, relative)  # never blocks on a FIFO
         if isinstance(data, bytes):

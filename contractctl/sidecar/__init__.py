@@ -31,20 +31,20 @@ Confluent's ``metadata`` and ``ruleSet``::
 Rule keys: name, doc, kind, mode, type, expr, tags, params, on_success, on_failure, disabled.
 CEL rules see the record as ``message``; CEL_FIELD rules see ``value``, ``name``, ``fullName``,
 ``typeName``, ``tags`` and the containing record as ``message``; ``guard ; expr`` skips the rule when
-the guard is false (see :mod:`contractctl.contract.cel`). Domain CEL expressions must compile and
+the guard is false (see :mod:`contractctl.sidecar.cel`). Domain CEL expressions must compile and
 name only fields the schema has; migration expressions are only parsed (they read another version).
 
-Examples: ``contracts/orders/examples/*.json`` (see :mod:`contractctl.contract.examples`).
-Groups: :mod:`contractctl.contract.groups`.
+Examples: ``contracts/orders/examples/*.json`` (see :mod:`contractctl.sidecar.examples`).
+Groups: :mod:`contractctl.sidecar.groups`.
 """
 
 from __future__ import annotations
 
-from contractctl.contract.examples import check_examples
-from contractctl.contract.groups import compatibility_group, group_findings
-from contractctl.contract.meta import KINDS, MODES, RULE_TYPES, ContractMeta, Rule
-from contractctl.contract.sidecar import load_sidecar
-from contractctl.contract_paths import SIDECAR_SUFFIX, examples_dir, sidecar_path
+from contractctl.sidecar.examples import check_examples
+from contractctl.sidecar.groups import compatibility_group, group_findings
+from contractctl.sidecar.load import load_sidecar
+from contractctl.sidecar.meta import KINDS, MODES, RULE_TYPES, ContractMeta, Rule
+from contractctl.sidecar.paths import SIDECAR_SUFFIX, examples_dir, sidecar_path
 
 __all__ = [
     "KINDS",

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from contractctl.contract.meta import ContractMeta
 from contractctl.model import Finding, FindingKind, Severity
+from contractctl.sidecar.meta import ContractMeta
 
 
 def compatibility_group(meta: ContractMeta | None, group_property: str | None) -> str | None:

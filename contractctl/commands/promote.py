@@ -7,21 +7,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from contractctl.catalog import Catalog, load_catalog
-from contractctl.check import contracts_prefix
-from contractctl.config import Config
+from contractctl.checking.registry_check import close_all, environment_finding, open_clients
+from contractctl.commands.check import contracts_prefix
+from contractctl.commands.link import run_link, verify_pair
+from contractctl.commands.publish import publish
+from contractctl.config.project import Config
 from contractctl.errors import ConfigError
-from contractctl.history import Git
-from contractctl.linking.commands import run_link, verify_pair
 from contractctl.linking.levels import WantedConfig, align_levels
 from contractctl.linking.settings import LinkSettings, load_links
 from contractctl.linking.verify import covers, destination_subject
 from contractctl.model import Finding, FindingKind, Report, Severity, exit_code_for
-from contractctl.publish import publish
 from contractctl.registry.client import RegistryClient, SchemaRef
+from contractctl.registry.desired import Catalog, load_catalog
 from contractctl.registry.errors import RegistryError, RegistryRefusal
-from contractctl.remote import close_all, environment_finding, open_clients
-from contractctl.repo import SubjectMapper
+from contractctl.repo.contracts import SubjectMapper
+from contractctl.repo.history import Git
 
 ID_CONFLICT = 42205
 _CONFLICT_HINT = (

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from contractctl.config import Config
+from contractctl.config.project import Config
 from contractctl.errors import UsageError
-from contractctl.worktree import is_within
+from contractctl.repo.worktree import is_within
 
 STDOUT = "-"
 

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from contractctl.compat import (
+from contractctl.checking.removals import removal_result, removed_contracts
+from contractctl.config.project import Config
+from contractctl.errors import GitError, UsageError
+from contractctl.formats import configure, get_format, supported_extensions, type_for_path
+from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.generic.parallel import Background, run_indexed, worker_count
+from contractctl.levels import (
     Earlier,
     check_level,
     prove_compatible_pairs,
@@ -19,14 +25,6 @@ from contractctl.compat import (
     split_by_type,
     versions_to_check,
 )
-from contractctl.config import Config
-from contractctl.contract_check import ContractFiles, contract_checks
-from contractctl.contract_paths import examples_dir, sidecar_path
-from contractctl.errors import GitError, UsageError
-from contractctl.formats import configure, get_format, supported_extensions, type_for_path
-from contractctl.formats.base import InvalidSchema, ParsedSchema
-from contractctl.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, VersionHistory
-from contractctl.history_integrity import ensure_complete_history
 from contractctl.model import (
     CompatibilityLevel,
     Finding,
@@ -38,20 +36,22 @@ from contractctl.model import (
     SubjectResult,
     one_line,
 )
-from contractctl.parallel import Background, run_indexed, worker_count
-from contractctl.removals import removal_result, removed_contracts
-from contractctl.repo import (
+from contractctl.repo.contracts import (
     ContractFile,
     ContractSet,
     SubjectMapper,
     build_contract_set,
 )
-from contractctl.resolver import SchemaResolver, subject_history
-from contractctl.tree_search import ContractTextSearch
+from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, VersionHistory
+from contractctl.repo.integrity import ensure_complete_history
+from contractctl.repo.references import SchemaResolver, subject_history
+from contractctl.repo.text_search import ContractTextSearch
+from contractctl.sidecar.check_step import ContractFiles, contract_checks
+from contractctl.sidecar.paths import examples_dir, sidecar_path
 
 if TYPE_CHECKING:
+    from contractctl.checking.registry_check import RemoteTarget
     from contractctl.lint import LintSettings
-    from contractctl.remote import RemoteTarget
 
 
 @dataclass
@@ -134,7 +134,7 @@ def _working_tree_entries(
     what cannot be read (a FIFO, a symlink leaving the repository, a loop) is added to `skipped` as
     a warning (`links`, when given, collects the paths that are symbolic links: git grep does not
     follow them)."""
-    from contractctl.worktree import contract_files
+    from contractctl.repo.worktree import contract_files
 
     extensions = supported_extensions()
     # found, not read: the blob store reads a working-tree key when a check first needs it
@@ -236,7 +236,7 @@ def run_check(config: Config, options: CheckOptions) -> Report:
 def _run_check(config: Config, options: CheckOptions) -> Report:
     if not options.registries:
         return _run_local(config, options)[0]
-    from contractctl.remote import RemoteCheck, close_all, open_clients
+    from contractctl.checking.registry_check import RemoteCheck, close_all, open_clients
 
     clients = open_clients(config, options.registries)  # bad registry settings fail before any work
     try:
@@ -257,9 +257,9 @@ def _run_check(config: Config, options: CheckOptions) -> Report:
 def _remote_targets(run: _LocalRun) -> Iterator[RemoteTarget]:
     """The contracts this change touches (not audited, unchanged ones, nor invalid ones), as each
     registry is asked about them: with the metadata and rules of their sidecars."""
-    from contractctl.contract_check import sidecar_extras
-    from contractctl.payload import payload_for
-    from contractctl.remote import RemoteTarget
+    from contractctl.checking.registry_check import RemoteTarget
+    from contractctl.registry.payload import payload_for
+    from contractctl.sidecar.check_step import sidecar_extras
 
     checker, files = run.checker, run.files
     subject_by_path = {str(c.path): s for s, c in checker.current.contracts.items()}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contractctl.config import Config
+from contractctl.checking.registry_check import close_all, environment_finding, open_clients
+from contractctl.config.project import Config
 from contractctl.linking import exporter as exporter_ops
 from contractctl.linking.settings import LinkSettings, link_named
 from contractctl.linking.verify import SubjectParity, link_parity, wait_for_parity
@@ -12,7 +13,6 @@ from contractctl.model import Finding, FindingKind, Report, Severity, SubjectRes
 from contractctl.registry import exporters
 from contractctl.registry.client import RegistryClient
 from contractctl.registry.errors import RegistryError
-from contractctl.remote import close_all, environment_finding, open_clients
 
 
 def _note(rule: str, message: str, link: LinkSettings, severity: Severity = Severity.INFO) -> Finding:

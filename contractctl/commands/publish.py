@@ -12,14 +12,14 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TypeVar
 
-from contractctl.catalog import Catalog, GitVersion
-from contractctl.compat import DIFFERENT_SCHEMA_TYPE, schema_type_changed, split_by_type
+from contractctl.checking.registry_check import environment_finding
+from contractctl.levels import DIFFERENT_SCHEMA_TYPE, schema_type_changed, split_by_type
 from contractctl.model import Finding, FindingKind, Report, Severity, SubjectResult
-from contractctl.payload import ReferenceVersions
 from contractctl.registry.client import RegistryClient
+from contractctl.registry.desired import Catalog, GitVersion
 from contractctl.registry.errors import IncompatibleSchemaError, RegistryError
 from contractctl.registry.fanout import fan_out
-from contractctl.remote import environment_finding
+from contractctl.registry.payload import ReferenceVersions
 
 T = TypeVar("T")
 WRITE_BLOCKING_MODES = {"READONLY", "READONLY_OVERRIDE", "IMPORT"}

@@ -11,19 +11,19 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from contractctl.check import contracts_prefix
-from contractctl.config import Config
-from contractctl.contract_check import extras_from_sidecar
-from contractctl.contract_paths import SIDECAR_SUFFIX, sidecar_path
+from contractctl.commands.check import contracts_prefix
+from contractctl.config.project import Config
 from contractctl.formats import configure, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
-from contractctl.history import BlobStore, Git
-from contractctl.history_integrity import ensure_complete_history
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity
-from contractctl.payload import Payload, payload_for
 from contractctl.registry.client import ContractExtras
-from contractctl.repo import SubjectMapper, build_contract_set
-from contractctl.resolver import SchemaResolver, subject_history
+from contractctl.registry.payload import Payload, payload_for
+from contractctl.repo.contracts import SubjectMapper, build_contract_set
+from contractctl.repo.history import BlobStore, Git
+from contractctl.repo.integrity import ensure_complete_history
+from contractctl.repo.references import SchemaResolver, subject_history
+from contractctl.sidecar.check_step import extras_from_sidecar
+from contractctl.sidecar.paths import SIDECAR_SUFFIX, sidecar_path
 
 
 @dataclass(frozen=True)

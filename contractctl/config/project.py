@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contractctl.errors import ConfigError
+from contractctl.generic.yaml_guard import shown
 from contractctl.model import CompatibilityLevel
-from contractctl.yaml_guard import shown
 
 if TYPE_CHECKING:
     from contractctl.lint import LintSettings
@@ -81,7 +81,7 @@ class Config:
 
     def line(self, key_path: str) -> int | None:
         """The line where `key_path` (or its nearest enclosing key) is written, if known."""
-        from contractctl.yaml_guard import line_of
+        from contractctl.generic.yaml_guard import line_of
 
         return line_of(self.lines, key_path)
 
@@ -154,7 +154,7 @@ def default_config(directory: Path) -> Config:
 
 
 def load_config(path: Path) -> Config:
-    from contractctl.yaml_guard import YamlProblem, load  # deferred: only commands with a config pay
+    from contractctl.generic.yaml_guard import YamlProblem, load  # deferred: only commands with a config pay
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -181,7 +181,7 @@ class _Reader:
         self.lines = dict(lines or {})
 
     def where(self, key_path: str) -> str:
-        from contractctl.yaml_guard import line_of
+        from contractctl.generic.yaml_guard import line_of
 
         line = line_of(self.lines, key_path)
         return f"{self.path}:{line}" if line else str(self.path)

@@ -11,18 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from contractctl.config import Config
-from contractctl.contract_check import ContractFiles, extras_from_sidecar, sidecar_extras
-from contractctl.contract_paths import SIDECAR_SUFFIX
+from contractctl.checking.registry_check import environment_finding
+from contractctl.config.project import Config
 from contractctl.errors import UsageError
 from contractctl.formats import get_format, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.model import Finding, FindingKind, Report, SchemaText, Severity, SubjectResult
-from contractctl.payload import Payload, ReferenceVersions, payload_for
 from contractctl.registry.client import ContractExtras, RegisteredSchema, RegistryClient
 from contractctl.registry.errors import RegistryError
 from contractctl.registry.fanout import fan_out
-from contractctl.remote import environment_finding
+from contractctl.registry.payload import Payload, ReferenceVersions, payload_for
+from contractctl.sidecar.check_step import ContractFiles, extras_from_sidecar, sidecar_extras
+from contractctl.sidecar.paths import SIDECAR_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Candidate:
 
 
 def candidate_from_version(config: Config, subject: str, number: int) -> Candidate:
-    from contractctl.catalog import load_catalog
+    from contractctl.registry.desired import load_catalog
 
     catalog = load_catalog(config)
     versions = catalog.versions.get(subject)
@@ -48,8 +48,8 @@ def candidate_from_version(config: Config, subject: str, number: int) -> Candida
 
 def candidate_from_file(config: Config, subject: str, path: Path) -> Candidate:
     """The file parsed with the references it uses, taken from the contracts in the working tree."""
-    from contractctl.check import working_tree_contracts
-    from contractctl.resolver import SchemaResolver
+    from contractctl.commands.check import working_tree_contracts
+    from contractctl.repo.references import SchemaResolver
 
     schema_type = type_for_path(PurePosixPath(path.name))
     if schema_type is None:

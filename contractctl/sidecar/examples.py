@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from contractctl.contract import cel
-from contractctl.contract.meta import ContractMeta, Rule
-from contractctl.contract.shapes import wildcard_match
 from contractctl.formats.avro.resolve import json_kind
 from contractctl.formats.base import ParsedSchema
-from contractctl.jsonpos import JsonSyntaxError, escape_pointer_token, load_with_positions, nearest_position
+from contractctl.generic.jsonpos import (
+    JsonSyntaxError,
+    escape_pointer_token,
+    load_with_positions,
+    nearest_position,
+)
 from contractctl.model import (
     CompatibilityLevel,
     Finding,
@@ -39,6 +41,9 @@ from contractctl.model import (
     Severity,
     SourcePosition,
 )
+from contractctl.sidecar import cel
+from contractctl.sidecar.meta import ContractMeta, Rule
+from contractctl.sidecar.shapes import wildcard_match
 
 _CONDITION_MODES = ("WRITE", "WRITEREAD")
 _INT_RANGE = (-(2**31), 2**31 - 1)
@@ -315,7 +320,7 @@ def _untag(datum: Any) -> Any:
 def _message_class(schema: Any, name: str | None = None) -> Any:
     from google.protobuf.message_factory import GetMessageClass
 
-    from contractctl.contract.shapes import root_message_name
+    from contractctl.sidecar.shapes import root_message_name
 
     full = root_message_name(schema)
     if name is not None:
@@ -397,7 +402,7 @@ def _repeated(item: Any) -> bool:
 def _proto_fields(message: Any) -> Iterator[tuple[str, str, str, Any, Any]]:
     from google.protobuf.descriptor import FieldDescriptor
 
-    from contractctl.contract.shapes import _PROTO_TYPE_NAMES
+    from contractctl.sidecar.shapes import _PROTO_TYPE_NAMES
 
     type_names = {n: name for name, n in FieldDescriptor.__dict__.items() if name.startswith("TYPE_")}
     for item in message.DESCRIPTOR.fields:
@@ -642,7 +647,7 @@ def check_examples(
                     "CONTRACT_EXAMPLE_INVALID",
                     f"example does not fit the schema: {error.message}",
                     error.pointer,
-                    hint="Fix the example or the schema (contractctl.contract.examples lists JSON forms).",
+                    hint="Fix the example or the schema (contractctl.sidecar.examples lists JSON forms).",
                 )
             )
             continue
@@ -707,6 +712,6 @@ def _inline_tags(
 ) -> Mapping[str, frozenset[str]]:
     if meta is None or not any(rule.type == "CEL_FIELD" for rule in meta.domain_rules):
         return {}
-    from contractctl.contract.shapes import schema_model
+    from contractctl.sidecar.shapes import schema_model
 
     return schema_model(schema, schema_type).inline_tags()

@@ -13,15 +13,15 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from contractctl.compat import DIFFERENT_SCHEMA_TYPE, schema_type_changed
-from contractctl.config import Config
+from contractctl.config.project import Config
 from contractctl.formats import get_format
 from contractctl.formats.base import ParsedSchema
+from contractctl.levels import DIFFERENT_SCHEMA_TYPE, schema_type_changed
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity, SubjectResult
-from contractctl.payload import Payload, ReferenceVersions
 from contractctl.registry.client import RegistryClient, SchemaRef
 from contractctl.registry.errors import RegistryError
 from contractctl.registry.fanout import gather
+from contractctl.registry.payload import Payload, ReferenceVersions
 from contractctl.registry.settings import RegistrySettings
 
 _ERROR_TYPE = re.compile(r"errorType:\s*'([A-Z_]+)'")

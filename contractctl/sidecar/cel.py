@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from contractctl.contract.shapes import (
+from contractctl.sidecar.shapes import (
     TYPE_NAMES,
     Field,
     ListOf,

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from contractctl.contract import cel
-from contractctl.contract.meta import (
+from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.model import Finding, FindingKind, SchemaType, SourcePosition
+from contractctl.sidecar import cel
+from contractctl.sidecar.meta import (
     ACTIONS,
     DESCRIPTION_PROPERTY,
     DOMAIN_MODES,
@@ -26,9 +28,7 @@ from contractctl.contract.meta import (
     ContractMeta,
     Rule,
 )
-from contractctl.contract.shapes import SchemaModel, resolve_path, schema_model, wildcard_match
-from contractctl.formats.base import InvalidSchema, ParsedSchema
-from contractctl.model import Finding, FindingKind, SchemaType, SourcePosition
+from contractctl.sidecar.shapes import SchemaModel, resolve_path, schema_model, wildcard_match
 
 if TYPE_CHECKING:
     import yaml
@@ -627,7 +627,7 @@ def load_sidecar(
     path: PurePosixPath, text: str, schema: ParsedSchema, schema_type: SchemaType
 ) -> ContractMeta:
     """The validated sidecar; raises InvalidSchema with every problem found (file, line, column)."""
-    from contractctl.yaml_guard import YamlProblem, compose
+    from contractctl.generic.yaml_guard import YamlProblem, compose
 
     source = _Text(text)
     loader = _Loader(str(path), source, schema_type)

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from contractctl.errors import UsageError
-from contractctl.worktree import is_within
+from contractctl.repo.worktree import is_within
 
 # destination (relative to the repository) -> template in contractctl/scaffold
 TEMPLATES = {

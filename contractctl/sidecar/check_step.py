@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from contractctl.compat import Earlier
-from contractctl.contract_paths import examples_dir, sidecar_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
-from contractctl.history import BlobStore, Git, HistoricVersion
+from contractctl.levels import Earlier
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity
+from contractctl.repo.history import BlobStore, Git, HistoricVersion
+from contractctl.sidecar.paths import examples_dir, sidecar_path
 
 if TYPE_CHECKING:
     from contractctl.registry.client import ContractExtras
@@ -39,7 +39,7 @@ class ContractFiles:
         file = self.git.toplevel / path
         if not file.is_file():
             return None
-        from contractctl.worktree import read_regular
+        from contractctl.repo.worktree import read_regular
 
         data = read_regular(file, str(path))
         return data if isinstance(data, bytes) else None
@@ -56,7 +56,7 @@ class ContractFiles:
             paths = sorted(p for p in self.index if p.parent == directory and p.suffix == ".json")
             found = [(p, self.store.get(self.index[p])) for p in paths]
             return [(p, data.decode("utf-8", "replace")) for p, data in found], []
-        from contractctl.worktree import example_files
+        from contractctl.repo.worktree import example_files
 
         disk = example_files(self.git.toplevel, directory, ".json")
         return [(p, data.decode("utf-8", "replace")) for p, data in disk.files], disk.skipped
@@ -85,8 +85,8 @@ def contract_checks(
     examples, skipped = files.examples_and_skipped(examples_dir(contract_path))
     if data is None and not examples and not group_property:
         return compared, skipped
-    from contractctl.contract import check_examples, group_findings, load_sidecar
-    from contractctl.repo import decode_utf8
+    from contractctl.repo.contracts import decode_utf8
+    from contractctl.sidecar import check_examples, group_findings, load_sidecar
 
     findings: list[Finding] = list(skipped)
     meta = None
@@ -129,8 +129,8 @@ def extras_from_sidecar(
     path: PurePosixPath, text: str, schema: ParsedSchema, schema_type: SchemaType
 ) -> ContractExtras:
     """A sidecar's Confluent metadata and ruleSet, as sent to a registry; InvalidSchema if it is bad."""
-    from contractctl.contract import load_sidecar
     from contractctl.registry.client import ContractExtras
+    from contractctl.sidecar import load_sidecar
 
     meta = load_sidecar(path, text, schema, schema_type)
     return ContractExtras(meta.registry_metadata(), meta.registry_rule_set())

@@ -8,7 +8,9 @@ from pathlib import PurePosixPath
 
 from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
-from contractctl.history import (
+from contractctl.model import Finding, FindingKind, SchemaText, SchemaType
+from contractctl.repo.contracts import ContractSet, SubjectMapper, decode, outline_of, reference_order
+from contractctl.repo.history import (
     BlobStore,
     Git,
     HistoricVersion,
@@ -16,8 +18,6 @@ from contractctl.history import (
     first_parent_log,
     sightings_by_subject,
 )
-from contractctl.model import Finding, FindingKind, SchemaText, SchemaType
-from contractctl.repo import ContractSet, SubjectMapper, decode, outline_of, reference_order
 
 
 class _ContractPaths(Mapping[str, str]):
