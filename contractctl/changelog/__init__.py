@@ -232,13 +232,13 @@ def _diff(
     schema_type: SchemaType, old: ParsedSchema, new: ParsedSchema, checked: frozenset[str]
 ) -> list[Change]:
     if schema_type is SchemaType.AVRO:
-        from contractctl.changelog.avro_diff import diff_avro
         from contractctl.formats.avro import AvroSchema
+        from contractctl.formats.avro.changelog import diff_avro
 
         assert isinstance(old, AvroSchema) and isinstance(new, AvroSchema)
         return diff_avro(old.resolved, new.resolved, checked)
-    from contractctl.changelog.protobuf_diff import diff_protobuf
     from contractctl.formats.protobuf import ProtobufSchema
+    from contractctl.formats.protobuf.changelog import diff_protobuf
 
     assert isinstance(old, ProtobufSchema) and isinstance(new, ProtobufSchema)
     return diff_protobuf(old, new, checked)

@@ -45,13 +45,13 @@ def lint(
     )
     if schema_type is SchemaType.AVRO:
         from contractctl.formats.avro import AvroSchema
-        from contractctl.lint.avro import AvroLinter
+        from contractctl.formats.avro.lint import AvroLinter
 
         assert isinstance(schema, AvroSchema)
         AvroLinter(schema, emitter).run()
     else:
         from contractctl.formats.protobuf import ProtobufSchema
-        from contractctl.lint.protobuf import ProtobufLinter
+        from contractctl.formats.protobuf.lint import ProtobufLinter
 
         assert isinstance(schema, ProtobufSchema)
         ProtobufLinter(schema, emitter, earlier).run()
