@@ -126,8 +126,10 @@ class ParsedSchema(Protocol):
 
 class SchemaFormat(Protocol):
     """Everything format-specific. A new format is a package `contractctl.formats.<name>` whose
-    `FORMAT` implements this, plus one FormatInfo line in `contractctl.formats`. Heavy libraries
-    are imported inside the methods that need them, never at the package's import.
+    `FORMAT` implements this, plus one FormatInfo line in `contractctl.formats` (and its member of
+    `model.SchemaType`, the registry's `schemaType`). Heavy libraries are imported inside the
+    methods that need them, never at the package's import. Options (`configure`) arrive as keyword
+    arguments of the class's constructor; a format with none needs no config_section.
 
     Findings a method returns carry the rule, message, kind and pointer; the caller adds the file,
     subject and version. Pointers are whatever `ParsedSchema.locate` reads back.
