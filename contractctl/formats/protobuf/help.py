@@ -120,8 +120,4 @@ RULE_HELP: dict[str, tuple[str, str]] = {
         "protoc rejected the file.",
         "The message gives protoc's explanation; fix the schema so that protoc accepts it.",
     ),
-    "EMPTY_FILE": (
-        "The contract file is empty.",
-        "An empty file is not a schema. Write the schema into it, or delete the file.",
-    ),
 }
