@@ -385,7 +385,10 @@ def _compare_required(ctx: _Context, o: Node, u: Node) -> None:
                 ctx.add("REQUIRED_ATTRIBUTE_REMOVED", name)
             elif now and not was:
                 with_default = u.properties[name].has_default
-                ctx.add("REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED" if with_default else "REQUIRED_ATTRIBUTE_ADDED", name)
+                ctx.add(
+                    "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED" if with_default else "REQUIRED_ATTRIBUTE_ADDED",
+                    name,
+                )
     ctx.path.pop()
 
 
@@ -512,7 +515,9 @@ def _compare_additional(ctx: _Context, o: Node, u: Node, keyword: str, prefix: s
     ctx.path.pop()
 
 
-def _compare_unevaluated(ctx: _Context, old: Node | None, new: Node | None, keyword: str, prefix: str) -> None:
+def _compare_unevaluated(
+    ctx: _Context, old: Node | None, new: Node | None, keyword: str, prefix: str
+) -> None:
     if old is None and new is None:
         return
     ctx.path.append(keyword)
@@ -594,7 +599,9 @@ def _compare_tuples(ctx: _Context, o: Node, u: Node) -> None:
         new = new_items[index]
         if _array_open(o):
             ctx.add(
-                "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL" if new.is_empty else "ITEM_ADDED_TO_OPEN_CONTENT_MODEL"
+                "ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL"
+                if new.is_empty
+                else "ITEM_ADDED_TO_OPEN_CONTENT_MODEL"
             )
         else:
             covering = _array_covering(o)

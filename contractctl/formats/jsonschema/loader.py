@@ -44,7 +44,7 @@ from contractctl.jsonpos import escape_pointer_token
 
 NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
 STRING_KEYWORDS = ("minLength", "maxLength", "pattern", "format")
-_OBJECT_KEYWORDS = {
+_OBJECT_KEYWORDS: dict[Draft, tuple[str, ...]] = {
     Draft.DRAFT_4: (
         "properties",
         "required",
@@ -71,7 +71,9 @@ _MODERN_OBJECT = (
 )
 _OBJECT_KEYWORDS[Draft.DRAFT_2019_09] = _MODERN_OBJECT
 _OBJECT_KEYWORDS[Draft.DRAFT_2020_12] = _MODERN_OBJECT
-_ARRAY_KEYWORDS = {Draft.DRAFT_4: ("items", "additionalItems", "minItems", "maxItems", "uniqueItems")}
+_ARRAY_KEYWORDS: dict[Draft, tuple[str, ...]] = {
+    Draft.DRAFT_4: ("items", "additionalItems", "minItems", "maxItems", "uniqueItems")
+}
 _ARRAY_KEYWORDS[Draft.DRAFT_6] = (*_ARRAY_KEYWORDS[Draft.DRAFT_4], "contains")
 _ARRAY_KEYWORDS[Draft.DRAFT_7] = _ARRAY_KEYWORDS[Draft.DRAFT_6]
 _MODERN_ARRAY = (
@@ -161,15 +163,20 @@ class DocumentLoader:
         if "$ref" in obj:
             parts.append(self._reference(obj, pointer))
         if "enum" in obj:
-            parts.append(Node(ENUM, pointer, values=frozenset(value_key(v) for v in obj["enum"])))
+            values = obj["enum"]
+            parts.append(
+                Node(ENUM, pointer, values=frozenset(value_key(v) for v in values), examples=tuple(values))
+            )
         for criterion in _CRITERIA:
             if criterion in obj:
-                subschemas = [self.load(s, child(pointer, criterion, i)) for i, s in enumerate(obj[criterion])]
+                subschemas = [
+                    self.load(s, child(pointer, criterion, i)) for i, s in enumerate(obj[criterion])
+                ]
                 parts.append(Node(COMBINED, pointer, criterion=criterion, subschemas=subschemas))
         if "not" in obj:
             parts.append(Node(NOT, pointer, inner=self.load(obj["not"], child(pointer, "not"))))
         if "const" in obj and self.draft is not Draft.DRAFT_4:
-            parts.append(Node(CONST, pointer, value=value_key(obj["const"])))
+            parts.append(Node(CONST, pointer, value=value_key(obj["const"]), examples=(obj["const"],)))
         declared = obj.get("type")
         if isinstance(declared, str):
             parts.append(self._typed(declared, obj, pointer, consumed))
@@ -185,8 +192,8 @@ class DocumentLoader:
             node = Node(COMBINED, pointer, criterion=ALL_OF, subschemas=parts)
         self._common(node, obj)
         if node.kind == ARRAY and not (self.draft.modern and "contains" in obj):
-            node.min_contains = _number(obj.get("minContains"))
-            node.max_contains = _number(obj.get("maxContains"))
+            node.min_contains = _integer(obj.get("minContains"))
+            node.max_contains = _integer(obj.get("maxContains"))
         return node
 
     def _reference(self, obj: dict[str, Any], pointer: str) -> Node:
@@ -290,9 +297,13 @@ class DocumentLoader:
                 if dependency:  # Everit adds one entry per element: an empty list leaves no entry
                     node.property_dependencies[name] = frozenset(dependency)
             else:
-                node.schema_dependencies[name] = self.load(dependency, child(pointer, dependency_keyword, name))
+                node.schema_dependencies[name] = self.load(
+                    dependency, child(pointer, dependency_keyword, name)
+                )
         if self.draft.modern and "unevaluatedProperties" in obj:
-            node.unevaluated = self.load(obj["unevaluatedProperties"], child(pointer, "unevaluatedProperties"))
+            node.unevaluated = self.load(
+                obj["unevaluatedProperties"], child(pointer, "unevaluatedProperties")
+            )
         return node
 
     def _array(self, obj: dict[str, Any], pointer: str) -> Node:

@@ -74,6 +74,7 @@ class Node:
     # EnumSchema (values as comparison keys) / ConstSchema
     values: frozenset[Any] = frozenset()
     value: Any = None
+    examples: tuple[Any, ...] = ()  # the enum's values or the const, as written (for generated data)
     # CombinedSchema / NotSchema
     criterion: str = ALL_OF
     subschemas: list[Node] = field(default_factory=list)

@@ -119,7 +119,9 @@ def _check_chain(node: Node) -> None:
     current = node.target
     while current is not None and current.kind == REF:
         if id(current) in seen:
-            raise LoadError(f"$ref {node.ref!r} is a cycle of references that never reaches a schema", node.pointer)
+            raise LoadError(
+                f"$ref {node.ref!r} is a cycle of references that never reaches a schema", node.pointer
+            )
         seen.add(id(current))
         current = current.target
 
@@ -142,6 +144,11 @@ def external_names(document: Any, draft: Draft) -> tuple[str, ...]:
         if not isinstance(ref, str) or ref.startswith("#"):
             continue
         uri = _without_fragment(ref)
-        if uri and uri != base and uri not in graph_ids and _without_fragment(urljoin(base, uri)) not in graph_ids:
+        if (
+            uri
+            and uri != base
+            and uri not in graph_ids
+            and _without_fragment(urljoin(base, uri)) not in graph_ids
+        ):
             names[uri] = None
     return tuple(names)
