@@ -123,6 +123,17 @@ class JsonSchemaFormat:
         if not reader.references and not writer.references and reader.canonical == writer.canonical:
             return []  # identical schemas differ only in compatible ways (object defaults), if at all
         allowed = self.compatible_changes
+        try:
+            differences = compare(writer.root, reader.root, allowed)
+        except RecursionError:
+            return [
+                Finding(
+                    rule="SCHEMA_TOO_DEEP",
+                    message="the schemas are nested too deeply to compare",
+                    kind=FindingKind.INVALID,
+                    pointer="#/",
+                )
+            ]
         return [
             Finding(
                 rule=kind,
@@ -131,7 +142,7 @@ class JsonSchemaFormat:
                 pointer=path,
                 hint=HINTS.get(kind),
             )
-            for kind, path in compare(writer.root, reader.root, allowed)
+            for kind, path in differences
             if kind not in allowed
         ]
 

@@ -9,6 +9,7 @@ pairs found incompatible until that assumption no longer changes the answer.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -34,6 +35,7 @@ from contractctl.formats.jsonschema.model import (
     value_key,
 )
 
+_RECURSION_LIMIT = 20_000
 Difference = tuple[str, str]  # (type, path such as "#/properties/a/maxLength")
 _Pair = tuple[int, int]
 
@@ -88,7 +90,20 @@ class _Context:
 def compare(
     original: Node, update: Node, compatible: frozenset[str] = COMPATIBLE_CHANGES_STRICT
 ) -> list[Difference]:
-    """Every difference from `original` to `update` (SchemaDiff.compare)."""
+    """Every difference from `original` to `update` (SchemaDiff.compare).
+
+    The walk recurses once per schema pair on the way down; recursive unions (each definition
+    referring to every other) go hundreds of pairs deep, as on the JVM, so the limit is raised for it.
+    """
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
+    try:
+        return _fixpoint(original, update, compatible)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _fixpoint(original: Node, update: Node, compatible: frozenset[str]) -> list[Difference]:
     seed: dict[_Pair, tuple[Difference, ...]] = {}
     while True:
         run = _Run(compatible, seed)

@@ -119,9 +119,8 @@ def _check_chain(node: Node) -> None:
     current = node.target
     while current is not None and current.kind == REF:
         if id(current) in seen:
-            raise LoadError(
-                f"$ref {node.ref!r} is a cycle of references that never reaches a schema", node.pointer
-            )
+            message = f"$ref {node.ref!r} is a cycle of references that never reaches a schema"
+            raise LoadError(message, child(node.pointer, "$ref"))
         seen.add(id(current))
         current = current.target
 
