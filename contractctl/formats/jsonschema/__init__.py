@@ -124,7 +124,7 @@ class JsonSchemaFormat:
             return []  # identical schemas differ only in compatible ways (object defaults), if at all
         allowed = self.compatible_changes
         try:
-            differences = compare(writer.root, reader.root, allowed)
+            differences = compare(writer.root, reader.root, allowed, verdict_only=True)
         except RecursionError:
             return [
                 Finding(
@@ -175,6 +175,8 @@ def _references_by_name(
 ) -> dict[str, JsonSchemaContract]:
     """Each external `$ref` name of the document mapped to the reference contract it means: by the
     reference's `$id`, its path under the contracts root, or its path relative to this file."""
+    if not references:
+        return {}
     candidates: dict[str, JsonSchemaContract] = {}
     here = posixpath.dirname(document.source.import_path)
     for reference in references:

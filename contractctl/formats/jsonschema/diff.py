@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from contractctl.formats.jsonschema.canonical import node_key
+from contractctl.formats.jsonschema.canonical import node_key, ref_free
 from contractctl.formats.jsonschema.differences import COMPATIBLE_CHANGES_STRICT
 from contractctl.formats.jsonschema.matching import maximum_matching
 from contractctl.formats.jsonschema.model import (
@@ -43,10 +43,13 @@ _Pair = tuple[int, int]
 class _Run:
     """State shared by every context of one pass: memo, pairs on the stack, the incompatible seed."""
 
-    __slots__ = ("compatible", "in_progress", "memo", "optimistic", "seed")
+    __slots__ = ("compatible", "in_progress", "memo", "optimistic", "seed", "verdict_only")
 
-    def __init__(self, compatible: frozenset[str], seed: dict[_Pair, tuple[Difference, ...]]) -> None:
+    def __init__(
+        self, compatible: frozenset[str], seed: dict[_Pair, tuple[Difference, ...]], verdict_only: bool
+    ) -> None:
         self.compatible = compatible
+        self.verdict_only = verdict_only
         self.memo: dict[_Pair, tuple[Difference, ...]] = {}
         self.in_progress: set[_Pair] = set()
         self.seed = seed
@@ -88,9 +91,16 @@ class _Context:
 
 
 def compare(
-    original: Node, update: Node, compatible: frozenset[str] = COMPATIBLE_CHANGES_STRICT
+    original: Node,
+    update: Node,
+    compatible: frozenset[str] = COMPATIBLE_CHANGES_STRICT,
+    verdict_only: bool = False,
 ) -> list[Difference]:
     """Every difference from `original` to `update` (SchemaDiff.compare).
+
+    verdict_only: skip structurally identical subtrees without references. They only ever differ in
+    compatible ways (an object `default`, see `_same_default`), so every incompatible difference and
+    every compatibility decision stays the same; only such compatible entries go missing.
 
     The walk recurses once per schema pair on the way down; recursive unions (each definition
     referring to every other) go hundreds of pairs deep, as on the JVM, so the limit is raised for it.
@@ -98,15 +108,17 @@ def compare(
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
     try:
-        return _fixpoint(original, update, compatible)
+        return _fixpoint(original, update, compatible, verdict_only)
     finally:
         sys.setrecursionlimit(limit)
 
 
-def _fixpoint(original: Node, update: Node, compatible: frozenset[str]) -> list[Difference]:
+def _fixpoint(
+    original: Node, update: Node, compatible: frozenset[str], verdict_only: bool
+) -> list[Difference]:
     seed: dict[_Pair, tuple[Difference, ...]] = {}
     while True:
-        run = _Run(compatible, seed)
+        run = _Run(compatible, seed, verdict_only)
         context = _Context(run, [])
         _compare(context, original, update)
         incompatible = {
@@ -130,6 +142,8 @@ def _compare(ctx: _Context, original: Node | None, update: Node | None) -> None:
         return
     o, u = original.resolved(), update.resolved()
     run = ctx.run
+    if run.verdict_only and ref_free(o) and ref_free(u) and node_key(o) == node_key(u):
+        return
     key = (id(o), id(u))
     cached = run.memo.get(key)
     if cached is None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from contractctl.formats.base import InvalidSchema
@@ -12,12 +13,19 @@ from contractctl.jsonpos import JsonSyntaxError, load_with_positions, nearest_po
 from contractctl.model import Finding, FindingKind, SchemaText, SourcePosition
 
 
-@dataclass(frozen=True)
+@dataclass
 class JsonDocument:
     source: SchemaText
     value: Any
-    positions: dict[str, SourcePosition]
     draft: Draft
+    _positions: dict[str, SourcePosition] | None = field(default=None, repr=False)
+
+    @property
+    def positions(self) -> dict[str, SourcePosition]:
+        """Where each value starts: scanned on first use (only findings need it, not comparisons)."""
+        if self._positions is None:
+            self._positions = load_with_positions(self.source.text)[1]
+        return self._positions
 
     def locate(self, pointer: str | None) -> SourcePosition | None:
         if pointer is None:
@@ -50,7 +58,28 @@ def read_document(source: SchemaText, validate: bool = True) -> JsonDocument:
     if not source.text.strip():
         raise InvalidSchema([invalid_at(source, "EMPTY_FILE", "file is empty", SourcePosition(1, 1), None)])
     try:
-        value, positions = load_with_positions(source.text)
+        value = json.loads(source.text, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        value = _syntax_problem(source)
+    document = _checked_root(source, value)
+    if validate:
+        try:
+            problems = meta_schema_problems(value, document.draft)
+        except RecursionError:
+            problems = [("", "schema nested too deeply to check")]
+        if problems:
+            raise InvalidSchema([document.invalid("INVALID_SCHEMA", m, p) for p, m in problems])
+    return document
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # json.loads takes NaN and Infinity; JSON (and Jackson) does not
+
+
+def _syntax_problem(source: SchemaText) -> Any:
+    """Raises the finding for a text json.loads refused, positioned by the strict scanner."""
+    try:
+        load_with_positions(source.text)
     except JsonSyntaxError as error:
         raise InvalidSchema(
             [invalid_at(source, "INVALID_JSON", error.message, error.position, None)]
@@ -63,18 +92,15 @@ def read_document(source: SchemaText, validate: bool = True) -> JsonDocument:
                 )
             ]
         ) from None
+    # json.loads refused what the scanner accepts (a number too large, a lone surrogate...)
+    raise InvalidSchema([invalid_at(source, "INVALID_JSON", "invalid JSON", SourcePosition(1, 1), None)])
+
+
+def _checked_root(source: SchemaText, value: Any) -> JsonDocument:
     if not isinstance(value, (dict, bool)):
         message = f"a JSON Schema must be an object or a boolean at the root, not {_json_type(value)}"
         raise InvalidSchema([invalid_at(source, "INVALID_SCHEMA", message, SourcePosition(1, 1), "")])
-    document = JsonDocument(source, value, positions, detect_draft(value))
-    if validate:
-        try:
-            problems = meta_schema_problems(value, document.draft)
-        except RecursionError:
-            problems = [("", "schema nested too deeply to check")]
-        if problems:
-            raise InvalidSchema([document.invalid("INVALID_SCHEMA", m, p) for p, m in problems])
-    return document
+    return JsonDocument(source, value, detect_draft(value))
 
 
 def _json_type(value: Any) -> str:

@@ -105,7 +105,10 @@ def pointer_tokens(pointer: str) -> list[str]:
 
 
 def child(pointer: str, *tokens: str | int) -> str:
-    return pointer + "".join(f"/{escape_pointer_token(str(t))}" for t in tokens)
+    for token in tokens:
+        text = str(token)
+        pointer += "/" + (escape_pointer_token(text) if "~" in text or "/" in text else text)
+    return pointer
 
 
 class DocumentLoader:

@@ -82,7 +82,8 @@ class Node:
     # ReferenceSchema
     ref: str = ""
     target: Node | None = None
-    key: Any = None  # structural identity (canonical.node_key), computed once
+    key: int | None = None  # structural identity (canonical.node_key), computed once
+    free: bool | None = None  # no $ref below (canonical.ref_free), computed once
 
     @property
     def has_default(self) -> bool:

@@ -17,16 +17,17 @@ from contractctl.formats.jsonschema.loader import DocumentLoader, LoadError, chi
 from contractctl.formats.jsonschema.model import REF, Node
 
 
-def walk_objects(value: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every JSON object of a document with its pointer (schemas and non-schemas alike)."""
-    stack: list[tuple[str, Any]] = [(pointer, value)]
+def walk_objects(value: Any, keywords: tuple[str, ...]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every JSON object of a document holding one of `keywords`, with its pointer."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
     while stack:
-        here, item = stack.pop()
+        path, item = stack.pop()
         if isinstance(item, dict):
-            yield here, item
-            stack.extend((child(here, k), v) for k, v in item.items())
+            if any(k in item for k in keywords):
+                yield child("", *path), item
+            stack.extend(((*path, k), v) for k, v in item.items() if isinstance(v, (dict, list)))
         elif isinstance(item, list):
-            stack.extend((child(here, i), v) for i, v in enumerate(item))
+            stack.extend(((*path, i), v) for i, v in enumerate(item) if isinstance(v, (dict, list)))
 
 
 def _without_fragment(uri: str) -> str:
@@ -43,7 +44,7 @@ class SchemaGraph:
         self.base = _without_fragment(root_id) if isinstance(root_id, str) else ""
         self.ids: dict[str, str] = {}
         self.anchors: dict[str, str] = {}
-        for pointer, obj in walk_objects(document):
+        for pointer, obj in walk_objects(document, (draft.id_keyword, "$anchor")):
             identifier = obj.get(draft.id_keyword)
             if isinstance(identifier, str) and pointer:
                 if identifier.startswith("#"):
@@ -132,13 +133,13 @@ def external_names(document: Any, draft: Draft) -> tuple[str, ...]:
     graph_ids: set[str] = set()
     root_id = document.get(draft.id_keyword)
     base = _without_fragment(root_id) if isinstance(root_id, str) else ""
-    for _, obj in walk_objects(document):
+    for _, obj in walk_objects(document, (draft.id_keyword,)):
         identifier = obj.get(draft.id_keyword)
         if isinstance(identifier, str) and not identifier.startswith("#"):
             graph_ids.add(_without_fragment(identifier))
             graph_ids.add(_without_fragment(urljoin(base, identifier)))
     names: dict[str, None] = {}
-    for _, obj in sorted(walk_objects(document)):
+    for _, obj in sorted(walk_objects(document, ("$ref",)), key=lambda found: found[0]):
         ref = obj.get("$ref")
         if not isinstance(ref, str) or ref.startswith("#"):
             continue
