@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from contractctl.formats.jsonschema.drafts import Draft
+from contractctl.formats.jsonschema.fastcheck import surely_valid
 from contractctl.formats.jsonschema.loader import child
 
 _MAX_PROBLEMS = 20
@@ -29,6 +30,8 @@ def _meta_validator(draft: Draft) -> Any:
 
 def meta_schema_problems(document: Any, draft: Draft) -> list[tuple[str, str]]:
     """(pointer, message) for each way `document` breaks its draft's meta-schema, deepest cause first."""
+    if surely_valid(document, draft):
+        return []
     best_match: Any = importlib.import_module("jsonschema.exceptions").best_match
     problems = []
     errors = sorted(_meta_validator(draft).iter_errors(document), key=lambda e: [str(p) for p in e.path])

@@ -72,7 +72,9 @@ def test_open_content_model_strict_and_lenient() -> None:
     assert added == {("OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", "#/properties/a")}
     assert not strict_ok(obj({}), obj({"a": S}))
     assert all(kind in COMPATIBLE_CHANGES_LENIENT for kind, _ in added)
-    assert diff(obj({}), obj({"a": {}})) == {("PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", "#/properties/a")}
+    assert diff(obj({}), obj({"a": {}})) == {
+        ("PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL", "#/properties/a")
+    }
     assert diff(obj({"a": S}), obj({})) == {("PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", "#/properties/a")}
 
 
@@ -84,7 +86,9 @@ def test_closed_content_model() -> None:
     required = diff(obj({}, **closed), obj({"a": S}, required=["a"], **closed))
     assert required == {("REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL", "#/properties/a")}
     with_default = diff(obj({}, **closed), obj({"a": {**S, "default": "x"}}, required=["a"], **closed))
-    assert with_default == {("REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL", "#/properties/a")}
+    assert with_default == {
+        ("REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL", "#/properties/a")
+    }
     assert diff(obj({"a": S}, **closed), obj({}, **closed)) == {
         ("PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", "#/properties/a")
     }
@@ -105,7 +109,9 @@ def test_partially_open_content_model() -> None:
     removed = diff(obj({"n": {"type": "number"}}, **additional), obj({}, **additional))
     assert ("PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "#/properties/n") in removed
     assert ("TYPE_CHANGED", "#/properties/n") in removed
-    assert diff(obj({}), obj({}, **additional)) == {("ADDITIONAL_PROPERTIES_NARROWED", "#/additionalProperties")}
+    assert diff(obj({}), obj({}, **additional)) == {
+        ("ADDITIONAL_PROPERTIES_NARROWED", "#/additionalProperties")
+    }
 
 
 def test_unevaluated_properties_only_count_from_2019_09() -> None:
@@ -116,8 +122,12 @@ def test_unevaluated_properties_only_count_from_2019_09() -> None:
 
 
 def test_required_changes() -> None:
-    assert diff(obj({"a": S}, required=["a"]), obj({"a": S})) == {("REQUIRED_ATTRIBUTE_REMOVED", "#/required/a")}
-    assert diff(obj({"a": S}), obj({"a": S}, required=["a"])) == {("REQUIRED_ATTRIBUTE_ADDED", "#/required/a")}
+    assert diff(obj({"a": S}, required=["a"]), obj({"a": S})) == {
+        ("REQUIRED_ATTRIBUTE_REMOVED", "#/required/a")
+    }
+    assert diff(obj({"a": S}), obj({"a": S}, required=["a"])) == {
+        ("REQUIRED_ATTRIBUTE_ADDED", "#/required/a")
+    }
 
 
 def test_dependencies_and_dependent_required() -> None:
@@ -136,7 +146,10 @@ def test_arrays_and_tuples() -> None:
     assert diff({"type": "array"}, {"type": "array", "uniqueItems": True}) == {
         ("UNIQUE_ITEMS_ADDED", "#/uniqueItems")
     }
-    open_tuple, closed_tuple = {"type": "array", "items": [S]}, {"type": "array", "items": [S], "additionalItems": False}
+    open_tuple, closed_tuple = (
+        {"type": "array", "items": [S]},
+        {"type": "array", "items": [S], "additionalItems": False},
+    )
     assert diff(open_tuple, {"type": "array", "items": [S, S]}) == {
         ("ITEM_ADDED_TO_OPEN_CONTENT_MODEL", "#/items/1")
     }
@@ -171,14 +184,20 @@ def test_not_and_empty_schema() -> None:
 
 def test_local_references_are_compared_as_their_targets() -> None:
     by_ref = {"definitions": {"name": S}, **obj({"a": {"$ref": "#/definitions/name"}})}
-    by_defs = {"$schema": MODERN, "$defs": {"name": {"type": "integer"}}, **obj({"a": {"$ref": "#/$defs/name"}})}
+    by_defs = {
+        "$schema": MODERN,
+        "$defs": {"name": {"type": "integer"}},
+        **obj({"a": {"$ref": "#/$defs/name"}}),
+    }
     assert diff(by_ref, obj({"a": S})) == set()
     assert diff(by_ref, {**by_defs, "$schema": "http://json-schema.org/draft-07/schema#"}) != set()
     assert diff(by_defs, by_defs) == set()
 
 
 def test_recursive_schema_compares_to_itself_without_differences() -> None:
-    tree = {"definitions": {"node": obj({"children": {"type": "array", "items": {"$ref": "#/definitions/node"}}})}}
+    tree = {
+        "definitions": {"node": obj({"children": {"type": "array", "items": {"$ref": "#/definitions/node"}}})}
+    }
     tree["$ref"] = "#/definitions/node"
     deeper = {**tree, "definitions": {"node": obj({"children": {"type": "array", "items": {"$ref": "#"}}})}}
     assert diff(tree, tree) == set()
