@@ -76,3 +76,53 @@ def run(
             incompatible += bool(schema_format.check(newest, earlier_version))
     check_seconds = time.perf_counter() - started
     return BenchResult(contracts, versions, pairs, parse_seconds, check_seconds, incompatible)
+
+
+def avro_history(index: int, versions: int) -> list[SchemaText]:
+    """The same evolution written in Avro: the baseline a JSON Schema run is measured against."""
+    texts = []
+    for version in range(versions):
+        fields: list[dict[str, object]] = [
+            {"name": "id", "type": "string"},
+            {"name": "amount", "type": "double"},
+            {
+                "name": "status",
+                "type": {"type": "enum", "name": "Status", "symbols": ["NEW", "PAID", "SHIPPED"]},
+            },
+            {
+                "name": "customer",
+                "type": {
+                    "type": "record",
+                    "name": "Customer",
+                    "fields": [{"name": "name", "type": "string"}, {"name": "age", "type": ["null", "int"]}],
+                },
+            },
+        ]
+        fields += [
+            {"name": f"field{extra}", "type": ["null", "string"], "default": None} for extra in range(version)
+        ]
+        document = {"type": "record", "name": f"Event{index}", "namespace": "bench", "fields": fields}
+        path = PurePosixPath(f"contracts/topic{index}/value.avsc")
+        texts.append(SchemaText(path, json.dumps(document, indent=2), origin=f"v{version}"))
+    return texts
+
+
+def run_avro_baseline(contracts: int = 2000, versions: int = 10) -> BenchResult:
+    """`run` for the Avro format on `avro_history`: report JSON Schema figures as ratios to this."""
+    from contractctl.formats.avro import FORMAT as AVRO
+
+    histories = [avro_history(i, versions) for i in range(contracts)]
+    started = time.perf_counter()
+    parsed = []
+    for history in histories:
+        newest = AVRO.parse(history[-1], [])
+        parsed.append([*(AVRO.parse_registered(text, []) for text in history[:-1]), newest])
+    parse_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    pairs = incompatible = 0
+    for versions_parsed in parsed:
+        for earlier_version in reversed(versions_parsed[:-1]):
+            pairs += 1
+            incompatible += bool(AVRO.check(versions_parsed[-1], earlier_version))
+    check_seconds = time.perf_counter() - started
+    return BenchResult(contracts, versions, pairs, parse_seconds, check_seconds, incompatible)

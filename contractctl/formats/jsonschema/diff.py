@@ -10,7 +10,7 @@ pairs found incompatible until that assumption no longer changes the answer.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -338,7 +338,7 @@ def _compare_not(ctx: _Context, o: Node, u: Node) -> None:
 # -- combined schemas ------------------------------------------------------------------------------
 
 
-def _distinct(subschemas: list[Node]) -> list[Node]:
+def _distinct(subschemas: Sequence[Node]) -> list[Node]:
     """Confluent collects branches in a set of JsonSchema (equal canonical text): duplicates collapse."""
     seen: dict[Any, Node] = {}
     for subschema in subschemas:
@@ -497,7 +497,7 @@ def _covered(ctx: _Context, original: Node, update: Node, prefix: str) -> None:
     ctx.add(f"{prefix}_{covered}_BY_PARTIALLY_OPEN_CONTENT_MODEL")
 
 
-def _union(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+def _union(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
     return list(a) + [name for name in b if name not in a]
 
 

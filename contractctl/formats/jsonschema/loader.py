@@ -89,6 +89,9 @@ _MODERN_ARRAY = (
 _ARRAY_KEYWORDS[Draft.DRAFT_2019_09] = _MODERN_ARRAY
 _ARRAY_KEYWORDS[Draft.DRAFT_2020_12] = _MODERN_ARRAY
 _CRITERIA = (ALL_OF, ANY_OF, ONE_OF)
+_NUMBER_SET = frozenset(NUMBER_KEYWORDS)
+_STRING_SET = frozenset(STRING_KEYWORDS)
+_CONDITIONAL_SET = frozenset(("if", "then", "else"))
 
 
 class LoadError(ValueError):
@@ -121,6 +124,11 @@ class DocumentLoader:
         self.pending_refs: list[Node] = []
         self.object_keywords = _OBJECT_KEYWORDS[draft]
         self.array_keywords = _ARRAY_KEYWORDS[draft]
+        self.object_set = frozenset(self.object_keywords)
+        self.array_set = frozenset(self.array_keywords)
+        self.sniffed_keywords = (
+            self.object_set | self.array_set | _NUMBER_SET | _STRING_SET | _CONDITIONAL_SET
+        )
 
     def value_at(self, pointer: str) -> Any:
         value = self.document
@@ -234,19 +242,21 @@ class DocumentLoader:
         raise LoadError(f"unknown type {name!r}", child(pointer, "type"))
 
     def _sniffed(self, obj: dict[str, Any], pointer: str, consumed: set[str]) -> list[Node]:
-        def has_any(keywords: tuple[str, ...]) -> bool:
-            return any(k in obj and k not in consumed and not self._silent(k, obj[k]) for k in keywords)
-
+        left = obj.keys() - consumed
+        if not left & self.sniffed_keywords:
+            return []
+        if self.draft.modern:
+            left = {k for k in left if not self._silent(k, obj[k])}
         found = []
-        if has_any(self.array_keywords):
+        if left & self.array_set:
             found.append(self._array(obj, pointer))
-        if has_any(self.object_keywords):
+        if left & self.object_set:
             found.append(self._object(obj, pointer))
-        if has_any(NUMBER_KEYWORDS):
+        if left & _NUMBER_SET:
             found.append(self._number(obj, pointer, requires_integer=False))
-        if has_any(STRING_KEYWORDS):
+        if left & _STRING_SET:
             found.append(self._string(obj, pointer))
-        if self.draft not in (Draft.DRAFT_4, Draft.DRAFT_6) and has_any(("if", "then", "else")):
+        if self.draft not in (Draft.DRAFT_4, Draft.DRAFT_6) and left & _CONDITIONAL_SET:
             found.append(Node(CONDITIONAL, pointer))
         return found
 
@@ -279,30 +289,45 @@ class DocumentLoader:
         node = Node(OBJECT, pointer)
         node.min_properties = _integer(obj.get("minProperties"))
         node.max_properties = _integer(obj.get("maxProperties"))
-        for name, schema in (obj.get("properties") or {}).items():
-            node.properties[name] = self.load(schema, child(pointer, "properties", name))
+        declared = obj.get("properties")
+        if declared:
+            node.properties = {
+                name: self.load(schema, child(pointer, "properties", name))
+                for name, schema in declared.items()
+            }
         additional = obj.get("additionalProperties", True)
         if additional is False:
             node.permits_additional = False
         elif isinstance(additional, dict):
             node.additional_schema = self.load(additional, child(pointer, "additionalProperties"))
-        node.required = [r for r in obj.get("required") or () if isinstance(r, str)]
-        for pattern, schema in (obj.get("patternProperties") or {}).items():
-            loaded = self.load(schema, child(pointer, "patternProperties", pattern))
-            node.pattern_properties.append(PatternProperty(pattern, _compile(pattern), loaded))
+        required = obj.get("required")
+        if required:
+            node.required = tuple(r for r in required if isinstance(r, str))
+        patterns = obj.get("patternProperties")
+        if patterns:
+            node.pattern_properties = tuple(
+                PatternProperty(
+                    key, _compile(key), self.load(schema, child(pointer, "patternProperties", key))
+                )
+                for key, schema in patterns.items()
+            )
+        property_dependencies: dict[str, frozenset[str]] = {}
+        schema_dependencies: dict[str, Node] = {}
         dependency_keyword = "dependencies"
         if self.draft.modern:
             dependency_keyword = "dependentRequired"
             for name, schema in (obj.get("dependentSchemas") or {}).items():
-                node.schema_dependencies[name] = self.load(schema, child(pointer, "dependentSchemas", name))
+                schema_dependencies[name] = self.load(schema, child(pointer, "dependentSchemas", name))
         for name, dependency in (obj.get(dependency_keyword) or {}).items():
             if isinstance(dependency, list):
                 if dependency:  # Everit adds one entry per element: an empty list leaves no entry
-                    node.property_dependencies[name] = frozenset(dependency)
+                    property_dependencies[name] = frozenset(dependency)
             else:
-                node.schema_dependencies[name] = self.load(
-                    dependency, child(pointer, dependency_keyword, name)
-                )
+                schema_dependencies[name] = self.load(dependency, child(pointer, dependency_keyword, name))
+        if property_dependencies:
+            node.property_dependencies = property_dependencies
+        if schema_dependencies:
+            node.schema_dependencies = schema_dependencies
         if self.draft.modern and "unevaluatedProperties" in obj:
             node.unevaluated = self.load(
                 obj["unevaluatedProperties"], child(pointer, "unevaluatedProperties")

@@ -9,7 +9,9 @@ Nodes are compared by identity in the diff's memo, as Confluent does.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 MISSING: Any = object()
@@ -21,6 +23,7 @@ OBJECT, ARRAY, ENUM, CONST = "object", "array", "enum", "const"
 COMBINED, NOT, CONDITIONAL, REF = "combined", "not", "conditional", "ref"
 
 ALL_OF, ANY_OF, ONE_OF = "allOf", "anyOf", "oneOf"
+_NO_ENTRIES: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass(eq=False)
@@ -30,9 +33,12 @@ class PatternProperty:
     schema: Node
 
 
-@dataclass(eq=False)
 class Node:
-    """One Everit schema object; only the fields of its kind are set."""
+    """One Everit schema object; only the fields of its kind are set.
+
+    A plain class with its defaults on the class: a node stores only what its keywords set, so the
+    thousands of nodes of a large history are cheap to build (no per-node empty containers).
+    """
 
     kind: str
     pointer: str  # JSON pointer of the keyword object in its document (for locations)
@@ -53,19 +59,19 @@ class Node:
     exclusive_maximum: float | int | None = None
     multiple_of: float | int | None = None
     # ObjectSchema
-    properties: dict[str, Node] = field(default_factory=dict)
-    required: list[str] = field(default_factory=list)
+    properties: Mapping[str, Node] = _NO_ENTRIES
+    required: Sequence[str] = ()
     permits_additional: bool = True
     additional_schema: Node | None = None
-    pattern_properties: list[PatternProperty] = field(default_factory=list)
-    property_dependencies: dict[str, frozenset[str]] = field(default_factory=dict)
-    schema_dependencies: dict[str, Node] = field(default_factory=dict)
+    pattern_properties: Sequence[PatternProperty] = ()
+    property_dependencies: Mapping[str, frozenset[str]] = _NO_ENTRIES
+    schema_dependencies: Mapping[str, Node] = _NO_ENTRIES
     min_properties: int | None = None
     max_properties: int | None = None
     unevaluated: Node | None = None  # unevaluatedProperties / unevaluatedItems (2019-09+ only)
     # ArraySchema
     all_items: Node | None = None
-    item_schemas: list[Node] | None = None
+    item_schemas: Sequence[Node] | None = None
     unique_items: bool = False
     min_items: int | None = None
     max_items: int | None = None
@@ -77,13 +83,19 @@ class Node:
     examples: tuple[Any, ...] = ()  # the enum's values or the const, as written (for generated data)
     # CombinedSchema / NotSchema
     criterion: str = ALL_OF
-    subschemas: list[Node] = field(default_factory=list)
+    subschemas: Sequence[Node] = ()
     inner: Node | None = None
     # ReferenceSchema
     ref: str = ""
     target: Node | None = None
     key: int | None = None  # structural identity (canonical.node_key), computed once
     free: bool | None = None  # no $ref below (canonical.ref_free), computed once
+
+    def __init__(self, kind: str, pointer: str, **fields: Any) -> None:
+        self.kind = kind
+        self.pointer = pointer
+        for name, value in fields.items():
+            setattr(self, name, value)
 
     @property
     def has_default(self) -> bool:
