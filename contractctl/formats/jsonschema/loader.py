@@ -122,6 +122,7 @@ class DocumentLoader:
         self.draft = draft
         self.nodes: dict[str, Node] = {}
         self.pending_refs: list[Node] = []
+        self.had_refs = False
         self.object_keywords = _OBJECT_KEYWORDS[draft]
         self.array_keywords = _ARRAY_KEYWORDS[draft]
         self.object_set = frozenset(self.object_keywords)
@@ -210,6 +211,7 @@ class DocumentLoader:
     def _reference(self, obj: dict[str, Any], pointer: str) -> Node:
         node = Node(REF, pointer, ref=obj["$ref"])
         self.pending_refs.append(node)
+        self.had_refs = True
         return node
 
     def _common(self, node: Node, obj: dict[str, Any]) -> None:

@@ -58,7 +58,11 @@ class SchemaGraph:
 
     @property
     def root(self) -> Node:
-        return self.node_at("")
+        node = self.node_at("")
+        if not self.loader.had_refs and node.free is None:
+            for loaded in self.loader.nodes.values():  # no $ref in the document: nothing below has one
+                loaded.free = True
+        return node
 
     def node_at(self, pointer: str) -> Node:
         try:
