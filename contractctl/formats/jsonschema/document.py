@@ -9,7 +9,7 @@ from typing import Any
 from contractctl.formats.base import InvalidSchema
 from contractctl.formats.jsonschema.drafts import Draft, detect_draft
 from contractctl.formats.jsonschema.validity import meta_schema_problems
-from contractctl.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
+from contractctl.generic.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
 from contractctl.model import Finding, FindingKind, SchemaText, SourcePosition
 
 

@@ -40,7 +40,7 @@ from contractctl.formats.jsonschema.model import (
     PatternProperty,
     value_key,
 )
-from contractctl.jsonpos import escape_pointer_token
+from contractctl.generic.jsonpos import escape_pointer_token
 
 NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
 STRING_KEYWORDS = ("minLength", "maxLength", "pattern", "format")
