@@ -7,11 +7,11 @@ is self-contained. `FORMAT` implements the SchemaFormat protocol of formats/base
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from contractctl.formats.base import InvalidSchema, Outline, ParsedSchema
+from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, ParsedSchema
 from contractctl.formats.jsonschema.canonical import canonical_text
 from contractctl.formats.jsonschema.diff import Difference, compare
 from contractctl.formats.jsonschema.differences import HINTS, POLICIES
@@ -21,6 +21,11 @@ from contractctl.formats.jsonschema.messages import describe
 from contractctl.formats.jsonschema.model import Node
 from contractctl.formats.jsonschema.refs import SchemaGraph, external_names
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, SourcePosition
+
+if TYPE_CHECKING:
+    from contractctl.changelog.model import Change
+    from contractctl.lint.common import Emitter
+    from contractctl.sidecar.shapes import SchemaModel
 
 SCHEMA_TYPE_NAME = "JSON"
 """Confluent's `schemaType` for JSON Schema."""
@@ -167,6 +172,42 @@ class JsonSchemaFormat:
 
         assert isinstance(reader, JsonSchemaContract) and isinstance(writer, JsonSchemaContract)
         return prove(reader, writer, samples=samples, seed=seed)
+
+    # -- sidecar, lint, changelog (formats/jsonschema/{lint,changelog,examples,shapes,help}.py)
+    # Placeholders until those modules land: no lint rules, no changelog entries, a schema without
+    # named records for sidecars, no example codec, no own SARIF help.
+
+    @property
+    def lint_rules(self) -> frozenset[str]:
+        return frozenset()
+
+    def lint(self, schema: ParsedSchema, emitter: Emitter, earlier: Sequence[ParsedSchema]) -> None:
+        """No JSON Schema lint rules yet."""
+
+    def reads_history_for_lint(self) -> bool:
+        return False
+
+    def changelog(self, old: ParsedSchema, new: ParsedSchema, directions: frozenset[str]) -> list[Change]:
+        return []
+
+    def example_codec(self, schema: ParsedSchema) -> ExampleCodec:
+        raise InvalidSchema(
+            [
+                Finding(
+                    rule="JSON_EXAMPLES_UNSUPPORTED",
+                    message="sidecar examples are not read for JSON Schema contracts yet",
+                    kind=FindingKind.INVALID,
+                )
+            ]
+        )
+
+    def shapes(self, schema: ParsedSchema) -> SchemaModel:
+        from contractctl.sidecar.shapes import Record, SchemaModel
+
+        return SchemaModel(root=Record("", {}), records={})
+
+    def rule_help(self) -> Mapping[str, tuple[str, str]]:
+        return {}
 
 
 def _strict_json(text: str) -> Any:
