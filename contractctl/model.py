@@ -61,6 +61,7 @@ class CompatibilityLevel(str, enum.Enum):
 class SchemaType(str, enum.Enum):
     AVRO = "AVRO"
     PROTOBUF = "PROTOBUF"
+    JSON = "JSON"
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from contractctl.model import CompatibilityLevel
 @click.option(
     "--type",
     "schema_type",
-    type=click.Choice(["avro", "protobuf"], case_sensitive=False),
+    type=click.Choice(["avro", "protobuf", "json"], case_sensitive=False),
     required=True,
-    help="Schema type.",
+    help="Schema type (json: JSON Schema).",
 )
 @click.option(
     "--level",
@@ -48,7 +48,8 @@ from contractctl.model import CompatibilityLevel
     "proto_paths",
     multiple=True,
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Protobuf: a directory to find imports in, after the importing file's own (repeatable).",
+    help="Protobuf imports, JSON Schema $refs by path: a directory to find them in, after the "
+    "referencing file's own (repeatable).",
 )
 @click.option(
     "--oneof-rules",

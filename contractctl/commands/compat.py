@@ -1,7 +1,8 @@
 """The `compat` command's core: files in, report out, no git and no config.
 
-Avro files name the schemas they use with --reference (dependencies first). Protobuf imports are
-found next to the importing file, then in each --proto-path directory, as protoc's -I would.
+Avro files name the schemas they use with --reference (dependencies first). Protobuf imports (and
+JSON Schema `$ref`s by relative path) are found next to the referencing file, then in each
+--proto-path directory, as protoc's -I would.
 """
 
 from __future__ import annotations
@@ -93,9 +94,14 @@ def run_compat(
     by_path = info(schema_type).references_by_path
     if by_path:
         if references:
-            raise UsageError("--reference is for Avro; Protobuf imports are found with -I/--proto-path")
+            raise UsageError(
+                "--reference is for Avro; Protobuf imports and JSON Schema $refs are found by path, "
+                "with -I/--proto-path"
+            )
     elif proto_paths:
-        raise UsageError("-I/--proto-path is for Protobuf; Avro references are given with --reference")
+        raise UsageError(
+            "-I/--proto-path is for Protobuf and JSON Schema; Avro references are given with --reference"
+        )
     schema_format = get_format(schema_type)
     report = Report(command="compat")
     result = SubjectResult(

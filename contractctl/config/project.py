@@ -31,6 +31,7 @@ SUBJECT_STRATEGIES = {
     "topicrecordnamestrategy": "topic_record",
 }
 ONEOF_RULES = ("current", "legacy")
+JSON_POLICIES = ("STRICT", "LENIENT")  # Confluent compatibilityPolicy values contractctl models
 # the keys of one `registries.<name>` entry (registry/settings.py reads their values)
 REGISTRY_KEYS = frozenset(
     {"url", "context", "auth", "tls", "timeout", "retries", "max_concurrency", "verify", "max_response_bytes"}
@@ -75,6 +76,7 @@ class Config:
     registries: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
     links: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
     protobuf: Mapping[str, Any] = field(default_factory=dict)
+    jsonschema: Mapping[str, Any] = field(default_factory=dict)  # `jsonschema.compatibility_policy`
     exclude: tuple[str, ...] = ()  # path globs under which files are not contracts
     lint: Mapping[str, Any] | None = None  # raw `lint:`; None when absent (then check does not lint)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key path -> line
@@ -119,7 +121,12 @@ class Config:
     @property
     def format_sections(self) -> dict[str, Mapping[str, object]]:
         """Each format's options by its section of this file (see FormatInfo.config_section)."""
-        return {"protobuf": self.protobuf_options}
+        return {"protobuf": self.protobuf_options, "jsonschema": self.jsonschema_options}
+
+    @property
+    def jsonschema_options(self) -> dict[str, object]:
+        """The JSON Schema format's options: Confluent's compatibilityPolicy (STRICT by default)."""
+        return {"policy": str(self.jsonschema.get("compatibility_policy", "STRICT")).upper()}
 
     @property
     def directory(self) -> Path:
@@ -245,7 +252,8 @@ def parse_config(data: Any, path: Path, lines: Mapping[str, int] | None = None) 
     top = reader.mapping(
         data,
         "(top level)",
-        {"version", "contracts", "defaults", "subjects", "registries", "links", "protobuf", "lint"},
+        {"version", "contracts", "defaults", "subjects", "registries", "links", "protobuf", "jsonschema"}
+        | {"lint"},
     )
     version = top.get("version", 1)
     if version != 1:
@@ -293,6 +301,13 @@ def parse_config(data: Any, path: Path, lines: Mapping[str, int] | None = None) 
             )
     if "include" in protobuf:
         protobuf = {**protobuf, "include": _relative_paths(reader, protobuf["include"], "protobuf.include")}
+    jsonschema = reader.mapping(top.get("jsonschema"), "jsonschema", {"compatibility_policy"})
+    if "compatibility_policy" in jsonschema:
+        policy = reader.string(jsonschema["compatibility_policy"], "jsonschema.compatibility_policy")
+        if policy.upper() not in JSON_POLICIES:
+            raise reader.fail(
+                "jsonschema.compatibility_policy", f"expected STRICT or LENIENT, got {shown(policy)}"
+            )
     return Config(
         path=path,
         contracts_root=root or ".",
@@ -313,6 +328,7 @@ def parse_config(data: Any, path: Path, lines: Mapping[str, int] | None = None) 
         registries=registries,
         links=links,
         protobuf=protobuf,
+        jsonschema=jsonschema,
         exclude=(
             tuple(_string_list(reader, contracts["exclude"], "contracts.exclude"))
             if "exclude" in contracts

@@ -22,6 +22,17 @@ FORMATS: tuple[FormatInfo, ...] = (
         spelled_otherwise=(r"\\|\"[[:space:]]*\"|^[[:space:]]*\"", True),
         references_by_path=True,
     ),
+    # JSON Schema: `$ref` names another contract by a path relative to the file (or its `$id`), which
+    # no search for the contract's root-relative path finds: files with such a `$ref` (or an escape)
+    # are always outlined.
+    FormatInfo(
+        SchemaType.JSON,
+        "contractctl.formats.jsonschema",
+        (".json",),
+        config_section="jsonschema",
+        spelled_otherwise=(r"\\u|\"\$ref\"[[:space:]]*:[[:space:]]*\"[^#]", True),
+        references_by_path=True,
+    ),
 )
 _INFO = {info.schema_type: info for info in FORMATS}
 _EXTENSIONS = {extension: info.schema_type for info in FORMATS for extension in info.extensions}

@@ -16,7 +16,7 @@ from contractctl.generic.globs import glob_regex
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
 from contractctl.repo.history import BlobStore
 from contractctl.repo.text_search import ContractTextSearch, is_import_path, may_be_import_path
-from contractctl.sidecar.paths import sidecar_path
+from contractctl.sidecar.paths import is_example_file, sidecar_path
 
 T = TypeVar("T")
 
@@ -59,8 +59,9 @@ class SubjectMapper:
         return inside and not self.excluded(path)
 
     def excluded(self, path: PurePosixPath) -> bool:
-        """Matched by a `contracts.exclude` glob (vendored or preview copies, generated files)."""
-        return any(pattern.fullmatch(str(path)) for pattern in self._excludes)
+        """Matched by a `contracts.exclude` glob (vendored or preview copies, generated files), or a
+        sidecar example record (`examples/*.json`)."""
+        return is_example_file(path) or any(pattern.fullmatch(str(path)) for pattern in self._excludes)
 
     def import_path(self, path: PurePosixPath) -> str:
         """The path other contracts import this one by: relative to the contracts root."""
@@ -124,7 +125,7 @@ class SubjectMapper:
                 # any case: Value.avsc is this subject too (the stem is read in any case), and
                 # git's pathspecs are case-sensitive; files of other topics are dropped later
                 specs.append(f":(glob,icase){root}**/{topic}/{role}.*")
-            elif self.config.reference_naming == "import_path" and subject.endswith(".proto"):
+            elif self.config.reference_naming == "import_path" and references_by_path(PurePosixPath(subject)):
                 specs.append(f":(literal){root}{subject}")
             elif not explicit:
                 return None

@@ -34,7 +34,7 @@ def name_patterns(name: str) -> tuple[list[str], bool]:
     reference inside the namespace may give the simple name alone). Fixed strings: git grep finds
     them several times faster than a pattern.
     """
-    if is_import_path(name):
+    if is_import_path(name) or is_uri(name):
         return [name], False
     namespace, _, simple = name.rpartition(".")
     patterns = [f'{simple}"']
@@ -43,15 +43,22 @@ def name_patterns(name: str) -> tuple[list[str], bool]:
     return patterns, False
 
 
+def is_uri(name: str) -> bool:
+    """A reference by URI (a JSON Schema `$id`): searched for as written, defined by content."""
+    return "://" in name or name.startswith("urn:")
+
+
 def is_import_path(name: str) -> bool:
-    """Protobuf names its references by import path; no type name holds a slash."""
-    return "/" in name
+    """Protobuf and JSON Schema name references by path (relative to the contracts root); no type
+    name holds a slash."""
+    return "/" in name and not is_uri(name)
 
 
 def may_be_import_path(name: str) -> bool:
-    """A path, or a name a .proto file at the top of the contracts root has as its import path
+    """A path, or a name a file at the top of the contracts root has as its import path
     (`money.proto`; an Avro type could be named so too, so such a name is looked up both ways)."""
-    return is_import_path(name) or name.lower().endswith(".proto")
+    path_extensions = tuple(e for known in FORMATS if known.references_by_path for e in known.extensions)
+    return is_import_path(name) or (not is_uri(name) and name.lower().endswith(path_extensions))
 
 
 class ContractTextSearch:

@@ -17,3 +17,10 @@ def examples_dir(contract_path: PurePosixPath) -> PurePosixPath:
     """contracts/orders/value.avsc -> contracts/orders/examples/ (key.avsc -> examples/key/)."""
     base = contract_path.parent / "examples"
     return base if contract_path.stem == "value" else base / contract_path.stem
+
+
+def is_example_file(path: PurePosixPath) -> bool:
+    """A `.json` file in an examples folder (`<dir>/examples/` or `<dir>/examples/<key>/`): an example
+    record of the contract next to it, never a contract itself (JSON Schema contracts are `.json` too;
+    so a topic folder cannot be named `examples`)."""
+    return path.suffix.lower() == ".json" and "examples" in (path.parent.name, path.parent.parent.name)

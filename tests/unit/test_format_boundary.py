@@ -18,7 +18,7 @@ _FORMAT_TYPES = re.compile(r"\b(SchemaFormat|ParsedSchema)\b")
 PACKAGE = Path(contractctl.__file__).parent
 FORMATS_DIR = PACKAGE / "formats"
 # a format by its enum member or by its package, in code or in a string (lazy imports are strings too)
-NAMING = re.compile(r"SchemaType\.(AVRO|PROTOBUF)\b|formats[./](avro|protobuf)\b")
+NAMING = re.compile(r"SchemaType\.(AVRO|PROTOBUF|JSON)\b|formats[./](avro|protobuf|jsonschema)\b")
 
 
 def _outside_formats() -> list[Path]:

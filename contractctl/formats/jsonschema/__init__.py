@@ -1,7 +1,9 @@
 """JSON Schema contracts (drafts 4, 6, 7, 2019-09, 2020-12), judged as Confluent Schema Registry judges them.
 
-Not yet registered in contractctl.formats (wiring follows the package-layout change): this package
-is self-contained. `FORMAT` implements the SchemaFormat protocol of formats/base.py.
+Registered in contractctl.formats for `.json` files; `FORMAT` implements the SchemaFormat protocol of
+formats/base.py. A `$ref` to another contract names it by a path relative to the referencing file or
+by its `$id`; the outline turns the path into one relative to the contracts root, which is the name a
+contract defines (with its `$id`), so the repository finds the referenced contract by name.
 """
 
 from __future__ import annotations
@@ -73,10 +75,8 @@ class JsonSchemaFormat:
         self.policy = policy
         self.compatible_changes = POLICIES[policy]
 
-    @property
-    def schema_type(self) -> SchemaType:
-        """SchemaType.JSON: the member is added to contractctl.model when the format is wired in."""
-        return SchemaType(SCHEMA_TYPE_NAME)
+    schema_type = SchemaType.JSON
+    compiles = False
 
     # -- reading ------------------------------------------------------------------------------------
 
@@ -86,11 +86,17 @@ class JsonSchemaFormat:
         defined: list[str] = []
         title = value.get("title") if isinstance(value, dict) else None
         identifier = value.get(document.draft.id_keyword) if isinstance(value, dict) else None
-        if isinstance(identifier, str):
-            defined.append(identifier)
+        base = _without_fragment(identifier) if isinstance(identifier, str) else ""
+        if base:
+            defined.append(base)
         defined.append(source.import_path)
-        primary = title if isinstance(title, str) else None
-        return Outline(tuple(defined), external_names(value, document.draft), primary, primary)
+        # subject under the record strategy: the title, else the $id (Confluent names by title)
+        primary = title if isinstance(title, str) and title else (base or None)
+        here = posixpath.dirname(source.import_path)
+        referenced = tuple(
+            dict.fromkeys(_contract_name(name, here, base) for name in external_names(value, document.draft))
+        )
+        return Outline(tuple(defined), referenced, primary, primary)
 
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> JsonSchemaContract:
         return self._parse(source, references, validate=True)
@@ -100,10 +106,26 @@ class JsonSchemaFormat:
         (history was accepted once; checking 20,000 old texts against a meta-schema costs seconds)."""
         return self._parse(source, references, validate=False)
 
+    def parse_alone(self, source: SchemaText, registered: bool = False) -> JsonSchemaContract | None:
+        """The full parse of a text that references no other contract; None for one that does or
+        that does not parse (the full way then names the references or the problem)."""
+        try:
+            document = read_document(source, validate=not registered)
+            if external_names(document.value, document.draft):
+                return None
+            return self._load(document, ())
+        except (InvalidSchema, RecursionError):
+            return None
+
+    def prepare(self, sources: Sequence[SchemaText], all_parsed: bool = False) -> None:
+        """Nothing to compile: each text is parsed when asked."""
+
     def _parse(
         self, source: SchemaText, references: Sequence[ParsedSchema], validate: bool
     ) -> JsonSchemaContract:
-        document = read_document(source, validate=validate)
+        return self._load(read_document(source, validate=validate), references)
+
+    def _load(self, document: JsonDocument, references: Sequence[ParsedSchema]) -> JsonSchemaContract:
         named = _references_by_name(document, references)
         graph = SchemaGraph(document.value, document.draft, {name: r.graph for name, r in named.items()})
         try:
@@ -167,6 +189,16 @@ class JsonSchemaFormat:
         assert isinstance(schema, JsonSchemaContract)
         return schema.source.text, [(name, reference) for name, reference in schema.references.items()]
 
+    def registry_text(self, schema: ParsedSchema) -> str | None:
+        """None: a `$ref` to another contract is not inlined; the registry gets the references."""
+        assert isinstance(schema, JsonSchemaContract)
+        return None if schema.references else schema.source.text
+
+    def adopted_text(self, registered: str) -> str:
+        import json
+
+        return json.dumps(json.loads(registered), indent=2, ensure_ascii=False) + "\n"
+
     def prove(self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int) -> list[Finding]:
         from contractctl.formats.jsonschema.prove import prove
 
@@ -191,15 +223,30 @@ class JsonSchemaFormat:
         return []
 
     def example_codec(self, schema: ParsedSchema) -> ExampleCodec:
-        raise InvalidSchema(
-            [
-                Finding(
-                    rule="JSON_EXAMPLES_UNSUPPORTED",
-                    message="sidecar examples are not read for JSON Schema contracts yet",
-                    kind=FindingKind.INVALID,
-                )
-            ]
-        )
+        """Until examples.py: an example must validate under the schema (JSON bytes, no CEL fields)."""
+        import json
+
+        from contractctl.formats.base import ExampleMismatch, ExampleRecord
+        from contractctl.formats.jsonschema.prove import validator
+
+        assert isinstance(schema, JsonSchemaContract)
+        check = validator(schema)
+
+        class _Validating:
+            def read(self, value: Any) -> ExampleRecord:
+                for error in check.iter_errors(value):
+                    pointer = "".join(f"/{part}" for part in error.absolute_path)
+                    raise ExampleMismatch(pointer, error.message)
+                return ExampleRecord(value, json.dumps(value, sort_keys=True).encode(), [])
+
+            def read_back(self, data: bytes, writer: ExampleCodec) -> str | None:
+                error = next(iter(check.iter_errors(json.loads(data))), None)
+                return None if error is None else error.message
+
+            def plain(self, container: Any) -> Any:
+                return container
+
+        return _Validating()
 
     def shapes(self, schema: ParsedSchema) -> SchemaModel:
         from contractctl.sidecar.shapes import Record, SchemaModel
@@ -208,6 +255,22 @@ class JsonSchemaFormat:
 
     def rule_help(self) -> Mapping[str, tuple[str, str]]:
         return {}
+
+
+def _without_fragment(uri: str) -> str:
+    return uri.split("#", 1)[0]
+
+
+def _contract_name(name: str, here: str, base: str) -> str:
+    """The name a `$ref`'s target contract defines: an absolute URI (written so, or relative to the
+    document's absolute `$id`) is an `$id`; anything else a path, made relative to the contracts root."""
+    from urllib.parse import urljoin
+
+    if "://" in name or name.startswith("urn:"):
+        return name
+    if "://" in base:
+        return _without_fragment(urljoin(base, name))
+    return posixpath.normpath(posixpath.join(here, name))
 
 
 def _strict_json(text: str) -> Any:
@@ -225,6 +288,9 @@ def _references_by_name(
         return {}
     candidates: dict[str, JsonSchemaContract] = {}
     here = posixpath.dirname(document.source.import_path)
+    value = document.value
+    own_id = value.get(document.draft.id_keyword) if isinstance(value, dict) else None
+    base = _without_fragment(own_id) if isinstance(own_id, str) else ""
     for reference in references:
         assert isinstance(reference, JsonSchemaContract)
         value = reference.document.value
@@ -234,8 +300,7 @@ def _references_by_name(
         candidates.setdefault(reference.source.import_path, reference)
     named: dict[str, JsonSchemaContract] = {}
     for name in external_names(document.value, document.draft):
-        relative = posixpath.normpath(posixpath.join(here, name)) if "://" not in name else name
-        match = candidates.get(name) or candidates.get(relative)
+        match = candidates.get(name) or candidates.get(_contract_name(name, here, base))
         if match is not None:
             named[name] = match
     return named

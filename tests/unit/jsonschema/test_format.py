@@ -118,11 +118,28 @@ def test_outline_names_what_a_schema_defines_and_references() -> None:
         "properties": {"ship_to": {"$ref": "../common/address.json"}},
     }
     outline = FORMAT.outline(text(order))
-    assert outline.referenced_names == ("../common/address.json",)
+    # the $ref as a path relative to the contracts root: the name the referenced contract defines
+    assert outline.referenced_names == ("common/address.json",)
     assert outline.primary_name == "Order"
     assert "orders/value.json" in outline.defined_names
     address_outline = FORMAT.outline(text(ADDRESS, "contracts/common/address.json"))
-    assert address_outline.defined_names[0] == "https://example.com/address.json"
+    assert address_outline.defined_names == ("https://example.com/address.json", "common/address.json")
+
+
+def test_outline_resolves_a_relative_ref_against_an_absolute_id() -> None:
+    order = {"$id": "https://example.com/orders/order.json", "properties": {"a": {"$ref": "money.json#/x"}}}
+    assert FORMAT.outline(text(order)).referenced_names == ("https://example.com/orders/money.json",)
+    assert FORMAT.outline(text(order)).primary_name == "https://example.com/orders/order.json"
+    by_urn = {"properties": {"a": {"$ref": "urn:acme:money"}}}
+    assert FORMAT.outline(text(by_urn)).referenced_names == ("urn:acme:money",)
+
+
+def test_parse_alone_answers_only_for_a_text_without_references() -> None:
+    alone = FORMAT.parse_alone(text({"type": "string"}))
+    assert alone is not None and alone.root.kind == "string"
+    assert FORMAT.parse_alone(text({"properties": {"a": {"$ref": "../common/address.json"}}})) is None
+    assert FORMAT.parse_alone(text('{"type": ')) is None
+    assert FORMAT.parse_alone(text({"type": 5})) is None  # invalid: the full parse words the finding
 
 
 @pytest.mark.parametrize("ref", ["../common/address.json", "https://example.com/address.json"])
