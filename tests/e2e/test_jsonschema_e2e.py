@@ -305,3 +305,19 @@ def test_compatibility_policy_lenient_from_the_config(repo: GitRepo) -> None:
     repo.write("contractctl.yaml", "version: 1\njsonschema: {compatibility_policy: LOOSE}\n")
     bad = repo.run("check")
     assert bad.code == 2 and "jsonschema.compatibility_policy" in bad.output
+
+
+def test_a_reference_by_id_resolves_in_staged_and_full_checks(repo: GitRepo) -> None:
+    postal = {**POSTAL, "$id": "https://schemas.example/postal.json"}
+    user = customer()
+    user["properties"]["address"] = {"$ref": "https://schemas.example/postal.json"}
+    repo.write("contracts/shared/postal.json", postal)
+    repo.write("contracts/customers/value.json", user)
+    repo.commit("v1")
+    assert repo.run("check", "--all").code == 0
+    repo.write("contracts/shared/postal.json", {**postal, "required": ["city"]})
+    repo.git("add", "-A")
+    result = repo.run("check", "--staged", "--format", "json")
+    assert result.code == 1, result.output
+    pointers = [f["pointer"] for f in results(result.json())["customers-value"]["findings"]]
+    assert pointers == ["#/properties/address/required/city"]

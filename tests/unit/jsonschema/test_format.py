@@ -1,5 +1,5 @@
 """The JSON Schema SchemaFormat: drafts, parse positions, references, check direction, policy,
-fingerprints, proof by data and the benchmark hook."""
+fingerprints and proof by data."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 
 from contractctl.formats.base import InvalidSchema
 from contractctl.formats.jsonschema import FORMAT, JsonSchemaContract, JsonSchemaFormat
-from contractctl.formats.jsonschema.bench import run
 from contractctl.formats.jsonschema.drafts import Draft, detect_draft
 from contractctl.formats.jsonschema.prove import prove_documents
 from contractctl.model import FindingKind, SchemaText, Severity
@@ -224,9 +223,3 @@ def test_proof_is_quiet_for_a_truly_compatible_pair() -> None:
     new = parse({**CLOSED, "properties": {"id": {"type": "string"}, "n": {"type": "number"}}})
     assert FORMAT.check(new, old) == []
     assert FORMAT.prove(new, old, samples=30, seed=1) == []
-
-
-def test_benchmark_hook_runs_transitive_checks() -> None:
-    result = run(contracts=3, versions=4)
-    assert result.pair_checks == 3 * 3
-    assert result.incompatible == 0
