@@ -2,7 +2,7 @@
 
     python benchmarks/run.py [--quick] [--only NAME] [--json OUT]
 
-Benchmarks: precommit, protobuf, api-tree, avro, remote, link (see benchmarks/README.md). Every
+Benchmarks: precommit, protobuf, api-tree, avro, jsonschema, remote, link (see benchmarks/README.md). Every
 command runs as a fresh process, as a user would run it; the figure is the median wall time of several
 runs (after one warm-up run for the fast ones). Registry doubles run in their own processes
 (double_server.py), bind 127.0.0.1 only and are stopped, and temporary repositories removed, when each
@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import jsonschema_bench
 import synthetic
 
 HERE = Path(__file__).resolve().parent
@@ -540,6 +541,71 @@ def bench_avro(options: Options) -> Outcome:
     )
 
 
+def bench_jsonschema(options: Options) -> Outcome:
+    """`check --all` (BACKWARD_TRANSITIVE) over JSON Schema contracts vs the same evolution in Avro,
+    both through the CLI on a repository of the same shape, measured alternately in the same run.
+
+    Each of the contracts evolves in every commit (jsonschema_bench.synthetic_history: an optional
+    property added to a closed object each version; avro_history: the same in Avro)."""
+    sizes = options.sizes
+    contracts, versions = sizes.avro_contracts, sizes.avro_versions
+    config = synthetic.CONFIG + "defaults: {compatibility: BACKWARD_TRANSITIVE}\n"
+    histories = {
+        "jsonschema": [jsonschema_bench.synthetic_history(t, versions) for t in range(contracts)],
+        "avro": [jsonschema_bench.avro_history(t, versions) for t in range(contracts)],
+    }
+    with workdir("jsonschema") as tmp:
+        repos: dict[str, Path] = {}
+        for kind, texts in histories.items():
+            commits = []
+            for version in range(versions):
+                files = {str(history[version].path): history[version].text for history in texts}
+                if version == 0:
+                    files["contractctl.yaml"] = config
+                commits.append(synthetic.Commit(f"version {version + 1}", files))
+            repos[kind] = synthetic.fast_import(tmp / kind, commits)
+        env = cli_env(tmp)
+        samples: dict[str, list[Sample]] = {"jsonschema": [], "avro": []}
+        for _ in range(sizes.slow_reps):  # alternate, so that load from others hits both alike
+            for kind, repo in repos.items():
+                report = tmp / f"{kind}.json"
+                cmd = [contractctl(), "check", "--all", "--format", "json", "--output", str(report)]
+                samples[kind].extend(measure(cmd, repo, env, 1, warmup=False, timeout=900))
+                data = json.loads(report.read_text())
+                compared = sum(r.get("compared_versions", 0) for r in data["results"])
+                if len(data["results"]) != contracts or not data["passed"]:
+                    raise BenchmarkError(
+                        f"{kind} check --all: {len(data['results'])} results, passed={data['passed']}"
+                    )
+                if compared != contracts * (versions - 1):
+                    raise BenchmarkError(f"{kind} check --all compared {compared} versions")
+    json_s, avro_s = median_time(samples["jsonschema"]), median_time(samples["avro"])
+    pairs = contracts * (versions - 1)
+    return Outcome(
+        [
+            Row(
+                f"jsonschema: check --all ({contracts} x {versions} versions, {pairs} pairs)",
+                secs(json_s),
+                f"same in avro {secs(avro_s)}",
+                f"{json_s / avro_s:.2f}x its time",
+                "<= 3 s",
+                met(json_s <= 3, options.quick),
+            )
+        ],
+        {
+            "jsonschema_s": json_s,
+            "jsonschema_runs": [s.seconds for s in samples["jsonschema"]],
+            "jsonschema_cpu_s": median_cpu(samples["jsonschema"]),
+            "jsonschema_rss_kb": median_rss(samples["jsonschema"]),
+            "avro_s": avro_s,
+            "avro_runs": [s.seconds for s in samples["avro"]],
+            "avro_cpu_s": median_cpu(samples["avro"]),
+            "avro_rss_kb": median_rss(samples["avro"]),
+            "pairs": pairs,
+        },
+    )
+
+
 # -- registry doubles ------------------------------------------------------------------------------
 
 REGISTRY_CONFIG = """version: 1
@@ -840,6 +906,7 @@ BENCHMARKS: dict[str, Callable[[Options], Outcome]] = {
     "protobuf": bench_protobuf,
     "api-tree": bench_api_tree,
     "avro": bench_avro,
+    "jsonschema": bench_jsonschema,
     "remote": bench_remote,
     "link": bench_link,
 }
