@@ -321,3 +321,24 @@ def test_a_reference_by_id_resolves_in_staged_and_full_checks(repo: GitRepo) -> 
     assert result.code == 1, result.output
     pointers = [f["pointer"] for f in results(result.json())["customers-value"]["findings"]]
     assert pointers == ["#/properties/address/required/city"]
+
+
+def test_prove_warns_when_data_disproves_a_compatible_verdict(repo: GitRepo) -> None:
+    """Confluent's diff ignores propertyNames: compatible by its rules, yet the new schema rejects
+    documents the old one wrote; --prove names one as a warning (exit 0), plain check says nothing."""
+    old = {
+        "title": "T",
+        "type": "object",
+        "properties": {"id": {"type": "string"}},
+        "additionalProperties": False,
+    }
+    repo.write("contracts/t/value.json", old)
+    repo.commit("v1")
+    repo.write("contracts/t/value.json", {**old, "propertyNames": {"maxLength": 1}})
+    plain = repo.run("check", "--format", "json")
+    assert plain.code == 0 and results(plain.json())["t-value"]["findings"] == [], plain.output
+    proved = repo.run("check", "--prove", "--format", "json")
+    assert proved.code == 0, proved.output
+    findings = results(proved.json())["t-value"]["findings"]
+    assert {f["rule"] for f in findings} == {"PROOF_REJECTED"}
+    assert all(f["severity"] == "warning" and "generated document" in f["message"] for f in findings)
