@@ -277,6 +277,14 @@ def test_mixed_formats_publish_status_deploy_and_promote(repo: GitRepo, registry
     both = repo.run("status", "--registry", "aws", "--registry", "azure", "--fail-on-drift", env=env)
     assert both.code == 0, both.output
 
+    # a JSON Schema subject only a registry holds is adopted into git as <topic>/value.json
+    azure.store.register("cdc.accounts-value", json.dumps({"title": "Account", "type": "object"}), "JSON")
+    adopted = repo.run("status", "--adopt", "cdc.accounts-value", "--registry", "azure", env=env)
+    assert adopted.code == 0, adopted.output
+    written = repo.root / "contracts/cdc.accounts/value.json"
+    assert json.loads(written.read_text()) == {"title": "Account", "type": "object"}
+    assert written.read_text().startswith("{\n  ")
+
     # a break is caught by contractctl's own judgement (the gate before publish), also --registry
     schema = customer("note")
     del schema["properties"]["address"]
