@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contractctl.errors import ConfigError
+from contractctl.generic.value_kind import type_name
 from contractctl.generic.yaml_guard import shown
 from contractctl.model import CompatibilityLevel
 
@@ -406,12 +407,3 @@ def interpolate(value: Any, key_path: str, path: Path | str, environ: Mapping[st
 
 def _join(key_path: str, key: str) -> str:
     return key if key_path == "(top level)" else f"{key_path}.{key}"
-
-
-def type_name(value: Any) -> str:
-    """How a config error names the kind of value it found."""
-    if value is None:
-        return "nothing"
-    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number"}.get(
-        type(value), type(value).__name__
-    )
