@@ -294,8 +294,12 @@ class _LocalRun:
     @classmethod
     def prepare(cls, config: Config, options: CheckOptions) -> _LocalRun:
         configure(SchemaType.PROTOBUF, **config.protobuf_options)
-        if options.lint is None and config.lint is not None:  # a `lint:` section opts check into linting
-            options = replace(options, lint=config.lint_settings())
+        if options.lint is None and (config.lint is not None or options.lint_only):
+            # a `lint:` section opts check into linting; validated here, so only commands that lint
+            # load the lint rules (lint/ reads config/, never the other way round)
+            from contractctl.lint import LintSettings
+
+            options = replace(options, lint=LintSettings.from_raw(config.lint, config.path))
         git = Git.discover(config.directory)
         prefix = contracts_prefix(config, git)
         mapper = SubjectMapper(config, prefix)

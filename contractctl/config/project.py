@@ -12,15 +12,12 @@ from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from contractctl.errors import ConfigError
 from contractctl.generic.value_kind import type_name
 from contractctl.generic.yaml_guard import shown
 from contractctl.model import CompatibilityLevel
-
-if TYPE_CHECKING:
-    from contractctl.lint import LintSettings
 
 CONFIG_FILE_NAME = "contractctl.yaml"
 SUBJECT_STRATEGIES = {
@@ -90,12 +87,6 @@ class Config:
         """`file:line` of a key for messages (just the file when the line is unknown)."""
         line = self.line(key_path)
         return f"{self.path}:{line}" if line else str(self.path)
-
-    def lint_settings(self) -> LintSettings:
-        """The `lint:` section, validated on first use (lint rules load only for commands that lint)."""
-        from contractctl.lint import LintSettings
-
-        return LintSettings.from_raw(self.lint, self.path)
 
     @property
     def oneof_rules(self) -> str:
