@@ -111,7 +111,9 @@ class JsonSchemaFormat:
         that does not parse (the full way then names the references or the problem)."""
         try:
             document = read_document(source, validate=not registered)
-            if external_names(document.value, document.draft):
+            # no "$ref" spelled plainly nor through an escape: no reference, no walk to look for one
+            may_refer = '"$ref"' in source.text or "\\u" in source.text
+            if may_refer and external_names(document.value, document.draft):
                 return None
             return self._load(document, ())
         except (InvalidSchema, RecursionError):
@@ -127,7 +129,8 @@ class JsonSchemaFormat:
 
     def _load(self, document: JsonDocument, references: Sequence[ParsedSchema]) -> JsonSchemaContract:
         named = _references_by_name(document, references)
-        graph = SchemaGraph(document.value, document.draft, {name: r.graph for name, r in named.items()})
+        externals = {name: r.graph for name, r in named.items()}
+        graph = SchemaGraph(document.value, document.draft, externals, document.source.text)
         try:
             graph.root  # noqa: B018 - loads the whole reachable graph, resolving every $ref
         except LoadError as error:

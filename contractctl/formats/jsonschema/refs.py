@@ -37,14 +37,21 @@ def _without_fragment(uri: str) -> str:
 class SchemaGraph:
     """One document's nodes, with its references resolved (against `externals` for other files)."""
 
-    def __init__(self, document: Any, draft: Draft, externals: Mapping[str, SchemaGraph]) -> None:
+    def __init__(
+        self, document: Any, draft: Draft, externals: Mapping[str, SchemaGraph], text: str | None = None
+    ) -> None:
+        """`text`: the document's source, when known: a text that spells no identifier keyword
+        (plainly or through an escape) has no embedded `$id` or anchor to look for."""
         self.loader = DocumentLoader(document, draft)
         self.externals = externals
         root_id = document.get(draft.id_keyword) if isinstance(document, dict) else None
         self.base = _without_fragment(root_id) if isinstance(root_id, str) else ""
         self.ids: dict[str, str] = {}
         self.anchors: dict[str, str] = {}
-        for pointer, obj in walk_objects(document, (draft.id_keyword, "$anchor")):
+        keywords = (draft.id_keyword, "$anchor")
+        if text is not None and "\\u" not in text and not any(f'"{k}"' in text for k in keywords):
+            return
+        for pointer, obj in walk_objects(document, keywords):
             identifier = obj.get(draft.id_keyword)
             if isinstance(identifier, str) and pointer:
                 if identifier.startswith("#"):
