@@ -5,13 +5,16 @@ publish / status / can-deploy / promote against two loopback registry doubles.""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import GitRepo, record
+from tests.conftest import GitRepo, assert_bad_input, place, record
 from tests.registry_double import RegistryDouble
 
+CORPUS = Path(__file__).parent.parent / "bad_inputs" / "jsonschema"
+BAD_CASES = json.loads((CORPUS / "expected.json").read_text())
 FAST = "retries: {max: 1, backoff_initial: 0.01, backoff_max: 0.02}, timeout: {connect: 1, read: 3}"
 CONFIG = """version: 1
 defaults: {compatibility: BACKWARD}
@@ -350,3 +353,17 @@ def test_prove_warns_when_data_disproves_a_compatible_verdict(repo: GitRepo) -> 
     findings = results(proved.json())["t-value"]["findings"]
     assert {f["rule"] for f in findings} == {"PROOF_REJECTED"}
     assert all(f["severity"] == "warning" and "generated document" in f["message"] for f in findings)
+
+
+@pytest.mark.parametrize("name", sorted(BAD_CASES))
+def test_bad_json_schema_is_exit_2_with_file_and_line(repo: GitRepo, name: str) -> None:
+    """Every file of the bad-input corpus as a topic's value: exit 2, the rule and line, no traceback."""
+    expected = BAD_CASES[name]
+    if name == "deep-nesting.json":  # check raises the recursion limit: it reads, its array root is refused
+        expected = {"line": 1, "rule": "INVALID_SCHEMA"}
+    repo.write("contracts/good/value.json", {"title": "Good", "type": "string"})
+    repo.commit("base")
+    place(repo, CORPUS / name, "contracts/broken/value.json")
+    for reference in expected.get("references", []):
+        place(repo, CORPUS / reference, f"contracts/broken/{reference}")
+    assert_bad_input(repo, "contracts/broken/value.json", expected)
