@@ -288,6 +288,17 @@ def test_mixed_formats_publish_status_deploy_and_promote(repo: GitRepo, registry
     assert json.loads(written.read_text()) == {"title": "Account", "type": "object"}
     assert written.read_text().startswith("{\n  ")
 
+    # check --registry sends a JSON change with its reference as the registry holds it
+    repo.write("contracts/customers/value.json", customer("note", "phone"))
+    aws.clear_requests()
+    compatible = repo.run("check", "--registry", "aws", env=env)
+    assert compatible.code == 0, compatible.output
+    asked = [r.json() for r in aws.requests if r.method == "POST" and "/compatibility/" in r.decoded_path]
+    assert asked and all(body["schemaType"] == "JSON" for body in asked)
+    assert {
+        (ref["name"], ref["subject"], ref["version"]) for body in asked for ref in body["references"]
+    } == {("../common/postal.json", "common/postal.json", 1)}
+
     # a break is caught by contractctl's own judgement (the gate before publish), also --registry
     schema = customer("note")
     del schema["properties"]["address"]
