@@ -163,6 +163,21 @@ class Report:
             out.extend(result.findings)
         return out
 
+    def in_order(self) -> Report:
+        """The report as every output shows it: findings by position (file, line, column), each
+        identical finding once (two steps may observe the same fact), results by file, each
+        subject's local result before its registries'."""
+        results = [replace(result, findings=in_position_order(result.findings)) for result in self.results]
+        results.sort(key=lambda r: (r.path, r.subject, r.registry is not None, r.registry or ""))
+        return Report(self.command, results, in_position_order(self.findings))
+
+
+def in_position_order(findings: list[Finding]) -> list[Finding]:
+    """Findings sorted by file, line and column (file-wide ones first), duplicates dropped; the
+    order among findings at one position is the order they were found in."""
+    unique = list(dict.fromkeys(findings))
+    return sorted(unique, key=lambda f: (f.file or "", f.line or 0, f.column or 0))
+
 
 RULE_HELP: dict[str, tuple[str, str]] = {}
 """rule id -> (short description, help text) for rules whose help lives with their code (lint rules

@@ -33,7 +33,7 @@ class OutputOptions:
 
 def emit(report: Report, options: OutputOptions) -> int:
     """Write the report as asked; return the exit code DESIGN.md assigns to its findings."""
-    report = mask_data(report)
+    report = mask_data(report.in_order())
     if options.output_format == "text" and options.use_color():
         from contractctl.report.text import print_styled
 

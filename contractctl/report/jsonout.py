@@ -2,7 +2,8 @@
 
 {
   "schema": "contractctl.report/v1", "command": "check", "passed": bool, "exit_code": int,
-  "summary": {"subjects", "verdicts": {verdict: count}, "errors", "warnings", "allowed"},
+  "summary": {"subjects", "verdicts": {verdict: count}, "registry_verdicts": {verdict: count},
+              "errors", "warnings", "allowed"},   # see report/summary.py for what counts
   "results": [{"subject", "path", "schema_type", "level", "verdict", "registry", "compared_versions",
                "findings": [Finding...]}],
   "findings": [Finding...]          # not tied to one subject (e.g. a file that maps to no subject)
@@ -40,6 +41,7 @@ def render(report: Report) -> str:
         "summary": {
             "subjects": summary.subjects,
             "verdicts": summary.verdicts,
+            "registry_verdicts": summary.registry_verdicts,
             "errors": summary.errors,
             "warnings": summary.warnings,
             "allowed": summary.allowed,
