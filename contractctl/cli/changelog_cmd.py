@@ -12,7 +12,11 @@ from contractctl.cli.options import config_option
 
 @click.command()
 @click.option(
-    "--from", "from_ref", metavar="REF", help="Older ref (default: merge-base with the base branch)."
+    "--from",
+    "from_ref",
+    metavar="REF",
+    help="Older ref (default: the merge base with the base branch; on the base branch itself, the "
+    "last tag before --to, else the commit before it).",
 )
 @click.option("--to", "to_ref", metavar="REF", default="HEAD", show_default=True, help="Newer ref.")
 @click.option(
@@ -26,7 +30,9 @@ def changelog(from_ref: str | None, to_ref: str, output_file: Path | None, confi
 
     config = load(config_path)
     start = from_ref or default_from_ref(config, to_ref)
-    text = render_markdown(build(config, start, to_ref), from_ref or start[:12], to_ref)
+    is_commit_id = len(start) == 40 and all(c in "0123456789abcdef" for c in start)
+    label = from_ref or (start[:12] if is_commit_id else start)
+    text = render_markdown(build(config, start, to_ref), label, to_ref)
     if output_file is None:
         click.echo(text, nl=False)
         return
