@@ -147,6 +147,7 @@ class SubjectResult:
     compared_versions: int = 0
     registry: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    proof: tuple[int, int] | None = None  # with --prove: (pairs proven by data, records written and read)
 
 
 @dataclass

@@ -684,10 +684,11 @@ def _check_subject(
     result.findings.extend(f.with_context(subject=subject) for f in findings)
     result.compared_versions = len(versions_to_check(contract.compatibility, earlier)) + len(foreign)
     if options.prove:
-        proofs = prove_compatible_pairs(
+        proof = prove_compatible_pairs(
             schema_format, new, earlier, contract.compatibility, findings, options.samples, options.seed
         )
-        result.findings.extend(f.with_context(subject=subject) for f in proofs)
+        result.findings.extend(f.with_context(subject=subject) for f in proof.findings)
+        result.proof = (proof.pairs, proof.records)
     if not affected:
         result.verdict = "unchanged"
     elif not versions:

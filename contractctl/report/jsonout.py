@@ -5,7 +5,8 @@
   "summary": {"subjects", "verdicts": {verdict: count}, "registry_verdicts": {verdict: count},
               "errors", "warnings", "allowed"},   # see report/summary.py for what counts
   "results": [{"subject", "path", "schema_type", "level", "verdict", "registry", "compared_versions",
-               "findings": [Finding...]}],
+               "findings": [Finding...]}],  # with --prove, summary and results also hold
+                                            # "proof": {"pairs": proven by data, "records": in all}
   "findings": [Finding...]          # not tied to one subject (e.g. a file that maps to no subject)
 }
 Finding: {"rule", "kind", "severity", "message", "file", "line", "column", "subject", "registry",
@@ -31,9 +32,13 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     return data
 
 
+def _proof(proof: tuple[int, int]) -> dict[str, int]:
+    return {"pairs": proof[0], "records": proof[1]}
+
+
 def render(report: Report) -> str:
     summary = summarize(report)
-    document = {
+    document: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "command": report.command,
         "passed": summary.passed,
@@ -61,4 +66,9 @@ def render(report: Report) -> str:
         ],
         "findings": [finding_dict(f) for f in report.findings],
     }
+    if summary.proof is not None:
+        document["summary"]["proof"] = _proof(summary.proof)
+        for entry, result in zip(document["results"], report.results, strict=True):
+            if result.proof is not None:
+                entry["proof"] = _proof(result.proof)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -22,6 +22,7 @@ class Summary:
     allowed: int
     exit_code: int
     registry_verdicts: dict[str, int] = field(default_factory=dict)
+    proof: tuple[int, int] | None = None  # with --prove: pairs proven by data, records in all
 
     @property
     def passed(self) -> bool:
@@ -34,6 +35,8 @@ class Summary:
             parts.append(
                 f"{_count(registry_results, 'registry result')}" + _in_brackets(self.registry_verdicts)
             )
+        if self.proof is not None:
+            parts.append(proof_phrase(*self.proof))
         parts.append(_count(self.errors, "error"))
         parts.append(_count(self.warnings, "warning"))
         if self.allowed:
@@ -62,7 +65,20 @@ def summarize(report: Report) -> Summary:
         allowed=sum(1 for f in findings if f.allowed_reason),
         exit_code=exit_code_for(findings),
         registry_verdicts=dict(Counter(r.verdict for r in report.results if r.registry is not None)),
+        proof=_proof_totals(report),
     )
+
+
+def proof_phrase(pairs: int, records: int) -> str:
+    """What `--prove` covered, e.g. "2 pairs proven by data with 50 records"."""
+    return f"{_count(pairs, 'pair')} proven by data with {_count(records, 'record')}"
+
+
+def _proof_totals(report: Report) -> tuple[int, int] | None:
+    proofs = [r.proof for r in report.results if r.proof is not None]
+    if not proofs:
+        return None
+    return sum(pairs for pairs, _ in proofs), sum(records for _, records in proofs)
 
 
 def _count(number: int, noun: str) -> str:

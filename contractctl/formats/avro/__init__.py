@@ -189,9 +189,19 @@ class AvroFormat:
             return source.text
 
     def prove(self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int) -> list[Finding]:
-        from contractctl.formats.avro.prove import prove
+        from contractctl.formats.avro.prove import inhabited, prove
 
         assert isinstance(reader, AvroSchema) and isinstance(writer, AvroSchema)
+        if not inhabited(writer.resolved):
+            return [
+                Finding(
+                    rule="PROOF_SKIPPED",  # levels.PROOF_SKIPPED: the pair is not counted as proven
+                    message="the writer schema has no finite value (a record that must contain "
+                    "itself): no record to prove this pair with",
+                    kind=FindingKind.ADVISORY,
+                    severity=Severity.INFO,
+                )
+            ]
         findings = []
         for issue in prove(reader.resolved, writer.resolved, samples=samples, seed=seed):
             lossy = issue.kind == "lossy"
