@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from contractctl.cli.context import load
-from contractctl.cli.options import config_option
+from contractctl.cli.options import config_option, verbose_option
 
 
 @click.command()
@@ -23,7 +23,10 @@ from contractctl.cli.options import config_option
     "--output", "output_file", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
 )
 @config_option
-def changelog(from_ref: str | None, to_ref: str, output_file: Path | None, config_path: Path | None) -> None:
+@verbose_option
+def changelog(
+    from_ref: str | None, to_ref: str, output_file: Path | None, config_path: Path | None, verbose: bool
+) -> None:
     """A Markdown changelog per subject (fields added, removed, changed, defaults), for release notes."""
     from contractctl.changelog import changelog as build
     from contractctl.changelog import default_from_ref, render_markdown

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from contractctl.cli.options import verbose_option
+
 
 @click.command()
 @click.option(
@@ -20,7 +22,8 @@ import click
     default=None,
     help="Repository to scaffold (default: the git repository of the working directory).",
 )
-def init(force: bool, directory: Path | None) -> None:
+@verbose_option
+def init(force: bool, directory: Path | None, verbose: bool) -> None:
     """Write contractctl.yaml, an example contract and a pre-commit config."""
     from contractctl.commands.init import HOOK_ID, default_branch, scaffold
     from contractctl.repo.history import Git

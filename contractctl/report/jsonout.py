@@ -29,6 +29,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     data = asdict(finding)
     data["kind"] = finding.kind.value
     data["severity"] = finding.severity.value
+    if finding.detail is None:
+        del data["detail"]  # only with -v (see cli/output.py)
     return data
 
 

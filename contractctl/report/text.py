@@ -51,6 +51,8 @@ def finding_segments(finding: Finding) -> list[Segment]:
         segments.append((f"\n    allowed: {finding.allowed_reason}", "magenta"))
     if finding.hint:
         segments.append((f"\n    hint: {finding.hint}", "green"))
+    if finding.detail:
+        segments.append(("\n" + "\n".join(f"    {line}" for line in finding.detail.splitlines()), "dim"))
     return segments
 
 

@@ -39,14 +39,18 @@ class AvroSchema:
 def _invalid(
     source: SchemaText, rule: str, message: str, position: SourcePosition | None, hint: str
 ) -> Finding:
+    from contractctl.generic.excerpt import source_excerpt
+
+    line, column = (position.line, position.column) if position else (1, None)
     return Finding(
         rule=rule,
         message=message,
         kind=FindingKind.INVALID,
         file=str(source.path),
-        line=position.line if position else 1,
-        column=position.column if position else None,
+        line=line,
+        column=column,
         hint=hint,
+        detail=source_excerpt(source.text, line, column),
     )
 
 
