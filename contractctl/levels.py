@@ -114,10 +114,6 @@ def check_level(
     return out
 
 
-PROOF_SKIPPED = "PROOF_SKIPPED"
-"""The rule a format reports when it has no record to prove a pair with (the pair is not counted)."""
-
-
 @dataclass(frozen=True)
 class Proof:
     """What a data proof did: its findings, how many (version, direction) pairs it proved and how
@@ -137,11 +133,13 @@ def prove_compatible_pairs(
     samples: int,
     seed: int,
 ) -> Proof:
-    """Data proof of every (version, direction) pair that `check_level` found compatible, with
-    `samples` records each."""
+    """Data proof of every (version, direction) pair that `check_level` found compatible, with up
+    to `samples` records each. A format whose proof may use fewer records says how many through an
+    optional `prove_counted` (same arguments, returns (findings, records)); a pair proven with no
+    record is not counted."""
     failed = {(f.direction, label) for f in findings for label in (f.compared_with or "").split(", ")}
     out: list[Finding] = []
-    proven = 0
+    proven = records = 0
     for version in versions_to_check(level, earlier):
         pairs = []
         if level.checks_backward and ("backward", version.label) not in failed:
@@ -149,12 +147,17 @@ def prove_compatible_pairs(
         if level.checks_forward and ("forward", version.label) not in failed:
             pairs.append(("forward", version.schema, new))
         for direction, reader, writer in pairs:
-            proof = schema_format.prove(reader, writer, samples, seed)
-            proven += not any(finding.rule == PROOF_SKIPPED for finding in proof)
+            counted = getattr(schema_format, "prove_counted", None)
+            if counted is not None:
+                proof, used = counted(reader, writer, samples, seed)
+            else:
+                proof, used = schema_format.prove(reader, writer, samples, seed), samples
+            proven += used > 0
+            records += used
             out.extend(
                 finding.with_context(
                     file=str(new.source.path), direction=direction, compared_with=version.label
                 )
                 for finding in proof
             )
-    return Proof(out, proven, proven * samples)
+    return Proof(out, proven, records)

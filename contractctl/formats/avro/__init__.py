@@ -192,20 +192,29 @@ class AvroFormat:
         except (ValueError, RecursionError):
             return source.text
 
+    def prove_counted(
+        self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int
+    ) -> tuple[list[Finding], int]:
+        """`prove`, and the number of records it proved with (see levels.prove_compatible_pairs):
+        none when the writer has no finite value."""
+        from contractctl.formats.avro.prove import inhabited
+
+        assert isinstance(writer, AvroSchema)
+        if not inhabited(writer.resolved):
+            skipped = Finding(
+                rule="PROOF_SKIPPED",
+                message="the writer schema has no finite value (a record that must contain itself): "
+                "no record to prove this pair with",
+                kind=FindingKind.ADVISORY,
+                severity=Severity.INFO,
+            )
+            return [skipped], 0
+        return self.prove(reader, writer, samples, seed), samples
+
     def prove(self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int) -> list[Finding]:
-        from contractctl.formats.avro.prove import inhabited, prove
+        from contractctl.formats.avro.prove import prove
 
         assert isinstance(reader, AvroSchema) and isinstance(writer, AvroSchema)
-        if not inhabited(writer.resolved):
-            return [
-                Finding(
-                    rule="PROOF_SKIPPED",  # levels.PROOF_SKIPPED: the pair is not counted as proven
-                    message="the writer schema has no finite value (a record that must contain "
-                    "itself): no record to prove this pair with",
-                    kind=FindingKind.ADVISORY,
-                    severity=Severity.INFO,
-                )
-            ]
         findings = []
         for issue in prove(reader.resolved, writer.resolved, samples=samples, seed=seed):
             lossy = issue.kind == "lossy"
