@@ -134,9 +134,8 @@ def prove_compatible_pairs(
     seed: int,
 ) -> Proof:
     """Data proof of every (version, direction) pair that `check_level` found compatible, with up
-    to `samples` records each. A format whose proof may use fewer records says how many through an
-    optional `prove_counted` (same arguments, returns (findings, records)); a pair proven with no
-    record is not counted."""
+    to `samples` records each (as many as the format's `prove_counted` says it used); a pair proven
+    with no record is not counted."""
     failed = {(f.direction, label) for f in findings for label in (f.compared_with or "").split(", ")}
     out: list[Finding] = []
     proven = records = 0
@@ -147,11 +146,7 @@ def prove_compatible_pairs(
         if level.checks_forward and ("forward", version.label) not in failed:
             pairs.append(("forward", version.schema, new))
         for direction, reader, writer in pairs:
-            counted = getattr(schema_format, "prove_counted", None)
-            if counted is not None:
-                proof, used = counted(reader, writer, samples, seed)
-            else:
-                proof, used = schema_format.prove(reader, writer, samples, seed), samples
+            proof, used = schema_format.prove_counted(reader, writer, samples, seed)
             proven += used > 0
             records += used
             out.extend(
