@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from contractctl.model import FindingKind, Report, Severity, exit_code_for
+from contractctl.model import FindingKind, Report, Severity, SubjectResult, exit_code_for
 
 
 @dataclass(frozen=True)
@@ -88,3 +88,8 @@ def _count(number: int, noun: str) -> str:
 def _in_brackets(verdicts: dict[str, int]) -> str:
     listed = ", ".join(f"{count} {verdict}" for verdict, count in sorted(verdicts.items()))
     return f" ({listed})" if listed else ""
+
+
+def ordered(results: list[SubjectResult]) -> list[SubjectResult]:
+    """Subjects by name, the local check before registries, so that output never depends on check order."""
+    return sorted(results, key=lambda r: (r.subject, r.registry is not None, r.registry or ""))
