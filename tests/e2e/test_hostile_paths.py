@@ -78,7 +78,7 @@ def test_missing_root_is_exit_2_and_a_root_without_contracts_warns(repo: GitRepo
     repo.write("contracts/orders/value.avsc", ORDER)
     missing = repo.run("check", "--all")
     assert missing.code == 2
-    assert "contractctl.yaml:3: contracts.root: 'schemas' is not a directory" in missing.stderr
+    assert "contractctl.yaml:3:3: contracts.root: 'schemas' is not a directory" in missing.stderr
     (repo.root / "schemas").mkdir()
     empty = repo.run("check", "--all", "--format", "json")
     assert empty.code == 0
@@ -158,8 +158,8 @@ def test_empty_environment_variable_is_named(repo: GitRepo) -> None:
     result = repo.run("check", env={"CONTRACTCTL_BRANCH": ""})
     assert result.code == 2
     assert (
-        "contractctl.yaml:3: contracts.base_branch: environment variable CONTRACTCTL_BRANCH is set but empty"
-        in (result.stderr)
+        "contractctl.yaml:3:3: contracts.base_branch: "
+        "environment variable CONTRACTCTL_BRANCH is set but empty" in (result.stderr)
     )
 
 

@@ -208,9 +208,18 @@ class JsonSchemaFormat:
         assert isinstance(reader, JsonSchemaContract) and isinstance(writer, JsonSchemaContract)
         return prove(reader, writer, samples=samples, seed=seed)
 
+    def prove_counted(
+        self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int
+    ) -> tuple[list[Finding], int]:
+        """`prove`, and the number of documents it proved with (see levels.prove_compatible_pairs)."""
+        from contractctl.formats.jsonschema.prove import prove_counted
+
+        assert isinstance(reader, JsonSchemaContract) and isinstance(writer, JsonSchemaContract)
+        return prove_counted(reader, writer, samples, seed)
+
     # -- sidecar, lint, changelog (formats/jsonschema/{lint,changelog,examples,shapes,help}.py)
     # Placeholders until those modules land: no lint rules, no changelog entries, a schema without
-    # named records for sidecars, no example codec, no own SARIF help.
+    # named records for sidecars, examples only validated, no own SARIF help.
 
     @property
     def lint_rules(self) -> frozenset[str]:
