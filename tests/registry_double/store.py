@@ -26,6 +26,8 @@ from .compat import (
     check_against,
     parse_avro,
 )
+from .jsonschema_compat import jsonschema_checker
+from .jsonschema_model import load_json_schema
 
 DEFAULT_CONTEXT = "."
 GLOBAL_CONTEXT = ".__GLOBAL"
@@ -257,7 +259,11 @@ class Store:
         legacy_responses: bool = False,
     ) -> None:
         self.lock = threading.RLock()
-        self.checkers: dict[str, Checker] = {"AVRO": avro_checker, **dict(checkers or {})}
+        self.checkers: dict[str, Checker] = {
+            "AVRO": avro_checker,
+            "JSON": jsonschema_checker,
+            **dict(checkers or {}),
+        }
         self.default_compatibility = default_compatibility
         self.legacy_responses = legacy_responses
         self.subjects: dict[str, dict[int, SchemaVersion]] = {}
@@ -393,6 +399,8 @@ class Store:
         try:
             if schema_type == "AVRO":
                 parse_avro(schema, resolved)
+            elif schema_type == "JSON":
+                load_json_schema(schema, resolved)
             text = canonical_text(schema_type, schema, normalize)
         except SchemaParseError as exc:
             raise invalid_schema(f"Invalid schema of type {schema_type}, details: {exc}") from None
