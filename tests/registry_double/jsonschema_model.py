@@ -91,6 +91,7 @@ class Documents:
             if isinstance(ref_id, str):
                 self.names.setdefault(urljoin(self.base, ref_id), name)
         self.nodes: dict[tuple[str, str], Node] = {}
+        self.pending: list[tuple[str, str]] = []
 
     @staticmethod
     def _json(text: str) -> Any:
@@ -105,7 +106,15 @@ class Documents:
         return doc
 
     def root(self) -> Node:
-        return self.node("", "")
+        """The root node, after checking every ``$ref`` reachable from it resolves."""
+        root = self.node("", "")
+        checked: set[tuple[str, str]] = set()
+        while self.pending:
+            ref = self.pending.pop()
+            if ref not in checked:
+                checked.add(ref)
+                self.follow(*ref)
+        return root
 
     def node(self, doc: str, pointer: str) -> Node:
         key = (doc, pointer)
@@ -164,7 +173,7 @@ def _load(docs: Documents, doc: str, pointer: str, value: Any) -> Node:
         if not isinstance(ref, str):
             raise SchemaParseError(f"Invalid $ref at '#{pointer}'")
         node = Node("ref", raw, {"docs": docs, "doc": doc, "ref": ref}, common)
-        docs.follow(doc, ref)  # fail at load time, like the registry, when the target is missing
+        docs.pending.append((doc, ref))  # checked by root(): a missing target fails the load
         return node
 
     parts: list[Node] = []
