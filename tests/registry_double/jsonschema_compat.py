@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from .compat import SchemaDoc, SchemaParseError
+from .compat import SchemaDoc
 from .jsonschema_messages import describe
-from .jsonschema_model import Documents, Node, same_value
+from .jsonschema_model import Documents, Node, resolve, same_value
 
 
 def _words(text: str) -> frozenset[str]:
@@ -65,16 +65,6 @@ class _Walk:
     def __init__(self) -> None:
         self.active: set[tuple[int, int]] = set()
 
-    @staticmethod
-    def deref(node: Node) -> Node:
-        seen = 0
-        while node.kind == "ref":
-            node = node.attrs["docs"].follow(node.attrs["doc"], node.attrs["ref"])
-            seen += 1
-            if seen > 100:
-                raise SchemaParseError("$ref chain does not end")
-        return node
-
     def diff(self, old: Node | None, new: Node | None, path: tuple[str, ...]) -> list[Difference]:
         if old is None and new is None:
             return []
@@ -82,7 +72,7 @@ class _Walk:
             return [("SCHEMA_ADDED", _path(path))]
         if new is None:
             return [("SCHEMA_REMOVED", _path(path))]
-        old, new = self.deref(old), self.deref(new)
+        old, new = resolve(old), resolve(new)
         key = (id(old), id(new))
         if key in self.active:
             return []  # a recursive pair already being compared: assumed compatible

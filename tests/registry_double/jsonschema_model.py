@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urljoin
@@ -113,7 +113,7 @@ class Documents:
             ref = self.pending.pop()
             if ref not in checked:
                 checked.add(ref)
-                self.follow(*ref)
+                resolve(self.follow(*ref))
         return root
 
     def node(self, doc: str, pointer: str) -> Node:
@@ -255,6 +255,12 @@ def _typed(
         return Node(name, raw)
     if name in ("integer", "number"):
         consumed.update(_NUMBER_KEYS)
+        _require(value, ("minimum", "maximum", "multipleOf"), _is_number, "a number")
+        _require(
+            value, ("exclusiveMinimum", "exclusiveMaximum"), _is_bool if draft == "4" else _is_number, ""
+        )
+        if value.get("multipleOf") == 0:
+            raise SchemaParseError("multipleOf should not be 0")
         attrs: dict[str, Any] = {k: value.get(k) for k in ("minimum", "maximum", "multipleOf")}
         attrs["integer"] = name == "integer"
         for key in ("exclusiveMinimum", "exclusiveMaximum"):
@@ -263,12 +269,51 @@ def _typed(
         return Node("number", raw, attrs)
     if name == "string":
         consumed.update(_STRING_KEYS)
+        _require(value, ("minLength", "maxLength"), _is_integer, "an integer")
+        _require(value, ("pattern",), lambda v: isinstance(v, str) and _compiles(v), "a valid regex")
         return Node("string", raw, {k: value.get(k) for k in ("minLength", "maxLength", "pattern")})
     if name == "object":
         consumed.update(_OBJECT_KEYS + (_MODERN_OBJECT_KEYS if draft == "modern" else ()))
+        _require(value, ("minProperties", "maxProperties"), _is_integer, "an integer")
+        _require(value, ("additionalProperties",), _is_schema, "an object or boolean")
         return _object(value, draft, raw, child)
     consumed.update(_ARRAY_KEYS + (_MODERN_ARRAY_KEYS if draft == "modern" else ()))
+    _require(value, ("minItems", "maxItems", "minContains", "maxContains"), _is_integer, "an integer")
+    _require(value, ("uniqueItems",), _is_bool, "a boolean")
+    _require(value, ("additionalItems",), _is_schema, "an object or boolean")
+    _require(value, ("items",), lambda v: _is_schema(v) or isinstance(v, list), "an object, boolean or array")
     return _array(value, draft, raw, child)
+
+
+def _require(value: dict[str, Any], keys: Sequence[str], test: Callable[[Any], bool], what: str) -> None:
+    """Keyword values Everit would refuse make the schema invalid (42201), as in the registry."""
+    for key in keys:
+        if key in value and not test(value[key]):
+            raise SchemaParseError(f"Invalid {key}: expected {what or 'another value'}, found {value[key]!r}")
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_integer(value: Any) -> bool:
+    return _is_number(value) and float(value).is_integer()
+
+
+def _is_schema(value: Any) -> bool:
+    return isinstance(value, (dict, bool))
+
+
+def _compiles(regex: str) -> bool:
+    try:
+        re.compile(regex)
+    except re.error:
+        return False
+    return True
 
 
 def _mapping(value: dict[str, Any], key: str) -> dict[str, Any]:
@@ -356,3 +401,14 @@ def _escape(name: str) -> str:
 def load_json_schema(schema: str, resolved: Sequence[tuple[str, str]] = ()) -> Node:
     """Validate a JSON Schema (with its references) as the registry would; raise SchemaParseError."""
     return Documents(schema, resolved).root()
+
+
+def resolve(node: Node) -> Node:
+    """Follow ``$ref`` until a real schema; a chain that comes back on itself is invalid."""
+    seen: set[int] = set()
+    while node.kind == "ref":
+        if id(node) in seen:
+            raise SchemaParseError(f"$ref '{node.attrs['ref']}' never reaches a schema")
+        seen.add(id(node))
+        node = node.attrs["docs"].follow(node.attrs["doc"], node.attrs["ref"])
+    return node

@@ -210,6 +210,11 @@ def test_transitive_checks_every_version(client: Client) -> None:
         (json.dumps({"properties": {"a": {"$ref": "#/definitions/missing"}}}), "Unresolved $ref"),
         (json.dumps({"$ref": "customer.json"}), "Unresolved $ref"),
         (json.dumps({"properties": {"a": 5}}), "expected an object or boolean"),
+        (json.dumps({"$ref": "#"}), "never reaches a schema"),
+        (json.dumps({"type": "string", "maxLength": "5"}), "Invalid maxLength"),
+        (json.dumps({"type": "number", "multipleOf": 0}), "multipleOf should not be 0"),
+        (json.dumps({"type": "object", "additionalProperties": 1}), "Invalid additionalProperties"),
+        (json.dumps({"pattern": "("}), "Invalid pattern"),
     ],
 )
 def test_invalid_json_schemas_are_42201(client: Client, schema: str, fragment: str) -> None:
