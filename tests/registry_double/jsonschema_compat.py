@@ -60,10 +60,20 @@ Difference = tuple[str, str]
 
 
 class _Walk:
-    """Compares two node trees, original (older) against update (newer), collecting differences."""
+    """Compares two node trees, original (older) against update (newer), collecting differences.
 
-    def __init__(self) -> None:
+    Each (old, new) pair is compared once and remembered with paths relative to the pair, so
+    schemas whose definitions refer to one another stay polynomial. A pair met again while it is
+    still being compared is a cycle: it counts as compatible unless an earlier pass already found
+    that pair incompatible (``known_bad``); :func:`differences` repeats the walk until that set
+    stops growing, so an optimistic guess never hides a real incompatibility.
+    """
+
+    def __init__(self, known_bad: dict[tuple[int, int], list[Difference]]) -> None:
         self.active: set[tuple[int, int]] = set()
+        self.memo: dict[tuple[int, int], list[Difference]] = {}
+        self.known_bad = known_bad
+        self.guessed = False
 
     def diff(self, old: Node | None, new: Node | None, path: tuple[str, ...]) -> list[Difference]:
         if old is None and new is None:
@@ -74,13 +84,19 @@ class _Walk:
             return [("SCHEMA_REMOVED", _path(path))]
         old, new = resolve(old), resolve(new)
         key = (id(old), id(new))
-        if key in self.active:
-            return []  # a recursive pair already being compared: assumed compatible
-        self.active.add(key)
-        try:
-            return self._types(old, new, path)
-        finally:
-            self.active.discard(key)
+        relative = self.memo.get(key)
+        if relative is None and key in self.active:
+            if key not in self.known_bad:
+                self.guessed = True
+            relative = self.known_bad.get(key, [])
+        if relative is None:
+            self.active.add(key)
+            try:
+                relative = self._types(old, new, ())
+            finally:
+                self.active.discard(key)
+            self.memo[key] = relative
+        return [(kind, _rebase(path, at)) for kind, at in relative]
 
     def _types(self, old: Node, new: Node, path: tuple[str, ...]) -> list[Difference]:
         if old.kind != "combined" and new.kind == "combined":
@@ -401,6 +417,12 @@ def _path(path: tuple[str, ...], *more: str) -> str:
     return "#/" + "/".join((*path, *more))
 
 
+def _rebase(prefix: tuple[str, ...], relative: str) -> str:
+    """Move a path computed relative to a pair (``#/x``) under where that pair sits."""
+    rest = relative[2:]
+    return _path(prefix, rest) if prefix and rest else _path(prefix) if prefix else relative
+
+
 def _ok(differences: Sequence[Difference]) -> bool:
     return all(kind in STRICT_COMPATIBLE for kind, _ in differences)
 
@@ -516,7 +538,15 @@ def differences(
 ) -> list[Difference]:
     """Every difference from ``original`` (older) to ``update`` (newer), compatible or not."""
     old_docs, new_docs = Documents(original, original_refs), Documents(update, update_refs)
-    return _Walk().diff(old_docs.root(), new_docs.root(), ())
+    old_root, new_root = old_docs.root(), new_docs.root()
+    known_bad: dict[tuple[int, int], list[Difference]] = {}
+    while True:
+        walk = _Walk(known_bad)
+        found = walk.diff(old_root, new_root, ())
+        bad = {key: diffs for key, diffs in walk.memo.items() if not _ok(diffs)}
+        if not walk.guessed or bad.keys() == known_bad.keys():
+            return found
+        known_bad = bad
 
 
 def jsonschema_checker(reader: SchemaDoc, writer: SchemaDoc) -> list[str]:

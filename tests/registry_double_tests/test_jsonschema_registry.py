@@ -265,7 +265,10 @@ def test_recursive_schema_terminates_and_still_sees_changes(client: Client) -> N
         return {"$ref": "#/definitions/node", "definitions": {"node": node}}
 
     assert judge(client, tree(INT), tree(NUM)) == []
-    assert kinds(judge(client, tree(NUM), tree(INT))) == ["TYPE_NARROWED"]
+    # The cycle is re-entered knowing the pair is incompatible, so the nested path is reported too.
+    narrowed = judge(client, tree(NUM), tree(INT))
+    assert set(kinds(narrowed)) == {"TYPE_NARROWED"}
+    assert any("path '#/properties/value'" in m for m in narrowed)
 
 
 def test_normalize_sorts_keys_so_spellings_share_a_version(client: Client) -> None:
@@ -282,3 +285,17 @@ def test_json_against_avro_history_is_a_different_type(client: Client) -> None:
     client.post("/subjects/m/versions", {"schema": record("R", {"name": "a", "type": "string"})})
     resp = client.post("/compatibility/subjects/m/versions?verbose=true", body(STR)).json()
     assert resp["messages"][0] == "Incompatible because of different schema type"
+
+
+def test_mutually_recursive_unions_are_judged_without_blowing_up(client: Client) -> None:
+    """Every definition is a oneOf over all the others plus a leaf: pairs are compared once each."""
+
+    def graph(leaf: dict[str, Any], size: int = 6) -> dict[str, Any]:
+        defs = {
+            f"d{i}": {"oneOf": [{"$ref": f"#/definitions/d{j}"} for j in range(size) if j != i] + [leaf]}
+            for i in range(size)
+        }
+        return {"$ref": "#/definitions/d0", "definitions": defs}
+
+    assert judge(client, graph(INT), graph(NUM)) == []
+    assert judge(client, graph(NUM), graph(INT)) != []
