@@ -4,12 +4,12 @@ An independent oracle for contractctl's JSON Schema support (it never imports co
 from reading Confluent's ``json-schema-provider`` (``SchemaDiff`` and the per-kind ``*Diff`` classes).
 Both schemas are read into node trees (:mod:`.jsonschema_model`), walked together from the older
 (original) to the newer (update) one, and every ``(difference type, JSON path)`` is collected; the
-schemas are compatible when each difference is in Confluent's STRICT compatible set. A pair met again
-while still being compared (a recursive ``$ref``) counts as compatible.
+schemas are compatible when each difference is in the policy's compatible set (STRICT, or LENIENT
+when the subject's ``compatibilityPolicy`` says so). A pair met again while still being compared
+(a recursive ``$ref``) counts as compatible until a later pass has shown it is not.
 
-Not reproduced: the LENIENT policy (the double has no ``compatibilityPolicy`` config), Confluent's
-memo/fixpoint refinement for recursive cycles, ``$anchor``/nested ``$id`` base changes, remote refs,
-and a few 2020-12 translation quirks (see the double's notes).
+Not reproduced: ``$anchor``/nested ``$id`` base changes, remote refs, the LOGICAL policy's extra
+checks, and a few 2020-12 translation quirks (see the double's notes).
 """
 
 from __future__ import annotations
@@ -55,6 +55,18 @@ STRICT_COMPATIBLE = _words(
     """
 )
 
+# LENIENT (the ``compatibilityPolicy`` config) accepts these as well.
+LENIENT_COMPATIBLE = STRICT_COMPATIBLE | _words(
+    """
+    ADDITIONAL_PROPERTIES_NARROWED ADDITIONAL_PROPERTIES_REMOVED UNEVALUATED_PROPERTIES_NARROWED
+    UNEVALUATED_PROPERTIES_REMOVED REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL
+    OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL
+    PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+    PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+    """
+)
+POLICIES = {"STRICT": STRICT_COMPATIBLE, "LENIENT": LENIENT_COMPATIBLE}
+
 Difference = tuple[str, str]
 """``(type, path)``: a Confluent ``Difference.Type`` name and a ``#/a/b`` JSON path."""
 
@@ -69,7 +81,8 @@ class _Walk:
     stops growing, so an optimistic guess never hides a real incompatibility.
     """
 
-    def __init__(self, known_bad: dict[tuple[int, int], list[Difference]]) -> None:
+    def __init__(self, allowed: frozenset[str], known_bad: dict[tuple[int, int], list[Difference]]) -> None:
+        self.allowed = allowed
         self.active: set[tuple[int, int]] = set()
         self.memo: dict[tuple[int, int], list[Difference]] = {}
         self.known_bad = known_bad
@@ -98,28 +111,32 @@ class _Walk:
             self.memo[key] = relative
         return [(kind, _rebase(path, at)) for kind, at in relative]
 
+    def ok(self, found: Sequence[Difference]) -> bool:
+        """Compatible under the policy; the policy also steers branch matching and coverage."""
+        return all(kind in self.allowed for kind, _ in found)
+
     def _types(self, old: Node, new: Node, path: tuple[str, ...]) -> list[Difference]:
         if old.kind != "combined" and new.kind == "combined":
             subs, criterion = new.attrs["subs"], new.attrs["criterion"]
             if len(subs) == 1:
                 found = self.diff(old, subs[0], path)
-                if _ok(found):
+                if self.ok(found):
                     return found
             elif criterion in ("anyOf", "oneOf"):
                 for sub in subs:
                     found = self.diff(old, sub, path)
-                    if _ok(found):
+                    if self.ok(found):
                         return [*found, ("SUM_TYPE_EXTENDED", _path(path))]
         elif old.kind == "combined" and new.kind != "combined":
             subs, criterion = old.attrs["subs"], old.attrs["criterion"]
             if len(subs) == 1:
                 found = self.diff(subs[0], new, path)
-                if _ok(found):
+                if self.ok(found):
                     return found
             elif criterion == "allOf":
                 for sub in subs:
                     found = self.diff(sub, new, path)
-                    if _ok(found):
+                    if self.ok(found):
                         return [*found, ("PRODUCT_TYPE_NARROWED", _path(path))]
         here = _path(path)
         if old.kind != new.kind:
@@ -184,7 +201,7 @@ class _Walk:
         # The inner schemas swap roles: what the new schema forbids must have been forbidden before.
         inner = (*path, "not")
         found = self.diff(new["inner"], old["inner"], inner)
-        return [("NOT_TYPE_NARROWED" if _ok(found) else "NOT_TYPE_EXTENDED", _path(inner))]
+        return [("NOT_TYPE_NARROWED" if self.ok(found) else "NOT_TYPE_EXTENDED", _path(inner))]
 
     def _combined(self, old: dict[str, Any], new: dict[str, Any], path: tuple[str, ...]) -> list[Difference]:
         out: list[Difference] = []
@@ -209,7 +226,7 @@ class _Walk:
         for i, old_sub in enumerate(old_subs):
             for j, new_sub in enumerate(new_subs):
                 found = self.diff(old_sub, new_sub, (*path, f"{before}/{i}"))
-                if _ok(found):
+                if self.ok(found):
                     edges[(i, j)] = found
         matching = _max_matching(len(old_subs), len(new_subs), set(edges))
         for edge in sorted(matching):
@@ -264,7 +281,7 @@ class _Walk:
             cover = _object_cover(new, name)
             if cover is not None:
                 found = self.diff(before, cover, path)
-                verdict = "IS" if _ok(found) else "NOT"
+                verdict = "IS" if self.ok(found) else "NOT"
                 return [*found, (f"PROPERTY_REMOVED_{verdict}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", here)]
             assert before is not None
             if before.kind == "false":
@@ -283,7 +300,7 @@ class _Walk:
         cover = _object_cover(old, name)
         if cover is not None:
             found = self.diff(cover, after, path)
-            verdict = "IS" if _ok(found) else "NOT"
+            verdict = "IS" if self.ok(found) else "NOT"
             out += [*found, (f"PROPERTY_ADDED_{verdict}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", here)]
         if required:
             suffix = "WITH_DEFAULT_ADDED" if with_default else "ADDED"
@@ -388,7 +405,7 @@ class _Walk:
                     out.append(("ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL", here))
                 elif _array_cover(new) is not None:
                     found = self.diff(before[index], _array_cover(new), at)
-                    verdict = "IS" if _ok(found) else "NOT"
+                    verdict = "IS" if self.ok(found) else "NOT"
                     out += [*found, (f"ITEM_REMOVED_{verdict}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", here)]
                 elif before[index].kind == "false":
                     out.append(("ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL", here))
@@ -406,7 +423,7 @@ class _Walk:
                 )
             elif _array_cover(old) is not None:
                 found = self.diff(_array_cover(old), after[index], at)
-                verdict = "IS" if _ok(found) else "NOT"
+                verdict = "IS" if self.ok(found) else "NOT"
                 out += [*found, (f"ITEM_ADDED_{verdict}_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", here)]
             else:
                 out.append(("ITEM_ADDED_TO_CLOSED_CONTENT_MODEL", here))
@@ -421,10 +438,6 @@ def _rebase(prefix: tuple[str, ...], relative: str) -> str:
     """Move a path computed relative to a pair (``#/x``) under where that pair sits."""
     rest = relative[2:]
     return _path(prefix, rest) if prefix and rest else _path(prefix) if prefix else relative
-
-
-def _ok(differences: Sequence[Difference]) -> bool:
-    return all(kind in STRICT_COMPATIBLE for kind, _ in differences)
 
 
 def _bound(
@@ -535,29 +548,40 @@ def differences(
     update: str,
     original_refs: Sequence[tuple[str, str]] = (),
     update_refs: Sequence[tuple[str, str]] = (),
+    policy: str = "STRICT",
 ) -> list[Difference]:
-    """Every difference from ``original`` (older) to ``update`` (newer), compatible or not."""
+    """Every difference from ``original`` (older) to ``update`` (newer), compatible or not.
+
+    ``policy`` (STRICT or LENIENT) matters beyond filtering: it decides which union branches match
+    and whether a partially open content model covers a property.
+    """
+    allowed = POLICIES[policy]
     old_docs, new_docs = Documents(original, original_refs), Documents(update, update_refs)
     old_root, new_root = old_docs.root(), new_docs.root()
     known_bad: dict[tuple[int, int], list[Difference]] = {}
     while True:
-        walk = _Walk(known_bad)
+        walk = _Walk(allowed, known_bad)
         found = walk.diff(old_root, new_root, ())
-        bad = {key: diffs for key, diffs in walk.memo.items() if not _ok(diffs)}
+        bad = {key: diffs for key, diffs in walk.memo.items() if not walk.ok(diffs)}
         if not walk.guessed or bad.keys() == known_bad.keys():
             return found
         known_bad = bad
 
 
-def jsonschema_checker(reader: SchemaDoc, writer: SchemaDoc) -> list[str]:
+def jsonschema_checker(reader: SchemaDoc, writer: SchemaDoc, policy: str = "STRICT") -> list[str]:
     """Built-in JSON checker: can ``reader`` (the update) read what ``writer`` (original) allowed?
 
     One message per incompatible difference, in the registry's own (quote-mismatched) rendering:
     ``{errorType:"TYPE", description:"…'}``.
     """
-    found = differences(writer.schema, reader.schema, writer.resolved, reader.resolved)
+    found = differences(writer.schema, reader.schema, writer.resolved, reader.resolved, policy)
     return [
         f'{{errorType:"{kind}", description:"{describe(kind, path)}\'}}'
         for kind, path in found
-        if kind not in STRICT_COMPATIBLE
+        if kind not in POLICIES[policy]
     ]
+
+
+def lenient_jsonschema_checker(reader: SchemaDoc, writer: SchemaDoc) -> list[str]:
+    """The JSON checker under ``compatibilityPolicy: LENIENT``."""
+    return jsonschema_checker(reader, writer, "LENIENT")

@@ -26,7 +26,7 @@ from .compat import (
     check_against,
     parse_avro,
 )
-from .jsonschema_compat import jsonschema_checker
+from .jsonschema_compat import jsonschema_checker, lenient_jsonschema_checker
 from .jsonschema_model import load_json_schema
 
 DEFAULT_CONTEXT = "."
@@ -531,9 +531,12 @@ class Store:
             previous = [v for v in previous if _group_value(v.content, group) == value]
         new_doc = self.doc(subject, content)
         old_docs = [self.doc(v.subject, v.content, v.version) for v in previous]
-        messages = check_against(level, new_doc, old_docs, self.checkers.get(content.schema_type))
+        config = self.config(subject, True) or {}
+        checker = self.checkers.get(content.schema_type)
+        if checker is jsonschema_checker and config.get("compatibilityPolicy") == "LENIENT":
+            checker = lenient_jsonschema_checker
+        messages = check_against(level, new_doc, old_docs, checker)
         if messages:
-            config = self.config(subject, True) or {}
             validate = "true" if config.get("validateFields") else "false"
             messages.append(f"{{validateFields: '{validate}', compatibility: '{level}'}}")
         return messages

@@ -3,7 +3,8 @@
 The cases in ``confluent_cases/jsonschema_diff_cases.json`` are transcribed from Confluent Schema
 Registry's ``json-schema-provider`` test resources (file, index and description kept per case; the
 repository commit is recorded in the file). Each must give exactly the registry's differences
-(type and JSON path, in any order) and verdict, both directly and over the double's REST API.
+(type and JSON path, in any order) and verdict, both directly and over the double's REST API, and
+the registry's verdict under the LENIENT policy.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 from ..registry_double import RegistryDouble
-from ..registry_double.jsonschema_compat import STRICT_COMPATIBLE, differences
+from ..registry_double.jsonschema_compat import LENIENT_COMPATIBLE, STRICT_COMPATIBLE, differences
 from ..registry_double.jsonschema_messages import describe
 from ._client import Client
 
@@ -31,6 +32,7 @@ def test_transcription_covers_both_confluent_files() -> None:
     sources = Counter(case["from"].split(" [")[0].rsplit("/", 1)[1] for case in CASES)
     assert sources == {"diff-schema-examples.json": 104, "diff-combined-schema-examples.json": 28}
     assert {case["compatible"] for case in CASES} == {True, False}
+    assert sum("compatible_lenient" in case for case in CASES) == 4
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['from']} {c['description']}" for c in CASES])
@@ -38,6 +40,14 @@ def test_same_differences_and_verdict_as_confluent(case: dict[str, Any]) -> None
     found = differences(json.dumps(case["old"]), json.dumps(case["new"]))
     assert Counter(found) == Counter(tuple(d) for d in case["differences"])
     assert all(kind in STRICT_COMPATIBLE for kind, _ in found) is case["compatible"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['from']} {c['description']}" for c in CASES])
+def test_same_lenient_verdict_as_confluent(case: dict[str, Any]) -> None:
+    """Under LENIENT the verdict is ``compatible_lenient`` where given, else the STRICT one."""
+    found = differences(json.dumps(case["old"]), json.dumps(case["new"]), policy="LENIENT")
+    expected = case.get("compatible_lenient", case["compatible"])
+    assert all(kind in LENIENT_COMPATIBLE for kind, _ in found) is expected
 
 
 def test_every_case_judged_the_same_over_http(registry_double: RegistryDouble) -> None:

@@ -299,3 +299,19 @@ def test_mutually_recursive_unions_are_judged_without_blowing_up(client: Client)
 
     assert judge(client, graph(INT), graph(NUM)) == []
     assert judge(client, graph(NUM), graph(INT)) != []
+
+
+def test_lenient_policy_from_config(client: Client) -> None:
+    old, new = obj({"a": STR}), obj({"a": STR, "b": STR})
+    assert kinds(judge(client, old, new)) == ["OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"]
+    client.put("/config/lenient", {"compatibility": "BACKWARD", "compatibilityPolicy": "LENIENT"})
+    assert client.post("/subjects/lenient/versions", body(old)).status == 200
+    assert client.post("/subjects/lenient/versions", body(new)).json()["version"] == 2
+    closed = obj({"a": STR}, additionalProperties=False)
+    resp = client.post("/compatibility/subjects/lenient/versions/latest?verbose=true", body(closed)).json()
+    assert kinds([m for m in resp["messages"] if m.startswith("{errorType")]) == []  # b removed: LENIENT ok
+    required_b = obj({"a": STR, "b": STR}, required=["b"])
+    resp = client.post(
+        "/compatibility/subjects/lenient/versions/latest?verbose=true", body(required_b)
+    ).json()
+    assert kinds([m for m in resp["messages"] if m.startswith("{errorType")]) == ["REQUIRED_ATTRIBUTE_ADDED"]
