@@ -14,6 +14,7 @@ checks, and a few 2020-12 translation quirks (see the double's notes).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -66,6 +67,10 @@ LENIENT_COMPATIBLE = STRICT_COMPATIBLE | _words(
     """
 )
 POLICIES = {"STRICT": STRICT_COMPATIBLE, "LENIENT": LENIENT_COMPATIBLE}
+
+# Nested unions of mutually recursive definitions are walked depth-first, one frame group per pair
+# (Confluent's Java walk does the same on a larger stack); Python's default limit of 1000 is too low.
+_DEPTH = 20_000
 
 Difference = tuple[str, str]
 """``(type, path)``: a Confluent ``Difference.Type`` name and a ``#/a/b`` JSON path."""
@@ -556,6 +561,8 @@ def differences(
     and whether a partially open content model covers a property.
     """
     allowed = POLICIES[policy]
+    if sys.getrecursionlimit() < _DEPTH:
+        sys.setrecursionlimit(_DEPTH)  # raised once, never lowered: other threads may be deep too
     old_docs, new_docs = Documents(original, original_refs), Documents(update, update_refs)
     old_root, new_root = old_docs.root(), new_docs.root()
     known_bad: dict[tuple[int, int], list[Difference]] = {}
