@@ -15,6 +15,7 @@ checks, and a few 2020-12 translation quirks (see the double's notes).
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -68,9 +69,36 @@ LENIENT_COMPATIBLE = STRICT_COMPATIBLE | _words(
 )
 POLICIES = {"STRICT": STRICT_COMPATIBLE, "LENIENT": LENIENT_COMPATIBLE}
 
-# Nested unions of mutually recursive definitions are walked depth-first, one frame group per pair
-# (Confluent's Java walk does the same on a larger stack); Python's default limit of 1000 is too low.
-_DEPTH = 20_000
+
+class _RecursionHeadroom:
+    """Raises Python's recursion limit only while a walk runs, restoring it when the last one ends.
+
+    Nested unions of mutually recursive definitions are walked depth-first, a few frames per schema
+    pair (Confluent's Java walk does the same on a larger stack), which can exceed the default 1000.
+    The limit is process-wide, so it must not stay raised: code under test relies on the default.
+    """
+
+    def __init__(self, depth: int) -> None:
+        self.depth = depth
+        self.lock = threading.Lock()
+        self.active = 0
+        self.saved = 0
+
+    def __enter__(self) -> None:
+        with self.lock:
+            if self.active == 0:
+                self.saved = sys.getrecursionlimit()
+                sys.setrecursionlimit(max(self.saved, self.depth))
+            self.active += 1
+
+    def __exit__(self, *_: object) -> None:
+        with self.lock:
+            self.active -= 1
+            if self.active == 0:
+                sys.setrecursionlimit(self.saved)
+
+
+_DEEP_WALKS = _RecursionHeadroom(20_000)
 
 Difference = tuple[str, str]
 """``(type, path)``: a Confluent ``Difference.Type`` name and a ``#/a/b`` JSON path."""
@@ -561,18 +589,17 @@ def differences(
     and whether a partially open content model covers a property.
     """
     allowed = POLICIES[policy]
-    if sys.getrecursionlimit() < _DEPTH:
-        sys.setrecursionlimit(_DEPTH)  # raised once, never lowered: other threads may be deep too
     old_docs, new_docs = Documents(original, original_refs), Documents(update, update_refs)
     old_root, new_root = old_docs.root(), new_docs.root()
     known_bad: dict[tuple[int, int], list[Difference]] = {}
-    while True:
-        walk = _Walk(allowed, known_bad)
-        found = walk.diff(old_root, new_root, ())
-        bad = {key: diffs for key, diffs in walk.memo.items() if not walk.ok(diffs)}
-        if not walk.guessed or bad.keys() == known_bad.keys():
-            return found
-        known_bad = bad
+    with _DEEP_WALKS:
+        while True:
+            walk = _Walk(allowed, known_bad)
+            found = walk.diff(old_root, new_root, ())
+            bad = {key: diffs for key, diffs in walk.memo.items() if not walk.ok(diffs)}
+            if not walk.guessed or bad.keys() == known_bad.keys():
+                return found
+            known_bad = bad
 
 
 def jsonschema_checker(reader: SchemaDoc, writer: SchemaDoc, policy: str = "STRICT") -> list[str]:
