@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from contractctl.checking.removals import removal_result, removed_contracts
 from contractctl.config.project import Config
 from contractctl.errors import GitError, UsageError
-from contractctl.formats import configure, get_format, supported_extensions, type_for_path
+from contractctl.formats import configure_sections, get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.generic.parallel import Background, run_indexed, worker_count
 from contractctl.levels import (
@@ -315,7 +315,7 @@ class _LocalRun:
 
     @classmethod
     def prepare(cls, config: Config, options: CheckOptions) -> _LocalRun:
-        configure(SchemaType.PROTOBUF, **config.protobuf_options)
+        configure_sections(config.format_sections)
         if options.lint is None and config.lint is not None:  # a `lint:` section opts check into linting
             options = replace(options, lint=config.lint_settings())
         git = Git.discover(config.directory)
@@ -520,16 +520,16 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool, checke
     their commits: each such version comes with those texts (a group), so a format compiles a version
     from one commit next to versions from other commits instead of in one run per version.
     """
-    preparers: dict[SchemaType, Callable[..., None] | None] = {}
+    compiles: dict[SchemaType, bool] = {}
     by_type: dict[SchemaType, list[SchemaText]] = {}
     groups: dict[SchemaType, list[list[SchemaText]]] = {}
     to_read: dict[str, list[HistoricVersion]] = {}
     checked_set = set(checked)
     for subject in sorted(wanted):
         schema_type = checker.current.file(subject).schema_type
-        if schema_type not in preparers:
-            preparers[schema_type] = getattr(get_format(schema_type), "prepare", None)
-        if preparers[schema_type] is None:
+        if schema_type not in compiles:
+            compiles[schema_type] = get_format(schema_type).compiles
+        if not compiles[schema_type]:
             continue  # nothing to compile: leave its history's versions to be told apart when needed
         try:
             source = checker.current.source(subject)
@@ -556,9 +556,7 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool, checke
             group = list(checker.historic_sources(subject, version).values())
             groups.setdefault(schema_type, []).append(group)
     for schema_type, texts in by_type.items():
-        prepare = preparers[schema_type]
-        if prepare is not None:
-            prepare(texts, all_parsed=all_parsed, groups=groups.get(schema_type, ()))
+        get_format(schema_type).prepare(texts, all_parsed=all_parsed, groups=groups.get(schema_type, ()))
 
 
 def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> bool:
@@ -592,10 +590,11 @@ def _reads_every_version(
 ) -> bool:
     """Whether this check uses every earlier version, not only what the level compares with: a
     transitive level; a compatibility group (it picks the versions of the same group); examples
-    (tested against every compared version); Protobuf lint (removed fields must stay reserved)."""
+    (tested against every compared version); lint of a format whose rules read history (Protobuf:
+    removed fields must stay reserved)."""
     if contract.compatibility.transitive:
         return True
-    if options.lint is not None and contract.schema_type is SchemaType.PROTOBUF:
+    if options.lint is not None and get_format(contract.schema_type).reads_history_for_lint():
         return True
     if contract_context is None or options.lint_only:
         return False

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from contractctl.errors import UsageError
-from contractctl.formats import configure, get_format, parse_registered
+from contractctl.formats import configure_sections, get_format, info, parse_registered
 from contractctl.formats.base import InvalidSchema, ParsedSchema, SchemaFormat
 from contractctl.levels import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.model import (
@@ -89,8 +89,9 @@ def run_compat(
     proto_paths: Sequence[Path] = (),
     oneof_rules: str = "current",
 ) -> Report:
-    if schema_type is SchemaType.PROTOBUF:
-        configure(SchemaType.PROTOBUF, oneof_rules=oneof_rules)
+    configure_sections({"protobuf": {"oneof_rules": oneof_rules}})  # --oneof-rules: contractctl.yaml's key
+    by_path = info(schema_type).references_by_path
+    if by_path:
         if references:
             raise UsageError("--reference is for Avro; Protobuf imports are found with -I/--proto-path")
     elif proto_paths:
@@ -106,7 +107,7 @@ def run_compat(
     )
     report.results.append(result)
     try:
-        if schema_type is SchemaType.PROTOBUF:
+        if by_path:
             resolver = _ImportResolver(schema_format, proto_paths)
             new_schema = resolver.parse(_read(new))
             earlier = [

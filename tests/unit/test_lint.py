@@ -617,9 +617,11 @@ def test_every_rule_has_an_id_severity_and_help() -> None:
         assert rule.id == rule_id and re.fullmatch(r"[a-z]+(-[a-z]+)*", rule_id)
         assert rule.default_severity in SEVERITIES
         assert rule.summary.endswith(".") and len(rule.help) > len(rule.summary)
-        assert rule.applies_to and rule.applies_to <= set(SchemaType)
         assert rule_help(f"lint/{rule_id}") == (rule.summary, rule.help)
     assert rule_help("TYPE_MISMATCH") is None and rule_help("lint/nope") is None
+    # every rule is reported by some format, and every format reports only catalogued rules
+    reported = [get_format(schema_type).lint_rules for schema_type in SchemaType]
+    assert set().union(*reported) == set(RULES)
 
 
 def test_default_severities() -> None:
