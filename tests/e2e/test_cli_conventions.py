@@ -136,3 +136,25 @@ def test_paths_relative_to_a_subdirectory(repo: GitRepo) -> None:
     assert location["physicalLocation"]["artifactLocation"]["uri"] == "contracts/orders/value.avsc"
     # at the top, nothing changes
     assert repo.run("check").stdout.startswith("contracts/orders/value.avsc:10:5: error")
+
+
+def annotation(output: str) -> str:
+    return next(line for line in output.splitlines() if line.startswith("::error "))
+
+
+def test_github_annotations_carry_where_the_element_ends(repo: GitRepo) -> None:
+    breaking_branch(repo)  # the new Avro field spans lines 10-13 (json.dumps with indent=2)
+    avro = annotation(repo.run("check", "--format", "github").stdout)
+    assert "file=contracts/orders/value.avsc,line=10,endLine=13,col=5,title=" in avro  # no column range
+    repo.commit("v2")
+    repo.write(
+        "contracts/ship/value.proto", 'syntax = "proto3";\npackage s;\nmessage S {\n  int32 n = 1;\n}\n'
+    )
+    repo.commit("proto v1")
+    repo.write(
+        "contracts/ship/value.proto", 'syntax = "proto3";\npackage s;\nmessage S {\n  string n = 1;\n}\n'
+    )
+    proto = annotation(repo.run("check", "--format", "github").stdout)
+    assert "file=contracts/ship/value.proto,line=4,endLine=4,col=3,endColumn=15," in proto
+    [finding] = repo.run("check", "--format", "json").json()["results"][0]["findings"]
+    assert (finding["line"], finding["column"], finding["end_line"], finding["end_column"]) == (4, 3, 4, 15)
