@@ -198,16 +198,13 @@ class Transport:
         _bound_by_deadlines(self._http)
         self._command_deadline = time.monotonic() + settings.timeout.command
         self._timeouts = timeout.as_dict()
-        self._token_client: httpx2.Client | None = None
+        # The token endpoint gets its own transport (its own trust store), bounded like the registry's:
+        # same deadlines under every socket operation, same answer size cap.
+        self._token_http: httpx2.HTTPTransport | None = None
         fetch = None
         if token_context is not None:
-            self._token_client = httpx2.Client(
-                verify=token_context,
-                timeout=timeout,
-                trust_env=False,
-                follow_redirects=False,
-                headers={"Accept": "application/json", "User-Agent": USER_AGENT},
-            )
+            self._token_http = httpx2.HTTPTransport(verify=token_context, trust_env=False)
+            _bound_by_deadlines(self._token_http)
             fetch = self._fetch_token
         self.auth: AuthProvider = make_provider(settings.auth, fetch)
         self._secrets: list[str] | None = None
@@ -216,8 +213,8 @@ class Transport:
 
     def close(self) -> None:
         self._http.close()
-        if self._token_client is not None:
-            self._token_client.close()
+        if self._token_http is not None:
+            self._token_http.close()
 
     def __repr__(self) -> str:
         return f"Transport(name={self.name!r})"
@@ -257,8 +254,8 @@ class Transport:
             self._command_deadline, f"the command deadline (timeout.command: {timeouts.command:g} s)"
         )
 
-    def _past(self, deadline: _Deadline, after: str = "") -> RegistryError:
-        return RegistryError(self.name, f"timed out: no complete answer within {deadline.what}{after}")
+    def _past(self, deadline: _Deadline, after: str = "", what: str = "") -> RegistryError:
+        return RegistryError(self.name, f"{what}timed out: no complete answer within {deadline.what}{after}")
 
     def _with_retries(self, attempt: Callable[[], Reply], repeatable: bool, deadline: _Deadline) -> Reply:
         policy = self.settings.retries
@@ -302,13 +299,25 @@ class Transport:
     ) -> Reply:
         """One HTTP exchange under the concurrency limit, the deadline and the size cap; raises _Retry
         or RegistryError."""
-        request = httpx2.Request(method, url, headers=headers, content=data)
-        request.extensions = {"timeout": self._timeouts}
         if not self._semaphore.acquire(timeout=max(0.0, deadline.at - time.monotonic())):
             raise self._past(deadline)
         try:
+            status, response_headers, content = self._exchange(
+                self._http, httpx2.Request(method, url, headers=headers, content=data), deadline
+            )
+        finally:
+            self._semaphore.release()
+        return self._interpret(status, response_headers, content)
+
+    def _exchange(
+        self, http: httpx2.HTTPTransport, request: httpx2.Request, deadline: _Deadline, what: str = ""
+    ) -> tuple[int, httpx2.Headers, bytes]:
+        """Send ``request`` and read its answer within the deadline and the size cap; raises _Retry or
+        RegistryError (``what`` prefixes their reasons, e.g. "OAuth token endpoint ")."""
+        request.extensions = {"timeout": self._timeouts}
+        try:
             with deadline_scope(deadline.at):
-                response = self._http.handle_request(request)
+                response = http.handle_request(request)
                 try:
                     content = read_capped(
                         response.headers, response.iter_raw(), self.settings.max_response_bytes
@@ -317,24 +326,22 @@ class Transport:
                     response.close()
         except httpx2.TransportError as error:
             if isinstance(error, httpx2.TimeoutException) and time.monotonic() >= deadline.at - 0.01:
-                raise self._past(deadline) from None
+                raise self._past(deadline, what=what) from None
             failure = self._classify(error)
             if failure.retriable:
-                raise _Retry(failure.reason, not_sent=failure.not_sent) from None
-            raise RegistryError(self.name, failure.reason) from None
+                raise _Retry(what + failure.reason, not_sent=failure.not_sent) from None
+            raise RegistryError(self.name, what + failure.reason) from None
         except TooLarge:
             cap = self.settings.max_response_bytes
             raise RegistryError(
                 self.name,
-                f"unexpected response: the answer is larger than the response size cap of {_size(cap)} "
-                f"(max_response_bytes: {cap})",
+                f"{what}unexpected response: the answer is larger than the response size cap of "
+                f"{_size(cap)} (max_response_bytes: {cap})",
             ) from None
         except BadEncoding as error:
             shown = scrub(str(error), self.secrets())
-            raise RegistryError(self.name, f"unexpected response: content encoding {shown!r}") from None
-        finally:
-            self._semaphore.release()
-        return self._interpret(response.status_code, response.headers, content)
+            raise RegistryError(self.name, f"{what}unexpected response: content encoding {shown!r}") from None
+        return response.status_code, response.headers, content
 
     def _interpret(self, status: int, headers: Mapping[str, str], content: bytes) -> Reply:
         if 200 <= status < 300:
@@ -447,33 +454,33 @@ class Transport:
     def _fetch_token(self) -> Token:
         """POST grant_type=client_credentials with client_secret_basic (RFC 6749 §2.3.1, §4.4)."""
         oauth = self.settings.auth
-        assert isinstance(oauth, OAuthSettings) and self._token_client is not None
-        token_client = self._token_client
+        assert isinstance(oauth, OAuthSettings) and self._token_http is not None
+        token_http = self._token_http
         secret = oauth.client_secret.get()
         credentials = f"{quote_plus(oauth.client_id)}:{quote_plus(secret)}".encode()
-        headers = {"Authorization": "Basic " + base64.b64encode(credentials).decode("ascii")}
         form = {"grant_type": "client_credentials"}
         if oauth.scope:
             form["scope"] = oauth.scope
+        body = urlencode(form).encode()
+        headers = {
+            "Authorization": "Basic " + base64.b64encode(credentials).decode("ascii"),
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        deadline = self._deadline()
 
         def attempt() -> Reply:
-            try:
-                response = token_client.post(oauth.token_url, data=form, headers=headers)
-            except httpx2.TransportError as error:
-                failure = self._classify(error)
-                reason = f"OAuth token endpoint {failure.reason}"
-                if failure.retriable:
-                    raise _Retry(reason, not_sent=failure.not_sent) from None
-                raise RegistryError(self.name, reason) from None
-            status = response.status_code
+            request = httpx2.Request("POST", oauth.token_url, headers=headers, content=body)
+            status, _, content = self._exchange(token_http, request, deadline, what="OAuth token endpoint: ")
             if status in RETRY_STATUSES:
                 raise _Retry(f"OAuth token endpoint: HTTP {status} {_phrase(status)}", status=status)
             try:
-                return Reply(status, self._json(response.content))
+                return Reply(status, self._json(content))
             except (ValueError, UnicodeDecodeError):
                 return Reply(status, None)
 
-        reply = self._with_retries(attempt, repeatable=True, deadline=self._deadline())
+        reply = self._with_retries(attempt, repeatable=True, deadline=deadline)
         if reply.status in (400, 401):
             raise RegistryError(
                 self.name,

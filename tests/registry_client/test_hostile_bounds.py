@@ -107,3 +107,24 @@ def test_depth_limit_allows_ordinary_answers() -> None:
     for _ in range(MAX_JSON_DEPTH - 1):
         nested = {"a": nested}
     assert parse_json(json.dumps([nested]).encode()) == [nested]
+
+
+def test_a_hostile_oauth_token_endpoint_is_bounded_like_the_registry(hostile: HostileServer) -> None:
+    """The token request goes through the same caps and deadlines: a token endpoint is no more trusted."""
+    oauth = {"oauth": {"token_url": hostile.url, "client_id": "c", "client_secret": "s3cr3t-oauth"}}
+    client = RegistryClient(settings("http://127.0.0.1:9", auth=oauth, **BOUNDS))
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(RegistryError) as raised:
+            client.subjects()
+        elapsed = time.monotonic() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        client.close()
+    assert EXPECTED[hostile.mode] in raised.value.reason
+    assert "OAuth token endpoint" in raised.value.reason or hostile.mode == "deep_json"
+    assert "s3cr3t-oauth" not in str(raised.value)
+    assert elapsed < 4, f"{hostile.mode} held the token request {elapsed:.1f} s"
+    assert peak < 3 * CAP, f"{hostile.mode} made the token request hold {peak / 2**20:.0f} MiB"

@@ -1,0 +1,198 @@
+"""JSON Schema contracts (drafts 4, 6, 7, 2019-09, 2020-12), judged as Confluent Schema Registry judges them.
+
+Not yet registered in contractctl.formats (wiring follows the package-layout change): this package
+is self-contained. `FORMAT` implements the SchemaFormat protocol of formats/base.py.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from contractctl.formats.base import InvalidSchema, Outline, ParsedSchema
+from contractctl.formats.jsonschema.canonical import canonical_text
+from contractctl.formats.jsonschema.diff import Difference, compare
+from contractctl.formats.jsonschema.differences import HINTS, POLICIES
+from contractctl.formats.jsonschema.document import JsonDocument, read_document
+from contractctl.formats.jsonschema.loader import LoadError
+from contractctl.formats.jsonschema.messages import describe
+from contractctl.formats.jsonschema.model import Node
+from contractctl.formats.jsonschema.refs import SchemaGraph, external_names
+from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, SourcePosition
+
+SCHEMA_TYPE_NAME = "JSON"
+"""Confluent's `schemaType` for JSON Schema."""
+
+
+@dataclass
+class JsonSchemaContract:
+    """A parsed contract: its document, the model graph and the contracts it references by name."""
+
+    document: JsonDocument
+    graph: SchemaGraph
+    references: dict[str, JsonSchemaContract] = field(default_factory=dict)
+    _canonical: str | None = field(default=None, repr=False)
+
+    @property
+    def source(self) -> SchemaText:
+        return self.document.source
+
+    @property
+    def root(self) -> Node:
+        return self.graph.root
+
+    @property
+    def canonical(self) -> str:
+        """The registry's normalized text: compact JSON, keys sorted (JsonSchema.normalize)."""
+        if self._canonical is None:
+            self._canonical = canonical_text(self.document.value)
+        return self._canonical
+
+    def locate(self, pointer: str | None) -> SourcePosition | None:
+        return self.document.locate(pointer)
+
+
+class JsonSchemaFormat:
+    """The JSON Schema format. policy: Confluent's compatibilityPolicy, "STRICT" (default) or "LENIENT"."""
+
+    def __init__(self, policy: str = "STRICT") -> None:
+        if policy not in POLICIES:
+            raise ValueError(f"policy must be one of {sorted(POLICIES)}, not {policy!r}")
+        self.policy = policy
+        self.compatible_changes = POLICIES[policy]
+
+    @property
+    def schema_type(self) -> SchemaType:
+        """SchemaType.JSON: the member is added to contractctl.model when the format is wired in."""
+        return SchemaType(SCHEMA_TYPE_NAME)
+
+    # -- reading ------------------------------------------------------------------------------------
+
+    def outline(self, source: SchemaText) -> Outline:
+        document = read_document(source, validate=False)
+        value = document.value
+        defined: list[str] = []
+        title = value.get("title") if isinstance(value, dict) else None
+        identifier = value.get(document.draft.id_keyword) if isinstance(value, dict) else None
+        if isinstance(identifier, str):
+            defined.append(identifier)
+        defined.append(source.import_path)
+        primary = title if isinstance(title, str) else None
+        return Outline(tuple(defined), external_names(value, document.draft), primary, primary)
+
+    def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> JsonSchemaContract:
+        return self._parse(source, references, validate=True)
+
+    def parse_registered(self, source: SchemaText, references: Sequence[ParsedSchema]) -> JsonSchemaContract:
+        """An earlier version, as registered: its model must load, the meta-schema is not re-checked
+        (history was accepted once; checking 20,000 old texts against a meta-schema costs seconds)."""
+        return self._parse(source, references, validate=False)
+
+    def _parse(
+        self, source: SchemaText, references: Sequence[ParsedSchema], validate: bool
+    ) -> JsonSchemaContract:
+        document = read_document(source, validate=validate)
+        named = _references_by_name(document, references)
+        graph = SchemaGraph(document.value, document.draft, {name: r.graph for name, r in named.items()})
+        try:
+            graph.root  # noqa: B018 - loads the whole reachable graph, resolving every $ref
+        except LoadError as error:
+            raise InvalidSchema(
+                [document.invalid("INVALID_REFERENCE", error.message, error.pointer)]
+            ) from None
+        except RecursionError:
+            raise InvalidSchema(
+                [document.invalid("INVALID_SCHEMA", "schema nested too deeply", "")]
+            ) from None
+        return JsonSchemaContract(document, graph, named)
+
+    # -- judging ------------------------------------------------------------------------------------
+
+    def differences(self, original: JsonSchemaContract, update: JsonSchemaContract) -> list[Difference]:
+        """Every difference, compatible ones included: Confluent's SchemaDiff.compare(original, update)."""
+        return compare(original.root, update.root, self.compatible_changes)
+
+    def check(self, reader: ParsedSchema, writer: ParsedSchema) -> list[Finding]:
+        """Confluent's verdict on reading `writer`'s data with `reader`: compare(writer, reader).
+
+        BACKWARD calls this with (new, old), i.e. Confluent's compare(old, new); FORWARD with (old, new).
+        """
+        assert isinstance(reader, JsonSchemaContract) and isinstance(writer, JsonSchemaContract)
+        if not reader.references and not writer.references and reader.canonical == writer.canonical:
+            return []  # identical schemas differ only in compatible ways (object defaults), if at all
+        allowed = self.compatible_changes
+        try:
+            differences = compare(writer.root, reader.root, allowed, verdict_only=True)
+        except RecursionError:
+            return [
+                Finding(
+                    rule="SCHEMA_TOO_DEEP",
+                    message="the schemas are nested too deeply to compare",
+                    kind=FindingKind.INVALID,
+                    pointer="#/",
+                )
+            ]
+        return [
+            Finding(
+                rule=kind,
+                message=f"{kind} at {path}: {describe(kind)}",
+                kind=FindingKind.INCOMPATIBLE,
+                pointer=path,
+                hint=HINTS.get(kind),
+            )
+            for kind, path in differences
+            if kind not in allowed
+        ]
+
+    def fingerprint(self, source: SchemaText) -> str:
+        try:
+            return canonical_text(_strict_json(source.text))
+        except (ValueError, RecursionError):
+            return source.text
+
+    def registry_parts(self, schema: ParsedSchema) -> tuple[str, list[tuple[str, ParsedSchema]]]:
+        """The text to register and its references, each named by the `$ref` URI that uses it."""
+        assert isinstance(schema, JsonSchemaContract)
+        return schema.source.text, [(name, reference) for name, reference in schema.references.items()]
+
+    def prove(self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int) -> list[Finding]:
+        from contractctl.formats.jsonschema.prove import prove
+
+        assert isinstance(reader, JsonSchemaContract) and isinstance(writer, JsonSchemaContract)
+        return prove(reader, writer, samples=samples, seed=seed)
+
+
+def _strict_json(text: str) -> Any:
+    import json
+
+    return json.loads(text)
+
+
+def _references_by_name(
+    document: JsonDocument, references: Sequence[ParsedSchema]
+) -> dict[str, JsonSchemaContract]:
+    """Each external `$ref` name of the document mapped to the reference contract it means: by the
+    reference's `$id`, its path under the contracts root, or its path relative to this file."""
+    if not references:
+        return {}
+    candidates: dict[str, JsonSchemaContract] = {}
+    here = posixpath.dirname(document.source.import_path)
+    for reference in references:
+        assert isinstance(reference, JsonSchemaContract)
+        value = reference.document.value
+        identifier = value.get(reference.document.draft.id_keyword) if isinstance(value, dict) else None
+        if isinstance(identifier, str):
+            candidates.setdefault(identifier.split("#")[0], reference)
+        candidates.setdefault(reference.source.import_path, reference)
+    named: dict[str, JsonSchemaContract] = {}
+    for name in external_names(document.value, document.draft):
+        relative = posixpath.normpath(posixpath.join(here, name)) if "://" not in name else name
+        match = candidates.get(name) or candidates.get(relative)
+        if match is not None:
+            named[name] = match
+    return named
+
+
+FORMAT = JsonSchemaFormat()

@@ -1,0 +1,392 @@
+"""JSON (already validated against its draft's meta-schema) -> the Everit-like model of `model.py`.
+
+Drafts 4, 6 and 7 follow Everit's SchemaLoader: `$ref` replaces the whole object (siblings only give
+the reference its title/description/default); otherwise the enum, combined, not, const and `type`
+extractors run, then keywords no `type` consumed are "sniffed" into schemas of their own kind; more
+than one result is a synthetic `allOf`. 2019-09 and 2020-12 follow Confluent's SchemaTranslator from
+json-sKema: the same split, plus `prefixItems`, `dependentRequired`/`dependentSchemas`,
+`unevaluated*` and `$ref` next to other keywords. Subschemas are loaded lazily by pointer (as
+Everit loads `definitions` only when referenced), one node per pointer, so recursion is a cycle of
+nodes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote
+
+from contractctl.formats.jsonschema.drafts import Draft
+from contractctl.formats.jsonschema.model import (
+    ALL_OF,
+    ANY_OF,
+    ARRAY,
+    BOOLEAN,
+    COMBINED,
+    CONDITIONAL,
+    CONST,
+    EMPTY,
+    ENUM,
+    FALSE,
+    NOT,
+    NULL,
+    NUMBER,
+    OBJECT,
+    ONE_OF,
+    REF,
+    STRING,
+    TRUE,
+    Node,
+    PatternProperty,
+    value_key,
+)
+from contractctl.generic.jsonpos import escape_pointer_token
+
+NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+STRING_KEYWORDS = ("minLength", "maxLength", "pattern", "format")
+_OBJECT_KEYWORDS: dict[Draft, tuple[str, ...]] = {
+    Draft.DRAFT_4: (
+        "properties",
+        "required",
+        "minProperties",
+        "maxProperties",
+        "dependencies",
+        "patternProperties",
+        "additionalProperties",
+    ),
+}
+_OBJECT_KEYWORDS[Draft.DRAFT_6] = (*_OBJECT_KEYWORDS[Draft.DRAFT_4], "propertyNames")
+_OBJECT_KEYWORDS[Draft.DRAFT_7] = _OBJECT_KEYWORDS[Draft.DRAFT_6]
+_MODERN_OBJECT = (
+    "properties",
+    "required",
+    "minProperties",
+    "maxProperties",
+    "dependentRequired",
+    "dependentSchemas",
+    "patternProperties",
+    "additionalProperties",
+    "propertyNames",
+    "unevaluatedProperties",
+)
+_OBJECT_KEYWORDS[Draft.DRAFT_2019_09] = _MODERN_OBJECT
+_OBJECT_KEYWORDS[Draft.DRAFT_2020_12] = _MODERN_OBJECT
+_ARRAY_KEYWORDS: dict[Draft, tuple[str, ...]] = {
+    Draft.DRAFT_4: ("items", "additionalItems", "minItems", "maxItems", "uniqueItems")
+}
+_ARRAY_KEYWORDS[Draft.DRAFT_6] = (*_ARRAY_KEYWORDS[Draft.DRAFT_4], "contains")
+_ARRAY_KEYWORDS[Draft.DRAFT_7] = _ARRAY_KEYWORDS[Draft.DRAFT_6]
+_MODERN_ARRAY = (
+    "items",
+    "prefixItems",
+    "additionalItems",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "contains",
+    "unevaluatedItems",
+)
+_ARRAY_KEYWORDS[Draft.DRAFT_2019_09] = _MODERN_ARRAY
+_ARRAY_KEYWORDS[Draft.DRAFT_2020_12] = _MODERN_ARRAY
+_CRITERIA = (ALL_OF, ANY_OF, ONE_OF)
+_NUMBER_SET = frozenset(NUMBER_KEYWORDS)
+_STRING_SET = frozenset(STRING_KEYWORDS)
+_CONDITIONAL_SET = frozenset(("if", "then", "else"))
+
+
+class LoadError(ValueError):
+    """A schema the loader cannot turn into a model (a problem the meta-schema does not catch)."""
+
+    def __init__(self, message: str, pointer: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pointer = pointer
+
+
+def pointer_tokens(pointer: str) -> list[str]:
+    return [unquote(t).replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+
+
+def child(pointer: str, *tokens: str | int) -> str:
+    for token in tokens:
+        text = str(token)
+        pointer += "/" + (escape_pointer_token(text) if "~" in text or "/" in text else text)
+    return pointer
+
+
+class DocumentLoader:
+    """Builds nodes for one document; `node_at` gives the (single) node of a pointer."""
+
+    def __init__(self, document: Any, draft: Draft) -> None:
+        self.document = document
+        self.draft = draft
+        self.nodes: dict[str, Node] = {}
+        self.pending_refs: list[Node] = []
+        self.had_refs = False
+        self.object_keywords = _OBJECT_KEYWORDS[draft]
+        self.array_keywords = _ARRAY_KEYWORDS[draft]
+        self.object_set = frozenset(self.object_keywords)
+        self.array_set = frozenset(self.array_keywords)
+        self.sniffed_keywords = (
+            self.object_set | self.array_set | _NUMBER_SET | _STRING_SET | _CONDITIONAL_SET
+        )
+
+    def value_at(self, pointer: str) -> Any:
+        value = self.document
+        for token in pointer_tokens(pointer):
+            if isinstance(value, dict) and token in value:
+                value = value[token]
+            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                value = value[int(token)]
+            else:
+                raise KeyError(pointer)
+        return value
+
+    def node_at(self, pointer: str) -> Node:
+        node = self.nodes.get(pointer)
+        if node is None:
+            node = self.load(self.value_at(pointer), pointer)
+        return node
+
+    def load(self, value: Any, pointer: str) -> Node:
+        cached = self.nodes.get(pointer)
+        if cached is not None:
+            return cached
+        if value is True:
+            node = Node(TRUE, pointer)
+        elif value is False:
+            node = Node(FALSE, pointer)
+        elif isinstance(value, dict):
+            node = self._load_object(value, pointer)
+        else:
+            raise LoadError(f"a schema must be an object or a boolean, not {type(value).__name__}", pointer)
+        self.nodes[pointer] = node
+        return node
+
+    # -- one schema object ------------------------------------------------------------------------
+
+    def _load_object(self, obj: dict[str, Any], pointer: str) -> Node:
+        if "$ref" in obj and not self.draft.modern:
+            node = self._reference(obj, pointer)
+            self._common(node, obj)
+            return node
+        parts: list[Node] = []
+        consumed: set[str] = set()
+        if "$ref" in obj:
+            parts.append(self._reference(obj, pointer))
+        if "enum" in obj:
+            values = obj["enum"]
+            parts.append(
+                Node(ENUM, pointer, values=frozenset(value_key(v) for v in values), examples=tuple(values))
+            )
+        for criterion in _CRITERIA:
+            if criterion in obj:
+                subschemas = [
+                    self.load(s, child(pointer, criterion, i)) for i, s in enumerate(obj[criterion])
+                ]
+                parts.append(Node(COMBINED, pointer, criterion=criterion, subschemas=subschemas))
+        if "not" in obj:
+            parts.append(Node(NOT, pointer, inner=self.load(obj["not"], child(pointer, "not"))))
+        if "const" in obj and self.draft is not Draft.DRAFT_4:
+            parts.append(Node(CONST, pointer, value=value_key(obj["const"]), examples=(obj["const"],)))
+        declared = obj.get("type")
+        if isinstance(declared, str):
+            parts.append(self._typed(declared, obj, pointer, consumed))
+        elif isinstance(declared, list):
+            members = [self._typed(t, obj, pointer, consumed) for t in declared]
+            parts.append(Node(COMBINED, pointer, criterion=ANY_OF, subschemas=members))
+        parts.extend(self._sniffed(obj, pointer, consumed))
+        if not parts:
+            node = Node(EMPTY, pointer)
+        elif len(parts) == 1:
+            node = parts[0]
+        else:
+            node = Node(COMBINED, pointer, criterion=ALL_OF, subschemas=parts)
+        self._common(node, obj)
+        if node.kind == ARRAY and not (self.draft.modern and "contains" in obj):
+            node.min_contains = _integer(obj.get("minContains"))
+            node.max_contains = _integer(obj.get("maxContains"))
+        return node
+
+    def _reference(self, obj: dict[str, Any], pointer: str) -> Node:
+        node = Node(REF, pointer, ref=obj["$ref"])
+        self.pending_refs.append(node)
+        self.had_refs = True
+        return node
+
+    def _common(self, node: Node, obj: dict[str, Any]) -> None:
+        identifier = obj.get(self.draft.id_keyword)
+        # json-sKema takes `$id` as the base URI only: Confluent's 2020-12 cases report no ID_CHANGED
+        node.id = identifier if isinstance(identifier, str) and not self.draft.modern else None
+        node.title = obj.get("title")
+        node.description = obj.get("description")
+        if "default" in obj:
+            node.default = obj["default"]
+        node.connect_type = obj.get("connect.type")
+
+    def _typed(self, name: str, obj: dict[str, Any], pointer: str, consumed: set[str]) -> Node:
+        if name == "string":
+            consumed.update(STRING_KEYWORDS)
+            return self._string(obj, pointer)
+        if name in ("number", "integer"):
+            consumed.update(NUMBER_KEYWORDS)
+            return self._number(obj, pointer, requires_integer=name == "integer")
+        if name == "boolean":
+            return Node(BOOLEAN, pointer)
+        if name == "null":
+            return Node(NULL, pointer)
+        if name == "array":
+            consumed.update(self.array_keywords)
+            return self._array(obj, pointer)
+        if name == "object":
+            consumed.update(self.object_keywords)
+            return self._object(obj, pointer)
+        raise LoadError(f"unknown type {name!r}", child(pointer, "type"))
+
+    def _sniffed(self, obj: dict[str, Any], pointer: str, consumed: set[str]) -> list[Node]:
+        left = obj.keys() - consumed
+        if not left & self.sniffed_keywords:
+            return []
+        if self.draft.modern:
+            left = {k for k in left if not self._silent(k, obj[k])}
+        found = []
+        if left & self.array_set:
+            found.append(self._array(obj, pointer))
+        if left & self.object_set:
+            found.append(self._object(obj, pointer))
+        if left & _NUMBER_SET:
+            found.append(self._number(obj, pointer, requires_integer=False))
+        if left & _STRING_SET:
+            found.append(self._string(obj, pointer))
+        if self.draft not in (Draft.DRAFT_4, Draft.DRAFT_6) and left & _CONDITIONAL_SET:
+            found.append(Node(CONDITIONAL, pointer))
+        return found
+
+    def _silent(self, keyword: str, value: Any) -> bool:
+        """SchemaTranslator visits `properties`/`patternProperties` entry by entry: an empty map gives
+        2019-09/2020-12 no object schema (Confluent's own 2020-12 cases: `{"properties": {}}` is {})."""
+        return self.draft.modern and keyword in ("properties", "patternProperties") and value == {}
+
+    def _string(self, obj: dict[str, Any], pointer: str) -> Node:
+        pattern = obj.get("pattern")
+        return Node(
+            STRING,
+            pointer,
+            min_length=_integer(obj.get("minLength")),
+            max_length=_integer(obj.get("maxLength")),
+            pattern=pattern if isinstance(pattern, str) else None,
+        )
+
+    def _number(self, obj: dict[str, Any], pointer: str, requires_integer: bool) -> Node:
+        node = Node(NUMBER, pointer, requires_integer=requires_integer)
+        node.minimum = _number(obj.get("minimum"))
+        node.maximum = _number(obj.get("maximum"))
+        node.multiple_of = _number(obj.get("multipleOf"))
+        if self.draft is not Draft.DRAFT_4:  # draft-04's boolean flags give no limit of their own
+            node.exclusive_minimum = _number(obj.get("exclusiveMinimum"))
+            node.exclusive_maximum = _number(obj.get("exclusiveMaximum"))
+        return node
+
+    def _object(self, obj: dict[str, Any], pointer: str) -> Node:
+        node = Node(OBJECT, pointer)
+        node.min_properties = _integer(obj.get("minProperties"))
+        node.max_properties = _integer(obj.get("maxProperties"))
+        declared = obj.get("properties")
+        if declared:
+            node.properties = {
+                name: self.load(schema, child(pointer, "properties", name))
+                for name, schema in declared.items()
+            }
+        additional = obj.get("additionalProperties", True)
+        if additional is False:
+            node.permits_additional = False
+        elif isinstance(additional, dict):
+            node.additional_schema = self.load(additional, child(pointer, "additionalProperties"))
+        required = obj.get("required")
+        if required:
+            node.required = tuple(r for r in required if isinstance(r, str))
+        patterns = obj.get("patternProperties")
+        if patterns:
+            node.pattern_properties = tuple(
+                PatternProperty(
+                    key, _compile(key), self.load(schema, child(pointer, "patternProperties", key))
+                )
+                for key, schema in patterns.items()
+            )
+        property_dependencies: dict[str, frozenset[str]] = {}
+        schema_dependencies: dict[str, Node] = {}
+        dependency_keyword = "dependencies"
+        if self.draft.modern:
+            dependency_keyword = "dependentRequired"
+            for name, schema in (obj.get("dependentSchemas") or {}).items():
+                schema_dependencies[name] = self.load(schema, child(pointer, "dependentSchemas", name))
+        for name, dependency in (obj.get(dependency_keyword) or {}).items():
+            if isinstance(dependency, list):
+                if dependency:  # Everit adds one entry per element: an empty list leaves no entry
+                    property_dependencies[name] = frozenset(dependency)
+            else:
+                schema_dependencies[name] = self.load(dependency, child(pointer, dependency_keyword, name))
+        if property_dependencies:
+            node.property_dependencies = property_dependencies
+        if schema_dependencies:
+            node.schema_dependencies = schema_dependencies
+        if self.draft.modern and "unevaluatedProperties" in obj:
+            node.unevaluated = self.load(
+                obj["unevaluatedProperties"], child(pointer, "unevaluatedProperties")
+            )
+        return node
+
+    def _array(self, obj: dict[str, Any], pointer: str) -> Node:
+        node = Node(ARRAY, pointer)
+        node.min_items = _integer(obj.get("minItems"))
+        node.max_items = _integer(obj.get("maxItems"))
+        node.unique_items = obj.get("uniqueItems") is True
+        additional = obj.get("additionalItems", True)
+        if additional is False:
+            node.permits_additional = False
+        elif isinstance(additional, dict):
+            node.additional_schema = self.load(additional, child(pointer, "additionalItems"))
+        items = obj.get("items")
+        prefix = obj.get("prefixItems") if self.draft.modern else None
+        if isinstance(prefix, list):
+            node.item_schemas = [self.load(s, child(pointer, "prefixItems", i)) for i, s in enumerate(prefix)]
+        if isinstance(items, list):
+            node.item_schemas = [self.load(s, child(pointer, "items", i)) for i, s in enumerate(items)]
+        elif items is not None and self.draft.modern:
+            # SchemaTranslator: `items: false` closes the array, `true` says nothing, a schema is
+            # the schema of every item, or of the items after `prefixItems`
+            if items is False:
+                node.permits_additional = False
+            elif items is not True:
+                loaded = self.load(items, child(pointer, "items"))
+                if node.item_schemas:
+                    node.additional_schema = loaded
+                else:
+                    node.all_items = loaded
+        elif items is not None:
+            node.all_items = self.load(items, child(pointer, "items"))
+        if self.draft.modern and "contains" in obj:
+            node.min_contains = _integer(obj.get("minContains", 1))
+            node.max_contains = _integer(obj.get("maxContains"))
+        if self.draft.modern and "unevaluatedItems" in obj:
+            node.unevaluated = self.load(obj["unevaluatedItems"], child(pointer, "unevaluatedItems"))
+        return node
+
+
+def _integer(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return int(value)
+
+
+def _number(value: Any) -> int | float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+def _compile(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return None

@@ -1,0 +1,158 @@
+"""`$ref` resolution: local pointers, embedded `$id`s and anchors in-file; other contracts by name.
+
+A reference whose URI part is neither empty, nor the document's own `$id`, nor an embedded `$id`
+names another contract (a relative path or an `$id`): the registry stores it as a schema reference
+(name = the URI as written, subject, version), so the outline lists it and `parse` receives the
+parsed contract under that name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+from urllib.parse import urldefrag, urljoin
+
+from contractctl.formats.jsonschema.drafts import Draft
+from contractctl.formats.jsonschema.loader import DocumentLoader, LoadError, child, pointer_tokens
+from contractctl.formats.jsonschema.model import REF, Node
+
+
+def walk_objects(value: Any, keywords: tuple[str, ...]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every JSON object of a document holding one of `keywords`, with its pointer."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, dict):
+            if any(k in item for k in keywords):
+                yield child("", *path), item
+            stack.extend(((*path, k), v) for k, v in item.items() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(item) if isinstance(v, (dict, list)))
+
+
+def _without_fragment(uri: str) -> str:
+    return urldefrag(uri)[0]
+
+
+class SchemaGraph:
+    """One document's nodes, with its references resolved (against `externals` for other files)."""
+
+    def __init__(self, document: Any, draft: Draft, externals: Mapping[str, SchemaGraph]) -> None:
+        self.loader = DocumentLoader(document, draft)
+        self.externals = externals
+        root_id = document.get(draft.id_keyword) if isinstance(document, dict) else None
+        self.base = _without_fragment(root_id) if isinstance(root_id, str) else ""
+        self.ids: dict[str, str] = {}
+        self.anchors: dict[str, str] = {}
+        for pointer, obj in walk_objects(document, (draft.id_keyword, "$anchor")):
+            identifier = obj.get(draft.id_keyword)
+            if isinstance(identifier, str) and pointer:
+                if identifier.startswith("#"):
+                    self.anchors[identifier[1:]] = pointer
+                else:
+                    self.ids[_without_fragment(identifier)] = pointer
+                    self.ids[_without_fragment(urljoin(self.base, identifier))] = pointer
+            anchor = obj.get("$anchor")
+            if isinstance(anchor, str) and draft.modern:
+                self.anchors[anchor] = pointer
+
+    @property
+    def root(self) -> Node:
+        node = self.node_at("")
+        if not self.loader.had_refs and node.free is None:
+            for loaded in self.loader.nodes.values():  # no $ref in the document: nothing below has one
+                loaded.free = True
+        return node
+
+    def node_at(self, pointer: str) -> Node:
+        try:
+            node = self.loader.node_at(pointer)
+        except KeyError:
+            raise LoadError(f"nothing at {pointer or '#'}", pointer) from None
+        self._resolve_pending()
+        return node
+
+    def _resolve_pending(self) -> None:
+        resolved = []
+        while self.loader.pending_refs:
+            reference = self.loader.pending_refs.pop()
+            reference.target = self._target(reference)
+            resolved.append(reference)
+        # a chain of references that only leads back to itself never reaches a schema
+        for reference in resolved:
+            _check_chain(reference)
+
+    def _target(self, reference: Node) -> Node:
+        ref = reference.ref
+        where = child(reference.pointer, "$ref")
+        uri, fragment = urldefrag(ref) if "#" in ref else (ref, "")
+        if ref.startswith("#"):
+            uri, fragment = "", ref[1:]
+        graph, base_pointer = self._document_of(uri, ref, where)
+        try:
+            if fragment.startswith("/") or not fragment:
+                return graph.node_at(base_pointer + ("" if not fragment else _normalized(fragment)))
+            if fragment in graph.anchors:
+                return graph.node_at(graph.anchors[fragment])
+        except LoadError as error:
+            if error.pointer == where or error.message.startswith("$ref"):
+                raise
+            raise LoadError(f"$ref {ref!r}: {error.message}", where) from None
+        raise LoadError(f"$ref {ref!r}: no schema with anchor {fragment!r}", where)
+
+    def _document_of(self, uri: str, ref: str, where: str) -> tuple[SchemaGraph, str]:
+        if not uri:
+            return self, ""
+        absolute = _without_fragment(urljoin(self.base, uri))
+        if absolute == self.base or uri == self.base:
+            return self, ""
+        for candidate in (uri, absolute):
+            if candidate in self.ids:
+                return self, self.ids[candidate]
+        for candidate in (uri, absolute):
+            if candidate in self.externals:
+                return self.externals[candidate], ""
+        raise LoadError(f"$ref {ref!r} names no schema in this file and no referenced contract", where)
+
+
+def _normalized(fragment: str) -> str:
+    return "".join("/" + token.replace("~", "~0").replace("/", "~1") for token in pointer_tokens(fragment))
+
+
+def _check_chain(node: Node) -> None:
+    seen = {id(node)}
+    current = node.target
+    while current is not None and current.kind == REF:
+        if id(current) in seen:
+            message = f"$ref {node.ref!r} is a cycle of references that never reaches a schema"
+            raise LoadError(message, child(node.pointer, "$ref"))
+        seen.add(id(current))
+        current = current.target
+
+
+def external_names(document: Any, draft: Draft) -> tuple[str, ...]:
+    """The other contracts a document references (URI part of each `$ref`), in first-use order."""
+    if not isinstance(document, dict):
+        return ()
+    graph_ids: set[str] = set()
+    root_id = document.get(draft.id_keyword)
+    base = _without_fragment(root_id) if isinstance(root_id, str) else ""
+    for _, obj in walk_objects(document, (draft.id_keyword,)):
+        identifier = obj.get(draft.id_keyword)
+        if isinstance(identifier, str) and not identifier.startswith("#"):
+            graph_ids.add(_without_fragment(identifier))
+            graph_ids.add(_without_fragment(urljoin(base, identifier)))
+    names: dict[str, None] = {}
+    for _, obj in sorted(walk_objects(document, ("$ref",)), key=lambda found: found[0]):
+        ref = obj.get("$ref")
+        if not isinstance(ref, str) or ref.startswith("#"):
+            continue
+        uri = _without_fragment(ref)
+        if (
+            uri
+            and uri != base
+            and uri not in graph_ids
+            and _without_fragment(urljoin(base, uri)) not in graph_ids
+        ):
+            names[uri] = None
+    return tuple(names)

@@ -1,0 +1,46 @@
+"""Is a document a valid JSON Schema of its draft? Checked against the draft's meta-schema with
+`jsonschema` (the library Confluent's Python client uses), each problem at its JSON pointer."""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from typing import Any
+
+from contractctl.formats.jsonschema.drafts import Draft
+from contractctl.formats.jsonschema.fastcheck import surely_valid
+from contractctl.formats.jsonschema.loader import child
+
+_MAX_PROBLEMS = 20
+
+
+@cache
+def _meta_validator(draft: Draft) -> Any:
+    jsonschema: Any = importlib.import_module("jsonschema")  # imported on first use: it is slow to import
+    cls: Any = {
+        Draft.DRAFT_4: jsonschema.Draft4Validator,
+        Draft.DRAFT_6: jsonschema.Draft6Validator,
+        Draft.DRAFT_7: jsonschema.Draft7Validator,
+        Draft.DRAFT_2019_09: jsonschema.Draft201909Validator,
+        Draft.DRAFT_2020_12: jsonschema.Draft202012Validator,
+    }[draft]
+    # the meta-schema's own `format: regex` catches patterns that do not compile
+    return cls(cls.META_SCHEMA, format_checker=cls.FORMAT_CHECKER)
+
+
+def meta_schema_problems(document: Any, draft: Draft) -> list[tuple[str, str]]:
+    """(pointer, message) for each way `document` breaks its draft's meta-schema, deepest cause first."""
+    if surely_valid(document, draft):
+        return []
+    best_match: Any = importlib.import_module("jsonschema.exceptions").best_match
+    problems = []
+    errors = sorted(_meta_validator(draft).iter_errors(document), key=lambda e: [str(p) for p in e.path])
+    for error in errors[:_MAX_PROBLEMS]:
+        cause = best_match([error]) or error
+        pointer = child("", *cause.absolute_path)
+        problems.append((pointer, f"not a valid {draft.value} JSON Schema: {_short(cause.message)}"))
+    return problems
+
+
+def _short(message: str, limit: int = 200) -> str:
+    return message if len(message) <= limit else message[: limit - 3] + "..."
