@@ -83,6 +83,10 @@ class _ImportResolver:
 _TYPE_NAMES = {SchemaType.AVRO: "Avro", SchemaType.PROTOBUF: "Protobuf"}
 
 
+def _type_name(schema_type: SchemaType) -> str:
+    return _TYPE_NAMES.get(schema_type, schema_type.value)
+
+
 def infer_type(paths: Sequence[Path]) -> SchemaType:
     """The schema type the files' extensions agree on; a mix or an unknown extension is a usage
     error, since guessing would check a schema under the other format's rules."""
@@ -97,7 +101,7 @@ def infer_type(paths: Sequence[Path]) -> SchemaType:
             )
         found.setdefault(schema_type, path)
     if len(found) > 1:
-        mixed = ", ".join(f"{path} is {_TYPE_NAMES[t]}" for t, path in found.items())
+        mixed = ", ".join(f"{path} is {_type_name(t)}" for t, path in found.items())
         raise UsageError(f"the files are of different schema types ({mixed}); give --type to choose one")
     return next(iter(found))
 
@@ -110,7 +114,7 @@ def _with_type_hint(findings: list[Finding], schema_type: SchemaType) -> list[Fi
         other = type_for_path(PurePosixPath(finding.file or ""))
         if other is not None and other is not schema_type:
             hint = (
-                f"{finding.file} looks like {_TYPE_NAMES[other]}, but --type is "
+                f"{finding.file} looks like {_type_name(other)}, but --type is "
                 f"{schema_type.value.lower()}; give --type {other.value.lower()} or leave --type out."
             )
             finding = replace(finding, hint=hint)
