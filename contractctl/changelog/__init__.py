@@ -21,7 +21,7 @@ from contractctl.changelog.render import render_markdown
 from contractctl.commands.check import contracts_prefix
 from contractctl.config.project import Config
 from contractctl.errors import GitError
-from contractctl.formats import configure, get_format
+from contractctl.formats import configure_sections, get_format
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.model import CompatibilityLevel, SchemaText, SchemaType
 from contractctl.repo.contracts import ContractSet, SubjectMapper, build_contract_set
@@ -96,7 +96,7 @@ def changelog(
 
     Unchanged subjects are left out; the list is sorted by subject.
     """
-    configure(SchemaType.PROTOBUF, **config.protobuf_options)
+    configure_sections(config.format_sections)
     git = Git.discover(config.directory)
     to_commit = git.resolve(to_ref)
     from_commit = git.resolve(from_ref) if from_ref is not None else default_from_ref(config, to_ref, environ)
@@ -156,18 +156,17 @@ def _tree(git: Git, mapper: SubjectMapper, store: BlobStore, commit: str) -> Con
 
 
 def _prepare(trees: Sequence[ContractSet]) -> None:
-    """Compile every Protobuf text of both trees in as few protoc runs as possible."""
-    texts: list[SchemaText] = []
+    """Let formats that compile (Protobuf) compile every text of both trees in as few runs as possible."""
+    texts: dict[SchemaType, list[SchemaText]] = {}
     for tree in trees:
         for subject, contract in sorted(tree.contracts.items()):
-            if contract.schema_type is SchemaType.PROTOBUF:
+            if get_format(contract.schema_type).compiles:
                 try:
-                    texts.append(tree.source(subject))
+                    texts.setdefault(contract.schema_type, []).append(tree.source(subject))
                 except InvalidSchema:
                     continue  # reported as unparseable when compared
-    prepare = getattr(get_format(SchemaType.PROTOBUF), "prepare", None)
-    if texts and prepare is not None:
-        prepare(texts)
+    for schema_type, sources in texts.items():
+        get_format(schema_type).prepare(sources)
 
 
 def _fingerprint(tree: ContractSet, subject: str) -> str | None:
@@ -231,17 +230,7 @@ def _parse(resolver: SchemaResolver, subject: str) -> ParsedSchema | None:
 def _diff(
     schema_type: SchemaType, old: ParsedSchema, new: ParsedSchema, checked: frozenset[str]
 ) -> list[Change]:
-    if schema_type is SchemaType.AVRO:
-        from contractctl.changelog.avro_diff import diff_avro
-        from contractctl.formats.avro import AvroSchema
-
-        assert isinstance(old, AvroSchema) and isinstance(new, AvroSchema)
-        return diff_avro(old.resolved, new.resolved, checked)
-    from contractctl.changelog.protobuf_diff import diff_protobuf
-    from contractctl.formats.protobuf import ProtobufSchema
-
-    assert isinstance(old, ProtobufSchema) and isinstance(new, ProtobufSchema)
-    return diff_protobuf(old, new, checked)
+    return get_format(schema_type).changelog(old, new, checked)
 
 
 class _Versions:

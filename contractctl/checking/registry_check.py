@@ -195,10 +195,10 @@ def _check_one(
     findings: list[Finding] = []
     if target.subject not in listed and not client.versions(target.subject):
         return _result(target, client.name, "new", findings)
-    inline = getattr(get_format(target.schema_type), "registry_text", None)
+    inline = get_format(target.schema_type).registry_text(target.schema)
     references: list[SchemaRef] = []
-    if inline is not None:  # Avro: self-contained, so unregistered references cannot get in the way
-        text = inline(target.schema)
+    if inline is not None:  # self-contained (Avro), so unregistered references cannot get in the way
+        text = inline
     else:
         text = target.payload.text
         found = known.references(target.payload)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from contractctl.checking.removals import removal_result, removed_contracts
 from contractctl.config.project import Config
 from contractctl.errors import GitError, UsageError
-from contractctl.formats import configure, get_format, supported_extensions, type_for_path
+from contractctl.formats import configure_sections, get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.generic.parallel import Background, run_indexed, worker_count
 from contractctl.levels import (
@@ -315,7 +315,7 @@ class _LocalRun:
 
     @classmethod
     def prepare(cls, config: Config, options: CheckOptions) -> _LocalRun:
-        configure(SchemaType.PROTOBUF, **config.protobuf_options)
+        configure_sections(config.format_sections)
         if options.lint is None and config.lint is not None:  # a `lint:` section opts check into linting
             options = replace(options, lint=config.lint_settings())
         git = Git.discover(config.directory)
@@ -511,13 +511,13 @@ def _contract_files_changed(touched: set[str] | None, current: ContractSet, chos
 def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> None:
     """Let formats that compile (Protobuf) compile every text this run may parse in one go
     (`all_parsed`: an audit, which parses every version, so nothing is worth deferring)."""
-    preparers: dict[SchemaType, Callable[..., None] | None] = {}
+    compiles: dict[SchemaType, bool] = {}
     by_type: dict[SchemaType, list[SchemaText]] = {}
     for subject in sorted(wanted):
         schema_type = checker.current.file(subject).schema_type
-        if schema_type not in preparers:
-            preparers[schema_type] = getattr(get_format(schema_type), "prepare", None)
-        if preparers[schema_type] is None:
+        if schema_type not in compiles:
+            compiles[schema_type] = get_format(schema_type).compiles
+        if not compiles[schema_type]:
             continue  # nothing to compile: leave its history's versions to be told apart when needed
         try:
             source = checker.current.source(subject)
@@ -536,9 +536,7 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> Non
             versions = _versions_to_read(level, versions, reads_all=False)[:1]
         texts.extend(SchemaText(v.path, v.text, v.commit, root) for v in versions)
     for schema_type, texts in by_type.items():
-        prepare = preparers[schema_type]
-        if prepare is not None:
-            prepare(texts, all_parsed=all_parsed)
+        get_format(schema_type).prepare(texts, all_parsed=all_parsed)
 
 
 def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> bool:
@@ -572,10 +570,11 @@ def _reads_every_version(
 ) -> bool:
     """Whether this check uses every earlier version, not only what the level compares with: a
     transitive level; a compatibility group (it picks the versions of the same group); examples
-    (tested against every compared version); Protobuf lint (removed fields must stay reserved)."""
+    (tested against every compared version); lint of a format whose rules read history (Protobuf:
+    removed fields must stay reserved)."""
     if contract.compatibility.transitive:
         return True
-    if options.lint is not None and contract.schema_type is SchemaType.PROTOBUF:
+    if options.lint is not None and get_format(contract.schema_type).reads_history_for_lint():
         return True
     if contract_context is None or options.lint_only:
         return False

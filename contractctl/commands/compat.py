@@ -11,7 +11,14 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from contractctl.errors import UsageError
-from contractctl.formats import configure, get_format, parse_registered, supported_extensions, type_for_path
+from contractctl.formats import (
+    configure_sections,
+    get_format,
+    info,
+    parse_registered,
+    supported_extensions,
+    type_for_path,
+)
 from contractctl.formats.base import InvalidSchema, ParsedSchema, SchemaFormat
 from contractctl.levels import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.model import (
@@ -80,13 +87,6 @@ class _ImportResolver:
         return None
 
 
-_TYPE_NAMES = {SchemaType.AVRO: "Avro", SchemaType.PROTOBUF: "Protobuf"}
-
-
-def _type_name(schema_type: SchemaType) -> str:
-    return _TYPE_NAMES.get(schema_type, schema_type.value)
-
-
 def infer_type(paths: Sequence[Path]) -> SchemaType:
     """The schema type the files' extensions agree on; a mix or an unknown extension is a usage
     error, since guessing would check a schema under the other format's rules."""
@@ -101,7 +101,7 @@ def infer_type(paths: Sequence[Path]) -> SchemaType:
             )
         found.setdefault(schema_type, path)
     if len(found) > 1:
-        mixed = ", ".join(f"{path} is {_type_name(t)}" for t, path in found.items())
+        mixed = ", ".join(f"{path} is {t.value}" for t, path in found.items())
         raise UsageError(f"the files are of different schema types ({mixed}); give --type to choose one")
     return next(iter(found))
 
@@ -114,7 +114,7 @@ def _with_type_hint(findings: list[Finding], schema_type: SchemaType) -> list[Fi
         other = type_for_path(PurePosixPath(finding.file or ""))
         if other is not None and other is not schema_type:
             hint = (
-                f"{finding.file} looks like {_type_name(other)}, but --type is "
+                f"{finding.file} looks like {other.value}, but --type is "
                 f"{schema_type.value.lower()}; give --type {other.value.lower()} or leave --type out."
             )
             finding = replace(finding, hint=hint)
@@ -138,8 +138,9 @@ def run_compat(
         raise UsageError("nothing to compare: give at least one --previous OLD (oldest first)")
     if schema_type is None:
         schema_type = infer_type([new, *previous, *references])
-    if schema_type is SchemaType.PROTOBUF:
-        configure(SchemaType.PROTOBUF, oneof_rules=oneof_rules)
+    configure_sections({"protobuf": {"oneof_rules": oneof_rules}})  # --oneof-rules: contractctl.yaml's key
+    by_path = info(schema_type).references_by_path
+    if by_path:
         if references:
             raise UsageError("--reference is for Avro; Protobuf imports are found with -I/--proto-path")
     elif proto_paths:
@@ -155,7 +156,7 @@ def run_compat(
     )
     report.results.append(result)
     try:
-        if schema_type is SchemaType.PROTOBUF:
+        if by_path:
             resolver = _ImportResolver(schema_format, proto_paths)
             new_schema = resolver.parse(_read(new))
             earlier = [

@@ -3,7 +3,6 @@ subjects only the registry knows. `adopt` brings a registry-only subject under g
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -11,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from contractctl.checking.registry_check import environment_finding
 from contractctl.config.project import Config
 from contractctl.errors import UsageError
-from contractctl.formats import get_format
+from contractctl.formats import get_format, info, is_supported
 from contractctl.model import Finding, FindingKind, Report, SchemaText, SchemaType, Severity, SubjectResult
 from contractctl.registry.client import RegistryClient
 from contractctl.registry.desired import Catalog
@@ -283,16 +282,13 @@ def adopt(config: Config, client: RegistryClient, subjects: list[str]) -> list[P
         latest = client.get_version(subject, "latest")
         if latest is None:
             raise UsageError(f"registry {client.name} has no subject {subject!r} to adopt")
-        if latest.schema_type not in ("AVRO", "PROTOBUF"):
+        if not is_supported(latest.schema_type):
             raise UsageError(f"{subject}: {latest.schema_type} schemas are not supported")
         schema_type = SchemaType(latest.schema_type)
-        extension = ".proto" if schema_type is SchemaType.PROTOBUF else ".avsc"
-        path = _adopted_path(root, subject, extension)
+        path = _adopted_path(root, subject, info(schema_type).extensions[0])
         _refuse_escape(path, root, subject)
         relative = PurePosixPath(path.relative_to(git.toplevel).as_posix())
-        text = latest.schema
-        if schema_type is SchemaType.AVRO:
-            text = json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+        text = get_format(schema_type).adopted_text(latest.schema)
         source = SchemaText(relative, text, root=mapper.root_prefix)
         named = mapper.subject_for(relative, lambda s=source, t=schema_type: get_format(t).outline(s))  # type: ignore[misc]
         if named != subject:

@@ -117,6 +117,11 @@ class Config:
         return options
 
     @property
+    def format_sections(self) -> dict[str, Mapping[str, object]]:
+        """Each format's options by its section of this file (see FormatInfo.config_section)."""
+        return {"protobuf": self.protobuf_options}
+
+    @property
     def directory(self) -> Path:
         return self.path.parent
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from contractctl.model import Finding, SchemaText, SchemaType, SourcePosition
+
+if TYPE_CHECKING:  # the generic halves the format-specific code plugs into; never imported from here
+    from contractctl.changelog.model import Change
+    from contractctl.lint.common import Emitter
+    from contractctl.sidecar.shapes import SchemaModel
 
 
 class InvalidSchema(Exception):
@@ -37,11 +42,82 @@ class Outline:
     first_type_name: str | None = None
 
 
+@dataclass(frozen=True)
+class FormatInfo:
+    """What the rest of contractctl knows about a format without importing it: its line in the format
+    registry (`contractctl.formats`). Keep it cheap: `check --staged` reads it for every path.
+
+    schema_type: the registry's `schemaType` for it.
+    module: the package that holds the format; its `FORMAT` attribute implements SchemaFormat.
+    extensions: file extensions of its contracts, lower case, the first the one new files get.
+    config_section: the top-level key of contractctl.yaml whose options `configure` passes on.
+    references_by_path: a schema names its references by path (Protobuf imports), not by type name:
+        a shared file's subject may follow from its path, and `compat` finds references in include
+        directories instead of taking them in dependency order.
+    spelled_otherwise: (git grep pattern, is a regular expression) matching any text of the format
+        that may spell a name other than plainly (escapes); such files are always outlined.
+    """
+
+    schema_type: SchemaType
+    module: str
+    extensions: tuple[str, ...]
+    config_section: str | None = None
+    references_by_path: bool = False
+    spelled_otherwise: tuple[str, bool] | None = None
+
+
+class ExampleMismatch(Exception):
+    """An example that does not fit the schema: where (a JSON pointer into the example) and why."""
+
+    def __init__(self, pointer: str, message: str) -> None:
+        super().__init__(message)
+        self.pointer = pointer
+        self.message = message
+
+
+@dataclass
+class ExampleRecord:
+    """An example read with a contract's schema: its bytes, and what CEL sees of it.
+
+    plain: JSON-like value (dicts, lists, scalars) for CEL's `message`.
+    data: the example written in the format's binary encoding.
+    fields: one (full field name "Record.field", field name, type name, value, containing record)
+        per field the record holds, nested ones included: the inputs of CEL_FIELD rules.
+    """
+
+    plain: Any
+    data: bytes
+    fields: list[tuple[str, str, str, Any, Any]]
+
+
+class ExampleCodec(Protocol):
+    """A contract's schema reading sidecar examples (JSON) and the bytes other versions wrote."""
+
+    def read(self, value: Any) -> ExampleRecord:
+        """The example `value` (decoded JSON) as a record of this schema; raises ExampleMismatch."""
+        ...
+
+    def read_back(self, data: bytes, writer: ExampleCodec) -> str | None:
+        """Why `data`, written by `writer` (a codec of the same format), cannot be read by this
+        schema, or reads as different values; None when it reads back the same."""
+        ...
+
+    def plain(self, container: Any) -> Any:
+        """A containing record from ExampleRecord.fields as JSON-like values for CEL."""
+        ...
+
+
 class ParsedSchema(Protocol):
     """A schema parsed together with its references."""
 
     @property
     def source(self) -> SchemaText: ...
+
+    @property
+    def has_record_type(self) -> bool:
+        """Whether it defines a record type, so that it can be a topic's key or value (a Protobuf
+        file of enums only cannot); a format whose every valid schema can returns True."""
+        ...
 
     def locate(self, pointer: str | None) -> SourcePosition | None:
         """Position of the pointer (or its nearest enclosing element) in the source text."""
@@ -49,6 +125,16 @@ class ParsedSchema(Protocol):
 
 
 class SchemaFormat(Protocol):
+    """Everything format-specific. A new format is a package `contractctl.formats.<name>` whose
+    `FORMAT` implements this, plus one FormatInfo line in `contractctl.formats` (and its member of
+    `model.SchemaType`, the registry's `schemaType`). Heavy libraries are imported inside the
+    methods that need them, never at the package's import. Options (`configure`) arrive as keyword
+    arguments of the class's constructor; a format with none needs no config_section.
+
+    Findings a method returns carry the rule, message, kind and pointer; the caller adds the file,
+    subject and version. Pointers are whatever `ParsedSchema.locate` reads back.
+    """
+
     schema_type: SchemaType
 
     def outline(self, source: SchemaText) -> Outline:
@@ -56,7 +142,42 @@ class SchemaFormat(Protocol):
         ...
 
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ParsedSchema:
-        """Full parse and validity checks; references are the parsed schemas it depends on."""
+        """Full parse and validity checks; references are the parsed schemas it depends on.
+
+        As strict as Schema Registry is with a new schema. Raises InvalidSchema (exit-2 findings,
+        positioned in `source` where possible)."""
+        ...
+
+    def parse_registered(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ParsedSchema:
+        """An earlier version, parsed as leniently as the registry parses a version it already
+        holds: history it accepted must compare, never turn a check into "invalid". A format with
+        no lenient mode returns `parse(source, references)`. Raises InvalidSchema."""
+        ...
+
+    def parse_alone(self, source: SchemaText, registered: bool = False) -> ParsedSchema | None:
+        """A shortcut for `parse(source, [])` (`parse_registered` when `registered`) for a valid
+        text that needs no reference; None means "parse it the full way" (outline, references,
+        then parse), and is always a correct answer. Never raises."""
+        ...
+
+    def prepare(self, sources: Sequence[SchemaText], all_parsed: bool = False) -> None:
+        """A hint that these texts are about to be parsed: a format that compiles (Protobuf) may
+        compile them all in one go. `all_parsed`: every one will be. Others do nothing."""
+        ...
+
+    def registry_parts(self, schema: ParsedSchema) -> tuple[str, list[tuple[str, ParsedSchema]]]:
+        """The text to register and its references as (reference name, parsed schema), named as
+        Confluent's serializers name them."""
+        ...
+
+    def registry_text(self, schema: ParsedSchema) -> str | None:
+        """A self-contained text (references written inline) to test compatibility with, so that
+        unregistered references cannot get in the way; None when the format cannot inline them
+        (the caller then sends `registry_parts` with registered reference versions)."""
+        ...
+
+    def adopted_text(self, registered: str) -> str:
+        """A registered text as `status --adopt` writes it into a new contract file (pretty)."""
         ...
 
     def check(self, reader: ParsedSchema, writer: ParsedSchema) -> list[Finding]:
@@ -72,4 +193,40 @@ class SchemaFormat(Protocol):
 
     def prove(self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int) -> list[Finding]:
         """Write generated data with `writer`, read with `reader`; findings for what fails or changes."""
+        ...
+
+    @property
+    def compiles(self) -> bool:
+        """Whether `prepare` does anything; when not, callers skip gathering texts for it."""
+        ...
+
+    @property
+    def lint_rules(self) -> frozenset[str]:
+        """Ids of the lint rules (`contractctl.lint.RULES`) `lint` may report."""
+        ...
+
+    def lint(self, schema: ParsedSchema, emitter: Emitter, earlier: Sequence[ParsedSchema]) -> None:
+        """Report lint problems of `schema` through `emitter` (its pointers, inline ignores and
+        settings); `earlier` are its previous versions, oldest first (for rules about history)."""
+        ...
+
+    def reads_history_for_lint(self) -> bool:
+        """Whether `lint` reads earlier versions, so a check with lint must parse all of them."""
+        ...
+
+    def changelog(self, old: ParsedSchema, new: ParsedSchema, directions: frozenset[str]) -> list[Change]:
+        """What changed from `old` to `new` for people, each change marked breaking when the
+        compatibility check in `directions` ("backward", "forward") would fail on it."""
+        ...
+
+    def example_codec(self, schema: ParsedSchema) -> ExampleCodec:
+        """Reads sidecar examples with `schema` and writes them in the format's encoding."""
+        ...
+
+    def shapes(self, schema: ParsedSchema) -> SchemaModel:
+        """The records, fields and inline tags a sidecar may name (`Record.field` paths)."""
+        ...
+
+    def rule_help(self) -> Mapping[str, tuple[str, str]]:
+        """(short description, help text) for every rule id its findings carry, for SARIF."""
         ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from contractctl.formats import get_format
 from contractctl.formats.base import ParsedSchema
 from contractctl.lint.common import Emitter
 from contractctl.lint.rules import RULE_PREFIX, RULES, SEVERITIES, LintRule, rule_help
@@ -43,16 +44,5 @@ def lint(
         str(path),
         file_ignores=frozenset(entry.rule for entry in settings.ignore if entry.matches(path)),
     )
-    if schema_type is SchemaType.AVRO:
-        from contractctl.formats.avro import AvroSchema
-        from contractctl.lint.avro import AvroLinter
-
-        assert isinstance(schema, AvroSchema)
-        AvroLinter(schema, emitter).run()
-    else:
-        from contractctl.formats.protobuf import ProtobufSchema
-        from contractctl.lint.protobuf import ProtobufLinter
-
-        assert isinstance(schema, ProtobufSchema)
-        ProtobufLinter(schema, emitter, earlier).run()
+    get_format(schema_type).lint(schema, emitter, earlier)
     return sorted(emitter.findings, key=lambda f: (f.line or 0, f.column or 0, f.rule))

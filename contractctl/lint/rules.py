@@ -6,25 +6,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from contractctl.model import RULE_HELP, SchemaType
+from contractctl.model import RULE_HELP
 
 SEVERITIES = ("error", "warning", "off")
 RULE_PREFIX = "lint/"
 
-_BOTH = frozenset({SchemaType.AVRO, SchemaType.PROTOBUF})
-_AVRO = frozenset({SchemaType.AVRO})
-_PROTOBUF = frozenset({SchemaType.PROTOBUF})
-
 
 @dataclass(frozen=True)
 class LintRule:
-    """One rule: `summary` is SARIF's short description, `help` its full help text."""
+    """One rule: `summary` is SARIF's short description, `help` its full help text. Which formats
+    report it is theirs to say (SchemaFormat.lint_rules)."""
 
     id: str
     summary: str
     help: str
     default_severity: str  # "error" | "warning" | "off"
-    applies_to: frozenset[SchemaType]
 
 
 _ALL = (
@@ -40,7 +36,6 @@ _ALL = (
             "add an Avro alias or suppress the finding with an inline `contractctl:ignore naming`."
         ),
         default_severity="error",
-        applies_to=_BOTH,
     ),
     LintRule(
         id="protobuf-enum-value-prefix",
@@ -52,7 +47,6 @@ _ALL = (
             "`lint.rules.protobuf-enum-value-prefix: error` (or warning)."
         ),
         default_severity="off",
-        applies_to=_PROTOBUF,
     ),
     LintRule(
         id="docs",
@@ -63,7 +57,6 @@ _ALL = (
             "trailing comment on the field's line also counts for fields)."
         ),
         default_severity="warning",
-        applies_to=_BOTH,
     ),
     LintRule(
         id="nullable-default-null",
@@ -75,7 +68,6 @@ _ALL = (
             "or removing the field breaks compatibility."
         ),
         default_severity="error",
-        applies_to=_AVRO,
     ),
     LintRule(
         id="enum-default",
@@ -87,7 +79,6 @@ _ALL = (
             "reads as: name it `<ENUM>_UNSPECIFIED` (or UNKNOWN) so it is never mistaken for a real value."
         ),
         default_severity="error",
-        applies_to=_BOTH,
     ),
     LintRule(
         id="protobuf-reserved-removed",
@@ -99,7 +90,6 @@ _ALL = (
             "values). Checked against every earlier version of the contract in git history."
         ),
         default_severity="error",
-        applies_to=_PROTOBUF,
     ),
     LintRule(
         id="protobuf-package-version",
@@ -110,7 +100,6 @@ _ALL = (
             "expression `lint.protobuf_package_version` (by default `\\.v\\d+$`)."
         ),
         default_severity="warning",
-        applies_to=_PROTOBUF,
     ),
     LintRule(
         id="invalid-ignore",
@@ -122,7 +111,6 @@ _ALL = (
             "line. Rule ids are those listed by contractctl's lint rules (with or without `lint/`)."
         ),
         default_severity="warning",
-        applies_to=_BOTH,
     ),
 )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from contractctl.commands.check import contracts_prefix
 from contractctl.config.project import Config
-from contractctl.formats import configure, type_for_path
+from contractctl.formats import configure_sections, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity
 from contractctl.registry.client import ContractExtras
@@ -62,7 +62,7 @@ def _depth(payload: Payload) -> int:
 
 def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
     """Every version of every contract in the tree at `ref` (contracts deleted before it are left out)."""
-    configure(SchemaType.PROTOBUF, **config.protobuf_options)
+    configure_sections(config.format_sections)
     git = Git.discover(config.directory)
     commit = git.resolve(ref)
     ensure_complete_history(git, commit, environ=os.environ)  # a cut history would publish a part

@@ -44,11 +44,7 @@ def payload_for(
 ) -> Payload:
     """The registry form of a parsed contract, references included (recursively), each with the
     metadata and rules of its sidecar when `extras_of` finds one."""
-    schema_format = get_format(schema_type)
-    registry_parts = getattr(schema_format, "registry_parts", None)
-    if registry_parts is None:
-        raise NotImplementedError(f"{schema_type.value} schemas cannot be sent to a registry yet")
-    text, references = registry_parts(schema)
+    text, references = get_format(schema_type).registry_parts(schema)
     return Payload(
         subject_of(schema),
         schema_type,

@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from typing import TypeVar
 
 from contractctl.config.project import Config, SubjectRule
-from contractctl.formats import get_format, type_for_path
+from contractctl.formats import get_format, references_by_path, type_for_path
 from contractctl.formats.base import InvalidSchema, Outline
 from contractctl.generic.globs import glob_regex
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
@@ -71,7 +71,7 @@ class SubjectMapper:
         DefaultReferenceSubjectNameStrategy (the import path) or QualifiedReferenceSubjectNameStrategy
         (the import path without `.proto`, slashes made dots); None under `record` naming."""
         naming = self.config.reference_naming
-        if type_for_path(path) is not SchemaType.PROTOBUF or naming == "record":
+        if not references_by_path(path) or naming == "record":
             return None
         name = self.import_path(path)
         return name if naming == "import_path" else name.replace(".proto", "").replace("/", ".")
@@ -144,7 +144,7 @@ class SubjectMapper:
             # reference, named as references are; under record naming by its first enum, else (no
             # named type at all) by its import path, as Confluent's serializers would name it
             name = self.reference_subject(path) or read.first_type_name
-            if not name and type_for_path(path) is SchemaType.PROTOBUF:
+            if not name and references_by_path(path):
                 name = self.import_path(path)
             if name:
                 return name

@@ -148,8 +148,7 @@ class SchemaResolver:
 
     @staticmethod
     def _parse_alone(source: SchemaText, schema_type: SchemaType) -> ParsedSchema | None:
-        parse_alone = getattr(get_format(schema_type), "parse_alone", None)
-        return parse_alone(source) if parse_alone is not None else None
+        return get_format(schema_type).parse_alone(source)
 
     def dependents_closure(self, subjects: Iterable[str]) -> set[str]:
         """Subjects whose references reach any of `subjects`, directly or through other contracts
@@ -211,7 +210,7 @@ def is_topic_subject(subject: str) -> bool:
 
 def _require_record_type(subject: str, parsed: ParsedSchema) -> None:
     """A topic's key or value must have a record type; a schema without one is only a reference."""
-    if is_topic_subject(subject) and not getattr(parsed, "has_record_type", True):
+    if is_topic_subject(subject) and not parsed.has_record_type:
         raise InvalidSchema(
             [
                 Finding(

@@ -14,14 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
+from contractctl.formats import FORMATS
 from contractctl.generic.parallel import Background
 from contractctl.model import SchemaType
 from contractctl.repo.history import Git
 
-# Files whose text may spell a name other than plainly: Avro JSON escapes anywhere, and in .proto
-# files any escape or a string literal continued by another (`"a/" "b.proto"`, maybe on a new line).
-_JSON_ESCAPE = "\\u"  # a fixed string: backslash, u
-_PROTO_SPLIT = r"\\|\"[[:space:]]*\"|^[[:space:]]*\""
+# Files whose text may spell a name other than plainly: FormatInfo.spelled_otherwise.
 _FEW_NAMES = 3  # up to this many names, one search each; above, one search for all
 # Past this many searches (a change to a type used everywhere) reading the whole tree once is cheaper
 # than searching on; the answers are the same either way.
@@ -64,11 +62,15 @@ class ContractTextSearch:
         self._searches = 0
         self._prefix = prefix
         self._staged = staged
-        self._formats = formats  # the formats the tree holds: the others' escapes are not looked for
         root = f"{prefix}/" if prefix else ""
-        # extensions as type_for_path reads them: in any case
-        self._avro_spec = f":(glob,icase){root}**/*.avsc"
-        self._proto_spec = f":(glob,icase){root}**/*.proto"
+        # the formats the tree holds (the others' escapes are not looked for): what may spell a name
+        # otherwise, in files with their extensions, in any case as type_for_path reads them
+        self._escapes = [
+            (known.spelled_otherwise, f":(glob,icase){root}**/*{extension}")
+            for known in FORMATS
+            if known.schema_type in formats and known.spelled_otherwise is not None
+            for extension in known.extensions
+        ]
         self._escaped = Background(self._spelled_otherwise)  # asked for by every search: start now
         # paths git grep does not read as the check does (symbolic links, nested repositories,
         # files git diff is told to ignore): always candidates
@@ -91,10 +93,8 @@ class ContractTextSearch:
 
     def _spelled_otherwise(self) -> set[str]:
         found: set[str] = set()
-        if SchemaType.AVRO in self._formats:
-            found |= self._grep([_JSON_ESCAPE], False, self._avro_spec)
-        if SchemaType.PROTOBUF in self._formats:
-            found |= self._grep([_PROTO_SPLIT], True, self._proto_spec)
+        for (pattern, regex), spec in self._escapes:
+            found |= self._grep([pattern], regex, spec)
         return found
 
     def candidates(self, names: Iterable[str], defining: bool = False) -> tuple[set[str], set[str]]:

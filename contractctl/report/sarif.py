@@ -12,47 +12,13 @@ from typing import Any
 from urllib.parse import quote
 
 import contractctl
+from contractctl.formats import rule_help as format_rule_help
 from contractctl.model import RULE_HELP, Finding, Report, Severity, SubjectResult
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "contractctlFinding/v1"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
-# Avro's schema-resolution failures (the SchemaIncompatibilityType names): (short description, help).
-AVRO_HELP: dict[str, tuple[str, str]] = {
-    "NAME_MISMATCH": (
-        "A named type (record, enum or fixed) has a different name in the reader and writer schemas.",
-        "Avro matches named types by full name (namespace and name). Renaming a record, enum or fixed breaks "
-        "consumers unless the reader schema lists the old full name in `aliases`. Keep the original name, "
-        "or add it as an alias.",
-    ),
-    "FIXED_SIZE_MISMATCH": (
-        "A fixed type has a different size in the reader and writer schemas.",
-        "A fixed value is read as exactly `size` bytes, so a size change cannot be resolved. Keep the size, "
-        "or add a new field with a new fixed type (and a default) and retire the old field.",
-    ),
-    "MISSING_ENUM_SYMBOLS": (
-        "The writer can produce enum symbols that the reader does not know.",
-        "Reading a symbol that the reader's enum lacks fails unless that enum declares a `default` symbol. "
-        "Do not remove symbols; if you must, first give the enum a default and roll it out to all readers.",
-    ),
-    "READER_FIELD_MISSING_DEFAULT_VALUE": (
-        "The reader has a field the writer does not, and the field has no default value.",
-        "A reader can fill in a field missing from older data only from its `default`. Give the new field a "
-        'default (for an optional field: a union with "null" first and "default": null).',
-    ),
-    "TYPE_MISMATCH": (
-        "A type changed in a way Avro schema resolution cannot promote.",
-        "Avro only promotes int to long, float or double; long to float or double; float to double; and "
-        "string to or from bytes. Any other type change breaks readers: add a new field with the new type "
-        "(and a default) instead of changing this one.",
-    ),
-    "MISSING_UNION_BRANCH": (
-        "The writer's union has a branch that the reader's union cannot read.",
-        "Data written with a union branch that has no match in the reader's union cannot be resolved. Keep "
-        "every branch writers may use, and add new branches to readers before writers use them.",
-    ),
-}
 _FALLBACK_HELP = "See the result message for what failed and how to fix it."
 
 
@@ -86,7 +52,7 @@ def render(report: Report) -> str:
 
 def help_for(rule: str, hint: str | None = None) -> tuple[str, str]:
     """(short description, help text) for a rule id, also when namespaced like "avro/TYPE_MISMATCH"."""
-    known = AVRO_HELP.get(rule) or AVRO_HELP.get(rule.rsplit("/", 1)[-1]) or RULE_HELP.get(rule)
+    known = format_rule_help(rule) or RULE_HELP.get(rule)
     if known:
         return known
     return f"contractctl rule {rule}.", hint or _FALLBACK_HELP

@@ -1,8 +1,9 @@
-"""One small view of an Avro or Protobuf schema for the contract checks: records, their fields, tags.
+"""One small view of a schema for the contract checks: records, their fields, tags.
 
 CEL references, tag paths and CEL_FIELD walks all ask the same questions ("does record R have field
-f?", "what is a field's full name and Confluent type name?"), so both formats are reduced to this view
-once instead of each check walking two schema representations.
+f?", "what is a field's full name and Confluent type name?"), so every format reduces its schemas to
+this view once (SchemaFormat.shapes, in formats/<name>/shapes.py) instead of each check walking
+every format's representation.
 
 A field's *full name* is what Confluent's serializers match `metadata.tags` patterns against: the full
 name of the record (Avro) or message (Protobuf) that declares it, a dot, and the field name, e.g.
@@ -15,8 +16,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
+from contractctl.formats import get_format
 from contractctl.formats.base import ParsedSchema
 from contractctl.model import SchemaType
 
@@ -39,18 +40,6 @@ TYPE_NAMES = frozenset(
         "NULL",
     }
 )
-_AVRO_TYPE_NAMES = {
-    "string": "STRING",
-    "bytes": "BYTES",
-    "int": "INT",
-    "long": "LONG",
-    "float": "FLOAT",
-    "double": "DOUBLE",
-    "boolean": "BOOLEAN",
-    "null": "NULL",
-    "enum": "ENUM",
-    "fixed": "FIXED",
-}
 
 
 @dataclass(eq=False)
@@ -101,11 +90,6 @@ def type_name(shape: Shape) -> str:
     if isinstance(shape, UnionOf):
         return "COMBINED"
     return shape.type_name
-
-
-def is_primitive(shape: Shape) -> bool:
-    """CEL_FIELD rules run on primitive fields only (and on enums, fixed, bytes), as Confluent's walk does."""
-    return isinstance(shape, Scalar) and not shape.opaque
 
 
 @dataclass(frozen=True)
@@ -194,152 +178,6 @@ def wildcard_match(text: str, pattern: str) -> bool:
     return wildcard_regex(pattern).fullmatch(text) is not None
 
 
-# ----------------------------------------------------------------------------------------------
-# Avro
-
-
-def _avro_model(schema: Any) -> SchemaModel:
-    from contractctl.formats.avro import AvroSchema
-
-    assert isinstance(schema, AvroSchema)
-    names = schema.resolved.names
-    records: dict[str, Record] = {}
-
-    def shape(node: Any) -> Shape:
-        if isinstance(node, list):
-            return UnionOf(tuple(shape(branch) for branch in node))
-        if isinstance(node, str):
-            if node in names:
-                return shape(names[node])
-            return Scalar(_AVRO_TYPE_NAMES.get(node, "NULL"))
-        kind = node["type"]
-        if kind in ("record", "error"):
-            full = str(node["name"])
-            if full in records:
-                return records[full]
-            record = records[full] = Record(full)
-            for item in node["fields"]:
-                tags = item.get("confluent:tags")
-                inline = frozenset(str(t) for t in tags) if isinstance(tags, list) else frozenset()
-                record.fields[item["name"]] = Field(item["name"], shape(item["type"]), inline)
-            return record
-        if kind == "array":
-            return ListOf(shape(node["items"]))
-        if kind == "map":
-            return MapOf(shape(node["values"]))
-        if isinstance(kind, (dict, list)) or (isinstance(kind, str) and kind in names):
-            return shape(kind)
-        return Scalar(_AVRO_TYPE_NAMES.get(str(kind), "NULL"))
-
-    root = shape(schema.resolved.root)
-    return SchemaModel(root, records)
-
-
-# ----------------------------------------------------------------------------------------------
-# Protobuf
-
-_PROTO_TYPE_NAMES = {
-    "TYPE_STRING": "STRING",
-    "TYPE_BYTES": "BYTES",
-    "TYPE_BOOL": "BOOLEAN",
-    "TYPE_FLOAT": "FLOAT",
-    "TYPE_DOUBLE": "DOUBLE",
-    "TYPE_ENUM": "ENUM",
-    "TYPE_INT32": "INT",
-    "TYPE_SINT32": "INT",
-    "TYPE_SFIXED32": "INT",
-    "TYPE_UINT32": "INT",
-    "TYPE_FIXED32": "INT",
-    "TYPE_INT64": "LONG",
-    "TYPE_SINT64": "LONG",
-    "TYPE_SFIXED64": "LONG",
-    "TYPE_UINT64": "LONG",
-    "TYPE_FIXED64": "LONG",
-}
-
-
-def root_message_name(schema: Any) -> str:
-    """The message Confluent's serializers use by default: the file's first top-level message."""
-    file = schema.compiled.file
-    first = file.message_type[0].name
-    return f"{file.package}.{first}" if file.package else str(first)
-
-
-def _proto_inline_tags(schema: Any) -> dict[tuple[str, str], frozenset[str]]:
-    """(message full name, field name) -> tags from `(confluent.field_meta).tags`, when the file uses them."""
-    from google.protobuf.message_factory import GetMessageClass
-
-    pool = schema.pool
-    try:
-        extension = pool.FindExtensionByName("confluent.field_meta")
-    except KeyError:
-        return {}
-    options_class = GetMessageClass(pool.FindMessageTypeByName("google.protobuf.FieldOptions"))
-    out: dict[tuple[str, str], frozenset[str]] = {}
-
-    def visit(prefix: str, messages: Any) -> None:
-        for message in messages:
-            full = f"{prefix}.{message.name}" if prefix else str(message.name)
-            for item in message.field:
-                if not item.HasField("options"):
-                    continue
-                options = options_class.FromString(item.options.SerializeToString())
-                tags = list(options.Extensions[extension].tags)
-                if tags:
-                    out[(full, item.name)] = frozenset(tags)
-            visit(full, message.nested_type)
-
-    for file in schema.compiled.closure:
-        visit(file.package, file.message_type)
-    return out
-
-
-def _protobuf_model(schema: Any) -> SchemaModel:
-    from google.protobuf.descriptor import FieldDescriptor
-
-    inline = _proto_inline_tags(schema)
-    records: dict[str, Record] = {}
-    type_names = {
-        number: name for name, number in FieldDescriptor.__dict__.items() if name.startswith("TYPE_")
-    }
-
-    def message(descriptor: Any) -> Shape:
-        full = str(descriptor.full_name)
-        if full.startswith("google.protobuf."):
-            return Scalar("RECORD", opaque=True)
-        if full in records:
-            return records[full]
-        record = records[full] = Record(full)
-        for item in descriptor.fields:
-            record.fields[item.name] = Field(
-                item.name, field_shape(item), inline.get((full, item.name), frozenset())
-            )
-        return record
-
-    def value_shape(item: Any) -> Shape:
-        if item.message_type is not None:
-            return message(item.message_type)
-        return Scalar(_PROTO_TYPE_NAMES.get(type_names.get(item.type, ""), "NULL"))
-
-    def field_shape(item: Any) -> Shape:
-        entry = item.message_type
-        if entry is not None and entry.GetOptions().map_entry:
-            return MapOf(value_shape(entry.fields_by_name["value"]))
-        shape = value_shape(item)
-        return ListOf(shape) if _repeated(item) else shape
-
-    root = message(schema.pool.FindMessageTypeByName(root_message_name(schema)))
-    return SchemaModel(root, records)
-
-
-def _repeated(item: Any) -> bool:
-    repeated = getattr(item, "is_repeated", None)
-    if isinstance(repeated, bool):
-        return repeated
-    return bool(item.label == item.LABEL_REPEATED)
-
-
 def schema_model(schema: ParsedSchema, schema_type: SchemaType) -> SchemaModel:
-    if schema_type is SchemaType.AVRO:
-        return _avro_model(schema)
-    return _protobuf_model(schema)
+    """The schema reduced to this view, by its format (SchemaFormat.shapes)."""
+    return get_format(schema_type).shapes(schema)

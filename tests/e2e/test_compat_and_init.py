@@ -53,7 +53,7 @@ def test_compat_infers_the_type_from_the_extensions(tmp_path: Path) -> None:
     assert protobuf.json()["results"][0]["schema_type"] == "PROTOBUF"
     mixed = run_cli("compat", "--previous", "v1.avsc", "new.proto", cwd=tmp_path)
     assert mixed.code == 2
-    assert "new.proto is Protobuf" in mixed.stderr and "v1.avsc is Avro" in mixed.stderr
+    assert "new.proto is PROTOBUF" in mixed.stderr and "v1.avsc is AVRO" in mixed.stderr
     assert "--type" in mixed.stderr
     (tmp_path / "v1.json").write_text(json.dumps(V1))
     unknown = run_cli("compat", "--previous", "v1.json", "v3.avsc", cwd=tmp_path)
@@ -69,13 +69,13 @@ def test_compat_wrong_type_is_a_clean_finding(tmp_path: Path) -> None:
     result = run_cli("compat", "--type", "protobuf", "--previous", "v1.avsc", "v3.avsc", cwd=tmp_path)
     assert result.code == 2
     assert "v3.avsc:1:1: error PROTO_SYNTAX" in result.stdout
-    assert "looks like Avro" in result.stdout and "--type avro" in result.stdout
+    assert "looks like AVRO" in result.stdout and "--type avro" in result.stdout
     for leak in ("absl", "parser.cc", "contractctl-proto", "/src/", str(tmp_path.parent)):
         assert leak not in result.output
     (tmp_path / "new.proto").write_text(ONEOF_NEW)
     (tmp_path / "old.proto").write_text(ONEOF_OLD)
     as_avro = run_cli("compat", "--type", "avro", "--previous", "old.proto", "new.proto", cwd=tmp_path)
-    assert as_avro.code == 2 and "looks like Protobuf" in as_avro.stdout
+    assert as_avro.code == 2 and "looks like PROTOBUF" in as_avro.stdout
 
 
 def test_compat_with_reference(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from contractctl.changelog import Change
-from contractctl.changelog.avro_diff import diff_avro, render_type
+from contractctl.formats.avro.changelog import diff_avro, render_type
 from contractctl.formats.avro.resolve import ResolvedSchema, resolve
 
 BACKWARD = frozenset({"backward"})

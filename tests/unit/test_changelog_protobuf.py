@@ -7,9 +7,9 @@ from pathlib import PurePosixPath
 import pytest
 
 from contractctl.changelog import Change
-from contractctl.changelog.protobuf_diff import diff_protobuf
 from contractctl.formats import configure, get_format
 from contractctl.formats.protobuf import ProtobufFormat, ProtobufSchema
+from contractctl.formats.protobuf.changelog import diff_protobuf
 from contractctl.model import SchemaText, SchemaType
 
 BACKWARD = frozenset({"backward"})

@@ -617,9 +617,11 @@ def test_every_rule_has_an_id_severity_and_help() -> None:
         assert rule.id == rule_id and re.fullmatch(r"[a-z]+(-[a-z]+)*", rule_id)
         assert rule.default_severity in SEVERITIES
         assert rule.summary.endswith(".") and len(rule.help) > len(rule.summary)
-        assert rule.applies_to and rule.applies_to <= set(SchemaType)
         assert rule_help(f"lint/{rule_id}") == (rule.summary, rule.help)
     assert rule_help("TYPE_MISMATCH") is None and rule_help("lint/nope") is None
+    # every rule is reported by some format, and every format reports only catalogued rules
+    reported = [get_format(schema_type).lint_rules for schema_type in SchemaType]
+    assert set().union(*reported) == set(RULES)
 
 
 def test_default_severities() -> None:
@@ -661,5 +663,8 @@ def test_protobuf_reserve_hint_is_valid_protobuf_and_the_compat_hint_says_the_sa
         "  string a = 1;\n", "  string a = 1;\n" + "".join(f"  {s}\n" for s in statements)
     )
     assert run(SchemaType.PROTOBUF, fixed, earlier=[V1]) == []
-    oneof_hint = INCOMPATIBLE_HINTS["ONEOF_FIELD_REMOVED"]
-    assert "Reserve what was removed so that it is never reused: add `reserved <number>;` and" in oneof_hint
+    from contractctl.formats.protobuf.help import RULE_HELP
+
+    same = "Reserve what was removed so that it is never reused: add `reserved <number>;` and"
+    assert same in INCOMPATIBLE_HINTS["ONEOF_FIELD_REMOVED"]
+    assert same in RULE_HELP["ONEOF_FIELD_REMOVED"][1]  # the SARIF help says it too

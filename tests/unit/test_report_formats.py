@@ -19,6 +19,8 @@ import jsonschema
 import pytest
 
 import contractctl
+from contractctl.formats.avro.help import RULE_HELP as AVRO_HELP
+from contractctl.formats.protobuf.help import RULE_HELP as PROTOBUF_HELP
 from contractctl.model import Finding, FindingKind, Report, SubjectResult
 from contractctl.report import github, junit, markdown, sarif
 from tests.unit.report_fixtures import sample_report
@@ -310,7 +312,7 @@ def test_sarif_driver_rules_and_indexes() -> None:
         assert rule_ids[result["ruleIndex"]] == result["ruleId"]
     rules = {rule["id"]: rule for rule in driver["rules"]}
     assert "aliases" not in rules["TYPE_MISMATCH"]["help"]["text"]
-    assert rules["TYPE_MISMATCH"]["help"]["text"] == sarif.AVRO_HELP["TYPE_MISMATCH"][1]
+    assert rules["TYPE_MISMATCH"]["help"]["text"] == AVRO_HELP["TYPE_MISMATCH"][1]
     # unknown rules fall back to the first hint given for them
     fallback = rules["registry-unreachable"]["help"]["text"]
     assert fallback == "Check network access to the registry, then re-run."
@@ -326,9 +328,26 @@ def test_sarif_help_covers_avro_incompatibility_types() -> None:
         "TYPE_MISMATCH",
         "MISSING_UNION_BRANCH",
     ):
-        assert sarif.help_for(name) == sarif.AVRO_HELP[name]
-        assert sarif.help_for(f"avro/{name}") == sarif.AVRO_HELP[name]
+        assert sarif.help_for(name) == AVRO_HELP[name]
+        assert sarif.help_for(f"avro/{name}") == AVRO_HELP[name]
     assert sarif.help_for("custom", "do X") == ("contractctl rule custom.", "do X")
+
+
+def test_sarif_help_covers_every_protobuf_rule() -> None:
+    """Issue 21: Protobuf rules had the placeholder help; every rule Protobuf's check or parse can
+    report (incompatible difference types, protoc's complaints) now has its own."""
+    from contractctl.formats.protobuf.diff import COMPATIBLE_CHANGES, DIFFERENCE_TYPES
+    from contractctl.formats.protobuf.findings import INVALID_HINTS
+
+    always_compatible = COMPATIBLE_CHANGES["current"] & COMPATIBLE_CHANGES["legacy"]
+    # EMPTY_FILE is not Protobuf's: the contract set reports it for a file of any format
+    invalid = set(INVALID_HINTS) - {"EMPTY_FILE"}
+    reported = {t for t in DIFFERENCE_TYPES if t not in always_compatible} | invalid
+    for name in sorted(reported):
+        short, text = sarif.help_for(name, "a hint")
+        assert (short, text) == PROTOBUF_HELP[name], name
+        assert short != f"contractctl rule {name}." and text != "a hint" and len(text) > len(short)
+        assert sarif.help_for(f"protobuf/{name}") == PROTOBUF_HELP[name]
 
 
 def test_sarif_results_levels_locations_and_suppressions() -> None:

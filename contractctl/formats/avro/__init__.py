@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contractctl.formats.avro.fastjson import canonical, strict_loads
 from contractctl.formats.avro.resolve import Problem, ResolvedSchema, outline, resolve
-from contractctl.formats.base import InvalidSchema, Outline, ParsedSchema
+from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, ParsedSchema
 from contractctl.generic.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
+
+if TYPE_CHECKING:
+    from contractctl.changelog.model import Change
+    from contractctl.lint.common import Emitter
+    from contractctl.sidecar.shapes import SchemaModel
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,11 @@ class AvroSchema:
 
     def locate(self, pointer: str | None) -> SourcePosition | None:
         return nearest_position(self.positions, pointer)
+
+    @property
+    def has_record_type(self) -> bool:
+        """Any valid Avro schema can be a topic's key or value."""
+        return True
 
 
 def _invalid(
@@ -72,6 +82,8 @@ def _strict_json(text: str) -> Any:
 
 
 class AvroFormat:
+    compiles = False
+    lint_rules = frozenset({"naming", "docs", "nullable-default-null", "enum-default", "invalid-ignore"})
     schema_type = SchemaType.AVRO
 
     def _load(self, source: SchemaText) -> tuple[Any, dict[str, SourcePosition]]:
@@ -182,6 +194,12 @@ class AvroFormat:
         assert isinstance(schema, AvroSchema)
         return json.dumps(inline_document(schema.resolved), separators=(",", ":"))
 
+    def prepare(self, sources: Sequence[SchemaText], all_parsed: bool = False) -> None:
+        """Nothing to compile: Avro parses each text when asked."""
+
+    def adopted_text(self, registered: str) -> str:
+        return json.dumps(json.loads(registered), indent=2, ensure_ascii=False) + "\n"
+
     def fingerprint(self, source: SchemaText) -> str:
         try:
             return canonical(_strict_json(source.text))  # compared for equality only: no digest needed
@@ -209,6 +227,37 @@ class AvroFormat:
                 )
             )
         return findings
+
+    def lint(self, schema: ParsedSchema, emitter: Emitter, earlier: Sequence[ParsedSchema]) -> None:
+        from contractctl.formats.avro.lint import AvroLinter
+
+        assert isinstance(schema, AvroSchema)
+        AvroLinter(schema, emitter).run()
+
+    def reads_history_for_lint(self) -> bool:
+        return False
+
+    def changelog(self, old: ParsedSchema, new: ParsedSchema, directions: frozenset[str]) -> list[Change]:
+        from contractctl.formats.avro.changelog import diff_avro
+
+        assert isinstance(old, AvroSchema) and isinstance(new, AvroSchema)
+        return diff_avro(old.resolved, new.resolved, directions)
+
+    def example_codec(self, schema: ParsedSchema) -> ExampleCodec:
+        from contractctl.formats.avro.examples import AvroCodec
+
+        return AvroCodec(schema)
+
+    def shapes(self, schema: ParsedSchema) -> SchemaModel:
+        from contractctl.formats.avro.shapes import schema_model
+
+        assert isinstance(schema, AvroSchema)
+        return schema_model(schema)
+
+    def rule_help(self) -> Mapping[str, tuple[str, str]]:
+        from contractctl.formats.avro.help import RULE_HELP
+
+        return RULE_HELP
 
 
 FORMAT = AvroFormat()

@@ -53,6 +53,11 @@ class JsonSchemaContract:
     def locate(self, pointer: str | None) -> SourcePosition | None:
         return self.document.locate(pointer)
 
+    @property
+    def has_record_type(self) -> bool:
+        """Any valid JSON Schema can be a topic's key or value (ParsedSchema.has_record_type)."""
+        return True
+
 
 class JsonSchemaFormat:
     """The JSON Schema format. policy: Confluent's compatibilityPolicy, "STRICT" (default) or "LENIENT"."""

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from contractctl.formats.base import InvalidSchema, Outline, ParsedSchema
+from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, ParsedSchema
 from contractctl.formats.protobuf.compile import Compiled, CompileFailed, Compiler, contract_imports
 from contractctl.formats.protobuf.diff import COMPATIBLE_CHANGES, OneofRules, compare
 from contractctl.formats.protobuf.findings import INCOMPATIBLE_HINTS, invalid_finding, simple_invalid
@@ -21,6 +21,10 @@ from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Seve
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor_pool import DescriptorPool
+
+    from contractctl.changelog.model import Change
+    from contractctl.lint.common import Emitter
+    from contractctl.sidecar.shapes import SchemaModel
 
 
 @dataclass
@@ -115,6 +119,18 @@ class ProtobufFormat:
     """
 
     schema_type = SchemaType.PROTOBUF
+    compiles = True
+    lint_rules = frozenset(
+        {
+            "naming",
+            "protobuf-enum-value-prefix",
+            "docs",
+            "enum-default",
+            "protobuf-reserved-removed",
+            "protobuf-package-version",
+            "invalid-ignore",
+        }
+    )
 
     def __init__(self, oneof_rules: OneofRules = "current", include: Sequence[str] = ()) -> None:
         if oneof_rules not in COMPATIBLE_CHANGES:
@@ -224,6 +240,21 @@ class ProtobufFormat:
             (reference.source.import_path, reference) for reference in schema.references
         ]
 
+    def parse_registered(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ProtobufSchema:
+        """The registry parses registered Protobuf versions as it parses new ones."""
+        return self.parse(source, references)
+
+    def parse_alone(self, source: SchemaText, registered: bool = False) -> ProtobufSchema | None:
+        """No shortcut: imports are only known from the outline."""
+        return None
+
+    def registry_text(self, schema: ParsedSchema) -> str | None:
+        """Imports cannot be written inline: the registry needs the registered references."""
+        return None
+
+    def adopted_text(self, registered: str) -> str:
+        return registered
+
     def fingerprint(self, source: SchemaText) -> str:
         try:
             canonical = normalized(source.text)
@@ -253,6 +284,39 @@ class ProtobufFormat:
                 )
             )
         return findings
+
+    def lint(self, schema: ParsedSchema, emitter: Emitter, earlier: Sequence[ParsedSchema]) -> None:
+        from contractctl.formats.protobuf.lint import ProtobufLinter
+
+        assert isinstance(schema, ProtobufSchema)
+        ProtobufLinter(schema, emitter, earlier).run()
+
+    def reads_history_for_lint(self) -> bool:
+        """Removed fields must stay reserved: checked against every earlier version."""
+        return True
+
+    def changelog(self, old: ParsedSchema, new: ParsedSchema, directions: frozenset[str]) -> list[Change]:
+        from contractctl.formats.protobuf.changelog import diff_protobuf
+
+        assert isinstance(old, ProtobufSchema) and isinstance(new, ProtobufSchema)
+        return diff_protobuf(old, new, directions)
+
+    def example_codec(self, schema: ParsedSchema) -> ExampleCodec:
+        from contractctl.formats.protobuf.examples import ProtobufCodec
+
+        assert isinstance(schema, ProtobufSchema)
+        return ProtobufCodec(schema)
+
+    def shapes(self, schema: ParsedSchema) -> SchemaModel:
+        from contractctl.formats.protobuf.shapes import schema_model
+
+        assert isinstance(schema, ProtobufSchema)
+        return schema_model(schema)
+
+    def rule_help(self) -> Mapping[str, tuple[str, str]]:
+        from contractctl.formats.protobuf.help import RULE_HELP
+
+        return RULE_HELP
 
 
 FORMAT = ProtobufFormat()
