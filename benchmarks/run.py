@@ -946,10 +946,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=200,
         help="requests replayed for the sequential baseline (0: all)",
     )
+    parser.add_argument("--api-files", help="api-tree sizes, comma-separated (default 1000,5000)")
+    parser.add_argument("--api-history", help="api-tree commits before the base (default 300,3000)")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     if args.reps:
         sizes = replace(sizes, reps=args.reps, slow_reps=args.reps)
+    if args.api_files:
+        sizes = replace(sizes, api_files=tuple(int(n) for n in args.api_files.split(",")))
+    if args.api_history:
+        sizes = replace(sizes, api_history=tuple(int(n) for n in args.api_history.split(",")))
     sample = args.sequential_sample if args.sequential_sample is not None else 60 if args.quick else 200
     options = Options(sizes, args.latency, args.max_concurrency, sample, args.quick)
     rows: list[Row] = []

@@ -109,6 +109,8 @@ def check_level(
                 file=str(new.source.path),
                 line=position.line if position else 1,
                 column=position.column if position else None,
+                end_line=position.end_line if position else None,
+                end_column=position.end_column if position else None,
             )
         )
     return out

@@ -68,6 +68,10 @@ class SchemaType(str, enum.Enum):
 class SourcePosition:
     line: int  # 1-based
     column: int  # 1-based
+    # where the element ends, when known: the line and column (1-based) of its last character; not
+    # part of equality, a position is where something starts
+    end_line: int | None = field(default=None, compare=False)
+    end_column: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class Finding:
     direction: str | None = None  # "backward" or "forward"
     allowed_reason: str | None = None  # set when an intended break was explicitly allowed
     detail: str | None = None  # more than the message (the source line it points at, ...): shown with -v
+    end_line: int | None = None  # where the element at line/column ends (its last character), if known
+    end_column: int | None = None
 
     def with_context(self, **changes: object) -> Finding:
         """A copy with the given fields filled in (only where still empty, unless overriding)."""

@@ -18,8 +18,7 @@ from contractctl.model import CompatibilityLevel
     "--type",
     "schema_type",
     type=click.Choice(["avro", "protobuf", "json"], case_sensitive=False),
-    required=True,
-    help="Schema type (json: JSON Schema).",
+    help="Schema type (default: from the files' extensions, .avsc, .proto or .json; json: JSON Schema).",
 )
 @click.option(
     "--level",
@@ -32,8 +31,9 @@ from contractctl.model import CompatibilityLevel
     "--previous",
     "previous",
     multiple=True,
+    required=True,
     type=click.Path(path_type=Path),
-    help="An earlier version, oldest first (repeatable).",
+    help="An earlier version, oldest first (repeatable; at least one).",
 )
 @click.option(
     "--reference",
@@ -62,7 +62,7 @@ from contractctl.model import CompatibilityLevel
 @output_options
 def compat(
     new: Path,
-    schema_type: str,
+    schema_type: str | None,
     level: str,
     previous: tuple[Path, ...],
     references: tuple[Path, ...],
@@ -76,7 +76,7 @@ def compat(
     from contractctl.model import SchemaType
 
     report = run_compat(
-        SchemaType(schema_type.upper()),
+        SchemaType(schema_type.upper()) if schema_type else None,
         CompatibilityLevel.parse(level),
         list(previous),
         new,

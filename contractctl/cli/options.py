@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from contractctl.cli.output import OutputOptions, emit
+from contractctl.cli.output import COLOR_CHOICES, OutputOptions, emit
 from contractctl.errors import ConfigError, ContractctlError, EnvironmentFailure, GitError
 from contractctl.report import FORMATS
 
@@ -18,13 +18,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--format/--output/--no-color/-q/-v, handed to the command as one `output: OutputOptions`."""
+    """--format/--output/--color/--no-color/-q/-v, handed to the command as one `output: OutputOptions`."""
 
     @functools.wraps(func)
     def wrapper(
         *args: Any,
         output_format: str,
         output_file: Path | None,
+        color: str,
         no_color: bool,
         quiet: bool,
         verbose: bool,
@@ -32,7 +33,9 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     ) -> Any:
         if output_file is not None:
             output_file = _checked_output(output_file, kwargs.get("config_path"))
-        output = OutputOptions(output_format, output_file, no_color, quiet, verbose)
+        # a command that reads contractctl.yaml reports repository-relative paths (compat: as given)
+        repo_paths = "config_path" in kwargs
+        output = OutputOptions(output_format, output_file, no_color, quiet, verbose, color, repo_paths)
         try:
             return func(*args, output=output, **kwargs)
         except ContractctlError as error:
@@ -55,7 +58,15 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Write the report to FILE (`-`: standard output). Replaces an existing file, but "
             "never one inside the contracts root or behind a symlink leading out of the repository.",
         ),
-        click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set)."),
+        click.option(
+            "--color",
+            type=click.Choice(COLOR_CHOICES),
+            default="auto",
+            show_default=True,
+            help="Colours in text output; auto: on a terminal, off when NO_COLOR is set (non-empty), "
+            "on when FORCE_COLOR is.",
+        ),
+        click.option("--no-color", is_flag=True, help="Same as --color never."),
         click.option("-q", "--quiet", is_flag=True, help="Print only failures."),
         click.option("-v", "--verbose", is_flag=True, help="More detail on errors."),
     ]

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 
 def wanted() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("CI") and "NO_COLOR" not in os.environ
+    return sys.stderr.isatty() and not os.environ.get("CI") and not os.environ.get("NO_COLOR")
 
 
 @contextmanager

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -13,17 +15,25 @@ from contractctl.cli.output import OutputOptions, emit
 from contractctl.cli.progress import progress
 from contractctl.errors import UsageError
 
-registry_option = click.option(
-    "--registry",
-    "registries",
-    multiple=True,
-    metavar="NAME",
-    help="A registry from contractctl.yaml (repeatable).",
-)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def registry_option(required: bool) -> Callable[[F], F]:
+    """--registry NAME (repeatable); `required` for commands that mean nothing without one (click then
+    marks it in --help and refuses the call before any work)."""
+    return click.option(
+        "--registry",
+        "registries",
+        multiple=True,
+        required=required,
+        metavar="NAME",
+        help="A registry from contractctl.yaml (repeatable)."
+        + ("" if required else " Default: every configured registry."),
+    )
 
 
 @click.command()
-@registry_option
+@registry_option(required=True)
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
 @click.option(
     "--ref", default="HEAD", show_default=True, help="Git ref whose contracts and history to publish."
@@ -40,8 +50,6 @@ def publish(
     """Register every git version a registry lacks, references first (idempotent)."""
     from contractctl.commands.publish import publish as run_publish
 
-    if not registries:
-        raise UsageError("publish needs --registry NAME")
     config = load(config_path)
     with progress(f"publishing to {', '.join(registries)}"):
         report = run_publish(config, registries, ref, dry_run)
@@ -49,7 +57,7 @@ def publish(
 
 
 @click.command()
-@registry_option
+@registry_option(required=False)
 @click.option("--fail-on-drift", is_flag=True, help="Exit 1 when git and a registry differ.")
 @click.option(
     "--adopt",
@@ -100,7 +108,7 @@ def status(
 @click.option(
     "--version", "version", type=click.IntRange(min=1), help="Or: this git version of the subject (at HEAD)."
 )
-@registry_option
+@registry_option(required=True)
 @config_option
 @output_options
 def can_deploy(
@@ -116,8 +124,6 @@ def can_deploy(
 
     if (schema_file is None) == (version is None):
         raise UsageError("can-deploy needs exactly one of --schema FILE or --version N")
-    if not registries:
-        raise UsageError("can-deploy needs --registry NAME (every registry the producer runs against)")
     config = load(config_path)
     with progress(f"looking {subject} up in {', '.join(registries)}"):
         report = run_can_deploy(config, subject, registries, schema_file, version)

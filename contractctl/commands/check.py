@@ -352,7 +352,11 @@ class _LocalRun:
             if base and changed_paths and not options.lint_only
             else []
         )
-        dangling = current.users_of_names(n for r in removed for n in r.defined_names) if removed else set()
+        dangling = (
+            checker.dependents_closure(names=[n for r in removed for n in r.defined_names])
+            if removed
+            else set()
+        )
         chosen |= dangling
         if selected is not None:
             chosen |= _changed_dependents(checker, chosen, changed_paths)
@@ -370,7 +374,6 @@ class _LocalRun:
         checker.history = history
         extras_changed = _contract_files_changed(changed_paths, current, chosen)
 
-        _prepare(checker, wanted, options.all_subjects)
         changed = {s for s in wanted if not _in_history(current, history, s)}
         jobs: list[tuple[str, bool]] = []
         for subject in sorted(chosen, key=lambda s: str(current.file(s).path)):
@@ -382,6 +385,7 @@ class _LocalRun:
             )
             if affected or options.all_subjects:
                 jobs.append((subject, affected))
+        _prepare(checker, wanted, options.all_subjects, [subject for subject, _ in jobs])
         report.results.extend(removal_result(r) for r in removed)
         return cls(options, report, checker, files, mapper, history, jobs)
 
@@ -491,11 +495,19 @@ def _contract_files_changed(touched: set[str] | None, current: ContractSet, chos
     return out
 
 
-def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> None:
+def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool, checked: Sequence[str]) -> None:
     """Let formats that compile (Protobuf) compile every text this run may parse in one go
-    (`all_parsed`: an audit, which parses every version, so nothing is worth deferring)."""
+    (`all_parsed`: an audit, which parses every version, so nothing is worth deferring).
+
+    The earlier versions of the `checked` subjects are parsed with their references as they were at
+    their commits: each such version comes with those texts (a group), so a format compiles a version
+    from one commit next to versions from other commits instead of in one run per version.
+    """
     compiles: dict[SchemaType, bool] = {}
     by_type: dict[SchemaType, list[SchemaText]] = {}
+    groups: dict[SchemaType, list[list[SchemaText]]] = {}
+    to_read: dict[str, list[HistoricVersion]] = {}
+    checked_set = set(checked)
     for subject in sorted(wanted):
         schema_type = checker.current.file(subject).schema_type
         if schema_type not in compiles:
@@ -517,9 +529,17 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool) -> Non
         level = checker.current.file(subject).compatibility
         if not all_parsed and not level.transitive:  # the latest; anything else compiles on demand
             versions = _versions_to_read(level, versions, reads_all=False)[:1]
-        texts.extend(SchemaText(v.path, v.text, v.commit, root) for v in versions)
+        if subject in checked_set:
+            to_read[subject] = versions  # compiled in groups, below
+        else:
+            texts.extend(SchemaText(v.path, v.text, v.commit, root) for v in versions)
+    for subject in checked:
+        schema_type = checker.current.file(subject).schema_type
+        for version in to_read.get(subject, ()):
+            group = list(checker.historic_sources(subject, version).values())
+            groups.setdefault(schema_type, []).append(group)
     for schema_type, texts in by_type.items():
-        get_format(schema_type).prepare(texts, all_parsed=all_parsed)
+        get_format(schema_type).prepare(texts, all_parsed=all_parsed, groups=groups.get(schema_type, ()))
 
 
 def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> bool:

@@ -8,10 +8,18 @@ JSON Schema `$ref`s by relative path) are found next to the referencing file, th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from contractctl.errors import UsageError
-from contractctl.formats import configure_sections, get_format, info, parse_registered
+from contractctl.formats import (
+    configure_sections,
+    get_format,
+    info,
+    parse_registered,
+    supported_extensions,
+    type_for_path,
+)
 from contractctl.formats.base import InvalidSchema, ParsedSchema, SchemaFormat
 from contractctl.levels import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.model import (
@@ -80,8 +88,43 @@ class _ImportResolver:
         return None
 
 
+def infer_type(paths: Sequence[Path]) -> SchemaType:
+    """The schema type the files' extensions agree on; a mix or an unknown extension is a usage
+    error, since guessing would check a schema under the other format's rules."""
+    found: dict[SchemaType, Path] = {}
+    for path in paths:
+        schema_type = type_for_path(PurePosixPath(path.as_posix()))
+        if schema_type is None:
+            known = " or ".join(supported_extensions())
+            raise UsageError(
+                f"cannot tell the schema type of {path} from its extension (expected {known}); "
+                "give --type avro or --type protobuf"
+            )
+        found.setdefault(schema_type, path)
+    if len(found) > 1:
+        mixed = ", ".join(f"{path} is {t.value}" for t, path in found.items())
+        raise UsageError(f"the files are of different schema types ({mixed}); give --type to choose one")
+    return next(iter(found))
+
+
+def _with_type_hint(findings: list[Finding], schema_type: SchemaType) -> list[Finding]:
+    """A file that does not parse as the type asked for, but whose extension names the other type:
+    say so in the hint, the likelier mistake being --type rather than the file."""
+    out = []
+    for finding in findings:
+        other = type_for_path(PurePosixPath(finding.file or ""))
+        if other is not None and other is not schema_type:
+            hint = (
+                f"{finding.file} looks like {other.value}, but --type is "
+                f"{schema_type.value.lower()}; give --type {other.value.lower()} or leave --type out."
+            )
+            finding = replace(finding, hint=hint)
+        out.append(finding)
+    return out
+
+
 def run_compat(
-    schema_type: SchemaType,
+    schema_type: SchemaType | None,
     level: CompatibilityLevel,
     previous: list[Path],
     new: Path,
@@ -90,6 +133,12 @@ def run_compat(
     proto_paths: Sequence[Path] = (),
     oneof_rules: str = "current",
 ) -> Report:
+    """NEW against each of `previous` (oldest first) under `level`; `schema_type` None: from the
+    files' extensions. At least one previous version is needed: nothing to compare is no verdict."""
+    if not previous:
+        raise UsageError("nothing to compare: give at least one --previous OLD (oldest first)")
+    if schema_type is None:
+        schema_type = infer_type([new, *previous, *references])
     configure_sections({"protobuf": {"oneof_rules": oneof_rules}})  # --oneof-rules: contractctl.yaml's key
     by_path = info(schema_type).references_by_path
     if by_path:
@@ -134,7 +183,7 @@ def run_compat(
             ]
     except InvalidSchema as error:
         result.verdict = "invalid"
-        result.findings = error.findings
+        result.findings = _with_type_hint(error.findings, schema_type)
         return report
     findings = check_level(schema_format, new_schema, earlier, level)
     result.findings.extend(findings)

@@ -291,10 +291,15 @@ def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> lis
         )
         findings[subject].append(failure)
         verdicts[subject] = "error"
-    for step in done:
-        findings[step.subject].insert(0, _note("PUBLISHED", step.message, client.name, step.subject, catalog))
+    completed: dict[str, list[Finding]] = {}
+    for step in done:  # in the order they were done, as the dry run lists them, before any failure
+        completed.setdefault(step.subject, []).append(
+            _note("PUBLISHED", step.message, client.name, step.subject, catalog)
+        )
         if verdicts[step.subject] == "pending":
             verdicts[step.subject] = "published"
+    for subject, notes in completed.items():
+        findings[subject][:0] = notes
     return _results(catalog, client.name, findings, verdicts)
 
 

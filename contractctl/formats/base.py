@@ -160,9 +160,15 @@ class SchemaFormat(Protocol):
         then parse), and is always a correct answer. Never raises."""
         ...
 
-    def prepare(self, sources: Sequence[SchemaText], all_parsed: bool = False) -> None:
+    def prepare(
+        self,
+        sources: Sequence[SchemaText],
+        all_parsed: bool = False,
+        groups: Sequence[Sequence[SchemaText]] = (),
+    ) -> None:
         """A hint that these texts are about to be parsed: a format that compiles (Protobuf) may
-        compile them all in one go. `all_parsed`: every one will be. Others do nothing."""
+        compile them all in one go. `all_parsed`: every one will be. `groups`: texts parsed together
+        (an earlier version with its references as they were at its commit). Others do nothing."""
         ...
 
     def registry_parts(self, schema: ParsedSchema) -> tuple[str, list[tuple[str, ParsedSchema]]]:

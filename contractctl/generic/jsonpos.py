@@ -127,7 +127,13 @@ class _Scanner:
 
     def _value(self, offset: int, pointer: str) -> int:
         # A repeated key: the value read is the last one (json, orjson and Jackson agree), so is its place.
-        self.positions[pointer] = self._position(offset)
+        start = self._position(offset)
+        end = self._value_end(offset, pointer)
+        last = self._position(end - 1)
+        self.positions[pointer] = SourcePosition(start.line, start.column, last.line, last.column)
+        return end
+
+    def _value_end(self, offset: int, pointer: str) -> int:
         char = self.text[offset]
         if char == "{":
             return self._object(offset, pointer)

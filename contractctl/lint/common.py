@@ -85,6 +85,8 @@ class Emitter:
                 file=self.file,
                 line=position.line if position else 1,
                 column=position.column if position else None,
+                end_line=position.end_line if position else None,
+                end_column=position.end_column if position else None,
                 pointer=pointer,
                 hint=hint,
             )

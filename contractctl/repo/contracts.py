@@ -347,33 +347,6 @@ class ContractSet:
                     self._defining.setdefault(defined_name, subject)
         return self._defining.get(name)
 
-    def users_of_names(self, names: Iterable[str]) -> set[str]:
-        """Subjects whose contracts use any of `names` (type full names, or Protobuf import paths),
-        directly or through other contracts: what a change to (or the removal of) the contracts
-        defining those names can break.
-
-        Reads every contract's outline once (a reference is only visible from the using side).
-        """
-        users: dict[str, set[str]] = {}
-        defined: dict[str, tuple[str, ...]] = {}
-        self.store.prefetch(c.key for c in self.contracts.values())
-        for subject in self.contracts:
-            try:
-                outline = self.outline(subject)
-            except InvalidSchema:
-                continue
-            defined[subject] = outline.defined_names
-            for name in outline.referenced_names:
-                users.setdefault(name, set()).add(subject)
-        found: set[str] = set()
-        pending = list(dict.fromkeys(names))
-        while pending:
-            for user in users.get(pending.pop(), ()):
-                if user not in found:
-                    found.add(user)
-                    pending.extend(defined.get(user, ()))
-        return found
-
     def find_definitions(self, names: Iterable[str]) -> None:
         """Look up where these names are defined in one search (with a `search` only)."""
         search = self.search

@@ -155,40 +155,72 @@ class SchemaResolver:
         self._historic[key] = parsed
         return parsed
 
+    def historic_sources(self, subject: str, version: HistoricVersion) -> dict[str, SchemaText]:
+        """The texts `parse_historic` parses together for this version, by subject: the version and
+        its references as they were at its commit (or as they are now, for a reference without an
+        earlier version), transitively. A format that compiles can compile them all in one run.
+        """
+        found: dict[str, SchemaText] = {}
+        pending: list[tuple[str, HistoricVersion | None]] = [(subject, version)]
+        while pending:
+            name, at = pending.pop()
+            if name in found:
+                continue  # a subject appears once: parse_historic's cache holds one text per subject too
+            try:
+                if at is None:  # as it is now, with its references as they are now
+                    found[name] = self.current.source(name)
+                    pending.extend((r, None) for r in self.references_of(name))
+                    continue
+                schema_type = type_for_path(at.path)
+                assert schema_type is not None
+                source = SchemaText(at.path, at.text, at.commit, self.current.root)
+                found[name] = source
+                for dependency in self._references(schema_type, source, name):
+                    earlier = [v for v in self.history.get(dependency, []) if v.sequence <= at.sequence]
+                    pending.append((dependency, earlier[-1] if earlier else None))
+            except InvalidSchema:
+                continue  # parsed (and reported) the careful way when the check gets to it
+        return found
+
     @staticmethod
     def _parse_alone(source: SchemaText, schema_type: SchemaType) -> ParsedSchema | None:
         return get_format(schema_type).parse_alone(source)
 
-    def dependents_closure(self, subjects: Iterable[str]) -> set[str]:
+    def dependents_closure(self, subjects: Iterable[str] = (), names: Iterable[str] = ()) -> set[str]:
         """Subjects whose references reach any of `subjects`, directly or through other contracts
         (the ones a change of `subjects` affects), not counting `subjects` themselves.
 
-        Walks the references backwards from the given subjects; only contracts that may mention a
-        name they define are outlined (`ContractSet.subjects_mentioning`), each decided exactly by
-        its references.
+        `names` (type full names, Protobuf import paths) start the walk too: a contract mentioning
+        one among its references uses it even when no contract of the tree defines it any more (the
+        users of a removed contract). Walks the references backwards; only contracts that may mention
+        a wanted name are outlined (`ContractSet.subjects_mentioning`), each decided exactly by its
+        references.
         """
         targets = set(subjects)
         found: set[str] = set()
         frontier = sorted(targets)
-        while frontier:  # one level of the reverse graph at a time: one search per level
-            names: set[str] = set()
+        gone = set(names)
+        while frontier or gone:  # one level of the reverse graph at a time: one search per level
+            wanted = set(gone)
             for subject in frontier:
                 try:
-                    names.update(self.current.outline(subject).defined_names)
+                    wanted.update(self.current.outline(subject).defined_names)
                 except InvalidSchema:
                     continue  # an unreadable contract defines nothing anyone can reference
             level = set(frontier)
-            candidates = [c for c in self.current.subjects_mentioning(names) if c not in found | targets]
+            candidates = [c for c in self.current.subjects_mentioning(wanted) if c not in found | targets]
             self.current.find_definitions(n for c in candidates for n in self._referenced_names(c))
             frontier = []
             for candidate in candidates:
-                try:
-                    references = self.references_of(candidate)
-                except InvalidSchema:
-                    continue
-                if level.intersection(references):
-                    found.add(candidate)
-                    frontier.append(candidate)
+                if not gone.intersection(self._referenced_names(candidate)):
+                    try:
+                        if not level.intersection(self.references_of(candidate)):
+                            continue
+                    except InvalidSchema:
+                        continue
+                found.add(candidate)
+                frontier.append(candidate)
+            gone = set()
         return found
 
     def _referenced_names(self, subject: str) -> tuple[str, ...]:

@@ -45,8 +45,13 @@ def _command(finding: Finding, result: SubjectResult | None) -> str:
         props.append(("file", finding.file))
         if finding.line is not None:
             props.append(("line", str(finding.line)))
+            if finding.end_line is not None:
+                props.append(("endLine", str(finding.end_line)))
             if finding.column is not None:
                 props.append(("col", str(finding.column)))
+                # GitHub takes a column range only within one line
+                if finding.end_column is not None and finding.end_line in (None, finding.line):
+                    props.append(("endColumn", str(finding.end_column)))
     props.append(("title", _title(finding, result)))
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in props)
     return f"::{name} {rendered}::{escape_data(_message(finding))}"

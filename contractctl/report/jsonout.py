@@ -10,7 +10,8 @@
   "findings": [Finding...]          # not tied to one subject (e.g. a file that maps to no subject)
 }
 Finding: {"rule", "kind", "severity", "message", "file", "line", "column", "subject", "registry",
-          "hint", "pointer", "compared_with", "direction", "allowed_reason"} (absent values are null).
+          "hint", "pointer", "compared_with", "direction", "allowed_reason", "end_line", "end_column"}
+         (absent values are null; end_line/end_column: the last character of the element at line/column).
 """
 
 from __future__ import annotations

@@ -77,7 +77,8 @@ def _result_line(command: str, result: SubjectResult) -> list[Segment]:
     return [(f"{one_line(result.path)}: ", "bold"), ("ok ", "green"), (where, "blue"), (detail, "")]
 
 
-def report_lines(report: Report, quiet: bool = False) -> list[list[Segment]]:
+def report_lines(report: Report, quiet: bool = False, banner: bool | None = None) -> list[list[Segment]]:
+    """quiet: only failing findings, and no closing verdict line unless `banner` asks for it."""
     lines: list[list[Segment]] = []
     for finding in report.findings:
         if not quiet or finding.fails:
@@ -90,7 +91,7 @@ def report_lines(report: Report, quiet: bool = False) -> list[list[Segment]]:
             lines.append(_result_line(report.command, result))
     summary = summarize(report)
     verdict = ("passed", "bold green") if summary.passed else ("failed", "bold red")
-    if not quiet or not summary.passed:
+    if (not quiet) if banner is None else banner:
         lines.append([(f"{verdict[0]}: ", verdict[1]), (summary.sentence(), "")])
     return lines
 
@@ -104,10 +105,18 @@ def print_styled(report: Report, quiet: bool, stream: object) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=stream, highlight=False, soft_wrap=True)  # type: ignore[arg-type]
+    # the caller decided on colour (a pipe under --color always too): rich must not decide again
+    console = Console(
+        file=stream,  # type: ignore[arg-type]
+        highlight=False,
+        soft_wrap=True,
+        force_terminal=True,
+        no_color=False,
+    )
     for line in report_lines(report, quiet):
         console.print(Text.assemble(*line))
 
 
-def render_plain(report: Report, quiet: bool) -> str:
-    return "".join("".join(text for text, _ in line) + "\n" for line in report_lines(report, quiet))
+def render_plain(report: Report, quiet: bool, banner: bool | None = None) -> str:
+    lines = report_lines(report, quiet, banner)
+    return "".join("".join(text for text, _ in line) + "\n" for line in lines)

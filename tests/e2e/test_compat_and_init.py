@@ -33,11 +33,51 @@ def test_compat_levels_and_previous_order(tmp_path: Path) -> None:
     assert run_cli(*base, "--level", "FORWARD_TRANSITIVE", cwd=tmp_path).code == 0
 
 
-def test_compat_without_previous_is_compatible(tmp_path: Path) -> None:
+def test_compat_without_previous_is_a_usage_error(tmp_path: Path) -> None:
+    """Nothing to compare is no verdict: a CI line whose --previous came out empty must not pass."""
     write(tmp_path, "v1.avsc", V1)
     result = run_cli("compat", "--type", "avro", "v1.avsc", cwd=tmp_path)
-    assert result.code == 0
-    assert "no earlier version" in result.stdout
+    assert result.code == 2
+    assert "--previous" in result.stderr and "passed" not in result.output
+    assert "[required]" in " ".join(run_cli("compat", "--help", cwd=tmp_path).stdout.split())
+
+
+def test_compat_infers_the_type_from_the_extensions(tmp_path: Path) -> None:
+    write(tmp_path, "v1.avsc", V1)
+    write(tmp_path, "v3.avsc", V3)
+    (tmp_path / "old.proto").write_text(ONEOF_OLD)
+    (tmp_path / "new.proto").write_text(ONEOF_NEW)
+    avro = run_cli("compat", "--previous", "v1.avsc", "v3.avsc", "--format", "json", cwd=tmp_path)
+    assert avro.code == 1
+    assert avro.json()["results"][0]["schema_type"] == "AVRO"
+    protobuf = run_cli("compat", "--previous", "old.proto", "new.proto", "--format", "json", cwd=tmp_path)
+    assert protobuf.code == 0, protobuf.output
+    assert protobuf.json()["results"][0]["schema_type"] == "PROTOBUF"
+    mixed = run_cli("compat", "--previous", "v1.avsc", "new.proto", cwd=tmp_path)
+    assert mixed.code == 2
+    assert "new.proto is PROTOBUF" in mixed.stderr and "v1.avsc is AVRO" in mixed.stderr
+    assert "--type" in mixed.stderr
+    (tmp_path / "v1.json").write_text(json.dumps(V1))
+    unknown = run_cli("compat", "--previous", "v1.json", "v3.avsc", cwd=tmp_path)
+    assert unknown.code == 2 and "v1.json" in unknown.stderr and "--type" in unknown.stderr
+    explicit = run_cli("compat", "--type", "avro", "--previous", "v1.json", "v3.avsc", cwd=tmp_path)
+    assert explicit.code == 1, explicit.output  # an explicit --type wins over the extensions
+
+
+def test_compat_wrong_type_is_a_clean_finding(tmp_path: Path) -> None:
+    """protoc's log lines and its scratch directory never reach the user; the hint names --type."""
+    write(tmp_path, "v1.avsc", V1)
+    write(tmp_path, "v3.avsc", V3)
+    result = run_cli("compat", "--type", "protobuf", "--previous", "v1.avsc", "v3.avsc", cwd=tmp_path)
+    assert result.code == 2
+    assert "v3.avsc:1:1: error PROTO_SYNTAX" in result.stdout
+    assert "looks like AVRO" in result.stdout and "--type avro" in result.stdout
+    for leak in ("absl", "parser.cc", "contractctl-proto", "/src/", str(tmp_path.parent)):
+        assert leak not in result.output
+    (tmp_path / "new.proto").write_text(ONEOF_NEW)
+    (tmp_path / "old.proto").write_text(ONEOF_OLD)
+    as_avro = run_cli("compat", "--type", "avro", "--previous", "old.proto", "new.proto", cwd=tmp_path)
+    assert as_avro.code == 2 and "looks like PROTOBUF" in as_avro.stdout
 
 
 def test_compat_with_reference(tmp_path: Path) -> None:
@@ -69,12 +109,16 @@ def test_compat_with_reference(tmp_path: Path) -> None:
 def test_compat_bad_inputs(tmp_path: Path) -> None:
     write(tmp_path, "v1.avsc", V1)
     (tmp_path / "broken.avsc").write_text("{")
-    assert run_cli("compat", "--type", "avro", "missing.avsc", cwd=tmp_path).code == 2
+    assert (
+        run_cli("compat", "--type", "avro", "--previous", "v1.avsc", "missing.avsc", cwd=tmp_path).code == 2
+    )
     broken = run_cli("compat", "--type", "avro", "--previous", "v1.avsc", "broken.avsc", cwd=tmp_path)
     assert broken.code == 2 and "broken.avsc:1:2" in broken.stdout
-    bad_level = run_cli("compat", "--type", "avro", "--level", "SIDEWAYS", "v1.avsc", cwd=tmp_path)
+    bad_level = run_cli(
+        "compat", "--type", "avro", "--level", "SIDEWAYS", "--previous", "v1.avsc", "v1.avsc", cwd=tmp_path
+    )
     assert bad_level.code == 2 and "SIDEWAYS" in bad_level.stderr
-    assert run_cli("compat", "--type", "xml", "v1.avsc", cwd=tmp_path).code == 2
+    assert run_cli("compat", "--type", "xml", "--previous", "v1.avsc", "v1.avsc", cwd=tmp_path).code == 2
 
 
 def test_compat_prove_reports_lossy_bytes_to_string(tmp_path: Path) -> None:
@@ -101,7 +145,7 @@ def test_compat_prove_reports_lossy_bytes_to_string(tmp_path: Path) -> None:
 def test_output_file_gets_the_report(tmp_path: Path) -> None:
     write(tmp_path, "v1.avsc", V1)
     result = run_cli(
-        "compat", "--type", "avro", "v1.avsc", "--format", "json", "--output", "out.json", cwd=tmp_path
+        "compat", "--previous", "v1.avsc", "v1.avsc", "--format", "json", "--output", "out.json", cwd=tmp_path
     )
     assert result.code == 0
     assert json.loads((tmp_path / "out.json").read_text())["schema"] == "contractctl.report/v1"
@@ -165,7 +209,9 @@ def test_compat_protobuf_imports_from_proto_path(tmp_path: Path) -> None:
     assert run_cli(*base, "o2.proto", cwd=tmp_path).code == 0
     breaking = run_cli(*base, "o3.proto", cwd=tmp_path)
     assert breaking.code == 1 and "FIELD_KIND_CHANGED" in breaking.stdout
-    wrong = run_cli("compat", "--type", "avro", "-I", "lib", "o1.proto", cwd=tmp_path)
+    wrong = run_cli(
+        "compat", "--type", "avro", "-I", "lib", "--previous", "o1.proto", "o1.proto", cwd=tmp_path
+    )
     assert wrong.code == 2 and "-I/--proto-path is for Protobuf" in wrong.stderr
 
 

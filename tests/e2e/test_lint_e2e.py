@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
+
+import yaml
 
 from tests.conftest import GitRepo, record
 
@@ -72,3 +76,19 @@ def test_changelog_command_between_refs(repo: GitRepo) -> None:
     written = repo.run("changelog", "--from", "v1", "--output", "CHANGES.md")
     assert written.code == 0 and (repo.root / "CHANGES.md").read_text() == result.stdout
     assert repo.run("changelog", "--from", "nope").code == 3
+
+
+def test_bundled_examples_lint_clean_with_the_default_rules(repo: GitRepo) -> None:
+    """The examples a newcomer copies first show the practice the rules ask for: not one warning."""
+    project = Path(__file__).resolve().parents[2]
+    config = (project / "contractctl.yaml").read_text()
+    assert "lint" not in yaml.safe_load(config)  # the default rules and severities
+    repo.write("contractctl.yaml", config)
+    shutil.copytree(project / "contracts", repo.root / "contracts")
+    repo.commit("the bundled examples")
+    result = repo.run("lint", "--format", "json")
+    assert result.code == 0, result.output
+    report = result.json()
+    assert len(report["results"]) == 8
+    assert [f for r in report["results"] for f in r["findings"]] + report["findings"] == []
+    assert report["summary"]["warnings"] == 0

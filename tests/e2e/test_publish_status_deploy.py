@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -61,6 +62,12 @@ def registrations(double: RegistryDouble) -> list[str]:
     ]
 
 
+def step(message: str) -> str:
+    """A publish note as its dry-run plan words it ("would register version 1 of S")."""
+    message = message.removeprefix("would ").split(" as version ")[0]
+    return re.sub(r" \([0-9a-f]+\)", "", message.replace("registered ", "register ", 1))
+
+
 def both(*args: str) -> tuple[str, ...]:
     return (*args, "--registry", "aws", "--registry", "azure")
 
@@ -77,6 +84,14 @@ def test_publish_dry_run_then_publish_then_idempotent(repo: GitRepo, two_registr
 
     first = repo.run(*both("publish"), "--format", "json", env=env)
     assert first.code == 0, first.output
+    # what was done is listed in the order it was done, which is the order the dry run planned
+    done = [f["message"] for r in first.json()["results"] if r["registry"] == "aws" for f in r["findings"]]
+    assert [step(m) for m in done] == [step(m) for m in planned]
+    assert [step(m) for m in done if "Money" in m] == [
+        "set the compatibility level of com.acme.common.Money to FULL",
+        "register git version 1 of com.acme.common.Money",
+        "register git version 2 of com.acme.common.Money",
+    ]
     for double in two_registries:
         money = double.store.versions_of("com.acme.common.Money")
         orders = double.store.versions_of("orders-value")

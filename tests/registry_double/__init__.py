@@ -2,15 +2,19 @@
 
 Start one with ``with RegistryDouble(name="aws") as reg: reg.url``. It speaks the documented REST
 API (subjects, versions, ids, compatibility, config, mode, contexts, references, soft/hard delete)
-with Schema Registry's error codes, checks AVRO compatibility with Apache Avro's own checker, and
-offers auth (basic/bearer), TLS/mTLS, a request log and runtime fault injection. Schema Linking
-exporters (``/exporters``) really replicate into another double over HTTP (see ``exporters.py``).
+with Schema Registry's error codes, checks AVRO compatibility with Apache Avro's own checker and
+JSON Schema compatibility with Confluent's JSON Schema rules (``jsonschema_compat.py``, written for
+the double from Confluent's source), and offers auth (basic/bearer), TLS/mTLS, a request log and
+runtime fault injection. Schema Linking exporters (``/exporters``) really replicate into another
+double over HTTP (see ``exporters.py``).
 
 Compatibility per schema type is pluggable: ``RegistryDouble(checkers={"PROTOBUF": fn})`` where
-``fn(reader, writer) -> list[str]`` (see :data:`registry_double.compat.Checker`). **A schema type
-without a checker is always compatible**: PROTOBUF and JSON registrations are accepted and the
-compatibility endpoints answer ``is_compatible: true`` unless a checker is given. Only AVRO is
-parsed (and so validated); JSON schemas must merely be valid JSON, PROTOBUF text is stored as sent.
+``fn(reader, writer) -> list[str]`` (see :data:`registry_double.compat.Checker`); a given checker
+replaces a built-in one. **A schema type without a checker is always compatible**: PROTOBUF
+registrations are accepted and the compatibility endpoints answer ``is_compatible: true`` unless a
+checker is given. AVRO and JSON are parsed, and so validated (42201 like the registry: bad JSON, a
+JSON Schema that is not an object or boolean, an unknown ``type``, an unresolvable ``$ref``);
+JSON ``$ref`` follows local pointers and the ``references`` by name. PROTOBUF text is stored as sent.
 
 The double never imports contractctl, so its verdicts are an independent oracle.
 """

@@ -1,8 +1,9 @@
 """Schema parsing and compatibility for the registry double, independent of contractctl.
 
 Avro is parsed and checked with Apache Avro's own Python package (``avro``), so the double's verdicts
-are an oracle that does not share code with the system under test. Other schema types are checked by
-pluggable functions (see :data:`Checker`); a type without a checker is always compatible.
+are an oracle that does not share code with the system under test. JSON Schema has its own checker
+(:mod:`.jsonschema_compat`); other types are checked by pluggable functions (see :data:`Checker`), and
+a type without a checker is always compatible.
 
 Messages follow Schema Registry's format (``SchemaValidatorBuilder`` + ``avro/Difference.java``):
 one ``{errorType:'…', description:'…', additionalInfo:'…'}`` per incompatibility, then

@@ -268,10 +268,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
 class RegistryDouble:
     """A Confluent Schema Registry test double on loopback.
 
-    ``checkers`` maps a schema type to a :data:`~registry_double.compat.Checker`; AVRO has a built-in
-    one (Apache Avro's checker). A type without a checker always counts as compatible, so
-    PROTOBUF/JSON registrations succeed and the compatibility endpoint answers
-    ``is_compatible: true`` unless a checker is supplied.
+    ``checkers`` maps a schema type to a :data:`~registry_double.compat.Checker`; AVRO (Apache Avro's
+    checker) and JSON (:mod:`registry_double.jsonschema_compat`, Confluent's rules) have built-in
+    ones. A type without a checker always counts as compatible, so PROTOBUF registrations succeed
+    and the compatibility endpoint answers ``is_compatible: true`` unless a checker is supplied.
     ``legacy_responses=True`` imitates servers before CP 8.0: AVRO ``schemaType`` omitted, register
     answering ``{"id": N}`` only, and incompatibility ``error_code`` 409 instead of 40901.
 

@@ -26,6 +26,8 @@ from .compat import (
     check_against,
     parse_avro,
 )
+from .jsonschema_compat import jsonschema_checker, lenient_jsonschema_checker
+from .jsonschema_model import load_json_schema
 
 DEFAULT_CONTEXT = "."
 GLOBAL_CONTEXT = ".__GLOBAL"
@@ -257,7 +259,11 @@ class Store:
         legacy_responses: bool = False,
     ) -> None:
         self.lock = threading.RLock()
-        self.checkers: dict[str, Checker] = {"AVRO": avro_checker, **dict(checkers or {})}
+        self.checkers: dict[str, Checker] = {
+            "AVRO": avro_checker,
+            "JSON": jsonschema_checker,
+            **dict(checkers or {}),
+        }
         self.default_compatibility = default_compatibility
         self.legacy_responses = legacy_responses
         self.subjects: dict[str, dict[int, SchemaVersion]] = {}
@@ -393,6 +399,8 @@ class Store:
         try:
             if schema_type == "AVRO":
                 parse_avro(schema, resolved)
+            elif schema_type == "JSON":
+                load_json_schema(schema, resolved)
             text = canonical_text(schema_type, schema, normalize)
         except SchemaParseError as exc:
             raise invalid_schema(f"Invalid schema of type {schema_type}, details: {exc}") from None
@@ -523,9 +531,12 @@ class Store:
             previous = [v for v in previous if _group_value(v.content, group) == value]
         new_doc = self.doc(subject, content)
         old_docs = [self.doc(v.subject, v.content, v.version) for v in previous]
-        messages = check_against(level, new_doc, old_docs, self.checkers.get(content.schema_type))
+        config = self.config(subject, True) or {}
+        checker = self.checkers.get(content.schema_type)
+        if checker is jsonschema_checker and config.get("compatibilityPolicy") == "LENIENT":
+            checker = lenient_jsonschema_checker
+        messages = check_against(level, new_doc, old_docs, checker)
         if messages:
-            config = self.config(subject, True) or {}
             validate = "true" if config.get("validateFields") else "false"
             messages.append(f"{{validateFields: '{validate}', compatibility: '{level}'}}")
         return messages

@@ -31,3 +31,14 @@ def test_syntax_errors_have_positions(text: str, line: int, column: int) -> None
     with pytest.raises(JsonSyntaxError) as error:
         load_with_positions(text)
     assert error.value.position == SourcePosition(line, column)
+
+
+def test_positions_know_where_each_value_ends() -> None:
+    from contractctl.generic.jsonpos import load_with_positions
+
+    _, positions = load_with_positions('{"a": [1, "xy"],\n "b": {\n  "c": true\n }\n}')
+    ends = {p: (pos.line, pos.column, pos.end_line, pos.end_column) for p, pos in positions.items()}
+    assert ends["/a"] == (1, 7, 1, 15)
+    assert ends["/a/1"] == (1, 11, 1, 14)
+    assert ends["/b"] == (2, 7, 4, 2)
+    assert ends[""] == (1, 1, 5, 1)

@@ -644,3 +644,27 @@ def test_default_severities() -> None:
 def test_settings_built_in_code_are_checked_too(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         LintSettings(**kwargs)
+
+
+def test_protobuf_reserve_hint_is_valid_protobuf_and_the_compat_hint_says_the_same() -> None:
+    """Applying the lint hint literally silences the rule (protoc refuses `reserved 2, "b";`, so the
+    hint must give separate statements), and the compat hint for a removed oneof member gives the
+    same instruction in the same words."""
+    from contractctl.formats.protobuf.findings import INCOMPATIBLE_HINTS
+
+    current = V1.replace(B_FIELD, "")
+    (finding,) = run(SchemaType.PROTOBUF, current, earlier=[V1])
+    assert (
+        finding.hint
+        == 'Reserve what was removed so that it is never reused: add `reserved 2;` and `reserved "b";` to M.'
+    )
+    statements = re.findall(r"`(reserved [^`]+;)`", finding.hint)
+    fixed = current.replace(
+        "  string a = 1;\n", "  string a = 1;\n" + "".join(f"  {s}\n" for s in statements)
+    )
+    assert run(SchemaType.PROTOBUF, fixed, earlier=[V1]) == []
+    from contractctl.formats.protobuf.help import RULE_HELP
+
+    same = "Reserve what was removed so that it is never reused: add `reserved <number>;` and"
+    assert same in INCOMPATIBLE_HINTS["ONEOF_FIELD_REMOVED"]
+    assert same in RULE_HELP["ONEOF_FIELD_REMOVED"][1]  # the SARIF help says it too

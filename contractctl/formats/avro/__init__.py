@@ -198,7 +198,12 @@ class AvroFormat:
         assert isinstance(schema, AvroSchema)
         return json.dumps(inline_document(schema.resolved), separators=(",", ":"))
 
-    def prepare(self, sources: Sequence[SchemaText], all_parsed: bool = False) -> None:
+    def prepare(
+        self,
+        sources: Sequence[SchemaText],
+        all_parsed: bool = False,
+        groups: Sequence[Sequence[SchemaText]] = (),
+    ) -> None:
         """Nothing to compile: Avro parses each text when asked."""
 
     def adopted_text(self, registered: str) -> str:

@@ -98,6 +98,25 @@ def _may_be_parsed(layers: Sequence[Mapping[str, str]]) -> set[str]:
     return _reachable(affected, imports)
 
 
+def _pack(groups: Sequence[Sequence[SchemaText]]) -> list[dict[str, str]]:
+    """Groups of texts packed first-fit into layers holding one text per import path."""
+    layers: list[dict[str, str]] = []
+    seen: set[frozenset[tuple[str, str]]] = set()
+    for group in groups:
+        texts = {s.import_path: s.text for s in group if s.text.strip()}
+        identity = frozenset(texts.items())
+        if identity in seen:
+            continue  # another subject's version with the same texts: laid out once
+        seen.add(identity)
+        for layer in layers:
+            if all(layer.get(path, text) == text for path, text in texts.items()):
+                layer.update(texts)
+                break
+        else:
+            layers.append(texts)
+    return layers
+
+
 def _reachable(start: Iterable[str], edges: Mapping[str, set[str]]) -> set[str]:
     seen = set(start)
     pending = list(seen)
@@ -146,13 +165,23 @@ class ProtobufFormat:
         enum = f"{scope}{outline.first_enum}" if outline.first_enum else None
         return Outline((source.import_path,), contract_imports(source.text), primary, primary or enum)
 
-    def prepare(self, sources: Sequence[SchemaText], all_parsed: bool = False) -> None:
+    def prepare(
+        self,
+        sources: Sequence[SchemaText],
+        all_parsed: bool = False,
+        groups: Sequence[Sequence[SchemaText]] = (),
+    ) -> None:
         """Compile many contracts in as few protoc runs as possible, so later parse() calls hit the cache.
 
         Texts are grouped into layers holding one text per import path (the first text of each path,
         the one being checked, goes to the first layer; other versions of a path to later layers); each
         layer is one protoc run. Only paths that may be parsed are compiled now (see `_may_be_parsed`);
         the rest waits in the compiler until a parse asks for one of them.
+
+        `groups`: texts that will be compiled together (an earlier version with its imports as they
+        were at its commit): each group is compiled, whole, in the first extra layer where none of its
+        import paths holds another text, so versions from many commits share protoc runs instead of
+        one run each. Only a way to fill the cache: a parse still compiles whatever it misses.
         """
         layers: list[dict[str, str]] = []
         for source in sources:
@@ -169,6 +198,7 @@ class ProtobufFormat:
         wanted = set().union(*layers) if all_parsed else _may_be_parsed(layers)
         self.compiler.compile_many([{p: t for p, t in layer.items() if p in wanted} for layer in layers])
         self.compiler.defer(layers, set().union(*layers) - wanted)
+        self.compiler.compile_many(_pack(groups))
 
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ProtobufSchema:
         if not source.text.strip():

@@ -31,8 +31,11 @@ if TYPE_CHECKING:
     from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
 _LOCK = threading.Lock()
-_LOCATED = re.compile(r"^(?P<file>[^:\n]+\.proto):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)$")
+_LOCATED = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)$")
 _UNLOCATED = re.compile(r"^(?P<file>[^:\n]+\.proto): (?P<message>.*)$")
+# What protoc's logging library writes besides errors: its start-up notice and glog-style lines
+# ("W0000 00:00:1796492219.863173    2207 parser.cc:659] ..."); never a message for the user.
+_LOG_LINE = re.compile(r"^(WARNING: All log messages before absl::InitializeLog|[IWEF]\d{4} \d\d:\d\d:)")
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,10 @@ def _parse_messages(lines: Iterable[str], root: str) -> list[ProtocMessage]:
     prefix = root.rstrip("/") + "/"
     for raw in lines:
         line = raw.strip()
+        if _LOG_LINE.match(line):
+            continue
         match = _LOCATED.match(line)
-        if match:
+        if match and (match["file"].endswith(".proto") or match["file"].startswith(prefix)):
             file = match["file"].removeprefix(prefix)
             text = match["message"]
             if text.startswith(("warning:", "Suggested field numbers")):
@@ -150,8 +155,9 @@ def run_protoc(
             code = protoc.main(arguments)
         if code != 0:
             messages = _parse_messages(lines, root)
-            if not messages:
-                messages = [ProtocMessage(targets[0], None, None, " ".join(lines) or f"protoc exit {code}")]
+            if not messages:  # nothing protoc located: its own words, without the scratch directory
+                text = " ".join(line.replace(root + "/", "") for line in lines if not _LOG_LINE.match(line))
+                messages = [ProtocMessage(targets[0], None, None, text.strip() or f"protoc exit {code}")]
             raise CompileFailed(messages)
         descriptor_set = FileDescriptorSet.FromString(output.read_bytes())
     return {f.name: f for f in descriptor_set.file}

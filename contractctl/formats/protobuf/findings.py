@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from contractctl.formats.protobuf.compile import ProtocMessage
 from contractctl.generic.excerpt import source_excerpt
@@ -38,6 +39,15 @@ INVALID_HINTS = {
     "EMPTY_FILE": "Write a schema into it or delete it.",
 }
 
+
+def reserve_hint(scope: str, items: Sequence[str]) -> str:
+    """The one wording of "reserve a removed field" (buf's FIELD_NO_DELETE_UNLESS_*_RESERVED, the
+    protobuf guide): the lint rule's hint, and what the compat hint for a removed oneof member says.
+    Numbers and names go in separate statements: protoc refuses `reserved 2, "b";`."""
+    statements = " and ".join(f"`reserved {item};`" for item in items)
+    return f"Reserve what was removed so that it is never reused: add {statements} to {scope}."
+
+
 INCOMPATIBLE_HINTS = {
     "PACKAGE_CHANGED": "Keep the package: consumers resolve message names with it.",
     "MESSAGE_REMOVED": "Keep the message (deprecate it instead): payloads carry message indexes and names.",
@@ -48,7 +58,8 @@ INCOMPATIBLE_HINTS = {
     "FIELD_NUMERIC_LABEL_CHANGED": "Keep the label of numeric fields; add a new field instead.",
     "REQUIRED_FIELD_ADDED": "Make the new field optional: old data does not have it.",
     "REQUIRED_FIELD_REMOVED": "Keep required fields (readers of the other version insist on them).",
-    "ONEOF_FIELD_REMOVED": "Keep the oneof member (reserve nothing yet) or delete the whole oneof.",
+    "ONEOF_FIELD_REMOVED": "Keep the oneof member, or remove it with an allowed break or under a new "
+    "subject. " + reserve_hint("its message", ["<number>", '"<name>"']),
     "ONEOF_FIELD_MOVED_TO_TOP_LEVEL": "Registries before the 2026-06 patch releases reject this; keep it "
     "in its oneof.",
     "MULTIPLE_FIELDS_MOVED_TO_ONEOF": "Fields that could be set together must not become mutually exclusive.",

@@ -3,6 +3,8 @@ complaints, what each means for data already written and how to change the schem
 
 from __future__ import annotations
 
+from contractctl.formats.protobuf.findings import reserve_hint
+
 RULE_HELP: dict[str, tuple[str, str]] = {
     "PACKAGE_CHANGED": (
         "The Protobuf package changed.",
@@ -58,7 +60,8 @@ RULE_HELP: dict[str, tuple[str, str]] = {
     "ONEOF_FIELD_REMOVED": (
         "A member of a oneof was removed.",
         "Data that set the removed member loses the oneof's value when read, without an error. Keep the "
-        "member (deprecate it), or remove the whole oneof in a new field.",
+        "member (deprecate it), or remove the whole oneof in a new field. "
+        + reserve_hint("the message", ["<number>", '"<name>"']),
     ),
     "ONEOF_FIELD_MOVED_TO_TOP_LEVEL": (
         "A oneof member became a regular field.",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from contractctl.formats.protobuf import ProtobufSchema
+from contractctl.formats.protobuf.findings import reserve_hint
 from contractctl.lint.common import Emitter, follows_case, parse_rule_ids, to_case
 from contractctl.model import SourcePosition
 
@@ -280,7 +281,7 @@ class ProtobufLinter:
                 ignored=scope.ignored,
                 pointer=scope.pointer,
                 position=scope.position,
-                hint=f"Add `reserved {', '.join(missing)};` to {names[-1]} so it is never reused.",
+                hint=reserve_hint(names[-1], missing),
             )
 
 

@@ -22,7 +22,9 @@ def positions(file: FileDescriptorProto) -> dict[str, SourcePosition]:
     def put(key: str, path: tuple[int, ...]) -> None:
         span = spans.get(path)
         if span and key not in out:
-            out[key] = SourcePosition(span[0] + 1, span[1] + 1)
+            # span: start line, start column, [end line,] end column; 0-based, the end exclusive
+            end_line = span[2] if len(span) == 4 else span[0]
+            out[key] = SourcePosition(span[0] + 1, span[1] + 1, end_line + 1, span[-1])
 
     put("#/", (_FILE_PACKAGE,))
 
