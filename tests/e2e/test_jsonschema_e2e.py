@@ -197,6 +197,9 @@ def test_compat_type_json_finds_refs_by_relative_path(repo: GitRepo) -> None:
     schema = customer()
     del schema["properties"]["address"]
     (root / "customers/smaller.json").write_text(json.dumps(schema))
+    inferred = repo.run("compat", str(new), "--previous", str(new), "--format", "json")  # no --type
+    assert inferred.code == 0, inferred.output
+    assert [r["schema_type"] for r in inferred.json()["results"]] == ["JSON"]
     broken = repo.run(
         "compat",
         str(root / "customers/smaller.json"),
@@ -310,6 +313,12 @@ def test_mixed_formats_publish_status_deploy_and_promote(repo: GitRepo, registry
     ]
     remote = repo.run("check", "--registry", "aws", "--format", "json", env=env)
     assert remote.code == 1, remote.output
+    # the registry double judges JSON Schema on its own and agrees: it refuses the version
+    repo.commit("drop address")
+    refused = repo.run("publish", "--registry", "aws", "--format", "json", env=env)
+    assert refused.code == 1, refused.output
+    assert "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL" in refused.stdout
+    assert [v.version for v in aws.store.versions_of("customers-value")] == [1, 2]
 
 
 def test_compatibility_policy_lenient_from_the_config(repo: GitRepo) -> None:
