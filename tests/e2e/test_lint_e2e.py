@@ -89,6 +89,6 @@ def test_bundled_examples_lint_clean_with_the_default_rules(repo: GitRepo) -> No
     result = repo.run("lint", "--format", "json")
     assert result.code == 0, result.output
     report = result.json()
-    assert len(report["results"]) == 8
+    assert len(report["results"]) == 10  # 6 Avro, 2 Protobuf, 2 JSON Schema contracts
     assert [f for r in report["results"] for f in r["findings"]] + report["findings"] == []
     assert report["summary"]["warnings"] == 0
