@@ -7,11 +7,11 @@ is self-contained. `FORMAT` implements the SchemaFormat protocol of formats/base
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from contractctl.formats.base import InvalidSchema, Outline, ParsedSchema
+from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, ParsedSchema
 from contractctl.formats.jsonschema.canonical import canonical_text
 from contractctl.formats.jsonschema.diff import Difference, compare
 from contractctl.formats.jsonschema.differences import HINTS, POLICIES
@@ -21,6 +21,11 @@ from contractctl.formats.jsonschema.messages import describe
 from contractctl.formats.jsonschema.model import Node
 from contractctl.formats.jsonschema.refs import SchemaGraph, external_names
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, SourcePosition
+
+if TYPE_CHECKING:
+    from contractctl.changelog.model import Change
+    from contractctl.lint.common import Emitter
+    from contractctl.sidecar.shapes import SchemaModel
 
 SCHEMA_TYPE_NAME = "JSON"
 """Confluent's `schemaType` for JSON Schema."""
@@ -167,6 +172,47 @@ class JsonSchemaFormat:
 
         assert isinstance(reader, JsonSchemaContract) and isinstance(writer, JsonSchemaContract)
         return prove(reader, writer, samples=samples, seed=seed)
+
+    # -- sidecar, lint, changelog (formats/jsonschema/{lint,changelog,examples,shapes,help}.py)
+
+    @property
+    def lint_rules(self) -> frozenset[str]:
+        from contractctl.formats.jsonschema.lint import LINT_RULES
+
+        return LINT_RULES
+
+    def lint(self, schema: ParsedSchema, emitter: Emitter, earlier: Sequence[ParsedSchema]) -> None:
+        from contractctl.formats.jsonschema.lint import JsonSchemaLinter
+
+        assert isinstance(schema, JsonSchemaContract)
+        document = schema.document
+        JsonSchemaLinter(document.value, document.locate, emitter, document.draft.modern).run()
+
+    def reads_history_for_lint(self) -> bool:
+        return False
+
+    def changelog(self, old: ParsedSchema, new: ParsedSchema, directions: frozenset[str]) -> list[Change]:
+        from contractctl.formats.jsonschema.changelog import diff_json_schema
+
+        assert isinstance(old, JsonSchemaContract) and isinstance(new, JsonSchemaContract)
+        return diff_json_schema(old.root, new.root, directions, self.compatible_changes)
+
+    def example_codec(self, schema: ParsedSchema) -> ExampleCodec:
+        from contractctl.formats.jsonschema.examples import JsonSchemaCodec
+
+        assert isinstance(schema, JsonSchemaContract)
+        return JsonSchemaCodec(schema)
+
+    def shapes(self, schema: ParsedSchema) -> SchemaModel:
+        from contractctl.formats.jsonschema.shapes import schema_model
+
+        assert isinstance(schema, JsonSchemaContract)
+        return schema_model(schema)
+
+    def rule_help(self) -> Mapping[str, tuple[str, str]]:
+        from contractctl.formats.jsonschema.help import RULE_HELP
+
+        return RULE_HELP
 
 
 def _strict_json(text: str) -> Any:
