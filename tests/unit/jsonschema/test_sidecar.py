@@ -111,7 +111,9 @@ def test_shapes_of_a_recursive_schema_are_finite() -> None:
     }
     model = FORMAT.shapes(parse(tree))
     assert sorted(model.full_names()) == ["$.children", "$.label"]
-    assert sidecar_shapes.resolve_path(model, "children.children.label") != ""  # recursion resolves
+    found = sidecar_shapes.resolve_path(model, "children.children.label")  # recursion resolves
+    assert not isinstance(found, str)
+    assert (found[0].full_name, found[1].name) == ("$", "label")
 
 
 def test_shapes_follow_references_into_other_contracts() -> None:
