@@ -115,26 +115,6 @@ class SchemaText:
         return text[len(self.root) + 1 :] if self.root and text.startswith(self.root + "/") else text
 
 
-@dataclass(frozen=True)
-class Contract:
-    """A schema file in the repository mapped to its registry subject."""
-
-    path: PurePosixPath  # repository-relative
-    subject: str
-    schema_type: SchemaType
-    compatibility: CompatibilityLevel
-
-
-@dataclass(frozen=True)
-class Version:
-    """One distinct content of a subject in git history (oldest first numbering from 1)."""
-
-    number: int
-    text: str
-    path: PurePosixPath
-    commit: str
-
-
 @dataclass
 class SubjectResult:
     """Everything a check learned about one subject."""

@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from contractctl.changelog.markup import code
 from contractctl.changelog.model import Change, SubjectChanges
 from contractctl.changelog.render import render_markdown
-from contractctl.commands.check import contracts_prefix
 from contractctl.config.project import Config
 from contractctl.errors import GitError
 from contractctl.formats import configure_sections, get_format
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.model import CompatibilityLevel, SchemaText, SchemaType
-from contractctl.repo.contracts import ContractSet, SubjectMapper, build_contract_set
+from contractctl.repo.contracts import ContractSet, SubjectMapper, build_contract_set, contracts_prefix
 from contractctl.repo.history import BlobStore, Git, HistoricVersion
 from contractctl.repo.references import SchemaResolver, subject_history
 

@@ -13,37 +13,20 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from contractctl.config.project import Config
 from contractctl.formats import get_format
 from contractctl.formats.base import ParsedSchema
 from contractctl.levels import DIFFERENT_SCHEMA_TYPE, schema_type_changed
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity, SubjectResult
 from contractctl.registry.client import RegistryClient, SchemaRef
 from contractctl.registry.errors import RegistryError
-from contractctl.registry.fanout import gather
+from contractctl.registry.fanout import gather, settled
 from contractctl.registry.payload import Payload, ReferenceVersions
-from contractctl.registry.settings import RegistrySettings
+from contractctl.registry.session import failure_finding
 
 _ERROR_TYPE = re.compile(r"errorType:\s*'([A-Z_]+)'")
 _DESCRIPTION = re.compile(r"description:\s*'(.*?)'(?:,\s*additionalInfo|\s*\}$)", re.DOTALL)
 _PATH = re.compile(r"path '([^']*)'")
 _OLD_VERSION = re.compile(r"oldSchemaVersion:\s*(\d+)")
-
-
-def open_clients(config: Config, names: Sequence[str]) -> dict[str, RegistryClient]:
-    """One client per named registry; an unknown name or bad setting is exit 2 before any request."""
-    unique = list(dict.fromkeys(names))
-    settings = [RegistrySettings.from_config(n, config.registry_settings(n), config.path) for n in unique]
-    clients = {s.name: RegistryClient(s) for s in settings}
-    every_secret = [secret for s in settings for secret in s.secrets()]
-    for client in clients.values():
-        client.mask_also(every_secret)
-    return clients
-
-
-def close_all(clients: dict[str, RegistryClient]) -> None:
-    for client in clients.values():
-        client.close()
 
 
 @dataclass(frozen=True)
@@ -57,47 +40,6 @@ class RemoteTarget:
     schema: ParsedSchema
     payload: Payload  # text and references as a registry takes them
     group: str | None = None  # the compatibilityGroup git declares for the subject
-
-
-def _failure_verb(error: RegistryError) -> str:
-    """'refused the request' for a registry that answered with a client error, else 'could not answer'."""
-    status = error.status or 0
-    if error.exit_code in (1, 2):
-        return "refused the request"
-    if 400 <= status < 500 and status not in (401, 403, 408, 429):
-        return "refused the request"
-    return "could not answer"
-
-
-def environment_finding(error: RegistryError, target: RemoteTarget | None) -> Finding:
-    """A registry failure as a finding whose exit code is the error's own (README's registry error
-    code table): a refusal is a verdict (1), rejected input is bad input (2), the rest exit 3."""
-    if error.exit_code == 1:
-        rule, kind = "REGISTRY_REFUSED", FindingKind.POLICY
-        hint = "The registry answered and refused; retrying gives the same answer: see the message."
-    elif error.exit_code == 2:
-        rule, kind = "REGISTRY_REJECTED_INPUT", FindingKind.INVALID
-        hint = "The registry rejected what contractctl sent as invalid: fix the contract or contractctl.yaml."
-    else:
-        rule, kind = "REGISTRY_UNAVAILABLE", FindingKind.ENVIRONMENT
-        hint = "The check fails closed: fix access to this registry (URL, credentials, network) and rerun."
-    return Finding(
-        rule=rule,
-        message=f"registry {error.registry} {_failure_verb(error)}: {error.reason}",
-        kind=kind,
-        registry=error.registry,
-        subject=target.subject if target else None,
-        file=target.path if target else None,
-        hint=error.hint or hint,
-    )
-
-
-def check_remote(targets: Sequence[RemoteTarget], clients: dict[str, RegistryClient]) -> list[SubjectResult]:
-    """Each target against each registry, all concurrently; results in (subject, registry) order."""
-    with RemoteCheck(clients, expected=len(targets)) as remote:
-        for target in targets:
-            remote.add(target)
-        return remote.results()
 
 
 class RemoteCheck:
@@ -159,16 +101,14 @@ class RemoteCheck:
 
     def results(self) -> list[SubjectResult]:
         """Every pair's result; a registry error becomes that pair's environment finding."""
-        results = []
-        outcomes = gather([future for _, _, future in self._pending])
-        for (target, client, _), outcome in zip(self._pending, outcomes, strict=True):
-            if isinstance(outcome, RegistryError):
-                results.append(_result(target, client.name, "error", [environment_finding(outcome, target)]))
-            elif isinstance(outcome, BaseException):
-                raise outcome
-            else:
-                results.append(outcome)
-        return results
+        gathered = gather([future for _, _, future in self._pending])
+        outcomes = settled(gathered)
+        return [
+            _result(target, client.name, "error", [failure_finding(outcome, target.subject, target.path)])
+            if isinstance(outcome, RegistryError)
+            else outcome
+            for (target, client, _), outcome in zip(self._pending, outcomes, strict=True)
+        ]
 
 
 def _result(target: RemoteTarget, registry: str, verdict: str, findings: list[Finding]) -> SubjectResult:

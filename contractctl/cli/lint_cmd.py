@@ -24,9 +24,7 @@ def lint(
     from contractctl.commands.check import CheckOptions, run_check
 
     config = load(config_path)
-    options = CheckOptions(
-        paths=paths, against=against, all_subjects=True, lint=config.lint_settings(), lint_only=True
-    )
+    options = CheckOptions(paths=paths, against=against, all_subjects=True, lint_only=True)
     report = run_check(config, options)
     report.command = "lint"
     sys.exit(emit(report, output))

@@ -38,19 +38,13 @@ def publish(
     output: OutputOptions,
 ) -> None:
     """Register every git version a registry lacks, references first (idempotent)."""
-    from contractctl.checking.registry_check import close_all, open_clients
     from contractctl.commands.publish import publish as run_publish
-    from contractctl.registry.desired import load_catalog
 
     if not registries:
         raise UsageError("publish needs --registry NAME")
     config = load(config_path)
-    clients = open_clients(config, registries)
-    try:
-        with progress(f"publishing to {', '.join(registries)}"):
-            report = run_publish(load_catalog(config, ref), clients, dry_run)
-    finally:
-        close_all(clients)
+    with progress(f"publishing to {', '.join(registries)}"):
+        report = run_publish(config, registries, ref, dry_run)
     sys.exit(emit(report, output))
 
 
@@ -76,10 +70,8 @@ def status(
     output: OutputOptions,
 ) -> None:
     """Drift between git and each registry (default: every configured registry)."""
-    from contractctl.checking.registry_check import close_all, open_clients
     from contractctl.commands.status import adopt
     from contractctl.commands.status import status as run_status
-    from contractctl.registry.desired import load_catalog
 
     config = load(config_path)
     names = registries or tuple(config.registries)
@@ -87,17 +79,13 @@ def status(
         raise UsageError(f"{config.path}: no registries configured")
     if adopt_subjects and len(names) != 1:
         raise UsageError("--adopt takes exactly one --registry to adopt from")
-    clients = open_clients(config, names)
-    try:
-        if adopt_subjects:
-            for path in adopt(config, next(iter(clients.values())), list(adopt_subjects)):
-                click.echo(f"wrote {path}")
-            click.echo("next: review, commit, and run `contractctl status` again")
-            return
-        with progress(f"comparing git with {', '.join(names)}"):
-            report = run_status(load_catalog(config, ref), clients, fail_on_drift)
-    finally:
-        close_all(clients)
+    if adopt_subjects:
+        for path in adopt(config, names[0], list(adopt_subjects)):
+            click.echo(f"wrote {path}")
+        click.echo("next: review, commit, and run `contractctl status` again")
+        return
+    with progress(f"comparing git with {', '.join(names)}"):
+        report = run_status(config, names, ref, fail_on_drift)
     sys.exit(emit(report, output))
 
 
@@ -124,24 +112,13 @@ def can_deploy(
     output: OutputOptions,
 ) -> None:
     """Exit 0 only if this exact schema is registered under SUBJECT, with one id, in every registry."""
-    from contractctl.checking.registry_check import close_all, open_clients
     from contractctl.commands.can_deploy import can_deploy as run_can_deploy
-    from contractctl.commands.can_deploy import candidate_from_file, candidate_from_version
 
     if (schema_file is None) == (version is None):
         raise UsageError("can-deploy needs exactly one of --schema FILE or --version N")
     if not registries:
         raise UsageError("can-deploy needs --registry NAME (every registry the producer runs against)")
     config = load(config_path)
-    clients = open_clients(config, registries)
-    try:
-        if schema_file is not None:
-            candidate = candidate_from_file(config, subject, schema_file)
-        else:
-            assert version is not None
-            candidate = candidate_from_version(config, subject, version)
-        with progress(f"looking {subject} up in {', '.join(registries)}"):
-            report = run_can_deploy(candidate, clients)
-    finally:
-        close_all(clients)
+    with progress(f"looking {subject} up in {', '.join(registries)}"):
+        report = run_can_deploy(config, subject, registries, schema_file, version)
     sys.exit(emit(report, output))

@@ -7,20 +7,18 @@ one cloud could not resolve the id a producer in the other cloud wrote).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from contractctl.checking.registry_check import environment_finding
 from contractctl.config.project import Config
 from contractctl.errors import UsageError
 from contractctl.formats import get_format, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.model import Finding, FindingKind, Report, SchemaText, Severity, SubjectResult
 from contractctl.registry.client import ContractExtras, RegisteredSchema, RegistryClient
-from contractctl.registry.errors import RegistryError
-from contractctl.registry.fanout import fan_out
 from contractctl.registry.payload import Payload, ReferenceVersions, payload_for
+from contractctl.registry.session import each_registry, open_session
 from contractctl.sidecar.check_step import ContractFiles, extras_from_sidecar, sidecar_extras
 from contractctl.sidecar.paths import SIDECAR_SUFFIX
 
@@ -91,14 +89,24 @@ def candidate_from_file(config: Config, subject: str, path: Path) -> Candidate:
     return Candidate(subject, str(path), str(path), payload_for(parsed, schema_type, subject_of, extras_of))
 
 
-def can_deploy(candidate: Candidate, clients: dict[str, RegistryClient]) -> Report:
+def can_deploy(
+    config: Config, subject: str, registries: Sequence[str], schema_file: Path | None, version: int | None
+) -> Report:
+    """`contractctl can-deploy`: the schema file, or git's version ``version`` of the subject, looked
+    up in every named registry (exactly one of ``schema_file`` and ``version``)."""
+    with open_session(config, registries) as clients:  # bad registry settings fail before any work
+        if schema_file is not None:
+            candidate = candidate_from_file(config, subject, schema_file)
+        else:
+            assert version is not None
+            candidate = candidate_from_version(config, subject, version)
+        return check_candidate(candidate, clients)
+
+
+def check_candidate(candidate: Candidate, clients: dict[str, RegistryClient]) -> Report:
     report = Report(command="can-deploy")
-    tasks: list[Callable[[], RegisteredSchema | None]] = [
-        lambda c=client: _lookup(c, candidate.payload)  # type: ignore[misc]
-        for client in clients.values()
-    ]
     ids: dict[str, int] = {}
-    for client, outcome in zip(clients.values(), fan_out(tasks, max(1, len(clients))), strict=True):
+    for client, outcome in each_registry(clients, lambda client: _lookup(client, candidate.payload)):
         result = SubjectResult(
             subject=candidate.subject,
             path=candidate.path,
@@ -107,11 +115,9 @@ def can_deploy(candidate: Candidate, clients: dict[str, RegistryClient]) -> Repo
             verdict="registered",
             registry=client.name,
         )
-        if isinstance(outcome, RegistryError):
+        if isinstance(outcome, Finding):
             result.verdict = "error"
-            result.findings.append(environment_finding(outcome, None).with_context(subject=candidate.subject))
-        elif isinstance(outcome, BaseException):
-            raise outcome
+            result.findings.append(outcome.with_context(subject=candidate.subject))
         elif outcome is None:
             result.verdict = "not registered"
             result.findings.append(

@@ -41,6 +41,7 @@ from contractctl.repo.contracts import (
     ContractSet,
     SubjectMapper,
     build_contract_set,
+    contracts_prefix,
 )
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, VersionHistory
 from contractctl.repo.integrity import ensure_complete_history
@@ -67,27 +68,6 @@ class CheckOptions:
     lint: LintSettings | None = None  # lint checked contracts with these settings
     lint_only: bool = False  # `contractctl lint`: lint rules, no compatibility
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
-
-
-def contracts_prefix(config: Config, git: Git) -> str:
-    root = (config.directory / config.contracts_root).resolve()
-    try:
-        relative = root.relative_to(git.toplevel.resolve())
-    except ValueError:
-        raise UsageError(f"{config.path}: contracts.root {root} is outside the git repository") from None
-    if not root.is_dir():
-        if not config.path.is_file():
-            raise UsageError(
-                f"no {config.path.name} and no {config.contracts_root}/ directory in {config.directory}: "
-                "nothing to check (run `contractctl init`, or pass --config)"
-            )
-        raise UsageError(
-            f"{config.where('contracts.root')}: contracts.root: {config.contracts_root!r} is not a "
-            f"directory ({root}); "
-            "a gate that looks in the wrong place checks nothing"
-        )
-    prefix = relative.as_posix()
-    return "" if prefix == "." else prefix
 
 
 def base_commit(git: Git, config: Config, options: CheckOptions) -> str | None:
@@ -236,10 +216,10 @@ def run_check(config: Config, options: CheckOptions) -> Report:
 def _run_check(config: Config, options: CheckOptions) -> Report:
     if not options.registries:
         return _run_local(config, options)[0]
-    from contractctl.checking.registry_check import RemoteCheck, close_all, open_clients
+    from contractctl.checking.registry_check import RemoteCheck
+    from contractctl.registry.session import open_session
 
-    clients = open_clients(config, options.registries)  # bad registry settings fail before any work
-    try:
+    with open_session(config, options.registries) as clients:  # bad registry settings fail before any work
         run = _LocalRun.prepare(config, options)
         # The registries' answers take round trips, the local checks take CPU: each target's requests
         # go out as soon as it is parsed, and the local checks run meanwhile (in this process: no
@@ -249,8 +229,6 @@ def _run_check(config: Config, options: CheckOptions) -> Report:
                 remote.add(target)
             run.report.results.extend(run.check_all(workers=1))
             run.report.results.extend(remote.results())
-    finally:
-        close_all(clients)
     return run.report
 
 
@@ -316,8 +294,12 @@ class _LocalRun:
     @classmethod
     def prepare(cls, config: Config, options: CheckOptions) -> _LocalRun:
         configure_sections(config.format_sections)
-        if options.lint is None and config.lint is not None:  # a `lint:` section opts check into linting
-            options = replace(options, lint=config.lint_settings())
+        if options.lint is None and (config.lint is not None or options.lint_only):
+            # a `lint:` section opts check into linting; validated here, so only commands that lint
+            # load the lint rules (lint/ reads config/, never the other way round)
+            from contractctl.lint import LintSettings
+
+            options = replace(options, lint=LintSettings.from_raw(config.lint, config.path))
         git = Git.discover(config.directory)
         prefix = contracts_prefix(config, git)
         mapper = SubjectMapper(config, prefix)

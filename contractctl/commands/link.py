@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contractctl.checking.registry_check import close_all, environment_finding, open_clients
 from contractctl.config.project import Config
 from contractctl.linking import exporter as exporter_ops
 from contractctl.linking.settings import LinkSettings, link_named
@@ -13,6 +12,7 @@ from contractctl.model import Finding, FindingKind, Report, Severity, SubjectRes
 from contractctl.registry import exporters
 from contractctl.registry.client import RegistryClient
 from contractctl.registry.errors import RegistryError
+from contractctl.registry.session import failure_finding, open_session
 
 
 def _note(rule: str, message: str, link: LinkSettings, severity: Severity = Severity.INFO) -> Finding:
@@ -48,29 +48,26 @@ class _Clients:
         return self.by_name[link.source], self.by_name[link.destination]
 
 
-def _open(config: Config, links: list[LinkSettings]) -> _Clients:
-    names = [n for link in links for n in (link.source, link.destination)]
-    return _Clients(open_clients(config, names))
+def _names(links: list[LinkSettings]) -> list[str]:
+    return [n for link in links for n in (link.source, link.destination)]
 
 
 def plan_or_apply(config: Config, name: str | None, apply: bool) -> tuple[Report, bool]:
     """Returns the report and whether changes were (or would be) made."""
     links = link_named(config, name)
-    clients = _open(config, links)
     report = Report(command="link apply" if apply else "link plan")
     pending = False
-    try:
+    with open_session(config, _names(links)) as by_name:
+        clients = _Clients(by_name)
         for link in links:
             source, _ = clients.pair(link)
             try:
                 plan = run_link(config, link, source, apply)
             except RegistryError as error:
-                report.results.append(_result(link, "error", [environment_finding(error, None)]))
+                report.results.append(_result(link, "error", [failure_finding(error)]))
                 continue
             pending = pending or plan[0]
             report.results.append(plan[1])
-    finally:
-        close_all(clients.by_name)
     return report, pending
 
 
@@ -103,15 +100,15 @@ def run_link(
 
 def status(config: Config, name: str | None) -> Report:
     links = link_named(config, name)
-    clients = _open(config, links)
     report = Report(command="link status")
-    try:
+    with open_session(config, _names(links)) as by_name:
+        clients = _Clients(by_name)
         for link in links:
             source, _ = clients.pair(link)
             try:
                 state = exporters.get_status(source, link.name)
             except RegistryError as error:
-                report.results.append(_result(link, "error", [environment_finding(error, None)]))
+                report.results.append(_result(link, "error", [failure_finding(error)]))
                 continue
             message = f"exporter {link.name}: {state.state}, offset {state.offset}, ts {state.ts}"
             findings = [_note("LINK_STATE", message, link)]
@@ -128,21 +125,17 @@ def status(config: Config, name: str | None) -> Report:
                     )
                 )
             report.results.append(_result(link, state.state.lower(), findings))
-    finally:
-        close_all(clients.by_name)
     return report
 
 
 def verify(config: Config, name: str | None, wait: bool, timeout: float) -> Report:
     links = link_named(config, name)
-    clients = _open(config, links)
     report = Report(command="link verify")
-    try:
+    with open_session(config, _names(links)) as by_name:
+        clients = _Clients(by_name)
         for link in links:
             source, destination = clients.pair(link)
             report.results.extend(verify_pair(source, destination, link, wait, timeout))
-    finally:
-        close_all(clients.by_name)
     return report
 
 
@@ -154,7 +147,7 @@ def verify_pair(
             lambda: link_parity(source, destination, link), timeout if wait else 0.0
         )
     except RegistryError as error:
-        return [_result(link, "error", [environment_finding(error, None)], destination.name)]
+        return [_result(link, "error", [failure_finding(error)], destination.name)]
     waited = f" after waiting up to {timeout:g} s" if wait and not in_parity else ""
     return [_parity_result(link, destination.name, parity, waited) for parity in results]
 

@@ -7,10 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from contractctl.checking.registry_check import close_all, environment_finding, open_clients
-from contractctl.commands.check import contracts_prefix
 from contractctl.commands.link import run_link, verify_pair
-from contractctl.commands.publish import publish
+from contractctl.commands.publish import publish_catalog
 from contractctl.config.project import Config
 from contractctl.errors import ConfigError
 from contractctl.linking.levels import WantedConfig, align_levels
@@ -20,7 +18,8 @@ from contractctl.model import Finding, FindingKind, Report, Severity, exit_code_
 from contractctl.registry.client import RegistryClient, SchemaRef
 from contractctl.registry.desired import Catalog, load_catalog
 from contractctl.registry.errors import RegistryError, RegistryRefusal
-from contractctl.repo.contracts import SubjectMapper
+from contractctl.registry.session import failure_finding, open_session
+from contractctl.repo.contracts import SubjectMapper, contracts_prefix
 from contractctl.repo.history import Git
 
 ID_CONFLICT = 42205
@@ -55,10 +54,9 @@ def promote(config: Config, options: PromoteOptions) -> Report:
     report = Report(command="promote")
     link = _link_for(config, options) if options.via == "link" else None
     catalog = load_catalog(config)
-    clients = open_clients(config, [options.source, options.destination])
-    source, destination = clients[options.source], clients[options.destination]
-    try:
-        published = publish(catalog, {options.source: source}, options.dry_run)
+    with open_session(config, [options.source, options.destination]) as clients:
+        source, destination = clients[options.source], clients[options.destination]
+        published = publish_catalog(catalog, {options.source: source}, options.dry_run)
         report.results.extend(published.results)
         report.findings.extend(published.findings)
         if exit_code_for(published.all_findings()) != 0:
@@ -69,7 +67,7 @@ def promote(config: Config, options: PromoteOptions) -> Report:
             try:
                 _, result = run_link(config, link, source, apply=not options.dry_run)
             except RegistryError as error:
-                report.findings.append(environment_finding(error, None))
+                report.findings.append(failure_finding(error))
                 report.findings.append(_stopped("the link"))
                 return report
             report.results.append(result)
@@ -81,18 +79,16 @@ def promote(config: Config, options: PromoteOptions) -> Report:
             try:
                 report.findings.extend(copy_subjects(source, destination, subjects, options.dry_run))
             except RegistryError as error:
-                report.findings.append(environment_finding(error, None))
+                report.findings.append(failure_finding(error))
                 report.findings.append(_stopped("copying"))
                 return report
         try:
             wanted = _wanted_configs(config, catalog, source, target)
             report.findings.extend(align_levels(destination, wanted, options.dry_run))
         except RegistryError as error:
-            report.findings.append(environment_finding(error, None))
+            report.findings.append(failure_finding(error))
         if not options.dry_run:
             report.results.extend(verify_pair(source, destination, target, options.wait, options.timeout))
-    finally:
-        close_all(clients)
     return report
 
 

@@ -7,19 +7,20 @@ was registered and what remains; rerunning completes it, since every step is a l
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TypeVar
 
-from contractctl.checking.registry_check import environment_finding
+from contractctl.config.project import Config
 from contractctl.levels import DIFFERENT_SCHEMA_TYPE, schema_type_changed, split_by_type
 from contractctl.model import Finding, FindingKind, Report, Severity, SubjectResult
 from contractctl.registry.client import RegistryClient
 from contractctl.registry.desired import Catalog, GitVersion
 from contractctl.registry.errors import IncompatibleSchemaError, RegistryError
-from contractctl.registry.fanout import fan_out
+from contractctl.registry.fanout import fan_out_all
 from contractctl.registry.payload import ReferenceVersions
+from contractctl.registry.session import each_registry, failure_finding, open_session
 
 T = TypeVar("T")
 WRITE_BLOCKING_MODES = {"READONLY", "READONLY_OVERRIDE", "IMPORT"}
@@ -97,13 +98,8 @@ def _type_switches(catalog: Catalog, plan: RegistryPlan) -> list[Finding]:
 
 def _each(client: RegistryClient, subjects: list[str], call: Callable[[str], T]) -> list[T]:
     """One call per subject, concurrently (the client caps requests in flight); errors re-raised."""
-    tasks: list[Callable[[], T]] = [partial(call, subject) for subject in subjects]
-    results: list[T] = []
-    for outcome in fan_out(tasks, max(1, client.settings.max_concurrency)):
-        if isinstance(outcome, BaseException):
-            raise outcome
-        results.append(outcome)
-    return results
+    tasks = [partial(call, subject) for subject in subjects]
+    return fan_out_all(tasks, max(1, client.settings.max_concurrency))
 
 
 def preflight(
@@ -220,19 +216,21 @@ def execute(
         )
 
 
-def publish(catalog: Catalog, clients: dict[str, RegistryClient], dry_run: bool) -> Report:
+def publish(config: Config, registries: Sequence[str], ref: str, dry_run: bool) -> Report:
+    """`contractctl publish`: git's versions at ``ref`` into each named registry."""
+    from contractctl.registry.desired import load_catalog
+
+    with open_session(config, registries) as clients:  # bad registry settings fail before any work
+        return publish_catalog(load_catalog(config, ref), clients, dry_run)
+
+
+def publish_catalog(catalog: Catalog, clients: dict[str, RegistryClient], dry_run: bool) -> Report:
     """Every named registry concurrently; one registry's failure never hides another's result."""
     report = Report(command="publish")
     report.findings.extend(catalog.findings)
-    tasks: list[Callable[[], list[SubjectResult]]] = [
-        lambda c=client: _publish_one(c, catalog, dry_run)  # type: ignore[misc]
-        for client in clients.values()
-    ]
-    for outcome in fan_out(tasks, max(1, len(clients))):
-        if isinstance(outcome, RegistryError):
-            report.findings.append(environment_finding(outcome, None))
-        elif isinstance(outcome, BaseException):
-            raise outcome
+    for _, outcome in each_registry(clients, lambda client: _publish_one(client, catalog, dry_run)):
+        if isinstance(outcome, Finding):
+            report.findings.append(outcome)
         else:
             report.results.extend(outcome)
     return report
@@ -279,9 +277,7 @@ def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> lis
                 file=catalog.paths.get(subject),
             )
         else:
-            failure = environment_finding(error, None).with_context(
-                subject=subject, file=catalog.paths.get(subject)
-            )
+            failure = failure_finding(error, subject, catalog.paths.get(subject))
         remaining = sum(1 for v in plan.pending if known.version_of(v.payload) is None)
         findings[subject].append(
             _note(

@@ -3,20 +3,19 @@ subjects only the registry knows. `adopt` brings a registry-only subject under g
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from contractctl.checking.registry_check import environment_finding
 from contractctl.config.project import Config
 from contractctl.errors import UsageError
 from contractctl.formats import get_format, info, is_supported
 from contractctl.model import Finding, FindingKind, Report, SchemaText, SchemaType, Severity, SubjectResult
 from contractctl.registry.client import RegistryClient
 from contractctl.registry.desired import Catalog
-from contractctl.registry.errors import RegistryError
-from contractctl.registry.fanout import fan_out
+from contractctl.registry.fanout import fan_out_all
 from contractctl.registry.payload import Payload, ReferenceVersions
+from contractctl.registry.session import each_registry, open_session
 
 
 @dataclass(frozen=True)
@@ -26,18 +25,20 @@ class _Drift:
     hint: str
 
 
-def status(catalog: Catalog, clients: dict[str, RegistryClient], fail_on_drift: bool) -> Report:
+def status(config: Config, names: Sequence[str], ref: str, fail_on_drift: bool) -> Report:
+    """`contractctl status`: git at ``ref`` against each named registry."""
+    from contractctl.registry.desired import load_catalog
+
+    with open_session(config, names) as clients:  # bad registry settings fail before any work
+        return status_of(load_catalog(config, ref), clients, fail_on_drift)
+
+
+def status_of(catalog: Catalog, clients: dict[str, RegistryClient], fail_on_drift: bool) -> Report:
     report = Report(command="status")
     report.findings.extend(catalog.findings)
-    tasks: list[Callable[[], tuple[list[SubjectResult], list[Finding]]]] = [
-        lambda c=client: _status_one(c, catalog, fail_on_drift)  # type: ignore[misc]
-        for client in clients.values()
-    ]
-    for outcome in fan_out(tasks, max(1, len(clients))):
-        if isinstance(outcome, RegistryError):
-            report.findings.append(environment_finding(outcome, None))
-        elif isinstance(outcome, BaseException):
-            raise outcome
+    for _, outcome in each_registry(clients, lambda client: _status_one(client, catalog, fail_on_drift)):
+        if isinstance(outcome, Finding):
+            report.findings.append(outcome)
         else:
             results, extra = outcome
             report.results.extend(results)
@@ -56,10 +57,8 @@ def _status_one(
     ]
     results = []
     for subject, outcome in zip(
-        subjects, fan_out(tasks, max(1, client.settings.max_concurrency)), strict=True
+        subjects, fan_out_all(tasks, max(1, client.settings.max_concurrency)), strict=True
     ):
-        if isinstance(outcome, BaseException):
-            raise outcome
         findings = [_finding(d, client.name, subject, catalog.paths[subject], fail_on_drift) for d in outcome]
         drifting = any(d.rule != "MODE" for d in outcome)
         results.append(
@@ -264,14 +263,18 @@ def _finding(drift: _Drift, registry: str, subject: str, path: str | None, fail_
     )
 
 
-def adopt(config: Config, client: RegistryClient, subjects: list[str]) -> list[Path]:
+def adopt(config: Config, registry: str, subjects: list[str]) -> list[Path]:
     """Write registry-only subjects' latest versions into the contracts root; never overwrites.
 
     Each file is placed where the subject strategy maps it back to the same subject, or refused with
     the config line that would make it so.
     """
-    from contractctl.commands.check import contracts_prefix
-    from contractctl.repo.contracts import SubjectMapper
+    with open_session(config, [registry]) as clients:
+        return _adopt(config, clients[registry], subjects)
+
+
+def _adopt(config: Config, client: RegistryClient, subjects: list[str]) -> list[Path]:
+    from contractctl.repo.contracts import SubjectMapper, contracts_prefix
     from contractctl.repo.history import Git
 
     git = Git.discover(config.directory)

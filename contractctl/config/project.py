@@ -12,14 +12,12 @@ from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from contractctl.errors import ConfigError
+from contractctl.generic.value_kind import type_name
 from contractctl.generic.yaml_guard import shown
 from contractctl.model import CompatibilityLevel
-
-if TYPE_CHECKING:
-    from contractctl.lint import LintSettings
 
 CONFIG_FILE_NAME = "contractctl.yaml"
 SUBJECT_STRATEGIES = {
@@ -89,12 +87,6 @@ class Config:
         """`file:line` of a key for messages (just the file when the line is unknown)."""
         line = self.line(key_path)
         return f"{self.path}:{line}" if line else str(self.path)
-
-    def lint_settings(self) -> LintSettings:
-        """The `lint:` section, validated on first use (lint rules load only for commands that lint)."""
-        from contractctl.lint import LintSettings
-
-        return LintSettings.from_raw(self.lint, self.path)
 
     @property
     def oneof_rules(self) -> str:
@@ -411,12 +403,3 @@ def interpolate(value: Any, key_path: str, path: Path | str, environ: Mapping[st
 
 def _join(key_path: str, key: str) -> str:
     return key if key_path == "(top level)" else f"{key_path}.{key}"
-
-
-def type_name(value: Any) -> str:
-    """How a config error names the kind of value it found."""
-    if value is None:
-        return "nothing"
-    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number"}.get(
-        type(value), type(value).__name__
-    )

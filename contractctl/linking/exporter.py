@@ -29,10 +29,6 @@ def is_sensitive(key: str) -> bool:
     return any(word in key.lower() for word in _SENSITIVE)
 
 
-def masked(config: dict[str, str]) -> dict[str, str]:
-    return {k: ("***" if is_sensitive(k) else v) for k, v in config.items()}
-
-
 def exporter_config(link: LinkSettings, destination: RegistrySettings) -> dict[str, str]:
     """The exporter's destination client config, in the keys Confluent's exporter reads."""
     config = {"schema.registry.url": destination.url}

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, Severity
 from contractctl.registry.client import RegistryClient
 from contractctl.registry.errors import RegistryError
+from contractctl.registry.fanout import fan_out, settled
 
 
 @dataclass(frozen=True)
@@ -30,46 +32,45 @@ class WantedConfig:
 
 
 def align_levels(destination: RegistryClient, wanted: list[WantedConfig], dry_run: bool) -> list[Finding]:
-    """Set each subject's level and group at the destination where they differ from git."""
+    """Set each subject's level and group at the destination where they differ from git (one subject
+    at a time: config writes are few, and their order stays the order of ``wanted``)."""
+    tasks = [partial(_align_one, destination, item, dry_run) for item in wanted]
     findings = []
-    for item in wanted:
-        path = f"/config/{quote(item.destination_subject, safe='')}"
-        try:
-            current = _mapping(destination.request("GET", path, params={"defaultToGlobal": "true"}))
-            changes = _differences(current, item)
-            if not changes:
-                continue
-            described = ", ".join(f"{name} {value}" for name, value in changes.items())
-            if dry_run:
-                findings.append(
-                    _note(
-                        "LEVEL_PLANNED",
-                        f"would set {described} on {item.destination_subject}",
-                        item,
-                        destination,
-                    )
-                )
-                continue
-            body = {("compatibility" if k == "compatibilityLevel" else k): v for k, v in changes.items()}
-            destination.request("PUT", path, json=body)
-        except RegistryError as error:
-            findings.append(
-                Finding(
-                    rule="LEVEL_NOT_SET",
-                    message=f"cannot make {item.destination_subject} in {destination.name} match git "
-                    f"(level {item.level.value}{_group_text(item)}): {error.reason}",
-                    kind=FindingKind.ENVIRONMENT,
-                    registry=destination.name,
-                    subject=item.subject,
-                    hint="The destination keeps its own level until someone with config rights sets it "
-                    "(`PUT /config/SUBJECT`); `contractctl status` shows the difference.",
-                )
-            )
-            continue
-        findings.append(
-            _note("LEVEL_SET", f"set {described} on {item.destination_subject}", item, destination)
-        )
+    for item, outcome in zip(wanted, settled(fan_out(tasks, max_workers=1)), strict=True):
+        if isinstance(outcome, RegistryError):
+            findings.append(_not_set(item, destination, outcome))
+        elif outcome is not None:
+            findings.append(outcome)
     return findings
+
+
+def _align_one(destination: RegistryClient, item: WantedConfig, dry_run: bool) -> Finding | None:
+    path = f"/config/{quote(item.destination_subject, safe='')}"
+    current = _mapping(destination.request("GET", path, params={"defaultToGlobal": "true"}))
+    changes = _differences(current, item)
+    if not changes:
+        return None
+    described = ", ".join(f"{name} {value}" for name, value in changes.items())
+    if dry_run:
+        return _note(
+            "LEVEL_PLANNED", f"would set {described} on {item.destination_subject}", item, destination
+        )
+    body = {("compatibility" if k == "compatibilityLevel" else k): v for k, v in changes.items()}
+    destination.request("PUT", path, json=body)
+    return _note("LEVEL_SET", f"set {described} on {item.destination_subject}", item, destination)
+
+
+def _not_set(item: WantedConfig, destination: RegistryClient, error: RegistryError) -> Finding:
+    return Finding(
+        rule="LEVEL_NOT_SET",
+        message=f"cannot make {item.destination_subject} in {destination.name} match git "
+        f"(level {item.level.value}{_group_text(item)}): {error.reason}",
+        kind=FindingKind.ENVIRONMENT,
+        registry=destination.name,
+        subject=item.subject,
+        hint="The destination keeps its own level until someone with config rights sets it "
+        "(`PUT /config/SUBJECT`); `contractctl status` shows the difference.",
+    )
 
 
 def _differences(current: Mapping[str, Any], item: WantedConfig) -> dict[str, str]:

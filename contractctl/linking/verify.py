@@ -14,7 +14,7 @@ from urllib.parse import quote
 from contractctl.linking.settings import LinkSettings
 from contractctl.registry.client import RegisteredSchema, RegistryClient
 from contractctl.registry.errors import RegistryError
-from contractctl.registry.fanout import fan_out
+from contractctl.registry.fanout import fan_out_all
 
 SUBJECT_NOT_FOUND = 40401
 VERSION_NOT_FOUND = 40402
@@ -148,12 +148,7 @@ def link_parity(
         for subject in subjects
     ]
     workers = max(1, min(source.settings.max_concurrency, destination.settings.max_concurrency))
-    results = []
-    for outcome in fan_out(tasks, workers):
-        if isinstance(outcome, BaseException):
-            raise outcome
-        results.append(outcome)
-    return results
+    return fan_out_all(tasks, workers)
 
 
 def wait_for_parity(

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from contractctl.config.project import type_name
 from contractctl.errors import ConfigError
 from contractctl.generic.globs import glob_regex
+from contractctl.generic.value_kind import type_name
 from contractctl.lint.rules import RULE_PREFIX, RULES, SEVERITIES
 
 CASES = ("snake_case", "camelCase", "PascalCase", "any")

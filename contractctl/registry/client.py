@@ -40,7 +40,6 @@ MODES = frozenset({"READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT", "FORW
 SUBJECT_NOT_FOUND = 40401
 VERSION_NOT_FOUND = 40402
 SCHEMA_NOT_FOUND = 40403
-SUBJECT_LEVEL_CONFIG_NOT_FOUND = 40408
 
 
 @dataclass(frozen=True)
@@ -261,10 +260,6 @@ class RegistryClient:
 
     # -- config and mode -----------------------------------------------------------------------------
 
-    def effective_compatibility(self, subject: str) -> str:
-        """The level that applies to ``subject``: its own, else its context's, else the global one."""
-        return self.effective_config(subject).level
-
     def effective_config(self, subject: str) -> SubjectConfig:
         """The level and compatibility group that apply to ``subject`` (one request)."""
         payload = self.request(
@@ -274,15 +269,6 @@ class RegistryClient:
         if group is not None and not isinstance(group, str):
             raise self._unexpected("compatibilityGroup is not a string")
         return SubjectConfig(self._level(payload), group or None)
-
-    def subject_compatibility(self, subject: str) -> str | None:
-        """The level set on the subject itself; None when it inherits (40408, or 40401 before CP 7.0)."""
-        payload = self.request(
-            "GET",
-            f"/config/{self.subject_path(subject)}",
-            not_found={SUBJECT_LEVEL_CONFIG_NOT_FOUND, SUBJECT_NOT_FOUND},
-        )
-        return None if payload is None else self._level(payload)
 
     def set_compatibility(self, subject: str | None, level: str, group: str | None = None) -> None:
         """Set a subject's level (and its compatibility group, the metadata property that splits its
@@ -323,23 +309,6 @@ class RegistryClient:
                 raise self._unexpected("a subject-version pair without subject or version")
             pairs.append((subject, int(version)))
         return pairs
-
-    def schema_by_id(self, schema_id: int, subject: str | None = None) -> str | None:
-        """The schema text with this id in this client's context (ids are per context); None if absent."""
-        context = self.settings.context
-        scope = self.qualify(subject) if subject else (f":{context}:" if context else None)
-        payload = self.request(
-            "GET",
-            f"/schemas/ids/{int(schema_id)}",
-            params={"subject": scope} if scope else None,
-            not_found={SCHEMA_NOT_FOUND},
-        )
-        if payload is None:
-            return None
-        text = self._mapping(payload, "a schema").get("schema")
-        if not isinstance(text, str):
-            raise self._unexpected("the schema answer has no schema text")
-        return text
 
     # -- the generic call ----------------------------------------------------------------------------
 

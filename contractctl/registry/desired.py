@@ -11,14 +11,13 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from contractctl.commands.check import contracts_prefix
 from contractctl.config.project import Config
 from contractctl.formats import configure_sections, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity
 from contractctl.registry.client import ContractExtras
 from contractctl.registry.payload import Payload, payload_for
-from contractctl.repo.contracts import SubjectMapper, build_contract_set
+from contractctl.repo.contracts import SubjectMapper, build_contract_set, contracts_prefix
 from contractctl.repo.history import BlobStore, Git
 from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.references import SchemaResolver, subject_history

@@ -28,11 +28,6 @@ class ExporterStatus:
     ts: int | None
     trace: str
 
-    @property
-    def healthy(self) -> bool:
-        """Confluent's own rule of thumb: RUNNING with an empty trace."""
-        return self.state == "RUNNING" and not self.trace
-
 
 def _path(name: str) -> str:
     from urllib.parse import quote

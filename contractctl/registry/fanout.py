@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
+from contractctl.registry.errors import RegistryError
+
 T = TypeVar("T")
 
 
@@ -26,6 +28,24 @@ def fan_out(tasks: Iterable[Callable[[], T]], max_workers: int) -> list[T | Base
         return []
     with ThreadPoolExecutor(max_workers=min(max_workers, len(todo)), thread_name_prefix="registry") as pool:
         return gather([pool.submit(task) for task in todo])
+
+
+def fan_out_all(tasks: Iterable[Callable[[], T]], max_workers: int) -> list[T]:
+    """Results in task order, or the first failure (in task order) raised: for calls that answer one
+    question together, such as one registry's subjects (its caller reports the registry as failed)."""
+    return [_unwrap(outcome) for outcome in fan_out(tasks, max_workers)]
+
+
+def settled(outcomes: Iterable[T | BaseException]) -> list[T | RegistryError]:
+    """A registry's failure stays in its task's place, as a result to report; any other exception is a
+    bug or an interrupt and is re-raised."""
+    return [outcome if isinstance(outcome, RegistryError) else _unwrap(outcome) for outcome in outcomes]
+
+
+def _unwrap(outcome: T | BaseException) -> T:
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
 
 
 def gather(futures: Sequence[Future[T]]) -> list[T | BaseException]:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from contractctl.config.project import REGISTRY_KEYS
 from contractctl.errors import ConfigError
 from contractctl.generic.masking import add_secret
+from contractctl.generic.value_kind import type_name
 
 DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 
@@ -176,7 +177,7 @@ class _Parser:
         if value is None:
             return {}
         if not isinstance(value, Mapping):
-            raise self.fail(key, f"expected a mapping, got {_type_name(value)}")
+            raise self.fail(key, f"expected a mapping, got {type_name(value)}")
         for item in value:
             if item not in allowed:
                 prefix = f"{key}." if key else ""
@@ -187,7 +188,7 @@ class _Parser:
 
     def string(self, value: Any, key: str) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, f"expected a non-empty string, got {_type_name(value)}")
+            raise self.fail(key, f"expected a non-empty string, got {type_name(value)}")
         return value.strip()
 
     def optional_string(self, section: Mapping[str, Any], key: str, prefix: str) -> str | None:
@@ -195,21 +196,21 @@ class _Parser:
 
     def number(self, value: Any, key: str, minimum: float, maximum: float) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise self.fail(key, f"expected a number of seconds, got {_type_name(value)}")
+            raise self.fail(key, f"expected a number of seconds, got {type_name(value)}")
         if not minimum <= value <= maximum:
             raise self.fail(key, f"must be between {minimum:g} and {maximum:g} (got {value:g})")
         return float(value)
 
     def integer(self, value: Any, key: str, minimum: int, maximum: int) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, f"expected a whole number, got {_type_name(value)}")
+            raise self.fail(key, f"expected a whole number, got {type_name(value)}")
         if not minimum <= value <= maximum:
             raise self.fail(key, f"must be between {minimum} and {maximum} (got {value})")
         return value
 
     def boolean(self, value: Any, key: str) -> bool:
         if not isinstance(value, bool):
-            raise self.fail(key, f"expected true or false, got {_type_name(value)}")
+            raise self.fail(key, f"expected true or false, got {type_name(value)}")
         return value
 
     def file(self, value: Any, key: str) -> Path:
@@ -231,7 +232,7 @@ class _Parser:
             value = section[key]
             if not isinstance(value, str) or not value:
                 # never echo the value: it is a secret even when it has the wrong type
-                raise self.fail(full, f"expected a non-empty string, got {_type_name(value)}")
+                raise self.fail(full, f"expected a non-empty string, got {type_name(value)}")
             return Secret(value=value, key_path=f"{self.config_path}: {self.key_path(full)}")
         if from_file:
             return Secret(
@@ -407,11 +408,3 @@ class _Parser:
         if not flag and ca is not None:
             raise self.fail("tls.ca", "is pointless with verification turned off; drop one of them")
         return TlsSettings(ca=ca, verify=flag)
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number"}.get(
-        type(value), type(value).__name__
-    )

@@ -10,11 +10,12 @@ from pathlib import PurePosixPath
 from typing import TypeVar
 
 from contractctl.config.project import Config, SubjectRule
+from contractctl.errors import UsageError
 from contractctl.formats import get_format, references_by_path, type_for_path
 from contractctl.formats.base import InvalidSchema, Outline
 from contractctl.generic.globs import glob_regex
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
-from contractctl.repo.history import BlobStore
+from contractctl.repo.history import BlobStore, Git
 from contractctl.repo.text_search import ContractTextSearch, is_import_path, may_be_import_path
 from contractctl.sidecar.paths import sidecar_path
 
@@ -528,3 +529,26 @@ def reference_order(
         elif state.get(dependency) != 2:
             enter(dependency)
     return order
+
+
+def contracts_prefix(config: Config, git: Git) -> str:
+    """The contracts root relative to the repository ('' for the top): exit 2 when it lies outside or
+    is missing, since a gate that looks in the wrong place checks nothing."""
+    root = (config.directory / config.contracts_root).resolve()
+    try:
+        relative = root.relative_to(git.toplevel.resolve())
+    except ValueError:
+        raise UsageError(f"{config.path}: contracts.root {root} is outside the git repository") from None
+    if not root.is_dir():
+        if not config.path.is_file():
+            raise UsageError(
+                f"no {config.path.name} and no {config.contracts_root}/ directory in {config.directory}: "
+                "nothing to check (run `contractctl init`, or pass --config)"
+            )
+        raise UsageError(
+            f"{config.where('contracts.root')}: contracts.root: {config.contracts_root!r} is not a "
+            f"directory ({root}); "
+            "a gate that looks in the wrong place checks nothing"
+        )
+    prefix = relative.as_posix()
+    return "" if prefix == "." else prefix

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from contractctl.model import Finding, Report, Severity, SubjectResult, exit_code_for
 from contractctl.report import markdown
+from contractctl.report.summary import ordered
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def render(report: Report) -> str:
     """One workflow command per finding (subjects in a stable order, then global ones), then a summary."""
-    lines = [_command(finding, result) for result in _ordered(report.results) for finding in result.findings]
+    lines = [_command(finding, result) for result in ordered(report.results) for finding in result.findings]
     lines += [_command(finding, None) for finding in report.findings]
     lines.append(_summary(report))
     return "\n".join(lines) + "\n"
@@ -34,11 +35,6 @@ def escape_data(text: str) -> str:
 def escape_property(text: str) -> str:
     """Escape a command property value exactly as @actions/core's escapeProperty does."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def _ordered(results: list[SubjectResult]) -> list[SubjectResult]:
-    """Subjects by name, the local check before registries, so that output never depends on check order."""
-    return sorted(results, key=lambda r: (r.subject, r.registry is not None, r.registry or ""))
 
 
 def _command(finding: Finding, result: SubjectResult | None) -> str:

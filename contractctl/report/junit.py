@@ -10,6 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from contractctl.model import Finding, FindingKind, Report, SubjectResult
+from contractctl.report.summary import ordered
 
 _ERROR_KINDS = frozenset({FindingKind.ENVIRONMENT, FindingKind.INVALID})
 # Characters XML 1.0 cannot carry at all, not even as character references.
@@ -21,7 +22,7 @@ _GLOBAL_NAME = "global findings"
 def render(report: Report) -> str:
     """One testsuite; one testcase per subject and registry, plus one for findings tied to no subject."""
     cases: list[tuple[str, str, str | None, list[Finding]]] = [
-        (_registry(r), r.subject, r.path, r.findings) for r in _ordered(report.results)
+        (_registry(r), r.subject, r.path, r.findings) for r in ordered(report.results)
     ]
     if report.findings:
         cases.append((_GLOBAL_CLASS, _GLOBAL_NAME, None, report.findings))
@@ -55,11 +56,6 @@ def render(report: Report) -> str:
             element.set(key, value)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
-
-
-def _ordered(results: list[SubjectResult]) -> list[SubjectResult]:
-    """Subjects by name, the local check before registries, so that output never depends on check order."""
-    return sorted(results, key=lambda r: (r.subject, r.registry is not None, r.registry or ""))
 
 
 def _registry(result: SubjectResult) -> str:

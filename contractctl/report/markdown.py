@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from contractctl.model import Finding, Report, Severity, SubjectResult, exit_code_for
+from contractctl.report.summary import ordered
 
 _OUTCOMES = {
     0: "✅ **Passed**",
@@ -26,7 +27,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>&|~!])")
 def render(report: Report) -> str:
     """Heading, overall verdict, a subject overview, a findings table per subject, then global findings."""
     findings = report.all_findings()
-    results = _ordered(report.results)
+    results = ordered(report.results)
     out = [f"# contractctl {text(report.command)}", "", _verdict_line(report, findings)]
     if results:
         out += ["", "## Subjects", "", "| subject | registry | verdict | compatibility | type | file |"]
@@ -71,11 +72,6 @@ def code(value: str) -> str:
 
 def _lines(value: str) -> list[str]:
     return value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def _ordered(results: list[SubjectResult]) -> list[SubjectResult]:
-    """Subjects by name, the local check before registries, so that output never depends on check order."""
-    return sorted(results, key=lambda r: (r.subject, r.registry is not None, r.registry or ""))
 
 
 def _registry(result: SubjectResult) -> str:

@@ -14,6 +14,7 @@ from urllib.parse import quote
 import contractctl
 from contractctl.formats import rule_help as format_rule_help
 from contractctl.model import RULE_HELP, Finding, Report, Severity, SubjectResult
+from contractctl.report.summary import ordered
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "contractctlFinding/v1"
@@ -25,7 +26,7 @@ _FALLBACK_HELP = "See the result message for what failed and how to fix it."
 def render(report: Report) -> str:
     """A SARIF log with one run; rules sorted by id, results in a stable order."""
     located: list[tuple[Finding, SubjectResult | None]] = [
-        (f, r) for r in _ordered(report.results) for f in r.findings
+        (f, r) for r in ordered(report.results) for f in r.findings
     ]
     located += [(f, None) for f in report.findings]
     rule_ids = sorted({f.rule for f, _ in located})
@@ -56,11 +57,6 @@ def help_for(rule: str, hint: str | None = None) -> tuple[str, str]:
     if known:
         return known
     return f"contractctl rule {rule}.", hint or _FALLBACK_HELP
-
-
-def _ordered(results: list[SubjectResult]) -> list[SubjectResult]:
-    """Subjects by name, the local check before registries, so that output never depends on check order."""
-    return sorted(results, key=lambda r: (r.subject, r.registry is not None, r.registry or ""))
 
 
 def _rule(rule: str, findings: list[Finding]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from contractctl.model import Report, Severity, exit_code_for
+from contractctl.model import Report, Severity, SubjectResult, exit_code_for
 
 
 @dataclass(frozen=True)
@@ -44,3 +44,8 @@ def summarize(report: Report) -> Summary:
         allowed=sum(1 for f in findings if f.allowed_reason),
         exit_code=exit_code_for(findings),
     )
+
+
+def ordered(results: list[SubjectResult]) -> list[SubjectResult]:
+    """Subjects by name, the local check before registries, so that output never depends on check order."""
+    return sorted(results, key=lambda r: (r.subject, r.registry is not None, r.registry or ""))

@@ -462,7 +462,6 @@ class _Loader:
             disabled=disabled,
             doc=doc,
             position=self.mark(node),
-            expr_position=self.mark(expr_node) if expr_node is not None else None,
         )
 
     def required(self, entries: dict[str, tuple[Any, Any]], key: str, label: str, node: Any) -> str | None:

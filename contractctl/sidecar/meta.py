@@ -37,7 +37,6 @@ class Rule:
     disabled: bool = False
     doc: str | None = None
     position: SourcePosition | None = field(default=None, compare=False)  # where the rule starts
-    expr_position: SourcePosition | None = field(default=None, compare=False)
 
     def registry_shape(self) -> dict[str, Any]:
         """Confluent's JSON for a rule: empty values left out as the server leaves them out (its

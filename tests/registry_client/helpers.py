@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote_plus
 
-from contractctl.registry import RegistrySettings
+from contractctl.registry import RegistryClient, RegistrySettings
 
 CONFIG = Path("/nonexistent/contractctl.yaml")
 FAST_RETRIES = {"max": 3, "backoff_initial": 0.01, "backoff_max": 0.05, "retry_after_max": 5}
@@ -22,6 +22,21 @@ def settings(url: str, name: str = "aws", config: Path = CONFIG, **raw: Any) -> 
     raw.setdefault("retries", FAST_RETRIES)
     raw.setdefault("timeout", {"connect": 2, "read": 5})
     return RegistrySettings.from_config(name, {"url": url, **raw}, config)
+
+
+def subject_level(client: RegistryClient, subject: str) -> str | None:
+    """The level set on the subject itself; None when it inherits (40408, or 40401 before CP 7.0).
+    contractctl itself only reads the effective level; the tests use this to see what was set where."""
+    payload = client.request("GET", f"/config/{client.subject_path(subject)}", not_found={40408, 40401})
+    return None if payload is None else str(payload["compatibilityLevel"])
+
+
+def schema_text_by_id(client: RegistryClient, schema_id: int) -> str | None:
+    """The schema text with this id in the client's context (ids are per context); None if absent."""
+    context = client.settings.context
+    params = {"subject": f":{context}:"} if context else None
+    payload = client.request("GET", f"/schemas/ids/{schema_id}", params=params, not_found={40403})
+    return None if payload is None else str(payload["schema"])
 
 
 def avro_record(name: str, *fields: dict[str, Any]) -> str:

@@ -18,7 +18,7 @@ from contractctl.registry import (
 )
 
 from ..registry_double import RegistryDouble
-from .helpers import avro_record, settings
+from .helpers import avro_record, schema_text_by_id, settings, subject_level
 
 V1 = avro_record("Order", {"name": "id", "type": "string"})
 V2 = avro_record(
@@ -57,8 +57,8 @@ def test_register_versions_get_lookup(client: RegistryClient, registry_double: R
     found = client.lookup("orders-value", json.dumps(json.loads(V1), indent=2), "AVRO")
     assert found is not None and (found.subject, found.version, found.id) == ("orders-value", 1, first)
     assert client.lookup("orders-value", BREAKING, "AVRO") is None  # 40403: subject exists, schema not
-    assert client.schema_by_id(first) is not None
-    assert client.schema_by_id(99999) is None
+    assert schema_text_by_id(client, first) is not None
+    assert schema_text_by_id(client, 99999) is None
     register = next(
         r for r in registry_double.requests if r.method == "POST" and r.path.endswith("/versions")
     )
@@ -113,13 +113,13 @@ def test_compatibility_verbose(client: RegistryClient) -> None:
 
 def test_config_and_mode(client: RegistryClient, registry_double: RegistryDouble) -> None:
     client.register("orders-value", V1, "AVRO")
-    assert client.effective_compatibility("orders-value") == "BACKWARD"
-    assert client.subject_compatibility("orders-value") is None  # 40408: inherited
+    assert client.effective_config("orders-value").level == "BACKWARD"
+    assert subject_level(client, "orders-value") is None  # 40408: inherited
     client.set_compatibility(None, "full")
-    assert client.effective_compatibility("orders-value") == "FULL"
+    assert client.effective_config("orders-value").level == "FULL"
     client.set_compatibility("orders-value", "NONE")
-    assert client.subject_compatibility("orders-value") == "NONE"
-    assert client.effective_compatibility("orders-value") == "NONE"
+    assert subject_level(client, "orders-value") == "NONE"
+    assert client.effective_config("orders-value").level == "NONE"
     put = [r for r in registry_double.requests if r.method == "PUT"][-1]
     assert put.json() == {"compatibility": "NONE"}
     get = next(r for r in registry_double.requests if r.method == "GET" and r.path.startswith("/config/"))
@@ -161,10 +161,10 @@ def test_context_qualifies_subjects(registry_double: RegistryDouble) -> None:
         record = staging.get_version("orders-value")
         assert record is not None and record.subject == "orders-value" and record.id == staging_id
         assert json.loads(record.schema) == json.loads(V1)
-        assert staging.schema_by_id(staging_id) is not None
+        assert schema_text_by_id(staging, staging_id) is not None
         staging.set_compatibility(None, "FULL_TRANSITIVE")  # the context's level
-        assert staging.effective_compatibility("orders-value") == "FULL_TRANSITIVE"
-        assert default.effective_compatibility("orders-value") == "BACKWARD"
+        assert staging.effective_config("orders-value").level == "FULL_TRANSITIVE"
+        assert default.effective_config("orders-value").level == "BACKWARD"
         assert staging.lookup("orders-value", V1, "AVRO") is not None
         assert staging.lookup("orders-value", V2, "AVRO") is None
     paths = [r.path for r in registry_double.requests if r.method == "POST"]

@@ -119,7 +119,7 @@ def test_wrong_shape_fails_closed(registry_double: RegistryDouble) -> None:
             client.test_compatibility("s", V1, "AVRO")
         registry_double.faults.fail_next(1, status=200, body={"compatibilityLevel": "SIDEWAYS"})
         with pytest.raises(RegistryError, match="unknown compatibility level"):
-            client.effective_compatibility("s")
+            client.effective_config("s")
         registry_double.faults.fail_next(1, status=200, body={"version": 1, "schema": "{}"})
         with pytest.raises(RegistryError, match="without version, id or schema"):
             client.get_version("s")

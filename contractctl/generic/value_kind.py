@@ -1,0 +1,20 @@
+"""How an error message names the kind of a value read from YAML, the same in every settings reader."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_KINDS: dict[type, str] = {
+    dict: "a mapping",
+    list: "a list",
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+}
+
+
+def type_name(value: Any) -> str:
+    """'a mapping', 'a list', ..., 'nothing' for null; else the Python type's name."""
+    if value is None:
+        return "nothing"
+    return _KINDS.get(type(value), type(value).__name__)
