@@ -50,8 +50,14 @@ class JsonSchemaLinter:
             self._documented(self.document, "the root schema", "", ignored)
             self._schema(self.document, "", ignored)
 
-    def _at(self, pointer: str) -> SourcePosition | None:
-        return self.locate(pointer) or self.locate("")
+    def _emit(
+        self, rule: str, message: str, *, ignored: frozenset[str], pointer: str, at: str, hint: str
+    ) -> None:
+        """Report a finding positioned at `at`; positions are only looked up (the document scanned)
+        for findings that are reported, so a clean or silenced contract costs no scan."""
+        if self.out.wants(rule, ignored):
+            position = self.locate(at) or self.locate("")
+            self.out.emit(rule, message, ignored=ignored, pointer=pointer, position=position, hint=hint)
 
     def _ignores(self, node: dict[str, Any], pointer: str, inherited: frozenset[str]) -> frozenset[str]:
         if IGNORE_PROPERTY not in node:
@@ -60,23 +66,23 @@ class JsonSchemaLinter:
         names = [raw] if isinstance(raw, str) else raw
         at = child(pointer, IGNORE_PROPERTY)
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            self.out.emit(
+            self._emit(
                 "invalid-ignore",
                 f'"{IGNORE_PROPERTY}" must be a list of rule ids, not {json.dumps(raw)}',
                 ignored=inherited,
                 pointer=at,
-                position=self._at(at),
+                at=at,
                 hint=f'Write "{IGNORE_PROPERTY}": ["rule-id", ...].',
             )
             return inherited
         known, unknown = parse_rule_ids(names)
         if unknown:
-            self.out.emit(
+            self._emit(
                 "invalid-ignore",
                 f"{IGNORE_PROPERTY} names unknown rule(s): {', '.join(unknown)}",
                 ignored=inherited,
                 pointer=at,
-                position=self._at(at),
+                at=at,
                 hint="Fix the rule id (see contractctl's lint rules), or remove it.",
             )
         return inherited | known
@@ -106,12 +112,12 @@ class JsonSchemaLinter:
             ignored = self._ignores(sub, pointer, ignored)
         case = self.settings.field_case
         if not follows_case(name, case):
-            self.out.emit(
+            self._emit(
                 "naming",
                 f'property name "{name}" is not {case}',
                 ignored=ignored,
                 pointer=pointer,
-                position=self._at(pointer),
+                at=pointer,
                 hint=f'Rename it to "{to_case(name, case)}" (a published name is part of the data: '
                 "only rename it in a new property).",
             )
@@ -125,12 +131,12 @@ class JsonSchemaLinter:
         ignored = self._ignores(sub, pointer, ignored)
         case = self.settings.record_case
         if not follows_case(name, case):
-            self.out.emit(
+            self._emit(
                 "naming",
                 f'definition name "{name}" is not {case}',
                 ignored=ignored,
                 pointer=pointer,
-                position=self._at(pointer),
+                at=pointer,
                 hint=f'Rename it to "{to_case(name, case)}" and update the "$ref"s that use it.',
             )
         self._documented(sub, f'definition "{name}"', pointer, ignored)
@@ -139,12 +145,12 @@ class JsonSchemaLinter:
     def _documented(self, node: dict[str, Any], what: str, pointer: str, ignored: frozenset[str]) -> None:
         description = node.get("description")
         if not (isinstance(description, str) and description.strip()):
-            self.out.emit(
+            self._emit(
                 "docs",
                 f"{what} has no description",
                 ignored=ignored,
                 pointer=pointer,
-                position=self._at(pointer),
+                at=pointer,
                 hint='Add a "description" saying what it means to consumers.',
             )
 
@@ -153,12 +159,12 @@ class JsonSchemaLinter:
             return
         if "additionalProperties" in node or (self.modern and "unevaluatedProperties" in node):
             return
-        self.out.emit(
+        self._emit(
             "json-additional-properties",
             "object schema does not say whether it accepts unknown properties",
             ignored=ignored,
             pointer=pointer,
-            position=self._at(child(pointer, "properties")),
+            at=child(pointer, "properties"),
             hint='Add "additionalProperties": false (closed: optional properties can be added later) or '
             "true (open: properties can be removed later).",
         )
@@ -168,15 +174,13 @@ class JsonSchemaLinter:
         is_string = kind == "string" or (isinstance(kind, list) and "string" in kind)
         if not is_string or any(keyword in node for keyword in _BOUNDED_STRING):
             return
-        if not self.out.wants("json-string-max-length", ignored):
-            return
         at = child(pointer, "type")
-        self.out.emit(
+        self._emit(
             "json-string-max-length",
             "string schema has no maxLength",
             ignored=ignored,
             pointer=at,
-            position=self._at(at),
+            at=at,
             hint='Add "maxLength" (the longest value consumers must store).',
         )
 
