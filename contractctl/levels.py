@@ -114,6 +114,16 @@ def check_level(
     return out
 
 
+@dataclass(frozen=True)
+class Proof:
+    """What a data proof did: its findings, how many (version, direction) pairs it proved and how
+    many records it wrote and read in all, so that a report can say what `--prove` covered."""
+
+    findings: list[Finding]
+    pairs: int
+    records: int
+
+
 def prove_compatible_pairs(
     schema_format: SchemaFormat,
     new: ParsedSchema,
@@ -122,10 +132,13 @@ def prove_compatible_pairs(
     findings: Sequence[Finding],
     samples: int,
     seed: int,
-) -> list[Finding]:
-    """Data proof of every (version, direction) pair that `check_level` found compatible."""
+) -> Proof:
+    """Data proof of every (version, direction) pair that `check_level` found compatible, with up
+    to `samples` records each (as many as the format's `prove_counted` says it used); a pair proven
+    with no record is not counted."""
     failed = {(f.direction, label) for f in findings for label in (f.compared_with or "").split(", ")}
     out: list[Finding] = []
+    proven = records = 0
     for version in versions_to_check(level, earlier):
         pairs = []
         if level.checks_backward and ("backward", version.label) not in failed:
@@ -133,10 +146,13 @@ def prove_compatible_pairs(
         if level.checks_forward and ("forward", version.label) not in failed:
             pairs.append(("forward", version.schema, new))
         for direction, reader, writer in pairs:
+            proof, used = schema_format.prove_counted(reader, writer, samples, seed)
+            proven += used > 0
+            records += used
             out.extend(
                 finding.with_context(
                     file=str(new.source.path), direction=direction, compared_with=version.label
                 )
-                for finding in schema_format.prove(reader, writer, samples, seed)
+                for finding in proof
             )
-    return out
+    return Proof(out, proven, records)

@@ -87,6 +87,7 @@ class Finding:
     compared_with: str | None = None  # e.g. "version 3 (a1b2c3d)"
     direction: str | None = None  # "backward" or "forward"
     allowed_reason: str | None = None  # set when an intended break was explicitly allowed
+    detail: str | None = None  # more than the message (the source line it points at, ...): shown with -v
 
     def with_context(self, **changes: object) -> Finding:
         """A copy with the given fields filled in (only where still empty, unless overriding)."""
@@ -127,6 +128,7 @@ class SubjectResult:
     compared_versions: int = 0
     registry: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    proof: tuple[int, int] | None = None  # with --prove: (pairs proven by data, records written and read)
 
 
 @dataclass
@@ -142,6 +144,30 @@ class Report:
         for result in self.results:
             out.extend(result.findings)
         return out
+
+    def in_order(self) -> Report:
+        """The report as every output shows it: findings by position (file, line, column), each
+        identical finding once (two steps may observe the same fact), results by file, each
+        subject's local result before its registries'."""
+        results = [replace(result, findings=in_position_order(result.findings)) for result in self.results]
+        results.sort(key=lambda r: (r.path, r.subject, r.registry is not None, r.registry or ""))
+        return Report(self.command, results, in_position_order(self.findings))
+
+    def without_details(self) -> Report:
+        """The report as shown without -v: no finding carries its detail."""
+
+        def plain(findings: list[Finding]) -> list[Finding]:
+            return [replace(f, detail=None) if f.detail else f for f in findings]
+
+        results = [replace(result, findings=plain(result.findings)) for result in self.results]
+        return Report(self.command, results, plain(self.findings))
+
+
+def in_position_order(findings: list[Finding]) -> list[Finding]:
+    """Findings sorted by file, line and column (file-wide ones first), duplicates dropped; the
+    order among findings at one position is the order they were found in."""
+    unique = list(dict.fromkeys(findings))
+    return sorted(unique, key=lambda f: (f.file or "", f.line or 0, f.column or 0))
 
 
 RULE_HELP: dict[str, tuple[str, str]] = {}

@@ -64,10 +64,32 @@ SIDECAR_DIFFERS: tuple[SubjectDiffer, ...] = (_sidecar_changes,)
 
 
 def default_from_ref(config: Config, to_ref: str, environ: Mapping[str, str] | None = None) -> str:
-    """The merge base of `to_ref` with the base branch, found as `check` finds its base (a commit id)."""
-    environ = os.environ if environ is None else environ
+    """Where the changelog of `to_ref` starts (a tag name or a commit id), never `to_ref` itself
+    while it has a parent:
+
+    - on a branch off the base branch: the merge base with it, found as `check` finds its base
+      (what the branch adds);
+    - on the base branch itself (the merge base is `to_ref`): the newest tag reachable from its
+      first parent (what changed since the last release), else its first parent (the last commit).
+    """
     git = Git.discover(config.directory)
     to_commit = git.resolve(to_ref)
+    base = _merge_base_with_base_branch(git, config, to_commit, environ)
+    if base != to_commit:
+        return base
+    parent = git.attempt("rev-parse", "--verify", "--quiet", f"{to_commit}^1^{{commit}}")
+    if parent.returncode != 0:
+        return to_commit  # the first commit: nothing came before it
+    tag = git.attempt("describe", "--tags", "--abbrev=0", "--first-parent", f"{to_commit}^1")
+    if tag.returncode == 0 and tag.stdout.strip():
+        return tag.stdout.decode().strip()
+    return parent.stdout.decode().strip()
+
+
+def _merge_base_with_base_branch(
+    git: Git, config: Config, to_commit: str, environ: Mapping[str, str] | None
+) -> str:
+    environ = os.environ if environ is None else environ
     github_base = environ.get("GITHUB_BASE_REF")
     candidates = [f"origin/{github_base}"] if github_base else []
     candidates += [config.base_branch, f"origin/{config.base_branch}"]
@@ -91,7 +113,7 @@ def changelog(
     differs: Sequence[SubjectDiffer] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> list[SubjectChanges]:
-    """Subjects that changed from `from_ref` (None: the merge base with the base branch) to `to_ref`.
+    """Subjects that changed from `from_ref` (None: `default_from_ref`) to `to_ref`.
 
     Unchanged subjects are left out; the list is sorted by subject.
     """
@@ -189,8 +211,10 @@ class _Comparison:
 
     def __init__(self, old: ContractSet, new: ContractSet) -> None:
         self.old, self.new = old, new
-        self._old = SchemaResolver(old, {})
-        self._new = SchemaResolver(new, {})
+        # Both trees are history: parsed as `check` parses earlier versions (as the registry parses
+        # versions it holds), so a version `check` compared is never "does not parse" here.
+        self._old = SchemaResolver(old, {}, registered=True)
+        self._new = SchemaResolver(new, {}, registered=True)
 
     def changes(self, subject: str, text_changed: bool) -> list[Change]:
         before, after = self.old.contracts.get(subject), self.new.contracts.get(subject)

@@ -9,32 +9,37 @@ from __future__ import annotations
 from contractctl.changelog.markup import code, text
 from contractctl.changelog.model import Change, SubjectChanges
 
-_LABELS = {
-    "added": "Added",
-    "removed": "Removed",
-    "renamed": "Renamed",
-    "moved": "Moved",
-    "type-changed": "Type changed",
-    "default-added": "Default added",
-    "default-removed": "Default removed",
-    "default-changed": "Default changed",
-    "doc-changed": "Doc changed",
-    "aliases-changed": "Aliases changed",
-    "property-changed": "Property changed",
-    "fields-reordered": "Fields reordered",
-    "symbols-added": "Symbols added",
-    "symbols-removed": "Symbols removed",
-    "symbols-reordered": "Symbols reordered",
-    "size-changed": "Size changed",
-    "number-changed": "Number changed",
-    "oneof-changed": "Oneof changed",
-    "reserved-added": "Reserved",
-    "reserved-removed": "Unreserved",
-    "package-changed": "Package changed",
-    "file-moved": "File moved",
-    "format-changed": "Format changed",
-    "unparseable": "Not compared",
-    "changed": "Changed",
+_TEMPLATES = {  # how a change of each kind reads, `{element}` being what it is about
+    "added": "Added {element}",
+    "removed": "Removed {element}",
+    "renamed": "Renamed {element}",
+    "moved": "Moved {element}",
+    "type-changed": "Changed the type of {element}",
+    "default-added": "Added a default to {element}",
+    "default-removed": "Removed the default of {element}",
+    "default-changed": "Changed the default of {element}",
+    "doc-changed": "Changed the doc of {element}",
+    "aliases-changed": "Changed the aliases of {element}",
+    "property-changed": "Changed a property of {element}",
+    "fields-reordered": "Reordered the fields of {element}",
+    "symbols-added": "Added symbols to {element}",
+    "symbols-removed": "Removed symbols from {element}",
+    "symbols-reordered": "Reordered the symbols of {element}",
+    "size-changed": "Changed the size of {element}",
+    "number-changed": "Changed the number of {element}",
+    "oneof-changed": "Changed the oneof of {element}",
+    "reserved-added": "Reserved in {element}",
+    "reserved-removed": "Unreserved in {element}",
+    "package-changed": "Changed the {element}",
+    "file-moved": "Moved the {element}",
+    "format-changed": "Changed the format of the {element}",
+    "unparseable": "Could not compare the {element}",
+    "changed": "Changed the {element}",
+    "metadata-changed": "Changed {element}",
+    "rule-added": "Added {element}",
+    "rule-removed": "Removed {element}",
+    "rule-changed": "Changed {element}",
+    "rules-changed": "Changed the {element}",
 }
 
 
@@ -54,9 +59,13 @@ def _versions(subject: SubjectChanges) -> str:
 
 
 def render_change(change: Change) -> str:
-    label = _LABELS.get(change.kind, text(change.kind.replace("-", " ").capitalize()))
+    """One bullet: what happened to which element (a sentence), then the detail."""
+    template = _TEMPLATES.get(change.kind)
+    if template is None:  # a kind a sidecar differ added without a template: its name, then the element
+        template = text(change.kind.replace("-", " ").capitalize()) + ": {element}"
     marker = "**Breaking:** " if change.breaking else ""
-    return f"- {marker}{label} {change.element}: {change.detail}"
+    detail = f": {change.detail}" if change.detail else ""
+    return f"- {marker}{template.format(element=change.element)}{detail}"
 
 
 def render_markdown(changes: list[SubjectChanges], from_ref: str, to_ref: str) -> str:

@@ -6,23 +6,38 @@ from pathlib import Path
 
 import click
 
+from contractctl.cli.options import verbose_option
+
 
 @click.command()
-@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite contractctl.yaml and the example if they exist (an existing "
+    ".pre-commit-config.yaml is never replaced: the hook is added to it).",
+)
 @click.option(
     "--directory",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Repository to scaffold (default: the git repository of the working directory).",
 )
-def init(force: bool, directory: Path | None) -> None:
+@verbose_option
+def init(force: bool, directory: Path | None, verbose: bool) -> None:
     """Write contractctl.yaml, an example contract and a pre-commit config."""
-    from contractctl.commands.init import scaffold
+    from contractctl.commands.init import HOOK_ID, default_branch, scaffold
     from contractctl.repo.history import Git
 
-    target = Git.discover((directory or Path.cwd()).resolve()).toplevel
-    result = scaffold(target, force)
+    git = Git.discover((directory or Path.cwd()).resolve())
+    target = git.toplevel
+    base_branch = default_branch(git)
+    result = scaffold(target, force, base_branch)
     for path in result.written:
         verb = "overwrote" if path in result.overwritten else "wrote"
-        click.echo(f"{verb} {path.relative_to(target)}")
+        detail = f" (base_branch: {base_branch})" if path.name == "contractctl.yaml" else ""
+        click.echo(f"{verb} {path.relative_to(target)}{detail}")
+    for path in result.hook_added:
+        click.echo(f"added the {HOOK_ID} hook to {path.relative_to(target)} (the rest is unchanged)")
+    for path in result.hook_present:
+        click.echo(f"kept {path.relative_to(target)}: it already runs the {HOOK_ID} hook")
     click.echo("next: edit contracts/, then run `contractctl check`")

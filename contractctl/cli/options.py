@@ -77,9 +77,16 @@ def _report_error(error: ContractctlError, output: OutputOptions) -> None:
     rule = {ConfigError: "CONFIG_ERROR", GitError: "GIT_ERROR"}.get(type(error), type(error).__name__)
     context = click.get_current_context(silent=True)
     report = Report(command=context.info_name or "contractctl" if context else "contractctl")
-    report.findings.append(Finding(rule=rule, message=error.message, kind=kind))
+    detail = error.detail if output.verbose else None
+    report.findings.append(Finding(rule=rule, message=error.message, kind=kind, detail=detail))
     with contextlib.suppress(ContractctlError):  # unwritable: the original error is what matters
         emit(report, output)
+
+
+def verbose_option(func: F) -> F:
+    """-v/--verbose for the commands that print no report (changelog, init): main() shows an
+    error's detail when it is given, as for every other command."""
+    return click.option("-v", "--verbose", is_flag=True, help="More detail on errors.")(func)
 
 
 def config_option(func: F) -> F:

@@ -33,6 +33,9 @@ class OutputOptions:
 
 def emit(report: Report, options: OutputOptions) -> int:
     """Write the report as asked; return the exit code DESIGN.md assigns to its findings."""
+    report = report.in_order()
+    if not options.verbose:
+        report = report.without_details()
     report = mask_data(report)
     if options.output_format == "text" and options.use_color():
         from contractctl.report.text import print_styled

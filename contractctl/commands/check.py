@@ -299,7 +299,8 @@ class _LocalRun:
             # load the lint rules (lint/ reads config/, never the other way round)
             from contractctl.lint import LintSettings
 
-            options = replace(options, lint=LintSettings.from_raw(config.lint, config.path))
+            lint = LintSettings.from_raw(config.lint, config.path, lambda key: config.where(f"lint.{key}"))
+            options = replace(options, lint=lint)
         git = Git.discover(config.directory)
         prefix = contracts_prefix(config, git)
         mapper = SubjectMapper(config, prefix)
@@ -665,10 +666,11 @@ def _check_subject(
     result.findings.extend(f.with_context(subject=subject) for f in findings)
     result.compared_versions = len(versions_to_check(contract.compatibility, earlier)) + len(foreign)
     if options.prove:
-        proofs = prove_compatible_pairs(
+        proof = prove_compatible_pairs(
             schema_format, new, earlier, contract.compatibility, findings, options.samples, options.seed
         )
-        result.findings.extend(f.with_context(subject=subject) for f in proofs)
+        result.findings.extend(f.with_context(subject=subject) for f in proof.findings)
+        result.proof = (proof.pairs, proof.records)
     if not affected:
         result.verdict = "unchanged"
     elif not versions:

@@ -134,9 +134,9 @@ def run_compat(
     result.findings.extend(findings)
     result.compared_versions = len(versions_to_check(level, earlier))
     if prove:
-        result.findings.extend(
-            prove_compatible_pairs(schema_format, new_schema, earlier, level, findings, 25, 0)
-        )
+        proof = prove_compatible_pairs(schema_format, new_schema, earlier, level, findings, 25, 0)
+        result.findings.extend(proof.findings)
+        result.proof = (proof.pairs, proof.records)
     if not earlier:
         result.verdict = "new"
     if any(f.fails for f in result.findings):

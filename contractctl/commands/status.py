@@ -288,7 +288,7 @@ def _adopt(config: Config, client: RegistryClient, subjects: list[str]) -> list[
         if not is_supported(latest.schema_type):
             raise UsageError(f"{subject}: {latest.schema_type} schemas are not supported")
         schema_type = SchemaType(latest.schema_type)
-        path = _adopted_path(root, subject, info(schema_type).extensions[0])
+        path = _adopted_path(root, subject, info(schema_type).extensions)
         _refuse_escape(path, root, subject)
         relative = PurePosixPath(path.relative_to(git.toplevel).as_posix())
         text = get_format(schema_type).adopted_text(latest.schema)
@@ -318,11 +318,17 @@ def _adopt(config: Config, client: RegistryClient, subjects: list[str]) -> list[
 _MAX_NAME_BYTES = 240
 
 
-def _adopted_path(root: Path, subject: str, extension: str) -> Path:
-    """The file the topic strategy maps back to the subject: <topic>/value|key, else by name.
+def _adopted_path(root: Path, subject: str, extensions: tuple[str, ...]) -> Path:
+    """The file the subject strategy maps back to the subject: <topic>/value|key; a reference named
+    by its path (`common/address.proto`, as Confluent's serializers name imports) at that path under
+    the root; else by name under `adopted/`.
 
-    The subject becomes one path segment; a subject that cannot be one (`..-value`, `/abs-value`,
-    a separator, a control character, a name too long for a file system) is refused, naming it."""
+    Each part of the subject becomes one path segment; a part that cannot be one (`..-value`,
+    `/abs-value`, a control character, a name too long for a file system) is refused, naming it."""
+    extension = extensions[0]
+    if PurePosixPath(subject).suffix in extensions:
+        parts = subject.split("/")
+        return root.joinpath(*(_segment(part, subject) for part in parts))
     for role in ("value", "key"):
         if subject.endswith(f"-{role}") and len(subject) > len(role) + 1:
             return root / _segment(subject[: -len(role) - 1], subject) / f"{role}{extension}"

@@ -76,6 +76,7 @@ class Config:
     exclude: tuple[str, ...] = ()  # path globs under which files are not contracts
     lint: Mapping[str, Any] | None = None  # raw `lint:`; None when absent (then check does not lint)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key path -> line
+    columns: Mapping[str, int] = field(default_factory=dict, compare=False)  # key path -> column
 
     def line(self, key_path: str) -> int | None:
         """The line where `key_path` (or its nearest enclosing key) is written, if known."""
@@ -84,9 +85,10 @@ class Config:
         return line_of(self.lines, key_path)
 
     def where(self, key_path: str) -> str:
-        """`file:line` of a key for messages (just the file when the line is unknown)."""
-        line = self.line(key_path)
-        return f"{self.path}:{line}" if line else str(self.path)
+        """`file:line:column` of a key for messages (just the file when the line is unknown)."""
+        from contractctl.generic.yaml_guard import location
+
+        return location(self.path, self.lines, self.columns, key_path)
 
     @property
     def oneof_rules(self) -> str:
@@ -167,21 +169,23 @@ def load_config(path: Path) -> Config:
         where = f":{problem.line}" if problem.line else ""
         where += f":{problem.column}" if problem.line and problem.column else ""
         raise ConfigError(f"{path}{where}: {problem.message}") from None
-    return parse_config(document.data, path, document.lines)
+    return parse_config(document.data, path, document.lines, document.columns)
 
 
 class _Reader:
     """Walks the raw YAML mapping, naming the key path in every error."""
 
-    def __init__(self, path: Path, lines: Mapping[str, int] | None = None) -> None:
+    def __init__(
+        self, path: Path, lines: Mapping[str, int] | None = None, columns: Mapping[str, int] | None = None
+    ) -> None:
         self.path = path
         self.lines = dict(lines or {})
+        self.columns = dict(columns or {})
 
     def where(self, key_path: str) -> str:
-        from contractctl.generic.yaml_guard import line_of
+        from contractctl.generic.yaml_guard import location
 
-        line = line_of(self.lines, key_path)
-        return f"{self.path}:{line}" if line else str(self.path)
+        return location(self.path, self.lines, self.columns, key_path)
 
     def fail(self, key_path: str, problem: str) -> ConfigError:
         return ConfigError(f"{self.where(key_path)}: {key_path}: {problem}")
@@ -231,9 +235,11 @@ class _Reader:
         return SUBJECT_STRATEGIES[key]
 
 
-def parse_config(data: Any, path: Path, lines: Mapping[str, int] | None = None) -> Config:
-    """Validate the raw document; `lines` (key path -> line) lets errors name the line."""
-    reader = _Reader(path, lines)
+def parse_config(
+    data: Any, path: Path, lines: Mapping[str, int] | None = None, columns: Mapping[str, int] | None = None
+) -> Config:
+    """Validate the raw document; `lines` and `columns` (key path -> position) let errors name it."""
+    reader = _Reader(path, lines, columns)
     top = reader.mapping(
         data,
         "(top level)",
@@ -312,6 +318,7 @@ def parse_config(data: Any, path: Path, lines: Mapping[str, int] | None = None) 
         ),
         lint=reader.mapping(top["lint"], "lint", None) if "lint" in top else None,
         lines=reader.lines,
+        columns=reader.columns,
     )
 
 

@@ -195,6 +195,13 @@ class SchemaFormat(Protocol):
         """Write generated data with `writer`, read with `reader`; findings for what fails or changes."""
         ...
 
+    def prove_counted(
+        self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int
+    ) -> tuple[list[Finding], int]:
+        """`prove`, and how many records it proved with (up to `samples`; 0: none could be made), so
+        that a report says what `--prove` covered."""
+        ...
+
     @property
     def compiles(self) -> bool:
         """Whether `prepare` does anything; when not, callers skip gathering texts for it."""

@@ -9,7 +9,7 @@ before any value is built, and every error carries a 1-based line.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 # Values counted with every alias expanded; a real config or sidecar holds a few thousand at most.
@@ -32,6 +32,7 @@ class YamlProblem(Exception):
 class Document:
     data: Any
     lines: dict[str, int]  # key path (`contracts.root`, `subjects[0].match`) -> line of the key or item
+    columns: dict[str, int] = field(default_factory=dict)  # key path -> its column (1-based)
 
 
 def shown(value: Any) -> str:
@@ -85,7 +86,8 @@ def load(text: str) -> Document:
         raise YamlProblem(f"invalid YAML: {error.problem}", mark.line + 1 if mark else None) from None
     finally:
         constructor.dispose()
-    return Document(data, _key_lines(node))
+    lines, columns = _key_positions(node)
+    return Document(data, lines, columns)
 
 
 def check_nodes(root: Any) -> None:
@@ -150,11 +152,13 @@ def _check_duplicates(node: Any) -> None:
         first[identity] = line
 
 
-def _key_lines(root: Any) -> dict[str, int]:
-    """Key path -> line, for messages. Aliased values are not walked again (bounded by check_nodes)."""
+def _key_positions(root: Any) -> tuple[dict[str, int], dict[str, int]]:
+    """Key path -> line and key path -> column, for messages. Aliased values are not walked again
+    (bounded by check_nodes)."""
     import yaml
 
     lines: dict[str, int] = {}
+    columns: dict[str, int] = {}
     seen: set[int] = set()
     stack: list[tuple[Any, str]] = [(root, "")]
     while stack:
@@ -167,23 +171,41 @@ def _key_lines(root: Any) -> dict[str, int]:
                 if isinstance(key_node, yaml.ScalarNode):
                     path = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
                     lines.setdefault(path, key_node.start_mark.line + 1)
+                    columns.setdefault(path, key_node.start_mark.column + 1)
                     stack.append((value_node, path))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 path = f"{prefix}[{index}]"
                 lines.setdefault(path, item.start_mark.line + 1)
+                columns.setdefault(path, item.start_mark.column + 1)
                 stack.append((item, path))
-    return lines
+    return lines, columns
 
 
-def line_of(lines: Mapping[str, int], key_path: str) -> int | None:
-    """The line of `key_path`, or of the nearest enclosing key that has one."""
+def _nearest(lines: Mapping[str, int], key_path: str) -> str | None:
+    """`key_path`, or the nearest enclosing key path that has a line."""
     path = key_path
     while path:
         if path in lines:
-            return lines[path]
+            return path
         cut = max(path.rfind("."), path.rfind("["))
         if cut <= 0:
             return None
         path = path[:cut]
     return None
+
+
+def line_of(lines: Mapping[str, int], key_path: str) -> int | None:
+    """The line of `key_path`, or of the nearest enclosing key that has one."""
+    path = _nearest(lines, key_path)
+    return lines[path] if path else None
+
+
+def location(file: object, lines: Mapping[str, int], columns: Mapping[str, int], key_path: str) -> str:
+    """`file:line:column` of `key_path` (or of its nearest enclosing key) for messages; `file:line`
+    when the column is unknown, just the file when the line is."""
+    path = _nearest(lines, key_path)
+    if path is None:
+        return str(file)
+    column = columns.get(path)
+    return f"{file}:{lines[path]}" + (f":{column}" if column else "")

@@ -59,11 +59,15 @@ class LintSettings:
         return self.severity(rule_id) != "off"
 
     @classmethod
-    def from_raw(cls, raw: Mapping[str, Any] | None, config_path: Path) -> LintSettings:
-        """Validate the raw `lint:` mapping; raises ConfigError "{config_path}: lint.<key>: problem"."""
+    def from_raw(
+        cls, raw: Mapping[str, Any] | None, config_path: Path, where: Callable[[str], str] | None = None
+    ) -> LintSettings:
+        """Validate the raw `lint:` mapping; raises ConfigError "{where}: lint.<key>: problem", where
+        `where(key)` names the file, line and column of `lint.<key>` (default: the file alone)."""
 
         def fail(key_path: str, problem: str) -> ConfigError:
-            return ConfigError(f"{config_path}: lint{'.' + key_path if key_path else ''}: {problem}")
+            place = where(key_path) if where is not None else str(config_path)
+            return ConfigError(f"{place}: lint{'.' + key_path if key_path else ''}: {problem}")
 
         if raw is None:
             return cls()

@@ -82,8 +82,19 @@ class Git:
                 advice += (
                     " (this is a shallow clone: use `git fetch --unshallow` or checkout with fetch-depth: 0)"
                 )
-            raise GitError(f"unknown git ref {ref!r}: {advice}")
+            raise GitError(f"unknown git ref {ref!r}: {advice}", detail=self._refs_known(ref))
         return result.stdout.decode().strip()
+
+    def _refs_known(self, ref: str) -> str:
+        """The -v detail of an unknown ref: what was asked, and the refs this repository has."""
+        listed = self.attempt(
+            "for-each-ref", "--count=40", "--sort=-committerdate", "--format=%(refname:short)",
+            "refs/heads", "refs/tags", "refs/remotes",
+        )  # fmt: skip
+        names = listed.stdout.decode("utf-8", "replace").split() if listed.returncode == 0 else []
+        known = ", ".join(names) if names else "none (no commits yet?)"
+        asked = f"asked: git rev-parse --verify {ref}^{{commit}} in {self.toplevel}"
+        return f"{asked}\nrefs here (newest first): {known}"
 
     def has_commits(self) -> bool:
         return self.attempt("rev-parse", "--verify", "--quiet", "HEAD").returncode == 0

@@ -43,8 +43,13 @@ class SchemaResolver:
     Holds the per-run caches: parsed schemas by subject and by historic version.
     """
 
-    def __init__(self, current: ContractSet, history: Mapping[str, list[HistoricVersion]]) -> None:
+    def __init__(
+        self, current: ContractSet, history: Mapping[str, list[HistoricVersion]], registered: bool = False
+    ) -> None:
+        """`registered`: parse the contracts of `current` as the registry parses versions it holds
+        (leniently, see `formats.parse_registered`), for a tree that is itself history."""
         self.current = current
+        self.registered = registered
         self.history = history
         self._parsed: dict[str, ParsedSchema] = {}
         self._historic: dict[tuple[str, int, bool], ParsedSchema | None] = {}
@@ -76,7 +81,11 @@ class SchemaResolver:
             references = [self._parsed[r] for r in self.references_of(dependency)]
             try:
                 source = self.current.source(dependency)
-                self._parsed[dependency] = get_format(contract.schema_type).parse(source, references)
+                self._parsed[dependency] = (
+                    parse_registered(source, contract.schema_type, references)
+                    if self.registered
+                    else get_format(contract.schema_type).parse(source, references)
+                )
                 self._subject_of[id(self._parsed[dependency])] = dependency
                 _require_record_type(dependency, self._parsed[dependency])
             except InvalidSchema as error:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contractctl.model import Finding, Report, Severity, SubjectResult, exit_code_for
 from contractctl.report import markdown
-from contractctl.report.summary import ordered
+from contractctl.report.summary import ordered, summarize
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -88,7 +88,7 @@ def _summary(report: Report) -> str:
     code = exit_code_for(findings)
     outcome = "passed" if code == 0 else f"failed (exit {code})"
     return (
-        f"contractctl {report.command} {outcome}: {_count(len(report.results), 'subject')} checked, "
+        f"contractctl {report.command} {outcome}: {_count(summarize(report).subjects, 'subject')} checked, "
         f"{_count(errors, 'error')}, {_count(warnings, 'warning')}, {_count(notes, 'note')}, "
         f"{_count(allowed, 'allowed break')}"
     )

@@ -2,9 +2,11 @@
 
 {
   "schema": "contractctl.report/v1", "command": "check", "passed": bool, "exit_code": int,
-  "summary": {"subjects", "verdicts": {verdict: count}, "errors", "warnings", "allowed"},
+  "summary": {"subjects", "verdicts": {verdict: count}, "registry_verdicts": {verdict: count},
+              "errors", "warnings", "allowed"},   # see report/summary.py for what counts
   "results": [{"subject", "path", "schema_type", "level", "verdict", "registry", "compared_versions",
-               "findings": [Finding...]}],
+               "findings": [Finding...]}],  # with --prove, summary and results also hold
+                                            # "proof": {"pairs": proven by data, "records": in all}
   "findings": [Finding...]          # not tied to one subject (e.g. a file that maps to no subject)
 }
 Finding: {"rule", "kind", "severity", "message", "file", "line", "column", "subject", "registry",
@@ -27,12 +29,18 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     data = asdict(finding)
     data["kind"] = finding.kind.value
     data["severity"] = finding.severity.value
+    if finding.detail is None:
+        del data["detail"]  # only with -v (see cli/output.py)
     return data
+
+
+def _proof(proof: tuple[int, int]) -> dict[str, int]:
+    return {"pairs": proof[0], "records": proof[1]}
 
 
 def render(report: Report) -> str:
     summary = summarize(report)
-    document = {
+    document: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "command": report.command,
         "passed": summary.passed,
@@ -40,6 +48,7 @@ def render(report: Report) -> str:
         "summary": {
             "subjects": summary.subjects,
             "verdicts": summary.verdicts,
+            "registry_verdicts": summary.registry_verdicts,
             "errors": summary.errors,
             "warnings": summary.warnings,
             "allowed": summary.allowed,
@@ -59,4 +68,9 @@ def render(report: Report) -> str:
         ],
         "findings": [finding_dict(f) for f in report.findings],
     }
+    if summary.proof is not None:
+        document["summary"]["proof"] = _proof(summary.proof)
+        for entry, result in zip(document["results"], report.results, strict=True):
+            if result.proof is not None:
+                entry["proof"] = _proof(result.proof)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

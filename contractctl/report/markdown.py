@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from contractctl.model import Finding, Report, Severity, SubjectResult, exit_code_for
-from contractctl.report.summary import ordered
+from contractctl.report.summary import ordered, summarize
 
 _OUTCOMES = {
     0: "✅ **Passed**",
@@ -90,7 +90,7 @@ def _verdict_line(report: Report, findings: list[Finding]) -> str:
     failing = sum(1 for f in findings if f.fails)
     allowed = sum(1 for f in findings if f.allowed_reason is not None)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING and f.allowed_reason is None)
-    subjects = len(report.results)
+    subjects = summarize(report).subjects
     return (
         f"{_OUTCOMES.get(code_, f'❌ **Failed** (exit {code_})')} — "
         f"{subjects} subject{'s' if subjects != 1 else ''} checked, "

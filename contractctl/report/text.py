@@ -7,7 +7,7 @@ pre-commit path does not pay rich's import when its output goes to a pipe.
 from __future__ import annotations
 
 from contractctl.model import Finding, Report, Severity, SubjectResult, one_line
-from contractctl.report.summary import summarize
+from contractctl.report.summary import proof_phrase, summarize
 
 Segment = tuple[str, str]  # (text, rich style)
 
@@ -51,6 +51,8 @@ def finding_segments(finding: Finding) -> list[Segment]:
         segments.append((f"\n    allowed: {finding.allowed_reason}", "magenta"))
     if finding.hint:
         segments.append((f"\n    hint: {finding.hint}", "green"))
+    if finding.detail:
+        segments.append(("\n" + "\n".join(f"    {line}" for line in finding.detail.splitlines()), "dim"))
     return segments
 
 
@@ -68,6 +70,8 @@ def _result_line(command: str, result: SubjectResult) -> list[Segment]:
         else:
             against = f"against {result.compared_versions} earlier version{plural}"
         detail = f": {result.verdict} under {result.level}, {against}"
+        if result.proof is not None:
+            detail += f"; {proof_phrase(*result.proof)}"
     else:
         detail = f": {result.verdict}"
     return [(f"{one_line(result.path)}: ", "bold"), ("ok ", "green"), (where, "blue"), (detail, "")]

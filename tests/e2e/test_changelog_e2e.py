@@ -197,3 +197,44 @@ def test_no_changes_between_equal_refs(repo: GitRepo) -> None:
     subjects = changelog(default_config(repo.root), "v1", "HEAD")
     assert subjects == []
     assert render_markdown(subjects, "v1", "HEAD").endswith("No contract changes.\n")
+
+
+def test_an_old_version_check_compares_is_compared_here_too(repo: GitRepo) -> None:
+    # v1's default is not an int: the registry held it (it does not check defaults of a registered
+    # version), and `check` compares it leniently, so the changelog must list the change too
+    v1 = record("Order", [{"name": "id", "type": "string"}, {"name": "n", "type": "int", "default": "x"}])
+    repo.write("contracts/orders/value.avsc", v1)
+    repo.commit("v1")
+    v2 = record("Order", [{"name": "id", "type": "string"}, {"name": "n", "type": "int", "default": 0}])
+    repo.write("contracts/orders/value.avsc", v2)
+    repo.commit("v2")
+    assert repo.run("check", "--against", "HEAD~1", "--all").code == 0
+    result = repo.run("changelog", "--from", "HEAD~1")
+    assert result.code == 0, result.output
+    assert "does not parse" not in result.stdout and "Could not compare" not in result.stdout
+    assert '- Changed the default of field `n`: `"x"` -> `0`' in result.stdout, result.stdout
+
+
+def test_default_range_on_the_base_branch_starts_at_the_last_tag(repo: GitRepo) -> None:
+    first_release(repo)  # tagged v1
+    repo.write("contracts/orders/value.avsc", order(2))
+    repo.commit("orders v2")
+    repo.write("contracts/payments/value.avsc", PAYMENT)
+    repo.commit("payments")
+    result = repo.run("changelog")
+    assert result.code == 0, result.output
+    assert "Changes from `v1` to `HEAD`." in result.stdout, result.stdout
+    assert "## orders-value" in result.stdout and "## payments-value" in result.stdout
+    assert "- Added symbols to enum `Channel`: `STORE`" in result.stdout  # natural wording
+
+
+def test_default_range_on_the_base_branch_without_tags_is_the_last_commit(repo: GitRepo) -> None:
+    repo.write("contracts/orders/value.avsc", order(1))
+    repo.commit("orders v1")
+    repo.write("contracts/orders/value.avsc", order(2))
+    repo.commit("orders v2")
+    result = repo.run("changelog")
+    assert result.code == 0, result.output
+    previous = repo.git("rev-parse", "HEAD~1").strip()
+    assert f"Changes from `{previous[:12]}` to `HEAD`." in result.stdout, result.stdout
+    assert "No contract changes." not in result.stdout and "## orders-value" in result.stdout

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import yaml
+
 from tests.conftest import GitRepo, record, run_cli
 
 V1 = record("User", [{"name": "id", "type": "string"}])
@@ -165,3 +167,50 @@ def test_compat_protobuf_imports_from_proto_path(tmp_path: Path) -> None:
     assert breaking.code == 1 and "FIELD_KIND_CHANGED" in breaking.stdout
     wrong = run_cli("compat", "--type", "avro", "-I", "lib", "o1.proto", cwd=tmp_path)
     assert wrong.code == 2 and "-I/--proto-path is for Protobuf" in wrong.stderr
+
+
+def test_init_writes_the_repositorys_branch_and_its_example_passes_lint_and_check(repo: GitRepo) -> None:
+    repo.git("symbolic-ref", "HEAD", "refs/heads/master")  # a new repository whose branch is master
+    root = repo.root
+    result = repo.run("init")
+    assert result.code == 0, result.output
+    assert "base_branch: master " in (root / "contractctl.yaml").read_text()
+    for command in ("lint", "check"):
+        ran = repo.run(command)
+        assert ran.code == 0 and "0 errors, 0 warnings" in ran.stdout, ran.output
+    repo.commit("scaffold")
+    repo.write("contracts/example/value.avsc", (root / "contracts/example/value.avsc").read_text() + "\n")
+    ran = repo.run("check")  # compares with master's history: the branch exists (exit 3 if it did not)
+    assert ran.code == 0 and "0 errors, 0 warnings" in ran.stdout, ran.output
+
+
+def test_init_prefers_the_remotes_default_branch(repo: GitRepo) -> None:
+    repo.commit("first")
+    repo.git("update-ref", "refs/remotes/origin/trunk", "HEAD")
+    repo.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk")
+    assert repo.run("init").code == 0
+    assert "base_branch: trunk " in (repo.root / "contractctl.yaml").read_text()
+
+
+def test_init_adds_its_hook_to_an_existing_pre_commit_config(repo: GitRepo) -> None:
+    mine = (
+        "# our hooks\nrepos:\n  - repo: https://github.com/psf/black\n    rev: 24.1.0\n"
+        "    hooks:\n      - id: black  # formatter\n\n# stages\ndefault_stages: [pre-commit]\n"
+    )
+    repo.write(".pre-commit-config.yaml", mine)
+    result = repo.run("init")
+    assert result.code == 0, result.output
+    assert "added the contractctl-check hook to .pre-commit-config.yaml" in result.stdout
+    merged = (repo.root / ".pre-commit-config.yaml").read_text()
+    assert merged.startswith(mine.split("\n\n")[0])  # comments and the other repository kept as written
+    assert "# stages\ndefault_stages: [pre-commit]\n" in merged
+    data = yaml.safe_load(merged)
+    assert [hook["id"] for entry in data["repos"] for hook in entry["hooks"]] == [
+        "black",
+        "contractctl-check",
+    ]
+    assert data["default_stages"] == ["pre-commit"]
+    # a second init (forced, for the other files) does not add the hook twice
+    again = repo.run("init", "--force")
+    assert again.code == 0 and "already runs the contractctl-check hook" in again.stdout, again.output
+    assert (repo.root / ".pre-commit-config.yaml").read_text() == merged

@@ -78,7 +78,7 @@ def test_missing_root_is_exit_2_and_a_root_without_contracts_warns(repo: GitRepo
     repo.write("contracts/orders/value.avsc", ORDER)
     missing = repo.run("check", "--all")
     assert missing.code == 2
-    assert "contractctl.yaml:3: contracts.root: 'schemas' is not a directory" in missing.stderr
+    assert "contractctl.yaml:3:3: contracts.root: 'schemas' is not a directory" in missing.stderr
     (repo.root / "schemas").mkdir()
     empty = repo.run("check", "--all", "--format", "json")
     assert empty.code == 0
@@ -158,8 +158,8 @@ def test_empty_environment_variable_is_named(repo: GitRepo) -> None:
     result = repo.run("check", env={"CONTRACTCTL_BRANCH": ""})
     assert result.code == 2
     assert (
-        "contractctl.yaml:3: contracts.base_branch: environment variable CONTRACTCTL_BRANCH is set but empty"
-        in (result.stderr)
+        "contractctl.yaml:3:3: contracts.base_branch: "
+        "environment variable CONTRACTCTL_BRANCH is set but empty" in (result.stderr)
     )
 
 
@@ -253,3 +253,38 @@ def test_adopt_never_follows_a_symlink_out_of_the_repository(
     assert result.code == 2, result.output
     assert "leads outside the contracts root" in result.stderr
     assert list(outside.iterdir()) == []
+
+
+ADDRESS_PROTO = 'syntax = "proto3";\npackage com.acme.common;\n\nmessage Address {\n  string city = 1;\n}\n'
+
+
+def test_adopt_places_a_path_named_reference_at_its_import_path(
+    repo: GitRepo, registry_double: RegistryDouble
+) -> None:
+    """Confluent's serializers register a Protobuf import under its path (`common/address.proto`):
+    adopting it writes the file where the import path points, so the subject maps back to itself."""
+    repo.write("contractctl.yaml", f'version: 1\nregistries:\n  sr: {{url: "{registry_double.url}"}}\n')
+    repo.write("contracts/orders/value.avsc", ORDER)
+    repo.commit("base")
+    registry_double.store.register("common/address.proto", ADDRESS_PROTO, schema_type="PROTOBUF")
+    result = repo.run("status", "--adopt", "common/address.proto", "--registry", "sr")
+    assert result.code == 0, result.output
+    adopted = repo.root / "contracts" / "common" / "address.proto"
+    assert adopted.read_text().rstrip("\n") == ADDRESS_PROTO.rstrip("\n")
+    assert not (repo.root / "contracts" / "adopted").exists()
+
+
+@pytest.mark.parametrize("subject", ["../outside.proto", "common/../../x.proto", "common/.hidden.proto"])
+def test_adopt_refuses_a_path_named_subject_leaving_the_root(
+    repo: GitRepo, registry_double: RegistryDouble, subject: str
+) -> None:
+    repo.write("contractctl.yaml", f'version: 1\nregistries:\n  sr: {{url: "{registry_double.url}"}}\n')
+    repo.write("contracts/orders/value.avsc", ORDER)
+    repo.commit("base")
+    registry_double.store.register(subject, ADDRESS_PROTO, schema_type="PROTOBUF")
+    before = sorted(p.name for p in repo.root.parent.iterdir())
+    result = repo.run("status", "--adopt", subject, "--registry", "sr")
+    assert result.code == 2, result.output
+    assert "hidden or parent directory" in result.stderr
+    assert sorted(p.name for p in repo.root.parent.iterdir()) == before
+    assert repo.git("status", "--porcelain") == ""

@@ -10,6 +10,7 @@ import pytest
 
 from contractctl.changelog import Change, SubjectChanges, render_markdown
 from contractctl.changelog.markup import code, short, text, value
+from contractctl.changelog.render import render_change
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "changelog"
 
@@ -78,9 +79,11 @@ def test_output_does_not_depend_on_input_order() -> None:
 
 def test_breaking_changes_are_marked_and_counted() -> None:
     out = render_markdown(sample(), "a", "b")
-    assert "- **Breaking:** Type changed field `lines[].quantity`: `int` -> `string`" in out
+    assert "- **Breaking:** Changed the type of field `lines[].quantity`: `int` -> `string`" in out
     assert "4 subjects changed: 1 new, 1 removed, 1 with breaking changes." in out
-    assert "- Rules changed rule `checkSku`: expression changed" in out  # unknown kinds still render
+    assert "- Changed the rule `checkSku`: expression changed" in out
+    # kinds without a template (a future sidecar differ's) still render, their name first
+    assert render_change(Change("owner-moved", "team `a`", "", None)) == "- Owner moved: team `a`"
 
 
 @pytest.mark.parametrize(

@@ -92,7 +92,7 @@ def test_github_one_command_per_finding_then_summary() -> None:
     assert len(lines) == len(report.all_findings()) + 1
     assert all(line.startswith("::") for line in lines[:-1])
     assert lines[-1] == (
-        "contractctl check failed (exit 2): 5 subjects checked, 5 errors, 1 warning, 2 notes, 1 allowed break"
+        "contractctl check failed (exit 2): 4 subjects checked, 5 errors, 1 warning, 2 notes, 1 allowed break"
     )
 
 
@@ -163,7 +163,7 @@ def test_markdown_tables_render_as_tables() -> None:
 
 def test_markdown_sections_and_verdicts() -> None:
     rendered = markdown.render(sample_report())
-    assert rendered.startswith("# contractctl check\n\n❌ **Failed**: invalid input — 5 subjects checked")
+    assert rendered.startswith("# contractctl check\n\n❌ **Failed**: invalid input — 4 subjects checked")
     headings = [line for line in rendered.splitlines() if line.startswith("## ")]
     assert headings == [
         "## Subjects",

@@ -49,14 +49,18 @@ class AvroSchema:
 def _invalid(
     source: SchemaText, rule: str, message: str, position: SourcePosition | None, hint: str
 ) -> Finding:
+    from contractctl.generic.excerpt import source_excerpt
+
+    line, column = (position.line, position.column) if position else (1, None)
     return Finding(
         rule=rule,
         message=message,
         kind=FindingKind.INVALID,
         file=str(source.path),
-        line=position.line if position else 1,
-        column=position.column if position else None,
+        line=line,
+        column=column,
         hint=hint,
+        detail=source_excerpt(source.text, line, column),
     )
 
 
@@ -205,6 +209,25 @@ class AvroFormat:
             return canonical(_strict_json(source.text))  # compared for equality only: no digest needed
         except (ValueError, RecursionError):
             return source.text
+
+    def prove_counted(
+        self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int
+    ) -> tuple[list[Finding], int]:
+        """`prove`, and the number of records it proved with (see levels.prove_compatible_pairs):
+        none when the writer has no finite value."""
+        from contractctl.formats.avro.prove import inhabited
+
+        assert isinstance(writer, AvroSchema)
+        if not inhabited(writer.resolved):
+            skipped = Finding(
+                rule="PROOF_SKIPPED",
+                message="the writer schema has no finite value (a record that must contain itself): "
+                "no record to prove this pair with",
+                kind=FindingKind.ADVISORY,
+                severity=Severity.INFO,
+            )
+            return [skipped], 0
+        return self.prove(reader, writer, samples, seed), samples
 
     def prove(self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int) -> list[Finding]:
         from contractctl.formats.avro.prove import prove

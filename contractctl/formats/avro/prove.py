@@ -220,12 +220,12 @@ def generate_datum(schema: ResolvedSchema, rng: random.Random) -> Any:
     Raises ValueError when the schema has no finite value (an empty union, a record that always
     contains itself).
     """
-    if not _inhabited(schema):
+    if not inhabited(schema):
         raise ValueError("the schema has no finite value")
     return _Generator(schema, rng, tag_unions=False).value(schema.root, 0)
 
 
-def _inhabited(schema: ResolvedSchema) -> bool:
+def inhabited(schema: ResolvedSchema) -> bool:
     return _depth_of(schema.root, _min_depths(schema.names)) != _INF
 
 
@@ -427,7 +427,7 @@ def prove(
     reader: ResolvedSchema, writer: ResolvedSchema, samples: int = 50, seed: int = 0
 ) -> list[ProofIssue]:
     """Round-trip ``samples`` writer datums through fastavro; deduplicated issues, deterministic per seed."""
-    if not _inhabited(writer):
+    if not inhabited(writer):
         return []  # no finite datum exists for the writer (e.g. a non-optional recursive record)
     writer_schema = fastavro.parse_schema(to_fastavro_schema(writer, logical_types=False))
     reader_schema = fastavro.parse_schema(to_fastavro_schema(reader, logical_types=False))

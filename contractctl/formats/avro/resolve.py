@@ -858,7 +858,7 @@ def resolve(
     resolver.finish_pending()
     reached = resolver.collect_external()
     if resolver.problems:
-        return None, resolver.problems
+        return None, _without_consequences(resolver.problems)
     names: dict[str, dict[str, Any]] = {}
     # Placeholders exist only where a name was used before its definition: without any, the tree
     # is already plain and copying it would cost as much as the walk itself.
@@ -884,6 +884,22 @@ def resolve(
         external_used=frozenset(name for name in reached if name not in resolver.complete),
     )
     return schema, []
+
+
+def _without_consequences(problems: list[Problem]) -> list[Problem]:
+    """A field whose type names an undefined type has one problem, that name: its default was
+    checked against a placeholder, so a "bad default" there only repeats the typo."""
+    unknown = [p.pointer for p in problems if p.rule == "AVRO_UNKNOWN_TYPE"]
+    if not unknown:
+        return problems
+
+    def follows_unknown(problem: Problem) -> bool:
+        if problem.rule != "AVRO_BAD_DEFAULT" or not problem.pointer.endswith("/default"):
+            return False
+        field_type = problem.pointer[: -len("default")] + "type"
+        return any(u == field_type or u.startswith(field_type + "/") for u in unknown)
+
+    return [p for p in problems if not follows_unknown(p)]
 
 
 # ----------------------------------------------------------------------------------------------

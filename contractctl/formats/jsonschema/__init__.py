@@ -173,6 +173,15 @@ class JsonSchemaFormat:
         assert isinstance(reader, JsonSchemaContract) and isinstance(writer, JsonSchemaContract)
         return prove(reader, writer, samples=samples, seed=seed)
 
+    def prove_counted(
+        self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int
+    ) -> tuple[list[Finding], int]:
+        """`prove`, and the number of documents it proved with (see levels.prove_compatible_pairs)."""
+        from contractctl.formats.jsonschema.prove import prove_counted
+
+        assert isinstance(reader, JsonSchemaContract) and isinstance(writer, JsonSchemaContract)
+        return prove_counted(reader, writer, samples, seed)
+
     # -- sidecar, lint, changelog (formats/jsonschema/{lint,changelog,examples,shapes,help}.py)
 
     @property

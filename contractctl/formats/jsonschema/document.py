@@ -9,6 +9,7 @@ from typing import Any
 from contractctl.formats.base import InvalidSchema
 from contractctl.formats.jsonschema.drafts import Draft, detect_draft
 from contractctl.formats.jsonschema.validity import meta_schema_problems
+from contractctl.generic.excerpt import source_excerpt
 from contractctl.generic.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
 from contractctl.model import Finding, FindingKind, SchemaText, SourcePosition
 
@@ -47,6 +48,7 @@ def invalid_at(
         line=position.line,
         column=position.column,
         pointer=pointer if pointer is None or pointer.startswith("#") else "#" + pointer,
+        detail=source_excerpt(source.text, position.line, position.column),
     )
 
 

@@ -103,9 +103,18 @@ def prove_documents(
 
 def prove(reader: JsonSchemaContract, writer: JsonSchemaContract, samples: int, seed: int) -> list[Finding]:
     """Generated documents of the writer (those it accepts) must be accepted by the reader."""
+    return prove_counted(reader, writer, samples, seed)[0]
+
+
+def prove_counted(
+    reader: JsonSchemaContract, writer: JsonSchemaContract, samples: int, seed: int
+) -> tuple[list[Finding], int]:
+    """`prove`, and how many documents it proved with: the distinct generated ones the writer accepts
+    (up to `samples`; fewer when the writer admits fewer)."""
     documents = generated_documents(writer.root, samples, seed)
     named = [(f"generated document {index + 1} (seed {seed})", doc) for index, doc in enumerate(documents)]
-    return prove_documents(reader, writer, named)
+    write_check = validator(writer)
+    return prove_documents(reader, writer, named), sum(1 for _, doc in named if write_check.is_valid(doc))
 
 
 def _short(text: str) -> str:

@@ -262,6 +262,11 @@ class ProtobufFormat:
             canonical = source.text
         return canonical  # compared for equality only: no digest (and no hashlib import) needed
 
+    def prove_counted(
+        self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int
+    ) -> tuple[list[Finding], int]:
+        return self.prove(reader, writer, samples, seed), samples  # every message type has a value
+
     def prove(self, reader: ParsedSchema, writer: ParsedSchema, samples: int, seed: int) -> list[Finding]:
         from contractctl.formats.protobuf.prove import prove
 

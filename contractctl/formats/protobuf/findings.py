@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from contractctl.formats.protobuf.compile import ProtocMessage
+from contractctl.generic.excerpt import source_excerpt
 from contractctl.model import Finding, FindingKind, SchemaText
 
 _RULES = (
@@ -90,6 +91,7 @@ def invalid_finding(message: ProtocMessage, file: str, text: str | None) -> Find
         line=line or 1,
         column=column,
         hint=INVALID_HINTS.get(rule, INVALID_HINTS["PROTO_ERROR"]),
+        detail=source_excerpt(text, line, column) if text is not None and line else None,
     )
 
 
