@@ -33,7 +33,9 @@ _ALL = (
             "default); Avro fields and Protobuf fields and oneofs use `lint.field_case` (snake_case by "
             "default); enum symbols and values are UPPER_SNAKE_CASE. Renaming a published field or type "
             "breaks consumers (Avro matches by name; Protobuf JSON uses names): for names already in use, "
-            "add an Avro alias or suppress the finding with an inline `contractctl:ignore naming`."
+            "add an Avro alias or suppress the finding with an inline `contractctl:ignore naming`. JSON "
+            "Schema: property names use `lint.field_case`, names under `definitions`/`$defs` use "
+            "`lint.record_case`."
         ),
         default_severity="error",
     ),
@@ -54,7 +56,8 @@ _ALL = (
         help=(
             "A data contract is read by people on the other side of a topic. Give every Avro record and "
             'field a non-empty "doc", and every Protobuf message and field a comment directly above it (a '
-            "trailing comment on the field's line also counts for fields)."
+            "trailing comment on the field's line also counts for fields). JSON Schema: the root schema, "
+            'every definition and every property has a non-empty "description".'
         ),
         default_severity="warning",
     ),
@@ -102,13 +105,38 @@ _ALL = (
         default_severity="warning",
     ),
     LintRule(
+        id="json-additional-properties",
+        summary="JSON Schema objects say whether they accept unknown properties.",
+        help=(
+            "Whether a JSON Schema object is open (unknown properties allowed, the default) or closed "
+            "(`additionalProperties: false`) decides which later changes are compatible: Confluent lets a "
+            "closed object gain optional properties, an open one lose them. Leaving it implicit makes that "
+            "choice by accident. State `additionalProperties` (true, false or a schema) on every object "
+            "schema that has `properties`; from draft 2019-09 on, `unevaluatedProperties` counts too."
+        ),
+        default_severity="warning",
+    ),
+    LintRule(
+        id="json-string-max-length",
+        summary="JSON Schema strings are bounded by maxLength.",
+        help=(
+            "A string without `maxLength` accepts a value of any size, which downstream stores (database "
+            "columns, search indexes) rarely do. Give every `type: string` schema a `maxLength` (schemas "
+            "with `enum`, `const` or a `format` are bounded already). Off by default; enable it with "
+            "`lint.rules.json-string-max-length: error` (or warning). Raising a maxLength later is "
+            "compatible; lowering it is not."
+        ),
+        default_severity="off",
+    ),
+    LintRule(
         id="invalid-ignore",
         summary="An inline contractctl:ignore names an unknown rule or is malformed.",
         help=(
             "An inline ignore that names no known rule suppresses nothing, usually because of a typo. Avro: "
             '`"contractctl:ignore": ["rule-id", ...]` on a record, field or enum. Protobuf: '
             "`// contractctl:ignore rule-id, rule-id` on the line above the element or at the end of its "
-            "line. Rule ids are those listed by contractctl's lint rules (with or without `lint/`)."
+            'line. JSON Schema: `"contractctl:ignore": ["rule-id", ...]` on any schema object. Rule ids '
+            "are those listed by contractctl's lint rules (with or without `lint/`)."
         ),
         default_severity="warning",
     ),

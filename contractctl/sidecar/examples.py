@@ -78,6 +78,9 @@ class _Example:
 
 def _field_tags(meta: ContractMeta | None, full_name: str, inline: Mapping[str, frozenset[str]]) -> set[str]:
     tags = set(inline.get(full_name, frozenset()))
+    for pattern, inline_values in inline.items():  # static names of array items (JSON Schema's `$.a[*].b`)
+        if "*" in pattern and wildcard_match(full_name, pattern):
+            tags.update(inline_values)
     if meta is not None:
         for pattern, values in meta.tags.items():
             if wildcard_match(full_name, pattern):

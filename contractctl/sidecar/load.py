@@ -279,12 +279,31 @@ class _Loader:
             self.positions[f"tags/{key}"] = self.mark(key_node)
             if self.model is None:
                 continue
-            pattern = self.tag_pattern(key, full_names, key_node)
-            if pattern is None:
-                continue
-            merged = out.setdefault(pattern, [])
-            merged.extend(value for value in values if value not in merged)
+            for pattern in self.tag_patterns(key, full_names, key_node):
+                merged = out.setdefault(pattern, [])
+                merged.extend(value for value in values if value not in merged)
         return out
+
+    def tag_patterns(self, key: str, full_names: list[str], key_node: Any) -> list[str]:
+        """The full names (or pattern) a tag key means; a JSON pointer (formats that offer them) may
+        mean several. Unknown keys are reported and mean nothing."""
+        assert self.model is not None
+        if self.model.pointers and key.startswith(("/", "#/", "#")):
+            # a pointer into the data reaches every item of an array through any index
+            spelled = key if key.startswith("#") else re.sub(r"(?<=/)(\d+|-)(?=/|$)", "*", key)
+            known = self.model.pointers.get(spelled)
+            if known:
+                return list(known)
+            self.error(
+                "CONTRACT_TAG_UNKNOWN_FIELD",
+                f"tags: the JSON pointer {key!r} names no property of the schema",
+                key_node,
+                hint="Point into the data (/customer/email, /lines/*/sku) or at the property in the "
+                "contract (#/properties/customer/properties/email). " + _full_name_hint(full_names),
+            )
+            return []
+        pattern = self.tag_pattern(key, full_names, key_node)
+        return [] if pattern is None else [pattern]
 
     def tag_pattern(self, key: str, full_names: list[str], key_node: Any) -> str | None:
         assert self.model is not None

@@ -94,8 +94,12 @@ def type_name(shape: Shape) -> str:
 
 @dataclass(frozen=True)
 class SchemaModel:
+    """records: by full name. pointers: other spellings a format lets a sidecar name fields by (JSON
+    Schema's JSON pointers), each to the full names of the fields it means."""
+
     root: Shape
     records: Mapping[str, Record]
+    pointers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def fields(self) -> Iterator[tuple[Record, Field]]:
         for record in self.records.values():

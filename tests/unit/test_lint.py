@@ -620,8 +620,11 @@ def test_every_rule_has_an_id_severity_and_help() -> None:
         assert rule_help(f"lint/{rule_id}") == (rule.summary, rule.help)
     assert rule_help("TYPE_MISMATCH") is None and rule_help("lint/nope") is None
     # every rule is reported by some format, and every format reports only catalogued rules
+    from contractctl.formats.jsonschema import FORMAT as JSON_SCHEMA  # reported once it is registered too
+
     reported = [get_format(schema_type).lint_rules for schema_type in SchemaType]
-    assert set().union(*reported) == set(RULES)
+    assert set().union(*reported, JSON_SCHEMA.lint_rules) == set(RULES)
+    assert JSON_SCHEMA.lint_rules <= set(RULES)
 
 
 def test_default_severities() -> None:
@@ -633,6 +636,8 @@ def test_default_severities() -> None:
         "enum-default": "error",
         "protobuf-reserved-removed": "error",
         "protobuf-package-version": "warning",
+        "json-additional-properties": "warning",
+        "json-string-max-length": "off",
         "invalid-ignore": "warning",
     }
 

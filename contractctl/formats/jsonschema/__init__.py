@@ -218,55 +218,45 @@ class JsonSchemaFormat:
         return prove_counted(reader, writer, samples, seed)
 
     # -- sidecar, lint, changelog (formats/jsonschema/{lint,changelog,examples,shapes,help}.py)
-    # Placeholders until those modules land: no lint rules, no changelog entries, a schema without
-    # named records for sidecars, examples only validated, no own SARIF help.
 
     @property
     def lint_rules(self) -> frozenset[str]:
-        return frozenset()
+        from contractctl.formats.jsonschema.lint import LINT_RULES
+
+        return LINT_RULES
 
     def lint(self, schema: ParsedSchema, emitter: Emitter, earlier: Sequence[ParsedSchema]) -> None:
-        """No JSON Schema lint rules yet."""
+        from contractctl.formats.jsonschema.lint import JsonSchemaLinter
+
+        assert isinstance(schema, JsonSchemaContract)
+        document = schema.document
+        JsonSchemaLinter(document.value, document.locate, emitter, document.draft.modern).run()
 
     def reads_history_for_lint(self) -> bool:
         return False
 
     def changelog(self, old: ParsedSchema, new: ParsedSchema, directions: frozenset[str]) -> list[Change]:
-        return []
+        from contractctl.formats.jsonschema.changelog import diff_json_schema
+
+        assert isinstance(old, JsonSchemaContract) and isinstance(new, JsonSchemaContract)
+        return diff_json_schema(old.root, new.root, directions, self.compatible_changes)
 
     def example_codec(self, schema: ParsedSchema) -> ExampleCodec:
-        """Until examples.py: an example must validate under the schema (JSON bytes, no CEL fields)."""
-        import json
-
-        from contractctl.formats.base import ExampleMismatch, ExampleRecord
-        from contractctl.formats.jsonschema.prove import validator
+        from contractctl.formats.jsonschema.examples import JsonSchemaCodec
 
         assert isinstance(schema, JsonSchemaContract)
-        check = validator(schema)
-
-        class _Validating:
-            def read(self, value: Any) -> ExampleRecord:
-                for error in check.iter_errors(value):
-                    pointer = "".join(f"/{part}" for part in error.absolute_path)
-                    raise ExampleMismatch(pointer, error.message)
-                return ExampleRecord(value, json.dumps(value, sort_keys=True).encode(), [])
-
-            def read_back(self, data: bytes, writer: ExampleCodec) -> str | None:
-                error = next(iter(check.iter_errors(json.loads(data))), None)
-                return None if error is None else error.message
-
-            def plain(self, container: Any) -> Any:
-                return container
-
-        return _Validating()
+        return JsonSchemaCodec(schema)
 
     def shapes(self, schema: ParsedSchema) -> SchemaModel:
-        from contractctl.sidecar.shapes import Record, SchemaModel
+        from contractctl.formats.jsonschema.shapes import schema_model
 
-        return SchemaModel(root=Record("", {}), records={})
+        assert isinstance(schema, JsonSchemaContract)
+        return schema_model(schema)
 
     def rule_help(self) -> Mapping[str, tuple[str, str]]:
-        return {}
+        from contractctl.formats.jsonschema.help import RULE_HELP
+
+        return RULE_HELP
 
 
 def _without_fragment(uri: str) -> str:
