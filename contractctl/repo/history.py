@@ -111,32 +111,30 @@ class Git:
         return result.stdout.decode().strip()
 
     def tree_blobs(self, treeish: str, prefix: str) -> dict[PurePosixPath, str]:
-        """path -> blob id for files under `prefix` in a commit, or in the index when treeish is None."""
-        args = ["ls-tree", "-r", "-z", "--full-tree", treeish]
-        if prefix:
-            args += ["--", prefix]
-        out: dict[PurePosixPath, str] = {}
-        for entry in self.run(*args).split(b"\0"):
-            if not entry:
-                continue
-            meta, path = entry.split(b"\t", 1)
-            _mode, kind, sha = meta.decode().split()
-            if kind == "blob":
-                out[PurePosixPath(path.decode("utf-8", "surrogateescape"))] = sha
-        return out
+        """path -> blob id for files under `prefix` in a commit."""
+        # ls-tree: "<mode> <type> <sha>\t<path>"; only blobs (not submodule commits)
+        return self._blob_listing(["ls-tree", "-r", "-z", "--full-tree", treeish], prefix, 1, "blob", 2)
 
     def index_blobs(self, prefix: str) -> dict[PurePosixPath, str]:
-        args = ["ls-files", "-s", "-z"]
+        """path -> blob id for files under `prefix` in the index (merged entries only)."""
+        # ls-files -s: "<mode> <sha> <stage>\t<path>"; stage 0 = not in a merge conflict
+        return self._blob_listing(["ls-files", "-s", "-z"], prefix, 2, "0", 1)
+
+    def _blob_listing(
+        self, args: list[str], prefix: str, key_field: int, wanted: str, sha_field: int
+    ) -> dict[PurePosixPath, str]:
+        """One NUL-separated git listing parsed into path -> blob id, keeping the entries whose
+        `key_field` of the metadata is `wanted`."""
         if prefix:
-            args += ["--", prefix]
+            args = [*args, "--", prefix]
         out: dict[PurePosixPath, str] = {}
         for entry in self.run(*args).split(b"\0"):
             if not entry:
                 continue
             meta, path = entry.split(b"\t", 1)
-            _mode, sha, stage = meta.decode().split()
-            if stage == "0":
-                out[PurePosixPath(path.decode("utf-8", "surrogateescape"))] = sha
+            fields = meta.decode().split()
+            if fields[key_field] == wanted:
+                out[PurePosixPath(path.decode("utf-8", "surrogateescape"))] = fields[sha_field]
         return out
 
     def changed_paths(self, base: str, prefix: str, staged: bool) -> set[str]:
