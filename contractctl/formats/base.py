@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from contractctl.model import Finding, SchemaText, SchemaType, SourcePosition
 
 if TYPE_CHECKING:  # the generic halves the format-specific code plugs into; never imported from here
-    from contractctl.changelog.model import Change
+    from contractctl.formats.vocabulary.change import Change
+    from contractctl.formats.vocabulary.shapes import SchemaModel
     from contractctl.lint.common import Emitter
-    from contractctl.sidecar.shapes import SchemaModel
 
 
 class InvalidSchema(Exception):

@@ -40,10 +40,7 @@ ABOVE_CORE = ENTRY | RENDERERS | COMMANDS
 # still would be for them to live below formats/; until then they are named here.
 FORMATS_MAY_IMPORT = BOTTOM | {"generic"}
 FORMATS_VOCABULARY = {
-    "contractctl.changelog.model": "the Change records a format's changelog diff returns",
-    "contractctl.changelog.markup": "how a diff marks up element names",
     "contractctl.lint.common": "the Emitter a format's lint rules report through",
-    "contractctl.sidecar.shapes": "the shape types a format offers sidecars",
 }
 
 

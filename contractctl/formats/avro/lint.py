@@ -10,8 +10,9 @@ import json
 from typing import Any
 
 from contractctl.formats.avro import AvroSchema
+from contractctl.formats.vocabulary.lint import follows_case, to_case
 from contractctl.generic.jsonpos import escape_pointer_token
-from contractctl.lint.common import Emitter, follows_case, parse_rule_ids, to_case
+from contractctl.lint.common import Emitter, parse_rule_ids
 from contractctl.model import SourcePosition
 
 IGNORE_PROPERTY = "contractctl:ignore"

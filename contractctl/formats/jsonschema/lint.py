@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from contractctl.formats.jsonschema.loader import child
-from contractctl.lint.common import Emitter, follows_case, parse_rule_ids, to_case
+from contractctl.formats.vocabulary.lint import follows_case, to_case
+from contractctl.lint.common import Emitter, parse_rule_ids
 from contractctl.model import SourcePosition
 
 IGNORE_PROPERTY = "contractctl:ignore"

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from contractctl.formats.protobuf import ProtobufSchema
 from contractctl.formats.protobuf.findings import reserve_hint
-from contractctl.lint.common import Emitter, follows_case, parse_rule_ids, to_case
+from contractctl.formats.vocabulary.lint import follows_case, to_case
+from contractctl.lint.common import Emitter, parse_rule_ids
 from contractctl.model import SourcePosition
 
 if TYPE_CHECKING:
