@@ -1,4 +1,4 @@
-"""What every format's linter reports through: ignore directives and turning problems into findings."""
+"""How lint turns what a format's rules report into findings: severities, ignores, rule ids."""
 
 from __future__ import annotations
 
@@ -10,22 +10,10 @@ from contractctl.lint.settings import LintSettings, normalize_rule_id
 from contractctl.model import Finding, FindingKind, Severity, SourcePosition
 
 
-def parse_rule_ids(names: Iterable[str]) -> tuple[frozenset[str], list[str]]:
-    """(known rule ids, unknown names) of an inline ignore's list; "lint/" prefixes are accepted."""
-    known: set[str] = set()
-    unknown: list[str] = []
-    for name in names:
-        rule_id = normalize_rule_id(name)
-        if rule_id is None:
-            unknown.append(name)
-        else:
-            known.add(rule_id)
-    return frozenset(known), unknown
-
-
 @dataclass
-class Emitter:
-    """Collects findings for one contract, dropping rules that are off or ignored where they fire."""
+class CollectingEmitter:
+    """The Emitter (formats.vocabulary.lint) lint passes to a format: collects findings for one
+    contract, dropping rules that are off or ignored where they fire."""
 
     settings: LintSettings
     file: str
@@ -35,6 +23,18 @@ class Emitter:
     def wants(self, rule_id: str, ignored: frozenset[str]) -> bool:
         """Whether a rule would be reported here (so callers can skip work for silenced rules)."""
         return self.settings.enabled(rule_id) and rule_id not in ignored and rule_id not in self.file_ignores
+
+    def rule_ids(self, names: Iterable[str]) -> tuple[frozenset[str], list[str]]:
+        """(known rule ids, unknown names) of an inline ignore's list; "lint/" prefixes are accepted."""
+        known: set[str] = set()
+        unknown: list[str] = []
+        for name in names:
+            rule_id = normalize_rule_id(name)
+            if rule_id is None:
+                unknown.append(name)
+            else:
+                known.add(rule_id)
+        return frozenset(known), unknown
 
     def emit(
         self,

@@ -16,8 +16,8 @@ from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Seve
 
 if TYPE_CHECKING:
     from contractctl.formats.vocabulary.change import Change
+    from contractctl.formats.vocabulary.lint import Emitter
     from contractctl.formats.vocabulary.shapes import SchemaModel
-    from contractctl.lint.common import Emitter
 
 
 @dataclass(frozen=True)

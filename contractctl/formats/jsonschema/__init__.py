@@ -26,8 +26,8 @@ from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Sour
 
 if TYPE_CHECKING:
     from contractctl.formats.vocabulary.change import Change
+    from contractctl.formats.vocabulary.lint import Emitter
     from contractctl.formats.vocabulary.shapes import SchemaModel
-    from contractctl.lint.common import Emitter
 
 SCHEMA_TYPE_NAME = "JSON"
 """Confluent's `schemaType` for JSON Schema."""

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from google.protobuf.descriptor_pool import DescriptorPool
 
     from contractctl.formats.vocabulary.change import Change
+    from contractctl.formats.vocabulary.lint import Emitter
     from contractctl.formats.vocabulary.shapes import SchemaModel
-    from contractctl.lint.common import Emitter
 
 
 @dataclass
