@@ -252,6 +252,31 @@ def test_no_import_cycle_between_modules() -> None:
     assert _cycle(graph) is None
 
 
+def folder_graph(imports: Iterable[Import]) -> dict[str, set[str]]:
+    """Which folders each folder imports from, by imports of every kind."""
+    graph: dict[str, set[str]] = {}
+    for imported in imports:
+        source, target = folder(imported.source), folder(imported.target)
+        if source != target and TOP not in (source, target):
+            graph.setdefault(source, set()).add(target)
+    return graph
+
+
+def test_no_import_cycle_between_folders() -> None:
+    """The folders are layers: if two reach each other, even through a third, neither is below the
+    other and the layout stops saying anything. Unlike between modules, every import counts here,
+    lazy ones too: deferring an import changes when it runs, not which layer depends on which (so a
+    piece both layers need lives in the lower one, as repo/sidecar_paths.py does)."""
+    cycle = _cycle(folder_graph(internal_imports()))
+    assert cycle is None, " -> ".join(cycle)
+
+
+def test_the_folder_cycle_check_catches_a_planted_lazy_import() -> None:
+    planted = Import("contractctl.repo.history", "contractctl.sidecar.load", "lazy", 1)
+    cycle = _cycle(folder_graph([*internal_imports(), planted]))
+    assert cycle is not None and {"repo", "sidecar"} <= set(cycle)
+
+
 # -- what the pre-commit hook loads --------------------------------------------------------------
 
 # Folders a `check --staged` of one Avro contract must not load, and within the layers it does
