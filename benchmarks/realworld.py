@@ -162,7 +162,9 @@ def audit_protobuf(args: argparse.Namespace) -> dict[str, Any]:
         env = run.cli_env(home)
         runs: dict[str, run.Sample] = {}
         if not args.skip_all:
-            runs["check --all"] = run.run_once([cli, "check", "--all", "--format", "json"], tree, env, TIMEOUT)
+            runs["check --all"] = run.run_once(
+                [cli, "check", "--all", "--format", "json"], tree, env, TIMEOUT
+            )
         runs["check --against"] = run.run_once(
             [cli, "check", "--against", args.against, "--format", "json"], tree, env, TIMEOUT
         )
@@ -189,7 +191,9 @@ def audit_protobuf(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def buf_against(buf: Path, tree: Path, against: str, excludes: Sequence[str], env: dict[str, str]) -> dict[str, Any]:
+def buf_against(
+    buf: Path, tree: Path, against: str, excludes: Sequence[str], env: dict[str, str]
+) -> dict[str, Any]:
     """`buf breaking` (WIRE rules) of TREE's working tree against a checkout of AGAINST."""
     dirs = sorted({g.removesuffix("/**") for g in excludes if g.endswith("/**")})
     config = "version: v2\nmodules:\n  - path: .\n"
@@ -253,7 +257,9 @@ def schemastore_files(tree: Path, limit: int | None) -> dict[str, str]:
         if not path.endswith(".json"):
             continue
         blob = meta.split()[2]
-        shown = subprocess.run(["git", "-C", str(tree), "cat-file", "blob", blob], capture_output=True, check=False)
+        shown = subprocess.run(
+            ["git", "-C", str(tree), "cat-file", "blob", blob], capture_output=True, check=False
+        )
         if shown.returncode == 0:
             texts[path] = shown.stdout.decode("utf-8", "replace")
         if limit and len(texts) >= limit:
@@ -266,7 +272,17 @@ def newest_pairs(tree: Path, paths: Iterable[str]) -> dict[str, tuple[str, str]]
     wanted = set(paths)
     seen: dict[str, list[str]] = {}
     log = subprocess.run(
-        ["git", "-C", str(tree), "log", "--format=@%H", "--name-only", "--no-renames", "--", "src/schemas/json/"],
+        [
+            "git",
+            "-C",
+            str(tree),
+            "log",
+            "--format=@%H",
+            "--name-only",
+            "--no-renames",
+            "--",
+            "src/schemas/json/",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -318,7 +334,9 @@ def audit_jsonschema(args: argparse.Namespace) -> dict[str, Any]:
             (repo / "contracts" / "shared" / f"{name}.json").write_text(text)
             by_file[f"contracts/{name}/value.json"] = path
             by_file[f"contracts/shared/{name}.json"] = path
-        (repo / "contractctl.yaml").write_text("version: 1\ncontracts: {root: contracts, base_branch: main}\n")
+        (repo / "contractctl.yaml").write_text(
+            "version: 1\ncontracts: {root: contracts, base_branch: main}\n"
+        )
         subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True, env=env)
         subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, env=env)
         subprocess.run(["git", "-C", str(repo), "commit", "-qm", "schemas"], check=True, env=env)
@@ -374,7 +392,9 @@ def compat_pairs(
             }
         )
     judged = [r for r in rows if r["verdict"] in ("compatible", "incompatible", "unchanged")]
-    agree = [r for r in judged if r["double"] == ("compatible" if r["verdict"] == "unchanged" else r["verdict"])]
+    agree = [
+        r for r in judged if r["double"] == ("compatible" if r["verdict"] == "unchanged" else r["verdict"])
+    ]
     return {
         "pairs": len(rows),
         "tracebacks": [r["path"] for r in rows if r["traceback"]],
@@ -417,7 +437,9 @@ def audit_avro(args: argparse.Namespace) -> dict[str, Any]:
             folder.mkdir(parents=True)
             (folder / "value.avsc").write_text(text)
             by_file[f"contracts/{folder.name}/value.avsc"] = key
-        (repo / "contractctl.yaml").write_text("version: 1\ncontracts: {root: contracts, base_branch: main}\n")
+        (repo / "contractctl.yaml").write_text(
+            "version: 1\ncontracts: {root: contracts, base_branch: main}\n"
+        )
         subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True, env=env)
         subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, env=env)
         subprocess.run(["git", "-C", str(repo), "commit", "-qm", "schemas"], check=True, env=env)
@@ -437,7 +459,9 @@ def audit_avro(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--json", help="also write the results to this file")
     sub = parser.add_subparsers(dest="format", required=True)
     proto = sub.add_parser("protobuf")
