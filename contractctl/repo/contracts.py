@@ -358,9 +358,10 @@ class ContractSet:
         for name in wanted:
             found = [] if is_import_path(name) else list(candidates)
             if may_be_import_path(name):  # a .proto contract defines its own path, nothing else does
-                at_path = self._subject_at(search.contract_path(name))
+                # a shadowed duplicate too: what imports it still resolves (as without a `search`)
+                at_path = self._subject_at(search.contract_path(name), shadowed=True)
                 if at_path is not None and at_path not in found:
-                    found = sorted([*found, at_path], key=lambda s: self.contracts[s].path)
+                    found = sorted([*found, at_path], key=lambda s: self.file(s).path)
             self._defined_by[name] = next((s for s in found if name in self._defined_names(s)), None)
 
     def _defined_names(self, subject: str) -> tuple[str, ...]:
@@ -369,11 +370,15 @@ class ContractSet:
         except InvalidSchema:
             return ()  # an unreadable contract defines nothing
 
-    def _subject_at(self, path: str) -> str | None:
+    def _subject_at(self, path: str, shadowed: bool = False) -> str | None:
+        """The subject of the contract at `path` (or, with `shadowed`, a shadowed duplicate's key)."""
         if self._by_path is None:
-            self._by_path = {str(c.path): s for s, c in self.contracts.items()}
+            files = [*self.shadowed.items(), *self.contracts.items()]
+            self._by_path = {str(c.path): s for s, c in files}
         subject = self._by_path.get(path)
-        return subject if subject is not None and subject in self.contracts else None
+        if subject is None:
+            return None
+        return subject if subject in self.contracts or (shadowed and subject in self.shadowed) else None
 
     def subjects_mentioning(self, names: Iterable[str], defining: bool = False) -> list[str]:
         """Subjects whose contracts may define or use any of these names, in path order: every

@@ -47,3 +47,43 @@ def test_unchanged_importer_is_not_blamed_for_an_old_change_of_its_import(repo: 
     verdicts = {r["subject"]: r["verdict"] for r in result.json()["results"]}
     assert verdicts.get("common/svc.proto") in (None, "compatible", "unchanged"), result.output
     assert result.code == 0, result.output
+
+
+def _api_version(version: str) -> tuple[str, str]:
+    common = f'syntax = "proto3";\npackage ads.{version}.common;\nmessage Value {{ string s = 1; }}\n'
+    errors = (
+        f'syntax = "proto3";\npackage ads.{version}.errors;\nimport "ads/{version}/common/value.proto";\n'
+        f"message Error {{ ads.{version}.common.Value v = 1; }}\n"
+    )
+    return common, errors
+
+
+def test_importer_of_a_shadowed_duplicate_compiles_in_a_change_check(repo: GitRepo) -> None:
+    """googleapis shape (default subject strategy): every API version has a `common/value.proto`, so
+    all of them map to the topic subject `common-value` (DUPLICATE_SUBJECT). A change to the errors
+    file of a later version, which imports its own version's value.proto (a shadowed duplicate), must
+    compile as it does under `check --all`: one duplicate error, not an invalid importer."""
+    for version in ("v1", "v2", "v3"):
+        common, errors = _api_version(version)
+        repo.write(f"contracts/ads/{version}/common/value.proto", common)
+        repo.write(f"contracts/ads/{version}/errors/errors.proto", errors)
+    repo.commit("three API versions")
+    everything = repo.run("check", "--all", "--format", "json")
+    assert {r["subject"]: r["verdict"] for r in everything.json()["results"]}[
+        "ads/v3/errors/errors.proto"
+    ] in (
+        "unchanged",
+        "compatible",
+    ), everything.output
+
+    _, errors = _api_version("v3")
+    repo.write("contracts/ads/v3/errors/errors.proto", errors.replace("= 1; }", "= 1; string code = 2; }"))
+    result = repo.run("check", "--format", "json")
+
+    report = result.json()
+    verdicts = {r["subject"]: r["verdict"] for r in report["results"]}
+    assert verdicts["ads/v3/errors/errors.proto"] == "compatible", result.output
+    findings = [*report["findings"], *(f for r in report["results"] for f in r["findings"])]
+    rules = [f["rule"] for f in findings if f["severity"] == "error"]
+    assert rules == ["DUPLICATE_SUBJECT"], result.output
+    assert result.code == 2  # the duplicate itself is still bad input
