@@ -45,6 +45,7 @@ from contractctl.repo.contracts import (
 )
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, VersionHistory
 from contractctl.repo.integrity import ensure_complete_history
+from contractctl.repo.outline_cache import OutlineCache, code_stamp
 from contractctl.repo.references import SchemaResolver, subject_history
 from contractctl.repo.text_search import ContractTextSearch
 from contractctl.sidecar.check_step import ContractFiles, contract_checks
@@ -323,7 +324,8 @@ class _LocalRun:
         report = Report(command="check")
         links: set[str] = set()
         if index is not None:
-            current = build_contract_set(mapper, list(index.items()), store, "index")
+            outlines = _outline_cache(git, config, prefix) if scoped else None
+            current = build_contract_set(mapper, list(index.items()), store, "index", outlines)
         else:
             skipped: list[Finding] = []
             entries = _working_tree_entries(git, prefix, skipped, links)
@@ -386,6 +388,8 @@ class _LocalRun:
             if affected or options.all_subjects:
                 jobs.append((subject, affected))
         _prepare(checker, wanted, options.all_subjects, [subject for subject, _ in jobs])
+        if current.outlines is not None:
+            current.outlines.save()
         report.results.extend(removal_result(r) for r in removed)
         return cls(options, report, checker, files, mapper, history, jobs)
 
@@ -406,6 +410,14 @@ class _LocalRun:
             affected,
             contract_context,
         )
+
+
+def _outline_cache(git: Git, config: Config, prefix: str) -> OutlineCache:
+    """The outlines of the index's contents that earlier checks of this working tree computed."""
+    import json
+
+    options = json.dumps(config.format_sections, sort_keys=True, default=str)
+    return OutlineCache.load(git.git_dir, code_stamp(f"{prefix}\0{options}"))
 
 
 def _no_contracts(config: Config, prefix: str) -> Finding:
@@ -456,8 +468,11 @@ def _subjects_of_change(
     parents = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
     near = {s for s, c in current.contracts.items() if str(c.path.parent) in parents}
     extras = _contract_files_changed(touched, current, near)
-    formats = {c.schema_type for c in current.contracts.values()}
-    current.search = ContractTextSearch(git, prefix, staged, kept, formats)
+    if staged and current.outlines is not None and current.outlines.saves:
+        current.search = current.outline_search()  # what the index's contracts define and use
+    else:
+        formats = {c.schema_type for c in current.contracts.values()}
+        current.search = ContractTextSearch(git, prefix, staged, kept, formats)
     if selected is not None:  # the named contracts, each checked if it or what it references changed
         return {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
     current.validate_all(edited)  # as a whole-tree check does for every contract

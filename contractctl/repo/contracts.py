@@ -15,8 +15,14 @@ from contractctl.formats import get_format, references_by_path, type_for_path
 from contractctl.formats.base import InvalidSchema, Outline
 from contractctl.generic.globs import glob_regex
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
-from contractctl.repo.history import BlobStore, Git
-from contractctl.repo.text_search import ContractTextSearch, is_import_path, may_be_import_path
+from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git
+from contractctl.repo.outline_cache import OutlineCache
+from contractctl.repo.text_search import (
+    ContractTextSearch,
+    OutlineSearch,
+    is_import_path,
+    may_be_import_path,
+)
 from contractctl.sidecar.paths import is_example_file, sidecar_path
 
 T = TypeVar("T")
@@ -290,8 +296,11 @@ def decode(path: PurePosixPath, data: bytes) -> str:
 class ContractSet:
     """All contracts of one tree by subject; contents are decoded and outlined only when asked for."""
 
-    def __init__(self, store: BlobStore, root: str, origin: str) -> None:
+    def __init__(
+        self, store: BlobStore, root: str, origin: str, outlines: OutlineCache | None = None
+    ) -> None:
         self.store = store
+        self.outlines = outlines  # outlines of committed contents kept between runs (the index's)
         self.root = root
         self.origin = origin
         self.contracts: dict[str, ContractFile] = {}
@@ -303,7 +312,7 @@ class ContractSet:
         self._sources: dict[str, SchemaText] = {}
         # set for a check of a change: finds the few contracts that may mention a name (see
         # tree_search); None: every contract is outlined once, on the first reference looked up
-        self.search: ContractTextSearch | None = None
+        self.search: ContractTextSearch | OutlineSearch | None = None
         self._by_path: dict[str, str] | None = None
         self._defined_by: dict[str, str | None] = {}
 
@@ -325,8 +334,36 @@ class ContractSet:
         return source
 
     def outline(self, subject: str) -> Outline:
+        contract = self.file(subject)
+        outlines = self.outlines if not contract.key.startswith(WORKTREE_KEY) else None
+        if outlines is not None and (known := outlines.get(contract.key, contract.path)) is not None:
+            return known  # the same blob at the same path: decoded and outlined by an earlier run
         source = self.source(subject)
-        return outline_of(self.file(subject).schema_type, source.path, source.text, self.root)
+        found = outline_of(contract.schema_type, source.path, source.text, self.root)
+        if outlines is not None:
+            outlines.put(contract.key, contract.path, found)
+        return found
+
+    def _unknown_keys(self, subjects: Iterable[str]) -> Iterator[str]:
+        """Blob keys of these subjects' contracts whose outline is not cached (to read in bulk)."""
+        for subject in subjects:
+            contract = self.file(subject)
+            if self.outlines is None or self.outlines.get(contract.key, contract.path) is None:
+                yield contract.key
+
+    def outline_search(self) -> OutlineSearch:
+        """A search answered from every contract's outline: cached ones as they are, the others
+        (changed, or a cold cache) read in one git process and outlined now, for later runs too."""
+        self.store.prefetch(self._unknown_keys(self.contracts))
+        mentioned: dict[str, list[str]] = {}
+        for subject, contract in self.contracts.items():
+            try:
+                outline = self.outline(subject)
+            except InvalidSchema:
+                continue  # defines and uses nothing a lookup could find (the text search agrees)
+            for name in {*outline.defined_names, *outline.referenced_names}:
+                mentioned.setdefault(name, []).append(str(contract.path))
+        return OutlineSearch(self.root, mentioned)
 
     def defining_subject(self, name: str) -> str | None:
         """The subject whose contract defines the named type (schema references), if any: the first
@@ -382,7 +419,7 @@ class ContractSet:
             return list(self.contracts)
         texts, kept = self.search.candidates(names, defining)
         found = [s for p in texts | kept if (s := self._subject_at(p)) is not None]
-        self.store.prefetch(self.contracts[s].key for s in found)  # one git process for all
+        self.store.prefetch(self._unknown_keys(found))  # one git process for all
         found.sort(key=lambda s: self.contracts[s].path)
         return found
 
@@ -403,23 +440,38 @@ class ContractSet:
 
 
 def build_contract_set(
-    mapper: SubjectMapper, entries: Iterable[tuple[PurePosixPath, str]], store: BlobStore, origin: str
+    mapper: SubjectMapper,
+    entries: Iterable[tuple[PurePosixPath, str]],
+    store: BlobStore,
+    origin: str,
+    outlines: OutlineCache | None = None,
 ) -> ContractSet:
-    """Map (path, blob key) entries to subjects, reading content only where the path cannot decide."""
-    contract_set = ContractSet(store, mapper.root_prefix, origin)
+    """Map (path, blob key) entries to subjects, reading content only where the path cannot decide
+    (and its outline is not cached: `outlines`, for entries keyed by blob id)."""
+    contract_set = ContractSet(store, mapper.root_prefix, origin, outlines)
     typed = [
         (path, key, schema_type)
         for path, key in sorted(entries)
         if (schema_type := type_for_path(path)) and not mapper.excluded(path)
     ]
-    store.prefetch(key for path, key, _ in typed if mapper.subject_from_path(path) is None)
+    store.prefetch(
+        key
+        for path, key, _ in typed
+        if mapper.subject_from_path(path) is None and (outlines is None or outlines.get(key, path) is None)
+    )
     contracts = contract_set.contracts
     for path, key, schema_type in typed:
 
         def outline(
             path: PurePosixPath = path, key: str = key, schema_type: SchemaType = schema_type
         ) -> Outline:
-            return outline_of(schema_type, path, decode(path, store.get(key)), mapper.root_prefix)
+            known = outlines.get(key, path) if outlines is not None else None
+            if known is not None:
+                return known
+            found = outline_of(schema_type, path, decode(path, store.get(key)), mapper.root_prefix)
+            if outlines is not None:
+                outlines.put(key, path, found)
+            return found
 
         try:
             subject = mapper.subject_for(path, outline)

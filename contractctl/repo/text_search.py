@@ -133,5 +133,33 @@ class ContractTextSearch:
 
     def contract_path(self, import_path: str) -> str:
         """Where the contract with this Protobuf import path lives (it defines that name)."""
-        root = f"{self._prefix}/" if self._prefix else ""
-        return str(PurePosixPath(f"{root}{import_path}"))
+        return contract_path(self._prefix, import_path)
+
+
+def contract_path(prefix: str, import_path: str) -> str:
+    """Where the contract with this import path lives under the contracts root `prefix`."""
+    root = f"{prefix}/" if prefix else ""
+    return str(PurePosixPath(f"{root}{import_path}"))
+
+
+class OutlineSearch:
+    """The same answers as ContractTextSearch, from every contract's outline instead of its text
+    (for a check of the index, whose outlines are cached by blob id: see repo/outline_cache.py).
+
+    Exact where the text search over-approximates: a contract is a candidate for a name when its
+    outline defines or uses that name, which is what the callers then decide by anyway.
+    """
+
+    def __init__(self, prefix: str, mentioned: dict[str, list[str]]) -> None:
+        self._prefix = prefix
+        self._mentioned = mentioned  # name -> paths of the contracts defining or using it
+
+    def exhausted(self) -> bool:
+        return False  # a lookup costs a dictionary access: never cheaper to read the whole tree
+
+    def candidates(self, names: Iterable[str], defining: bool = False) -> tuple[set[str], set[str]]:
+        found = {path for name in set(names) for path in self._mentioned.get(name, ())}
+        return found, set()
+
+    def contract_path(self, import_path: str) -> str:
+        return contract_path(self._prefix, import_path)

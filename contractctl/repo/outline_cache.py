@@ -1,0 +1,138 @@
+"""Outlines of committed contract contents, kept between runs inside the repository's git directory.
+
+A pre-commit check must know which contracts define and which use the names a change touches;
+reading and outlining (or git-grepping) the whole tree for it made every check grow with the
+repository. An outline depends only on the content, the path and the code that outlines it, so it is
+stored by (blob id, path), in one file per working tree: `<git dir>/contractctl/outlines`, which
+records the code it was written by (a `stamp` of the package's files and the format options). A
+changed file is a new blob, so an entry cannot go stale; a file written by other code, or one whose
+checksum does not match (a torn or corrupted write), is ignored whole and rewritten: the worst a bad
+cache file can cost is one run that outlines every contract again, never a different verdict.
+Writers replace the file atomically (write aside, then rename), so concurrent runs each leave a
+complete file and readers never see half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+from pathlib import Path, PurePosixPath
+
+from contractctl.formats.base import Outline
+
+CACHE_FOLDER = "contractctl"
+CACHE_FILE = "outlines"
+_MAGIC = b"contractctl-outlines-1\n"
+_DIGEST = 32
+# Below this many new outlines a run does not rewrite the file: the next run outlines them again
+# (they are the few contracts a commit changes, read for the check anyway).
+_WRITE_FROM = 16
+
+_Entry = tuple[tuple[str, ...], tuple[str, ...], str | None, str | None]
+
+
+def code_stamp(extra: str) -> str:
+    """What the cached outlines were computed by: every module of the package (name, size, change
+    time) and `extra` (the contracts root and the format options). Any change starts a new cache."""
+    import contractctl
+
+    digest = hashlib.blake2b(extra.encode(), digest_size=16)
+    digest.update(contractctl.__version__.encode())
+    package = os.path.dirname(contractctl.__file__)
+    pending = [package]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                    pending.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    status = entry.stat()
+                    digest.update(f"{entry.path}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+class OutlineCache:
+    """(blob id, path) -> Outline, loaded once per run and written back when it learned enough."""
+
+    def __init__(self, file: Path | None, stamp: str, entries: dict[str, _Entry]) -> None:
+        self.file = file  # None: not saved (no writable git directory)
+        self.stamp = stamp
+        self._entries = entries
+        self._used: dict[str, _Entry] = {}
+        self._new = 0
+
+    @classmethod
+    def load(cls, git_dir: Path | None, stamp: str) -> OutlineCache:
+        """The cache of this working tree; empty when missing, unreadable, written by other code or
+        corrupted."""
+        if git_dir is None:
+            return cls(None, stamp, {})
+        file = git_dir / CACHE_FOLDER / CACHE_FILE
+        writable = os.access(git_dir, os.W_OK)
+        return cls(file if writable else None, stamp, _read(file, stamp))
+
+    @property
+    def saves(self) -> bool:
+        return self.file is not None
+
+    @staticmethod
+    def key(blob: str, path: PurePosixPath) -> str:
+        return f"{blob}\0{path}"
+
+    def get(self, blob: str, path: PurePosixPath) -> Outline | None:
+        key = self.key(blob, path)
+        entry = self._used.get(key) or self._entries.get(key)
+        if entry is None:
+            return None
+        self._used[key] = entry
+        return Outline(*entry)
+
+    def put(self, blob: str, path: PurePosixPath, outline: Outline) -> None:
+        key = self.key(blob, path)
+        if key not in self._used:
+            self._new += 1
+        self._used[key] = (
+            outline.defined_names,
+            outline.referenced_names,
+            outline.primary_name,
+            outline.first_type_name,
+        )
+
+    def save(self) -> None:
+        """Write the entries this run used or learned (the tree as it is now: entries of contents
+        no longer in it are dropped), when it learned enough to be worth it. Never fails the run."""
+        if self.file is None or (self._new < _WRITE_FROM and self._entries):
+            return
+        payload = marshal.dumps((self.stamp, self._used))
+        data = _MAGIC + hashlib.blake2b(payload, digest_size=_DIGEST).digest() + payload
+        aside = self.file.with_name(f"{self.file.name}.{os.getpid()}.{os.urandom(4).hex()}")
+        try:
+            self.file.parent.mkdir(exist_ok=True)
+            with open(aside, "xb") as out:
+                out.write(data)
+            os.replace(aside, self.file)
+        except OSError:  # a read-only or full disk: the next run outlines again
+            with contextlib.suppress(OSError):
+                aside.unlink(missing_ok=True)
+
+
+def _read(file: Path, stamp: str) -> dict[str, _Entry]:
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return {}
+    head = len(_MAGIC)
+    if not data.startswith(_MAGIC) or len(data) < head + _DIGEST:
+        return {}
+    digest, payload = data[head : head + _DIGEST], data[head + _DIGEST :]
+    if hashlib.blake2b(payload, digest_size=_DIGEST).digest() != digest:
+        return {}  # torn or corrupted: outline everything again
+    try:
+        written_by, entries = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    if written_by != stamp or not isinstance(entries, dict):
+        return {}
+    return entries
