@@ -369,10 +369,12 @@ class _LocalRun:
             except InvalidSchema:
                 closures[subject] = set()
         wanted = chosen.union(*closures.values())
+        store.prefetch(current.file(s).key for s in wanted)  # one git process for every text to parse
         if whole_history is not None:
             history = whole_history.result()
         else:
-            history = subject_history(git, base, mapper, store, wanted)
+            kept = current.outlines if current.outlines is not None and current.outlines.saves else None
+            history = subject_history(git, base, mapper, store, wanted, kept)
         checker.history = history
         extras_changed = _contract_files_changed(changed_paths, current, chosen)
 

@@ -354,16 +354,19 @@ class ContractSet:
     def outline_search(self) -> OutlineSearch:
         """A search answered from every contract's outline: cached ones as they are, the others
         (changed, or a cold cache) read in one git process and outlined now, for later runs too."""
+        assert self.outlines is not None
         self.store.prefetch(self._unknown_keys(self.contracts))
-        mentioned: dict[str, list[str]] = {}
+        rows: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
         for subject, contract in self.contracts.items():
-            try:
-                outline = self.outline(subject)
-            except InvalidSchema:
-                continue  # defines and uses nothing a lookup could find (the text search agrees)
-            for name in {*outline.defined_names, *outline.referenced_names}:
-                mentioned.setdefault(name, []).append(str(contract.path))
-        return OutlineSearch(self.root, mentioned)
+            entry = self.outlines.names(contract.key, contract.path)
+            if entry is None:
+                try:
+                    outline = self.outline(subject)
+                except InvalidSchema:
+                    continue  # defines and uses nothing a lookup could find (the text search agrees)
+                entry = (outline.defined_names, outline.referenced_names, None, None)
+            rows.append((str(contract.path), entry[0], entry[1]))
+        return OutlineSearch(self.root, rows)
 
     def defining_subject(self, name: str) -> str | None:
         """The subject whose contract defines the named type (schema references), if any: the first

@@ -82,12 +82,16 @@ class OutlineCache:
         return f"{blob}\0{path}"
 
     def get(self, blob: str, path: PurePosixPath) -> Outline | None:
+        entry = self.names(blob, path)
+        return None if entry is None else Outline(*entry)
+
+    def names(self, blob: str, path: PurePosixPath) -> _Entry | None:
+        """The cached outline as a plain tuple (defined, referenced, primary, first type name)."""
         key = self.key(blob, path)
         entry = self._used.get(key) or self._entries.get(key)
-        if entry is None:
-            return None
-        self._used[key] = entry
-        return Outline(*entry)
+        if entry is not None:
+            self._used[key] = entry
+        return entry
 
     def put(self, blob: str, path: PurePosixPath, outline: Outline) -> None:
         key = self.key(blob, path)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
 
 from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
-from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.formats.base import InvalidSchema, Outline, ParsedSchema
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType
 from contractctl.repo.contracts import ContractSet, SubjectMapper, decode, outline_of, reference_order
 from contractctl.repo.history import (
@@ -18,6 +18,7 @@ from contractctl.repo.history import (
     first_parent_log,
     sightings_by_subject,
 )
+from contractctl.repo.outline_cache import OutlineCache
 
 
 class _ContractPaths(Mapping[str, str]):
@@ -62,13 +63,17 @@ class SchemaResolver:
 
     def _references(self, schema_type: SchemaType, source: SchemaText, subject: str) -> list[str]:
         outline = outline_of(schema_type, source.path, source.text, self.current.root)
-        self.current.find_definitions(outline.referenced_names)
-        found = {self.current.defining_subject(name) for name in outline.referenced_names}
+        return self._defining(outline.referenced_names, subject)
+
+    def _defining(self, names: tuple[str, ...], subject: str) -> list[str]:
+        self.current.find_definitions(names)
+        found = {self.current.defining_subject(name) for name in names}
         return sorted(s for s in found if s is not None and s != subject)
 
     def references_of(self, subject: str) -> list[str]:
         """Subjects whose contracts define types this contract uses (its schema references)."""
-        return self._references(self.current.file(subject).schema_type, self.current.source(subject), subject)
+        # the contract's outline, cached by blob id for a check of the index: its text is not read
+        return self._defining(self.current.outline(subject).referenced_names, subject)
 
     def parse_current(self, subject: str) -> ParsedSchema:
         """Parse a contract after the contracts it references (cycles and missing ones are invalid)."""
@@ -270,11 +275,18 @@ def _require_record_type(subject: str, parsed: ParsedSchema) -> None:
 
 
 def subject_history(
-    git: Git, base: str | None, mapper: SubjectMapper, store: BlobStore, wanted: set[str] | None
+    git: Git,
+    base: str | None,
+    mapper: SubjectMapper,
+    store: BlobStore,
+    wanted: set[str] | None,
+    outlines: OutlineCache | None = None,
 ) -> VersionHistory:
     """Versions along `base`'s first-parent history of the wanted subjects (None: all of them).
 
-    Blobs of other subjects are never read: a pre-commit check of one file stays cheap.
+    Blobs of other subjects are never read: a pre-commit check of one file stays cheap. With
+    `outlines` (kept between runs), a file whose content decides its subject is read only when its
+    cached outline names a wanted subject, and outlined once for the later runs otherwise.
     """
     prefix = mapper.root_prefix
 
@@ -301,6 +313,26 @@ def subject_history(
             places[path] = (schema_type, mapper.subject_from_path(path)) if schema_type and in_root else None
         return places[path]
 
+    cached: dict[tuple[PurePosixPath, str], str | None] = {}
+
+    def cached_subject(path: PurePosixPath, blob: str) -> tuple[bool, str | None]:
+        """(whether the outline of this content-decided file is cached, the subject it names)."""
+        if outlines is None or wanted is None:
+            return False, None
+        if (path, blob) not in cached:
+            entry = outlines.get(blob, path)
+            if entry is None:
+                return False, None
+            try:
+                cached[path, blob] = mapper.subject_for(path, lambda: entry)
+            except InvalidSchema:
+                cached[path, blob] = None
+        return True, cached[path, blob]
+
+    def unwanted(path: PurePosixPath, blob: str) -> bool:
+        hit, subject = cached_subject(path, blob)
+        return hit and subject not in (wanted or ())
+
     # content decides the subject of some files; of the others, only wanted subjects are read
     readable = None if wanted is None else wanted | {None}
     store.prefetch(
@@ -311,6 +343,7 @@ def subject_history(
         and change.new_blob is not None
         and (placed := place(change.new_path)) is not None
         and (readable is None or placed[1] in readable)
+        and not (placed[1] is None and unwanted(change.new_path, change.new_blob))
     )
 
     # A content can name a wanted subject only if it spells the subject's last name part (or hides
@@ -329,11 +362,22 @@ def subject_history(
         schema_type, subject = placed
         if subject is not None and wanted is not None and subject not in wanted:
             return None
-        if subject is None and wanted is not None and not may_name_wanted(blob):
-            return None
+        if subject is None and wanted is not None:
+            hit, subject = cached_subject(path, blob)
+            if hit and subject not in wanted:
+                return None
+            if not hit and outlines is None and not may_name_wanted(blob):
+                return None
+
+        def outline() -> Outline:
+            found = outline_of(schema_type, path, text, prefix)
+            if outlines is not None:
+                outlines.put(blob, path, found)
+            return found
+
         try:
             text = decode(path, store.get(blob))
-            subject = subject or mapper.subject_for(path, lambda: outline_of(schema_type, path, text, prefix))
+            subject = subject or mapper.subject_for(path, outline)
         except InvalidSchema:
             return None  # a broken old commit must not block today's check
         if wanted is not None and subject not in wanted:

@@ -24,6 +24,8 @@ _FEW_NAMES = 3  # up to this many names, one search each; above, one search for 
 # Past this many searches (a change to a type used everywhere) reading the whole tree once is cheaper
 # than searching on; the answers are the same either way.
 SEARCH_BUDGET = 16
+# Lookups an OutlineSearch answers by scanning every contract's names before it indexes them.
+_SCANS = 4
 
 
 def name_patterns(name: str) -> tuple[list[str], bool]:
@@ -150,16 +152,30 @@ class OutlineSearch:
     outline defines or uses that name, which is what the callers then decide by anyway.
     """
 
-    def __init__(self, prefix: str, mentioned: dict[str, list[str]]) -> None:
+    def __init__(self, prefix: str, rows: list[tuple[str, tuple[str, ...], tuple[str, ...]]]) -> None:
         self._prefix = prefix
-        self._mentioned = mentioned  # name -> paths of the contracts defining or using it
+        self._rows = rows  # (path, names it defines, names it uses) of every readable contract
+        self._searches = 0
+        self._mentioned: dict[str, list[str]] | None = None
 
     def exhausted(self) -> bool:
-        return False  # a lookup costs a dictionary access: never cheaper to read the whole tree
+        return False  # a lookup never reads a contract: never cheaper to read the whole tree
 
     def candidates(self, names: Iterable[str], defining: bool = False) -> tuple[set[str], set[str]]:
-        found = {path for name in set(names) for path in self._mentioned.get(name, ())}
-        return found, set()
+        wanted = set(names)
+        self._searches += 1
+        if self._searches <= _SCANS:  # a pre-commit check asks a few times: a scan is cheaper
+            rows = self._rows
+            found = {
+                p for p, defined, used in rows if not (wanted.isdisjoint(defined) and wanted.isdisjoint(used))
+            }
+            return found, set()
+        if self._mentioned is None:  # a walk over a deep graph asks once per level
+            self._mentioned = {}
+            for path, defined, used in self._rows:
+                for name in {*defined, *used}:
+                    self._mentioned.setdefault(name, []).append(path)
+        return {path for name in wanted for path in self._mentioned.get(name, ())}, set()
 
     def contract_path(self, import_path: str) -> str:
         return contract_path(self._prefix, import_path)
