@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from contractctl.config.project import Config, SubjectRule
 from contractctl.errors import UsageError
-from contractctl.formats import get_format, references_by_path, type_for_path
+from contractctl.formats import get_format, references_by_path, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, Outline
 from contractctl.generic.globs import glob_regex
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
@@ -137,6 +137,26 @@ class SubjectMapper:
             elif not explicit:
                 return None
         return specs
+
+    def history_pathspecs_split(self, subjects: Iterable[str]) -> tuple[list[str], list[str]] | None:
+        """For subjects some of which only content can name (shared types named by their record):
+        (pathspecs of the others, as `history_pathspecs` gives them; pathspecs of every file whose
+        content may decide its subject: the whole root but the `<topic>/key|value` contracts, which
+        the path names). Two `git log`s over these, merged in commit order, see every version of the
+        subjects that the log of the whole root sees. None when rules make paths decide otherwise."""
+        if self._rules or self.config.subject_strategy != "topic":
+            return None
+        named = [s for s in subjects if self.history_pathspecs([s]) is not None]
+        specs = self.history_pathspecs(named) if named else []
+        if specs is None:
+            return None
+        root = f"{self.root_prefix}/" if self.root_prefix else ""
+        content = [self.root_prefix or "."] + [
+            f":(exclude,glob,icase){root}*/**/{stem}{extension}"
+            for stem in KEY_VALUE_STEMS
+            for extension in supported_extensions()
+        ]
+        return specs, content
 
     def subject_for(self, path: PurePosixPath, outline: Callable[[], Outline]) -> str:
         from_path = self.subject_from_path(path)

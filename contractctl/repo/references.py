@@ -12,6 +12,8 @@ from contractctl.model import Finding, FindingKind, SchemaText, SchemaType
 from contractctl.repo.contracts import ContractSet, SubjectMapper, decode, outline_of, reference_order
 from contractctl.repo.history import (
     BlobStore,
+    Commit,
+    FileChange,
     Git,
     HistoricVersion,
     VersionHistory,
@@ -301,7 +303,11 @@ def subject_history(
     # every path against every spec: for many subjects, reading the root and filtering here is faster.
     few = wanted if wanted is not None and len(wanted) <= _PATHSPEC_LIMIT else None
     pathspecs = mapper.history_pathspecs(few) if few is not None else None
-    commits = first_parent_log(git, base, prefix, pathspecs)
+    split = mapper.history_pathspecs_split(few) if few is not None and pathspecs is None else None
+    if split is not None:  # shared types named by their record: not the log of every topic file
+        commits = _merged_log(git, base, prefix, split)
+    else:
+        commits = first_parent_log(git, base, prefix, pathspecs)
     places: dict[PurePosixPath, tuple[SchemaType, str | None] | None] = {}
 
     def place(path: PurePosixPath) -> tuple[SchemaType, str | None] | None:
@@ -387,6 +393,20 @@ def subject_history(
     sightings = sightings_by_subject(commits, locate)
     store.prefetch(s.sidecar for found in sightings.values() for s in found if s.sidecar is not None)
     return VersionHistory(sightings, fingerprint, lambda blob: sidecar_key(store.get(blob)))
+
+
+def _merged_log(git: Git, base: str, prefix: str, spec_lists: Iterable[list[str]]) -> list[Commit]:
+    """`first_parent_log` over several sets of pathspecs, as one log in commit order: each commit
+    once, with the changes of every set (a change seen by two sets once)."""
+    logs = [first_parent_log(git, base, prefix, specs) for specs in spec_lists if specs]
+    if len(logs) == 1:
+        return logs[0]
+    changes: dict[str, dict[FileChange, None]] = {}
+    for log in logs:
+        for commit in log:
+            changes.setdefault(commit.sha, {}).update(dict.fromkeys(commit.changes))
+    order = git.text("rev-list", "--first-parent", "--reverse", base).split()
+    return [Commit(sha, tuple(changes[sha])) for sha in order if sha in changes]
 
 
 def sidecar_key(data: bytes) -> str:
