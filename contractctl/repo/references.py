@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
 from contractctl.formats.base import InvalidSchema, Outline, ParsedSchema
+from contractctl.generic.parallel import Background
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType
 from contractctl.repo.contracts import ContractSet, SubjectMapper, decode, outline_of, reference_order
 from contractctl.repo.history import (
@@ -398,15 +399,20 @@ def subject_history(
 def _merged_log(git: Git, base: str, prefix: str, spec_lists: Iterable[list[str]]) -> list[Commit]:
     """`first_parent_log` over several sets of pathspecs, as one log in commit order: each commit
     once, with the changes of every set (a change seen by two sets once)."""
-    logs = [first_parent_log(git, base, prefix, specs) for specs in spec_lists if specs]
-    if len(logs) == 1:
-        return logs[0]
+
+    def start(specs: list[str]) -> Background[list[Commit]]:
+        return Background(lambda: first_parent_log(git, base, prefix, specs))
+
+    runs = [start(specs) for specs in spec_lists if specs]  # git runs them side by side
+    if len(runs) == 1:
+        return runs[0].result()
+    order = Background(lambda: git.text("rev-list", "--first-parent", "--reverse", base).split())
+    logs = [run.result() for run in runs]
     changes: dict[str, dict[FileChange, None]] = {}
     for log in logs:
         for commit in log:
             changes.setdefault(commit.sha, {}).update(dict.fromkeys(commit.changes))
-    order = git.text("rev-list", "--first-parent", "--reverse", base).split()
-    return [Commit(sha, tuple(changes[sha])) for sha in order if sha in changes]
+    return [Commit(sha, tuple(changes[sha])) for sha in order.result() if sha in changes]
 
 
 def sidecar_key(data: bytes) -> str:
