@@ -19,8 +19,9 @@ from contractctl.model import Finding, FindingKind, Report, SchemaText, Severity
 from contractctl.registry.client import ContractExtras, RegisteredSchema, RegistryClient
 from contractctl.registry.payload import Payload, ReferenceVersions, payload_for
 from contractctl.registry.session import each_registry, open_session
-from contractctl.sidecar.check_step import ContractFiles, extras_from_sidecar, sidecar_extras
-from contractctl.sidecar.paths import SIDECAR_SUFFIX
+from contractctl.registry.sidecar_extras import extras_from_sidecar, sidecar_extras
+from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX
+from contractctl.sidecar.check_step import ContractFiles
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from contractctl.model import Finding, SchemaText, SchemaType, SourcePosition
 
-if TYPE_CHECKING:  # the generic halves the format-specific code plugs into; never imported from here
-    from contractctl.changelog.model import Change
-    from contractctl.lint.common import Emitter
-    from contractctl.sidecar.shapes import SchemaModel
+if TYPE_CHECKING:  # what a format speaks to lint, changelog and sidecars; the format loads it itself
+    from contractctl.formats.vocabulary.change import Change
+    from contractctl.formats.vocabulary.lint import Emitter
+    from contractctl.formats.vocabulary.shapes import SchemaModel
 
 
 class InvalidSchema(Exception):

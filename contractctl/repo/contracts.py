@@ -17,13 +17,13 @@ from contractctl.generic.globs import glob_regex
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git
 from contractctl.repo.outline_cache import OutlineCache
+from contractctl.repo.sidecar_paths import is_example_file, sidecar_path
 from contractctl.repo.text_search import (
     ContractTextSearch,
     OutlineSearch,
     is_import_path,
     may_be_import_path,
 )
-from contractctl.sidecar.paths import is_example_file, sidecar_path
 
 T = TypeVar("T")
 

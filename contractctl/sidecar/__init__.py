@@ -43,7 +43,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from contractctl.sidecar.paths import SIDECAR_SUFFIX, examples_dir, sidecar_path
+from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, examples_dir, sidecar_path
 
 if TYPE_CHECKING:
     from contractctl.sidecar.examples import check_examples
@@ -51,8 +51,8 @@ if TYPE_CHECKING:
     from contractctl.sidecar.load import load_sidecar
     from contractctl.sidecar.meta import KINDS, MODES, RULE_TYPES, ContractMeta, Rule
 
-# Loaded on first use: the package is imported for its paths by every check (sidecar.paths), and
-# the rest (CEL, examples) costs a pre-commit check without a sidecar about 10 ms of imports.
+# Loaded on first use: every check imports the package (sidecar.check_step), and the rest (CEL,
+# examples) costs a pre-commit check without a sidecar about 10 ms of imports.
 _LAZY = {
     "check_examples": "contractctl.sidecar.examples",
     "compatibility_group": "contractctl.sidecar.groups",
