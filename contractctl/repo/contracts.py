@@ -151,6 +151,8 @@ class SubjectMapper:
         if self._rules or self.config.subject_strategy != "topic":
             return None
         named = [s for s in subjects if self.history_pathspecs([s]) is not None]
+        if any(_topic_shaped(s) for s in set(subjects).difference(named)):
+            return None  # a topic no pathspec can name (a folder named with glob characters)
         specs = self.history_pathspecs(named) if named else []
         if specs is None:
             return None
@@ -220,6 +222,12 @@ class SubjectMapper:
 
     def level_for(self, path: PurePosixPath, subject: str) -> CompatibilityLevel:
         return self._overridden(path, subject, self.config.compatibility, lambda rule: rule.compatibility)
+
+
+def _topic_shaped(subject: str) -> bool:
+    """`<topic>-key` or `<topic>-value`: a subject the topic convention may give a path."""
+    topic, _, role = subject.rpartition("-")
+    return bool(topic) and role in KEY_VALUE_STEMS
 
 
 def _same_in_git(pattern: str) -> bool:

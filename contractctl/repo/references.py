@@ -304,8 +304,10 @@ def subject_history(
     # every path against every spec: for many subjects, reading the root and filtering here is faster.
     few = wanted if wanted is not None and len(wanted) <= _PATHSPEC_LIMIT else None
     pathspecs = mapper.history_pathspecs(few) if few is not None else None
-    split = mapper.history_pathspecs_split(few) if few is not None and pathspecs is None else None
-    if split is not None:  # shared types named by their record: not the log of every topic file
+    # shared types named by their record: the log of the topics' files and of the files whose
+    # content names a subject, not of every topic file (however many shared types: one spec)
+    split = mapper.history_pathspecs_split(wanted) if wanted is not None and pathspecs is None else None
+    if split is not None and len(split[0]) <= _PATHSPEC_LIMIT:
         commits = _merged_log(git, base, prefix, split)
     else:
         commits = first_parent_log(git, base, prefix, pathspecs)

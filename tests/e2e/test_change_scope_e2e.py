@@ -131,3 +131,21 @@ def test_a_shared_type_keeps_the_versions_it_had_at_another_path(repo: GitRepo) 
             ("orders-value", "incompatible", 1),
             ("com.acme.common.Money", "incompatible", 3),
         ]
+
+
+def test_a_topic_no_pathspec_can_name_keeps_its_history_next_to_a_shared_type(repo: GitRepo) -> None:
+    """A topic folder named with glob characters cannot be given a pathspec: its history and a
+    shared type's come from the log of the whole root, as before the logs were split."""
+    repo.write("contracts/common/money.avsc", MONEY)
+    repo.write("contracts/or[d]ers/value.avsc", ORDER)
+    repo.commit("v1")
+    note = {"name": "n", "type": ["null", "string"], "default": None}
+    repo.write("contracts/or[d]ers/value.avsc", {**ORDER, "fields": [*ORDER["fields"], note]})
+    repo.commit("v2")
+    repo.write("contracts/or[d]ers/value.avsc", {**ORDER, "fields": [{"name": "total", "type": "long"}]})
+    repo.git("add", "-A")
+    result = repo.run("check", "--staged", "--format", "json")
+    assert result.code == 1, result.output
+    assert [(r["subject"], r["verdict"], r["compared_versions"]) for r in result.json()["results"]] == [
+        ("or[d]ers-value", "incompatible", 2)
+    ]
