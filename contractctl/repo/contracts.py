@@ -389,22 +389,22 @@ class ContractSet:
         """A search answered from every contract's outline: cached ones as they are, the others
         (changed, or a cold cache) read in one git process and outlined now, for later runs too."""
         assert self.outlines is not None
-        rows: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
+        cached: list[tuple[str, str]] = []  # (path, cache entry)
         missing: list[str] = []
         for subject, contract in self.contracts.items():
-            entry = self.outlines.names(contract.key, contract.path)
+            entry = self.outlines.entry(contract.key, contract.path)
             if entry is None:
                 missing.append(subject)
             else:
-                rows.append((str(contract.path), entry[0], entry[1]))
+                cached.append((str(contract.path), entry))
         self.store.prefetch(self.contracts[s].key for s in missing)
+        outlined: list[tuple[str, Outline]] = []
         for subject in missing:
             try:
-                outline = self.outline(subject)
+                outlined.append((str(self.contracts[subject].path), self.outline(subject)))
             except InvalidSchema:
                 continue  # defines and uses nothing a lookup could find (the text search agrees)
-            rows.append((str(self.contracts[subject].path), outline.defined_names, outline.referenced_names))
-        return OutlineSearch(self.root, rows)
+        return OutlineSearch(self.root, cached, outlined)
 
     def defining_subject(self, name: str) -> str | None:
         """The subject whose contract defines the named type (schema references), if any: the first

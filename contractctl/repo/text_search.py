@@ -15,9 +15,11 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from contractctl.formats import FORMATS
+from contractctl.formats.base import Outline
 from contractctl.generic.parallel import Background
 from contractctl.model import SchemaType
 from contractctl.repo.history import Git
+from contractctl.repo.outline_cache import decode_names
 
 # Files whose text may spell a name other than plainly: FormatInfo.spelled_otherwise.
 _FEW_NAMES = 3  # up to this many names, one search each; above, one search for all
@@ -152,9 +154,12 @@ class OutlineSearch:
     outline defines or uses that name, which is what the callers then decide by anyway.
     """
 
-    def __init__(self, prefix: str, rows: list[tuple[str, tuple[str, ...], tuple[str, ...]]]) -> None:
+    def __init__(
+        self, prefix: str, cached: list[tuple[str, str]], outlined: list[tuple[str, Outline]]
+    ) -> None:
         self._prefix = prefix
-        self._rows = rows  # (path, names it defines, names it uses) of every readable contract
+        self._cached = cached  # (path, cache entry: names joined) of contracts outlined by earlier runs
+        self._outlined = [(path, o.defined_names, o.referenced_names) for path, o in outlined]
         self._searches = 0
         self._mentioned: dict[str, list[str]] | None = None
 
@@ -165,14 +170,21 @@ class OutlineSearch:
         wanted = set(names)
         self._searches += 1
         if self._searches <= _SCANS:  # a pre-commit check asks a few times: a scan is cheaper
-            rows = self._rows
+            # an entry spells each of its names whole: one that holds no wanted name as text is out
+            rows = [
+                (path, *decode_names(entry))
+                for path, entry in self._cached
+                if any(name in entry for name in wanted)
+            ]
+            rows += self._outlined
             found = {
                 p for p, defined, used in rows if not (wanted.isdisjoint(defined) and wanted.isdisjoint(used))
             }
             return found, set()
         if self._mentioned is None:  # a walk over a deep graph asks once per level
             self._mentioned = {}
-            for path, defined, used in self._rows:
+            every = [(path, *decode_names(entry)) for path, entry in self._cached] + self._outlined
+            for path, defined, used in every:
                 for name in {*defined, *used}:
                     self._mentioned.setdefault(name, []).append(path)
         return {path for name in wanted for path in self._mentioned.get(name, ())}, set()

@@ -5,9 +5,10 @@ poisoned entry does change the verdict, which shows the warm runs above really r
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import shutil
+import zlib
+from dataclasses import replace
 from typing import Any
 
 from contractctl.repo import outline_cache
@@ -87,12 +88,11 @@ def test_a_poisoned_entry_changes_the_verdict_so_warm_runs_do_read_the_cache(rep
     repo.git("add", "-A")
     assert "orders-value" in _check(repo)[1]
     data = _cache_file(repo).read_bytes()
-    stamp, entries = marshal.loads(data[len(outline_cache._MAGIC) + 32 :])
+    stamp, entries = marshal.loads(data[len(outline_cache._MAGIC) + 4 :])
     blob = repo.git("rev-parse", ":contracts/orders/value.avsc").strip()
     key = f"{blob}\0contracts/orders/value.avsc"
-    defined, _, primary, first = entries[key]
-    entries[key] = (defined, (), primary, first)
+    entries[key] = outline_cache.encode(replace(outline_cache.decode(entries[key]), referenced_names=()))
     payload = marshal.dumps((stamp, entries))
-    digest = hashlib.blake2b(payload, digest_size=32).digest()
-    _cache_file(repo).write_bytes(outline_cache._MAGIC + digest + payload)
+    checksum = zlib.crc32(payload).to_bytes(4, "big")
+    _cache_file(repo).write_bytes(outline_cache._MAGIC + checksum + payload)
     assert _check(repo)[1] == {"com.acme.common.Money": "incompatible"}

@@ -27,6 +27,20 @@ def _filled(git_dir: Path, stamp: str, count: int, tag: str = "") -> dict[str, O
     return written
 
 
+def test_an_outline_is_cached_only_when_it_comes_back_as_it_was(tmp_path: Path) -> None:
+    cache = OutlineCache.load(tmp_path, "s1")
+    empty = Outline((), (), None, None)
+    cache.put("1" * 40, PATH, empty)
+    assert cache.get("1" * 40, PATH) == empty
+    for odd in (
+        Outline(("a\x1fb",), (), None, None),
+        Outline(("",), (), None, None),
+        Outline((), (), "", None),
+    ):
+        cache.put("2" * 40, PATH, odd)
+        assert cache.get("2" * 40, PATH) is None  # outlined again each time instead
+
+
 def test_outlines_come_back_by_blob_and_path(tmp_path: Path) -> None:
     written = _filled(tmp_path, "s1", 20)
     cache = OutlineCache.load(tmp_path, "s1")
@@ -51,7 +65,7 @@ def test_a_cache_written_by_other_code_or_options_is_ignored(tmp_path: Path) -> 
         lambda data: data[:-40] + bytes([data[-40] ^ 1]) + data[-39:],  # one bit flipped in the entries
         lambda data: b"garbage",
         lambda data: b"",
-        lambda data: outline_cache._MAGIC + bytes(32) + b"\x00",
+        lambda data: outline_cache._MAGIC + bytes(4) + b"\x00",
     ],
 )
 def test_a_damaged_file_is_an_empty_cache_and_is_rewritten(tmp_path: Path, damage: object) -> None:
