@@ -58,6 +58,13 @@ def med(samples: Sequence[Sample]) -> float:
     return statistics.median(s.seconds for s in samples)
 
 
+def cpu(samples: Sequence[Sample]) -> float | None:
+    """Median CPU seconds (user + system, the command and the git processes it waited for): on a
+    machine shared with other work, far steadier than the wall time."""
+    known = [s.cpu_s for s in samples if s.cpu_s is not None]
+    return statistics.median(known) if known else None
+
+
 def rss(samples: Sequence[Sample]) -> int | None:
     return run.median_rss(samples)
 
@@ -102,6 +109,8 @@ def precommit(shape: str, size: int, commits: int, per_commit: int, reps: int) -
             verdict = run_once([contractctl(), "check", "--staged"], repo, env, 900).stdout.strip()
             out[target] = {
                 "check_s": med(samples["check"]),
+                "check_cpu_s": cpu(samples["check"]),
+                "python_cpu_s": cpu(samples["python"]),
                 "check_cold_s": cold,
                 "check_runs": [s.seconds for s in samples["check"]],
                 "check_rss_kb": rss(samples["check"]),
@@ -110,6 +119,7 @@ def precommit(shape: str, size: int, commits: int, per_commit: int, reps: int) -
             }
             if BASELINE:
                 out[target]["baseline_s"] = med(samples["baseline"])
+                out[target]["baseline_cpu_s"] = cpu(samples["baseline"])
                 out[target]["same_output"] = _same_output(repo, env, ["check", "--staged"])
             synthetic.git(repo, "reset", "-q", "--hard")
     print(json.dumps(out), flush=True)
@@ -188,7 +198,11 @@ def audit_avro(shape: str, size: int, reps: int) -> dict[str, Any]:
         samples = alternate(commands, repo, env, reps, {})
         data = json.loads(report.read_text())
         compared = sum(r.get("compared_versions", 0) for r in data["results"])
-        extra = {"baseline_s": med(samples["baseline"])} if BASELINE else {}
+        extra = (
+            {"baseline_s": med(samples["baseline"]), "baseline_cpu_s": cpu(samples["baseline"])}
+            if BASELINE
+            else {}
+        )
         if BASELINE:
             extra["same_output"] = _same_output(repo, env, ["check", "--all"])
     out = {
@@ -197,6 +211,9 @@ def audit_avro(shape: str, size: int, reps: int) -> dict[str, Any]:
         "check_s": med(samples["check"]),
         "check_rss_kb": rss(samples["check"]),
         "apache_s": med(samples["apache"]),
+        "check_cpu_s": cpu(samples["check"]),
+        "apache_cpu_s": cpu(samples["apache"]),
+        "python_cpu_s": cpu(samples["python"]),
         "apache_output": samples["apache"][-1].stdout.strip(),
         "python_s": med(samples["python"]),
         "compared_versions": compared,
@@ -292,6 +309,8 @@ def render(results: dict[str, Any]) -> str:
                     if "baseline_s" in m
                     else "-"
                 )
+                if m.get("check_cpu_s") and m.get("baseline_cpu_s"):
+                    base += f"; CPU {m['check_cpu_s']:.3f} vs {m['baseline_cpu_s']:.3f} s"
                 lines.append(
                     f"| {row['shape']} | {row['size']} | {target} | {m['check_s']:.3f} s "
                     f"| {m.get('check_cold_s', float('nan')):.3f} s | {base} "
