@@ -6,9 +6,13 @@ third-party file is copied): the public tree is named in benchmarks/README.md, "
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import jsonschema
 import pytest
 
-from tests.conftest import GitRepo
+from tests.conftest import GitRepo, run_cli
 
 AUTH = (
     'syntax = "proto3";\npackage acme.common;\nmessage Auth {\n  message NoAuth {}\n  string token = 1;\n}\n'
@@ -87,3 +91,51 @@ def test_importer_of_a_shadowed_duplicate_compiles_in_a_change_check(repo: GitRe
     rules = [f["rule"] for f in findings if f["severity"] == "error"]
     assert rules == ["DUPLICATE_SUBJECT"], result.output
     assert result.code == 2  # the duplicate itself is still bad input
+
+
+def _chain(length: int, extra: bool) -> dict[str, object]:
+    """A draft-7 schema whose definitions refer each to the next, `length` links deep."""
+    definitions: dict[str, object] = {
+        f"d{i}": {"type": "object", "properties": {"next": {"$ref": f"#/definitions/d{i + 1}"}}}
+        for i in range(length)
+    }
+    last: dict[str, object] = {"type": "object", "properties": {"name": {"type": "string"}}}
+    if extra:
+        last["required"] = []
+        last["properties"] = {"name": {"type": "string"}, "note": {"type": "string"}}
+        last["additionalProperties"] = False
+    definitions[f"d{length}"] = last
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$ref": "#/definitions/d0",
+        "definitions": definitions,
+    }
+
+
+def test_a_long_chain_of_definitions_is_judged_not_refused(tmp_path: Path) -> None:
+    """SchemaStore shape (Vega, Vega-Lite, TSLint, JReleaser...): definitions that refer to one another
+    in chains hundreds of links long. Resolving them used to recurse once per link, so `compat` said
+    "schema nested too deeply" (exit 2) for schemas `jsonschema` accepts and the registry judges."""
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(_chain(1500, extra=False)))
+    new.write_text(json.dumps(_chain(1500, extra=True)))
+    for path in (old, new):
+        validator = jsonschema.validators.validator_for(json.loads(path.read_text()))
+        validator.check_schema(json.loads(path.read_text()))
+
+    result = run_cli(
+        "compat",
+        "--type",
+        "json",
+        "--level",
+        "FORWARD",
+        "--format",
+        "json",
+        "--previous",
+        str(old),
+        str(new),
+        cwd=tmp_path,
+    )
+
+    assert result.code == 0, result.output
+    assert result.json()["results"][0]["verdict"] == "compatible"

@@ -48,6 +48,7 @@ class SchemaGraph:
         self.base = _without_fragment(root_id) if isinstance(root_id, str) else ""
         self.ids: dict[str, str] = {}
         self.anchors: dict[str, str] = {}
+        self._resolving = False  # inside _resolve_pending: its loop takes what a target adds
         keywords = (draft.id_keyword, "$anchor")
         if text is not None and "\\u" not in text and not any(f'"{k}"' in text for k in keywords):
             return
@@ -76,15 +77,23 @@ class SchemaGraph:
             node = self.loader.node_at(pointer)
         except KeyError:
             raise LoadError(f"nothing at {pointer or '#'}", pointer) from None
-        self._resolve_pending()
+        if not self._resolving:
+            self._resolve_pending()
         return node
 
     def _resolve_pending(self) -> None:
+        """Resolve every pending `$ref`, and those their targets bring, in one loop: resolving each
+        target's references from inside `_target` would recurse once per link of a chain of
+        definitions (hundreds in real schemas such as Vega-Lite's), past Python's stack limit."""
         resolved = []
-        while self.loader.pending_refs:
-            reference = self.loader.pending_refs.pop()
-            reference.target = self._target(reference)
-            resolved.append(reference)
+        self._resolving = True
+        try:
+            while self.loader.pending_refs:
+                reference = self.loader.pending_refs.pop()
+                reference.target = self._target(reference)
+                resolved.append(reference)
+        finally:
+            self._resolving = False
         # a chain of references that only leads back to itself never reaches a schema
         for reference in resolved:
             _check_chain(reference)
@@ -130,9 +139,9 @@ def _check_chain(node: Node) -> None:
     seen = {id(node)}
     current = node.target
     while current is not None and current.kind == REF:
-        if id(current) in seen:
-            message = f"$ref {node.ref!r} is a cycle of references that never reaches a schema"
-            raise LoadError(message, child(node.pointer, "$ref"))
+        if id(current) in seen:  # reported where the cycle closes, whichever reference led to it
+            message = f"$ref {current.ref!r} is a cycle of references that never reaches a schema"
+            raise LoadError(message, child(current.pointer, "$ref"))
         seen.add(id(current))
         current = current.target
 
