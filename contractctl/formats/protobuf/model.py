@@ -88,6 +88,14 @@ class MessageView:
     enums: list[EnumView] = field(default_factory=list)
 
 
+@dataclass
+class FileView:
+    name: str
+    package: str | None  # None when the file declares no package
+    messages: list[MessageView]
+    enums: list[EnumView]
+
+
 @dataclass(frozen=True)
 class TypeInfo:
     """Where a named type comes from: the defining file's package and its reference identity."""
@@ -95,14 +103,7 @@ class TypeInfo:
     package: str
     origin: object  # "local", a (path, text) pair for a direct import, or None (built-in, transitive)
     view: MessageView | EnumView
-
-
-@dataclass
-class FileView:
-    name: str
-    package: str | None  # None when the file declares no package
-    messages: list[MessageView]
-    enums: list[EnumView]
+    file: FileView  # the view of the defining file (its identity: the descriptor it was built from)
 
 
 def _is_map_entry(message: DescriptorProto) -> bool:
@@ -212,6 +213,9 @@ class SchemaView:
 
     file: FileView
     types: dict[str, TypeInfo]
+    # id(FileView) -> origin, for the files that have one (the schema's own, its direct references)
+    origin_files: dict[int, object] = field(default_factory=dict)
+    unique_names: bool = True  # no two files of the closure define the same full name
 
 
 FileViews = dict[int, tuple["FileDescriptorProto", FileView]]  # id(descriptor) -> (descriptor, view)
@@ -231,6 +235,8 @@ def schema_view(
     for file in closure:
         _map_entries(file.message_type, f"{file.package}." if file.package else "", entries)
     types: dict[str, TypeInfo] = {}
+    origin_files: dict[int, object] = {}
+    defined = 0
     own: FileView | None = None
     for file in closure:
         cached = cache.get(id(file)) if cache is not None else None
@@ -242,22 +248,29 @@ def schema_view(
                 cache[id(file)] = (file, view)  # the descriptor is kept, so its id is not reused
         is_own = file is closure[-1]
         origin: object = "local" if is_own else origins.get(file.name)
-        _collect(view.messages, view.enums, file.package, origin, types)
+        if origin is not None:
+            origin_files[id(view)] = origin
+        defined += _collect(view, view.messages, view.enums, file.package, origin, types)
         if is_own:
             own = view
     assert own is not None
-    return SchemaView(own, types)
+    return SchemaView(own, types, origin_files, unique_names=defined == len(types))
 
 
 def _collect(
+    file: FileView,
     messages: Iterable[MessageView],
     enums: Iterable[EnumView],
     package: str,
     origin: object,
     out: dict[str, TypeInfo],
-) -> None:
+) -> int:
+    """Adds the types to `out`; returns how many it defined (to tell whether a name came twice)."""
+    count = 0
     for enum in enums:
-        out[enum.full_name] = TypeInfo(package, origin, enum)
+        out[enum.full_name] = TypeInfo(package, origin, enum, file)
+        count += 1
     for message in messages:
-        out[message.full_name] = TypeInfo(package, origin, message)
-        _collect(message.messages, message.enums, package, origin, out)
+        out[message.full_name] = TypeInfo(package, origin, message, file)
+        count += 1 + _collect(file, message.messages, message.enums, package, origin, out)
+    return count
