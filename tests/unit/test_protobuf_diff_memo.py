@@ -1,7 +1,8 @@
-"""The diff memo (walks into referenced message types remembered across comparisons) changes no
-difference: every pair of the case corpus and of generated trees (deep import chains, diamonds,
-recursive messages, random mutations, direct references whose text did or did not change), compared
-with the memo on and off, gives the same differences in the same order; and the memo does save walks."""
+"""The diff memo (walks into referenced message types remembered across comparisons) and the views
+shared across closures and protoc runs change no difference: every pair of the case corpus and of
+generated trees (deep import chains, diamonds, recursive messages, random mutations, direct references
+whose text did or did not change), compared with the memo on shared views and without it on views of
+their own, gives the same differences in the same order; and the memo does save walks."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import pytest
 from contractctl.formats.protobuf import ProtobufFormat, ProtobufSchema, diff
 from contractctl.formats.protobuf.compile import contract_imports
 from contractctl.formats.protobuf.diff import Difference, DiffMemo, OneofRules, compare
+from contractctl.formats.protobuf.model import SchemaView, schema_view
 from contractctl.model import SchemaText
 
-from .protobuf_cases import CASES
+from .protobuf_cases import CASES, p3
 
 RULES: tuple[OneofRules, ...] = ("current", "legacy")
 Tree = dict[str, str]  # import path -> text
@@ -47,14 +49,23 @@ def _as_tuples(found: list[Difference]) -> list[tuple[str, str, str]]:
     return [(d.type, d.path, d.detail) for d in found]
 
 
+def _fresh_view(schema: ProtobufSchema) -> SchemaView:
+    """The schema's view built from its descriptors alone: no view shared with another closure."""
+    origins: dict[str, object] = {
+        r.source.import_path: (r.source.import_path, r.source.text) for r in schema.references
+    }
+    return schema_view(schema.compiled.closure, origins)
+
+
 def _assert_same_with_and_without(
     pairs: list[tuple[ProtobufSchema, ProtobufSchema]], memos: dict[str, DiffMemo]
 ) -> None:
+    """The memo (on the shared views a check uses) against the plain walk on views of their own."""
     for rules in RULES:
         memo = memos[rules]
         for old, new in pairs:
             for original, update in ((old, new), (new, old)):
-                plain = compare(original.view, update.view, rules)
+                plain = compare(_fresh_view(original), _fresh_view(update), rules)
                 memoized = compare(original.view, update.view, rules, memo)
                 assert _as_tuples(memoized) == _as_tuples(plain), (original.source.path, rules)
 
@@ -124,8 +135,10 @@ def _tree(seed: int, files: int, chain: bool) -> Tree:
         own = [f"M{index}x{k}" for k in range(rng.randint(1, 3))]
         body = []
         for k, name in enumerate(own):
-            local = [f"{package}.{n}" for n in own[:k]]  # earlier local messages, and itself below
-            body.append(_message(rng, name, targets + local, [name, *local], 0))
+            earlier = [f"{package}.{n}" for n in own[:k]]
+            # any message of its own file, later ones too: recursive and mutually recursive types
+            local = [f"{package}.{n}" for n in own]
+            body.append(_message(rng, name, targets + earlier, local, 0))
         head = ['syntax = "proto3";', f"package {package};", *(f'import "{i}";' for i in imported)]
         tree[path] = "\n".join(head) + "\n\n" + "\n\n".join(body) + "\n"
         names[path] = [f"{package}.{n}" for n in own]
@@ -267,3 +280,30 @@ def test_the_memo_walks_a_deep_chain_once_not_once_per_importer(monkeypatch: pyt
     assert without > depth * depth
     assert with_memo <= 4 * depth
     assert memo.walks <= 2 * depth and memo.reused >= depth - 1
+
+
+def test_a_walk_is_not_reused_where_a_direct_reference_stops_it() -> None:
+    """g.proto keeps its text while h.proto, which it imports, breaks. An importer of f.proto alone
+    follows f -> g -> h and sees the break; one that imports g.proto directly too stops at g (same
+    reference, same text), so the walk into F remembered for the first does not hold for it."""
+    h = p3("message H { string a = 1; }", "acme")
+    g = p3("message G { acme.H h = 1; }", "acme", ("h.proto",))
+    f = p3("message F { acme.G g = 1; }", "acme", ("g.proto",))
+    r1 = p3("message R1 { acme.F f = 1; }", "acme.one", ("f.proto",))
+    r2 = p3("message R2 { acme.F f = 1; acme.G g2 = 2; }", "acme.two", ("f.proto", "g.proto"))
+    before = {"h.proto": h, "g.proto": g, "f.proto": f, "r1.proto": r1, "r2.proto": r2}
+    after = {
+        **before,
+        "h.proto": p3("message H { int64 a = 1; }", "acme"),
+        "f.proto": p3("message F { acme.G g = 1; string extra = 2; }", "acme", ("g.proto",)),
+    }
+    schema_format = ProtobufFormat()
+    old, new = _parse_tree(schema_format, before), _parse_tree(schema_format, after)
+    memo = DiffMemo()
+    seen = {}
+    for root in ("r1.proto", "r2.proto"):
+        found = _as_tuples(compare(old[root].view, new[root].view, "current", memo))
+        assert found == _as_tuples(compare(_fresh_view(old[root]), _fresh_view(new[root])))
+        seen[root] = {kind for kind, _, _ in found}
+    assert "FIELD_SCALAR_KIND_CHANGED" in seen["r1.proto"]
+    assert seen["r2.proto"] == {"FIELD_ADDED"}

@@ -156,7 +156,7 @@ class ProtobufFormat:
             raise ValueError(f"oneof_rules must be 'current' or 'legacy', not {oneof_rules!r}")
         self.oneof_rules: OneofRules = oneof_rules
         self.compiler = Compiler(include)
-        self._file_views: FileViews = {}
+        self._file_views = FileViews()
         self.diff_memo = DiffMemo()  # walks into referenced message types, shared by every check
 
     def outline(self, source: SchemaText) -> Outline:

@@ -110,12 +110,11 @@ def _is_map_entry(message: DescriptorProto) -> bool:
     return bool(message.options.map_entry)
 
 
-def _group_type_names(message: DescriptorProto) -> set[str]:
-    return {f.type_name.rsplit(".", 1)[-1] for f in message.field if f.type == _TYPE_GROUP}
-
-
 def _enum(proto: EnumDescriptorProto, scope: str) -> EnumView:
     return EnumView(proto.name, f"{scope}{proto.name}", {v.number: v.name for v in proto.value})
+
+
+_SCALAR_REFS = {number: Scalar(name) for number, name in SCALARS.items()}  # immutable: shared
 
 
 class _Builder:
@@ -124,8 +123,9 @@ class _Builder:
         self.entries = entries  # map-entry messages by full name, to fold fields into MapOf
 
     def type_of(self, proto: FieldDescriptorProto) -> TypeRef:
-        if proto.type in SCALARS:
-            return Scalar(SCALARS[proto.type])
+        scalar = _SCALAR_REFS.get(proto.type)
+        if scalar is not None:
+            return scalar
         name = proto.type_name.lstrip(".")
         entry = self.entries.get(name)
         if entry is not None:
@@ -133,10 +133,11 @@ class _Builder:
             return MapOf(self.type_of(key), self.type_of(value))
         return Named(name)
 
-    def label_of(self, proto: FieldDescriptorProto, in_real_oneof: bool) -> str | None:
-        if proto.label == _LABEL_REPEATED:
-            return None if isinstance(self.type_of(proto), MapOf) else "repeated"
-        if proto.label == _LABEL_REQUIRED:
+    def label_of(self, proto: FieldDescriptorProto, type_ref: TypeRef, in_real_oneof: bool) -> str | None:
+        label = proto.label
+        if label == _LABEL_REPEATED:
+            return None if isinstance(type_ref, MapOf) else "repeated"
+        if label == _LABEL_REQUIRED:
             return "required"
         if in_real_oneof:
             return None
@@ -146,31 +147,29 @@ class _Builder:
 
     def message(self, proto: DescriptorProto, scope: str) -> MessageView:
         full = f"{scope}{proto.name}"
-        groups = _group_type_names(proto)
-        real_oneofs = [
-            index
-            for index, _ in enumerate(proto.oneof_decl)
-            if not any(
-                f.HasField("oneof_index") and f.oneof_index == index and f.proto3_optional
-                for f in proto.field
-            )
-        ]
+        protos = list(proto.field)
+        groups = {f.type_name.rsplit(".", 1)[-1] for f in protos if f.type == _TYPE_GROUP}
+        # a proto3 `optional` field sits in a synthetic oneof of its own, which Wire does not see
+        synthetic = {f.oneof_index for f in protos if f.proto3_optional and f.HasField("oneof_index")}
+        oneof_names = [o.name for o in proto.oneof_decl]
+        real_oneofs = [index for index in range(len(oneof_names)) if index not in synthetic]
         members: dict[int, list[FieldView]] = {index: [] for index in real_oneofs}
         fields = []
-        for proto_field in proto.field:
+        for proto_field in protos:
             if proto_field.type == _TYPE_GROUP:
                 continue
-            in_oneof = proto_field.HasField("oneof_index") and proto_field.oneof_index in members
-            oneof = proto.oneof_decl[proto_field.oneof_index].name if in_oneof else None
+            index = proto_field.oneof_index if proto_field.HasField("oneof_index") else None
+            in_oneof = index is not None and index in members
+            type_ref = self.type_of(proto_field)
             view = FieldView(
                 proto_field.name,
                 proto_field.number,
-                self.label_of(proto_field, in_oneof),
-                self.type_of(proto_field),
-                oneof,
+                self.label_of(proto_field, type_ref, in_oneof),
+                type_ref,
+                oneof_names[index] if in_oneof and index is not None else None,
             )
-            if in_oneof:
-                members[proto_field.oneof_index].append(view)
+            if in_oneof and index is not None:
+                members[index].append(view)
             else:
                 fields.append(view)
         nested = [
@@ -182,7 +181,7 @@ class _Builder:
             proto.name,
             full,
             fields,
-            [(proto.oneof_decl[i].name, members[i]) for i in real_oneofs],
+            [(oneof_names[i], members[i]) for i in real_oneofs],
             nested,
             [_enum(e, f"{full}.") for e in proto.enum_type],
         )
@@ -196,8 +195,14 @@ def _map_entries(messages: Iterable[DescriptorProto], scope: str, out: dict[str,
         _map_entries(message.nested_type, f"{full}.", out)
 
 
-def file_view(file: FileDescriptorProto, entries: dict[str, DescriptorProto]) -> FileView:
+def file_view(file: FileDescriptorProto, entries: dict[str, DescriptorProto] | None = None) -> FileView:
+    """The file as Wire reads it. `entries`: map-entry messages by full name; by default the file's
+    own, which are all its fields can name (a map field's entry is nested in the field's message,
+    and protoc refuses a field naming an entry type explicitly)."""
     scope = f"{file.package}." if file.package else ""
+    if entries is None:
+        entries = {}
+        _map_entries(file.message_type, scope, entries)
     builder = _Builder(file, entries)
     return FileView(
         file.name,
@@ -218,7 +223,45 @@ class SchemaView:
     unique_names: bool = True  # no two files of the closure define the same full name
 
 
-FileViews = dict[int, tuple["FileDescriptorProto", FileView]]  # id(descriptor) -> (descriptor, view)
+class FileViews:
+    """Views of the files many closures hold (imports, mostly), built once and shared.
+
+    By descriptor object first (one protoc run's output is read by every closure compiled in it),
+    then by content: a file compiled again in another run, with the same text and the same imports
+    (recursively: their views are part of the key), is the same view. A view is a function of its
+    file alone (`file_view`), and identical views across runs let the diff memo (diff.DiffMemo)
+    reuse walks across runs; keying by the imports' views keeps every name a file's types use
+    resolving to one definition per view, which the memo relies on. Views are read-only.
+    """
+
+    def __init__(self) -> None:
+        self._by_descriptor: dict[int, tuple[FileDescriptorProto, FileView]] = {}
+        self._by_content: dict[tuple[bytes, tuple[int, ...]], FileView] = {}
+        self._types: dict[int, tuple[FileView, dict[str, TypeInfo]]] = {}
+
+    def view(self, file: FileDescriptorProto, imports: dict[str, FileView]) -> FileView:
+        """`imports`: the views of the files before this one in its closure, by name."""
+        cached = self._by_descriptor.get(id(file))
+        if cached is not None and cached[0] is file:
+            return cached[1]
+        dependencies = [imports.get(name) for name in file.dependency]
+        if all(d is not None for d in dependencies):
+            key = (file.SerializeToString(deterministic=True), tuple(id(d) for d in dependencies))
+            view = self._by_content.get(key)
+            if view is None:
+                view = self._by_content[key] = file_view(file)
+        else:  # an import the closure lacks: not shared beyond this descriptor
+            view = file_view(file)
+        self._by_descriptor[id(file)] = (file, view)  # the descriptor is kept, so its id is not reused
+        return view
+
+    def types_without_origin(self, view: FileView, package: str) -> dict[str, TypeInfo]:
+        """The types of a file that is neither the schema's own nor a direct reference (the same
+        TypeInfo objects in every closure holding it)."""
+        cached = self._types.get(id(view))
+        if cached is None or cached[0] is not view:
+            cached = self._types[id(view)] = (view, _types_of(view, package, None))
+        return cached[1]
 
 
 def schema_view(
@@ -226,35 +269,36 @@ def schema_view(
 ) -> SchemaView:
     """`closure` ends with the schema's file; `origins` maps import paths of direct references.
 
-    `cache` shares the views of files that several closures hold (imports, mostly). A file's view
-    depends on the file and on the map entries its fields name, which come from the file and its own
-    imports; one descriptor object comes from one protoc run, so every closure holding it holds the
-    same imports, and its view can be built once. The views are read-only after this.
+    `cache` shares the views of files that several closures hold; without it every view is built
+    afresh.
     """
-    entries: dict[str, DescriptorProto] = {}
-    for file in closure:
-        _map_entries(file.message_type, f"{file.package}." if file.package else "", entries)
     types: dict[str, TypeInfo] = {}
     origin_files: dict[int, object] = {}
+    views: dict[str, FileView] = {}
     defined = 0
-    own: FileView | None = None
+    own = closure[-1]
     for file in closure:
-        cached = cache.get(id(file)) if cache is not None else None
-        if cached is not None and cached[0] is file:
-            view = cached[1]
+        view = cache.view(file, views) if cache is not None else file_view(file)
+        views[file.name] = view
+        origin: object = "local" if file is own else origins.get(file.name)
+        if origin is None:
+            found = (
+                cache.types_without_origin(view, file.package)
+                if cache is not None
+                else _types_of(view, file.package, None)
+            )
         else:
-            view = file_view(file, entries)
-            if cache is not None:
-                cache[id(file)] = (file, view)  # the descriptor is kept, so its id is not reused
-        is_own = file is closure[-1]
-        origin: object = "local" if is_own else origins.get(file.name)
-        if origin is not None:
             origin_files[id(view)] = origin
-        defined += _collect(view, view.messages, view.enums, file.package, origin, types)
-        if is_own:
-            own = view
-    assert own is not None
-    return SchemaView(own, types, origin_files, unique_names=defined == len(types))
+            found = _types_of(view, file.package, origin)
+        types.update(found)
+        defined += len(found)
+    return SchemaView(views[own.name], types, origin_files, unique_names=defined == len(types))
+
+
+def _types_of(file: FileView, package: str, origin: object) -> dict[str, TypeInfo]:
+    out: dict[str, TypeInfo] = {}
+    _collect(file, file.messages, file.enums, package, origin, out)
+    return out
 
 
 def _collect(
@@ -264,13 +308,9 @@ def _collect(
     package: str,
     origin: object,
     out: dict[str, TypeInfo],
-) -> int:
-    """Adds the types to `out`; returns how many it defined (to tell whether a name came twice)."""
-    count = 0
+) -> None:
     for enum in enums:
         out[enum.full_name] = TypeInfo(package, origin, enum, file)
-        count += 1
     for message in messages:
         out[message.full_name] = TypeInfo(package, origin, message, file)
-        count += 1 + _collect(file, message.messages, message.enums, package, origin, out)
-    return count
+        _collect(file, message.messages, message.enums, package, origin, out)
