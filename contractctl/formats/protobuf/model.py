@@ -223,6 +223,9 @@ class SchemaView:
     unique_names: bool = True  # no two files of the closure define the same full name
 
 
+_Shared = tuple[FileView, dict[str, "TypeInfo"]]  # a file's view, and its types when it has no origin
+
+
 class FileViews:
     """Views of the files many closures hold (imports, mostly), built once and shared.
 
@@ -231,37 +234,37 @@ class FileViews:
     (recursively: their views are part of the key), is the same view. A view is a function of its
     file alone (`file_view`), and identical views across runs let the diff memo (diff.DiffMemo)
     reuse walks across runs; keying by the imports' views keeps every name a file's types use
-    resolving to one definition per view, which the memo relies on. Views are read-only.
+    resolving to one definition per view, which the memo relies on. Views are read-only. Each view
+    comes with its types as a closure sees them when the file is neither the closure's own nor a
+    direct reference (no origin): the same TypeInfo objects in every such closure.
     """
 
     def __init__(self) -> None:
-        self._by_descriptor: dict[int, tuple[FileDescriptorProto, FileView]] = {}
-        self._by_content: dict[tuple[bytes, tuple[int, ...]], FileView] = {}
-        self._types: dict[int, tuple[FileView, dict[str, TypeInfo]]] = {}
+        self._by_descriptor: dict[int, tuple[FileDescriptorProto, _Shared]] = {}
+        self._by_content: dict[tuple[bytes, tuple[int, ...]], _Shared] = {}
 
-    def view(self, file: FileDescriptorProto, imports: dict[str, FileView]) -> FileView:
-        """`imports`: the views of the files before this one in its closure, by name."""
+    def known(self, file: FileDescriptorProto) -> _Shared | None:
         cached = self._by_descriptor.get(id(file))
-        if cached is not None and cached[0] is file:
-            return cached[1]
-        dependencies = [imports.get(name) for name in file.dependency]
-        if all(d is not None for d in dependencies):
-            key = (file.SerializeToString(deterministic=True), tuple(id(d) for d in dependencies))
-            view = self._by_content.get(key)
-            if view is None:
-                view = self._by_content[key] = file_view(file)
-        else:  # an import the closure lacks: not shared beyond this descriptor
-            view = file_view(file)
-        self._by_descriptor[id(file)] = (file, view)  # the descriptor is kept, so its id is not reused
-        return view
+        return cached[1] if cached is not None and cached[0] is file else None
 
-    def types_without_origin(self, view: FileView, package: str) -> dict[str, TypeInfo]:
-        """The types of a file that is neither the schema's own nor a direct reference (the same
-        TypeInfo objects in every closure holding it)."""
-        cached = self._types.get(id(view))
-        if cached is None or cached[0] is not view:
-            cached = self._types[id(view)] = (view, _types_of(view, package, None))
-        return cached[1]
+    def add(self, file: FileDescriptorProto, by_name: dict[str, FileDescriptorProto]) -> _Shared:
+        """`by_name`: the files `file` is compiled with, by name (its imports already known)."""
+        imported = [self._known(by_name.get(name)) for name in file.dependency]
+        if all(view is not None for view in imported):
+            key = (file.SerializeToString(deterministic=True), tuple(id(view) for view in imported))
+            found = self._by_content.get(key)
+            if found is None:
+                view = file_view(file)
+                found = self._by_content[key] = (view, _types_of(view, file.package, None))
+        else:  # an import the closure lacks, or not seen yet: not shared beyond this descriptor
+            view = file_view(file)
+            found = (view, _types_of(view, file.package, None))
+        self._by_descriptor[id(file)] = (file, found)  # the descriptor is kept: its id is not reused
+        return found
+
+    def _known(self, file: FileDescriptorProto | None) -> FileView | None:
+        shared = self.known(file) if file is not None else None
+        return shared[0] if shared is not None else None
 
 
 def schema_view(
@@ -274,25 +277,30 @@ def schema_view(
     """
     types: dict[str, TypeInfo] = {}
     origin_files: dict[int, object] = {}
-    views: dict[str, FileView] = {}
     defined = 0
     own = closure[-1]
+    own_view: FileView | None = None
+    by_name: dict[str, FileDescriptorProto] = {}
     for file in closure:
-        view = cache.view(file, views) if cache is not None else file_view(file)
-        views[file.name] = view
-        origin: object = "local" if file is own else origins.get(file.name)
-        if origin is None:
-            found = (
-                cache.types_without_origin(view, file.package)
-                if cache is not None
-                else _types_of(view, file.package, None)
-            )
+        if cache is not None:
+            shared = cache.known(file)
+            if shared is None:
+                by_name = by_name or {f.name: f for f in closure}
+                shared = cache.add(file, by_name)
+            view, found = shared
         else:
+            view = file_view(file)
+            found = _types_of(view, file.package, None)
+        origin: object = "local" if file is own else origins.get(file.name)
+        if origin is not None:
             origin_files[id(view)] = origin
             found = _types_of(view, file.package, origin)
         types.update(found)
         defined += len(found)
-    return SchemaView(views[own.name], types, origin_files, unique_names=defined == len(types))
+        if file is own:
+            own_view = view
+    assert own_view is not None
+    return SchemaView(own_view, types, origin_files, unique_names=defined == len(types))
 
 
 def _types_of(file: FileView, package: str, origin: object) -> dict[str, TypeInfo]:
