@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
@@ -212,15 +213,42 @@ def file_view(file: FileDescriptorProto, entries: dict[str, DescriptorProto] | N
     )
 
 
-@dataclass
 class SchemaView:
-    """One side of a comparison: the schema's own file plus every type it can see."""
+    """One side of a comparison: the schema's own file plus every type it can see.
 
-    file: FileView
-    types: dict[str, TypeInfo]
-    # id(FileView) -> origin, for the files that have one (the schema's own, its direct references)
-    origin_files: dict[int, object] = field(default_factory=dict)
-    unique_names: bool = True  # no two files of the closure define the same full name
+    Built on first use: a check parses every contract a compared one imports, each with its view, but
+    compares only the subjects themselves, so most views are never looked at.
+    """
+
+    def __init__(
+        self,
+        closure: Sequence[FileDescriptorProto],
+        origins: dict[str, object],
+        cache: FileViews | None = None,
+    ) -> None:
+        self._source = (closure, origins, cache)
+
+    @cached_property
+    def _built(self) -> tuple[FileView, dict[str, TypeInfo], dict[int, object], bool]:
+        return _build(*self._source)
+
+    @cached_property
+    def file(self) -> FileView:
+        return self._built[0]
+
+    @cached_property
+    def types(self) -> dict[str, TypeInfo]:
+        return self._built[1]
+
+    @cached_property
+    def origin_files(self) -> dict[int, object]:
+        """id(FileView) -> origin, for the files that have one (the schema's own, direct references)."""
+        return self._built[2]
+
+    @cached_property
+    def unique_names(self) -> bool:
+        """No two files of the closure define the same full name."""
+        return self._built[3]
 
 
 _Shared = tuple[FileView, dict[str, "TypeInfo"]]  # a file's view, and its types when it has no origin
@@ -230,8 +258,9 @@ class FileViews:
     """Views of the files many closures hold (imports, mostly), built once and shared.
 
     By descriptor object first (one protoc run's output is read by every closure compiled in it),
-    then by content: a file compiled again in another run, with the same text and the same imports
-    (recursively: their views are part of the key), is the same view. A view is a function of its
+    then by content: a file compiled again in another run, with the same descriptor (a 256-bit
+    digest of it: the bytes themselves would double the memory descriptors take) and the same
+    imports (recursively: their views are part of the key), is the same view. A view is a function of its
     file alone (`file_view`), and identical views across runs let the diff memo (diff.DiffMemo)
     reuse walks across runs; keying by the imports' views keeps every name a file's types use
     resolving to one definition per view, which the memo relies on. Views are read-only. Each view
@@ -249,9 +278,12 @@ class FileViews:
 
     def add(self, file: FileDescriptorProto, by_name: dict[str, FileDescriptorProto]) -> _Shared:
         """`by_name`: the files `file` is compiled with, by name (its imports already known)."""
+        import hashlib  # here: model is imported by listings that never compile anything
+
         imported = [self._known(by_name.get(name)) for name in file.dependency]
         if all(view is not None for view in imported):
-            key = (file.SerializeToString(deterministic=True), tuple(id(view) for view in imported))
+            content = hashlib.blake2b(file.SerializeToString(deterministic=True), digest_size=32).digest()
+            key = (content, tuple(id(view) for view in imported))
             found = self._by_content.get(key)
             if found is None:
                 view = file_view(file)
@@ -275,6 +307,12 @@ def schema_view(
     `cache` shares the views of files that several closures hold; without it every view is built
     afresh.
     """
+    return SchemaView(closure, origins, cache)
+
+
+def _build(
+    closure: Sequence[FileDescriptorProto], origins: dict[str, object], cache: FileViews | None
+) -> tuple[FileView, dict[str, TypeInfo], dict[int, object], bool]:
     types: dict[str, TypeInfo] = {}
     origin_files: dict[int, object] = {}
     defined = 0
@@ -300,7 +338,7 @@ def schema_view(
         if file is own:
             own_view = view
     assert own_view is not None
-    return SchemaView(own_view, types, origin_files, unique_names=defined == len(types))
+    return own_view, types, origin_files, defined == len(types)
 
 
 def _types_of(file: FileView, package: str, origin: object) -> dict[str, TypeInfo]:
