@@ -237,9 +237,10 @@ class DiffMemo:
     differences under the type's own `#/Type/...` path, and whether they are all compatible) is a
     function of:
 
-    * the two definitions (`MessageView` objects, compared by identity; a view belongs to one
-      descriptor, which comes from one protoc run, and so fixes every type name the walk resolves:
-      `SchemaView.unique_names` makes sure no other definition of a name could answer instead);
+    * the two definitions (`MessageView` objects, compared by identity; a view stands for one file
+      content together with the views of its imports, recursively (model.FileViews), and so fixes
+      every type name the walk resolves: `SchemaView.unique_names` makes sure no other definition of
+      a name in the compared schemas' closures could answer instead);
     * the rule set;
     * where the walk stops because both definitions come from the same source (both local, or the
       same direct reference with the same text): a question about a pair of files whose answer
@@ -252,7 +253,8 @@ class DiffMemo:
       of an enclosing walk.
 
     An entry is reused only when all of these are equal, so the differences are exactly those the
-    walk would find (tests/unit/test_protobuf_diff_memo.py compares with the memo off on a corpus).
+    walk would find (tests/unit/test_protobuf_diff_memo.py compares with the plain walk on views of
+    their own, over the case corpus and generated trees).
     """
 
     def __init__(self) -> None:
