@@ -54,7 +54,8 @@ class JsonSchemaContract:
     def canonical(self) -> str:
         """The registry's normalized text: compact JSON, keys sorted (JsonSchema.normalize)."""
         if self._canonical is None:
-            self._canonical = canonical_text(self.document.value)
+            text = self.document.source.text
+            self._canonical = _CANONICAL.get(text) or canonical_text(self.document.value)
         return self._canonical
 
     def locate(self, pointer: str | None) -> SourcePosition | None:
@@ -93,9 +94,9 @@ class JsonSchemaFormat:
         # subject under the record strategy: the title, else the $id (Confluent names by title)
         primary = title if isinstance(title, str) and title else (base or None)
         here = posixpath.dirname(source.import_path)
-        referenced = tuple(
-            dict.fromkeys(_contract_name(name, here, base) for name in external_names(value, document.draft))
-        )
+        # no "$ref" spelled plainly nor through an escape: no reference, no walk to look for one
+        names = external_names(value, document.draft) if _may_refer(source.text) else ()
+        referenced = tuple(dict.fromkeys(_contract_name(name, here, base) for name in names))
         return Outline(tuple(defined), referenced, primary, primary)
 
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> JsonSchemaContract:
@@ -111,9 +112,7 @@ class JsonSchemaFormat:
         that does not parse (the full way then names the references or the problem)."""
         try:
             document = read_document(source, validate=not registered)
-            # no "$ref" spelled plainly nor through an escape: no reference, no walk to look for one
-            may_refer = '"$ref"' in source.text or "\\u" in source.text
-            if may_refer and external_names(document.value, document.draft):
+            if _may_refer(source.text) and external_names(document.value, document.draft):
                 return None
             return self._load(document, ())
         except (InvalidSchema, RecursionError):
@@ -155,7 +154,7 @@ class JsonSchemaFormat:
         BACKWARD calls this with (new, old), i.e. Confluent's compare(old, new); FORWARD with (old, new).
         """
         assert isinstance(reader, JsonSchemaContract) and isinstance(writer, JsonSchemaContract)
-        if not reader.references and not writer.references and reader.canonical == writer.canonical:
+        if not reader.references and not writer.references and _same_known_text(reader, writer):
             return []  # identical schemas differ only in compatible ways (object defaults), if at all
         allowed = self.compatible_changes
         try:
@@ -182,10 +181,19 @@ class JsonSchemaFormat:
         ]
 
     def fingerprint(self, source: SchemaText) -> str:
-        try:
-            return canonical_text(_strict_json(source.text))
-        except (ValueError, RecursionError):
-            return source.text
+        """The registry's normalized text; kept for `JsonSchemaContract.canonical` of the same text
+        (history fingerprints every version, then compares the same texts parsed)."""
+        text = source.text
+        found = _CANONICAL.get(text)
+        if found is None:
+            try:
+                found = canonical_text(_strict_json(text))
+            except (ValueError, RecursionError):
+                return text
+            if len(_CANONICAL) >= _CANONICAL_LIMIT:
+                _CANONICAL.clear()
+            _CANONICAL[text] = found
+        return found
 
     def registry_parts(self, schema: ParsedSchema) -> tuple[str, list[tuple[str, ParsedSchema]]]:
         """The text to register and its references, each named by the `$ref` URI that uses it."""
@@ -257,6 +265,25 @@ class JsonSchemaFormat:
         from contractctl.formats.jsonschema.help import RULE_HELP
 
         return RULE_HELP
+
+
+_CANONICAL: dict[str, str] = {}
+"""Text -> normalized text, for texts fingerprinted in this process (bounded by _CANONICAL_LIMIT)."""
+_CANONICAL_LIMIT = 50_000
+
+
+def _same_known_text(a: JsonSchemaContract, b: JsonSchemaContract) -> bool:
+    """Whether two contracts have the same normalized text, as far as it is known without computing
+    it: the diff finds identical schemas quickly anyway (shared nodes, structural keys)."""
+    if a.source.text == b.source.text:
+        return True
+    first = a._canonical or _CANONICAL.get(a.source.text)
+    return first is not None and first == (b._canonical or _CANONICAL.get(b.source.text))
+
+
+def _may_refer(text: str) -> bool:
+    """Whether a text may hold a `$ref`: spelled plainly, or possibly through a \\u escape."""
+    return '"$ref"' in text or "\\u" in text
 
 
 def _without_fragment(uri: str) -> str:
