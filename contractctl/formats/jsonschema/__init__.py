@@ -17,7 +17,7 @@ from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, Parse
 from contractctl.formats.jsonschema.canonical import canonical_text
 from contractctl.formats.jsonschema.diff import Difference, compare
 from contractctl.formats.jsonschema.differences import HINTS, POLICIES
-from contractctl.formats.jsonschema.document import JsonDocument, read_document
+from contractctl.formats.jsonschema.document import JsonDocument, read_document, read_later, strict_json
 from contractctl.formats.jsonschema.loader import LoadError
 from contractctl.formats.jsonschema.messages import describe
 from contractctl.formats.jsonschema.model import Node
@@ -154,11 +154,14 @@ class JsonSchemaFormat:
         BACKWARD calls this with (new, old), i.e. Confluent's compare(old, new); FORWARD with (old, new).
         """
         assert isinstance(reader, JsonSchemaContract) and isinstance(writer, JsonSchemaContract)
-        if not reader.references and not writer.references and _same_known_text(reader, writer):
+        same = _same_known_text(reader, writer)
+        if same and not reader.references and not writer.references:
             return []  # identical schemas differ only in compatible ways (object defaults), if at all
         allowed = self.compatible_changes
         try:
-            differences = compare(writer.root, reader.root, allowed, verdict_only=True)
+            differences = compare(
+                writer.root, reader.root, allowed, verdict_only=True, texts_differ=same is False
+            )
         except RecursionError:
             return [
                 Finding(
@@ -187,9 +190,15 @@ class JsonSchemaFormat:
         found = _CANONICAL.get(text)
         if found is None:
             try:
-                found = canonical_text(_strict_json(text))
+                value = strict_json(text)
+                found = canonical_text(value)
             except (ValueError, RecursionError):
-                return text
+                try:
+                    found = canonical_text(_lenient_json(text))  # NaN: never valid, still told apart
+                except (ValueError, RecursionError):
+                    return text
+            else:
+                read_later(text, value)
             if len(_CANONICAL) >= _CANONICAL_LIMIT:
                 _CANONICAL.clear()
             _CANONICAL[text] = found
@@ -272,13 +281,14 @@ _CANONICAL: dict[str, str] = {}
 _CANONICAL_LIMIT = 50_000
 
 
-def _same_known_text(a: JsonSchemaContract, b: JsonSchemaContract) -> bool:
-    """Whether two contracts have the same normalized text, as far as it is known without computing
-    it: the diff finds identical schemas quickly anyway (shared nodes, structural keys)."""
+def _same_known_text(a: JsonSchemaContract, b: JsonSchemaContract) -> bool | None:
+    """Whether two contracts have the same normalized text, None when that is not known without
+    computing it (the diff finds identical schemas quickly anyway: shared nodes, structural keys)."""
     if a.source.text == b.source.text:
         return True
     first = a._canonical or _CANONICAL.get(a.source.text)
-    return first is not None and first == (b._canonical or _CANONICAL.get(b.source.text))
+    second = b._canonical or _CANONICAL.get(b.source.text)
+    return None if first is None or second is None else first == second
 
 
 def _may_refer(text: str) -> bool:
@@ -302,7 +312,7 @@ def _contract_name(name: str, here: str, base: str) -> str:
     return posixpath.normpath(posixpath.join(here, name))
 
 
-def _strict_json(text: str) -> Any:
+def _lenient_json(text: str) -> Any:
     import json
 
     return json.loads(text)

@@ -95,12 +95,15 @@ def compare(
     update: Node,
     compatible: frozenset[str] = COMPATIBLE_CHANGES_STRICT,
     verdict_only: bool = False,
+    texts_differ: bool = False,
 ) -> list[Difference]:
     """Every difference from `original` to `update` (SchemaDiff.compare).
 
     verdict_only: skip structurally identical subtrees without references. They only ever differ in
     compatible ways (an object `default`, see `_same_default`), so every incompatible difference and
     every compatibility decision stays the same; only such compatible entries go missing.
+    texts_differ: the caller knows the two documents' normalized texts differ, so the roots are
+    walked without first building their structural keys to see whether they are identical.
 
     The walk recurses once per schema pair on the way down; recursive unions (each definition
     referring to every other) go hundreds of pairs deep, as on the JVM, so the limit is raised for it.
@@ -108,19 +111,19 @@ def compare(
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
     try:
-        return _fixpoint(original, update, compatible, verdict_only)
+        return _fixpoint(original, update, compatible, verdict_only, texts_differ)
     finally:
         sys.setrecursionlimit(limit)
 
 
 def _fixpoint(
-    original: Node, update: Node, compatible: frozenset[str], verdict_only: bool
+    original: Node, update: Node, compatible: frozenset[str], verdict_only: bool, texts_differ: bool
 ) -> list[Difference]:
     seed: dict[_Pair, tuple[Difference, ...]] = {}
     while True:
         run = _Run(compatible, seed, verdict_only)
         context = _Context(run, [])
-        _compare(context, original, update)
+        _compare(context, original, update, keyed=not texts_differ)
         incompatible = {
             pair: diffs
             for pair, diffs in run.memo.items()
@@ -131,7 +134,7 @@ def _fixpoint(
         seed = incompatible
 
 
-def _compare(ctx: _Context, original: Node | None, update: Node | None) -> None:
+def _compare(ctx: _Context, original: Node | None, update: Node | None, keyed: bool = True) -> None:
     if original is None and update is None:
         return
     if original is None:
@@ -142,7 +145,11 @@ def _compare(ctx: _Context, original: Node | None, update: Node | None) -> None:
         return
     o, u = original.resolved(), update.resolved()
     run = ctx.run
-    if run.verdict_only and ref_free(o) and (o is u or (ref_free(u) and node_key(o) == node_key(u))):
+    if (
+        run.verdict_only
+        and ref_free(o)
+        and (o is u or (keyed and ref_free(u) and node_key(o) == node_key(u)))
+    ):
         return  # one subtree (shared between documents, see loader.DocumentLoader) or an identical one
     key = (id(o), id(u))
     cached = run.memo.get(key)

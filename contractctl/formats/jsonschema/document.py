@@ -59,10 +59,12 @@ def read_document(source: SchemaText, validate: bool = True) -> JsonDocument:
     """
     if not source.text.strip():
         raise InvalidSchema([invalid_at(source, "EMPTY_FILE", "file is empty", SourcePosition(1, 1), None)])
-    try:
-        value = json.loads(source.text, parse_constant=_no_constant)
-    except (ValueError, RecursionError):
-        value = _syntax_problem(source)
+    value = _PARSED.pop(source.text, _UNREAD)
+    if value is _UNREAD:
+        try:
+            value = strict_json(source.text)
+        except (ValueError, RecursionError):
+            value = _syntax_problem(source)
     document = _checked_root(source, value)
     if validate:
         try:
@@ -72,6 +74,25 @@ def read_document(source: SchemaText, validate: bool = True) -> JsonDocument:
         if problems:
             raise InvalidSchema([document.invalid("INVALID_SCHEMA", m, p) for p, m in problems])
     return document
+
+
+_UNREAD: Any = object()
+_PARSED: dict[str, Any] = {}
+"""Texts already read as JSON (by a fingerprint) and not yet read as a document: taken once."""
+_PARSED_LIMIT = 20_000
+
+
+def strict_json(text: str) -> Any:
+    """json.loads without NaN and Infinity. Raises ValueError (or RecursionError)."""
+    return json.loads(text, parse_constant=_no_constant)
+
+
+def read_later(text: str, value: Any) -> None:
+    """Keep `value` (strict_json of `text`, never changed by anyone) for the next read_document of
+    `text`: a history check fingerprints each version, then parses the same text."""
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.clear()
+    _PARSED[text] = value
 
 
 def _no_constant(name: str) -> Any:
