@@ -140,6 +140,9 @@ class JsonSchemaFormat:
             raise InvalidSchema(
                 [document.invalid("INVALID_SCHEMA", "schema nested too deeply", "")]
             ) from None
+        except (TypeError, AttributeError):  # a keyword of the wrong shape: only unvalidated history
+            message = "not a valid JSON Schema (a keyword holds a value of the wrong type)"
+            raise InvalidSchema([document.invalid("INVALID_SCHEMA", message, "")]) from None
         return JsonSchemaContract(document, graph, named)
 
     # -- judging ------------------------------------------------------------------------------------

@@ -57,7 +57,8 @@ def _build_key(node: Node) -> tuple[Any, ...]:
     if kind == REF:
         return (REF, node.ref, node.title, node.description)
     default = None if not node.has_default else json.dumps(node.default, sort_keys=True)
-    common = (kind, node.id, node.title, node.description, default, node.connect_type)
+    connect_type = None if node.connect_type is None else value_key(node.connect_type)  # any JSON
+    common = (kind, node.id, node.title, node.description, default, connect_type)
     if kind == STRING:
         return (*common, node.min_length, node.max_length, node.pattern)
     if kind == NUMBER:

@@ -275,8 +275,8 @@ class DocumentLoader:
         identifier = obj.get(self.draft.id_keyword)
         # json-sKema takes `$id` as the base URI only: Confluent's 2020-12 cases report no ID_CHANGED
         node.id = identifier if isinstance(identifier, str) and not self.draft.modern else None
-        node.title = obj.get("title")
-        node.description = obj.get("description")
+        node.title = _text(obj, "title", node.pointer)
+        node.description = _text(obj, "description", node.pointer)
         if "default" in obj:
             node.default = obj["default"]
         node.connect_type = obj.get("connect.type")
@@ -428,6 +428,14 @@ class DocumentLoader:
         if self.draft.modern and "unevaluatedItems" in obj:
             node.unevaluated = self.load(obj["unevaluatedItems"], child(pointer, "unevaluatedItems"))
         return node
+
+
+def _text(obj: dict[str, Any], keyword: str, pointer: str) -> str | None:
+    """A string annotation; anything else is no JSON Schema (only history is loaded unvalidated)."""
+    value = obj.get(keyword)
+    if value is not None and not isinstance(value, str):
+        raise LoadError(f"{keyword} must be a string", child(pointer, keyword))
+    return value
 
 
 def _integer(value: Any) -> int | None:
