@@ -103,8 +103,24 @@ def _optional_key(node: Node | None) -> int | None:
 
 
 def canonical_text(document: Any) -> str:
-    """The document with sorted keys and no insignificant whitespace: one text per meaning."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The document with sorted keys and no insignificant whitespace: one text per meaning.
+
+    json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False), through one
+    encoder made once (json.dumps makes a new one per call; history fingerprints every version),
+    without the circular-reference check (parsed JSON has no cycles; too deep: RecursionError)."""
+    if _SORTED_ENCODER is None:  # pragma: no cover - CPython always has the C encoder
+        return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    if isinstance(document, str):  # the C encoder is for containers; a bare string is quoted
+        return json.encoder.encode_basestring(document)
+    return "".join(_SORTED_ENCODER(document, 0))
+
+
+_C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)  # not in typeshed
+_SORTED_ENCODER: Any = (
+    None
+    if _C_ENCODER is None
+    else _C_ENCODER(None, None, json.encoder.encode_basestring, None, ":", ",", True, False, True)
+)
 
 
 def canonical_value(value: Any) -> Any:

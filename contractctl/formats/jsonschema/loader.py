@@ -95,6 +95,20 @@ _STRING_SET = frozenset(STRING_KEYWORDS)
 _CONDITIONAL_SET = frozenset(("if", "then", "else"))
 
 
+_KEYWORD_SETS = {
+    draft: (
+        frozenset(_OBJECT_KEYWORDS[draft]),
+        frozenset(_ARRAY_KEYWORDS[draft]),
+        frozenset(_OBJECT_KEYWORDS[draft])
+        | frozenset(_ARRAY_KEYWORDS[draft])
+        | _NUMBER_SET
+        | _STRING_SET
+        | _CONDITIONAL_SET,
+    )
+    for draft in Draft
+}
+
+
 class LoadError(ValueError):
     """A schema the loader cannot turn into a model (a problem the meta-schema does not catch)."""
 
@@ -158,11 +172,7 @@ class DocumentLoader:
         self.had_refs = False
         self.object_keywords = _OBJECT_KEYWORDS[draft]
         self.array_keywords = _ARRAY_KEYWORDS[draft]
-        self.object_set = frozenset(self.object_keywords)
-        self.array_set = frozenset(self.array_keywords)
-        self.sniffed_keywords = (
-            self.object_set | self.array_set | _NUMBER_SET | _STRING_SET | _CONDITIONAL_SET
-        )
+        self.object_set, self.array_set, self.sniffed_keywords = _KEYWORD_SETS[draft]
 
     def value_at(self, pointer: str) -> Any:
         value = self.document
