@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, ParsedSchema
-from contractctl.formats.jsonschema.canonical import canonical_text
 from contractctl.formats.jsonschema.diff import Difference, compare
 from contractctl.formats.jsonschema.differences import HINTS, POLICIES
-from contractctl.formats.jsonschema.document import JsonDocument, read_document, read_later, strict_json
+from contractctl.formats.jsonschema.document import JsonDocument, read_document, read_later
 from contractctl.formats.jsonschema.loader import LoadError
 from contractctl.formats.jsonschema.messages import describe
 from contractctl.formats.jsonschema.model import Node
 from contractctl.formats.jsonschema.refs import SchemaGraph, external_names
+from contractctl.generic.fastjson import identity_text, strict_loads
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, SourcePosition
 
 if TYPE_CHECKING:
@@ -40,7 +40,6 @@ class JsonSchemaContract:
     document: JsonDocument
     graph: SchemaGraph
     references: dict[str, JsonSchemaContract] = field(default_factory=dict)
-    _canonical: str | None = field(default=None, repr=False)
 
     @property
     def source(self) -> SchemaText:
@@ -49,14 +48,6 @@ class JsonSchemaContract:
     @property
     def root(self) -> Node:
         return self.graph.root
-
-    @property
-    def canonical(self) -> str:
-        """The registry's normalized text: compact JSON, keys sorted (JsonSchema.normalize)."""
-        if self._canonical is None:
-            text = self.document.source.text
-            self._canonical = _CANONICAL.get(text) or canonical_text(self.document.value)
-        return self._canonical
 
     def locate(self, pointer: str | None) -> SourcePosition | None:
         return self.document.locate(pointer)
@@ -187,24 +178,24 @@ class JsonSchemaFormat:
         ]
 
     def fingerprint(self, source: SchemaText) -> str:
-        """The registry's normalized text; kept for `JsonSchemaContract.canonical` of the same text
-        (history fingerprints every version, then compares the same texts parsed)."""
+        """The document with its keys sorted (generic.fastjson.identity_text). Kept per text: a
+        check compares texts it fingerprinted, and the parse of the same text reuses the JSON."""
         text = source.text
-        found = _CANONICAL.get(text)
+        found = _IDENTITY.get(text)
         if found is None:
             try:
-                value = strict_json(text)
-                found = canonical_text(value)
+                value, by_orjson = strict_loads(text)
+                found = identity_text(value, by_orjson)
             except (ValueError, RecursionError):
                 try:
-                    found = canonical_text(_lenient_json(text))  # NaN: never valid, still told apart
+                    found = identity_text(_lenient_json(text), False)  # NaN: never valid, still told apart
                 except (ValueError, RecursionError):
                     return text
             else:
                 read_later(text, value)
-            if len(_CANONICAL) >= _CANONICAL_LIMIT:
-                _CANONICAL.clear()
-            _CANONICAL[text] = found
+            if len(_IDENTITY) >= _IDENTITY_LIMIT:
+                _IDENTITY.clear()
+            _IDENTITY[text] = found
         return found
 
     def registry_parts(self, schema: ParsedSchema) -> tuple[str, list[tuple[str, ParsedSchema]]]:
@@ -279,18 +270,17 @@ class JsonSchemaFormat:
         return RULE_HELP
 
 
-_CANONICAL: dict[str, str] = {}
-"""Text -> normalized text, for texts fingerprinted in this process (bounded by _CANONICAL_LIMIT)."""
-_CANONICAL_LIMIT = 50_000
+_IDENTITY: dict[str, str] = {}
+"""Text -> fingerprint, for the texts fingerprinted in this process (bounded by _IDENTITY_LIMIT)."""
+_IDENTITY_LIMIT = 50_000
 
 
 def _same_known_text(a: JsonSchemaContract, b: JsonSchemaContract) -> bool | None:
-    """Whether two contracts have the same normalized text, None when that is not known without
-    computing it (the diff finds identical schemas quickly anyway: shared nodes, structural keys)."""
+    """Whether two contracts are the same document, None when that is not known without reading
+    both again (the diff finds identical schemas quickly anyway: shared nodes, structural keys)."""
     if a.source.text == b.source.text:
         return True
-    first = a._canonical or _CANONICAL.get(a.source.text)
-    second = b._canonical or _CANONICAL.get(b.source.text)
+    first, second = _IDENTITY.get(a.source.text), _IDENTITY.get(b.source.text)
     return None if first is None or second is None else first == second
 
 

@@ -1,5 +1,4 @@
-"""Structural identity of schemas: of model nodes (duplicate combined branches) and of texts
-(fingerprints, the registry's normalized form)."""
+"""Structural identity of model nodes: duplicate combined branches, identical subtrees a check skips."""
 
 from __future__ import annotations
 
@@ -100,28 +99,3 @@ def _build_key(node: Node) -> tuple[Any, ...]:
 
 def _optional_key(node: Node | None) -> int | None:
     return None if node is None else node_key(node)
-
-
-def canonical_text(document: Any) -> str:
-    """The document with sorted keys and no insignificant whitespace: one text per meaning.
-
-    json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False), through one
-    encoder made once (json.dumps makes a new one per call; history fingerprints every version),
-    without the circular-reference check (parsed JSON has no cycles; too deep: RecursionError)."""
-    if _SORTED_ENCODER is None:  # pragma: no cover - CPython always has the C encoder
-        return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    if isinstance(document, str):  # the C encoder is for containers; a bare string is quoted
-        return json.encoder.encode_basestring(document)
-    return "".join(_SORTED_ENCODER(document, 0))
-
-
-_C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)  # not in typeshed
-_SORTED_ENCODER: Any = (
-    None
-    if _C_ENCODER is None
-    else _C_ENCODER(None, None, json.encoder.encode_basestring, None, ":", ",", True, False, True)
-)
-
-
-def canonical_value(value: Any) -> Any:
-    return value_key(value)

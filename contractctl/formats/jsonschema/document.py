@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +9,7 @@ from contractctl.formats.base import InvalidSchema
 from contractctl.formats.jsonschema.drafts import Draft, detect_draft
 from contractctl.formats.jsonschema.validity import meta_schema_problems
 from contractctl.generic.excerpt import source_excerpt
+from contractctl.generic.fastjson import strict_loads
 from contractctl.generic.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
 from contractctl.model import Finding, FindingKind, SchemaText, SourcePosition
 
@@ -62,7 +62,7 @@ def read_document(source: SchemaText, validate: bool = True) -> JsonDocument:
     value = _PARSED.pop(source.text, _UNREAD)
     if value is _UNREAD:
         try:
-            value = strict_json(source.text)
+            value = strict_loads(source.text)[0]
         except (ValueError, RecursionError):
             value = _syntax_problem(source)
     document = _checked_root(source, value)
@@ -82,21 +82,12 @@ _PARSED: dict[str, Any] = {}
 _PARSED_LIMIT = 20_000
 
 
-def strict_json(text: str) -> Any:
-    """json.loads without NaN and Infinity. Raises ValueError (or RecursionError)."""
-    return json.loads(text, parse_constant=_no_constant)
-
-
 def read_later(text: str, value: Any) -> None:
-    """Keep `value` (strict_json of `text`, never changed by anyone) for the next read_document of
+    """Keep `value` (strict_loads of `text`, never changed by anyone) for the next read_document of
     `text`: a history check fingerprints each version, then parses the same text."""
     if len(_PARSED) >= _PARSED_LIMIT:
         _PARSED.clear()
     _PARSED[text] = value
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")  # json.loads takes NaN and Infinity; JSON (and Jackson) does not
 
 
 def _syntax_problem(source: SchemaText) -> Any:
