@@ -168,7 +168,7 @@ class JsonSchemaFormat:
         return [
             Finding(
                 rule=kind,
-                message=f"{kind} at {path}: {describe(kind)}",
+                message=describe(kind),  # the rule id and the pointer are fields of their own
                 kind=FindingKind.INCOMPATIBLE,
                 pointer=path,
                 hint=HINTS.get(kind),
