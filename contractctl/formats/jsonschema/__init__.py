@@ -17,9 +17,9 @@ from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, Parse
 from contractctl.formats.jsonschema.diff import Difference, compare
 from contractctl.formats.jsonschema.differences import HINTS, POLICIES
 from contractctl.formats.jsonschema.document import JsonDocument, read_document, read_later
-from contractctl.formats.jsonschema.loader import LoadError
+from contractctl.formats.jsonschema.loader import LoadError, child
 from contractctl.formats.jsonschema.messages import describe
-from contractctl.formats.jsonschema.model import Node
+from contractctl.formats.jsonschema.model import OBJECT, Node
 from contractctl.formats.jsonschema.refs import SchemaGraph, external_names
 from contractctl.generic.fastjson import identity_text, strict_loads
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, SourcePosition
@@ -59,13 +59,20 @@ class JsonSchemaContract:
 
 
 class JsonSchemaFormat:
-    """The JSON Schema format. policy: Confluent's compatibilityPolicy, "STRICT" (default) or "LENIENT"."""
+    """The JSON Schema format.
 
-    def __init__(self, policy: str = "STRICT") -> None:
+    policy: Confluent's compatibilityPolicy, "STRICT" (default) or "LENIENT".
+    validate_fields: as a registry with `validateFields` on (`schema.validate.fields`; off by
+        default), a new schema whose root object has a property named with a `$$` prefix is invalid
+        (JsonSchema.validate(strict)); earlier versions are never held to it.
+    """
+
+    def __init__(self, policy: str = "STRICT", validate_fields: bool = False) -> None:
         if policy not in POLICIES:
             raise ValueError(f"policy must be one of {sorted(POLICIES)}, not {policy!r}")
         self.policy = policy
         self.compatible_changes = POLICIES[policy]
+        self.validate_fields = validate_fields
 
     schema_type = SchemaType.JSON
     compiles = False
@@ -105,7 +112,7 @@ class JsonSchemaFormat:
             document = read_document(source, validate=not registered)
             if _may_refer(source.text) and external_names(document.value, document.draft):
                 return None
-            return self._load(document, ())
+            return self._load(document, (), new=not registered)
         except (InvalidSchema, RecursionError):
             return None
 
@@ -115,9 +122,12 @@ class JsonSchemaFormat:
     def _parse(
         self, source: SchemaText, references: Sequence[ParsedSchema], validate: bool
     ) -> JsonSchemaContract:
-        return self._load(read_document(source, validate=validate), references)
+        return self._load(read_document(source, validate=validate), references, new=validate)
 
-    def _load(self, document: JsonDocument, references: Sequence[ParsedSchema]) -> JsonSchemaContract:
+    def _load(
+        self, document: JsonDocument, references: Sequence[ParsedSchema], new: bool = False
+    ) -> JsonSchemaContract:
+        """`new`: a schema about to be registered (validate_fields applies), not an earlier version."""
         named = _references_by_name(document, references)
         externals = {name: r.graph for name, r in named.items()}
         graph = SchemaGraph(document.value, document.draft, externals, document.source.text)
@@ -134,6 +144,8 @@ class JsonSchemaFormat:
         except (TypeError, AttributeError):  # a keyword of the wrong shape: only unvalidated history
             message = "not a valid JSON Schema (a keyword holds a value of the wrong type)"
             raise InvalidSchema([document.invalid("INVALID_SCHEMA", message, "")]) from None
+        if new and self.validate_fields:
+            _check_field_names(document, graph.root)
         return JsonSchemaContract(document, graph, named)
 
     # -- judging ------------------------------------------------------------------------------------
@@ -273,6 +285,18 @@ class JsonSchemaFormat:
 _IDENTITY: dict[str, str] = {}
 """Text -> fingerprint, for the texts fingerprinted in this process (bounded by _IDENTITY_LIMIT)."""
 _IDENTITY_LIMIT = 50_000
+
+
+def _check_field_names(document: JsonDocument, root: Node) -> None:
+    """Confluent's JsonSchema.validate(strict): the properties of a root object schema (not of a
+    combined or referring root, nor nested ones) may not be named with a `$$` prefix."""
+    if root.kind != OBJECT:
+        return
+    for name in root.properties:
+        if name.startswith("$$"):
+            pointer = child("/properties", name)
+            message = f"property {name!r}: field names cannot start with the $$ prefix (validate_fields)"
+            raise InvalidSchema([document.invalid("INVALID_SCHEMA", message, pointer)])
 
 
 def _same_known_text(a: JsonSchemaContract, b: JsonSchemaContract) -> bool | None:
