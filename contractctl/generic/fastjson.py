@@ -11,7 +11,7 @@ where it answers as `json.loads` does:
   orjson error hands the text to `json`, which gives today's answer (value or error);
 * duplicate keys keep the last value in both.
 
-(formats/avro/fastjson.py does the same for Avro, whose parser also allows comments.)
+(A format whose parser also takes comments reads them with its own reader.)
 """
 
 from __future__ import annotations
