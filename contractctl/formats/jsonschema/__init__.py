@@ -165,9 +165,7 @@ class JsonSchemaFormat:
             return []  # identical schemas differ only in compatible ways (object defaults), if at all
         allowed = self.compatible_changes
         try:
-            differences = compare(
-                writer.root, reader.root, allowed, verdict_only=True, texts_differ=same is False
-            )
+            differences = compare(writer.root, reader.root, allowed, verdict_only=True, texts_differ=not same)
         except RecursionError:
             return [
                 Finding(

@@ -102,8 +102,9 @@ def compare(
     verdict_only: skip structurally identical subtrees without references. They only ever differ in
     compatible ways (an object `default`, see `_same_default`), so every incompatible difference and
     every compatibility decision stays the same; only such compatible entries go missing.
-    texts_differ: the caller knows the two documents' normalized texts differ, so the roots are
-    walked without first building their structural keys to see whether they are identical.
+    texts_differ: the caller expects the two documents to differ (their texts do), so the roots are
+    walked without first building their structural keys to see whether they are identical (an
+    identical pair then costs a walk, never a different answer).
 
     The walk recurses once per schema pair on the way down; recursive unions (each definition
     referring to every other) go hundreds of pairs deep, as on the JVM, so the limit is raised for it.
