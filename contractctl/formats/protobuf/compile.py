@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -84,6 +83,8 @@ def dependency_key(import_path: str, available: Mapping[str, str]) -> tuple[tupl
 @contextmanager
 def _captured_stderr() -> Iterator[list[str]]:
     """Collect what native code writes to fd 2 while the block runs."""
+    import tempfile  # here: outlining a .proto (every pre-commit check may) compiles nothing
+
     lines: list[str] = []
     sys.stderr.flush()
     saved = os.dup(2)
@@ -126,6 +127,8 @@ def run_protoc(
 
     `include`: directories (`protobuf.include`) searched after the contracts for imports that are not
     contracts (vendored third-party files); the built-ins come last."""
+    import tempfile
+
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
     from grpc_tools import protoc
 
