@@ -108,6 +108,7 @@ class Options:
     max_concurrency: int
     sequential_sample: int
     quick: bool
+    before: str | None = None  # another contractctl (an earlier revision's venv) to compare with
 
 
 # -- running and measuring commands ----------------------------------------------------------------
@@ -546,7 +547,8 @@ def bench_jsonschema(options: Options) -> Outcome:
     both through the CLI on a repository of the same shape, measured alternately in the same run.
 
     Each of the contracts evolves in every commit (jsonschema_bench.synthetic_history: an optional
-    property added to a closed object each version; avro_history: the same in Avro)."""
+    property added to a closed object each version; avro_history: the same in Avro). With
+    `--before`, each round also runs that contractctl on the JSON Schema repository."""
     sizes = options.sizes
     contracts, versions = sizes.avro_contracts, sizes.avro_versions
     config = synthetic.CONFIG + "defaults: {compatibility: BACKWARD_TRANSITIVE}\n"
@@ -565,11 +567,14 @@ def bench_jsonschema(options: Options) -> Outcome:
                 commits.append(synthetic.Commit(f"version {version + 1}", files))
             repos[kind] = synthetic.fast_import(tmp / kind, commits)
         env = cli_env(tmp)
-        samples: dict[str, list[Sample]] = {"jsonschema": [], "avro": []}
-        for _ in range(sizes.slow_reps):  # alternate, so that load from others hits both alike
-            for kind, repo in repos.items():
+        runs = [(kind, contractctl(), repo) for kind, repo in repos.items()]
+        if options.before:
+            runs.append(("before", options.before, repos["jsonschema"]))
+        samples: dict[str, list[Sample]] = {kind: [] for kind, _, _ in runs}
+        for _ in range(sizes.slow_reps):  # alternate, so that load from others hits all alike
+            for kind, script, repo in runs:
                 report = tmp / f"{kind}.json"
-                cmd = [contractctl(), "check", "--all", "--format", "json", "--output", str(report)]
+                cmd = [script, "check", "--all", "--format", "json", "--output", str(report)]
                 samples[kind].extend(measure(cmd, repo, env, 1, warmup=False, timeout=900))
                 data = json.loads(report.read_text())
                 compared = sum(r.get("compared_versions", 0) for r in data["results"])
@@ -581,18 +586,39 @@ def bench_jsonschema(options: Options) -> Outcome:
                     raise BenchmarkError(f"{kind} check --all compared {compared} versions")
     json_s, avro_s = median_time(samples["jsonschema"]), median_time(samples["avro"])
     pairs = contracts * (versions - 1)
-    return Outcome(
-        [
+    rows = [
+        Row(
+            f"jsonschema: check --all ({contracts} x {versions} versions, {pairs} pairs)",
+            secs(json_s),
+            f"same in avro {secs(avro_s)}",
+            f"{json_s / avro_s:.2f}x its time",
+            "<= 3 s",
+            met(json_s <= 3, options.quick),
+        )
+    ]
+    before: dict[str, Any] = {}
+    if options.before:
+        before_s = median_time(samples["before"])
+        rows.append(
             Row(
-                f"jsonschema: check --all ({contracts} x {versions} versions, {pairs} pairs)",
-                secs(json_s),
+                "jsonschema: the same with --before's contractctl",
+                secs(before_s),
                 f"same in avro {secs(avro_s)}",
-                f"{json_s / avro_s:.2f}x its time",
-                "<= 3 s",
-                met(json_s <= 3, options.quick),
+                f"{before_s / avro_s:.2f}x its time",
+                "-",
+                "-",
             )
-        ],
+        )
+        before = {
+            "before_s": before_s,
+            "before_runs": [s.seconds for s in samples["before"]],
+            "before_cpu_s": median_cpu(samples["before"]),
+            "before_contractctl": options.before,
+        }
+    return Outcome(
+        rows,
         {
+            **before,
             "jsonschema_s": json_s,
             "jsonschema_runs": [s.seconds for s in samples["jsonschema"]],
             "jsonschema_cpu_s": median_cpu(samples["jsonschema"]),
@@ -948,6 +974,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--api-files", help="api-tree sizes, comma-separated (default 1000,5000)")
     parser.add_argument("--api-history", help="api-tree commits before the base (default 300,3000)")
+    parser.add_argument(
+        "--before",
+        metavar="CONTRACTCTL",
+        help="an earlier revision's contractctl script: jsonschema also times it, in the same rounds",
+    )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     if args.reps:
@@ -957,7 +988,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.api_history:
         sizes = replace(sizes, api_history=tuple(int(n) for n in args.api_history.split(",")))
     sample = args.sequential_sample if args.sequential_sample is not None else 60 if args.quick else 200
-    options = Options(sizes, args.latency, args.max_concurrency, sample, args.quick)
+    options = Options(sizes, args.latency, args.max_concurrency, sample, args.quick, args.before)
     rows: list[Row] = []
     details: dict[str, Any] = {}
     failed = False

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import PurePosixPath
 
 
@@ -116,9 +117,10 @@ class SchemaText:
     origin: str = "working tree"  # or a commit id / "index"
     root: str = ""  # the contracts root (repository-relative) that imports are resolved against
 
-    @property
+    @cached_property
     def import_path(self) -> str:
-        """The path other contracts use to import this one (Protobuf): relative to the root."""
+        """The path other contracts use to import this one (Protobuf): relative to the root.
+        Cached: reference walks ask it millions of times on deep import graphs."""
         text = str(self.path)
         return text[len(self.root) + 1 :] if self.root and text.startswith(self.root + "/") else text
 

@@ -119,8 +119,12 @@ class Config:
 
     @property
     def jsonschema_options(self) -> dict[str, object]:
-        """The JSON Schema format's options: Confluent's compatibilityPolicy (STRICT by default)."""
-        return {"policy": str(self.jsonschema.get("compatibility_policy", "STRICT")).upper()}
+        """The JSON Schema format's options: Confluent's compatibilityPolicy (STRICT by default) and
+        validateFields (off by default, as in Schema Registry)."""
+        return {
+            "policy": str(self.jsonschema.get("compatibility_policy", "STRICT")).upper(),
+            "validate_fields": bool(self.jsonschema.get("validate_fields", False)),
+        }
 
     @property
     def directory(self) -> Path:
@@ -299,7 +303,10 @@ def parse_config(
             )
     if "include" in protobuf:
         protobuf = {**protobuf, "include": _relative_paths(reader, protobuf["include"], "protobuf.include")}
-    jsonschema = reader.mapping(top.get("jsonschema"), "jsonschema", {"compatibility_policy"})
+    jsonschema = reader.mapping(
+        top.get("jsonschema"), "jsonschema", {"compatibility_policy", "validate_fields"}
+    )
+    reader.boolean(jsonschema.get("validate_fields", False), "jsonschema.validate_fields")
     if "compatibility_policy" in jsonschema:
         policy = reader.string(jsonschema["compatibility_policy"], "jsonschema.compatibility_policy")
         if policy.upper() not in JSON_POLICIES:

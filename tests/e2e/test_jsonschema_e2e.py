@@ -387,3 +387,22 @@ def test_bad_json_schema_is_exit_2_with_file_and_line(repo: GitRepo, name: str) 
     for reference in expected.get("references", []):
         place(repo, CORPUS / reference, f"contracts/broken/{reference}")
     assert_bad_input(repo, "contracts/broken/value.json", expected)
+
+
+def test_validate_fields_from_the_config_refuses_double_dollar_names(repo: GitRepo) -> None:
+    """`jsonschema.validate_fields` (Schema Registry's validateFields): off by default, as in the
+    registry; on, a root property named `$$...` is invalid input at its line."""
+    repo.write("contracts/t/value.json", {"title": "T", "type": "object", "properties": {"id": {}}})
+    repo.commit("v1")
+    schema = {"title": "T", "type": "object", "properties": {"id": {}, "$$id": {"type": "string"}}}
+    repo.write("contracts/t/value.json", schema)
+    default = repo.run("check")
+    assert (
+        default.code == 1 and "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL" in default.output
+    )  # judged, not refused
+    repo.write("contractctl.yaml", "version: 1\njsonschema: {validate_fields: true}\n")
+    finding = assert_bad_input(repo, "contracts/t/value.json", {"rule": "INVALID_SCHEMA", "line": 6})
+    assert finding["pointer"] == "#/properties/$$id"
+    repo.write("contractctl.yaml", "version: 1\njsonschema: {validate_fields: yes please}\n")
+    bad = repo.run("check")
+    assert bad.code == 2 and "jsonschema.validate_fields" in bad.output

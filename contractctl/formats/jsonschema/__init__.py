@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, ParsedSchema
-from contractctl.formats.jsonschema.canonical import canonical_text
 from contractctl.formats.jsonschema.diff import Difference, compare
 from contractctl.formats.jsonschema.differences import HINTS, POLICIES
-from contractctl.formats.jsonschema.document import JsonDocument, read_document
-from contractctl.formats.jsonschema.loader import LoadError
+from contractctl.formats.jsonschema.document import JsonDocument, read_document, read_later
+from contractctl.formats.jsonschema.loader import LoadError, child
 from contractctl.formats.jsonschema.messages import describe
-from contractctl.formats.jsonschema.model import Node
+from contractctl.formats.jsonschema.model import OBJECT, Node
 from contractctl.formats.jsonschema.refs import SchemaGraph, external_names
+from contractctl.generic.fastjson import identity_text, strict_loads
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, SourcePosition
 
 if TYPE_CHECKING:
@@ -40,7 +40,6 @@ class JsonSchemaContract:
     document: JsonDocument
     graph: SchemaGraph
     references: dict[str, JsonSchemaContract] = field(default_factory=dict)
-    _canonical: str | None = field(default=None, repr=False)
 
     @property
     def source(self) -> SchemaText:
@@ -49,13 +48,6 @@ class JsonSchemaContract:
     @property
     def root(self) -> Node:
         return self.graph.root
-
-    @property
-    def canonical(self) -> str:
-        """The registry's normalized text: compact JSON, keys sorted (JsonSchema.normalize)."""
-        if self._canonical is None:
-            self._canonical = canonical_text(self.document.value)
-        return self._canonical
 
     def locate(self, pointer: str | None) -> SourcePosition | None:
         return self.document.locate(pointer)
@@ -67,13 +59,20 @@ class JsonSchemaContract:
 
 
 class JsonSchemaFormat:
-    """The JSON Schema format. policy: Confluent's compatibilityPolicy, "STRICT" (default) or "LENIENT"."""
+    """The JSON Schema format.
 
-    def __init__(self, policy: str = "STRICT") -> None:
+    policy: Confluent's compatibilityPolicy, "STRICT" (default) or "LENIENT".
+    validate_fields: as a registry with `validateFields` on (`schema.validate.fields`; off by
+        default), a new schema whose root object has a property named with a `$$` prefix is invalid
+        (JsonSchema.validate(strict)); earlier versions are never held to it.
+    """
+
+    def __init__(self, policy: str = "STRICT", validate_fields: bool = False) -> None:
         if policy not in POLICIES:
             raise ValueError(f"policy must be one of {sorted(POLICIES)}, not {policy!r}")
         self.policy = policy
         self.compatible_changes = POLICIES[policy]
+        self.validate_fields = validate_fields
 
     schema_type = SchemaType.JSON
     compiles = False
@@ -93,9 +92,9 @@ class JsonSchemaFormat:
         # subject under the record strategy: the title, else the $id (Confluent names by title)
         primary = title if isinstance(title, str) and title else (base or None)
         here = posixpath.dirname(source.import_path)
-        referenced = tuple(
-            dict.fromkeys(_contract_name(name, here, base) for name in external_names(value, document.draft))
-        )
+        # no "$ref" spelled plainly nor through an escape: no reference, no walk to look for one
+        names = external_names(value, document.draft) if _may_refer(source.text) else ()
+        referenced = tuple(dict.fromkeys(_contract_name(name, here, base) for name in names))
         return Outline(tuple(defined), referenced, primary, primary)
 
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> JsonSchemaContract:
@@ -111,11 +110,9 @@ class JsonSchemaFormat:
         that does not parse (the full way then names the references or the problem)."""
         try:
             document = read_document(source, validate=not registered)
-            # no "$ref" spelled plainly nor through an escape: no reference, no walk to look for one
-            may_refer = '"$ref"' in source.text or "\\u" in source.text
-            if may_refer and external_names(document.value, document.draft):
+            if _may_refer(source.text) and external_names(document.value, document.draft):
                 return None
-            return self._load(document, ())
+            return self._load(document, (), new=not registered)
         except (InvalidSchema, RecursionError):
             return None
 
@@ -125,9 +122,12 @@ class JsonSchemaFormat:
     def _parse(
         self, source: SchemaText, references: Sequence[ParsedSchema], validate: bool
     ) -> JsonSchemaContract:
-        return self._load(read_document(source, validate=validate), references)
+        return self._load(read_document(source, validate=validate), references, new=validate)
 
-    def _load(self, document: JsonDocument, references: Sequence[ParsedSchema]) -> JsonSchemaContract:
+    def _load(
+        self, document: JsonDocument, references: Sequence[ParsedSchema], new: bool = False
+    ) -> JsonSchemaContract:
+        """`new`: a schema about to be registered (validate_fields applies), not an earlier version."""
         named = _references_by_name(document, references)
         externals = {name: r.graph for name, r in named.items()}
         graph = SchemaGraph(document.value, document.draft, externals, document.source.text)
@@ -141,6 +141,11 @@ class JsonSchemaFormat:
             raise InvalidSchema(
                 [document.invalid("INVALID_SCHEMA", "schema nested too deeply", "")]
             ) from None
+        except (TypeError, AttributeError):  # a keyword of the wrong shape: only unvalidated history
+            message = "not a valid JSON Schema (a keyword holds a value of the wrong type)"
+            raise InvalidSchema([document.invalid("INVALID_SCHEMA", message, "")]) from None
+        if new and self.validate_fields:
+            _check_field_names(document, graph.root)
         return JsonSchemaContract(document, graph, named)
 
     # -- judging ------------------------------------------------------------------------------------
@@ -155,11 +160,12 @@ class JsonSchemaFormat:
         BACKWARD calls this with (new, old), i.e. Confluent's compare(old, new); FORWARD with (old, new).
         """
         assert isinstance(reader, JsonSchemaContract) and isinstance(writer, JsonSchemaContract)
-        if not reader.references and not writer.references and reader.canonical == writer.canonical:
+        same = _same_known_text(reader, writer)
+        if same and not reader.references and not writer.references:
             return []  # identical schemas differ only in compatible ways (object defaults), if at all
         allowed = self.compatible_changes
         try:
-            differences = compare(writer.root, reader.root, allowed, verdict_only=True)
+            differences = compare(writer.root, reader.root, allowed, verdict_only=True, texts_differ=not same)
         except RecursionError:
             return [
                 Finding(
@@ -172,7 +178,7 @@ class JsonSchemaFormat:
         return [
             Finding(
                 rule=kind,
-                message=f"{kind} at {path}: {describe(kind)}",
+                message=describe(kind),  # the rule id and the pointer are fields of their own
                 kind=FindingKind.INCOMPATIBLE,
                 pointer=path,
                 hint=HINTS.get(kind),
@@ -182,10 +188,25 @@ class JsonSchemaFormat:
         ]
 
     def fingerprint(self, source: SchemaText) -> str:
-        try:
-            return canonical_text(_strict_json(source.text))
-        except (ValueError, RecursionError):
-            return source.text
+        """The document with its keys sorted (generic.fastjson.identity_text). Kept per text: a
+        check compares texts it fingerprinted, and the parse of the same text reuses the JSON."""
+        text = source.text
+        found = _IDENTITY.get(text)
+        if found is None:
+            try:
+                value, by_orjson = strict_loads(text)
+                found = identity_text(value, by_orjson)
+            except (ValueError, RecursionError):
+                try:
+                    found = identity_text(_lenient_json(text), False)  # NaN: never valid, still told apart
+                except (ValueError, RecursionError):
+                    return text
+            else:
+                read_later(text, value)
+            if len(_IDENTITY) >= _IDENTITY_LIMIT:
+                _IDENTITY.clear()
+            _IDENTITY[text] = found
+        return found
 
     def registry_parts(self, schema: ParsedSchema) -> tuple[str, list[tuple[str, ParsedSchema]]]:
         """The text to register and its references, each named by the `$ref` URI that uses it."""
@@ -259,6 +280,37 @@ class JsonSchemaFormat:
         return RULE_HELP
 
 
+_IDENTITY: dict[str, str] = {}
+"""Text -> fingerprint, for the texts fingerprinted in this process (bounded by _IDENTITY_LIMIT)."""
+_IDENTITY_LIMIT = 50_000
+
+
+def _check_field_names(document: JsonDocument, root: Node) -> None:
+    """Confluent's JsonSchema.validate(strict): the properties of a root object schema (not of a
+    combined or referring root, nor nested ones) may not be named with a `$$` prefix."""
+    if root.kind != OBJECT:
+        return
+    for name in root.properties:
+        if name.startswith("$$"):
+            pointer = child("/properties", name)
+            message = f"property {name!r}: field names cannot start with the $$ prefix (validate_fields)"
+            raise InvalidSchema([document.invalid("INVALID_SCHEMA", message, pointer)])
+
+
+def _same_known_text(a: JsonSchemaContract, b: JsonSchemaContract) -> bool | None:
+    """Whether two contracts are the same document, None when that is not known without reading
+    both again (the diff finds identical schemas quickly anyway: shared nodes, structural keys)."""
+    if a.source.text == b.source.text:
+        return True
+    first, second = _IDENTITY.get(a.source.text), _IDENTITY.get(b.source.text)
+    return None if first is None or second is None else first == second
+
+
+def _may_refer(text: str) -> bool:
+    """Whether a text may hold a `$ref`: spelled plainly, or possibly through a \\u escape."""
+    return '"$ref"' in text or "\\u" in text
+
+
 def _without_fragment(uri: str) -> str:
     return uri.split("#", 1)[0]
 
@@ -275,7 +327,7 @@ def _contract_name(name: str, here: str, base: str) -> str:
     return posixpath.normpath(posixpath.join(here, name))
 
 
-def _strict_json(text: str) -> Any:
+def _lenient_json(text: str) -> Any:
     import json
 
     return json.loads(text)

@@ -1,5 +1,4 @@
-"""Structural identity of schemas: of model nodes (duplicate combined branches) and of texts
-(fingerprints, the registry's normalized form)."""
+"""Structural identity of model nodes: duplicate combined branches, identical subtrees a check skips."""
 
 from __future__ import annotations
 
@@ -57,7 +56,8 @@ def _build_key(node: Node) -> tuple[Any, ...]:
     if kind == REF:
         return (REF, node.ref, node.title, node.description)
     default = None if not node.has_default else json.dumps(node.default, sort_keys=True)
-    common = (kind, node.id, node.title, node.description, default, node.connect_type)
+    connect_type = None if node.connect_type is None else value_key(node.connect_type)  # any JSON
+    common = (kind, node.id, node.title, node.description, default, connect_type)
     if kind == STRING:
         return (*common, node.min_length, node.max_length, node.pattern)
     if kind == NUMBER:
@@ -99,12 +99,3 @@ def _build_key(node: Node) -> tuple[Any, ...]:
 
 def _optional_key(node: Node | None) -> int | None:
     return None if node is None else node_key(node)
-
-
-def canonical_text(document: Any) -> str:
-    """The document with sorted keys and no insignificant whitespace: one text per meaning."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def canonical_value(value: Any) -> Any:
-    return value_key(value)

@@ -146,10 +146,14 @@ def _shown(item: Any) -> str:
     return value(item)
 
 
-def _kind(node: Node) -> str:
+def _kind(node: Node, within: frozenset[int] = frozenset()) -> str:
+    """The kind as people read it; `within`: the combined nodes above (a schema may contain itself)."""
     node = node.resolved()
     if node.kind == COMBINED:
-        return f"{node.criterion}[{', '.join(_kind(sub) for sub in node.subschemas)}]"
+        if id(node) in within:
+            return "(itself)"
+        inner = within | {id(node)}
+        return f"{node.criterion}[{', '.join(_kind(sub, inner) for sub in node.subschemas)}]"
     if node.kind == "number" and node.requires_integer:
         return "integer"
     return node.kind

@@ -95,12 +95,16 @@ def compare(
     update: Node,
     compatible: frozenset[str] = COMPATIBLE_CHANGES_STRICT,
     verdict_only: bool = False,
+    texts_differ: bool = False,
 ) -> list[Difference]:
     """Every difference from `original` to `update` (SchemaDiff.compare).
 
     verdict_only: skip structurally identical subtrees without references. They only ever differ in
     compatible ways (an object `default`, see `_same_default`), so every incompatible difference and
     every compatibility decision stays the same; only such compatible entries go missing.
+    texts_differ: the caller expects the two documents to differ (their texts do), so the roots are
+    walked without first building their structural keys to see whether they are identical (an
+    identical pair then costs a walk, never a different answer).
 
     The walk recurses once per schema pair on the way down; recursive unions (each definition
     referring to every other) go hundreds of pairs deep, as on the JVM, so the limit is raised for it.
@@ -108,19 +112,19 @@ def compare(
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
     try:
-        return _fixpoint(original, update, compatible, verdict_only)
+        return _fixpoint(original, update, compatible, verdict_only, texts_differ)
     finally:
         sys.setrecursionlimit(limit)
 
 
 def _fixpoint(
-    original: Node, update: Node, compatible: frozenset[str], verdict_only: bool
+    original: Node, update: Node, compatible: frozenset[str], verdict_only: bool, texts_differ: bool
 ) -> list[Difference]:
     seed: dict[_Pair, tuple[Difference, ...]] = {}
     while True:
         run = _Run(compatible, seed, verdict_only)
         context = _Context(run, [])
-        _compare(context, original, update)
+        _compare(context, original, update, keyed=not texts_differ)
         incompatible = {
             pair: diffs
             for pair, diffs in run.memo.items()
@@ -131,7 +135,7 @@ def _fixpoint(
         seed = incompatible
 
 
-def _compare(ctx: _Context, original: Node | None, update: Node | None) -> None:
+def _compare(ctx: _Context, original: Node | None, update: Node | None, keyed: bool = True) -> None:
     if original is None and update is None:
         return
     if original is None:
@@ -142,8 +146,12 @@ def _compare(ctx: _Context, original: Node | None, update: Node | None) -> None:
         return
     o, u = original.resolved(), update.resolved()
     run = ctx.run
-    if run.verdict_only and ref_free(o) and ref_free(u) and node_key(o) == node_key(u):
-        return
+    if (
+        run.verdict_only
+        and ref_free(o)
+        and (o is u or (keyed and ref_free(u) and node_key(o) == node_key(u)))
+    ):
+        return  # one subtree (shared between documents, see loader.DocumentLoader) or an identical one
     key = (id(o), id(u))
     cached = run.memo.get(key)
     if cached is None:
@@ -443,9 +451,12 @@ def _object_covering(node: Node, name: str) -> Node | None:
 def _compare_properties(ctx: _Context, o: Node, u: Node) -> None:
     ctx.path.append("properties")
     new_required = set(u.required)
+    skip_shared = ctx.run.verdict_only
     for name in _union(o.properties, u.properties):
-        ctx.path.append(name)
         old, new = o.properties.get(name), u.properties.get(name)
+        if skip_shared and old is new and old is not None and old.free:
+            continue  # the same reference-free node on both sides (as _compare would skip it)
+        ctx.path.append(name)
         if new is None:
             assert old is not None
             if _object_open(u):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +9,7 @@ from contractctl.formats.base import InvalidSchema
 from contractctl.formats.jsonschema.drafts import Draft, detect_draft
 from contractctl.formats.jsonschema.validity import meta_schema_problems
 from contractctl.generic.excerpt import source_excerpt
+from contractctl.generic.fastjson import strict_loads
 from contractctl.generic.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
 from contractctl.model import Finding, FindingKind, SchemaText, SourcePosition
 
@@ -59,10 +59,12 @@ def read_document(source: SchemaText, validate: bool = True) -> JsonDocument:
     """
     if not source.text.strip():
         raise InvalidSchema([invalid_at(source, "EMPTY_FILE", "file is empty", SourcePosition(1, 1), None)])
-    try:
-        value = json.loads(source.text, parse_constant=_no_constant)
-    except (ValueError, RecursionError):
-        value = _syntax_problem(source)
+    value = _PARSED.pop(source.text, _UNREAD)
+    if value is _UNREAD:
+        try:
+            value = strict_loads(source.text)[0]
+        except (ValueError, RecursionError):
+            value = _syntax_problem(source)
     document = _checked_root(source, value)
     if validate:
         try:
@@ -74,8 +76,18 @@ def read_document(source: SchemaText, validate: bool = True) -> JsonDocument:
     return document
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")  # json.loads takes NaN and Infinity; JSON (and Jackson) does not
+_UNREAD: Any = object()
+_PARSED: dict[str, Any] = {}
+"""Texts already read as JSON (by a fingerprint) and not yet read as a document: taken once."""
+_PARSED_LIMIT = 20_000
+
+
+def read_later(text: str, value: Any) -> None:
+    """Keep `value` (strict_loads of `text`, never changed by anyone) for the next read_document of
+    `text`: a history check fingerprints each version, then parses the same text."""
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.clear()
+    _PARSED[text] = value
 
 
 def _syntax_problem(source: SchemaText) -> Any:

@@ -143,7 +143,10 @@ class _Walk:
         if isinstance(value, str):
             return value in _TYPES
         return (
-            isinstance(value, list) and bool(value) and all(t in _TYPES for t in value) and _distinct(value)
+            isinstance(value, list)
+            and bool(value)
+            and all(isinstance(t, str) and t in _TYPES for t in value)
+            and _distinct(value)
         )
 
     def names(self, value: Any, allow_empty: bool) -> bool:
@@ -157,6 +160,8 @@ def _number(value: Any) -> bool:
 
 
 def _distinct(values: list[Any]) -> bool:
+    if all(type(v) is str for v in values):  # the usual enum: strings are equal only when equal
+        return len(set(values)) == len(values)
     import json
 
     return len({json.dumps(v, sort_keys=True) for v in values}) == len(values)

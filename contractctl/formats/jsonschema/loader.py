@@ -12,6 +12,7 @@ nodes.
 
 from __future__ import annotations
 
+import json.encoder
 import re
 from typing import Any
 from urllib.parse import unquote
@@ -94,6 +95,20 @@ _STRING_SET = frozenset(STRING_KEYWORDS)
 _CONDITIONAL_SET = frozenset(("if", "then", "else"))
 
 
+_KEYWORD_SETS = {
+    draft: (
+        frozenset(_OBJECT_KEYWORDS[draft]),
+        frozenset(_ARRAY_KEYWORDS[draft]),
+        frozenset(_OBJECT_KEYWORDS[draft])
+        | frozenset(_ARRAY_KEYWORDS[draft])
+        | _NUMBER_SET
+        | _STRING_SET
+        | _CONDITIONAL_SET,
+    )
+    for draft in Draft
+}
+
+
 class LoadError(ValueError):
     """A schema the loader cannot turn into a model (a problem the meta-schema does not catch)."""
 
@@ -114,22 +129,50 @@ def child(pointer: str, *tokens: str | int) -> str:
     return pointer
 
 
-class DocumentLoader:
-    """Builds nodes for one document; `node_at` gives the (single) node of a pointer."""
+_SHARED_DEPTH = 6
+"""Subtrees up to this many pointer tokens deep are looked up among the ones already loaded: deep
+enough for the properties of nested objects, shallow enough that encoding the keys stays linear."""
+_SHARED_LIMIT = 100_000
+_Loaded = tuple[Node, tuple[tuple[str, Node], ...]]
+_SHARED: dict[tuple[Draft, str, str], _Loaded] = {}
 
-    def __init__(self, document: Any, draft: Draft) -> None:
+
+def _exact_text(value: Any) -> str:
+    """Compact JSON of a subtree, keys in document order: equal exactly when the loader sees the
+    same thing (1, 1.0 and true stay apart, unlike Python's ==)."""
+    return "".join(_ENCODE(value, 0))
+
+
+_C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)  # not in typeshed
+if _C_ENCODER is not None:  # no circular check, ASCII escapes, ":" and ",", keys as written
+    _ENCODE: Any = _C_ENCODER(
+        None, None, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
+    )
+else:  # pragma: no cover - CPython always has the C encoder
+    _ENCODE = json.JSONEncoder(separators=(",", ":")).iterencode
+
+
+class DocumentLoader:
+    """Builds nodes for one document; `node_at` gives the (single) node of a pointer.
+
+    `shareable`: the document holds no `$ref` (so a node depends only on the draft, its pointer and
+    its JSON subtree, not on anything elsewhere in the document). Its subtrees are then taken from
+    the ones any earlier document loaded at the same pointer with the same JSON: the versions of a
+    contract repeat most of their subtrees, and a history check loads tens of thousands of versions.
+    Shared nodes are never changed after loading (only their computed keys are cached on them).
+    """
+
+    def __init__(self, document: Any, draft: Draft, shareable: bool = False) -> None:
         self.document = document
         self.draft = draft
+        self.shareable = shareable
         self.nodes: dict[str, Node] = {}
+        self._order: list[tuple[str, Node]] = []  # self.nodes in loading order, for sharing
         self.pending_refs: list[Node] = []
         self.had_refs = False
         self.object_keywords = _OBJECT_KEYWORDS[draft]
         self.array_keywords = _ARRAY_KEYWORDS[draft]
-        self.object_set = frozenset(self.object_keywords)
-        self.array_set = frozenset(self.array_keywords)
-        self.sniffed_keywords = (
-            self.object_set | self.array_set | _NUMBER_SET | _STRING_SET | _CONDITIONAL_SET
-        )
+        self.object_set, self.array_set, self.sniffed_keywords = _KEYWORD_SETS[draft]
 
     def value_at(self, pointer: str) -> Any:
         value = self.document
@@ -152,6 +195,29 @@ class DocumentLoader:
         cached = self.nodes.get(pointer)
         if cached is not None:
             return cached
+        if self.shareable and pointer and type(value) is dict and pointer.count("/") <= _SHARED_DEPTH:
+            return self._load_shared(value, pointer)
+        return self._load_here(value, pointer)
+
+    def _load_shared(self, value: dict[str, Any], pointer: str) -> Node:
+        try:
+            key = (self.draft, pointer, _exact_text(value))
+        except (TypeError, ValueError, RecursionError):
+            return self._load_here(value, pointer)
+        found = _SHARED.get(key)
+        if found is not None:
+            node, loaded = found
+            self.nodes.update(loaded)
+            self._order.extend(loaded)
+            return node
+        start = len(self._order)
+        node = self._load_here(value, pointer)
+        if len(_SHARED) >= _SHARED_LIMIT:
+            _SHARED.clear()
+        _SHARED[key] = (node, tuple(self._order[start:]))
+        return node
+
+    def _load_here(self, value: Any, pointer: str) -> Node:
         if value is True:
             node = Node(TRUE, pointer)
         elif value is False:
@@ -161,6 +227,7 @@ class DocumentLoader:
         else:
             raise LoadError(f"a schema must be an object or a boolean, not {type(value).__name__}", pointer)
         self.nodes[pointer] = node
+        self._order.append((pointer, node))
         return node
 
     # -- one schema object ------------------------------------------------------------------------
@@ -218,8 +285,8 @@ class DocumentLoader:
         identifier = obj.get(self.draft.id_keyword)
         # json-sKema takes `$id` as the base URI only: Confluent's 2020-12 cases report no ID_CHANGED
         node.id = identifier if isinstance(identifier, str) and not self.draft.modern else None
-        node.title = obj.get("title")
-        node.description = obj.get("description")
+        node.title = _text(obj, "title", node.pointer)
+        node.description = _text(obj, "description", node.pointer)
         if "default" in obj:
             node.default = obj["default"]
         node.connect_type = obj.get("connect.type")
@@ -371,6 +438,14 @@ class DocumentLoader:
         if self.draft.modern and "unevaluatedItems" in obj:
             node.unevaluated = self.load(obj["unevaluatedItems"], child(pointer, "unevaluatedItems"))
         return node
+
+
+def _text(obj: dict[str, Any], keyword: str, pointer: str) -> str | None:
+    """A string annotation; anything else is no JSON Schema (only history is loaded unvalidated)."""
+    value = obj.get(keyword)
+    if value is not None and not isinstance(value, str):
+        raise LoadError(f"{keyword} must be a string", child(pointer, keyword))
+    return value
 
 
 def _integer(value: Any) -> int | None:

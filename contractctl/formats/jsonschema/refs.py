@@ -41,8 +41,10 @@ class SchemaGraph:
         self, document: Any, draft: Draft, externals: Mapping[str, SchemaGraph], text: str | None = None
     ) -> None:
         """`text`: the document's source, when known: a text that spells no identifier keyword
-        (plainly or through an escape) has no embedded `$id` or anchor to look for."""
-        self.loader = DocumentLoader(document, draft)
+        (plainly or through an escape) has no embedded `$id` or anchor to look for, and one that
+        spells no `$ref` may share its subtrees' nodes with other documents (DocumentLoader)."""
+        plain = text if text is not None and "\\u" not in text else None  # every keyword spelled plainly
+        self.loader = DocumentLoader(document, draft, shareable=plain is not None and '"$ref"' not in plain)
         self.externals = externals
         root_id = document.get(draft.id_keyword) if isinstance(document, dict) else None
         self.base = _without_fragment(root_id) if isinstance(root_id, str) else ""
@@ -50,7 +52,7 @@ class SchemaGraph:
         self.anchors: dict[str, str] = {}
         self._resolving = False  # inside _resolve_pending: its loop takes what a target adds
         keywords = (draft.id_keyword, "$anchor")
-        if text is not None and "\\u" not in text and not any(f'"{k}"' in text for k in keywords):
+        if plain is not None and not any(f'"{k}"' in plain for k in keywords):
             return
         for pointer, obj in walk_objects(document, keywords):
             identifier = obj.get(draft.id_keyword)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, ParsedSchema
 from contractctl.formats.protobuf.compile import Compiled, CompileFailed, Compiler, contract_imports
-from contractctl.formats.protobuf.diff import COMPATIBLE_CHANGES, OneofRules, compare
+from contractctl.formats.protobuf.diff import COMPATIBLE_CHANGES, DiffMemo, OneofRules, compare
 from contractctl.formats.protobuf.findings import INCOMPATIBLE_HINTS, invalid_finding, simple_invalid
 from contractctl.formats.protobuf.locate import nearest, positions
 from contractctl.formats.protobuf.model import FileViews, SchemaView, schema_view
@@ -156,7 +156,8 @@ class ProtobufFormat:
             raise ValueError(f"oneof_rules must be 'current' or 'legacy', not {oneof_rules!r}")
         self.oneof_rules: OneofRules = oneof_rules
         self.compiler = Compiler(include)
-        self._file_views: FileViews = {}
+        self._file_views = FileViews()
+        self.diff_memo = DiffMemo()  # walks into referenced message types, shared by every check
 
     def outline(self, source: SchemaText) -> Outline:
         outline = read_outline(source.text)
@@ -254,13 +255,15 @@ class ProtobufFormat:
                 pointer=difference.path,
                 hint=INCOMPATIBLE_HINTS.get(difference.type),
             )
-            for difference in compare(writer.view, reader.view, self.oneof_rules)
+            for difference in compare(writer.view, reader.view, self.oneof_rules, self.diff_memo)
             if difference.type not in allowed
         ]
 
     def differences(self, original: ProtobufSchema, update: ProtobufSchema) -> list[tuple[str, str]]:
         """Every difference, compatible ones included, as (type, path): Confluent's SchemaDiff.compare."""
-        return [(d.type, d.path) for d in compare(original.view, update.view, self.oneof_rules)]
+        return [
+            (d.type, d.path) for d in compare(original.view, update.view, self.oneof_rules, self.diff_memo)
+        ]
 
     def registry_parts(self, schema: ParsedSchema) -> tuple[str, list[tuple[str, ParsedSchema]]]:
         """The text to register and its references: Confluent names a Protobuf reference by its import

@@ -19,14 +19,13 @@ differences are the same multiset.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
 from contractctl.formats.protobuf.model import (
     EnumView,
     FieldView,
+    FileView,
     MapOf,
     MessageView,
     Named,
@@ -117,29 +116,72 @@ class Difference:
 
 
 class _Context:
-    """The walk's state: where we are (path), what we found, which messages are being compared."""
+    """The walk's state: where we are (path), what we found, which messages are being compared.
 
-    def __init__(self, original: SchemaView, update: SchemaView, rules: OneofRules) -> None:
+    Inside a walk into a referenced message type (a `sub` context) it also records what the walk's
+    result depended on, so that `DiffMemo` can hand the result to later walks that would repeat it.
+    """
+
+    __slots__ = (
+        "active",
+        "base",
+        "checked",
+        "external",
+        "found",
+        "memo",
+        "new_files",
+        "old_files",
+        "original",
+        "path",
+        "record",
+        "reusable",
+        "rules",
+        "same_pairs",
+        "true_pairs",
+        "update",
+    )
+
+    def __init__(
+        self, original: SchemaView, update: SchemaView, rules: OneofRules, memo: DiffMemo | None = None
+    ) -> None:
         self.original = original
         self.update = update
         self.rules: OneofRules = rules
+        self.memo = memo
         self.path: list[str] = []
         self.found: list[Difference] = []
         self.active: set[int] = set()  # ids of original messages under comparison (cycle guard)
+        # what a sub walk depends on (recorded only when `record`): see DiffMemo
+        self.record = False
+        self.base: set[int] = set()  # `active` when this walk started: the enclosing walks' messages
+        self.checked: set[int] = set()  # ids of original messages the cycle guard was asked about
+        self.external: set[int] = set()  # those of them the guard stopped because of `base`
+        self.old_files: dict[int, FileView] = {}  # files whose types were looked up, by id
+        self.new_files: dict[int, FileView] = {}
+        self.true_pairs: set[tuple[int, int]] = set()  # (old file, new file) found of the same source
+        self.reusable = True  # False: a lookup found no type (the key cannot be proven to hold)
+        # the (old file, new file) pairs these two schemas call the same source: see DiffMemo
+        self.same_pairs: frozenset[tuple[int, int]] = frozenset()
 
     def sub(self, root: str) -> _Context:
-        child = _Context(self.original, self.update, self.rules)
+        child = _Context(self.original, self.update, self.rules, self.memo)
         child.path = root.split(".")
         child.active = set(self.active)
+        if self.memo is not None:
+            child.record = True
+            child.base = set(self.active)
+            child.same_pairs = self.same_pairs
         return child
 
-    @contextmanager
-    def at(self, *segments: str) -> Iterator[None]:
-        self.path.extend(segments)
-        try:
-            yield
-        finally:
-            del self.path[len(self.path) - len(segments) :]
+    def absorb(self, walk: _Context | _Entry) -> None:
+        """What a walk nested in this one depended on becomes part of what this one depends on."""
+        self.checked |= walk.checked
+        self.old_files.update(walk.old_files)
+        self.new_files.update(walk.new_files)
+        self.true_pairs |= walk.true_pairs
+        if isinstance(walk, _Context):
+            self.external |= walk.external & self.base
+            self.reusable = self.reusable and walk.reusable
 
     def add(self, kind: str, detail: str) -> None:
         self.found.append(Difference(kind, "#/" + "/".join(self.path), detail))
@@ -149,8 +191,112 @@ class _Context:
         return all(d.type in allowed for d in self.found)
 
 
-def compare(original: SchemaView, update: SchemaView, rules: OneofRules = "current") -> list[Difference]:
-    ctx = _Context(original, update, rules)
+@dataclass(frozen=True)
+class _Entry:
+    """One remembered walk into a pair of message definitions, with what its result depended on."""
+
+    original: MessageView
+    update: MessageView
+    found: tuple[Difference, ...]
+    compatible: bool
+    checked: frozenset[int]
+    old_files: dict[int, FileView]
+    new_files: dict[int, FileView]
+    true_pairs: frozenset[tuple[int, int]]
+
+    def holds(self, ctx: _Context) -> bool:
+        """Whether the walk, done again in `ctx`, would take the same turns (see DiffMemo)."""
+        same = ctx.same_pairs
+        if not self.true_pairs <= same:
+            return False
+        for old, new in same:
+            if old in self.old_files and new in self.new_files and (old, new) not in self.true_pairs:
+                return False
+        return ctx.active.isdisjoint(self.checked)
+
+
+def same_source_pairs(original: SchemaView, update: SchemaView) -> frozenset[tuple[int, int]]:
+    """Every (old file, new file) pair whose types these two schemas take as the same source (both
+    local, or the same direct reference with the same text): where the diff does not follow a field."""
+    by_origin: dict[object, list[int]] = {}
+    for key, origin in update.origin_files.items():
+        by_origin.setdefault(origin, []).append(key)
+    return frozenset(
+        (old, new) for old, origin in original.origin_files.items() for new in by_origin.get(origin, ())
+    )
+
+
+_ENTRIES_PER_PAIR = 8  # walks of one pair in as many different settings: the rest are not kept
+
+
+class DiffMemo:
+    """Walks into referenced message types, remembered across compare() calls (and within one).
+
+    Following a field into its message type's two definitions is the whole cost of a deep import
+    chain: every importer's check walks the same definitions below it. The walk's result (the
+    differences under the type's own `#/Type/...` path, and whether they are all compatible) is a
+    function of:
+
+    * the two definitions (`MessageView` objects, compared by identity; a view stands for one file
+      content together with the views of its imports, recursively (model.FileViews), and so fixes
+      every type name the walk resolves: `SchemaView.unique_names` makes sure no other definition of
+      a name in the compared schemas' closures could answer instead);
+    * the rule set;
+    * where the walk stops because both definitions come from the same source (both local, or the
+      same direct reference with the same text): a question about a pair of files whose answer
+      depends on the two schemas compared. An entry keeps the files its walk looked types up in and
+      the pairs it found of the same source; it holds for two other schemas when those pairs are of
+      the same source for them too, and no other pair of those files is (`same_source_pairs`: only
+      each schema's own file and its direct references have a source, so these sets are small);
+    * the cycle guard: the entry keeps every message the guard was asked about; it is reused only
+      where none of them is already under comparison, and not kept if the guard stopped on a message
+      of an enclosing walk.
+
+    An entry is reused only when all of these are equal, so the differences are exactly those the
+    walk would find (tests/unit/test_protobuf_diff_memo.py compares with the plain walk on views of
+    their own, over the case corpus and generated trees).
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[int, int, str], list[_Entry]] = {}
+        self.walks = 0  # walks done (each one a message pair followed from a field)
+        self.reused = 0  # walks answered from an entry
+
+    def find(self, ctx: _Context, original: MessageView, update: MessageView) -> _Entry | None:
+        for entry in self._entries.get((id(original), id(update), ctx.rules), ()):
+            if entry.original is original and entry.update is update and entry.holds(ctx):
+                self.reused += 1
+                return entry
+        return None
+
+    def keep(self, walk: _Context, original: MessageView, update: MessageView, compatible: bool) -> None:
+        if not walk.reusable or walk.external:
+            return
+        entries = self._entries.setdefault((id(original), id(update), walk.rules), [])
+        if len(entries) < _ENTRIES_PER_PAIR:
+            entries.append(
+                _Entry(
+                    original,
+                    update,
+                    tuple(walk.found),
+                    compatible,
+                    frozenset(walk.checked),
+                    dict(walk.old_files),
+                    dict(walk.new_files),
+                    frozenset(walk.true_pairs),
+                )
+            )
+
+
+def compare(
+    original: SchemaView, update: SchemaView, rules: OneofRules = "current", memo: DiffMemo | None = None
+) -> list[Difference]:
+    """Confluent's SchemaDiff.compare(original, update). `memo`: walks into referenced message types
+    shared with other calls (see DiffMemo); the differences are the same with or without it."""
+    usable = memo is not None and original.unique_names and update.unique_names
+    ctx = _Context(original, update, rules, memo if usable else None)
+    if usable:
+        ctx.same_pairs = same_source_pairs(original, update)
     if original.file.package != update.file.package:
         ctx.add(
             "PACKAGE_CHANGED",
@@ -167,48 +313,55 @@ def _compare_types(
     update_messages: list[MessageView],
     update_enums: list[EnumView],
 ) -> None:
+    path = ctx.path
     before = {m.name: (i, m) for i, m in enumerate(original_messages)}
     after = {m.name: (i, m) for i, m in enumerate(update_messages)}
     for name in sorted(before.keys() | after.keys()):
-        with ctx.at(name):
-            if name not in after:
-                ctx.add("MESSAGE_REMOVED", f"message {before[name][1].full_name} was removed")
-            elif name not in before:
-                ctx.add("MESSAGE_ADDED", f"message {after[name][1].full_name} was added")
-            else:
-                _compare_messages(ctx, before[name][1], after[name][1])
-                if before[name][0] != after[name][0]:
-                    ctx.add(
-                        "MESSAGE_MOVED",
-                        f"message {name} moved from position {before[name][0]} to {after[name][0]}",
-                    )
+        path.append(name)
+        if name not in after:
+            ctx.add("MESSAGE_REMOVED", f"message {before[name][1].full_name} was removed")
+        elif name not in before:
+            ctx.add("MESSAGE_ADDED", f"message {after[name][1].full_name} was added")
+        else:
+            _compare_messages(ctx, before[name][1], after[name][1])
+            if before[name][0] != after[name][0]:
+                ctx.add(
+                    "MESSAGE_MOVED",
+                    f"message {name} moved from position {before[name][0]} to {after[name][0]}",
+                )
+        path.pop()
+    if not original_enums and not update_enums:
+        return
     old_enums = {e.name: e for e in original_enums}
     new_enums = {e.name: e for e in update_enums}
     for name in sorted(old_enums.keys() | new_enums.keys()):
-        with ctx.at(name):
-            if name not in new_enums:
-                ctx.add("ENUM_REMOVED", f"enum {old_enums[name].full_name} was removed")
-            elif name not in old_enums:
-                ctx.add("ENUM_ADDED", f"enum {new_enums[name].full_name} was added")
-            else:
-                _compare_enums(ctx, old_enums[name], new_enums[name])
+        path.append(name)
+        if name not in new_enums:
+            ctx.add("ENUM_REMOVED", f"enum {old_enums[name].full_name} was removed")
+        elif name not in old_enums:
+            ctx.add("ENUM_ADDED", f"enum {new_enums[name].full_name} was added")
+        else:
+            _compare_enums(ctx, old_enums[name], new_enums[name])
+        path.pop()
 
 
 def _compare_enums(ctx: _Context, original: EnumView, update: EnumView) -> None:
-    for number in sorted(original.values.keys() | update.values.keys()):
-        with ctx.at(str(number)):
-            if number not in update.values:
-                ctx.add(
-                    "ENUM_CONST_REMOVED", f"{original.name}.{original.values[number]} = {number} was removed"
-                )
-            elif number not in original.values:
-                ctx.add("ENUM_CONST_ADDED", f"{update.name}.{update.values[number]} = {number} was added")
-            elif original.values[number] != update.values[number]:
-                ctx.add(
-                    "ENUM_CONST_CHANGED",
-                    f"{original.name} value {number} renamed "
-                    f"{original.values[number]} -> {update.values[number]}",
-                )
+    old, new = original.values, update.values
+    if old == new:
+        return  # the same numbers with the same names: nothing to report
+    path = ctx.path
+    for number in sorted(old.keys() | new.keys()):
+        path.append(str(number))
+        if number not in new:
+            ctx.add("ENUM_CONST_REMOVED", f"{original.name}.{old[number]} = {number} was removed")
+        elif number not in old:
+            ctx.add("ENUM_CONST_ADDED", f"{update.name}.{new[number]} = {number} was added")
+        elif old[number] != new[number]:
+            ctx.add(
+                "ENUM_CONST_CHANGED",
+                f"{original.name} value {number} renamed {old[number]} -> {new[number]}",
+            )
+        path.pop()
 
 
 def _describe(message: MessageView, field: FieldView) -> str:
@@ -217,16 +370,22 @@ def _describe(message: MessageView, field: FieldView) -> str:
 
 
 def _compare_messages(ctx: _Context, original: MessageView, update: MessageView) -> None:
-    if id(original) not in ctx.active:
-        ctx.active.add(id(original))
+    key = id(original)
+    if ctx.record:
+        ctx.checked.add(key)
+    if key not in ctx.active:
+        ctx.active.add(key)
         try:
             if ctx.rules == "legacy":
                 _compare_fields_legacy(ctx, original, update)
             else:
                 _compare_fields(ctx, original, update)
         finally:
-            ctx.active.discard(id(original))
-    _compare_types(ctx, original.messages, original.enums, update.messages, update.enums)
+            ctx.active.discard(key)
+    elif ctx.record and key in ctx.base:
+        ctx.external.add(key)
+    if original.messages or update.messages or original.enums or update.enums:
+        _compare_types(ctx, original.messages, original.enums, update.messages, update.enums)
 
 
 def _all_fields(message: MessageView) -> dict[int, FieldView]:
@@ -238,15 +397,69 @@ def _all_fields(message: MessageView) -> dict[int, FieldView]:
 
 def _compare_fields(ctx: _Context, original: MessageView, update: MessageView) -> None:
     """The current rules: one pass by tag over top-level fields and oneof members together."""
+    path = ctx.path
     old = _all_fields(original)
     new = _all_fields(update)
-    old_oneofs = {name: members for name, members in original.oneofs}
-    new_oneofs = {name: members for name, members in update.oneofs}
-    deleted = {
-        name
-        for name, members in old_oneofs.items()
-        if name not in new_oneofs and not any(f.number in new for f in members)
-    }
+    if original.oneofs or update.oneofs:
+        _compare_oneofs(ctx, original, update, old, new)
+    for tag in sorted(old.keys() | new.keys()):
+        before, after = old.get(tag), new.get(tag)
+        if after is None:
+            assert before is not None
+            if before.oneof is not None:
+                if not _oneof_deleted(before.oneof, original, update, new):
+                    path += (before.oneof, str(tag))
+                    ctx.add("ONEOF_FIELD_REMOVED", f"{_describe(original, before)} was removed")
+                    del path[-2:]
+            else:
+                path.append(str(tag))
+                _removed(ctx, original, before)
+                path.pop()
+        elif before is None:
+            if after.oneof is not None:
+                path += (after.oneof, str(tag))
+                ctx.add("ONEOF_FIELD_ADDED", f"{_describe(update, after)} was added")
+                del path[-2:]
+            else:
+                path.append(str(tag))
+                _added(ctx, update, after)
+                path.pop()
+        else:
+            if before.oneof is not None and after.oneof is None:
+                path.append(str(tag))
+                ctx.add(
+                    "ONEOF_FIELD_MOVED_TO_TOP_LEVEL",
+                    f"field {after.name} = {tag} moved out of oneof {before.oneof} of message "
+                    f"{update.full_name}",
+                )
+                path.pop()
+            if after.oneof is not None:
+                path += (after.oneof, str(tag))
+                _compare_field(ctx, update, before, after)
+                del path[-2:]
+            else:
+                path.append(str(tag))
+                _compare_field(ctx, update, before, after)
+                path.pop()
+
+
+def _oneof_deleted(name: str, original: MessageView, update: MessageView, new: dict[int, FieldView]) -> bool:
+    """A oneof gone from the update, none of whose members is anywhere in it: reported as removed,
+    its members not one by one."""
+    if any(existing == name for existing, _members in update.oneofs):
+        return False
+    members = next(members for existing, members in original.oneofs if existing == name)
+    return not any(f.number in new for f in members)
+
+
+def _compare_oneofs(
+    ctx: _Context,
+    original: MessageView,
+    update: MessageView,
+    old: dict[int, FieldView],
+    new: dict[int, FieldView],
+) -> None:
+    path = ctx.path
     for name, members in update.oneofs:
         groups: set[str] = set()
         moved_top_level = 0
@@ -260,57 +473,35 @@ def _compare_fields(ctx: _Context, original: MessageView, update: MessageView) -
                 groups.add(f"field:{member.number}")
                 moved_top_level += 1
         if len(groups) > 1:
-            with ctx.at(name):
-                if moved_top_level > 1:
-                    ctx.add(
-                        "MULTIPLE_FIELDS_MOVED_TO_ONEOF",
-                        f"oneof {name} of message {update.full_name} now makes {moved_top_level} "
-                        "formerly independent fields mutually exclusive",
-                    )
-                else:
-                    ctx.add(
-                        "FIELD_MOVED_TO_EXISTING_ONEOF",
-                        f"oneof {name} of message {update.full_name} gathers fields that were not exclusive",
-                    )
+            path.append(name)
+            if moved_top_level > 1:
+                ctx.add(
+                    "MULTIPLE_FIELDS_MOVED_TO_ONEOF",
+                    f"oneof {name} of message {update.full_name} now makes {moved_top_level} "
+                    "formerly independent fields mutually exclusive",
+                )
+            else:
+                ctx.add(
+                    "FIELD_MOVED_TO_EXISTING_ONEOF",
+                    f"oneof {name} of message {update.full_name} gathers fields that were not exclusive",
+                )
+            path.pop()
+    old_oneofs = {name: members for name, members in original.oneofs}
+    new_oneofs = {name: members for name, members in update.oneofs}
     for name in sorted(old_oneofs.keys() | new_oneofs.keys()):
-        with ctx.at(name):
-            if name not in new_oneofs:
-                ctx.add("ONEOF_REMOVED", f"oneof {name} of message {original.full_name} was removed")
-            elif name not in old_oneofs:
-                ctx.add("ONEOF_ADDED", f"oneof {name} was added to message {update.full_name}")
-    for tag in sorted(old.keys() | new.keys()):
-        before, after = old.get(tag), new.get(tag)
-        if after is None:
-            assert before is not None
-            if before.oneof is not None:
-                if before.oneof not in deleted:
-                    with ctx.at(before.oneof, str(tag)):
-                        ctx.add("ONEOF_FIELD_REMOVED", f"{_describe(original, before)} was removed")
-            else:
-                with ctx.at(str(tag)):
-                    _removed(ctx, original, before)
-        elif before is None:
-            if after.oneof is not None:
-                with ctx.at(after.oneof, str(tag)):
-                    ctx.add("ONEOF_FIELD_ADDED", f"{_describe(update, after)} was added")
-            else:
-                with ctx.at(str(tag)):
-                    _added(ctx, update, after)
-        else:
-            if before.oneof is not None and after.oneof is None:
-                with ctx.at(str(tag)):
-                    ctx.add(
-                        "ONEOF_FIELD_MOVED_TO_TOP_LEVEL",
-                        f"field {after.name} = {tag} moved out of oneof {before.oneof} of message "
-                        f"{update.full_name}",
-                    )
-            segments = (after.oneof, str(tag)) if after.oneof is not None else (str(tag),)
-            with ctx.at(*segments):
-                _compare_field(ctx, update, before, after)
+        if name not in new_oneofs:
+            path.append(name)
+            ctx.add("ONEOF_REMOVED", f"oneof {name} of message {original.full_name} was removed")
+            path.pop()
+        elif name not in old_oneofs:
+            path.append(name)
+            ctx.add("ONEOF_ADDED", f"oneof {name} was added to message {update.full_name}")
+            path.pop()
 
 
 def _compare_fields_legacy(ctx: _Context, original: MessageView, update: MessageView) -> None:
     """The rules before DGS-24604: oneofs matched by name, moved fields dropped from the comparison."""
+    path = ctx.path
     old_top = {f.number: f for f in original.fields}
     new_top = {f.number: f for f in update.fields}
     old_members = {f.number: f for _name, members in original.oneofs for f in members}
@@ -321,47 +512,48 @@ def _compare_fields_legacy(ctx: _Context, original: MessageView, update: Message
                 moved += 1
             elif member.number in old_members:
                 existing += 1
-        with ctx.at(name):
-            if moved > 1:
-                ctx.add(
-                    "MULTIPLE_FIELDS_MOVED_TO_ONEOF",
-                    f"oneof {name} of message {update.full_name} takes in {moved} top-level fields",
-                )
-            elif moved == 1 and existing > 0:
-                ctx.add(
-                    "FIELD_MOVED_TO_EXISTING_ONEOF",
-                    f"a top-level field moved into the existing oneof {name} of message {update.full_name}",
-                )
+        path.append(name)
+        if moved > 1:
+            ctx.add(
+                "MULTIPLE_FIELDS_MOVED_TO_ONEOF",
+                f"oneof {name} of message {update.full_name} takes in {moved} top-level fields",
+            )
+        elif moved == 1 and existing > 0:
+            ctx.add(
+                "FIELD_MOVED_TO_EXISTING_ONEOF",
+                f"a top-level field moved into the existing oneof {name} of message {update.full_name}",
+            )
+        path.pop()
     old_oneofs = {name: members for name, members in original.oneofs}
     new_oneofs = {name: members for name, members in update.oneofs}
     for name in sorted(old_oneofs.keys() | new_oneofs.keys()):
-        with ctx.at(name):
-            if name not in new_oneofs:
-                ctx.add("ONEOF_REMOVED", f"oneof {name} of message {original.full_name} was removed")
-            elif name not in old_oneofs:
-                ctx.add("ONEOF_ADDED", f"oneof {name} was added to message {update.full_name}")
-            else:
-                before_members = {f.number: f for f in old_oneofs[name]}
-                after_members = {f.number: f for f in new_oneofs[name]}
-                for tag in sorted(before_members.keys() | after_members.keys()):
-                    with ctx.at(str(tag)):
-                        if tag not in after_members:
-                            ctx.add(
-                                "ONEOF_FIELD_REMOVED",
-                                f"{_describe(original, before_members[tag])} was removed",
-                            )
-                        elif tag not in before_members:
-                            ctx.add("ONEOF_FIELD_ADDED", f"{_describe(update, after_members[tag])} was added")
-                        else:
-                            _compare_field(ctx, update, before_members[tag], after_members[tag])
+        path.append(name)
+        if name not in new_oneofs:
+            ctx.add("ONEOF_REMOVED", f"oneof {name} of message {original.full_name} was removed")
+        elif name not in old_oneofs:
+            ctx.add("ONEOF_ADDED", f"oneof {name} was added to message {update.full_name}")
+        else:
+            before_members = {f.number: f for f in old_oneofs[name]}
+            after_members = {f.number: f for f in new_oneofs[name]}
+            for tag in sorted(before_members.keys() | after_members.keys()):
+                path.append(str(tag))
+                if tag not in after_members:
+                    ctx.add("ONEOF_FIELD_REMOVED", f"{_describe(original, before_members[tag])} was removed")
+                elif tag not in before_members:
+                    ctx.add("ONEOF_FIELD_ADDED", f"{_describe(update, after_members[tag])} was added")
+                else:
+                    _compare_field(ctx, update, before_members[tag], after_members[tag])
+                path.pop()
+        path.pop()
     for tag in sorted(old_top.keys() | new_top.keys()):
-        with ctx.at(str(tag)):
-            if tag not in new_top:
-                _removed(ctx, original, old_top[tag])
-            elif tag not in old_top:
-                _added(ctx, update, new_top[tag])
-            else:
-                _compare_field(ctx, update, old_top[tag], new_top[tag])
+        path.append(str(tag))
+        if tag not in new_top:
+            _removed(ctx, original, old_top[tag])
+        elif tag not in old_top:
+            _added(ctx, update, new_top[tag])
+        else:
+            _compare_field(ctx, update, old_top[tag], new_top[tag])
+        path.pop()
 
 
 def _removed(ctx: _Context, message: MessageView, field: FieldView) -> None:
@@ -375,10 +567,17 @@ def _added(ctx: _Context, message: MessageView, field: FieldView) -> None:
 
 
 def _compare_field(ctx: _Context, update: MessageView, before: FieldView, after: FieldView) -> None:
-    what = _describe(update, after)
     if before.name != after.name:
         ctx.add("FIELD_NAME_CHANGED", f"field {after.number} renamed {before.name} -> {after.name}")
-    _compare_types_of(ctx, what, before.label, after.label, before.type, after.type)
+    old_type, new_type = before.type, after.type
+    if (
+        type(old_type) is Scalar
+        and type(new_type) is Scalar
+        and old_type.name == new_type.name
+        and before.label == after.label
+    ):
+        return  # the same scalar with the same label: _compare_types_of would find nothing
+    _compare_types_of(ctx, update, after, before.label, after.label, old_type, new_type)
 
 
 def _kind(view: SchemaView, ref: TypeRef) -> str:
@@ -400,35 +599,45 @@ def _spell(ref: TypeRef) -> str:
 
 def _compare_types_of(
     ctx: _Context,
-    what: str,
+    update: MessageView,
+    field: FieldView,
     before_label: str | None,
     after_label: str | None,
     before: TypeRef,
     after: TypeRef,
+    part: str = "",
 ) -> None:
+    """`part`: " (map key)" / " (map value)" inside a map, for the finding's wording."""
     old_kind, new_kind = _kind(ctx.original, before), _kind(ctx.update, after)
-    change = f"{_spell(before)} -> {_spell(after)}"
     if old_kind != new_kind:
-        ctx.add("FIELD_KIND_CHANGED", f"{what}: {old_kind.lower()} became {new_kind.lower()} ({change})")
+        change = f"{_spell(before)} -> {_spell(after)}"
+        ctx.add(
+            "FIELD_KIND_CHANGED",
+            f"{_describe(update, field)}{part}: {old_kind.lower()} became {new_kind.lower()} ({change})",
+        )
     elif old_kind == "SCALAR":
         old_group = _scalar_group(ctx.original, before)
         new_group = _scalar_group(ctx.update, after)
         if old_group != new_group:
-            ctx.add("FIELD_SCALAR_KIND_CHANGED", f"{what}: {change} crosses wire-compatible groups")
+            change = f"{_spell(before)} -> {_spell(after)}"
+            ctx.add(
+                "FIELD_SCALAR_KIND_CHANGED",
+                f"{_describe(update, field)}{part}: {change} crosses wire-compatible groups",
+            )
         elif before_label is not None and after_label is not None and before_label != after_label:
             kind = (
                 "FIELD_STRING_OR_BYTES_LABEL_CHANGED"
                 if old_group == "STRING_OR_BYTES"
                 else ("FIELD_NUMERIC_LABEL_CHANGED")
             )
-            ctx.add(kind, f"{what}: label {before_label} became {after_label}")
+            ctx.add(kind, f"{_describe(update, field)}{part}: label {before_label} became {after_label}")
     elif old_kind == "MESSAGE":
         assert isinstance(before, Named) and isinstance(after, Named)
-        _compare_message_types(ctx, what, before, after)
+        _compare_message_types(ctx, update, field, part, before, after)
     else:
         assert isinstance(before, MapOf) and isinstance(after, MapOf)
-        _compare_types_of(ctx, what + " (map key)", None, None, before.key, after.key)
-        _compare_types_of(ctx, what + " (map value)", None, None, before.value, after.value)
+        _compare_types_of(ctx, update, field, None, None, before.key, after.key, part + " (map key)")
+        _compare_types_of(ctx, update, field, None, None, before.value, after.value, part + " (map value)")
 
 
 def scalar_group(name: str) -> str:
@@ -448,29 +657,59 @@ def _local_name(full_name: str, info: TypeInfo) -> str:
     return full_name[len(prefix) :] if prefix and full_name.startswith(prefix) else full_name
 
 
-def _compare_message_types(ctx: _Context, what: str, before: Named, after: Named) -> None:
+def _compare_message_types(
+    ctx: _Context, update: MessageView, field: FieldView, part: str, before: Named, after: Named
+) -> None:
     old_info = ctx.original.types.get(before.full_name)
     new_info = ctx.update.types.get(after.full_name)
     if old_info is None or new_info is None:
+        ctx.reusable = False  # a name the schemas do not define: keep such a walk out of the memo
         if before.full_name != after.full_name:
-            ctx.add("FIELD_NAMED_TYPE_CHANGED", f"{what}: type {before.full_name} -> {after.full_name}")
+            ctx.add(
+                "FIELD_NAMED_TYPE_CHANGED",
+                f"{_describe(update, field)}{part}: type {before.full_name} -> {after.full_name}",
+            )
         return
     old_local = _local_name(before.full_name, old_info)
     new_local = _local_name(after.full_name, new_info)
     if old_local != new_local:
-        ctx.add("FIELD_NAMED_TYPE_CHANGED", f"{what}: type {before.full_name} -> {after.full_name}")
+        ctx.add(
+            "FIELD_NAMED_TYPE_CHANGED",
+            f"{_describe(update, field)}{part}: type {before.full_name} -> {after.full_name}",
+        )
         return
+    if ctx.record:  # the origins of these two files decided the short-cut below
+        ctx.old_files[id(old_info.file)] = old_info.file
+        ctx.new_files[id(new_info.file)] = new_info.file
     same_source = (
         old_info.origin is not None and new_info.origin is not None and old_info.origin == new_info.origin
     )
     if same_source:
+        if ctx.record:
+            ctx.true_pairs.add((id(old_info.file), id(new_info.file)))
         return
-    assert isinstance(old_info.view, MessageView) and isinstance(new_info.view, MessageView)
-    sub = ctx.sub(old_local)
-    _compare_messages(sub, old_info.view, new_info.view)
-    ctx.found.extend(sub.found)
-    if not sub.compatible():
+    old_view, new_view = old_info.view, new_info.view
+    assert isinstance(old_view, MessageView) and isinstance(new_view, MessageView)
+    memo = ctx.memo
+    entry = memo.find(ctx, old_view, new_view) if memo is not None else None
+    if entry is not None:
+        ctx.found.extend(entry.found)
+        compatible = entry.compatible
+        if ctx.record:
+            ctx.absorb(entry)
+    else:
+        sub = ctx.sub(old_local)
+        _compare_messages(sub, old_view, new_view)
+        ctx.found.extend(sub.found)
+        compatible = sub.compatible()
+        if memo is not None:
+            memo.walks += 1
+            memo.keep(sub, old_view, new_view, compatible)
+            if ctx.record:
+                ctx.absorb(sub)
+    if not compatible:
         ctx.add(
             "FIELD_NAMED_TYPE_CHANGED",
-            f"{what}: message {old_local} changed incompatibly between the two versions of its definition",
+            f"{_describe(update, field)}{part}: message {old_local} changed incompatibly between the two "
+            "versions of its definition",
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
@@ -88,15 +89,6 @@ class MessageView:
     enums: list[EnumView] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class TypeInfo:
-    """Where a named type comes from: the defining file's package and its reference identity."""
-
-    package: str
-    origin: object  # "local", a (path, text) pair for a direct import, or None (built-in, transitive)
-    view: MessageView | EnumView
-
-
 @dataclass
 class FileView:
     name: str
@@ -105,16 +97,25 @@ class FileView:
     enums: list[EnumView]
 
 
+@dataclass(frozen=True)
+class TypeInfo:
+    """Where a named type comes from: the defining file's package and its reference identity."""
+
+    package: str
+    origin: object  # "local", a (path, text) pair for a direct import, or None (built-in, transitive)
+    view: MessageView | EnumView
+    file: FileView  # the view of the defining file (its identity: the descriptor it was built from)
+
+
 def _is_map_entry(message: DescriptorProto) -> bool:
     return bool(message.options.map_entry)
 
 
-def _group_type_names(message: DescriptorProto) -> set[str]:
-    return {f.type_name.rsplit(".", 1)[-1] for f in message.field if f.type == _TYPE_GROUP}
-
-
 def _enum(proto: EnumDescriptorProto, scope: str) -> EnumView:
     return EnumView(proto.name, f"{scope}{proto.name}", {v.number: v.name for v in proto.value})
+
+
+_SCALAR_REFS = {number: Scalar(name) for number, name in SCALARS.items()}  # immutable: shared
 
 
 class _Builder:
@@ -123,8 +124,9 @@ class _Builder:
         self.entries = entries  # map-entry messages by full name, to fold fields into MapOf
 
     def type_of(self, proto: FieldDescriptorProto) -> TypeRef:
-        if proto.type in SCALARS:
-            return Scalar(SCALARS[proto.type])
+        scalar = _SCALAR_REFS.get(proto.type)
+        if scalar is not None:
+            return scalar
         name = proto.type_name.lstrip(".")
         entry = self.entries.get(name)
         if entry is not None:
@@ -132,10 +134,11 @@ class _Builder:
             return MapOf(self.type_of(key), self.type_of(value))
         return Named(name)
 
-    def label_of(self, proto: FieldDescriptorProto, in_real_oneof: bool) -> str | None:
-        if proto.label == _LABEL_REPEATED:
-            return None if isinstance(self.type_of(proto), MapOf) else "repeated"
-        if proto.label == _LABEL_REQUIRED:
+    def label_of(self, proto: FieldDescriptorProto, type_ref: TypeRef, in_real_oneof: bool) -> str | None:
+        label = proto.label
+        if label == _LABEL_REPEATED:
+            return None if isinstance(type_ref, MapOf) else "repeated"
+        if label == _LABEL_REQUIRED:
             return "required"
         if in_real_oneof:
             return None
@@ -145,31 +148,29 @@ class _Builder:
 
     def message(self, proto: DescriptorProto, scope: str) -> MessageView:
         full = f"{scope}{proto.name}"
-        groups = _group_type_names(proto)
-        real_oneofs = [
-            index
-            for index, _ in enumerate(proto.oneof_decl)
-            if not any(
-                f.HasField("oneof_index") and f.oneof_index == index and f.proto3_optional
-                for f in proto.field
-            )
-        ]
+        protos = list(proto.field)
+        groups = {f.type_name.rsplit(".", 1)[-1] for f in protos if f.type == _TYPE_GROUP}
+        # a proto3 `optional` field sits in a synthetic oneof of its own, which Wire does not see
+        synthetic = {f.oneof_index for f in protos if f.proto3_optional and f.HasField("oneof_index")}
+        oneof_names = [o.name for o in proto.oneof_decl]
+        real_oneofs = [index for index in range(len(oneof_names)) if index not in synthetic]
         members: dict[int, list[FieldView]] = {index: [] for index in real_oneofs}
         fields = []
-        for proto_field in proto.field:
+        for proto_field in protos:
             if proto_field.type == _TYPE_GROUP:
                 continue
-            in_oneof = proto_field.HasField("oneof_index") and proto_field.oneof_index in members
-            oneof = proto.oneof_decl[proto_field.oneof_index].name if in_oneof else None
+            index = proto_field.oneof_index if proto_field.HasField("oneof_index") else None
+            in_oneof = index is not None and index in members
+            type_ref = self.type_of(proto_field)
             view = FieldView(
                 proto_field.name,
                 proto_field.number,
-                self.label_of(proto_field, in_oneof),
-                self.type_of(proto_field),
-                oneof,
+                self.label_of(proto_field, type_ref, in_oneof),
+                type_ref,
+                oneof_names[index] if in_oneof and index is not None else None,
             )
-            if in_oneof:
-                members[proto_field.oneof_index].append(view)
+            if in_oneof and index is not None:
+                members[index].append(view)
             else:
                 fields.append(view)
         nested = [
@@ -181,7 +182,7 @@ class _Builder:
             proto.name,
             full,
             fields,
-            [(proto.oneof_decl[i].name, members[i]) for i in real_oneofs],
+            [(oneof_names[i], members[i]) for i in real_oneofs],
             nested,
             [_enum(e, f"{full}.") for e in proto.enum_type],
         )
@@ -195,8 +196,14 @@ def _map_entries(messages: Iterable[DescriptorProto], scope: str, out: dict[str,
         _map_entries(message.nested_type, f"{full}.", out)
 
 
-def file_view(file: FileDescriptorProto, entries: dict[str, DescriptorProto]) -> FileView:
+def file_view(file: FileDescriptorProto, entries: dict[str, DescriptorProto] | None = None) -> FileView:
+    """The file as Wire reads it. `entries`: map-entry messages by full name; by default the file's
+    own, which are all its fields can name (a map field's entry is nested in the field's message,
+    and protoc refuses a field naming an entry type explicitly)."""
     scope = f"{file.package}." if file.package else ""
+    if entries is None:
+        entries = {}
+        _map_entries(file.message_type, scope, entries)
     builder = _Builder(file, entries)
     return FileView(
         file.name,
@@ -206,15 +213,90 @@ def file_view(file: FileDescriptorProto, entries: dict[str, DescriptorProto]) ->
     )
 
 
-@dataclass
 class SchemaView:
-    """One side of a comparison: the schema's own file plus every type it can see."""
+    """One side of a comparison: the schema's own file plus every type it can see.
 
-    file: FileView
-    types: dict[str, TypeInfo]
+    Built on first use: a check parses every contract a compared one imports, each with its view, but
+    compares only the subjects themselves, so most views are never looked at.
+    """
+
+    def __init__(
+        self,
+        closure: Sequence[FileDescriptorProto],
+        origins: dict[str, object],
+        cache: FileViews | None = None,
+    ) -> None:
+        self._source = (closure, origins, cache)
+
+    @cached_property
+    def _built(self) -> tuple[FileView, dict[str, TypeInfo], dict[int, object], bool]:
+        return _build(*self._source)
+
+    @cached_property
+    def file(self) -> FileView:
+        return self._built[0]
+
+    @cached_property
+    def types(self) -> dict[str, TypeInfo]:
+        return self._built[1]
+
+    @cached_property
+    def origin_files(self) -> dict[int, object]:
+        """id(FileView) -> origin, for the files that have one (the schema's own, direct references)."""
+        return self._built[2]
+
+    @cached_property
+    def unique_names(self) -> bool:
+        """No two files of the closure define the same full name."""
+        return self._built[3]
 
 
-FileViews = dict[int, tuple["FileDescriptorProto", FileView]]  # id(descriptor) -> (descriptor, view)
+_Shared = tuple[FileView, dict[str, "TypeInfo"]]  # a file's view, and its types when it has no origin
+
+
+class FileViews:
+    """Views of the files many closures hold (imports, mostly), built once and shared.
+
+    By descriptor object first (one protoc run's output is read by every closure compiled in it),
+    then by content: a file compiled again in another run, with the same descriptor (a 256-bit
+    digest of it: the bytes themselves would double the memory descriptors take) and the same
+    imports (recursively: their views are part of the key), is the same view. A view is a function of its
+    file alone (`file_view`), and identical views across runs let the diff memo (diff.DiffMemo)
+    reuse walks across runs; keying by the imports' views keeps every name a file's types use
+    resolving to one definition per view, which the memo relies on. Views are read-only. Each view
+    comes with its types as a closure sees them when the file is neither the closure's own nor a
+    direct reference (no origin): the same TypeInfo objects in every such closure.
+    """
+
+    def __init__(self) -> None:
+        self._by_descriptor: dict[int, tuple[FileDescriptorProto, _Shared]] = {}
+        self._by_content: dict[tuple[bytes, tuple[int, ...]], _Shared] = {}
+
+    def known(self, file: FileDescriptorProto) -> _Shared | None:
+        cached = self._by_descriptor.get(id(file))
+        return cached[1] if cached is not None and cached[0] is file else None
+
+    def add(self, file: FileDescriptorProto, by_name: dict[str, FileDescriptorProto]) -> _Shared:
+        """`by_name`: the files `file` is compiled with, by name (its imports already known)."""
+        import hashlib  # here: model is imported by listings that never compile anything
+
+        imported = [self._known(by_name.get(name)) for name in file.dependency]
+        if all(view is not None for view in imported):
+            content = hashlib.blake2b(file.SerializeToString(deterministic=True), digest_size=32).digest()
+            key = (content, tuple(id(view) for view in imported))
+            found = self._by_content.get(key)
+            if found is None:
+                view = file_view(file)
+                found = self._by_content[key] = (view, _types_of(view, file.package, None))
+        else:  # an import the closure lacks, or not seen yet: not shared beyond this descriptor
+            view = file_view(file)
+            found = (view, _types_of(view, file.package, None))
+        self._by_descriptor[id(file)] = (file, found)  # the descriptor is kept: its id is not reused
+        return found
+
+    def _known(self, file: FileDescriptorProto | None) -> FileView | None:
+        shared = self.known(file) if file is not None else None
+        return shared[0] if shared is not None else None
 
 
 def schema_view(
@@ -222,34 +304,51 @@ def schema_view(
 ) -> SchemaView:
     """`closure` ends with the schema's file; `origins` maps import paths of direct references.
 
-    `cache` shares the views of files that several closures hold (imports, mostly). A file's view
-    depends on the file and on the map entries its fields name, which come from the file and its own
-    imports; one descriptor object comes from one protoc run, so every closure holding it holds the
-    same imports, and its view can be built once. The views are read-only after this.
+    `cache` shares the views of files that several closures hold; without it every view is built
+    afresh.
     """
-    entries: dict[str, DescriptorProto] = {}
-    for file in closure:
-        _map_entries(file.message_type, f"{file.package}." if file.package else "", entries)
+    return SchemaView(closure, origins, cache)
+
+
+def _build(
+    closure: Sequence[FileDescriptorProto], origins: dict[str, object], cache: FileViews | None
+) -> tuple[FileView, dict[str, TypeInfo], dict[int, object], bool]:
     types: dict[str, TypeInfo] = {}
-    own: FileView | None = None
+    origin_files: dict[int, object] = {}
+    defined = 0
+    own = closure[-1]
+    own_view: FileView | None = None
+    by_name: dict[str, FileDescriptorProto] = {}
     for file in closure:
-        cached = cache.get(id(file)) if cache is not None else None
-        if cached is not None and cached[0] is file:
-            view = cached[1]
+        if cache is not None:
+            shared = cache.known(file)
+            if shared is None:
+                by_name = by_name or {f.name: f for f in closure}
+                shared = cache.add(file, by_name)
+            view, found = shared
         else:
-            view = file_view(file, entries)
-            if cache is not None:
-                cache[id(file)] = (file, view)  # the descriptor is kept, so its id is not reused
-        is_own = file is closure[-1]
-        origin: object = "local" if is_own else origins.get(file.name)
-        _collect(view.messages, view.enums, file.package, origin, types)
-        if is_own:
-            own = view
-    assert own is not None
-    return SchemaView(own, types)
+            view = file_view(file)
+            found = _types_of(view, file.package, None)
+        origin: object = "local" if file is own else origins.get(file.name)
+        if origin is not None:
+            origin_files[id(view)] = origin
+            found = _types_of(view, file.package, origin)
+        types.update(found)
+        defined += len(found)
+        if file is own:
+            own_view = view
+    assert own_view is not None
+    return own_view, types, origin_files, defined == len(types)
+
+
+def _types_of(file: FileView, package: str, origin: object) -> dict[str, TypeInfo]:
+    out: dict[str, TypeInfo] = {}
+    _collect(file, file.messages, file.enums, package, origin, out)
+    return out
 
 
 def _collect(
+    file: FileView,
     messages: Iterable[MessageView],
     enums: Iterable[EnumView],
     package: str,
@@ -257,7 +356,7 @@ def _collect(
     out: dict[str, TypeInfo],
 ) -> None:
     for enum in enums:
-        out[enum.full_name] = TypeInfo(package, origin, enum)
+        out[enum.full_name] = TypeInfo(package, origin, enum, file)
     for message in messages:
-        out[message.full_name] = TypeInfo(package, origin, message)
-        _collect(message.messages, message.enums, package, origin, out)
+        out[message.full_name] = TypeInfo(package, origin, message, file)
+        _collect(file, message.messages, message.enums, package, origin, out)

@@ -168,3 +168,15 @@ def test_tuple_items_and_combined_branches() -> None:
     assert change == Change(
         "constraint-changed", "`oneOf[1]`", "maximum increased: `maximum` `5` → `9`", False
     )
+
+
+def test_a_schema_that_contains_itself_is_named_not_unfolded_forever() -> None:
+    """2020-12: `$ref: "#"` next to other keywords is an allOf holding the whole schema again."""
+    itself = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": "#",
+        "additionalProperties": True,
+    }
+    found = changes({"type": "object"}, itself)
+    assert [c.kind for c in found] == ["type-changed"]
+    assert "allOf[(itself), object]" in found[0].detail
