@@ -99,8 +99,15 @@ def _may_be_parsed(layers: Sequence[Mapping[str, str]]) -> set[str]:
 
 
 def _pack(groups: Sequence[Sequence[SchemaText]]) -> list[dict[str, str]]:
-    """Groups of texts packed first-fit into layers holding one text per import path."""
+    """Groups of texts packed first-fit into layers holding one text per import path.
+
+    Which layers a group cannot join is found with one bit per layer: those holding one of its paths
+    with another text. A group is compared with the layers path by path, not layer by layer (a long
+    history packs a thousand groups into hundreds of layers).
+    """
     layers: list[dict[str, str]] = []
+    holding: dict[str, int] = {}  # import path -> the layers holding it
+    agreeing: dict[tuple[str, str], int] = {}  # (import path, text) -> the layers holding that text
     seen: set[frozenset[tuple[str, str]]] = set()
     for group in groups:
         texts = {s.import_path: s.text for s in group if s.text.strip()}
@@ -108,12 +115,18 @@ def _pack(groups: Sequence[Sequence[SchemaText]]) -> list[dict[str, str]]:
         if identity in seen:
             continue  # another subject's version with the same texts: laid out once
         seen.add(identity)
-        for layer in layers:
-            if all(layer.get(path, text) == text for path, text in texts.items()):
-                layer.update(texts)
-                break
-        else:
-            layers.append(texts)
+        taken = 0
+        for item in identity:
+            taken |= holding.get(item[0], 0) & ~agreeing.get(item, 0)
+        index = (taken ^ (taken + 1)).bit_length() - 1  # the first layer it fits in
+        if index == len(layers):
+            layers.append({})
+        layer, bit = layers[index], 1 << index
+        for item in identity:
+            if item[0] not in layer:
+                layer[item[0]] = item[1]
+                holding[item[0]] = holding.get(item[0], 0) | bit
+                agreeing[item] = agreeing.get(item, 0) | bit
     return layers
 
 
