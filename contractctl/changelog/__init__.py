@@ -15,13 +15,14 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from contractctl.changelog.markup import code
-from contractctl.changelog.model import Change, SubjectChanges
+from contractctl.changelog.model import SubjectChanges
 from contractctl.changelog.render import render_markdown
 from contractctl.config.project import Config
 from contractctl.errors import GitError
 from contractctl.formats import configure_sections, get_format
 from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.formats.vocabulary.change import Change
+from contractctl.formats.vocabulary.markup import code
 from contractctl.model import CompatibilityLevel, SchemaText, SchemaType
 from contractctl.repo.contracts import ContractSet, SubjectMapper, build_contract_set, contracts_prefix
 from contractctl.repo.history import BlobStore, Git, HistoricVersion

@@ -6,8 +6,9 @@ here; change elements and details already are (see contractctl.changelog.model).
 
 from __future__ import annotations
 
-from contractctl.changelog.markup import code, text
-from contractctl.changelog.model import Change, SubjectChanges
+from contractctl.changelog.model import SubjectChanges
+from contractctl.formats.vocabulary.change import Change
+from contractctl.formats.vocabulary.markup import code, text
 
 _TEMPLATES = {  # how a change of each kind reads, `{element}` being what it is about
     "added": "Added {element}",

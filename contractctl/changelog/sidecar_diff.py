@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from contractctl.changelog.markup import code
-from contractctl.changelog.model import Change
+from contractctl.formats.vocabulary.change import Change
+from contractctl.formats.vocabulary.markup import code
 
 if TYPE_CHECKING:
     from contractctl.changelog import ChangelogContext

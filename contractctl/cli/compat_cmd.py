@@ -9,6 +9,8 @@ import click
 
 from contractctl.cli.options import output_options
 from contractctl.cli.output import OutputOptions, emit
+from contractctl.formats import FORMATS, supported_extensions
+from contractctl.generic.wording import listing
 from contractctl.model import CompatibilityLevel
 
 
@@ -17,8 +19,10 @@ from contractctl.model import CompatibilityLevel
 @click.option(
     "--type",
     "schema_type",
-    type=click.Choice(["avro", "protobuf", "json"], case_sensitive=False),
-    help="Schema type (default: from the files' extensions, .avsc, .proto or .json; json: JSON Schema).",
+    type=click.Choice([known.option for known in FORMATS], case_sensitive=False),
+    help=f"Schema type (default: from the files' extensions, {listing(supported_extensions(), 'or')}; "
+    + "; ".join(f"{known.option}: {known.name}" for known in FORMATS if known.option != known.name.lower())
+    + ").",
 )
 @click.option(
     "--level",
@@ -48,8 +52,8 @@ from contractctl.model import CompatibilityLevel
     "proto_paths",
     multiple=True,
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Protobuf imports, JSON Schema $refs by path: a directory to find them in, after the "
-    "referencing file's own (repeatable).",
+    help=", ".join(f"{known.name} {known.references_called}" for known in FORMATS if known.references_by_path)
+    + " by path: a directory to find them in, after the referencing file's own (repeatable).",
 )
 @click.option(
     "--oneof-rules",

@@ -12,6 +12,7 @@ import click
 from contractctl import __version__
 from contractctl.cli import masked_io
 from contractctl.errors import ContractctlError
+from contractctl.formats import FORMATS
 
 # Commands load on use: a pre-commit `check` must not pay for the imports of `promote` or `changelog`.
 COMMANDS = {
@@ -53,10 +54,16 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Data contracts for Kafka event meshes: check, publish and promote "
+    + "/".join(known.name for known in FORMATS)
+    + " schemas.",
+)
 @click.version_option(__version__, "--version", prog_name="contractctl")
 def cli() -> None:
-    """Data contracts for Kafka event meshes: check, publish and promote Avro/Protobuf schemas."""
+    """The command group; its help lists every format of the format registry."""
 
 
 def main(argv: list[str] | None = None) -> None:

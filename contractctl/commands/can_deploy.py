@@ -13,14 +13,16 @@ from pathlib import Path, PurePosixPath
 
 from contractctl.config.project import Config
 from contractctl.errors import UsageError
-from contractctl.formats import get_format, type_for_path
+from contractctl.formats import get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.generic.wording import listing
 from contractctl.model import Finding, FindingKind, Report, SchemaText, Severity, SubjectResult
 from contractctl.registry.client import ContractExtras, RegisteredSchema, RegistryClient
 from contractctl.registry.payload import Payload, ReferenceVersions, payload_for
 from contractctl.registry.session import each_registry, open_session
-from contractctl.sidecar.check_step import ContractFiles, extras_from_sidecar, sidecar_extras
-from contractctl.sidecar.paths import SIDECAR_SUFFIX
+from contractctl.registry.sidecar_extras import extras_from_sidecar, sidecar_extras
+from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX
+from contractctl.sidecar.check_step import ContractFiles
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def candidate_from_file(config: Config, subject: str, path: Path) -> Candidate:
 
     schema_type = type_for_path(PurePosixPath(path.name))
     if schema_type is None:
-        raise UsageError(f"{path}: not a schema file (expected .avsc or .proto)")
+        raise UsageError(f"{path}: not a schema file (expected {listing(supported_extensions(), 'or')})")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

@@ -46,9 +46,9 @@ from contractctl.repo.contracts import (
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, VersionHistory
 from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.references import SchemaResolver, subject_history
+from contractctl.repo.sidecar_paths import examples_dir, sidecar_path
 from contractctl.repo.text_search import ContractTextSearch
 from contractctl.sidecar.check_step import ContractFiles, contract_checks
-from contractctl.sidecar.paths import examples_dir, sidecar_path
 
 if TYPE_CHECKING:
     from contractctl.checking.registry_check import RemoteTarget
@@ -237,7 +237,7 @@ def _remote_targets(run: _LocalRun) -> Iterator[RemoteTarget]:
     registry is asked about them: with the metadata and rules of their sidecars."""
     from contractctl.checking.registry_check import RemoteTarget
     from contractctl.registry.payload import payload_for
-    from contractctl.sidecar.check_step import sidecar_extras
+    from contractctl.registry.sidecar_extras import sidecar_extras
 
     checker, files = run.checker, run.files
     subject_by_path = {str(c.path): s for s, c in checker.current.contracts.items()}

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from contractctl.errors import UsageError
 from contractctl.formats import (
+    FORMATS,
     configure_sections,
     get_format,
     info,
@@ -20,7 +21,8 @@ from contractctl.formats import (
     supported_extensions,
     type_for_path,
 )
-from contractctl.formats.base import InvalidSchema, ParsedSchema, SchemaFormat
+from contractctl.formats.base import FormatInfo, InvalidSchema, ParsedSchema, SchemaFormat
+from contractctl.generic.wording import listing
 from contractctl.levels import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.model import (
     CompatibilityLevel,
@@ -98,7 +100,7 @@ def infer_type(paths: Sequence[Path]) -> SchemaType:
             known = " or ".join(supported_extensions())
             raise UsageError(
                 f"cannot tell the schema type of {path} from its extension (expected {known}); "
-                "give --type avro or --type protobuf"
+                f"give --type {listing((known.option for known in FORMATS), 'or')}"
             )
         found.setdefault(schema_type, path)
     if len(found) > 1:
@@ -123,6 +125,11 @@ def _with_type_hint(findings: list[Finding], schema_type: SchemaType) -> list[Fi
     return out
 
 
+def _by_path(by_path: bool) -> list[FormatInfo]:
+    """The formats whose references are (or are not) found by path rather than given by --reference."""
+    return [known for known in FORMATS if known.references_by_path is by_path]
+
+
 def run_compat(
     schema_type: SchemaType | None,
     level: CompatibilityLevel,
@@ -143,13 +150,15 @@ def run_compat(
     by_path = info(schema_type).references_by_path
     if by_path:
         if references:
+            found = listing(f"{known.name} {known.references_called}" for known in _by_path(True))
             raise UsageError(
-                "--reference is for Avro; Protobuf imports and JSON Schema $refs are found by path, "
-                "with -I/--proto-path"
+                f"--reference is for {listing(known.name for known in _by_path(False))}; {found} are "
+                "found by path, with -I/--proto-path"
             )
     elif proto_paths:
         raise UsageError(
-            "-I/--proto-path is for Protobuf and JSON Schema; Avro references are given with --reference"
+            f"-I/--proto-path is for {listing(known.name for known in _by_path(True))}; "
+            f"{listing(known.name for known in _by_path(False))} references are given with --reference"
         )
     schema_format = get_format(schema_type)
     report = Report(command="compat")

@@ -13,11 +13,15 @@ from contractctl.model import SchemaText, SchemaType
 # Avro JSON escapes anywhere, and in .proto files any escape or a string literal continued by
 # another (`"a/" "b.proto"`, maybe on a new line), may spell a name other than plainly.
 FORMATS: tuple[FormatInfo, ...] = (
-    FormatInfo(SchemaType.AVRO, "contractctl.formats.avro", (".avsc",), spelled_otherwise=("\\u", False)),
+    FormatInfo(
+        SchemaType.AVRO, "contractctl.formats.avro", (".avsc",), "Avro", spelled_otherwise=("\\u", False)
+    ),
     FormatInfo(
         SchemaType.PROTOBUF,
         "contractctl.formats.protobuf",
         (".proto",),
+        "Protobuf",
+        references_called="imports",
         config_section="protobuf",
         spelled_otherwise=(r"\\|\"[[:space:]]*\"|^[[:space:]]*\"", True),
         references_by_path=True,
@@ -29,6 +33,8 @@ FORMATS: tuple[FormatInfo, ...] = (
         SchemaType.JSON,
         "contractctl.formats.jsonschema",
         (".json",),
+        "JSON Schema",
+        references_called="$refs",
         config_section="jsonschema",
         spelled_otherwise=(r"\\u|\"\$ref\"[[:space:]]*:[[:space:]]*\"[^#]", True),
         references_by_path=True,

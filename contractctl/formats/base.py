@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from contractctl.model import Finding, SchemaText, SchemaType, SourcePosition
 
-if TYPE_CHECKING:  # the generic halves the format-specific code plugs into; never imported from here
-    from contractctl.changelog.model import Change
-    from contractctl.lint.common import Emitter
-    from contractctl.sidecar.shapes import SchemaModel
+if TYPE_CHECKING:  # what a format speaks to lint, changelog and sidecars; the format loads it itself
+    from contractctl.formats.vocabulary.change import Change
+    from contractctl.formats.vocabulary.lint import Emitter
+    from contractctl.formats.vocabulary.shapes import SchemaModel
 
 
 class InvalidSchema(Exception):
@@ -50,6 +50,8 @@ class FormatInfo:
     schema_type: the registry's `schemaType` for it.
     module: the package that holds the format; its `FORMAT` attribute implements SchemaFormat.
     extensions: file extensions of its contracts, lower case, the first the one new files get.
+    name: what messages and help texts call it, so that generic ones list every format.
+    references_called: what its schemas' references are called in messages ("imports").
     config_section: the top-level key of contractctl.yaml whose options `configure` passes on.
     references_by_path: a schema names its references by path (Protobuf imports), not by type name:
         a shared file's subject may follow from its path, and `compat` finds references in include
@@ -61,9 +63,16 @@ class FormatInfo:
     schema_type: SchemaType
     module: str
     extensions: tuple[str, ...]
+    name: str
+    references_called: str = "references"
     config_section: str | None = None
     references_by_path: bool = False
     spelled_otherwise: tuple[str, bool] | None = None
+
+    @property
+    def option(self) -> str:
+        """How `compat --type` names it."""
+        return self.schema_type.value.lower()
 
 
 class ExampleMismatch(Exception):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from contractctl.formats import get_format
 from contractctl.formats.base import ParsedSchema
-from contractctl.lint.common import Emitter
+from contractctl.lint.common import CollectingEmitter
 from contractctl.lint.rules import RULE_PREFIX, RULES, SEVERITIES, LintRule, rule_help
 from contractctl.lint.settings import CASES, LintSettings, PathIgnore
 from contractctl.model import Finding, SchemaType
@@ -39,7 +39,7 @@ def lint(
     """Lint findings for one parsed contract, by line; `earlier` are its previous versions, oldest first
     (only the history rule reads them)."""
     path = schema.source.path
-    emitter = Emitter(
+    emitter = CollectingEmitter(
         settings,
         str(path),
         file_ignores=frozenset(entry.rule for entry in settings.ignore if entry.matches(path)),

@@ -1,8 +1,7 @@
-"""What both formats' linters share: name cases, ignore directives and turning problems into findings."""
+"""How lint turns what a format's rules report into findings: severities, ignores, rule ids."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -10,48 +9,11 @@ from contractctl.lint.rules import RULE_PREFIX, RULES
 from contractctl.lint.settings import LintSettings, normalize_rule_id
 from contractctl.model import Finding, FindingKind, Severity, SourcePosition
 
-_CASE_PATTERNS = {
-    "snake_case": re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"),
-    "camelCase": re.compile(r"[a-z][a-zA-Z0-9]*"),
-    "PascalCase": re.compile(r"[A-Z][a-zA-Z0-9]*"),
-    "UPPER_SNAKE_CASE": re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*"),
-}
-_WORDS = re.compile(r"[A-Z]+(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+")
-
-
-def follows_case(name: str, case: str) -> bool:
-    return case == "any" or _CASE_PATTERNS[case].fullmatch(name) is not None
-
-
-def to_case(name: str, case: str) -> str:
-    """`name` rewritten in `case`, for hints ("orderID" -> "order_id"); digits stay with their word."""
-    words = _WORDS.findall(name) or [name]
-    if case == "snake_case":
-        return "_".join(w.lower() for w in words)
-    if case == "UPPER_SNAKE_CASE":
-        return "_".join(w.upper() for w in words)
-    pascal = "".join(w[:1].upper() + w[1:].lower() for w in words)
-    if case == "camelCase":
-        return pascal[:1].lower() + pascal[1:]
-    return pascal if case == "PascalCase" else name
-
-
-def parse_rule_ids(names: Iterable[str]) -> tuple[frozenset[str], list[str]]:
-    """(known rule ids, unknown names) of an inline ignore's list; "lint/" prefixes are accepted."""
-    known: set[str] = set()
-    unknown: list[str] = []
-    for name in names:
-        rule_id = normalize_rule_id(name)
-        if rule_id is None:
-            unknown.append(name)
-        else:
-            known.add(rule_id)
-    return frozenset(known), unknown
-
 
 @dataclass
-class Emitter:
-    """Collects findings for one contract, dropping rules that are off or ignored where they fire."""
+class CollectingEmitter:
+    """The Emitter (formats.vocabulary.lint) lint passes to a format: collects findings for one
+    contract, dropping rules that are off or ignored where they fire."""
 
     settings: LintSettings
     file: str
@@ -61,6 +23,18 @@ class Emitter:
     def wants(self, rule_id: str, ignored: frozenset[str]) -> bool:
         """Whether a rule would be reported here (so callers can skip work for silenced rules)."""
         return self.settings.enabled(rule_id) and rule_id not in ignored and rule_id not in self.file_ignores
+
+    def rule_ids(self, names: Iterable[str]) -> tuple[frozenset[str], list[str]]:
+        """(known rule ids, unknown names) of an inline ignore's list; "lint/" prefixes are accepted."""
+        known: set[str] = set()
+        unknown: list[str] = []
+        for name in names:
+            rule_id = normalize_rule_id(name)
+            if rule_id is None:
+                unknown.append(name)
+            else:
+                known.add(rule_id)
+        return frozenset(known), unknown
 
     def emit(
         self,

@@ -17,12 +17,12 @@ from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity
 from contractctl.registry.client import ContractExtras
 from contractctl.registry.payload import Payload, payload_for
+from contractctl.registry.sidecar_extras import extras_from_sidecar
 from contractctl.repo.contracts import SubjectMapper, build_contract_set, contracts_prefix
 from contractctl.repo.history import BlobStore, Git
 from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.references import SchemaResolver, subject_history
-from contractctl.sidecar.check_step import extras_from_sidecar
-from contractctl.sidecar.paths import SIDECAR_SUFFIX, sidecar_path
+from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from contractctl.formats.base import InvalidSchema, Outline
 from contractctl.generic.globs import glob_regex
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
 from contractctl.repo.history import BlobStore, Git
+from contractctl.repo.sidecar_paths import is_example_file, sidecar_path
 from contractctl.repo.text_search import ContractTextSearch, is_import_path, may_be_import_path
-from contractctl.sidecar.paths import is_example_file, sidecar_path
 
 T = TypeVar("T")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from contractctl.errors import GitError, UsageError
-from contractctl.sidecar.paths import SIDECAR_SUFFIX, sidecar_path
+from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 
 _NULL_SHA = "0" * 40
 WORKTREE_KEY = "worktree:"  # blob-store keys of files read from the working tree

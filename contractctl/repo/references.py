@@ -267,7 +267,7 @@ def _require_record_type(subject: str, parsed: ParsedSchema) -> None:
         raise InvalidSchema(
             [
                 Finding(
-                    rule="PROTO_NO_MESSAGE",
+                    rule="NO_RECORD_TYPE",
                     message=f"the file defines no message, so it cannot be the key or value of a topic "
                     f"(subject {subject})",
                     kind=FindingKind.INVALID,

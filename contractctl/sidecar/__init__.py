@@ -40,11 +40,11 @@ Groups: :mod:`contractctl.sidecar.groups`.
 
 from __future__ import annotations
 
+from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, examples_dir, sidecar_path
 from contractctl.sidecar.examples import check_examples
 from contractctl.sidecar.groups import compatibility_group, group_findings
 from contractctl.sidecar.load import load_sidecar
 from contractctl.sidecar.meta import KINDS, MODES, RULE_TYPES, ContractMeta, Rule
-from contractctl.sidecar.paths import SIDECAR_SUFFIX, examples_dir, sidecar_path
 
 __all__ = [
     "KINDS",

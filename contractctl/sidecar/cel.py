@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from contractctl.sidecar.shapes import (
+from contractctl.formats.vocabulary.shapes import (
     TYPE_NAMES,
     Field,
     ListOf,
@@ -29,8 +29,8 @@ from contractctl.sidecar.shapes import (
     SchemaModel,
     Shape,
     UnionOf,
-    records_in,
 )
+from contractctl.sidecar.shapes import records_in
 
 if TYPE_CHECKING:
     import celpy

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
 
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.levels import Earlier
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity
 from contractctl.repo.history import BlobStore, Git, HistoricVersion
-from contractctl.sidecar.paths import examples_dir, sidecar_path
-
-if TYPE_CHECKING:
-    from contractctl.registry.client import ContractExtras
+from contractctl.repo.sidecar_paths import examples_dir, sidecar_path
 
 
 class ContractFiles:
@@ -123,29 +119,3 @@ def contract_checks(
             check_examples(new, schema_type, meta, examples, [(e.label, e.schema) for e in compared], level)
         )
     return compared, findings
-
-
-def extras_from_sidecar(
-    path: PurePosixPath, text: str, schema: ParsedSchema, schema_type: SchemaType
-) -> ContractExtras:
-    """A sidecar's Confluent metadata and ruleSet, as sent to a registry; InvalidSchema if it is bad."""
-    from contractctl.registry.client import ContractExtras
-    from contractctl.sidecar import load_sidecar
-
-    meta = load_sidecar(path, text, schema, schema_type)
-    return ContractExtras(meta.registry_metadata(), meta.registry_rule_set())
-
-
-def sidecar_extras(
-    files: ContractFiles, schema: ParsedSchema, schema_type: SchemaType
-) -> ContractExtras | None:
-    """The registry metadata and ruleSet of a contract's sidecar in the checked tree (None without one;
-    an invalid sidecar was already reported by the local check)."""
-    path = sidecar_path(schema.source.path)
-    text = files.read(path)
-    if text is None:
-        return None
-    try:
-        return extras_from_sidecar(path, text, schema, schema_type)
-    except InvalidSchema:
-        return None

@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.formats.vocabulary.shapes import SchemaModel
 from contractctl.model import Finding, FindingKind, SchemaType, SourcePosition
 from contractctl.sidecar import cel
 from contractctl.sidecar.meta import (
@@ -28,7 +29,7 @@ from contractctl.sidecar.meta import (
     ContractMeta,
     Rule,
 )
-from contractctl.sidecar.shapes import SchemaModel, resolve_path, schema_model, wildcard_match
+from contractctl.sidecar.shapes import resolve_path, schema_model, wildcard_match
 
 if TYPE_CHECKING:
     import yaml

@@ -76,5 +76,5 @@ def test_file_without_message_as_topic_value_is_one_clear_error(repo: GitRepo) -
     result = repo.run("check", "--all", "--format", "json")
     assert result.code == 2
     [finding] = [f for r in result.json()["results"] for f in r["findings"]]
-    assert finding["rule"] == "PROTO_NO_MESSAGE"
+    assert finding["rule"] == "NO_RECORD_TYPE"
     assert "status-value" in finding["message"]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from contractctl.changelog import Change, SubjectChanges, render_markdown
-from contractctl.changelog.markup import code, short, text, value
 from contractctl.changelog.render import render_change
+from contractctl.formats.vocabulary.markup import code, short, text, value
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "changelog"
 

@@ -34,17 +34,12 @@ COMMANDS = {"commands"}
 BOTTOM = {"model", "errors"}
 ABOVE_CORE = ENTRY | RENDERERS | COMMANDS
 
-# What formats/ may import besides itself: the bottom and generic/. The exceptions are modules, never
-# folders: the vocabulary a format speaks to a part it plugs into, each importing nothing of that
-# part's machinery (so a format never reaches config/, repo/ or the registry through them). Better
-# still would be for them to live below formats/; until then they are named here.
+# What formats/ may import besides itself: the bottom and generic/, nothing else. The vocabulary a
+# format speaks to the parts it plugs into (lint's Emitter, changelog's Change, sidecars' shapes) lives
+# in formats/vocabulary/, which those parts import from: a format never reaches config/, repo/, lint/
+# or the registry.
 FORMATS_MAY_IMPORT = BOTTOM | {"generic"}
-FORMATS_VOCABULARY = {
-    "contractctl.changelog.model": "the Change records a format's changelog diff returns",
-    "contractctl.changelog.markup": "how a diff marks up element names",
-    "contractctl.lint.common": "the Emitter a format's lint rules report through",
-    "contractctl.sidecar.shapes": "the shape types a format offers sidecars",
-}
+VOCABULARY = "contractctl.formats.vocabulary"
 
 
 @dataclass(frozen=True)
@@ -123,14 +118,13 @@ def internal_imports() -> list[Import]:
     return [i for i in all_imports() if i.target == TOP or i.target.startswith(TOP + ".")]
 
 
-def violations(allowed: dict[str, set[str] | None], modules_also: Iterable[str] = ()) -> list[str]:
-    """Imports whose target folder is not allowed for the source folder (None: anything), unless the
-    target is one of ``modules_also``."""
-    also = set(modules_also)
+def violations(allowed: dict[str, set[str] | None], imports: Iterable[Import] | None = None) -> list[str]:
+    """Imports (by default, the package's own) whose target folder is not allowed for the source
+    folder (None: anything)."""
     found = set()
-    for imported in internal_imports():
+    for imported in internal_imports() if imports is None else imports:
         source, target = folder(imported.source), folder(imported.target)
-        if source == target or target == TOP or imported.target in also:  # the root holds only __version__
+        if source == target or target == TOP:  # the root holds only __version__
             continue
         permitted = allowed.get(source)
         if permitted is not None and target not in permitted:
@@ -172,17 +166,29 @@ def test_generic_has_no_domain_knowledge() -> None:
 
 
 def test_formats_depend_only_on_the_bottom_and_generic() -> None:
-    assert violations({"formats": FORMATS_MAY_IMPORT}, FORMATS_VOCABULARY) == []
+    assert violations({"formats": FORMATS_MAY_IMPORT}) == []
 
 
-def test_the_vocabulary_formats_use_stays_small() -> None:
-    """The exceptions above must not become a back door: each imports only the bottom, generic/,
-    formats/ and its own folder."""
+def test_the_layer_rules_catch_a_planted_import() -> None:
+    """Guards the guard: an import of a higher layer from formats/, of any kind, is a violation."""
+    planted = [
+        Import("contractctl.formats.avro.lint", "contractctl.lint.settings", kind, 1)
+        for kind in ("module", "typing", "lazy")
+    ]
+    assert len(violations({"formats": FORMATS_MAY_IMPORT}, planted)) == 3
+    allowed = [Import(VOCABULARY, "contractctl.model", "module", 1)]
+    assert violations({"formats": FORMATS_MAY_IMPORT}, allowed) == []
+
+
+def test_the_format_vocabulary_imports_only_the_bottom() -> None:
+    """lint/, changelog/ and sidecar/ import formats/vocabulary/: it must not pull format machinery in."""
     leaks = [
         str(i)
         for i in internal_imports()
-        if i.source in FORMATS_VOCABULARY
-        and folder(i.target) not in FORMATS_MAY_IMPORT | {"formats", folder(i.source), TOP}
+        if (i.source + ".").startswith(VOCABULARY + ".")
+        and folder(i.target) not in BOTTOM
+        and i.target not in (TOP, "contractctl.formats")  # the package __init__ runs regardless
+        and not (i.target + ".").startswith(VOCABULARY + ".")
     ]
     assert leaks == []
 
@@ -228,18 +234,11 @@ def test_no_import_cycle_between_modules() -> None:
     functions; deferring them is how commands stay fast, and they run after every module involved
     is complete. Importing ``a.b.c`` first runs ``a.b``'s ``__init__``, so a module-level import also
     depends on the packages above its target (never on the importer's own packages, initialised
-    before it); a ``TYPE_CHECKING`` import runs nothing, so it counts as its direct edge only, and
-    not at all from formats/ to the vocabulary it may name (`FORMATS_VOCABULARY`): the format
-    interface names the types of the parts it plugs into, whose machinery in turn asks the format.
+    before it); a ``TYPE_CHECKING`` import runs nothing, so it counts as its direct edge only.
     """
     graph: dict[str, set[str]] = {module: set() for module in modules()}
     for imported in internal_imports():
-        names_vocabulary = (
-            imported.kind == "typing"
-            and folder(imported.source) == "formats"
-            and imported.target in FORMATS_VOCABULARY
-        )
-        if imported.kind == "lazy" or names_vocabulary:
+        if imported.kind == "lazy":
             continue
         targets = graph[imported.source]
         targets.add(imported.target)
@@ -251,6 +250,31 @@ def test_no_import_cycle_between_modules() -> None:
             if not (imported.source + ".").startswith(package + "."):
                 targets.add(package)
     assert _cycle(graph) is None
+
+
+def folder_graph(imports: Iterable[Import]) -> dict[str, set[str]]:
+    """Which folders each folder imports from, by imports of every kind."""
+    graph: dict[str, set[str]] = {}
+    for imported in imports:
+        source, target = folder(imported.source), folder(imported.target)
+        if source != target and TOP not in (source, target):
+            graph.setdefault(source, set()).add(target)
+    return graph
+
+
+def test_no_import_cycle_between_folders() -> None:
+    """The folders are layers: if two reach each other, even through a third, neither is below the
+    other and the layout stops saying anything. Unlike between modules, every import counts here,
+    lazy ones too: deferring an import changes when it runs, not which layer depends on which (so a
+    piece both layers need lives in the lower one, as repo/sidecar_paths.py does)."""
+    cycle = _cycle(folder_graph(internal_imports()))
+    assert cycle is None, " -> ".join(cycle)
+
+
+def test_the_folder_cycle_check_catches_a_planted_lazy_import() -> None:
+    planted = Import("contractctl.repo.history", "contractctl.sidecar.load", "lazy", 1)
+    cycle = _cycle(folder_graph([*internal_imports(), planted]))
+    assert cycle is not None and {"repo", "sidecar"} <= set(cycle)
 
 
 # -- what the pre-commit hook loads --------------------------------------------------------------

@@ -12,7 +12,7 @@ def _finding(file: str | None, line: int | None, column: int | None = None, rule
 def test_findings_by_file_line_column_and_each_once() -> None:
     late, early, same_line = _finding("b.proto", 9, 1), _finding("b.proto", 2, 7), _finding("b.proto", 2, 3)
     file_wide = _finding("b.proto", None)
-    duplicate = _finding("a.proto", 1, rule="PROTO_NO_MESSAGE")
+    duplicate = _finding("a.proto", 1, rule="NO_RECORD_TYPE")
     result = SubjectResult(
         "s", "b.proto", "PROTOBUF", "BACKWARD", "invalid", findings=[late, early, same_line]
     )

@@ -15,9 +15,9 @@ from contractctl.generic.jsonpos import JsonSyntaxError, load_with_positions, ne
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
 
 if TYPE_CHECKING:
-    from contractctl.changelog.model import Change
-    from contractctl.lint.common import Emitter
-    from contractctl.sidecar.shapes import SchemaModel
+    from contractctl.formats.vocabulary.change import Change
+    from contractctl.formats.vocabulary.lint import Emitter
+    from contractctl.formats.vocabulary.shapes import SchemaModel
 
 
 @dataclass(frozen=True)

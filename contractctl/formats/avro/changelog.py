@@ -14,10 +14,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from contractctl.changelog.markup import code, names, short, value
-from contractctl.changelog.model import Change
 from contractctl.formats.avro.compat import Incompatibility, check_reader_writer
 from contractctl.formats.avro.resolve import PRIMITIVES, Node, ResolvedSchema, deref, type_of
+from contractctl.formats.vocabulary.change import Change
+from contractctl.formats.vocabulary.markup import code, names, short, value
 
 _NAMED_KINDS = frozenset({"RECORD", "ENUM", "FIXED"})
 _NAMED_OWN_KEYS = frozenset(

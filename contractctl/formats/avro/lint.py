@@ -10,8 +10,8 @@ import json
 from typing import Any
 
 from contractctl.formats.avro import AvroSchema
+from contractctl.formats.vocabulary.lint import Emitter, follows_case, to_case
 from contractctl.generic.jsonpos import escape_pointer_token
-from contractctl.lint.common import Emitter, follows_case, parse_rule_ids, to_case
 from contractctl.model import SourcePosition
 
 IGNORE_PROPERTY = "contractctl:ignore"
@@ -47,7 +47,7 @@ class AvroLinter:
                 hint=f'Write "{IGNORE_PROPERTY}": ["rule-id", ...].',
             )
             return inherited
-        known, unknown = parse_rule_ids(names)
+        known, unknown = self.out.rule_ids(names)
         if unknown:
             self.out.emit(
                 "invalid-ignore",

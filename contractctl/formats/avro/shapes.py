@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from contractctl.formats.avro import AvroSchema
-from contractctl.sidecar.shapes import Field, ListOf, MapOf, Record, Scalar, SchemaModel, Shape, UnionOf
+from contractctl.formats.vocabulary.shapes import (
+    Field,
+    ListOf,
+    MapOf,
+    Record,
+    Scalar,
+    SchemaModel,
+    Shape,
+    UnionOf,
+)
 
 _AVRO_TYPE_NAMES = {
     "string": "STRING",

@@ -25,9 +25,9 @@ from contractctl.formats.jsonschema.refs import SchemaGraph, external_names
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, SourcePosition
 
 if TYPE_CHECKING:
-    from contractctl.changelog.model import Change
-    from contractctl.lint.common import Emitter
-    from contractctl.sidecar.shapes import SchemaModel
+    from contractctl.formats.vocabulary.change import Change
+    from contractctl.formats.vocabulary.lint import Emitter
+    from contractctl.formats.vocabulary.shapes import SchemaModel
 
 SCHEMA_TYPE_NAME = "JSON"
 """Confluent's `schemaType` for JSON Schema."""

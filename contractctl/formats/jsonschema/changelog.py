@@ -15,12 +15,12 @@ import json
 from collections.abc import Collection
 from typing import Any
 
-from contractctl.changelog.markup import code, value
-from contractctl.changelog.model import Change
 from contractctl.formats.jsonschema.diff import compare
 from contractctl.formats.jsonschema.loader import pointer_tokens
 from contractctl.formats.jsonschema.messages import describe
 from contractctl.formats.jsonschema.model import ALL_OF, ANY_OF, COMBINED, MISSING, ONE_OF, Node
+from contractctl.formats.vocabulary.change import Change
+from contractctl.formats.vocabulary.markup import code, value
 
 # Keywords that end a difference's path: the attribute compared (Node field that holds it).
 ATTRIBUTES = {

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from contractctl.formats.jsonschema.loader import child
-from contractctl.lint.common import Emitter, follows_case, parse_rule_ids, to_case
+from contractctl.formats.vocabulary.lint import Emitter, follows_case, to_case
 from contractctl.model import SourcePosition
 
 IGNORE_PROPERTY = "contractctl:ignore"
@@ -75,7 +75,7 @@ class JsonSchemaLinter:
                 hint=f'Write "{IGNORE_PROPERTY}": ["rule-id", ...].',
             )
             return inherited
-        known, unknown = parse_rule_ids(names)
+        known, unknown = self.out.rule_ids(names)
         if unknown:
             self._emit(
                 "invalid-ignore",

@@ -29,7 +29,16 @@ from contractctl.formats.jsonschema.model import (
     STRING,
     Node,
 )
-from contractctl.sidecar.shapes import Field, ListOf, MapOf, Record, Scalar, SchemaModel, Shape, UnionOf
+from contractctl.formats.vocabulary.shapes import (
+    Field,
+    ListOf,
+    MapOf,
+    Record,
+    Scalar,
+    SchemaModel,
+    Shape,
+    UnionOf,
+)
 
 if TYPE_CHECKING:
     from contractctl.formats.jsonschema import JsonSchemaContract

@@ -22,9 +22,9 @@ from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Seve
 if TYPE_CHECKING:
     from google.protobuf.descriptor_pool import DescriptorPool
 
-    from contractctl.changelog.model import Change
-    from contractctl.lint.common import Emitter
-    from contractctl.sidecar.shapes import SchemaModel
+    from contractctl.formats.vocabulary.change import Change
+    from contractctl.formats.vocabulary.lint import Emitter
+    from contractctl.formats.vocabulary.shapes import SchemaModel
 
 
 @dataclass

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Union
 
-from contractctl.changelog.markup import code, names
-from contractctl.changelog.model import Change
 from contractctl.formats import get_format
 from contractctl.formats.protobuf import ProtobufFormat, ProtobufSchema
 from contractctl.formats.protobuf.diff import COMPATIBLE_CHANGES
 from contractctl.formats.protobuf.model import EnumView, FieldView, MapOf, MessageView, Named, Scalar, TypeRef
+from contractctl.formats.vocabulary.change import Change
+from contractctl.formats.vocabulary.markup import code, names
 from contractctl.model import SchemaType
 
 if TYPE_CHECKING:

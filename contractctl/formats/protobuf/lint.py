@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from contractctl.formats.protobuf import ProtobufSchema
 from contractctl.formats.protobuf.findings import reserve_hint
-from contractctl.lint.common import Emitter, follows_case, parse_rule_ids, to_case
+from contractctl.formats.vocabulary.lint import Emitter, follows_case, to_case
 from contractctl.model import SourcePosition
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class ProtobufLinter:
             if match is None:
                 continue
             names = [n for n in re.split(r"[ \t]*,[ \t]*", match.group("ids") or "") if n]
-            known, unknown = parse_rule_ids(names)
+            known, unknown = self.out.rule_ids(names)
             out[number] = known
             if unknown or not names:
                 problem = f"names unknown rule(s): {', '.join(unknown)}" if unknown else "names no rule"

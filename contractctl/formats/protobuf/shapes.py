@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from contractctl.formats.protobuf import ProtobufSchema
-from contractctl.sidecar.shapes import Field, ListOf, MapOf, Record, Scalar, SchemaModel, Shape
+from contractctl.formats.vocabulary.shapes import Field, ListOf, MapOf, Record, Scalar, SchemaModel, Shape
 
 PROTO_TYPE_NAMES = {
     "TYPE_STRING": "STRING",

@@ -8,8 +8,8 @@ import json
 from pathlib import PurePosixPath
 from typing import Any
 
-from contractctl.changelog.model import Change
 from contractctl.formats.jsonschema import FORMAT, JsonSchemaContract, JsonSchemaFormat
+from contractctl.formats.vocabulary.change import Change
 from contractctl.model import SchemaText
 
 BACKWARD = frozenset({"backward"})

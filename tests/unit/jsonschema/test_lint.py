@@ -8,7 +8,7 @@ from typing import Any
 
 from contractctl.formats.jsonschema import FORMAT
 from contractctl.lint import LintSettings, PathIgnore
-from contractctl.lint.common import Emitter
+from contractctl.lint.common import CollectingEmitter
 from contractctl.model import Finding, FindingKind, SchemaText, Severity
 
 PATH = "contracts/orders/value.json"
@@ -21,7 +21,7 @@ def lint(document: Any, settings: LintSettings | None = None) -> list[Finding]:
     contract = FORMAT.parse(
         SchemaText(PurePosixPath(PATH), json.dumps(document, indent=2), root="contracts"), []
     )
-    emitter = Emitter(settings, PATH, frozenset(i.rule for i in settings.ignore if i.matches(PATH)))
+    emitter = CollectingEmitter(settings, PATH, frozenset(i.rule for i in settings.ignore if i.matches(PATH)))
     FORMAT.lint(contract, emitter, [])
     return sorted(emitter.findings, key=lambda f: (f.line or 0, f.column or 0))
 

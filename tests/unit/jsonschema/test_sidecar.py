@@ -14,6 +14,7 @@ import contractctl.sidecar.examples as sidecar_examples
 import contractctl.sidecar.shapes as sidecar_shapes
 from contractctl.formats.base import ExampleMismatch, InvalidSchema
 from contractctl.formats.jsonschema import FORMAT, JsonSchemaContract
+from contractctl.formats.vocabulary.shapes import type_name
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
 from contractctl.sidecar import check_examples, load_sidecar
 
@@ -98,7 +99,7 @@ def test_shapes_name_fields_as_confluents_json_rule_executor() -> None:
         "$.total",
     ]
     assert model.inline_tags() == {"$.lines[*].sku": frozenset({"INTERNAL"})}
-    types = {name: sidecar_shapes.type_name(field.shape) for name, field in model.full_names().items()}
+    types = {name: type_name(field.shape) for name, field in model.full_names().items()}
     assert types["$.total"] == "DOUBLE" and types["$.lines[*].qty"] == "INT"
     assert types["$.customer"] == "RECORD" and types["$.attributes"] == "MAP"
     assert types["$.customer.email"] == "COMBINED" and types["$.lines"] == "ARRAY"

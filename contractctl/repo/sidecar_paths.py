@@ -1,5 +1,6 @@
-"""Where a contract's sidecar and examples live. Kept apart from contractctl.sidecar (CEL, JSONata,
-codecs) so that a check of a repository without sidecars never imports those."""
+"""Where a contract's sidecar and examples live. Here, below contractctl.sidecar (CEL, JSONata, codecs),
+because listing contracts and their history must tell sidecars and examples apart from contracts, and a
+check of a repository without sidecars never imports those."""
 
 from __future__ import annotations
 
