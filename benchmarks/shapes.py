@@ -33,6 +33,8 @@ import synthetic
 from run import Sample, contractctl, run_once, workdir
 
 PASS = [sys.executable, "-c", "pass"]
+# --baseline: another contractctl (an earlier revision in its own venv), run in turn with this one
+BASELINE: list[str] = []
 
 
 def alternate(
@@ -54,6 +56,13 @@ def alternate(
 
 def med(samples: Sequence[Sample]) -> float:
     return statistics.median(s.seconds for s in samples)
+
+
+def cpu(samples: Sequence[Sample]) -> float | None:
+    """Median CPU seconds (user + system, the command and the git processes it waited for): on a
+    machine shared with other work, far steadier than the wall time."""
+    known = [s.cpu_s for s in samples if s.cpu_s is not None]
+    return statistics.median(known) if known else None
 
 
 def rss(samples: Sequence[Sample]) -> int | None:
@@ -91,20 +100,37 @@ def precommit(shape: str, size: int, commits: int, per_commit: int, reps: int) -
         targets = [("leaf", spec.leaf(size)), ("shared", spec.shared(size))][: 1 if size > limit else 2]
         for target, path in targets:
             _edit(repo, spec, versions, path, stage=True)
-            samples = alternate(
-                {"check": [contractctl(), "check", "--staged", "-q"], "python": PASS}, repo, env, reps, {}
-            )
+            commands = {"check": [contractctl(), "check", "--staged", "-q"], "python": PASS}
+            if BASELINE:
+                commands["baseline"] = [*BASELINE, "check", "--staged", "-q"]
+            # the first run of a working tree fills its outline cache: measured on its own
+            cold = run_once(commands["check"], repo, env, 900).seconds
+            samples = alternate(commands, repo, env, reps, {})
             verdict = run_once([contractctl(), "check", "--staged"], repo, env, 900).stdout.strip()
-            synthetic.git(repo, "reset", "-q", "--hard")
             out[target] = {
                 "check_s": med(samples["check"]),
+                "check_cpu_s": cpu(samples["check"]),
+                "python_cpu_s": cpu(samples["python"]),
+                "check_cold_s": cold,
                 "check_runs": [s.seconds for s in samples["check"]],
                 "check_rss_kb": rss(samples["check"]),
                 "python_s": med(samples["python"]),
                 "summary": verdict.splitlines()[-1] if verdict else "",
             }
+            if BASELINE:
+                out[target]["baseline_s"] = med(samples["baseline"])
+                out[target]["baseline_cpu_s"] = cpu(samples["baseline"])
+                out[target]["same_output"] = _same_output(repo, env, ["check", "--staged"])
+            synthetic.git(repo, "reset", "-q", "--hard")
     print(json.dumps(out), flush=True)
     return out
+
+
+def _same_output(repo: Path, env: dict[str, str], args: list[str]) -> bool:
+    """Whether this contractctl and the baseline print the same JSON report."""
+    ours = run_once([contractctl(), *args, "--format", "json"], repo, env, 900).stdout
+    theirs = run_once([*BASELINE, *args, "--format", "json"], repo, env, 900).stdout
+    return ours == theirs
 
 
 def pr_protobuf(shape: str, size: int, reps: int, buf: Path) -> dict[str, Any]:
@@ -162,27 +188,37 @@ def audit_avro(shape: str, size: int, reps: int) -> dict[str, Any]:
         pairs_file.write_text(json.dumps({"__shared__": shared, **texts}))
         report = tmp / "report.json"
         env = run.cli_env(tmp)
-        samples = alternate(
-            {
-                "check": [contractctl(), "check", "--all", "--format", "json", "--output", str(report)],
-                "apache": [sys.executable, str(run.HERE / "apache_avro_check.py"), str(pairs_file)],
-            },
-            repo,
-            env,
-            reps,
-            {},
-        )
+        commands = {
+            "check": [contractctl(), "check", "--all", "--format", "json", "--output", str(report)],
+            "apache": [sys.executable, str(run.HERE / "apache_avro_check.py"), str(pairs_file)],
+            "python": PASS,
+        }
+        if BASELINE:
+            commands["baseline"] = [*BASELINE, "check", "--all", "-q"]
+        samples = alternate(commands, repo, env, reps, {})
         data = json.loads(report.read_text())
         compared = sum(r.get("compared_versions", 0) for r in data["results"])
+        extra = (
+            {"baseline_s": med(samples["baseline"]), "baseline_cpu_s": cpu(samples["baseline"])}
+            if BASELINE
+            else {}
+        )
+        if BASELINE:
+            extra["same_output"] = _same_output(repo, env, ["check", "--all"])
     out = {
         "shape": shape,
         "size": size,
         "check_s": med(samples["check"]),
         "check_rss_kb": rss(samples["check"]),
         "apache_s": med(samples["apache"]),
+        "check_cpu_s": cpu(samples["check"]),
+        "apache_cpu_s": cpu(samples["apache"]),
+        "python_cpu_s": cpu(samples["python"]),
         "apache_output": samples["apache"][-1].stdout.strip(),
+        "python_s": med(samples["python"]),
         "compared_versions": compared,
         "subjects": len(data["results"]),
+        **extra,
     }
     print(json.dumps(out), flush=True)
     return out
@@ -199,7 +235,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=["precommit", "history", "pr", "audit"])
     parser.add_argument("--shapes", default=",".join(synthetic.SHAPES))
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--baseline",
+        help="another contractctl script (an earlier revision's venv) to run in turn with this one "
+        "(precommit and audit), with a check that both print the same report",
+    )
     args = parser.parse_args(argv)
+    if args.baseline:
+        BASELINE[:] = [args.baseline]
     sizes = [int(s) for s in args.sizes.split(",") if s]
     large = [int(s) for s in args.large.split(",") if s]
     shapes = [s for s in args.shapes.split(",") if s]
@@ -253,14 +296,24 @@ def render(results: dict[str, Any]) -> str:
     pre = results["precommit"]
     if pre:
         lines += [
-            "| shape | N | edited | check --staged | python -c pass | peak RSS | result |",
-            "|---|---|---|---|---|---|---|",
+            "| shape | N | edited | check --staged | first run | baseline | python -c pass | peak RSS "
+            "| result |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for row in pre:
             for target in [t for t in ("leaf", "shared") if t in row]:
                 m = row[target]
+                base = (
+                    f"{m['baseline_s']:.3f} s ({m['baseline_s'] / m['check_s']:.2f}x"
+                    f"{'' if m.get('same_output') else ', OUTPUT DIFFERS'})"
+                    if "baseline_s" in m
+                    else "-"
+                )
+                if m.get("check_cpu_s") and m.get("baseline_cpu_s"):
+                    base += f"; CPU {m['check_cpu_s']:.3f} vs {m['baseline_cpu_s']:.3f} s"
                 lines.append(
                     f"| {row['shape']} | {row['size']} | {target} | {m['check_s']:.3f} s "
+                    f"| {m.get('check_cold_s', float('nan')):.3f} s | {base} "
                     f"| {m['python_s']:.3f} s | {run.mib(m['check_rss_kb'])} | {m['summary']} |"
                 )
         lines += [
@@ -324,14 +377,21 @@ def render(results: dict[str, Any]) -> str:
     if audit:
         lines += [
             "",
-            "| shape | contracts | pairs | check --all | Apache Avro | speed-up |",
-            "|---|---|---|---|---|---|",
+            "| shape | contracts | pairs | check --all | Apache Avro | speed-up | baseline "
+            "| python -c pass |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for row in audit:
+            base = (
+                f"{row['baseline_s']:.3f} s{'' if row.get('same_output') else ' (OUTPUT DIFFERS)'}"
+                if "baseline_s" in row
+                else "-"
+            )
             lines.append(
                 f"| {row['shape']} | {row['size']} | {row['compared_versions']} | {row['check_s']:.3f} s | "
                 f"{row['apache_s']:.3f} s ({row['apache_output']}) "
-                f"| {row['apache_s'] / row['check_s']:.2f}x |"
+                f"| {row['apache_s'] / row['check_s']:.2f}x | {base} "
+                f"| {row.get('python_s', float('nan')):.3f} s |"
             )
     return "\n".join(lines)
 

@@ -25,6 +25,8 @@ def _known_secrets(config: Config) -> Config:
     """Register every configured registry's inline secrets for masking, whether or not this command
     talks to that registry (one registry may echo anything, another's credential included); a
     registry whose settings do not resolve is skipped here and reported where it is used."""
+    if not config.registries:
+        return config  # the registry package (HTTP, TLS) is not imported by a check that needs none
     from contractctl.registry.settings import RegistrySettings
 
     for name in config.registries:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import sys
-import traceback
 
 import click
 
@@ -36,6 +34,8 @@ class LazyGroup(click.Group):
         """An unknown command names the closest ones ("did you mean ..."), as click does for options."""
         name = args[0] if args else ""
         if args and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6)
             suggestion = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
             ctx.fail(f"No such command {name!r}.{suggestion}")
@@ -105,6 +105,8 @@ def _run(args: list[str], verbose: bool) -> None:
     except Exception as error:  # the last line of defence: never a bare traceback, never a pass
         click.echo(f"contractctl: internal error: {type(error).__name__}: {error}", err=True)
         if verbose:
+            import traceback
+
             click.echo(traceback.format_exc(), err=True)
         else:
             click.echo("run again with -v for details, and please report it", err=True)

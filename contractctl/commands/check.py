@@ -45,6 +45,7 @@ from contractctl.repo.contracts import (
 )
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, VersionHistory
 from contractctl.repo.integrity import ensure_complete_history
+from contractctl.repo.outline_cache import OutlineCache, code_stamp
 from contractctl.repo.references import SchemaResolver, subject_history
 from contractctl.repo.sidecar_paths import examples_dir, sidecar_path
 from contractctl.repo.text_search import ContractTextSearch
@@ -323,7 +324,8 @@ class _LocalRun:
         report = Report(command="check")
         links: set[str] = set()
         if index is not None:
-            current = build_contract_set(mapper, list(index.items()), store, "index")
+            outlines = _outline_cache(git, config, prefix) if scoped else None
+            current = build_contract_set(mapper, list(index.items()), store, "index", outlines)
         else:
             skipped: list[Finding] = []
             entries = _working_tree_entries(git, prefix, skipped, links)
@@ -367,10 +369,12 @@ class _LocalRun:
             except InvalidSchema:
                 closures[subject] = set()
         wanted = chosen.union(*closures.values())
+        store.prefetch(current.file(s).key for s in wanted)  # one git process for every text to parse
         if whole_history is not None:
             history = whole_history.result()
         else:
-            history = subject_history(git, base, mapper, store, wanted)
+            kept = current.outlines if current.outlines is not None and current.outlines.saves else None
+            history = subject_history(git, base, mapper, store, wanted, kept)
         checker.history = history
         extras_changed = _contract_files_changed(changed_paths, current, chosen)
 
@@ -386,6 +390,8 @@ class _LocalRun:
             if affected or options.all_subjects:
                 jobs.append((subject, affected))
         _prepare(checker, wanted, options.all_subjects, [subject for subject, _ in jobs])
+        if current.outlines is not None:
+            current.outlines.save()
         report.results.extend(removal_result(r) for r in removed)
         return cls(options, report, checker, files, mapper, history, jobs)
 
@@ -406,6 +412,14 @@ class _LocalRun:
             affected,
             contract_context,
         )
+
+
+def _outline_cache(git: Git, config: Config, prefix: str) -> OutlineCache:
+    """The outlines of the index's contents that earlier checks of this working tree computed."""
+    import json
+
+    options = json.dumps(config.format_sections, sort_keys=True, default=str)
+    return OutlineCache.load(git.git_dir, code_stamp(f"{prefix}\0{options}"))
 
 
 def _no_contracts(config: Config, prefix: str) -> Finding:
@@ -456,8 +470,11 @@ def _subjects_of_change(
     parents = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
     near = {s for s, c in current.contracts.items() if str(c.path.parent) in parents}
     extras = _contract_files_changed(touched, current, near)
-    formats = {c.schema_type for c in current.contracts.values()}
-    current.search = ContractTextSearch(git, prefix, staged, kept, formats)
+    if staged and current.outlines is not None and current.outlines.saves:
+        current.search = current.outline_search()  # what the index's contracts define and use
+    else:
+        formats = {c.schema_type for c in current.contracts.values()}
+        current.search = ContractTextSearch(git, prefix, staged, kept, formats)
     if selected is not None:  # the named contracts, each checked if it or what it references changed
         return {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
     current.validate_all(edited)  # as a whole-tree check does for every contract

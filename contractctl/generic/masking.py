@@ -19,7 +19,6 @@ import re
 import threading
 from typing import Any, TypeVar
 from urllib.parse import quote, quote_plus
-from xml.sax.saxutils import escape
 
 REPLACEMENT = "***"
 _MIN_DERIVED = 4  # a derived form shorter than this would mask ordinary text, not a secret
@@ -85,6 +84,8 @@ def _masked(value: Any) -> Any:
 
 
 def _forms(secret: str) -> set[str]:
+    from xml.sax.saxutils import escape  # here: its import pulls in urllib.request and http.client
+
     forms = {
         secret,
         quote(secret, safe=""),

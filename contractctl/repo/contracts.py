@@ -11,13 +11,19 @@ from typing import TypeVar
 
 from contractctl.config.project import Config, SubjectRule
 from contractctl.errors import UsageError
-from contractctl.formats import get_format, references_by_path, type_for_path
+from contractctl.formats import get_format, references_by_path, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, Outline
 from contractctl.generic.globs import glob_regex
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
-from contractctl.repo.history import BlobStore, Git
+from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git
+from contractctl.repo.outline_cache import OutlineCache
 from contractctl.repo.sidecar_paths import is_example_file, sidecar_path
-from contractctl.repo.text_search import ContractTextSearch, is_import_path, may_be_import_path
+from contractctl.repo.text_search import (
+    ContractTextSearch,
+    OutlineSearch,
+    is_import_path,
+    may_be_import_path,
+)
 
 T = TypeVar("T")
 
@@ -92,14 +98,18 @@ class SubjectMapper:
         return self._from_path[path]
 
     def _subject_from_path(self, path: PurePosixPath) -> str | None:
-        rules = self._matching_rules(path)
+        rules = self._matching_rules(path) if self._rules else []
         explicit = next((r.subject for r in reversed(rules) if r.subject), None)
         if explicit:
             return explicit
-        role = KEY_VALUE_STEMS.get(path.stem.lower())
+        # path.parent, path.parent.name and path.stem as strings: pathlib's properties cost a
+        # pre-commit check of 10,000 contracts a tenth of a second
+        folder, _, name = str(path).rpartition("/")
+        dot = name.rfind(".")
+        role = KEY_VALUE_STEMS.get((name[:dot] if 0 < dot < len(name) - 1 else name).lower())
         if self._strategy(rules) == "topic":
-            if role and str(path.parent) != (self.root_prefix or "."):
-                return f"{path.parent.name}-{role}"
+            if role and (folder or ".") != (self.root_prefix or "."):
+                return f"{folder.rpartition('/')[2]}-{role}"
             return self.reference_subject(path)  # a shared file: the reference naming decides
         return None
 
@@ -131,6 +141,28 @@ class SubjectMapper:
             elif not explicit:
                 return None
         return specs
+
+    def history_pathspecs_split(self, subjects: Iterable[str]) -> tuple[list[str], list[str]] | None:
+        """For subjects some of which only content can name (shared types named by their record):
+        (pathspecs of the others, as `history_pathspecs` gives them; pathspecs of every file whose
+        content may decide its subject: the whole root but the `<topic>/key|value` contracts, which
+        the path names). Two `git log`s over these, merged in commit order, see every version of the
+        subjects that the log of the whole root sees. None when rules make paths decide otherwise."""
+        if self._rules or self.config.subject_strategy != "topic":
+            return None
+        named = [s for s in subjects if self.history_pathspecs([s]) is not None]
+        if any(_topic_shaped(s) for s in set(subjects).difference(named)):
+            return None  # a topic no pathspec can name (a folder named with glob characters)
+        specs = self.history_pathspecs(named) if named else []
+        if specs is None:
+            return None
+        root = f"{self.root_prefix}/" if self.root_prefix else ""
+        content = [self.root_prefix or "."] + [
+            f":(exclude,glob,icase){root}*/**/{stem}{extension}"
+            for stem in KEY_VALUE_STEMS
+            for extension in supported_extensions()
+        ]
+        return specs, content
 
     def subject_for(self, path: PurePosixPath, outline: Callable[[], Outline]) -> str:
         from_path = self.subject_from_path(path)
@@ -173,6 +205,8 @@ class SubjectMapper:
     ) -> T:
         """A per-subject setting: the default, then each matching path rule in order, then the
         subject's own rule; a rule that leaves the setting unset changes nothing."""
+        if not self._rules and not self._by_subject:
+            return default
         value = default
         for rule in [*self._matching_rules(path), self._by_subject.get(subject)]:
             if rule is not None:
@@ -188,6 +222,12 @@ class SubjectMapper:
 
     def level_for(self, path: PurePosixPath, subject: str) -> CompatibilityLevel:
         return self._overridden(path, subject, self.config.compatibility, lambda rule: rule.compatibility)
+
+
+def _topic_shaped(subject: str) -> bool:
+    """`<topic>-key` or `<topic>-value`: a subject the topic convention may give a path."""
+    topic, _, role = subject.rpartition("-")
+    return bool(topic) and role in KEY_VALUE_STEMS
 
 
 def _same_in_git(pattern: str) -> bool:
@@ -290,8 +330,11 @@ def decode(path: PurePosixPath, data: bytes) -> str:
 class ContractSet:
     """All contracts of one tree by subject; contents are decoded and outlined only when asked for."""
 
-    def __init__(self, store: BlobStore, root: str, origin: str) -> None:
+    def __init__(
+        self, store: BlobStore, root: str, origin: str, outlines: OutlineCache | None = None
+    ) -> None:
         self.store = store
+        self.outlines = outlines  # outlines of committed contents kept between runs (the index's)
         self.root = root
         self.origin = origin
         self.contracts: dict[str, ContractFile] = {}
@@ -303,7 +346,7 @@ class ContractSet:
         self._sources: dict[str, SchemaText] = {}
         # set for a check of a change: finds the few contracts that may mention a name (see
         # tree_search); None: every contract is outlined once, on the first reference looked up
-        self.search: ContractTextSearch | None = None
+        self.search: ContractTextSearch | OutlineSearch | None = None
         self._by_path: dict[str, str] | None = None
         self._defined_by: dict[str, str | None] = {}
 
@@ -325,8 +368,43 @@ class ContractSet:
         return source
 
     def outline(self, subject: str) -> Outline:
+        contract = self.file(subject)
+        outlines = self.outlines if not contract.key.startswith(WORKTREE_KEY) else None
+        if outlines is not None and (known := outlines.get(contract.key, contract.path)) is not None:
+            return known  # the same blob at the same path: decoded and outlined by an earlier run
         source = self.source(subject)
-        return outline_of(self.file(subject).schema_type, source.path, source.text, self.root)
+        found = outline_of(contract.schema_type, source.path, source.text, self.root)
+        if outlines is not None:
+            outlines.put(contract.key, contract.path, found)
+        return found
+
+    def _unknown_keys(self, subjects: Iterable[str]) -> Iterator[str]:
+        """Blob keys of these subjects' contracts whose outline is not cached (to read in bulk)."""
+        for subject in subjects:
+            contract = self.file(subject)
+            if self.outlines is None or self.outlines.get(contract.key, contract.path) is None:
+                yield contract.key
+
+    def outline_search(self) -> OutlineSearch:
+        """A search answered from every contract's outline: cached ones as they are, the others
+        (changed, or a cold cache) read in one git process and outlined now, for later runs too."""
+        assert self.outlines is not None
+        cached: list[tuple[str, str]] = []  # (path, cache entry)
+        missing: list[str] = []
+        for subject, contract in self.contracts.items():
+            entry = self.outlines.entry(contract.key, contract.path)
+            if entry is None:
+                missing.append(subject)
+            else:
+                cached.append((str(contract.path), entry))
+        self.store.prefetch(self.contracts[s].key for s in missing)
+        outlined: list[tuple[str, Outline]] = []
+        for subject in missing:
+            try:
+                outlined.append((str(self.contracts[subject].path), self.outline(subject)))
+            except InvalidSchema:
+                continue  # defines and uses nothing a lookup could find (the text search agrees)
+        return OutlineSearch(self.root, cached, outlined)
 
     def defining_subject(self, name: str) -> str | None:
         """The subject whose contract defines the named type (schema references), if any: the first
@@ -382,7 +460,7 @@ class ContractSet:
             return list(self.contracts)
         texts, kept = self.search.candidates(names, defining)
         found = [s for p in texts | kept if (s := self._subject_at(p)) is not None]
-        self.store.prefetch(self.contracts[s].key for s in found)  # one git process for all
+        self.store.prefetch(self._unknown_keys(found))  # one git process for all
         found.sort(key=lambda s: self.contracts[s].path)
         return found
 
@@ -403,26 +481,41 @@ class ContractSet:
 
 
 def build_contract_set(
-    mapper: SubjectMapper, entries: Iterable[tuple[PurePosixPath, str]], store: BlobStore, origin: str
+    mapper: SubjectMapper,
+    entries: Iterable[tuple[PurePosixPath, str]],
+    store: BlobStore,
+    origin: str,
+    outlines: OutlineCache | None = None,
 ) -> ContractSet:
-    """Map (path, blob key) entries to subjects, reading content only where the path cannot decide."""
-    contract_set = ContractSet(store, mapper.root_prefix, origin)
+    """Map (path, blob key) entries to subjects, reading content only where the path cannot decide
+    (and its outline is not cached: `outlines`, for entries keyed by blob id)."""
+    contract_set = ContractSet(store, mapper.root_prefix, origin, outlines)
     typed = [
-        (path, key, schema_type)
-        for path, key in sorted(entries)
+        (path, key, schema_type, mapper.subject_from_path(path))
+        for path, key in sorted(entries, key=lambda entry: (entry[0].parts, entry[1]))  # path order
         if (schema_type := type_for_path(path)) and not mapper.excluded(path)
     ]
-    store.prefetch(key for path, key, _ in typed if mapper.subject_from_path(path) is None)
+    known = {  # by path: two files may hold the same blob, and a path may decide an outline
+        path: cached
+        for path, key, _, from_path in typed
+        if from_path is None and outlines is not None and (cached := outlines.get(key, path)) is not None
+    }
+    store.prefetch(key for path, key, _, from_path in typed if from_path is None and path not in known)
     contracts = contract_set.contracts
-    for path, key, schema_type in typed:
+    for path, key, schema_type, from_path in typed:
 
         def outline(
             path: PurePosixPath = path, key: str = key, schema_type: SchemaType = schema_type
         ) -> Outline:
-            return outline_of(schema_type, path, decode(path, store.get(key)), mapper.root_prefix)
+            if path in known:
+                return known[path]
+            found = outline_of(schema_type, path, decode(path, store.get(key)), mapper.root_prefix)
+            if outlines is not None:
+                outlines.put(key, path, found)
+            return found
 
         try:
-            subject = mapper.subject_for(path, outline)
+            subject = from_path if from_path is not None else mapper.subject_for(path, outline)
         except InvalidSchema as error:
             contract_set.invalid[str(path)] = [f.with_context(file=str(path)) for f in error.findings]
             continue

@@ -26,14 +26,15 @@ _MISSING_OBJECTS = (
 class Git:
     """Runs git in one repository; every failure becomes a GitError (exit 3) with advice."""
 
-    def __init__(self, toplevel: Path) -> None:
+    def __init__(self, toplevel: Path, git_dir: Path | None = None) -> None:
         self.toplevel = toplevel
+        self.git_dir = git_dir  # this working tree's git directory, when known (for caches)
 
     @classmethod
     def discover(cls, start: Path) -> Git:
         try:
             result = subprocess.run(
-                ["git", "rev-parse", "--show-toplevel"],
+                ["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"],
                 cwd=start,
                 capture_output=True,
                 text=True,
@@ -46,7 +47,8 @@ class Git:
                 f"{start} is not inside a git repository",
                 detail=result.stderr.strip(),
             )
-        return cls(Path(result.stdout.strip()))
+        lines = result.stdout.strip("\n").split("\n")
+        return cls(Path(lines[0].strip()), Path(lines[1]) if len(lines) == 2 else None)
 
     def attempt(self, *args: str, input_bytes: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
         """Run git and hand back the outcome, for queries whose failure is an answer (no such ref)."""

@@ -8,17 +8,21 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
 
 from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
-from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.formats.base import InvalidSchema, Outline, ParsedSchema
+from contractctl.generic.parallel import Background
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType
 from contractctl.repo.contracts import ContractSet, SubjectMapper, decode, outline_of, reference_order
 from contractctl.repo.history import (
     BlobStore,
+    Commit,
+    FileChange,
     Git,
     HistoricVersion,
     VersionHistory,
     first_parent_log,
     sightings_by_subject,
 )
+from contractctl.repo.outline_cache import OutlineCache
 
 
 class _ContractPaths(Mapping[str, str]):
@@ -64,13 +68,17 @@ class SchemaResolver:
 
     def _references(self, schema_type: SchemaType, source: SchemaText, subject: str) -> list[str]:
         outline = outline_of(schema_type, source.path, source.text, self.current.root)
-        self.current.find_definitions(outline.referenced_names)
-        found = {self.current.defining_subject(name) for name in outline.referenced_names}
+        return self._defining(outline.referenced_names, subject)
+
+    def _defining(self, names: tuple[str, ...], subject: str) -> list[str]:
+        self.current.find_definitions(names)
+        found = {self.current.defining_subject(name) for name in names}
         return sorted(s for s in found if s is not None and s != subject)
 
     def references_of(self, subject: str) -> list[str]:
         """Subjects whose contracts define types this contract uses (its schema references)."""
-        return self._references(self.current.file(subject).schema_type, self.current.source(subject), subject)
+        # the contract's outline, cached by blob id for a check of the index: its text is not read
+        return self._defining(self.current.outline(subject).referenced_names, subject)
 
     def parse_current(self, subject: str) -> ParsedSchema:
         """Parse a contract after the contracts it references (cycles and missing ones are invalid)."""
@@ -282,11 +290,18 @@ def _require_record_type(subject: str, parsed: ParsedSchema) -> None:
 
 
 def subject_history(
-    git: Git, base: str | None, mapper: SubjectMapper, store: BlobStore, wanted: set[str] | None
+    git: Git,
+    base: str | None,
+    mapper: SubjectMapper,
+    store: BlobStore,
+    wanted: set[str] | None,
+    outlines: OutlineCache | None = None,
 ) -> VersionHistory:
     """Versions along `base`'s first-parent history of the wanted subjects (None: all of them).
 
-    Blobs of other subjects are never read: a pre-commit check of one file stays cheap.
+    Blobs of other subjects are never read: a pre-commit check of one file stays cheap. With
+    `outlines` (kept between runs), a file whose content decides its subject is read only when its
+    cached outline names a wanted subject, and outlined once for the later runs otherwise.
     """
     prefix = mapper.root_prefix
 
@@ -301,7 +316,13 @@ def subject_history(
     # every path against every spec: for many subjects, reading the root and filtering here is faster.
     few = wanted if wanted is not None and len(wanted) <= _PATHSPEC_LIMIT else None
     pathspecs = mapper.history_pathspecs(few) if few is not None else None
-    commits = first_parent_log(git, base, prefix, pathspecs)
+    # shared types named by their record: the log of the topics' files and of the files whose
+    # content names a subject, not of every topic file (however many shared types: one spec)
+    split = mapper.history_pathspecs_split(wanted) if wanted is not None and pathspecs is None else None
+    if split is not None and len(split[0]) <= _PATHSPEC_LIMIT:
+        commits = _merged_log(git, base, prefix, split)
+    else:
+        commits = first_parent_log(git, base, prefix, pathspecs)
     places: dict[PurePosixPath, tuple[SchemaType, str | None] | None] = {}
 
     def place(path: PurePosixPath) -> tuple[SchemaType, str | None] | None:
@@ -313,6 +334,26 @@ def subject_history(
             places[path] = (schema_type, mapper.subject_from_path(path)) if schema_type and in_root else None
         return places[path]
 
+    cached: dict[tuple[PurePosixPath, str], str | None] = {}
+
+    def cached_subject(path: PurePosixPath, blob: str) -> tuple[bool, str | None]:
+        """(whether the outline of this content-decided file is cached, the subject it names)."""
+        if outlines is None or wanted is None:
+            return False, None
+        if (path, blob) not in cached:
+            entry = outlines.get(blob, path)
+            if entry is None:
+                return False, None
+            try:
+                cached[path, blob] = mapper.subject_for(path, lambda: entry)
+            except InvalidSchema:
+                cached[path, blob] = None
+        return True, cached[path, blob]
+
+    def unwanted(path: PurePosixPath, blob: str) -> bool:
+        hit, subject = cached_subject(path, blob)
+        return hit and subject not in (wanted or ())
+
     # content decides the subject of some files; of the others, only wanted subjects are read
     readable = None if wanted is None else wanted | {None}
     store.prefetch(
@@ -323,6 +364,7 @@ def subject_history(
         and change.new_blob is not None
         and (placed := place(change.new_path)) is not None
         and (readable is None or placed[1] in readable)
+        and not (placed[1] is None and unwanted(change.new_path, change.new_blob))
     )
 
     # A content can name a wanted subject only if it spells the subject's last name part (or hides
@@ -341,11 +383,22 @@ def subject_history(
         schema_type, subject = placed
         if subject is not None and wanted is not None and subject not in wanted:
             return None
-        if subject is None and wanted is not None and not may_name_wanted(blob):
-            return None
+        if subject is None and wanted is not None:
+            hit, subject = cached_subject(path, blob)
+            if hit and subject not in wanted:
+                return None
+            if not hit and outlines is None and not may_name_wanted(blob):
+                return None
+
+        def outline() -> Outline:
+            found = outline_of(schema_type, path, text, prefix)
+            if outlines is not None:
+                outlines.put(blob, path, found)
+            return found
+
         try:
             text = decode(path, store.get(blob))
-            subject = subject or mapper.subject_for(path, lambda: outline_of(schema_type, path, text, prefix))
+            subject = subject or mapper.subject_for(path, outline)
         except InvalidSchema:
             return None  # a broken old commit must not block today's check
         if wanted is not None and subject not in wanted:
@@ -355,6 +408,25 @@ def subject_history(
     sightings = sightings_by_subject(commits, locate)
     store.prefetch(s.sidecar for found in sightings.values() for s in found if s.sidecar is not None)
     return VersionHistory(sightings, fingerprint, lambda blob: sidecar_key(store.get(blob)))
+
+
+def _merged_log(git: Git, base: str, prefix: str, spec_lists: Iterable[list[str]]) -> list[Commit]:
+    """`first_parent_log` over several sets of pathspecs, as one log in commit order: each commit
+    once, with the changes of every set (a change seen by two sets once)."""
+
+    def start(specs: list[str]) -> Background[list[Commit]]:
+        return Background(lambda: first_parent_log(git, base, prefix, specs))
+
+    runs = [start(specs) for specs in spec_lists if specs]  # git runs them side by side
+    if len(runs) == 1:
+        return runs[0].result()
+    order = Background(lambda: git.text("rev-list", "--first-parent", "--reverse", base).split())
+    logs = [run.result() for run in runs]
+    changes: dict[str, dict[FileChange, None]] = {}
+    for log in logs:
+        for commit in log:
+            changes.setdefault(commit.sha, {}).update(dict.fromkeys(commit.changes))
+    return [Commit(sha, tuple(changes[sha])) for sha in order.result() if sha in changes]
 
 
 def sidecar_key(data: bytes) -> str:

@@ -15,15 +15,19 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from contractctl.formats import FORMATS
+from contractctl.formats.base import Outline
 from contractctl.generic.parallel import Background
 from contractctl.model import SchemaType
 from contractctl.repo.history import Git
+from contractctl.repo.outline_cache import decode_names
 
 # Files whose text may spell a name other than plainly: FormatInfo.spelled_otherwise.
 _FEW_NAMES = 3  # up to this many names, one search each; above, one search for all
 # Past this many searches (a change to a type used everywhere) reading the whole tree once is cheaper
 # than searching on; the answers are the same either way.
 SEARCH_BUDGET = 16
+# Lookups an OutlineSearch answers by scanning every contract's names before it indexes them.
+_SCANS = 4
 
 
 def name_patterns(name: str) -> tuple[list[str], bool]:
@@ -133,5 +137,57 @@ class ContractTextSearch:
 
     def contract_path(self, import_path: str) -> str:
         """Where the contract with this Protobuf import path lives (it defines that name)."""
-        root = f"{self._prefix}/" if self._prefix else ""
-        return str(PurePosixPath(f"{root}{import_path}"))
+        return contract_path(self._prefix, import_path)
+
+
+def contract_path(prefix: str, import_path: str) -> str:
+    """Where the contract with this import path lives under the contracts root `prefix`."""
+    root = f"{prefix}/" if prefix else ""
+    return str(PurePosixPath(f"{root}{import_path}"))
+
+
+class OutlineSearch:
+    """The same answers as ContractTextSearch, from every contract's outline instead of its text
+    (for a check of the index, whose outlines are cached by blob id: see repo/outline_cache.py).
+
+    Exact where the text search over-approximates: a contract is a candidate for a name when its
+    outline defines or uses that name, which is what the callers then decide by anyway.
+    """
+
+    def __init__(
+        self, prefix: str, cached: list[tuple[str, str]], outlined: list[tuple[str, Outline]]
+    ) -> None:
+        self._prefix = prefix
+        self._cached = cached  # (path, cache entry: names joined) of contracts outlined by earlier runs
+        self._outlined = [(path, o.defined_names, o.referenced_names) for path, o in outlined]
+        self._searches = 0
+        self._mentioned: dict[str, list[str]] | None = None
+
+    def exhausted(self) -> bool:
+        return False  # a lookup never reads a contract: never cheaper to read the whole tree
+
+    def candidates(self, names: Iterable[str], defining: bool = False) -> tuple[set[str], set[str]]:
+        wanted = set(names)
+        self._searches += 1
+        if self._searches <= _SCANS:  # a pre-commit check asks a few times: a scan is cheaper
+            # an entry spells each of its names whole: one that holds no wanted name as text is out
+            rows = [
+                (path, *decode_names(entry))
+                for path, entry in self._cached
+                if any(name in entry for name in wanted)
+            ]
+            rows += self._outlined
+            found = {
+                p for p, defined, used in rows if not (wanted.isdisjoint(defined) and wanted.isdisjoint(used))
+            }
+            return found, set()
+        if self._mentioned is None:  # a walk over a deep graph asks once per level
+            self._mentioned = {}
+            every = [(path, *decode_names(entry)) for path, entry in self._cached] + self._outlined
+            for path, defined, used in every:
+                for name in {*defined, *used}:
+                    self._mentioned.setdefault(name, []).append(path)
+        return {path for name in wanted for path in self._mentioned.get(name, ())}, set()
+
+    def contract_path(self, import_path: str) -> str:
+        return contract_path(self._prefix, import_path)

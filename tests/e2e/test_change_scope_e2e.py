@@ -99,3 +99,53 @@ def test_a_named_contract_is_checked_when_what_it_references_changed(repo: GitRe
     assert [(r["subject"], r["verdict"]) for r in result.json()["results"]] == [
         ("orders-value", "incompatible")
     ]
+
+
+def test_a_shared_type_keeps_the_versions_it_had_at_another_path(repo: GitRepo) -> None:
+    """A check of a topic and a shared type named by its record reads two logs (the topic's files,
+    and every file whose content names its subject) merged in commit order: the shared type's
+    versions before a move, and a sidecar-only version, still count, warm cache or cold."""
+    money = record("Money", [{"name": "cents", "type": "long"}], "com.acme.common")
+    currency = {"name": "cur", "type": "string", "default": "EUR"}
+    repo.write("contracts/common/money.avsc", money)
+    repo.write("contracts/orders/value.avsc", ORDER)
+    repo.write("contracts/other/value.avsc", OTHER)
+    repo.commit("v1")
+    (repo.root / "contracts" / "shared").mkdir()
+    repo.git("mv", "contracts/common/money.avsc", "contracts/shared/cash.avsc")
+    repo.commit("moved")
+    repo.write("contracts/shared/cash.avsc", {**money, "fields": [*money["fields"], currency]})
+    repo.commit("v2")
+    repo.write("contracts/shared/cash.contract.yaml", "owner: team-x\n")
+    repo.commit("v3: metadata only")
+    repo.write(
+        "contracts/shared/cash.avsc", {**money, "fields": [{"name": "cents", "type": "int"}, currency]}
+    )
+    note = {"name": "n", "type": ["null", "string"], "default": None}
+    repo.write("contracts/orders/value.avsc", {**ORDER, "fields": [*ORDER["fields"], note]})
+    repo.git("add", "-A")
+    for _ in range(2):
+        result = repo.run("check", "--staged", "--format", "json")
+        assert result.code == 1, result.output
+        assert [(r["subject"], r["verdict"], r["compared_versions"]) for r in result.json()["results"]] == [
+            ("orders-value", "incompatible", 1),
+            ("com.acme.common.Money", "incompatible", 3),
+        ]
+
+
+def test_a_topic_no_pathspec_can_name_keeps_its_history_next_to_a_shared_type(repo: GitRepo) -> None:
+    """A topic folder named with glob characters cannot be given a pathspec: its history and a
+    shared type's come from the log of the whole root, as before the logs were split."""
+    repo.write("contracts/common/money.avsc", MONEY)
+    repo.write("contracts/or[d]ers/value.avsc", ORDER)
+    repo.commit("v1")
+    note = {"name": "n", "type": ["null", "string"], "default": None}
+    repo.write("contracts/or[d]ers/value.avsc", {**ORDER, "fields": [*ORDER["fields"], note]})
+    repo.commit("v2")
+    repo.write("contracts/or[d]ers/value.avsc", {**ORDER, "fields": [{"name": "total", "type": "long"}]})
+    repo.git("add", "-A")
+    result = repo.run("check", "--staged", "--format", "json")
+    assert result.code == 1, result.output
+    assert [(r["subject"], r["verdict"], r["compared_versions"]) for r in result.json()["results"]] == [
+        ("or[d]ers-value", "incompatible", 2)
+    ]

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import atexit
 import os
-import shutil
-import tempfile
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 GOOGLE_PROTOBUF = tuple(
@@ -120,6 +117,8 @@ def is_builtin(import_path: str) -> bool:
 
 def _package_file(package: str, relative: str) -> Path | None:
     """A .proto shipped inside an installed package (None when the package or file is absent)."""
+    from importlib import resources  # here: it imports tempfile, which outlining never needs
+
     try:
         candidate = resources.files(package).joinpath(relative)
     except ModuleNotFoundError:
@@ -138,6 +137,9 @@ def scratch_dir() -> str | None:
 @lru_cache(maxsize=1)
 def builtin_include_dir() -> Path:
     """A directory holding exactly the known dependencies (so nothing else on sys.path is importable)."""
+    import shutil
+    import tempfile
+
     root = Path(tempfile.mkdtemp(prefix="contractctl-proto-builtin-", dir=scratch_dir()))
     atexit.register(shutil.rmtree, root, True)
     for relative in GOOGLE_PROTOBUF:

@@ -16,7 +16,6 @@ import itertools
 import os
 import re
 import sys
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -90,6 +89,8 @@ def dependency_key(import_path: str, available: Mapping[str, str]) -> tuple[tupl
 @contextmanager
 def _captured_stderr() -> Iterator[list[str]]:
     """Collect what native code writes to fd 2 while the block runs."""
+    import tempfile  # here: outlining a .proto (every pre-commit check may) compiles nothing
+
     lines: list[str] = []
     sys.stderr.flush()
     saved = os.dup(2)
@@ -140,6 +141,8 @@ def run_protoc(
     laid-out files may import instead of their texts, the built-ins among them. protoc then loads them
     as descriptors rather than parsing them again, and answers with the targets' descriptors only.
     """
+    import tempfile
+
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
     from grpc_tools import protoc
 
@@ -186,6 +189,8 @@ def run_protoc(
 @lru_cache(maxsize=1)
 def builtin_descriptors() -> dict[str, FileDescriptorProto]:
     """The built-in files, compiled once per process (with source info, as any run gives them)."""
+    import tempfile
+
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
     from grpc_tools import protoc
 

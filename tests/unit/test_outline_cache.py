@@ -1,0 +1,162 @@
+"""The outline cache (repo/outline_cache.py): what it keeps, and that a bad file is never believed."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from contractctl.formats.base import Outline
+from contractctl.repo import outline_cache
+from contractctl.repo.outline_cache import OutlineCache, code_stamp
+
+PATH = PurePosixPath("contracts/common/money.avsc")
+MONEY = Outline(("com.acme.Money",), ("com.acme.Currency",), "com.acme.Money", "com.acme.Money")
+
+
+def _filled(git_dir: Path, stamp: str, count: int, tag: str = "") -> dict[str, Outline]:
+    """A cache file holding `count` outlines (enough to be written), and what it holds."""
+    cache = OutlineCache.load(git_dir, stamp)
+    written = {}
+    for number in range(count):
+        blob = f"{number:040x}"
+        written[blob] = Outline((f"com.acme.T{number}{tag}",), (), f"com.acme.T{number}{tag}", None)
+        cache.put(blob, PATH, written[blob])
+    cache.save()
+    return written
+
+
+def test_an_outline_is_cached_only_when_it_comes_back_as_it_was(tmp_path: Path) -> None:
+    cache = OutlineCache.load(tmp_path, "s1")
+    empty = Outline((), (), None, None)
+    cache.put("1" * 40, PATH, empty)
+    assert cache.get("1" * 40, PATH) == empty
+    for odd in (
+        Outline(("a\x1fb",), (), None, None),
+        Outline(("",), (), None, None),
+        Outline((), (), "", None),
+    ):
+        cache.put("2" * 40, PATH, odd)
+        assert cache.get("2" * 40, PATH) is None  # outlined again each time instead
+
+
+def test_outlines_come_back_by_blob_and_path(tmp_path: Path) -> None:
+    written = _filled(tmp_path, "s1", 20)
+    cache = OutlineCache.load(tmp_path, "s1")
+    assert all(cache.get(blob, PATH) == outline for blob, outline in written.items())
+    assert cache.get(next(iter(written)), PurePosixPath("contracts/other.avsc")) is None  # the path counts
+    assert cache.get("f" * 40, PATH) is None
+
+
+def test_a_cache_written_by_other_code_or_options_is_ignored(tmp_path: Path) -> None:
+    _filled(tmp_path, "s1", 20)
+    assert OutlineCache.load(tmp_path, "s2").get(f"{0:040x}", PATH) is None
+    # the stamp follows the options and the root (and every module of the package)
+    assert code_stamp("contracts\0{}") == code_stamp("contracts\0{}")
+    assert code_stamp("contracts\0{}") != code_stamp('contracts\0{"protobuf": {"x": 1}}')
+    assert code_stamp("contracts\0{}") != code_stamp("schemas\0{}")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[:-7],  # torn write
+        lambda data: data[:-40] + bytes([data[-40] ^ 1]) + data[-39:],  # one bit flipped in the entries
+        lambda data: b"garbage",
+        lambda data: b"",
+        lambda data: outline_cache._MAGIC + bytes(4) + b"\x00",
+    ],
+)
+def test_a_damaged_file_is_an_empty_cache_and_is_rewritten(tmp_path: Path, damage: object) -> None:
+    _filled(tmp_path, "s1", 20)
+    file = tmp_path / outline_cache.CACHE_FOLDER / outline_cache.CACHE_FILE
+    file.write_bytes(damage(file.read_bytes()))  # type: ignore[operator]
+    cache = OutlineCache.load(tmp_path, "s1")
+    assert cache.get(f"{0:040x}", PATH) is None
+    cache.put("a" * 40, PATH, MONEY)  # an empty cache is written back, however little it learned
+    cache.save()
+    assert OutlineCache.load(tmp_path, "s1").get("a" * 40, PATH) == MONEY
+
+
+def test_a_run_keeps_what_it_used_and_drops_the_rest(tmp_path: Path) -> None:
+    written = _filled(tmp_path, "s1", 20)
+    cache = OutlineCache.load(tmp_path, "s1")
+    kept = list(written)[:5]
+    for blob in kept:
+        cache.get(blob, PATH)
+    for number in range(16):  # enough new outlines to rewrite the file
+        cache.put(f"{number + 100:040x}", PATH, MONEY)
+    cache.save()
+    again = OutlineCache.load(tmp_path, "s1")
+    assert [again.get(blob, PATH) for blob in kept] == [written[blob] for blob in kept]
+    assert again.get(list(written)[10], PATH) is None  # a content no longer in the tree
+    assert again.get(f"{100:040x}", PATH) == MONEY
+
+
+def test_a_few_new_outlines_do_not_rewrite_a_valid_file(tmp_path: Path) -> None:
+    written = _filled(tmp_path, "s1", 20)
+    cache = OutlineCache.load(tmp_path, "s1")
+    cache.put("a" * 40, PATH, MONEY)
+    cache.save()
+    again = OutlineCache.load(tmp_path, "s1")
+    assert again.get("a" * 40, PATH) is None  # outlined again next time: one commit's few files
+    assert again.get(next(iter(written)), PATH) == written[next(iter(written))]
+
+
+def test_without_a_writable_git_directory_nothing_is_written(tmp_path: Path) -> None:
+    assert not OutlineCache.load(None, "s1").saves
+    (tmp_path / "ro").mkdir(mode=0o500)
+    cache = OutlineCache.load(tmp_path / "ro", "s1")
+    if cache.saves:  # running as root: the directory is writable all the same
+        pytest.skip("root writes anywhere")
+    cache.put("a" * 40, PATH, MONEY)
+    cache.save()
+    assert not (tmp_path / "ro" / outline_cache.CACHE_FOLDER).exists()
+
+
+def test_concurrent_writers_leave_one_complete_file(tmp_path: Path) -> None:
+    """Each writer replaces the file whole: a reader sees nothing, or one writer's full set, never a
+    mix or a torn file."""
+    sets = {
+        tag: {f"{n:040x}": Outline((f"com.acme.T{n}{tag}",), (), None, None) for n in range(300)}
+        for tag in "abcd"
+    }
+    stop = threading.Event()
+    seen: list[str] = []
+    errors: list[str] = []
+
+    def write(tag: str) -> None:
+        for _ in range(15):
+            cache = OutlineCache.load(tmp_path, "s1")
+            cache._entries = {}  # as a cold run: everything it knows is new
+            for blob, outline in sets[tag].items():
+                cache.put(blob, PATH, outline)
+            cache.save()
+
+    def read() -> None:
+        while not stop.is_set():
+            cache = OutlineCache.load(tmp_path, "s1")
+            got = {blob: cache.get(blob, PATH) for blob in sets["a"]}
+            if all(value is None for value in got.values()):
+                continue
+            tags = {value.defined_names[0][-1] if value else "-" for value in got.values()}
+            if len(tags) != 1 or "-" in tags:
+                errors.append(f"mixed or partial file: {sorted(tags)}")
+            seen.append(tags.pop())
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    writers = [threading.Thread(target=write, args=(tag,)) for tag in sets]
+    for thread in writers:
+        thread.start()
+    for thread in writers:
+        thread.join()
+    stop.set()
+    reader.join()
+    assert errors == []
+    assert seen  # the reader did read files while they were being replaced
+    final = OutlineCache.load(tmp_path, "s1")
+    assert {final.get(f"{0:040x}", PATH).defined_names[0][-1]} <= set(sets)  # type: ignore[union-attr]
+    leftovers = [p.name for p in (tmp_path / outline_cache.CACHE_FOLDER).iterdir()]
+    assert leftovers == [outline_cache.CACHE_FILE]  # no file written aside is left behind
