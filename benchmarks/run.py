@@ -345,8 +345,10 @@ def bench_protobuf(options: Options) -> Outcome:
         outcome.details[str(files)] = {
             "contractctl_s": mine_s,
             "contractctl_rss_kb": mine_rss,
+            "contractctl_cpu_s": median_cpu(ours),  # the machine is shared: CPU seconds move less
             "buf_s": median_time(theirs) if theirs else None,
             "buf_rss_kb": median_rss(theirs) if theirs else None,
+            "buf_cpu_s": median_cpu(theirs) if theirs else None,
         }
         if not theirs:
             skipped = f"buf skipped: {buf_version}"
@@ -419,8 +421,10 @@ def bench_api_tree(options: Options) -> Outcome:
             "build_s": built_s,
             "contractctl_s": mine_s,
             "contractctl_rss_kb": mine_rss,
+            "contractctl_cpu_s": median_cpu(ours),  # the machine is shared: CPU seconds move less
             "buf_s": median_time(theirs) if theirs else None,
             "buf_rss_kb": median_rss(theirs) if theirs else None,
+            "buf_cpu_s": median_cpu(theirs) if theirs else None,
         }
         name = f"api tree: check --against base ({files} files, {history}+{sizes.api_changes} commits)"
         if not theirs:

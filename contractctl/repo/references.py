@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
 
@@ -59,6 +60,7 @@ class SchemaResolver:
         self._historic: dict[tuple[str, int, bool], ParsedSchema | None] = {}
         self._subject_of: dict[int, str] = {}  # id(parsed schema) -> subject, for registry references
         self._paths = _ContractPaths(current)
+        self._sequences: dict[str, tuple[list[HistoricVersion], list[int]]] = {}  # see _version_at
 
     def subject_of(self, schema: ParsedSchema) -> str:
         """The subject of a schema this resolver parsed (references name subjects in a registry)."""
@@ -145,10 +147,10 @@ class SchemaResolver:
         try:
             references = []
             for dependency in self._references(schema_type, source, subject):
-                earlier = [v for v in self.history.get(dependency, []) if v.sequence <= version.sequence]
+                earlier = self._version_at(dependency, version.sequence)
                 reference = (
-                    self.parse_historic(dependency, earlier[-1], registered)
-                    if earlier
+                    self.parse_historic(dependency, earlier, registered)
+                    if earlier is not None
                     else self.parse_current(dependency)
                 )
                 if reference is not None:
@@ -184,11 +186,21 @@ class SchemaResolver:
                 source = SchemaText(at.path, at.text, at.commit, self.current.root)
                 found[name] = source
                 for dependency in self._references(schema_type, source, name):
-                    earlier = [v for v in self.history.get(dependency, []) if v.sequence <= at.sequence]
-                    pending.append((dependency, earlier[-1] if earlier else None))
+                    pending.append((dependency, self._version_at(dependency, at.sequence)))
             except InvalidSchema:
                 continue  # parsed (and reported) the careful way when the check gets to it
         return found
+
+    def _version_at(self, subject: str, sequence: int) -> HistoricVersion | None:
+        """The subject's latest version committed at or before the commit `sequence` numbers (None:
+        it had none yet). Versions come in commit order: a binary search, not a scan per reference
+        (a long history gives each subject hundreds of versions, looked up for every importer)."""
+        versions = self.history.get(subject, [])
+        cached = self._sequences.get(subject)
+        if cached is None or cached[0] is not versions:
+            cached = self._sequences[subject] = (versions, [v.sequence for v in versions])
+        index = bisect_right(cached[1], sequence)
+        return versions[index - 1] if index else None
 
     @staticmethod
     def _parse_alone(source: SchemaText, schema_type: SchemaType) -> ParsedSchema | None:

@@ -34,9 +34,20 @@ class ProtobufSchema:
     source: SchemaText
     references: tuple[ProtobufSchema, ...]
     compiled: Compiled
-    view: SchemaView
+    _origins: dict[str, object] = field(repr=False)  # import paths of direct references -> their identity
+    _file_views: FileViews | None = field(default=None, repr=False)  # views shared across schemas
+    _view: SchemaView | None = field(default=None, repr=False)
     _positions: dict[str, SourcePosition] | None = field(default=None, repr=False)
     _pool: Any = field(default=None, repr=False)
+
+    @property
+    def view(self) -> SchemaView:
+        """What comparisons read (built on first use: a version parsed only as another's reference,
+        the most of a long history's parses, is never compared, and its view would cost as much as
+        its whole import closure)."""
+        if self._view is None:
+            self._view = schema_view(self.compiled.closure, self._origins, self._file_views)
+        return self._view
 
     @property
     def has_record_type(self) -> bool:
@@ -99,8 +110,15 @@ def _may_be_parsed(layers: Sequence[Mapping[str, str]]) -> set[str]:
 
 
 def _pack(groups: Sequence[Sequence[SchemaText]]) -> list[dict[str, str]]:
-    """Groups of texts packed first-fit into layers holding one text per import path."""
+    """Groups of texts packed first-fit into layers holding one text per import path.
+
+    Which layers a group cannot join is found with one bit per layer: those holding one of its paths
+    with another text. A group is compared with the layers path by path, not layer by layer (a long
+    history packs a thousand groups into hundreds of layers).
+    """
     layers: list[dict[str, str]] = []
+    holding: dict[str, int] = {}  # import path -> the layers holding it
+    agreeing: dict[tuple[str, str], int] = {}  # (import path, text) -> the layers holding that text
     seen: set[frozenset[tuple[str, str]]] = set()
     for group in groups:
         texts = {s.import_path: s.text for s in group if s.text.strip()}
@@ -108,12 +126,18 @@ def _pack(groups: Sequence[Sequence[SchemaText]]) -> list[dict[str, str]]:
         if identity in seen:
             continue  # another subject's version with the same texts: laid out once
         seen.add(identity)
-        for layer in layers:
-            if all(layer.get(path, text) == text for path, text in texts.items()):
-                layer.update(texts)
-                break
-        else:
-            layers.append(texts)
+        taken = 0
+        for item in identity:
+            taken |= holding.get(item[0], 0) & ~agreeing.get(item, 0)
+        index = (taken ^ (taken + 1)).bit_length() - 1  # the first layer it fits in
+        if index == len(layers):
+            layers.append({})
+        layer, bit = layers[index], 1 << index
+        for item in identity:
+            if item[0] not in layer:
+                layer[item[0]] = item[1]
+                holding[item[0]] = holding.get(item[0], 0) | bit
+                agreeing[item] = agreeing.get(item, 0) | bit
     return layers
 
 
@@ -216,9 +240,8 @@ class ProtobufFormat:
         origins: dict[str, object] = {
             path: (path, reference.source.text) for path, reference in by_path.items() if path in direct
         }
-        view = schema_view(compiled.closure, origins, self._file_views)
         mine = tuple(r for r in (by_path.get(path) for path in compiled.file.dependency) if r is not None)
-        return ProtobufSchema(source, mine, compiled, view)
+        return ProtobufSchema(source, mine, compiled, origins, self._file_views)
 
     def _compile_findings(
         self, source: SchemaText, by_path: dict[str, ProtobufSchema], failure: CompileFailed

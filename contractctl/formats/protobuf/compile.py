@@ -12,6 +12,7 @@ compilation itself. Redirecting fd 2 is process-wide, hence the lock.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import sys
@@ -21,9 +22,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from contractctl.formats.protobuf.builtins import builtin_include_dir, is_builtin, scratch_dir
+from contractctl.formats.protobuf.builtins import (
+    KNOWN_DEPENDENCIES,
+    builtin_include_dir,
+    is_builtin,
+    scratch_dir,
+)
 from contractctl.formats.protobuf.outline import read_outline
 
 if TYPE_CHECKING:
@@ -121,12 +127,20 @@ def _parse_messages(lines: Iterable[str], root: str) -> list[ProtocMessage]:
 
 
 def run_protoc(
-    files: Mapping[str, str], targets: Sequence[str], include: Sequence[str] = ()
+    files: Mapping[str, str],
+    targets: Sequence[str],
+    include: Sequence[str] = (),
+    known: bytes | None = None,
 ) -> dict[str, FileDescriptorProto]:
     """Compile `targets` (import paths) with `files` (import path -> text) laid out; all descriptors.
 
     `include`: directories (`protobuf.include`) searched after the contracts for imports that are not
-    contracts (vendored third-party files); the built-ins come last."""
+    contracts (vendored third-party files); the built-ins come last.
+
+    `known`: a serialized FileDescriptorSet of files compiled before (without source info) that the
+    laid-out files may import instead of their texts, the built-ins among them. protoc then loads them
+    as descriptors rather than parsing them again, and answers with the targets' descriptors only.
+    """
     import tempfile
 
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
@@ -144,12 +158,18 @@ def run_protoc(
             with open(target, "w", encoding="utf-8") as out:
                 out.write(text)
         output = Path(tmp) / "out.pb"
+        if known is None:
+            where = [f"--proto_path={builtin_include_dir()}", "--include_imports"]
+        else:
+            known_path = os.path.join(tmp, "known.pb")
+            with open(known_path, "wb") as out_known:
+                out_known.write(known)
+            where = [f"--descriptor_set_in={known_path}"]
         arguments = [
             "protoc",
             f"--proto_path={root}",
             *(f"--proto_path={directory}" for directory in include),
-            f"--proto_path={builtin_include_dir()}",
-            "--include_imports",
+            *where,
             "--include_source_info",
             f"--descriptor_set_out={output}",
             *(os.path.join(root, t) for t in targets),
@@ -164,6 +184,59 @@ def run_protoc(
             raise CompileFailed(messages)
         descriptor_set = FileDescriptorSet.FromString(output.read_bytes())
     return {f.name: f for f in descriptor_set.file}
+
+
+@lru_cache(maxsize=1)
+def builtin_descriptors() -> dict[str, FileDescriptorProto]:
+    """The built-in files, compiled once per process (with source info, as any run gives them)."""
+    import tempfile
+
+    from google.protobuf.descriptor_pb2 import FileDescriptorSet
+    from grpc_tools import protoc
+
+    root = builtin_include_dir()
+    names = sorted(name for name in KNOWN_DEPENDENCIES if (root / name).is_file())
+    with tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=scratch_dir()) as tmp:
+        output = os.path.join(tmp, "builtins.pb")
+        arguments = [
+            "protoc",
+            f"--proto_path={root}",
+            "--include_source_info",
+            f"--descriptor_set_out={output}",
+        ]
+        with _LOCK, _captured_stderr():
+            code = protoc.main([*arguments, *(str(root / name) for name in names)])
+        if code != 0:  # never expected: the built-ins ship with the tools that compile them
+            return {}
+        with open(output, "rb") as data:
+            return {f.name: f for f in FileDescriptorSet.FromString(data.read()).file}
+
+
+@lru_cache(maxsize=1)
+def _builtin_entries() -> bytes:
+    return b"".join(_set_entry(descriptor) for descriptor in builtin_descriptors().values())
+
+
+def _set_entry(descriptor: FileDescriptorProto) -> bytes:
+    """One `file` entry of a serialized FileDescriptorSet, without source info: what protoc needs to
+    import the file (sets concatenate: field 1, length-delimited)."""
+    from google.protobuf.descriptor_pb2 import FileDescriptorProto
+
+    bare = FileDescriptorProto()
+    bare.CopyFrom(descriptor)
+    bare.ClearField("source_code_info")
+    data = bare.SerializeToString()
+    size = len(data)
+    prefix = bytearray(b"\x0a")
+    while True:
+        byte = size & 0x7F
+        size >>= 7
+        if size:
+            prefix.append(byte | 0x80)
+        else:
+            prefix.append(byte)
+            break
+    return bytes(prefix) + cast("bytes", data)
 
 
 def closure_of(name: str, by_name: Mapping[str, FileDescriptorProto]) -> tuple[FileDescriptorProto, ...]:
@@ -185,18 +258,147 @@ def closure_of(name: str, by_name: Mapping[str, FileDescriptorProto]) -> tuple[F
 CacheKey = tuple[str, str, tuple[tuple[str, str], ...]]
 
 
+class _Graph:
+    """The files of one mapping (import path -> text) as nodes: equal nodes are the same import path
+    with the same text importing equal nodes, so the same texts all the way down. A file's descriptor
+    depends on exactly that (its text and what its imports compile to), so it is compiled once per node.
+
+    A file in an import cycle gets a node of its own that equals nothing (protoc refuses cycles).
+    """
+
+    def __init__(
+        self,
+        nodes: dict[tuple[str, str, tuple[int, ...]], int],
+        fresh: Iterator[int],
+        available: Mapping[str, str],
+    ) -> None:
+        self._nodes = nodes  # shared by every graph of one compiler: the interning table
+        self._fresh = fresh  # negative numbers, never repeated: nodes of files in import cycles
+        self.available = available
+        self.node: dict[str, int] = {}
+        self.imports: dict[str, tuple[str, ...]] = {}  # contract imports present in `available`
+        self._closures: dict[str, frozenset[str]] = {}
+
+    def _imports_of(self, path: str) -> tuple[str, ...]:
+        found = self.imports.get(path)
+        if found is None:
+            found = self.imports[path] = tuple(
+                i for i in contract_imports(self.available[path]) if i in self.available
+            )
+        return found
+
+    def of(self, start: str) -> int:
+        """The node of `start` (and of everything it imports), computed without recursion: chains of
+        imports can be thousands deep."""
+        if start in self.node:
+            return self.node[start]
+        visiting = {start}
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(self._imports_of(start)))]
+        cyclic: set[str] = set()
+        while stack:
+            path, pending = stack[-1]
+            for dependency in pending:
+                if dependency in self.node:
+                    continue
+                if dependency in visiting:
+                    cyclic.add(path)
+                    continue
+                visiting.add(dependency)
+                stack.append((dependency, iter(self._imports_of(dependency))))
+                break
+            else:
+                stack.pop()
+                visiting.discard(path)
+                ids = tuple(self.node.get(d, -1) for d in self._imports_of(path))
+                if path in cyclic or any(i < 0 for i in ids):
+                    self.node[path] = next(self._fresh)  # equals no other node
+                else:
+                    key = (path, self.available[path], ids)
+                    node = self._nodes.get(key)
+                    if node is None:
+                        node = self._nodes[key] = len(self._nodes)
+                    self.node[path] = node
+        return self.node[start]
+
+    def closure(self, start: str) -> frozenset[str]:
+        """`start` and the contracts it imports, transitively (after `of(start)`)."""
+        found = self._closures.get(start)
+        if found is None:
+            seen = {start}
+            pending = [start]
+            while pending:
+                for dependency in self.imports.get(pending.pop(), ()):
+                    if dependency not in seen:
+                        seen.add(dependency)
+                        pending.append(dependency)
+            found = self._closures[start] = frozenset(seen)
+        return found
+
+
 class Compiler:
-    """Compiles on demand and remembers every file it compiled, by its text and its imports' texts."""
+    """Compiles on demand and remembers every file it compiled, by its text and its imports' texts.
+
+    Without include directories, each file is compiled once per node (see `_Graph`): a run lays out
+    only the files not compiled yet and hands protoc the others as descriptors
+    (`--descriptor_set_in`), so a file imported by many versions from many commits is not parsed again
+    in every run that needs it, and a descriptor object is shared by every closure that holds it.
+    With include directories (`protobuf.include`), whose files protoc must find on disk, each run lays
+    out every text it needs, as before.
+    """
 
     def __init__(self, include: Sequence[str] = ()) -> None:
         self.include = tuple(include)
-        self._cache: dict[CacheKey, Compiled] = {}
+        self._cache: dict[object, Compiled] = {}
+        self._nodes: dict[tuple[str, str, tuple[int, ...]], int] = {}
+        self._fresh = itertools.count(-1, -1)
+        self._files: dict[int, FileDescriptorProto] = {}  # node -> its descriptor (with source info)
+        self._entries: dict[int, bytes] = {}  # node -> its descriptor as protoc imports it
         self._deferred: list[Mapping[str, str]] = []
         self._deferred_texts: set[tuple[str, str]] = set()
         self.runs = 0  # protoc invocations, for tests and benchmarks
 
     def compile(self, import_path: str, available: Mapping[str, str]) -> Compiled:
         """One file with the contracts it may import (path -> text); raises CompileFailed."""
+        if self.include:
+            return self._compile_with_texts(import_path, available)
+        graph = _Graph(self._nodes, self._fresh, available)
+        node = graph.of(import_path)
+        if node not in self._files and (import_path, available[import_path]) in self._deferred_texts:
+            self._compile_deferred()
+        if node not in self._files:
+            # the file first: protoc stops at the first target that fails, and reports the errors
+            # of its imports as it meets them, as a run of this file alone does
+            closure = graph.closure(import_path) - {import_path}
+            missing = sorted(p for p in closure if graph.node[p] not in self._files)
+            self._run(graph, [import_path, *missing])
+        return self._assemble(graph, import_path)
+
+    def _assemble(self, graph: _Graph, path: str) -> Compiled:
+        node = graph.node[path]
+        compiled = self._cache.get(node)
+        if compiled is None:
+            by_name = dict(builtin_descriptors())
+            by_name.update((p, self._files[graph.node[p]]) for p in graph.closure(path))
+            compiled = self._cache[node] = Compiled(by_name[path], closure_of(path, by_name))
+        return compiled
+
+    def _run(self, graph: _Graph, paths: Sequence[str]) -> None:
+        """Compile `paths` (none compiled yet; protoc's targets, in this order) in one protoc run, their
+        compiled imports handed over as descriptors."""
+        laid_out = set(paths)
+        known = {graph.node[p] for path in paths for p in graph.closure(path) if p not in laid_out}
+        entries = [_builtin_entries()]
+        for node in sorted(known):
+            entry = self._entries.get(node)
+            if entry is None:
+                entry = self._entries[node] = _set_entry(self._files[node])
+            entries.append(entry)
+        self.runs += 1
+        by_name = run_protoc({p: graph.available[p] for p in paths}, paths, (), b"".join(entries))
+        for path in paths:
+            self._files[graph.node[path]] = by_name[path]
+
+    def _compile_with_texts(self, import_path: str, available: Mapping[str, str]) -> Compiled:
         key = (import_path, available[import_path], dependency_key(import_path, available))
         cached = self._cache.get(key)
         if cached is None and (import_path, available[import_path]) in self._deferred_texts:
@@ -230,31 +432,51 @@ class Compiler:
     def compile_many(self, layers: Sequence[Mapping[str, str]]) -> None:
         """Warm the cache: each layer (path -> text, one text per path) compiled in one protoc run.
 
-        Only files not cached yet are compiled, and only they and their imports are written for protoc.
-        A file with errors fails the whole run; the files protoc blamed, and those importing them, are
-        left out and the rest is compiled again, so one bad contract costs one extra run, not one each.
+        Only files not compiled yet are compiled (and, with include directories, written for protoc
+        with their imports). A file with errors fails the whole run; the files protoc blamed, and those
+        importing them, are left out and the rest is compiled again, so one bad contract costs one
+        extra run, not one each.
         """
         for layer in layers:
-            keys = {p: (p, t, dependency_key(p, layer)) for p, t in layer.items()}
-            pending = {p: key for p, key in keys.items() if key not in self._cache}
+            if self.include:
+                self._compile_layer_with_texts(layer)
+                continue
+            graph = _Graph(self._nodes, self._fresh, layer)
+            pending = sorted(p for p in layer if graph.of(p) not in self._files)
             for _attempt in range(3):
                 if not pending:
                     break
-                files = {p: layer[p] for p in pending}
-                for key in pending.values():
-                    files.update(key[2])
                 try:
-                    self.runs += 1
-                    by_name = run_protoc(files, sorted(pending), self.include)
+                    self._run(graph, pending)
                 except CompileFailed as failure:
-                    blamed = {m.file for m in failure.messages} & set(pending)
+                    blamed = {m.file for m in failure.messages}.intersection(pending)
                     if not blamed:
                         break
-                    pending = {p: key for p, key in pending.items() if not _imports_any(key, blamed)}
+                    pending = [p for p in pending if not blamed.intersection(graph.closure(p))]
                     continue
-                for path, key in pending.items():
-                    self._cache[key] = Compiled(by_name[path], closure_of(path, by_name))
                 break
+
+    def _compile_layer_with_texts(self, layer: Mapping[str, str]) -> None:
+        keys = {p: (p, t, dependency_key(p, layer)) for p, t in layer.items()}
+        pending = {p: key for p, key in keys.items() if key not in self._cache}
+        for _attempt in range(3):
+            if not pending:
+                break
+            files = {p: layer[p] for p in pending}
+            for key in pending.values():
+                files.update(key[2])
+            try:
+                self.runs += 1
+                by_name = run_protoc(files, sorted(pending), self.include)
+            except CompileFailed as failure:
+                blamed = {m.file for m in failure.messages} & set(pending)
+                if not blamed:
+                    break
+                pending = {p: key for p, key in pending.items() if not _imports_any(key, blamed)}
+                continue
+            for path, key in pending.items():
+                self._cache[key] = Compiled(by_name[path], closure_of(path, by_name))
+            break
 
 
 def _imports_any(key: CacheKey, blamed: set[str]) -> bool:
