@@ -8,6 +8,7 @@ from typing import Any
 from contractctl.formats.jsonschema.model import (
     ARRAY,
     COMBINED,
+    CONDITIONAL,
     CONST,
     ENUM,
     NOT,
@@ -94,6 +95,8 @@ def _build_key(node: Node) -> tuple[Any, ...]:
             _optional_key(node.unevaluated),
             (node.min_items, node.max_items, node.unique_items, node.min_contains, node.max_contains),
         )
+    if kind == CONDITIONAL:
+        return (*common, node.conditional)
     return common
 
 

@@ -326,7 +326,9 @@ class DocumentLoader:
         if left & _STRING_SET:
             found.append(self._string(obj, pointer))
         if self.draft not in (Draft.DRAFT_4, Draft.DRAFT_6) and left & _CONDITIONAL_SET:
-            found.append(Node(CONDITIONAL, pointer))
+            conditional = Node(CONDITIONAL, pointer)
+            conditional.conditional = value_key({k: obj[k] for k in _CONDITIONAL_SET if k in obj})
+            found.append(conditional)
         return found
 
     def _silent(self, keyword: str, value: Any) -> bool:

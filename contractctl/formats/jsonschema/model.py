@@ -47,6 +47,9 @@ class Node:
     description: str | None = None
     default: Any = MISSING
     connect_type: Any = None  # `connect.type` (Kafka Connect's bytes marker)
+    # ConditionalSchema: its if/then/else as written (value_key). Everit prints them, and Confluent
+    # tells the subschemas of a combined schema apart by their printed text.
+    conditional: Any = None
     # StringSchema
     min_length: int | None = None
     max_length: int | None = None
