@@ -309,6 +309,15 @@ def double_verdict(old: str, new: str) -> str:
     return "incompatible" if messages else "compatible"
 
 
+def commit_and_check_all(repo: Path, cli: str, env: dict[str, str]) -> run.Sample:
+    """The written contracts committed as one repository, then `check --all` over them."""
+    (repo / "contractctl.yaml").write_text("version: 1\ncontracts: {root: contracts, base_branch: main}\n")
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True, env=env)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, env=env)
+    subprocess.run(["git", "-C", str(repo), "commit", "-qm", "schemas"], check=True, env=env)
+    return run.run_once([cli, "check", "--all", "--format", "json"], repo, env, TIMEOUT)
+
+
 def audit_jsonschema(args: argparse.Namespace) -> dict[str, Any]:
     tree = Path(args.tree).resolve()
     texts = schemastore_files(tree, args.limit)
@@ -333,13 +342,7 @@ def audit_jsonschema(args: argparse.Namespace) -> dict[str, Any]:
             (repo / "contracts" / "shared" / f"{name}.json").write_text(text)
             by_file[f"contracts/{name}/value.json"] = path
             by_file[f"contracts/shared/{name}.json"] = path
-        (repo / "contractctl.yaml").write_text(
-            "version: 1\ncontracts: {root: contracts, base_branch: main}\n"
-        )
-        subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True, env=env)
-        subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, env=env)
-        subprocess.run(["git", "-C", str(repo), "commit", "-qm", "schemas"], check=True, env=env)
-        sample = run.run_once([cli, "check", "--all", "--format", "json"], repo, env, TIMEOUT)
+        sample = commit_and_check_all(repo, cli, env)
         report = report_of(sample)
         invalid = invalid_results(report)
         out["check --all"] = {
@@ -436,13 +439,7 @@ def audit_avro(args: argparse.Namespace) -> dict[str, Any]:
             folder.mkdir(parents=True)
             (folder / "value.avsc").write_text(text)
             by_file[f"contracts/{folder.name}/value.avsc"] = key
-        (repo / "contractctl.yaml").write_text(
-            "version: 1\ncontracts: {root: contracts, base_branch: main}\n"
-        )
-        subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True, env=env)
-        subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, env=env)
-        subprocess.run(["git", "-C", str(repo), "commit", "-qm", "schemas"], check=True, env=env)
-        sample = run.run_once([cli, "check", "--all", "--format", "json"], repo, env, TIMEOUT)
+        sample = commit_and_check_all(repo, cli, env)
         report = report_of(sample)
         invalid = first_errors(invalid_results(report), limit=10_000)
         for row in invalid:
