@@ -139,3 +139,24 @@ def test_a_long_chain_of_definitions_is_judged_not_refused(tmp_path: Path) -> No
 
     assert result.code == 0, result.output
     assert result.json()["results"][0]["verdict"] == "compatible"
+
+
+def test_a_ref_to_a_draft_meta_schema_is_a_valid_contract(repo: GitRepo) -> None:
+    """SchemaStore shape (aio-connector-metadata-*): a property whose schema is the draft-07 meta-schema.
+    Confluent's registry resolves it locally; contractctl refused it as a missing reference (exit 2)."""
+    holder = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "Connector",
+        "type": "object",
+        "properties": {"config": {"$ref": "http://json-schema.org/draft-07/schema#"}},
+        "additionalProperties": False,  # closed: a new optional property is compatible
+    }
+    repo.write("contractctl.yaml", "version: 1\n")
+    repo.write("contracts/connectors/value.json", holder)
+    repo.commit("v1")
+    assert repo.run("check", "--all").code == 0
+    holder["properties"]["name"] = {"type": "string"}  # type: ignore[index]
+    repo.write("contracts/connectors/value.json", holder)
+    result = repo.run("check", "--format", "json")
+    assert result.code == 0, result.output
+    assert result.json()["results"][0]["verdict"] == "compatible"

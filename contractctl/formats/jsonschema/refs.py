@@ -130,6 +130,9 @@ class SchemaGraph:
         for candidate in (uri, absolute):
             if candidate in self.externals:
                 return self.externals[candidate], ""
+        for candidate in (uri, absolute):
+            if (meta := meta_schema_graph(candidate)) is not None:
+                return meta, ""
         raise LoadError(f"$ref {ref!r} names no schema in this file and no referenced contract", where)
 
 
@@ -166,11 +169,54 @@ def external_names(document: Any, draft: Draft) -> tuple[str, ...]:
         if not isinstance(ref, str) or ref.startswith("#"):
             continue
         uri = _without_fragment(ref)
+        absolute = _without_fragment(urljoin(base, uri))
         if (
             uri
             and uri != base
             and uri not in graph_ids
-            and _without_fragment(urljoin(base, uri)) not in graph_ids
+            and absolute not in graph_ids
+            and meta_schema_uri(uri) is None
+            and meta_schema_uri(absolute) is None
         ):
             names[uri] = None
     return tuple(names)
+
+
+_META_ALIASES: dict[str, str] = {}  # a meta-schema URI as a $ref may write it -> the bundled one's
+_META_GRAPHS: dict[str, SchemaGraph] = {}
+
+
+def meta_schema_uri(uri: str) -> str | None:
+    """The bundled draft meta-schema `uri` names (without fragment), or None.
+
+    Confluent's registry resolves a `$ref` to a draft meta-schema locally, without a fetch and
+    without a schema reference (json-schema-provider JsonSchema: drafts 4, 6 and 7 registered with
+    the Everit loader, 2019-09 and 2020-12 prepopulated, http and https forms alike); `jsonschema`
+    bundles the same documents. Draft 3 is not among them.
+    """
+    if not _META_ALIASES:
+        import jsonschema_specifications
+
+        for bundled in jsonschema_specifications.REGISTRY:
+            if "draft-03" in bundled:
+                continue
+            _META_ALIASES[bundled] = bundled
+            if bundled.endswith("/schema"):  # the drafts themselves, under either scheme
+                scheme, rest = bundled.split("://", 1)
+                _META_ALIASES[("https" if scheme == "http" else "http") + "://" + rest] = bundled
+    return _META_ALIASES.get(uri)
+
+
+def meta_schema_graph(uri: str) -> SchemaGraph | None:
+    """The bundled meta-schema `uri` names, loaded once per process (None: not a meta-schema)."""
+    bundled = meta_schema_uri(uri)
+    if bundled is None:
+        return None
+    if bundled not in _META_GRAPHS:
+        import jsonschema_specifications
+
+        from contractctl.formats.jsonschema.drafts import detect_draft
+
+        document = jsonschema_specifications.REGISTRY.contents(bundled)
+        _META_GRAPHS[bundled] = SchemaGraph(document, detect_draft(document), {})
+    return _META_GRAPHS[bundled]
