@@ -3,15 +3,13 @@ checked BACKWARD_TRANSITIVE as `check --all` would, parse and compare timed sepa
 
 from __future__ import annotations
 
-import gc
 import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from contractctl.formats.jsonschema import JsonSchemaContract, JsonSchemaFormat
+from contractctl.generic.gc_pause import without_cycle_collection
 from contractctl.model import SchemaText
 
 
@@ -56,19 +54,6 @@ def synthetic_history(index: int, versions: int) -> list[SchemaText]:
     return texts
 
 
-@contextmanager
-def _as_check_runs() -> Iterator[None]:
-    """Without the cyclic garbage collector, as `contractctl check` runs (commands/check.py): with
-    it, the collector's rescans of everything parsed so far would dominate both formats' figures."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def run(
     contracts: int = 2000, versions: int = 10, schema_format: JsonSchemaFormat | None = None
 ) -> BenchResult:
@@ -76,7 +61,7 @@ def run(
     version against every earlier one (BACKWARD_TRANSITIVE)."""
     schema_format = schema_format or JsonSchemaFormat()
     histories = [synthetic_history(i, versions) for i in range(contracts)]
-    with _as_check_runs():
+    with without_cycle_collection():
         return _run(schema_format, histories, contracts, versions)
 
 
@@ -133,7 +118,7 @@ def avro_history(index: int, versions: int) -> list[SchemaText]:
 def run_avro_baseline(contracts: int = 2000, versions: int = 10) -> BenchResult:
     """`run` for the Avro format on `avro_history`: report JSON Schema figures as ratios to this."""
     histories = [avro_history(i, versions) for i in range(contracts)]
-    with _as_check_runs():
+    with without_cycle_collection():
         return _run_avro(histories, contracts, versions)
 
 

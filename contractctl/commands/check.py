@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -16,6 +15,7 @@ from contractctl.config.project import Config
 from contractctl.errors import GitError, UsageError
 from contractctl.formats import configure_sections, get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.generic.gc_pause import without_cycle_collection
 from contractctl.generic.parallel import Background, run_indexed, worker_count
 from contractctl.levels import (
     Earlier,
@@ -174,23 +174,6 @@ def _is_selected(path: str, selected: list[str] | None) -> bool:
 
 
 @contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the check.
-
-    A check keeps hundreds of thousands of small acyclic dicts and lists (parsed schemas) alive to
-    its end; the collector rescans them again and again and frees nothing: about 40 % of the CPU of
-    a whole-history check. Reference counting still frees everything else at once.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextmanager
 def _room_for_deep_schemas() -> Iterator[None]:
     """Let the recursive parse and compatibility walks follow long chains of references.
 
@@ -210,7 +193,7 @@ _RECURSION_LIMIT = 50_000
 
 
 def run_check(config: Config, options: CheckOptions) -> Report:
-    with _without_cycle_collection(), _room_for_deep_schemas():
+    with without_cycle_collection(), _room_for_deep_schemas():
         return _run_check(config, options)
 
 

@@ -439,13 +439,7 @@ def _object_covering(node: Node, name: str) -> Node | None:
     for entry in node.pattern_properties:
         if entry.regex is not None and entry.regex.search(name):
             return entry.schema
-    if node.additional_schema is not None:
-        return node.additional_schema
-    if node.permits_additional:
-        unevaluated = node.unevaluated
-        if unevaluated is not None and unevaluated.kind != FALSE and not unevaluated.is_empty:
-            return unevaluated
-    return None
+    return _covering_beyond(node)
 
 
 def _compare_properties(ctx: _Context, o: Node, u: Node) -> None:
@@ -603,7 +597,9 @@ def _array_open(node: Node) -> bool:
     return node.unevaluated is None or node.unevaluated.is_empty
 
 
-def _array_covering(node: Node) -> Node | None:
+def _covering_beyond(node: Node) -> Node | None:
+    """The schema that covers what an object's properties (or an array's items) leave open: the
+    additional schema, else a non-trivial unevaluated one where additional content is allowed."""
     if node.additional_schema is not None:
         return node.additional_schema
     if node.permits_additional:
@@ -626,7 +622,7 @@ def _compare_tuples(ctx: _Context, o: Node, u: Node) -> None:
         if _array_open(u):
             ctx.add("ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL")
         else:
-            covering = _array_covering(u)
+            covering = _covering_beyond(u)
             if covering is not None:
                 _covered(ctx, old, covering, "ITEM_REMOVED")
             elif old.kind == FALSE:
@@ -644,7 +640,7 @@ def _compare_tuples(ctx: _Context, o: Node, u: Node) -> None:
                 else "ITEM_ADDED_TO_OPEN_CONTENT_MODEL"
             )
         else:
-            covering = _array_covering(o)
+            covering = _covering_beyond(o)
             if covering is not None:
                 _covered(ctx, covering, new, "ITEM_ADDED")
             else:

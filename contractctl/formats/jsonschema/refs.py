@@ -194,6 +194,8 @@ def meta_schema_uri(uri: str) -> str | None:
     the Everit loader, 2019-09 and 2020-12 prepopulated, http and https forms alike); `jsonschema`
     bundles the same documents. Draft 3 is not among them.
     """
+    if not uri.startswith(("http://json-schema.org/", "https://json-schema.org/")):
+        return None  # most references name contracts: no need to load the bundled registry
     if not _META_ALIASES:
         import jsonschema_specifications
 

@@ -34,20 +34,9 @@ class ProtobufSchema:
     source: SchemaText
     references: tuple[ProtobufSchema, ...]
     compiled: Compiled
-    _origins: dict[str, object] = field(repr=False)  # import paths of direct references -> their identity
-    _file_views: FileViews | None = field(default=None, repr=False)  # views shared across schemas
-    _view: SchemaView | None = field(default=None, repr=False)
+    view: SchemaView  # what comparisons read; it builds itself on first use (SchemaView)
     _positions: dict[str, SourcePosition] | None = field(default=None, repr=False)
     _pool: Any = field(default=None, repr=False)
-
-    @property
-    def view(self) -> SchemaView:
-        """What comparisons read (built on first use: a version parsed only as another's reference,
-        the most of a long history's parses, is never compared, and its view would cost as much as
-        its whole import closure)."""
-        if self._view is None:
-            self._view = schema_view(self.compiled.closure, self._origins, self._file_views)
-        return self._view
 
     @property
     def has_record_type(self) -> bool:
@@ -241,7 +230,9 @@ class ProtobufFormat:
             path: (path, reference.source.text) for path, reference in by_path.items() if path in direct
         }
         mine = tuple(r for r in (by_path.get(path) for path in compiled.file.dependency) if r is not None)
-        return ProtobufSchema(source, mine, compiled, origins, self._file_views)
+        return ProtobufSchema(
+            source, mine, compiled, schema_view(compiled.closure, origins, self._file_views)
+        )
 
     def _compile_findings(
         self, source: SchemaText, by_path: dict[str, ProtobufSchema], failure: CompileFailed
