@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, ParsedSchema
-from contractctl.formats.protobuf.compile import Compiled, CompileFailed, Compiler, contract_imports
+from contractctl.formats.protobuf.compile import (
+    Compiled,
+    CompileFailed,
+    Compiler,
+    contract_imports,
+    with_source_info,
+)
 from contractctl.formats.protobuf.diff import COMPATIBLE_CHANGES, DiffMemo, OneofRules, compare
 from contractctl.formats.protobuf.findings import INCOMPATIBLE_HINTS, invalid_finding, simple_invalid
 from contractctl.formats.protobuf.locate import nearest, positions
@@ -20,6 +26,7 @@ from contractctl.formats.protobuf.outline import normalized, read_outline
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
 
 if TYPE_CHECKING:
+    from google.protobuf.descriptor_pb2 import FileDescriptorProto
     from google.protobuf.descriptor_pool import DescriptorPool
 
     from contractctl.formats.vocabulary.change import Change
@@ -37,6 +44,7 @@ class ProtobufSchema:
     view: SchemaView  # what comparisons read; it builds itself on first use (SchemaView)
     _positions: dict[str, SourcePosition] | None = field(default=None, repr=False)
     _pool: Any = field(default=None, repr=False)
+    _described: Any = field(default=None, repr=False)
 
     @property
     def has_record_type(self) -> bool:
@@ -44,9 +52,17 @@ class ProtobufSchema:
         schema and reference, but no topic's key or value: there is no record to serialize."""
         return bool(self.compiled.file.message_type)
 
+    @property
+    def described(self) -> FileDescriptorProto:
+        """This file's descriptor with source info (positions, comments): what locating and linting
+        read. An earlier version is compiled without it; it is compiled again on first use."""
+        if self._described is None:
+            self._described = with_source_info(self.compiled, self.source.text)
+        return cast("FileDescriptorProto", self._described)
+
     def locate(self, pointer: str | None) -> SourcePosition | None:
         if self._positions is None:
-            self._positions = positions(self.compiled.file)
+            self._positions = positions(self.described)
         return nearest(self._positions, pointer)
 
     @property
@@ -212,7 +228,8 @@ class ProtobufFormat:
         wanted = set().union(*layers) if all_parsed else _may_be_parsed(layers)
         self.compiler.compile_many([{p: t for p, t in layer.items() if p in wanted} for layer in layers])
         self.compiler.defer(layers, set().union(*layers) - wanted)
-        self.compiler.compile_many(_pack(groups))
+        # earlier versions: only a finding's position or a lint rule reads their source info
+        self.compiler.compile_many(_pack(groups), source_info=False)
 
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ProtobufSchema:
         if not source.text.strip():

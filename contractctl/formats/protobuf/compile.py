@@ -61,7 +61,12 @@ class CompileFailed(Exception):
 
 @dataclass(frozen=True)
 class Compiled:
-    """A file's descriptor and those of everything it imports, dependencies first."""
+    """A file's descriptor and those of everything it imports, dependencies first.
+
+    `file` may lack source info (positions, comments): earlier versions are compiled without it
+    (see `Compiler.compile_many`), since only a few of them are ever located or linted and source
+    info is two thirds of a descriptor's bytes. `with_source_info` gives it back.
+    """
 
     file: FileDescriptorProto
     closure: tuple[FileDescriptorProto, ...]  # includes `file` last
@@ -131,6 +136,7 @@ def run_protoc(
     targets: Sequence[str],
     include: Sequence[str] = (),
     known: bytes | None = None,
+    source_info: bool = True,
 ) -> dict[str, FileDescriptorProto]:
     """Compile `targets` (import paths) with `files` (import path -> text) laid out; all descriptors.
 
@@ -140,6 +146,8 @@ def run_protoc(
     `known`: a serialized FileDescriptorSet of files compiled before (without source info) that the
     laid-out files may import instead of their texts, the built-ins among them. protoc then loads them
     as descriptors rather than parsing them again, and answers with the targets' descriptors only.
+
+    `source_info`: whether the descriptors come with source info (positions and comments).
     """
     import tempfile
 
@@ -170,7 +178,7 @@ def run_protoc(
             f"--proto_path={root}",
             *(f"--proto_path={directory}" for directory in include),
             *where,
-            "--include_source_info",
+            *(["--include_source_info"] if source_info else []),
             f"--descriptor_set_out={output}",
             *(os.path.join(root, t) for t in targets),
         ]
@@ -222,10 +230,12 @@ def _set_entry(descriptor: FileDescriptorProto) -> bytes:
     import the file (sets concatenate: field 1, length-delimited)."""
     from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
-    bare = FileDescriptorProto()
-    bare.CopyFrom(descriptor)
-    bare.ClearField("source_code_info")
-    data = bare.SerializeToString()
+    if descriptor.HasField("source_code_info"):
+        bare = FileDescriptorProto()
+        bare.CopyFrom(descriptor)
+        bare.ClearField("source_code_info")
+        descriptor = bare
+    data = descriptor.SerializeToString()
     size = len(data)
     prefix = bytearray(b"\x0a")
     while True:
@@ -237,6 +247,19 @@ def _set_entry(descriptor: FileDescriptorProto) -> bytes:
             prefix.append(byte)
             break
     return bytes(prefix) + cast("bytes", data)
+
+
+def with_source_info(compiled: Compiled, text: str) -> FileDescriptorProto:
+    """`compiled.file` with source info: itself when it has it, else its text compiled again, its
+    imports handed over as the descriptors it was compiled with (so the result differs from
+    `compiled.file` only by its source info). Raises CompileFailed only if protoc does not repeat
+    itself."""
+    if compiled.file.HasField("source_code_info"):
+        return compiled.file
+    builtins = {id(descriptor) for descriptor in builtin_descriptors().values()}
+    imports = [_set_entry(f) for f in compiled.closure[:-1] if id(f) not in builtins]
+    name = compiled.file.name
+    return run_protoc({name: text}, [name], (), b"".join([_builtin_entries(), *imports]))[name]
 
 
 def closure_of(name: str, by_name: Mapping[str, FileDescriptorProto]) -> tuple[FileDescriptorProto, ...]:
@@ -382,7 +405,7 @@ class Compiler:
             compiled = self._cache[node] = Compiled(by_name[path], closure_of(path, by_name))
         return compiled
 
-    def _run(self, graph: _Graph, paths: Sequence[str]) -> None:
+    def _run(self, graph: _Graph, paths: Sequence[str], source_info: bool = True) -> None:
         """Compile `paths` (none compiled yet; protoc's targets, in this order) in one protoc run, their
         compiled imports handed over as descriptors."""
         laid_out = set(paths)
@@ -394,7 +417,8 @@ class Compiler:
                 entry = self._entries[node] = _set_entry(self._files[node])
             entries.append(entry)
         self.runs += 1
-        by_name = run_protoc({p: graph.available[p] for p in paths}, paths, (), b"".join(entries))
+        files = {p: graph.available[p] for p in paths}
+        by_name = run_protoc(files, paths, (), b"".join(entries), source_info)
         for path in paths:
             self._files[graph.node[path]] = by_name[path]
 
@@ -429,8 +453,13 @@ class Compiler:
         layers, self._deferred, self._deferred_texts = self._deferred, [], set()
         self.compile_many(layers)
 
-    def compile_many(self, layers: Sequence[Mapping[str, str]]) -> None:
+    def compile_many(self, layers: Sequence[Mapping[str, str]], source_info: bool = True) -> None:
         """Warm the cache: each layer (path -> text, one text per path) compiled in one protoc run.
+
+        `source_info` False: the files compiled now come without source info (earlier versions:
+        rarely located or linted, see `with_source_info`), which keeps a third of the bytes in memory
+        and saves protoc and the descriptor parse some work. Compilers with include directories
+        always keep it.
 
         Only files not compiled yet are compiled (and, with include directories, written for protoc
         with their imports). A file with errors fails the whole run; the files protoc blamed, and those
@@ -447,7 +476,7 @@ class Compiler:
                 if not pending:
                     break
                 try:
-                    self._run(graph, pending)
+                    self._run(graph, pending, source_info)
                 except CompileFailed as failure:
                     blamed = {m.file for m in failure.messages}.intersection(pending)
                     if not blamed:

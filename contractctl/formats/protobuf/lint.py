@@ -45,7 +45,7 @@ class _Scope:
 
 class ProtobufLinter:
     def __init__(self, schema: ProtobufSchema, emitter: Emitter, earlier: Sequence[object]) -> None:
-        self.file = schema.compiled.file
+        self.file = schema.described  # with source info: lines and comments
         self.out = emitter
         self.settings = emitter.settings
         self.earlier = [e for e in earlier if isinstance(e, ProtobufSchema)]
