@@ -90,6 +90,17 @@ def _closure(references: Sequence[ParsedSchema]) -> list[ProtobufSchema]:
     return list(out.values())
 
 
+def _consistent(by_path: Mapping[str, ProtobufSchema]) -> bool:
+    """Whether every file of a closure was compiled with the files the closure holds for its imports
+    (references parsed at different commits can hold two texts of one path: then not)."""
+    for reference in by_path.values():
+        for imported in reference.references:
+            chosen = by_path.get(imported.source.import_path)
+            if chosen is None or chosen.compiled is not imported.compiled:
+                return False
+    return True
+
+
 def _may_be_parsed(layers: Sequence[Mapping[str, str]]) -> set[str]:
     """Import paths a check or changelog will parse: those whose first text differs from all their
     other texts (a change, or a path without other versions), every path importing one of them
@@ -236,10 +247,18 @@ class ProtobufFormat:
             raise InvalidSchema([simple_invalid(source, "EMPTY_FILE", "file is empty")])
         closure = _closure(references)
         by_path = {r.source.import_path: r for r in closure}
-        available = {path: r.source.text for path, r in by_path.items()}
-        available[source.import_path] = source.text
         try:
-            compiled = self.compiler.compile(source.import_path, available)
+            compiled = (
+                self.compiler.compile_imported(
+                    source.import_path, source.text, {path: r.compiled for path, r in by_path.items()}
+                )
+                if source.import_path not in by_path and _consistent(by_path)
+                else None
+            )
+            if compiled is None:
+                available = {path: r.source.text for path, r in by_path.items()}
+                available[source.import_path] = source.text
+                compiled = self.compiler.compile(source.import_path, available)
         except CompileFailed as failure:
             raise InvalidSchema(self._compile_findings(source, by_path, failure)) from None
         direct = set(compiled.file.dependency)

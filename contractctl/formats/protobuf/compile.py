@@ -70,6 +70,7 @@ class Compiled:
 
     file: FileDescriptorProto
     closure: tuple[FileDescriptorProto, ...]  # includes `file` last
+    node: int | None = None  # its node (see `_Graph`); None: compiled with include directories
 
 
 @lru_cache(maxsize=16384)
@@ -262,6 +263,11 @@ def with_source_info(compiled: Compiled, text: str) -> FileDescriptorProto:
     return run_protoc({name: text}, [name], (), b"".join([_builtin_entries(), *imports]))[name]
 
 
+@lru_cache(maxsize=256)
+def _builtin_closure(name: str) -> tuple[FileDescriptorProto, ...]:
+    return closure_of(name, builtin_descriptors())
+
+
 def closure_of(name: str, by_name: Mapping[str, FileDescriptorProto]) -> tuple[FileDescriptorProto, ...]:
     order: list[FileDescriptorProto] = []
     seen: set[str] = set()
@@ -402,7 +408,52 @@ class Compiler:
         if compiled is None:
             by_name = dict(builtin_descriptors())
             by_name.update((p, self._files[graph.node[p]]) for p in graph.closure(path))
-            compiled = self._cache[node] = Compiled(by_name[path], closure_of(path, by_name))
+            compiled = self._cache[node] = Compiled(by_name[path], closure_of(path, by_name), node)
+        return compiled
+
+    def compile_imported(
+        self, import_path: str, text: str, imported: Mapping[str, Compiled]
+    ) -> Compiled | None:
+        """`compile(import_path, available)` where `imported` holds the compiled file of every other
+        path of `available`, without walking that whole closure: the file's node follows from the
+        nodes of its direct imports. None when that is not known to give the same answer (let
+        `compile` decide): include directories, a file importing itself or a file of an import
+        cycle, a node not compiled yet, or a closure holding a built-in's name.
+
+        The caller vouches that `imported` is consistent: the file compiled for each path is the one
+        every other file of `imported` was compiled with (then each import's node here is its own
+        node, as `_Graph` would find it again).
+        """
+        if self.include or is_builtin(import_path):
+            return None
+        ids = []
+        for dependency in contract_imports(text):  # as `_Graph._imports_of` reads them
+            if dependency == import_path:
+                return None
+            found = imported.get(dependency)
+            if found is None:
+                continue  # not available: the graph leaves it out too
+            if found.node is None or found.node < 0:
+                return None
+            ids.append(found.node)
+        node = self._nodes.get((import_path, text, tuple(ids)))
+        if node is None or node not in self._files:
+            return None
+        compiled = self._cache.get(node)
+        if compiled is None:
+            file = self._files[node]
+            # closure_of's order: each import's own closure in turn (what an earlier import brought
+            # is not repeated), then the file itself
+            ordered: dict[int, FileDescriptorProto] = {}
+            for name in file.dependency:
+                if is_builtin(name):
+                    part = _builtin_closure(name)
+                else:
+                    part = imported[name].closure if name in imported else ()
+                for descriptor in part:
+                    ordered.setdefault(id(descriptor), descriptor)
+            ordered.setdefault(id(file), file)
+            compiled = self._cache[node] = Compiled(file, tuple(ordered.values()), node)
         return compiled
 
     def _run(self, graph: _Graph, paths: Sequence[str], source_info: bool = True) -> None:
