@@ -100,3 +100,24 @@ def test_an_earlier_version_locates_findings_as_a_plain_parse_does(case: Case) -
     new_deps = [plain.parse(_source(p, t), []) for p, t in case.new_deps.items()]
     new = plain.parse(_source("case/m.proto", case.new), new_deps)
     assert grouped.check(new, ours) == plain.check(new, theirs)
+
+
+def test_a_source_info_compile_that_fails_leaves_positions_unknown_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import contractctl.formats.protobuf as protobuf_format
+    from contractctl.formats.protobuf.compile import CompileFailed
+
+    case = next(c for c in CASES if c.backward and not c.old_deps)
+    schema_format = ProtobufFormat()
+    old = _source("case/m.proto", case.old)
+    schema_format.prepare([], groups=[[old]])
+    parsed = schema_format.parse(old, [])
+    assert not parsed.compiled.file.HasField("source_code_info")
+
+    def failing(*args: object) -> object:
+        raise CompileFailed([])
+
+    monkeypatch.setattr(protobuf_format, "with_source_info", failing)
+    assert parsed.locate("#/M/1") is None
+    assert parsed.described is parsed.compiled.file

@@ -57,7 +57,10 @@ class ProtobufSchema:
         """This file's descriptor with source info (positions, comments): what locating and linting
         read. An earlier version is compiled without it; it is compiled again on first use."""
         if self._described is None:
-            self._described = with_source_info(self.compiled, self.source.text)
+            try:
+                self._described = with_source_info(self.compiled, self.source.text)
+            except CompileFailed:  # never seen: the same text with the same imports compiled once
+                self._described = self.compiled.file  # positions unknown (line 1), never a crash
         return cast("FileDescriptorProto", self._described)
 
     def locate(self, pointer: str | None) -> SourcePosition | None:

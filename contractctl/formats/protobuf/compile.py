@@ -19,7 +19,7 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -70,7 +70,7 @@ class Compiled:
 
     file: FileDescriptorProto
     closure: tuple[FileDescriptorProto, ...]  # includes `file` last
-    node: int | None = None  # its node (see `_Graph`); None: compiled with include directories
+    node: int | None = field(default=None, compare=False)  # see `_Graph`; None: with include directories
 
 
 @lru_cache(maxsize=16384)
