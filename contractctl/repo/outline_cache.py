@@ -3,8 +3,10 @@
 A pre-commit check must know which contracts define and which use the names a change touches;
 reading and outlining (or git-grepping) the whole tree for it made every check grow with the
 repository. An outline depends only on the content, the path and the code that outlines it, so it is
-stored by (blob id, path), in one file per working tree: `<git dir>/contractctl/outlines`, which
-records the code it was written by (a `stamp` of the package's files and the format options). A
+stored by (blob id, path), in one file per working tree and code: `<git dir>/contractctl/outlines-<stamp>`,
+named by the code it was written by (a `stamp` of the package's files and the format options), so
+two installed versions used on one working tree (a hook's and a developer's) keep a file each instead
+of rewriting one file in turn; files no run has written for a week are removed. A
 changed file is a new blob, so an entry cannot go stale; a file written by other code, or one whose
 checksum (CRC-32) does not match (a torn or corrupted write), is ignored whole and rewritten: the
 worst a bad cache file can cost is one run that outlines every contract again, never a different
@@ -27,7 +29,9 @@ from pathlib import Path, PurePosixPath
 from contractctl.formats.base import Outline
 
 CACHE_FOLDER = "contractctl"
-CACHE_FILE = "outlines"
+CACHE_FILE = "outlines"  # followed by "-" and the start of the stamp
+# Another code's file (an earlier install) unwritten for this long is removed by the next save.
+_STALE_AFTER_S = 7 * 24 * 3600
 _MAGIC = b"contractctl-outlines-2\n"
 _CHECKSUM = 4
 # Below this many new outlines a run does not rewrite the file: the next run outlines them again
@@ -106,7 +110,7 @@ class OutlineCache:
         corrupted."""
         if git_dir is None:
             return cls(None, stamp, {})
-        file = git_dir / CACHE_FOLDER / CACHE_FILE
+        file = cache_file(git_dir, stamp)
         writable = os.access(git_dir, os.W_OK)
         return cls(file if writable else None, stamp, _read(file, stamp))
 
@@ -155,6 +159,26 @@ class OutlineCache:
         except OSError:  # a read-only or full disk: the next run outlines again
             with contextlib.suppress(OSError):
                 aside.unlink(missing_ok=True)
+            return
+        _remove_stale(self.file)
+
+
+def cache_file(git_dir: Path, stamp: str) -> Path:
+    """Where the code of `stamp` keeps its outlines for the working tree of `git_dir`."""
+    return git_dir / CACHE_FOLDER / f"{CACHE_FILE}-{stamp[:16]}"
+
+
+def _remove_stale(current: Path) -> None:
+    """Remove other codes' cache files (and files left aside by killed writers) unwritten for a week."""
+    import time
+
+    limit = time.time() - _STALE_AFTER_S
+    with contextlib.suppress(OSError), os.scandir(current.parent) as entries:
+        for entry in entries:
+            if entry.name.startswith(CACHE_FILE) and entry.path != str(current):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < limit:
+                        os.unlink(entry.path)
 
 
 def _read(file: Path, stamp: str) -> dict[str, str]:
