@@ -15,6 +15,7 @@ from contractctl.config.project import Config
 from contractctl.errors import GitError, UsageError
 from contractctl.formats import configure_sections, get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.generic import stamped_file
 from contractctl.generic.gc_pause import without_cycle_collection
 from contractctl.generic.parallel import Background, run_indexed, worker_count
 from contractctl.levels import (
@@ -308,6 +309,8 @@ class _LocalRun:
         links: set[str] = set()
         if index is not None:
             outlines = _outline_cache(git, config, prefix) if scoped else None
+            if outlines is not None and outlines.file is not None:  # formats keep their own there too
+                stamped_file.run_folder = outlines.file.parent
             current = build_contract_set(mapper, list(index.items()), store, "index", outlines)
         else:
             skipped: list[Finding] = []
@@ -373,6 +376,7 @@ class _LocalRun:
             if affected or options.all_subjects:
                 jobs.append((subject, affected))
         _prepare(checker, wanted, options.all_subjects, [subject for subject, _ in jobs])
+        stamped_file.run_folder = None
         if current.outlines is not None:
             current.outlines.save()
         report.results.extend(removal_result(r) for r in removed)
