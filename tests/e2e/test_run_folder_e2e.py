@@ -3,7 +3,9 @@ a warm run, a damaged or foreign file, and no file at all give the same report, 
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 
 from tests.conftest import GitRepo
 
@@ -51,3 +53,81 @@ def test_a_check_of_the_working_tree_keeps_nothing(repo: GitRepo) -> None:
     repo.commit("v1")
     assert repo.run("check").code == 0
     assert not (repo.root / ".git" / "contractctl" / "protobuf-builtins").exists()
+
+
+MONEY_AVRO = '{"type": "record", "name": "Money", "namespace": "com.acme.common", "fields": [{"name": "cents", "type": "long"}]}\n'
+ORDER_AVRO = '{"type": "record", "name": "Order", "namespace": "com.acme.orders", "fields": [{"name": "total", "type": "com.acme.common.Money"}]}\n'
+
+
+def _without_kept_files(repo: GitRepo, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """The same check with nothing kept from earlier runs (and nothing kept by this one)."""
+    shutil.rmtree(repo.root / ".git" / "contractctl", ignore_errors=True)
+    result = repo.run("check", "--staged", "--format", "json", env=env)
+    return result.code, result.stdout
+
+
+def _avro_tree(repo: GitRepo) -> None:
+    repo.write("contracts/common/money.avsc", MONEY_AVRO)
+    repo.write("contracts/orders/value.avsc", ORDER_AVRO)
+    repo.write(
+        "contracts/other/value.proto",
+        ORDER.replace('import "common/v1/money.proto";\n', "").replace(
+            "acme.common.v1.Money total = 1;\n", ""
+        ),
+    )
+    repo.commit("v1")
+
+
+def test_a_partial_commit_is_checked_from_its_temporary_index(repo: GitRepo) -> None:
+    """`git commit <paths>` runs the hook with GIT_INDEX_FILE naming a temporary index: the check
+    reads that index, whatever the caches learned from the usual one."""
+    _avro_tree(repo)
+    repo.write("contracts/common/money.avsc", MONEY_AVRO.replace('"cents"', '"cents", "doc": "minor units"'))
+    repo.git("add", "-A")
+    assert _check(repo)[0] == 0  # fills the caches from the usual index
+    temporary = str(repo.root / ".git" / "index.partial")
+    env = {"GIT_INDEX_FILE": temporary}
+    repo.git("read-tree", "HEAD")  # the usual index back at HEAD ...
+    shutil.copy(repo.root / ".git" / "index", temporary)  # ... copied as the temporary one
+    broken = repo.root / "broken.avsc"
+    broken.write_text(MONEY_AVRO.replace('"long"', '"string"'))
+    blob = repo.git("hash-object", "-w", str(broken)).strip()
+    subprocess_env = {**os.environ, "GIT_INDEX_FILE": temporary}
+    subprocess.run(
+        ["git", "update-index", "--cacheinfo", f"100644,{blob},contracts/common/money.avsc"],
+        cwd=repo.root,
+        env=subprocess_env,
+        check=True,
+    )
+    warm = repo.run("check", "--staged", "--format", "json", env=env)
+    assert warm.code == 1 and "orders-value" in warm.stdout and '"incompatible"' in warm.stdout
+    assert repo.run("check", "--staged", "--format", "json").code == 0  # the usual index: unchanged
+    assert (warm.code, warm.stdout) == _without_kept_files(repo, env)
+
+
+def test_staged_renames_deletions_and_additions_with_warm_caches(repo: GitRepo) -> None:
+    _avro_tree(repo)
+    _check(repo)  # nothing staged: fills the caches from the tree as committed
+    steps = [
+        lambda: repo.git("mv", "contracts/common/money.avsc", "contracts/common/cash.avsc"),
+        lambda: repo.git("rm", "-q", "contracts/orders/value.avsc"),
+        lambda: (
+            repo.write(
+                "contracts/refunds/value.avsc",
+                ORDER_AVRO.replace("Order", "Refund").replace("orders", "refunds"),
+            ),
+            repo.git("add", "-A"),
+        ),
+        lambda: (
+            repo.write(
+                "contracts/other/value.proto",
+                ORDER.replace("google.protobuf.Timestamp at = 2", "string at = 2"),
+            ),
+            repo.git("add", "-A"),
+        ),
+    ]
+    for step in steps:
+        step()
+        cold = _without_kept_files(repo)
+        _check(repo)  # fills the caches for this index
+        assert _check(repo) == cold
