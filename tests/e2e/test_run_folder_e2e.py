@@ -3,11 +3,12 @@ a warm run, a damaged or foreign file, and no file at all give the same report, 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 
-from tests.conftest import GitRepo
+from tests.conftest import GitRepo, record
 
 SHARED = 'syntax = "proto3";\npackage acme.common.v1;\n\nmessage Money {\n  int64 units = 1;\n}\n'
 ORDER = (
@@ -55,8 +56,10 @@ def test_a_check_of_the_working_tree_keeps_nothing(repo: GitRepo) -> None:
     assert not (repo.root / ".git" / "contractctl" / "protobuf-builtins").exists()
 
 
-MONEY_AVRO = '{"type": "record", "name": "Money", "namespace": "com.acme.common", "fields": [{"name": "cents", "type": "long"}]}\n'
-ORDER_AVRO = '{"type": "record", "name": "Order", "namespace": "com.acme.orders", "fields": [{"name": "total", "type": "com.acme.common.Money"}]}\n'
+MONEY_AVRO = json.dumps(record("Money", [{"name": "cents", "type": "long"}], "com.acme.common")) + "\n"
+ORDER_AVRO = json.dumps(
+    record("Order", [{"name": "total", "type": "com.acme.common.Money"}], "com.acme.orders")
+)
 
 
 def _without_kept_files(repo: GitRepo, env: dict[str, str] | None = None) -> tuple[int, str]:
