@@ -194,8 +194,19 @@ _RECURSION_LIMIT = 50_000
 
 
 def run_check(config: Config, options: CheckOptions) -> Report:
-    with without_cycle_collection(), _room_for_deep_schemas():
+    with without_cycle_collection(), _room_for_deep_schemas(), _run_folder_cleared():
         return _run_check(config, options)
+
+
+@contextmanager
+def _run_folder_cleared() -> Iterator[None]:
+    """A check of the index lets formats keep files in its git directory (stamped_file.run_folder,
+    set in `_LocalRun.prepare`); no later run in the same process (tests, a caller's loop) inherits
+    that folder, however this one ends."""
+    try:
+        yield
+    finally:
+        stamped_file.run_folder = None
 
 
 def _run_check(config: Config, options: CheckOptions) -> Report:

@@ -109,3 +109,18 @@ def test_without_a_run_folder_or_a_writable_one_nothing_is_kept(tmp_path: Path) 
         stamped_file.run_folder = None
         protobuf_compile.builtin_descriptors.cache_clear()
     assert not list(tmp_path.glob("**/protobuf-builtins*"))
+
+
+def test_no_later_run_in_the_process_inherits_a_check_s_run_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contractctl.commands import check
+
+    def fails_midway(config: object, options: object) -> object:
+        stamped_file.run_folder = tmp_path  # as _LocalRun.prepare sets it for a check of the index
+        raise RuntimeError("a check that ends early")
+
+    monkeypatch.setattr(check, "_run_check", fails_midway)
+    with pytest.raises(RuntimeError):
+        check.run_check(None, None)  # type: ignore[arg-type]
+    assert stamped_file.run_folder is None
