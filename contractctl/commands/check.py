@@ -385,7 +385,7 @@ class _LocalRun:
         subject, affected = self.jobs[index]
         contract_path = self.checker.current.file(subject).path
         contract_context = (self.files, self.mapper.group_property_for(contract_path, subject))
-        versions = self.checker.history.get(subject, [])
+        versions = self.checker.versions(subject)
         return _check_subject(
             self.checker,
             subject,
@@ -523,7 +523,7 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool, checke
         texts.append(source)
         versions = [
             v
-            for v in checker.history.get(subject, [])
+            for v in checker.versions(subject)
             if type_for_path(v.path) is schema_type  # a subject's earlier versions may be of another type
         ]
         level = checker.current.file(subject).compatibility

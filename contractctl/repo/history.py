@@ -436,12 +436,23 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
         self._fingerprint = fingerprint
         self._sidecar_key = sidecar_key  # sidecar blob -> what a registry sees of it (metadata, rules)
         self._versions: dict[str, list[HistoricVersion]] = {}
+        self._timelines: dict[str, list[tuple[int, str, HistoricVersion]]] = {}
 
     def __getitem__(self, subject: str) -> list[HistoricVersion]:
         versions = self._versions.get(subject)
         if versions is None:
-            versions = self._versions[subject] = self._distinct(self._sightings[subject])
+            timeline: list[tuple[int, str, HistoricVersion]] = []
+            versions = self._versions[subject] = self._distinct(self._sightings[subject], timeline)
+            self._timelines[subject] = timeline
         return versions
+
+    def timeline(self, subject: str) -> list[tuple[int, str, HistoricVersion]]:
+        """(sequence, commit, the content version current from that commit on) for every commit that
+        wrote the subject, in log order: a revert makes an earlier version current again."""
+        if subject not in self._sightings:
+            return []
+        self[subject]
+        return self._timelines[subject]
 
     def __contains__(self, subject: object) -> bool:
         return subject in self._sightings
@@ -456,10 +467,12 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
         """The subject's contents as committed (repeats included), without telling them apart."""
         return self._sightings.get(subject, [])
 
-    def _distinct(self, sightings: list[Sighting]) -> list[HistoricVersion]:
+    def _distinct(
+        self, sightings: list[Sighting], timeline: list[tuple[int, str, HistoricVersion]]
+    ) -> list[HistoricVersion]:
         versions: list[HistoricVersion] = []
-        seen: set[str] = set()
-        seen_with_sidecar: set[tuple[str, str | None]] = set()
+        first_of: dict[str, HistoricVersion] = {}  # fingerprint -> its first version
+        of_pair: dict[tuple[str, str | None], HistoricVersion] = {}  # (fingerprint, sidecar) -> version
         known: dict[tuple[PurePosixPath, str], str] = {}  # a content committed again: told apart once
         for sighting in sightings:
             fingerprint = known.get((sighting.path, sighting.text))
@@ -470,18 +483,22 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
             sidecar = None
             if sighting.sidecar is not None and self._sidecar_key is not None:
                 sidecar = self._sidecar_key(sighting.sidecar)
-            if (fingerprint, sidecar) in seen_with_sidecar or (sidecar is None and fingerprint in seen):
-                continue  # a revert to an earlier content (schema and sidecar) is not a new version
-            seen.add(fingerprint)
-            seen_with_sidecar.add((fingerprint, sidecar))
-            versions.append(
-                HistoricVersion(
-                    len(versions) + 1,
-                    sighting.path,
-                    sighting.text,
-                    sighting.commit,
-                    sighting.sequence,
-                    fingerprint,
-                )
+            earlier = of_pair.get((fingerprint, sidecar))
+            if earlier is None and sidecar is None:
+                earlier = first_of.get(fingerprint)
+            if earlier is not None:  # a revert to an earlier content (schema and sidecar): no new version
+                timeline.append((sighting.sequence, sighting.commit, earlier))
+                continue
+            version = HistoricVersion(
+                len(versions) + 1,
+                sighting.path,
+                sighting.text,
+                sighting.commit,
+                sighting.sequence,
+                fingerprint,
             )
+            versions.append(version)
+            first_of.setdefault(fingerprint, version)
+            of_pair[fingerprint, sidecar] = version
+            timeline.append((sighting.sequence, sighting.commit, version))
         return versions
