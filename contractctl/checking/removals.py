@@ -148,7 +148,7 @@ def removal_result(removed: RemovedContract) -> SubjectResult:
         rule, verdict, file = "SUBJECT_CHANGED", "subject changed", moved.path
         if moved.path == removed.path:
             what = f"{removed.path} now maps to subject {moved.subject!r} instead of {removed.subject!r}"
-            why = "the first record type, which names the subject, changed"
+            why = "its subject follows the full name of its first record type, which changed"
         else:
             what = f"{removed.path} was renamed to {moved.path}, which maps to subject {moved.subject!r}"
             why = f"instead of {removed.subject!r}"
@@ -157,10 +157,10 @@ def removal_result(removed: RemovedContract) -> SubjectResult:
             f"consumers still use it, and {moved.subject!r} starts with no history to compare with"
         )
         hint = (
-            f"To keep checking {removed.subject!r}, keep the file's first record type (name and "
-            "package or namespace) and its path as they were, or pin the subject in contractctl.yaml "
+            f"To keep checking {removed.subject!r}, keep the file's first record type (its full name, "
+            "or a JSON Schema's title) and its path as they were, or pin the subject in contractctl.yaml "
             f'(subjects: [{{match: "{moved.path}", subject: "{removed.subject}"}}]); to move its producers '
-            f"to {moved.subject!r} on purpose, {allow}."
+            f"to {moved.subject!r} on purpose, allow it with {allow}."
         )
     return SubjectResult(
         subject=removed.subject,
