@@ -157,8 +157,8 @@ def removal_result(removed: RemovedContract) -> SubjectResult:
             f"consumers still use it, and {moved.subject!r} starts with no history to compare with"
         )
         hint = (
-            f"To keep checking {removed.subject!r}, keep the file's first record type (its full name, "
-            "or a JSON Schema's title) and its path as they were, or pin the subject in contractctl.yaml "
+            f"To keep checking {removed.subject!r}, keep the file's first record type (its full name; "
+            "a JSON Schema's title or $id) and its path as they were, or pin the subject in contractctl.yaml "
             f'(subjects: [{{match: "{moved.path}", subject: "{removed.subject}"}}]); to move its producers '
             f"to {moved.subject!r} on purpose, allow it with {allow}."
         )
