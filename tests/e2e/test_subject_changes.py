@@ -157,3 +157,29 @@ def test_an_audit_of_the_committed_tree_reports_nothing(repo: GitRepo) -> None:
     result = repo.run("check", "--all", "--format", "json")
     assert result.code == 0, result.output
     assert "subject changed" not in verdicts(result).values()
+
+
+def test_a_namespace_change_that_strands_a_user_is_bad_input_first(repo: GitRepo) -> None:
+    # the old full name dangles in orders-value (not edited): it is checked again, and 2 beats 1
+    repo.write(
+        "contracts/common/money.avsc", record("Money", [{"name": "cents", "type": "long"}], "com.acme.common")
+    )
+    repo.write(
+        "contracts/orders/value.avsc",
+        record("OrderPlaced", [{"name": "total", "type": "com.acme.common.Money"}]),
+    )
+    repo.commit("v1")
+    change(
+        repo,
+        "contracts/common/money.avsc",
+        record("Money", [{"name": "cents", "type": "long"}], "com.acme.cash"),
+        commit=False,
+    )
+    result = repo.run("check", "--staged", "--format", "json")
+    assert result.code == 2, result.output
+    assert verdicts(result) == {
+        "com.acme.common.Money": "subject changed",
+        "com.acme.cash.Money": "new",
+        "orders-value": "invalid",
+    }
+    assert "AVRO_UNKNOWN_TYPE" in rules_of(result, "orders-value")
