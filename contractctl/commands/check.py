@@ -333,7 +333,7 @@ class _LocalRun:
         # A deleted file cannot be named on the command line (and pre-commit never passes one): the
         # removals of the change are part of every check of it, with the contracts that used them.
         removed = (
-            removed_contracts(git, base, mapper, changed_paths, current)
+            removed_contracts(git, base, mapper, changed_paths, current, options.staged)
             if base and changed_paths and not options.lint_only
             else []
         )

@@ -143,7 +143,8 @@ class Git:
         """Paths under `prefix` that differ between `base` and the index (staged) or the working tree,
         untracked files included for the working tree."""
         spec = ["--", prefix] if prefix else []
-        diff = ["diff", "--name-only", "-z", *(["--cached"] if staged else []), base, *spec]
+        # --no-renames: a renamed file's old path is a change too (its subject may be gone)
+        diff = ["diff", "--name-only", "--no-renames", "-z", *(["--cached"] if staged else []), base, *spec]
         names = set(self.run(*diff).decode("utf-8", "surrogateescape").split("\0"))
         if not staged:
             others = self.run("ls-files", "--others", "--exclude-standard", "-z", *spec)
@@ -208,6 +209,45 @@ class Git:
         # the path is there but its content is not: a partial clone whose promisor cannot supply it,
         # or a damaged one. Reading it as absent would drop a sidecar's rules from the verdict.
         raise GitError(f"cannot read {path} at {commit[:12]}: {_MISSING_OBJECTS}", detail=stderr)
+
+    def renamed_paths(self, base: str, prefix: str, staged: bool) -> dict[str, str]:
+        """Old path -> new path of the files under `prefix` that git sees renamed between `base` and
+        the index (staged) or the working tree (tracked files only, as `git status` shows them)."""
+        spec = ["--", prefix] if prefix else []
+        cached = ["--cached"] if staged else []
+        out = self.run("diff", "-z", "--name-status", "-M", "--diff-filter=R", *cached, base, *spec)
+        fields = out.decode("utf-8", "surrogateescape").split("\0")
+        # "R<score>", old path, new path, per rename
+        return {fields[i + 1]: fields[i + 2] for i in range(0, len(fields) - 2, 3) if fields[i][:1] == "R"}
+
+    def read_many_at(self, commit: str, paths: Iterable[str]) -> dict[str, bytes]:
+        """Files' contents at a commit through one `git cat-file --batch`; a file absent there (or no
+        file: a folder, a submodule) is left out."""
+        wanted = sorted(set(paths))
+        batched = [path for path in wanted if "\n" not in path]  # a name cat-file cannot take in a line
+        out: dict[str, bytes] = {}
+        for path in set(wanted).difference(batched):
+            data = self.read_at(commit, path)
+            if data is not None:
+                out[path] = data
+        if not batched:
+            return out
+        request = b"".join(f"{commit}:{path}\n".encode("utf-8", "surrogateescape") for path in batched)
+        result = self.attempt("cat-file", "--batch", "--buffer", input_bytes=request)
+        if result.returncode != 0:
+            raise GitError(_MISSING_OBJECTS, detail=result.stderr.decode("utf-8", "replace").strip())
+        raw, offset = result.stdout, 0
+        for path in batched:
+            header_end = raw.index(b"\n", offset)
+            header = raw[offset:header_end]  # "<sha> <type> <size>", or "<name> missing"
+            offset = header_end + 1
+            if header.endswith(b" missing"):
+                continue
+            _, kind, size = header.rsplit(b" ", 2)
+            if kind == b"blob":
+                out[path] = raw[offset : offset + int(size)]
+            offset += int(size) + 1
+        return out
 
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """Contents of many blobs through one `git cat-file --batch` process."""
