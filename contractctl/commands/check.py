@@ -347,7 +347,7 @@ class _LocalRun:
         # A deleted file cannot be named on the command line (and pre-commit never passes one): the
         # removals of the change are part of every check of it, with the contracts that used them.
         removed = (
-            removed_contracts(git, base, mapper, changed_paths, current)
+            removed_contracts(git, base, mapper, changed_paths, current, options.staged)
             if base and changed_paths and not options.lint_only
             else []
         )
@@ -400,7 +400,7 @@ class _LocalRun:
         subject, affected = self.jobs[index]
         contract_path = self.checker.current.file(subject).path
         contract_context = (self.files, self.mapper.group_property_for(contract_path, subject))
-        versions = self.checker.history.get(subject, [])
+        versions = self.checker.versions(subject)
         return _check_subject(
             self.checker,
             subject,
@@ -540,7 +540,7 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool, checke
         texts.append(source)
         versions = [
             v
-            for v in checker.history.get(subject, [])
+            for v in checker.versions(subject)
             if type_for_path(v.path) is schema_type  # a subject's earlier versions may be of another type
         ]
         level = checker.current.file(subject).compatibility
