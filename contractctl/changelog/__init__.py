@@ -25,7 +25,7 @@ from contractctl.formats.vocabulary.change import Change
 from contractctl.formats.vocabulary.markup import code
 from contractctl.model import CompatibilityLevel, SchemaText, SchemaType
 from contractctl.repo.contracts import ContractSet, SubjectMapper, build_contract_set, contracts_prefix
-from contractctl.repo.history import BlobStore, Git, HistoricVersion
+from contractctl.repo.history import BlobStore, Git
 from contractctl.repo.references import SchemaResolver, subject_history
 
 __all__ = [
@@ -127,7 +127,7 @@ def changelog(
     old = _tree(git, mapper, store, from_commit)
     new = _tree(git, mapper, store, to_commit)
     _prepare([old, new])
-    versions = _Versions(git, mapper, store, to_commit, from_commit)
+    versions = _Versions(git, mapper, store, ((to_commit, new), (from_commit, old)))
     context = ChangelogContext(git, from_commit, to_commit, old, new)
     comparison = _Comparison(old, new)
     extra = SIDECAR_DIFFERS if differs is None else differs
@@ -140,7 +140,7 @@ def changelog(
         changes += [change for differ in extra for change in differ(context, subject)]
         if after is None:
             assert before is not None
-            number = versions.number(subject, old_print)
+            number = versions.number(subject, old_print, from_commit)
             out.append(
                 SubjectChanges(
                     subject,
@@ -153,8 +153,8 @@ def changelog(
                 )
             )
             continue
-        to_version = versions.number(subject, new_print)
-        from_version = versions.number(subject, old_print) if before is not None else None
+        to_version = versions.number(subject, new_print, to_commit)
+        from_version = versions.number(subject, old_print, from_commit) if before is not None else None
         if before is not None and not changes:
             continue
         out.append(
@@ -258,29 +258,41 @@ def _diff(
 
 
 class _Versions:
-    """Git version numbers of contents, from the `to` ref's history (the `from` ref's as a fallback)."""
+    """Git version numbers as publish numbers them (`SchemaResolver.versions`: a content, or the same
+    content with a new version of a reference), from the `to` ref's history (the `from` ref's as a
+    fallback). A side's number is its content's latest version among those its commit contains."""
 
     def __init__(
-        self, git: Git, mapper: SubjectMapper, store: BlobStore, to_commit: str, from_commit: str
+        self,
+        git: Git,
+        mapper: SubjectMapper,
+        store: BlobStore,
+        ends: tuple[tuple[str, ContractSet], tuple[str, ContractSet]],
     ) -> None:
         self._git, self._mapper, self._store = git, mapper, store
-        self._to = self._load(to_commit)
-        self._from_commit = from_commit
-        self._from: Mapping[str, list[HistoricVersion]] | None = None
+        (self._to_commit, to_tree), self._from_end = ends
+        self._to = self._load(self._to_commit, to_tree)
+        self._from: SchemaResolver | None = None
 
-    def _load(self, commit: str) -> Mapping[str, list[HistoricVersion]]:
-        return subject_history(self._git, commit, self._mapper, self._store, None)
+    def _load(self, commit: str, tree: ContractSet) -> SchemaResolver:
+        return SchemaResolver(tree, subject_history(self._git, commit, self._mapper, self._store, None))
 
-    def number(self, subject: str, fingerprint: str | None) -> int:
-        found = self._find(self._to, subject, fingerprint)
+    def number(self, subject: str, fingerprint: str | None, commit: str) -> int:
+        found = self._find(self._to, subject, fingerprint, commit)
         if found is None:  # `from` is not an ancestor of `to`, or the text never parsed
             if self._from is None:
-                self._from = self._load(self._from_commit)
-            found = self._find(self._from, subject, fingerprint)
-        return found if found is not None else len(self._to.get(subject, [])) + 1
+                self._from = self._load(*self._from_end)
+            found = self._find(self._from, subject, fingerprint, commit)
+        return found if found is not None else len(self._to.versions(subject)) + 1
 
-    @staticmethod
     def _find(
-        history: Mapping[str, list[HistoricVersion]], subject: str, fingerprint: str | None
+        self, resolver: SchemaResolver, subject: str, fingerprint: str | None, commit: str
     ) -> int | None:
-        return next((v.number for v in history.get(subject, []) if v.fingerprint == fingerprint), None)
+        candidates = [v for v in resolver.versions(subject) if v.fingerprint == fingerprint]
+        for version in reversed(candidates):  # a later version of the same content: newer references
+            if version.commit == commit or self._contains(commit, version.commit):
+                return version.number
+        return candidates[0].number if candidates else None
+
+    def _contains(self, commit: str, earlier: str) -> bool:
+        return self._git.attempt("merge-base", "--is-ancestor", earlier, commit).returncode == 0

@@ -15,6 +15,7 @@ from contractctl.config.project import Config
 from contractctl.errors import GitError, UsageError
 from contractctl.formats import configure_sections, get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.generic import stamped_file
 from contractctl.generic.gc_pause import without_cycle_collection
 from contractctl.generic.parallel import Background, run_indexed, worker_count
 from contractctl.levels import (
@@ -193,8 +194,19 @@ _RECURSION_LIMIT = 50_000
 
 
 def run_check(config: Config, options: CheckOptions) -> Report:
-    with without_cycle_collection(), _room_for_deep_schemas():
+    with without_cycle_collection(), _room_for_deep_schemas(), _run_folder_cleared():
         return _run_check(config, options)
+
+
+@contextmanager
+def _run_folder_cleared() -> Iterator[None]:
+    """A check of the index lets formats keep files in its git directory (stamped_file.run_folder,
+    set in `_LocalRun.prepare`); no later run in the same process (tests, a caller's loop) inherits
+    that folder, however this one ends."""
+    try:
+        yield
+    finally:
+        stamped_file.run_folder = None
 
 
 def _run_check(config: Config, options: CheckOptions) -> Report:
@@ -308,6 +320,8 @@ class _LocalRun:
         links: set[str] = set()
         if index is not None:
             outlines = _outline_cache(git, config, prefix) if scoped else None
+            if outlines is not None and outlines.file is not None:  # formats keep their own there too
+                stamped_file.run_folder = outlines.file.parent
             current = build_contract_set(mapper, list(index.items()), store, "index", outlines)
         else:
             skipped: list[Finding] = []
@@ -333,7 +347,7 @@ class _LocalRun:
         # A deleted file cannot be named on the command line (and pre-commit never passes one): the
         # removals of the change are part of every check of it, with the contracts that used them.
         removed = (
-            removed_contracts(git, base, mapper, changed_paths, current)
+            removed_contracts(git, base, mapper, changed_paths, current, options.staged)
             if base and changed_paths and not options.lint_only
             else []
         )
@@ -373,6 +387,7 @@ class _LocalRun:
             if affected or options.all_subjects:
                 jobs.append((subject, affected))
         _prepare(checker, wanted, options.all_subjects, [subject for subject, _ in jobs])
+        stamped_file.run_folder = None
         if current.outlines is not None:
             current.outlines.save()
         report.results.extend(removal_result(r) for r in removed)
@@ -385,7 +400,7 @@ class _LocalRun:
         subject, affected = self.jobs[index]
         contract_path = self.checker.current.file(subject).path
         contract_context = (self.files, self.mapper.group_property_for(contract_path, subject))
-        versions = self.checker.history.get(subject, [])
+        versions = self.checker.versions(subject)
         return _check_subject(
             self.checker,
             subject,
@@ -451,7 +466,9 @@ def _subjects_of_change(
     edited = {by_path[p] for p in touched if p in by_path}
     # a sidecar or example sits in its contract's folder or below it
     parents = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
-    near = {s for s, c in current.contracts.items() if str(c.path.parent) in parents}
+    # the parent as text, as str(path.parent) gives it ("." at the top): building a path object for
+    # every contract of the tree cost a pre-commit check of 2,000 contracts several milliseconds
+    near = {s for s, c in current.contracts.items() if (str(c.path).rpartition("/")[0] or ".") in parents}
     extras = _contract_files_changed(touched, current, near)
     if staged and current.outlines is not None and current.outlines.saves:
         current.search = current.outline_search()  # what the index's contracts define and use
@@ -523,7 +540,7 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool, checke
         texts.append(source)
         versions = [
             v
-            for v in checker.history.get(subject, [])
+            for v in checker.versions(subject)
             if type_for_path(v.path) is schema_type  # a subject's earlier versions may be of another type
         ]
         level = checker.current.file(subject).compatibility

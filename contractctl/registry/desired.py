@@ -1,8 +1,9 @@
 """What git says each registry should hold: every version of every contract at a ref, as payloads.
 
 Used by publish (register what is missing), status (drift) and can-deploy (--version). Versions are
-the distinct contents along the ref's first-parent history, oldest first, each with its references
-as they were at its commit; the registration order is commit order, references first.
+`SchemaResolver.versions`: along the ref's first-parent history, oldest first, a new content or the
+same content with a new version of a reference, each with its references as they were at its commit;
+the registration order is commit order, references first.
 """
 
 from __future__ import annotations
@@ -80,9 +81,9 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
         catalog.paths[subject] = str(contract.path)
     latest = {
         id(parsed)
-        for subject, history in resolver.history.items()
-        if subject in current.contracts and history
-        if (parsed := resolver.parse_historic(subject, history[-1], registered=False)) is not None
+        for subject in resolver.history
+        if subject in current.contracts and (known := resolver.versions(subject))
+        if (parsed := resolver.parse_historic(subject, known[-1], registered=False)) is not None
     }
     extras_of = _sidecar_extras(git, commit, prefix, resolver, latest, catalog)
     for subject, contract in sorted(current.contracts.items()):
@@ -92,7 +93,7 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
             catalog.findings.extend(f.with_context(subject=subject) for f in error.findings)
             continue
         versions = []
-        for version in resolver.history.get(subject, []):
+        for version in resolver.versions(subject):
             # publish sends a version the registry lacks as a new schema, which it parses strictly
             parsed = resolver.parse_historic(subject, version, registered=False)
             if parsed is None:

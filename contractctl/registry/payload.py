@@ -25,12 +25,14 @@ class Payload:
     contract: ContractExtras | None = None  # metadata and ruleSet from the contract's sidecar
 
     @property
-    def key(self) -> tuple[str, ...]:
+    def key(self) -> tuple[object, ...]:
+        """What tells registry versions apart: the text and extras, and each reference's own key (the
+        same text with a new version of a reference is another schema, so another version)."""
         extras = self.contract or ContractExtras()
         return (
             self.subject,
             self.text,
-            *(name for name, _ in self.references),
+            tuple((name, reference.key) for name, reference in self.references),
             json.dumps(extras.metadata, sort_keys=True),
             json.dumps(extras.rule_set, sort_keys=True),
         )
@@ -62,7 +64,7 @@ class ReferenceVersions:
 
     def __init__(self, client: RegistryClient) -> None:
         self.client = client
-        self._versions: dict[tuple[str, ...], int | None] = {}
+        self._versions: dict[tuple[object, ...], int | None] = {}
 
     def references(self, payload: Payload) -> list[SchemaRef] | None:
         """SchemaRefs for the payload's references, or None when one is not registered there."""

@@ -382,7 +382,7 @@ class ContractSet:
         """Blob keys of these subjects' contracts whose outline is not cached (to read in bulk)."""
         for subject in subjects:
             contract = self.file(subject)
-            if self.outlines is None or self.outlines.get(contract.key, contract.path) is None:
+            if self.outlines is None or self.outlines.entry(contract.key, contract.path) is None:
                 yield contract.key
 
     def outline_search(self) -> OutlineSearch:

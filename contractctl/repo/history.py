@@ -143,7 +143,8 @@ class Git:
         """Paths under `prefix` that differ between `base` and the index (staged) or the working tree,
         untracked files included for the working tree."""
         spec = ["--", prefix] if prefix else []
-        diff = ["diff", "--name-only", "-z", *(["--cached"] if staged else []), base, *spec]
+        # --no-renames: a renamed file's old path is a change too (its subject may be gone)
+        diff = ["diff", "--name-only", "--no-renames", "-z", *(["--cached"] if staged else []), base, *spec]
         names = set(self.run(*diff).decode("utf-8", "surrogateescape").split("\0"))
         if not staged:
             others = self.run("ls-files", "--others", "--exclude-standard", "-z", *spec)
@@ -208,6 +209,45 @@ class Git:
         # the path is there but its content is not: a partial clone whose promisor cannot supply it,
         # or a damaged one. Reading it as absent would drop a sidecar's rules from the verdict.
         raise GitError(f"cannot read {path} at {commit[:12]}: {_MISSING_OBJECTS}", detail=stderr)
+
+    def renamed_paths(self, base: str, prefix: str, staged: bool) -> dict[str, str]:
+        """Old path -> new path of the files under `prefix` that git sees renamed between `base` and
+        the index (staged) or the working tree (tracked files only, as `git status` shows them)."""
+        spec = ["--", prefix] if prefix else []
+        cached = ["--cached"] if staged else []
+        out = self.run("diff", "-z", "--name-status", "-M", "--diff-filter=R", *cached, base, *spec)
+        fields = out.decode("utf-8", "surrogateescape").split("\0")
+        # "R<score>", old path, new path, per rename
+        return {fields[i + 1]: fields[i + 2] for i in range(0, len(fields) - 2, 3) if fields[i][:1] == "R"}
+
+    def read_many_at(self, commit: str, paths: Iterable[str]) -> dict[str, bytes]:
+        """Files' contents at a commit through one `git cat-file --batch`; a file absent there (or no
+        file: a folder, a submodule) is left out."""
+        wanted = sorted(set(paths))
+        batched = [path for path in wanted if "\n" not in path]  # a name cat-file cannot take in a line
+        out: dict[str, bytes] = {}
+        for path in set(wanted).difference(batched):
+            data = self.read_at(commit, path)
+            if data is not None:
+                out[path] = data
+        if not batched:
+            return out
+        request = b"".join(f"{commit}:{path}\n".encode("utf-8", "surrogateescape") for path in batched)
+        result = self.attempt("cat-file", "--batch", "--buffer", input_bytes=request)
+        if result.returncode != 0:
+            raise GitError(_MISSING_OBJECTS, detail=result.stderr.decode("utf-8", "replace").strip())
+        raw, offset = result.stdout, 0
+        for path in batched:
+            header_end = raw.index(b"\n", offset)
+            header = raw[offset:header_end]  # "<sha> <type> <size>", or "<name> missing"
+            offset = header_end + 1
+            if header.endswith(b" missing"):
+                continue
+            _, kind, size = header.rsplit(b" ", 2)
+            if kind == b"blob":
+                out[path] = raw[offset : offset + int(size)]
+            offset += int(size) + 1
+        return out
 
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """Contents of many blobs through one `git cat-file --batch` process."""
@@ -436,12 +476,23 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
         self._fingerprint = fingerprint
         self._sidecar_key = sidecar_key  # sidecar blob -> what a registry sees of it (metadata, rules)
         self._versions: dict[str, list[HistoricVersion]] = {}
+        self._timelines: dict[str, list[tuple[int, str, HistoricVersion]]] = {}
 
     def __getitem__(self, subject: str) -> list[HistoricVersion]:
         versions = self._versions.get(subject)
         if versions is None:
-            versions = self._versions[subject] = self._distinct(self._sightings[subject])
+            timeline: list[tuple[int, str, HistoricVersion]] = []
+            versions = self._versions[subject] = self._distinct(self._sightings[subject], timeline)
+            self._timelines[subject] = timeline
         return versions
+
+    def timeline(self, subject: str) -> list[tuple[int, str, HistoricVersion]]:
+        """(sequence, commit, the content version current from that commit on) for every commit that
+        wrote the subject, in log order: a revert makes an earlier version current again."""
+        if subject not in self._sightings:
+            return []
+        self[subject]
+        return self._timelines[subject]
 
     def __contains__(self, subject: object) -> bool:
         return subject in self._sightings
@@ -456,10 +507,12 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
         """The subject's contents as committed (repeats included), without telling them apart."""
         return self._sightings.get(subject, [])
 
-    def _distinct(self, sightings: list[Sighting]) -> list[HistoricVersion]:
+    def _distinct(
+        self, sightings: list[Sighting], timeline: list[tuple[int, str, HistoricVersion]]
+    ) -> list[HistoricVersion]:
         versions: list[HistoricVersion] = []
-        seen: set[str] = set()
-        seen_with_sidecar: set[tuple[str, str | None]] = set()
+        first_of: dict[str, HistoricVersion] = {}  # fingerprint -> its first version
+        of_pair: dict[tuple[str, str | None], HistoricVersion] = {}  # (fingerprint, sidecar) -> version
         known: dict[tuple[PurePosixPath, str], str] = {}  # a content committed again: told apart once
         for sighting in sightings:
             fingerprint = known.get((sighting.path, sighting.text))
@@ -470,18 +523,22 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
             sidecar = None
             if sighting.sidecar is not None and self._sidecar_key is not None:
                 sidecar = self._sidecar_key(sighting.sidecar)
-            if (fingerprint, sidecar) in seen_with_sidecar or (sidecar is None and fingerprint in seen):
-                continue  # a revert to an earlier content (schema and sidecar) is not a new version
-            seen.add(fingerprint)
-            seen_with_sidecar.add((fingerprint, sidecar))
-            versions.append(
-                HistoricVersion(
-                    len(versions) + 1,
-                    sighting.path,
-                    sighting.text,
-                    sighting.commit,
-                    sighting.sequence,
-                    fingerprint,
-                )
+            earlier = of_pair.get((fingerprint, sidecar))
+            if earlier is None and sidecar is None:
+                earlier = first_of.get(fingerprint)
+            if earlier is not None:  # a revert to an earlier content (schema and sidecar): no new version
+                timeline.append((sighting.sequence, sighting.commit, earlier))
+                continue
+            version = HistoricVersion(
+                len(versions) + 1,
+                sighting.path,
+                sighting.text,
+                sighting.commit,
+                sighting.sequence,
+                fingerprint,
             )
+            versions.append(version)
+            first_of.setdefault(fingerprint, version)
+            of_pair[fingerprint, sidecar] = version
+            timeline.append((sighting.sequence, sighting.commit, version))
         return versions

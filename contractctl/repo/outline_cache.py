@@ -3,14 +3,14 @@
 A pre-commit check must know which contracts define and which use the names a change touches;
 reading and outlining (or git-grepping) the whole tree for it made every check grow with the
 repository. An outline depends only on the content, the path and the code that outlines it, so it is
-stored by (blob id, path), in one file per working tree: `<git dir>/contractctl/outlines`, which
-records the code it was written by (a `stamp` of the package's files and the format options). A
+stored by (blob id, path), in one file per working tree and code: `<git dir>/contractctl/outlines-<stamp>`,
+named by the code it was written by (a `stamp` of the package's files and the format options), so
+two installed versions used on one working tree (a hook's and a developer's) keep a file each instead
+of rewriting one file in turn; files no run has written for a week are removed. A
 changed file is a new blob, so an entry cannot go stale; a file written by other code, or one whose
 checksum (CRC-32) does not match (a torn or corrupted write), is ignored whole and rewritten: the
 worst a bad cache file can cost is one run that outlines every contract again, never a different
-verdict. Writers replace the file atomically (write aside, then rename), so concurrent runs each leave
-a complete file and readers never see half of one. (The file lives in the git directory, which runs
-the repository's hooks: whoever can write it can run code anyway; the checksum is against accidents.)
+verdict. Reading and atomic writing: generic/stamped_file.py.
 
 An entry is one string (names joined by control characters): loading 10,000 of them is several times
 faster than loading as many tuples, and a lookup by name can test the whole string before splitting.
@@ -19,17 +19,17 @@ faster than loading as many tuples, and a lookup by name can test the whole stri
 from __future__ import annotations
 
 import contextlib
-import marshal
 import os
-import zlib
 from pathlib import Path, PurePosixPath
 
 from contractctl.formats.base import Outline
+from contractctl.generic import stamped_file
 
 CACHE_FOLDER = "contractctl"
-CACHE_FILE = "outlines"
+CACHE_FILE = "outlines"  # followed by "-" and the start of the stamp
+# Another code's file (an earlier install) unwritten for this long is removed by the next save.
+_STALE_AFTER_S = 7 * 24 * 3600
 _MAGIC = b"contractctl-outlines-2\n"
-_CHECKSUM = 4
 # Below this many new outlines a run does not rewrite the file: the next run outlines them again
 # (they are the few contracts a commit changes, read for the check anyway).
 _WRITE_FROM = 16
@@ -106,7 +106,7 @@ class OutlineCache:
         corrupted."""
         if git_dir is None:
             return cls(None, stamp, {})
-        file = git_dir / CACHE_FOLDER / CACHE_FILE
+        file = cache_file(git_dir, stamp)
         writable = os.access(git_dir, os.W_OK)
         return cls(file if writable else None, stamp, _read(file, stamp))
 
@@ -144,34 +144,29 @@ class OutlineCache:
         no longer in it are dropped), when it learned enough to be worth it. Never fails the run."""
         if self.file is None or (self._new < _WRITE_FROM and self._entries):
             return
-        payload = marshal.dumps((self.stamp, self._used))
-        data = _MAGIC + zlib.crc32(payload).to_bytes(_CHECKSUM, "big") + payload
-        aside = self.file.with_name(f"{self.file.name}.{os.getpid()}.{os.urandom(4).hex()}")
-        try:
-            self.file.parent.mkdir(exist_ok=True)
-            with open(aside, "xb") as out:
-                out.write(data)
-            os.replace(aside, self.file)
-        except OSError:  # a read-only or full disk: the next run outlines again
-            with contextlib.suppress(OSError):
-                aside.unlink(missing_ok=True)
+        if not stamped_file.write(self.file, _MAGIC, self.stamp, self._used):
+            return
+        _remove_stale(self.file)
+
+
+def cache_file(git_dir: Path, stamp: str) -> Path:
+    """Where the code of `stamp` keeps its outlines for the working tree of `git_dir`."""
+    return git_dir / CACHE_FOLDER / f"{CACHE_FILE}-{stamp[:16]}"
+
+
+def _remove_stale(current: Path) -> None:
+    """Remove other codes' cache files (and files left aside by killed writers) unwritten for a week."""
+    import time
+
+    limit = time.time() - _STALE_AFTER_S
+    with contextlib.suppress(OSError), os.scandir(current.parent) as entries:
+        for entry in entries:
+            if entry.name.startswith(CACHE_FILE) and entry.path != str(current):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < limit:
+                        os.unlink(entry.path)
 
 
 def _read(file: Path, stamp: str) -> dict[str, str]:
-    try:
-        data = file.read_bytes()
-    except OSError:
-        return {}
-    head = len(_MAGIC)
-    if not data.startswith(_MAGIC) or len(data) < head + _CHECKSUM:
-        return {}
-    checksum, payload = data[head : head + _CHECKSUM], data[head + _CHECKSUM :]
-    if zlib.crc32(payload).to_bytes(_CHECKSUM, "big") != checksum:
-        return {}  # torn or corrupted: outline everything again
-    try:
-        written_by, entries = marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
-        return {}
-    if written_by != stamp or not isinstance(entries, dict):
-        return {}
-    return entries
+    entries = stamped_file.read(file, _MAGIC, stamp)
+    return entries if isinstance(entries, dict) else {}

@@ -60,7 +60,9 @@ class SchemaResolver:
         self._historic: dict[tuple[str, int, bool], ParsedSchema | None] = {}
         self._subject_of: dict[int, str] = {}  # id(parsed schema) -> subject, for registry references
         self._paths = _ContractPaths(current)
-        self._sequences: dict[str, tuple[list[HistoricVersion], list[int]]] = {}  # see _version_at
+        self._sequences: dict[str, tuple[list[tuple[int, str, HistoricVersion]], list[int]]] = {}
+        self._states_of: dict[str, tuple[list[HistoricVersion], list[tuple[int, str, HistoricVersion]]]] = {}
+        self._uses: dict[tuple[str, int], tuple[str, ...]] = {}  # (subject, content version) -> references
 
     def subject_of(self, schema: ParsedSchema) -> str:
         """The subject of a schema this resolver parsed (references name subjects in a registry)."""
@@ -117,6 +119,82 @@ class SchemaResolver:
                 ) from None
         return self._parsed[subject]
 
+    def versions(self, subject: str) -> list[HistoricVersion]:
+        """The subject's versions, oldest first: check, publish, status, can-deploy and changelog
+        all use this list.
+
+        A version is what a commit of the contract (its file or its sidecar) registers: its text
+        and its references as they are at that commit. A new content is a new version; so is the
+        same content committed again (a comment, a sidecar, a re-formatting) once a contract it
+        references has a new version, since a registry tells schemas apart by their references'
+        versions too. A state seen before (a revert) is no new version. Changes of a referenced
+        contract alone do not make versions of the contracts that use it: publish registers what
+        their commits registered, and a check compares with that.
+        """
+        return self._states(subject)[0]
+
+    def _states(self, subject: str) -> tuple[list[HistoricVersion], list[tuple[int, str, HistoricVersion]]]:
+        """The versions, and the timeline of which one is current from each commit on."""
+        found = self._states_of.get(subject)
+        if found is not None:
+            return found
+        own = self.history.get(subject, [])
+        if isinstance(self.history, VersionHistory):
+            written = self.history.timeline(subject)
+        else:  # a plain mapping (tests, a tree that is itself history): each version when it came
+            written = [(version.sequence, version.commit, version) for version in own]
+        plain = self._states_of[subject] = (own, written)  # a reference cycle in old history: contents
+        if len(written) == len(own):
+            return plain  # every commit of it wrote a new content: each is a version whatever it uses
+        uses = {version.number: self._uses_of(subject, version) for version in own}
+        if not any(uses.values()):
+            return plain  # nothing referenced: its contents are its versions
+        content_at = {sequence: version for sequence, _, version in written}  # current from then on
+        commits = {sequence: commit for sequence, commit, _ in written}
+        versions: list[HistoricVersion] = []
+        timeline: list[tuple[int, str, HistoricVersion]] = []
+        by_state: dict[tuple[int, tuple[int, ...]], HistoricVersion] = {}
+        content: HistoricVersion | None = None
+        for sequence in sorted(commits):
+            content = content_at.get(sequence) or content
+            if content is None:
+                continue  # not written yet: its references' versions before it count for nothing
+            state = (content.number, tuple(self._number_at(r, sequence) for r in uses[content.number]))
+            version = by_state.get(state)
+            if version is None:
+                version = by_state[state] = HistoricVersion(
+                    len(versions) + 1,
+                    content.path,
+                    content.text,
+                    commits[sequence],
+                    sequence,
+                    content.fingerprint,
+                )
+                versions.append(version)
+            if not timeline or timeline[-1][2] is not version:
+                timeline.append((sequence, commits[sequence], version))
+        self._states_of[subject] = (versions, timeline)
+        return versions, timeline
+
+    def _uses_of(self, subject: str, version: HistoricVersion) -> tuple[str, ...]:
+        """The subjects a content version references (none for a text that no longer reads)."""
+        key = (subject, version.number)
+        found = self._uses.get(key)
+        if found is None:
+            schema_type = type_for_path(version.path)
+            assert schema_type is not None
+            source = SchemaText(version.path, version.text, version.commit, self.current.root)
+            try:
+                found = tuple(self._references(schema_type, source, subject))
+            except InvalidSchema:
+                found = ()
+            self._uses[key] = found
+        return found
+
+    def _number_at(self, subject: str, sequence: int) -> int:
+        version = self._version_at(subject, sequence)
+        return version.number if version is not None else 0
+
     def parse_historic(
         self, subject: str, version: HistoricVersion, registered: bool = True
     ) -> ParsedSchema | None:
@@ -126,7 +204,7 @@ class SchemaResolver:
         accepted once is compared, see `formats.parse_registered`); False: as strictly as the
         registry parses a version about to be registered (publish sends it as a new schema).
         """
-        key = (subject, version.number, registered)
+        key = (subject, version.sequence, registered)  # a subject has one version per commit at most
         if key in self._historic:
             return self._historic[key]
         schema_type = type_for_path(version.path)
@@ -192,15 +270,15 @@ class SchemaResolver:
         return found
 
     def _version_at(self, subject: str, sequence: int) -> HistoricVersion | None:
-        """The subject's latest version committed at or before the commit `sequence` numbers (None:
-        it had none yet). Versions come in commit order: a binary search, not a scan per reference
-        (a long history gives each subject hundreds of versions, looked up for every importer)."""
-        versions = self.history.get(subject, [])
+        """The subject's version current at the commit `sequence` numbers (None: it had none yet):
+        the latest state at or before it, which a revert can make an earlier version. A binary
+        search, not a scan per reference (a long history gives a subject hundreds of states)."""
+        timeline = self._states(subject)[1]
         cached = self._sequences.get(subject)
-        if cached is None or cached[0] is not versions:
-            cached = self._sequences[subject] = (versions, [v.sequence for v in versions])
+        if cached is None or cached[0] is not timeline:
+            cached = self._sequences[subject] = (timeline, [sequence for sequence, _, _ in timeline])
         index = bisect_right(cached[1], sequence)
-        return versions[index - 1] if index else None
+        return timeline[index - 1][2] if index else None
 
     @staticmethod
     def _parse_alone(source: SchemaText, schema_type: SchemaType) -> ParsedSchema | None:

@@ -161,12 +161,15 @@ class OutlineSearch:
         self._cached = cached  # (path, cache entry: names joined) of contracts outlined by earlier runs
         self._outlined = [(path, o.defined_names, o.referenced_names) for path, o in outlined]
         self._searches = 0
-        self._mentioned: dict[str, list[str]] | None = None
+        self._defining: dict[str, list[str]] | None = None  # name -> paths defining it
+        self._using: dict[str, list[str]] = {}  # name -> paths using it (and not defining it)
 
     def exhausted(self) -> bool:
         return False  # a lookup never reads a contract: never cheaper to read the whole tree
 
     def candidates(self, names: Iterable[str], defining: bool = False) -> tuple[set[str], set[str]]:
+        """Paths whose outline defines one of the names, or (unless `defining`: the caller looks for
+        definitions only and decides by them) uses one."""
         wanted = set(names)
         self._searches += 1
         if self._searches <= _SCANS:  # a pre-commit check asks a few times: a scan is cheaper
@@ -178,16 +181,23 @@ class OutlineSearch:
             ]
             rows += self._outlined
             found = {
-                p for p, defined, used in rows if not (wanted.isdisjoint(defined) and wanted.isdisjoint(used))
+                p
+                for p, defined, used in rows
+                if not (wanted.isdisjoint(defined) and (defining or wanted.isdisjoint(used)))
             }
             return found, set()
-        if self._mentioned is None:  # a walk over a deep graph asks once per level
-            self._mentioned = {}
+        if self._defining is None:  # a walk over a deep graph asks once per level
+            self._defining = {}
             every = [(path, *decode_names(entry)) for path, entry in self._cached] + self._outlined
             for path, defined, used in every:
-                for name in {*defined, *used}:
-                    self._mentioned.setdefault(name, []).append(path)
-        return {path for name in wanted for path in self._mentioned.get(name, ())}, set()
+                for name in defined:
+                    self._defining.setdefault(name, []).append(path)
+                for name in set(used).difference(defined):
+                    self._using.setdefault(name, []).append(path)
+        found = {path for name in wanted for path in self._defining.get(name, ())}
+        if not defining:
+            found.update(path for name in wanted for path in self._using.get(name, ()))
+        return found, set()
 
     def contract_path(self, import_path: str) -> str:
         return contract_path(self._prefix, import_path)

@@ -164,3 +164,92 @@ def test_a_registry_result_does_not_claim_zero_earlier_versions(repo: GitRepo, r
     assert result.code == 0, result.output
     [remote] = [line for line in result.stdout.splitlines() if "@ registry r]" in line]
     assert "against 0 earlier versions" not in remote and "against the versions the registry holds" in remote
+
+
+COUNTRY = 'syntax = "proto3";\npackage acme.common;\nenum Country {\n  COUNTRY_UNSPECIFIED = 0;\n}\n'
+ADDRESS = (
+    'syntax = "proto3";\npackage acme.common;\nimport "common/country.proto";\n'
+    "message Address {\n  string city = 1;\n  Country country = 2;\n}\n"
+)
+SHIPMENT = (
+    'syntax = "proto3";\npackage acme.shipping;\nimport "common/address.proto";\n'
+    "message Shipment {\n  string id = 1;\n  acme.common.Address to = 2;\n}\n"
+)
+
+
+def _lookup(url: str, subject: str, schema: str, references: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a producer's serializer asks with auto.register.schemas=false: this text, these references."""
+    import urllib.parse
+    import urllib.request
+
+    body = json.dumps({"schemaType": "PROTOBUF", "schema": schema, "references": references}).encode()
+    request = urllib.request.Request(
+        f"{url}/subjects/{urllib.parse.quote(subject, safe='')}",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:  # loopback: the registry double
+        answer: dict[str, Any] = json.loads(response.read())
+        return answer
+
+
+def test_a_contract_committed_again_after_its_import_changed_registers_the_new_reference(
+    repo: GitRepo, registry_double: Any
+) -> None:
+    """A schema is its text and its references' versions. A commit that writes the address again
+    (here a comment) after the shared enum changed registers it with the enum's new version, as a
+    producer built from that commit looks it up; check and status count the same versions."""
+    repo.write("contractctl.yaml", f'version: 1\nregistries:\n  r: {{url: "{registry_double.url}"}}\n')
+    repo.write("contracts/common/country.proto", COUNTRY)
+    repo.write("contracts/common/address.proto", ADDRESS)
+    repo.write("contracts/shipping/value.proto", SHIPMENT)
+    repo.commit("v1")
+    assert repo.run("publish", "--registry", "r").code == 0
+    repo.write("contracts/common/country.proto", COUNTRY.replace("= 0;\n", "= 0;\n  COUNTRY_FR = 1;\n"))
+    repo.commit("country: one more value")
+    repo.write("contracts/common/address.proto", "// France ships too\n" + ADDRESS)
+    again = repo.commit("address: a comment")
+    published = repo.run("publish", "--registry", "r")
+    assert published.code == 0, published.output
+    assert f"registered git version 2 ({again[:7]}) of common/address.proto" in published.stdout, (
+        published.stdout
+    )
+
+    [first, second] = registry_double.store.versions_of("common/address.proto")
+    assert [(r.subject, r.version) for r in first.content.references] == [("common/country.proto", 1)]
+    assert [(r.subject, r.version) for r in second.content.references] == [("common/country.proto", 2)]
+    found = _lookup(
+        registry_double.url,
+        "common/address.proto",
+        ADDRESS,
+        [{"name": "common/country.proto", "subject": "common/country.proto", "version": 2}],
+    )
+    assert found["version"] == 2
+    assert repo.run("status", "--registry", "r", "--fail-on-drift").code == 0
+    assert "would register" not in repo.run("publish", "--registry", "r", "--dry-run").stdout
+
+    repo.write("contracts/common/address.proto", ADDRESS.replace("  Country", "  string zip = 3;\n  Country"))
+    check = repo.run("check", "--format", "json")
+    assert check.code == 0, check.output
+    [result] = [r for r in check.json()["results"] if r["subject"] == "common/address.proto"]
+    assert result["verdict"] == "compatible"
+    assert result["compared_versions"] == 2  # the default level is transitive: both versions
+
+
+def test_an_old_break_of_an_import_is_still_compared_by_a_transitive_level(repo: GitRepo) -> None:
+    """The importer's first version used the field its import later changed: a transitive level
+    still compares with that version, as the registry does with the version it holds."""
+    repo.write("contractctl.yaml", "version: 1\ndefaults: {compatibility: BACKWARD_TRANSITIVE}\n")
+    repo.write("contracts/common/country.proto", COUNTRY.replace("= 0;\n", "= 0;\n  COUNTRY_FR = 1;\n"))
+    repo.write("contracts/common/address.proto", ADDRESS)
+    repo.write("contracts/shipping/value.proto", SHIPMENT)
+    repo.commit("v1")
+    repo.write("contracts/common/address.proto", ADDRESS.replace("string city", "int64 city"))
+    repo.commit("address: city becomes a number (forced)")
+    repo.write("contracts/shipping/value.proto", SHIPMENT.replace("  acme", "  string note = 3;\n  acme"))
+    result = repo.run("check", "--format", "json")
+    assert result.code == 1, result.output
+    [shipment] = [r for r in result.json()["results"] if r["subject"] == "shipping-value"]
+    compared = {f["compared_with"] for f in shipment["findings"] if f["kind"] == "incompatible"}
+    assert compared == {f"version 1 ({repo.git('rev-parse', '--short=7', 'HEAD~1').strip()})"}, result.output

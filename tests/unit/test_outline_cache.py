@@ -70,7 +70,7 @@ def test_a_cache_written_by_other_code_or_options_is_ignored(tmp_path: Path) -> 
 )
 def test_a_damaged_file_is_an_empty_cache_and_is_rewritten(tmp_path: Path, damage: object) -> None:
     _filled(tmp_path, "s1", 20)
-    file = tmp_path / outline_cache.CACHE_FOLDER / outline_cache.CACHE_FILE
+    file = outline_cache.cache_file(tmp_path, "s1")
     file.write_bytes(damage(file.read_bytes()))  # type: ignore[operator]
     cache = OutlineCache.load(tmp_path, "s1")
     assert cache.get(f"{0:040x}", PATH) is None
@@ -159,4 +159,25 @@ def test_concurrent_writers_leave_one_complete_file(tmp_path: Path) -> None:
     final = OutlineCache.load(tmp_path, "s1")
     assert {final.get(f"{0:040x}", PATH).defined_names[0][-1]} <= set(sets)  # type: ignore[union-attr]
     leftovers = [p.name for p in (tmp_path / outline_cache.CACHE_FOLDER).iterdir()]
-    assert leftovers == [outline_cache.CACHE_FILE]  # no file written aside is left behind
+    assert leftovers == [outline_cache.cache_file(tmp_path, "s1").name]  # no file written aside is left
+
+
+def test_two_codes_keep_a_file_each_and_week_old_files_of_others_go(tmp_path: Path) -> None:
+    """Two installed versions used in turn on one working tree (a hook's and a developer's) do not
+    rewrite one file in turn, each finding the other's stamp; an old code's file goes in a week."""
+    import os
+    import time
+
+    first = _filled(tmp_path, "s1", 20)
+    second = _filled(tmp_path, "s2", 20, tag="b")
+    assert OutlineCache.load(tmp_path, "s1").get(f"{0:040x}", PATH) == first[f"{0:040x}"]
+    assert OutlineCache.load(tmp_path, "s2").get(f"{0:040x}", PATH) == second[f"{0:040x}"]
+    old = outline_cache.cache_file(tmp_path, "s1")
+    week_ago = time.time() - 8 * 24 * 3600
+    os.utime(old, (week_ago, week_ago))
+    legacy = old.with_name(outline_cache.CACHE_FILE)  # an earlier release's single file
+    legacy.write_bytes(b"x")
+    os.utime(legacy, (week_ago, week_ago))
+    _filled(tmp_path, "s2", 20, tag="c")
+    assert not old.exists() and not legacy.exists()
+    assert outline_cache.cache_file(tmp_path, "s2").exists()

@@ -771,10 +771,33 @@ class _Resolver:
                 )
                 continue
             reached[name] = definition
-            for nested in iter_named(definition):
-                reached.setdefault(str(nested["name"]), nested)
-            queue.extend(iter_references(definition))
+            nested, references = _walked(definition)
+            for nested_name, nested_definition in nested:
+                reached.setdefault(nested_name, nested_definition)
+            queue.extend(references)
         return reached
+
+
+# id(definition) -> (the definition, its named definitions, the names it references). A referenced
+# contract's definitions are finished objects, shared by every contract parsed with it: a chain of
+# references k long walked them again in every parse of the chain (k^2 walks for one check).
+_WALKS: dict[int, tuple[dict[str, Any], tuple[tuple[str, dict[str, Any]], ...], tuple[str, ...]]] = {}
+_WALKS_KEPT = 65536  # entries (the definitions stay alive while kept: their ids cannot be reused)
+
+
+def _walked(
+    definition: dict[str, Any],
+) -> tuple[tuple[tuple[str, dict[str, Any]], ...], tuple[str, ...]]:
+    """`iter_named` and `iter_references` of an external definition, walked once per process."""
+    known = _WALKS.get(id(definition))
+    if known is not None and known[0] is definition:
+        return known[1], known[2]
+    if len(_WALKS) >= _WALKS_KEPT:
+        _WALKS.clear()
+    nested = tuple((str(found["name"]), found) for found in iter_named(definition))
+    references = tuple(iter_references(definition))
+    _WALKS[id(definition)] = (definition, nested, references)
+    return nested, references
 
 
 class _ChainMap(Mapping[str, dict[str, Any]]):

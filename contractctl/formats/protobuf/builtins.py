@@ -116,14 +116,20 @@ def is_builtin(import_path: str) -> bool:
 
 
 def _package_file(package: str, relative: str) -> Path | None:
-    """A .proto shipped inside an installed package (None when the package or file is absent)."""
-    from importlib import resources  # here: it imports tempfile, which outlining never needs
+    """A .proto shipped inside an installed package (None when the package or file is absent): the
+    first folder of the package's search path holding it, as importlib.resources finds it (whose
+    import costs a pre-commit check more than the lookup itself)."""
+    import importlib
 
     try:
-        candidate = resources.files(package).joinpath(relative)
+        folders = list(getattr(importlib.import_module(package), "__path__", ()))
     except ModuleNotFoundError:
         return None
-    return Path(str(candidate)) if candidate.is_file() else None
+    for folder in folders:
+        candidate = os.path.join(folder, relative)
+        if os.path.isfile(candidate):
+            return Path(candidate)
+    return None
 
 
 def scratch_dir() -> str | None:
@@ -135,6 +141,29 @@ def scratch_dir() -> str | None:
 
 
 @lru_cache(maxsize=1)
+def builtin_files() -> dict[str, Path]:
+    """The known dependencies the installed packages ship, by import path (the Confluent ones are
+    texts of this module)."""
+    files: dict[str, Path] = {}
+    for relative in GOOGLE_PROTOBUF:
+        found = _package_file("grpc_tools", f"_proto/{relative}")
+        if found is not None:
+            files[relative] = found
+    for relative in GOOGLE_TYPE:
+        found = _package_file("google.type", relative.removeprefix("google/type/"))
+        if found is not None:
+            files[relative] = found
+    return files
+
+
+def builtin_texts() -> dict[str, str]:
+    """The known dependencies' texts by import path."""
+    texts = {relative: file.read_text(encoding="utf-8") for relative, file in builtin_files().items()}
+    texts.update(CONFLUENT)
+    return texts
+
+
+@lru_cache(maxsize=1)
 def builtin_include_dir() -> Path:
     """A directory holding exactly the known dependencies (so nothing else on sys.path is importable)."""
     import shutil
@@ -142,15 +171,7 @@ def builtin_include_dir() -> Path:
 
     root = Path(tempfile.mkdtemp(prefix="contractctl-proto-builtin-", dir=scratch_dir()))
     atexit.register(shutil.rmtree, root, True)
-    for relative in GOOGLE_PROTOBUF:
-        found = _package_file("grpc_tools", f"_proto/{relative}")
-        if found is not None:
-            _place(root, relative, found.read_text(encoding="utf-8"))
-    for relative in GOOGLE_TYPE:
-        found = _package_file("google.type", relative.removeprefix("google/type/"))
-        if found is not None:
-            _place(root, relative, found.read_text(encoding="utf-8"))
-    for relative, text in CONFLUENT.items():
+    for relative, text in builtin_texts().items():
         _place(root, relative, text)
     return root
 

@@ -26,11 +26,13 @@ from typing import TYPE_CHECKING, cast
 
 from contractctl.formats.protobuf.builtins import (
     KNOWN_DEPENDENCIES,
+    builtin_files,
     builtin_include_dir,
     is_builtin,
     scratch_dir,
 )
 from contractctl.formats.protobuf.outline import read_outline
+from contractctl.generic import stamped_file
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor_pb2 import FileDescriptorProto
@@ -197,7 +199,54 @@ def run_protoc(
 
 @lru_cache(maxsize=1)
 def builtin_descriptors() -> dict[str, FileDescriptorProto]:
-    """The built-in files, compiled once per process (with source info, as any run gives them)."""
+    """The built-in files, compiled once per process (with source info, as any run gives them), or
+    read from the run folder (generic/stamped_file.py), where an earlier run kept them: a pre-commit
+    check of one .proto file spent a fifth of its time compiling the thirty built-ins again."""
+    from google.protobuf.descriptor_pb2 import FileDescriptorSet
+    from google.protobuf.message import DecodeError
+
+    folder = stamped_file.run_folder
+    stamp = _builtins_stamp() if folder is not None else ""
+    kept = stamped_file.read(folder / _BUILTINS_FILE, _BUILTINS_MAGIC, stamp) if folder else None
+    if isinstance(kept, bytes):
+        try:
+            return {f.name: f for f in FileDescriptorSet.FromString(kept).file}
+        except DecodeError:  # a file that passed its checksum yet does not decode
+            pass  # compiled again below
+    compiled = _compile_builtins()
+    if folder is not None and compiled:
+        data = FileDescriptorSet(file=list(compiled.values())).SerializeToString()
+        stamped_file.write(folder / _BUILTINS_FILE, _BUILTINS_MAGIC, stamp, data)
+    return compiled
+
+
+_BUILTINS_FILE = "protobuf-builtins"
+_BUILTINS_MAGIC = b"contractctl-protobuf-builtins-1\n"
+
+
+def _builtins_stamp() -> str:
+    """What the built-in descriptors are computed from, as files (path, size, change time): the
+    shipped .proto files, this module and builtins.py (the Confluent texts), and protoc (the installed
+    grpc_tools' compiler extension)."""
+    import hashlib
+
+    import grpc_tools
+
+    from contractctl.formats.protobuf import builtins
+
+    files = [str(file) for file in builtin_files().values()] + [__file__, str(builtins.__file__)]
+    with os.scandir(os.path.dirname(grpc_tools.__file__)) as entries:
+        files += [
+            e.path for e in entries if e.name.startswith("_protoc_compiler") or e.name == "grpc_version.py"
+        ]
+    digest = hashlib.blake2b(digest_size=16)
+    for file in sorted(files):
+        status = os.stat(file)
+        digest.update(f"{file}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def _compile_builtins() -> dict[str, FileDescriptorProto]:
     import tempfile
 
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
