@@ -289,8 +289,9 @@ class _Versions:
         self, resolver: SchemaResolver, subject: str, fingerprint: str | None, commit: str
     ) -> int | None:
         candidates = [v for v in resolver.versions(subject) if v.fingerprint == fingerprint]
+        whole = resolver is self._to and commit == self._to_commit  # every version is in its history
         for version in reversed(candidates):  # a later version of the same content: newer references
-            if version.commit == commit or self._contains(commit, version.commit):
+            if whole or version.commit == commit or self._contains(commit, version.commit):
                 return version.number
         return candidates[0].number if candidates else None
 

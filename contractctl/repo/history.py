@@ -230,46 +230,41 @@ class Git:
             data = self.read_at(commit, path)
             if data is not None:
                 out[path] = data
-        if not batched:
-            return out
-        request = b"".join(f"{commit}:{path}\n".encode("utf-8", "surrogateescape") for path in batched)
-        result = self.attempt("cat-file", "--batch", "--buffer", input_bytes=request)
-        if result.returncode != 0:
-            raise GitError(_MISSING_OBJECTS, detail=result.stderr.decode("utf-8", "replace").strip())
-        raw, offset = result.stdout, 0
-        for path in batched:
-            header_end = raw.index(b"\n", offset)
-            header = raw[offset:header_end]  # "<sha> <type> <size>", or "<name> missing"
-            offset = header_end + 1
-            if header.endswith(b" missing"):
-                continue
-            _, kind, size = header.rsplit(b" ", 2)
-            if kind == b"blob":
-                out[path] = raw[offset : offset + int(size)]
-            offset += int(size) + 1
+        found = self._batch([f"{commit}:{path}" for path in batched])
+        out.update((path, data) for path, (kind, data) in zip(batched, found, strict=True) if kind == "blob")
         return out
 
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """Contents of many blobs through one `git cat-file --batch` process."""
         wanted = sorted(set(shas))
-        if not wanted:
-            return {}
-        request = "".join(f"{sha}\n" for sha in wanted).encode()
+        out: dict[str, bytes] = {}
+        for sha, (kind, data) in zip(wanted, self._batch(wanted), strict=True):
+            if kind == "missing":
+                raise GitError(f"git object {sha}: {_MISSING_OBJECTS}")
+            out[sha] = data
+        return out
+
+    def _batch(self, names: list[str]) -> list[tuple[str, bytes]]:
+        """(object type, content) of each object name, in order, through one `git cat-file --batch`;
+        ("missing", b"") for a name git cannot find."""
+        if not names:
+            return []
+        request = b"".join(f"{name}\n".encode("utf-8", "surrogateescape") for name in names)
         result = self.attempt("cat-file", "--batch", "--buffer", input_bytes=request)
         if result.returncode != 0:  # a promisor remote that cannot supply a missing blob ends the batch
             raise GitError(_MISSING_OBJECTS, detail=result.stderr.decode("utf-8", "replace").strip())
-        raw = result.stdout
-        out: dict[str, bytes] = {}
-        offset = 0
-        for sha in wanted:
+        raw, offset = result.stdout, 0
+        out: list[tuple[str, bytes]] = []
+        for _ in names:
             header_end = raw.index(b"\n", offset)
-            header = raw[offset:header_end].decode().split()
-            if len(header) < 3 or header[1] == "missing":
-                raise GitError(f"git object {sha}: {_MISSING_OBJECTS}")
-            size = int(header[2])
-            start = header_end + 1
-            out[sha] = raw[start : start + size]
-            offset = start + size + 1
+            fields = raw[offset:header_end].rsplit(b" ", 2)  # "<sha> <type> <size>", or "<name> missing"
+            offset = header_end + 1
+            if len(fields) < 3 or not fields[2].isdigit():
+                out.append(("missing", b""))
+                continue
+            size = int(fields[2])
+            out.append((fields[1].decode(), raw[offset : offset + size]))
+            offset += size + 1
         return out
 
 

@@ -149,30 +149,19 @@ class SchemaResolver:
         uses = {version.number: self._uses_of(subject, version) for version in own}
         if not any(uses.values()):
             return plain  # nothing referenced: its contents are its versions
-        content_at = {sequence: version for sequence, _, version in written}  # current from then on
-        commits = {sequence: commit for sequence, commit, _ in written}
         versions: list[HistoricVersion] = []
         timeline: list[tuple[int, str, HistoricVersion]] = []
         by_state: dict[tuple[int, tuple[int, ...]], HistoricVersion] = {}
-        content: HistoricVersion | None = None
-        for sequence in sorted(commits):
-            content = content_at.get(sequence) or content
-            if content is None:
-                continue  # not written yet: its references' versions before it count for nothing
+        for sequence, commit, content in written:  # each commit that wrote it, in log order
             state = (content.number, tuple(self._number_at(r, sequence) for r in uses[content.number]))
             version = by_state.get(state)
             if version is None:
                 version = by_state[state] = HistoricVersion(
-                    len(versions) + 1,
-                    content.path,
-                    content.text,
-                    commits[sequence],
-                    sequence,
-                    content.fingerprint,
+                    len(versions) + 1, content.path, content.text, commit, sequence, content.fingerprint
                 )
                 versions.append(version)
             if not timeline or timeline[-1][2] is not version:
-                timeline.append((sequence, commits[sequence], version))
+                timeline.append((sequence, commit, version))
         self._states_of[subject] = (versions, timeline)
         return versions, timeline
 
