@@ -7,6 +7,7 @@ skipped with a warning finding, so a gate that did not look at something says so
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
@@ -22,6 +23,10 @@ class DiskFiles:
     files: list[tuple[PurePosixPath, bytes]] = field(default_factory=list)  # repository-relative
     skipped: list[Finding] = field(default_factory=list)
     links: set[str] = field(default_factory=set)  # files in `files` reached through a symbolic link
+
+
+# What pathlib's is_symlink and is_dir answer False for, as example_files did with them.
+_ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 
 
 def skipped(path: str, message: str, hint: str | None = None) -> Finding:
@@ -220,16 +225,27 @@ def _symlinked_directory(path: Path, relative: str, resolved_top: Path) -> Findi
 def example_files(top: Path, directory: PurePosixPath, suffix: str) -> DiskFiles:
     """The `suffix` files directly in one examples directory, with the same rules as contracts."""
     folder = top / directory
-    if folder.is_symlink() and not is_within(_link_target(folder) or Path("/"), top.resolve()):
-        return DiskFiles(
-            skipped=[
-                skipped(
-                    one_line(str(directory)),
-                    "is a symlink leading outside the repository (or nowhere); its examples are skipped",
-                )
-            ]
-        )
-    if not folder.is_dir():
+    try:  # one question for the usual answer (no such folder): an audit asks it for every contract
+        mode = os.lstat(folder).st_mode
+    except ValueError:
+        return DiskFiles()
+    except OSError as error:
+        if error.errno in _ABSENT:
+            return DiskFiles()
+        raise
+    if stat.S_ISLNK(mode):
+        if not is_within(_link_target(folder) or Path("/"), top.resolve()):
+            return DiskFiles(
+                skipped=[
+                    skipped(
+                        one_line(str(directory)),
+                        "is a symlink leading outside the repository (or nowhere); its examples are skipped",
+                    )
+                ]
+            )
+        if not folder.is_dir():
+            return DiskFiles()
+    elif not stat.S_ISDIR(mode):
         return DiskFiles()
     out = DiskFiles()
     resolved_top = top.resolve()

@@ -8,7 +8,7 @@ import errno
 import os
 import socket
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -165,3 +165,60 @@ def test_an_unreadable_folder_is_warned_about(tmp_path: Path) -> None:
     finally:
         (top / "contracts" / "locked").chmod(0o755)
     assert _shown(found) == ([], [("contracts/locked", "cannot be listed (Permission denied); skipped")])
+
+
+def test_examples_folders_of_every_kind(tmp_path: Path) -> None:
+    top = tmp_path / "repo"
+    real = top / "contracts" / "real" / "examples"
+    real.mkdir(parents=True)
+    (real / "b.json").write_text("{}")
+    (real / "a.json").write_text("[]")
+    (real / "notes.txt").write_text("x")
+    (top / "contracts" / "file").mkdir()
+    (top / "contracts" / "file" / "examples").write_text("not a folder")
+    (tmp_path / "outside").mkdir()
+    (top / "contracts" / "out").mkdir()
+    (top / "contracts" / "out" / "examples").symlink_to(tmp_path / "outside")
+    (top / "contracts" / "in").mkdir()
+    (top / "contracts" / "in" / "examples").symlink_to(real)
+    (top / "contracts" / "loop").mkdir()
+    (top / "contracts" / "loop" / "examples").symlink_to(top / "contracts" / "loop" / "examples")
+    (top / "contracts" / "to_file").mkdir()
+    (top / "contracts" / "to_file" / "examples").symlink_to(real / "a.json")
+
+    def listed(folder: str) -> tuple[list[tuple[str, bytes]], list[tuple[str | None, str]]]:
+        return _shown(worktree.example_files(top, PurePosixPath(folder), ".json"))
+
+    assert listed("contracts/real/examples") == (
+        [("contracts/real/examples/a.json", b"[]"), ("contracts/real/examples/b.json", b"{}")],
+        [],
+    )
+    assert listed("contracts/missing/examples") == ([], [])
+    assert listed("contracts/file/examples") == ([], [])
+    assert listed("contracts/to_file/examples") == ([], [])
+    outside = "is a symlink leading outside the repository (or nowhere); its examples are skipped"
+    assert listed("contracts/out/examples") == ([], [("contracts/out/examples", outside)])
+    assert listed("contracts/loop/examples") == ([], [("contracts/loop/examples", outside)])
+    assert listed("contracts/in/examples") == (
+        [("contracts/in/examples/a.json", b"[]"), ("contracts/in/examples/b.json", b"{}")],
+        [],
+    )
+
+
+def test_a_contract_without_examples_costs_one_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "contracts" / "orders").mkdir(parents=True)
+    asked: list[str] = []
+    for name in ("stat", "lstat"):
+        real = getattr(os, name)
+
+        def counting(path: object, *args: object, real: object = real, **kwargs: object) -> object:
+            asked.append(str(path))
+            return real(path, *args, **kwargs)  # type: ignore[operator]
+
+        monkeypatch.setattr(os, name, counting)
+    found = worktree.example_files(tmp_path, PurePosixPath("contracts/orders/examples"), ".json")
+    monkeypatch.undo()
+    assert _shown(found) == ([], [])
+    assert asked == [str(tmp_path / "contracts/orders/examples")]
