@@ -465,7 +465,7 @@ def _subjects_of_change(
     parents = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
     # the parent as text, as str(path.parent) gives it ("." at the top): building a path object for
     # every contract of the tree cost a pre-commit check of 2,000 contracts several milliseconds
-    near = {s for s, c in current.contracts.items() if (str(c.path).rpartition("/")[0] or ".") in parents}
+    near = {s for p, s in by_path.items() if (p.rpartition("/")[0] or ".") in parents}
     extras = _contract_files_changed(touched, current, near)
     if staged and current.outlines is not None and current.outlines.saves:
         current.search = current.outline_search()  # what the index's contracts define and use
