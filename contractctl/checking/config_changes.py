@@ -57,6 +57,8 @@ def base_mapping(git: Git, base: str, config: Config) -> BaseMapping | None:
     if before == now:
         return None
     if before is None:
+        if not git.text("ls-files", "--", relative):
+            return None  # never committed, not being added: nothing says how the base named subjects
         return BaseMapping(SubjectMapper(default_config(config.directory), _prefix(git, config, "contracts")))
     try:
         base_config = _parse(before, config.path)

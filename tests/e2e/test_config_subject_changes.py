@@ -125,6 +125,16 @@ def test_a_config_added_where_the_defaults_ruled(repo: GitRepo) -> None:
     assert rules_of(result, "orders-value") == ["SUBJECT_CHANGED"]
 
 
+def test_a_config_kept_out_of_git_is_not_compared_with_the_defaults(repo: GitRepo) -> None:
+    repo.write("contracts/orders/value.avsc", ORDER)
+    repo.commit("v1")
+    (repo.root / ".git" / "info" / "exclude").write_text("contractctl.yaml\n")
+    repo.write("contractctl.yaml", PINNED.format("orders2-value"))
+    result = repo.run("check", "--all", "--format", "json")
+    assert result.code == 0, result.output
+    assert rules_of(result, "orders-value") == []
+
+
 def test_an_unreadable_base_config_is_a_warning_not_a_failure(repo: GitRepo) -> None:
     repo.write("contractctl.yaml", "version: 1\ncontracts: [unclosed\n")
     repo.write("contracts/orders/value.avsc", ORDER)
