@@ -101,9 +101,13 @@ def test_a_config_edit_that_keeps_every_subject_is_no_finding(repo: GitRepo) -> 
 def test_the_old_subject_can_be_allowed_to_go(repo: GitRepo) -> None:
     pinned_repo(repo)
     change_config(repo, PINNED.format("orders2-value"), commit=False)
-    result = repo.run("check", "--allow-breaking", "orders-value", "--reason", "topic renamed")
+    result = repo.run(
+        "check", "--allow-breaking", "orders-value", "--reason", "topic renamed", "--format", "json"
+    )
     assert result.code == 0, result.output
-    assert "orders-value" in result.stdout
+    found = only_finding(result, "orders-value")
+    assert found["rule"] == "SUBJECT_CHANGED"
+    assert found["allowed_reason"] == "topic renamed"
 
 
 def test_an_old_subject_at_level_none_is_a_warning(repo: GitRepo) -> None:
