@@ -11,7 +11,8 @@ escapes and adjacent string literals) or a symbolic link, and files with those a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath
 
 from contractctl.formats import FORMATS
@@ -146,6 +147,18 @@ def contract_path(prefix: str, import_path: str) -> str:
     return str(PurePosixPath(f"{root}{import_path}"))
 
 
+def _spelling_test(wanted: frozenset[str]) -> Callable[[str], object]:
+    """A test of whether a text spells one of `wanted` (as a substring): `in` for one name, else one
+    regular expression of every name, which scans a text in C (a generator of `in` tests per cache
+    entry cost a pre-commit check of 2,000 contracts 5-8 ms)."""
+    if not wanted:
+        return lambda text: False
+    if len(wanted) == 1:
+        [name] = wanted
+        return lambda text: name in text
+    return re.compile("|".join(re.escape(name) for name in sorted(wanted))).search
+
+
 class OutlineSearch:
     """The same answers as ContractTextSearch, from every contract's outline instead of its text
     (for a check of the index, whose outlines are cached by blob id: see repo/outline_cache.py).
@@ -174,11 +187,8 @@ class OutlineSearch:
         self._searches += 1
         if self._searches <= _SCANS:  # a pre-commit check asks a few times: a scan is cheaper
             # an entry spells each of its names whole: one that holds no wanted name as text is out
-            rows = [
-                (path, *decode_names(entry))
-                for path, entry in self._cached
-                if any(name in entry for name in wanted)
-            ]
+            spells = _spelling_test(frozenset(wanted))
+            rows = [(path, *decode_names(entry)) for path, entry in self._cached if spells(entry)]
             rows += self._outlined
             found = {
                 p
