@@ -82,9 +82,10 @@ class SchemaResolver:
 
     @history.setter
     def history(self, history: Mapping[str, list[HistoricVersion]]) -> None:
-        """A check learns the history after the tree: historic edges name versions of the history."""
+        """A check learns the history after the tree: what was derived from another history goes."""
         self._history = history
-        self._historic_nodes.clear()
+        for derived in (self._historic, self._sequences, self._states_of, self._uses, self._historic_nodes):
+            derived.clear()
 
     def subject_of(self, schema: ParsedSchema) -> str:
         """The subject of a schema this resolver parsed (references name subjects in a registry)."""
@@ -280,7 +281,11 @@ class SchemaResolver:
             name, at = pending.pop()
             if name in found:
                 continue  # a subject appears once: parse_historic's cache holds one text per subject too
-            node = self._current_node(name) if at is None else self._historic_node(name, at)
+            if at is None:
+                node = self._current_node(name)
+            else:
+                known = self._historic_nodes.get((name, id(at)))
+                node = known[1] if known is not None and known[0] is at else self._historic_node(name, at)
             if node is None:
                 continue  # parsed (and reported) the careful way when the check gets to it
             found[name] = node[0]
@@ -306,10 +311,7 @@ class SchemaResolver:
 
     def _historic_node(self, name: str, at: HistoricVersion) -> _Node:
         """A version's text, with its references' versions current at its commit (none when its
-        references cannot be read)."""
-        known = self._historic_nodes.get((name, id(at)))
-        if known is not None and known[0] is at:
-            return known[1]
+        references cannot be read); kept in `_historic_nodes`, which `historic_sources` reads first."""
         schema_type = type_for_path(at.path)
         assert schema_type is not None
         source = SchemaText(at.path, at.text, at.commit, self.current.root)
