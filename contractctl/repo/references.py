@@ -360,7 +360,8 @@ class SchemaResolver:
                 except InvalidSchema:
                     continue  # an unreadable contract defines nothing anyone can reference
             level = set(frontier)
-            candidates = [c for c in self.current.subjects_mentioning(wanted) if c not in found | targets]
+            known = found | targets  # once per level, not once per candidate
+            candidates = [c for c in self.current.subjects_mentioning(wanted) if c not in known]
             self.current.find_definitions(n for c in candidates for n in self._referenced_names(c))
             frontier = []
             for candidate in candidates:
