@@ -427,6 +427,7 @@ def sightings_by_subject(
     contracts: dict[PurePosixPath, str] = {}  # contract path -> its blob, as of the commit walked
     sidecars: dict[PurePosixPath, str] = {}  # sidecar path -> its blob
     by_sidecar: dict[PurePosixPath, set[PurePosixPath]] = {}  # sidecar path -> contract paths beside it
+    beside: dict[PurePosixPath, PurePosixPath] = {}  # contract path -> its sidecar's: once per path
     for sequence, commit in enumerate(commits):
         sighted: dict[PurePosixPath, str] = {}
         for change in commit.changes:
@@ -442,14 +443,18 @@ def sightings_by_subject(
                         sighted.setdefault(contract, contracts[contract])
                 continue
             contracts[change.new_path] = change.new_blob
-            by_sidecar.setdefault(sidecar_path(change.new_path), set()).add(change.new_path)
+            sidecar = beside.get(change.new_path)
+            if sidecar is None:
+                sidecar = beside[change.new_path] = sidecar_path(change.new_path)
+            by_sidecar.setdefault(sidecar, set()).add(change.new_path)
             sighted[change.new_path] = change.new_blob
         for path, blob in sighted.items():
             located = locate(path, blob)
             if located is not None:
                 subject, text = located
-                sidecar = sidecars.get(sidecar_path(path))
-                found.setdefault(subject, []).append(Sighting(path, text, commit.sha, sequence, sidecar))
+                found.setdefault(subject, []).append(
+                    Sighting(path, text, commit.sha, sequence, sidecars.get(beside[path]))
+                )
     return found
 
 

@@ -42,6 +42,10 @@ class _ContractPaths(Mapping[str, str]):
         return len(self._current.contracts)
 
 
+_Node = tuple[SchemaText, tuple[tuple[str, HistoricVersion | None], ...]]
+"""A text `historic_sources` gathers, and the (subject, version or None for now) it references."""
+
+
 class SchemaResolver:
     """Parses contracts with their references, as they are now or as they were at a version.
 
@@ -55,7 +59,7 @@ class SchemaResolver:
         (leniently, see `formats.parse_registered`), for a tree that is itself history."""
         self.current = current
         self.registered = registered
-        self.history = history
+        self._history = history
         self._parsed: dict[str, ParsedSchema] = {}
         self._historic: dict[tuple[str, int, bool], ParsedSchema | None] = {}
         self._subject_of: dict[int, str] = {}  # id(parsed schema) -> subject, for registry references
@@ -63,6 +67,25 @@ class SchemaResolver:
         self._sequences: dict[str, tuple[list[tuple[int, str, HistoricVersion]], list[int]]] = {}
         self._states_of: dict[str, tuple[list[HistoricVersion], list[tuple[int, str, HistoricVersion]]]] = {}
         self._uses: dict[tuple[str, int], tuple[str, ...]] = {}  # (subject, content version) -> references
+        # Memos of the reference graph, so that each subject's references are looked up once per run
+        # however many closures hold it (a deep graph put every contract in hundreds of closures):
+        # the current tree's edges, its transitive closures, and the edges of historic versions
+        # (keyed by the version object's id, the object kept alive in the value).
+        self._references_of: dict[str, tuple[str, ...]] = {}
+        self._closures: dict[str, frozenset[str]] = {}
+        self._current_nodes: dict[str, _Node | None] = {}
+        self._historic_nodes: dict[tuple[str, int], tuple[HistoricVersion, _Node]] = {}
+
+    @property
+    def history(self) -> Mapping[str, list[HistoricVersion]]:
+        return self._history
+
+    @history.setter
+    def history(self, history: Mapping[str, list[HistoricVersion]]) -> None:
+        """A check learns the history after the tree: what was derived from another history goes."""
+        self._history = history
+        for derived in (self._historic, self._sequences, self._states_of, self._uses, self._historic_nodes):
+            derived.clear()
 
     def subject_of(self, schema: ParsedSchema) -> str:
         """The subject of a schema this resolver parsed (references name subjects in a registry)."""
@@ -78,15 +101,30 @@ class SchemaResolver:
         return sorted(s for s in found if s is not None and s != subject)
 
     def references_of(self, subject: str) -> list[str]:
-        """Subjects whose contracts define types this contract uses (its schema references)."""
-        # the contract's outline, cached by blob id for a check of the index: its text is not read
-        return self._defining(self.current.outline(subject).referenced_names, subject)
+        """Subjects whose contracts define types this contract uses (its schema references).
+
+        Looked up once per subject and run (the tree does not change under a resolver); an
+        unreadable contract raises each time it is asked."""
+        found = self._references_of.get(subject)
+        if found is None:
+            # the contract's outline, cached by blob id for a check of the index: its text is not read
+            found = self._references_of[subject] = tuple(
+                self._defining(self.current.outline(subject).referenced_names, subject)
+            )
+        return list(found)
+
+    def _unparsed_references(self, subject: str) -> list[str]:
+        """References of a subject not parsed yet; none for a parsed one, whose whole closure is
+        parsed already (a contract is parsed only after everything it references)."""
+        return [] if subject in self._parsed else self.references_of(subject)
 
     def parse_current(self, subject: str) -> ParsedSchema:
         """Parse a contract after the contracts it references (cycles and missing ones are invalid)."""
         if subject in self._parsed:
             return self._parsed[subject]
-        for dependency in reference_order(subject, self.references_of, self._paths):
+        # Parsed subjects end the walk: below them everything is parsed and acyclic, so the order of
+        # the unparsed ones, and any cycle among them, are what the whole walk would find.
+        for dependency in reference_order(subject, self._unparsed_references, self._paths):
             if dependency in self._parsed:
                 continue
             contract = self.current.file(dependency)
@@ -243,20 +281,47 @@ class SchemaResolver:
             name, at = pending.pop()
             if name in found:
                 continue  # a subject appears once: parse_historic's cache holds one text per subject too
-            try:
-                if at is None:  # as it is now, with its references as they are now
-                    found[name] = self.current.source(name)
-                    pending.extend((r, None) for r in self.references_of(name))
-                    continue
-                schema_type = type_for_path(at.path)
-                assert schema_type is not None
-                source = SchemaText(at.path, at.text, at.commit, self.current.root)
-                found[name] = source
-                for dependency in self._references(schema_type, source, name):
-                    pending.append((dependency, self._version_at(dependency, at.sequence)))
-            except InvalidSchema:
+            if at is None:
+                node = self._current_node(name)
+            else:
+                known = self._historic_nodes.get((name, id(at)))
+                node = known[1] if known is not None and known[0] is at else self._historic_node(name, at)
+            if node is None:
                 continue  # parsed (and reported) the careful way when the check gets to it
+            found[name] = node[0]
+            pending.extend(node[1])
         return found
+
+    def _current_node(self, name: str) -> _Node | None:
+        """A contract as it is now, with its references as they are now (None: unreadable)."""
+        if name in self._current_nodes:
+            return self._current_nodes[name]
+        node: _Node | None
+        try:
+            source = self.current.source(name)
+        except InvalidSchema:
+            node = None
+        else:
+            try:
+                node = (source, tuple((r, None) for r in self.references_of(name)))
+            except InvalidSchema:
+                node = (source, ())
+        self._current_nodes[name] = node
+        return node
+
+    def _historic_node(self, name: str, at: HistoricVersion) -> _Node:
+        """A version's text, with its references' versions current at its commit (none when its
+        references cannot be read); kept in `_historic_nodes`, which `historic_sources` reads first."""
+        schema_type = type_for_path(at.path)
+        assert schema_type is not None
+        source = SchemaText(at.path, at.text, at.commit, self.current.root)
+        try:
+            references = self._references(schema_type, source, name)
+        except InvalidSchema:
+            references = []
+        node = (source, tuple((r, self._version_at(r, at.sequence)) for r in references))
+        self._historic_nodes[name, id(at)] = (at, node)
+        return node
 
     def _version_at(self, subject: str, sequence: int) -> HistoricVersion | None:
         """The subject's version current at the commit `sequence` numbers (None: it had none yet):
@@ -295,7 +360,8 @@ class SchemaResolver:
                 except InvalidSchema:
                     continue  # an unreadable contract defines nothing anyone can reference
             level = set(frontier)
-            candidates = [c for c in self.current.subjects_mentioning(wanted) if c not in found | targets]
+            known = found | targets  # once per level, not once per candidate
+            candidates = [c for c in self.current.subjects_mentioning(wanted) if c not in known]
             self.current.find_definitions(n for c in candidates for n in self._referenced_names(c))
             frontier = []
             for candidate in candidates:
@@ -317,13 +383,25 @@ class SchemaResolver:
             return ()
 
     def dependencies_closure(self, subject: str) -> set[str]:
+        """Every subject `subject` references, directly or through others (itself only in a cycle).
+
+        Closures are kept per subject: a reference whose closure is known adds it whole instead of
+        walking it again (everything reachable from a subject of a closure is in that closure)."""
+        known = self._closures.get(subject)
+        if known is not None:
+            return set(known)
         seen: set[str] = set()
         pending = [subject]
         while pending:
             for dependency in self.references_of(pending.pop()):
                 if dependency not in seen:
                     seen.add(dependency)
-                    pending.append(dependency)
+                    below = self._closures.get(dependency)
+                    if below is not None:
+                        seen.update(below)
+                    else:
+                        pending.append(dependency)
+        self._closures[subject] = frozenset(seen)
         return seen
 
 

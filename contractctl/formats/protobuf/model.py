@@ -271,6 +271,9 @@ class FileViews:
     def __init__(self) -> None:
         self._by_descriptor: dict[int, tuple[FileDescriptorProto, _Shared]] = {}
         self._by_content: dict[tuple[bytes, tuple[int, ...]], _Shared] = {}
+        # the first view built of each descriptor content: the same content with other imports
+        # gets a copy of its objects (`rewrapped`) instead of a walk of the descriptor again
+        self._first_of: dict[bytes, FileView] = {}
 
     def known(self, file: FileDescriptorProto) -> _Shared | None:
         cached = self._by_descriptor.get(id(file))
@@ -286,7 +289,11 @@ class FileViews:
             key = (content, tuple(id(view) for view in imported))
             found = self._by_content.get(key)
             if found is None:
-                view = file_view(file)
+                first = self._first_of.get(content)
+                if first is None:
+                    view = self._first_of[content] = file_view(file)
+                else:
+                    view = rewrapped(first)
                 found = self._by_content[key] = (view, _types_of(view, file.package, None))
         else:  # an import the closure lacks, or not seen yet: not shared beyond this descriptor
             view = file_view(file)
@@ -297,6 +304,31 @@ class FileViews:
     def _known(self, file: FileDescriptorProto | None) -> FileView | None:
         shared = self.known(file) if file is not None else None
         return shared[0] if shared is not None else None
+
+
+def rewrapped(view: FileView) -> FileView:
+    """A view equal to `view` whose file, message and enum objects are its own (the identities the
+    diff memo tells definitions apart by), sharing the immutable parts: fields, oneof member
+    lists, enum values. What `file_view` builds again from a descriptor of the same content, a
+    view being a function of its descriptor alone, without walking the descriptor."""
+    return FileView(
+        view.name, view.package, [_rewrapped_message(m) for m in view.messages], _enums(view.enums)
+    )
+
+
+def _rewrapped_message(message: MessageView) -> MessageView:
+    return MessageView(
+        message.name,
+        message.full_name,
+        message.fields,
+        message.oneofs,
+        [_rewrapped_message(m) for m in message.messages],
+        _enums(message.enums),
+    )
+
+
+def _enums(enums: list[EnumView]) -> list[EnumView]:
+    return [EnumView(e.name, e.full_name, e.values) for e in enums]
 
 
 def schema_view(
@@ -319,17 +351,20 @@ def _build(
     own = closure[-1]
     own_view: FileView | None = None
     by_name: dict[str, FileDescriptorProto] = {}
+    # known descriptors read straight from the cache's table: this loop runs over every file of
+    # every compared schema's closure (hundreds on a deep import chain)
+    by_descriptor = cache._by_descriptor if cache is not None else {}
     for file in closure:
-        if cache is not None:
-            shared = cache.known(file)
-            if shared is None:
-                by_name = by_name or {f.name: f for f in closure}
-                shared = cache.add(file, by_name)
-            view, found = shared
+        cached = by_descriptor.get(id(file))
+        if cached is not None and cached[0] is file:
+            view, found = cached[1]
+        elif cache is not None:
+            by_name = by_name or {f.name: f for f in closure}
+            view, found = cache.add(file, by_name)
         else:
             view = file_view(file)
             found = _types_of(view, file.package, None)
-        origin: object = "local" if file is own else origins.get(file.name)
+        origin: object = "local" if file is own else origins.get(file.name) if origins else None
         if origin is not None:
             origin_files[id(view)] = origin
             found = _types_of(view, file.package, origin)
