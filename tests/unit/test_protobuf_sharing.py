@@ -45,6 +45,10 @@ KIND = (
     KIND_V0.replace("string id = 1;", "string id = 1; message Kind { string x = 1; }"),
     KIND_V0.replace("package acme.lib;", "package acme.lib;\noption optimize_for = LITE_RUNTIME;"),
     KIND_V0.replace("message Item { string id = 1; }", "message Item { string id = 1; }\nmessage Spare {}"),
+    P2 + "package acme.lib;\nenum Kind { KIND_UNSPECIFIED = 0; KIND_A = 1; }\n"
+    "message Item { optional string id = 1; }\n",
+    KIND_V0.replace("string id = 1;", "string id = 1; map<string, string> labels = 2;"),
+    KIND_V0.replace("string id = 1;", "string id = 1; message LabelsEntry { string key = 1; string value = 2; }"),
 )
 OPTS_V0 = (
     P3 + "package acme.opts;\nimport \"google/protobuf/descriptor.proto\";\n"
@@ -68,6 +72,8 @@ BASE = (
     BASE_V0.replace("RED = 1; GREEN = 2;", "GREEN = 2; BLUE = 3;"),
     BASE_V0.replace("RED = 1; GREEN = 2;", "RED = 1; GREEN = 2; BLUE = 3;"),
     BASE_V0 + "extend Base { optional int32 taken = 150; }\n",
+    BASE_V0.replace("RED = 1;", "CRIMSON = 1;"),
+    BASE_V0.replace("RED = 1; GREEN = 2;", "ZERO = 0; RED = 1; GREEN = 2;"),
 )
 MID = (
     P3 + 'package acme.mid;\nimport public "lib/kind.proto";\nmessage Mid { string x = 1; }\n',
@@ -84,14 +90,19 @@ FIXED = {
     "app/scope.proto": P3 + 'package acme.lib.inner;\nimport "lib/kind.proto";\n'
     "message S { Kind k = 1; Item.Kind nested = 2; }\n",
     "app/loose.proto": P3 + 'package acme.lib.inner;\nimport "lib/kind.proto";\nmessage L { Kind k = 1; }\n',
-    "app/opt.proto": P3 + 'package acme.app;\nimport "lib/opts.proto";\n'
-    'message O { string s = 1 [(acme.opts.behavior) = "x"]; }\n',
-    "app/level.proto": P3 + 'package acme.app;\nimport "lib/opts.proto";\n'
-    "message V { string s = 1 [(acme.opts.level) = HIGH]; }\n",
-    "app/ext.proto": P2 + 'package acme.app;\nimport "lib/base.proto";\n'
-    "extend acme.base.Base { optional int32 e = 150; }\n",
-    "app/def.proto": P2 + 'package acme.app;\nimport "lib/base.proto";\n'
-    "message D { optional acme.base.Color c = 1 [default = RED]; optional acme.base.Base b = 2; }\n",
+    "app/opt.proto": P3 + 'package acme.app;\nimport "lib/opts.proto";\nimport "lib/kind.proto";\n'
+    'message O { string s = 1 [(acme.opts.behavior) = "x"]; acme.lib.Item i = 2; }\n',
+    "app/level.proto": P3 + 'package acme.app;\nimport "lib/opts.proto";\nimport "lib/kind.proto";\n'
+    "message V { string s = 1 [(acme.opts.level) = HIGH]; acme.lib.Item i = 2; }\n",
+    "app/ext.proto": P2 + 'package acme.app;\nimport "lib/base.proto";\nimport "lib/kind.proto";\n'
+    "extend acme.base.Base { optional int32 e = 150; }\nmessage X { optional acme.lib.Item i = 1; }\n",
+    "app/def.proto": P2 + 'package acme.app;\nimport "lib/base.proto";\nimport "lib/kind.proto";\n'
+    "message D { optional acme.base.Color c = 1 [default = RED]; optional acme.base.Base b = 2; }\n"
+    "message Y { optional acme.lib.Item i = 1; }\n",
+    "app/map2.proto": P2 + 'package acme.app2;\nimport "lib/base.proto";\nimport "lib/kind.proto";\n'
+    "message M { map<string, acme.base.Color> colors = 1; optional acme.lib.Item i = 2; }\n",
+    "app/entry.proto": P3 + 'package acme.app3;\nimport "lib/kind.proto";\nimport "lib/base.proto";\n'
+    "message E { repeated acme.lib.Item.LabelsEntry e = 1; }\n",
     "app/deep.proto": P3 + 'package acme.deep;\nimport "app/a.proto";\nimport "app/holder.proto";\n'
     "message Deep { acme.app.A a = 1; acme.lib.Holder h = 2; }\n",
     "app/service.proto": P3 + 'package acme.svc;\nimport "app/a.proto";\n'
@@ -118,10 +129,13 @@ def _compare(states: Sequence[Mapping[str, str]], warm: bool) -> tuple[Compiler,
     shared, exact = Compiler(), Compiler(share=False)
     compared = 0
     for index, state in enumerate(states):
-        if warm:
-            for compiler in (shared, exact):
+        lower = {p: t for p, t in state.items() if not p.startswith("app/")}
+        for compiler in (shared, exact):
+            if lower != state:
+                compiler.compile_many([lower])
+            if warm:
                 compiler.compile_many([state], source_info=index % 2 == 0)
-        for path in sorted(state):
+        for path in sorted(state, key=lambda p: (p.startswith("app/"), p)):
             mine, theirs = _outcome(shared, path, state), _outcome(exact, path, state)
             if mine[0] == "compiled" and theirs[0] == "compiled":  # source info: as each first came
                 mine = ("compiled", _without_source_info(mine[1]))
