@@ -146,28 +146,36 @@ def pr_protobuf(shape: str, size: int, reps: int, buf: Path) -> dict[str, Any]:
         synthetic.git(repo, "add", "-A")
         synthetic.git(repo, "commit", "-q", "-m", "change")
         env = run.cli_env(tmp)
-        samples = alternate(
-            {
-                "check": [contractctl(), "check", "--against", "main", "-q"],
-                "buf": [str(buf), "breaking", "--against", ".git#branch=main"],
-            },
-            repo,
-            env,
-            reps,
-            {"check": 1, "buf": 100},
-        )
+        commands = {
+            "check": [contractctl(), "check", "--against", "main", "-q"],
+            "buf": [str(buf), "breaking", "--against", ".git#branch=main"],
+        }
+        if BASELINE:
+            commands["baseline"] = [*BASELINE, "check", "--against", "main", "-q"]
+        samples = alternate(commands, repo, env, reps, {"check": 1, "buf": 100, "baseline": 1})
         folder = broken.rsplit("/", 2)[-2]
         if folder not in samples["check"][-1].stdout or folder not in samples["buf"][-1].stdout:
             raise run.BenchmarkError(f"a tool missed the break in {broken}")
+        extra: dict[str, Any] = {}
+        if BASELINE:
+            extra = {
+                "baseline_s": med(samples["baseline"]),
+                "baseline_cpu_s": cpu(samples["baseline"]),
+                "baseline_rss_kb": rss(samples["baseline"]),
+                "same_output": _same_output(repo, env, ["check", "--against", "main"]),
+            }
     out = {
         "shape": shape,
         "size": size,
         "check_s": med(samples["check"]),
+        "check_cpu_s": cpu(samples["check"]),
         "check_rss_kb": rss(samples["check"]),
         "buf_s": med(samples["buf"]),
+        "buf_cpu_s": cpu(samples["buf"]),
         "buf_rss_kb": rss(samples["buf"]),
         "check_runs": [s.seconds for s in samples["check"]],
         "buf_runs": [s.seconds for s in samples["buf"]],
+        **extra,
     }
     print(json.dumps(out), flush=True)
     return out
@@ -238,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--baseline",
         help="another contractctl script (an earlier revision's venv) to run in turn with this one "
-        "(precommit and audit), with a check that both print the same report",
+        "(precommit, pr and audit), with a check that both print the same report",
     )
     args = parser.parse_args(argv)
     if args.baseline:
@@ -318,8 +326,9 @@ def render(results: dict[str, Any]) -> str:
                 )
         lines += [
             "",
-            "| shape | edited | exponent in N (time) | exponent in N (time above python) | at 2,000 |",
-            "|---|---|---|---|---|",
+            "| shape | edited | exponent in N (time) | exponent in N (time above python) "
+            "| exponent in N (peak RSS) | at 2,000 |",
+            "|---|---|---|---|---|---|",
         ]
         for shape in dict.fromkeys(r["shape"] for r in pre):
             rows = [r for r in pre if r["shape"] == shape]
@@ -329,12 +338,17 @@ def render(results: dict[str, Any]) -> str:
                     (r["size"], r[target]["check_s"] - r[target]["python_s"]) for r in rows if target in r
                 ]
                 at2000 = next((r[target]["check_s"] for r in rows if r["size"] == 2000 and target in r), None)
-                e1, e2 = exponent(points), exponent(above)
+                memory = [
+                    (r["size"], float(r[target]["check_rss_kb"]))
+                    for r in rows
+                    if target in r and r[target].get("check_rss_kb")
+                ]
+                e1, e2, e3 = exponent(points), exponent(above), exponent(memory)
                 lines.append(
-                    f"| {shape} | {target} | {e1:.2f} | {e2:.2f} | "
+                    f"| {shape} | {target} | {e1:.2f} | {e2:.2f} | {'-' if e3 is None else f'{e3:.2f}'} | "
                     f"{'-' if at2000 is None else f'{at2000:.3f} s'} |"
                     if e1 is not None and e2 is not None
-                    else f"| {shape} | {target} | - | - | - |"
+                    else f"| {shape} | {target} | - | - | - | - |"
                 )
     hist = results["history"]
     if hist:
@@ -350,17 +364,27 @@ def render(results: dict[str, Any]) -> str:
                     f"| {row['shape']} | {row['commits']} | {target} | {m['check_s']:.3f} s "
                     f"| {m['python_s']:.3f} s |"
                 )
-        lines += ["", "| shape | edited | exponent in history length |", "|---|---|---|"]
+        lines += [
+            "",
+            "| shape | edited | exponent in history length (time) | (peak RSS) |",
+            "|---|---|---|---|",
+        ]
         for shape in dict.fromkeys(r["shape"] for r in hist):
             for target in ("leaf", "shared"):
-                e = exponent([(r["commits"], r[target]["check_s"]) for r in hist if r["shape"] == shape])
-                lines.append(f"| {shape} | {target} | {'-' if e is None else f'{e:.2f}'} |")
+                mine = [r for r in hist if r["shape"] == shape]
+                e = exponent([(r["commits"], r[target]["check_s"]) for r in mine])
+                m = exponent([(r["commits"], float(r[target]["check_rss_kb"] or 0)) for r in mine])
+                lines.append(
+                    f"| {shape} | {target} | {'-' if e is None else f'{e:.2f}'} "
+                    f"| {'-' if m is None else f'{m:.2f}'} |"
+                )
     pr = results["pr"]
     if pr:
         lines += [
             "",
-            "| shape | files | check --against main | buf breaking | speed-up | peak RSS | buf RSS | share |",
-            "|---|---|---|---|---|---|---|---|",
+            "| shape | files | check --against main | buf breaking | speed-up | CPU (check / buf) "
+            "| peak RSS | buf RSS | share | baseline |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for row in pr:
             share = (
@@ -368,10 +392,23 @@ def render(results: dict[str, Any]) -> str:
                 if row["check_rss_kb"] and row["buf_rss_kb"]
                 else float("nan")
             )
+            cpus = (
+                f"{row['check_cpu_s']:.2f} / {row['buf_cpu_s']:.2f} s"
+                if row.get("check_cpu_s") and row.get("buf_cpu_s")
+                else "-"
+            )
+            base = (
+                f"{row['baseline_s']:.3f} s ({row['baseline_s'] / row['check_s']:.2f}x"
+                f"{'' if row.get('same_output') else ', OUTPUT DIFFERS'}); "
+                f"CPU {row.get('baseline_cpu_s') or float('nan'):.2f} s, "
+                f"{run.mib(row.get('baseline_rss_kb'))}"
+                if "baseline_s" in row
+                else "-"
+            )
             lines.append(
                 f"| {row['shape']} | {row['size']} | {row['check_s']:.3f} s | {row['buf_s']:.3f} s | "
-                f"{row['buf_s'] / row['check_s']:.2f}x | {run.mib(row['check_rss_kb'])} "
-                f"| {run.mib(row['buf_rss_kb'])} | {share:.2f} |"
+                f"{row['buf_s'] / row['check_s']:.2f}x | {cpus} | {run.mib(row['check_rss_kb'])} "
+                f"| {run.mib(row['buf_rss_kb'])} | {share:.2f} | {base} |"
             )
     audit = results["audit"]
     if audit:
