@@ -48,10 +48,12 @@ KIND = (
     P2 + "package acme.lib;\nenum Kind { KIND_UNSPECIFIED = 0; KIND_A = 1; }\n"
     "message Item { optional string id = 1; }\n",
     KIND_V0.replace("string id = 1;", "string id = 1; map<string, string> labels = 2;"),
-    KIND_V0.replace("string id = 1;", "string id = 1; message LabelsEntry { string key = 1; string value = 2; }"),
+    KIND_V0.replace(
+        "string id = 1;", "string id = 1; message LabelsEntry { string key = 1; string value = 2; }"
+    ),
 )
 OPTS_V0 = (
-    P3 + "package acme.opts;\nimport \"google/protobuf/descriptor.proto\";\n"
+    P3 + 'package acme.opts;\nimport "google/protobuf/descriptor.proto";\n'
     "extend google.protobuf.FieldOptions { string behavior = 50001; }\n"
 )
 LEVEL = "enum Level { LOW = 0; HIGH = 1; }\nextend google.protobuf.FieldOptions { Level level = 50004; }\n"
@@ -64,7 +66,10 @@ OPTS = (
     OPTS_V0 + LEVEL.replace("HIGH = 1", "HIGH = 2"),
     OPTS_V0.replace("FieldOptions", "MessageOptions"),
 )
-BASE_V0 = P2 + "package acme.base;\nenum Color { RED = 1; GREEN = 2; }\nmessage Base { optional string id = 1; extensions 100 to 199; }\n"
+BASE_V0 = (
+    P2 + "package acme.base;\nenum Color { RED = 1; GREEN = 2; }\n"
+    "message Base { optional string id = 1; extensions 100 to 199; }\n"
+)
 BASE = (
     BASE_V0,
     BASE_V0.replace("optional string id = 1;", "optional string id = 1; optional int32 n = 2;"),
@@ -170,8 +175,8 @@ def _states(count: int, seed: int) -> list[dict[str, str]]:
 
 @pytest.mark.parametrize("warm", [True, False])
 def test_generated_states_compile_alike_with_and_without_sharing(warm: bool) -> None:
-    shared, compared = _compare(_states(70, seed=17), warm)
-    assert compared == 70 * (len(FIXED) + len(VARYING))
+    shared, compared = _compare(_states(50, seed=17), warm)
+    assert compared == 50 * (len(FIXED) + len(VARYING))
     assert shared.reused > 20  # sharing happened, so the comparison tested it
 
 
@@ -204,7 +209,8 @@ def test_the_protobuf_cases_compile_alike_with_and_without_sharing() -> None:
 
 
 def _tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): p.read_bytes().decode("utf-8", "replace") for p in sorted(root.rglob("*.proto"))}
+    files = sorted(root.rglob("*.proto"))
+    return {str(p.relative_to(root)): p.read_bytes().decode("utf-8", "replace") for p in files}
 
 
 def test_the_test_trees_compile_alike_with_and_without_sharing() -> None:

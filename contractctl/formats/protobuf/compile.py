@@ -578,7 +578,7 @@ class Compiler:
     def _reuse(self, graph: _Graph, paths: Sequence[str], source_info: bool) -> list[str]:
         """`paths` less those given a descriptor without protoc: a copy of the one protoc made for
         another node of the same import path and text whose imports have the same interfaces
-        (`interface.py`), when the file reads nothing else of them (`reads_interfaces_only`).
+        (`interface.py`), when the file reads nothing else of them (`interface.reading`).
 
         protoc would make the same descriptor: it resolves the file's names and checks its definitions
         against exactly what the interfaces hold. Only successes are shared, and only onto a node whose

@@ -1,24 +1,27 @@
 """What a compiled file shows the files importing it: the part of its descriptor protoc reads when it
-compiles an importer, so two import states with equal interfaces compile an importer alike.
+compiles an importer, so that an importer compiled against one import state is known to compile alike
+against another whose interfaces are equal (see `Compiler._reuse`).
 
 protoc compiles a file against a descriptor pool of its imports, transitively. What it reads there:
 
-- names, to resolve the importer's type references (scope by scope, skipping any symbol that is not a
-  type or not visible, so a symbol's kind matters) and to refuse a name defined twice (pool-wide);
-- each symbol's kind: message (and whether it is a map entry), enum, service, package, enum value,
-  extension; a referenced type's kind fixes the field's type (message or enum);
-- enums: their values' names (`default =` names one; in C++ scoping they are symbols of the enum's
-  parent scope), the first value's number (a closed enum as a map value must start at 0) and whether
-  they are closed (the defining file's syntax: a proto3 file refuses a closed enum);
-- extensions: their extendee and number (pool-wide, one number per extendee);
+- names, to resolve the importer's type and option names (scope by scope, skipping a symbol that is
+  not of the kind looked for or not visible) and to refuse a name defined twice (pool-wide); a field,
+  oneof or method is named under its message or service, which no importer's name can reach without
+  failing either way, so those are left out;
+- each type's kind (a referenced type's kind fixes the field's type), whether a message is a map entry,
+  its extension ranges and MessageSet format (an importer's `extend`), an enum's first number (a closed
+  enum as a map value must start at 0) and whether it is closed (the defining file's syntax);
+- enum values' names (a `default =` names one; C++ scoping puts them in the enum's parent scope, where
+  they can collide with an importer's package or names): kept apart, see `Face`;
+- extensions: name, extendee, number, label and type (one number per extendee, pool-wide; a custom
+  option's value is checked and encoded by them); an option typed by a message, group or enum reads
+  that type's fields or values, which no interface holds (`Face.typed_options`);
 - the imports of each file with which of them are public (what the importer can see) and whether the
   file is built for the lite runtime (a non-lite file cannot import a lite one).
 
-Fields, oneofs, methods, options and comments of an import are not read when the importer has no
-custom option (an option name in parentheses) and no `extend`: they cannot change its descriptor, and
-they can only change a failure, which is never shared (see `Compiler`). A file using editions (enum
-closedness and more follow features) or a weak import has no interface: its importers are compiled
-exactly as before.
+Only successes are shared, so an interface must decide whether the importer compiles and what it
+compiles to, not protoc's words when it does not. A file using editions (features decide enum
+closedness and more) or a weak import has no interface: its importers are compiled as before.
 """
 
 from __future__ import annotations
