@@ -46,6 +46,7 @@ class RemovedContract:
     level: CompatibilityLevel
     defined_names: tuple[str, ...]  # what other contracts could reference (and no longer can)
     moved: SubjectMove | None = None  # the file is still there (or renamed) under another subject
+    by_config: bool = False  # contractctl.yaml's edit moved it (config_changes.py), not the file's
 
 
 def removed_contracts(
@@ -77,7 +78,7 @@ def removed_contracts(
     at_base.update(git.read_many_at(base, renamed_candidates) if renamed_candidates else {})
     for name in sorted(at_base):
         path = PurePosixPath(name)
-        found = _base_subject(mapper, path, at_base[name])
+        found = base_subject(mapper, path, at_base[name])
         if found is None:
             continue
         subject, outline = found
@@ -87,9 +88,9 @@ def removed_contracts(
         moved = None
         if name in by_path:  # still there, under another subject
             moved = SubjectMove(path, by_path[name])
-            defined = _no_longer_defined(current, moved.subject, defined)
+            defined = no_longer_defined(current, moved.subject, defined)
         level = mapper.level_for(path, subject)
-        removed[subject] = RemovedContract(subject, path, _schema_type(path), level, defined, moved)
+        removed[subject] = RemovedContract(subject, path, schema_type_of(path), level, defined, moved)
     gone = [r for r in removed.values() if r.moved is None]
     if gone:  # a deleted file that git sees renamed: say where it went and what it names there
         renames = git.renamed_paths(base, mapper.root_prefix, staged)
@@ -97,21 +98,21 @@ def removed_contracts(
             new_path = renames.get(str(entry.path))
             if new_path is not None and new_path in by_path:
                 moved = SubjectMove(PurePosixPath(new_path), by_path[new_path])
-                names = _no_longer_defined(current, moved.subject, entry.defined_names)
+                names = no_longer_defined(current, moved.subject, entry.defined_names)
                 removed[entry.subject] = replace(entry, moved=moved, defined_names=names)
     return list(removed.values())
 
 
-def _schema_type(path: PurePosixPath) -> SchemaType:
+def schema_type_of(path: PurePosixPath) -> SchemaType:
     found = type_for_path(path)
     assert found is not None  # only contract paths get here
     return found
 
 
-def _base_subject(mapper: SubjectMapper, path: PurePosixPath, data: bytes) -> tuple[str, Outline] | None:
+def base_subject(mapper: SubjectMapper, path: PurePosixPath, data: bytes) -> tuple[str, Outline] | None:
     """The subject a file's content at the base mapped to, with its outline; None for a file broken at
     the base (it had no consumers to lose)."""
-    schema_type = _schema_type(path)
+    schema_type = schema_type_of(path)
     try:
         text = decode(path, data)
         outline = outline_of(schema_type, path, text, mapper.root_prefix)
@@ -120,7 +121,7 @@ def _base_subject(mapper: SubjectMapper, path: PurePosixPath, data: bytes) -> tu
         return None
 
 
-def _no_longer_defined(current: ContractSet, subject: str, names: tuple[str, ...]) -> tuple[str, ...]:
+def no_longer_defined(current: ContractSet, subject: str, names: tuple[str, ...]) -> tuple[str, ...]:
     """The names of `names` that the file, now `subject`, no longer defines: only what used those
     dangles (a message inserted before the first one leaves every reference intact)."""
     try:
@@ -137,12 +138,32 @@ def removal_result(removed: RemovedContract) -> SubjectResult:
     allow = f"--allow-breaking {removed.subject} --reason TEXT"
     if removed.moved is None:
         rule, verdict = "SUBJECT_REMOVED", "removed"
+        how = (
+            "is no longer a contract under the edited contractctl.yaml (excluded, or outside contracts.root)"
+            if removed.by_config
+            else "was deleted"
+        )
         message = (
-            f"{removed.path} was deleted: subject {removed.subject!r} is removed, and its "
+            f"{removed.path} {how}: subject {removed.subject!r} is removed, and its "
             "producers and consumers lose their schema"
         )
-        hint = f"Keep the contract, or remove the subject on purpose with {allow}."
+        keep = "Map the file again in contractctl.yaml" if removed.by_config else "Keep the contract"
+        hint = f"{keep}, or remove the subject on purpose with {allow}."
         file = removed.path
+    elif removed.by_config:
+        moved = removed.moved
+        rule, verdict, file = "SUBJECT_CHANGED", "subject changed", moved.path
+        message = (
+            f"{removed.path} now maps to subject {moved.subject!r} instead of {removed.subject!r} "
+            f"(contractctl.yaml's edit names it differently): {removed.subject!r} drops out of the check "
+            f"while its producers and consumers still use it, and {moved.subject!r} starts with no "
+            "history in the registries"
+        )
+        hint = (
+            f"To keep checking {removed.subject!r}, map the file to it again in contractctl.yaml "
+            f'(subjects: [{{match: "{moved.path}", subject: "{removed.subject}"}}]); to move its '
+            f"producers to {moved.subject!r} on purpose, allow it with {allow}."
+        )
     else:
         moved = removed.moved
         rule, verdict, file = "SUBJECT_CHANGED", "subject changed", moved.path

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from contractctl.checking.removals import removal_result, removed_contracts
+from contractctl.checking.config_changes import BaseMapping, base_mapping, config_removals
+from contractctl.checking.removals import RemovedContract, removal_result, removed_contracts
 from contractctl.config.project import Config
 from contractctl.errors import GitError, UsageError
 from contractctl.formats import configure_sections, get_format, supported_extensions, type_for_path
@@ -310,6 +311,10 @@ class _LocalRun:
         # thread while this one reads the contracts (for a check of the whole tree, every subject's
         # history is wanted anyway; a check of a change or of some paths reads only theirs, below).
         touched = Background(lambda: git.changed_paths(base, prefix, options.staged) if base else None)
+        # whether contractctl.yaml changed since the base (then the base's subjects, as it named them)
+        base_config = Background(
+            lambda: base_mapping(git, base, config) if base and not options.lint_only else None
+        )
         whole_history = (
             Background(lambda: subject_history(git, base, mapper, store, None))
             if selected is None and not scoped
@@ -351,6 +356,9 @@ class _LocalRun:
             if base and changed_paths and not options.lint_only
             else []
         )
+        mapping = base_config.result()
+        if base and mapping is not None:
+            removed += _config_removals(git, base, mapping, current, options.staged, removed, report)
         dangling = (
             checker.dependents_closure(names=[n for r in removed for n in r.defined_names])
             if removed
@@ -484,6 +492,23 @@ def _subjects_of_change(
 
 # Below this many earlier versions to compare, starting worker processes costs more than it saves.
 _PARALLEL_FROM_VERSIONS = 400
+
+
+def _config_removals(
+    git: Git,
+    base: str,
+    mapping: BaseMapping,
+    current: ContractSet,
+    staged: bool,
+    removed: list[RemovedContract],
+    report: Report,
+) -> list[RemovedContract]:
+    """The subjects an edit of contractctl.yaml makes vanish."""
+    if mapping.mapper is None:
+        if mapping.problem is not None:
+            report.findings.append(mapping.problem)
+        return []
+    return config_removals(git, base, mapping.mapper, current, staged, {r.subject for r in removed})
 
 
 def _changed_dependents(checker: SchemaResolver, chosen: set[str], touched: set[str] | None) -> set[str]:

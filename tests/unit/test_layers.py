@@ -286,7 +286,12 @@ STAGED_ONLY = {
     "sidecar": {"contractctl.sidecar", "contractctl.sidecar.check_step"},
     "commands": {"contractctl.commands", "contractctl.commands.check"},
     "report": {"contractctl.report", "contractctl.report.summary", "contractctl.report.text"},
-    "checking": {"contractctl.checking", "contractctl.checking.allowances", "contractctl.checking.removals"},
+    "checking": {
+        "contractctl.checking",
+        "contractctl.checking.allowances",
+        "contractctl.checking.removals",
+        "contractctl.checking.config_changes",  # every check asks whether contractctl.yaml changed
+    },
 }
 STAGED_FORBIDDEN_CLI = "_cmd"  # cli/*_cmd.py are the other commands; only check_cmd may load
 # Third-party stacks the hook never needs for an Avro change: HTTP, the terminal UI, protoc and

@@ -1,0 +1,150 @@
+"""Subjects an edit of contractctl.yaml makes vanish: a pinned subject renamed, a strategy or reference
+naming switched, a contract excluded or left outside a moved `contracts.root`. The files did not
+change, so the content-driven removals (removals.py) cannot see it; without this the old subjects,
+which producers and consumers still use, would silently drop out of the check.
+
+Only a change whose config file differs from the base pays anything: the base's config is parsed
+(its `registries`, `links` and `lint` sections are not needed to name subjects and are left out, so
+an unset secret variable there cannot fail the check) and the base's contract files are mapped with
+it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from contractctl.checking.removals import (
+    RemovedContract,
+    SubjectMove,
+    base_subject,
+    no_longer_defined,
+    schema_type_of,
+)
+from contractctl.config.project import Config, default_config, parse_config
+from contractctl.errors import ConfigError
+from contractctl.formats import type_for_path
+from contractctl.model import Finding, FindingKind, Severity
+from contractctl.repo.contracts import ContractSet, SubjectMapper
+from contractctl.repo.history import Git
+
+# sections that do not decide a subject or its level
+_NOT_NAMING = ("registries", "links", "lint")
+
+
+@dataclass(frozen=True)
+class BaseMapping:
+    """How the base's config mapped files to subjects, when the change edits it."""
+
+    mapper: SubjectMapper | None  # None: the base's config cannot be read (see `problem`)
+    problem: Finding | None = None
+
+
+def base_mapping(git: Git, base: str, config: Config) -> BaseMapping | None:
+    """The base's subject mapping when this run's config file differs from the base's (None when it
+    is the same, or lies outside the repository)."""
+    try:
+        relative = config.path.resolve().relative_to(git.toplevel.resolve()).as_posix()
+    except (ValueError, OSError):
+        return None
+    before = git.read_at(base, relative)
+    try:
+        now: bytes | None = config.path.read_bytes()
+    except OSError:
+        now = None  # no config file: the documented defaults
+    if before == now:
+        return None
+    if before is None:
+        if not git.text("ls-files", "--", relative):
+            return None  # never committed, not being added: nothing says how the base named subjects
+        return BaseMapping(SubjectMapper(default_config(config.directory), _prefix(git, config, "contracts")))
+    try:
+        base_config = _parse(before, config.path)
+    except ConfigError as error:
+        return BaseMapping(None, _unreadable(relative, str(error)))
+    return BaseMapping(SubjectMapper(base_config, _prefix(git, config, base_config.contracts_root)))
+
+
+def _parse(data: bytes, path: Path) -> Config:
+    from contractctl.generic.yaml_guard import YamlProblem, load  # only a config edit pays for YAML
+
+    try:
+        document = load(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid UTF-8") from None
+    except YamlProblem as problem:
+        raise ConfigError(f"{path}: {problem.message}") from None
+    raw = document.data
+    if isinstance(raw, dict):
+        raw = {key: value for key, value in raw.items() if key not in _NOT_NAMING}
+    return parse_config(raw, path, document.lines, document.columns)
+
+
+def _prefix(git: Git, config: Config, contracts_root: str) -> str:
+    """The base's contracts root relative to the repository, as the base's config names it (the
+    folder need not exist any more)."""
+    directory = config.directory.resolve().relative_to(git.toplevel.resolve()).as_posix()
+    joined = posixpath.normpath(posixpath.join(directory, contracts_root))
+    return "" if joined == "." else joined
+
+
+def _unreadable(relative: str, why: str) -> Finding:
+    return Finding(
+        rule="BASE_CONFIG_UNREADABLE",
+        message=(
+            f"{relative} at the base cannot be read ({why}): subjects this change's config edit renames "
+            "or removes are not detected"
+        ),
+        kind=FindingKind.ADVISORY,
+        severity=Severity.WARNING,
+        file=relative,
+        hint="Review the subjects the config edit affects by hand (`contractctl status` against a registry).",
+    )
+
+
+def config_removals(
+    git: Git,
+    base: str,
+    base_mapper: SubjectMapper,
+    current: ContractSet,
+    staged: bool,
+    reported: Collection[str],
+) -> list[RemovedContract]:
+    """The base's subjects, as its config named them, that no contract maps to now although their file
+    is still there (in the index when `staged`, else in the working tree); files deleted are
+    removals.py's, and subjects in `reported` are already reported."""
+    listing = git.tree_blobs(base, base_mapper.root_prefix)
+    indexed = git.index_blobs(base_mapper.root_prefix) if staged else None
+    files = {
+        path: blob
+        for path, blob in listing.items()
+        if type_for_path(path) is not None
+        and base_mapper.in_root(path)
+        and (path in indexed if indexed is not None else (git.toplevel / path).is_file())
+    }
+    # a subject the path names and that is still there needs no read
+    kept = {p for p in files if base_mapper.subject_from_path(p) in current.contracts}
+    texts = git.read_blobs(blob for path, blob in files.items() if path not in kept)
+    by_path = {str(c.path): s for s, c in current.contracts.items()}
+    removed: dict[str, RemovedContract] = {}
+    for path, blob in sorted(files.items()):
+        if path in kept or blob not in texts:
+            continue
+        found = base_subject(base_mapper, path, texts[blob])
+        if found is None:
+            continue
+        subject, outline = found
+        if subject in current.contracts or subject in reported or subject in removed:
+            continue
+        now = by_path.get(str(path))
+        if now is None and str(path) in current.invalid:
+            continue  # broken now: its own findings say so, under whatever it maps to
+        moved = SubjectMove(path, now) if now is not None else None
+        defined = no_longer_defined(current, now, outline.defined_names) if now else outline.defined_names
+        level = base_mapper.level_for(path, subject)
+        removed[subject] = RemovedContract(
+            subject, path, schema_type_of(path), level, defined, moved, by_config=True
+        )
+    return list(removed.values())
