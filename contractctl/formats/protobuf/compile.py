@@ -604,7 +604,7 @@ class Compiler:
                 continue
             key = self._sharing_key(graph, path)
             found = self._shared.get(key) if key is not None else None
-            if found is None or (source_info and not found.HasField("source_code_info")):
+            if key is None or found is None or (source_info and not found.HasField("source_code_info")):
                 continue
             copy = copies.file.add()  # a descriptor of its own: views are kept by descriptor
             if source_info or not found.HasField("source_code_info"):
