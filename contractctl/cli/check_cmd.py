@@ -11,6 +11,7 @@ from contractctl.cli.context import load
 from contractctl.cli.options import config_option, output_options
 from contractctl.cli.output import OutputOptions, emit
 from contractctl.cli.progress import progress
+from contractctl.generic.gc_pause import without_cycle_collection
 
 
 @click.command()
@@ -70,24 +71,25 @@ def check(
     output: OutputOptions,
 ) -> None:
     """Parse changed contracts, resolve references and check compatibility against git history."""
-    from contractctl.checking.allowances import apply_allowances, pair_allowances
-    from contractctl.commands.check import CheckOptions, run_check
+    with without_cycle_collection():  # the check's own imports and config too (see run_check)
+        from contractctl.checking.allowances import apply_allowances, pair_allowances
+        from contractctl.commands.check import CheckOptions, run_check
 
-    allowances = pair_allowances(allow_breaking, reasons)
-    config = load(config_path)
-    options = CheckOptions(
-        paths=paths,
-        against=against,
-        staged=staged,
-        all_subjects=all_subjects,
-        prove=prove,
-        samples=samples,
-        registries=registries,
-    )
-    if registries:  # only registry work is slow enough to deserve a spinner (on a terminal)
-        with progress(f"checking against git and {', '.join(registries)}"):
+        allowances = pair_allowances(allow_breaking, reasons)
+        config = load(config_path)
+        options = CheckOptions(
+            paths=paths,
+            against=against,
+            staged=staged,
+            all_subjects=all_subjects,
+            prove=prove,
+            samples=samples,
+            registries=registries,
+        )
+        if registries:  # only registry work is slow enough to deserve a spinner (on a terminal)
+            with progress(f"checking against git and {', '.join(registries)}"):
+                report = run_check(config, options)
+        else:
             report = run_check(config, options)
-    else:
-        report = run_check(config, options)
     apply_allowances(report, allowances)
     sys.exit(emit(report, output))

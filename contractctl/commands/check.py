@@ -18,7 +18,7 @@ from contractctl.formats import configure_sections, get_format, supported_extens
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.generic import stamped_file
 from contractctl.generic.gc_pause import without_cycle_collection
-from contractctl.generic.parallel import Background, run_indexed, worker_count
+from contractctl.generic.parallel import Background, run_indexed, run_measured, usable_cores, worker_count
 from contractctl.levels import (
     Earlier,
     check_level,
@@ -124,13 +124,9 @@ def _working_tree_entries(
     found = contract_files(git.toplevel, prefix, lambda name: name.lower().endswith(extensions), read=False)
     if skipped is not None:
         skipped.extend(found.skipped)
-    entries = []
-    for relative, _ in found.files:
-        key = f"{WORKTREE_KEY}{relative}"
-        if links is not None and (git.toplevel / str(relative)).is_symlink():
-            links.add(str(relative))
-        entries.append((relative, key))
-    return entries
+    if links is not None:
+        links |= found.links
+    return [(relative, f"{WORKTREE_KEY}{relative}") for relative, _ in found.files]
 
 
 def working_tree_contracts(config: Config) -> ContractSet:
@@ -268,10 +264,7 @@ def _remote_targets(run: _LocalRun) -> Iterator[RemoteTarget]:
 
 def _run_local(config: Config, options: CheckOptions) -> tuple[Report, SchemaResolver, ContractFiles]:
     run = _LocalRun.prepare(config, options)
-    # contents as committed, repeats included: an upper bound, so no version is told apart here
-    earlier_versions = sum(len(run.history.sightings(subject)) for subject, _ in run.jobs)
-    workers = worker_count(earlier_versions, _PARALLEL_FROM_VERSIONS, options.environ)
-    run.report.results.extend(run.check_all(workers))
+    run.report.results.extend(run.check_all(worker_count(options.environ)))
     return run.report, run.checker, run.files
 
 
@@ -401,7 +394,11 @@ class _LocalRun:
         report.results.extend(removal_result(r) for r in removed)
         return cls(options, report, checker, files, mapper, history, jobs)
 
-    def check_all(self, workers: int) -> list[SubjectResult]:
+    def check_all(self, workers: int | None) -> list[SubjectResult]:
+        """Every job's result, in order: on `workers` processes, or (None) on as many as the work
+        proves worth starting."""
+        if workers is None:
+            return run_measured(self._check_job, len(self.jobs), usable_cores())
         return run_indexed(self._check_job, len(self.jobs), workers)
 
     def _check_job(self, index: int) -> SubjectResult:
@@ -476,7 +473,7 @@ def _subjects_of_change(
     parents = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
     # the parent as text, as str(path.parent) gives it ("." at the top): building a path object for
     # every contract of the tree cost a pre-commit check of 2,000 contracts several milliseconds
-    near = {s for s, c in current.contracts.items() if (str(c.path).rpartition("/")[0] or ".") in parents}
+    near = {s for p, s in by_path.items() if (p.rpartition("/")[0] or ".") in parents}
     extras = _contract_files_changed(touched, current, near)
     if staged and current.outlines is not None and current.outlines.saves:
         current.search = current.outline_search()  # what the index's contracts define and use
@@ -488,10 +485,6 @@ def _subjects_of_change(
     current.validate_all(edited)  # as a whole-tree check does for every contract
     edited = {s for s in edited if s in current.contracts}
     return edited | extras | checker.dependents_closure(edited)
-
-
-# Below this many earlier versions to compare, starting worker processes costs more than it saves.
-_PARALLEL_FROM_VERSIONS = 400
 
 
 def _config_removals(

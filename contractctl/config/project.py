@@ -164,7 +164,8 @@ def default_config(directory: Path) -> Config:
 
 
 def load_config(path: Path) -> Config:
-    from contractctl.generic.yaml_guard import YamlProblem, load  # deferred: only commands with a config pay
+    from contractctl.config import kept_document  # deferred: only commands with a config pay
+    from contractctl.generic.yaml_guard import YamlProblem
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -175,7 +176,7 @@ def load_config(path: Path) -> Config:
     except OSError as error:
         raise ConfigError(f"{path}: cannot read config file: {error.strerror}") from None
     try:
-        document = load(text)
+        document = kept_document.load(path, text)
     except YamlProblem as problem:
         where = f":{problem.line}" if problem.line else ""
         where += f":{problem.column}" if problem.line and problem.column else ""

@@ -3,7 +3,9 @@
 A repository-wide check is CPU-bound pure Python, one GIL per process. Workers are forked (Linux
 only), so they start with everything the parent has already read and parsed and a job is just its
 index; results come back pickled, in order. Anywhere fork is not the safe default (macOS, Windows),
-or for small batches where starting workers costs more than it saves, the jobs run in this process.
+or for batches where starting workers costs more than it saves, the jobs run in this process.
+Whether a batch is worth workers is measured, not guessed from its size (`run_measured`): jobs
+start here, and the rest go to workers only once the pace so far says they would take long.
 A `Background` call runs on a thread instead: for work that mostly waits on a subprocess.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar, cast
 
@@ -20,23 +23,29 @@ T = TypeVar("T")
 WORKERS_ENV = "CONTRACTCTL_WORKERS"
 _MAX_WORKERS = 8
 _job: Callable[[int], Any] | None = None  # set in the parent just before forking
+# Starting workers (importing multiprocessing, forking a process that holds the parsed tree,
+# sending every result back pickled) costs a few tens of milliseconds, more under load. Jobs run
+# here for LOOK_AFTER seconds before their pace is judged, and go to workers only when what is
+# left would take WORTH_SPREADING seconds more in this process: enough to pay for the start even
+# when only one more core is free.
+LOOK_AFTER = 0.05
+WORTH_SPREADING = 0.3
 
 
-def worker_count(batch: int, worth_from: int, env: Mapping[str, str] | None = None) -> int:
-    """How many workers for a batch of `batch` units of work.
-
-    CONTRACTCTL_WORKERS, when set, decides (1 turns workers off; any count is honoured, for any
-    batch). Otherwise every core this process may use, once the batch reaches `worth_from`: below
-    that, starting workers costs more than it saves.
-    """
+def worker_count(env: Mapping[str, str] | None = None) -> int | None:
+    """The worker count CONTRACTCTL_WORKERS asks for (1 turns workers off; any count is honoured,
+    for any batch), or None when it is not set: then the work decides (`run_measured`)."""
     value = (env if env is not None else os.environ).get(WORKERS_ENV, "").strip()
-    if value:
-        try:
-            return max(1, int(value))
-        except ValueError:
-            return 1  # not a number: the safe choice is no workers, not an error mid-check
-    if batch < worth_from:
-        return 1
+    if not value:
+        return None
+    try:
+        return max(1, int(value))
+    except ValueError:
+        return 1  # not a number: the safe choice is no workers, not an error mid-check
+
+
+def usable_cores() -> int:
+    """Every core this process may use (at most _MAX_WORKERS)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -44,9 +53,39 @@ def worker_count(batch: int, worth_from: int, env: Mapping[str, str] | None = No
     return max(1, min(cores, _MAX_WORKERS))
 
 
+def run_measured(
+    job: Callable[[int], T],
+    count: int,
+    workers: int,
+    look_after: float = LOOK_AFTER,
+    worth: float = WORTH_SPREADING,
+    clock: Callable[[], float] = time.perf_counter,
+) -> list[T]:
+    """[job(0), ..., job(count - 1)], run in this process until the jobs done so far have taken
+    `look_after` seconds and, at their pace, the ones left would take `worth` seconds more: those
+    are then spread over `workers` processes (`run_indexed`). A batch that ends sooner never
+    starts a worker, whatever its size; a few long jobs are spread as soon as that shows.
+    """
+    results: list[T] = []
+    started = clock()
+    for index in range(count):
+        results.append(job(index))
+        done, left = index + 1, count - index - 1
+        if workers > 1 and left > 1:
+            spent = clock() - started
+            if spent >= look_after and spent / done * left >= worth:
+                return results + run_indexed(_shifted(job, done), left, workers)
+    return results
+
+
 def _run(index: int) -> Any:
     assert _job is not None
     return _job(index)
+
+
+def _shifted(job: Callable[[int], T], by: int) -> Callable[[int], T]:
+    """`job` for the indexes from `by` on, numbered from 0."""
+    return lambda index: job(by + index)
 
 
 def run_indexed(job: Callable[[int], T], count: int, workers: int) -> list[T]:

@@ -7,6 +7,7 @@ skipped with a warning finding, so a gate that did not look at something says so
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
@@ -21,6 +22,11 @@ from contractctl.model import Finding, FindingKind, Severity, one_line
 class DiskFiles:
     files: list[tuple[PurePosixPath, bytes]] = field(default_factory=list)  # repository-relative
     skipped: list[Finding] = field(default_factory=list)
+    links: set[str] = field(default_factory=set)  # files in `files` reached through a symbolic link
+
+
+# What pathlib's is_symlink and is_dir answer False for, as example_files did with them.
+_ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 
 
 def skipped(path: str, message: str, hint: str | None = None) -> Finding:
@@ -94,25 +100,32 @@ def _kind(mode: int) -> str:
 def contract_files(top: Path, prefix: str, wanted: Callable[[str], bool], read: bool = True) -> DiskFiles:
     """Files under `top/prefix` whose name `wanted` accepts, read (with `read=False` only found, their
     bytes left empty for a reader that wants few of them); hidden directories are not entered,
-    symlinked directories are not followed (git does not follow them either)."""
+    symlinked directories are not followed (git does not follow them either).
+
+    Directories are visited as os.walk visits them top-down (each one's entries sorted by name, its
+    subdirectories after its files), but from the type each directory listing already gives: a
+    regular file or a directory costs no further system call and no path object, so listing a tree
+    of a few thousand folders takes milliseconds. Only symlinks and what is neither a file nor a
+    directory are looked at more closely.
+    """
     out = DiskFiles()
     resolved_top = top.resolve()
-    start = top / prefix if prefix else top
-
-    def walk_error(error: OSError) -> None:
-        where = Path(error.filename).relative_to(top).as_posix() if error.filename else prefix
-        out.skipped.append(skipped(one_line(where), f"cannot be listed ({error.strerror}); skipped"))
-
-    for directory, subdirs, names in os.walk(start, onerror=walk_error):
-        here = Path(directory)
+    start = os.fspath(top / prefix if prefix else top)
+    pending = [(start, Path(start).relative_to(top).as_posix())]
+    while pending:
+        directory, relative_directory = pending.pop()
+        listed = _listing(directory, top, prefix, out.skipped)
+        if listed is None:
+            continue
+        subdirectories, others = listed
+        inside = "" if relative_directory == "." else relative_directory + "/"
         kept = []
-        for name in sorted(subdirs):
+        for name, entry in subdirectories:
             if name.startswith("."):
                 continue
-            path = here / name
-            relative = path.relative_to(top).as_posix()
-            if path.is_symlink():
-                out.skipped.append(_symlinked_directory(path, relative, resolved_top))
+            relative = inside + name
+            if entry.is_symlink():
+                out.skipped.append(_symlinked_directory(Path(entry.path), relative, resolved_top))
                 continue
             if wanted(name):
                 out.skipped.append(
@@ -122,34 +135,75 @@ def contract_files(top: Path, prefix: str, wanted: Callable[[str], bool], read: 
                         "checked as usual)",
                     )
                 )
-            kept.append(name)
-        subdirs[:] = kept
-        for name in sorted(names):
-            if not wanted(name):
-                continue
-            path = here / name
-            relative = path.relative_to(top).as_posix()
-            if path.is_symlink():
-                target = _link_target(path)
-                if target is None:
-                    out.skipped.append(
-                        skipped(one_line(relative), "is a symlink that loops or leads nowhere; skipped")
-                    )
-                    continue
-                if not is_within(target, resolved_top):
-                    out.skipped.append(
-                        skipped(
-                            one_line(relative),
-                            f"is a symlink leading outside the repository ({one_line(str(target))}); skipped",
-                        )
-                    )
-                    continue
-            data = read_regular(path, relative) if read else _regular_or_skipped(path, relative)
-            if isinstance(data, Finding):
-                out.skipped.append(data)
-            else:
-                out.files.append((PurePosixPath(relative), data))
+            kept.append((entry.path, relative))
+        for name, entry in others:
+            if wanted(name):
+                _add_file(out, entry, inside + name, resolved_top, read)
+        pending.extend(reversed(kept))  # depth first, in name order, as os.walk goes
     return out
+
+
+def _listing(
+    directory: str, top: Path, prefix: str, skipped_out: list[Finding]
+) -> tuple[list[tuple[str, os.DirEntry[str]]], list[tuple[str, os.DirEntry[str]]]] | None:
+    """A directory's (subdirectories, everything else), each sorted by name, as os.walk splits them
+    (a symlink to a directory counts as a directory); None, with a warning, when it cannot be listed."""
+    subdirectories: list[tuple[str, os.DirEntry[str]]] = []
+    others: list[tuple[str, os.DirEntry[str]]] = []
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                try:
+                    is_directory = entry.is_dir()
+                except OSError:
+                    is_directory = False
+                (subdirectories if is_directory else others).append((entry.name, entry))
+    except OSError as error:
+        where = Path(error.filename).relative_to(top).as_posix() if error.filename else prefix
+        skipped_out.append(skipped(one_line(where), f"cannot be listed ({error.strerror}); skipped"))
+        return None
+    subdirectories.sort(key=_first)
+    others.sort(key=_first)
+    return subdirectories, others
+
+
+def _first(pair: tuple[str, object]) -> str:
+    return pair[0]
+
+
+def _add_file(out: DiskFiles, entry: os.DirEntry[str], relative: str, resolved_top: Path, read: bool) -> None:
+    """One entry named like a contract: a file found (read unless `read` is False), or why not."""
+    try:
+        link = entry.is_symlink()
+        plain = not link and entry.is_file(follow_symlinks=False)
+    except OSError:  # gone since it was listed: the stat below says so
+        link = plain = False
+    if plain and not read:  # a regular file as the listing says: nothing to ask the file system
+        out.files.append((PurePosixPath(relative), b""))
+        return
+    path = Path(entry.path)
+    if link:
+        target = _link_target(path)
+        if target is None:
+            out.skipped.append(
+                skipped(one_line(relative), "is a symlink that loops or leads nowhere; skipped")
+            )
+            return
+        if not is_within(target, resolved_top):
+            out.skipped.append(
+                skipped(
+                    one_line(relative),
+                    f"is a symlink leading outside the repository ({one_line(str(target))}); skipped",
+                )
+            )
+            return
+        out.links.add(relative)
+    data = read_regular(path, relative) if read else _regular_or_skipped(path, relative)
+    if isinstance(data, Finding):
+        out.skipped.append(data)
+        out.links.discard(relative)
+    else:
+        out.files.append((PurePosixPath(relative), data))
 
 
 def _symlinked_directory(path: Path, relative: str, resolved_top: Path) -> Finding:
@@ -171,16 +225,27 @@ def _symlinked_directory(path: Path, relative: str, resolved_top: Path) -> Findi
 def example_files(top: Path, directory: PurePosixPath, suffix: str) -> DiskFiles:
     """The `suffix` files directly in one examples directory, with the same rules as contracts."""
     folder = top / directory
-    if folder.is_symlink() and not is_within(_link_target(folder) or Path("/"), top.resolve()):
-        return DiskFiles(
-            skipped=[
-                skipped(
-                    one_line(str(directory)),
-                    "is a symlink leading outside the repository (or nowhere); its examples are skipped",
-                )
-            ]
-        )
-    if not folder.is_dir():
+    try:  # one question for the usual answer (no such folder): an audit asks it for every contract
+        mode = os.lstat(folder).st_mode
+    except ValueError:
+        return DiskFiles()
+    except OSError as error:
+        if error.errno in _ABSENT:
+            return DiskFiles()
+        raise
+    if stat.S_ISLNK(mode):
+        if not is_within(_link_target(folder) or Path("/"), top.resolve()):
+            return DiskFiles(
+                skipped=[
+                    skipped(
+                        one_line(str(directory)),
+                        "is a symlink leading outside the repository (or nowhere); its examples are skipped",
+                    )
+                ]
+            )
+        if not folder.is_dir():
+            return DiskFiles()
+    elif not stat.S_ISDIR(mode):
         return DiskFiles()
     out = DiskFiles()
     resolved_top = top.resolve()

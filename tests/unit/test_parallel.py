@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
 import pytest
 
-from contractctl.generic.parallel import WORKERS_ENV, run_indexed, worker_count
+from contractctl.generic.parallel import WORKERS_ENV, run_indexed, run_measured, usable_cores, worker_count
 
 linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="workers are forked on Linux only"
@@ -39,12 +40,83 @@ def test_one_worker_runs_in_this_process() -> None:
 
 
 def test_worker_count_rules() -> None:
-    assert worker_count(10, worth_from=400, env={}) == 1  # too small to pay for workers
-    assert worker_count(10_000, worth_from=400, env={}) >= 1
-    assert worker_count(10, worth_from=400, env={WORKERS_ENV: "4"}) == 4  # asked for: honoured
-    assert worker_count(10_000, worth_from=400, env={WORKERS_ENV: "1"}) == 1
-    assert worker_count(10_000, worth_from=400, env={WORKERS_ENV: "lots"}) == 1
-    assert worker_count(10_000, worth_from=400, env={WORKERS_ENV: "0"}) == 1
+    assert worker_count(env={}) is None  # not asked for: the work decides
+    assert worker_count(env={WORKERS_ENV: " "}) is None
+    assert worker_count(env={WORKERS_ENV: "4"}) == 4  # asked for: honoured
+    assert worker_count(env={WORKERS_ENV: "1"}) == 1
+    assert worker_count(env={WORKERS_ENV: "lots"}) == 1
+    assert worker_count(env={WORKERS_ENV: "0"}) == 1
+    assert 1 <= usable_cores() <= 8
+
+
+class _Clock:
+    """A clock that jobs move forward, so a test decides how long each job 'took'."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _timed(clock: _Clock, seconds: float) -> Callable[[int], tuple[int, int]]:
+    def job(index: int) -> tuple[int, int]:
+        clock.now += seconds
+        return index * 3, os.getpid()
+
+    return job
+
+
+@linux_only
+def test_a_batch_whose_pace_says_it_ends_soon_never_starts_a_worker() -> None:
+    clock = _Clock()
+    # 1,000 jobs of 0.1 ms: 0.1 s in all, less than the start of workers would cost
+    results = run_measured(_timed(clock, 0.0001), 1000, workers=4, look_after=0.05, worth=0.3, clock=clock)
+    assert [value for value, _ in results] == [index * 3 for index in range(1000)]
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+@linux_only
+def test_a_long_batch_is_spread_once_its_pace_is_known_and_comes_back_in_order() -> None:
+    clock = _Clock()
+    # 0.02 s a job: after 3 jobs (0.06 s >= 0.05) the 37 left would take 0.74 s >= 0.3
+    results = run_measured(_timed(clock, 0.02), 40, workers=2, look_after=0.05, worth=0.3, clock=clock)
+    assert [value for value, _ in results] == [index * 3 for index in range(40)]
+    pids = [pid for _, pid in results]
+    assert pids[:3] == [os.getpid()] * 3  # measured here
+    assert os.getpid() not in pids[3:]  # the rest in workers
+
+
+@linux_only
+def test_a_few_long_jobs_are_spread_without_waiting_for_a_count() -> None:
+    clock = _Clock()
+    results = run_measured(_timed(clock, 0.5), 4, workers=2, look_after=0.05, worth=0.3, clock=clock)
+    first, *rest = [pid for _, pid in results]
+    assert first == os.getpid()
+    assert os.getpid() not in rest
+
+
+def test_measured_batches_stay_here_with_one_worker_or_one_job_left() -> None:
+    clock = _Clock()
+    results = run_measured(_timed(clock, 1.0), 5, workers=1, clock=clock)
+    assert {pid for _, pid in results} == {os.getpid()}
+    clock = _Clock()
+    results = run_measured(_timed(clock, 1.0), 2, workers=4, clock=clock)  # one left: not worth a pool
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+@linux_only
+def test_a_measured_batch_fails_as_one_process_would() -> None:
+    clock = _Clock()
+
+    def job(index: int) -> int:
+        clock.now += 0.1
+        if index == 6:
+            raise ValueError("job 6 failed")
+        return index
+
+    with pytest.raises(ValueError, match="job 6 failed"):
+        run_measured(job, 10, workers=2, clock=clock)
 
 
 @linux_only
