@@ -140,7 +140,8 @@ def _pack(groups: Sequence[Sequence[SchemaText]]) -> list[dict[str, str]]:
     agreeing: dict[tuple[str, str], int] = {}  # (import path, text) -> the layers holding that text
     seen: set[frozenset[tuple[str, str]]] = set()
     for group in groups:
-        texts = {s.import_path: s.text for s in group if s.text.strip()}
+        # not `strip()`: a group is a whole closure, and a copy of each text was a tenth of a deep check
+        texts = {s.import_path: s.text for s in group if s.text and not s.text.isspace()}
         identity = frozenset(texts.items())
         if identity in seen:
             continue  # another subject's version with the same texts: laid out once

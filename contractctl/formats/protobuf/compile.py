@@ -31,6 +31,7 @@ from contractctl.formats.protobuf.builtins import (
     is_builtin,
     scratch_dir,
 )
+from contractctl.formats.protobuf.interface import interface, reading
 from contractctl.formats.protobuf.outline import read_outline
 from contractctl.generic import stamped_file
 
@@ -275,9 +276,8 @@ def _builtin_entries() -> bytes:
     return b"".join(_set_entry(descriptor) for descriptor in builtin_descriptors().values())
 
 
-def _set_entry(descriptor: FileDescriptorProto) -> bytes:
-    """One `file` entry of a serialized FileDescriptorSet, without source info: what protoc needs to
-    import the file (sets concatenate: field 1, length-delimited)."""
+def _bare_bytes(descriptor: FileDescriptorProto) -> bytes:
+    """The descriptor serialized without its source info."""
     from google.protobuf.descriptor_pb2 import FileDescriptorProto
 
     if descriptor.HasField("source_code_info"):
@@ -285,7 +285,13 @@ def _set_entry(descriptor: FileDescriptorProto) -> bytes:
         bare.CopyFrom(descriptor)
         bare.ClearField("source_code_info")
         descriptor = bare
-    data = descriptor.SerializeToString()
+    return cast("bytes", descriptor.SerializeToString())
+
+
+def _set_entry(descriptor: FileDescriptorProto) -> bytes:
+    """One `file` entry of a serialized FileDescriptorSet, without source info: what protoc needs to
+    import the file (sets concatenate: field 1, length-delimited)."""
+    data = _bare_bytes(descriptor)
     size = len(data)
     prefix = bytearray(b"\x0a")
     while True:
@@ -296,7 +302,7 @@ def _set_entry(descriptor: FileDescriptorProto) -> bytes:
         else:
             prefix.append(byte)
             break
-    return bytes(prefix) + cast("bytes", data)
+    return bytes(prefix) + data
 
 
 def with_source_info(compiled: Compiled, text: str) -> FileDescriptorProto:
@@ -334,6 +340,22 @@ def closure_of(name: str, by_name: Mapping[str, FileDescriptorProto]) -> tuple[F
 
 
 CacheKey = tuple[str, str, tuple[tuple[str, str], ...]]
+SharingKey = tuple[str, str, bool, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class _Summary:
+    """A compiled node's interface with those of everything it imports (see `Compiler._summarize`).
+
+    `names`/`exact`: numbers equal when the interfaces are, without or with enums' value names.
+    `value_packages`: packages holding top-level enum values; `typed_options`: an extension typed by a
+    message, group or enum (see `interface.Face`).
+    """
+
+    names: int
+    exact: int
+    value_packages: frozenset[str]
+    typed_options: bool
 
 
 class _Graph:
@@ -355,6 +377,9 @@ class _Graph:
         self.available = available
         self.node: dict[str, int] = {}
         self.imports: dict[str, tuple[str, ...]] = {}  # contract imports present in `available`
+        self.order: list[str] = []  # paths given nodes, each after the paths it imports
+        # a contract named like a built-in: which of the two an import means is protoc's choice
+        self.shadows_builtin = any(is_builtin(path) for path in available)
         self._closures: dict[str, frozenset[str]] = {}
 
     def _imports_of(self, path: str) -> tuple[str, ...]:
@@ -396,6 +421,7 @@ class _Graph:
                     if node is None:
                         node = self._nodes[key] = len(self._nodes)
                     self.node[path] = node
+                self.order.append(path)
         return self.node[start]
 
     def reachable(self, starts: Iterable[str]) -> set[str]:
@@ -436,8 +462,9 @@ class Compiler:
     out every text it needs, as before.
     """
 
-    def __init__(self, include: Sequence[str] = ()) -> None:
+    def __init__(self, include: Sequence[str] = (), share: bool = True) -> None:
         self.include = tuple(include)
+        self.share = share and not self.include  # see `_reuse`; False: every node compiled by protoc
         self._cache: dict[object, Compiled] = {}
         self._nodes: dict[tuple[str, str, tuple[int, ...]], int] = {}
         self._fresh = itertools.count(-1, -1)
@@ -445,7 +472,14 @@ class Compiler:
         self._entries: dict[int, bytes] = {}  # node -> its descriptor as protoc imports it
         self._deferred: list[Mapping[str, str]] = []
         self._deferred_texts: set[tuple[str, str]] = set()
+        self._summaries: dict[int, _Summary | None] = {}  # node -> its summary (see `_summarize`)
+        self._numbers: dict[object, int] = {}  # interfaces and summaries, numbered (compared often)
+        self._package_sets: dict[frozenset[str], frozenset[str]] = {}
+        self._packages: dict[tuple[str, str], str] = {}  # (path, text) compiled -> its package
+        self._shared: dict[SharingKey, FileDescriptorProto] = {}  # see `_reuse`
+        self._bare: dict[SharingKey, bytes] = {}  # a shared descriptor without its source info
         self.runs = 0  # protoc invocations, for tests and benchmarks
+        self.reused = 0  # files given the descriptor protoc made for another node (see `_reuse`)
 
     def compile(self, import_path: str, available: Mapping[str, str]) -> Compiled:
         """One file with the contracts it may import (path -> text); raises CompileFailed."""
@@ -519,7 +553,10 @@ class Compiler:
 
     def _run(self, graph: _Graph, paths: Sequence[str], source_info: bool = True) -> None:
         """Compile `paths` (none compiled yet; protoc's targets, in this order) in one protoc run, their
-        compiled imports handed over as descriptors."""
+        compiled imports handed over as descriptors; first those `_reuse` can answer without protoc."""
+        paths = self._reuse(graph, paths, source_info)
+        if not paths:
+            return
         laid_out = set(paths)
         known = {graph.node[p] for p in graph.reachable(paths) if p not in laid_out}
         entries = [_builtin_entries()]
@@ -533,6 +570,100 @@ class Compiler:
         by_name = run_protoc(files, paths, (), b"".join(entries), source_info)
         for path in paths:
             self._files[graph.node[path]] = by_name[path]
+        if not self.share:
+            return
+        for path in graph.order:  # imports first: a summary needs those of the file's imports
+            if path in laid_out:
+                self._summarize(graph, path)
+                key = self._sharing_key(graph, path)
+                if key is not None:
+                    kept = self._shared.get(key)
+                    if kept is None or (source_info and not kept.HasField("source_code_info")):
+                        self._shared[key] = by_name[path]
+
+    def _reuse(self, graph: _Graph, paths: Sequence[str], source_info: bool) -> list[str]:
+        """`paths` less those given a descriptor without protoc: a copy of the one protoc made for
+        another node of the same import path and text whose imports have the same interfaces
+        (`interface.py`), when the file reads nothing else of them (`interface.reading`).
+
+        protoc would make the same descriptor: it resolves the file's names and checks its definitions
+        against exactly what the interfaces hold. Only successes are shared, and only onto a node whose
+        imports all compiled (in this very state), so a state that protoc refuses is still refused by
+        protoc, with its own messages. An earlier version's file, imported by many versions whose
+        imports were written at other commits, is so compiled once, not once per state of its imports.
+        """
+        if not self.share or graph.shadows_builtin:
+            return list(paths)
+        from google.protobuf.descriptor_pb2 import FileDescriptorSet
+
+        wanted = set(paths)
+        answered: set[str] = set()
+        copies = FileDescriptorSet()  # one arena for the copies: one each held 7% of a deep check
+        for path in graph.order:
+            if path not in wanted:
+                continue
+            key = self._sharing_key(graph, path)
+            found = self._shared.get(key) if key is not None else None
+            if key is None or found is None or (source_info and not found.HasField("source_code_info")):
+                continue
+            copy = copies.file.add()  # a descriptor of its own: views are kept by descriptor
+            if source_info or not found.HasField("source_code_info"):
+                copy.CopyFrom(found)
+            else:  # not a copy cleared afterwards: its arena would keep the source info's bytes
+                bare = self._bare.get(key)
+                if bare is None:
+                    bare = self._bare[key] = _bare_bytes(found)
+                copy.MergeFromString(bare)
+            self._files[graph.node[path]] = copy
+            self._summarize(graph, path)
+            self.reused += 1
+            answered.add(path)
+        return [p for p in paths if p not in answered]
+
+    def _sharing_key(self, graph: _Graph, path: str) -> SharingKey | None:
+        """The file's path and text with the summaries of its imports (those with their enums' value
+        names when the file may read them); None: not shared (the file reads more of its imports than
+        their interfaces, or an import is not compiled or has no interface)."""
+        text = graph.available[path]
+        reads = reading(text)
+        package = self._packages.get((path, text))  # a file's package is its own: any compile tells
+        if reads is None or package is None:
+            return None
+        below = []
+        for dependency in graph.imports[path]:
+            summary = self._summaries.get(graph.node[dependency])
+            if summary is None or (reads.options and summary.typed_options):
+                return None
+            below.append(summary)
+        exact = reads.default or any(
+            p == "" or p == package or package.startswith(f"{p}.") for s in below for p in s.value_packages
+        )
+        return (path, text, exact, tuple(s.exact if exact else s.names for s in below))
+
+    def _summarize(self, graph: _Graph, path: str) -> None:
+        """Number a compiled node by its interface and its imports' summaries: equal numbers, equal
+        interfaces all the way down (with the same import graph). None: no interface, in this node or
+        below it, or a node of an import cycle."""
+        node = graph.node[path]
+        file = self._files[node]
+        self._packages.setdefault((path, graph.available[path]), file.package)
+        summary: _Summary | None = None
+        face = interface(file) if node >= 0 else None
+        below = [self._summaries.get(graph.node[dependency]) for dependency in graph.imports[path]]
+        if face is not None and all(s is not None for s in below):
+            known = cast("list[_Summary]", below)
+            names = self._number(face.names)
+            packages = face.value_packages.union(*(s.value_packages for s in known))
+            summary = _Summary(
+                self._number(("names", names, tuple(s.names for s in known))),
+                self._number(("exact", names, self._number(face.values), tuple(s.exact for s in known))),
+                self._package_sets.setdefault(packages, packages),  # one copy of each
+                face.typed_options or any(s.typed_options for s in known),
+            )
+        self._summaries[node] = summary
+
+    def _number(self, value: object) -> int:
+        return self._numbers.setdefault(value, len(self._numbers))
 
     def _compile_with_texts(self, import_path: str, available: Mapping[str, str]) -> Compiled:
         key = (import_path, available[import_path], dependency_key(import_path, available))
