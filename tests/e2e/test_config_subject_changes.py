@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import GitRepo, Result, record
+from tests.conftest import GitRepo, record
 from tests.e2e.test_removals_and_dependents import MODES, rules_of, verdicts
+from tests.e2e.test_subject_changes import change, finding
 
 ORDER = record("Order", [{"name": "id", "type": "string"}])
 PINNED = "version: 1\nsubjects:\n  - match: contracts/orders/value.avsc\n    subject: {}\n"
@@ -16,18 +17,6 @@ ORDER_PROTO = (
     'syntax = "proto3";\npackage acme.orders;\nimport "common/money.proto";\n'
     "message Order { acme.common.Money total = 1; }\n"
 )
-
-
-def change_config(repo: GitRepo, text: str, commit: bool) -> None:
-    repo.write("contractctl.yaml", text)
-    repo.git("add", "-A")
-    if commit:
-        repo.commit("config")
-
-
-def only_finding(result: Result, subject: str) -> dict[str, str]:
-    [found] = [f for r in result.json()["results"] if r["subject"] == subject for f in r["findings"]]
-    return dict(found)
 
 
 def pinned_repo(repo: GitRepo, subject: str = "orders-value") -> None:
@@ -39,11 +28,11 @@ def pinned_repo(repo: GitRepo, subject: str = "orders-value") -> None:
 @pytest.mark.parametrize(("args", "commit"), MODES)
 def test_a_renamed_pin_reports_the_old_subject(repo: GitRepo, args: tuple[str, ...], commit: bool) -> None:
     pinned_repo(repo)
-    change_config(repo, PINNED.format("orders2-value"), commit)
+    change(repo, "contractctl.yaml", PINNED.format("orders2-value"), commit)
     result = repo.run("check", *args, "--format", "json")
     assert result.code == 1, result.output
     assert verdicts(result)["orders-value"] == "subject changed"
-    found = only_finding(result, "orders-value")
+    found = finding(result, "orders-value")
     assert found["rule"] == "SUBJECT_CHANGED"
     assert found["severity"] == "error"
     assert found["file"] == "contracts/orders/value.avsc"
@@ -56,11 +45,11 @@ def test_excluding_a_contract_removes_its_subject(repo: GitRepo, args: tuple[str
     repo.write("contracts/orders/value.avsc", ORDER)
     repo.write("contracts/payments/value.avsc", record("Payment", [{"name": "id", "type": "string"}]))
     repo.commit("v1")
-    change_config(repo, 'version: 1\ncontracts: {exclude: ["contracts/orders/**"]}\n', commit)
+    change(repo, "contractctl.yaml", 'version: 1\ncontracts: {exclude: ["contracts/orders/**"]}\n', commit)
     result = repo.run("check", *args, "--format", "json")
     assert result.code == 1, result.output
     assert verdicts(result)["orders-value"] == "removed"
-    found = only_finding(result, "orders-value")
+    found = finding(result, "orders-value")
     assert found["rule"] == "SUBJECT_REMOVED"
     assert "no longer a contract under the edited contractctl.yaml" in found["message"]
     assert "payments-value" not in {r["subject"] for r in result.json()["results"] if r["findings"]}
@@ -70,7 +59,7 @@ def test_a_moved_contracts_root_removes_what_it_leaves_out(repo: GitRepo) -> Non
     repo.write("contracts/orders/value.avsc", ORDER)
     repo.write("contracts/live/payments/value.avsc", record("Payment", [{"name": "id", "type": "string"}]))
     repo.commit("v1")
-    change_config(repo, "version: 1\ncontracts: {root: contracts/live}\n", commit=False)
+    change(repo, "contractctl.yaml", "version: 1\ncontracts: {root: contracts/live}\n", commit=False)
     result = repo.run("check", "--format", "json")
     assert result.code == 1, result.output
     assert rules_of(result, "orders-value") == ["SUBJECT_REMOVED"]
@@ -81,10 +70,10 @@ def test_switching_the_reference_naming_reports_each_shared_subject(repo: GitRep
     repo.write("contracts/common/money.proto", MONEY_PROTO)
     repo.write("contracts/orders/value.proto", ORDER_PROTO)
     repo.commit("v1")
-    change_config(repo, "version: 1\nprotobuf: {reference_naming: qualified}\n", commit=True)
+    change(repo, "contractctl.yaml", "version: 1\nprotobuf: {reference_naming: qualified}\n", commit=True)
     result = repo.run("check", "--against", "HEAD~1", "--format", "json")
     assert result.code == 1, result.output
-    found = only_finding(result, "common/money.proto")
+    found = finding(result, "common/money.proto")
     assert found["rule"] == "SUBJECT_CHANGED"
     assert "'common.money'" in found["message"]
     assert rules_of(result, "orders-value") == []  # the types it uses are still defined
@@ -92,7 +81,12 @@ def test_switching_the_reference_naming_reports_each_shared_subject(repo: GitRep
 
 def test_a_config_edit_that_keeps_every_subject_is_no_finding(repo: GitRepo) -> None:
     pinned_repo(repo)
-    change_config(repo, PINNED.format("orders-value") + "defaults: {compatibility: FULL}\n", commit=False)
+    change(
+        repo,
+        "contractctl.yaml",
+        PINNED.format("orders-value") + "defaults: {compatibility: FULL}\n",
+        commit=False,
+    )
     result = repo.run("check", "--format", "json")
     assert result.code == 0, result.output
     assert all(not r["findings"] for r in result.json()["results"])
@@ -100,12 +94,12 @@ def test_a_config_edit_that_keeps_every_subject_is_no_finding(repo: GitRepo) -> 
 
 def test_the_old_subject_can_be_allowed_to_go(repo: GitRepo) -> None:
     pinned_repo(repo)
-    change_config(repo, PINNED.format("orders2-value"), commit=False)
+    change(repo, "contractctl.yaml", PINNED.format("orders2-value"), commit=False)
     result = repo.run(
         "check", "--allow-breaking", "orders-value", "--reason", "topic renamed", "--format", "json"
     )
     assert result.code == 0, result.output
-    found = only_finding(result, "orders-value")
+    found = finding(result, "orders-value")
     assert found["rule"] == "SUBJECT_CHANGED"
     assert found["allowed_reason"] == "topic renamed"
 
@@ -114,16 +108,21 @@ def test_an_old_subject_at_level_none_is_a_warning(repo: GitRepo) -> None:
     repo.write("contractctl.yaml", PINNED.format("orders-value") + "defaults: {compatibility: NONE}\n")
     repo.write("contracts/orders/value.avsc", ORDER)
     repo.commit("v1")
-    change_config(repo, PINNED.format("orders2-value") + "defaults: {compatibility: NONE}\n", commit=False)
+    change(
+        repo,
+        "contractctl.yaml",
+        PINNED.format("orders2-value") + "defaults: {compatibility: NONE}\n",
+        commit=False,
+    )
     result = repo.run("check", "--format", "json")
     assert result.code == 0, result.output
-    assert only_finding(result, "orders-value")["severity"] == "warning"
+    assert finding(result, "orders-value")["severity"] == "warning"
 
 
 def test_a_config_added_where_the_defaults_ruled(repo: GitRepo) -> None:
     repo.write("contracts/orders/value.avsc", ORDER)
     repo.commit("v1")
-    change_config(repo, PINNED.format("orders2-value"), commit=False)
+    change(repo, "contractctl.yaml", PINNED.format("orders2-value"), commit=False)
     result = repo.run("check", "--format", "json")
     assert result.code == 1, result.output
     assert rules_of(result, "orders-value") == ["SUBJECT_CHANGED"]
@@ -143,7 +142,7 @@ def test_an_unreadable_base_config_is_a_warning_not_a_failure(repo: GitRepo) -> 
     repo.write("contractctl.yaml", "version: 1\ncontracts: [unclosed\n")
     repo.write("contracts/orders/value.avsc", ORDER)
     repo.commit("v1")
-    change_config(repo, PINNED.format("orders2-value"), commit=False)
+    change(repo, "contractctl.yaml", PINNED.format("orders2-value"), commit=False)
     result = repo.run("check", "--format", "json")
     assert result.code == 0, result.output
     [warning] = [f for f in result.json()["findings"] if f["rule"] == "BASE_CONFIG_UNREADABLE"]
@@ -161,7 +160,7 @@ def test_the_base_configs_registry_sections_are_not_read(repo: GitRepo) -> None:
     repo.write("contractctl.yaml", PINNED.format("orders-value") + old_registries)
     repo.write("contracts/orders/value.avsc", ORDER)
     repo.commit("v1")
-    change_config(repo, PINNED.format("orders2-value") + registries, commit=False)
+    change(repo, "contractctl.yaml", PINNED.format("orders2-value") + registries, commit=False)
     result = repo.run("check", "--format", "json")
     assert result.code == 1, result.output
     assert rules_of(result, "orders-value") == ["SUBJECT_CHANGED"]
@@ -172,7 +171,9 @@ def test_the_users_of_an_excluded_shared_type_are_checked_again(repo: GitRepo) -
     repo.write("contracts/common/money.proto", MONEY_PROTO)
     repo.write("contracts/orders/value.proto", ORDER_PROTO)
     repo.commit("v1")
-    change_config(repo, 'version: 1\ncontracts: {exclude: ["contracts/common/**"]}\n', commit=False)
+    change(
+        repo, "contractctl.yaml", 'version: 1\ncontracts: {exclude: ["contracts/common/**"]}\n', commit=False
+    )
     result = repo.run("check", "--format", "json")
     assert result.code == 2, result.output  # its import is no longer a contract: it cannot compile
     assert rules_of(result, "common/money.proto") == ["SUBJECT_REMOVED"]

@@ -11,30 +11,18 @@ from typing import Any
 
 import pytest
 
-from contractctl.config.project import default_config
 from contractctl.formats.base import InvalidSchema
 from contractctl.model import SchemaText
-from contractctl.repo.contracts import SubjectMapper, build_contract_set, contracts_prefix
-from contractctl.repo.history import BlobStore, Git, HistoricVersion
-from contractctl.repo.references import SchemaResolver, subject_history
+from contractctl.repo.history import HistoricVersion
+from contractctl.repo.references import SchemaResolver
 from tests.conftest import GitRepo, record
+from tests.resolvers import head_resolver
 
 
 def _uses(name: str, *types: str, extra: int = 0) -> dict[str, Any]:
     fields = [{"name": t.lower(), "type": f"com.acme.{t}"} for t in types]
     fields += [{"name": f"x{n}", "type": "string", "default": ""} for n in range(extra)]
     return record(name, fields or [{"name": "id", "type": "string"}])
-
-
-def _resolver(repo: GitRepo) -> SchemaResolver:
-    config = default_config(repo.root)
-    git = Git.discover(repo.root)
-    commit = git.resolve("HEAD")
-    prefix = contracts_prefix(config, git)
-    mapper = SubjectMapper(config, prefix)
-    store = BlobStore(git)
-    tree = build_contract_set(mapper, git.tree_blobs(commit, prefix).items(), store, commit)
-    return SchemaResolver(tree, subject_history(git, commit, mapper, store, None))
 
 
 def _plain_closure(resolver: SchemaResolver, subject: str) -> set[str]:
@@ -74,9 +62,10 @@ ORDERS = [
 
 @pytest.mark.parametrize("order", ORDERS)
 def test_closures_reused_below_are_the_plain_walk_s(graph: GitRepo, order: list[str]) -> None:
-    memoised = _resolver(graph)
+    memoised = head_resolver(graph)
     for subject in order + sorted(memoised.current.contracts):  # lower closures known first, or not
-        assert memoised.dependencies_closure(subject) == _plain_closure(_resolver(graph), subject), subject
+        plain = _plain_closure(head_resolver(graph), subject)
+        assert memoised.dependencies_closure(subject) == plain, subject
     assert memoised.dependencies_closure("com.acme.C1") == {"com.acme.C1", "com.acme.C2"}  # itself: a cycle
     assert memoised.dependencies_closure("top-value") == {
         "com.acme.Left", "com.acme.Right", "com.acme.L0", "com.acme.L1", "com.acme.L2", "com.acme.L3"
@@ -84,15 +73,15 @@ def test_closures_reused_below_are_the_plain_walk_s(graph: GitRepo, order: list[
 
 
 def test_a_closure_handed_out_is_a_copy(graph: GitRepo) -> None:
-    resolver = _resolver(graph)
+    resolver = head_resolver(graph)
     resolver.dependencies_closure("top-value").clear()
     resolver.references_of("top-value").clear()
-    assert resolver.dependencies_closure("top-value") == _plain_closure(_resolver(graph), "top-value")
+    assert resolver.dependencies_closure("top-value") == _plain_closure(head_resolver(graph), "top-value")
     assert resolver.references_of("top-value") == ["com.acme.Left", "com.acme.Right"]
 
 
 def test_references_are_looked_up_once_per_subject(graph: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
-    resolver = _resolver(graph)
+    resolver = head_resolver(graph)
     asked: list[str] = []
     plain = SchemaResolver._defining
 
@@ -109,10 +98,10 @@ def test_references_are_looked_up_once_per_subject(graph: GitRepo, monkeypatch: 
 
 
 def test_parsed_subjects_end_the_walk_and_a_cycle_above_them_is_still_found(graph: GitRepo) -> None:
-    fresh = _resolver(graph)
+    fresh = head_resolver(graph)
     with pytest.raises(InvalidSchema) as plain:
         fresh.parse_current("above-value")
-    warm = _resolver(graph)
+    warm = head_resolver(graph)
     warm.parse_current("top-value")  # L0..L3, Left, Right parsed
     warm.parse_current("com.acme.L2")
     with pytest.raises(InvalidSchema) as memoised:
@@ -121,7 +110,7 @@ def test_parsed_subjects_end_the_walk_and_a_cycle_above_them_is_still_found(grap
     assert memoised.value.findings[0].rule == "REFERENCE_CYCLE"
     # what a subject is parsed with: the same parsed references as a fresh resolver's
     top = warm.parse_current("top-value")
-    assert top.source.text == _resolver(graph).parse_current("top-value").source.text
+    assert top.source.text == head_resolver(graph).parse_current("top-value").source.text
     assert [warm.subject_of(warm.parse_current(s)) for s in warm.references_of("top-value")] == [
         "com.acme.Left",
         "com.acme.Right",
@@ -167,13 +156,13 @@ def test_historic_sources_take_each_version_s_references_as_they_were(repo: GitR
     repo.write("contracts/common/l0.avsc", _uses("L0", extra=2))
     repo.write("contracts/top/value.avsc", _uses("Top", "L1", "Late", extra=2))
     repo.commit("four")
-    resolver = _resolver(repo)
+    resolver = head_resolver(repo)
     seen: set[tuple[str, ...]] = set()
     for _ in range(2):  # the second round answers from the memo
         for subject in sorted(resolver.current.contracts):
             for version in resolver.versions(subject):
                 got = resolver.historic_sources(subject, version)
-                want = _plain_sources(_resolver(repo), subject, version)
+                want = _plain_sources(head_resolver(repo), subject, version)
                 assert list(got) == list(want)
                 assert [(s.path, s.text, s.origin) for s in got.values()] == [
                     (s.path, s.text, s.origin) for s in want.values()
@@ -196,7 +185,7 @@ def test_a_new_history_drops_the_historic_edges(repo: GitRepo) -> None:
     repo.commit("one")
     repo.write("contracts/common/l0.avsc", _uses("L0", extra=1))
     repo.commit("two")
-    with_history = _resolver(repo)
+    with_history = head_resolver(repo)
     version = with_history.versions("top-value")[0]
     resolver = SchemaResolver(with_history.current, {})  # as a check starts: no history yet
     # nothing earlier: references as they are now

@@ -9,11 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from contractctl.config.project import default_config
-from contractctl.repo.contracts import SubjectMapper, build_contract_set, contracts_prefix
-from contractctl.repo.history import BlobStore, Git
-from contractctl.repo.references import SchemaResolver, subject_history
+from contractctl.repo.references import SchemaResolver
 from tests.conftest import GitRepo, record
+from tests.resolvers import head_resolver
 
 MONEY = record("Money", [{"name": "cents", "type": "long"}])
 MONEY_EUR = record(
@@ -27,14 +25,7 @@ ALONE = record("Alone", [{"name": "id", "type": "string"}])
 
 def versions(repo: GitRepo) -> tuple[dict[str, list[tuple[int, str, str]]], SchemaResolver]:
     """(number, commit message, the text's field names) of every subject's versions at HEAD."""
-    config = default_config(repo.root)
-    git = Git.discover(repo.root)
-    commit = git.resolve("HEAD")
-    prefix = contracts_prefix(config, git)
-    mapper = SubjectMapper(config, prefix)
-    store = BlobStore(git)
-    tree = build_contract_set(mapper, git.tree_blobs(commit, prefix).items(), store, commit)
-    resolver = SchemaResolver(tree, subject_history(git, commit, mapper, store, None))
+    resolver = head_resolver(repo)
 
     def described(version: Any) -> tuple[int, str, str]:
         message = repo.git("log", "-1", "--format=%s", version.commit).strip()
@@ -42,7 +33,8 @@ def versions(repo: GitRepo) -> tuple[dict[str, list[tuple[int, str, str]]], Sche
         return version.number, message, fields
 
     found = {
-        subject: [described(v) for v in resolver.versions(subject)] for subject in sorted(tree.contracts)
+        subject: [described(v) for v in resolver.versions(subject)]
+        for subject in sorted(resolver.current.contracts)
     }
     return found, resolver
 
