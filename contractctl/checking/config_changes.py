@@ -3,7 +3,8 @@ naming switched, a contract excluded or left outside a moved `contracts.root`. T
 change, so the content-driven removals (removals.py) cannot see it; without this the old subjects,
 which producers and consumers still use, would silently drop out of the check.
 
-Only a change whose config file differs from the base pays anything: the base's config is parsed
+Only a change whose config file differs from the base pays anything (the check's own `git diff`
+says whether it does: no extra git process otherwise): the base's config is parsed
 (its `registries`, `links` and `lint` sections are not needed to name subjects and are left out, so
 an unset secret variable there cannot fail the check) and the base's contract files are mapped with
 it.
@@ -14,7 +15,6 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path
 
 from contractctl.checking.removals import (
     RemovedContract,
@@ -23,7 +23,7 @@ from contractctl.checking.removals import (
     no_longer_defined,
     schema_type_of,
 )
-from contractctl.config.project import Config, default_config, parse_config
+from contractctl.config.project import Config, config_from_text, default_config
 from contractctl.errors import ConfigError
 from contractctl.formats import type_for_path
 from contractctl.model import Finding, FindingKind, Severity
@@ -31,7 +31,7 @@ from contractctl.repo.contracts import ContractSet, SubjectMapper
 from contractctl.repo.history import Git
 
 # sections that do not decide a subject or its level
-_NOT_NAMING = ("registries", "links", "lint")
+_NOT_NAMING = frozenset(("registries", "links", "lint"))
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,17 @@ class BaseMapping:
     problem: Finding | None = None
 
 
-def base_mapping(git: Git, base: str, config: Config) -> BaseMapping | None:
-    """The base's subject mapping when this run's config file differs from the base's (None when it
-    is the same, or lies outside the repository)."""
+def config_path(git: Git, config: Config) -> str | None:
+    """The config file's path in the repository (None: it lies outside)."""
     try:
-        relative = config.path.resolve().relative_to(git.toplevel.resolve()).as_posix()
+        return config.path.resolve().relative_to(git.toplevel.resolve()).as_posix()
     except (ValueError, OSError):
         return None
+
+
+def base_mapping(git: Git, base: str, config: Config, relative: str) -> BaseMapping | None:
+    """The base's subject mapping, for a change that touches the config file at `relative` (None when
+    its bytes are the base's after all, or git never held it)."""
     before = git.read_at(base, relative)
     try:
         now: bytes | None = config.path.read_bytes()
@@ -61,25 +65,12 @@ def base_mapping(git: Git, base: str, config: Config) -> BaseMapping | None:
             return None  # never committed, not being added: nothing says how the base named subjects
         return BaseMapping(SubjectMapper(default_config(config.directory), _prefix(git, config, "contracts")))
     try:
-        base_config = _parse(before, config.path)
+        base_config = config_from_text(before.decode("utf-8"), config.path, _NOT_NAMING)
+    except UnicodeDecodeError:
+        return BaseMapping(None, _unreadable(relative, "not valid UTF-8"))
     except ConfigError as error:
         return BaseMapping(None, _unreadable(relative, str(error)))
     return BaseMapping(SubjectMapper(base_config, _prefix(git, config, base_config.contracts_root)))
-
-
-def _parse(data: bytes, path: Path) -> Config:
-    from contractctl.generic.yaml_guard import YamlProblem, load  # only a config edit pays for YAML
-
-    try:
-        document = load(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not valid UTF-8") from None
-    except YamlProblem as problem:
-        raise ConfigError(f"{path}: {problem.message}") from None
-    raw = document.data
-    if isinstance(raw, dict):
-        raw = {key: value for key, value in raw.items() if key not in _NOT_NAMING}
-    return parse_config(raw, path, document.lines, document.columns)
 
 
 def _prefix(git: Git, config: Config, contracts_root: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from contractctl.checking.config_changes import BaseMapping, base_mapping, config_removals
+from contractctl.checking.config_changes import BaseMapping, base_mapping, config_path, config_removals
 from contractctl.checking.removals import RemovedContract, removal_result, removed_contracts
 from contractctl.config.project import Config
 from contractctl.errors import GitError, UsageError
@@ -303,10 +303,14 @@ class _LocalRun:
         # git's part of the history and of the changed paths needs no contract read: it runs on a
         # thread while this one reads the contracts (for a check of the whole tree, every subject's
         # history is wanted anyway; a check of a change or of some paths reads only theirs, below).
-        touched = Background(lambda: git.changed_paths(base, prefix, options.staged) if base else None)
-        # whether contractctl.yaml changed since the base (then the base's subjects, as it named them)
-        base_config = Background(
-            lambda: base_mapping(git, base, config) if base and not options.lint_only else None
+        # contractctl.yaml outside the contracts root is asked about in the same diff: its edit may
+        # rename or drop subjects (checking/config_changes.py)
+        config_file = config_path(git, config)
+        watched = (
+            (config_file,) if config_file and prefix and not config_file.startswith(f"{prefix}/") else ()
+        )
+        touched = Background(
+            lambda: git.changed_paths(base, prefix, options.staged, watched) if base else None
         )
         whole_history = (
             Background(lambda: subject_history(git, base, mapper, store, None))
@@ -328,9 +332,13 @@ class _LocalRun:
             report.findings.extend(f for f in skipped if _is_selected(f.file or "", selected))
         files = ContractFiles(git, store, index)
         checker = SchemaResolver(current, {})
+        changed_paths = touched.result()
+        config_changed = changed_paths is not None and config_file in changed_paths
+        if changed_paths is not None and watched:
+            changed_paths = changed_paths - set(watched)  # not a contract path: the root is the scope
         if scoped:
             chosen = _subjects_of_change(
-                git, checker, touched.result() or set(), selected, options.staged, links
+                git, checker, changed_paths or set(), selected, options.staged, links
             )
         else:
             if selected is None:
@@ -341,7 +349,6 @@ class _LocalRun:
         for path, findings in sorted(current.invalid.items()):
             if _is_selected(path, selected):
                 report.findings.extend(findings)
-        changed_paths = touched.result()
         # A deleted file cannot be named on the command line (and pre-commit never passes one): the
         # removals of the change are part of every check of it, with the contracts that used them.
         removed = (
@@ -349,7 +356,11 @@ class _LocalRun:
             if base and changed_paths and not options.lint_only
             else []
         )
-        mapping = base_config.result()
+        mapping = (
+            base_mapping(git, base, config, config_file)
+            if base and config_file and config_changed and not options.lint_only
+            else None
+        )
         if base and mapping is not None:
             removed += _config_removals(git, base, mapping, current, options.staged, removed, report)
         dangling = (

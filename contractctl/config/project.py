@@ -16,7 +16,7 @@ from typing import Any
 
 from contractctl.errors import ConfigError
 from contractctl.generic.value_kind import type_name
-from contractctl.generic.yaml_guard import shown
+from contractctl.generic.yaml_guard import YamlProblem, shown
 from contractctl.model import CompatibilityLevel
 
 CONFIG_FILE_NAME = "contractctl.yaml"
@@ -165,7 +165,6 @@ def default_config(directory: Path) -> Config:
 
 def load_config(path: Path) -> Config:
     from contractctl.config import kept_document  # deferred: only commands with a config pay
-    from contractctl.generic.yaml_guard import YamlProblem
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -178,10 +177,29 @@ def load_config(path: Path) -> Config:
     try:
         document = kept_document.load(path, text)
     except YamlProblem as problem:
-        where = f":{problem.line}" if problem.line else ""
-        where += f":{problem.column}" if problem.line and problem.column else ""
-        raise ConfigError(f"{path}{where}: {problem.message}") from None
+        raise _yaml_error(path, problem) from None
     return parse_config(document.data, path, document.lines, document.columns)
+
+
+def config_from_text(text: str, path: Path, leave_out: AbstractSet[str] = frozenset()) -> Config:
+    """The config a text holds (errors name `path`), without the top-level sections in `leave_out`:
+    an earlier commit's config, read for what it decides (see checking/config_changes.py)."""
+    from contractctl.generic.yaml_guard import load
+
+    try:
+        document = load(text)
+    except YamlProblem as problem:
+        raise _yaml_error(path, problem) from None
+    data = document.data
+    if leave_out and isinstance(data, dict):
+        data = {key: value for key, value in data.items() if key not in leave_out}
+    return parse_config(data, path, document.lines, document.columns)
+
+
+def _yaml_error(path: Path, problem: YamlProblem) -> ConfigError:
+    where = f":{problem.line}" if problem.line else ""
+    where += f":{problem.column}" if problem.line and problem.column else ""
+    return ConfigError(f"{path}{where}: {problem.message}")
 
 
 class _Reader:

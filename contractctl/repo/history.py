@@ -8,7 +8,7 @@ half of the pre-commit latency budget, and its object model adds nothing for the
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -139,10 +139,10 @@ class Git:
                 out[PurePosixPath(path.decode("utf-8", "surrogateescape"))] = fields[sha_field]
         return out
 
-    def changed_paths(self, base: str, prefix: str, staged: bool) -> set[str]:
-        """Paths under `prefix` that differ between `base` and the index (staged) or the working tree,
-        untracked files included for the working tree."""
-        spec = ["--", prefix] if prefix else []
+    def changed_paths(self, base: str, prefix: str, staged: bool, also: Sequence[str] = ()) -> set[str]:
+        """Paths under `prefix` (and among `also`) that differ between `base` and the index (staged) or
+        the working tree, untracked files included for the working tree."""
+        spec = ["--", prefix, *also] if prefix else []
         # --no-renames: a renamed file's old path is a change too (its subject may be gone)
         diff = ["diff", "--name-only", "--no-renames", "-z", *(["--cached"] if staged else []), base, *spec]
         names = set(self.run(*diff).decode("utf-8", "surrogateescape").split("\0"))
