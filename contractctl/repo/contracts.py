@@ -461,9 +461,10 @@ class ContractSet:
     def subjects_mentioning(self, names: Iterable[str], defining: bool = False) -> list[str]:
         """Subjects whose contracts may define or use any of these names, in path order: every
         subject without a `search`, otherwise the few whose text holds every part of one name."""
-        if self.search is None or self.search.exhausted():
+        wanted = set(names)
+        if self.search is None or not self.search.worth_it(len(wanted), len(self.contracts)):
             return list(self.contracts)
-        texts, kept = self.search.candidates(names, defining)
+        texts, kept = self.search.candidates(wanted, defining)
         found = [s for p in texts | kept if (s := self._subject_at(p)) is not None]
         self.store.prefetch(self._unknown_keys(found))  # one git process for all
         found.sort(key=lambda s: self.contracts[s].path)

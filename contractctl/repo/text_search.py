@@ -27,6 +27,10 @@ _FEW_NAMES = 3  # up to this many names, one search each; above, one search for 
 # Past this many searches (a change to a type used everywhere) reading the whole tree once is cheaper
 # than searching on; the answers are the same either way.
 SEARCH_BUDGET = 16
+# A search for more than a few names, more than one per this many contracts (a change to types most
+# of the tree uses), costs git more than reading the whole tree: a git grep of 3,585 import paths over
+# 5,000 files took 3.4 s; reading and outlining every file, under 1 s.
+_CONTRACTS_PER_NAME = 16
 # Lookups an OutlineSearch answers by scanning every contract's names before it indexes them.
 _SCANS = 4
 
@@ -94,6 +98,13 @@ class ContractTextSearch:
     def exhausted(self) -> bool:
         """Whether enough searches ran that reading the whole tree is the cheaper way on."""
         return self._searches >= SEARCH_BUDGET
+
+    def worth_it(self, names: int, contracts: int) -> bool:
+        """Whether a search for this many names among this many contracts beats reading them all;
+        when it does not, the search is spent for good (the next level of a walk asks for more)."""
+        if names > _FEW_NAMES and names * _CONTRACTS_PER_NAME > contracts:
+            self._searches = SEARCH_BUDGET
+        return not self.exhausted()
 
     def _grep(
         self, needles: list[str], regex: bool, spec: str | None = None, all_match: bool = False
@@ -179,6 +190,9 @@ class OutlineSearch:
 
     def exhausted(self) -> bool:
         return False  # a lookup never reads a contract: never cheaper to read the whole tree
+
+    def worth_it(self, names: int, contracts: int) -> bool:
+        return True
 
     def candidates(self, names: Iterable[str], defining: bool = False) -> tuple[set[str], set[str]]:
         """Paths whose outline defines one of the names, or (unless `defining`: the caller looks for

@@ -99,12 +99,17 @@ def _affected(root: Path, **options: Any) -> list[str]:
     return [str(run.checker.current.contracts[s].path) for s, affected in run.jobs if affected]
 
 
-@pytest.mark.parametrize("budget", [16, 2], ids=["searching", "falling-back-to-the-whole-tree"])
+@pytest.mark.parametrize(
+    ("budget", "contracts_per_name"),
+    [(16, 0), (2, 0), (16, 10**6)],
+    ids=["searching", "falling-back-to-the-whole-tree", "too-many-names-to-search"],
+)
 @pytest.mark.parametrize("staged", [False, True], ids=["working-tree", "staged"])
 def test_a_change_checks_what_a_whole_tree_read_would(
-    repo: GitRepo, staged: bool, budget: int, monkeypatch: pytest.MonkeyPatch
+    repo: GitRepo, staged: bool, budget: int, contracts_per_name: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(text_search, "SEARCH_BUDGET", budget)
+    monkeypatch.setattr(text_search, "_CONTRACTS_PER_NAME", contracts_per_name)
     for path, content in TREE.items():
         repo.write(path, content)
     repo.commit("v1")
@@ -190,3 +195,19 @@ def test_history_is_read_through_pathspecs_only_where_git_matches_as_the_config_
     with pytest.raises(ConfigError):  # brackets are refused by the config itself (not pattern characters)
         specs("contracts/[old]/legacy.avsc")
     assert specs("contracts/legacy**.avsc") is None  # spans folders there, not in git
+
+
+def test_a_search_for_names_much_of_the_tree_holds_gives_way_to_reading_the_tree(repo: GitRepo) -> None:
+    """More than a few names, more than one per sixteen contracts: reading every contract is cheaper
+    than git grep's many patterns, and the walk's next levels ask for more, so the search is spent."""
+    from contractctl.repo.history import Git
+
+    repo.write("contracts/a.proto", LONE)
+    repo.commit("v1")
+    search = text_search.ContractTextSearch(Git(repo.root), "contracts", False, set(), set())
+    assert search.worth_it(3, 10_000)  # a few names: searched, however small the tree
+    assert search.worth_it(300, 5_000)
+    assert not search.exhausted()
+    assert not search.worth_it(400, 5_000)
+    assert search.exhausted()
+    assert not search.worth_it(1, 5_000)  # spent for good
