@@ -9,7 +9,7 @@ type from one of a reference or a built-in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Union
@@ -217,7 +217,10 @@ class SchemaView:
     """One side of a comparison: the schema's own file plus every type it can see.
 
     Built on first use: a check parses every contract a compared one imports, each with its view, but
-    compares only the subjects themselves, so most views are never looked at.
+    compares only the subjects themselves, so most views are never looked at. With a `cache`, the
+    type table is not merged either: a comparison looks up a few dozen names in a closure defining
+    thousands, so `types` answers each name from the closure's files (`LazyTypes`), falling back
+    to the merged table (`_build`) only where a name may be defined twice.
     """
 
     def __init__(
@@ -229,15 +232,19 @@ class SchemaView:
         self._source = (closure, origins, cache)
 
     @cached_property
-    def _built(self) -> tuple[FileView, dict[str, TypeInfo], dict[int, object], bool]:
-        return _build(*self._source)
+    def _built(self) -> tuple[FileView, Mapping[str, TypeInfo], dict[int, object], bool]:
+        closure, origins, cache = self._source
+        lazy = cache.lazy_types(closure, origins) if cache is not None else None
+        if lazy is not None:
+            return lazy.own_view, lazy, lazy.origin_files(), True
+        return _build(closure, origins, cache)
 
     @cached_property
     def file(self) -> FileView:
         return self._built[0]
 
     @cached_property
-    def types(self) -> dict[str, TypeInfo]:
+    def types(self) -> Mapping[str, TypeInfo]:
         return self._built[1]
 
     @cached_property
@@ -249,6 +256,90 @@ class SchemaView:
     def unique_names(self) -> bool:
         """No two files of the closure define the same full name."""
         return self._built[3]
+
+
+class LazyTypes(Mapping[str, "TypeInfo"]):
+    """A closure's type table (full name -> TypeInfo, as `_build` merges it) answered name by name.
+
+    Holds only the closure's files by path. Valid for a closure where no two files share a path and
+    none of its paths ever defined a name another path defines too (`FileViews.lazy_types` checks):
+    then each name has one defining path, the one `FileViews` first saw defining it, and the closure's
+    file of that path defines it or no file of the closure does. tests/unit/test_protobuf_lazy_types.py
+    compares every answer with the merged table.
+    """
+
+    def __init__(
+        self,
+        closure: Sequence[FileDescriptorProto],
+        by_path: dict[str, _Shared],
+        origins: dict[str, object],
+        path_of_name: dict[str, str],
+    ) -> None:
+        self._closure = closure
+        self._by_path = by_path  # in closure order
+        self._origins = origins
+        self._own_path = closure[-1].name
+        self._path_of_name = path_of_name  # FileViews': a name's entry never changes once set
+        self._with_origin: dict[str, TypeInfo] = {}
+        self._merged: dict[str, TypeInfo] | None = None
+
+    @property
+    def own_view(self) -> FileView:
+        return self._by_path[self._own_path][0]
+
+    def _origin(self, path: str) -> object:
+        if path == self._own_path:
+            return "local"
+        return self._origins.get(path) if self._origins else None
+
+    def origin_files(self) -> dict[int, object]:
+        """id(FileView) -> origin of the files that have one, as `_build` finds them."""
+        out: dict[int, object] = {}
+        for path in (*self._origins, self._own_path):
+            entry = self._by_path.get(path)
+            origin = self._origin(path)
+            if entry is not None and origin is not None:
+                out[id(entry[0])] = origin
+        return out
+
+    def get(self, name: str, default: TypeInfo | None = None) -> TypeInfo | None:  # type: ignore[override]
+        path = self._path_of_name.get(name)
+        entry = self._by_path.get(path) if path is not None else None
+        info = entry[1].get(name) if entry is not None else None
+        if info is None:
+            return default
+        assert path is not None
+        origin = self._origin(path)
+        if origin is None:
+            return info
+        found = self._with_origin.get(name)
+        if found is None:
+            found = self._with_origin[name] = TypeInfo(info.package, origin, info.view, info.file)
+        return found
+
+    def __getitem__(self, name: str) -> TypeInfo:
+        info = self.get(name)
+        if info is None:
+            raise KeyError(name)
+        return info
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def _all(self) -> dict[str, TypeInfo]:
+        if self._merged is None:
+            merged: dict[str, TypeInfo] = {}
+            for file, (view, found) in zip(self._closure, self._by_path.values(), strict=True):
+                origin = self._origin(file.name)
+                merged.update(found if origin is None else _types_of(view, file.package, origin))
+            self._merged = merged
+        return self._merged
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 _Shared = tuple[FileView, dict[str, "TypeInfo"]]  # a file's view, and its types when it has no origin
@@ -270,10 +361,18 @@ class FileViews:
 
     def __init__(self) -> None:
         self._by_descriptor: dict[int, tuple[FileDescriptorProto, _Shared]] = {}
+        # the same entries with the file's path instead of the descriptor: a closure's files by path
+        # in one C-level pass (`lazy_types`)
+        self._by_id: dict[int, tuple[str, _Shared]] = {}
         self._by_content: dict[tuple[bytes, tuple[int, ...]], _Shared] = {}
         # the first view built of each descriptor content: the same content with other imports
         # gets a copy of its objects (`rewrapped`) instead of a walk of the descriptor again
         self._first_of: dict[bytes, FileView] = {}
+        # every full name a view defines -> the path of the first file seen defining it, and the
+        # paths that share a name with another path: a closure holding none of those defines each
+        # name in one file, the one of that path (see LazyTypes)
+        self._path_of_name: dict[str, str] = {}
+        self._clashing: set[str] = set()
 
     def known(self, file: FileDescriptorProto) -> _Shared | None:
         cached = self._by_descriptor.get(id(file))
@@ -292,14 +391,44 @@ class FileViews:
                 first = self._first_of.get(content)
                 if first is None:
                     view = self._first_of[content] = file_view(file)
-                else:
+                else:  # the same content: the same path and names, already registered
                     view = rewrapped(first)
                 found = self._by_content[key] = (view, _types_of(view, file.package, None))
+                if first is None:
+                    self._register(file.name, found[1])
         else:  # an import the closure lacks, or not seen yet: not shared beyond this descriptor
             view = file_view(file)
             found = (view, _types_of(view, file.package, None))
+            self._register(file.name, found[1])
         self._by_descriptor[id(file)] = (file, found)  # the descriptor is kept: its id is not reused
+        self._by_id[id(file)] = (file.name, found)
         return found
+
+    def _register(self, path: str, types: dict[str, TypeInfo]) -> None:
+        path_of_name = self._path_of_name
+        for name in types:
+            first = path_of_name.setdefault(name, path)
+            if first != path:
+                self._clashing.update((first, path))
+
+    def lazy_types(
+        self, closure: Sequence[FileDescriptorProto], origins: dict[str, object]
+    ) -> LazyTypes | None:
+        """The closure's type table answered name by name, every file of it given a view here first
+        (in closure order, as `_build` does); None where a name may be defined by two of its files
+        (two files of one path, or a path sharing a name with another): `_build` answers those."""
+        by_id = self._by_id
+        try:  # a known descriptor's entry is its own: _by_descriptor keeps it alive, its id not reused
+            by_path = dict(map(by_id.__getitem__, map(id, closure)))
+        except KeyError:
+            by_name = {f.name: f for f in closure}
+            for file in closure:
+                if id(file) not in by_id:
+                    self.add(file, by_name)
+            by_path = dict(map(by_id.__getitem__, map(id, closure)))
+        if len(by_path) != len(closure) or not self._clashing.isdisjoint(by_path):
+            return None
+        return LazyTypes(closure, by_path, origins, self._path_of_name)
 
     def _known(self, file: FileDescriptorProto | None) -> FileView | None:
         shared = self.known(file) if file is not None else None
