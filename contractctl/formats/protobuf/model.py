@@ -125,8 +125,10 @@ class _Builder:
 
     def type_of(self, proto: FieldDescriptorProto) -> TypeRef:
         scalar = _SCALAR_REFS.get(proto.type)
-        if scalar is not None:
-            return scalar
+        return scalar if scalar is not None else self.named(proto)
+
+    def named(self, proto: FieldDescriptorProto) -> TypeRef:
+        """The type of a message or enum field: a map's entry folds into MapOf."""
         name = proto.type_name.lstrip(".")
         entry = self.entries.get(name)
         if entry is not None:
@@ -134,45 +136,56 @@ class _Builder:
             return MapOf(self.type_of(key), self.type_of(value))
         return Named(name)
 
-    def label_of(self, proto: FieldDescriptorProto, type_ref: TypeRef, in_real_oneof: bool) -> str | None:
-        label = proto.label
-        if label == _LABEL_REPEATED:
-            return None if isinstance(type_ref, MapOf) else "repeated"
-        if label == _LABEL_REQUIRED:
-            return "required"
-        if in_real_oneof:
-            return None
-        if self.proto3:
-            return "optional" if proto.proto3_optional else None
-        return "optional"
-
     def message(self, proto: DescriptorProto, scope: str) -> MessageView:
+        # one read of each descriptor attribute per field: this runs for every file of every closure
         full = f"{scope}{proto.name}"
         protos = list(proto.field)
-        groups = {f.type_name.rsplit(".", 1)[-1] for f in protos if f.type == _TYPE_GROUP}
-        # a proto3 `optional` field sits in a synthetic oneof of its own, which Wire does not see
-        synthetic = {f.oneof_index for f in protos if f.proto3_optional and f.HasField("oneof_index")}
+        kinds = [f.type for f in protos]
+        groups = (
+            {f.type_name.rsplit(".", 1)[-1] for f in protos if f.type == _TYPE_GROUP}
+            if _TYPE_GROUP in kinds
+            else ()
+        )
         oneof_names = [o.name for o in proto.oneof_decl]
-        real_oneofs = [index for index in range(len(oneof_names)) if index not in synthetic]
-        members: dict[int, list[FieldView]] = {index: [] for index in real_oneofs}
+        members: dict[int, list[FieldView]] = {}
+        if oneof_names:
+            indexes = [f.oneof_index if f.HasField("oneof_index") else None for f in protos]
+            # a proto3 `optional` field sits in a synthetic oneof of its own, which Wire does not see
+            synthetic = {
+                i for f, i in zip(protos, indexes, strict=True) if i is not None and f.proto3_optional
+            }
+            real_oneofs = [index for index in range(len(oneof_names)) if index not in synthetic]
+            members = {index: [] for index in real_oneofs}
+        else:
+            indexes = [None] * len(protos)
+            real_oneofs = []
+        proto3 = self.proto3
         fields = []
-        for proto_field in protos:
-            if proto_field.type == _TYPE_GROUP:
+        for proto_field, kind, index in zip(protos, kinds, indexes, strict=True):
+            if kind == _TYPE_GROUP:
                 continue
-            index = proto_field.oneof_index if proto_field.HasField("oneof_index") else None
+            scalar = _SCALAR_REFS.get(kind)
+            type_ref = scalar if scalar is not None else self.named(proto_field)
             in_oneof = index is not None and index in members
-            type_ref = self.type_of(proto_field)
-            view = FieldView(
-                proto_field.name,
-                proto_field.number,
-                self.label_of(proto_field, type_ref, in_oneof),
-                type_ref,
-                oneof_names[index] if in_oneof and index is not None else None,
-            )
-            if in_oneof and index is not None:
+            # the label as Wire reads it: as written (implicit proto3 fields, oneof members, maps: none)
+            label = proto_field.label
+            written: str | None
+            if label == _LABEL_REPEATED:
+                written = None if type(type_ref) is MapOf else "repeated"
+            elif label == _LABEL_REQUIRED:
+                written = "required"
+            elif in_oneof:
+                written = None
+            elif proto3:
+                written = "optional" if proto_field.proto3_optional else None
+            else:
+                written = "optional"
+            if in_oneof:
+                assert index is not None
+                view = FieldView(proto_field.name, proto_field.number, written, type_ref, oneof_names[index])
                 members[index].append(view)
             else:
-                fields.append(view)
+                fields.append(FieldView(proto_field.name, proto_field.number, written, type_ref, None))
         nested = [
             self.message(m, f"{full}.")
             for m in proto.nested_type
@@ -384,7 +397,8 @@ class FileViews:
 
         imported = [self._known(by_name.get(name)) for name in file.dependency]
         if all(view is not None for view in imported):
-            content = hashlib.blake2b(file.SerializeToString(deterministic=True), digest_size=32).digest()
+            described = _without_source_info(file).SerializeToString(deterministic=True)
+            content = hashlib.blake2b(described, digest_size=32).digest()
             key = (content, tuple(id(view) for view in imported))
             found = self._by_content.get(key)
             if found is None:
@@ -433,6 +447,17 @@ class FileViews:
     def _known(self, file: FileDescriptorProto | None) -> FileView | None:
         shared = self.known(file) if file is not None else None
         return shared[0] if shared is not None else None
+
+
+def _without_source_info(file: FileDescriptorProto) -> FileDescriptorProto:
+    """The descriptor as a view sees it: positions and comments (a checked text's, not an earlier
+    version's) are no part of it, so a text compiled with and without them shares one view."""
+    if not file.HasField("source_code_info"):
+        return file
+    stripped = type(file)()
+    stripped.CopyFrom(file)
+    stripped.ClearField("source_code_info")
+    return stripped
 
 
 def rewrapped(view: FileView) -> FileView:
