@@ -317,16 +317,19 @@ class LazyTypes(Mapping[str, "TypeInfo"]):
 
     def get(self, name: str, default: TypeInfo | None = None) -> TypeInfo | None:  # type: ignore[override]
         path = self._path_of_name.get(name)
-        entry = self._by_path.get(path) if path is not None else None
+        if path is None:
+            return default
+        entry = self._by_path.get(path)
         info = entry[1].get(name) if entry is not None else None
         if info is None:
             return default
-        assert path is not None
-        origin = self._origin(path)
-        if origin is None:
-            return info
+        if path != self._own_path and path not in self._origins:
+            return info  # no origin: the shared TypeInfo
         found = self._with_origin.get(name)
         if found is None:
+            origin = self._origin(path)
+            if origin is None:
+                return info
             found = self._with_origin[name] = TypeInfo(info.package, origin, info.view, info.file)
         return found
 
