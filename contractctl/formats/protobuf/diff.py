@@ -376,9 +376,7 @@ def _compare_messages(ctx: _Context, original: MessageView, update: MessageView)
     if key not in ctx.active:
         ctx.active.add(key)
         try:
-            if original.fields is update.fields and original.oneofs is update.oneofs:
-                _compare_same_fields(ctx, update)
-            elif ctx.rules == "legacy":
+            if ctx.rules == "legacy":
                 _compare_fields_legacy(ctx, original, update)
             else:
                 _compare_fields(ctx, original, update)
@@ -388,34 +386,6 @@ def _compare_messages(ctx: _Context, original: MessageView, update: MessageView)
         ctx.external.add(key)
     if original.messages or update.messages or original.enums or update.enums:
         _compare_types(ctx, original.messages, original.enums, update.messages, update.enums)
-
-
-def _compare_same_fields(ctx: _Context, update: MessageView) -> None:
-    """Both definitions hold the very same fields (two views of one text, model.rewrapped): no field
-    was added, removed, renamed, relabelled or moved, and a scalar field compares equal to itself,
-    so only fields naming a type are compared, in the order and at the paths the full passes
-    (`_compare_fields`, `_compare_fields_legacy`) would visit them."""
-    path = ctx.path
-    if ctx.rules == "legacy":  # each oneof's members by name, then the top-level fields
-        groups = [(name, members) for name, members in sorted(update.oneofs, key=lambda o: o[0])]
-        groups.append(("", update.fields))
-    else:  # every field by tag, oneof members among them
-        groups = [("", [*update.fields, *(f for _name, members in update.oneofs for f in members)])]
-    for oneof, fields in groups:
-        if oneof:
-            path.append(oneof)
-        named = [f for f in fields if type(f.type) is not Scalar]
-        for field in sorted(named, key=lambda f: f.number) if len(named) > 1 else named:
-            inside = field.oneof is not None and not oneof  # the current rules' path to a member
-            if inside:
-                path.append(str(field.oneof))
-            path.append(str(field.number))
-            _compare_field(ctx, update, field, field)
-            path.pop()
-            if inside:
-                path.pop()
-        if oneof:
-            path.pop()
 
 
 def _all_fields(message: MessageView) -> dict[int, FieldView]:
