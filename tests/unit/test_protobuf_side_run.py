@@ -58,7 +58,7 @@ def test_a_side_run_stopped_before_its_answer_leaves_no_child() -> None:
     assert side.result() is None
 
 
-def test_side_runs_are_not_started_for_small_trees_or_without_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_side_run_for_small_trees_or_without_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     many = {f"f{i}.proto": P3 + f"package p{i};\nmessage M{i} {{}}\n" for i in range(250)}
     assert side_run(TREE, False) is None  # too small to pay for a process
     monkeypatch.setenv("CONTRACTCTL_WORKERS", "1")
@@ -98,7 +98,8 @@ def test_a_check_prepares_with_a_side_run_and_reports_alike(monkeypatch: pytest.
     def texts(tree: dict[str, str]) -> list[SchemaText]:
         return [SchemaText(PurePosixPath(f"contracts/{p}"), t, root="contracts") for p, t in tree.items()]
 
-    later = {**TREE, "orders/value.proto": TREE["orders/value.proto"].replace("}\n", "  string note = 4;\n}\n")}
+    noted = TREE["orders/value.proto"].replace("}\n", "  string note = 4;\n}\n")
+    later = {**TREE, "orders/value.proto": noted}
     answers = []
     for share in (True, False):
         fmt = ProtobufFormat()
