@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from contractctl.formats.avro import FORMAT, AvroSchema
-from contractctl.formats.avro.resolve import outline
+from contractctl.formats.avro.resolve import Problem, outline, resolve
 from contractctl.model import SchemaText
 
 from .avro_cases import CASES
@@ -46,7 +46,16 @@ def _agrees(document: Any) -> bool:
 
 _CORNERS: list[Any] = [
     BARE_NAME_IN_NULL_NAMESPACE,
-    FORWARD_AND_RECURSIVE,
+    # recursion: a record's fields name the record itself, by bare and by full name
+    {
+        "type": "record",
+        "name": "Node",
+        "namespace": "com.t",
+        "fields": [
+            {"name": "next", "type": ["null", "Node"], "default": None},
+            {"name": "children", "type": {"type": "array", "items": "com.t.Node"}},
+        ],
+    },
     # {"type": "Name"} as a reference, a map and an array of named types
     {
         "type": "record",
@@ -78,6 +87,36 @@ def test_corpus_and_invalid_documents() -> None:
     assert answered == 2 * len(CASES)  # every corpus schema stands alone
     for _id, document, _rule, _pointer in INVALID:
         assert FORMAT.parse_alone(_source(document)) is None
+
+
+def test_a_forward_reference_steps_aside_and_the_full_way_parses_it() -> None:
+    """A type used before its definition starts reads like another contract's type until the
+    definition comes: parse_alone turns it away, and the full way (whose outline finds nothing
+    undefined) parses it with no reference."""
+    source = _source(FORWARD_AND_RECURSIVE)
+    assert FORMAT.parse_alone(source) is None
+    assert outline(FORWARD_AND_RECURSIVE)[1] == ()
+    assert FORMAT.parse(source, []).resolved.defined == ("com.A", "com.B")  # type: ignore[attr-defined]
+
+
+def test_the_walk_stops_at_the_first_type_from_elsewhere() -> None:
+    """Turning a text away costs the walk up to its first foreign type: what follows is not read
+    (its invalid field would be a problem of its own), and the one problem names that use."""
+    document = {
+        "type": "record",
+        "name": "com.acme.Order",
+        "fields": [
+            {"name": "id", "type": "string"},
+            {"name": "total", "type": ["null", "Money"], "default": None},
+            {"name": "9bad", "type": "int"},
+        ],
+    }
+    assert resolve(document, {}, registered=True, alone=True) == (
+        None,
+        [Problem("AVRO_UNKNOWN_TYPE", "/fields/1/type/1", "Type 'com.acme.Money' is not defined.")],
+    )
+    _, problems = resolve(document, {}, registered=True)
+    assert {p.rule for p in problems} == {"AVRO_UNKNOWN_TYPE", "AVRO_INVALID_NAME"}
 
 
 def test_texts_that_need_a_reference_step_aside() -> None:

@@ -151,9 +151,9 @@ class AvroFormat:
             document = _strict_json(source.text)
         except (ValueError, RecursionError):
             return None
-        resolved, problems = resolve(document, {}, registered)
+        resolved, problems = resolve(document, {}, registered, alone=True)
         if problems or resolved is None:
-            return None
+            return None  # invalid, or it uses a type it does not define (first in the text)
         return AvroSchema(source, document, resolved, ())
 
     def _problem_finding(

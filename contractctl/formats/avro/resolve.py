@@ -48,6 +48,7 @@ _ORDERS = frozenset({"ascending", "descending", "ignore"})
 _SCHEMA_RESERVED = frozenset(
     {"doc", "fields", "items", "name", "namespace", "size", "symbols", "values", "type", "aliases"}
 )
+_RESERVED_BUT_TYPE = _SCHEMA_RESERVED - {"type"}
 _FIELD_RESERVED = frozenset({"default", "doc", "name", "order", "type", "aliases"})
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 _LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
@@ -148,6 +149,18 @@ def _valid_namespace(space: str) -> bool:
     if len(_KNOWN_VALID_NAMESPACES) < 100_000:
         _KNOWN_VALID_NAMESPACES.add(space)
     return True
+
+
+_ABSENT: Any = object()  # a key the raw document does not have
+
+
+class _NotAlone(Exception):
+    """A resolve `alone` met a name declared nowhere before its use: the text needs references (or
+    uses a type before defining it), and the caller parses it the full way instead."""
+
+    def __init__(self, name: str, pointer: Path) -> None:
+        super().__init__(name)
+        self.name, self.pointer = name, pointer
 
 
 class _Pending(str):
@@ -384,9 +397,13 @@ def _valid_primitive(kind: str, value: Any) -> bool:
 class _Resolver:
     """Walks the raw document in Java's parse order, normalizing it and collecting problems."""
 
-    def __init__(self, external: Mapping[str, dict[str, Any]], registered: bool = False) -> None:
+    def __init__(
+        self, external: Mapping[str, dict[str, Any]], registered: bool = False, alone: bool = False
+    ) -> None:
         self.external = external
         self.registered = registered  # lenient, as Confluent parses an already registered version
+        self.alone = alone  # stop at the first name not declared before its use (see `resolve`)
+        self.declared: set[str] = set()  # names whose definition has started (recursion is no stop)
         # The name rule: strict (ASCII) for a new schema, Confluent's Unicode check after a lenient
         # parse for a registered one.
         self.valid_name = _valid_utf_name if registered else _valid_name
@@ -422,10 +439,22 @@ class _Resolver:
             if candidate in self.external:
                 self.external_used.setdefault(candidate, pointer)
                 return candidate
+        if self.alone and qualified not in self.declared and name not in self.declared:
+            raise _NotAlone(qualified, pointer)
         self.pending.append((qualified, pointer))
         return _Pending(qualified)
 
     def union(self, raw: list[Any], pointer: Path, namespace: str | None) -> Node:
+        if len(raw) == 2:
+            first, second = raw
+            if (
+                first.__class__ is str
+                and second.__class__ is str
+                and first in PRIMITIVES
+                and second in PRIMITIVES
+                and first != second
+            ):
+                return [first, second]  # ["null", "string"]: the commonest union, nothing to resolve
         branches: list[Node] = []
         seen: dict[str, int] = {}
         for index, item in enumerate(raw):
@@ -498,7 +527,8 @@ class _Resolver:
             node[key] = "null"
         else:
             node[key] = self.parse(raw[key], (*pointer, key), namespace)
-        node.update({k: v for k, v in raw.items() if k not in _SCHEMA_RESERVED})
+        if not raw.keys() <= _SCHEMA_RESERVED:
+            node.update({k: v for k, v in raw.items() if k not in _SCHEMA_RESERVED})
         return node
 
     # -- named types -----------------------------------------------------------------------------
@@ -513,7 +543,7 @@ class _Resolver:
         declared_space = raw.get("namespace")
         space_given = isinstance(declared_space, str)
         simple, space = split_name(name, declared_space if space_given else namespace)
-        if not self.valid_name(simple):
+        if simple not in _KNOWN_VALID_NAMES and not self.valid_name(simple):
             self.problem("AVRO_INVALID_NAME", (*pointer, "name"), f"'{name}' is not a valid {kind} name.")
         if self.registered:
             pass  # Confluent checks no namespace of a registered version
@@ -556,7 +586,9 @@ class _Resolver:
 
     def register(self, full: str, node: dict[str, Any], pointer: Path) -> Node:
         """Java's ParseContext.put: a name may be defined again only identically."""
-        previous = self.complete.get(full, self.external.get(full))
+        previous = self.complete.get(full)
+        if previous is None:
+            previous = self.external.get(full)
         if previous is not None and not _java_equal(previous, node):
             self.problem(
                 "AVRO_DUPLICATE_NAME", pointer, f"Named type '{full}' is defined twice, differently."
@@ -570,8 +602,9 @@ class _Resolver:
         self, raw: dict[str, Any], pointer: Path, namespace: str | None
     ) -> tuple[str, str | None]:
         full, space = self.declare(raw, pointer, namespace)
-        if full not in self.defined and full not in self.complete:
+        if full not in self.declared and full not in self.complete:
             self.defined.append(full)
+            self.declared.add(full)
         return full, space
 
     def head(self, raw: dict[str, Any], kind: str, full: str) -> dict[str, Any]:
@@ -588,10 +621,12 @@ class _Resolver:
         space: str | None,
         skip: frozenset[str],
     ) -> None:
-        aliases = self.aliases(raw, pointer, space, qualify=True)
-        if aliases is not None:
-            node["aliases"] = aliases
-        node.update({k: v for k, v in raw.items() if k not in skip and k not in node})
+        if "aliases" in raw:
+            aliases = self.aliases(raw, pointer, space, qualify=True)
+            if aliases is not None:
+                node["aliases"] = aliases
+        if not raw.keys() <= skip:  # (a C-level test: most named types carry no extra property)
+            node.update({k: v for k, v in raw.items() if k not in skip and k not in node})
 
     def record(self, raw: dict[str, Any], pointer: Path, namespace: str | None) -> Node:
         full, space = self.start_named(raw, pointer, namespace)
@@ -603,7 +638,7 @@ class _Resolver:
         else:
             seen: set[str] = set()
             for index, field_raw in enumerate(fields_raw):
-                field = self.field(field_raw, (*pointer, "fields", index), space, full)
+                field = self.field(field_raw, pointer, index, space, full)
                 if field is None:
                     continue
                 if field["name"] in seen:
@@ -618,30 +653,42 @@ class _Resolver:
         self.tail(node, raw, pointer, space, _SCHEMA_RESERVED)
         return self.register(full, node, pointer)
 
-    def field(self, raw: Any, pointer: Path, space: str | None, record: str) -> dict[str, Any] | None:
-        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+    def field(
+        self, raw: Any, record_pointer: Path, index: int, space: str | None, record: str
+    ) -> dict[str, Any] | None:
+        """Field `index` of the record at `record_pointer` (its own pointer is built only for a
+        problem or a type to walk: most fields of a large schema need neither)."""
+        name = raw.get("name") if isinstance(raw, dict) else None
+        if not isinstance(name, str):
             self.problem(
-                "AVRO_MISSING_ATTRIBUTE", pointer, f"A field of record '{record}' needs a \"name\" string."
+                "AVRO_MISSING_ATTRIBUTE",
+                (*record_pointer, "fields", index),
+                f"A field of record '{record}' needs a \"name\" string.",
             )
             return None
-        name = raw["name"]
-        if not self.valid_name(name):
+        if name not in _KNOWN_VALID_NAMES and not self.valid_name(name):
             self.problem(
                 "AVRO_INVALID_NAME",
-                (*pointer, "name"),
+                (*record_pointer, "fields", index, "name"),
                 f"Field name '{name}' in '{record}' is not valid.",
             )
-        if "type" not in raw:
+        declared = raw.get("type", _ABSENT)
+        if declared.__class__ is str and declared in PRIMITIVES:
+            if len(raw) == 2:
+                return {"name": name, "type": declared}  # the commonest field: nothing else to read
+            field_type: Node = declared  # nothing to resolve
+        elif declared is _ABSENT:
             self.problem(
-                "AVRO_MISSING_ATTRIBUTE", pointer, f"Field '{name}' of record '{record}' needs a \"type\"."
+                "AVRO_MISSING_ATTRIBUTE",
+                (*record_pointer, "fields", index),
+                f"Field '{name}' of record '{record}' needs a \"type\".",
             )
-            field_type: Node = "null"
+            field_type = "null"
         else:
-            declared = raw["type"]
-            if declared.__class__ is str and declared in PRIMITIVES:
-                field_type = declared  # nothing to resolve
-            else:
-                field_type = self.parse(declared, (*pointer, "type"), space)
+            field_type = self.parse(declared, (*record_pointer, "fields", index, "type"), space)
+            if len(raw) == 2:
+                return {"name": name, "type": field_type}
+        pointer = (*record_pointer, "fields", index)
         field: dict[str, Any] = {"name": name, "type": field_type}
         if "default" in raw:
             field["default"] = self.check_default(raw["default"], field_type, pointer, name)
@@ -839,6 +886,12 @@ def type_of_raw(node: Any, *lookups: Mapping[str, dict[str, Any]]) -> str:
 
 
 def _with_props(kind: str, raw: dict[str, Any]) -> Node:
+    """A primitive type written as an object: its name, or a node with its properties (say a
+    logicalType); the reserved attributes are dropped. `kind` is raw["type"]."""
+    if len(raw) == 1:
+        return kind
+    if raw.keys().isdisjoint(_RESERVED_BUT_TYPE):
+        return {"type": kind, **raw}  # type first, then the properties in the document's order
     props = {k: v for k, v in raw.items() if k not in _SCHEMA_RESERVED}
     return {"type": kind, **props} if props else kind
 
@@ -864,17 +917,29 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def resolve(
-    document: Any, external: Mapping[str, dict[str, Any]] | None = None, registered: bool = False
+    document: Any,
+    external: Mapping[str, dict[str, Any]] | None = None,
+    registered: bool = False,
+    alone: bool = False,
 ) -> tuple[ResolvedSchema | None, list[Problem]]:
     """Validate and normalize a raw Avro document; ``external`` holds referenced contracts' types.
 
     Rules are Avro Java 1.12.1's with Confluent's strict settings for a new schema, its lenient
     ones for an already ``registered`` version (see the module docstring); in particular a union
     field's default may match any branch, as since Avro 1.12.
+
+    ``alone``: for a caller that only wants a text needing nothing from outside. The walk stops at
+    the first name used before any definition of it has started (a type of another contract, or a
+    forward reference: the full parse reads those) and returns that one AVRO_UNKNOWN_TYPE problem;
+    a text that uses other contracts' types costs a fraction of a full walk to turn away.
     """
-    resolver = _Resolver(external or {}, registered)
+    resolver = _Resolver(external or {}, registered, alone)
     try:
         root = resolver.parse(document, (), None)
+    except _NotAlone as stop:
+        return None, [
+            Problem("AVRO_UNKNOWN_TYPE", pointer_text(stop.pointer), f"Type '{stop.name}' is not defined.")
+        ]
     except RecursionError:
         message = "The schema is nested too deeply to be read."
         return None, [*resolver.problems, Problem("AVRO_NOT_A_SCHEMA", "", message)]
