@@ -142,3 +142,112 @@ def test_verdict_agrees_on_random_pairs() -> None:
             compatible += expected
     # the pairs must exercise both verdicts in number, or the test proves little
     assert compared > 5000 and 0.2 < compatible / compared < 0.95
+
+
+def _field_type(schema: ResolvedSchema, name: str) -> Any:
+    assert isinstance(schema.root, dict)
+    return next(f["type"] for f in schema.root["fields"] if f["name"] == name)
+
+
+def test_closed_field_types_are_those_naming_no_type_and_without_aliases() -> None:
+    """`closed` lists the field types whose equality with the writer's decides the verdict: the
+    ones that name no other type and carry no alias anywhere inside."""
+    inner = {"type": "record", "name": "Inner", "fields": [{"name": "x", "type": ["null", "long"]}]}
+    document = {
+        "type": "record",
+        "name": "com.t.Outer",
+        "fields": [
+            {"name": "plain", "type": inner},
+            {"name": "names", "type": {"type": "array", "items": "Inner"}},
+            {
+                "name": "aliased",
+                "type": {
+                    "type": "record",
+                    "name": "Aliased",
+                    "fields": [{"name": "y", "type": "int", "aliases": ["z"]}],
+                },
+            },
+            {
+                "name": "typed_alias",
+                "type": {"type": "enum", "name": "E", "symbols": ["A"], "aliases": ["F"]},
+            },
+            {"name": "map", "type": {"type": "map", "values": {"type": "long", "logicalType": "x"}}},
+        ],
+    }
+    schema, problems = resolve(document)
+    assert schema is not None and not problems
+    closed = {
+        name
+        for name in ("plain", "names", "aliased", "typed_alias", "map")
+        if id(_field_type(schema, name)) in schema.closed
+    }
+    assert closed == {"plain", "map"}
+    assert all(schema.closed[id(_field_type(schema, name))] is _field_type(schema, name) for name in closed)
+
+
+def test_a_forward_reference_leaves_nothing_closed() -> None:
+    """A tree with a forward reference is copied after the walk: the ids the walk saw are gone."""
+    document = {
+        "type": "record",
+        "name": "R",
+        "fields": [
+            {"name": "later", "type": ["null", "L"], "default": None},
+            {"name": "l", "type": {"type": "record", "name": "L", "fields": [{"name": "v", "type": "int"}]}},
+        ],
+    }
+    schema, problems = resolve(document)
+    assert schema is not None and not problems and dict(schema.closed) == {}
+
+
+def test_an_equal_type_with_an_ambiguous_alias_is_still_incompatible() -> None:
+    """A field matching two writer fields (name and alias) makes Java abort even against an
+    identical schema: equality alone must not answer for such a type."""
+    nested = {
+        "type": "record",
+        "name": "N",
+        "fields": [{"name": "a", "type": "int"}, {"name": "b", "type": "int", "aliases": ["a"]}],
+    }
+    schema = _resolved({"type": "record", "name": "R", "fields": [{"name": "n", "type": nested}]})
+    assert schema is not None
+    assert not is_compatible(schema, schema)
+    assert [i.type for i in check_reader_writer(schema, schema)] == ["AMBIGUOUS_READER_FIELD"]
+
+
+def test_an_equal_type_naming_a_changed_type_is_walked() -> None:
+    """Equal field types that name another type are compared through that type's definitions,
+    which may differ: here the writer's enum has a symbol the reader's lacks."""
+
+    def version(symbols: list[str]) -> ResolvedSchema:
+        enum = {"type": "enum", "name": "com.s.E", "symbols": symbols}
+        shared, problems = resolve(enum)
+        assert shared is not None and not problems
+        document = {
+            "type": "record",
+            "name": "R",
+            "fields": [{"name": "es", "type": {"type": "array", "items": "com.s.E"}}],
+        }
+        schema, problems = resolve(document, shared.names)
+        assert schema is not None and not problems
+        return schema
+
+    reader, writer = version(["A"]), version(["A", "B"])
+    assert _field_type(reader, "es") == _field_type(writer, "es")
+    assert not is_compatible(reader, writer)
+    assert is_compatible(writer, reader)
+    assert [i.type for i in check_reader_writer(reader, writer)] == ["MISSING_ENUM_SYMBOLS"]
+
+
+def test_equal_closed_types_are_compatible_without_their_walk() -> None:
+    """The shortcut answers for an equal closed type; a closed type that is not equal is walked
+    (a removed enum symbol inside a nested record)."""
+
+    def schema(symbols: list[str]) -> ResolvedSchema:
+        enum = {"type": "enum", "name": "E", "symbols": symbols}
+        nested = {"type": "record", "name": "N", "fields": [{"name": "e", "type": enum}]}
+        found = _resolved({"type": "record", "name": "R", "fields": [{"name": "n", "type": nested}]})
+        assert found is not None and id(_field_type(found, "n")) in found.closed
+        return found
+
+    assert is_compatible(schema(["A", "B"]), schema(["A", "B"]))
+    assert not is_compatible(schema(["A"]), schema(["A", "B"]))
+    assert is_compatible(schema(["A", "B"]), schema(["A"]))

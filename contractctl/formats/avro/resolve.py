@@ -36,7 +36,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 Node: TypeAlias = str | list["Node"] | dict[str, Any]
@@ -76,6 +76,10 @@ class ResolvedSchema:
     names: Mapping[str, dict[str, Any]]
     defined: tuple[str, ...]
     external_used: frozenset[str]
+    # Field types (by id: the node itself) that name no type and carry no alias anywhere inside: two
+    # equal such types are compatible whatever else the schemas hold (compat._Verdict). Ids hold
+    # for this tree only, so the node is kept to compare with.
+    closed: Mapping[int, Node] = field(default_factory=dict, compare=False, repr=False)
 
 
 Path: TypeAlias = tuple[str | int, ...]
@@ -412,6 +416,8 @@ class _Resolver:
         self.defined: list[str] = []
         self.pending: list[tuple[str, Path]] = []  # (full name, pointer) of forward references
         self.external_used: dict[str, Path] = {}  # full name -> pointer of first use
+        self.name_uses = 0  # references, redefinitions and aliases met so far (see `closed`)
+        self.closed: dict[int, Node] = {}
         self.defaults = _Defaults(_ChainMap(self.complete, external))
 
     def problem(self, rule: str, pointer: Path, message: str) -> None:
@@ -432,6 +438,7 @@ class _Resolver:
     def reference(self, name: str, pointer: Path, namespace: str | None) -> Node:
         if name in PRIMITIVES:
             return name
+        self.name_uses += 1
         qualified = f"{namespace}.{name}" if namespace and "." not in name else name
         for candidate in (qualified, name):
             if candidate in self.complete:
@@ -564,6 +571,7 @@ class _Resolver:
     ) -> list[str] | None:
         if "aliases" not in raw:
             return None
+        self.name_uses += 1
         value = raw["aliases"]
         at = (*pointer, "aliases")
         if not isinstance(value, list):
@@ -594,6 +602,7 @@ class _Resolver:
                 "AVRO_DUPLICATE_NAME", pointer, f"Named type '{full}' is defined twice, differently."
             )
         if full in self.complete:
+            self.name_uses += 1
             return Redefinition(full, node)
         self.complete[full] = node
         return node
@@ -685,7 +694,10 @@ class _Resolver:
             )
             field_type = "null"
         else:
+            uses = self.name_uses
             field_type = self.parse(declared, (*record_pointer, "fields", index, "type"), space)
+            if self.name_uses == uses:
+                self.closed[id(field_type)] = field_type
             if len(raw) == 2:
                 return {"name": name, "type": field_type}
         pointer = (*record_pointer, "fields", index)
@@ -970,6 +982,7 @@ def resolve(
         names=names,
         defined=tuple(resolver.defined),
         external_used=frozenset(name for name in reached if name not in resolver.complete),
+        closed=resolver.closed if plain is _same else {},  # a copied tree has other ids
     )
     return schema, []
 
