@@ -24,7 +24,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from contractctl.formats.avro.resolve import PRIMITIVES, Node, Redefinition, ResolvedSchema, type_of
+from contractctl.formats.avro.resolve import (
+    PRIMITIVES,
+    Node,
+    Redefinition,
+    ResolvedSchema,
+    type_of,
+)
 
 AMBIGUOUS_READER_FIELD = "AMBIGUOUS_READER_FIELD"
 
@@ -324,10 +330,10 @@ class _Verdict:
         self,
         reader_names: Mapping[str, dict[str, Any]],
         writer_names: Mapping[str, dict[str, Any]],
-        reader_closed: Mapping[int, Node] | None = None,
+        reader_closed: Mapping[int, Node],
     ):
         self._reader_names, self._writer_names = reader_names, writer_names
-        self._closed = reader_closed or {}
+        self._closed = reader_closed  # ResolvedSchema.closed of the reader and of what it uses
         self._memo: dict[tuple[int, int], bool | None] = {}
         self._field_index: FieldIndex = {}
 
@@ -339,6 +345,8 @@ class _Verdict:
                 return True  # identical primitives: the commonest pair by far
         if isinstance(writer, str) and writer not in PRIMITIVES:
             writer = _definition(writer, self._writer_names)
+        if reader.__class__ is dict and self._closed.get(id(reader)) is reader and reader == writer:
+            return True  # an unchanged type that names no other (ResolvedSchema.closed)
         pair = (id(reader), id(writer))
         known = self._memo.get(pair, _NOT_SEEN)
         if known is not _NOT_SEEN:
@@ -456,10 +464,15 @@ def _primitives_only(node: Node) -> bool:
     return node.get("type", "") in PRIMITIVES
 
 
-def is_compatible(reader: ResolvedSchema, writer: ResolvedSchema) -> bool:
-    """The verdict of ``check_reader_writer`` (no incompatibility at all), computed cheaply."""
+def is_compatible(
+    reader: ResolvedSchema, writer: ResolvedSchema, reader_closed: Mapping[int, Node] | None = None
+) -> bool:
+    """The verdict of ``check_reader_writer`` (no incompatibility at all), computed cheaply.
+    `reader_closed`: the closed types of the reader and of the contracts it uses (by default its
+    own only: a type from elsewhere is then walked)."""
     try:
-        return _Verdict(reader.names, writer.names, reader.closed).compatible(reader.root, writer.root)
+        closed = reader.closed if reader_closed is None else reader_closed
+        return _Verdict(reader.names, writer.names, closed).compatible(reader.root, writer.root)
     except _Unsure:
         return not check_reader_writer(reader, writer)
 

@@ -76,9 +76,10 @@ class ResolvedSchema:
     names: Mapping[str, dict[str, Any]]
     defined: tuple[str, ...]
     external_used: frozenset[str]
-    # Field types (by id: the node itself) that name no type and carry no alias anywhere inside: two
-    # equal such types are compatible whatever else the schemas hold (compat._Verdict). Ids hold
-    # for this tree only, so the node is kept to compare with.
+    # id -> node: this tree's types that name no other type and carry no alias anywhere inside (a
+    # field's type, a named definition). Two equal such types are compatible whatever else their
+    # schemas hold (compat._Verdict), and most nested types of a contract are unchanged between
+    # its versions. Ids hold for this tree only, so the node is kept to compare with.
     closed: Mapping[int, Node] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -592,8 +593,9 @@ class _Resolver:
                 result.append(alias)
         return result
 
-    def register(self, full: str, node: dict[str, Any], pointer: Path) -> Node:
-        """Java's ParseContext.put: a name may be defined again only identically."""
+    def register(self, full: str, node: dict[str, Any], pointer: Path, uses: int) -> Node:
+        """Java's ParseContext.put: a name may be defined again only identically. `uses`: the
+        name uses counted when the definition started (none since: it is closed)."""
         previous = self.complete.get(full)
         if previous is None:
             previous = self.external.get(full)
@@ -605,6 +607,8 @@ class _Resolver:
             self.name_uses += 1
             return Redefinition(full, node)
         self.complete[full] = node
+        if self.name_uses == uses:
+            self.closed[id(node)] = node
         return node
 
     def start_named(
@@ -638,6 +642,7 @@ class _Resolver:
             node.update({k: v for k, v in raw.items() if k not in skip and k not in node})
 
     def record(self, raw: dict[str, Any], pointer: Path, namespace: str | None) -> Node:
+        uses = self.name_uses
         full, space = self.start_named(raw, pointer, namespace)
         node = self.head(raw, str(raw["type"]), full)
         fields_raw = raw.get("fields")
@@ -660,7 +665,7 @@ class _Resolver:
                 fields.append(field)
         node["fields"] = fields
         self.tail(node, raw, pointer, space, _SCHEMA_RESERVED)
-        return self.register(full, node, pointer)
+        return self.register(full, node, pointer, uses)
 
     def field(
         self, raw: Any, record_pointer: Path, index: int, space: str | None, record: str
@@ -696,7 +701,7 @@ class _Resolver:
         else:
             uses = self.name_uses
             field_type = self.parse(declared, (*record_pointer, "fields", index, "type"), space)
-            if self.name_uses == uses:
+            if self.name_uses == uses and field_type.__class__ is not str:
                 self.closed[id(field_type)] = field_type
             if len(raw) == 2:
                 return {"name": name, "type": field_type}
@@ -751,6 +756,7 @@ class _Resolver:
             )
 
     def enum(self, raw: dict[str, Any], pointer: Path, namespace: str | None) -> Node:
+        uses = self.name_uses
         full, space = self.start_named(raw, pointer, namespace)
         node = self.head(raw, "enum", full)
         symbols_raw = raw.get("symbols")
@@ -782,9 +788,10 @@ class _Resolver:
                 )
             node["default"] = default
         self.tail(node, raw, pointer, space, _SCHEMA_RESERVED | {"default"})
-        return self.register(full, node, pointer)
+        return self.register(full, node, pointer, uses)
 
     def fixed(self, raw: dict[str, Any], pointer: Path, namespace: str | None) -> Node:
+        uses = self.name_uses
         full, space = self.start_named(raw, pointer, namespace)
         node = self.head(raw, "fixed", full)
         size = raw.get("size")
@@ -798,7 +805,7 @@ class _Resolver:
             size = 0
         node["size"] = size
         self.tail(node, raw, pointer, space, _SCHEMA_RESERVED)
-        return self.register(full, node, pointer)
+        return self.register(full, node, pointer, uses)
 
     # -- after the walk --------------------------------------------------------------------------
 
@@ -982,7 +989,7 @@ def resolve(
         names=names,
         defined=tuple(resolver.defined),
         external_used=frozenset(name for name in reached if name not in resolver.complete),
-        closed=resolver.closed if plain is _same else {},  # a copied tree has other ids
+        closed=resolver.closed if plain is _same else {},  # a copied tree has other nodes
     )
     return schema, []
 
