@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
 
 from contractctl.formats.avro import FORMAT, AvroSchema
-from contractctl.formats.avro.resolve import Problem, outline, resolve
+from contractctl.formats.avro.resolve import Problem, _Outliner, outline, resolve
 from contractctl.model import SchemaText
 
 from .avro_cases import CASES
@@ -142,3 +143,33 @@ def test_random_schemas_some_using_undefined_types() -> None:
             stepped_aside += 1
             assert FORMAT.parse_alone(_source(document)) is None
     assert answered > 1000 and stepped_aside > 300  # both ways exercised
+
+
+def _outlines_both_ways(document: Any) -> tuple[Any, Any]:
+    recursive, iterative = _Outliner(), _Outliner()
+    recursive.visit(document, None)
+    iterative.walk_iteratively(document)
+    return (recursive.defined, recursive.references), (iterative.defined, iterative.references)
+
+
+def test_the_recursive_outline_records_what_the_iterative_walk_records() -> None:
+    """The outline walks recursively for speed; every record, in order, is the iterative walk's."""
+    rng = random.Random(20261206)
+    documents: list[Any] = [case.reader for case in CASES] + [document for _, document, _, _ in INVALID]
+    documents += [None, 3, [], {"type": None}, {"type": "array"}, {"type": "map", "values": ["X", "y.Z"]}]
+    documents += [{"type": "record", "name": 5, "fields": [{"type": "C"}, 7, {"name": "x"}]}]
+    for _ in range(1000):
+        schemas = _Schemas(rng)
+        schemas.defined.add(rng.choice(["A", "B"]))
+        documents.append(schemas.named(3))
+    for document in documents:
+        recursive, iterative = _outlines_both_ways(document)
+        assert recursive == iterative, document
+
+
+def test_an_outline_deeper_than_the_recursion_limit_is_walked_iteratively() -> None:
+    deep: Any = "com.x.Missing"
+    for _ in range(sys.getrecursionlimit() + 100):
+        deep = {"type": "array", "items": deep}
+    document = {"type": "record", "name": "com.x.R", "fields": [{"name": "d", "type": deep}]}
+    assert outline(document) == (("com.x.R",), ("com.x.Missing",), "com.x.R")

@@ -1015,13 +1015,54 @@ def _without_consequences(problems: list[Problem]) -> list[Problem]:
 
 
 class _Outliner:
-    """Iterative walk (no recursion limit to hit) that records definitions and references."""
+    """A walk that records definitions and references: recursive (the faster way in Python), and
+    iterative again for a document nested beyond the recursion limit."""
 
     def __init__(self) -> None:
         self.defined: list[str] = []
         self.references: list[tuple[str, str | None]] = []  # (name as written, namespace in scope)
 
     def walk(self, document: Any) -> None:
+        try:
+            self.visit(document, None)
+        except RecursionError:
+            self.defined, self.references = [], []
+            self.walk_iteratively(document)
+
+    def visit(self, raw: Any, namespace: str | None) -> None:
+        """`walk_iteratively`'s records in the same (document) order: see `children`."""
+        if isinstance(raw, str):
+            if raw not in PRIMITIVES:
+                self.references.append((raw, namespace))
+        elif isinstance(raw, list):
+            for item in raw:
+                self.visit(item, namespace)
+        elif isinstance(raw, dict):
+            kind = raw.get("type")
+            if kind.__class__ is str and kind in NAMED_TYPES:
+                space = namespace
+                if isinstance(raw.get("name"), str):
+                    declared = raw.get("namespace")
+                    simple, space = split_name(
+                        raw["name"], declared if isinstance(declared, str) else namespace
+                    )
+                    full = f"{space}.{simple}" if space else simple
+                    if full not in self.defined:
+                        self.defined.append(full)
+                fields = raw.get("fields")
+                if kind == "enum" or kind == "fixed" or not isinstance(fields, list):
+                    return
+                for field in fields:
+                    if isinstance(field, dict) and "type" in field:
+                        field_type = field["type"]
+                        if field_type.__class__ is str and field_type in PRIMITIVES:
+                            continue  # the commonest field: nothing to record
+                        self.visit(field_type, space)
+            else:
+                for child, space in self.children(raw, namespace):
+                    self.visit(child, space)
+
+    def walk_iteratively(self, document: Any) -> None:
         stack: list[tuple[Any, str | None]] = [(document, None)]
         while stack:
             raw, namespace = stack.pop()
