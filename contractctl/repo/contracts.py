@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 from typing import TypeVar
 
@@ -17,7 +17,7 @@ from contractctl.generic.globs import glob_regex
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git
 from contractctl.repo.outline_cache import OutlineCache
-from contractctl.repo.sidecar_paths import is_example_file, sidecar_path
+from contractctl.repo.sidecar_paths import is_example_text, sidecar_path
 from contractctl.repo.text_search import (
     ContractTextSearch,
     OutlineSearch,
@@ -35,13 +35,19 @@ class ContractFile:
     """A contract in one tree (working tree, index or commit) and what it maps to.
 
     The content is not held here: `ContractSet.source` reads it on demand from the blob store.
+    The path is kept as text (`location`) and made a path object on first use: a check of one
+    change among 10,000 contracts looks at a handful of them.
     """
 
-    path: PurePosixPath
+    location: str  # repository-relative path, as str(PurePosixPath) writes it
     key: str  # blob id, or worktree:<path>
     schema_type: SchemaType
     subject: str
     compatibility: CompatibilityLevel
+
+    @cached_property
+    def path(self) -> PurePosixPath:
+        return PurePosixPath(self.location)
 
 
 class SubjectMapper:
@@ -57,7 +63,7 @@ class SubjectMapper:
         self.root_prefix = root_prefix  # repository-relative contracts root, "" for the top
         self._rules = [(rule, glob_regex(rule.match)) for rule in config.subject_rules if rule.is_path_glob]
         self._by_subject = {rule.match: rule for rule in config.subject_rules if not rule.is_path_glob}
-        self._from_path: dict[PurePosixPath, str | None] = {}
+        self._from_path: dict[str, str | None] = {}
         self._excludes = [glob_regex(pattern) for pattern in config.exclude]
 
     def in_root(self, path: PurePosixPath) -> bool:
@@ -68,7 +74,11 @@ class SubjectMapper:
     def excluded(self, path: PurePosixPath) -> bool:
         """Matched by a `contracts.exclude` glob (vendored or preview copies, generated files), or a
         sidecar example record (`examples/*.json`)."""
-        return is_example_file(path) or any(pattern.fullmatch(str(path)) for pattern in self._excludes)
+        return self.excluded_text(str(path))
+
+    def excluded_text(self, path: str) -> bool:
+        """`excluded` of a path given as text (as git lists it)."""
+        return is_example_text(path) or any(pattern.fullmatch(path) for pattern in self._excludes)
 
     def import_path(self, path: PurePosixPath) -> str:
         """The path other contracts import this one by: relative to the contracts root."""
@@ -84,33 +94,35 @@ class SubjectMapper:
         name = self.import_path(path)
         return name if naming == "import_path" else name.replace(".proto", "").replace("/", ".")
 
-    def _matching_rules(self, path: PurePosixPath) -> list[SubjectRule]:
+    def _matching_rules(self, path: PurePosixPath | str) -> list[SubjectRule]:
         return [rule for rule, pattern in self._rules if pattern.fullmatch(str(path))]
 
     def _strategy(self, rules: list[SubjectRule]) -> str:
         strategy = next((r.subject_strategy for r in reversed(rules) if r.subject_strategy), None)
         return strategy or self.config.subject_strategy
 
-    def subject_from_path(self, path: PurePosixPath) -> str | None:
+    def subject_from_path(self, path: PurePosixPath | str) -> str | None:
         """The subject when the path alone decides it (explicit or topic convention), else None."""
-        if path not in self._from_path:
-            self._from_path[path] = self._subject_from_path(path)
-        return self._from_path[path]
+        text = str(path)
+        if text not in self._from_path:
+            self._from_path[text] = self._subject_from_path(text)
+        return self._from_path[text]
 
-    def _subject_from_path(self, path: PurePosixPath) -> str | None:
+    def _subject_from_path(self, path: str) -> str | None:
         rules = self._matching_rules(path) if self._rules else []
         explicit = next((r.subject for r in reversed(rules) if r.subject), None)
         if explicit:
             return explicit
         # path.parent, path.parent.name and path.stem as strings: pathlib's properties cost a
         # pre-commit check of 10,000 contracts a tenth of a second
-        folder, _, name = str(path).rpartition("/")
+        folder, _, name = path.rpartition("/")
         dot = name.rfind(".")
         role = KEY_VALUE_STEMS.get((name[:dot] if 0 < dot < len(name) - 1 else name).lower())
         if self._strategy(rules) == "topic":
             if role and (folder or ".") != (self.root_prefix or "."):
                 return f"{folder.rpartition('/')[2]}-{role}"
-            return self.reference_subject(path)  # a shared file: the reference naming decides
+            # a shared file: the reference naming decides
+            return self.reference_subject(PurePosixPath(path))
         return None
 
     def history_pathspecs(self, subjects: Iterable[str]) -> list[str] | None:
@@ -201,7 +213,7 @@ class SubjectMapper:
         return name
 
     def _overridden(
-        self, path: PurePosixPath, subject: str, default: T, pick: Callable[[SubjectRule], T | None]
+        self, path: PurePosixPath | str, subject: str, default: T, pick: Callable[[SubjectRule], T | None]
     ) -> T:
         """A per-subject setting: the default, then each matching path rule in order, then the
         subject's own rule; a rule that leaves the setting unset changes nothing."""
@@ -220,7 +232,7 @@ class SubjectMapper:
             path, subject, self.config.compatibility_group, lambda rule: rule.compatibility_group
         )
 
-    def level_for(self, path: PurePosixPath, subject: str) -> CompatibilityLevel:
+    def level_for(self, path: PurePosixPath | str, subject: str) -> CompatibilityLevel:
         return self._overridden(path, subject, self.config.compatibility, lambda rule: rule.compatibility)
 
 
@@ -382,7 +394,7 @@ class ContractSet:
         """Blob keys of these subjects' contracts whose outline is not cached (to read in bulk)."""
         for subject in subjects:
             contract = self.file(subject)
-            if self.outlines is None or self.outlines.entry(contract.key, contract.path) is None:
+            if self.outlines is None or self.outlines.entry(contract.key, contract.location) is None:
                 yield contract.key
 
     def outline_search(self) -> OutlineSearch:
@@ -392,16 +404,16 @@ class ContractSet:
         cached: list[tuple[str, str]] = []  # (path, cache entry)
         missing: list[str] = []
         for subject, contract in self.contracts.items():
-            entry = self.outlines.entry(contract.key, contract.path)
+            entry = self.outlines.entry(contract.key, contract.location)
             if entry is None:
                 missing.append(subject)
             else:
-                cached.append((str(contract.path), entry))
+                cached.append((contract.location, entry))
         self.store.prefetch(self.contracts[s].key for s in missing)
         outlined: list[tuple[str, Outline]] = []
         for subject in missing:
             try:
-                outlined.append((str(self.contracts[subject].path), self.outline(subject)))
+                outlined.append((self.contracts[subject].location, self.outline(subject)))
             except InvalidSchema:
                 continue  # defines and uses nothing a lookup could find (the text search agrees)
         return OutlineSearch(self.root, cached, outlined)
@@ -452,7 +464,7 @@ class ContractSet:
         """The subject of the contract at `path` (or, with `shadowed`, a shadowed duplicate's key)."""
         if self._by_path is None:
             files = [*self.shadowed.items(), *self.contracts.items()]
-            self._by_path = {str(c.path): s for s, c in files}
+            self._by_path = {c.location: s for s, c in files}
         subject = self._by_path.get(path)
         if subject is None:
             return None
@@ -469,6 +481,10 @@ class ContractSet:
         self.store.prefetch(self._unknown_keys(found))  # one git process for all
         found.sort(key=lambda s: self.contracts[s].path)
         return found
+
+    def subject_by_path(self) -> dict[str, str]:
+        """Path (as text) -> subject of every contract (shadowed duplicates not included)."""
+        return {c.location: s for s, c in self.contracts.items()}
 
     def validate_all(self, subjects: Iterable[str] | None = None) -> None:
         """Read every contract (or these subjects' ones) once, recording the ones that cannot even
@@ -488,18 +504,23 @@ class ContractSet:
 
 def build_contract_set(
     mapper: SubjectMapper,
-    entries: Iterable[tuple[PurePosixPath, str]],
+    entries: Iterable[tuple[PurePosixPath | str, str]],
     store: BlobStore,
     origin: str,
     outlines: OutlineCache | None = None,
 ) -> ContractSet:
     """Map (path, blob key) entries to subjects, reading content only where the path cannot decide
-    (and its outline is not cached: `outlines`, for entries keyed by blob id)."""
+    (and its outline is not cached: `outlines`, for entries keyed by blob id).
+
+    Paths may come as text (git's listings): each entry is then handled as text, its path object
+    made only when content must decide its subject (see ContractFile)."""
     contract_set = ContractSet(store, mapper.root_prefix, origin, outlines)
+    types = _types_by_extension()
     typed = [
         (path, key, schema_type, mapper.subject_from_path(path))
-        for path, key in sorted(entries, key=lambda entry: (entry[0].parts, entry[1]))  # path order
-        if (schema_type := type_for_path(path)) and not mapper.excluded(path)
+        # path order: PurePosixPath orders by its parts, and git's paths are normal
+        for path, key in sorted(((str(p), k) for p, k in entries), key=_path_order)
+        if (schema_type := types.get(_suffix(path).lower())) and not mapper.excluded_text(path)
     ]
     known = {  # by path: two files may hold the same blob, and a path may decide an outline
         path: cached
@@ -509,22 +530,24 @@ def build_contract_set(
     store.prefetch(key for path, key, _, from_path in typed if from_path is None and path not in known)
     contracts = contract_set.contracts
     for path, key, schema_type, from_path in typed:
+        if from_path is not None:
+            subject = from_path
+        else:
 
-        def outline(
-            path: PurePosixPath = path, key: str = key, schema_type: SchemaType = schema_type
-        ) -> Outline:
-            if path in known:
-                return known[path]
-            found = outline_of(schema_type, path, decode(path, store.get(key)), mapper.root_prefix)
-            if outlines is not None:
-                outlines.put(key, path, found)
-            return found
+            def outline(path: str = path, key: str = key, schema_type: SchemaType = schema_type) -> Outline:
+                if path in known:
+                    return known[path]
+                where = PurePosixPath(path)
+                found = outline_of(schema_type, where, decode(where, store.get(key)), mapper.root_prefix)
+                if outlines is not None:
+                    outlines.put(key, path, found)
+                return found
 
-        try:
-            subject = from_path if from_path is not None else mapper.subject_for(path, outline)
-        except InvalidSchema as error:
-            contract_set.invalid[str(path)] = [f.with_context(file=str(path)) for f in error.findings]
-            continue
+            try:
+                subject = mapper.subject_for(PurePosixPath(path), outline)
+            except InvalidSchema as error:
+                contract_set.invalid[path] = [f.with_context(file=path) for f in error.findings]
+                continue
         contract = ContractFile(path, key, schema_type, subject, mapper.level_for(path, subject))
         if subject in contracts:
             contract_set.shadowed[f"{subject} ({path})"] = contract
@@ -532,6 +555,36 @@ def build_contract_set(
         contracts[subject] = contract
     _report_duplicates(contract_set)
     return contract_set
+
+
+def other_files(entries: Iterable[tuple[str, str]]) -> dict[PurePosixPath, str]:
+    """The entries of a listing that are not contracts (sidecars, examples, anything else), by path:
+    all a check reads of a tree besides its contracts, without a path object per contract."""
+    types = _types_by_extension()
+    return {
+        PurePosixPath(path): key
+        for path, key in entries
+        if _suffix(path).lower() not in types or is_example_text(path)
+    }
+
+
+def _path_order(entry: tuple[str, str]) -> tuple[list[str], str]:
+    """Sort key of a (path, key) entry: the order of (PurePosixPath(path).parts, key)."""
+    return entry[0].split("/"), entry[1]
+
+
+def _suffix(path: str) -> str:
+    """PurePosixPath(path).suffix, from the text."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+@lru_cache(maxsize=1)
+def _types_by_extension() -> dict[str, SchemaType]:
+    """type_for_path as a table of lower-case extensions (asked once per listed file)."""
+    found = {ext: type_for_path(PurePosixPath(f"x{ext}")) for ext in supported_extensions()}
+    return {ext: schema_type for ext, schema_type in found.items() if schema_type is not None}
 
 
 def _report_duplicates(contract_set: ContractSet) -> None:
