@@ -30,7 +30,7 @@ T = TypeVar("T")
 KEY_VALUE_STEMS = {"key": "key", "value": "value"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class ContractFile:
     """A contract in one tree (working tree, index or commit) and what it maps to.
 
@@ -44,6 +44,20 @@ class ContractFile:
     schema_type: SchemaType
     subject: str
     compatibility: CompatibilityLevel
+
+    def __init__(
+        self,
+        location: str,
+        key: str,
+        schema_type: SchemaType,
+        subject: str,
+        compatibility: CompatibilityLevel,
+    ) -> None:
+        # one write of the instance's fields, not the frozen dataclass's five object.__setattr__ calls:
+        # a check of 10,000 contracts makes one per file, and they were a twentieth of its time
+        self.__dict__.update(
+            location=location, key=key, schema_type=schema_type, subject=subject, compatibility=compatibility
+        )
 
     @cached_property
     def path(self) -> PurePosixPath:
@@ -78,7 +92,9 @@ class SubjectMapper:
 
     def excluded_text(self, path: str) -> bool:
         """`excluded` of a path given as text (as git lists it)."""
-        return is_example_text(path) or any(pattern.fullmatch(path) for pattern in self._excludes)
+        if is_example_text(path):
+            return True
+        return bool(self._excludes) and any(pattern.fullmatch(path) for pattern in self._excludes)
 
     def import_path(self, path: PurePosixPath) -> str:
         """The path other contracts import this one by: relative to the contracts root."""
@@ -109,21 +125,25 @@ class SubjectMapper:
         return self._from_path[text]
 
     def _subject_from_path(self, path: str) -> str | None:
-        rules = self._matching_rules(path) if self._rules else []
-        explicit = next((r.subject for r in reversed(rules) if r.subject), None)
-        if explicit:
-            return explicit
+        if self._rules:
+            rules = self._matching_rules(path)
+            explicit = next((r.subject for r in reversed(rules) if r.subject), None)
+            if explicit:
+                return explicit
+            strategy = self._strategy(rules)
+        else:  # asked once per contract of the tree: no rule to look at
+            strategy = self.config.subject_strategy
+        if strategy != "topic":
+            return None
         # path.parent, path.parent.name and path.stem as strings: pathlib's properties cost a
         # pre-commit check of 10,000 contracts a tenth of a second
         folder, _, name = path.rpartition("/")
         dot = name.rfind(".")
         role = KEY_VALUE_STEMS.get((name[:dot] if 0 < dot < len(name) - 1 else name).lower())
-        if self._strategy(rules) == "topic":
-            if role and (folder or ".") != (self.root_prefix or "."):
-                return f"{folder.rpartition('/')[2]}-{role}"
-            # a shared file: the reference naming decides
-            return self.reference_subject(PurePosixPath(path))
-        return None
+        if role and (folder or ".") != (self.root_prefix or "."):
+            return f"{folder.rpartition('/')[2]}-{role}"
+        # a shared file: the reference naming decides
+        return self.reference_subject(PurePosixPath(path))
 
     def history_pathspecs(self, subjects: Iterable[str]) -> list[str] | None:
         """Git pathspecs covering every file that can map to these subjects, or None when only content
@@ -403,8 +423,9 @@ class ContractSet:
         assert self.outlines is not None
         cached: list[tuple[str, str]] = []  # (path, cache entry)
         missing: list[str] = []
+        entry_of = self.outlines.entry  # asked once per contract of the tree
         for subject, contract in self.contracts.items():
-            entry = self.outlines.entry(contract.key, contract.location)
+            entry = entry_of(contract.key, contract.location)
             if entry is None:
                 missing.append(subject)
             else:
@@ -515,12 +536,10 @@ def build_contract_set(
     Paths may come as text (git's listings): each entry is then handled as text, its path object
     made only when content must decide its subject (see ContractFile)."""
     contract_set = ContractSet(store, mapper.root_prefix, origin, outlines)
-    types = _types_by_extension()
     typed = [
         (path, key, schema_type, mapper.subject_from_path(path))
-        # path order: PurePosixPath orders by its parts, and git's paths are normal
         for path, key in sorted(((str(p), k) for p, k in entries), key=_path_order)
-        if (schema_type := types.get(_suffix(path).lower())) and not mapper.excluded_text(path)
+        if (schema_type := contract_type(path)) and not mapper.excluded_text(path)
     ]
     known = {  # by path: two files may hold the same blob, and a path may decide an outline
         path: cached
@@ -560,29 +579,34 @@ def build_contract_set(
 def other_files(entries: Iterable[tuple[str, str]]) -> dict[PurePosixPath, str]:
     """The entries of a listing that are not contracts (sidecars, examples, anything else), by path:
     all a check reads of a tree besides its contracts, without a path object per contract."""
-    types = _types_by_extension()
     return {
-        PurePosixPath(path): key
-        for path, key in entries
-        if _suffix(path).lower() not in types or is_example_text(path)
+        PurePosixPath(path): key for path, key in entries if not contract_type(path) or is_example_text(path)
     }
 
 
-def _path_order(entry: tuple[str, str]) -> tuple[list[str], str]:
-    """Sort key of a (path, key) entry: the order of (PurePosixPath(path).parts, key)."""
-    return entry[0].split("/"), entry[1]
+def _path_order(entry: tuple[str, str]) -> tuple[str, str]:
+    """Sort key of a (path, key) entry: the order of (PurePosixPath(path).parts, key). A path holds
+    no NUL: with its slashes made NULs, text order is the order of its parts."""
+    return entry[0].replace("/", "\0"), entry[1]
 
 
-def _suffix(path: str) -> str:
-    """PurePosixPath(path).suffix, from the text."""
-    name = path.rpartition("/")[2]
-    dot = name.rfind(".")
-    return name[dot:] if 0 < dot < len(name) - 1 else ""
+def contract_type(path: str) -> SchemaType | None:
+    """type_for_path of a normal path given as text: asked once per file of a listing."""
+    types = _types_by_extension()
+    dot = path.rfind(".")
+    extension = path[dot:] if dot > 0 else ""
+    found = types.get(extension)
+    if found is None:
+        found = types.get(extension.lower())
+        if found is None:
+            return None
+    # PurePosixPath's suffix: the name's last dot, neither its first character nor its last
+    return found if path[dot - 1] != "/" and "/" not in extension else None
 
 
 @lru_cache(maxsize=1)
 def _types_by_extension() -> dict[str, SchemaType]:
-    """type_for_path as a table of lower-case extensions (asked once per listed file)."""
+    """type_for_path as a table of lower-case extensions."""
     found = {ext: type_for_path(PurePosixPath(f"x{ext}")) for ext in supported_extensions()}
     return {ext: schema_type for ext, schema_type in found.items() if schema_type is not None}
 

@@ -125,7 +125,7 @@ class OutlineCache:
 
     def entry(self, blob: str, path: PurePosixPath | str) -> str | None:
         """The cached outline as stored (see `decode`, `decode_names`), or None."""
-        key = self.key(blob, path)
+        key = f"{blob}\0{path}"  # self.key, inline: asked once per contract of the tree
         entry = self._used.get(key) or self._entries.get(key)
         if entry is not None:
             self._used[key] = entry

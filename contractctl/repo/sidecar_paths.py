@@ -29,5 +29,6 @@ def is_example_file(path: PurePosixPath) -> bool:
 
 def is_example_text(path: str) -> bool:
     """`is_example_file` of a normal path given as text (a listing's: no path object per file)."""
-    folders = path.split("/")[-3:-1]
-    return path[-5:].lower() == ".json" and "examples" in folders and path.rpartition("/")[2] != ".json"
+    if path[-5:].lower() != ".json" or path[-6:-5] in ("/", ""):
+        return False  # not named *.json (a name ".json" has no suffix)
+    return "examples" in path.split("/")[-3:-1]
