@@ -200,9 +200,6 @@ class SubjectMapper:
         from_path = self.subject_from_path(path)
         if from_path is not None:
             return from_path
-        strategy = self._strategy(self._matching_rules(path))
-        role = KEY_VALUE_STEMS.get(path.stem.lower())
-        topic = path.parent.name
         read = outline()
         name = read.primary_name
         if not name:
@@ -228,8 +225,14 @@ class SubjectMapper:
                     )
                 ]
             )
-        if strategy == "topic_record" and role and topic:
-            return f"{topic}-{name}"
+        # asked for every version of every shared file a history holds: the rules and the path's
+        # parts only when they can matter
+        strategy = self._strategy(self._matching_rules(path)) if self._rules else self.config.subject_strategy
+        if strategy == "topic_record":
+            role = KEY_VALUE_STEMS.get(path.stem.lower())
+            topic = path.parent.name
+            if role and topic:
+                return f"{topic}-{name}"
         return name
 
     def _overridden(
