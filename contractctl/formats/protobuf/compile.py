@@ -480,6 +480,7 @@ class Compiler:
         self._bare: dict[SharingKey, bytes] = {}  # a shared descriptor without its source info
         self.runs = 0  # protoc invocations, for tests and benchmarks
         self.reused = 0  # files given the descriptor protoc made for another node (see `_reuse`)
+        self.stand_in_runs = 0  # runs of `_stand_in`, counted in `runs` too
 
     def compile(self, import_path: str, available: Mapping[str, str]) -> Compiled:
         """One file with the contracts it may import (path -> text); raises CompileFailed."""
@@ -709,24 +710,67 @@ class Compiler:
         importing them, are left out and the rest is compiled again, so one bad contract costs one
         extra run, not one each.
         """
-        for layer in layers:
+        for index, layer in enumerate(layers):
             if self.include:
                 self._compile_layer_with_texts(layer)
                 continue
             graph = _Graph(self._nodes, self._fresh, layer)
-            pending = sorted(p for p in layer if graph.of(p) not in self._files)
-            for _attempt in range(3):
-                if not pending:
-                    break
-                try:
-                    self._run(graph, pending, source_info)
-                except CompileFailed as failure:
-                    blamed = {m.file for m in failure.messages}.intersection(pending)
-                    if not blamed:
-                        break
-                    pending = [p for p in pending if not blamed.intersection(graph.closure(p))]
-                    continue
+            self._run_tolerant(graph, sorted(p for p in layer if graph.of(p) not in self._files), source_info)
+            if index == 0 and len(layers) > 2 and self.share and not graph.shadows_builtin:
+                self._stand_in(graph, layers[1:], source_info)
+
+    def _run_tolerant(self, graph: _Graph, pending: list[str], source_info: bool) -> None:
+        """`_run` of `pending`; when protoc refuses, again without the files it blamed and their
+        importers (one bad file costs one more run, not one each)."""
+        for _attempt in range(3):
+            if not pending:
                 break
+            try:
+                self._run(graph, pending, source_info)
+            except CompileFailed as failure:
+                blamed = {m.file for m in failure.messages}.intersection(pending)
+                if not blamed:
+                    break
+                pending = [p for p in pending if not blamed.intersection(graph.closure(p))]
+                continue
+            break
+
+    def _stand_in(self, reference: _Graph, later: Sequence[Mapping[str, str]], source_info: bool) -> None:
+        """Compile the texts of `later` layers never compiled before in a few runs, each against the
+        imports of the `reference` layer (just compiled) instead of the imports it has in its layer.
+
+        Each later layer is one state of the tree (the imports of versions written at other commits),
+        and each needs a protoc run of its own; a long history gives hundreds of such states (one per
+        version of a much-imported file). A file's descriptor depends on its imports' interfaces only
+        (`_reuse`), which rarely change from commit to commit. So once each text has compiled in some
+        state, most of its nodes in the later layers are answered by `_reuse` without protoc; the
+        others (an import whose interface differed) are compiled by protoc in their own state, as
+        before. Nothing here decides an answer: a stand-in state that protoc refuses only costs a run.
+        """
+        texts: dict[str, list[str]] = {}
+        for layer in later:
+            for path, text in layer.items():
+                if (path, text) in self._packages or reading(text) is None:
+                    continue  # compiled before, or never shared
+                imports = contract_imports(text)
+                if path in imports or not all(reference.node.get(i) in self._files for i in imports):
+                    continue  # an import the reference lacks or could not compile
+                known = texts.setdefault(path, [])
+                if text not in known:
+                    known.append(text)
+        for depth in itertools.count():
+            swapped = {path: versions[depth] for path, versions in texts.items() if depth < len(versions)}
+            if not swapped:
+                break
+            graph = _Graph(self._nodes, self._fresh, {**reference.available, **swapped})
+            for path in swapped:
+                graph.of(path)
+            reached = graph.reachable(swapped)
+            before = self.runs
+            self._run_tolerant(
+                graph, sorted(p for p in reached if graph.node[p] not in self._files), source_info
+            )
+            self.stand_in_runs += self.runs - before
 
     def _compile_layer_with_texts(self, layer: Mapping[str, str]) -> None:
         keys = {p: (p, t, dependency_key(p, layer)) for p, t in layer.items()}
