@@ -23,6 +23,7 @@ from contractctl.formats.protobuf.findings import INCOMPATIBLE_HINTS, invalid_fi
 from contractctl.formats.protobuf.locate import nearest, positions
 from contractctl.formats.protobuf.model import FileViews, SchemaView, schema_view
 from contractctl.formats.protobuf.outline import normalized, read_outline
+from contractctl.formats.protobuf.side_run import side_run
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
 
 if TYPE_CHECKING:
@@ -241,10 +242,18 @@ class ProtobufFormat:
         # an audit (`all_parsed`) parses every text: deferring would only split the work (and repeat
         # it in every worker process of a large check)
         wanted = set().union(*layers) if all_parsed else _may_be_parsed(layers)
-        self.compiler.compile_many([{p: t for p, t in layer.items() if p in wanted} for layer in layers])
-        self.compiler.defer(layers, set().union(*layers) - wanted)
-        # earlier versions: only a finding's position or a lint rule reads their source info
-        self.compiler.compile_many(_pack(groups), source_info=False)
+        earlier = _pack(groups)
+        # the first layer of earlier versions is usually the base's whole tree: protoc compiles it in
+        # a forked process while this one compiles the current tree (side_run.py)
+        side = side_run(earlier[0], source_info=False) if earlier and not self.compiler.include else None
+        try:
+            self.compiler.compile_many([{p: t for p, t in layer.items() if p in wanted} for layer in layers])
+            self.compiler.defer(layers, set().union(*layers) - wanted)
+            # earlier versions: only a finding's position or a lint rule reads their source info
+            self.compiler.compile_many(earlier, source_info=False, side=side)
+        finally:
+            if side is not None:
+                side.close()
 
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ProtobufSchema:
         if not source.text.strip():

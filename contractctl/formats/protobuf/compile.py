@@ -31,12 +31,14 @@ from contractctl.formats.protobuf.builtins import (
     is_builtin,
     scratch_dir,
 )
-from contractctl.formats.protobuf.interface import interface, reading
+from contractctl.formats.protobuf.interface import Reading, interface, reading
 from contractctl.formats.protobuf.outline import read_outline
 from contractctl.generic import stamped_file
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor_pb2 import FileDescriptorProto
+
+    from contractctl.formats.protobuf.side_run import SideRun
 
 _LOCK = threading.Lock()
 _LOCATED = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)$")
@@ -340,12 +342,13 @@ def closure_of(name: str, by_name: Mapping[str, FileDescriptorProto]) -> tuple[F
 
 
 CacheKey = tuple[str, str, tuple[tuple[str, str], ...]]
+NodeKey = tuple[str, str, tuple[int, ...]]  # import path, text, its imports' nodes (see `_Graph`)
 SharingKey = tuple[str, str, bool, tuple[int, ...]]
 
 
 @dataclass(frozen=True)
 class _Summary:
-    """A compiled node's interface with those of everything it imports (see `Compiler._summarize`).
+    """A compiled node's interface with those of everything it imports (see `Compiler._summary`).
 
     `names`/`exact`: numbers equal when the interfaces are, without or with enums' value names.
     `value_packages`: packages holding top-level enum values; `typed_options`: an extension typed by a
@@ -368,11 +371,13 @@ class _Graph:
 
     def __init__(
         self,
-        nodes: dict[tuple[str, str, tuple[int, ...]], int],
+        nodes: dict[NodeKey, int],
+        keys: list[NodeKey],
         fresh: Iterator[int],
         available: Mapping[str, str],
     ) -> None:
         self._nodes = nodes  # shared by every graph of one compiler: the interning table
+        self._keys = keys  # and its reverse: node -> key
         self._fresh = fresh  # negative numbers, never repeated: nodes of files in import cycles
         self.available = available
         self.node: dict[str, int] = {}
@@ -420,6 +425,7 @@ class _Graph:
                     node = self._nodes.get(key)
                     if node is None:
                         node = self._nodes[key] = len(self._nodes)
+                        self._keys.append(key)
                     self.node[path] = node
                 self.order.append(path)
         return self.node[start]
@@ -466,27 +472,33 @@ class Compiler:
         self.include = tuple(include)
         self.share = share and not self.include  # see `_reuse`; False: every node compiled by protoc
         self._cache: dict[object, Compiled] = {}
-        self._nodes: dict[tuple[str, str, tuple[int, ...]], int] = {}
+        self._nodes: dict[NodeKey, int] = {}
+        self._node_keys: list[NodeKey] = []
         self._fresh = itertools.count(-1, -1)
         self._files: dict[int, FileDescriptorProto] = {}  # node -> its descriptor (with source info)
         self._entries: dict[int, bytes] = {}  # node -> its descriptor as protoc imports it
         self._deferred: list[Mapping[str, str]] = []
         self._deferred_texts: set[tuple[str, str]] = set()
-        self._summaries: dict[int, _Summary | None] = {}  # node -> its summary (see `_summarize`)
+        self._summaries: dict[int, _Summary | None] = {}  # node -> its summary (see `_summary`)
         self._numbers: dict[object, int] = {}  # interfaces and summaries, numbered (compared often)
         self._package_sets: dict[frozenset[str], frozenset[str]] = {}
-        self._packages: dict[tuple[str, str], str] = {}  # (path, text) compiled -> its package
+        # (path, text) -> the nodes of it compiled so far, and how many of those `_shared` indexes:
+        # a node's sharing key is worked out only once another node of its text is to be compiled
+        self._compiled: dict[tuple[str, str], list[int]] = {}
+        self._indexed: dict[tuple[str, str], int] = {}
         self._shared: dict[SharingKey, FileDescriptorProto] = {}  # see `_reuse`
+        self._readings: dict[str, Reading | None] = {}  # text -> `reading(text)`: a tokenizing each
         self._bare: dict[SharingKey, bytes] = {}  # a shared descriptor without its source info
         self.runs = 0  # protoc invocations, for tests and benchmarks
         self.reused = 0  # files given the descriptor protoc made for another node (see `_reuse`)
         self.stand_in_runs = 0  # runs of `_stand_in`, counted in `runs` too
+        self.side_runs = 0  # layers compiled by a side run (not counted in `runs`)
 
     def compile(self, import_path: str, available: Mapping[str, str]) -> Compiled:
         """One file with the contracts it may import (path -> text); raises CompileFailed."""
         if self.include:
             return self._compile_with_texts(import_path, available)
-        graph = _Graph(self._nodes, self._fresh, available)
+        graph = _Graph(self._nodes, self._node_keys, self._fresh, available)
         node = graph.of(import_path)
         if node not in self._files and (import_path, available[import_path]) in self._deferred_texts:
             self._compile_deferred()
@@ -552,35 +564,38 @@ class Compiler:
             compiled = self._cache[node] = Compiled(file, tuple(ordered.values()), node)
         return compiled
 
-    def _run(self, graph: _Graph, paths: Sequence[str], source_info: bool = True) -> None:
+    def _run(
+        self,
+        graph: _Graph,
+        paths: Sequence[str],
+        source_info: bool = True,
+        ready: Mapping[str, FileDescriptorProto] | None = None,
+    ) -> None:
         """Compile `paths` (none compiled yet; protoc's targets, in this order) in one protoc run, their
-        compiled imports handed over as descriptors; first those `_reuse` can answer without protoc."""
+        compiled imports handed over as descriptors; first those `_reuse` can answer without protoc.
+        `ready`: what a side run made of this very graph's files (see side_run.py), taken instead."""
         paths = self._reuse(graph, paths, source_info)
         if not paths:
             return
-        laid_out = set(paths)
-        known = {graph.node[p] for p in graph.reachable(paths) if p not in laid_out}
-        entries = [_builtin_entries()]
-        for node in sorted(known):
-            entry = self._entries.get(node)
-            if entry is None:
-                entry = self._entries[node] = _set_entry(self._files[node])
-            entries.append(entry)
-        self.runs += 1
-        files = {p: graph.available[p] for p in paths}
-        by_name = run_protoc(files, paths, (), b"".join(entries), source_info)
+        if ready is not None and all(p in ready for p in paths):
+            by_name: Mapping[str, FileDescriptorProto] = ready
+        else:
+            laid_out = set(paths)
+            known = {graph.node[p] for p in graph.reachable(paths) if p not in laid_out}
+            entries = [_builtin_entries()]
+            for node in sorted(known):
+                entry = self._entries.get(node)
+                if entry is None:
+                    entry = self._entries[node] = _set_entry(self._files[node])
+                entries.append(entry)
+            self.runs += 1
+            files = {p: graph.available[p] for p in paths}
+            by_name = run_protoc(files, paths, (), b"".join(entries), source_info)
         for path in paths:
-            self._files[graph.node[path]] = by_name[path]
-        if not self.share:
-            return
-        for path in graph.order:  # imports first: a summary needs those of the file's imports
-            if path in laid_out:
-                self._summarize(graph, path)
-                key = self._sharing_key(graph, path)
-                if key is not None:
-                    kept = self._shared.get(key)
-                    if kept is None or (source_info and not kept.HasField("source_code_info")):
-                        self._shared[key] = by_name[path]
+            node = graph.node[path]
+            self._files[node] = by_name[path]
+            if self.share:
+                self._compiled.setdefault((path, graph.available[path]), []).append(node)
 
     def _reuse(self, graph: _Graph, paths: Sequence[str], source_info: bool) -> list[str]:
         """`paths` less those given a descriptor without protoc: a copy of the one protoc made for
@@ -603,7 +618,13 @@ class Compiler:
         for path in graph.order:
             if path not in wanted:
                 continue
-            key = self._sharing_key(graph, path)
+            text = graph.available[path]
+            compiled = self._compiled.get((path, text))
+            if not compiled:
+                continue  # a text never compiled: nothing to share, no key worked out
+            self._index(path, text, compiled)
+            node = graph.node[path]
+            key = self._sharing_key(node, self._files[compiled[0]].package)
             found = self._shared.get(key) if key is not None else None
             if key is None or found is None or (source_info and not found.HasField("source_code_info")):
                 continue
@@ -615,24 +636,40 @@ class Compiler:
                 if bare is None:
                     bare = self._bare[key] = _bare_bytes(found)
                 copy.MergeFromString(bare)
-            self._files[graph.node[path]] = copy
-            self._summarize(graph, path)
+            self._files[node] = copy
+            compiled.append(node)
             self.reused += 1
             answered.add(path)
         return [p for p in paths if p not in answered]
 
-    def _sharing_key(self, graph: _Graph, path: str) -> SharingKey | None:
-        """The file's path and text with the summaries of its imports (those with their enums' value
+    def _index(self, path: str, text: str, compiled: list[int]) -> None:
+        """Put the compiled nodes of this text not indexed yet into `_shared` by their sharing keys,
+        a descriptor with source info preferred."""
+        for node in compiled[self._indexed.get((path, text), 0) :]:
+            file = self._files[node]
+            key = self._sharing_key(node, file.package)
+            if key is not None:
+                kept = self._shared.get(key)
+                if kept is None or (
+                    file.HasField("source_code_info") and not kept.HasField("source_code_info")
+                ):
+                    self._shared[key] = file
+        self._indexed[path, text] = len(compiled)
+
+    def _sharing_key(self, node: int, package: str) -> SharingKey | None:
+        """The node's path and text with the summaries of its imports (those with their enums' value
         names when the file may read them); None: not shared (the file reads more of its imports than
-        their interfaces, or an import is not compiled or has no interface)."""
-        text = graph.available[path]
-        reads = reading(text)
-        package = self._packages.get((path, text))  # a file's package is its own: any compile tells
-        if reads is None or package is None:
+        their interfaces, or an import is not compiled or has no interface, or the node is one of an
+        import cycle). `package`: the file's own, which any compile of its text tells."""
+        if node < 0:
+            return None
+        path, text, imports = self._node_keys[node]
+        reads = self._reading(text)
+        if reads is None:
             return None
         below = []
-        for dependency in graph.imports[path]:
-            summary = self._summaries.get(graph.node[dependency])
+        for dependency in imports:
+            summary = self._summary(dependency)
             if summary is None or (reads.options and summary.typed_options):
                 return None
             below.append(summary)
@@ -641,27 +678,52 @@ class Compiler:
         )
         return (path, text, exact, tuple(s.exact if exact else s.names for s in below))
 
-    def _summarize(self, graph: _Graph, path: str) -> None:
-        """Number a compiled node by its interface and its imports' summaries: equal numbers, equal
+    def _reading(self, text: str) -> Reading | None:
+        found = self._readings.get(text, False)
+        if found is False:
+            found = self._readings[text] = reading(text)
+        return found  # type: ignore[return-value]
+
+    def _summary(self, node: int) -> _Summary | None:
+        """A compiled node numbered by its interface and its imports' summaries: equal numbers, equal
         interfaces all the way down (with the same import graph). None: no interface, in this node or
-        below it, or a node of an import cycle."""
-        node = graph.node[path]
-        file = self._files[node]
-        self._packages.setdefault((path, graph.available[path]), file.package)
-        summary: _Summary | None = None
-        face = interface(file) if node >= 0 else None
-        below = [self._summaries.get(graph.node[dependency]) for dependency in graph.imports[path]]
-        if face is not None and all(s is not None for s in below):
-            known = cast("list[_Summary]", below)
-            names = self._number(face.names)
-            packages = face.value_packages.union(*(s.value_packages for s in known))
-            summary = _Summary(
-                self._number(("names", names, tuple(s.names for s in known))),
-                self._number(("exact", names, self._number(face.values), tuple(s.exact for s in known))),
-                self._package_sets.setdefault(packages, packages),  # one copy of each
-                face.typed_options or any(s.typed_options for s in known),
-            )
-        self._summaries[node] = summary
+        below it, a node not compiled, or a node of an import cycle. Worked out on first use, imports
+        first, without recursion (chains of imports can be thousands deep)."""
+        if node not in self._files:
+            return None  # not compiled (yet): nothing kept, it may be compiled later
+        pending = [node]
+        while pending:
+            current = pending[-1]
+            if current in self._summaries:
+                pending.pop()
+                continue
+            if current not in self._files:
+                return None  # never so: a compiled node's imports are compiled
+            if current < 0:  # a node of an import cycle: no key to read
+                self._summaries[current] = None
+                pending.pop()
+                continue
+            imports = self._node_keys[current][2]
+            missing = [i for i in imports if i not in self._summaries]
+            if missing:
+                pending.extend(missing)
+                continue
+            pending.pop()
+            summary: _Summary | None = None
+            face = interface(self._files[current])
+            below = [self._summaries[i] for i in imports]
+            if face is not None and all(s is not None for s in below):
+                known = cast("list[_Summary]", below)
+                names = self._number(face.names)
+                packages = face.value_packages.union(*(s.value_packages for s in known))
+                summary = _Summary(
+                    self._number(("names", names, tuple(s.names for s in known))),
+                    self._number(("exact", names, self._number(face.values), tuple(s.exact for s in known))),
+                    self._package_sets.setdefault(packages, packages),  # one copy of each
+                    face.typed_options or any(s.typed_options for s in known),
+                )
+            self._summaries[current] = summary
+        return self._summaries[node]
 
     def _number(self, value: object) -> int:
         return self._numbers.setdefault(value, len(self._numbers))
@@ -697,7 +759,9 @@ class Compiler:
         layers, self._deferred, self._deferred_texts = self._deferred, [], set()
         self.compile_many(layers)
 
-    def compile_many(self, layers: Sequence[Mapping[str, str]], source_info: bool = True) -> None:
+    def compile_many(
+        self, layers: Sequence[Mapping[str, str]], source_info: bool = True, side: SideRun | None = None
+    ) -> None:
         """Warm the cache: each layer (path -> text, one text per path) compiled in one protoc run.
 
         `source_info` False: the files compiled now come without source info (earlier versions:
@@ -709,13 +773,24 @@ class Compiler:
         with their imports). A file with errors fails the whole run; the files protoc blamed, and those
         importing them, are left out and the rest is compiled again, so one bad contract costs one
         extra run, not one each.
+
+        `side`: a side run of the first layer (with this `source_info`): its descriptors are taken
+        when protoc accepted the whole layer there.
         """
         for index, layer in enumerate(layers):
             if self.include:
                 self._compile_layer_with_texts(layer)
                 continue
-            graph = _Graph(self._nodes, self._fresh, layer)
-            self._run_tolerant(graph, sorted(p for p in layer if graph.of(p) not in self._files), source_info)
+            graph = _Graph(self._nodes, self._node_keys, self._fresh, layer)
+            pending = sorted(p for p in layer if graph.of(p) not in self._files)
+            ready = (
+                side.result() if side is not None and index == 0 and pending and side.files is layer else None
+            )
+            if ready is not None and not graph.shadows_builtin:  # which of two a run finds: protoc's choice
+                self._run(graph, pending, source_info, ready)
+                self.side_runs += 1
+            else:
+                self._run_tolerant(graph, pending, source_info)
             if index == 0 and len(layers) > 2 and self.share and not graph.shadows_builtin:
                 self._stand_in(graph, layers[1:], source_info)
 
@@ -748,21 +823,23 @@ class Compiler:
         before. Nothing here decides an answer: a stand-in state that protoc refuses only costs a run.
         """
         texts: dict[str, list[str]] = {}
+        seen: set[tuple[str, str]] = set()
         for layer in later:
-            for path, text in layer.items():
-                if (path, text) in self._packages or reading(text) is None:
-                    continue  # compiled before, or never shared
+            for item in layer.items():
+                if item in seen or item in self._compiled:
+                    continue  # met before, or compiled before
+                seen.add(item)
+                path, text = item
                 imports = contract_imports(text)
                 if path in imports or not all(reference.node.get(i) in self._files for i in imports):
                     continue  # an import the reference lacks or could not compile
-                known = texts.setdefault(path, [])
-                if text not in known:
-                    known.append(text)
+                if self._reading(text) is not None:  # else never shared
+                    texts.setdefault(path, []).append(text)
         for depth in itertools.count():
             swapped = {path: versions[depth] for path, versions in texts.items() if depth < len(versions)}
             if not swapped:
                 break
-            graph = _Graph(self._nodes, self._fresh, {**reference.available, **swapped})
+            graph = _Graph(self._nodes, self._node_keys, self._fresh, {**reference.available, **swapped})
             for path in swapped:
                 graph.of(path)
             reached = graph.reachable(swapped)

@@ -1,0 +1,117 @@
+"""One protoc run in a forked process, while this process goes on with its own.
+
+A check of a change compiles two whole trees: the current one (the contracts being checked) and the
+base's (the versions they are checked against). protoc runs in process and holds it for the whole
+compile (seconds on a tree of thousands of files), so the two ran one after the other. The base's
+tree needs nothing of the current one's compile: a forked copy of this process compiles it at the
+same time, alone, and hands back the descriptors through a file.
+
+Only a success is handed back: a tree protoc refuses (or a child that dies) gives nothing, and the
+caller compiles as it would have without the side run, so its messages come from a run of its own.
+Linux only (fork is not the safe default elsewhere), and never when CONTRACTCTL_WORKERS=1 or one core
+is all there is.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from contractctl.formats.protobuf.builtins import scratch_dir
+from contractctl.generic.parallel import usable_cores, worker_count
+
+if TYPE_CHECKING:
+    from google.protobuf.descriptor_pb2 import FileDescriptorProto
+
+# Below this many files a run takes less than starting a process and reading its answer back costs.
+WORTH_A_SIDE_RUN = 200
+
+
+class SideRun:
+    """protoc compiling `files` (import path -> text, a whole tree: every import among them or
+    built in) in a forked process; `result()` waits for it."""
+
+    def __init__(self, files: Mapping[str, str], source_info: bool) -> None:
+        import tempfile  # here: a pre-commit check of one .proto never starts a side run
+
+        self.files = files
+        self._folder = tempfile.mkdtemp(prefix="contractctl-side-", dir=scratch_dir())
+        self._answer = os.path.join(self._folder, "set.pb")
+        self._outcome: dict[str, FileDescriptorProto] | None = None
+        sys.stderr.flush()  # the child must not write what this process has buffered
+        sys.stdout.flush()
+        self._pid: int | None = os.fork()
+        if self._pid == 0:  # the child: compile, write the answer, leave without cleaning up
+            code = 1
+            try:
+                code = _compile_to(files, source_info, self._answer)
+            finally:
+                os._exit(code)
+
+    def result(self) -> dict[str, FileDescriptorProto] | None:
+        """The descriptors of every file (and of the built-ins they import), by import path; None
+        when protoc refused the tree or the child did not finish."""
+        if self._pid is None:
+            return self._outcome
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        try:
+            if os.waitstatus_to_exitcode(status) == 0:
+                from google.protobuf.descriptor_pb2 import FileDescriptorSet
+
+                with open(self._answer, "rb") as answer:
+                    found = FileDescriptorSet.FromString(answer.read())
+                self._outcome = {f.name: f for f in found.file}
+        except (OSError, ValueError):  # an answer cut short: as if there were none
+            self._outcome = None
+        finally:
+            _remove(self._folder)
+        return self._outcome
+
+    def close(self) -> None:
+        """Stop the child if it still runs (the check ended another way) and clean up."""
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, 9)
+                os.waitpid(self._pid, 0)
+            except OSError:
+                pass
+            self._pid = None
+        _remove(self._folder)
+
+
+def _remove(folder: str) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _compile_to(files: Mapping[str, str], source_info: bool, answer: str) -> int:
+    """In the child: 0 with the descriptor set written to `answer`, 1 when protoc refused."""
+    from google.protobuf.descriptor_pb2 import FileDescriptorSet
+
+    from contractctl.formats.protobuf.compile import CompileFailed, run_protoc
+
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 2)  # nothing of the child's reaches the user's terminal
+    try:
+        by_name = run_protoc(files, sorted(files), (), None, source_info)
+    except CompileFailed:
+        return 1
+    found = FileDescriptorSet()
+    found.file.extend(by_name.values())
+    with open(answer, "wb") as out:
+        out.write(found.SerializeToString())
+    return 0
+
+
+def side_run(files: Mapping[str, str], source_info: bool) -> SideRun | None:
+    """A side run of `files` when one can help: a tree large enough, on Linux, with a core to spare
+    and workers not turned off."""
+    if len(files) < WORTH_A_SIDE_RUN or not sys.platform.startswith("linux"):
+        return None
+    if worker_count() == 1 or usable_cores() < 2:
+        return None
+    return SideRun(files, source_info)

@@ -1,0 +1,116 @@
+"""A side run (protoc in a forked process) hands back what protoc in this process would make of the
+same tree, or nothing; a compiler given one answers exactly as without it."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from contractctl.formats.protobuf import ProtobufFormat
+from contractctl.formats.protobuf.compile import Compiler, run_protoc
+from contractctl.formats.protobuf.side_run import SideRun, side_run
+from tests.unit.test_protobuf_sharing import _outcome, _without_source_info
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork: Linux only")
+
+P3 = 'syntax = "proto3";\n'
+TREE = {
+    "common/kind.proto": P3 + "package acme.common;\nenum Kind { KIND_UNSPECIFIED = 0; KIND_A = 1; }\n",
+    "common/money.proto": P3 + "package acme.common;\nmessage Money { int64 cents = 1; }\n",
+    "orders/value.proto": P3 + 'package acme.orders;\nimport "common/kind.proto";\n'
+    'import "common/money.proto";\nimport "google/protobuf/timestamp.proto";\n'
+    "message Order {\n  acme.common.Kind kind = 1;\n  acme.common.Money total = 2;\n"
+    "  google.protobuf.Timestamp at = 3;\n}\n",
+}
+
+
+@pytest.mark.parametrize("source_info", [True, False])
+def test_a_side_run_answers_what_protoc_in_process_does(source_info: bool) -> None:
+    side = SideRun(TREE, source_info)
+    found = side.result()
+    assert found is not None
+    here = run_protoc(TREE, sorted(TREE), (), None, source_info)
+    assert sorted(found) == sorted(here)  # the tree and the built-ins it imports
+    for name, descriptor in here.items():
+        assert found[name].SerializeToString(deterministic=True) == descriptor.SerializeToString(
+            deterministic=True
+        ), name
+    assert side.result() is found  # asked again: the same answer, no second wait
+
+
+def test_a_tree_protoc_refuses_gives_nothing_and_leaves_nothing_behind(tmp_path: object) -> None:
+    broken = {**TREE, "common/money.proto": P3 + "package acme.common;\nmessage Money { Nope cents = 1; }\n"}
+    side = SideRun(broken, False)
+    folder = side._folder
+    assert side.result() is None
+    assert not os.path.exists(folder)
+
+
+def test_a_side_run_stopped_before_its_answer_leaves_no_child() -> None:
+    side = SideRun(TREE, False)
+    pid = side._pid
+    assert pid is not None
+    side.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # reaped: no zombie left
+    assert side.result() is None
+
+
+def test_no_side_run_for_small_trees_or_without_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    many = {f"f{i}.proto": P3 + f"package p{i};\nmessage M{i} {{}}\n" for i in range(250)}
+    assert side_run(TREE, False) is None  # too small to pay for a process
+    monkeypatch.setenv("CONTRACTCTL_WORKERS", "1")
+    assert side_run(many, False) is None
+    monkeypatch.setenv("CONTRACTCTL_WORKERS", "2")
+    started = side_run(many, False)
+    assert started is not None
+    assert started.result() is not None
+
+
+def test_a_compiler_given_a_side_run_answers_as_without_one() -> None:
+    """The first layer of earlier states from the side run, the others compiled here: every file of
+    every state compiles to what a compiler without the side run makes, in one protoc run less."""
+    later = {**TREE, "common/money.proto": TREE["common/money.proto"].replace("}", "string currency = 2; }")}
+    states = [TREE, later, {**TREE, "common/kind.proto": TREE["common/kind.proto"] + "// revision 2\n"}]
+    with_side, without = Compiler(), Compiler()
+    side = SideRun(states[0], False)
+    with_side.compile_many(states, source_info=False, side=side)
+    without.compile_many(states, source_info=False)
+    assert with_side.side_runs == 1 and with_side.runs == without.runs - 1
+    for state in states:
+        for path in state:
+            mine, theirs = _outcome(with_side, path, state), _outcome(without, path, state)
+            assert mine[0] == theirs[0] == "compiled"
+            assert _without_source_info(mine[1]) == _without_source_info(theirs[1]), path
+
+
+def test_a_check_prepares_with_a_side_run_and_reports_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ProtobufFormat.prepare` starts the side run for the earlier versions' first layer."""
+    from pathlib import PurePosixPath
+
+    from contractctl.model import SchemaText
+
+    monkeypatch.setattr(sys.modules["contractctl.formats.protobuf.side_run"], "WORTH_A_SIDE_RUN", 1)
+    monkeypatch.setenv("CONTRACTCTL_WORKERS", "2")
+
+    def texts(tree: dict[str, str]) -> list[SchemaText]:
+        return [SchemaText(PurePosixPath(f"contracts/{p}"), t, root="contracts") for p, t in tree.items()]
+
+    noted = TREE["orders/value.proto"].replace("}\n", "  string note = 4;\n}\n")
+    later = {**TREE, "orders/value.proto": noted}
+    answers = []
+    for share in (True, False):
+        fmt = ProtobufFormat()
+        fmt.compiler = Compiler(share=share)
+        fmt.prepare(texts(later), all_parsed=True, groups=[texts(TREE)])
+        assert fmt.compiler.side_runs == 1
+        old = {s.import_path: s for s in texts(TREE)}
+        kind = fmt.parse(old["common/kind.proto"], [])
+        money = fmt.parse(old["common/money.proto"], [])
+        before = fmt.parse(old["orders/value.proto"], [kind, money])
+        new = {s.import_path: s for s in texts(later)}
+        after = fmt.parse(new["orders/value.proto"], [kind, money])
+        answers.append(fmt.differences(before, after))
+    assert answers[0] == answers[1] and answers[0]
