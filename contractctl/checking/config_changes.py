@@ -118,7 +118,7 @@ def config_removals(
     # a subject the path names and that is still there needs no read
     kept = {p for p in files if base_mapper.subject_from_path(p) in current.contracts}
     texts = git.read_blobs(blob for path, blob in files.items() if path not in kept)
-    by_path = {str(c.path): s for s, c in current.contracts.items()}
+    by_path = current.subject_by_path()
     removed: dict[str, RemovedContract] = {}
     for path, blob in sorted(files.items()):
         if path in kept or blob not in texts:

@@ -60,8 +60,8 @@ def removed_contracts(
     """The subjects of the base that the paths the change touched mapped to and no contract maps to
     now: files deleted, and files whose content names another subject now (a moved contract that keeps
     its subject is not removed). `staged`: the current tree is the index (for git's renames)."""
-    present = {str(c.path) for c in current.contracts.values()} | set(current.invalid)
-    by_path = {str(c.path): s for s, c in current.contracts.items()}
+    by_path = current.subject_by_path()
+    present = by_path.keys() | current.invalid.keys()
     removed: dict[str, RemovedContract] = {}
     deleted: list[str] = []
     renamed_candidates: list[str] = []

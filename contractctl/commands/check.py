@@ -44,6 +44,7 @@ from contractctl.repo.contracts import (
     SubjectMapper,
     build_contract_set,
     contracts_prefix,
+    other_files,
 )
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, VersionHistory
 from contractctl.repo.integrity import ensure_complete_history
@@ -233,7 +234,7 @@ def _remote_targets(run: _LocalRun) -> Iterator[RemoteTarget]:
     from contractctl.registry.sidecar_extras import sidecar_extras
 
     checker, files = run.checker, run.files
-    subject_by_path = {str(c.path): s for s, c in checker.current.contracts.items()}
+    subject_by_path = checker.current.subject_by_path()
 
     def subject_of(schema: ParsedSchema) -> str:
         return subject_by_path[str(schema.source.path)]
@@ -317,20 +318,20 @@ class _LocalRun:
             if selected is None and not scoped
             else None
         )
-        index = git.index_blobs(prefix) if options.staged else None
+        index = git.index_entries(prefix) if options.staged else None
         report = Report(command="check")
         links: set[str] = set()
         if index is not None:
             outlines = _outline_cache(git, config, prefix) if scoped else None
             if outlines is not None and outlines.file is not None:  # formats keep their own there too
                 stamped_file.run_folder = outlines.file.parent
-            current = build_contract_set(mapper, list(index.items()), store, "index", outlines)
+            current = build_contract_set(mapper, index, store, "index", outlines)
         else:
             skipped: list[Finding] = []
             entries = _working_tree_entries(git, prefix, skipped, links)
             current = build_contract_set(mapper, entries, store, "working tree")
             report.findings.extend(f for f in skipped if _is_selected(f.file or "", selected))
-        files = ContractFiles(git, store, index)
+        files = ContractFiles(git, store, other_files(index) if index is not None else None)
         checker = SchemaResolver(current, {})
         changed_paths = touched.result()
         config_changed = changed_paths is not None and config_file in changed_paths
@@ -343,7 +344,7 @@ class _LocalRun:
         else:
             if selected is None:
                 current.validate_all()
-            chosen = {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
+            chosen = {s for s, c in current.contracts.items() if _is_selected(c.location, selected)}
         if selected is None and not current.contracts and not current.invalid and config.path.is_file():
             report.findings.append(_no_contracts(config, prefix))
         for path, findings in sorted(current.invalid.items()):
@@ -472,7 +473,7 @@ def _subjects_of_change(
         hidden = Background(lambda: git.hidden_from_diff(prefix))
         touched = touched | git.ignored_paths(prefix) | hidden.result()
         kept |= hidden.result()
-    by_path = {str(c.path): s for s, c in current.contracts.items()}
+    by_path = current.subject_by_path()
     # git names a nested repository's or a submodule's folder, not its files (nor does git grep
     # look inside): every contract under it counts as touched
     folders = tuple(t.rstrip("/") + "/" for t in touched if t.endswith("/") or (git.toplevel / t).is_dir())
@@ -492,7 +493,7 @@ def _subjects_of_change(
         formats = {c.schema_type for c in current.contracts.values()}
         current.search = ContractTextSearch(git, prefix, staged, kept, formats)
     if selected is not None:  # the named contracts, each checked if it or what it references changed
-        return {s for s, c in current.contracts.items() if _is_selected(str(c.path), selected)}
+        return {s for s, c in current.contracts.items() if _is_selected(c.location, selected)}
     current.validate_all(edited)  # as a whole-tree check does for every contract
     edited = {s for s in edited if s in current.contracts}
     return edited | extras | checker.dependents_closure(edited)
@@ -519,7 +520,7 @@ def _changed_dependents(checker: SchemaResolver, chosen: set[str], touched: set[
     """The contracts that use (directly or not) a chosen contract this change touches: a check of
     some paths (a pre-commit hook passes only the staged files) must check what they can break."""
     current = checker.current
-    changed = [s for s in chosen if touched is None or str(current.contracts[s].path) in touched]
+    changed = [s for s in chosen if touched is None or current.contracts[s].location in touched]
     return checker.dependents_closure(changed) if changed else set()
 
 

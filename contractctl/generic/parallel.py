@@ -11,6 +11,7 @@ A `Background` call runs on a thread instead: for work that mostly waits on a su
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -103,6 +104,13 @@ def run_indexed(job: Callable[[int], T], count: int, workers: int) -> list[T]:
     from concurrent.futures.process import BrokenProcessPool
 
     _job = job
+    # Everything this process holds now (the parsed tree, the history) lives to the end of the
+    # run, and a check pauses the cyclic collector while it builds it; once the collector runs
+    # again, its next collections and the one at exit would scan all of it for nothing (on
+    # avro-realistic 500: 0.2 s of a 1.5 s check). Frozen before the fork, as Python's gc
+    # documentation advises for forked workers, it stays out of every later scan here; refcounting
+    # still frees it.
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(min(workers, count), mp_context=context) as pool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 from typing import TypeVar
 
@@ -17,7 +17,7 @@ from contractctl.generic.globs import glob_regex
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git
 from contractctl.repo.outline_cache import OutlineCache
-from contractctl.repo.sidecar_paths import is_example_file, sidecar_path
+from contractctl.repo.sidecar_paths import is_example_text, sidecar_path
 from contractctl.repo.text_search import (
     ContractTextSearch,
     OutlineSearch,
@@ -30,18 +30,38 @@ T = TypeVar("T")
 KEY_VALUE_STEMS = {"key": "key", "value": "value"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class ContractFile:
     """A contract in one tree (working tree, index or commit) and what it maps to.
 
     The content is not held here: `ContractSet.source` reads it on demand from the blob store.
+    The path is kept as text (`location`) and made a path object on first use: a check of one
+    change among 10,000 contracts looks at a handful of them.
     """
 
-    path: PurePosixPath
+    location: str  # repository-relative path, as str(PurePosixPath) writes it
     key: str  # blob id, or worktree:<path>
     schema_type: SchemaType
     subject: str
     compatibility: CompatibilityLevel
+
+    def __init__(
+        self,
+        location: str,
+        key: str,
+        schema_type: SchemaType,
+        subject: str,
+        compatibility: CompatibilityLevel,
+    ) -> None:
+        # one write of the instance's fields, not the frozen dataclass's five object.__setattr__ calls:
+        # a check of 10,000 contracts makes one per file, and they were a twentieth of its time
+        self.__dict__.update(
+            location=location, key=key, schema_type=schema_type, subject=subject, compatibility=compatibility
+        )
+
+    @cached_property
+    def path(self) -> PurePosixPath:
+        return PurePosixPath(self.location)
 
 
 class SubjectMapper:
@@ -57,7 +77,7 @@ class SubjectMapper:
         self.root_prefix = root_prefix  # repository-relative contracts root, "" for the top
         self._rules = [(rule, glob_regex(rule.match)) for rule in config.subject_rules if rule.is_path_glob]
         self._by_subject = {rule.match: rule for rule in config.subject_rules if not rule.is_path_glob}
-        self._from_path: dict[PurePosixPath, str | None] = {}
+        self._from_path: dict[str, str | None] = {}
         self._excludes = [glob_regex(pattern) for pattern in config.exclude]
 
     def in_root(self, path: PurePosixPath) -> bool:
@@ -68,7 +88,13 @@ class SubjectMapper:
     def excluded(self, path: PurePosixPath) -> bool:
         """Matched by a `contracts.exclude` glob (vendored or preview copies, generated files), or a
         sidecar example record (`examples/*.json`)."""
-        return is_example_file(path) or any(pattern.fullmatch(str(path)) for pattern in self._excludes)
+        return self.excluded_text(str(path))
+
+    def excluded_text(self, path: str) -> bool:
+        """`excluded` of a path given as text (as git lists it)."""
+        if is_example_text(path):
+            return True
+        return bool(self._excludes) and any(pattern.fullmatch(path) for pattern in self._excludes)
 
     def import_path(self, path: PurePosixPath) -> str:
         """The path other contracts import this one by: relative to the contracts root."""
@@ -84,34 +110,40 @@ class SubjectMapper:
         name = self.import_path(path)
         return name if naming == "import_path" else name.replace(".proto", "").replace("/", ".")
 
-    def _matching_rules(self, path: PurePosixPath) -> list[SubjectRule]:
+    def _matching_rules(self, path: PurePosixPath | str) -> list[SubjectRule]:
         return [rule for rule, pattern in self._rules if pattern.fullmatch(str(path))]
 
     def _strategy(self, rules: list[SubjectRule]) -> str:
         strategy = next((r.subject_strategy for r in reversed(rules) if r.subject_strategy), None)
         return strategy or self.config.subject_strategy
 
-    def subject_from_path(self, path: PurePosixPath) -> str | None:
+    def subject_from_path(self, path: PurePosixPath | str) -> str | None:
         """The subject when the path alone decides it (explicit or topic convention), else None."""
-        if path not in self._from_path:
-            self._from_path[path] = self._subject_from_path(path)
-        return self._from_path[path]
+        text = str(path)
+        if text not in self._from_path:
+            self._from_path[text] = self._subject_from_path(text)
+        return self._from_path[text]
 
-    def _subject_from_path(self, path: PurePosixPath) -> str | None:
-        rules = self._matching_rules(path) if self._rules else []
-        explicit = next((r.subject for r in reversed(rules) if r.subject), None)
-        if explicit:
-            return explicit
+    def _subject_from_path(self, path: str) -> str | None:
+        if self._rules:
+            rules = self._matching_rules(path)
+            explicit = next((r.subject for r in reversed(rules) if r.subject), None)
+            if explicit:
+                return explicit
+            strategy = self._strategy(rules)
+        else:  # asked once per contract of the tree: no rule to look at
+            strategy = self.config.subject_strategy
+        if strategy != "topic":
+            return None
         # path.parent, path.parent.name and path.stem as strings: pathlib's properties cost a
         # pre-commit check of 10,000 contracts a tenth of a second
-        folder, _, name = str(path).rpartition("/")
+        folder, _, name = path.rpartition("/")
         dot = name.rfind(".")
         role = KEY_VALUE_STEMS.get((name[:dot] if 0 < dot < len(name) - 1 else name).lower())
-        if self._strategy(rules) == "topic":
-            if role and (folder or ".") != (self.root_prefix or "."):
-                return f"{folder.rpartition('/')[2]}-{role}"
-            return self.reference_subject(path)  # a shared file: the reference naming decides
-        return None
+        if role and (folder or ".") != (self.root_prefix or "."):
+            return f"{folder.rpartition('/')[2]}-{role}"
+        # a shared file: the reference naming decides
+        return self.reference_subject(PurePosixPath(path))
 
     def history_pathspecs(self, subjects: Iterable[str]) -> list[str] | None:
         """Git pathspecs covering every file that can map to these subjects, or None when only content
@@ -168,9 +200,6 @@ class SubjectMapper:
         from_path = self.subject_from_path(path)
         if from_path is not None:
             return from_path
-        strategy = self._strategy(self._matching_rules(path))
-        role = KEY_VALUE_STEMS.get(path.stem.lower())
-        topic = path.parent.name
         read = outline()
         name = read.primary_name
         if not name:
@@ -196,12 +225,18 @@ class SubjectMapper:
                     )
                 ]
             )
-        if strategy == "topic_record" and role and topic:
-            return f"{topic}-{name}"
+        # asked for every version of every shared file a history holds: the rules and the path's
+        # parts only when they can matter
+        strategy = self._strategy(self._matching_rules(path)) if self._rules else self.config.subject_strategy
+        if strategy == "topic_record":
+            role = KEY_VALUE_STEMS.get(path.stem.lower())
+            topic = path.parent.name
+            if role and topic:
+                return f"{topic}-{name}"
         return name
 
     def _overridden(
-        self, path: PurePosixPath, subject: str, default: T, pick: Callable[[SubjectRule], T | None]
+        self, path: PurePosixPath | str, subject: str, default: T, pick: Callable[[SubjectRule], T | None]
     ) -> T:
         """A per-subject setting: the default, then each matching path rule in order, then the
         subject's own rule; a rule that leaves the setting unset changes nothing."""
@@ -220,7 +255,7 @@ class SubjectMapper:
             path, subject, self.config.compatibility_group, lambda rule: rule.compatibility_group
         )
 
-    def level_for(self, path: PurePosixPath, subject: str) -> CompatibilityLevel:
+    def level_for(self, path: PurePosixPath | str, subject: str) -> CompatibilityLevel:
         return self._overridden(path, subject, self.config.compatibility, lambda rule: rule.compatibility)
 
 
@@ -382,7 +417,7 @@ class ContractSet:
         """Blob keys of these subjects' contracts whose outline is not cached (to read in bulk)."""
         for subject in subjects:
             contract = self.file(subject)
-            if self.outlines is None or self.outlines.entry(contract.key, contract.path) is None:
+            if self.outlines is None or self.outlines.entry(contract.key, contract.location) is None:
                 yield contract.key
 
     def outline_search(self) -> OutlineSearch:
@@ -391,17 +426,18 @@ class ContractSet:
         assert self.outlines is not None
         cached: list[tuple[str, str]] = []  # (path, cache entry)
         missing: list[str] = []
+        entry_of = self.outlines.entry  # asked once per contract of the tree
         for subject, contract in self.contracts.items():
-            entry = self.outlines.entry(contract.key, contract.path)
+            entry = entry_of(contract.key, contract.location)
             if entry is None:
                 missing.append(subject)
             else:
-                cached.append((str(contract.path), entry))
+                cached.append((contract.location, entry))
         self.store.prefetch(self.contracts[s].key for s in missing)
         outlined: list[tuple[str, Outline]] = []
         for subject in missing:
             try:
-                outlined.append((str(self.contracts[subject].path), self.outline(subject)))
+                outlined.append((self.contracts[subject].location, self.outline(subject)))
             except InvalidSchema:
                 continue  # defines and uses nothing a lookup could find (the text search agrees)
         return OutlineSearch(self.root, cached, outlined)
@@ -452,7 +488,7 @@ class ContractSet:
         """The subject of the contract at `path` (or, with `shadowed`, a shadowed duplicate's key)."""
         if self._by_path is None:
             files = [*self.shadowed.items(), *self.contracts.items()]
-            self._by_path = {str(c.path): s for s, c in files}
+            self._by_path = {c.location: s for s, c in files}
         subject = self._by_path.get(path)
         if subject is None:
             return None
@@ -469,6 +505,10 @@ class ContractSet:
         self.store.prefetch(self._unknown_keys(found))  # one git process for all
         found.sort(key=lambda s: self.contracts[s].path)
         return found
+
+    def subject_by_path(self) -> dict[str, str]:
+        """Path (as text) -> subject of every contract (shadowed duplicates not included)."""
+        return {c.location: s for s, c in self.contracts.items()}
 
     def validate_all(self, subjects: Iterable[str] | None = None) -> None:
         """Read every contract (or these subjects' ones) once, recording the ones that cannot even
@@ -488,18 +528,21 @@ class ContractSet:
 
 def build_contract_set(
     mapper: SubjectMapper,
-    entries: Iterable[tuple[PurePosixPath, str]],
+    entries: Iterable[tuple[PurePosixPath | str, str]],
     store: BlobStore,
     origin: str,
     outlines: OutlineCache | None = None,
 ) -> ContractSet:
     """Map (path, blob key) entries to subjects, reading content only where the path cannot decide
-    (and its outline is not cached: `outlines`, for entries keyed by blob id)."""
+    (and its outline is not cached: `outlines`, for entries keyed by blob id).
+
+    Paths may come as text (git's listings): each entry is then handled as text, its path object
+    made only when content must decide its subject (see ContractFile)."""
     contract_set = ContractSet(store, mapper.root_prefix, origin, outlines)
     typed = [
         (path, key, schema_type, mapper.subject_from_path(path))
-        for path, key in sorted(entries, key=lambda entry: (entry[0].parts, entry[1]))  # path order
-        if (schema_type := type_for_path(path)) and not mapper.excluded(path)
+        for path, key in sorted(((str(p), k) for p, k in entries), key=_path_order)
+        if (schema_type := contract_type(path)) and not mapper.excluded_text(path)
     ]
     known = {  # by path: two files may hold the same blob, and a path may decide an outline
         path: cached
@@ -509,22 +552,24 @@ def build_contract_set(
     store.prefetch(key for path, key, _, from_path in typed if from_path is None and path not in known)
     contracts = contract_set.contracts
     for path, key, schema_type, from_path in typed:
+        if from_path is not None:
+            subject = from_path
+        else:
 
-        def outline(
-            path: PurePosixPath = path, key: str = key, schema_type: SchemaType = schema_type
-        ) -> Outline:
-            if path in known:
-                return known[path]
-            found = outline_of(schema_type, path, decode(path, store.get(key)), mapper.root_prefix)
-            if outlines is not None:
-                outlines.put(key, path, found)
-            return found
+            def outline(path: str = path, key: str = key, schema_type: SchemaType = schema_type) -> Outline:
+                if path in known:
+                    return known[path]
+                where = PurePosixPath(path)
+                found = outline_of(schema_type, where, decode(where, store.get(key)), mapper.root_prefix)
+                if outlines is not None:
+                    outlines.put(key, path, found)
+                return found
 
-        try:
-            subject = from_path if from_path is not None else mapper.subject_for(path, outline)
-        except InvalidSchema as error:
-            contract_set.invalid[str(path)] = [f.with_context(file=str(path)) for f in error.findings]
-            continue
+            try:
+                subject = mapper.subject_for(PurePosixPath(path), outline)
+            except InvalidSchema as error:
+                contract_set.invalid[path] = [f.with_context(file=path) for f in error.findings]
+                continue
         contract = ContractFile(path, key, schema_type, subject, mapper.level_for(path, subject))
         if subject in contracts:
             contract_set.shadowed[f"{subject} ({path})"] = contract
@@ -532,6 +577,41 @@ def build_contract_set(
         contracts[subject] = contract
     _report_duplicates(contract_set)
     return contract_set
+
+
+def other_files(entries: Iterable[tuple[str, str]]) -> dict[PurePosixPath, str]:
+    """The entries of a listing that are not contracts (sidecars, examples, anything else), by path:
+    all a check reads of a tree besides its contracts, without a path object per contract."""
+    return {
+        PurePosixPath(path): key for path, key in entries if not contract_type(path) or is_example_text(path)
+    }
+
+
+def _path_order(entry: tuple[str, str]) -> tuple[str, str]:
+    """Sort key of a (path, key) entry: the order of (PurePosixPath(path).parts, key). A path holds
+    no NUL: with its slashes made NULs, text order is the order of its parts."""
+    return entry[0].replace("/", "\0"), entry[1]
+
+
+def contract_type(path: str) -> SchemaType | None:
+    """type_for_path of a normal path given as text: asked once per file of a listing."""
+    types = _types_by_extension()
+    dot = path.rfind(".")
+    extension = path[dot:] if dot > 0 else ""
+    found = types.get(extension)
+    if found is None:
+        found = types.get(extension.lower())
+        if found is None:
+            return None
+    # PurePosixPath's suffix: the name's last dot, neither its first character nor its last
+    return found if path[dot - 1] != "/" and "/" not in extension else None
+
+
+@lru_cache(maxsize=1)
+def _types_by_extension() -> dict[str, SchemaType]:
+    """type_for_path as a table of lower-case extensions."""
+    found = {ext: type_for_path(PurePosixPath(f"x{ext}")) for ext in supported_extensions()}
+    return {ext: schema_type for ext, schema_type in found.items() if schema_type is not None}
 
 
 def _report_duplicates(contract_set: ContractSet) -> None:

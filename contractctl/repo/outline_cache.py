@@ -116,22 +116,22 @@ class OutlineCache:
         return self.file is not None
 
     @staticmethod
-    def key(blob: str, path: PurePosixPath) -> str:
+    def key(blob: str, path: PurePosixPath | str) -> str:
         return f"{blob}\0{path}"
 
-    def get(self, blob: str, path: PurePosixPath) -> Outline | None:
+    def get(self, blob: str, path: PurePosixPath | str) -> Outline | None:
         entry = self.entry(blob, path)
         return None if entry is None else decode(entry)
 
-    def entry(self, blob: str, path: PurePosixPath) -> str | None:
+    def entry(self, blob: str, path: PurePosixPath | str) -> str | None:
         """The cached outline as stored (see `decode`, `decode_names`), or None."""
-        key = self.key(blob, path)
+        key = f"{blob}\0{path}"  # self.key, inline: asked once per contract of the tree
         entry = self._used.get(key) or self._entries.get(key)
         if entry is not None:
             self._used[key] = entry
         return entry
 
-    def put(self, blob: str, path: PurePosixPath, outline: Outline) -> None:
+    def put(self, blob: str, path: PurePosixPath | str, outline: Outline) -> None:
         entry = encode(outline)
         if entry is None:
             return

@@ -24,4 +24,11 @@ def is_example_file(path: PurePosixPath) -> bool:
     """A `.json` file in an examples folder (`<dir>/examples/` or `<dir>/examples/<key>/`): an example
     record of the contract next to it, never a contract itself (JSON Schema contracts are `.json` too;
     so a topic folder cannot be named `examples`)."""
-    return path.suffix.lower() == ".json" and "examples" in (path.parent.name, path.parent.parent.name)
+    return is_example_text(str(path))
+
+
+def is_example_text(path: str) -> bool:
+    """`is_example_file` of a normal path given as text (a listing's: no path object per file)."""
+    if path[-5:].lower() != ".json" or path[-6:-5] in ("/", ""):
+        return False  # not named *.json (a name ".json" has no suffix)
+    return "examples" in path.split("/")[-3:-1]

@@ -7,13 +7,17 @@ included so the fallback to the full checker is exercised too.
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
 
+from contractctl.formats.avro import FORMAT, AvroSchema
 from contractctl.formats.avro.compat import check_reader_writer, is_compatible
-from contractctl.formats.avro.resolve import ResolvedSchema, resolve
+from contractctl.formats.avro.resolve import Node, ResolvedSchema, resolve
+from contractctl.model import SchemaText
 
 from .avro_cases import CASES, Case
 
@@ -142,3 +146,149 @@ def test_verdict_agrees_on_random_pairs() -> None:
             compatible += expected
     # the pairs must exercise both verdicts in number, or the test proves little
     assert compared > 5000 and 0.2 < compatible / compared < 0.95
+
+
+def _is_closed(schema: ResolvedSchema, node: Node) -> bool:
+    return schema.closed.get(id(node)) is node
+
+
+def _field_type(schema: ResolvedSchema, name: str) -> Any:
+    assert isinstance(schema.root, dict)
+    return next(f["type"] for f in schema.root["fields"] if f["name"] == name)
+
+
+def test_closed_field_types_are_those_naming_no_type_and_without_aliases() -> None:
+    """Closed are the types whose equality with the writer's decides the verdict: field types and
+    named definitions that name no other type and carry no alias anywhere inside."""
+    inner = {"type": "record", "name": "Inner", "fields": [{"name": "x", "type": ["null", "long"]}]}
+    document = {
+        "type": "record",
+        "name": "com.t.Outer",
+        "fields": [
+            {"name": "plain", "type": inner},
+            {"name": "names", "type": {"type": "array", "items": "Inner"}},
+            {
+                "name": "aliased",
+                "type": {
+                    "type": "record",
+                    "name": "Aliased",
+                    "fields": [{"name": "y", "type": "int", "aliases": ["z"]}],
+                },
+            },
+            {
+                "name": "typed_alias",
+                "type": {"type": "enum", "name": "E", "symbols": ["A"], "aliases": ["F"]},
+            },
+            {"name": "map", "type": {"type": "map", "values": {"type": "long", "logicalType": "x"}}},
+        ],
+    }
+    schema, problems = resolve(document)
+    assert schema is not None and not problems
+    closed = {
+        name
+        for name in ("plain", "names", "aliased", "typed_alias", "map")
+        if _is_closed(schema, _field_type(schema, name))
+    }
+    assert closed == {"plain", "map"}
+    assert _is_closed(schema, schema.names["com.t.Inner"])
+    assert not _is_closed(schema, schema.names["com.t.Aliased"])
+    assert not _is_closed(schema, schema.root)  # it names Inner
+    assert not _is_closed(schema, dict(_field_type(schema, "plain")))  # that node only, not an equal one
+
+
+def test_a_forward_reference_leaves_nothing_closed() -> None:
+    """A tree with a forward reference is copied after the walk: the ids the walk saw are gone."""
+    document = {
+        "type": "record",
+        "name": "R",
+        "fields": [
+            {"name": "later", "type": ["null", "L"], "default": None},
+            {"name": "l", "type": {"type": "record", "name": "L", "fields": [{"name": "v", "type": "int"}]}},
+        ],
+    }
+    schema, problems = resolve(document)
+    assert schema is not None and not problems
+    assert dict(schema.closed) == {}
+
+
+def test_an_equal_type_with_an_ambiguous_alias_is_still_incompatible() -> None:
+    """A field matching two writer fields (name and alias) makes Java abort even against an
+    identical schema: equality alone must not answer for such a type."""
+    nested = {
+        "type": "record",
+        "name": "N",
+        "fields": [{"name": "a", "type": "int"}, {"name": "b", "type": "int", "aliases": ["a"]}],
+    }
+    schema = _resolved({"type": "record", "name": "R", "fields": [{"name": "n", "type": nested}]})
+    assert schema is not None
+    assert not is_compatible(schema, schema)
+    assert [i.type for i in check_reader_writer(schema, schema)] == ["AMBIGUOUS_READER_FIELD"]
+
+
+def test_an_equal_type_naming_a_changed_type_is_walked() -> None:
+    """Equal field types that name another type are compared through that type's definitions,
+    which may differ: here the writer's enum has a symbol the reader's lacks."""
+
+    def version(symbols: list[str]) -> ResolvedSchema:
+        enum = {"type": "enum", "name": "com.s.E", "symbols": symbols}
+        shared, problems = resolve(enum)
+        assert shared is not None and not problems
+        document = {
+            "type": "record",
+            "name": "R",
+            "fields": [{"name": "es", "type": {"type": "array", "items": "com.s.E"}}],
+        }
+        schema, problems = resolve(document, shared.names)
+        assert schema is not None and not problems
+        return schema
+
+    reader, writer = version(["A"]), version(["A", "B"])
+    assert _field_type(reader, "es") == _field_type(writer, "es")
+    assert not is_compatible(reader, writer)
+    assert is_compatible(writer, reader)
+    assert [i.type for i in check_reader_writer(reader, writer)] == ["MISSING_ENUM_SYMBOLS"]
+
+
+def test_equal_closed_types_are_compatible_without_their_walk() -> None:
+    """The shortcut answers for an equal closed type; a closed type that is not equal is walked
+    (a removed enum symbol inside a nested record)."""
+
+    def schema(symbols: list[str]) -> ResolvedSchema:
+        enum = {"type": "enum", "name": "E", "symbols": symbols}
+        nested = {"type": "record", "name": "N", "fields": [{"name": "e", "type": enum}]}
+        found = _resolved({"type": "record", "name": "R", "fields": [{"name": "n", "type": nested}]})
+        assert found is not None and _is_closed(found, _field_type(found, "n"))
+        return found
+
+    assert is_compatible(schema(["A", "B"]), schema(["A", "B"]))
+    assert not is_compatible(schema(["A"]), schema(["A", "B"]))
+    assert is_compatible(schema(["A", "B"]), schema(["A"]))
+
+
+def test_an_unchanged_shared_type_answers_by_equality_and_a_changed_one_is_walked() -> None:
+    """A named type from another contract, equal and closed on both sides, is compatible without
+    its walk (the parsed contract knows the closed types of what it uses); the same type with a
+    field dropped from the reader is still compared in full."""
+
+    def version(shared_fields: list[dict[str, Any]]) -> AvroSchema:
+        shared_text = json.dumps({"type": "record", "name": "com.s.S", "fields": shared_fields})
+        shared = FORMAT.parse(SchemaText(PurePosixPath("s.avsc"), shared_text), [])
+        document = {"type": "record", "name": "R", "fields": [{"name": "s", "type": ["null", "com.s.S"]}]}
+        parsed = FORMAT.parse(SchemaText(PurePosixPath("r.avsc"), json.dumps(document)), [shared])
+        assert isinstance(parsed, AvroSchema) and isinstance(shared, AvroSchema)
+        definition = parsed.resolved.names["com.s.S"]
+        assert parsed.closed_types.get(id(definition)) is definition
+        assert not _is_closed(parsed.resolved, definition)  # closed in the contract that defines it
+        return parsed
+
+    both = [
+        {"name": "a", "type": "int"},
+        {"name": "b", "type": {"type": "enum", "name": "E", "symbols": ["X"]}},
+    ]
+    assert FORMAT.check(version(both), version(both)) == []
+    narrower = [{"name": "a", "type": "int"}, {"name": "c", "type": "long"}]
+    # Java's union-to-union rule names the branch whose type changed
+    assert [f.rule for f in FORMAT.check(version(narrower), version(both))] == ["MISSING_UNION_BRANCH"]
+    assert not is_compatible(
+        version(narrower).resolved, version(both).resolved, version(narrower).closed_types
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -32,6 +33,22 @@ def test_a_failing_job_fails_the_batch() -> None:
 
     with pytest.raises(ValueError, match="job 7 failed"):
         run_indexed(job, 20, workers=2)
+
+
+@linux_only
+def test_what_the_parent_holds_when_it_forks_is_left_out_of_later_collections() -> None:
+    """The objects alive at the fork (a check's whole parsed tree) are frozen: the collector never
+    scans them again in this process; a batch run here freezes nothing."""
+    held = [{"items": [index]} for index in range(2000)]
+    gc.unfreeze()
+    try:
+        assert run_indexed(lambda index: index, 1, workers=4) == [0]  # one job: no worker
+        assert run_indexed(lambda index: index, 6, workers=1) == list(range(6))
+        assert gc.get_freeze_count() == 0
+        assert run_indexed(lambda index: index + 1, 6, workers=2) == list(range(1, 7))
+        assert gc.get_freeze_count() >= 2 * len(held)  # each dict and its list
+    finally:
+        gc.unfreeze()
 
 
 def test_one_worker_runs_in_this_process() -> None:

@@ -37,6 +37,18 @@ class AvroSchema:
     def positions(self) -> dict[str, SourcePosition]:
         return load_with_positions(self.source.text, allow_comments=True)[1]
 
+    @cached_property
+    def closed_types(self) -> Mapping[int, Any]:
+        """`resolved.closed` of this schema and of every contract it uses: the types whose
+        equality decides a verdict (see compat._Verdict), wherever the names table took them from."""
+        if not self.references:
+            return self.resolved.closed
+        merged: dict[int, Any] = {}
+        for reference in self.references:
+            merged.update(reference.closed_types)
+        merged.update(self.resolved.closed)
+        return merged
+
     def locate(self, pointer: str | None) -> SourcePosition | None:
         return nearest_position(self.positions, pointer)
 
@@ -151,9 +163,9 @@ class AvroFormat:
             document = _strict_json(source.text)
         except (ValueError, RecursionError):
             return None
-        resolved, problems = resolve(document, {}, registered)
+        resolved, problems = resolve(document, {}, registered, alone=True)
         if problems or resolved is None:
-            return None
+            return None  # invalid, or it uses a type it does not define (first in the text)
         return AvroSchema(source, document, resolved, ())
 
     def _problem_finding(
@@ -171,7 +183,7 @@ class AvroFormat:
         from contractctl.formats.avro.compat import HINTS, check_reader_writer, is_compatible
 
         assert isinstance(reader, AvroSchema) and isinstance(writer, AvroSchema)
-        if is_compatible(reader.resolved, writer.resolved):
+        if is_compatible(reader.resolved, writer.resolved, reader.closed_types):
             return []  # the common case, without building a location for every node visited
         return [
             Finding(

@@ -24,7 +24,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from contractctl.formats.avro.resolve import PRIMITIVES, Node, Redefinition, ResolvedSchema, type_of
+from contractctl.formats.avro.resolve import (
+    PRIMITIVES,
+    Node,
+    Redefinition,
+    ResolvedSchema,
+    type_of,
+)
 
 AMBIGUOUS_READER_FIELD = "AMBIGUOUS_READER_FIELD"
 
@@ -321,9 +327,13 @@ class _Verdict:
     """
 
     def __init__(
-        self, reader_names: Mapping[str, dict[str, Any]], writer_names: Mapping[str, dict[str, Any]]
+        self,
+        reader_names: Mapping[str, dict[str, Any]],
+        writer_names: Mapping[str, dict[str, Any]],
+        reader_closed: Mapping[int, Node],
     ):
         self._reader_names, self._writer_names = reader_names, writer_names
+        self._closed = reader_closed  # ResolvedSchema.closed of the reader and of what it uses
         self._memo: dict[tuple[int, int], bool | None] = {}
         self._field_index: FieldIndex = {}
 
@@ -335,19 +345,28 @@ class _Verdict:
                 return True  # identical primitives: the commonest pair by far
         if isinstance(writer, str) and writer not in PRIMITIVES:
             writer = _definition(writer, self._writer_names)
+        if reader.__class__ is dict and self._closed.get(id(reader)) is reader and reader == writer:
+            return True  # an unchanged type that names no other (ResolvedSchema.closed)
         pair = (id(reader), id(writer))
-        if pair in self._memo:
-            known = self._memo[pair]
+        known = self._memo.get(pair, _NOT_SEEN)
+        if known is not _NOT_SEEN:
             if known is None:
                 raise _Unsure
-            return known
+            return bool(known)
         self._memo[pair] = None
         result = self._calculate(reader, writer)
         self._memo[pair] = result
         return result
 
     def _calculate(self, reader: Node, writer: Node) -> bool:
-        rkind, wkind = type_of(reader, self._reader_names), type_of(writer, self._writer_names)
+        # both are definitions here (a dict), a union (a list) or a primitive's name: type_of's
+        # answer without its walk through the names
+        rkind = _KINDS.get(reader["type"]) if reader.__class__ is dict else None
+        if rkind is None:
+            rkind = type_of(reader, self._reader_names)
+        wkind = _KINDS.get(writer["type"]) if writer.__class__ is dict else None
+        if wkind is None:
+            wkind = type_of(writer, self._writer_names)
         if rkind == wkind:
             return self._same_kind(rkind, reader, writer)
         if wkind == "UNION":
@@ -383,20 +402,49 @@ class _Verdict:
         return True  # a primitive with properties against the same primitive
 
     def _fields(self, reader: dict[str, Any], writer: dict[str, Any]) -> bool:
+        writer_fields = writer["fields"]
+        by_name = self._field_index.get(id(writer_fields))
+        if by_name is None:
+            by_name = self._field_index[id(writer_fields)] = {
+                item["name"]: (i, item) for i, item in enumerate(writer_fields)
+            }
         for field in reader["fields"]:
-            matches = _writer_matches(field, writer["fields"], self._field_index)
-            if len(matches) > 1:
-                return False  # Java aborts: incompatible (the full checker reports it)
-            if not matches:
+            if "aliases" in field:
+                matches = _writer_matches(field, writer_fields, self._field_index)
+                if len(matches) > 1:
+                    return False  # Java aborts: incompatible (the full checker reports it)
+                match = matches[0] if matches else None
+            else:
+                match = by_name.get(field["name"])  # the usual field: one lookup
+            if match is None:
                 if "default" not in field:
                     return False  # missing default (or, for an enum type, Java's ENUM vs RECORD)
-            else:
-                reader_type, writer_type = field["type"], matches[0][1]["type"]
-                if _primitives_only(reader_type) and reader_type == writer_type:
-                    continue  # the same primitive or union of primitives: the commonest fields by far
-                if not self.compatible(reader_type, writer_type):
-                    return False
+                continue
+            reader_type, writer_type = field["type"], match[1]["type"]
+            if reader_type.__class__ is str:
+                if reader_type in PRIMITIVES and reader_type == writer_type:
+                    continue  # the same primitive: the commonest field by far
+            elif reader_type == writer_type and (
+                self._closed.get(id(reader_type)) is reader_type or _primitives_only(reader_type)
+            ):
+                # the same type, naming no other type and without aliases (so every field inside
+                # matches itself alone): compatible, as every such schema is with itself
+                continue
+            if not self.compatible(reader_type, writer_type):
+                return False
         return True
+
+
+_NOT_SEEN = object()
+_KINDS = {kind: kind.upper() for kind in PRIMITIVES} | {
+    "record": "RECORD",
+    "error": "RECORD",
+    "enum": "ENUM",
+    "fixed": "FIXED",
+    "array": "ARRAY",
+    "map": "MAP",
+}
+"""Java's Schema.Type name of a definition's "type" (type_of for a dict, without the call)."""
 
 
 def _definition(name: str, names: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
@@ -416,10 +464,15 @@ def _primitives_only(node: Node) -> bool:
     return node.get("type", "") in PRIMITIVES
 
 
-def is_compatible(reader: ResolvedSchema, writer: ResolvedSchema) -> bool:
-    """The verdict of ``check_reader_writer`` (no incompatibility at all), computed cheaply."""
+def is_compatible(
+    reader: ResolvedSchema, writer: ResolvedSchema, reader_closed: Mapping[int, Node] | None = None
+) -> bool:
+    """The verdict of ``check_reader_writer`` (no incompatibility at all), computed cheaply.
+    `reader_closed`: the closed types of the reader and of the contracts it uses (by default its
+    own only: a type from elsewhere is then walked)."""
     try:
-        return _Verdict(reader.names, writer.names).compatible(reader.root, writer.root)
+        closed = reader.closed if reader_closed is None else reader_closed
+        return _Verdict(reader.names, writer.names, closed).compatible(reader.root, writer.root)
     except _Unsure:
         return not check_reader_writer(reader, writer)
 

@@ -36,7 +36,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 Node: TypeAlias = str | list["Node"] | dict[str, Any]
@@ -48,6 +48,7 @@ _ORDERS = frozenset({"ascending", "descending", "ignore"})
 _SCHEMA_RESERVED = frozenset(
     {"doc", "fields", "items", "name", "namespace", "size", "symbols", "values", "type", "aliases"}
 )
+_RESERVED_BUT_TYPE = _SCHEMA_RESERVED - {"type"}
 _FIELD_RESERVED = frozenset({"default", "doc", "name", "order", "type", "aliases"})
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 _LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
@@ -75,6 +76,11 @@ class ResolvedSchema:
     names: Mapping[str, dict[str, Any]]
     defined: tuple[str, ...]
     external_used: frozenset[str]
+    # id -> node: this tree's types that name no other type and carry no alias anywhere inside (a
+    # field's type, a named definition). Two equal such types are compatible whatever else their
+    # schemas hold (compat._Verdict), and most nested types of a contract are unchanged between
+    # its versions. Ids hold for this tree only, so the node is kept to compare with.
+    closed: Mapping[int, Node] = field(default_factory=dict, compare=False, repr=False)
 
 
 Path: TypeAlias = tuple[str | int, ...]
@@ -148,6 +154,18 @@ def _valid_namespace(space: str) -> bool:
     if len(_KNOWN_VALID_NAMESPACES) < 100_000:
         _KNOWN_VALID_NAMESPACES.add(space)
     return True
+
+
+_ABSENT: Any = object()  # a key the raw document does not have
+
+
+class _NotAlone(Exception):
+    """A resolve `alone` met a name declared nowhere before its use: the text needs references (or
+    uses a type before defining it), and the caller parses it the full way instead."""
+
+    def __init__(self, name: str, pointer: Path) -> None:
+        super().__init__(name)
+        self.name, self.pointer = name, pointer
 
 
 class _Pending(str):
@@ -384,9 +402,13 @@ def _valid_primitive(kind: str, value: Any) -> bool:
 class _Resolver:
     """Walks the raw document in Java's parse order, normalizing it and collecting problems."""
 
-    def __init__(self, external: Mapping[str, dict[str, Any]], registered: bool = False) -> None:
+    def __init__(
+        self, external: Mapping[str, dict[str, Any]], registered: bool = False, alone: bool = False
+    ) -> None:
         self.external = external
         self.registered = registered  # lenient, as Confluent parses an already registered version
+        self.alone = alone  # stop at the first name not declared before its use (see `resolve`)
+        self.declared: set[str] = set()  # names whose definition has started (recursion is no stop)
         # The name rule: strict (ASCII) for a new schema, Confluent's Unicode check after a lenient
         # parse for a registered one.
         self.valid_name = _valid_utf_name if registered else _valid_name
@@ -395,6 +417,8 @@ class _Resolver:
         self.defined: list[str] = []
         self.pending: list[tuple[str, Path]] = []  # (full name, pointer) of forward references
         self.external_used: dict[str, Path] = {}  # full name -> pointer of first use
+        self.name_uses = 0  # references, redefinitions and aliases met so far (see `closed`)
+        self.closed: dict[int, Node] = {}
         self.defaults = _Defaults(_ChainMap(self.complete, external))
 
     def problem(self, rule: str, pointer: Path, message: str) -> None:
@@ -415,6 +439,7 @@ class _Resolver:
     def reference(self, name: str, pointer: Path, namespace: str | None) -> Node:
         if name in PRIMITIVES:
             return name
+        self.name_uses += 1
         qualified = f"{namespace}.{name}" if namespace and "." not in name else name
         for candidate in (qualified, name):
             if candidate in self.complete:
@@ -422,10 +447,22 @@ class _Resolver:
             if candidate in self.external:
                 self.external_used.setdefault(candidate, pointer)
                 return candidate
+        if self.alone and qualified not in self.declared and name not in self.declared:
+            raise _NotAlone(qualified, pointer)
         self.pending.append((qualified, pointer))
         return _Pending(qualified)
 
     def union(self, raw: list[Any], pointer: Path, namespace: str | None) -> Node:
+        if len(raw) == 2:
+            first, second = raw
+            if (
+                first.__class__ is str
+                and second.__class__ is str
+                and first in PRIMITIVES
+                and second in PRIMITIVES
+                and first != second
+            ):
+                return [first, second]  # ["null", "string"]: the commonest union, nothing to resolve
         branches: list[Node] = []
         seen: dict[str, int] = {}
         for index, item in enumerate(raw):
@@ -498,7 +535,8 @@ class _Resolver:
             node[key] = "null"
         else:
             node[key] = self.parse(raw[key], (*pointer, key), namespace)
-        node.update({k: v for k, v in raw.items() if k not in _SCHEMA_RESERVED})
+        if not raw.keys() <= _SCHEMA_RESERVED:
+            node.update({k: v for k, v in raw.items() if k not in _SCHEMA_RESERVED})
         return node
 
     # -- named types -----------------------------------------------------------------------------
@@ -513,7 +551,7 @@ class _Resolver:
         declared_space = raw.get("namespace")
         space_given = isinstance(declared_space, str)
         simple, space = split_name(name, declared_space if space_given else namespace)
-        if not self.valid_name(simple):
+        if simple not in _KNOWN_VALID_NAMES and not self.valid_name(simple):
             self.problem("AVRO_INVALID_NAME", (*pointer, "name"), f"'{name}' is not a valid {kind} name.")
         if self.registered:
             pass  # Confluent checks no namespace of a registered version
@@ -534,6 +572,7 @@ class _Resolver:
     ) -> list[str] | None:
         if "aliases" not in raw:
             return None
+        self.name_uses += 1
         value = raw["aliases"]
         at = (*pointer, "aliases")
         if not isinstance(value, list):
@@ -554,24 +593,31 @@ class _Resolver:
                 result.append(alias)
         return result
 
-    def register(self, full: str, node: dict[str, Any], pointer: Path) -> Node:
-        """Java's ParseContext.put: a name may be defined again only identically."""
-        previous = self.complete.get(full, self.external.get(full))
+    def register(self, full: str, node: dict[str, Any], pointer: Path, uses: int) -> Node:
+        """Java's ParseContext.put: a name may be defined again only identically. `uses`: the
+        name uses counted when the definition started (none since: it is closed)."""
+        previous = self.complete.get(full)
+        if previous is None:
+            previous = self.external.get(full)
         if previous is not None and not _java_equal(previous, node):
             self.problem(
                 "AVRO_DUPLICATE_NAME", pointer, f"Named type '{full}' is defined twice, differently."
             )
         if full in self.complete:
+            self.name_uses += 1
             return Redefinition(full, node)
         self.complete[full] = node
+        if self.name_uses == uses:
+            self.closed[id(node)] = node
         return node
 
     def start_named(
         self, raw: dict[str, Any], pointer: Path, namespace: str | None
     ) -> tuple[str, str | None]:
         full, space = self.declare(raw, pointer, namespace)
-        if full not in self.defined and full not in self.complete:
+        if full not in self.declared and full not in self.complete:
             self.defined.append(full)
+            self.declared.add(full)
         return full, space
 
     def head(self, raw: dict[str, Any], kind: str, full: str) -> dict[str, Any]:
@@ -588,12 +634,15 @@ class _Resolver:
         space: str | None,
         skip: frozenset[str],
     ) -> None:
-        aliases = self.aliases(raw, pointer, space, qualify=True)
-        if aliases is not None:
-            node["aliases"] = aliases
-        node.update({k: v for k, v in raw.items() if k not in skip and k not in node})
+        if "aliases" in raw:
+            aliases = self.aliases(raw, pointer, space, qualify=True)
+            if aliases is not None:
+                node["aliases"] = aliases
+        if not raw.keys() <= skip:  # (a C-level test: most named types carry no extra property)
+            node.update({k: v for k, v in raw.items() if k not in skip and k not in node})
 
     def record(self, raw: dict[str, Any], pointer: Path, namespace: str | None) -> Node:
+        uses = self.name_uses
         full, space = self.start_named(raw, pointer, namespace)
         node = self.head(raw, str(raw["type"]), full)
         fields_raw = raw.get("fields")
@@ -603,7 +652,7 @@ class _Resolver:
         else:
             seen: set[str] = set()
             for index, field_raw in enumerate(fields_raw):
-                field = self.field(field_raw, (*pointer, "fields", index), space, full)
+                field = self.field(field_raw, pointer, index, space, full)
                 if field is None:
                     continue
                 if field["name"] in seen:
@@ -616,32 +665,47 @@ class _Resolver:
                 fields.append(field)
         node["fields"] = fields
         self.tail(node, raw, pointer, space, _SCHEMA_RESERVED)
-        return self.register(full, node, pointer)
+        return self.register(full, node, pointer, uses)
 
-    def field(self, raw: Any, pointer: Path, space: str | None, record: str) -> dict[str, Any] | None:
-        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+    def field(
+        self, raw: Any, record_pointer: Path, index: int, space: str | None, record: str
+    ) -> dict[str, Any] | None:
+        """Field `index` of the record at `record_pointer` (its own pointer is built only for a
+        problem or a type to walk: most fields of a large schema need neither)."""
+        name = raw.get("name") if isinstance(raw, dict) else None
+        if not isinstance(name, str):
             self.problem(
-                "AVRO_MISSING_ATTRIBUTE", pointer, f"A field of record '{record}' needs a \"name\" string."
+                "AVRO_MISSING_ATTRIBUTE",
+                (*record_pointer, "fields", index),
+                f"A field of record '{record}' needs a \"name\" string.",
             )
             return None
-        name = raw["name"]
-        if not self.valid_name(name):
+        if name not in _KNOWN_VALID_NAMES and not self.valid_name(name):
             self.problem(
                 "AVRO_INVALID_NAME",
-                (*pointer, "name"),
+                (*record_pointer, "fields", index, "name"),
                 f"Field name '{name}' in '{record}' is not valid.",
             )
-        if "type" not in raw:
+        declared = raw.get("type", _ABSENT)
+        if declared.__class__ is str and declared in PRIMITIVES:
+            if len(raw) == 2:
+                return {"name": name, "type": declared}  # the commonest field: nothing else to read
+            field_type: Node = declared  # nothing to resolve
+        elif declared is _ABSENT:
             self.problem(
-                "AVRO_MISSING_ATTRIBUTE", pointer, f"Field '{name}' of record '{record}' needs a \"type\"."
+                "AVRO_MISSING_ATTRIBUTE",
+                (*record_pointer, "fields", index),
+                f"Field '{name}' of record '{record}' needs a \"type\".",
             )
-            field_type: Node = "null"
+            field_type = "null"
         else:
-            declared = raw["type"]
-            if declared.__class__ is str and declared in PRIMITIVES:
-                field_type = declared  # nothing to resolve
-            else:
-                field_type = self.parse(declared, (*pointer, "type"), space)
+            uses = self.name_uses
+            field_type = self.parse(declared, (*record_pointer, "fields", index, "type"), space)
+            if self.name_uses == uses and field_type.__class__ is not str:
+                self.closed[id(field_type)] = field_type
+            if len(raw) == 2:
+                return {"name": name, "type": field_type}
+        pointer = (*record_pointer, "fields", index)
         field: dict[str, Any] = {"name": name, "type": field_type}
         if "default" in raw:
             field["default"] = self.check_default(raw["default"], field_type, pointer, name)
@@ -692,6 +756,7 @@ class _Resolver:
             )
 
     def enum(self, raw: dict[str, Any], pointer: Path, namespace: str | None) -> Node:
+        uses = self.name_uses
         full, space = self.start_named(raw, pointer, namespace)
         node = self.head(raw, "enum", full)
         symbols_raw = raw.get("symbols")
@@ -723,9 +788,10 @@ class _Resolver:
                 )
             node["default"] = default
         self.tail(node, raw, pointer, space, _SCHEMA_RESERVED | {"default"})
-        return self.register(full, node, pointer)
+        return self.register(full, node, pointer, uses)
 
     def fixed(self, raw: dict[str, Any], pointer: Path, namespace: str | None) -> Node:
+        uses = self.name_uses
         full, space = self.start_named(raw, pointer, namespace)
         node = self.head(raw, "fixed", full)
         size = raw.get("size")
@@ -739,7 +805,7 @@ class _Resolver:
             size = 0
         node["size"] = size
         self.tail(node, raw, pointer, space, _SCHEMA_RESERVED)
-        return self.register(full, node, pointer)
+        return self.register(full, node, pointer, uses)
 
     # -- after the walk --------------------------------------------------------------------------
 
@@ -839,6 +905,12 @@ def type_of_raw(node: Any, *lookups: Mapping[str, dict[str, Any]]) -> str:
 
 
 def _with_props(kind: str, raw: dict[str, Any]) -> Node:
+    """A primitive type written as an object: its name, or a node with its properties (say a
+    logicalType); the reserved attributes are dropped. `kind` is raw["type"]."""
+    if len(raw) == 1:
+        return kind
+    if raw.keys().isdisjoint(_RESERVED_BUT_TYPE):
+        return {"type": kind, **raw}  # type first, then the properties in the document's order
     props = {k: v for k, v in raw.items() if k not in _SCHEMA_RESERVED}
     return {"type": kind, **props} if props else kind
 
@@ -864,17 +936,29 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def resolve(
-    document: Any, external: Mapping[str, dict[str, Any]] | None = None, registered: bool = False
+    document: Any,
+    external: Mapping[str, dict[str, Any]] | None = None,
+    registered: bool = False,
+    alone: bool = False,
 ) -> tuple[ResolvedSchema | None, list[Problem]]:
     """Validate and normalize a raw Avro document; ``external`` holds referenced contracts' types.
 
     Rules are Avro Java 1.12.1's with Confluent's strict settings for a new schema, its lenient
     ones for an already ``registered`` version (see the module docstring); in particular a union
     field's default may match any branch, as since Avro 1.12.
+
+    ``alone``: for a caller that only wants a text needing nothing from outside. The walk stops at
+    the first name used before any definition of it has started (a type of another contract, or a
+    forward reference: the full parse reads those) and returns that one AVRO_UNKNOWN_TYPE problem;
+    a text that uses other contracts' types costs a fraction of a full walk to turn away.
     """
-    resolver = _Resolver(external or {}, registered)
+    resolver = _Resolver(external or {}, registered, alone)
     try:
         root = resolver.parse(document, (), None)
+    except _NotAlone as stop:
+        return None, [
+            Problem("AVRO_UNKNOWN_TYPE", pointer_text(stop.pointer), f"Type '{stop.name}' is not defined.")
+        ]
     except RecursionError:
         message = "The schema is nested too deeply to be read."
         return None, [*resolver.problems, Problem("AVRO_NOT_A_SCHEMA", "", message)]
@@ -905,6 +989,7 @@ def resolve(
         names=names,
         defined=tuple(resolver.defined),
         external_used=frozenset(name for name in reached if name not in resolver.complete),
+        closed=resolver.closed if plain is _same else {},  # a copied tree has other nodes
     )
     return schema, []
 
@@ -930,13 +1015,54 @@ def _without_consequences(problems: list[Problem]) -> list[Problem]:
 
 
 class _Outliner:
-    """Iterative walk (no recursion limit to hit) that records definitions and references."""
+    """A walk that records definitions and references: recursive (the faster way in Python), and
+    iterative again for a document nested beyond the recursion limit."""
 
     def __init__(self) -> None:
         self.defined: list[str] = []
         self.references: list[tuple[str, str | None]] = []  # (name as written, namespace in scope)
 
     def walk(self, document: Any) -> None:
+        try:
+            self.visit(document, None)
+        except RecursionError:
+            self.defined, self.references = [], []
+            self.walk_iteratively(document)
+
+    def visit(self, raw: Any, namespace: str | None) -> None:
+        """`walk_iteratively`'s records in the same (document) order: see `children`."""
+        if isinstance(raw, str):
+            if raw not in PRIMITIVES:
+                self.references.append((raw, namespace))
+        elif isinstance(raw, list):
+            for item in raw:
+                self.visit(item, namespace)
+        elif isinstance(raw, dict):
+            kind = raw.get("type")
+            if kind.__class__ is str and kind in NAMED_TYPES:
+                space = namespace
+                if isinstance(raw.get("name"), str):
+                    declared = raw.get("namespace")
+                    simple, space = split_name(
+                        raw["name"], declared if isinstance(declared, str) else namespace
+                    )
+                    full = f"{space}.{simple}" if space else simple
+                    if full not in self.defined:
+                        self.defined.append(full)
+                fields = raw.get("fields")
+                if kind == "enum" or kind == "fixed" or not isinstance(fields, list):
+                    return
+                for field in fields:
+                    if isinstance(field, dict) and "type" in field:
+                        field_type = field["type"]
+                        if field_type.__class__ is str and field_type in PRIMITIVES:
+                            continue  # the commonest field: nothing to record
+                        self.visit(field_type, space)
+            else:
+                for child, space in self.children(raw, namespace):
+                    self.visit(child, space)
+
+    def walk_iteratively(self, document: Any) -> None:
         stack: list[tuple[Any, str | None]] = [(document, None)]
         while stack:
             raw, namespace = stack.pop()
