@@ -8,8 +8,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
+from google.protobuf.descriptor_pb2 import FileDescriptorProto
+
 from contractctl.formats.protobuf import ProtobufFormat, ProtobufSchema
-from contractctl.formats.protobuf.model import EnumView, FileView, MessageView, file_view, rewrapped
+from contractctl.formats.protobuf.model import (
+    EnumView,
+    FileView,
+    FileViews,
+    MessageView,
+    file_view,
+    rewrapped,
+)
 from contractctl.model import SchemaText
 
 MONEY = 'syntax = "proto3";\npackage acme.common;\nmessage Money {\n  int64 cents = 1;\n}\n'
@@ -77,3 +86,22 @@ def test_the_same_file_with_another_import_gets_an_equal_view_of_its_own() -> No
     assert order_2.view.types["acme.orders.Order"].view is second.messages[0]
     assert order_2.view.types["acme.common.Money"].view is money_2.view.file.messages[0]
     assert order_1.view.types["acme.common.Money"].view is money_1.view.file.messages[0]
+
+
+def test_a_text_with_and_without_source_info_shares_one_view() -> None:
+    """An earlier version is compiled without positions and comments, the checked text with them: a
+    view never reads them, so the same text with the same imports is one view (one walk)."""
+    _, order = _parse(ProtobufFormat(), MONEY)
+    described = order.compiled.file
+    assert described.HasField("source_code_info")
+    bare = FileDescriptorProto()
+    bare.CopyFrom(described)
+    bare.ClearField("source_code_info")
+    cache = FileViews()
+    by_name = {f.name: f for f in order.compiled.closure}
+    for imported in order.compiled.closure[:-1]:
+        cache.add(imported, by_name)
+    with_positions, _ = cache.add(described, by_name)
+    without, _ = cache.add(bare, {**by_name, bare.name: bare})
+    assert without is with_positions
+    assert described.HasField("source_code_info")  # the checked descriptor is left as it was

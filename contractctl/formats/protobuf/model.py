@@ -9,7 +9,7 @@ type from one of a reference or a built-in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Union
@@ -125,8 +125,10 @@ class _Builder:
 
     def type_of(self, proto: FieldDescriptorProto) -> TypeRef:
         scalar = _SCALAR_REFS.get(proto.type)
-        if scalar is not None:
-            return scalar
+        return scalar if scalar is not None else self.named(proto)
+
+    def named(self, proto: FieldDescriptorProto) -> TypeRef:
+        """The type of a message or enum field: a map's entry folds into MapOf."""
         name = proto.type_name.lstrip(".")
         entry = self.entries.get(name)
         if entry is not None:
@@ -134,45 +136,56 @@ class _Builder:
             return MapOf(self.type_of(key), self.type_of(value))
         return Named(name)
 
-    def label_of(self, proto: FieldDescriptorProto, type_ref: TypeRef, in_real_oneof: bool) -> str | None:
-        label = proto.label
-        if label == _LABEL_REPEATED:
-            return None if isinstance(type_ref, MapOf) else "repeated"
-        if label == _LABEL_REQUIRED:
-            return "required"
-        if in_real_oneof:
-            return None
-        if self.proto3:
-            return "optional" if proto.proto3_optional else None
-        return "optional"
-
     def message(self, proto: DescriptorProto, scope: str) -> MessageView:
+        # one read of each descriptor attribute per field: this runs for every file of every closure
         full = f"{scope}{proto.name}"
         protos = list(proto.field)
-        groups = {f.type_name.rsplit(".", 1)[-1] for f in protos if f.type == _TYPE_GROUP}
-        # a proto3 `optional` field sits in a synthetic oneof of its own, which Wire does not see
-        synthetic = {f.oneof_index for f in protos if f.proto3_optional and f.HasField("oneof_index")}
+        kinds = [f.type for f in protos]
+        groups = (
+            {f.type_name.rsplit(".", 1)[-1] for f in protos if f.type == _TYPE_GROUP}
+            if _TYPE_GROUP in kinds
+            else ()
+        )
         oneof_names = [o.name for o in proto.oneof_decl]
-        real_oneofs = [index for index in range(len(oneof_names)) if index not in synthetic]
-        members: dict[int, list[FieldView]] = {index: [] for index in real_oneofs}
+        members: dict[int, list[FieldView]] = {}
+        if oneof_names:
+            indexes = [f.oneof_index if f.HasField("oneof_index") else None for f in protos]
+            # a proto3 `optional` field sits in a synthetic oneof of its own, which Wire does not see
+            synthetic = {
+                i for f, i in zip(protos, indexes, strict=True) if i is not None and f.proto3_optional
+            }
+            real_oneofs = [index for index in range(len(oneof_names)) if index not in synthetic]
+            members = {index: [] for index in real_oneofs}
+        else:
+            indexes = [None] * len(protos)
+            real_oneofs = []
+        proto3 = self.proto3
         fields = []
-        for proto_field in protos:
-            if proto_field.type == _TYPE_GROUP:
+        for proto_field, kind, index in zip(protos, kinds, indexes, strict=True):
+            if kind == _TYPE_GROUP:
                 continue
-            index = proto_field.oneof_index if proto_field.HasField("oneof_index") else None
+            scalar = _SCALAR_REFS.get(kind)
+            type_ref = scalar if scalar is not None else self.named(proto_field)
             in_oneof = index is not None and index in members
-            type_ref = self.type_of(proto_field)
-            view = FieldView(
-                proto_field.name,
-                proto_field.number,
-                self.label_of(proto_field, type_ref, in_oneof),
-                type_ref,
-                oneof_names[index] if in_oneof and index is not None else None,
-            )
-            if in_oneof and index is not None:
+            # the label as Wire reads it: as written (implicit proto3 fields, oneof members, maps: none)
+            label = proto_field.label
+            written: str | None
+            if label == _LABEL_REPEATED:
+                written = None if type(type_ref) is MapOf else "repeated"
+            elif label == _LABEL_REQUIRED:
+                written = "required"
+            elif in_oneof:
+                written = None
+            elif proto3:
+                written = "optional" if proto_field.proto3_optional else None
+            else:
+                written = "optional"
+            if in_oneof:
+                assert index is not None
+                view = FieldView(proto_field.name, proto_field.number, written, type_ref, oneof_names[index])
                 members[index].append(view)
             else:
-                fields.append(view)
+                fields.append(FieldView(proto_field.name, proto_field.number, written, type_ref, None))
         nested = [
             self.message(m, f"{full}.")
             for m in proto.nested_type
@@ -217,7 +230,10 @@ class SchemaView:
     """One side of a comparison: the schema's own file plus every type it can see.
 
     Built on first use: a check parses every contract a compared one imports, each with its view, but
-    compares only the subjects themselves, so most views are never looked at.
+    compares only the subjects themselves, so most views are never looked at. With a `cache`, the
+    type table is not merged either: a comparison looks up a few dozen names in a closure defining
+    thousands, so `types` answers each name from the closure's files (`LazyTypes`), falling back
+    to the merged table (`_build`) only where a name may be defined twice.
     """
 
     def __init__(
@@ -229,15 +245,19 @@ class SchemaView:
         self._source = (closure, origins, cache)
 
     @cached_property
-    def _built(self) -> tuple[FileView, dict[str, TypeInfo], dict[int, object], bool]:
-        return _build(*self._source)
+    def _built(self) -> tuple[FileView, Mapping[str, TypeInfo], dict[int, object], bool]:
+        closure, origins, cache = self._source
+        lazy = cache.lazy_types(closure, origins) if cache is not None else None
+        if lazy is not None:
+            return lazy.own_view, lazy, lazy.origin_files(), True
+        return _build(closure, origins, cache)
 
     @cached_property
     def file(self) -> FileView:
         return self._built[0]
 
     @cached_property
-    def types(self) -> dict[str, TypeInfo]:
+    def types(self) -> Mapping[str, TypeInfo]:
         return self._built[1]
 
     @cached_property
@@ -249,6 +269,93 @@ class SchemaView:
     def unique_names(self) -> bool:
         """No two files of the closure define the same full name."""
         return self._built[3]
+
+
+class LazyTypes(Mapping[str, "TypeInfo"]):
+    """A closure's type table (full name -> TypeInfo, as `_build` merges it) answered name by name.
+
+    Holds only the closure's files by path. Valid for a closure where no two files share a path and
+    none of its paths ever defined a name another path defines too (`FileViews.lazy_types` checks):
+    then each name has one defining path, the one `FileViews` first saw defining it, and the closure's
+    file of that path defines it or no file of the closure does. tests/unit/test_protobuf_lazy_types.py
+    compares every answer with the merged table.
+    """
+
+    def __init__(
+        self,
+        closure: Sequence[FileDescriptorProto],
+        by_path: dict[str, _Shared],
+        origins: dict[str, object],
+        path_of_name: dict[str, str],
+    ) -> None:
+        self._closure = closure
+        self._by_path = by_path  # in closure order
+        self._origins = origins
+        self._own_path = closure[-1].name
+        self._path_of_name = path_of_name  # FileViews': a name's entry never changes once set
+        self._with_origin: dict[str, TypeInfo] = {}
+        self._merged: dict[str, TypeInfo] | None = None
+
+    @property
+    def own_view(self) -> FileView:
+        return self._by_path[self._own_path][0]
+
+    def _origin(self, path: str) -> object:
+        if path == self._own_path:
+            return "local"
+        return self._origins.get(path) if self._origins else None
+
+    def origin_files(self) -> dict[int, object]:
+        """id(FileView) -> origin of the files that have one, as `_build` finds them."""
+        out: dict[int, object] = {}
+        for path in (*self._origins, self._own_path):
+            entry = self._by_path.get(path)
+            origin = self._origin(path)
+            if entry is not None and origin is not None:
+                out[id(entry[0])] = origin
+        return out
+
+    def get(self, name: str, default: TypeInfo | None = None) -> TypeInfo | None:  # type: ignore[override]
+        path = self._path_of_name.get(name)
+        if path is None:
+            return default
+        entry = self._by_path.get(path)
+        info = entry[1].get(name) if entry is not None else None
+        if info is None:
+            return default
+        if path != self._own_path and path not in self._origins:
+            return info  # no origin: the shared TypeInfo
+        found = self._with_origin.get(name)
+        if found is None:
+            origin = self._origin(path)
+            if origin is None:
+                return info
+            found = self._with_origin[name] = TypeInfo(info.package, origin, info.view, info.file)
+        return found
+
+    def __getitem__(self, name: str) -> TypeInfo:
+        info = self.get(name)
+        if info is None:
+            raise KeyError(name)
+        return info
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def _all(self) -> dict[str, TypeInfo]:
+        if self._merged is None:
+            merged: dict[str, TypeInfo] = {}
+            for file, (view, found) in zip(self._closure, self._by_path.values(), strict=True):
+                origin = self._origin(file.name)
+                merged.update(found if origin is None else _types_of(view, file.package, origin))
+            self._merged = merged
+        return self._merged
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 _Shared = tuple[FileView, dict[str, "TypeInfo"]]  # a file's view, and its types when it has no origin
@@ -270,10 +377,18 @@ class FileViews:
 
     def __init__(self) -> None:
         self._by_descriptor: dict[int, tuple[FileDescriptorProto, _Shared]] = {}
+        # the same entries with the file's path instead of the descriptor: a closure's files by path
+        # in one C-level pass (`lazy_types`)
+        self._by_id: dict[int, tuple[str, _Shared]] = {}
         self._by_content: dict[tuple[bytes, tuple[int, ...]], _Shared] = {}
         # the first view built of each descriptor content: the same content with other imports
         # gets a copy of its objects (`rewrapped`) instead of a walk of the descriptor again
         self._first_of: dict[bytes, FileView] = {}
+        # every full name a view defines -> the path of the first file seen defining it, and the
+        # paths that share a name with another path: a closure holding none of those defines each
+        # name in one file, the one of that path (see LazyTypes)
+        self._path_of_name: dict[str, str] = {}
+        self._clashing: set[str] = set()
 
     def known(self, file: FileDescriptorProto) -> _Shared | None:
         cached = self._by_descriptor.get(id(file))
@@ -285,25 +400,67 @@ class FileViews:
 
         imported = [self._known(by_name.get(name)) for name in file.dependency]
         if all(view is not None for view in imported):
-            content = hashlib.blake2b(file.SerializeToString(deterministic=True), digest_size=32).digest()
+            described = _without_source_info(file).SerializeToString(deterministic=True)
+            content = hashlib.blake2b(described, digest_size=32).digest()
             key = (content, tuple(id(view) for view in imported))
             found = self._by_content.get(key)
             if found is None:
                 first = self._first_of.get(content)
                 if first is None:
                     view = self._first_of[content] = file_view(file)
-                else:
+                else:  # the same content: the same path and names, already registered
                     view = rewrapped(first)
                 found = self._by_content[key] = (view, _types_of(view, file.package, None))
+                if first is None:
+                    self._register(file.name, found[1])
         else:  # an import the closure lacks, or not seen yet: not shared beyond this descriptor
             view = file_view(file)
             found = (view, _types_of(view, file.package, None))
+            self._register(file.name, found[1])
         self._by_descriptor[id(file)] = (file, found)  # the descriptor is kept: its id is not reused
+        self._by_id[id(file)] = (file.name, found)
         return found
+
+    def _register(self, path: str, types: dict[str, TypeInfo]) -> None:
+        path_of_name = self._path_of_name
+        for name in types:
+            first = path_of_name.setdefault(name, path)
+            if first != path:
+                self._clashing.update((first, path))
+
+    def lazy_types(
+        self, closure: Sequence[FileDescriptorProto], origins: dict[str, object]
+    ) -> LazyTypes | None:
+        """The closure's type table answered name by name, every file of it given a view here first
+        (in closure order, as `_build` does); None where a name may be defined by two of its files
+        (two files of one path, or a path sharing a name with another): `_build` answers those."""
+        by_id = self._by_id
+        try:  # a known descriptor's entry is its own: _by_descriptor keeps it alive, its id not reused
+            by_path = dict(map(by_id.__getitem__, map(id, closure)))
+        except KeyError:
+            by_name = {f.name: f for f in closure}
+            for file in closure:
+                if id(file) not in by_id:
+                    self.add(file, by_name)
+            by_path = dict(map(by_id.__getitem__, map(id, closure)))
+        if len(by_path) != len(closure) or not self._clashing.isdisjoint(by_path):
+            return None
+        return LazyTypes(closure, by_path, origins, self._path_of_name)
 
     def _known(self, file: FileDescriptorProto | None) -> FileView | None:
         shared = self.known(file) if file is not None else None
         return shared[0] if shared is not None else None
+
+
+def _without_source_info(file: FileDescriptorProto) -> FileDescriptorProto:
+    """The descriptor as a view sees it: positions and comments (a checked text's, not an earlier
+    version's) are no part of it, so a text compiled with and without them shares one view."""
+    if not file.HasField("source_code_info"):
+        return file
+    stripped = type(file)()
+    stripped.CopyFrom(file)
+    stripped.ClearField("source_code_info")
+    return stripped
 
 
 def rewrapped(view: FileView) -> FileView:
