@@ -114,3 +114,32 @@ def test_a_check_prepares_with_a_side_run_and_reports_alike(monkeypatch: pytest.
         after = fmt.parse(new["orders/value.proto"], [kind, money])
         answers.append(fmt.differences(before, after))
     assert answers[0] == answers[1] and answers[0]
+
+
+def test_a_side_run_that_cannot_start_leaves_the_compile_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No process to spare (fork fails) or no room for the scratch folder: no side run, nothing left
+    behind, and the caller compiles in this process as before."""
+    import tempfile
+
+    many = {f"f{i}.proto": P3 + f"package p{i};\nmessage M{i} {{}}\n" for i in range(250)}
+    monkeypatch.setenv("CONTRACTCTL_WORKERS", "2")
+    made: list[str] = []
+    real_mkdtemp = tempfile.mkdtemp
+
+    def recording_mkdtemp(*args: object, **kwargs: object) -> str:
+        made.append(real_mkdtemp(*args, **kwargs))  # type: ignore[arg-type]
+        return made[-1]
+
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", recording_mkdtemp)
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert side_run(many, False) is None
+    assert made and not os.path.exists(made[0])
+
+    def no_room(*args: object, **kwargs: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", no_room)
+    assert side_run(many, False) is None

@@ -42,7 +42,11 @@ class SideRun:
         self._outcome: dict[str, FileDescriptorProto] | None = None
         sys.stderr.flush()  # the child must not write what this process has buffered
         sys.stdout.flush()
-        self._pid: int | None = os.fork()
+        try:
+            self._pid: int | None = os.fork()
+        except OSError:
+            _remove(self._folder)
+            raise
         if self._pid == 0:  # the child: compile, write the answer, leave without cleaning up
             code = 1
             try:
@@ -114,4 +118,7 @@ def side_run(files: Mapping[str, str], source_info: bool) -> SideRun | None:
         return None
     if worker_count() == 1 or usable_cores() < 2:
         return None
-    return SideRun(files, source_info)
+    try:
+        return SideRun(files, source_info)
+    except OSError:  # no room for the scratch folder, no process to spare: compile here, as before
+        return None
