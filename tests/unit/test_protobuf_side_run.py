@@ -143,3 +143,19 @@ def test_a_side_run_that_cannot_start_leaves_the_compile_here(monkeypatch: pytes
 
     monkeypatch.setattr(tempfile, "mkdtemp", no_room)
     assert side_run(many, False) is None
+
+
+def test_protoc_without_collected_messages_answers_alike_or_refuses_bare() -> None:
+    """What a side run's child calls: the same descriptors, or a refusal without messages (its fd 2
+    goes nowhere, and nothing there may wait on a lock another thread held at the fork)."""
+    from contractctl.formats.protobuf.compile import CompileFailed
+
+    bare = run_protoc(TREE, sorted(TREE), (), None, False, collect_messages=False)
+    usual = run_protoc(TREE, sorted(TREE), (), None, False)
+    assert {n: d.SerializeToString(deterministic=True) for n, d in bare.items()} == {
+        n: d.SerializeToString(deterministic=True) for n, d in usual.items()
+    }
+    broken = {**TREE, "common/money.proto": P3 + "package acme.common;\nmessage Money { Nope cents = 1; }\n"}
+    with pytest.raises(CompileFailed) as refused:
+        run_protoc(broken, sorted(broken), (), None, False, collect_messages=False)
+    assert refused.value.messages == []

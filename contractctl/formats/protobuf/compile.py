@@ -143,6 +143,7 @@ def run_protoc(
     include: Sequence[str] = (),
     known: bytes | None = None,
     source_info: bool = True,
+    collect_messages: bool = True,
 ) -> dict[str, FileDescriptorProto]:
     """Compile `targets` (import paths) with `files` (import path -> text) laid out; all descriptors.
 
@@ -154,6 +155,11 @@ def run_protoc(
     as descriptors rather than parsing them again, and answers with the targets' descriptors only.
 
     `source_info`: whether the descriptors come with source info (positions and comments).
+
+    `collect_messages`: False for a caller that only wants a success (a side run's child, whose fd 2 already
+    goes nowhere): protoc's stderr is not collected, so nothing here takes a lock or touches
+    sys.stderr (in a forked child another thread may have held either), and a refusal carries no
+    messages.
     """
     import tempfile
 
@@ -188,6 +194,10 @@ def run_protoc(
             f"--descriptor_set_out={output}",
             *(os.path.join(root, t) for t in targets),
         ]
+        if not collect_messages:
+            if protoc.main(arguments) != 0:
+                raise CompileFailed([])
+            return {f.name: f for f in FileDescriptorSet.FromString(output.read_bytes()).file}
         with _LOCK, _captured_stderr() as lines:
             code = protoc.main(arguments)
         if code != 0:

@@ -101,7 +101,7 @@ def _compile_to(files: Mapping[str, str], source_info: bool, answer: str) -> int
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 2)  # nothing of the child's reaches the user's terminal
     try:
-        by_name = run_protoc(files, sorted(files), (), None, source_info)
+        by_name = run_protoc(files, sorted(files), (), None, source_info, collect_messages=False)
     except CompileFailed:
         return 1
     found = FileDescriptorSet()
