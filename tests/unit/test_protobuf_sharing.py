@@ -141,13 +141,19 @@ def _compare(states: Sequence[Mapping[str, str]], warm: bool) -> tuple[Compiler,
             if warm:
                 compiler.compile_many([state], source_info=index % 2 == 0)
         for path in sorted(state, key=lambda p: (p.startswith("app/"), p)):
-            mine, theirs = _outcome(shared, path, state), _outcome(exact, path, state)
-            if mine[0] == "compiled" and theirs[0] == "compiled":  # source info: as each first came
-                mine = ("compiled", _without_source_info(mine[1]))
-                theirs = ("compiled", _without_source_info(theirs[1]))
-            assert mine == theirs, (path, state)
+            assert_same_outcome(shared, exact, path, state)
             compared += 1
     return shared, compared
+
+
+def assert_same_outcome(mine: Compiler, theirs: Compiler, path: str, state: Mapping[str, str]) -> None:
+    """Both compilers make the same of `path` in `state`: the same protoc messages, or the same
+    descriptors and closure (source info aside: each has it as the file first came)."""
+    ours, other = _outcome(mine, path, state), _outcome(theirs, path, state)
+    if ours[0] == "compiled" and other[0] == "compiled":
+        ours = ("compiled", _without_source_info(ours[1]))
+        other = ("compiled", _without_source_info(other[1]))
+    assert ours == other, (path, state)
 
 
 def _without_source_info(value: object) -> object:
@@ -200,11 +206,7 @@ def _compare_at_once(states: Sequence[Mapping[str, str]]) -> tuple[Compiler, Com
         compiler.compile_many(states, source_info=False)
     for state in states:
         for path in sorted(state):
-            mine, theirs = _outcome(shared, path, state), _outcome(exact, path, state)
-            if mine[0] == "compiled" and theirs[0] == "compiled":
-                mine = ("compiled", _without_source_info(mine[1]))
-                theirs = ("compiled", _without_source_info(theirs[1]))
-            assert mine == theirs, (path, state)
+            assert_same_outcome(shared, exact, path, state)
     return shared, exact
 
 

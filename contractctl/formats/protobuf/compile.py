@@ -689,10 +689,9 @@ class Compiler:
         return (path, text, exact, tuple(s.exact if exact else s.names for s in below))
 
     def _reading(self, text: str) -> Reading | None:
-        found = self._readings.get(text, False)
-        if found is False:
-            found = self._readings[text] = reading(text)
-        return found  # type: ignore[return-value]
+        if text not in self._readings:
+            self._readings[text] = reading(text)
+        return self._readings[text]
 
     def _summary(self, node: int) -> _Summary | None:
         """A compiled node numbered by its interface and its imports' summaries: equal numbers, equal
@@ -793,10 +792,18 @@ class Compiler:
                 continue
             graph = _Graph(self._nodes, self._node_keys, self._fresh, layer)
             pending = sorted(p for p in layer if graph.of(p) not in self._files)
-            ready = (
-                side.result() if side is not None and index == 0 and pending and side.files is layer else None
-            )
-            if ready is not None and not graph.shadows_builtin:  # which of two a run finds: protoc's choice
+            # a contract named like a built-in: which of the two an import finds is protoc's choice,
+            # made per run's layout, so only a run here answers (side_run starts none for such trees)
+            ready = None
+            if (
+                side is not None
+                and index == 0
+                and pending
+                and side.files is layer
+                and not graph.shadows_builtin
+            ):
+                ready = side.result()
+            if ready is not None:
                 self._run(graph, pending, source_info, ready)
                 self.side_runs += 1
             else:

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from contractctl.formats.protobuf.builtins import scratch_dir
+from contractctl.formats.protobuf.builtins import is_builtin, scratch_dir
 from contractctl.generic.parallel import usable_cores, worker_count
 
 if TYPE_CHECKING:
@@ -59,6 +59,8 @@ class SideRun:
         when protoc refused the tree or the child did not finish."""
         if self._pid is None:
             return self._outcome
+        from google.protobuf.message import DecodeError
+
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
         try:
@@ -68,7 +70,7 @@ class SideRun:
                 with open(self._answer, "rb") as answer:
                     found = FileDescriptorSet.FromString(answer.read())
                 self._outcome = {f.name: f for f in found.file}
-        except (OSError, ValueError):  # an answer cut short: as if there were none
+        except (OSError, DecodeError):  # an answer cut short: as if there were none
             self._outcome = None
         finally:
             _remove(self._folder)
@@ -116,6 +118,8 @@ def side_run(files: Mapping[str, str], source_info: bool) -> SideRun | None:
     and workers not turned off."""
     if len(files) < WORTH_A_SIDE_RUN or not sys.platform.startswith("linux"):
         return None
+    if any(is_builtin(path) for path in files):
+        return None  # which of a contract and a built-in an import finds: only a run here answers
     if worker_count() == 1 or usable_cores() < 2:
         return None
     try:
