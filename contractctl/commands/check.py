@@ -332,7 +332,7 @@ class _LocalRun:
             current = build_contract_set(mapper, entries, store, "working tree")
             report.findings.extend(f for f in skipped if _is_selected(f.file or "", selected))
         files = ContractFiles(git, store, other_files(index) if index is not None else None)
-        checker = SchemaResolver(current, {})
+        checker = SchemaResolver(current, {}, share_unchanged=True)
         changed_paths = touched.result()
         config_changed = changed_paths is not None and config_file in changed_paths
         if changed_paths is not None and watched:

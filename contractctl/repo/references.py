@@ -53,12 +53,22 @@ class SchemaResolver:
     """
 
     def __init__(
-        self, current: ContractSet, history: Mapping[str, list[HistoricVersion]], registered: bool = False
+        self,
+        current: ContractSet,
+        history: Mapping[str, list[HistoricVersion]],
+        registered: bool = False,
+        share_unchanged: bool = False,
     ) -> None:
         """`registered`: parse the contracts of `current` as the registry parses versions it holds
-        (leniently, see `formats.parse_registered`), for a tree that is itself history."""
+        (leniently, see `formats.parse_registered`), for a tree that is itself history.
+
+        `share_unchanged`: an earlier version that is, with everything it references at its commit,
+        the contract as it is now gets `parse_current`'s schema instead of a second, lenient parse
+        (see `_as_now`). Only for callers that never read a schema's origin (a check: a publish
+        registers each version with the commit it came from)."""
         self.current = current
         self.registered = registered
+        self.share_unchanged = share_unchanged
         self._history = history
         self._parsed: dict[str, ParsedSchema] = {}
         self._historic: dict[tuple[str, int, bool], ParsedSchema | None] = {}
@@ -238,6 +248,11 @@ class SchemaResolver:
         assert schema_type is not None
         source = SchemaText(version.path, version.text, version.commit, self.current.root)
         self._historic[key] = None  # a reference cycle in old history ends here
+        if registered and self.share_unchanged:
+            now = self._as_now(subject, version)
+            if now is not None:
+                self._historic[key] = now
+                return now
         # Most texts stand alone: a parse without references answers for them without the outline
         # walk that finds references (a whole-history check parses tens of thousands of versions).
         parsed = (
@@ -269,6 +284,35 @@ class SchemaResolver:
             parsed = None
         self._historic[key] = parsed
         return parsed
+
+    def _as_now(self, subject: str, version: HistoricVersion) -> ParsedSchema | None:
+        """The schema `parse_current` made of the subject, when `version` is that contract as it is
+        now (same path, same text) and so is every version it references at its commit, else None.
+
+        Then the registered (lenient) parse of the version has the same input as the strict parse
+        of the contract now: the same text, and references that are (by induction, the very same
+        objects) the ones the strict parse used. A lenient parse of a text the strict parse accepts
+        gives the same schema (each format's parse_registered only drops checks; tested in
+        tests/unit/test_shared_unchanged.py), so the strict parse answers for both. On deep
+        reference graphs this halves the parsing of a check: an edited contract's earlier version
+        references what the tree holds now, unchanged. Never parses anything itself: only a schema
+        the check already parsed is handed out."""
+        now = self._parsed.get(subject)
+        if now is None or now.source.path != version.path:
+            return None
+        try:
+            if self.current.source(subject).text != version.text:
+                return None
+            dependencies = self.references_of(subject)  # the same text: the references it names
+        except InvalidSchema:
+            return None
+        for dependency in dependencies:
+            earlier = self._version_at(dependency, version.sequence)
+            if earlier is None:
+                continue  # parse_historic takes it as it is now: parse_current's schema, parsed already
+            if self.parse_historic(dependency, earlier) is not self._parsed.get(dependency):
+                return None
+        return now
 
     def historic_sources(self, subject: str, version: HistoricVersion) -> dict[str, SchemaText]:
         """The texts `parse_historic` parses together for this version, by subject: the version and
