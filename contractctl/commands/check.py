@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -50,7 +50,7 @@ from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersi
 from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.outline_cache import OutlineCache, code_stamp
 from contractctl.repo.references import SchemaResolver, subject_history
-from contractctl.repo.sidecar_paths import examples_dir, sidecar_path
+from contractctl.repo.sidecar_paths import examples_dir, examples_text, sidecar_text
 from contractctl.repo.text_search import ContractTextSearch
 from contractctl.sidecar.check_step import ContractFiles, contract_checks
 
@@ -482,7 +482,7 @@ def _subjects_of_change(
         touched, kept = touched | nested, kept | nested
     edited = {by_path[p] for p in touched if p in by_path}
     # a sidecar or example sits in its contract's folder or below it
-    parents = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
+    parents = _folders_holding(touched)
     # the parent as text, as str(path.parent) gives it ("." at the top): building a path object for
     # every contract of the tree cost a pre-commit check of 2,000 contracts several milliseconds
     near = {s for p, s in by_path.items() if (p.rpartition("/")[0] or ".") in parents}
@@ -533,13 +533,26 @@ def _contract_files_changed(touched: set[str] | None, current: ContractSet, chos
     if not touched:
         return set()
     # every folder holding a touched file, at any depth: one lookup per subject, not one scan each
-    folders = {str(parent) for t in touched for parent in PurePosixPath(t).parents}
+    folders = _folders_holding(touched)
     out = set()
     for subject in chosen:
-        path = current.file(subject).path
-        if str(sidecar_path(path)) in touched or str(examples_dir(path)) in folders:
+        location = current.file(subject).location  # as text: a change of thousands of contracts
+        if sidecar_text(location) in touched or examples_text(location) in folders:
             out.add(subject)
     return out
+
+
+def _folders_holding(paths: Iterable[str]) -> set[str]:
+    """Every folder above each of these (normal, repository-relative) paths, as
+    `str(PurePosixPath(path).parents[i])` writes them ("." for the top)."""
+    folders: set[str] = set()
+    for path in paths:
+        folders.add(".")
+        folder = path.rstrip("/").rpartition("/")[0]  # git names a nested repository's folder with a "/"
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
 
 
 def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool, checked: Sequence[str]) -> None:

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from contractctl.config.project import Config, SubjectRule
 from contractctl.errors import UsageError
-from contractctl.formats import get_format, references_by_path, supported_extensions, type_for_path
+from contractctl.formats import get_format, info, references_by_path, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, Outline
 from contractctl.generic.globs import glob_regex
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
@@ -168,7 +168,7 @@ class SubjectMapper:
                 # any case: Value.avsc is this subject too (the stem is read in any case), and
                 # git's pathspecs are case-sensitive; files of other topics are dropped later
                 specs.append(f":(glob,icase){root}**/{topic}/{role}.*")
-            elif self.config.reference_naming == "import_path" and references_by_path(PurePosixPath(subject)):
+            elif self.config.reference_naming == "import_path" and _names_a_path_reference(subject):
                 specs.append(f":(literal){root}{subject}")
             elif not explicit:
                 return None
@@ -605,6 +605,15 @@ def contract_type(path: str) -> SchemaType | None:
             return None
     # PurePosixPath's suffix: the name's last dot, neither its first character nor its last
     return found if path[dot - 1] != "/" and "/" not in extension else None
+
+
+def _names_a_path_reference(subject: str) -> bool:
+    """`references_by_path(PurePosixPath(subject))` without a path object for the usual subject
+    (asked once per subject of a history read: thousands for a large change)."""
+    if subject.endswith(("/", "/.")) or subject == ".":
+        return references_by_path(PurePosixPath(subject))  # the path object drops the tail first
+    schema_type = contract_type(subject)
+    return schema_type is not None and info(schema_type).references_by_path
 
 
 @lru_cache(maxsize=1)

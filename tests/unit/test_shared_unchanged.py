@@ -103,22 +103,18 @@ def _documents() -> list[Any]:
     return documents
 
 
-_EXTERNAL = AVRO.parse(
-    SchemaText(
-        PurePosixPath("contracts/ext/shared.avsc"),
-        json.dumps(
-            {"type": "record", "name": "Shared", "namespace": "ext", "fields": [{"name": "x", "type": "int"}]}
-        ),
-    ),
-    [],
-)
+def _external() -> AvroSchema:
+    """A referenced contract (made per test: no parsed schema may outlive one, test_check_memory)."""
+    text = {"type": "record", "name": "Shared", "namespace": "ext", "fields": [{"name": "x", "type": "int"}]}
+    return AVRO.parse(SchemaText(PurePosixPath("contracts/ext/shared.avsc"), json.dumps(text)), [])
 
 
 def test_a_lenient_avro_parse_of_a_strictly_valid_text_is_the_strict_parse() -> None:
     accepted = refused_only_strictly = 0
+    external = _external().resolved.names
     for document in _documents():
-        strict, problems = resolve(document, _EXTERNAL.resolved.names, registered=False)
-        lenient, lenient_problems = resolve(document, _EXTERNAL.resolved.names, registered=True)
+        strict, problems = resolve(document, external, registered=False)
+        lenient, lenient_problems = resolve(document, external, registered=True)
         if strict is None:
             refused_only_strictly += lenient is not None
             continue
@@ -139,11 +135,12 @@ def test_a_lenient_avro_parse_with_references_is_the_strict_parse() -> None:
         }
     )
     source = SchemaText(PurePosixPath("contracts/uses/value.avsc"), text)
-    strict = AVRO.parse(source, [_EXTERNAL])
-    lenient = AVRO.parse_registered(source, [_EXTERNAL])
+    external = _external()
+    strict = AVRO.parse(source, [external])
+    lenient = AVRO.parse_registered(source, [external])
     assert isinstance(lenient, AvroSchema)
     assert _snapshot(lenient.resolved) == _snapshot(strict.resolved)
-    assert lenient.document == strict.document and lenient.references == strict.references == (_EXTERNAL,)
+    assert lenient.document == strict.document and lenient.references == strict.references == (external,)
 
 
 def test_protobuf_parses_a_registered_version_as_a_new_one(monkeypatch: pytest.MonkeyPatch) -> None:
