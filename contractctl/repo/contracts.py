@@ -379,6 +379,7 @@ class ContractSet:
         self.shadowed: dict[str, ContractFile] = {}  # "<subject> (<path>)" -> the file
         self._defining: dict[str, str] | None = None
         self._sources: dict[str, SchemaText] = {}
+        self._content_ids: dict[str, str] = {}  # working-tree key -> id of its bytes (see `_content_id`)
         # set for a check of a change: finds the few contracts that may mention a name (see
         # tree_search); None: every contract is outlined once, on the first reference looked up
         self.search: ContractTextSearch | OutlineSearch | None = None
@@ -404,14 +405,28 @@ class ContractSet:
 
     def outline(self, subject: str) -> Outline:
         contract = self.file(subject)
-        outlines = self.outlines if not contract.key.startswith(WORKTREE_KEY) else None
-        if outlines is not None and (known := outlines.get(contract.key, contract.path)) is not None:
-            return known  # the same blob at the same path: decoded and outlined by an earlier run
+        outlines = self.outlines
+        if outlines is None:
+            source = self.source(subject)
+            return outline_of(contract.schema_type, source.path, source.text, self.root)
+        blob = self._content_id(contract.key)
+        if (known := outlines.get(blob, contract.path)) is not None:
+            return known  # the same content at the same path: decoded and outlined by an earlier run
         source = self.source(subject)
         found = outline_of(contract.schema_type, source.path, source.text, self.root)
-        if outlines is not None:
-            outlines.put(contract.key, contract.path, found)
+        outlines.put(blob, contract.path, found)
         return found
+
+    def _content_id(self, key: str) -> str:
+        """The outline cache's name of a blob-store key's content: the blob id; for a file of the
+        working tree (key `worktree:<path>`, which names no content), the id git gives its bytes
+        (`git hash-object`), so an outline cached for it can only come back for the same bytes."""
+        if not key.startswith(WORKTREE_KEY):
+            return key
+        known = self._content_ids.get(key)
+        if known is None:
+            known = self._content_ids[key] = blob_id(self.store.get(key))
+        return known
 
     def _unknown_keys(self, subjects: Iterable[str]) -> Iterator[str]:
         """Blob keys of these subjects' contracts whose outline is not cached (to read in bulk)."""
@@ -577,6 +592,13 @@ def build_contract_set(
         contracts[subject] = contract
     _report_duplicates(contract_set)
     return contract_set
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives a blob of these bytes (as `git hash-object` of a file holding them)."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0%b" % (len(data), data), usedforsecurity=False).hexdigest()
 
 
 def other_files(entries: Iterable[tuple[str, str]]) -> dict[PurePosixPath, str]:
