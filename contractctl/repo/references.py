@@ -111,8 +111,18 @@ class SchemaResolver:
         """The subject of a schema this resolver parsed (references name subjects in a registry)."""
         return self._subject_of[id(schema)]
 
-    def _references(self, schema_type: SchemaType, source: SchemaText, subject: str) -> list[str]:
-        outline = outline_of(schema_type, source.path, source.text, self.current.root)
+    def _references(
+        self, schema_type: SchemaType, source: SchemaText, subject: str, blob: str | None = None
+    ) -> list[str]:
+        """The subjects whose contracts define what `source` uses; `blob`: the blob its text was
+        read from, whose outline the tree's outline cache may hold (a large change outlines
+        thousands of earlier versions, the same ones run after run)."""
+        outlines = self.current.outlines if blob is not None else None
+        outline = outlines.get(blob, source.path) if outlines is not None and blob is not None else None
+        if outline is None:
+            outline = outline_of(schema_type, source.path, source.text, self.current.root)
+            if outlines is not None and blob is not None:
+                outlines.put(blob, source.path, outline)
         return self._defining(outline.referenced_names, subject)
 
     def _defining(self, names: tuple[str, ...], subject: str) -> list[str]:
@@ -215,7 +225,13 @@ class SchemaResolver:
             version = by_state.get(state)
             if version is None:
                 version = by_state[state] = HistoricVersion(
-                    len(versions) + 1, content.path, content.text, commit, sequence, content.fingerprint
+                    len(versions) + 1,
+                    content.path,
+                    content.text,
+                    commit,
+                    sequence,
+                    content.fingerprint,
+                    content.blob,
                 )
                 versions.append(version)
             if not timeline or timeline[-1][2] is not version:
@@ -232,7 +248,7 @@ class SchemaResolver:
             assert schema_type is not None
             source = SchemaText(version.path, version.text, version.commit, self.current.root)
             try:
-                found = tuple(self._references(schema_type, source, subject))
+                found = tuple(self._references(schema_type, source, subject, version.blob))
             except InvalidSchema:
                 found = ()
             self._uses[key] = found
@@ -276,7 +292,7 @@ class SchemaResolver:
             return parsed
         try:
             references = []
-            for dependency in self._references(schema_type, source, subject):
+            for dependency in self._references(schema_type, source, subject, version.blob):
                 earlier = self._version_at(dependency, version.sequence)
                 reference = (
                     self.parse_historic(dependency, earlier, registered)
@@ -388,7 +404,7 @@ class SchemaResolver:
         assert schema_type is not None
         source = SchemaText(at.path, at.text, at.commit, self.current.root)
         try:
-            references = self._references(schema_type, source, name)
+            references = self._references(schema_type, source, name, at.blob)
         except InvalidSchema:
             references = []
         node = (source, tuple((r, self._version_at(r, at.sequence)) for r in references))

@@ -78,11 +78,12 @@ def test_a_damaged_cache_file_changes_nothing_and_is_rewritten(repo: GitRepo) ->
     assert _check(repo) == cold
 
 
-def _poison(repo: GitRepo, path: str) -> None:
-    """Make the cached outline of `path`'s bytes on disk say it uses nothing (checksum kept valid)."""
+def _poison(repo: GitRepo, path: str, blob: str | None = None) -> None:
+    """Make the cached outline of `blob` at `path` (default: of the file's bytes on disk) say it uses
+    nothing, the file's checksum kept valid."""
     data = _cache_file(repo).read_bytes()
     stamp, entries = marshal.loads(data[len(outline_cache._MAGIC) + 4 :])
-    blob = repo.git("hash-object", path).strip()
+    blob = blob or repo.git("hash-object", path).strip()
     key = f"{blob}\0{path}"
     entries[key] = outline_cache.encode(replace(outline_cache.decode(entries[key]), referenced_names=()))
     payload = marshal.dumps((stamp, entries))
@@ -101,3 +102,30 @@ def test_a_poisoned_entry_is_read_for_those_bytes_and_no_others(repo: GitRepo) -
     assert _check(repo)[1] == {"com.acme.common.Money": "incompatible"}
     repo.write("contracts/orders/value.avsc", {**ORDER, "doc": "other bytes, same uses"})
     assert "orders-value" in _check(repo)[1]
+
+
+MONEY_PROTO = 'syntax = "proto3";\npackage acme.common;\nmessage Money { int64 cents = 1; }\n'
+ORDER_PROTO = (
+    'syntax = "proto3";\npackage acme.orders;\nimport "common/money.proto";\n'
+    "message Order { acme.common.Money total = 1; }\n"
+)
+
+
+def test_earlier_versions_outlines_are_kept_by_blob_and_read_back(repo: GitRepo) -> None:
+    """An earlier version's imports come from the outline of its blob (found while the check
+    prepares Protobuf's compilation): a warm run gives the verdict of a cold one and of none; a
+    poisoned entry for that blob (it imports nothing, says it) leaves the version without Money,
+    so it no longer parses, which shows the entry is read."""
+    repo.write("contracts/common/money.proto", MONEY_PROTO)
+    repo.write("contracts/orders/value.proto", ORDER_PROTO)
+    repo.commit("v1")
+    repo.write("contracts/orders/value.proto", ORDER_PROTO.replace(" = 1; }", " = 1; string note = 2; }"))
+    cold = _check(repo)
+    assert cold[:2] == (0, {"orders-value": "compatible"})
+    assert _check(repo) == cold
+    shutil.rmtree(_cache_file(repo).parent)
+    assert _check(repo) == cold
+    blob = repo.git("rev-parse", "HEAD:contracts/orders/value.proto").strip()
+    _poison(repo, "contracts/orders/value.proto", blob)
+    poisoned = _check(repo)
+    assert "HISTORY_UNPARSEABLE" in poisoned[2] and "HISTORY_UNPARSEABLE" not in cold[2]
