@@ -617,7 +617,7 @@ def _historic_groups(
 
     def reach(root: tuple[str, HistoricVersion]) -> int:
         try:
-            return len(checker.dependencies_closure(root[0]))
+            return checker.closure_size(root[0])
         except InvalidSchema:
             return 0
 

@@ -369,7 +369,7 @@ class ContractSet:
         self, store: BlobStore, root: str, origin: str, outlines: OutlineCache | None = None
     ) -> None:
         self.store = store
-        self.outlines = outlines  # outlines of committed contents kept between runs (the index's)
+        self.outlines = outlines  # outlines kept between runs, by blob id (see `_content_id`)
         self.root = root
         self.origin = origin
         self.contracts: dict[str, ContractFile] = {}
@@ -379,6 +379,7 @@ class ContractSet:
         self.shadowed: dict[str, ContractFile] = {}  # "<subject> (<path>)" -> the file
         self._defining: dict[str, str] | None = None
         self._sources: dict[str, SchemaText] = {}
+        self._outlines_of: dict[str, Outline] = {}  # subject (or shadowed key) -> its outline
         self._content_ids: dict[str, str] = {}  # working-tree key -> id of its bytes (see `_content_id`)
         # set for a check of a change: finds the few contracts that may mention a name (see
         # tree_search); None: every contract is outlined once, on the first reference looked up
@@ -404,6 +405,14 @@ class ContractSet:
         return source
 
     def outline(self, subject: str) -> Outline:
+        """The contract's outline (InvalidSchema when it cannot be read); kept per contract for the
+        run: a large change asks for each one's several times (what it defines, what it uses)."""
+        known = self._outlines_of.get(subject)
+        if known is None:
+            known = self._outlines_of[subject] = self._outline(subject)
+        return known
+
+    def _outline(self, subject: str) -> Outline:
         contract = self.file(subject)
         outlines = self.outlines
         if outlines is None:

@@ -470,6 +470,12 @@ class SchemaResolver:
         except InvalidSchema:
             return ()
 
+    def closure_size(self, subject: str) -> int:
+        """How many subjects `subject` references, directly or not (`dependencies_closure`'s size,
+        without the copy it hands out)."""
+        known = self._closures.get(subject)
+        return len(known) if known is not None else len(self.dependencies_closure(subject))
+
     def dependencies_closure(self, subject: str) -> set[str]:
         """Every subject `subject` references, directly or through others (itself only in a cycle).
 
