@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
@@ -44,17 +45,22 @@ _TYPE_GROUP, _TYPE_MESSAGE, _TYPE_ENUM = 10, 11, 14
 _LABEL_OPTIONAL, _LABEL_REQUIRED, _LABEL_REPEATED = 1, 2, 3
 
 
-@dataclass(frozen=True)
+# The small records below are built by the hundred thousand (a field, its type, a type's entry in a
+# table, for every file content and closure): plain dataclasses, hashable by value and read-only by
+# convention, since a frozen dataclass's __init__ costs seven times as much.
+
+
+@dataclass(unsafe_hash=True)
 class Scalar:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Named:
     full_name: str  # without the leading dot
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class MapOf:
     key: TypeRef
     value: TypeRef
@@ -63,7 +69,7 @@ class MapOf:
 TypeRef = Union[Scalar, Named, MapOf]  # noqa: UP007 (a runtime alias; `|` needs Python 3.10 types)
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class FieldView:
     name: str
     number: int
@@ -97,7 +103,7 @@ class FileView:
     enums: list[EnumView]
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class TypeInfo:
     """Where a named type comes from: the defining file's package and its reference identity."""
 
@@ -115,6 +121,7 @@ def _enum(proto: EnumDescriptorProto, scope: str) -> EnumView:
     return EnumView(proto.name, f"{scope}{proto.name}", {v.number: v.name for v in proto.value})
 
 
+_NAME = attrgetter("name")
 _SCALAR_REFS = {number: Scalar(name) for number, name in SCALARS.items()}  # immutable: shared
 
 
@@ -435,14 +442,15 @@ class FileViews:
         (in closure order, as `_build` does); None where a name may be defined by two of its files
         (two files of one path, or a path sharing a name with another): `_build` answers those."""
         by_id = self._by_id
-        try:  # a known descriptor's entry is its own: _by_descriptor keeps it alive, its id not reused
-            by_path = dict(map(by_id.__getitem__, map(id, closure)))
-        except KeyError:
-            by_name = {f.name: f for f in closure}
+        # C-level passes over the closure (hundreds of files on a deep import chain, for every view):
+        # a known descriptor's entry is its own (_by_descriptor keeps it alive: its id is not reused)
+        ids = list(map(id, closure))
+        if None in list(map(by_id.get, ids)):
+            by_name = dict(zip(map(_NAME, closure), closure, strict=True))
             for file in closure:
                 if id(file) not in by_id:
                     self.add(file, by_name)
-            by_path = dict(map(by_id.__getitem__, map(id, closure)))
+        by_path = dict(map(by_id.__getitem__, ids))
         if len(by_path) != len(closure) or not self._clashing.isdisjoint(by_path):
             return None
         return LazyTypes(closure, by_path, origins, self._path_of_name)
