@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from operator import attrgetter
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
@@ -121,7 +120,6 @@ def _enum(proto: EnumDescriptorProto, scope: str) -> EnumView:
     return EnumView(proto.name, f"{scope}{proto.name}", {v.number: v.name for v in proto.value})
 
 
-_NAME = attrgetter("name")
 _SCALAR_REFS = {number: Scalar(name) for number, name in SCALARS.items()}  # immutable: shared
 
 
@@ -442,15 +440,14 @@ class FileViews:
         (in closure order, as `_build` does); None where a name may be defined by two of its files
         (two files of one path, or a path sharing a name with another): `_build` answers those."""
         by_id = self._by_id
-        # C-level passes over the closure (hundreds of files on a deep import chain, for every view):
-        # a known descriptor's entry is its own (_by_descriptor keeps it alive: its id is not reused)
-        ids = list(map(id, closure))
-        if None in list(map(by_id.get, ids)):
-            by_name = dict(zip(map(_NAME, closure), closure, strict=True))
+        try:  # a known descriptor's entry is its own: _by_descriptor keeps it alive, its id not reused
+            by_path = dict(map(by_id.__getitem__, map(id, closure)))
+        except KeyError:
+            by_name = {f.name: f for f in closure}
             for file in closure:
                 if id(file) not in by_id:
                     self.add(file, by_name)
-        by_path = dict(map(by_id.__getitem__, ids))
+            by_path = dict(map(by_id.__getitem__, map(id, closure)))
         if len(by_path) != len(closure) or not self._clashing.isdisjoint(by_path):
             return None
         return LazyTypes(closure, by_path, origins, self._path_of_name)
