@@ -6,7 +6,7 @@ contracts, naming subjects and fingerprinting stay cheap.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -46,6 +46,8 @@ class ProtobufSchema:
     _positions: dict[str, SourcePosition] | None = field(default=None, repr=False)
     _pool: Any = field(default=None, repr=False)
     _described: Any = field(default=None, repr=False)
+    # `reach()`'s answer once asked: a dict, or _MIXED (two schemas of one path below this one)
+    _reach: Any = field(default=None, repr=False, compare=False)
 
     @property
     def has_record_type(self) -> bool:
@@ -92,6 +94,81 @@ def _closure(references: Sequence[ParsedSchema]) -> list[ProtobufSchema]:
             out[reference.source.import_path] = reference
             pending.extend(reference.references)
     return list(out.values())
+
+
+_MIXED = object()  # `_reach`: the schemas this one reaches hold two of one import path
+
+
+def reach(schema: ProtobufSchema) -> dict[str, ProtobufSchema] | None:
+    """Every schema `schema` reaches through its references (itself included), by import path, when
+    each path is held by one schema object; None when some path is held by two.
+
+    Then `_closure` of any references whose union is of one object per path picks that object for
+    each path, whatever the walk's order, and the closure is `_consistent` (each reference's imports
+    are the very objects chosen): `_union` answers a parse from these instead of walking the
+    closure again (a deep import chain made that walk quadratic). Built once per schema when first
+    asked (a schema nothing imports never asks), from its references' own answers.
+    """
+    if schema._reach is None:
+        pending = [schema]  # iterative: an import chain may be deeper than the recursion limit
+        while pending:
+            current = pending[-1]
+            waiting = [r for r in current.references if r._reach is None]
+            if waiting:
+                pending.extend(waiting)
+                continue
+            pending.pop()
+            if current._reach is None:
+                union = _union(current.references)
+                if union is None or union.setdefault(current.source.import_path, current) is not current:
+                    current._reach = _MIXED
+                else:
+                    current._reach = union
+    return None if schema._reach is _MIXED else cast("dict[str, ProtobufSchema]", schema._reach)
+
+
+def _union(references: Sequence[ParsedSchema]) -> dict[str, ProtobufSchema] | None:
+    """The union of the references' `reach` (a new dict), or None where one import path is held by two
+    schema objects. A reference already held by the union brings nothing: the union holds everything
+    it reaches, as the same objects (a union of reaches is closed under references)."""
+    parts = []
+    for reference in references:
+        assert isinstance(reference, ProtobufSchema)
+        part = reach(reference)
+        if part is None:
+            return None
+        parts.append((reference, part))
+    if not parts:
+        return {}
+    parts.sort(key=lambda item: len(item[1]), reverse=True)
+    union = dict(parts[0][1])
+    for reference, part in parts[1:]:
+        held = union.get(reference.source.import_path)
+        if held is reference:
+            continue
+        if held is not None:
+            return None
+        for path, schema in part.items():
+            if union.setdefault(path, schema) is not schema:
+                return None
+    return union
+
+
+class _CompiledOf(Mapping[str, Compiled]):
+    """`{path: schema.compiled}` over a union of reaches, without building it: compile_imported reads
+    a few paths of it."""
+
+    def __init__(self, schemas: Mapping[str, ProtobufSchema]) -> None:
+        self._schemas = schemas
+
+    def __getitem__(self, path: str) -> Compiled:
+        return self._schemas[path].compiled
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._schemas)
+
+    def __len__(self) -> int:
+        return len(self._schemas)
 
 
 def _consistent(by_path: Mapping[str, ProtobufSchema]) -> bool:
@@ -258,6 +335,16 @@ class ProtobufFormat:
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ProtobufSchema:
         if not source.text.strip():
             raise InvalidSchema([simple_invalid(source, "EMPTY_FILE", "file is empty")])
+        union = _union(references)
+        if union is not None and source.import_path not in union:
+            # one schema per path below: the closure `_closure` would walk, and consistent (see `reach`)
+            compiled = self.compiler.compile_imported(source.import_path, source.text, _CompiledOf(union))
+            if compiled is not None:
+                return self._parsed(source, compiled, union)
+        return self._parse_closure(source, references)
+
+    def _parse_closure(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ProtobufSchema:
+        """`parse` walking the references' closure: where `_union` does not answer."""
         closure = _closure(references)
         by_path = {r.source.import_path: r for r in closure}
         try:
@@ -274,13 +361,21 @@ class ProtobufFormat:
                 compiled = self.compiler.compile(source.import_path, available)
         except CompileFailed as failure:
             raise InvalidSchema(self._compile_findings(source, by_path, failure)) from None
-        direct = set(compiled.file.dependency)
-        origins: dict[str, object] = {
-            path: (path, reference.source.text) for path, reference in by_path.items() if path in direct
-        }
-        mine = tuple(r for r in (by_path.get(path) for path in compiled.file.dependency) if r is not None)
+        return self._parsed(source, compiled, by_path)
+
+    def _parsed(
+        self, source: SchemaText, compiled: Compiled, by_path: Mapping[str, ProtobufSchema]
+    ) -> ProtobufSchema:
+        """The schema of `source` compiled, its references the schemas of its direct imports."""
+        mine: list[ProtobufSchema] = []
+        origins: dict[str, object] = {}
+        for path in compiled.file.dependency:
+            reference = by_path.get(path)
+            if reference is not None:
+                mine.append(reference)
+                origins[path] = (path, reference.source.text)
         return ProtobufSchema(
-            source, mine, compiled, schema_view(compiled.closure, origins, self._file_views)
+            source, tuple(mine), compiled, schema_view(compiled.closure, origins, self._file_views)
         )
 
     def _compile_findings(

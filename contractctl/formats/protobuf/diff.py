@@ -108,7 +108,7 @@ _SCALAR_GROUPS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)  # read-only by convention: see model.Scalar
 class Difference:
     type: str
     path: str  # Confluent's "#/Msg/3" form
@@ -128,6 +128,7 @@ class _Context:
         "checked",
         "external",
         "found",
+        "local",
         "memo",
         "new_files",
         "old_files",
@@ -150,6 +151,9 @@ class _Context:
         self.memo = memo
         self.path: list[str] = []
         self.found: list[Difference] = []
+        # names both schemas take from their own files (`_same_body`): the update's own file's at
+        # the top level (None until first asked), none in a walk into a referenced type
+        self.local: frozenset[str] | None = None
         self.active: set[int] = set()  # ids of original messages under comparison (cycle guard)
         # what a sub walk depends on (recorded only when `record`): see DiffMemo
         self.record = False
@@ -165,6 +169,7 @@ class _Context:
 
     def sub(self, root: str) -> _Context:
         child = _Context(self.original, self.update, self.rules, self.memo)
+        child.local = _IN_SUB_WALK
         child.path = root.split(".")
         child.active = set(self.active)
         if self.memo is not None:
@@ -376,7 +381,9 @@ def _compare_messages(ctx: _Context, original: MessageView, update: MessageView)
     if key not in ctx.active:
         ctx.active.add(key)
         try:
-            if ctx.rules == "legacy":
+            if original.fields is update.fields and original.oneofs is update.oneofs:
+                _same_body(ctx, original, update)
+            elif ctx.rules == "legacy":
                 _compare_fields_legacy(ctx, original, update)
             else:
                 _compare_fields(ctx, original, update)
@@ -386,6 +393,65 @@ def _compare_messages(ctx: _Context, original: MessageView, update: MessageView)
         ctx.external.add(key)
     if original.messages or update.messages or original.enums or update.enums:
         _compare_types(ctx, original.messages, original.enums, update.messages, update.enums)
+
+
+_IN_SUB_WALK: frozenset[str] = frozenset()  # `_Context.local` in a walk into a referenced type: none
+
+
+def _same_body(ctx: _Context, original: MessageView, update: MessageView) -> None:
+    """`_compare_fields` (or its legacy form) of two messages that share their fields (one file
+    content: model.rewrapped): only fields naming a type can differ, by what that name stands for in
+    each schema. The others are the same scalar with the same label; moved fields and oneof changes
+    need two different bodies. At the top level (the own files' messages) a type the own file
+    defines cannot differ either: both schemas take it from their own file (origin "local", where
+    the diff stops) with the same kind. The fields left are compared in the order and at the paths
+    the whole pass visits them, so the differences come out alike
+    (tests/unit/test_protobuf_same_body.py)."""
+    local = ctx.local
+    if local is None:
+        local = ctx.local = _defined(ctx.update.file)
+    foreign = [f for f in _all_fields(update).values() if _names_foreign(f.type, local)]
+    if not foreign:
+        return
+    path = ctx.path
+    if ctx.rules == "legacy":  # oneof members by oneof name and tag, then top-level fields by tag
+        foreign.sort(key=lambda f: (f.oneof is None, f.oneof or "", f.number))
+    else:
+        foreign.sort(key=lambda f: f.number)
+    for field in foreign:
+        if field.oneof is not None:
+            path += (field.oneof, str(field.number))
+            _compare_field(ctx, update, field, field)
+            del path[-2:]
+        else:
+            path.append(str(field.number))
+            _compare_field(ctx, update, field, field)
+            path.pop()
+
+
+def _names_foreign(ref: TypeRef, local: frozenset[str]) -> bool:
+    """Whether a type names (directly or as a map's key or value) a type not in `local`."""
+    kind = type(ref)
+    if kind is Scalar:
+        return False
+    if kind is MapOf:
+        assert isinstance(ref, MapOf)
+        return _names_foreign(ref.key, local) or _names_foreign(ref.value, local)
+    assert isinstance(ref, Named)
+    return ref.full_name not in local
+
+
+def _defined(file: FileView) -> frozenset[str]:
+    """Every full name a file defines (messages and enums, nested ones too)."""
+    names: list[str] = []
+    pending: list[MessageView] = list(file.messages)
+    names.extend(e.full_name for e in file.enums)
+    while pending:
+        message = pending.pop()
+        names.append(message.full_name)
+        names.extend(e.full_name for e in message.enums)
+        pending.extend(message.messages)
+    return frozenset(names)
 
 
 def _all_fields(message: MessageView) -> dict[int, FieldView]:
