@@ -394,22 +394,30 @@ class _Graph:
         self.imports: dict[str, tuple[str, ...]] = {}  # contract imports present in `available`
         self.order: list[str] = []  # paths given nodes, each after the paths it imports
         # a contract named like a built-in: which of the two an import means is protoc's choice
-        self.shadows_builtin = any(is_builtin(path) for path in available)
+        self.shadows_builtin = not KNOWN_DEPENDENCIES.isdisjoint(available)
         self._closures: dict[str, frozenset[str]] = {}
 
     def _imports_of(self, path: str) -> tuple[str, ...]:
         found = self.imports.get(path)
         if found is None:
-            found = self.imports[path] = tuple(
-                i for i in contract_imports(self.available[path]) if i in self.available
-            )
+            found = contract_imports(self.available[path])
+            for dependency in found:
+                if dependency not in self.available:  # rare: only then a tuple of its own
+                    found = tuple(i for i in found if i in self.available)
+                    break
+            self.imports[path] = found
         return found
 
     def of(self, start: str) -> int:
         """The node of `start` (and of everything it imports), computed without recursion: chains of
-        imports can be thousands deep."""
-        if start in self.node:
-            return self.node[start]
+        imports can be thousands deep. A file whose imports all have their nodes (most of a layer,
+        walked imports first) takes no walk."""
+        found = self.node.get(start)
+        if found is not None:
+            return found
+        ids = self._known_ids(start)
+        if ids is not None:  # no cycle either: an import reaching `start` would have given it a node
+            return self._settle(start, ids, False)
         visiting = {start}
         stack: list[tuple[str, Iterator[str]]] = [(start, iter(self._imports_of(start)))]
         cyclic: set[str] = set()
@@ -428,17 +436,33 @@ class _Graph:
                 stack.pop()
                 visiting.discard(path)
                 ids = tuple(self.node.get(d, -1) for d in self._imports_of(path))
-                if path in cyclic or any(i < 0 for i in ids):
-                    self.node[path] = next(self._fresh)  # equals no other node
-                else:
-                    key = (path, self.available[path], ids)
-                    node = self._nodes.get(key)
-                    if node is None:
-                        node = self._nodes[key] = len(self._nodes)
-                        self._keys.append(key)
-                    self.node[path] = node
-                self.order.append(path)
+                self._settle(path, ids, path in cyclic)
         return self.node[start]
+
+    def _known_ids(self, path: str) -> tuple[int, ...] | None:
+        """The nodes of the files `path` imports, None unless every one has its node already."""
+        ids = []
+        for dependency in self._imports_of(path):
+            node = self.node.get(dependency)
+            if node is None:
+                return None
+            ids.append(node)
+        return tuple(ids)
+
+    def _settle(self, path: str, ids: tuple[int, ...], cyclic: bool) -> int:
+        """Give `path` its node, its imports' nodes being `ids` (-1: one of a cycle)."""
+        if cyclic or min(ids, default=0) < 0:
+            node = next(self._fresh)  # equals no other node
+        else:
+            key = (path, self.available[path], ids)
+            found = self._nodes.get(key)
+            if found is None:
+                found = self._nodes[key] = len(self._nodes)
+                self._keys.append(key)
+            node = found
+        self.node[path] = node
+        self.order.append(path)
+        return node
 
     def reachable(self, starts: Iterable[str]) -> set[str]:
         """The union of the `closure` of each of `starts`, in one walk (a run's targets share most
@@ -583,12 +607,13 @@ class Compiler:
     ) -> None:
         """Compile `paths` (none compiled yet; protoc's targets, in this order) in one protoc run, their
         compiled imports handed over as descriptors; first those `_reuse` can answer without protoc.
-        `ready`: what a side run made of this very graph's files (see side_run.py), taken instead."""
-        paths = self._reuse(graph, paths, source_info)
-        if not paths:
-            return
+        `ready`: what a side run made of this very graph's files (see side_run.py), taken instead
+        (without `_reuse`: protoc has answered already, and working out sharing keys for a whole tree
+        whose imports are mostly new costs more than it saves)."""
         if ready is not None and all(p in ready for p in paths):
             by_name: Mapping[str, FileDescriptorProto] = ready
+        elif not (paths := self._reuse(graph, paths, source_info)):
+            return
         else:
             laid_out = set(paths)
             known = {graph.node[p] for p in graph.reachable(paths) if p not in laid_out}
