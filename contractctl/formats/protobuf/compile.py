@@ -17,7 +17,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -392,10 +392,59 @@ class _Graph:
         self.available = available
         self.node: dict[str, int] = {}
         self.imports: dict[str, tuple[str, ...]] = {}  # contract imports present in `available`
-        self.order: list[str] = []  # paths given nodes, each after the paths it imports
+        # paths given nodes by a walk, each after the paths it imports (see `beside` for the others)
+        self.order: list[str] = []
         # a contract named like a built-in: which of the two an import means is protoc's choice
         self.shadows_builtin = not KNOWN_DEPENDENCIES.isdisjoint(available)
         self._closures: dict[str, frozenset[str]] = {}
+        self._importers: dict[str, list[str]] | None = None  # see `beside`
+
+    @classmethod
+    def beside(cls, reference: _Graph, available: Mapping[str, str], compiled: Container[int]) -> _Graph:
+        """The graph of `available` (a later layer: another state of mostly the same files), its nodes
+        taken from `reference` (walked whole) where they are surely the same, the others walked.
+
+        A path keeps its reference node when its text is the same, that node is compiled, the files
+        its text imports are present in both or in neither, and none of those is walked: then its
+        import path, text and imports' nodes are the same, so `of` would find that very node. A
+        history's layers differ from the first in a few files each, so a check of a long history
+        walks those few instead of every file of hundreds of layers. Paths taken over are not in
+        `order`: their nodes are compiled, so nothing of them is compiled again.
+        """
+        graph = cls(reference._nodes, reference._keys, reference._fresh, available)
+        known, texts, nodes = reference.imports, reference.available, reference.node
+        walked: set[str] = set()
+        for path, text in available.items():
+            node = nodes.get(path, -1)
+            if (
+                node < 0
+                or node not in compiled
+                or (texts[path] is not text and texts[path] != text)
+                or any(dependency not in available for dependency in known[path])
+            ):
+                walked.add(path)
+        # a file imported by one that is walked (or absent from the reference) is walked too: the
+        # reference's importers (by their texts, so those importing a file it lacks are found)
+        importers = reference._importers_by_text()
+        pending = list(walked)
+        while pending:
+            for importer in importers.get(pending.pop(), ()):
+                if importer in available and importer not in walked:
+                    walked.add(importer)
+                    pending.append(importer)
+        graph.node = {path: nodes[path] for path in available if path not in walked}
+        for path in walked:
+            graph.of(path)
+        return graph
+
+    def _importers_by_text(self) -> dict[str, list[str]]:
+        """Each import path with the paths whose texts import it (present here or not)."""
+        if self._importers is None:
+            self._importers = {}
+            for path, text in self.available.items():
+                for dependency in contract_imports(text):
+                    self._importers.setdefault(dependency, []).append(path)
+        return self._importers
 
     def _imports_of(self, path: str) -> tuple[str, ...]:
         found = self.imports.get(path)
@@ -470,7 +519,7 @@ class _Graph:
         seen = set(starts)
         pending = list(seen)
         while pending:
-            for dependency in self.imports.get(pending.pop(), ()):
+            for dependency in self._imports_of(pending.pop()):
                 if dependency not in seen:
                     seen.add(dependency)
                     pending.append(dependency)
@@ -483,7 +532,7 @@ class _Graph:
             seen = {start}
             pending = [start]
             while pending:
-                for dependency in self.imports.get(pending.pop(), ()):
+                for dependency in self._imports_of(pending.pop()):
                     if dependency not in seen:
                         seen.add(dependency)
                         pending.append(dependency)
@@ -811,11 +860,15 @@ class Compiler:
         `side`: a side run of the first layer (with this `source_info`): its descriptors are taken
         when protoc accepted the whole layer there.
         """
+        first: _Graph | None = None
         for index, layer in enumerate(layers):
             if self.include:
                 self._compile_layer_with_texts(layer)
                 continue
-            graph = _Graph(self._nodes, self._node_keys, self._fresh, layer)
+            if first is None:
+                graph = first = _Graph(self._nodes, self._node_keys, self._fresh, layer)
+            else:
+                graph = _Graph.beside(first, layer, self._files)
             pending = sorted(p for p in layer if graph.of(p) not in self._files)
             # a contract named like a built-in: which of the two an import finds is protoc's choice,
             # made per run's layout, so only a run here answers (side_run starts none for such trees)
