@@ -31,7 +31,7 @@ from contractctl.formats.protobuf.builtins import (
     is_builtin,
     scratch_dir,
 )
-from contractctl.formats.protobuf.interface import Reading, interface, reading
+from contractctl.formats.protobuf.interface import Face, Reading, interface, reading
 from contractctl.formats.protobuf.outline import read_outline
 from contractctl.generic import stamped_file
 
@@ -570,6 +570,10 @@ class Compiler:
         self._compiled: dict[tuple[str, str], list[int]] = {}
         self._indexed: dict[tuple[str, str], int] = {}
         self._shared: dict[SharingKey, FileDescriptorProto] = {}  # see `_reuse`
+        self._shared_nodes: dict[SharingKey, int] = {}  # the node each of `_shared` was compiled for
+        # node -> its interface (see `_face`); a node answered by `_reuse` -> the node it copies
+        self._faces: dict[int, Face | None] = {}
+        self._copied_from: dict[int, int] = {}
         self._readings: dict[str, Reading | None] = {}  # text -> `reading(text)`: a tokenizing each
         self._bare: dict[SharingKey, bytes] = {}  # a shared descriptor without its source info
         self.runs = 0  # protoc invocations, for tests and benchmarks
@@ -721,7 +725,10 @@ class Compiler:
                     bare = self._bare[key] = _bare_bytes(found)
                 copy.MergeFromString(bare)
             self._files[node] = copy
+            self._copied_from[node] = self._shared_nodes[key]
             compiled.append(node)
+            # its key is `key`, whose descriptor is kept (with source info, if either has it)
+            self._indexed[path, text] = len(compiled)
             self.reused += 1
             answered.add(path)
         return [p for p in paths if p not in answered]
@@ -738,6 +745,7 @@ class Compiler:
                     file.HasField("source_code_info") and not kept.HasField("source_code_info")
                 ):
                     self._shared[key] = file
+                    self._shared_nodes[key] = node
         self._indexed[path, text] = len(compiled)
 
     def _sharing_key(self, node: int, package: str) -> SharingKey | None:
@@ -793,7 +801,7 @@ class Compiler:
                 continue
             pending.pop()
             summary: _Summary | None = None
-            face = interface(self._files[current])
+            face = self._face(current)
             below = [self._summaries[i] for i in imports]
             if face is not None and all(s is not None for s in below):
                 known = cast("list[_Summary]", below)
@@ -807,6 +815,14 @@ class Compiler:
                 )
             self._summaries[current] = summary
         return self._summaries[node]
+
+    def _face(self, node: int) -> Face | None:
+        """`interface` of the node's descriptor; a copy made by `_reuse` has the interface of the
+        descriptor it copies, worked out once for both (a deep history copies thousands)."""
+        source = self._copied_from.get(node, node)
+        if source not in self._faces:
+            self._faces[source] = interface(self._files[source])
+        return self._faces[source]
 
     def _number(self, value: object) -> int:
         return self._numbers.setdefault(value, len(self._numbers))
