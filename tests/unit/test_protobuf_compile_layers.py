@@ -71,6 +71,7 @@ def test_a_graph_taken_over_from_the_first_layer_gives_the_walked_nodes(seed: in
     for _ in range(8):
         layer = _layer(chooser, versions, first_layer)
         taken = _Graph.beside(first, layer, compiled)
+        assert set(taken.node) == set(layer)  # every file has its node without asking for it
         walked = _Graph(nodes, keys, fresh, layer)
         for path in layer:
             expected, found = walked.of(path), taken.of(path)

@@ -883,9 +883,11 @@ class Compiler:
                 continue
             if first is None:
                 graph = first = _Graph(self._nodes, self._node_keys, self._fresh, layer)
+                nodes = {p: graph.of(p) for p in layer}
             else:
                 graph = _Graph.beside(first, layer, self._files)
-            pending = sorted(p for p in layer if graph.of(p) not in self._files)
+                nodes = graph.node  # every path of the layer has its node
+            pending = sorted(p for p in layer if nodes[p] not in self._files)
             # a contract named like a built-in: which of the two an import finds is protoc's choice,
             # made per run's layout, so only a run here answers (side_run starts none for such trees)
             ready = None
