@@ -151,6 +151,17 @@ def cli_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def forget_kept(repo: Path) -> Callable[[], None]:
+    """A `before` hook that removes what contractctl keeps in the repository's git directory (outline
+    caches, kept documents), so every run is as cold as the first check of a fresh clone: what a
+    PR check in CI meets, since actions/checkout clones afresh for every run."""
+
+    def forget() -> None:
+        shutil.rmtree(repo / ".git" / "contractctl", ignore_errors=True)
+
+    return forget
+
+
 def run_once(cmd: Sequence[str], cwd: Path, env: dict[str, str], timeout: float) -> Sample:
     """Wall time (perf_counter around the process) and peak RSS of the largest process it waited for."""
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_file:
@@ -406,7 +417,17 @@ def bench_api_tree(options: Options) -> Outcome:
             synthetic.git(repo, "worktree", "add", "-q", str(tmp / "base"), "base")
             env = cli_env(tmp)
             cmd = [contractctl(), "check", "--against", "base", "-q"]
-            ours = measure(cmd, repo, env, sizes.slow_reps, expect=1, warmup=False, timeout=1800)
+            # cold, as in CI: nothing kept from the run before (see forget_kept)
+            ours = measure(
+                cmd,
+                repo,
+                env,
+                sizes.slow_reps,
+                expect=1,
+                warmup=False,
+                timeout=1800,
+                before=forget_kept(repo),
+            )
             if "types0.proto" not in ours[-1].stdout or "FIELD_SCALAR_KIND_CHANGED" not in ours[-1].stdout:
                 raise BenchmarkError(f"contractctl missed the break: {ours[-1].stdout[-2000:]}")
             theirs: list[Sample] = []

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from contractctl.config.project import Config, SubjectRule
 from contractctl.errors import UsageError
-from contractctl.formats import get_format, references_by_path, supported_extensions, type_for_path
+from contractctl.formats import get_format, info, references_by_path, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, Outline
 from contractctl.generic.globs import glob_regex
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
@@ -168,7 +168,7 @@ class SubjectMapper:
                 # any case: Value.avsc is this subject too (the stem is read in any case), and
                 # git's pathspecs are case-sensitive; files of other topics are dropped later
                 specs.append(f":(glob,icase){root}**/{topic}/{role}.*")
-            elif self.config.reference_naming == "import_path" and references_by_path(PurePosixPath(subject)):
+            elif self.config.reference_naming == "import_path" and _names_a_path_reference(subject):
                 specs.append(f":(literal){root}{subject}")
             elif not explicit:
                 return None
@@ -369,7 +369,7 @@ class ContractSet:
         self, store: BlobStore, root: str, origin: str, outlines: OutlineCache | None = None
     ) -> None:
         self.store = store
-        self.outlines = outlines  # outlines of committed contents kept between runs (the index's)
+        self.outlines = outlines  # outlines kept between runs, by blob id (see `_content_id`)
         self.root = root
         self.origin = origin
         self.contracts: dict[str, ContractFile] = {}
@@ -379,6 +379,8 @@ class ContractSet:
         self.shadowed: dict[str, ContractFile] = {}  # "<subject> (<path>)" -> the file
         self._defining: dict[str, str] | None = None
         self._sources: dict[str, SchemaText] = {}
+        self._outlines_of: dict[str, Outline] = {}  # subject (or shadowed key) -> its outline
+        self._content_ids: dict[str, str] = {}  # working-tree key -> id of its bytes (see `_content_id`)
         # set for a check of a change: finds the few contracts that may mention a name (see
         # tree_search); None: every contract is outlined once, on the first reference looked up
         self.search: ContractTextSearch | OutlineSearch | None = None
@@ -403,15 +405,37 @@ class ContractSet:
         return source
 
     def outline(self, subject: str) -> Outline:
+        """The contract's outline (InvalidSchema when it cannot be read); kept per contract for the
+        run: a large change asks for each one's several times (what it defines, what it uses)."""
+        known = self._outlines_of.get(subject)
+        if known is None:
+            known = self._outlines_of[subject] = self._outline(subject)
+        return known
+
+    def _outline(self, subject: str) -> Outline:
         contract = self.file(subject)
-        outlines = self.outlines if not contract.key.startswith(WORKTREE_KEY) else None
-        if outlines is not None and (known := outlines.get(contract.key, contract.path)) is not None:
-            return known  # the same blob at the same path: decoded and outlined by an earlier run
+        outlines = self.outlines
+        if outlines is None:
+            source = self.source(subject)
+            return outline_of(contract.schema_type, source.path, source.text, self.root)
+        blob = self._content_id(contract.key)
+        if (known := outlines.get(blob, contract.path)) is not None:
+            return known  # the same content at the same path: decoded and outlined by an earlier run
         source = self.source(subject)
         found = outline_of(contract.schema_type, source.path, source.text, self.root)
-        if outlines is not None:
-            outlines.put(contract.key, contract.path, found)
+        outlines.put(blob, contract.path, found)
         return found
+
+    def _content_id(self, key: str) -> str:
+        """The outline cache's name of a blob-store key's content: the blob id; for a file of the
+        working tree (key `worktree:<path>`, which names no content), the id git gives its bytes
+        (`git hash-object`), so an outline cached for it can only come back for the same bytes."""
+        if not key.startswith(WORKTREE_KEY):
+            return key
+        known = self._content_ids.get(key)
+        if known is None:
+            known = self._content_ids[key] = blob_id(self.store.get(key))
+        return known
 
     def _unknown_keys(self, subjects: Iterable[str]) -> Iterator[str]:
         """Blob keys of these subjects' contracts whose outline is not cached (to read in bulk)."""
@@ -579,6 +603,13 @@ def build_contract_set(
     return contract_set
 
 
+def blob_id(data: bytes) -> str:
+    """The id git gives a blob of these bytes (as `git hash-object` of a file holding them)."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0%b" % (len(data), data), usedforsecurity=False).hexdigest()
+
+
 def other_files(entries: Iterable[tuple[str, str]]) -> dict[PurePosixPath, str]:
     """The entries of a listing that are not contracts (sidecars, examples, anything else), by path:
     all a check reads of a tree besides its contracts, without a path object per contract."""
@@ -605,6 +636,15 @@ def contract_type(path: str) -> SchemaType | None:
             return None
     # PurePosixPath's suffix: the name's last dot, neither its first character nor its last
     return found if path[dot - 1] != "/" and "/" not in extension else None
+
+
+def _names_a_path_reference(subject: str) -> bool:
+    """`references_by_path(PurePosixPath(subject))` without a path object for the usual subject
+    (asked once per subject of a history read: thousands for a large change)."""
+    if subject.endswith(("/", "/.")) or subject == ".":
+        return references_by_path(PurePosixPath(subject))  # the path object drops the tail first
+    schema_type = contract_type(subject)
+    return schema_type is not None and info(schema_type).references_by_path
 
 
 @lru_cache(maxsize=1)

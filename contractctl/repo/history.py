@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from contractctl.errors import GitError, UsageError
@@ -409,6 +409,9 @@ class HistoricVersion:
     commit: str
     sequence: int  # index of the commit in the log (orders versions of different subjects)
     fingerprint: str
+    # the blob the text was read from (None: not known), which names the content for the outline
+    # cache; not part of what a version is (a content committed again is the same version)
+    blob: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -420,6 +423,7 @@ class Sighting:
     commit: str
     sequence: int
     sidecar: str | None = None  # blob of the contract's sidecar at that commit, if it had one
+    blob: str | None = None  # the contract's blob the text was read from
 
 
 def sightings_by_subject(
@@ -466,7 +470,7 @@ def sightings_by_subject(
             if located is not None:
                 subject, text = located
                 found.setdefault(subject, []).append(
-                    Sighting(path, text, commit.sha, sequence, sidecars.get(beside[path]))
+                    Sighting(path, text, commit.sha, sequence, sidecars.get(beside[path]), blob)
                 )
     return found
 
@@ -549,6 +553,7 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
                 sighting.commit,
                 sighting.sequence,
                 fingerprint,
+                sighting.blob,
             )
             versions.append(version)
             first_of.setdefault(fingerprint, version)

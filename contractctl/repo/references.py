@@ -53,12 +53,22 @@ class SchemaResolver:
     """
 
     def __init__(
-        self, current: ContractSet, history: Mapping[str, list[HistoricVersion]], registered: bool = False
+        self,
+        current: ContractSet,
+        history: Mapping[str, list[HistoricVersion]],
+        registered: bool = False,
+        share_unchanged: bool = False,
     ) -> None:
         """`registered`: parse the contracts of `current` as the registry parses versions it holds
-        (leniently, see `formats.parse_registered`), for a tree that is itself history."""
+        (leniently, see `formats.parse_registered`), for a tree that is itself history.
+
+        `share_unchanged`: an earlier version that is, with everything it references at its commit,
+        the contract as it is now gets `parse_current`'s schema instead of a second, lenient parse
+        (see `_as_now`). Only for callers that never read a schema's origin (a check: a publish
+        registers each version with the commit it came from)."""
         self.current = current
         self.registered = registered
+        self.share_unchanged = share_unchanged
         self._history = history
         self._parsed: dict[str, ParsedSchema] = {}
         self._historic: dict[tuple[str, int, bool], ParsedSchema | None] = {}
@@ -75,6 +85,8 @@ class SchemaResolver:
         self._closures: dict[str, frozenset[str]] = {}
         self._current_nodes: dict[str, _Node | None] = {}
         self._historic_nodes: dict[tuple[str, int], tuple[HistoricVersion, _Node]] = {}
+        # what a historic_sources walk covers (see covered_by), keyed like _historic_nodes
+        self._covers: dict[tuple[str, int], tuple[HistoricVersion, frozenset[tuple[str, int]]]] = {}
 
     @property
     def history(self) -> Mapping[str, list[HistoricVersion]]:
@@ -84,15 +96,33 @@ class SchemaResolver:
     def history(self, history: Mapping[str, list[HistoricVersion]]) -> None:
         """A check learns the history after the tree: what was derived from another history goes."""
         self._history = history
-        for derived in (self._historic, self._sequences, self._states_of, self._uses, self._historic_nodes):
+        derived_maps = (
+            self._historic,
+            self._sequences,
+            self._states_of,
+            self._uses,
+            self._historic_nodes,
+            self._covers,
+        )
+        for derived in derived_maps:
             derived.clear()
 
     def subject_of(self, schema: ParsedSchema) -> str:
         """The subject of a schema this resolver parsed (references name subjects in a registry)."""
         return self._subject_of[id(schema)]
 
-    def _references(self, schema_type: SchemaType, source: SchemaText, subject: str) -> list[str]:
-        outline = outline_of(schema_type, source.path, source.text, self.current.root)
+    def _references(
+        self, schema_type: SchemaType, source: SchemaText, subject: str, blob: str | None = None
+    ) -> list[str]:
+        """The subjects whose contracts define what `source` uses; `blob`: the blob its text was
+        read from, whose outline the tree's outline cache may hold (a large change outlines
+        thousands of earlier versions, the same ones run after run)."""
+        outlines = self.current.outlines if blob is not None else None
+        outline = outlines.get(blob, source.path) if outlines is not None and blob is not None else None
+        if outline is None:
+            outline = outline_of(schema_type, source.path, source.text, self.current.root)
+            if outlines is not None and blob is not None:
+                outlines.put(blob, source.path, outline)
         return self._defining(outline.referenced_names, subject)
 
     def _defining(self, names: tuple[str, ...], subject: str) -> list[str]:
@@ -195,7 +225,13 @@ class SchemaResolver:
             version = by_state.get(state)
             if version is None:
                 version = by_state[state] = HistoricVersion(
-                    len(versions) + 1, content.path, content.text, commit, sequence, content.fingerprint
+                    len(versions) + 1,
+                    content.path,
+                    content.text,
+                    commit,
+                    sequence,
+                    content.fingerprint,
+                    content.blob,
                 )
                 versions.append(version)
             if not timeline or timeline[-1][2] is not version:
@@ -212,7 +248,7 @@ class SchemaResolver:
             assert schema_type is not None
             source = SchemaText(version.path, version.text, version.commit, self.current.root)
             try:
-                found = tuple(self._references(schema_type, source, subject))
+                found = tuple(self._references(schema_type, source, subject, version.blob))
             except InvalidSchema:
                 found = ()
             self._uses[key] = found
@@ -238,6 +274,11 @@ class SchemaResolver:
         assert schema_type is not None
         source = SchemaText(version.path, version.text, version.commit, self.current.root)
         self._historic[key] = None  # a reference cycle in old history ends here
+        if registered and self.share_unchanged:
+            now = self._as_now(subject, version)
+            if now is not None:
+                self._historic[key] = now
+                return now
         # Most texts stand alone: a parse without references answers for them without the outline
         # walk that finds references (a whole-history check parses tens of thousands of versions).
         parsed = (
@@ -251,7 +292,7 @@ class SchemaResolver:
             return parsed
         try:
             references = []
-            for dependency in self._references(schema_type, source, subject):
+            for dependency in self._references(schema_type, source, subject, version.blob):
                 earlier = self._version_at(dependency, version.sequence)
                 reference = (
                     self.parse_historic(dependency, earlier, registered)
@@ -270,17 +311,50 @@ class SchemaResolver:
         self._historic[key] = parsed
         return parsed
 
+    def _as_now(self, subject: str, version: HistoricVersion) -> ParsedSchema | None:
+        """The schema `parse_current` made of the subject, when `version` is that contract as it is
+        now (same path, same text) and so is every version it references at its commit, else None.
+
+        Then the registered (lenient) parse of the version has the same input as the strict parse
+        of the contract now: the same text, and references that are (by induction, the very same
+        objects) the ones the strict parse used. A lenient parse of a text the strict parse accepts
+        gives the same schema (each format's parse_registered only drops checks; tested in
+        tests/unit/test_shared_unchanged.py), so the strict parse answers for both. On deep
+        reference graphs this halves the parsing of a check: an edited contract's earlier version
+        references what the tree holds now, unchanged. Never parses anything itself: only a schema
+        the check already parsed is handed out."""
+        now = self._parsed.get(subject)
+        if now is None or now.source.path != version.path:
+            return None
+        try:
+            if self.current.source(subject).text != version.text:
+                return None
+            dependencies = self.references_of(subject)  # the same text: the references it names
+        except InvalidSchema:
+            return None
+        for dependency in dependencies:
+            earlier = self._version_at(dependency, version.sequence)
+            if earlier is None:
+                continue  # parse_historic takes it as it is now: parse_current's schema, parsed already
+            if self.parse_historic(dependency, earlier) is not self._parsed.get(dependency):
+                return None
+        return now
+
     def historic_sources(self, subject: str, version: HistoricVersion) -> dict[str, SchemaText]:
         """The texts `parse_historic` parses together for this version, by subject: the version and
         its references as they were at its commit (or as they are now, for a reference without an
         earlier version), transitively. A format that compiles can compile them all in one run.
         """
         found: dict[str, SchemaText] = {}
+        taken: dict[str, HistoricVersion | None] = {}
+        consistent = True
         pending: list[tuple[str, HistoricVersion | None]] = [(subject, version)]
         while pending:
             name, at = pending.pop()
-            if name in found:
-                continue  # a subject appears once: parse_historic's cache holds one text per subject too
+            if name in taken:
+                # a subject appears once: parse_historic's cache holds one text per subject too
+                consistent = consistent and taken[name] is at
+                continue
             if at is None:
                 node = self._current_node(name)
             else:
@@ -289,8 +363,22 @@ class SchemaResolver:
             if node is None:
                 continue  # parsed (and reported) the careful way when the check gets to it
             found[name] = node[0]
+            taken[name] = at
             pending.extend(node[1])
+        self._covers[subject, id(version)] = (
+            version,
+            frozenset((name, id(at)) for name, at in taken.items()) if consistent else frozenset(),
+        )
         return found
+
+    def covered_by(self, subject: str, version: HistoricVersion) -> frozenset[tuple[str, int]]:
+        """The versions `historic_sources(subject, version)` (asked before) holds with everything they
+        reference, as (subject, id of the version, or of None for a contract as it is now): every
+        one its walk took, when each subject it met came in one state only; else none.
+
+        A format compiling those texts together has then compiled each such version's own group."""
+        known = self._covers.get((subject, id(version)))
+        return known[1] if known is not None and known[0] is version else frozenset()
 
     def _current_node(self, name: str) -> _Node | None:
         """A contract as it is now, with its references as they are now (None: unreadable)."""
@@ -316,7 +404,7 @@ class SchemaResolver:
         assert schema_type is not None
         source = SchemaText(at.path, at.text, at.commit, self.current.root)
         try:
-            references = self._references(schema_type, source, name)
+            references = self._references(schema_type, source, name, at.blob)
         except InvalidSchema:
             references = []
         node = (source, tuple((r, self._version_at(r, at.sequence)) for r in references))
@@ -381,6 +469,12 @@ class SchemaResolver:
             return self.current.outline(subject).referenced_names
         except InvalidSchema:
             return ()
+
+    def closure_size(self, subject: str) -> int:
+        """How many subjects `subject` references, directly or not (`dependencies_closure`'s size,
+        without the copy it hands out)."""
+        known = self._closures.get(subject)
+        return len(known) if known is not None else len(self.dependencies_closure(subject))
 
     def dependencies_closure(self, subject: str) -> set[str]:
         """Every subject `subject` references, directly or through others (itself only in a cycle).

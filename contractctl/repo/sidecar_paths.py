@@ -20,6 +20,27 @@ def examples_dir(contract_path: PurePosixPath) -> PurePosixPath:
     return base if contract_path.stem == "value" else base / contract_path.stem
 
 
+def sidecar_text(contract_path: str) -> str:
+    """`str(sidecar_path(PurePosixPath(path)))` of a normal path given as text (one check asks it of
+    every contract of a change: no path object each)."""
+    folder, slash, name = contract_path.rpartition("/")
+    return f"{folder}{slash}{_stem(name)}{SIDECAR_SUFFIX}"
+
+
+def examples_text(contract_path: str) -> str:
+    """`str(examples_dir(PurePosixPath(path)))` of a normal path given as text."""
+    folder, slash, name = contract_path.rpartition("/")
+    stem = _stem(name)
+    base = f"{folder}{slash}examples"
+    return base if stem in ("value", ".") else f"{base}/{stem}"  # a path object drops a "." part
+
+
+def _stem(name: str) -> str:
+    """PurePosixPath's stem of a file name: up to the last dot, unless that dot is first or last."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
 def is_example_file(path: PurePosixPath) -> bool:
     """A `.json` file in an examples folder (`<dir>/examples/` or `<dir>/examples/<key>/`): an example
     record of the contract next to it, never a contract itself (JSON Schema contracts are `.json` too;
