@@ -19,6 +19,7 @@ import pytest
 
 from contractctl.formats.protobuf import ProtobufFormat
 from contractctl.formats.protobuf.compile import CompileFailed, Compiler
+from contractctl.formats.protobuf.interface import interface
 from contractctl.model import SchemaText
 from tests.unit.protobuf_cases import CASES
 
@@ -112,6 +113,10 @@ FIXED = {
     "message Deep { acme.app.A a = 1; acme.lib.Holder h = 2; }\n",
     "app/service.proto": P3 + 'package acme.svc;\nimport "app/a.proto";\n'
     "service S { rpc Get(acme.app.A) returns (acme.app.A); }\n",
+    # its interface follows the kind of acme.lib.Kind (the extension's type): a message or an enum
+    "app/kopt.proto": P3 + 'package acme.kopt;\nimport "google/protobuf/descriptor.proto";\n'
+    'import "lib/kind.proto";\nextend google.protobuf.FieldOptions { acme.lib.Kind kopt = 50030; }\n'
+    "message KO { acme.lib.Item i = 1; }\n",
 }
 VARYING = {"lib/kind.proto": KIND, "lib/opts.proto": OPTS, "lib/base.proto": BASE, "mid/mid.proto": MID}
 
@@ -143,7 +148,15 @@ def _compare(states: Sequence[Mapping[str, str]], warm: bool) -> tuple[Compiler,
         for path in sorted(state, key=lambda p: (p.startswith("app/"), p)):
             assert_same_outcome(shared, exact, path, state)
             compared += 1
+    assert_faces_hold(shared)
     return shared, compared
+
+
+def assert_faces_hold(compiler: Compiler) -> None:
+    """Every compiled node's remembered interface (a copy's: the one of the descriptor it copies) is
+    its descriptor's own."""
+    for node, file in compiler._files.items():
+        assert compiler._face(node) == interface(file), node
 
 
 def assert_same_outcome(mine: Compiler, theirs: Compiler, path: str, state: Mapping[str, str]) -> None:
@@ -207,6 +220,7 @@ def _compare_at_once(states: Sequence[Mapping[str, str]]) -> tuple[Compiler, Com
     for state in states:
         for path in sorted(state):
             assert_same_outcome(shared, exact, path, state)
+    assert_faces_hold(shared)
     return shared, exact
 
 
@@ -303,3 +317,13 @@ def test_a_check_of_the_cases_reports_alike_with_and_without_sharing() -> None:
                 )
             )
         assert answers[0] == answers[1], case.id
+
+
+@pytest.mark.parametrize("seed", [1, 8])
+def test_copies_keep_the_interface_of_the_state_they_were_copied_for(seed: int) -> None:
+    """app/kopt.proto's interface follows its import (an extension typed by a message or by an enum):
+    in these states its copies are made from a node of the same kind while another kind's node was
+    compiled first, so a copy given the interface of any node of its text is caught."""
+    shared, _ = _compare(_states(30, seed), warm=True)
+    kopt = [node for node in shared._copied_from if shared._node_keys[node][0] == "app/kopt.proto"]
+    assert kopt

@@ -160,3 +160,21 @@ def test_protoc_without_collected_messages_answers_alike_or_refuses_bare() -> No
     with pytest.raises(CompileFailed) as refused:
         run_protoc(broken, sorted(broken), (), None, False, collect_messages=False)
     assert refused.value.messages == []
+
+
+def test_a_side_run_leaves_no_built_ins_folder_behind(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child leaves by os._exit (no atexit removal): it must use this process's built-ins folder,
+    not make one of its own in the scratch directory."""
+    from contractctl.formats.protobuf import builtins
+
+    monkeypatch.setattr(builtins, "scratch_dir", lambda: str(tmp_path))
+    builtins.builtin_include_dir.cache_clear()
+    try:
+        side = SideRun(TREE, False)
+        assert side.result() is not None
+        made = [p for p in os.listdir(str(tmp_path)) if p.startswith("contractctl-proto-builtin-")]
+        assert made == [builtins.builtin_include_dir().name]  # this process's own, removed at exit
+    finally:
+        builtins.builtin_include_dir.cache_clear()  # later tests get a folder of their own

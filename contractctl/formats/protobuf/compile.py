@@ -17,7 +17,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,7 +31,7 @@ from contractctl.formats.protobuf.builtins import (
     is_builtin,
     scratch_dir,
 )
-from contractctl.formats.protobuf.interface import Reading, interface, reading
+from contractctl.formats.protobuf.interface import Face, Reading, interface, reading
 from contractctl.formats.protobuf.outline import read_outline
 from contractctl.generic import stamped_file
 
@@ -137,6 +137,55 @@ def _parse_messages(lines: Iterable[str], root: str) -> list[ProtocMessage]:
     return out
 
 
+@contextmanager
+def _laid_out(root: str, files: Mapping[str, str]) -> Iterator[str]:
+    """`files` (import path -> text) written under `root` for the block, then removed by name.
+
+    Plain strings and file descriptors: pathlib and text-mode files cost more than the writes on a
+    tree of thousands (a folder each, as API trees have them). Removing what was written, deepest
+    folders first, spares the directory listings a recursive removal makes (half its cost); whatever
+    is left (nothing, unless a removal failed) goes with the temporary directory around it.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+    written: list[str] = []
+    folders: set[str] = set()
+    try:
+        for import_path, text in files.items():
+            target = os.path.join(root, import_path)
+            folder = os.path.dirname(target)
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
+            data = text.encode("utf-8")
+            descriptor = os.open(target, flags, 0o644)
+            written.append(target)
+            try:
+                view = memoryview(data)
+                while view:  # a regular file takes it whole; a short write is not an error
+                    view = view[os.write(descriptor, view) :]
+            finally:
+                os.close(descriptor)
+        yield root
+    finally:
+        _remove_laid_out(root, written, folders)
+
+
+def _remove_laid_out(root: str, written: list[str], folders: set[str]) -> None:
+    made = set()
+    for folder in folders:  # with the parents makedirs made
+        while len(folder) > len(root) and folder not in made:
+            made.add(folder)
+            folder = os.path.dirname(folder)
+    try:
+        for target in written:
+            os.unlink(target)
+        for folder in sorted(made, key=lambda f: f.count("/"), reverse=True):
+            os.rmdir(folder)
+        os.rmdir(root)
+    except OSError:
+        pass  # left to the temporary directory's own removal
+
+
 def run_protoc(
     files: Mapping[str, str],
     targets: Sequence[str],
@@ -166,17 +215,10 @@ def run_protoc(
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
     from grpc_tools import protoc
 
-    with tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=scratch_dir()) as tmp:
-        root = os.path.join(tmp, "src")
-        folders: set[str] = set()
-        for import_path, text in files.items():  # plain strings: pathlib costs more than the writes here
-            target = os.path.join(root, import_path)
-            folder = os.path.dirname(target)
-            if folder not in folders:
-                os.makedirs(folder, exist_ok=True)
-                folders.add(folder)
-            with open(target, "w", encoding="utf-8") as out:
-                out.write(text)
+    with (
+        tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=scratch_dir()) as tmp,
+        _laid_out(os.path.join(tmp, "src"), files) as root,
+    ):
         output = Path(tmp) / "out.pb"
         if known is None:
             where = [f"--proto_path={builtin_include_dir()}", "--include_imports"]
@@ -392,24 +434,81 @@ class _Graph:
         self.available = available
         self.node: dict[str, int] = {}
         self.imports: dict[str, tuple[str, ...]] = {}  # contract imports present in `available`
-        self.order: list[str] = []  # paths given nodes, each after the paths it imports
+        # paths given nodes by a walk, each after the paths it imports (see `beside` for the others)
+        self.order: list[str] = []
         # a contract named like a built-in: which of the two an import means is protoc's choice
-        self.shadows_builtin = any(is_builtin(path) for path in available)
+        self.shadows_builtin = not KNOWN_DEPENDENCIES.isdisjoint(available)
         self._closures: dict[str, frozenset[str]] = {}
+        self._importers: dict[str, list[str]] | None = None  # see `beside`
+
+    @classmethod
+    def beside(cls, reference: _Graph, available: Mapping[str, str], compiled: Container[int]) -> _Graph:
+        """The graph of `available` (a later layer: another state of mostly the same files), its nodes
+        taken from `reference` (walked whole) where they are surely the same, the others walked.
+
+        A path keeps its reference node when its text is the same, that node is compiled, the files
+        its text imports are present in both or in neither, and none of those is walked: then its
+        import path, text and imports' nodes are the same, so `of` would find that very node. A
+        history's layers differ from the first in a few files each, so a check of a long history
+        walks those few instead of every file of hundreds of layers. Paths taken over are not in
+        `order`: their nodes are compiled, so nothing of them is compiled again.
+        """
+        graph = cls(reference._nodes, reference._keys, reference._fresh, available)
+        known, texts, nodes = reference.imports, reference.available, reference.node
+        walked: set[str] = set()
+        for path, text in available.items():
+            node = nodes.get(path, -1)
+            if (
+                node < 0
+                or node not in compiled
+                or (texts[path] is not text and texts[path] != text)
+                or any(dependency not in available for dependency in known[path])
+            ):
+                walked.add(path)
+        # a file imported by one that is walked (or absent from the reference) is walked too: the
+        # reference's importers (by their texts, so those importing a file it lacks are found)
+        importers = reference._importers_by_text()
+        pending = list(walked)
+        while pending:
+            for importer in importers.get(pending.pop(), ()):
+                if importer in available and importer not in walked:
+                    walked.add(importer)
+                    pending.append(importer)
+        graph.node = {path: nodes[path] for path in available if path not in walked}
+        for path in walked:
+            graph.of(path)
+        return graph
+
+    def _importers_by_text(self) -> dict[str, list[str]]:
+        """Each import path with the paths whose texts import it (present here or not)."""
+        if self._importers is None:
+            self._importers = {}
+            for path, text in self.available.items():
+                for dependency in contract_imports(text):
+                    self._importers.setdefault(dependency, []).append(path)
+        return self._importers
 
     def _imports_of(self, path: str) -> tuple[str, ...]:
         found = self.imports.get(path)
         if found is None:
-            found = self.imports[path] = tuple(
-                i for i in contract_imports(self.available[path]) if i in self.available
-            )
+            found = contract_imports(self.available[path])
+            for dependency in found:
+                if dependency not in self.available:  # rare: only then a tuple of its own
+                    found = tuple(i for i in found if i in self.available)
+                    break
+            self.imports[path] = found
         return found
 
     def of(self, start: str) -> int:
         """The node of `start` (and of everything it imports), computed without recursion: chains of
-        imports can be thousands deep."""
-        if start in self.node:
-            return self.node[start]
+        imports can be thousands deep. A file whose imports all have their nodes (most of a layer,
+        walked imports first) takes no walk."""
+        found = self.node.get(start)
+        if found is not None:
+            return found
+        ids = self._known_ids(start)
+        if ids is not None:  # no cycle either: an import reaching `start` would have given it a node
+            return self._settle(start, ids, False)
         visiting = {start}
         stack: list[tuple[str, Iterator[str]]] = [(start, iter(self._imports_of(start)))]
         cyclic: set[str] = set()
@@ -428,17 +527,33 @@ class _Graph:
                 stack.pop()
                 visiting.discard(path)
                 ids = tuple(self.node.get(d, -1) for d in self._imports_of(path))
-                if path in cyclic or any(i < 0 for i in ids):
-                    self.node[path] = next(self._fresh)  # equals no other node
-                else:
-                    key = (path, self.available[path], ids)
-                    node = self._nodes.get(key)
-                    if node is None:
-                        node = self._nodes[key] = len(self._nodes)
-                        self._keys.append(key)
-                    self.node[path] = node
-                self.order.append(path)
+                self._settle(path, ids, path in cyclic)
         return self.node[start]
+
+    def _known_ids(self, path: str) -> tuple[int, ...] | None:
+        """The nodes of the files `path` imports, None unless every one has its node already."""
+        ids = []
+        for dependency in self._imports_of(path):
+            node = self.node.get(dependency)
+            if node is None:
+                return None
+            ids.append(node)
+        return tuple(ids)
+
+    def _settle(self, path: str, ids: tuple[int, ...], cyclic: bool) -> int:
+        """Give `path` its node, its imports' nodes being `ids` (-1: one of a cycle)."""
+        if cyclic or min(ids, default=0) < 0:
+            node = next(self._fresh)  # equals no other node
+        else:
+            key = (path, self.available[path], ids)
+            found = self._nodes.get(key)
+            if found is None:
+                found = self._nodes[key] = len(self._nodes)
+                self._keys.append(key)
+            node = found
+        self.node[path] = node
+        self.order.append(path)
+        return node
 
     def reachable(self, starts: Iterable[str]) -> set[str]:
         """The union of the `closure` of each of `starts`, in one walk (a run's targets share most
@@ -446,7 +561,7 @@ class _Graph:
         seen = set(starts)
         pending = list(seen)
         while pending:
-            for dependency in self.imports.get(pending.pop(), ()):
+            for dependency in self._imports_of(pending.pop()):
                 if dependency not in seen:
                     seen.add(dependency)
                     pending.append(dependency)
@@ -459,7 +574,7 @@ class _Graph:
             seen = {start}
             pending = [start]
             while pending:
-                for dependency in self.imports.get(pending.pop(), ()):
+                for dependency in self._imports_of(pending.pop()):
                     if dependency not in seen:
                         seen.add(dependency)
                         pending.append(dependency)
@@ -497,6 +612,10 @@ class Compiler:
         self._compiled: dict[tuple[str, str], list[int]] = {}
         self._indexed: dict[tuple[str, str], int] = {}
         self._shared: dict[SharingKey, FileDescriptorProto] = {}  # see `_reuse`
+        self._shared_nodes: dict[SharingKey, int] = {}  # the node each of `_shared` was compiled for
+        # node -> its interface (see `_face`); a node answered by `_reuse` -> the node it copies
+        self._faces: dict[int, Face | None] = {}
+        self._copied_from: dict[int, int] = {}
         self._readings: dict[str, Reading | None] = {}  # text -> `reading(text)`: a tokenizing each
         self._bare: dict[SharingKey, bytes] = {}  # a shared descriptor without its source info
         self.runs = 0  # protoc invocations, for tests and benchmarks
@@ -583,12 +702,13 @@ class Compiler:
     ) -> None:
         """Compile `paths` (none compiled yet; protoc's targets, in this order) in one protoc run, their
         compiled imports handed over as descriptors; first those `_reuse` can answer without protoc.
-        `ready`: what a side run made of this very graph's files (see side_run.py), taken instead."""
-        paths = self._reuse(graph, paths, source_info)
-        if not paths:
-            return
+        `ready`: what a side run made of this very graph's files (see side_run.py), taken instead
+        (without `_reuse`: protoc has answered already, and working out sharing keys for a whole tree
+        whose imports are mostly new costs more than it saves)."""
         if ready is not None and all(p in ready for p in paths):
             by_name: Mapping[str, FileDescriptorProto] = ready
+        elif not (paths := self._reuse(graph, paths, source_info)):
+            return
         else:
             laid_out = set(paths)
             known = {graph.node[p] for p in graph.reachable(paths) if p not in laid_out}
@@ -647,7 +767,10 @@ class Compiler:
                     bare = self._bare[key] = _bare_bytes(found)
                 copy.MergeFromString(bare)
             self._files[node] = copy
+            self._copied_from[node] = self._shared_nodes[key]
             compiled.append(node)
+            # its key is `key`, whose descriptor is kept (with source info, if either has it)
+            self._indexed[path, text] = len(compiled)
             self.reused += 1
             answered.add(path)
         return [p for p in paths if p not in answered]
@@ -664,6 +787,7 @@ class Compiler:
                     file.HasField("source_code_info") and not kept.HasField("source_code_info")
                 ):
                     self._shared[key] = file
+                    self._shared_nodes[key] = node
         self._indexed[path, text] = len(compiled)
 
     def _sharing_key(self, node: int, package: str) -> SharingKey | None:
@@ -719,7 +843,7 @@ class Compiler:
                 continue
             pending.pop()
             summary: _Summary | None = None
-            face = interface(self._files[current])
+            face = self._face(current)
             below = [self._summaries[i] for i in imports]
             if face is not None and all(s is not None for s in below):
                 known = cast("list[_Summary]", below)
@@ -733,6 +857,14 @@ class Compiler:
                 )
             self._summaries[current] = summary
         return self._summaries[node]
+
+    def _face(self, node: int) -> Face | None:
+        """`interface` of the node's descriptor; a copy made by `_reuse` has the interface of the
+        descriptor it copies, worked out once for both (a deep history copies thousands)."""
+        source = self._copied_from.get(node, node)
+        if source not in self._faces:
+            self._faces[source] = interface(self._files[source])
+        return self._faces[source]
 
     def _number(self, value: object) -> int:
         return self._numbers.setdefault(value, len(self._numbers))
@@ -786,12 +918,18 @@ class Compiler:
         `side`: a side run of the first layer (with this `source_info`): its descriptors are taken
         when protoc accepted the whole layer there.
         """
+        first: _Graph | None = None
         for index, layer in enumerate(layers):
             if self.include:
                 self._compile_layer_with_texts(layer)
                 continue
-            graph = _Graph(self._nodes, self._node_keys, self._fresh, layer)
-            pending = sorted(p for p in layer if graph.of(p) not in self._files)
+            if first is None:
+                graph = first = _Graph(self._nodes, self._node_keys, self._fresh, layer)
+                nodes = {p: graph.of(p) for p in layer}
+            else:
+                graph = _Graph.beside(first, layer, self._files)
+                nodes = graph.node  # every path of the layer has its node
+            pending = sorted(p for p in layer if nodes[p] not in self._files)
             # a contract named like a built-in: which of the two an import finds is protoc's choice,
             # made per run's layout, so only a run here answers (side_run starts none for such trees)
             ready = None

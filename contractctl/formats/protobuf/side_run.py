@@ -19,7 +19,7 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from contractctl.formats.protobuf.builtins import is_builtin, scratch_dir
+from contractctl.formats.protobuf.builtins import builtin_include_dir, is_builtin, scratch_dir
 from contractctl.generic.parallel import usable_cores, worker_count
 
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ class SideRun:
     def __init__(self, files: Mapping[str, str], source_info: bool) -> None:
         import tempfile  # here: a pre-commit check of one .proto never starts a side run
 
+        # the built-ins' folder made here, before the fork: one the child made would outlive it (it
+        # leaves by os._exit, past the atexit removal), one per side run; this one is removed at exit
+        builtin_include_dir()
         self.files = files
         self._folder = tempfile.mkdtemp(prefix="contractctl-side-", dir=scratch_dir())
         self._answer = os.path.join(self._folder, "set.pb")
