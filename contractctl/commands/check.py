@@ -595,42 +595,13 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool, checke
             to_read[subject] = versions  # compiled in groups, below
         else:
             texts.extend(SchemaText(v.path, v.text, v.commit, root) for v in versions)
-    roots = [(subject, version) for subject in checked for version in to_read.get(subject, ())]
-    for group, schema_type in _historic_groups(checker, roots):
-        groups.setdefault(schema_type, []).append(group)
+    for subject in checked:
+        schema_type = checker.current.file(subject).schema_type
+        for version in to_read.get(subject, ()):
+            group = list(checker.historic_sources(subject, version).values())
+            groups.setdefault(schema_type, []).append(group)
     for schema_type, texts in by_type.items():
         get_format(schema_type).prepare(texts, all_parsed=all_parsed, groups=groups.get(schema_type, ()))
-
-
-def _historic_groups(
-    checker: SchemaResolver, roots: Sequence[tuple[str, HistoricVersion]]
-) -> list[tuple[list[SchemaText], SchemaType]]:
-    """The texts each earlier version is parsed with (`SchemaResolver.historic_sources`), in the
-    order of `roots`, leaving out a version whose whole group is inside another group handed over.
-
-    A large change checks contracts and what they import: the group of a version imported by
-    another checked version is part of that one's (4,950 groups of 73 texts on average, of 5,417
-    distinct texts, on the API tree), so listing it again only made the format pack it again. Roots
-    that reference most go first; a group covers others only when each subject in it came in one
-    state (`SchemaResolver.covered_by`), so what is left out is compiled, text for text, with the group that
-    holds it."""
-
-    def reach(root: tuple[str, HistoricVersion]) -> int:
-        try:
-            return checker.closure_size(root[0])
-        except InvalidSchema:
-            return 0
-
-    covered: set[tuple[str, int]] = set()
-    kept: dict[int, tuple[list[SchemaText], SchemaType]] = {}
-    for index in sorted(range(len(roots)), key=lambda i: -reach(roots[i])):  # stable: ties as given
-        subject, version = roots[index]
-        if (subject, id(version)) in covered:
-            continue
-        group = list(checker.historic_sources(subject, version).values())
-        kept[index] = (group, checker.current.file(subject).schema_type)
-        covered |= checker.covered_by(subject, version)
-    return [kept[index] for index in sorted(kept)]
 
 
 def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> bool:

@@ -85,8 +85,6 @@ class SchemaResolver:
         self._closures: dict[str, frozenset[str]] = {}
         self._current_nodes: dict[str, _Node | None] = {}
         self._historic_nodes: dict[tuple[str, int], tuple[HistoricVersion, _Node]] = {}
-        # what a historic_sources walk covers (see covered_by), keyed like _historic_nodes
-        self._covers: dict[tuple[str, int], tuple[HistoricVersion, frozenset[tuple[str, int]]]] = {}
 
     @property
     def history(self) -> Mapping[str, list[HistoricVersion]]:
@@ -102,7 +100,6 @@ class SchemaResolver:
             self._states_of,
             self._uses,
             self._historic_nodes,
-            self._covers,
         )
         for derived in derived_maps:
             derived.clear()
@@ -346,15 +343,11 @@ class SchemaResolver:
         earlier version), transitively. A format that compiles can compile them all in one run.
         """
         found: dict[str, SchemaText] = {}
-        taken: dict[str, HistoricVersion | None] = {}
-        consistent = True
         pending: list[tuple[str, HistoricVersion | None]] = [(subject, version)]
         while pending:
             name, at = pending.pop()
-            if name in taken:
-                # a subject appears once: parse_historic's cache holds one text per subject too
-                consistent = consistent and taken[name] is at
-                continue
+            if name in found:
+                continue  # a subject appears once: parse_historic's cache holds one text per subject too
             if at is None:
                 node = self._current_node(name)
             else:
@@ -363,22 +356,8 @@ class SchemaResolver:
             if node is None:
                 continue  # parsed (and reported) the careful way when the check gets to it
             found[name] = node[0]
-            taken[name] = at
             pending.extend(node[1])
-        self._covers[subject, id(version)] = (
-            version,
-            frozenset((name, id(at)) for name, at in taken.items()) if consistent else frozenset(),
-        )
         return found
-
-    def covered_by(self, subject: str, version: HistoricVersion) -> frozenset[tuple[str, int]]:
-        """The versions `historic_sources(subject, version)` (asked before) holds with everything they
-        reference, as (subject, id of the version, or of None for a contract as it is now): every
-        one its walk took, when each subject it met came in one state only; else none.
-
-        A format compiling those texts together has then compiled each such version's own group."""
-        known = self._covers.get((subject, id(version)))
-        return known[1] if known is not None and known[0] is version else frozenset()
 
     def _current_node(self, name: str) -> _Node | None:
         """A contract as it is now, with its references as they are now (None: unreadable)."""
@@ -469,12 +448,6 @@ class SchemaResolver:
             return self.current.outline(subject).referenced_names
         except InvalidSchema:
             return ()
-
-    def closure_size(self, subject: str) -> int:
-        """How many subjects `subject` references, directly or not (`dependencies_closure`'s size,
-        without the copy it hands out)."""
-        known = self._closures.get(subject)
-        return len(known) if known is not None else len(self.dependencies_closure(subject))
 
     def dependencies_closure(self, subject: str) -> set[str]:
         """Every subject `subject` references, directly or through others (itself only in a cycle).
