@@ -414,17 +414,15 @@ class ContractSet:
 
     def _outline(self, subject: str) -> Outline:
         contract = self.file(subject)
-        outlines = self.outlines
-        if outlines is None:
+
+        def made() -> Outline:
             source = self.source(subject)
             return outline_of(contract.schema_type, source.path, source.text, self.root)
-        blob = self._content_id(contract.key)
-        if (known := outlines.get(blob, contract.path)) is not None:
-            return known  # the same content at the same path: decoded and outlined by an earlier run
-        source = self.source(subject)
-        found = outline_of(contract.schema_type, source.path, source.text, self.root)
-        outlines.put(blob, contract.path, found)
-        return found
+
+        if self.outlines is None:
+            return made()
+        # the same content at the same path: decoded and outlined by an earlier run
+        return self.outlines.remembered(self._content_id(contract.key), contract.path, made)
 
     def _content_id(self, key: str) -> str:
         """The outline cache's name of a blob-store key's content: the blob id; for a file of the

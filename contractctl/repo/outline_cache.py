@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import zlib
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from contractctl.formats.base import Outline
@@ -130,6 +131,14 @@ class OutlineCache:
         if entry is not None:
             self._used[key] = entry
         return entry
+
+    def remembered(self, blob: str, path: PurePosixPath | str, make: Callable[[], Outline]) -> Outline:
+        """The cached outline of this content at this path, else `make()`'s, kept for later runs."""
+        found = self.get(blob, path)
+        if found is None:
+            found = make()
+            self.put(blob, path, found)
+        return found
 
     def put(self, blob: str, path: PurePosixPath | str, outline: Outline) -> None:
         entry = encode(outline)

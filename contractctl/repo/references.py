@@ -94,14 +94,7 @@ class SchemaResolver:
     def history(self, history: Mapping[str, list[HistoricVersion]]) -> None:
         """A check learns the history after the tree: what was derived from another history goes."""
         self._history = history
-        derived_maps = (
-            self._historic,
-            self._sequences,
-            self._states_of,
-            self._uses,
-            self._historic_nodes,
-        )
-        for derived in derived_maps:
+        for derived in (self._historic, self._sequences, self._states_of, self._uses, self._historic_nodes):
             derived.clear()
 
     def subject_of(self, schema: ParsedSchema) -> str:
@@ -114,12 +107,12 @@ class SchemaResolver:
         """The subjects whose contracts define what `source` uses; `blob`: the blob its text was
         read from, whose outline the tree's outline cache may hold (a large change outlines
         thousands of earlier versions, the same ones run after run)."""
-        outlines = self.current.outlines if blob is not None else None
-        outline = outlines.get(blob, source.path) if outlines is not None and blob is not None else None
-        if outline is None:
-            outline = outline_of(schema_type, source.path, source.text, self.current.root)
-            if outlines is not None and blob is not None:
-                outlines.put(blob, source.path, outline)
+
+        def made() -> Outline:
+            return outline_of(schema_type, source.path, source.text, self.current.root)
+
+        outlines = self.current.outlines
+        outline = made() if outlines is None or blob is None else outlines.remembered(blob, source.path, made)
         return self._defining(outline.referenced_names, subject)
 
     def _defining(self, names: tuple[str, ...], subject: str) -> list[str]:
@@ -318,8 +311,9 @@ class SchemaResolver:
         gives the same schema (each format's parse_registered only drops checks; tested in
         tests/unit/test_shared_unchanged.py), so the strict parse answers for both. On deep
         reference graphs this halves the parsing of a check: an edited contract's earlier version
-        references what the tree holds now, unchanged. Never parses anything itself: only a schema
-        the check already parsed is handed out."""
+        references what the tree holds now, unchanged. It parses nothing the plain path would not:
+        the references it asks `parse_historic` for are the ones that path parses next (kept in
+        `_historic`), and only a schema `parse_current` already made is handed out."""
         now = self._parsed.get(subject)
         if now is None or now.source.path != version.path:
             return None

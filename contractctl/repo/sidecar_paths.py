@@ -41,15 +41,11 @@ def _stem(name: str) -> str:
     return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
-def is_example_file(path: PurePosixPath) -> bool:
+def is_example_text(path: str) -> bool:
     """A `.json` file in an examples folder (`<dir>/examples/` or `<dir>/examples/<key>/`): an example
     record of the contract next to it, never a contract itself (JSON Schema contracts are `.json` too;
-    so a topic folder cannot be named `examples`)."""
-    return is_example_text(str(path))
-
-
-def is_example_text(path: str) -> bool:
-    """`is_example_file` of a normal path given as text (a listing's: no path object per file)."""
+    so a topic folder cannot be named `examples`). The path is a normal one given as text (a
+    listing's: no path object per file)."""
     if path[-5:].lower() != ".json" or path[-6:-5] in ("/", ""):
         return False  # not named *.json (a name ".json" has no suffix)
     return "examples" in path.split("/")[-3:-1]

@@ -31,8 +31,10 @@ def _cache_file(repo: GitRepo) -> Any:
     return found[0] if found else folder / f"{outline_cache.CACHE_FILE}-missing"
 
 
-def _check(repo: GitRepo) -> tuple[int, dict[str, str], str]:
-    result = repo.run("check", "--staged", "--format", "json")
+def _check(repo: GitRepo, staged: bool = True) -> tuple[int, dict[str, str], str]:
+    """(exit code, subject -> verdict, the JSON report) of a check of the index, or (`staged`
+    False) of the working tree against the base."""
+    result = repo.run("check", *(["--staged"] if staged else []), "--format", "json")
     verdicts = {r["subject"]: r["verdict"] for r in result.json()["results"]}
     return result.code, verdicts, result.stdout
 

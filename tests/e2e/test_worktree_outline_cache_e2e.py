@@ -14,29 +14,24 @@ from dataclasses import replace
 from contractctl.repo import outline_cache
 from tests.conftest import GitRepo, record
 from tests.e2e.test_outline_cache_e2e import (
-    MONEY,
     MONEY_BROKEN,
     ORDER,
-    OTHER,
     REFUND,
     _cache_file,
 )
+from tests.e2e.test_outline_cache_e2e import _check as check_of
+from tests.e2e.test_outline_cache_e2e import _tree as tree_of
 
 ORDER_USING_OTHER = record("Order", [{"name": "total", "type": "com.acme.other.Other"}], "com.acme.orders")
 
 
 def _check(repo: GitRepo) -> tuple[int, dict[str, str], str]:
-    result = repo.run("check", "--format", "json")  # the working tree against the base
-    verdicts = {r["subject"]: r["verdict"] for r in result.json()["results"]}
-    return result.code, verdicts, result.stdout
+    return check_of(repo, staged=False)  # the working tree against the base
 
 
 def _tree(repo: GitRepo) -> None:
-    repo.write("contracts/common/money.avsc", MONEY)
-    repo.write("contracts/orders/value.avsc", ORDER)
-    repo.write("contracts/other/value.avsc", OTHER)
     repo.write("contracts/refunds/value.avsc", {**REFUND, "fields": [{"name": "amount", "type": "long"}]})
-    repo.commit("v1")
+    tree_of(repo)  # writes the index test's three contracts and commits all four
 
 
 def test_a_warm_run_gives_the_verdicts_of_a_cold_one_and_of_no_cache(repo: GitRepo) -> None:

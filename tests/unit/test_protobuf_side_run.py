@@ -3,17 +3,24 @@ same tree, or nothing; a compiler given one answers exactly as without it."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from contractctl.formats.protobuf import ProtobufFormat
+from contractctl.formats.protobuf import compile as compile_module
 from contractctl.formats.protobuf.compile import Compiler, run_protoc
 from contractctl.formats.protobuf.side_run import SideRun, side_run
+from contractctl.generic.parallel import usable_cores
 from tests.unit.test_protobuf_sharing import _outcome, assert_same_outcome
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork: Linux only")
+# `side_run` starts none with one core to use: the tests that need it to start skip there
+needs_a_spare_core = pytest.mark.skipif(usable_cores() < 2, reason="side runs need two cores")
 
 P3 = 'syntax = "proto3";\n'
 TREE = {
@@ -40,7 +47,7 @@ def test_a_side_run_answers_what_protoc_in_process_does(source_info: bool) -> No
     assert side.result() is found  # asked again: the same answer, no second wait
 
 
-def test_a_tree_protoc_refuses_gives_nothing_and_leaves_nothing_behind(tmp_path: object) -> None:
+def test_a_tree_protoc_refuses_gives_nothing_and_leaves_nothing_behind() -> None:
     broken = {**TREE, "common/money.proto": P3 + "package acme.common;\nmessage Money { Nope cents = 1; }\n"}
     side = SideRun(broken, False)
     folder = side._folder
@@ -58,6 +65,27 @@ def test_a_side_run_stopped_before_its_answer_leaves_no_child() -> None:
     assert side.result() is None
 
 
+def test_a_side_run_stopped_mid_compile_leaves_none_of_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child lays protoc's files out in the side run's own folder, which close() removes after
+    killing it (a killed child runs no cleanup of its own: before, a whole copy of the tree stayed in
+    the scratch folder, /dev/shm, after every side run a check stopped early)."""
+    # the module: the package's own attribute `side_run` is the function of that name
+    side_run_module = importlib.import_module("contractctl.formats.protobuf.side_run")
+    monkeypatch.setattr(side_run_module, "scratch_dir", lambda: str(tmp_path))
+    monkeypatch.setattr(compile_module, "scratch_dir", lambda: str(tmp_path))
+    many = {f"f{i}.proto": P3 + f"package p{i};\nmessage M{i} {{ int32 a = 1; }}\n" for i in range(3000)}
+    side = SideRun(many, True)
+    deadline = time.monotonic() + 30
+    while not any(p.name.startswith("contractctl-proto-") for p in tmp_path.rglob("contractctl-proto-*")):
+        assert time.monotonic() < deadline, "the child never laid its files out"
+        time.sleep(0.001)
+    side.close()  # mid-compile: the child is killed
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_a_spare_core
 def test_no_side_run_for_small_trees_or_without_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     many = {f"f{i}.proto": P3 + f"package p{i};\nmessage M{i} {{}}\n" for i in range(250)}
     assert side_run(TREE, False) is None  # too small to pay for a process
@@ -87,14 +115,15 @@ def test_a_compiler_given_a_side_run_answers_as_without_one() -> None:
             assert_same_outcome(with_side, without, path, state)
 
 
+@needs_a_spare_core
 def test_a_check_prepares_with_a_side_run_and_reports_alike(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`ProtobufFormat.prepare` starts the side run for the earlier versions' first layer."""
+    """`ProtobufFormat.prepare` starts the side run for the earlier versions' first layer, and the
+    differences found are those of a prepare without one (workers turned off)."""
     from pathlib import PurePosixPath
 
     from contractctl.model import SchemaText
 
     monkeypatch.setattr(sys.modules["contractctl.formats.protobuf.side_run"], "WORTH_A_SIDE_RUN", 1)
-    monkeypatch.setenv("CONTRACTCTL_WORKERS", "2")
 
     def texts(tree: dict[str, str]) -> list[SchemaText]:
         return [SchemaText(PurePosixPath(f"contracts/{p}"), t, root="contracts") for p, t in tree.items()]
@@ -102,11 +131,12 @@ def test_a_check_prepares_with_a_side_run_and_reports_alike(monkeypatch: pytest.
     noted = TREE["orders/value.proto"].replace("}\n", "  string note = 4;\n}\n")
     later = {**TREE, "orders/value.proto": noted}
     answers = []
-    for share in (True, False):
+    for workers, side_runs in (("2", 1), ("1", 0)):
+        monkeypatch.setenv("CONTRACTCTL_WORKERS", workers)
         fmt = ProtobufFormat()
-        fmt.compiler = Compiler(share=share)
+        fmt.compiler = Compiler()
         fmt.prepare(texts(later), all_parsed=True, groups=[texts(TREE)])
-        assert fmt.compiler.side_runs == 1
+        assert fmt.compiler.side_runs == side_runs
         old = {s.import_path: s for s in texts(TREE)}
         kind = fmt.parse(old["common/kind.proto"], [])
         money = fmt.parse(old["common/money.proto"], [])

@@ -193,6 +193,7 @@ def run_protoc(
     known: bytes | None = None,
     source_info: bool = True,
     collect_messages: bool = True,
+    scratch: str | None = None,
 ) -> dict[str, FileDescriptorProto]:
     """Compile `targets` (import paths) with `files` (import path -> text) laid out; all descriptors.
 
@@ -209,6 +210,9 @@ def run_protoc(
     goes nowhere): protoc's stderr is not collected, so nothing here takes a lock or touches
     sys.stderr (in a forked child another thread may have held either), and a refusal carries no
     messages.
+
+    `scratch`: the folder to lay the files out in (default: `scratch_dir()`); a side run's child
+    gives its own folder, which the parent removes even when it has to kill the child.
     """
     import tempfile
 
@@ -216,7 +220,7 @@ def run_protoc(
     from grpc_tools import protoc
 
     with (
-        tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=scratch_dir()) as tmp,
+        tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=scratch or scratch_dir()) as tmp,
         _laid_out(os.path.join(tmp, "src"), files) as root,
     ):
         output = Path(tmp) / "out.pb"
@@ -236,12 +240,13 @@ def run_protoc(
             f"--descriptor_set_out={output}",
             *(os.path.join(root, t) for t in targets),
         ]
-        if not collect_messages:
-            if protoc.main(arguments) != 0:
-                raise CompileFailed([])
-            return {f.name: f for f in FileDescriptorSet.FromString(output.read_bytes()).file}
-        with _LOCK, _captured_stderr() as lines:
+        if collect_messages:
+            with _LOCK, _captured_stderr() as lines:
+                code = protoc.main(arguments)
+        else:
             code = protoc.main(arguments)
+            if code != 0:
+                raise CompileFailed([])
         if code != 0:
             messages = _parse_messages(lines, root)
             if not messages:  # nothing protoc located: its own words, without the scratch directory
@@ -831,11 +836,7 @@ class Compiler:
                 pending.pop()
                 continue
             if current not in self._files:
-                return None  # never so: a compiled node's imports are compiled
-            if current < 0:  # a node of an import cycle: no key to read
-                self._summaries[current] = None
-                pending.pop()
-                continue
+                return None  # never so: a compiled node's imports are compiled (a cycle never is)
             imports = self._node_keys[current][2]
             missing = [i for i in imports if i not in self._summaries]
             if missing:

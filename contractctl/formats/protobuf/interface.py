@@ -27,7 +27,6 @@ closedness and more) or a weak import has no interface: its importers are compil
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from contractctl.formats.protobuf.outline import tokens
@@ -142,7 +141,6 @@ class Reading:
     default: bool  # a `default =`, perhaps an imported enum's value
 
 
-@lru_cache(maxsize=16384)
 def reading(text: str) -> Reading | None:
     """What a file's descriptor (and whether it compiles) reads of its imports beyond their names, from
     its tokens (a word in a comment does not count; a field named `default` does, which is only too

@@ -15,6 +15,7 @@ is all there is.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -40,11 +41,11 @@ class SideRun:
         # leaves by os._exit, past the atexit removal), one per side run; this one is removed at exit
         builtin_include_dir()
         self.files = files
+        sys.stderr.flush()  # the child must not write what this process has buffered
+        sys.stdout.flush()
         self._folder = tempfile.mkdtemp(prefix="contractctl-side-", dir=scratch_dir())
         self._answer = os.path.join(self._folder, "set.pb")
         self._outcome: dict[str, FileDescriptorProto] | None = None
-        sys.stderr.flush()  # the child must not write what this process has buffered
-        sys.stdout.flush()
         try:
             self._pid: int | None = os.fork()
         except OSError:
@@ -83,7 +84,7 @@ class SideRun:
         """Stop the child if it still runs (the check ended another way) and clean up."""
         if self._pid is not None:
             try:
-                os.kill(self._pid, 9)
+                os.kill(self._pid, signal.SIGKILL)
                 os.waitpid(self._pid, 0)
             except OSError:
                 pass
@@ -98,7 +99,9 @@ def _remove(folder: str) -> None:
 
 
 def _compile_to(files: Mapping[str, str], source_info: bool, answer: str) -> int:
-    """In the child: 0 with the descriptor set written to `answer`, 1 when protoc refused."""
+    """In the child: 0 with the descriptor set written to `answer`, 1 when protoc refused. protoc's
+    files are laid out beside the answer, in the folder the parent removes: a child killed mid-run
+    (`SideRun.close`) leaves nothing of its own behind."""
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
 
     from contractctl.formats.protobuf.compile import CompileFailed, run_protoc
@@ -106,7 +109,15 @@ def _compile_to(files: Mapping[str, str], source_info: bool, answer: str) -> int
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 2)  # nothing of the child's reaches the user's terminal
     try:
-        by_name = run_protoc(files, sorted(files), (), None, source_info, collect_messages=False)
+        by_name = run_protoc(
+            files,
+            sorted(files),
+            (),
+            None,
+            source_info,
+            collect_messages=False,
+            scratch=os.path.dirname(answer),
+        )
     except CompileFailed:
         return 1
     found = FileDescriptorSet()
