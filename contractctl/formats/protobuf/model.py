@@ -472,7 +472,11 @@ def rewrapped(view: FileView) -> FileView:
     """A view equal to `view` whose file, message and enum objects are its own (the identities the
     diff memo tells definitions apart by), sharing the immutable parts: fields, oneof member
     lists, enum values. What `file_view` builds again from a descriptor of the same content, a
-    view being a function of its descriptor alone, without walking the descriptor."""
+    view being a function of its descriptor alone, without walking the descriptor.
+
+    Field lists are shared only between views of one whole file content: diff.py's `_same_body`
+    relies on that (two messages sharing their fields come from the same file, so a type that file
+    defines is the same on both sides). Sharing them per message would make that shortcut unsound."""
     return FileView(
         view.name, view.package, [_rewrapped_message(m) for m in view.messages], _enums(view.enums)
     )
