@@ -401,7 +401,9 @@ class _LocalRun:
             )
             if affected or options.all_subjects:
                 jobs.append((subject, affected))
-        _prepare(checker, wanted, options.all_subjects, [subject for subject, _ in jobs])
+        _prepare(
+            checker, wanted, options.all_subjects, [subject for subject, _ in jobs], options.lint is not None
+        )
         stamped_file.run_folder = None
         if current.outlines is not None:
             current.outlines.save()
@@ -557,9 +559,12 @@ def _folders_holding(paths: Iterable[str]) -> set[str]:
     return folders
 
 
-def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool, checked: Sequence[str]) -> None:
+def _prepare(
+    checker: SchemaResolver, wanted: set[str], all_parsed: bool, checked: Sequence[str], linting: bool
+) -> None:
     """Let formats that compile (Protobuf) compile every text this run may parse in one go
-    (`all_parsed`: an audit, which parses every version, so nothing is worth deferring).
+    (`all_parsed`: an audit, which parses every version, so nothing is worth deferring; `linting`:
+    lint rules read every current text's positions and comments, so they are compiled in).
 
     The earlier versions of the `checked` subjects are parsed with their references as they were at
     their commits: each such version comes with those texts (a group), so a format compiles a version
@@ -601,7 +606,9 @@ def _prepare(checker: SchemaResolver, wanted: set[str], all_parsed: bool, checke
             group = list(checker.historic_sources(subject, version).values())
             groups.setdefault(schema_type, []).append(group)
     for schema_type, texts in by_type.items():
-        get_format(schema_type).prepare(texts, all_parsed=all_parsed, groups=groups.get(schema_type, ()))
+        get_format(schema_type).prepare(
+            texts, all_parsed=all_parsed, groups=groups.get(schema_type, ()), source_info=linting
+        )
 
 
 def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> bool:

@@ -174,10 +174,13 @@ class SchemaFormat(Protocol):
         sources: Sequence[SchemaText],
         all_parsed: bool = False,
         groups: Sequence[Sequence[SchemaText]] = (),
+        source_info: bool = True,
     ) -> None:
         """A hint that these texts are about to be parsed: a format that compiles (Protobuf) may
         compile them all in one go. `all_parsed`: every one will be. `groups`: texts parsed together
-        (an earlier version with its references as they were at its commit). Others do nothing."""
+        (an earlier version with its references as they were at its commit). `source_info` False:
+        no caller reads every text's positions and comments (no lint), so a format may leave them
+        out and find a position only where one is asked for. Others do nothing."""
         ...
 
     def registry_parts(self, schema: ParsedSchema) -> tuple[str, list[tuple[str, ParsedSchema]]]:

@@ -105,7 +105,7 @@ def test_an_earlier_version_locates_findings_as_a_plain_parse_does(case: Case) -
 def test_a_source_info_compile_that_fails_leaves_positions_unknown_not_a_crash(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import contractctl.formats.protobuf as protobuf_format
+    import contractctl.formats.protobuf.compile as compile_module
     from contractctl.formats.protobuf.compile import CompileFailed
 
     case = next(c for c in CASES if c.backward and not c.old_deps)
@@ -118,6 +118,6 @@ def test_a_source_info_compile_that_fails_leaves_positions_unknown_not_a_crash(
     def failing(*args: object) -> object:
         raise CompileFailed([])
 
-    monkeypatch.setattr(protobuf_format, "with_source_info", failing)
+    monkeypatch.setattr(compile_module, "with_source_info", failing)
     assert parsed.locate("#/M/1") is None
     assert parsed.described is parsed.compiled.file

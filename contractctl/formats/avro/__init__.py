@@ -215,6 +215,7 @@ class AvroFormat:
         sources: Sequence[SchemaText],
         all_parsed: bool = False,
         groups: Sequence[Sequence[SchemaText]] = (),
+        source_info: bool = True,
     ) -> None:
         """Nothing to compile: Avro parses each text when asked."""
 

@@ -116,7 +116,13 @@ class JsonSchemaFormat:
         except (InvalidSchema, RecursionError):
             return None
 
-    def prepare(self, sources: Sequence[SchemaText], all_parsed: bool = False) -> None:
+    def prepare(
+        self,
+        sources: Sequence[SchemaText],
+        all_parsed: bool = False,
+        groups: Sequence[Sequence[SchemaText]] = (),
+        source_info: bool = True,
+    ) -> None:
         """Nothing to compile: each text is parsed when asked."""
 
     def _parse(

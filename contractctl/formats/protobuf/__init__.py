@@ -48,6 +48,8 @@ class ProtobufSchema:
     _described: Any = field(default=None, repr=False)
     # `reach()`'s answer once asked: a dict, or _MIXED (two schemas of one path below this one)
     _reach: Any = field(default=None, repr=False, compare=False)
+    # the compiler that made `compiled`: it gives source info back (Compiler.described)
+    compiler: Compiler | None = field(default=None, repr=False, compare=False)
 
     @property
     def has_record_type(self) -> bool:
@@ -58,10 +60,14 @@ class ProtobufSchema:
     @property
     def described(self) -> FileDescriptorProto:
         """This file's descriptor with source info (positions, comments): what locating and linting
-        read. An earlier version is compiled without it; it is compiled again on first use."""
+        read. Earlier versions, and the current ones when a check does not lint, are compiled
+        without it; it is compiled again on first use."""
         if self._described is None:
             try:
-                self._described = with_source_info(self.compiled, self.source.text)
+                if self.compiler is not None:
+                    self._described = self.compiler.described(self.compiled, self.source.text)
+                else:
+                    self._described = with_source_info(self.compiled, self.source.text)
             except CompileFailed:  # never seen: the same text with the same imports compiled once
                 self._described = self.compiled.file  # positions unknown (line 1), never a crash
         return cast("FileDescriptorProto", self._described)
@@ -293,6 +299,7 @@ class ProtobufFormat:
         sources: Sequence[SchemaText],
         all_parsed: bool = False,
         groups: Sequence[Sequence[SchemaText]] = (),
+        source_info: bool = True,
     ) -> None:
         """Compile many contracts in as few protoc runs as possible, so later parse() calls hit the cache.
 
@@ -305,6 +312,12 @@ class ProtobufFormat:
         were at its commit): each group is compiled, whole, in the first extra layer where none of its
         import paths holds another text, so versions from many commits share protoc runs instead of
         one run each. Only a way to fill the cache: a parse still compiles whatever it misses.
+
+        `source_info` False (a check that does not lint): the current texts are compiled without
+        positions and comments too, as earlier versions always are. They are most of what protoc
+        writes and this process reads back (a third of protoc's time on a 5,000-file tree), and a
+        check reads them only to place its findings: `ProtobufSchema.described` compiles a file
+        with a finding again, alone, with its imports handed over as descriptors.
         """
         layers: list[dict[str, str]] = []
         for source in sources:
@@ -324,7 +337,9 @@ class ProtobufFormat:
         # a forked process while this one compiles the current tree (side_run.py)
         side = side_run(earlier[0], source_info=False) if earlier and not self.compiler.include else None
         try:
-            self.compiler.compile_many([{p: t for p, t in layer.items() if p in wanted} for layer in layers])
+            self.compiler.compile_many(
+                [{p: t for p, t in layer.items() if p in wanted} for layer in layers], source_info=source_info
+            )
             self.compiler.defer(layers, set().union(*layers) - wanted)
             # earlier versions: only a finding's position or a lint rule reads their source info
             self.compiler.compile_many(earlier, source_info=False, side=side)
@@ -375,7 +390,11 @@ class ProtobufFormat:
                 mine.append(reference)
                 origins[path] = (path, reference.source.text)
         return ProtobufSchema(
-            source, tuple(mine), compiled, schema_view(compiled.closure, origins, self._file_views)
+            source,
+            tuple(mine),
+            compiled,
+            schema_view(compiled.closure, origins, self._file_views),
+            compiler=self.compiler,
         )
 
     def _compile_findings(

@@ -330,6 +330,12 @@ def _compile_builtins() -> dict[str, FileDescriptorProto]:
             return {f.name: f for f in FileDescriptorSet.FromString(data.read()).file}
 
 
+# `Compiler.described`: files compiled alone for their source info, per file of the layer, before
+# the whole layer is compiled with it (alone: ~10-20 ms with a deep closure; a whole 5,000-file
+# layer: ~2.5 s, so 1 in 100 keeps the two about even)
+_ALONE_PER_LAYER_FILE = 100
+
+
 @lru_cache(maxsize=1)
 def _builtin_entries() -> bytes:
     return b"".join(_set_entry(descriptor) for descriptor in builtin_descriptors().values())
@@ -627,6 +633,12 @@ class Compiler:
         self.reused = 0  # files given the descriptor protoc made for another node (see `_reuse`)
         self.stand_in_runs = 0  # runs of `_stand_in`, counted in `runs` too
         self.side_runs = 0  # layers compiled by a side run (not counted in `runs`)
+        # first layers compiled without source info (`described` compiles them again with it, in
+        # one run, once enough of their files were asked for), and what those runs gave, by node
+        self._bare_layers: list[_Graph] = []
+        self._described: dict[int, FileDescriptorProto] = {}
+        self.described_alone = 0  # files given their source info by a run of their own
+        self.described_runs = 0  # runs giving a whole layer its source info
 
     def compile(self, import_path: str, available: Mapping[str, str]) -> Compiled:
         """One file with the contracts it may import (path -> text); raises CompileFailed."""
@@ -897,6 +909,53 @@ class Compiler:
             self._deferred = [*self._deferred, *layers]
             self._deferred_texts |= waiting
 
+    def described(self, compiled: Compiled, text: str) -> FileDescriptorProto:
+        """`compiled.file` with source info (see `with_source_info`, which it is, byte for byte).
+
+        A check that does not lint compiles the current tree without source info and reads it only
+        to place findings: each file asked for is compiled again alone, with its imports handed over
+        as descriptors. A change that breaks a much-imported type gives findings in most files,
+        though: once the files compiled alone reach one in `_ALONE_PER_LAYER_FILE` of the first
+        layer holding the next one asked for, that layer's compiled files get their source info in
+        one run (its cost is the one source info added to the first compile, so a check never pays
+        much more than twice what it saves; tests/unit/test_protobuf_located_later.py).
+        """
+        if compiled.file.HasField("source_code_info"):
+            return compiled.file
+        node = compiled.node
+        if node is not None:
+            found = self._described.get(node)
+            if found is None:
+                layer = next((g for g in self._bare_layers if g.node.get(compiled.file.name) == node), None)
+                if layer is not None and self.described_alone * _ALONE_PER_LAYER_FILE >= len(layer.node):
+                    self._bare_layers.remove(layer)  # one try per layer, whatever its outcome
+                    self._describe_layer(layer)
+                    found = self._described.get(node)
+            if found is not None:
+                return found
+        self.described_alone += 1
+        return with_source_info(compiled, text)
+
+    def _describe_layer(self, graph: _Graph) -> None:
+        """Every compiled file of a first layer compiled again, with source info, in one protoc run.
+
+        The layer's compiled files import only each other and built-ins (protoc refused any file
+        with an import it lacked, and its importers), so their texts alone are the whole input,
+        and each descriptor differs from the one compiled before by its source info only. A refusal
+        (never seen: these texts compiled once) leaves the files to be compiled alone."""
+        targets = sorted(
+            path for path, node in graph.node.items() if node in self._files and node not in self._described
+        )
+        if not targets:
+            return
+        self.described_runs += 1
+        try:
+            by_name = run_protoc({p: graph.available[p] for p in targets}, targets, (), _builtin_entries())
+        except CompileFailed:
+            return
+        for path in targets:
+            self._described[graph.node[path]] = by_name[path]
+
     def _compile_deferred(self) -> None:
         layers, self._deferred, self._deferred_texts = self._deferred, [], set()
         self.compile_many(layers)
@@ -927,6 +986,8 @@ class Compiler:
             if first is None:
                 graph = first = _Graph(self._nodes, self._node_keys, self._fresh, layer)
                 nodes = {p: graph.of(p) for p in layer}
+                if not source_info and not graph.shadows_builtin:
+                    self._bare_layers.append(graph)
             else:
                 graph = _Graph.beside(first, layer, self._files)
                 nodes = graph.node  # every path of the layer has its node
