@@ -183,6 +183,11 @@ class SchemaFormat(Protocol):
         out and find a position only where one is asked for. Others do nothing."""
         ...
 
+    def compile_aside(self, sources: Sequence[SchemaText], source_info: bool = True) -> None:
+        """A hint that these texts will be compiled first (`prepare`): a format that compiles may
+        start on them aside while the caller does other work. Others do nothing."""
+        ...
+
     def registry_parts(self, schema: ParsedSchema) -> tuple[str, list[tuple[str, ParsedSchema]]]:
         """The text to register and its references as (reference name, parsed schema), named as
         Confluent's serializers name them."""

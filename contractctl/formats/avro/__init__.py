@@ -219,6 +219,9 @@ class AvroFormat:
     ) -> None:
         """Nothing to compile: Avro parses each text when asked."""
 
+    def compile_aside(self, sources: Sequence[SchemaText], source_info: bool = True) -> None:
+        """Nothing to compile."""
+
     def adopted_text(self, registered: str) -> str:
         return json.dumps(json.loads(registered), indent=2, ensure_ascii=False) + "\n"
 

@@ -125,6 +125,9 @@ class JsonSchemaFormat:
     ) -> None:
         """Nothing to compile: each text is parsed when asked."""
 
+    def compile_aside(self, sources: Sequence[SchemaText], source_info: bool = True) -> None:
+        """Nothing to compile."""
+
     def _parse(
         self, source: SchemaText, references: Sequence[ParsedSchema], validate: bool
     ) -> JsonSchemaContract:

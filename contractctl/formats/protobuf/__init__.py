@@ -15,6 +15,7 @@ from contractctl.formats.protobuf.compile import (
     Compiled,
     CompileFailed,
     Compiler,
+    builtin_descriptors,
     contract_imports,
     with_source_info,
 )
@@ -23,7 +24,8 @@ from contractctl.formats.protobuf.findings import INCOMPATIBLE_HINTS, invalid_fi
 from contractctl.formats.protobuf.locate import nearest, positions
 from contractctl.formats.protobuf.model import FileViews, SchemaView, schema_view
 from contractctl.formats.protobuf.outline import normalized, read_outline
-from contractctl.formats.protobuf.side_run import side_run
+from contractctl.formats.protobuf.side_run import SideRun, side_run
+from contractctl.generic import stamped_file
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
 
 if TYPE_CHECKING:
@@ -286,6 +288,7 @@ class ProtobufFormat:
         self.compiler = Compiler(include)
         self._file_views = FileViews()
         self.diff_memo = DiffMemo()  # walks into referenced message types, shared by every check
+        self._aside: SideRun | None = None  # the current texts compiling aside (`compile_aside`)
 
     def outline(self, source: SchemaText) -> Outline:
         outline = read_outline(source.text)
@@ -293,6 +296,27 @@ class ProtobufFormat:
         primary = f"{scope}{outline.first_message}" if outline.first_message else None
         enum = f"{scope}{outline.first_enum}" if outline.first_enum else None
         return Outline((source.import_path,), contract_imports(source.text), primary, primary or enum)
+
+    def compile_aside(self, sources: Sequence[SchemaText], source_info: bool = True) -> None:
+        """Start compiling the texts a check of a large change will compile first (the current
+        ones) in a forked process (side_run.py), while this one reads the history and works out the
+        earlier versions: `prepare` takes the answer when it covers what it compiles.
+
+        Not where the answers of an earlier pre-commit run are kept (they answer without protoc)."""
+        if self.compiler.include:
+            return
+        if self._aside is not None:  # a check that ended before `prepare` took it
+            self._aside.close()
+            self._aside = None
+        if stamped_file.run_folder is not None:
+            self.compiler.keep_between_runs(stamped_file.run_folder)
+            if self.compiler.kept:
+                return
+        files: dict[str, str] = {}
+        for source in sources:
+            if source.text.strip():
+                files.setdefault(source.import_path, source.text)
+        self._aside = side_run(files, source_info)
 
     def prepare(
         self,
@@ -335,17 +359,35 @@ class ProtobufFormat:
         earlier = _pack(groups)
         # the first layer of earlier versions is usually the base's whole tree: protoc compiles it in
         # a forked process while this one compiles the current tree (side_run.py)
-        side = side_run(earlier[0], source_info=False) if earlier and not self.compiler.include else None
+        if stamped_file.run_folder is not None:  # a pre-commit check: earlier runs' answers (kept.py)
+            self.compiler.keep_between_runs(stamped_file.run_folder)
+            # read now, from the run folder too: with every answer kept, no run would ask for them
+            # before the parses do, when the folder is no longer this run's
+            builtin_descriptors()
+        kept = self.compiler.kept
+        # (a side run would compile again what the kept answers hold)
+        side = (
+            side_run(earlier[0], source_info=False)
+            if earlier and not self.compiler.include and not kept
+            else None
+        )
+        aside, self._aside = self._aside, None
+        current = [{p: t for p, t in layer.items() if p in wanted} for layer in layers]
         try:
-            self.compiler.compile_many(
-                [{p: t for p, t in layer.items() if p in wanted} for layer in layers], source_info=source_info
-            )
+            # `wanted` is closed under imports, so where the aside tree holds the first layer's texts
+            # its answer holds their descriptors (`SideRun.covers`)
+            self.compiler.compile_many(current, source_info=source_info, side=aside)
+            if side is not None:  # while it compiles the base's tree: what each worker would do again
+                self._file_views.warm(self.compiler.first_layer_files(), builtin_descriptors())
             self.compiler.defer(layers, set().union(*layers) - wanted)
             # earlier versions: only a finding's position or a lint rule reads their source info
             self.compiler.compile_many(earlier, source_info=False, side=side)
         finally:
-            if side is not None:
-                side.close()
+            for started in (aside, side):
+                if started is not None:
+                    started.close()
+        if kept is not None:
+            kept.save()
 
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ProtobufSchema:
         if not source.text.strip():

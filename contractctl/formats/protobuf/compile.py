@@ -32,6 +32,7 @@ from contractctl.formats.protobuf.builtins import (
     scratch_dir,
 )
 from contractctl.formats.protobuf.interface import Face, Reading, interface, reading
+from contractctl.formats.protobuf.kept import KeptDescriptors
 from contractctl.formats.protobuf.outline import read_outline
 from contractctl.generic import stamped_file
 
@@ -639,6 +640,9 @@ class Compiler:
         self._described: dict[int, FileDescriptorProto] = {}
         self.described_alone = 0  # files given their source info by a run of their own
         self.described_runs = 0  # runs giving a whole layer its source info
+        self.kept: KeptDescriptors | None = None  # answers kept between runs (`keep_between_runs`)
+        self._last_first: _Graph | None = None  # the first layer of the last `compile_many`
+        self._digests: dict[int, bytes] = {}  # node -> what decides its descriptor (see `_digest`)
 
     def compile(self, import_path: str, available: Mapping[str, str]) -> Compiled:
         """One file with the contracts it may import (path -> text); raises CompileFailed."""
@@ -718,31 +722,96 @@ class Compiler:
         ready: Mapping[str, FileDescriptorProto] | None = None,
     ) -> None:
         """Compile `paths` (none compiled yet; protoc's targets, in this order) in one protoc run, their
-        compiled imports handed over as descriptors; first those `_reuse` can answer without protoc.
+        compiled imports handed over as descriptors; first those an earlier run kept (kept.py), then
+        those `_reuse` can answer without protoc.
         `ready`: what a side run made of this very graph's files (see side_run.py), taken instead
         (without `_reuse`: protoc has answered already, and working out sharing keys for a whole tree
         whose imports are mostly new costs more than it saves)."""
+        kept = self.kept if self.kept is not None and not graph.shadows_builtin else None
+        asked = paths
         if ready is not None and all(p in ready for p in paths):
             by_name: Mapping[str, FileDescriptorProto] = ready
-        elif not (paths := self._reuse(graph, paths, source_info)):
-            return
         else:
-            laid_out = set(paths)
-            known = {graph.node[p] for p in graph.reachable(paths) if p not in laid_out}
-            entries = [_builtin_entries()]
-            for node in sorted(known):
-                entry = self._entries.get(node)
-                if entry is None:
-                    entry = self._entries[node] = _set_entry(self._files[node])
-                entries.append(entry)
-            self.runs += 1
-            files = {p: graph.available[p] for p in paths}
-            by_name = run_protoc(files, paths, (), b"".join(entries), source_info)
+            if kept is not None and not source_info:
+                paths = self._from_kept(kept, graph, paths)
+            if paths:
+                paths = self._reuse(graph, paths, source_info)
+            by_name = self._protoc(graph, paths, source_info) if paths else {}
         for path in paths:
             node = graph.node[path]
             self._files[node] = by_name[path]
             if self.share:
                 self._compiled.setdefault((path, graph.available[path]), []).append(node)
+        if kept is not None:  # what the next run may take instead of compiling it again
+            for path in asked:
+                node = graph.node[path]
+                if node >= 0 and node in self._files:
+                    digest = self._digest(node)
+                    if not kept.holds(digest):
+                        kept.keep(digest, _bare_bytes(self._files[node]))
+
+    def _protoc(
+        self, graph: _Graph, paths: Sequence[str], source_info: bool
+    ) -> dict[str, FileDescriptorProto]:
+        """One protoc run of `paths`, their compiled imports handed over as descriptors."""
+        laid_out = set(paths)
+        known = {graph.node[p] for p in graph.reachable(paths) if p not in laid_out}
+        entries = [_builtin_entries()]
+        for node in sorted(known):
+            entry = self._entries.get(node)
+            if entry is None:
+                entry = self._entries[node] = _set_entry(self._files[node])
+            entries.append(entry)
+        self.runs += 1
+        files = {p: graph.available[p] for p in paths}
+        return run_protoc(files, paths, (), b"".join(entries), source_info)
+
+    def keep_between_runs(self, folder: Path) -> None:
+        """Take answers from, and keep this run's for, the next runs in `folder` (see kept.py)."""
+        if self.kept is None and not self.include:
+            self.kept = KeptDescriptors(folder, _builtins_stamp())
+
+    def _from_kept(self, kept: KeptDescriptors, graph: _Graph, paths: Sequence[str]) -> list[str]:
+        """`paths` less those whose node an earlier run compiled (now compiled here)."""
+        remaining = []
+        for path in paths:
+            node = graph.node[path]
+            descriptor = kept.answer(self._digest(node), path) if node >= 0 else None
+            if descriptor is None:
+                remaining.append(path)
+                continue
+            self._files[node] = descriptor
+            if self.share:
+                self._compiled.setdefault((path, graph.available[path]), []).append(node)
+        return remaining
+
+    def _digest(self, node: int) -> bytes:
+        """What decides a node's descriptor, in 20 bytes: its path and text and its imports' digests
+        (a node is never negative here: those of import cycles are never compiled). Iterative:
+        import chains can be thousands deep."""
+        import hashlib
+
+        digests = self._digests
+        pending = [node]
+        while pending:
+            current = pending[-1]
+            if current in digests:
+                pending.pop()
+                continue
+            path, text, imports = self._node_keys[current]
+            waiting = [i for i in imports if i not in digests]
+            if waiting:
+                pending.extend(waiting)
+                continue
+            pending.pop()
+            digest = hashlib.blake2b(digest_size=20)
+            for part in (path.encode(), text.encode("utf-8", "surrogatepass")):
+                digest.update(len(part).to_bytes(8, "big"))
+                digest.update(part)
+            for imported in imports:
+                digest.update(digests[imported])
+            digests[current] = digest.digest()
+        return digests[node]
 
     def _reuse(self, graph: _Graph, paths: Sequence[str], source_info: bool) -> list[str]:
         """`paths` less those given a descriptor without protoc: a copy of the one protoc made for
@@ -975,8 +1044,8 @@ class Compiler:
         importing them, are left out and the rest is compiled again, so one bad contract costs one
         extra run, not one each.
 
-        `side`: a side run of the first layer (with this `source_info`): its descriptors are taken
-        when protoc accepted the whole layer there.
+        `side`: a side run of the first layer, or of a tree holding it (the layer closed under
+        imports): its descriptors are taken when protoc accepted that whole tree there.
         """
         first: _Graph | None = None
         for index, layer in enumerate(layers):
@@ -984,7 +1053,7 @@ class Compiler:
                 self._compile_layer_with_texts(layer)
                 continue
             if first is None:
-                graph = first = _Graph(self._nodes, self._node_keys, self._fresh, layer)
+                graph = first = self._last_first = _Graph(self._nodes, self._node_keys, self._fresh, layer)
                 nodes = {p: graph.of(p) for p in layer}
                 if not source_info and not graph.shadows_builtin:
                     self._bare_layers.append(graph)
@@ -999,7 +1068,7 @@ class Compiler:
                 side is not None
                 and index == 0
                 and pending
-                and side.files is layer
+                and side.covers(layer, source_info)
                 and not graph.shadows_builtin
             ):
                 ready = side.result()
@@ -1010,6 +1079,15 @@ class Compiler:
                 self._run_tolerant(graph, pending, source_info)
             if index == 0 and len(layers) > 2 and self.share and not graph.shadows_builtin:
                 self._stand_in(graph, layers[1:], source_info)
+
+    def first_layer_files(self) -> list[FileDescriptorProto]:
+        """The descriptors of the last `compile_many`'s first layer, each after those it imports
+        (those protoc refused left out)."""
+        graph = self._last_first
+        if graph is None:
+            return []
+        files = self._files
+        return [files[n] for n in map(graph.node.__getitem__, graph.order) if n in files]
 
     def _run_tolerant(self, graph: _Graph, pending: list[str], source_info: bool) -> None:
         """`_run` of `pending`; when protoc refuses, again without the files it blamed and their

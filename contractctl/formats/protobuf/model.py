@@ -433,6 +433,31 @@ class FileViews:
             if first != path:
                 self._clashing.update((first, path))
 
+    def warm(self, files: Sequence[FileDescriptorProto], builtins: Mapping[str, FileDescriptorProto]) -> None:
+        """Give every file of a compiled tree (`files`, each after those it imports) its view now, as
+        `lazy_types` would on first use, built-ins it imports first: a check does it while a side
+        run compiles the base's tree, and the worker processes it forks later start with them
+        (each built them again before)."""
+        by_name = {**builtins, **{f.name: f for f in files}}
+        for file in files:
+            stack = [file]
+            while stack:
+                current = stack[-1]
+                unknown = next(
+                    (
+                        by_name[n]
+                        for n in current.dependency
+                        if n in by_name and self.known(by_name[n]) is None
+                    ),
+                    None,
+                )
+                if unknown is not None and all(unknown is not s for s in stack):  # protoc refuses cycles
+                    stack.append(unknown)
+                    continue
+                stack.pop()
+                if self.known(current) is None:
+                    self.add(current, by_name)
+
     def lazy_types(
         self, closure: Sequence[FileDescriptorProto], origins: dict[str, object]
     ) -> LazyTypes | None:

@@ -14,6 +14,7 @@ is all there is.
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sys
@@ -41,6 +42,7 @@ class SideRun:
         # leaves by os._exit, past the atexit removal), one per side run; this one is removed at exit
         builtin_include_dir()
         self.files = files
+        self.source_info = source_info
         sys.stderr.flush()  # the child must not write what this process has buffered
         sys.stdout.flush()
         self._folder = tempfile.mkdtemp(prefix="contractctl-side-", dir=scratch_dir())
@@ -57,6 +59,14 @@ class SideRun:
                 code = _compile_to(files, source_info, self._answer)
             finally:
                 os._exit(code)
+        atexit.register(self.close)  # a check that ends before asking (an error): nothing left behind
+
+    def covers(self, layer: Mapping[str, str], source_info: bool) -> bool:
+        """Whether its answer holds `layer`'s descriptors: every file of `layer` among its files with
+        the same text, compiled the same way, and `layer` closed under imports (the caller's word:
+        then each file's imports are the same texts here too)."""
+        files = self.files
+        return source_info == self.source_info and all(files.get(p) == t for p, t in layer.items())
 
     def result(self) -> dict[str, FileDescriptorProto] | None:
         """The descriptors of every file (and of the built-ins they import), by import path; None
@@ -67,6 +77,7 @@ class SideRun:
 
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
+        atexit.unregister(self.close)
         try:
             if os.waitstatus_to_exitcode(status) == 0:
                 from google.protobuf.descriptor_pb2 import FileDescriptorSet
@@ -89,6 +100,7 @@ class SideRun:
             except OSError:
                 pass
             self._pid = None
+        atexit.unregister(self.close)
         _remove(self._folder)
 
 
