@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -608,9 +609,24 @@ def _prepare(
             group = list(checker.historic_sources(subject, version).values())
             groups.setdefault(schema_type, []).append(group)
     for schema_type, texts in by_type.items():
+        of_type = [s for s in checked if checker.current.file(s).schema_type is schema_type]
         get_format(schema_type).prepare(
-            texts, all_parsed=all_parsed, groups=groups.get(schema_type, ()), source_info=linting
+            texts,
+            all_parsed=all_parsed,
+            groups=groups.get(schema_type, ()),
+            source_info=linting,
+            meanwhile=partial(_parse_current, checker, of_type),
         )
+
+
+def _parse_current(checker: SchemaResolver, subjects: Sequence[str]) -> None:
+    """The checked contracts as they are now, parsed ahead of their checks: in this process, before
+    the worker processes fork, each of which parsed again every reference of the subjects it got."""
+    for subject in subjects:
+        try:
+            checker.parse_current(subject)
+        except InvalidSchema:
+            continue  # reported when the subject is checked
 
 
 def _compile_aside(checker: SchemaResolver, wanted: set[str], linting: bool) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -175,12 +175,15 @@ class SchemaFormat(Protocol):
         all_parsed: bool = False,
         groups: Sequence[Sequence[SchemaText]] = (),
         source_info: bool = True,
+        meanwhile: Callable[[], None] | None = None,
     ) -> None:
         """A hint that these texts are about to be parsed: a format that compiles (Protobuf) may
         compile them all in one go. `all_parsed`: every one will be. `groups`: texts parsed together
         (an earlier version with its references as they were at its commit). `source_info` False:
         no caller reads every text's positions and comments (no lint), so a format may leave them
-        out and find a position only where one is asked for. Others do nothing."""
+        out and find a position only where one is asked for. `meanwhile`: work the caller would do
+        later anyway (parsing the current texts), which a format may call once, while it waits on
+        a process of its own. Others do nothing."""
         ...
 
     def compile_aside(self, sources: Sequence[SchemaText], source_info: bool = True) -> None:

@@ -13,6 +13,7 @@ import importlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -51,14 +52,19 @@ def test_a_side_run_covers_a_layer_of_its_own_texts_compiled_its_way_only() -> N
         side.close()
 
 
-def _prepared(monkeypatch: pytest.MonkeyPatch, workers: str, aside: dict[str, str] | None) -> ProtobufFormat:
+def _prepared(
+    monkeypatch: pytest.MonkeyPatch,
+    workers: str,
+    aside: dict[str, str] | None,
+    meanwhile: Callable[[], None] | None = None,
+) -> ProtobufFormat:
     monkeypatch.setattr(side_run_module, "WORTH_A_SIDE_RUN", 1)
     monkeypatch.setenv("CONTRACTCTL_WORKERS", workers)
     fmt = ProtobufFormat()
     fmt.compiler = Compiler()
     if aside is not None:
         fmt.compile_aside(_texts(aside), source_info=False)
-    fmt.prepare(_texts(NOTED), all_parsed=True, groups=[_texts(TREE)], source_info=False)
+    fmt.prepare(_texts(NOTED), all_parsed=True, groups=[_texts(TREE)], source_info=False, meanwhile=meanwhile)
     return fmt
 
 
@@ -123,6 +129,21 @@ def test_a_process_that_ends_before_asking_leaves_no_side_run_behind(tmp_path: P
     finished = subprocess.run([sys.executable, "-c", program], capture_output=True, timeout=120, check=False)
     assert finished.returncode == 3, finished.stderr
     assert not [p for p in os.listdir(tmp_path) if p.startswith("contractctl-side-")]
+
+
+@needs_a_spare_core
+def test_the_callers_work_is_done_once_while_the_base_side_run_compiles_and_only_then(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[int] = []
+
+    def meanwhile() -> None:
+        calls.append(0)
+
+    _prepared(monkeypatch, "2", NOTED, meanwhile)
+    assert len(calls) == 1
+    _prepared(monkeypatch, "1", None, meanwhile)  # no side run: nothing to wait on, nothing called
+    assert len(calls) == 1
 
 
 def test_warmed_views_are_the_views_a_check_builds_on_first_use() -> None:

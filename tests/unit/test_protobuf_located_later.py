@@ -133,7 +133,9 @@ def test_a_check_compiles_source_info_in_only_when_it_lints(
     broken = _wide(6)["t3.proto"].replace("int64 at = 2;", "string at = 2;")
     repo.write("contracts/t3.proto", broken)
     monkeypatch.setattr(formats, "_LOADED", {})  # a fresh compiler: nothing cached from another test
-    report = run_check(load_config(repo.root / "contractctl.yaml"), CheckOptions(environ={"CONTRACTCTL_WORKERS": "1"}))
+    report = run_check(
+        load_config(repo.root / "contractctl.yaml"), CheckOptions(environ={"CONTRACTCTL_WORKERS": "1"})
+    )
     findings = [f for r in report.results for f in r.findings if f.rule == "FIELD_SCALAR_KIND_CHANGED"]
     assert [(f.file, f.line) for f in findings] == [("contracts/t3.proto", 7)]
     compiler = formats.get_format(SchemaType.PROTOBUF).compiler  # type: ignore[attr-defined]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -216,6 +216,7 @@ class AvroFormat:
         all_parsed: bool = False,
         groups: Sequence[Sequence[SchemaText]] = (),
         source_info: bool = True,
+        meanwhile: Callable[[], None] | None = None,
     ) -> None:
         """Nothing to compile: Avro parses each text when asked."""
 

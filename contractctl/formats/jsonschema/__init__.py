@@ -9,7 +9,7 @@ contract defines (with its `$id`), so the repository finds the referenced contra
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -122,6 +122,7 @@ class JsonSchemaFormat:
         all_parsed: bool = False,
         groups: Sequence[Sequence[SchemaText]] = (),
         source_info: bool = True,
+        meanwhile: Callable[[], None] | None = None,
     ) -> None:
         """Nothing to compile: each text is parsed when asked."""
 

@@ -6,7 +6,7 @@ contracts, naming subjects and fingerprinting stay cheap.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -324,6 +324,7 @@ class ProtobufFormat:
         all_parsed: bool = False,
         groups: Sequence[Sequence[SchemaText]] = (),
         source_info: bool = True,
+        meanwhile: Callable[[], None] | None = None,
     ) -> None:
         """Compile many contracts in as few protoc runs as possible, so later parse() calls hit the cache.
 
@@ -336,6 +337,8 @@ class ProtobufFormat:
         were at its commit): each group is compiled, whole, in the first extra layer where none of its
         import paths holds another text, so versions from many commits share protoc runs instead of
         one run each. Only a way to fill the cache: a parse still compiles whatever it misses.
+
+        `meanwhile`: called while the base's side run compiles, if one does (see base.py).
 
         `source_info` False (a check that does not lint): the current texts are compiled without
         positions and comments too, as earlier versions always are. They are most of what protoc
@@ -379,6 +382,8 @@ class ProtobufFormat:
             self.compiler.compile_many(current, source_info=source_info, side=aside)
             if side is not None:  # while it compiles the base's tree: what each worker would do again
                 self._file_views.warm(self.compiler.first_layer_files(), builtin_descriptors())
+                if meanwhile is not None:
+                    meanwhile()
             self.compiler.defer(layers, set().union(*layers) - wanted)
             # earlier versions: only a finding's position or a lint rule reads their source info
             self.compiler.compile_many(earlier, source_info=False, side=side)
