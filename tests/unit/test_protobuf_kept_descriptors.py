@@ -26,6 +26,7 @@ from tests.conftest import GitRepo
 
 from .test_protobuf_diff_memo import _chain
 from .test_protobuf_source_info import _trees
+from .test_protoc_runs_of_a_check import _link
 
 Tree = dict[str, str]
 
@@ -128,15 +129,6 @@ def test_another_installation_a_damaged_file_or_another_paths_entry_answers_noth
     mixed.compile_many([tree], source_info=False)
     assert mixed.kept is not None and mixed.kept.answered == 1  # common/s0.proto's own entry only
     assert _answers(mixed, [tree]) == _answers(Compiler(), [tree])
-
-
-def _link(index: int, extra: int) -> str:
-    head = f'syntax = "proto3";\npackage acme.c{index};\n'
-    if index:
-        head += f'import "chain/c{index - 1}.proto";\n'
-    fields = f"  acme.c{index - 1}.Link{index - 1} before = 1;\n" if index else "  int32 qty = 1;\n"
-    fields += "".join(f"  string added{n} = {n + 1};\n" for n in range(1, extra + 1))
-    return head + f"message Link{index} {{\n{fields}}}\n"
 
 
 Outcome = tuple[list[tuple[str, str]], list[tuple[str, str | None, int]]]
