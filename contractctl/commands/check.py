@@ -44,6 +44,7 @@ from contractctl.repo.contracts import (
     ContractSet,
     SubjectMapper,
     build_contract_set,
+    contract_type,
     contracts_prefix,
     other_files,
 )
@@ -51,7 +52,7 @@ from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersi
 from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.outline_cache import OutlineCache, code_stamp
 from contractctl.repo.references import SchemaResolver, subject_history
-from contractctl.repo.sidecar_paths import examples_dir, examples_text, sidecar_text
+from contractctl.repo.sidecar_paths import examples_dir, examples_text, is_example_text, sidecar_text
 from contractctl.repo.text_search import ContractTextSearch
 from contractctl.sidecar.check_step import ContractFiles, contract_checks
 
@@ -129,6 +130,26 @@ def _working_tree_entries(
     if links is not None:
         links |= found.links
     return [(relative, f"{WORKTREE_KEY}{relative}") for relative, _ in found.files]
+
+
+def _followed_index_links(
+    git: Git,
+    store: BlobStore,
+    index_links: dict[str, str],
+    links: set[str],
+    report: Report,
+    selected: list[str] | None,
+) -> list[tuple[str, str]]:
+    """The index's symbolic links as entries: a contract named by a link as the file it leads to
+    (collected in `links`: git grep does not follow them), or skipped with a warning, as a check of
+    the working tree does (index_links.py); any other link as before, its text."""
+    from contractctl.repo.index_links import follow_index_links
+
+    contracts = {p: b for p, b in index_links.items() if contract_type(p) and not is_example_text(p)}
+    followed, skips = follow_index_links(git, store, contracts)
+    links.update(p for p, _ in followed)
+    report.findings.extend(f for f in skips if _is_selected(f.file or "", selected))
+    return [*followed, *((p, b) for p, b in index_links.items() if p not in contracts)]
 
 
 def working_tree_contracts(config: Config) -> ContractSet:
@@ -319,10 +340,13 @@ class _LocalRun:
             if selected is None and not scoped
             else None
         )
-        index = git.index_entries(prefix) if options.staged else None
+        index_links: dict[str, str] = {}
+        index = git.index_entries(prefix, index_links) if options.staged else None
         report = Report(command="check")
         links: set[str] = set()
         if index is not None:
+            if index_links:
+                index += _followed_index_links(git, store, index_links, links, report, selected)
             outlines = _outline_cache(git, config, prefix) if scoped else None
             if outlines is not None and outlines.file is not None:  # formats keep their own there too
                 stamped_file.run_folder = outlines.file.parent

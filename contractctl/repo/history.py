@@ -16,6 +16,7 @@ from contractctl.errors import GitError, UsageError
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 
 _NULL_SHA = "0" * 40
+_SYMLINK_MODE = "120000"
 WORKTREE_KEY = "worktree:"  # blob-store keys of files read from the working tree
 _MISSING_OBJECTS = (
     "earlier contents are missing from this clone (a partial clone whose remote cannot supply them, or a "
@@ -125,22 +126,34 @@ class Git:
         """path -> blob id for files under `prefix` in the index (merged entries only)."""
         return {PurePosixPath(path): blob for path, blob in self.index_entries(prefix)}
 
-    def index_entries(self, prefix: str) -> list[tuple[str, str]]:
-        """(path, blob id) for files under `prefix` in the index (merged entries only), in git's order.
+    def index_entries(
+        self, prefix: str | Sequence[str], links: dict[str, str] | None = None
+    ) -> list[tuple[str, str]]:
+        """(path, blob id) for files under `prefix` (or these exact paths) in the index (merged
+        entries only), in git's order. `links`, when given, takes the symbolic links instead (path ->
+        blob id of the link's text: git stores a link as the name it leads to).
 
         Paths as text: git's are already normal (no `.`, `..` or empty segments), so the text is what
         `str(PurePosixPath(path))` gives, and a path object per entry (most of the listing's cost
         at 10,000 contracts) is made only for the few entries a check looks at."""
         # ls-files -s: "<mode> <sha> <stage>\t<path>"; stage 0 = not in a merge conflict
-        return self._blob_listing(["ls-files", "-s", "-z"], prefix, 2, "0", 1)
+        return self._blob_listing(["ls-files", "-s", "-z"], prefix, 2, "0", 1, links)
 
     def _blob_listing(
-        self, args: list[str], prefix: str, key_field: int, wanted: str, sha_field: int
+        self,
+        args: list[str],
+        prefix: str | Sequence[str],
+        key_field: int,
+        wanted: str,
+        sha_field: int,
+        links: dict[str, str] | None = None,
     ) -> list[tuple[str, str]]:
         """One NUL-separated git listing parsed into (path, blob id), keeping the entries whose
-        `key_field` of the metadata is `wanted`."""
-        if prefix:
-            args = [*args, "--", prefix]
+        `key_field` of the metadata is `wanted` (symbolic links into `links`, when given)."""
+        if isinstance(prefix, str):
+            args = [*args, "--", prefix] if prefix else args
+        else:
+            args = [*args, "--", *(f":(literal){path}" for path in prefix)]
         out: list[tuple[str, str]] = []
         # the metadata is ASCII: decoding the whole listing at once reads paths as before
         for entry in self.run(*args).decode("utf-8", "surrogateescape").split("\0"):
@@ -149,7 +162,10 @@ class Git:
             meta, _, path = entry.partition("\t")
             fields = meta.split()
             if fields[key_field] == wanted:
-                out.append((path, fields[sha_field]))
+                if links is not None and fields[0] == _SYMLINK_MODE:
+                    links[path] = fields[sha_field]
+                else:
+                    out.append((path, fields[sha_field]))
         return out
 
     def changed_paths(self, base: str, prefix: str, staged: bool, also: Sequence[str] = ()) -> set[str]:

@@ -1,0 +1,84 @@
+"""Symbolic links in the index, followed as a check of the working tree follows them (worktree.py).
+
+git stores a link as the name it leads to. A check of the working tree reads a contract that is a
+link inside the repository through it, and skips one that leads out of the repository, nowhere or in
+a loop, with a warning. A check of the index (the pre-commit gate) read the name itself as the
+contract's text ("Expected top-level statement", exit 2): one contract, two verdicts. Here each
+link's name is resolved against the index, link after link (at most 40, as Linux allows), to the
+blob of the file it leads to. Only the index is read: nothing outside the repository is.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+
+from contractctl.model import Finding, one_line
+from contractctl.repo.history import BlobStore, Git
+from contractctl.repo.worktree import skipped
+
+_MOST_LINKS = 40
+_LONGEST_NAME = 4096  # PATH_MAX: a longer "link" was written by hand into the index, not by git add
+_NAMES_PER_CALL = 500  # pathspecs per `git ls-files`: a command line has a length limit
+_NOWHERE = "is a symlink that loops or leads nowhere; skipped"  # worktree.py's words
+
+
+def follow_index_links(
+    git: Git, store: BlobStore, links: Mapping[str, str]
+) -> tuple[list[tuple[str, str]], list[Finding]]:
+    """(link path, blob id of the file it leads to) for each of `links` (path -> blob id of the
+    link's text) that leads to a file of the index; a PATH_SKIPPED warning for each other one."""
+    followed: list[tuple[str, str]] = []
+    findings: list[Finding] = []
+    files: dict[str, str] = {}  # index paths met so far that are files
+    known_links = dict(links)  # and those that are links
+    pending = {path: (path, blob) for path, blob in links.items()}  # link -> (the link reached, its blob)
+    for _ in range(_MOST_LINKS):
+        if not pending:
+            break
+        targets: dict[str, str] = {}
+        for link, (reached, blob) in pending.items():
+            name = store.get(blob).decode("utf-8", "surrogateescape")
+            if not name or len(name) > _LONGEST_NAME or "\0" in name:
+                findings.append(skipped(one_line(link), _NOWHERE))
+                continue
+            target = _within(reached, name)
+            if target is None:
+                findings.append(
+                    skipped(
+                        one_line(link),
+                        f"is a symlink leading outside the repository ({one_line(name)}); skipped",
+                    )
+                )
+            else:
+                targets[link] = target
+        unknown = sorted({t for t in targets.values() if t not in files and t not in known_links})
+        if unknown:
+            more_links: dict[str, str] = {}
+            asked = set(unknown)  # a pathspec naming a folder lists the files below it: exact names only
+            for start in range(0, len(unknown), _NAMES_PER_CALL):
+                found = git.index_entries(unknown[start : start + _NAMES_PER_CALL], more_links)
+                files.update((p, b) for p, b in found if p in asked)
+            known_links.update((p, b) for p, b in more_links.items() if p in asked)
+        still: dict[str, tuple[str, str]] = {}
+        for link, target in targets.items():
+            if target in files:
+                followed.append((link, files[target]))
+            elif target in known_links:
+                still[link] = (target, known_links[target])
+            else:
+                findings.append(skipped(one_line(link), _NOWHERE))
+        pending = still
+    findings.extend(skipped(one_line(link), _NOWHERE) for link in pending)
+    return followed, findings
+
+
+def _within(link: str, name: str) -> str | None:
+    """The repository path `name` leads to from the link at `link`, or None when it leaves the
+    repository (an absolute name is resolved on a machine, not in the index: it leaves it too)."""
+    if name.startswith("/"):
+        return None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(link), name))
+    if target in (".", "..") or target.startswith("../"):
+        return None
+    return target
