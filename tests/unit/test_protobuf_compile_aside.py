@@ -110,7 +110,7 @@ def test_an_aside_run_started_again_stops_the_one_before(
     first = fmt._aside
     assert first is not None
     fmt.compile_aside(_texts(NOTED))  # a check that ended before taking it, then another check
-    assert fmt._aside is not first and first._pid is None  # stopped and reaped
+    assert fmt._aside is not first and not first.pids  # stopped and reaped
     fmt.prepare(_texts(NOTED), source_info=True)
     assert not [p for p in os.listdir(tmp_path) if p.startswith("contractctl-side-")]
 

@@ -57,8 +57,7 @@ def test_a_tree_protoc_refuses_gives_nothing_and_leaves_nothing_behind() -> None
 
 def test_a_side_run_stopped_before_its_answer_leaves_no_child() -> None:
     side = SideRun(TREE, False)
-    pid = side._pid
-    assert pid is not None
+    (pid,) = side.pids
     side.close()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)  # reaped: no zombie left
@@ -208,3 +207,78 @@ def test_a_side_run_leaves_no_built_ins_folder_behind(
         assert made == [builtins.builtin_include_dir().name]  # this process's own, removed at exit
     finally:
         builtins.builtin_include_dir.cache_clear()  # later tests get a folder of their own
+
+
+def _chains(count: int, depth: int) -> dict[str, str]:
+    """`count` import chains of `depth` files, every file also importing one of two shared files."""
+    tree = {
+        "shared/a.proto": P3 + "package acme.a;\nenum A { A_UNSPECIFIED = 0; }\n",
+        "shared/b.proto": P3 + "package acme.b;\nmessage B { string id = 1; }\n",
+    }
+    for chain in range(count):
+        for link in range(depth):
+            imports = f'import "shared/{"ab"[link % 2]}.proto";\n'
+            field = f"  acme.{'ab'[link % 2]}.{'AB'[link % 2]} s = 1;\n"
+            if link:
+                imports += f'import "c{chain}/l{link - 1}.proto";\n'
+                field += f"  acme.c{chain}.l{link - 1}.M before = 2;\n"
+            tree[f"c{chain}/l{link}.proto"] = (
+                P3 + f"package acme.c{chain}.l{link};\n{imports}message M {{\n{field}}}\n"
+            )
+    return tree
+
+
+def test_a_tree_of_many_chains_splits_in_two_halves_no_import_crosses() -> None:
+    side_run_module = importlib.import_module("contractctl.formats.protobuf.side_run")
+    tree = _chains(30, 40)
+    parts = side_run_module.parts_of(tree)
+    assert parts is not None
+    first, second = parts
+    assert first | second == set(tree) and not first & second
+    assert min(len(first), len(second)) >= len(tree) // 5
+    shared = {"shared/a.proto", "shared/b.proto"}
+    assert shared <= first
+    for path, text in tree.items():  # only the shared files are imported across the halves
+        home = first if path in first else second
+        imported = {i for i in compile_module.contract_imports(text) if i in tree} - shared
+        assert imported <= home, path
+    assert side_run_module.parts_of(_chains(1, 1200)) is None  # one chain: no split
+    assert side_run_module.parts_of(_chains(10, 40)) is None  # 402 files: one process
+
+
+def test_a_side_run_in_two_parts_answers_what_one_does() -> None:
+    side_run_module = importlib.import_module("contractctl.formats.protobuf.side_run")
+    tree = _chains(30, 40)
+    parts = side_run_module.parts_of(tree)
+    halves = SideRun(tree, False, parts)
+    assert len(halves.pids) == 2
+    whole = SideRun(tree, False)
+    ours, theirs = halves.result(), whole.result()
+    assert ours is not None and theirs is not None
+    assert set(ours) == set(theirs) and all(ours[p] == theirs[p] for p in tree)
+
+
+def test_a_part_protoc_refuses_gives_nothing_and_leaves_nothing_behind() -> None:
+    side_run_module = importlib.import_module("contractctl.formats.protobuf.side_run")
+    tree = _chains(30, 40)
+    parts = side_run_module.parts_of(tree)
+    assert parts is not None
+    broken = sorted(parts[1])[0]
+    tree[broken] = tree[broken].replace("message M {", "message M {\n  Nope n = 9;")
+    side = SideRun(tree, False, parts)
+    folder = side._folder
+    assert side.result() is None and not side.pids
+    assert not os.path.exists(folder)
+
+
+def test_a_side_run_in_two_parts_stopped_leaves_no_child() -> None:
+    side_run_module = importlib.import_module("contractctl.formats.protobuf.side_run")
+    tree = _chains(30, 40)
+    side = SideRun(tree, False, side_run_module.parts_of(tree))
+    pids = side.pids
+    assert len(pids) == 2
+    side.close()
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, 0)
+    assert side.result() is None

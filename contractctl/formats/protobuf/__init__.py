@@ -370,7 +370,7 @@ class ProtobufFormat:
         kept = self.compiler.kept
         # (a side run would compile again what the kept answers hold)
         side = (
-            side_run(earlier[0], source_info=False)
+            side_run(earlier[0], source_info=False, split=True)  # this process soon waits on it
             if earlier and not self.compiler.include and not kept
             else None
         )

@@ -18,7 +18,7 @@ import atexit
 import os
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from contractctl.formats.protobuf.builtins import builtin_include_dir, is_builtin, scratch_dir
@@ -29,13 +29,20 @@ if TYPE_CHECKING:
 
 # Below this many files a run takes less than starting a process and reading its answer back costs.
 WORTH_A_SIDE_RUN = 200
+# `parts_of`: below this many files one process ends soon enough; a file imported by more than
+# _SHARED others is compiled by every part that imports it, not a reason to keep two parts together
+WORTH_TWO_PARTS = 1000
+_SHARED = 4
 
 
 class SideRun:
     """protoc compiling `files` (import path -> text, a whole tree: every import among them or
-    built in) in a forked process; `result()` waits for it."""
+    built in) in a forked process, or in one per part of it (`parts`: sets of targets that cover
+    the tree, each compiled with its imports); `result()` waits for them."""
 
-    def __init__(self, files: Mapping[str, str], source_info: bool) -> None:
+    def __init__(
+        self, files: Mapping[str, str], source_info: bool, parts: Sequence[Collection[str]] | None = None
+    ) -> None:
         import tempfile  # here: a pre-commit check of one .proto never starts a side run
 
         # the built-ins' folder made here, before the fork: one the child made would outlive it (it
@@ -46,20 +53,29 @@ class SideRun:
         sys.stderr.flush()  # the child must not write what this process has buffered
         sys.stdout.flush()
         self._folder = tempfile.mkdtemp(prefix="contractctl-side-", dir=scratch_dir())
-        self._answer = os.path.join(self._folder, "set.pb")
         self._outcome: dict[str, FileDescriptorProto] | None = None
+        self._children: list[tuple[int, str]] = []  # (pid, where it writes its answer)
         try:
-            self._pid: int | None = os.fork()
+            for index, targets in enumerate(parts if parts else [files]):
+                laid_out = _closure_texts(files, targets) if parts else files
+                answer = os.path.join(self._folder, f"set{index}.pb")
+                pid = os.fork()
+                if pid == 0:  # the child: compile, write the answer, leave without cleaning up
+                    code = 1
+                    try:
+                        code = _compile_to(laid_out, sorted(targets), source_info, answer)
+                    finally:
+                        os._exit(code)
+                self._children.append((pid, answer))
         except OSError:
-            _remove(self._folder)
+            self.close()  # the children started so far, and the folder
             raise
-        if self._pid == 0:  # the child: compile, write the answer, leave without cleaning up
-            code = 1
-            try:
-                code = _compile_to(files, source_info, self._answer)
-            finally:
-                os._exit(code)
         atexit.register(self.close)  # a check that ends before asking (an error): nothing left behind
+
+    @property
+    def pids(self) -> list[int]:
+        """The children still to wait for."""
+        return [pid for pid, _ in self._children]
 
     def covers(self, layer: Mapping[str, str], source_info: bool) -> bool:
         """Whether its answer holds `layer`'s descriptors: every file of `layer` among its files with
@@ -70,36 +86,41 @@ class SideRun:
 
     def result(self) -> dict[str, FileDescriptorProto] | None:
         """The descriptors of every file (and of the built-ins they import), by import path; None
-        when protoc refused the tree or the child did not finish."""
-        if self._pid is None:
+        when protoc refused the tree (any part of it) or a child did not finish."""
+        if not self._children:
             return self._outcome
+        from google.protobuf.descriptor_pb2 import FileDescriptorSet
         from google.protobuf.message import DecodeError
 
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = None
+        children, self._children = self._children, []
         atexit.unregister(self.close)
-        try:
-            if os.waitstatus_to_exitcode(status) == 0:
-                from google.protobuf.descriptor_pb2 import FileDescriptorSet
-
-                with open(self._answer, "rb") as answer:
-                    found = FileDescriptorSet.FromString(answer.read())
-                self._outcome = {f.name: f for f in found.file}
-        except (OSError, DecodeError):  # an answer cut short: as if there were none
-            self._outcome = None
-        finally:
-            _remove(self._folder)
-        return self._outcome
+        merged: dict[str, FileDescriptorProto] | None = {}
+        for pid, answer in children:
+            _, status = os.waitpid(pid, 0)
+            if merged is None or os.waitstatus_to_exitcode(status) != 0:
+                merged = None
+                continue
+            try:
+                with open(answer, "rb") as data:
+                    found = FileDescriptorSet.FromString(data.read())
+            except (OSError, DecodeError):  # an answer cut short: as if there were none
+                merged = None
+                continue
+            # a file two parts import is the same text with the same imports in both: either answer
+            merged.update((f.name, f) for f in found.file)
+        _remove(self._folder)
+        self._outcome = merged
+        return merged
 
     def close(self) -> None:
-        """Stop the child if it still runs (the check ended another way) and clean up."""
-        if self._pid is not None:
+        """Stop the children still running (the check ended another way) and clean up."""
+        children, self._children = self._children, []
+        for pid, _ in children:
             try:
-                os.kill(self._pid, signal.SIGKILL)
-                os.waitpid(self._pid, 0)
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
             except OSError:
                 pass
-            self._pid = None
         atexit.unregister(self.close)
         _remove(self._folder)
 
@@ -110,7 +131,7 @@ def _remove(folder: str) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _compile_to(files: Mapping[str, str], source_info: bool, answer: str) -> int:
+def _compile_to(files: Mapping[str, str], targets: Sequence[str], source_info: bool, answer: str) -> int:
     """In the child: 0 with the descriptor set written to `answer`, 1 when protoc refused. protoc's
     files are laid out beside the answer, in the folder the parent removes: a child killed mid-run
     (`SideRun.close`) leaves nothing of its own behind."""
@@ -123,7 +144,7 @@ def _compile_to(files: Mapping[str, str], source_info: bool, answer: str) -> int
     try:
         by_name = run_protoc(
             files,
-            sorted(files),
+            targets,
             (),
             None,
             source_info,
@@ -139,9 +160,10 @@ def _compile_to(files: Mapping[str, str], source_info: bool, answer: str) -> int
     return 0
 
 
-def side_run(files: Mapping[str, str], source_info: bool) -> SideRun | None:
+def side_run(files: Mapping[str, str], source_info: bool, split: bool = False) -> SideRun | None:
     """A side run of `files` when one can help: a tree large enough, on Linux, with a core to spare
-    and workers not turned off."""
+    and workers not turned off. `split`: for a caller that waits on it with nothing else to do, a
+    tree that splits well is compiled in two processes (`parts_of`)."""
     if len(files) < WORTH_A_SIDE_RUN or not sys.platform.startswith("linux"):
         return None
     if any(is_builtin(path) for path in files):
@@ -149,6 +171,61 @@ def side_run(files: Mapping[str, str], source_info: bool) -> SideRun | None:
     if worker_count() == 1 or usable_cores() < 2:
         return None
     try:
-        return SideRun(files, source_info)
+        return SideRun(files, source_info, parts_of(files) if split else None)
     except OSError:  # no room for the scratch folder, no process to spare: compile here, as before
         return None
+
+
+def parts_of(files: Mapping[str, str]) -> list[set[str]] | None:
+    """Two sets of targets covering `files` whose compiles share little: the tree's import graph cut
+    into connected parts, the files many others import (more than _SHARED) left out of that cut (each
+    part compiles those it needs, again), the parts dealt into two halves, largest first. None when
+    the tree is small (WORTH_TWO_PARTS) or the smaller half would hold under a fifth of it (one import
+    chain: two processes would compile most of it twice)."""
+    from collections import Counter
+
+    from contractctl.formats.protobuf.compile import contract_imports
+
+    if len(files) < WORTH_TWO_PARTS:
+        return None
+    imports = {p: [i for i in contract_imports(t) if i in files and i != p] for p, t in files.items()}
+    shared = {p for p, n in Counter(i for found in imports.values() for i in found).items() if n > _SHARED}
+    root = {p: p for p in files}
+
+    def find(path: str) -> str:
+        while root[path] != path:
+            root[path] = root[root[path]]
+            path = root[path]
+        return path
+
+    for path, found in imports.items():
+        if path not in shared:
+            for imported in found:
+                if imported not in shared:
+                    root[find(path)] = find(imported)
+    groups: dict[str, list[str]] = {}
+    for path in files:
+        if path not in shared:
+            groups.setdefault(find(path), []).append(path)
+    halves: list[list[str]] = [[], []]
+    for group in sorted(groups.values(), key=len, reverse=True):
+        min(halves, key=len).extend(group)
+    if min(len(half) for half in halves) < len(files) // 5:
+        return None
+    halves[0].extend(shared)  # every file is some part's target
+    return [set(half) for half in halves]
+
+
+def _closure_texts(files: Mapping[str, str], targets: Collection[str]) -> dict[str, str]:
+    """The texts a compile of `targets` reads: theirs and their imports', transitively."""
+    from contractctl.formats.protobuf.compile import contract_imports
+
+    out: dict[str, str] = {}
+    pending = list(targets)
+    while pending:
+        path = pending.pop()
+        if path in out or path not in files:
+            continue
+        out[path] = files[path]
+        pending.extend(contract_imports(files[path]))
+    return out
