@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from google.protobuf.descriptor_pb2 import FileDescriptorProto
     from google.protobuf.descriptor_pool import DescriptorPool
 
+    from contractctl.formats.protobuf.kept import KeptDescriptors
     from contractctl.formats.vocabulary.change import Change
     from contractctl.formats.vocabulary.lint import Emitter
     from contractctl.formats.vocabulary.shapes import SchemaModel
@@ -308,15 +309,22 @@ class ProtobufFormat:
         if self._aside is not None:  # a check that ended before `prepare` took it
             self._aside.close()
             self._aside = None
-        if stamped_file.run_folder is not None:
-            self.compiler.keep_between_runs(stamped_file.run_folder)
-            if self.compiler.kept:
-                return
+        if self._kept_answers():
+            return
         files: dict[str, str] = {}
         for source in sources:
             if source.text.strip():
                 files.setdefault(source.import_path, source.text)
         self._aside = side_run(files, source_info)
+
+    def _kept_answers(self) -> KeptDescriptors | None:
+        """What earlier pre-commit runs kept (kept.py), where this run may keep files (a run folder).
+        The built-in descriptors are read from there now too: with every answer kept, no protoc run
+        would ask for them before the parses do, when the folder is no longer this run's."""
+        if stamped_file.run_folder is not None:
+            self.compiler.keep_between_runs(stamped_file.run_folder)
+            builtin_descriptors()
+        return self.compiler.kept
 
     def prepare(
         self,
@@ -360,15 +368,10 @@ class ProtobufFormat:
         # it in every worker process of a large check)
         wanted = set().union(*layers) if all_parsed else _may_be_parsed(layers)
         earlier = _pack(groups)
+        kept = self._kept_answers()
         # the first layer of earlier versions is usually the base's whole tree: protoc compiles it in
-        # a forked process while this one compiles the current tree (side_run.py)
-        if stamped_file.run_folder is not None:  # a pre-commit check: earlier runs' answers (kept.py)
-            self.compiler.keep_between_runs(stamped_file.run_folder)
-            # read now, from the run folder too: with every answer kept, no run would ask for them
-            # before the parses do, when the folder is no longer this run's
-            builtin_descriptors()
-        kept = self.compiler.kept
-        # (a side run would compile again what the kept answers hold)
+        # a forked process while this one compiles the current tree (side_run.py); not where answers
+        # are kept (a side run would compile again what they hold)
         side = (
             side_run(earlier[0], source_info=False, split=True)  # this process soon waits on it
             if earlier and not self.compiler.include and not kept
