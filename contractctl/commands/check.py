@@ -167,7 +167,13 @@ def _selected_paths(git: Git, mapper: SubjectMapper, options: CheckOptions) -> l
     top = git.toplevel.resolve()
     selected = []
     for given in options.paths:
-        absolute = given.resolve()
+        absolute = given.absolute()
+        if absolute.is_symlink() and not absolute.is_dir():
+            # a contract that is a link is named by the link's own path, wherever the file it leads
+            # to lies: its folders resolved, not the link (its subject is the link's, history_links.py)
+            absolute = absolute.parent.resolve() / absolute.name
+        else:
+            absolute = absolute.resolve()
         if not options.staged and not absolute.exists():
             raise UsageError(f"{one_line(str(given))}: no such file or directory")
         try:
@@ -500,6 +506,9 @@ def _subjects_of_change(
     current = checker.current
     prefix = current.root
     kept = set(links)  # what git grep cannot answer for: always a candidate
+    # a link's content changes with the file it leads to, which git's diff of the root may not name
+    # (it may lie outside the root): a contract that is a link is always checked (history_links.py)
+    touched = touched | links
     if not staged:
         hidden = Background(lambda: git.hidden_from_diff(prefix))
         touched = touched | git.ignored_paths(prefix) | hidden.result()

@@ -19,11 +19,11 @@ from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaTy
 from contractctl.registry.client import ContractExtras
 from contractctl.registry.payload import Payload, payload_for
 from contractctl.registry.sidecar_extras import extras_from_sidecar
-from contractctl.repo.contracts import SubjectMapper, build_contract_set, contracts_prefix
+from contractctl.repo.contracts import SubjectMapper, build_contract_set, contract_type, contracts_prefix
 from contractctl.repo.history import BlobStore, Git
 from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.references import SchemaResolver, subject_history
-from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
+from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, is_example_text, sidecar_path
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,24 @@ class Catalog:
         return sorted(every, key=lambda v: (v.sequence, _depth(v.payload), v.subject))
 
 
+def _tree_contracts(
+    git: Git, store: BlobStore, commit: str, prefix: str
+) -> tuple[list[tuple[str, str]], list[Finding]]:
+    """The files under the root at `commit`, a contract that is a symbolic link read as the file it
+    leads to, as check reads it in the working tree, the index and the history (history_links.py):
+    publish registers what check compared. Links leading out, nowhere or in a loop: skipped."""
+    from contractctl.repo.index_links import follow_index_links, tree_lookup
+
+    links: dict[str, str] = {}
+    entries = git.tree_entries(commit, prefix, links)
+    if not links:
+        return entries, []
+    contracts = {p: b for p, b in links.items() if contract_type(p) and not is_example_text(p)}
+    followed, skipped = follow_index_links(git, store, contracts, tree_lookup(git, commit))
+    others = [(p, b) for p, b in links.items() if p not in contracts]
+    return [*entries, *followed, *others], skipped
+
+
 def _depth(payload: Payload) -> int:
     return 1 + max((_depth(reference) for _, reference in payload.references), default=0)
 
@@ -69,9 +87,11 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
     prefix = contracts_prefix(config, git)
     mapper = SubjectMapper(config, prefix)
     store = BlobStore(git)
-    current = build_contract_set(mapper, git.tree_blobs(commit, prefix).items(), store, commit)
+    entries, skipped = _tree_contracts(git, store, commit, prefix)
+    current = build_contract_set(mapper, entries, store, commit)
     current.validate_all()
     catalog = Catalog(ref=ref)
+    catalog.findings.extend(skipped)
     catalog.findings.extend(f for findings in current.invalid.values() for f in findings)
     resolver = SchemaResolver(current, subject_history(git, commit, mapper, store, None))
     for subject, contract in current.contracts.items():

@@ -117,10 +117,14 @@ class Git:
         """path -> blob id for files under `prefix` in a commit."""
         return {PurePosixPath(path): blob for path, blob in self.tree_entries(treeish, prefix)}
 
-    def tree_entries(self, treeish: str, prefix: str) -> list[tuple[str, str]]:
-        """(path, blob id) for files under `prefix` in a commit, paths as text (see `index_entries`)."""
+    def tree_entries(
+        self, treeish: str, prefix: str, links: dict[str, str] | None = None
+    ) -> list[tuple[str, str]]:
+        """(path, blob id) for files under `prefix` in a commit, paths as text (see `index_entries`;
+        `links` as there)."""
         # ls-tree: "<mode> <type> <sha>\t<path>"; only blobs (not submodule commits)
-        return self._blob_listing(["ls-tree", "-r", "-z", "--full-tree", treeish], prefix, 1, "blob", 2)
+        listing = ["ls-tree", "-r", "-z", "--full-tree", treeish]
+        return self._blob_listing(listing, prefix, 1, "blob", 2, links)
 
     def index_blobs(self, prefix: str) -> dict[PurePosixPath, str]:
         """path -> blob id for files under `prefix` in the index (merged entries only)."""
@@ -344,6 +348,7 @@ class FileChange:
     old_path: PurePosixPath | None
     new_path: PurePosixPath | None
     new_blob: str | None
+    link: bool = False  # the new entry is a symbolic link: its blob holds the name it leads to
 
 
 @dataclass(frozen=True)
@@ -410,7 +415,7 @@ def first_parent_log(git: Git, ref: str, prefix: str, pathspecs: list[str] | Non
                 old_path = path if status != "A" else None
                 new_path = path if status != "D" else None
                 i += 2
-            changes.append(FileChange(status, old_path, new_path, new_blob))
+            changes.append(FileChange(status, old_path, new_path, new_blob, parts[1] == _SYMLINK_MODE))
         commits.append(Commit(sha, tuple(changes)))
     return commits
 

@@ -11,7 +11,7 @@ blob of the file it leads to. Only the index is read: nothing outside the reposi
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from contractctl.model import Finding, one_line
 from contractctl.repo.history import BlobStore, Git
@@ -23,11 +23,18 @@ _NAMES_PER_CALL = 500  # pathspecs per `git ls-files`: a command line has a leng
 _NOWHERE = "is a symlink that loops or leads nowhere; skipped"  # worktree.py's words
 
 
+Lookup = Callable[[list[str], dict[str, str]], list[tuple[str, str]]]
+
+
 def follow_index_links(
-    git: Git, store: BlobStore, links: Mapping[str, str]
+    git: Git, store: BlobStore, links: Mapping[str, str], lookup: Lookup | None = None
 ) -> tuple[list[tuple[str, str]], list[Finding]]:
     """(link path, blob id of the file it leads to) for each of `links` (path -> blob id of the
-    link's text) that leads to a file of the index; a PATH_SKIPPED warning for each other one."""
+    link's text) that leads to a file of the index; a PATH_SKIPPED warning for each other one.
+
+    `lookup(paths, links)`: the (path, blob id) files among exact `paths`, their links put into
+    `links`, in another listing than the index (a commit's tree: `tree_lookup`)."""
+    find = lookup if lookup is not None else git.index_entries
     followed: list[tuple[str, str]] = []
     findings: list[Finding] = []
     files: dict[str, str] = {}  # index paths met so far that are files
@@ -42,7 +49,7 @@ def follow_index_links(
             if not name or len(name) > _LONGEST_NAME or "\0" in name:
                 findings.append(skipped(one_line(link), _NOWHERE))
                 continue
-            target = _within(reached, name)
+            target = link_target(reached, name)
             if target is None:
                 findings.append(
                     skipped(
@@ -57,7 +64,7 @@ def follow_index_links(
             more_links: dict[str, str] = {}
             asked = set(unknown)  # a pathspec naming a folder lists the files below it: exact names only
             for start in range(0, len(unknown), _NAMES_PER_CALL):
-                found = git.index_entries(unknown[start : start + _NAMES_PER_CALL], more_links)
+                found = find(unknown[start : start + _NAMES_PER_CALL], more_links)
                 files.update((p, b) for p, b in found if p in asked)
             known_links.update((p, b) for p, b in more_links.items() if p in asked)
         still: dict[str, tuple[str, str]] = {}
@@ -73,7 +80,7 @@ def follow_index_links(
     return followed, findings
 
 
-def _within(link: str, name: str) -> str | None:
+def link_target(link: str, name: str) -> str | None:
     """The repository path `name` leads to from the link at `link`, or None when it leaves the
     repository (an absolute name is resolved on a machine, not in the index: it leaves it too)."""
     if name.startswith("/"):
@@ -82,3 +89,26 @@ def _within(link: str, name: str) -> str | None:
     if target in (".", "..") or target.startswith("../"):
         return None
     return target
+
+
+def tree_lookup(git: Git, commit: str) -> Lookup:
+    """`follow_index_links`' lookup in a commit's tree: the whole tree listed once, when first asked
+    (only a tree holding a linked contract is)."""
+    listing: dict[str, tuple[str, bool]] = {}
+
+    def find(paths: list[str], links: dict[str, str]) -> list[tuple[str, str]]:
+        if not listing:
+            tree_links: dict[str, str] = {}
+            listing.update((p, (b, False)) for p, b in git.tree_entries(commit, "", tree_links))
+            listing.update((p, (b, True)) for p, b in tree_links.items())
+        found = []
+        for path in paths:
+            entry = listing.get(path)
+            if entry is not None:
+                if entry[1]:
+                    links[path] = entry[0]
+                else:
+                    found.append((path, entry[0]))
+        return found
+
+    return find

@@ -22,6 +22,7 @@ from contractctl.repo.history import (
     first_parent_log,
     sightings_by_subject,
 )
+from contractctl.repo.history_links import follow_links
 from contractctl.repo.outline_cache import OutlineCache
 
 
@@ -560,6 +561,7 @@ def subject_history(
         hit, subject = cached_subject(path, blob)
         return hit and subject not in (wanted or ())
 
+    commits = follow_links(git, base, commits, store, lambda path: place(path) is not None)
     # content decides the subject of some files; of the others, only wanted subjects are read
     readable = None if wanted is None else wanted | {None}
     store.prefetch(
