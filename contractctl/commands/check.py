@@ -52,7 +52,13 @@ from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersi
 from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.outline_cache import OutlineCache, code_stamp
 from contractctl.repo.references import SchemaResolver, subject_history
-from contractctl.repo.sidecar_paths import examples_dir, examples_text, is_example_text, sidecar_text
+from contractctl.repo.sidecar_paths import (
+    SIDECAR_SUFFIX,
+    examples_dir,
+    examples_text,
+    is_example_text,
+    sidecar_text,
+)
 from contractctl.repo.text_search import ContractTextSearch
 from contractctl.sidecar.check_step import ContractFiles, contract_checks
 
@@ -115,11 +121,12 @@ def _working_tree_entries(
     prefix: str,
     skipped: list[Finding] | None = None,
     links: set[str] | None = None,
+    linked_sidecars: set[str] | None = None,
 ) -> list[tuple[PurePosixPath, str]]:
     """Every contract file under the root, as blob-store keys read from disk when first asked for;
     what cannot be read (a FIFO, a symlink leaving the repository, a loop) is added to `skipped` as
     a warning (`links`, when given, collects the paths that are symbolic links: git grep does not
-    follow them)."""
+    follow them; `linked_sidecars` the sidecars that are)."""
     from contractctl.repo.worktree import contract_files
 
     extensions = supported_extensions()
@@ -129,6 +136,8 @@ def _working_tree_entries(
         skipped.extend(found.skipped)
     if links is not None:
         links |= found.links
+    if linked_sidecars is not None:
+        linked_sidecars |= found.linked_sidecars
     return [(relative, f"{WORKTREE_KEY}{relative}") for relative, _ in found.files]
 
 
@@ -136,20 +145,23 @@ def _followed_index_links(
     git: Git,
     store: BlobStore,
     index_links: dict[str, str],
-    links: set[str],
+    collected: tuple[set[str], set[str]],
     report: Report,
     selected: list[str] | None,
 ) -> list[tuple[str, str]]:
-    """The index's symbolic links as entries: a contract named by a link as the file it leads to
-    (collected in `links`: git grep does not follow them), or skipped with a warning, as a check of
-    the working tree does (index_links.py); any other link as before, its text."""
+    """The index's symbolic links as entries: a contract, sidecar or example named by a link as
+    the file it leads to (the contracts collected in `collected[0]`: git grep does not follow them;
+    the sidecars in `collected[1]`), or skipped with a warning, as a check of the working tree does
+    (index_links.py); any other link as before, its text."""
     from contractctl.repo.index_links import follow_index_links
 
-    contracts = {p: b for p, b in index_links.items() if contract_type(p) and not is_example_text(p)}
-    followed, skips = follow_index_links(git, store, contracts)
-    links.update(p for p, _ in followed)
+    read = {p: b for p, b in index_links.items() if contract_type(p) or p.endswith(SIDECAR_SUFFIX)}
+    followed, skips = follow_index_links(git, store, read)
+    links, linked_sidecars = collected
+    links.update(p for p, _ in followed if contract_type(p) and not is_example_text(p))
+    linked_sidecars.update(p for p in read if p.endswith(SIDECAR_SUFFIX))
     report.findings.extend(f for f in skips if _is_selected(f.file or "", selected))
-    return [*followed, *((p, b) for p, b in index_links.items() if p not in contracts)]
+    return [*followed, *((p, b) for p, b in index_links.items() if p not in read)]
 
 
 def working_tree_contracts(config: Config) -> ContractSet:
@@ -349,17 +361,20 @@ class _LocalRun:
         index_links: dict[str, str] = {}
         index = git.index_entries(prefix, index_links) if options.staged else None
         report = Report(command="check")
-        links: set[str] = set()
+        links: set[str] = set()  # contracts that are symbolic links
+        linked_sidecars: set[str] = set()  # and sidecars
         if index is not None:
             if index_links:
-                index += _followed_index_links(git, store, index_links, links, report, selected)
+                index += _followed_index_links(
+                    git, store, index_links, (links, linked_sidecars), report, selected
+                )
             outlines = _outline_cache(git, config, prefix) if scoped else None
             if outlines is not None and outlines.file is not None:  # formats keep their own there too
                 stamped_file.run_folder = outlines.file.parent
             current = build_contract_set(mapper, index, store, "index", outlines)
         else:
             skipped: list[Finding] = []
-            entries = _working_tree_entries(git, prefix, skipped, links)
+            entries = _working_tree_entries(git, prefix, skipped, links, linked_sidecars)
             current = build_contract_set(mapper, entries, store, "working tree")
             if scoped:  # outlines kept by content (see ContractSet._content_id): a large change reads
                 current.outlines = _outline_cache(git, config, prefix)  # every contract anyway
@@ -372,7 +387,7 @@ class _LocalRun:
             changed_paths = changed_paths - set(watched)  # not a contract path: the root is the scope
         if scoped:
             chosen = _subjects_of_change(
-                git, checker, changed_paths or set(), selected, options.staged, links
+                git, checker, changed_paths or set(), selected, options.staged, links, linked_sidecars
             )
         else:
             if selected is None:
@@ -421,7 +436,9 @@ class _LocalRun:
             kept = current.outlines if current.outlines is not None and current.outlines.saves else None
             history = subject_history(git, base, mapper, store, wanted, kept)
         checker.history = history
-        extras_changed = _contract_files_changed(changed_paths, current, chosen)
+        # a linked sidecar may lead to a file outside the root, which git's diff of it does not name
+        seen_changed = changed_paths | linked_sidecars if changed_paths is not None else None
+        extras_changed = _contract_files_changed(seen_changed, current, chosen)
 
         changed = {s for s in wanted if not _in_history(current, history, s)}
         jobs: list[tuple[str, bool]] = []
@@ -495,20 +512,22 @@ def _subjects_of_change(
     selected: list[str] | None,
     staged: bool,
     links: set[str],
+    linked_sidecars: set[str],
 ) -> set[str]:
     """The subjects a change may affect, found without reading the whole tree: contracts that
     differ from the base (`touched`, and for a check of the working tree, which reads every file on
     disk, ignored files and those git diff is told not to look at), those whose sidecar or examples
     differ, and, for a check of the whole change, every contract whose references reach an edited
     one. A contract nobody touched is its base version, one of its own versions: it can only be
-    affected through its references. `links`: working-tree contracts that are symbolic links.
+    affected through its references. `links`: contracts that are symbolic links; `linked_sidecars`:
+    sidecars that are (both always touched: what they lead to may change outside the root).
     """
     current = checker.current
     prefix = current.root
     kept = set(links)  # what git grep cannot answer for: always a candidate
     # a link's content changes with the file it leads to, which git's diff of the root may not name
     # (it may lie outside the root): a contract that is a link is always checked (history_links.py)
-    touched = touched | links
+    touched = touched | links | linked_sidecars
     if not staged:
         hidden = Background(lambda: git.hidden_from_diff(prefix))
         touched = touched | git.ignored_paths(prefix) | hidden.result()

@@ -23,7 +23,7 @@ from contractctl.repo.contracts import SubjectMapper, build_contract_set, contra
 from contractctl.repo.history import BlobStore, Git
 from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.references import SchemaResolver, subject_history
-from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, is_example_text, sidecar_path
+from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 
 
 @dataclass(frozen=True)
@@ -59,18 +59,19 @@ class Catalog:
 def _tree_contracts(
     git: Git, store: BlobStore, commit: str, prefix: str
 ) -> tuple[list[tuple[str, str]], list[Finding]]:
-    """The files under the root at `commit`, a contract that is a symbolic link read as the file it
-    leads to, as check reads it in the working tree, the index and the history (history_links.py):
-    publish registers what check compared. Links leading out, nowhere or in a loop: skipped."""
+    """The files under the root at `commit`, a contract or sidecar that is a symbolic link read as
+    the file it leads to, as check reads it in the working tree, the index and the history
+    (history_links.py): publish registers what check compared. Links leading out, nowhere or in a
+    loop: skipped."""
     from contractctl.repo.index_links import follow_index_links, tree_lookup
 
     links: dict[str, str] = {}
     entries = git.tree_entries(commit, prefix, links)
     if not links:
         return entries, []
-    contracts = {p: b for p, b in links.items() if contract_type(p) and not is_example_text(p)}
-    followed, skipped = follow_index_links(git, store, contracts, tree_lookup(git, commit))
-    others = [(p, b) for p, b in links.items() if p not in contracts]
+    read = {p: b for p, b in links.items() if contract_type(p) or p.endswith(SIDECAR_SUFFIX)}
+    followed, skipped = follow_index_links(git, store, read, tree_lookup(git, commit))
+    others = [(p, b) for p, b in links.items() if p not in read]
     return [*entries, *followed, *others], skipped
 
 

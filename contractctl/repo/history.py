@@ -231,8 +231,17 @@ class Git:
         names.discard("")
         return names
 
-    def read_at(self, commit: str, path: str) -> bytes | None:
-        """A file's content at a commit, or None when it did not exist there."""
+    def read_at(self, commit: str, path: str, follow_links: bool = False) -> bytes | None:
+        """A file's content at a commit, or None when it did not exist there. `follow_links`: a
+        symbolic link is read as the file it leads to in that commit's tree, and is None when it
+        leads out of the tree, nowhere or in a loop (git resolves it: nothing outside is read)."""
+        if follow_links and "\n" not in path:
+            kind, data = self._batch([f"{commit}:{path}"], follow_links=True)[0]
+            if kind == "blob":
+                return data
+            if kind != "missing":
+                return None  # a link leading out, nowhere or in a loop (or a folder)
+            # no such path, or its content is missing from this clone: told apart below
         result = self.attempt("cat-file", "blob", f"{commit}:{path}")
         if result.returncode == 0:
             return result.stdout
@@ -277,21 +286,31 @@ class Git:
             out[sha] = data
         return out
 
-    def _batch(self, names: list[str]) -> list[tuple[str, bytes]]:
+    def _batch(self, names: list[str], follow_links: bool = False) -> list[tuple[str, bytes]]:
         """(object type, content) of each object name, in order, through one `git cat-file --batch`;
-        ("missing", b"") for a name git cannot find."""
+        ("missing", b"") for a name git cannot find. `follow_links`: symbolic links in a tree are
+        followed by git; one leading out of it, nowhere or in a loop is ("symlink" / "dangling" /
+        "loop" / "notdir", its name)."""
         if not names:
             return []
         request = b"".join(f"{name}\n".encode("utf-8", "surrogateescape") for name in names)
-        result = self.attempt("cat-file", "--batch", "--buffer", input_bytes=request)
+        flags = ["--follow-symlinks"] if follow_links else []
+        result = self.attempt("cat-file", "--batch", "--buffer", *flags, input_bytes=request)
         if result.returncode != 0:  # a promisor remote that cannot supply a missing blob ends the batch
             raise GitError(_MISSING_OBJECTS, detail=result.stderr.decode("utf-8", "replace").strip())
         raw, offset = result.stdout, 0
         out: list[tuple[str, bytes]] = []
         for _ in names:
             header_end = raw.index(b"\n", offset)
-            fields = raw[offset:header_end].rsplit(b" ", 2)  # "<sha> <type> <size>", or "<name> missing"
+            header = raw[offset:header_end]
             offset = header_end + 1
+            kind, _, size_text = header.partition(b" ")
+            if follow_links and kind in (b"symlink", b"dangling", b"loop", b"notdir") and size_text.isdigit():
+                size = int(size_text)  # "<kind> <size>\n<name>\n": the link's name, not a file
+                out.append((kind.decode(), raw[offset : offset + size]))
+                offset += size + 1
+                continue
+            fields = header.rsplit(b" ", 2)  # "<sha> <type> <size>", or "<name> missing"
             if len(fields) < 3 or not fields[2].isdigit():
                 out.append(("missing", b""))
                 continue

@@ -1,5 +1,5 @@
-"""Contracts that are symbolic links, followed along the history as a check of the working tree or
-of the index follows them (worktree.py, index_links.py).
+"""Contracts and sidecars that are symbolic links, followed along the history as a check of the
+working tree or of the index follows them (worktree.py, index_links.py).
 
 git stores a link as the name it leads to. Read as it is, every earlier version of a linked contract
 was that name: none parsed, none was compared (HISTORY_UNPARSEABLE is a warning), and a break of the
@@ -7,7 +7,9 @@ file behind the link passed every check. Here the log's entries of a contract th
 the blob of the file it leads to at that commit instead, and a commit that changes that file (inside
 the contracts root or not) changes the linked contract too, as checking out that commit would. A
 link that leads out of the repository, nowhere or in a loop at a commit leaves the contract without
-content there, as the working tree skips it. Only the repository's own objects are read.
+content there, as the working tree skips it. A sidecar that is a link is followed the same way (its
+metadata and rules make versions, and its group property decides which versions are compared).
+Only the repository's own objects are read.
 """
 
 from __future__ import annotations
@@ -27,17 +29,18 @@ def follow_links(
     base: str,
     commits: list[Commit],
     store: BlobStore,
-    is_contract: Callable[[PurePosixPath], bool],
+    is_followed: Callable[[PurePosixPath], bool],
 ) -> list[Commit]:
-    """`commits` (a first-parent log of `base`, oldest first) with each contract that is a link read
-    as the file it leads to; the very list when no contract ever was a link (nothing more is read)."""
-    contract_links = {
+    """`commits` (a first-parent log of `base`, oldest first) with each followed path (contracts,
+    sidecars) that is a link read as the file it leads to; the very list when no followed path ever
+    was a link (nothing more is read)."""
+    linked = {
         change.new_path
         for commit in commits
         for change in commit.changes
-        if change.link and change.new_path is not None and is_contract(change.new_path)
+        if change.link and change.new_path is not None and is_followed(change.new_path)
     }
-    if not contract_links:
+    if not linked:
         return commits
     store.prefetch(c.new_blob for commit in commits for c in commit.changes if c.link and c.new_blob)
     names: dict[str, str | None] = {}
@@ -48,13 +51,13 @@ def follow_links(
             names[blob] = name if name and len(name) <= _LONGEST_NAME and "\0" not in name else None
         return names[blob]
 
-    target_log = _targets_log(git, base, commits, store, contract_links, name_of)
+    target_log = _targets_log(git, base, commits, store, linked, name_of)
     order = git.text("rev-list", "--first-parent", "--reverse", base).split()
     own = {commit.sha: commit for commit in commits}
     theirs = {commit.sha: commit for commit in target_log}
     files: dict[str, str] = {}  # path -> blob, of every path either log names
     links: dict[str, str] = {}  # path -> blob of the link's name
-    resolved: dict[PurePosixPath, str] = {}  # contract link -> blob of the file it led to so far
+    resolved: dict[PurePosixPath, str] = {}  # followed link -> blob of the file it led to so far
 
     def resolve(path: str) -> str | None:
         reached = path
@@ -79,12 +82,12 @@ def follow_links(
                 _apply(commit.changes, files, links)
         kept: list[FileChange] = []
         for change in mine.changes if mine is not None else ():
-            if change.link and change.new_path is not None and change.new_path in contract_links:
+            if change.link and change.new_path is not None and change.new_path in linked:
                 if change.status == "R" and change.old_path is not None:  # the old path is gone
                     kept.append(FileChange("D", change.old_path, None, None))
                 continue  # its content is worked out below
             kept.append(change)
-        for path in sorted(contract_links):
+        for path in sorted(linked):
             now = resolve(str(path)) if str(path) in links else None
             before = resolved.get(path)
             if str(path) not in links:  # a file again, or gone: the log's own change says so
@@ -108,14 +111,14 @@ def _targets_log(
     base: str,
     commits: list[Commit],
     store: BlobStore,
-    contract_links: set[PurePosixPath],
+    linked: set[PurePosixPath],
     name_of: Callable[[str], str | None],
 ) -> list[Commit]:
-    """The first-parent log of every file the contract links ever led to, through other links too."""
+    """The first-parent log of every file the followed links ever led to, through other links too."""
     targets: set[str] = set()
     seen_links: set[tuple[str, str]] = set()
     log: list[Commit] = []
-    pending = _link_entries(commits, {str(path) for path in contract_links})
+    pending = _link_entries(commits, {str(path) for path in linked})
     for _ in range(_MOST_LINKS):
         fresh = set()
         for path, blob in pending:

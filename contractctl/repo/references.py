@@ -24,6 +24,7 @@ from contractctl.repo.history import (
 )
 from contractctl.repo.history_links import follow_links
 from contractctl.repo.outline_cache import OutlineCache
+from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX
 
 
 class _ContractPaths(Mapping[str, str]):
@@ -561,7 +562,9 @@ def subject_history(
         hit, subject = cached_subject(path, blob)
         return hit and subject not in (wanted or ())
 
-    commits = follow_links(git, base, commits, store, lambda path: place(path) is not None)
+    commits = follow_links(
+        git, base, commits, store, lambda path: place(path) is not None or path.name.endswith(SIDECAR_SUFFIX)
+    )
     # content decides the subject of some files; of the others, only wanted subjects are read
     readable = None if wanted is None else wanted | {None}
     store.prefetch(

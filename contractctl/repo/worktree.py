@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from contractctl.errors import UsageError
 from contractctl.model import Finding, FindingKind, Severity, one_line
+from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX
 
 
 @dataclass
@@ -23,6 +24,9 @@ class DiskFiles:
     files: list[tuple[PurePosixPath, bytes]] = field(default_factory=list)  # repository-relative
     skipped: list[Finding] = field(default_factory=list)
     links: set[str] = field(default_factory=set)  # files in `files` reached through a symbolic link
+    # sidecars that are symbolic links (not read here): their content changes with the file they lead
+    # to, which git's diff of the root may not name
+    linked_sidecars: set[str] = field(default_factory=set)
 
 
 # What pathlib's is_symlink and is_dir answer False for, as example_files did with them.
@@ -52,6 +56,25 @@ def _link_target(path: Path) -> Path | None:
         return path.resolve(strict=True)
     except (OSError, RuntimeError):
         return None
+
+
+def link_refused(path: Path, relative: str, resolved_top: Path) -> Finding | None:
+    """Why the symlink at `path` is not followed (it loops, leads nowhere or leaves the repository,
+    whose resolved top is `resolved_top`), as a PATH_SKIPPED warning; None when it may be read."""
+    target = _link_target(path)
+    if target is None:
+        return skipped(one_line(relative), "is a symlink that loops or leads nowhere; skipped")
+    if not is_within(target, resolved_top):
+        where = one_line(str(target))
+        return skipped(one_line(relative), f"is a symlink leading outside the repository ({where}); skipped")
+    return None
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
 
 
 def read_regular(path: Path, relative: str) -> bytes | Finding:
@@ -139,6 +162,8 @@ def contract_files(top: Path, prefix: str, wanted: Callable[[str], bool], read: 
         for name, entry in others:
             if wanted(name):
                 _add_file(out, entry, inside + name, resolved_top, read)
+            elif name.endswith(SIDECAR_SUFFIX) and _is_link(entry):
+                out.linked_sidecars.add(inside + name)
         pending.extend(reversed(kept))  # depth first, in name order, as os.walk goes
     return out
 
@@ -183,19 +208,9 @@ def _add_file(out: DiskFiles, entry: os.DirEntry[str], relative: str, resolved_t
         return
     path = Path(entry.path)
     if link:
-        target = _link_target(path)
-        if target is None:
-            out.skipped.append(
-                skipped(one_line(relative), "is a symlink that loops or leads nowhere; skipped")
-            )
-            return
-        if not is_within(target, resolved_top):
-            out.skipped.append(
-                skipped(
-                    one_line(relative),
-                    f"is a symlink leading outside the repository ({one_line(str(target))}); skipped",
-                )
-            )
+        refused = link_refused(path, relative, resolved_top)
+        if refused is not None:
+            out.skipped.append(refused)
             return
         out.links.add(relative)
     data = read_regular(path, relative) if read else _regular_or_skipped(path, relative)

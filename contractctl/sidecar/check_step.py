@@ -21,6 +21,9 @@ class ContractFiles:
         self.store = store
         self.index = index  # None: read the working tree
         self._at: dict[tuple[str, str], str | None] = {}
+        # files of the working tree not read, by path: symlinks leaving the repository, looping or
+        # leading nowhere (a sidecar linked to ~/.netrc must not be read, let alone quoted)
+        self.refused: dict[PurePosixPath, Finding] = {}
 
     def read(self, path: PurePosixPath) -> str | None:
         data = self.read_bytes(path)
@@ -33,10 +36,15 @@ class ContractFiles:
             sha = self.index.get(path)
             return None if sha is None else self.store.get(sha)
         file = self.git.toplevel / path
+        from contractctl.repo.worktree import link_refused, read_regular
+
+        if file.is_symlink():
+            refused = link_refused(file, str(path), self.git.toplevel.resolve())
+            if refused is not None:
+                self.refused[path] = refused
+                return None
         if not file.is_file():
             return None
-        from contractctl.repo.worktree import read_regular
-
         data = read_regular(file, str(path))
         return data if isinstance(data, bytes) else None
 
@@ -58,9 +66,11 @@ class ContractFiles:
         return [(p, data.decode("utf-8", "replace")) for p, data in disk.files], disk.skipped
 
     def read_at(self, commit: str, path: PurePosixPath) -> str | None:
+        """The file at a commit, a symlink read as the file it leads to in that commit's tree (None
+        for one leading out of it, nowhere or in a loop), as the history of its contract reads it."""
         key = (commit, str(path))
         if key not in self._at:
-            data = self.git.read_at(commit, str(path))
+            data = self.git.read_at(commit, str(path), follow_links=True)
             self._at[key] = None if data is None else data.decode("utf-8", "replace")
         return self._at[key]
 
@@ -79,6 +89,8 @@ def contract_checks(
     sidecar = sidecar_path(contract_path)
     data = files.read_bytes(sidecar)
     examples, skipped = files.examples_and_skipped(examples_dir(contract_path))
+    if sidecar in files.refused:
+        skipped = [files.refused[sidecar], *skipped]
     if data is None and not examples and not group_property:
         return compared, skipped
     from contractctl.repo.contracts import decode_utf8
