@@ -18,7 +18,31 @@ def load(config_path: Path | None, cwd: Path | None = None) -> Config:
         from contractctl.repo.history import Git
 
         return default_config(Git.discover(start).toplevel)
+    _refuse_link_out_of_repository(found)
     return _known_secrets(load_config(found))
+
+
+def _refuse_link_out_of_repository(found: Path) -> None:
+    """A repository's own contractctl.yaml that is a symlink leading out of the repository is not
+    read: its text would be whatever file of this machine the repository's author chose (a CI
+    runner's ~/.netrc), and config errors quote what they read. A link inside the repository is
+    read as usual; a file outside it is named with --config, by whoever runs the command."""
+    if not found.is_symlink():
+        return
+    from contractctl.errors import ConfigError, GitError
+    from contractctl.repo.history import Git
+    from contractctl.repo.worktree import is_within
+
+    try:
+        top = Git.discover(found.parent).toplevel.resolve()
+    except GitError:
+        return  # not in a repository: no repository author chose the link
+    target = found.resolve()
+    if not is_within(target, top):
+        raise ConfigError(
+            f"{found}: is a symlink leading outside the repository ({target}); not read "
+            "(name a config file outside the repository with --config)"
+        )
 
 
 def _known_secrets(config: Config) -> Config:
