@@ -141,6 +141,24 @@ def _working_tree_entries(
     return [(relative, f"{WORKTREE_KEY}{relative}") for relative, _ in found.files]
 
 
+def _sparse_entries(
+    git: Git,
+    store: BlobStore,
+    prefix: str,
+    collected: tuple[set[str], set[str]],
+    report: Report,
+    selected: list[str] | None,
+) -> list[tuple[str, str]]:
+    """The files a sparse checkout leaves out of the working tree, as their index content (what git
+    takes them to hold): a check of the working tree gives the verdict of a full checkout, instead of
+    "import not found" for every contract importing one. Their links followed as the index's."""
+    sparse_links: dict[str, str] = {}
+    sparse = git.sparse_entries(prefix, sparse_links)
+    if sparse_links:
+        sparse += _followed_index_links(git, store, sparse_links, collected, report, selected)
+    return sparse
+
+
 def _followed_index_links(
     git: Git,
     store: BlobStore,
@@ -363,6 +381,7 @@ class _LocalRun:
         report = Report(command="check")
         links: set[str] = set()  # contracts that are symbolic links
         linked_sidecars: set[str] = set()  # and sidecars
+        sparse: list[tuple[str, str]] = []  # files a sparse checkout leaves out of the working tree
         if index is not None:
             if index_links:
                 index += _followed_index_links(
@@ -374,12 +393,20 @@ class _LocalRun:
             current = build_contract_set(mapper, index, store, "index", outlines)
         else:
             skipped: list[Finding] = []
-            entries = _working_tree_entries(git, prefix, skipped, links, linked_sidecars)
+            entries: list[tuple[PurePosixPath | str, str]] = []
+            entries += _working_tree_entries(git, prefix, skipped, links, linked_sidecars)
+            sparse += _sparse_entries(git, store, prefix, (links, linked_sidecars), report, selected)
+            entries += sparse
             current = build_contract_set(mapper, entries, store, "working tree")
             if scoped:  # outlines kept by content (see ContractSet._content_id): a large change reads
                 current.outlines = _outline_cache(git, config, prefix)  # every contract anyway
             report.findings.extend(f for f in skipped if _is_selected(f.file or "", selected))
-        files = ContractFiles(git, store, other_files(index) if index is not None else None)
+        files = ContractFiles(
+            git,
+            store,
+            other_files(index) if index is not None else None,
+            other_files(sparse) if index is None and sparse else None,
+        )
         checker = SchemaResolver(current, {}, share_unchanged=True)
         changed_paths = touched.result()
         config_changed = changed_paths is not None and config_file in changed_paths
@@ -387,7 +414,12 @@ class _LocalRun:
             changed_paths = changed_paths - set(watched)  # not a contract path: the root is the scope
         if scoped:
             chosen = _subjects_of_change(
-                git, checker, changed_paths or set(), selected, options.staged, links, linked_sidecars
+                git,
+                checker,
+                changed_paths or set(),
+                selected,
+                options.staged,
+                (links, linked_sidecars, {p for p, _ in sparse}),
             )
         else:
             if selected is None:
@@ -511,17 +543,19 @@ def _subjects_of_change(
     touched: set[str],
     selected: list[str] | None,
     staged: bool,
-    links: set[str],
-    linked_sidecars: set[str],
+    kinds: tuple[set[str], set[str], set[str]],
 ) -> set[str]:
     """The subjects a change may affect, found without reading the whole tree: contracts that
     differ from the base (`touched`, and for a check of the working tree, which reads every file on
     disk, ignored files and those git diff is told not to look at), those whose sidecar or examples
     differ, and, for a check of the whole change, every contract whose references reach an edited
     one. A contract nobody touched is its base version, one of its own versions: it can only be
-    affected through its references. `links`: contracts that are symbolic links; `linked_sidecars`:
-    sidecars that are (both always touched: what they lead to may change outside the root).
+    affected through its references. `kinds`: contracts that are symbolic links, sidecars that are
+    (both always touched: what they lead to may change outside the root), and files a sparse checkout
+    leaves out of the working tree (read from the index: never touched, always searched, as git grep
+    of the working tree does not search them).
     """
+    links, linked_sidecars, sparse = kinds
     current = checker.current
     prefix = current.root
     kept = set(links)  # what git grep cannot answer for: always a candidate
@@ -530,8 +564,8 @@ def _subjects_of_change(
     touched = touched | links | linked_sidecars
     if not staged:
         hidden = Background(lambda: git.hidden_from_diff(prefix))
-        touched = touched | git.ignored_paths(prefix) | hidden.result()
-        kept |= hidden.result()
+        touched = touched | git.ignored_paths(prefix) | (hidden.result() - sparse)
+        kept |= hidden.result() | sparse
     by_path = current.subject_by_path()
     # git names a nested repository's or a submodule's folder, not its files (nor does git grep
     # look inside): every contract under it counts as touched

@@ -7,6 +7,7 @@ half of the pre-commit latency budget, and its object model adds nothing for the
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -200,6 +201,30 @@ class Git:
         spec = ["--", prefix] if prefix else []
         out = self.run("ls-files", "-v", "-z", *spec).decode("utf-8", "surrogateescape")
         return {entry[2:] for entry in out.split("\0") if entry[:1].islower() or entry[:1] == "S"}
+
+    def sparse_entries(self, prefix: str, links: dict[str, str]) -> list[tuple[str, str]]:
+        """(path, blob id) of the index's files under `prefix` that a sparse checkout leaves out of
+        the working tree (skip-worktree and not on disk): git takes them as their index content, and
+        so does a check of the working tree. Their symbolic links go into `links`. Nothing (and no
+        git process) unless this working tree uses sparse checkout."""
+        if self.git_dir is None or not (self.git_dir / "info" / "sparse-checkout").is_file():
+            return []
+        spec = ["--", prefix] if prefix else []
+        out: list[tuple[str, str]] = []
+        # ls-files -v -s: "<tag> <mode> <sha> <stage>\t<path>"; tag S: skip-worktree
+        listing = self.run("ls-files", "-v", "-s", "-z", *spec).decode("utf-8", "surrogateescape")
+        for entry in listing.split("\0"):
+            meta, _, path = entry.partition("\t")
+            fields = meta.split()
+            if len(fields) != 4 or fields[0] != "S" or fields[3] != "0":
+                continue
+            if os.path.lexists(self.toplevel / path):
+                continue  # on disk after all: read as it is
+            if fields[1] == _SYMLINK_MODE:
+                links[path] = fields[2]
+            else:
+                out.append((path, fields[2]))
+        return out
 
     def ignored_paths(self, prefix: str) -> set[str]:
         """Untracked files under `prefix` that .gitignore hides (they are still on disk)."""

@@ -16,10 +16,18 @@ from contractctl.repo.sidecar_paths import examples_dir, sidecar_path
 class ContractFiles:
     """Sidecars and examples as the checked tree has them (working tree or index) or as a commit had."""
 
-    def __init__(self, git: Git, store: BlobStore, index: dict[PurePosixPath, str] | None) -> None:
+    def __init__(
+        self,
+        git: Git,
+        store: BlobStore,
+        index: dict[PurePosixPath, str] | None,
+        sparse: dict[PurePosixPath, str] | None = None,
+    ) -> None:
         self.git = git
         self.store = store
         self.index = index  # None: read the working tree
+        # the working tree's files a sparse checkout leaves out, by path: read from the index
+        self.sparse = sparse or {}
         self._at: dict[tuple[str, str], str | None] = {}
         # files of the working tree not read, by path: symlinks leaving the repository, looping or
         # leading nowhere (a sidecar linked to ~/.netrc must not be read, let alone quoted)
@@ -35,6 +43,8 @@ class ContractFiles:
         if self.index is not None:
             sha = self.index.get(path)
             return None if sha is None else self.store.get(sha)
+        if path in self.sparse:
+            return self.store.get(self.sparse[path])
         file = self.git.toplevel / path
         from contractctl.repo.worktree import link_refused, read_regular
 
@@ -63,7 +73,11 @@ class ContractFiles:
         from contractctl.repo.worktree import example_files
 
         disk = example_files(self.git.toplevel, directory, ".json")
-        return [(p, data.decode("utf-8", "replace")) for p, data in disk.files], disk.skipped
+        files = disk.files
+        if self.sparse:
+            left_out = [p for p in self.sparse if p.parent == directory and p.suffix == ".json"]
+            files = sorted([*files, *((p, self.store.get(self.sparse[p])) for p in left_out)])
+        return [(p, data.decode("utf-8", "replace")) for p, data in files], disk.skipped
 
     def read_at(self, commit: str, path: PurePosixPath) -> str | None:
         """The file at a commit, a symlink read as the file it leads to in that commit's tree (None
