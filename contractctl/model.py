@@ -116,6 +116,12 @@ class SchemaText:
     text: str
     origin: str = "working tree"  # or a commit id / "index"
     root: str = ""  # the contracts root (repository-relative) that imports are resolved against
+    # which version of its subject this text is, where git history says: ("git", subject, number) for
+    # an earlier version and for a contract unchanged since one, ("new", subject) for a contract that
+    # would register a new version; None where no history answers (a registry's text, `compat`).
+    # A format that skips the types of a reference whose version is the same on both sides (Protobuf,
+    # as Confluent's FieldSchemaDiff does) reads it.
+    version: object = field(default=None, compare=False)
 
     @cached_property
     def import_path(self) -> str:

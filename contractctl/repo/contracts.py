@@ -17,7 +17,7 @@ from contractctl.generic.globs import glob_regex
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git
 from contractctl.repo.outline_cache import OutlineCache
-from contractctl.repo.sidecar_paths import is_example_text, sidecar_path
+from contractctl.repo.sidecar_paths import is_example_text, sidecar_path, sidecar_text
 from contractctl.repo.text_search import (
     ContractTextSearch,
     OutlineSearch,
@@ -170,6 +170,7 @@ class SubjectMapper:
                 specs.append(f":(glob,icase){root}**/{topic}/{role}.*")
             elif self.config.reference_naming == "import_path" and _names_a_path_reference(subject):
                 specs.append(f":(literal){root}{subject}")
+                specs.append(f":(literal){root}{sidecar_text(subject)}")  # as above
             elif not explicit:
                 return None
         return specs

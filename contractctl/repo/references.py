@@ -152,7 +152,7 @@ class SchemaResolver:
             contract = self.current.file(dependency)
             references = [self._parsed[r] for r in self.references_of(dependency)]
             try:
-                source = self.current.source(dependency)
+                source = self._with_version(dependency, self.current.source(dependency))
                 self._parsed[dependency] = (
                     parse_registered(source, contract.schema_type, references)
                     if self.registered
@@ -264,7 +264,9 @@ class SchemaResolver:
             return self._historic[key]
         schema_type = type_for_path(version.path)
         assert schema_type is not None
-        source = SchemaText(version.path, version.text, version.commit, self.current.root)
+        source = SchemaText(
+            version.path, version.text, version.commit, self.current.root, ("git", subject, version.number)
+        )
         self._historic[key] = None  # a reference cycle in old history ends here
         if registered and self.share_unchanged:
             now = self._as_now(subject, version)
@@ -302,6 +304,24 @@ class SchemaResolver:
             parsed = None
         self._historic[key] = parsed
         return parsed
+
+    def _with_version(self, subject: str, source: SchemaText) -> SchemaText:
+        """`source` (the contract now) with the version it is of its subject: the version current at
+        the end of the history when its content is that version's (the same text, or the same
+        fingerprint), else a new one. What a reference to it names in a registry after publish (a
+        change of what it references alone makes no version of it, see `versions`)."""
+        timeline = self._states(subject)[1] if self.history else None
+        latest = timeline[-1][2] if timeline else None
+        same = latest is not None and source.text == latest.text and source.path == latest.path
+        if latest is not None and not same:
+            schema_type = type_for_path(source.path)
+            if schema_type is not None and type_for_path(latest.path) is schema_type:
+                try:  # the same text but for comments or layout: the same version (`versions`)
+                    same = get_format(schema_type).fingerprint(source) == latest.fingerprint
+                except InvalidSchema:
+                    same = False
+        version = ("git", subject, latest.number) if same and latest is not None else ("new", subject)
+        return SchemaText(source.path, source.text, source.origin, source.root, version)
 
     def _as_now(self, subject: str, version: HistoricVersion) -> ParsedSchema | None:
         """The schema `parse_current` made of the subject, when `version` is that contract as it is

@@ -180,6 +180,39 @@ class _CompiledOf(Mapping[str, Compiled]):
         return len(self._schemas)
 
 
+class ReferenceOrigin:
+    """Where the types of a direct reference come from, as Confluent's FieldSchemaDiff tells two
+    apart: a field whose message type comes from the same subject at the same version on both sides
+    is not compared again (what that version references is what it referenced then, in a registry).
+
+    The import path stands for the subject. The version is git's (SchemaText.version) where both
+    sides know it: a check against git history, where a reference edited back to an earlier text,
+    or the same text registered again as a new version (its sidecar, or what it references,
+    changed), is told apart as a registry tells it. Where either side does not know it (a registry's
+    schema, `compat`), the same text stands for the same version.
+    """
+
+    __slots__ = ("path", "text", "version")
+
+    def __init__(self, path: str, text: str, version: object) -> None:
+        self.path = path
+        self.text = text
+        self.version = version
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ReferenceOrigin):
+            return False
+        if self.version is not None and other.version is not None:
+            return self.path == other.path and bool(self.version == other.version)
+        return self.path == other.path and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash(self.path)  # equal versions may have other texts (a comment): the path only
+
+    def __repr__(self) -> str:
+        return f"ReferenceOrigin({self.path!r}, version={self.version!r})"
+
+
 def _consistent(by_path: Mapping[str, ProtobufSchema]) -> bool:
     """Whether every file of a closure was compiled with the files the closure holds for its imports
     (references parsed at different commits can hold two texts of one path: then not)."""
@@ -438,7 +471,7 @@ class ProtobufFormat:
             reference = by_path.get(path)
             if reference is not None:
                 mine.append(reference)
-                origins[path] = (path, reference.source.text)
+                origins[path] = ReferenceOrigin(path, reference.source.text, reference.source.version)
         return ProtobufSchema(
             source,
             tuple(mine),
