@@ -90,6 +90,15 @@ class GitRepo:
             path.write_text(content, encoding="utf-8")
         return path
 
+    def link(self, relative: str, name: str) -> Path:
+        """A symbolic link at `relative` leading to `name` (replacing one already there)."""
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink():
+            path.unlink()
+        os.symlink(name, path)
+        return path
+
     def commit(self, message: str = "change", *paths: str) -> str:
         self.git("add", "-A", *paths)
         self.git("commit", "-q", "--allow-empty", "-m", message)

@@ -10,7 +10,6 @@ request check and the pre-commit gate alike (exit 0).
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import pytest
@@ -23,20 +22,12 @@ BROKEN = ORDER.replace("int64 amount = 2;", "string amount = 2;")  # crosses wir
 GROWN = ORDER.replace("}\n", "  string note = 3;\n}\n")
 
 
-def _link(repo: GitRepo, link: str, name: str) -> None:
-    path = repo.root / link
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_symlink():
-        path.unlink()
-    os.symlink(name, path)
-
-
 @pytest.fixture
 def outside(repo: GitRepo) -> GitRepo:
     """contracts/orders/value.proto -> ../../proto/order.proto: the file lies outside the root."""
     repo.write("contractctl.yaml", "version: 1\n")
     repo.write("proto/order.proto", ORDER)
-    _link(repo, "contracts/orders/value.proto", "../../proto/order.proto")
+    repo.link("contracts/orders/value.proto", "../../proto/order.proto")
     repo.commit("linked")
     return repo
 
@@ -90,7 +81,7 @@ def test_an_unchanged_link_beside_a_change_elsewhere_is_not_a_new_version(outsid
 def test_a_link_moved_to_another_file_is_compared_with_what_it_led_to(outside: GitRepo) -> None:
     outside.write("proto/other.proto", BROKEN)
     outside.commit("another file")
-    _link(outside, "contracts/orders/value.proto", "../../proto/other.proto")
+    outside.link("contracts/orders/value.proto", "../../proto/other.proto")
     outside.commit("retarget")
     code, verdicts, _ = _verdicts(outside, "--against", "HEAD~1")
     assert (code, verdicts["orders-value"]) == (1, "incompatible")
@@ -98,11 +89,11 @@ def test_a_link_moved_to_another_file_is_compared_with_what_it_led_to(outside: G
 
 def test_history_where_the_link_led_nowhere_or_through_another_link(repo: GitRepo) -> None:
     repo.write("contractctl.yaml", "version: 1\n")
-    _link(repo, "contracts/orders/value.proto", "../../proto/order.proto")  # nothing there yet
+    repo.link("contracts/orders/value.proto", "../../proto/order.proto")  # nothing there yet
     repo.write("contracts/payments/value.proto", P3 + "message Paid { string id = 1; }\n")
     repo.commit("dangling")
     repo.write("proto/real.proto", ORDER)
-    _link(repo, "proto/order.proto", "real.proto")  # a link to a link
+    repo.link("proto/order.proto", "real.proto")  # a link to a link
     repo.commit("now it leads somewhere")
     repo.write("proto/real.proto", BROKEN)
     repo.commit("break")
@@ -116,7 +107,7 @@ def test_publish_registers_what_the_link_led_to_at_each_commit(repo: GitRepo, re
     fast = "retries: {max: 1, backoff_initial: 0.01, backoff_max: 0.02}, timeout: {connect: 1, read: 2}"
     repo.write("contractctl.yaml", 'version: 1\nregistries:\n  aws: {url: "${AWS_URL}", ' + fast + "}\n")
     repo.write("proto/order.proto", ORDER)
-    _link(repo, "contracts/orders/value.proto", "../../proto/order.proto")
+    repo.link("contracts/orders/value.proto", "../../proto/order.proto")
     repo.commit("linked")
     repo.write("proto/order.proto", GROWN)
     repo.commit("grow")

@@ -9,7 +9,6 @@ too); one leading out of the repository, nowhere or in a loop is skipped with a 
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import pytest
@@ -20,18 +19,12 @@ P3 = 'syntax = "proto3";\npackage acme.orders;\n'
 ORDER = P3 + "message Order { string id = 1; }\n"
 
 
-def _link(repo: GitRepo, link: str, name: str) -> None:
-    path = repo.root / link
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.symlink(name, path)
-
-
 @pytest.fixture
 def linked(repo: GitRepo) -> GitRepo:
     repo.write("contractctl.yaml", "version: 1\n")
     repo.write("contracts/shared/order.proto", ORDER)
-    _link(repo, "contracts/orders/value.proto", "../shared/order.proto")
-    _link(repo, "contracts/refunds/value.proto", "../orders/value.proto")  # a link to a link
+    repo.link("contracts/orders/value.proto", "../shared/order.proto")
+    repo.link("contracts/refunds/value.proto", "../orders/value.proto")  # a link to a link
     repo.commit("linked")
     return repo
 
@@ -76,10 +69,10 @@ def test_links_leading_out_nowhere_or_in_a_loop_are_skipped_staged_as_in_the_wor
     linked: GitRepo, tmp_path: Any
 ) -> None:
     (tmp_path / "outside.proto").write_text(ORDER)
-    _link(linked, "contracts/leak/value.proto", "../../../outside.proto")
-    _link(linked, "contracts/gone/value.proto", "../nowhere/value.proto")
-    _link(linked, "contracts/loop/value.proto", "../loop2/value.proto")
-    _link(linked, "contracts/loop2/value.proto", "../loop/value.proto")
+    linked.link("contracts/leak/value.proto", "../../../outside.proto")
+    linked.link("contracts/gone/value.proto", "../nowhere/value.proto")
+    linked.link("contracts/loop/value.proto", "../loop2/value.proto")
+    linked.link("contracts/loop2/value.proto", "../loop/value.proto")
     linked.git("add", "-A")
     staged = _report(linked, "--all", "--staged")
     assert staged == _report(linked, "--all")

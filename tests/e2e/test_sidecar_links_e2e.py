@@ -11,7 +11,6 @@ sidecar linked out of the repository (to ~/.netrc, say) was read and its YAML er
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -31,19 +30,13 @@ rules:
 SIDECAR = "contracts/orders/value.contract.yaml"
 
 
-def _link(repo: GitRepo, link: str, name: str) -> None:
-    path = repo.root / link
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.symlink(name, path)
-
-
 @pytest.fixture
 def grouped(repo: GitRepo) -> GitRepo:
     """A contract whose sidecar, a link to meta/orders.yaml, puts it in compatibility group 1."""
     repo.write("contractctl.yaml", "version: 1\ndefaults: {compatibility_group: major_version}\n")
     repo.write("contracts/orders/value.proto", ORDER)
     repo.write("meta/orders.yaml", META)
-    _link(repo, SIDECAR, "../../meta/orders.yaml")
+    repo.link(SIDECAR, "../../meta/orders.yaml")
     repo.commit("v1")
     return repo
 
@@ -84,7 +77,7 @@ def test_a_sidecar_linked_out_of_the_repository_is_never_read(repo: GitRepo, tmp
     repo.write("contractctl.yaml", "version: 1\ndefaults: {compatibility_group: major_version}\n")
     repo.write("contracts/orders/value.proto", ORDER)
     repo.commit("v1")
-    _link(repo, SIDECAR, str(secret))
+    repo.link(SIDECAR, str(secret))
     for args in ([], ["--staged"]):
         if args:
             repo.git("add", "-A")
