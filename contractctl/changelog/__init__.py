@@ -172,7 +172,13 @@ def changelog(
 
 
 def _tree(git: Git, mapper: SubjectMapper, store: BlobStore, commit: str) -> ContractSet:
-    tree = build_contract_set(mapper, git.tree_blobs(commit, mapper.root_prefix).items(), store, commit)
+    """The contracts at `commit`, linked ones read through (index_links.tree_contracts), as check
+    and publish read them."""
+    from contractctl.repo.index_links import tree_contracts
+
+    tree = build_contract_set(
+        mapper, tree_contracts(git, store, commit, mapper.root_prefix)[0], store, commit
+    )
     tree.validate_all()
     return tree
 

@@ -19,8 +19,9 @@ from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaTy
 from contractctl.registry.client import ContractExtras
 from contractctl.registry.payload import Payload, payload_for
 from contractctl.registry.sidecar_extras import extras_from_sidecar
-from contractctl.repo.contracts import SubjectMapper, build_contract_set, contract_type, contracts_prefix
+from contractctl.repo.contracts import SubjectMapper, build_contract_set, contracts_prefix
 from contractctl.repo.history import BlobStore, Git
+from contractctl.repo.index_links import tree_contracts
 from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.references import SchemaResolver, subject_history
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
@@ -56,25 +57,6 @@ class Catalog:
         return sorted(every, key=lambda v: (v.sequence, _depth(v.payload), v.subject))
 
 
-def _tree_contracts(
-    git: Git, store: BlobStore, commit: str, prefix: str
-) -> tuple[list[tuple[str, str]], list[Finding]]:
-    """The files under the root at `commit`, a contract or sidecar that is a symbolic link read as
-    the file it leads to, as check reads it in the working tree, the index and the history
-    (history_links.py): publish registers what check compared. Links leading out, nowhere or in a
-    loop: skipped."""
-    from contractctl.repo.index_links import follow_index_links, tree_lookup
-
-    links: dict[str, str] = {}
-    entries = git.tree_entries(commit, prefix, links)
-    if not links:
-        return entries, []
-    read = {p: b for p, b in links.items() if contract_type(p) or p.endswith(SIDECAR_SUFFIX)}
-    followed, skipped = follow_index_links(git, store, read, tree_lookup(git, commit))
-    others = [(p, b) for p, b in links.items() if p not in read]
-    return [*entries, *followed, *others], skipped
-
-
 def _depth(payload: Payload) -> int:
     return 1 + max((_depth(reference) for _, reference in payload.references), default=0)
 
@@ -88,7 +70,7 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
     prefix = contracts_prefix(config, git)
     mapper = SubjectMapper(config, prefix)
     store = BlobStore(git)
-    entries, skipped = _tree_contracts(git, store, commit, prefix)
+    entries, skipped = tree_contracts(git, store, commit, prefix)
     current = build_contract_set(mapper, entries, store, commit)
     current.validate_all()
     catalog = Catalog(ref=ref)

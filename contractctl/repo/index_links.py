@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 
 from contractctl.model import Finding, one_line
 from contractctl.repo.history import BlobStore, Git
+from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX
 from contractctl.repo.worktree import skipped
 
 _MOST_LINKS = 40
@@ -112,3 +113,22 @@ def tree_lookup(git: Git, commit: str) -> Lookup:
         return found
 
     return find
+
+
+def tree_contracts(
+    git: Git, store: BlobStore, commit: str, prefix: str
+) -> tuple[list[tuple[str, str]], list[Finding]]:
+    """The files under `prefix` at `commit`, a contract or sidecar that is a symbolic link read as
+    the file it leads to, as check reads it in the working tree, the index and the history
+    (history_links.py): what publish registers and a changelog compares is what check compared.
+    Links leading out of the repository, nowhere or in a loop: skipped, with their warnings."""
+    from contractctl.repo.contracts import contract_type
+
+    links: dict[str, str] = {}
+    entries = git.tree_entries(commit, prefix, links)
+    if not links:
+        return entries, []
+    read = {p: b for p, b in links.items() if contract_type(p) or p.endswith(SIDECAR_SUFFIX)}
+    followed, skipped = follow_index_links(git, store, read, tree_lookup(git, commit))
+    others = [(p, b) for p, b in links.items() if p not in read]
+    return [*entries, *followed, *others], skipped

@@ -128,3 +128,13 @@ def test_a_linked_contract_named_on_the_command_line_is_checked_under_its_own_su
     outside.write("proto/order.proto", BROKEN)
     code, verdicts, _ = _verdicts(outside, "contracts/orders/value.proto")
     assert (code, verdicts) == (1, {"orders-value": "incompatible"})
+
+
+def test_the_changelog_shows_what_changed_behind_a_link(outside: GitRepo) -> None:
+    """Before: "No contract changes" (both trees held the same link name)."""
+    outside.write("proto/order.proto", BROKEN)
+    outside.commit("break")
+    result = outside.run("changelog", "--from", "HEAD~1")
+    assert result.code == 0, result.output
+    assert "## orders-value" in result.stdout
+    assert "`int64` -> `string`" in result.stdout
