@@ -57,6 +57,7 @@ from contractctl.repo.sidecar_paths import (
     examples_dir,
     examples_text,
     is_example_text,
+    sidecar_path,
     sidecar_text,
 )
 from contractctl.repo.text_search import ContractTextSearch
@@ -470,6 +471,9 @@ class _LocalRun:
         checker.history = history
         # a linked sidecar may lead to a file outside the root, which git's diff of it does not name
         seen_changed = changed_paths | linked_sidecars if changed_paths is not None else None
+        if base is not None and seen_changed:
+            anew = _sidecars_registering_anew(git, base, files, current, wanted, seen_changed)
+            checker.registers_anew = anew
         extras_changed = _contract_files_changed(seen_changed, current, chosen)
 
         changed = {s for s in wanted if not _in_history(current, history, s)}
@@ -730,6 +734,29 @@ def _compile_aside(checker: SchemaResolver, wanted: set[str], linting: bool) -> 
             continue  # reported when the subject is checked
     for schema_type, sources in by_type.items():
         get_format(schema_type).compile_aside(sources, source_info=linting)
+
+
+def _sidecars_registering_anew(
+    git: Git, base: str, files: ContractFiles, current: ContractSet, subjects: set[str], changed: set[str]
+) -> set[str]:
+    """Subjects among `subjects` whose sidecar the change edits into something a registry tells
+    apart from the base's (`sidecar_key`: not a reformatting, and not a removal, which registers
+    nothing): publishing them registers a new version even with the same schema text, so a
+    reference to one now is to another version than its last (see ReferenceOrigin)."""
+    from contractctl.repo.references import sidecar_key
+
+    found = set()
+    for subject in subjects:
+        sidecar = sidecar_path(current.file(subject).path)
+        if str(sidecar) not in changed:
+            continue
+        now = files.read_bytes(sidecar)
+        if now is None:
+            continue
+        before = git.read_at(base, str(sidecar), follow_links=True)
+        if before is None or sidecar_key(now) != sidecar_key(before):
+            found.add(subject)
+    return found
 
 
 def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> bool:

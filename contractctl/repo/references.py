@@ -87,6 +87,9 @@ class SchemaResolver:
         self._closures: dict[str, frozenset[str]] = {}
         self._current_nodes: dict[str, _Node | None] = {}
         self._historic_nodes: dict[tuple[str, int], tuple[HistoricVersion, _Node]] = {}
+        # subjects whose sidecar now differs from the end of the history as a registry tells
+        # sidecars apart: publishing them registers a new version even with the same text
+        self.registers_anew: set[str] = set()
 
     @property
     def history(self) -> Mapping[str, list[HistoricVersion]]:
@@ -308,8 +311,9 @@ class SchemaResolver:
     def _with_version(self, subject: str, source: SchemaText) -> SchemaText:
         """`source` (the contract now) with the version it is of its subject: the version current at
         the end of the history when its content is that version's (the same text, or the same
-        fingerprint), else a new one. What a reference to it names in a registry after publish (a
-        change of what it references alone makes no version of it, see `versions`)."""
+        fingerprint) and its sidecar is too (`registers_anew`), else a new one: what a reference to
+        it names in a registry after publish (a change of what it references alone makes no version
+        of it, see `versions`)."""
         timeline = self._states(subject)[1] if self.history else None
         latest = timeline[-1][2] if timeline else None
         same = latest is not None and source.text == latest.text and source.path == latest.path
@@ -320,6 +324,8 @@ class SchemaResolver:
                     same = get_format(schema_type).fingerprint(source) == latest.fingerprint
                 except InvalidSchema:
                     same = False
+        if subject in self.registers_anew:
+            same = False
         version = ("git", subject, latest.number) if same and latest is not None else ("new", subject)
         return SchemaText(source.path, source.text, source.origin, source.root, version)
 

@@ -95,3 +95,32 @@ def test_a_sidecar_only_commit_of_a_shared_file_is_a_version_in_a_change_check(r
         findings = [f for r in json.loads(result.stdout)["results"] for f in r["findings"]]
         labels.append(sorted({f["compared_with"].split(" (")[0] for f in findings}))
     assert labels == [["version 2"], ["version 2"]]
+
+
+def test_a_reference_whose_sidecar_the_change_edits_is_a_new_version(broken_below: GitRepo) -> None:
+    """The sidecar edited in the working tree, next to the edit of orders: publishing registers
+    price again (version 2, referencing money's version 2), and orders' new version references it."""
+    broken_below.write("contracts/orders/value.proto", ORDER.replace("}\n", "  string note = 3;\n}\n"))
+    broken_below.write("contracts/shared/price.contract.yaml", "owner: team-pricing\n")
+    result = broken_below.run("check", "--format", "json")
+    results = {r["subject"]: r for r in json.loads(result.stdout)["results"]}
+    assert (result.code, results["orders-value"]["verdict"]) == (1, "incompatible")
+
+
+def test_a_reformatted_sidecar_is_no_new_version_of_a_reference(broken_below: GitRepo) -> None:
+    """orders version 2 references price version 2 (money version 2). money then changes again.
+    A reformatted sidecar of price registers nothing: orders' next version references price
+    version 2 still, as its version 2 does, so money's string -> int32 is not compared against it."""
+    broken_below.write("contracts/shared/price.contract.yaml", "owner: team-pricing\n")
+    broken_below.write("contracts/orders/value.proto", ORDER.replace("}\n", "  string note = 3;\n}\n"))
+    broken_below.commit("price gets an owner, orders a field")
+    broken_below.write("contracts/shared/money.proto", MONEY.replace("int64 cents", "int32 cents"))
+    broken_below.commit("money changes again, under NONE")
+    broken_below.write("contracts/shared/price.contract.yaml", "owner:   team-pricing   # the same\n")
+    broken_below.write(
+        "contracts/orders/value.proto", ORDER.replace("}\n", "  string note = 3;\n  int32 n = 4;\n}\n")
+    )
+    result = broken_below.run("check", "--format", "json")
+    orders = next(r for r in json.loads(result.stdout)["results"] if r["subject"] == "orders-value")
+    # against version 1 price's versions differ, but money's int64 -> int32 stays in its wire group
+    assert (orders["verdict"], orders["findings"]) == ("compatible", []), result.stdout
