@@ -50,7 +50,7 @@ from contractctl.repo.contracts import (
 )
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, VersionHistory
 from contractctl.repo.integrity import ensure_complete_history
-from contractctl.repo.lfs import is_lfs_pointer
+from contractctl.repo.lfs import history_finding, is_lfs_pointer, pointer_finding
 from contractctl.repo.outline_cache import OutlineCache, code_stamp
 from contractctl.repo.references import SchemaResolver, subject_history
 from contractctl.repo.sidecar_paths import (
@@ -761,24 +761,14 @@ def _sidecars_registering_anew(
 
 
 def _lfs_pointer_finding(checker: SchemaResolver, subject: str) -> Finding | None:
-    """The error for a contract that is a Git LFS pointer where the check reads it (the index
-    always holds the pointer; a working tree does until `git lfs pull`), else None."""
+    """The error for a contract that is a Git LFS pointer where the check reads it, else None."""
     try:
         text = checker.current.source(subject).text
     except InvalidSchema:
         return None  # reported by the parse
     if not is_lfs_pointer(text):
         return None
-    return Finding(
-        rule="LFS_POINTER",
-        message="is a Git LFS pointer, not a schema: git holds no schema for this contract",
-        kind=FindingKind.INVALID,
-        file=str(checker.current.file(subject).path),
-        line=1,
-        subject=subject,
-        hint="Keep contracts out of Git LFS (`git lfs untrack` their pattern, then commit the files "
-        "themselves); in a working tree, `git lfs pull` fetches the content.",
-    )
+    return pointer_finding(str(checker.current.file(subject).path), subject)
 
 
 def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> bool:
@@ -904,17 +894,7 @@ def _check_subject(
     unparseable = [v for v in unparseable if v not in in_lfs]
     for version in sorted(in_lfs, key=lambda v: v.number):
         result.findings.append(
-            Finding(
-                rule="HISTORY_IN_LFS",
-                message=f"{_label(version)} at {version.path} is a Git LFS pointer in git's history: the "
-                "schema it stands for is not in git, so the check cannot compare with it",
-                kind=FindingKind.ENVIRONMENT,
-                severity=Severity.ERROR,
-                file=str(contract.path),
-                subject=subject,
-                hint="Keep contracts out of Git LFS (`git lfs untrack` their pattern, then commit the files "
-                "themselves): a check that cannot read an earlier version does not pass.",
-            )
+            history_finding(_label(version), str(version.path), str(contract.path), subject)
         )
     for version in sorted(unparseable, key=lambda v: v.number):
         result.findings.append(

@@ -23,6 +23,7 @@ from contractctl.repo.contracts import SubjectMapper, build_contract_set, contra
 from contractctl.repo.history import BlobStore, Git
 from contractctl.repo.index_links import tree_contracts
 from contractctl.repo.integrity import ensure_complete_history
+from contractctl.repo.lfs import history_finding, is_lfs_pointer, pointer_finding
 from contractctl.repo.references import SchemaResolver, subject_history
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 
@@ -93,12 +94,24 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
         try:
             resolver.parse_current(subject)  # invalid now: say so, and publish none of its versions
         except InvalidSchema as error:
-            catalog.findings.extend(f.with_context(subject=subject) for f in error.findings)
+            if is_lfs_pointer(current.source(subject).text):
+                catalog.findings.append(pointer_finding(str(contract.path), subject))
+            else:
+                catalog.findings.extend(f.with_context(subject=subject) for f in error.findings)
             continue
         versions = []
+        held_in_lfs = False
         for version in resolver.versions(subject):
             # publish sends a version the registry lacks as a new schema, which it parses strictly
             parsed = resolver.parse_historic(subject, version, registered=False)
+            if parsed is None and is_lfs_pointer(version.text):
+                # unreadable, not broken: publishing the others would number them unlike git
+                label = f"git version {version.number} ({version.commit[:7]})"
+                catalog.findings.append(
+                    history_finding(label, str(version.path), str(contract.path), subject)
+                )
+                held_in_lfs = True
+                break
             if parsed is None:
                 catalog.findings.append(
                     Finding(
@@ -128,6 +141,8 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
                     ),
                 )
             )
+        if held_in_lfs:
+            continue  # none of its versions, as for a contract invalid now
         catalog.versions[subject] = versions
     return catalog
 

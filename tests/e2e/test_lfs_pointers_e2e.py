@@ -49,3 +49,23 @@ def test_a_pointer_where_the_check_reads_the_contract_is_named(repo: GitRepo) ->
         assert code == 2, args
         assert results["orders-value"]["verdict"] == "invalid"
         assert [f["rule"] for f in results["orders-value"]["findings"]] == ["LFS_POINTER"], args
+
+
+def test_publish_registers_nothing_when_a_version_is_held_in_lfs(repo: GitRepo, registry_double: Any) -> None:
+    """Before, publish left the version out with a warning and registered the rest: the registry's
+    version numbers would no longer be git's."""
+    fast = "retries: {max: 1, backoff_initial: 0.01, backoff_max: 0.02}, timeout: {connect: 1, read: 2}"
+    repo.write("contractctl.yaml", 'version: 1\nregistries:\n  aws: {url: "${AWS_URL}", ' + fast + "}\n")
+    repo.write(PATH, POINTER)
+    repo.commit("tracked by LFS")
+    repo.write(PATH, ORDER)
+    repo.commit("out of LFS again")
+    result = repo.run(
+        "publish", "--registry", "aws", "--format", "json", env={"AWS_URL": registry_double.url}
+    )
+    assert result.code == 3, result.output
+    assert "HISTORY_IN_LFS" in result.stdout
+    registered = [
+        r for r in registry_double.requests if r.method == "POST" and r.decoded_path.endswith("/versions")
+    ]
+    assert registered == []
