@@ -50,7 +50,7 @@ from contractctl.repo.contracts import (
 )
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, VersionHistory
 from contractctl.repo.integrity import ensure_complete_history
-from contractctl.repo.lfs import history_finding, is_lfs_pointer, pointer_finding
+from contractctl.repo.lfs import history_finding, is_lfs_pointer
 from contractctl.repo.outline_cache import OutlineCache, code_stamp
 from contractctl.repo.references import SchemaResolver, subject_history
 from contractctl.repo.sidecar_paths import (
@@ -169,19 +169,17 @@ def _followed_index_links(
     report: Report,
     selected: list[str] | None,
 ) -> list[tuple[str, str]]:
-    """The index's symbolic links as entries: a contract, sidecar or example named by a link as
-    the file it leads to (the contracts collected in `collected[0]`: git grep does not follow them;
-    the sidecars in `collected[1]`), or skipped with a warning, as a check of the working tree does
-    (index_links.py); any other link as before, its text."""
-    from contractctl.repo.index_links import follow_index_links
+    """The index's symbolic links as entries, read as the working tree reads them
+    (index_links.entries_through_links); the contracts among them collected in `collected[0]` (git
+    grep does not follow them), the sidecars in `collected[1]`."""
+    from contractctl.repo.index_links import entries_through_links
 
-    read = {p: b for p, b in index_links.items() if contract_type(p) or p.endswith(SIDECAR_SUFFIX)}
-    followed, skips = follow_index_links(git, store, read)
+    entries, skips = entries_through_links(git, store, index_links)
     links, linked_sidecars = collected
-    links.update(p for p, _ in followed if contract_type(p) and not is_example_text(p))
-    linked_sidecars.update(p for p in read if p.endswith(SIDECAR_SUFFIX))
+    links.update(p for p, _ in entries if contract_type(p) and not is_example_text(p))
+    linked_sidecars.update(p for p in index_links if p.endswith(SIDECAR_SUFFIX))
     report.findings.extend(f for f in skips if _is_selected(f.file or "", selected))
-    return [*followed, *((p, b) for p, b in index_links.items() if p not in read)]
+    return entries
 
 
 def working_tree_contracts(config: Config) -> ContractSet:
@@ -760,17 +758,6 @@ def _sidecars_registering_anew(
     return found
 
 
-def _lfs_pointer_finding(checker: SchemaResolver, subject: str) -> Finding | None:
-    """The error for a contract that is a Git LFS pointer where the check reads it, else None."""
-    try:
-        text = checker.current.source(subject).text
-    except InvalidSchema:
-        return None  # reported by the parse
-    if not is_lfs_pointer(text):
-        return None
-    return pointer_finding(str(checker.current.file(subject).path), subject)
-
-
 def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> bool:
     """Whether the contract as it is now is one of the subject's earlier versions.
 
@@ -854,11 +841,6 @@ def _check_subject(
         level=contract.compatibility.value,
         verdict="compatible",
     )
-    pointer = _lfs_pointer_finding(checker, subject)
-    if pointer is not None:
-        result.verdict = "invalid"
-        result.findings = [pointer]
-        return result
     try:
         new = checker.parse_current(subject)
     except InvalidSchema as error:
@@ -890,13 +872,12 @@ def _check_subject(
         pairs.append((version, earlier[-1]))
         if not reads_all:
             break  # the newest version that parses is the one the level compares with
-    in_lfs = [v for v in unparseable if is_lfs_pointer(v.text)]
-    unparseable = [v for v in unparseable if v not in in_lfs]
-    for version in sorted(in_lfs, key=lambda v: v.number):
-        result.findings.append(
-            history_finding(_label(version), str(version.path), str(contract.path), subject)
-        )
     for version in sorted(unparseable, key=lambda v: v.number):
+        if is_lfs_pointer(version.text):  # held by Git LFS: unreadable, never passed over
+            result.findings.append(
+                history_finding(_label(version), str(version.path), str(contract.path), subject)
+            )
+            continue
         result.findings.append(
             Finding(
                 rule="HISTORY_UNPARSEABLE",

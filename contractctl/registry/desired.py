@@ -23,7 +23,7 @@ from contractctl.repo.contracts import SubjectMapper, build_contract_set, contra
 from contractctl.repo.history import BlobStore, Git
 from contractctl.repo.index_links import tree_contracts
 from contractctl.repo.integrity import ensure_complete_history
-from contractctl.repo.lfs import history_finding, is_lfs_pointer, pointer_finding
+from contractctl.repo.lfs import history_finding, is_lfs_pointer
 from contractctl.repo.references import SchemaResolver, subject_history
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 
@@ -94,10 +94,7 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
         try:
             resolver.parse_current(subject)  # invalid now: say so, and publish none of its versions
         except InvalidSchema as error:
-            if is_lfs_pointer(current.source(subject).text):
-                catalog.findings.append(pointer_finding(str(contract.path), subject))
-            else:
-                catalog.findings.extend(f.with_context(subject=subject) for f in error.findings)
+            catalog.findings.extend(f.with_context(subject=subject) for f in error.findings)
             continue
         versions = []
         held_in_lfs = False

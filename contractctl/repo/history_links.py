@@ -18,10 +18,7 @@ from collections.abc import Callable, Container, Iterable
 from pathlib import PurePosixPath
 
 from contractctl.repo.history import BlobStore, Commit, FileChange, Git, first_parent_log
-from contractctl.repo.index_links import link_target
-
-_MOST_LINKS = 40  # links followed in a row, as Linux allows (index_links.py too)
-_LONGEST_NAME = 4096  # PATH_MAX: a longer "link" was not written by git
+from contractctl.repo.index_links import MOST_LINKS, link_name, link_target
 
 
 def follow_links(
@@ -47,8 +44,7 @@ def follow_links(
 
     def name_of(blob: str) -> str | None:
         if blob not in names:
-            name = store.get(blob).decode("utf-8", "surrogateescape")
-            names[blob] = name if name and len(name) <= _LONGEST_NAME and "\0" not in name else None
+            names[blob] = link_name(store.get(blob))
         return names[blob]
 
     target_log = _targets_log(git, base, commits, store, linked, name_of)
@@ -61,7 +57,7 @@ def follow_links(
 
     def resolve(path: str) -> str | None:
         reached = path
-        for _ in range(_MOST_LINKS):
+        for _ in range(MOST_LINKS):
             name_blob = links.get(reached)
             if name_blob is None:
                 return files.get(reached)
@@ -72,6 +68,7 @@ def follow_links(
             reached = target
         return None
 
+    in_order = sorted(linked)
     out: list[Commit] = []
     for sha in order:
         mine, other = own.get(sha), theirs.get(sha)
@@ -87,12 +84,12 @@ def follow_links(
                     kept.append(FileChange("D", change.old_path, None, None))
                 continue  # its content is worked out below
             kept.append(change)
-        for path in sorted(linked):
-            now = resolve(str(path)) if str(path) in links else None
+        for path in in_order:
             before = resolved.get(path)
             if str(path) not in links:  # a file again, or gone: the log's own change says so
                 resolved.pop(path, None)
                 continue
+            now = resolve(str(path))
             if now == before:
                 continue
             if now is None:
@@ -119,7 +116,7 @@ def _targets_log(
     seen_links: set[tuple[str, str]] = set()
     log: list[Commit] = []
     pending = _link_entries(commits, {str(path) for path in linked})
-    for _ in range(_MOST_LINKS):
+    for _ in range(MOST_LINKS):
         fresh = set()
         for path, blob in pending:
             if (path, blob) in seen_links:

@@ -18,7 +18,7 @@ from contractctl.repo.history import BlobStore, Git
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX
 from contractctl.repo.worktree import skipped
 
-_MOST_LINKS = 40
+MOST_LINKS = 40  # links followed in a row, as Linux allows (history_links.py too)
 _LONGEST_NAME = 4096  # PATH_MAX: a longer "link" was written by hand into the index, not by git add
 _NAMES_PER_CALL = 500  # pathspecs per `git ls-files`: a command line has a length limit
 _NOWHERE = "is a symlink that loops or leads nowhere; skipped"  # worktree.py's words
@@ -41,13 +41,13 @@ def follow_index_links(
     files: dict[str, str] = {}  # index paths met so far that are files
     known_links = dict(links)  # and those that are links
     pending = {path: (path, blob) for path, blob in links.items()}  # link -> (the link reached, its blob)
-    for _ in range(_MOST_LINKS):
+    for _ in range(MOST_LINKS):
         if not pending:
             break
         targets: dict[str, str] = {}
         for link, (reached, blob) in pending.items():
-            name = store.get(blob).decode("utf-8", "surrogateescape")
-            if not name or len(name) > _LONGEST_NAME or "\0" in name:
+            name = link_name(store.get(blob))
+            if name is None:
                 findings.append(skipped(one_line(link), _NOWHERE))
                 continue
             target = link_target(reached, name)
@@ -79,6 +79,13 @@ def follow_index_links(
         pending = still
     findings.extend(skipped(one_line(link), _NOWHERE) for link in pending)
     return followed, findings
+
+
+def link_name(data: bytes) -> str | None:
+    """The name a link's blob holds, or None for one git would not have written (empty, holding a
+    NUL, or longer than PATH_MAX): it leads nowhere."""
+    name = data.decode("utf-8", "surrogateescape")
+    return name if name and len(name) <= _LONGEST_NAME and "\0" not in name else None
 
 
 def link_target(link: str, name: str) -> str | None:
@@ -118,17 +125,30 @@ def tree_lookup(git: Git, commit: str) -> Lookup:
 def tree_contracts(
     git: Git, store: BlobStore, commit: str, prefix: str
 ) -> tuple[list[tuple[str, str]], list[Finding]]:
-    """The files under `prefix` at `commit`, a contract or sidecar that is a symbolic link read as
-    the file it leads to, as check reads it in the working tree, the index and the history
-    (history_links.py): what publish registers and a changelog compares is what check compared.
-    Links leading out of the repository, nowhere or in a loop: skipped, with their warnings."""
-    from contractctl.repo.contracts import contract_type
-
+    """The files under `prefix` at `commit`, links read through as `entries_through_links` says:
+    what publish registers and a changelog compares is what check compared."""
     links: dict[str, str] = {}
     entries = git.tree_entries(commit, prefix, links)
     if not links:
         return entries, []
-    read = {p: b for p, b in links.items() if contract_type(p) or p.endswith(SIDECAR_SUFFIX)}
-    followed, skipped = follow_index_links(git, store, read, tree_lookup(git, commit))
-    others = [(p, b) for p, b in links.items() if p not in read]
-    return [*entries, *followed, *others], skipped
+    through, skipped = entries_through_links(git, store, links, tree_lookup(git, commit))
+    return [*entries, *through], skipped
+
+
+def read_through(path: str) -> bool:
+    """Whether a check reads a link at `path` as the file it leads to: a contract, an example or a
+    sidecar (any other link is listed as it is: nothing reads it)."""
+    from contractctl.repo.contracts import contract_type
+
+    return contract_type(path) is not None or path.endswith(SIDECAR_SUFFIX)
+
+
+def entries_through_links(
+    git: Git, store: BlobStore, links: Mapping[str, str], lookup: Lookup | None = None
+) -> tuple[list[tuple[str, str]], list[Finding]]:
+    """`links` (path -> blob of the link's name, from the index or, with `lookup`, a commit's tree)
+    as listing entries, as the working tree reads them: those a check reads (`read_through`) as the
+    files they lead to, or skipped with a warning; any other link as it is, its name."""
+    read = {p: b for p, b in links.items() if read_through(p)}
+    followed, skipped = follow_index_links(git, store, read, lookup)
+    return [*followed, *((p, b) for p, b in links.items() if p not in read)], skipped

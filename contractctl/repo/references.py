@@ -23,6 +23,7 @@ from contractctl.repo.history import (
     sightings_by_subject,
 )
 from contractctl.repo.history_links import follow_links
+from contractctl.repo.lfs import is_lfs_pointer, pointer_finding
 from contractctl.repo.outline_cache import OutlineCache
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX
 
@@ -156,6 +157,8 @@ class SchemaResolver:
             references = [self._parsed[r] for r in self.references_of(dependency)]
             try:
                 source = self._with_version(dependency, self.current.source(dependency))
+                if is_lfs_pointer(source.text):  # no schema in git: named, not a syntax error
+                    raise InvalidSchema([pointer_finding(str(contract.path), dependency)])
                 self._parsed[dependency] = (
                     parse_registered(source, contract.schema_type, references)
                     if self.registered
@@ -314,7 +317,7 @@ class SchemaResolver:
         fingerprint) and its sidecar is too (`registers_anew`), else a new one: what a reference to
         it names in a registry after publish (a change of what it references alone makes no version
         of it, see `versions`)."""
-        timeline = self._states(subject)[1] if self.history else None
+        timeline = self._states(subject)[1] if self.history and subject not in self.registers_anew else None
         latest = timeline[-1][2] if timeline else None
         same = latest is not None and source.text == latest.text and source.path == latest.path
         if latest is not None and not same:
@@ -324,8 +327,6 @@ class SchemaResolver:
                     same = get_format(schema_type).fingerprint(source) == latest.fingerprint
                 except InvalidSchema:
                     same = False
-        if subject in self.registers_anew:
-            same = False
         version = ("git", subject, latest.number) if same and latest is not None else ("new", subject)
         return SchemaText(source.path, source.text, source.origin, source.root, version)
 

@@ -28,6 +28,7 @@ class ContractFiles:
         self.index = index  # None: read the working tree
         # the working tree's files a sparse checkout leaves out, by path: read from the index
         self.sparse = sparse or {}
+        self._sparse_examples: dict[PurePosixPath, list[PurePosixPath]] | None = None  # by folder
         self._at: dict[tuple[str, str], str | None] = {}
         # files of the working tree not read, by path: symlinks leaving the repository, looping or
         # leading nowhere (a sidecar linked to ~/.netrc must not be read, let alone quoted)
@@ -75,8 +76,14 @@ class ContractFiles:
         disk = example_files(self.git.toplevel, directory, ".json")
         files = disk.files
         if self.sparse:
-            left_out = [p for p in self.sparse if p.parent == directory and p.suffix == ".json"]
-            files = sorted([*files, *((p, self.store.get(self.sparse[p])) for p in left_out)])
+            if self._sparse_examples is None:  # once: an audit asks for every contract's folder
+                self._sparse_examples = {}
+                for path in self.sparse:
+                    if path.suffix == ".json":
+                        self._sparse_examples.setdefault(path.parent, []).append(path)
+            left_out = self._sparse_examples.get(directory, ())
+            if left_out:
+                files = sorted([*files, *((p, self.store.get(self.sparse[p])) for p in left_out)])
         return [(p, data.decode("utf-8", "replace")) for p, data in files], disk.skipped
 
     def read_at(self, commit: str, path: PurePosixPath) -> str | None:
