@@ -175,28 +175,6 @@ class SubjectMapper:
                 return None
         return specs
 
-    def history_pathspecs_split(self, subjects: Iterable[str]) -> tuple[list[str], list[str]] | None:
-        """For subjects some of which only content can name (shared types named by their record):
-        (pathspecs of the others, as `history_pathspecs` gives them; pathspecs of every file whose
-        content may decide its subject: the whole root but the `<topic>/key|value` contracts, which
-        the path names). Two `git log`s over these, merged in commit order, see every version of the
-        subjects that the log of the whole root sees. None when rules make paths decide otherwise."""
-        if self._rules or self.config.subject_strategy != "topic":
-            return None
-        named = [s for s in subjects if self.history_pathspecs([s]) is not None]
-        if any(_topic_shaped(s) for s in set(subjects).difference(named)):
-            return None  # a topic no pathspec can name (a folder named with glob characters)
-        specs = self.history_pathspecs(named) if named else []
-        if specs is None:
-            return None
-        root = f"{self.root_prefix}/" if self.root_prefix else ""
-        content = [self.root_prefix or "."] + [
-            f":(exclude,glob,icase){root}*/**/{stem}{extension}"
-            for stem in KEY_VALUE_STEMS
-            for extension in supported_extensions()
-        ]
-        return specs, content
-
     def subject_for(self, path: PurePosixPath, outline: Callable[[], Outline]) -> str:
         from_path = self.subject_from_path(path)
         if from_path is not None:
@@ -258,12 +236,6 @@ class SubjectMapper:
 
     def level_for(self, path: PurePosixPath | str, subject: str) -> CompatibilityLevel:
         return self._overridden(path, subject, self.config.compatibility, lambda rule: rule.compatibility)
-
-
-def _topic_shaped(subject: str) -> bool:
-    """`<topic>-key` or `<topic>-value`: a subject the topic convention may give a path."""
-    topic, _, role = subject.rpartition("-")
-    return bool(topic) and role in KEY_VALUE_STEMS
 
 
 def _same_in_git(pattern: str) -> bool:

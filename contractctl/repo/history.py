@@ -401,11 +401,20 @@ class Commit:
     changes: tuple[FileChange, ...]
 
 
-def first_parent_log(git: Git, ref: str, prefix: str, pathspecs: list[str] | None = None) -> list[Commit]:
+def first_parent_log(
+    git: Git,
+    ref: str,
+    prefix: str,
+    pathspecs: list[str] | None = None,
+    keep: Callable[[str], bool] | None = None,
+) -> list[Commit]:
     """Every first-parent commit of `ref` touching `prefix` (or `pathspecs`), oldest first, with its
     file changes.
 
     One `git log --raw` pass: its diff against the first parent lists the blobs we need to read.
+    `keep(path)`: the changes whose old or new path it keeps, asked once per distinct path, before
+    anything is made of the change; a filter here is much cheaper than many pathspecs, which git
+    matches against every path of every commit (seconds on a history of thousands of commits).
     """
     args = [
         "log",
@@ -435,6 +444,15 @@ def first_parent_log(git: Git, ref: str, prefix: str, pathspecs: list[str] | Non
             path = paths[text] = PurePosixPath(text)
         return path
 
+    verdicts: dict[str, bool] = {}
+
+    def kept(text: str) -> bool:
+        verdict = verdicts.get(text)
+        if verdict is None:
+            assert keep is not None
+            verdict = verdicts[text] = keep(text)
+        return verdict
+
     commits: list[Commit] = []
     for block in raw.split("\x01")[1:]:
         fields = block.split("\0")
@@ -446,6 +464,14 @@ def first_parent_log(git: Git, ref: str, prefix: str, pathspecs: list[str] | Non
             if not meta.startswith(":"):
                 i += 1
                 continue
+            if keep is not None:  # before the change is parsed: most are dropped on a long log
+                if meta[-1].isdigit():  # a rename or copy (its score): two paths
+                    if not (kept(fields[i + 1]) or kept(fields[i + 2])):
+                        i += 3
+                        continue
+                elif not kept(fields[i + 1]):
+                    i += 2
+                    continue
             parts = meta[1:].split()
             status = parts[4][0]
             new_blob = parts[3] if parts[3] != _NULL_SHA else None
