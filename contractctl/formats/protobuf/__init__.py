@@ -20,7 +20,12 @@ from contractctl.formats.protobuf.compile import (
     with_source_info,
 )
 from contractctl.formats.protobuf.diff import COMPATIBLE_CHANGES, DiffMemo, OneofRules, compare
-from contractctl.formats.protobuf.findings import INCOMPATIBLE_HINTS, invalid_finding, simple_invalid
+from contractctl.formats.protobuf.findings import (
+    INCOMPATIBLE_HINTS,
+    editions_finding,
+    invalid_finding,
+    simple_invalid,
+)
 from contractctl.formats.protobuf.locate import nearest, positions
 from contractctl.formats.protobuf.model import FileViews, SchemaView, schema_view
 from contractctl.formats.protobuf.outline import normalized, read_outline
@@ -438,8 +443,15 @@ class ProtobufFormat:
             # one schema per path below: the closure `_closure` would walk, and consistent (see `reach`)
             compiled = self.compiler.compile_imported(source.import_path, source.text, _CompiledOf(union))
             if compiled is not None:
-                return self._parsed(source, compiled, union)
-        return self._parse_closure(source, references)
+                return self._registrable(self._parsed(source, compiled, union))
+        return self._registrable(self._parse_closure(source, references))
+
+    @staticmethod
+    def _registrable(schema: ProtobufSchema) -> ProtobufSchema:
+        """protoc compiles editions files; the registry parses the text with Wire, which refuses them."""
+        if schema.compiled.file.syntax == "editions":
+            raise InvalidSchema([editions_finding(schema.source)])
+        return schema
 
     def _parse_closure(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ProtobufSchema:
         """`parse` walking the references' closure: where `_union` does not answer."""

@@ -37,6 +37,8 @@ INVALID_HINTS = {
     "oneof members take no label.",
     "PROTO_ERROR": "Fix the schema so that protoc accepts it.",
     "EMPTY_FILE": "Write a schema into it or delete it.",
+    "PROTO_EDITIONS": 'Write `syntax = "proto3";` (or "proto2") instead of an edition, and drop '
+    "`features` options.",
 }
 
 
@@ -114,4 +116,26 @@ def simple_invalid(source: SchemaText, rule: str, message: str) -> Finding:
         file=str(source.path),
         line=1,
         hint=INVALID_HINTS[rule],
+    )
+
+
+_EDITION_LINE = re.compile(r"^[ \t]*edition\b", re.MULTILINE)
+
+
+def editions_finding(source: SchemaText) -> Finding:
+    """An `edition = "..."` file: protoc accepts it, but Confluent Schema Registry parses schema text
+    with Wire's ProtoParser, which stops at `edition` ("edition is not currently supported"), so the
+    registry refuses the schema (422) before any compatibility check."""
+    match = _EDITION_LINE.search(source.text)
+    line = source.text.count("\n", 0, match.start()) + 1 if match else 1
+    return Finding(
+        rule="PROTO_EDITIONS",
+        message="Protobuf editions are not supported by Schema Registry: it parses the schema text with "
+        'Wire, which refuses `edition` ("edition is not currently supported")',
+        kind=FindingKind.INVALID,
+        file=str(source.path),
+        line=line,
+        column=1 if match else None,
+        hint=INVALID_HINTS["PROTO_EDITIONS"],
+        detail=source_excerpt(source.text, line, 1) if match else None,
     )

@@ -119,6 +119,12 @@ RULE_HELP: dict[str, tuple[str, str]] = {
         "proto2 fields outside a oneof need optional, required or repeated; proto3 has no required; oneof "
         "members take no label. Fix the label as the message says.",
     ),
+    "PROTO_EDITIONS": (
+        "The file uses Protobuf editions, which Schema Registry cannot parse.",
+        'protoc compiles `edition = "2023";` files, but the registry parses schema text with Wire, '
+        "which refuses the `edition` keyword, so registering the file fails. Declare `syntax = "
+        '"proto3";` (or "proto2") and express the features as proto2/proto3 labels instead.',
+    ),
     "PROTO_ERROR": (
         "protoc rejected the file.",
         "The message gives protoc's explanation; fix the schema so that protoc accepts it.",
