@@ -48,3 +48,28 @@ def test_edition_file_in_history_only_is_no_traceback(repo: GitRepo) -> None:
     result = repo.run("check", "--format", "json")
     assert result.code in (0, 1), result.output
     assert "Traceback" not in result.output
+
+
+GROUPED = (
+    'syntax = "proto2";\npackage acme.legacy;\n\n'
+    "message Record {\n  required string id = 1;\n"
+    "  optional group Meta = 2 {\n    optional string source = 3;\n  }\n}\n"
+)
+
+
+def test_prove_keeps_confluents_verdict_on_a_change_inside_a_group(repo: GitRepo) -> None:
+    """Confluent's diff never looks inside proto2 groups (Wire keeps them apart from fields), so a
+    group member's type change is compatible; the data proof shows values lost, which is Confluent's
+    blind spot (a lossy warning), not an engine error that turns the verdict into exit 1."""
+    repo.write("contracts/legacy/value.proto", GROUPED)
+    repo.commit("v1")
+    repo.write(
+        "contracts/legacy/value.proto", GROUPED.replace("optional string source", "optional int64 source")
+    )
+    plain = repo.run("check", "--format", "json")
+    assert plain.code == 0, plain.output
+    proved = repo.run("check", "--prove", "--format", "json")
+    assert proved.code == 0, proved.output
+    rules = {f["rule"]: f for r in proved.json()["results"] for f in r["findings"]}
+    assert "PROOF_ENGINE_ERROR" not in rules
+    assert "group" in rules["PROOF_LOSSY"]["message"]

@@ -3,8 +3,9 @@
 Confluent's rules are wire rules, so a compatible pair may still change some values. Such a change is
 "lossy" (a warning) when the two sides declare the field differently: another scalar type or label
 (sign, width, bool and repeated->singular narrowing), a closed proto2 enum dropping an unknown number,
-or invalid UTF-8 bytes read as a string. A change to a field declared identically on both sides, or a
-parse failure with clean data, means the engine called an incompatible pair compatible.
+or invalid UTF-8 bytes read as a string; and any change at or inside a proto2 group, which Confluent's
+diff never compares (Wire keeps groups apart from fields). A change to a field declared identically on
+both sides, or a parse failure with clean data, means the engine called an incompatible pair compatible.
 """
 
 from __future__ import annotations
@@ -255,6 +256,22 @@ def _is_lossy(written: FieldDescriptor, read: FieldDescriptor) -> bool:
     return written.type == written.TYPE_ENUM and bool(getattr(read.enum_type, "is_closed", False))
 
 
+_GROUP_NOTE = " (in a proto2 group, which Confluent's diff does not compare)"
+
+
+def _through_group(message: Descriptor, pointer: str) -> bool:
+    """Whether the field at `pointer` (`#/Msg/<number>/...`) is a group or lies inside one: Confluent's
+    verdict does not see such fields, so whatever they lose is its blind spot, not the engine's."""
+    for number in pointer.split("/")[2:]:
+        field = message.fields_by_number.get(int(number)) if message is not None else None
+        if field is None:
+            return False
+        if field.type == field.TYPE_GROUP:
+            return True
+        message = field.message_type
+    return False
+
+
 def _message_pairs(
     reader: ProtobufSchema, writer: ProtobufSchema
 ) -> Iterator[tuple[Descriptor, Descriptor, str]]:
@@ -308,13 +325,15 @@ def prove(reader: ProtobufSchema, writer: ProtobufSchema, samples: int, seed: in
                 )
                 continue
             for pointer, written_field, read_field, before, after in _differences(message, decoded, path):
-                lossy = _is_lossy(written_field, read_field)
+                grouped = _through_group(written_type, pointer) or _through_group(read_type, pointer)
+                lossy = grouped or _is_lossy(written_field, read_field)
                 issues.setdefault(
                     (pointer, lossy),
                     ProofIssue(
                         lossy,
                         f"field {written_field.name} ({_type_name(written_field)}) written as {before!r} "
-                        f"reads as {after!r} through {read_field.name} ({_type_name(read_field)})",
+                        f"reads as {after!r} through {read_field.name} ({_type_name(read_field)})"
+                        + (_GROUP_NOTE if grouped else ""),
                         repr(before),
                         pointer,
                     ),
