@@ -48,7 +48,7 @@ from contractctl.repo.contracts import (
     contracts_prefix,
     other_files,
 )
-from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, VersionHistory
+from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, LogAhead, VersionHistory
 from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.lfs import history_finding, is_lfs_pointer
 from contractctl.repo.outline_cache import OutlineCache, code_stamp
@@ -376,6 +376,8 @@ class _LocalRun:
             if selected is None and not scoped
             else None
         )
+        # the log of the root, which most checks of a change read once they know their subjects
+        ahead = LogAhead(git, base, prefix) if base is not None and whole_history is None else None
         index_links: dict[str, str] = {}
         index = git.index_entries(prefix, index_links) if options.staged else None
         report = Report(command="check")
@@ -466,7 +468,7 @@ class _LocalRun:
             history = whole_history.result()
         else:
             kept = current.outlines if current.outlines is not None and current.outlines.saves else None
-            history = subject_history(git, base, mapper, store, wanted, kept)
+            history = subject_history(git, base, mapper, store, wanted, kept, ahead)
         checker.history = history
         # a linked sidecar may lead to a file outside the root, which git's diff of it does not name
         seen_changed = changed_paths | linked_sidecars if changed_paths is not None else None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from contractctl.errors import GitError, UsageError
+from contractctl.generic.parallel import Background
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 
 _NULL_SHA = "0" * 40
@@ -412,10 +413,12 @@ def first_parent_log(
     file changes.
 
     One `git log --raw` pass: its diff against the first parent lists the blobs we need to read.
-    `keep(path)`: the changes whose old or new path it keeps, asked once per distinct path, before
-    anything is made of the change; a filter here is much cheaper than many pathspecs, which git
-    matches against every path of every commit (seconds on a history of thousands of commits).
+    `keep(path)`: see `parse_log`.
     """
+    return parse_log(git.run(*_log_args(ref, prefix, pathspecs)), keep)
+
+
+def _log_args(ref: str, prefix: str, pathspecs: list[str] | None) -> list[str]:
     args = [
         "log",
         "--first-parent",
@@ -433,7 +436,48 @@ def first_parent_log(
         args += ["--", *pathspecs]
     elif prefix:
         args += ["--", prefix]
-    raw = git.run(*args).decode("utf-8", "surrogateescape")
+    return args
+
+
+class LogAhead:
+    """The first-parent log of the contracts root, read by git from now on while the caller works
+    out which subjects it wants (on a long history git takes a quarter of a second and more)."""
+
+    def __init__(self, git: Git, ref: str, prefix: str) -> None:
+        self.ref, self.prefix = ref, prefix
+        self._process = subprocess.Popen(
+            ["git", "-c", "core.quotepath=off", *_log_args(ref, prefix, None)],
+            cwd=git.toplevel,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self._output = Background(self._process.communicate)
+
+    def commits(self, keep: Callable[[str], bool] | None = None) -> list[Commit]:
+        out, err = self._output.result()
+        if self._process.returncode != 0:
+            stderr = err.decode("utf-8", "replace").strip()
+            raise GitError(
+                f"git log failed: {stderr.splitlines()[-1] if stderr else 'no message'}", detail=stderr
+            )
+        return parse_log(out, keep)
+
+    def cancel(self) -> None:
+        """Not wanted after all: git is stopped, and its thread joined (none may outlive a fork)."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._output.result()
+
+
+def parse_log(output: bytes, keep: Callable[[str], bool] | None = None) -> list[Commit]:
+    """The commits of `git log --raw -z --format=%x01%H` output.
+
+    `keep(path)`: the changes whose old or new path it keeps, asked once per distinct path, before
+    anything is made of the change; a filter here is much cheaper than many pathspecs, which git
+    matches against every path of every commit (seconds on a history of thousands of commits).
+    """
+    raw = output.decode("utf-8", "surrogateescape")
     # one path object per distinct path: a file changed in every commit is one dictionary key later,
     # found by identity, not a fresh object to hash and compare each time
     paths: dict[str, PurePosixPath] = {}

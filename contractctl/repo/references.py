@@ -15,6 +15,7 @@ from contractctl.repo.history import (
     BlobStore,
     Git,
     HistoricVersion,
+    LogAhead,
     VersionHistory,
     first_parent_log,
     sightings_by_subject,
@@ -544,12 +545,14 @@ def subject_history(
     store: BlobStore,
     wanted: set[str] | None,
     outlines: OutlineCache | None = None,
+    ahead: LogAhead | None = None,
 ) -> VersionHistory:
     """Versions along `base`'s first-parent history of the wanted subjects (None: all of them).
 
     Blobs of other subjects are never read: a pre-commit check of one file stays cheap. With
     `outlines` (kept between runs), a file whose content decides its subject is read only when its
     cached outline names a wanted subject, and outlined once for the later runs otherwise.
+    `ahead`: the root's log, started earlier; taken unless a few paths are asked of git instead.
     """
     prefix = mapper.root_prefix
 
@@ -603,7 +606,13 @@ def subject_history(
         placed = place(PurePosixPath(text))
         return placed is not None and (wanted is None or placed[1] is None or placed[1] in wanted)
 
-    commits = first_parent_log(git, base, prefix, _cheap_pathspecs(mapper, wanted), may_matter)
+    specs = _cheap_pathspecs(mapper, wanted)
+    if ahead is not None and specs is None and (ahead.ref, ahead.prefix) == (base, prefix):
+        commits = ahead.commits(may_matter)
+    else:
+        if ahead is not None:
+            ahead.cancel()
+        commits = first_parent_log(git, base, prefix, specs, may_matter)
 
     commits = follow_links(
         git, base, commits, store, lambda path: place(path) is not None or path.name.endswith(SIDECAR_SUFFIX)
