@@ -48,6 +48,8 @@ from contractctl.repo.contracts import (
     contracts_prefix,
     other_files,
 )
+from contractctl.repo.filters import filtered_paths
+from contractctl.repo.filters import history_finding as filtered_finding
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, LogAhead, VersionHistory
 from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.lfs import history_finding, is_lfs_pointer
@@ -874,10 +876,20 @@ def _check_subject(
         pairs.append((version, earlier[-1]))
         if not reads_all:
             break  # the newest version that parses is the one the level compares with
+    # held by Git LFS or stored through a filter (encrypted): unreadable, never passed over
+    in_lfs = {v.number for v in unparseable if is_lfs_pointer(v.text)}
+    others = [str(v.path) for v in unparseable if v.number not in in_lfs]
+    filters = filtered_paths(checker.current.store.git, others) if others else {}
     for version in sorted(unparseable, key=lambda v: v.number):
-        if is_lfs_pointer(version.text):  # held by Git LFS: unreadable, never passed over
+        if version.number in in_lfs:
             result.findings.append(
                 history_finding(_label(version), str(version.path), str(contract.path), subject)
+            )
+            continue
+        if str(version.path) in filters:
+            name = filters[str(version.path)]
+            result.findings.append(
+                filtered_finding(_label(version), str(version.path), str(contract.path), subject, name)
             )
             continue
         result.findings.append(

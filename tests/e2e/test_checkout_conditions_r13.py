@@ -1,0 +1,58 @@
+"""Checkouts real users make that a plain full clone does not show: a break must never pass.
+
+Each test makes the same Avro history a full clone checks with exit 1 (a field's type changed from
+int to string) and obtains it under one git condition, through the real CLI in a real repository:
+
+- contracts stored through a clean/smudge filter (as git-crypt does): git holds the filtered text;
+- `core.symlinks=false` (git for Windows' default): a contract that is a link is checked out as a
+  plain file holding the name it leads to;
+- `core.ignorecase=true` (macOS, Windows): a contract renamed by case only keeps its old name in the
+  index, and git names the old one changed;
+- `contracts/` a git submodule: the superproject's history holds commits of another repository,
+  not the contracts' versions.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.conftest import GitRepo, record
+
+A = {"name": "a", "type": "string"}
+V1 = record("Order", [A, {"name": "n", "type": "int"}])
+BREAK = record("Order", [A, {"name": "n", "type": "string"}])  # int -> string: not BACKWARD
+C = {"name": "c", "type": "string", "default": ""}
+COMPATIBLE = record("Order", [A, {"name": "n", "type": "int"}, C])
+
+
+def _check(repo: GitRepo, *args: str) -> tuple[int, dict[str, Any], list[str]]:
+    """Exit code, verdict by subject, and every finding's rule."""
+    result = repo.run("check", *args, "--format", "json")
+    assert "Traceback" not in result.output, result.output
+    document: dict[str, Any] = json.loads(result.stdout)
+    verdicts = {r["subject"]: r["verdict"] for r in document["results"]}
+    findings = [*document["findings"], *(f for r in document["results"] for f in r["findings"])]
+    rules = [f["rule"] for f in findings]
+    return result.code, verdicts, rules
+
+
+def test_a_break_against_history_stored_through_a_clean_filter_does_not_pass(repo: GitRepo) -> None:
+    """git-crypt and the like store what their clean filter makes of a file: no version parses, and
+    each was only a HISTORY_UNPARSEABLE warning, so the break passed (exit 0)."""
+    repo.git("config", "filter.enc.clean", "base64")
+    repo.git("config", "filter.enc.smudge", "base64 -d")
+    repo.write(".gitattributes", "contracts/** filter=enc\n")
+    repo.write("contracts/orders/value.avsc", V1)
+    repo.commit("v1, stored encoded")
+    assert not repo.git("show", "HEAD:contracts/orders/value.avsc").startswith("{")
+    repo.git("checkout", "-q", "-b", "change")
+    repo.write("contracts/orders/value.avsc", BREAK)
+    code, verdicts, rules = _check(repo)
+    assert code == 3
+    assert verdicts == {"orders-value": "failed"}
+    assert rules == ["HISTORY_FILTERED"]
+    repo.commit("the break")
+    for args in ([], ["--all"]):
+        code, _, rules = _check(repo, *args)
+        assert (code, rules) == (3, ["HISTORY_FILTERED"]), args
