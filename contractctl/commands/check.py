@@ -122,6 +122,7 @@ def _find_base(git: Git, config: Config, options: CheckOptions) -> str | None:
 
 def _working_tree_entries(
     git: Git,
+    store: BlobStore,
     prefix: str,
     skipped: list[Finding] | None = None,
     links: set[str] | None = None,
@@ -130,19 +131,29 @@ def _working_tree_entries(
     """Every contract file under the root, as blob-store keys read from disk when first asked for;
     what cannot be read (a FIFO, a symlink leaving the repository, a loop) is added to `skipped` as
     a warning (`links`, when given, collects the paths that are symbolic links: git grep does not
-    follow them; `linked_sidecars` the sidecars that are)."""
+    follow them; `linked_sidecars` the sidecars that are). A link git checked out as a plain file
+    holding its name (`core.symlinks=false`) is read through as a link is."""
+    from contractctl.repo.index_links import plain_file_links
     from contractctl.repo.worktree import contract_files
 
     extensions = supported_extensions()
     # found, not read: the blob store reads a working-tree key when a check first needs it
     found = contract_files(git.toplevel, prefix, lambda name: name.lower().endswith(extensions), read=False)
+    plain, refused = plain_file_links(git, store, prefix)
+    found.skipped.extend(refused)
+    found.links.update(plain)
     if skipped is not None:
         skipped.extend(found.skipped)
     if links is not None:
         links |= found.links
     if linked_sidecars is not None:
         linked_sidecars |= found.linked_sidecars
-    return [(relative, f"{WORKTREE_KEY}{relative}") for relative, _ in found.files]
+    refused_paths = {f.file for f in refused}
+    return [
+        (relative, plain.get(str(relative), f"{WORKTREE_KEY}{relative}"))
+        for relative, _ in found.files
+        if str(relative) not in refused_paths
+    ]
 
 
 def _sparse_entries(
@@ -189,7 +200,8 @@ def working_tree_contracts(config: Config) -> ContractSet:
     git = Git.discover(config.directory)
     mapper = SubjectMapper(config, contracts_prefix(config, git))
     store = BlobStore(git)
-    return build_contract_set(mapper, _working_tree_entries(git, mapper.root_prefix), store, "working tree")
+    entries = _working_tree_entries(git, store, mapper.root_prefix)
+    return build_contract_set(mapper, entries, store, "working tree")
 
 
 def _selected_paths(git: Git, mapper: SubjectMapper, options: CheckOptions) -> list[str] | None:
@@ -398,7 +410,7 @@ class _LocalRun:
         else:
             skipped: list[Finding] = []
             entries: list[tuple[PurePosixPath | str, str]] = []
-            entries += _working_tree_entries(git, prefix, skipped, links, linked_sidecars)
+            entries += _working_tree_entries(git, store, prefix, skipped, links, linked_sidecars)
             sparse += _sparse_entries(git, store, prefix, (links, linked_sidecars), report, selected)
             entries += sparse
             current = build_contract_set(mapper, entries, store, "working tree")

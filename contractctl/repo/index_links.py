@@ -10,11 +10,14 @@ blob of the file it leads to. Only the index is read: nothing outside the reposi
 
 from __future__ import annotations
 
+import os
 import posixpath
+import stat
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from contractctl.model import Finding, one_line
-from contractctl.repo.history import BlobStore, Git
+from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX
 from contractctl.repo.worktree import skipped
 
@@ -152,3 +155,44 @@ def entries_through_links(
     read = {p: b for p, b in links.items() if read_through(p)}
     followed, skipped = follow_index_links(git, store, read, lookup)
     return [*followed, *((p, b) for p, b in links.items() if p not in read)], skipped
+
+
+def plain_file_links(git: Git, store: BlobStore, prefix: str) -> tuple[dict[str, str], list[Finding]]:
+    """Without symbolic links (`core.symlinks=false`, git for Windows' default) git checks a link out
+    as a plain file holding the name it leads to. The contracts under `prefix` that the index holds as
+    links and the working tree as such files, each read through as a check of the working tree reads a
+    link: path -> working-tree key of the file it leads to; the others skipped.
+    Nothing (and one git process) where git writes links."""
+    from contractctl.repo.contracts import contract_type
+
+    setting = git.attempt("config", "--bool", "--get", "core.symlinks")
+    if setting.stdout.strip() != b"false":
+        return {}, []
+    links: dict[str, str] = {}
+    git.index_entries(prefix, links)
+    # the name each leads to as the file on disk holds it now (an edit of it retargets the link)
+    plain = {p: f"{WORKTREE_KEY}{p}" for p in links if contract_type(p) and _is_regular(git.toplevel / p)}
+    if not plain:
+        return {}, []
+
+    def on_disk(paths: list[str], more_links: dict[str, str]) -> list[tuple[str, str]]:
+        index_links: dict[str, str] = {}
+        git.index_entries(paths, index_links)  # a file led to may be a link checked out plain too
+        found = []
+        for path in paths:
+            if path in index_links and _is_regular(git.toplevel / path):
+                more_links[path] = f"{WORKTREE_KEY}{path}"
+            elif _is_regular(git.toplevel / path):
+                found.append((path, f"{WORKTREE_KEY}{path}"))
+        return found
+
+    followed, refused = follow_index_links(git, store, plain, on_disk)
+    return dict(followed), refused
+
+
+def _is_regular(path: Path) -> bool:
+    """A regular file, not followed through a link (nothing outside the repository is read)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return False

@@ -56,3 +56,32 @@ def test_a_break_against_history_stored_through_a_clean_filter_does_not_pass(rep
     for args in ([], ["--all"]):
         code, _, rules = _check(repo, *args)
         assert (code, rules) == (3, ["HISTORY_FILTERED"]), args
+
+
+def test_a_linked_contract_checked_out_as_a_plain_file_is_read_through(repo: GitRepo) -> None:
+    """Without symlinks, git writes a link as a plain file holding the name it leads to. The check
+    of the working tree read that file as the contract (exit 2 under --all) and, as git's diff names
+    only the file led to, checked no subject for an edit of it: a break passed (exit 0)."""
+    repo.write("shared/order.avsc", V1)
+    repo.link("contracts/orders/value.avsc", "../../shared/order.avsc")
+    repo.commit("v1, linked")
+    repo.git("config", "core.symlinks", "false")
+    (repo.root / "contracts/orders/value.avsc").unlink()
+    repo.git("checkout", "--", "contracts/orders/value.avsc")  # as a clone on Windows has it
+    assert not (repo.root / "contracts/orders/value.avsc").is_symlink()
+    repo.git("checkout", "-q", "-b", "change")
+    repo.write("shared/order.avsc", COMPATIBLE)
+    assert _check(repo) == (0, {"orders-value": "compatible"}, [])
+    repo.write("shared/order.avsc", BREAK)
+    code, verdicts, rules = _check(repo)
+    assert (code, verdicts, rules) == (1, {"orders-value": "incompatible"}, ["TYPE_MISMATCH"])
+    repo.commit("the break")
+    for args in ([], ["--all"]):
+        code, verdicts, rules = _check(repo, *args)
+        assert (code, verdicts, rules) == (1, {"orders-value": "incompatible"}, ["TYPE_MISMATCH"]), args
+    # a link leading out of the repository, checked out plain: skipped, never parsed nor followed
+    repo.write("contracts/refunds/value.avsc", "../../../outside.avsc")
+    name = repo.git("hash-object", "-w", "contracts/refunds/value.avsc").strip()
+    repo.git("update-index", "--add", "--cacheinfo", f"120000,{name},contracts/refunds/value.avsc")
+    code, _, rules = _check(repo, "--all")
+    assert (code, sorted(rules)) == (1, ["PATH_SKIPPED", "TYPE_MISMATCH"])
