@@ -592,7 +592,7 @@ def _subjects_of_change(
     if folders:
         nested = {p for p in by_path if p.startswith(folders)}
         touched, kept = touched | nested, kept | nested
-    edited = {by_path[p] for p in touched if p in by_path}
+    edited = {by_path[p] for p in touched if p in by_path} | _spelled_otherwise(touched, by_path)
     # a sidecar or example sits in its contract's folder or below it
     parents = _folders_holding(touched)
     # the parent as text, as str(path.parent) gives it ("." at the top): building a path object for
@@ -609,6 +609,17 @@ def _subjects_of_change(
     current.validate_all(edited)  # as a whole-tree check does for every contract
     edited = {s for s in edited if s in current.contracts}
     return edited | extras | checker.dependents_closure(edited)
+
+
+def _spelled_otherwise(touched: set[str], by_path: dict[str, str]) -> set[str]:
+    """The subjects of contracts that a touched path names in another case. Where git ignores case
+    (macOS, Windows), a file renamed by case only keeps its index name: git's diff names that one
+    changed (or gone) and never the new one, which is what the working tree lists."""
+    missing = [p for p in touched if p not in by_path and contract_type(p)]
+    if not missing:
+        return set()
+    folded = {p.lower(): s for p, s in by_path.items()}
+    return {folded[p.lower()] for p in missing if p.lower() in folded}
 
 
 def _config_removals(

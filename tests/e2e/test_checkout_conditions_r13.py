@@ -85,3 +85,18 @@ def test_a_linked_contract_checked_out_as_a_plain_file_is_read_through(repo: Git
     repo.git("update-index", "--add", "--cacheinfo", f"120000,{name},contracts/refunds/value.avsc")
     code, _, rules = _check(repo, "--all")
     assert (code, sorted(rules)) == (1, ["PATH_SKIPPED", "TYPE_MISMATCH"])
+
+
+def test_a_contract_renamed_by_case_only_is_checked_where_git_ignores_case(repo: GitRepo) -> None:
+    """Where git ignores case (macOS, Windows), a file renamed by case only is still the index's
+    entry: git names the old spelling changed and never lists the new one, while the check reads the
+    new one from disk. The edit was in no subject's changed files: a break passed (exit 0)."""
+    repo.git("config", "core.ignorecase", "true")
+    repo.write("contracts/common/Orders.avsc", V1)  # a shared type: its subject is its record's name
+    repo.commit("v1")
+    repo.git("checkout", "-q", "-b", "change")
+    (repo.root / "contracts/common/Orders.avsc").rename(repo.root / "contracts/common/orders.avsc")
+    assert _check(repo) == (0, {}, [])  # the same schema: nothing to check
+    repo.write("contracts/common/orders.avsc", BREAK)
+    code, verdicts, rules = _check(repo)
+    assert (code, verdicts, rules) == (1, {"com.acme.Order": "incompatible"}, ["TYPE_MISMATCH"])
