@@ -64,6 +64,7 @@ from contractctl.repo.sidecar_paths import (
     sidecar_text,
 )
 from contractctl.repo.text_search import ContractTextSearch
+from contractctl.repo.worktree import submodule_finding
 from contractctl.sidecar.check_step import ContractFiles, contract_checks
 
 if TYPE_CHECKING:
@@ -127,12 +128,14 @@ def _working_tree_entries(
     skipped: list[Finding] | None = None,
     links: set[str] | None = None,
     linked_sidecars: set[str] | None = None,
+    nested: list[str] | None = None,
 ) -> list[tuple[PurePosixPath, str]]:
     """Every contract file under the root, as blob-store keys read from disk when first asked for;
     what cannot be read (a FIFO, a symlink leaving the repository, a loop) is added to `skipped` as
     a warning (`links`, when given, collects the paths that are symbolic links: git grep does not
-    follow them; `linked_sidecars` the sidecars that are). A link git checked out as a plain file
-    holding its name (`core.symlinks=false`) is read through as a link is."""
+    follow them; `linked_sidecars` the sidecars that are; `nested` the submodules, whose files are
+    left out). A link git checked out as a plain file holding its name (`core.symlinks=false`)
+    is read through as a link is."""
     from contractctl.repo.index_links import plain_file_links
     from contractctl.repo.worktree import contract_files
 
@@ -148,11 +151,17 @@ def _working_tree_entries(
         links |= found.links
     if linked_sidecars is not None:
         linked_sidecars |= found.linked_sidecars
+    submodules: list[str] = []
+    if found.nested:  # a clone inside this one is read as files are; a submodule is the index's
+        git.index_entries(found.nested, None, submodules)
+    if nested is not None:
+        nested += submodules
     refused_paths = {f.file for f in refused}
+    inside = tuple(f"{path}/" for path in submodules)
     return [
         (relative, plain.get(str(relative), f"{WORKTREE_KEY}{relative}"))
         for relative, _ in found.files
-        if str(relative) not in refused_paths
+        if str(relative) not in refused_paths and not str(relative).startswith(inside)
     ]
 
 
@@ -393,7 +402,8 @@ class _LocalRun:
         # the log of the root, which most checks of a change read once they know their subjects
         ahead = LogAhead(git, base, prefix) if base is not None and whole_history is None else None
         index_links: dict[str, str] = {}
-        index = git.index_entries(prefix, index_links) if options.staged else None
+        nested: list[str] = []  # submodules under the root: another repository's history
+        index = git.index_entries(prefix, index_links, nested) if options.staged else None
         report = Report(command="check")
         links: set[str] = set()  # contracts that are symbolic links
         linked_sidecars: set[str] = set()  # and sidecars
@@ -410,7 +420,7 @@ class _LocalRun:
         else:
             skipped: list[Finding] = []
             entries: list[tuple[PurePosixPath | str, str]] = []
-            entries += _working_tree_entries(git, store, prefix, skipped, links, linked_sidecars)
+            entries += _working_tree_entries(git, store, prefix, skipped, links, linked_sidecars, nested)
             sparse += _sparse_entries(git, store, prefix, (links, linked_sidecars), report, selected)
             entries += sparse
             current = build_contract_set(mapper, entries, store, "working tree")
@@ -443,6 +453,11 @@ class _LocalRun:
             chosen = {s for s, c in current.contracts.items() if _is_selected(c.location, selected)}
         if selected is None and not current.contracts and not current.invalid and config.path.is_file():
             report.findings.append(_no_contracts(config, prefix))
+        report.findings.extend(
+            submodule_finding(path)
+            for path in nested
+            if _is_selected(path, selected) and not mapper.excluded_text(f"{path}/")
+        )
         for path, findings in sorted(current.invalid.items()):
             if _is_selected(path, selected):
                 report.findings.extend(findings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -715,4 +716,10 @@ def contracts_prefix(config: Config, git: Git) -> str:
             "a gate that looks in the wrong place checks nothing"
         )
     prefix = relative.as_posix()
+    if prefix != "." and os.path.lexists(root / ".git"):
+        raise UsageError(
+            f"{config.where('contracts.root')}: contracts.root: {config.contracts_root!r} is a git submodule "
+            "(or a repository of its own): the versions of its contracts are in its own history, not in "
+            f"this repository's ({git.toplevel}); run contractctl in that repository"
+        )
     return "" if prefix == "." else prefix

@@ -19,6 +19,7 @@ from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 
 _NULL_SHA = "0" * 40
 _SYMLINK_MODE = "120000"
+_GITLINK_MODE = "160000"  # a submodule: a commit of another repository
 WORKTREE_KEY = "worktree:"  # blob-store keys of files read from the working tree
 _MISSING_OBJECTS = (
     "earlier contents are missing from this clone (a partial clone whose remote cannot supply them, or a "
@@ -133,17 +134,21 @@ class Git:
         return {PurePosixPath(path): blob for path, blob in self.index_entries(prefix)}
 
     def index_entries(
-        self, prefix: str | Sequence[str], links: dict[str, str] | None = None
+        self,
+        prefix: str | Sequence[str],
+        links: dict[str, str] | None = None,
+        gitlinks: list[str] | None = None,
     ) -> list[tuple[str, str]]:
         """(path, blob id) for files under `prefix` (or these exact paths) in the index (merged
         entries only), in git's order. `links`, when given, takes the symbolic links instead (path ->
-        blob id of the link's text: git stores a link as the name it leads to).
+        blob id of the link's text: git stores a link as the name it leads to); `gitlinks` the
+        submodules' paths (never files).
 
         Paths as text: git's are already normal (no `.`, `..` or empty segments), so the text is what
         `str(PurePosixPath(path))` gives, and a path object per entry (most of the listing's cost
         at 10,000 contracts) is made only for the few entries a check looks at."""
         # ls-files -s: "<mode> <sha> <stage>\t<path>"; stage 0 = not in a merge conflict
-        return self._blob_listing(["ls-files", "-s", "-z"], prefix, 2, "0", 1, links)
+        return self._blob_listing(["ls-files", "-s", "-z"], prefix, 2, "0", 1, links, gitlinks)
 
     def _blob_listing(
         self,
@@ -153,9 +158,11 @@ class Git:
         wanted: str,
         sha_field: int,
         links: dict[str, str] | None = None,
+        gitlinks: list[str] | None = None,
     ) -> list[tuple[str, str]]:
         """One NUL-separated git listing parsed into (path, blob id), keeping the entries whose
-        `key_field` of the metadata is `wanted` (symbolic links into `links`, when given)."""
+        `key_field` of the metadata is `wanted` (symbolic links into `links`, when given; submodules,
+        which are commits and no file, into `gitlinks`, or left out)."""
         if isinstance(prefix, str):
             args = [*args, "--", prefix] if prefix else args
         else:
@@ -168,7 +175,10 @@ class Git:
             meta, _, path = entry.partition("\t")
             fields = meta.split()
             if fields[key_field] == wanted:
-                if links is not None and fields[0] == _SYMLINK_MODE:
+                if fields[0] == _GITLINK_MODE:
+                    if gitlinks is not None:
+                        gitlinks.append(path)
+                elif links is not None and fields[0] == _SYMLINK_MODE:
                     links[path] = fields[sha_field]
                 else:
                     out.append((path, fields[sha_field]))

@@ -27,6 +27,8 @@ class DiskFiles:
     # sidecars that are symbolic links (not read here): their content changes with the file they lead
     # to, which git's diff of the root may not name
     linked_sidecars: set[str] = field(default_factory=set)
+    # folders holding a `.git`: a submodule (refused by the caller) or a clone inside this one
+    nested: list[str] = field(default_factory=list)
 
 
 # What pathlib's is_symlink and is_dir answer False for, as example_files did with them.
@@ -56,6 +58,21 @@ def _link_target(path: Path) -> Path | None:
         return path.resolve(strict=True)
     except (OSError, RuntimeError):
         return None
+
+
+def submodule_finding(path: str) -> Finding:
+    """A submodule under the contracts root: this repository holds a commit of another one there,
+    and its files' versions are in that one's history, which a check of this repository cannot read
+    (they were all "new", a break included)."""
+    return Finding(
+        rule="SUBMODULE",
+        message="is a git submodule: the versions of its contracts are in its own repository's "
+        "history, not in this one's, so they cannot be checked from here",
+        kind=FindingKind.INVALID,
+        file=one_line(path),
+        hint=f"Run contractctl in that repository, or leave the folder out (contracts.exclude: "
+        f'["{one_line(path)}/**"]).',
+    )
 
 
 def link_refused(path: Path, relative: str, resolved_top: Path) -> Finding | None:
@@ -129,7 +146,8 @@ def contract_files(top: Path, prefix: str, wanted: Callable[[str], bool], read: 
     subdirectories after its files), but from the type each directory listing already gives: a
     regular file or a directory costs no further system call and no path object, so listing a tree
     of a few thousand folders takes milliseconds. Only symlinks and what is neither a file nor a
-    directory are looked at more closely.
+    directory are looked at more closely. The folders below `prefix` holding `.git` are listed in
+    `nested` too.
     """
     out = DiskFiles()
     resolved_top = top.resolve()
@@ -142,6 +160,8 @@ def contract_files(top: Path, prefix: str, wanted: Callable[[str], bool], read: 
             continue
         subdirectories, others = listed
         inside = "" if relative_directory == "." else relative_directory + "/"
+        if inside and any(name == ".git" for name, _ in (*subdirectories, *others)):
+            out.nested.append(relative_directory)
         kept = []
         for name, entry in subdirectories:
             if name.startswith("."):

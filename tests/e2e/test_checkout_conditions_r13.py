@@ -15,6 +15,7 @@ int to string) and obtains it under one git condition, through the real CLI in a
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import GitRepo, record
@@ -100,3 +101,45 @@ def test_a_contract_renamed_by_case_only_is_checked_where_git_ignores_case(repo:
     repo.write("contracts/common/orders.avsc", BREAK)
     code, verdicts, rules = _check(repo)
     assert (code, verdicts, rules) == (1, {"com.acme.Order": "incompatible"}, ["TYPE_MISMATCH"])
+
+
+def _with_submodule(repo: GitRepo, tmp_path: Path, where: str) -> GitRepo:
+    """`repo` holding, at `where`, a submodule whose own history has V1 at orders/value.avsc."""
+    inner = GitRepo(tmp_path / "inner")
+    inner.write("orders/value.avsc", V1)
+    inner.commit("v1")
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner.root), where)
+    repo.commit("add the submodule")
+    repo.git("checkout", "-q", "-b", "change")
+    return inner
+
+
+def test_a_contracts_root_that_is_a_submodule_is_refused(repo: GitRepo, tmp_path: Path) -> None:
+    """The superproject's history holds the submodule's commits, not the contracts' versions: every
+    contract was "new" (exit 0), a break included, in the working tree, staged and under --all."""
+    _with_submodule(repo, tmp_path, "contracts")
+    repo.write("contracts/orders/value.avsc", BREAK)
+    repo.git("-C", "contracts", "commit", "-q", "-am", "the break")
+    repo.git("add", "contracts")
+    for args in ([], ["--staged"], ["--all"]):
+        result = repo.run("check", *args)
+        assert result.code == 2, (args, result.output)
+        assert "submodule" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_submodule_under_the_root_is_refused_unless_excluded(repo: GitRepo, tmp_path: Path) -> None:
+    repo.write("contracts/sales/value.avsc", V1)
+    _with_submodule(repo, tmp_path, "contracts/vendor")
+    repo.write("contracts/vendor/orders/value.avsc", BREAK)
+    repo.git("-C", "contracts/vendor", "commit", "-q", "-am", "the break")
+    repo.git("add", "contracts/vendor")
+    for args in ([], ["--staged"], ["--all"]):
+        code, verdicts, rules = _check(repo, *args)
+        assert (code, rules) == (2, ["SUBMODULE"]), args
+        assert "orders-value" not in verdicts
+    repo.write("contractctl.yaml", 'version: 1\ncontracts: {exclude: ["contracts/vendor/**"]}\n')
+    repo.git("add", "contractctl.yaml")
+    for args in ([], ["--staged"], ["--all"]):
+        code, verdicts, rules = _check(repo, *args)
+        assert (code, rules) == (0, []), args
+        assert "orders-value" not in verdicts
