@@ -108,6 +108,7 @@ def _find_base(git: Git, config: Config, options: CheckOptions) -> str | None:
     if quick.returncode == 0:
         return quick.stdout.decode().strip()
     if not git.has_commits():
+        _refuse_an_orphan(git, candidates)
         return None
     for candidate in candidates:
         try:
@@ -119,6 +120,19 @@ def _find_base(git: Git, config: Config, options: CheckOptions) -> str | None:
         f"base branch {config.base_branch!r} not found (tried {', '.join(candidates)}): "
         f"pass --against REF, or fetch it (`git fetch origin {config.base_branch}`)"
     )
+
+
+def _refuse_an_orphan(git: Git, candidates: list[str]) -> None:
+    """A HEAD without commits has no base, and its contracts are new, unless the base branch exists:
+    then HEAD is an orphan branch (its first commit will share no history with the base, which a
+    check after it reports, exit 3) and its contracts were passed as new whatever they broke."""
+    for candidate in candidates:
+        if git.attempt("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}").returncode == 0:
+            raise GitError(
+                f"HEAD has no commit yet while the base branch {candidate} exists: this branch shares no "
+                f"history with it, so its contracts' earlier versions are not found; pass --against "
+                f"{candidate} to compare with them"
+            )
 
 
 def _working_tree_entries(

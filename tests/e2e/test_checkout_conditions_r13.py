@@ -143,3 +143,27 @@ def test_a_submodule_under_the_root_is_refused_unless_excluded(repo: GitRepo, tm
         code, verdicts, rules = _check(repo, *args)
         assert (code, rules) == (0, []), args
         assert "orders-value" not in verdicts
+
+
+def test_an_unborn_branch_beside_the_base_branch_is_not_checked_as_new(repo: GitRepo) -> None:
+    """An orphan branch (HEAD without a commit) while main holds the contracts' versions: every
+    contract was "new" (exit 0), a break included; after its first commit the check is exit 3 (no
+    shared history). Now it is exit 3 before the commit too, and `--against main` compares."""
+    repo.write("contracts/orders/value.avsc", V1)
+    repo.commit("v1")
+    repo.git("checkout", "-q", "--orphan", "fresh")
+    repo.write("contracts/orders/value.avsc", BREAK)
+    repo.git("add", "-A")
+    for args in (["--staged"], []):
+        result = repo.run("check", *args)
+        assert result.code == 3, (args, result.output)
+        assert "--against main" in result.stderr and "Traceback" not in result.output
+    code, verdicts, rules = _check(repo, "--staged", "--against", "main")
+    assert (code, verdicts, rules) == (1, {"orders-value": "incompatible"}, ["TYPE_MISMATCH"])
+
+
+def test_a_new_repository_checks_its_staged_contracts_as_new(repo: GitRepo) -> None:
+    """No commit and no base branch anywhere: nothing to compare with, every contract is new."""
+    repo.write("contracts/orders/value.avsc", V1)
+    repo.git("add", "-A")
+    assert _check(repo, "--staged") == (0, {"orders-value": "new"}, [])
