@@ -34,7 +34,7 @@ def filtered_paths(git: Git, paths: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def history_finding(label: str, version_path: str, path: str, subject: str, name: str) -> Finding:
+def history_finding(label: str, version_path: str, path: str, subject: str | None, name: str) -> Finding:
     """An earlier version git holds as its filter's output: it cannot be read, so nothing that needs
     it passes."""
     return Finding(

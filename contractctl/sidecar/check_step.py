@@ -133,8 +133,11 @@ def contract_checks(
                 try:
                     old_meta = load_sidecar(sidecar_path(version.path), old_text, item.schema, schema_type)
                 except InvalidSchema:
+                    unreadable = _filtered_sidecar(files.git, item.label, version, str(sidecar))
                     findings.append(
-                        Finding(
+                        unreadable
+                        if unreadable is not None
+                        else Finding(
                             rule="CONTRACT_SIDECAR_HISTORY_INVALID",
                             message=f"the sidecar of {item.label} does not validate today; its group is "
                             "taken from the version before it",
@@ -152,3 +155,14 @@ def contract_checks(
             check_examples(new, schema_type, meta, examples, [(e.label, e.schema) for e in compared], level)
         )
     return compared, findings
+
+
+def _filtered_sidecar(git: Git, label: str, version: HistoricVersion, path: str) -> Finding | None:
+    """HISTORY_FILTERED when the earlier sidecar that does not validate is stored through a git
+    filter (an encrypted text): its group is unknown, and taking it from the version before would
+    put the versions it bounds in another group, not compared (a break passed)."""
+    from contractctl.repo.filters import filtered_paths, history_finding
+
+    old = str(sidecar_path(version.path))
+    name = filtered_paths(git, [old]).get(old)
+    return None if name is None else history_finding(f"the sidecar of {label}", old, path, None, name)

@@ -59,6 +59,32 @@ def test_a_break_against_history_stored_through_a_clean_filter_does_not_pass(rep
         assert (code, rules) == (3, ["HISTORY_FILTERED"]), args
 
 
+SIDECAR = """properties: {major: "1"}
+rules:
+  migration:
+    - {name: up, kind: TRANSFORM, mode: UPGRADE, type: JSONATA, expr: "$"}
+    - {name: down, kind: TRANSFORM, mode: DOWNGRADE, type: JSONATA, expr: "$"}
+"""
+
+
+def test_a_break_beside_a_sidecar_stored_through_a_clean_filter_does_not_pass(repo: GitRepo) -> None:
+    """Only the sidecars filtered (`*.yaml`, as repositories encrypting their settings do): the
+    earlier sidecar did not validate (a warning), so its version counted as another compatibility
+    group, was not compared, and the break passed (exit 0)."""
+    repo.git("config", "filter.enc.clean", "base64")
+    repo.git("config", "filter.enc.smudge", "base64 -d")
+    repo.write(".gitattributes", "contracts/**/*.yaml filter=enc\n")
+    repo.write("contractctl.yaml", "version: 1\ndefaults: {compatibility_group: major}\n")
+    repo.write("contracts/orders/value.avsc", V1)
+    repo.write("contracts/orders/value.contract.yaml", SIDECAR)
+    repo.commit("v1, its sidecar stored encoded")
+    repo.git("checkout", "-q", "-b", "change")
+    repo.write("contracts/orders/value.avsc", BREAK)
+    code, verdicts, rules = _check(repo)
+    assert (code, verdicts) == (3, {"orders-value": "failed"}), rules
+    assert "HISTORY_FILTERED" in rules
+
+
 def test_a_linked_contract_checked_out_as_a_plain_file_is_read_through(repo: GitRepo) -> None:
     """Without symlinks, git writes a link as a plain file holding the name it leads to. The check
     of the working tree read that file as the contract (exit 2 under --all) and, as git's diff names
