@@ -470,7 +470,7 @@ class _LocalRun:
         report.findings.extend(
             submodule_finding(path)
             for path in nested
-            if _is_selected(path, selected) and not mapper.excluded_text(f"{path}/")
+            if _is_selected(path, selected) and not mapper.excluded_folder(path)
         )
         for path, findings in sorted(current.invalid.items()):
             if _is_selected(path, selected):

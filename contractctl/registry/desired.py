@@ -75,7 +75,9 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
     current = build_contract_set(mapper, entries, store, commit)
     current.validate_all()
     catalog = Catalog(ref=ref)
-    catalog.findings.extend(skipped)
+    catalog.findings.extend(
+        f for f in skipped if f.rule != "SUBMODULE" or not mapper.excluded_folder(f.file or "")
+    )
     catalog.findings.extend(f for findings in current.invalid.values() for f in findings)
     resolver = SchemaResolver(current, subject_history(git, commit, mapper, store, None))
     for subject, contract in current.contracts.items():

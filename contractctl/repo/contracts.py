@@ -91,6 +91,10 @@ class SubjectMapper:
         sidecar example record (`examples/*.json`)."""
         return self.excluded_text(str(path))
 
+    def excluded_folder(self, path: str) -> bool:
+        """Whether `contracts.exclude` leaves out everything below the folder `path` ("<path>/**")."""
+        return self.excluded_text(f"{path}/")
+
     def excluded_text(self, path: str) -> bool:
         """`excluded` of a path given as text (as git lists it)."""
         if is_example_text(path):

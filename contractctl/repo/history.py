@@ -121,13 +121,17 @@ class Git:
         return {PurePosixPath(path): blob for path, blob in self.tree_entries(treeish, prefix)}
 
     def tree_entries(
-        self, treeish: str, prefix: str, links: dict[str, str] | None = None
+        self,
+        treeish: str,
+        prefix: str,
+        links: dict[str, str] | None = None,
+        gitlinks: list[str] | None = None,
     ) -> list[tuple[str, str]]:
         """(path, blob id) for files under `prefix` in a commit, paths as text (see `index_entries`;
-        `links` as there)."""
+        `links` and `gitlinks` as there)."""
         # ls-tree: "<mode> <type> <sha>\t<path>"; only blobs (not submodule commits)
         listing = ["ls-tree", "-r", "-z", "--full-tree", treeish]
-        return self._blob_listing(listing, prefix, 1, "blob", 2, links)
+        return self._blob_listing(listing, prefix, 1, "blob", 2, links, gitlinks)
 
     def index_blobs(self, prefix: str) -> dict[PurePosixPath, str]:
         """path -> blob id for files under `prefix` in the index (merged entries only)."""
@@ -174,11 +178,12 @@ class Git:
                 continue
             meta, _, path = entry.partition("\t")
             fields = meta.split()
-            if fields[key_field] == wanted:
-                if fields[0] == _GITLINK_MODE:
-                    if gitlinks is not None:
-                        gitlinks.append(path)
-                elif links is not None and fields[0] == _SYMLINK_MODE:
+            if fields[0] == _GITLINK_MODE:
+                # a merged index entry (stage 0), or a tree's entry (of type commit)
+                if gitlinks is not None and fields[key_field] in (wanted, "commit"):
+                    gitlinks.append(path)
+            elif fields[key_field] == wanted:
+                if links is not None and fields[0] == _SYMLINK_MODE:
                     links[path] = fields[sha_field]
                 else:
                     out.append((path, fields[sha_field]))

@@ -19,7 +19,7 @@ from pathlib import Path
 from contractctl.model import Finding, one_line
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX
-from contractctl.repo.worktree import skipped
+from contractctl.repo.worktree import skipped, submodule_finding
 
 MOST_LINKS = 40  # links followed in a row, as Linux allows (history_links.py too)
 _LONGEST_NAME = 4096  # PATH_MAX: a longer "link" was written by hand into the index, not by git add
@@ -129,13 +129,16 @@ def tree_contracts(
     git: Git, store: BlobStore, commit: str, prefix: str
 ) -> tuple[list[tuple[str, str]], list[Finding]]:
     """The files under `prefix` at `commit`, links read through as `entries_through_links` says:
-    what publish registers and a changelog compares is what check compared."""
+    what publish registers and a changelog compares is what check compared. A submodule is a
+    SUBMODULE error, as in a check (its contracts' versions are another repository's)."""
     links: dict[str, str] = {}
-    entries = git.tree_entries(commit, prefix, links)
+    gitlinks: list[str] = []
+    entries = git.tree_entries(commit, prefix, links, gitlinks)
+    submodules = [submodule_finding(path) for path in gitlinks]
     if not links:
-        return entries, []
+        return entries, submodules
     through, skipped = entries_through_links(git, store, links, tree_lookup(git, commit))
-    return [*entries, *through], skipped
+    return [*entries, *through], [*skipped, *submodules]
 
 
 def read_through(path: str) -> bool:

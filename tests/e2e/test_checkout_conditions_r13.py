@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import GitRepo, record
+from tests.registry_double import RegistryDouble
 
 A = {"name": "a", "type": "string"}
 V1 = record("Order", [A, {"name": "n", "type": "int"}])
@@ -193,3 +194,17 @@ def test_a_new_repository_checks_its_staged_contracts_as_new(repo: GitRepo) -> N
     repo.write("contracts/orders/value.avsc", V1)
     repo.git("add", "-A")
     assert _check(repo, "--staged") == (0, {"orders-value": "new"}, [])
+
+
+def test_publish_names_a_submodule_under_the_root(
+    repo: GitRepo, tmp_path: Path, registry_double: RegistryDouble
+) -> None:
+    """publish listed only the tree's blobs: a submodule's contracts were left out in silence."""
+    repo.write("contractctl.yaml", 'version: 1\nregistries:\n  r: {url: "${R_URL}"}\n')
+    repo.write("contracts/sales/value.avsc", V1)
+    _with_submodule(repo, tmp_path, "contracts/vendor")
+    result = repo.run(
+        "publish", "--registry", "r", "--dry-run", "--format", "json", env={"R_URL": registry_double.url}
+    )
+    assert result.code == 2, result.output
+    assert [f["file"] for f in result.json()["findings"] if f["rule"] == "SUBMODULE"] == ["contracts/vendor"]
