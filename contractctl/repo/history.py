@@ -27,6 +27,17 @@ _MISSING_OBJECTS = (
 )
 
 
+def _anchor_git_environment() -> None:
+    """A relative GIT_DIR or GIT_WORK_TREE (`GIT_DIR=../.git` from a subfolder) is read by git from
+    the directory it starts in; contractctl starts git in the config's folder and the repository's
+    top, not where it was run: both are made absolute, against where it was run, before git is asked
+    anything (GIT_INDEX_FILE is read from the top, as git reads it after finding the repository)."""
+    for name in ("GIT_DIR", "GIT_WORK_TREE"):
+        value = os.environ.get(name)
+        if value and not os.path.isabs(value):
+            os.environ[name] = os.path.abspath(value)
+
+
 class Git:
     """Runs git in one repository; every failure becomes a GitError (exit 3) with advice."""
 
@@ -36,6 +47,7 @@ class Git:
 
     @classmethod
     def discover(cls, start: Path) -> Git:
+        _anchor_git_environment()
         try:
             result = subprocess.run(
                 ["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"],

@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import GitRepo, record
+from tests.conftest import GitRepo, record, run_cli
 from tests.registry_double import RegistryDouble
 
 A = {"name": "a", "type": "string"}
@@ -208,3 +208,18 @@ def test_publish_names_a_submodule_under_the_root(
     )
     assert result.code == 2, result.output
     assert [f["file"] for f in result.json()["findings"] if f["rule"] == "SUBMODULE"] == ["contracts/vendor"]
+
+
+def test_a_relative_git_dir_and_work_tree_are_read_from_where_contractctl_runs(repo: GitRepo) -> None:
+    """git reads a relative GIT_DIR and GIT_WORK_TREE from the directory it is started in; the
+    check started git in the config's folder, so from contracts/ `GIT_DIR=../.git` named a folder
+    above the repository: "not inside a git repository" (exit 3) where git itself works."""
+    repo.write("contracts/orders/value.avsc", V1)
+    repo.commit("v1")
+    repo.write("contracts/orders/value.avsc", BREAK)
+    repo.git("add", "-A")
+    inside = repo.root / "contracts"
+    for args in (["--staged"], []):
+        result = run_cli("check", *args, cwd=inside, env={"GIT_DIR": "../.git", "GIT_WORK_TREE": ".."})
+        assert result.code == 1, (args, result.output)
+        assert "TYPE_MISMATCH" in result.stdout and "Traceback" not in result.output
