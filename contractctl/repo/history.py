@@ -38,6 +38,16 @@ def _anchor_git_environment() -> None:
             os.environ[name] = os.path.abspath(value)
 
 
+def _not_usable(start: Path, stderr: str) -> str:
+    """Why git found no repository at `start`: none, or one it refuses (owned by another user, as a
+    CI container's mounted workspace is), with git's own fix."""
+    if "dubious ownership" not in stderr:
+        return f"{start} is not inside a git repository"
+    fix = next((line.strip() for line in stderr.splitlines() if "safe.directory" in line), None)
+    advice = f": to trust it, `{fix}`" if fix else ""
+    return f"git refuses the repository at {start}: it is owned by another user (dubious ownership){advice}"
+
+
 class Git:
     """Runs git in one repository; every failure becomes a GitError (exit 3) with advice."""
 
@@ -59,10 +69,7 @@ class Git:
         except FileNotFoundError:
             raise GitError("git is not installed or not on PATH") from None
         if result.returncode != 0:
-            raise GitError(
-                f"{start} is not inside a git repository",
-                detail=result.stderr.strip(),
-            )
+            raise GitError(_not_usable(start, result.stderr.strip()), detail=result.stderr.strip())
         lines = result.stdout.strip("\n").split("\n")
         return cls(Path(lines[0].strip()), Path(lines[1]) if len(lines) == 2 else None)
 

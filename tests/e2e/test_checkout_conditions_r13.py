@@ -15,8 +15,11 @@ int to string) and obtains it under one git condition, through the real CLI in a
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.conftest import GitRepo, record, run_cli
 from tests.registry_double import RegistryDouble
@@ -223,3 +226,17 @@ def test_a_relative_git_dir_and_work_tree_are_read_from_where_contractctl_runs(r
         result = run_cli("check", *args, cwd=inside, env={"GIT_DIR": "../.git", "GIT_WORK_TREE": ".."})
         assert result.code == 1, (args, result.output)
         assert "TYPE_MISMATCH" in result.stdout and "Traceback" not in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown needs root")
+def test_a_repository_git_does_not_trust_is_named_with_the_fix(repo: GitRepo) -> None:
+    """A checkout owned by another user (a CI container's mounted workspace): git refuses it as of
+    "dubious ownership", and the check said "not inside a git repository" (exit 3), hiding the fix."""
+    repo.write("contracts/orders/value.avsc", V1)
+    repo.commit("v1")
+    for path in [repo.root, *repo.root.rglob("*")]:
+        os.chown(path, 12345, 12345, follow_symlinks=False)
+    result = repo.run("check")
+    assert result.code == 3, result.output
+    assert "dubious ownership" in result.stderr and "safe.directory" in result.stderr
+    assert "not inside a git repository" not in result.stderr
