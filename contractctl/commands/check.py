@@ -143,13 +143,15 @@ def _working_tree_entries(
     links: set[str] | None = None,
     linked_sidecars: set[str] | None = None,
     nested: list[str] | None = None,
+    plain_sidecars: dict[PurePosixPath, str | Finding] | None = None,
 ) -> list[tuple[PurePosixPath, str]]:
     """Every contract file under the root, as blob-store keys read from disk when first asked for;
     what cannot be read (a FIFO, a symlink leaving the repository, a loop) is added to `skipped` as
     a warning (`links`, when given, collects the paths that are symbolic links: git grep does not
     follow them; `linked_sidecars` the sidecars that are; `nested` the submodules, whose files are
     left out). A link git checked out as a plain file holding its name (`core.symlinks=false`)
-    is read through as a link is."""
+    is read through as a link is (a sidecar: into `plain_sidecars`, the key of what it leads to, or
+    why it is not read)."""
     from contractctl.repo.index_links import plain_file_links
     from contractctl.repo.worktree import contract_files
 
@@ -157,6 +159,15 @@ def _working_tree_entries(
     # found, not read: the blob store reads a working-tree key when a check first needs it
     found = contract_files(git.toplevel, prefix, lambda name: name.lower().endswith(extensions), read=False)
     plain, refused = plain_file_links(git, store, prefix)
+    sidecars: dict[PurePosixPath, str | Finding] = {}
+    for path in [p for p in plain if p.endswith(SIDECAR_SUFFIX)]:
+        sidecars[PurePosixPath(path)] = plain.pop(path)
+    for finding in [f for f in refused if (f.file or "").endswith(SIDECAR_SUFFIX)]:
+        sidecars[PurePosixPath(finding.file or "")] = finding  # reported with its contract
+        refused.remove(finding)
+    found.linked_sidecars.update(str(path) for path in sidecars)
+    if plain_sidecars is not None:
+        plain_sidecars.update(sidecars)
     found.skipped.extend(refused)
     found.links.update(plain)
     if skipped is not None:
@@ -417,6 +428,7 @@ class _LocalRun:
         ahead = LogAhead(git, base, prefix) if base is not None and whole_history is None else None
         index_links: dict[str, str] = {}
         nested: list[str] = []  # submodules under the root: another repository's history
+        plain_sidecars: dict[PurePosixPath, str | Finding] = {}  # links checked out as plain files
         index = git.index_entries(prefix, index_links, nested) if options.staged else None
         report = Report(command="check")
         links: set[str] = set()  # contracts that are symbolic links
@@ -434,7 +446,9 @@ class _LocalRun:
         else:
             skipped: list[Finding] = []
             entries: list[tuple[PurePosixPath | str, str]] = []
-            entries += _working_tree_entries(git, store, prefix, skipped, links, linked_sidecars, nested)
+            entries += _working_tree_entries(
+                git, store, prefix, skipped, links, linked_sidecars, nested, plain_sidecars
+            )
             sparse += _sparse_entries(git, store, prefix, (links, linked_sidecars), report, selected)
             entries += sparse
             current = build_contract_set(mapper, entries, store, "working tree")
@@ -446,6 +460,7 @@ class _LocalRun:
             store,
             other_files(index) if index is not None else None,
             other_files(sparse) if index is None and sparse else None,
+            plain_sidecars,
         )
         checker = SchemaResolver(current, {}, share_unchanged=True)
         changed_paths = touched.result()

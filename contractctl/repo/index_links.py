@@ -162,19 +162,17 @@ def entries_through_links(
 
 def plain_file_links(git: Git, store: BlobStore, prefix: str) -> tuple[dict[str, str], list[Finding]]:
     """Without symbolic links (`core.symlinks=false`, git for Windows' default) git checks a link out
-    as a plain file holding the name it leads to. The contracts under `prefix` that the index holds as
-    links and the working tree as such files, each read through as a check of the working tree reads a
-    link: path -> working-tree key of the file it leads to; the others skipped.
+    as a plain file holding the name it leads to. The contracts and sidecars under `prefix` that the
+    index holds as links and the working tree as such files, each read through as a check of the
+    working tree reads a link: path -> working-tree key of the file it leads to; the others skipped.
     Nothing (and one git process) where git writes links."""
-    from contractctl.repo.contracts import contract_type
-
     setting = git.attempt("config", "--bool", "--get", "core.symlinks")
     if setting.stdout.strip() != b"false":
         return {}, []
     links: dict[str, str] = {}
     git.index_entries(prefix, links)
     # the name each leads to as the file on disk holds it now (an edit of it retargets the link)
-    plain = {p: f"{WORKTREE_KEY}{p}" for p in links if contract_type(p) and _is_regular(git.toplevel / p)}
+    plain = {p: f"{WORKTREE_KEY}{p}" for p in links if read_through(p) and _is_regular(git.toplevel / p)}
     if not plain:
         return {}, []
 

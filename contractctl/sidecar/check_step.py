@@ -22,12 +22,16 @@ class ContractFiles:
         store: BlobStore,
         index: dict[PurePosixPath, str] | None,
         sparse: dict[PurePosixPath, str] | None = None,
+        plain_links: dict[PurePosixPath, str | Finding] | None = None,
     ) -> None:
         self.git = git
         self.store = store
         self.index = index  # None: read the working tree
         # the working tree's files a sparse checkout leaves out, by path: read from the index
         self.sparse = sparse or {}
+        # its links checked out as plain files (core.symlinks=false): the key of the file each leads
+        # to, or why it is not read (index_links.plain_file_links)
+        self.plain_links = plain_links or {}
         self._sparse_examples: dict[PurePosixPath, list[PurePosixPath]] | None = None  # by folder
         self._at: dict[tuple[str, str], str | None] = {}
         # files of the working tree not read, by path: symlinks leaving the repository, looping or
@@ -46,6 +50,12 @@ class ContractFiles:
             return None if sha is None else self.store.get(sha)
         if path in self.sparse:
             return self.store.get(self.sparse[path])
+        through = self.plain_links.get(path)
+        if isinstance(through, Finding):
+            self.refused[path] = through
+            return None
+        if through is not None:
+            return self.store.get(through)
         file = self.git.toplevel / path
         from contractctl.repo.worktree import link_refused, read_regular
 

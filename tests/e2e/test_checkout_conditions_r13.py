@@ -240,3 +240,21 @@ def test_a_repository_git_does_not_trust_is_named_with_the_fix(repo: GitRepo) ->
     assert result.code == 3, result.output
     assert "dubious ownership" in result.stderr and "safe.directory" in result.stderr
     assert "not inside a git repository" not in result.stderr
+
+
+def test_a_linked_sidecar_checked_out_as_a_plain_file_is_read_through(repo: GitRepo) -> None:
+    """The sidecar's plain file (the name its link leads to) was read as YAML: "the sidecar must be a
+    mapping" (exit 2) where a full clone passes; a link leading out of the repository is not read."""
+    repo.write("contracts/orders/value.avsc", V1)
+    repo.write("shared/orders.contract.yaml", "owner: team-orders\n")
+    repo.link("contracts/orders/value.contract.yaml", "../../shared/orders.contract.yaml")
+    repo.commit("v1, its sidecar linked")
+    repo.git("config", "core.symlinks", "false")
+    (repo.root / "contracts/orders/value.contract.yaml").unlink()
+    repo.git("checkout", "--", "contracts/orders/value.contract.yaml")
+    repo.git("checkout", "-q", "-b", "change")
+    repo.write("contracts/orders/value.avsc", COMPATIBLE)
+    for args in ([], ["--all"]):
+        assert _check(repo, *args) == (0, {"orders-value": "compatible"}, []), args
+    repo.write("contracts/orders/value.contract.yaml", "../../../outside.contract.yaml")  # retargeted
+    assert _check(repo) == (0, {"orders-value": "compatible"}, ["PATH_SKIPPED"])
