@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import GitRepo, record, run_cli
+from tests.conftest import GitRepo, contractctl_command, record, run_cli
 from tests.registry_double import RegistryDouble
 
 A = {"name": "a", "type": "string"}
@@ -258,3 +259,37 @@ def test_a_linked_sidecar_checked_out_as_a_plain_file_is_read_through(repo: GitR
         assert _check(repo, *args) == (0, {"orders-value": "compatible"}, []), args
     repo.write("contracts/orders/value.contract.yaml", "../../../outside.contract.yaml")  # retargeted
     assert _check(repo) == (0, {"orders-value": "compatible"}, ["PATH_SKIPPED"])
+
+
+def test_a_real_pre_commit_hook_reads_the_index_git_commits(repo: GitRepo, tmp_path: Path) -> None:
+    """Guards what behaved: git hands the hook the index it commits through GIT_INDEX_FILE (a
+    temporary one for `commit -a` and `commit <path>`) and, in a linked worktree, GIT_DIR."""
+    command = " ".join(f"'{part}'" for part in contractctl_command())
+    hook = repo.write(".git/hooks/pre-commit", f"#!/bin/sh\nexec {command} check --staged -q\n")
+    hook.chmod(0o755)
+    repo.write("contracts/orders/value.avsc", V1)
+    repo.write("contracts/users/value.avsc", record("User", [A]))
+    repo.commit("v1")
+
+    def commits(*args: str) -> bool:
+        try:
+            repo.git("commit", "-q", *args)
+        except subprocess.CalledProcessError:
+            return False
+        return True
+
+    repo.write("contracts/orders/value.avsc", BREAK)
+    assert not commits("-a", "-m", "the break, with -a")
+    assert not commits("contracts/orders/value.avsc", "-m", "the break, by path")
+    repo.git("add", "contracts/orders/value.avsc")  # staged, but not in a commit of another path:
+    repo.write("contracts/users/value.avsc", record("User", [A, C]))
+    assert commits("contracts/users/value.avsc", "-m", "users only")
+    repo.git("reset", "-q", "--hard")
+    repo.git("worktree", "add", "-q", "-b", "side", str(tmp_path / "side"))
+    side = GitRepo.__new__(GitRepo)
+    side.root = tmp_path / "side"
+    side.write("contracts/orders/value.avsc", BREAK)
+    with pytest.raises(subprocess.CalledProcessError):
+        side.git("commit", "-q", "-am", "the break, in a linked worktree")
+    side.write("contracts/orders/value.avsc", COMPATIBLE)
+    side.git("commit", "-q", "-am", "compatible, in a linked worktree")
