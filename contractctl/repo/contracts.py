@@ -387,8 +387,19 @@ class ContractSet:
         run: a large change asks for each one's several times (what it defines, what it uses)."""
         known = self._outlines_of.get(subject)
         if known is None:
-            known = self._outlines_of[subject] = self._outline(subject)
+            try:
+                known = self._outlines_of[subject] = self._outline(subject)
+            except InvalidSchema as error:
+                raise self.explained(subject, error) from None
         return known
+
+    def explained(self, subject: str, error: InvalidSchema) -> InvalidSchema:
+        """`error` about a contract that cannot be read, or CONTRACT_FILTERED where git's copy is a
+        clean filter's output (filters.py)."""
+        from contractctl.repo.filters import explained
+
+        contract = self.file(subject)
+        return explained(self.store.git, contract.key, contract.location, subject, error)
 
     def _outline(self, subject: str) -> Outline:
         contract = self.file(subject)
@@ -568,6 +579,9 @@ def build_contract_set(
             try:
                 subject = mapper.subject_for(PurePosixPath(path), outline)
             except InvalidSchema as error:
+                from contractctl.repo.filters import explained
+
+                error = explained(store.git, key, path, None, error)
                 contract_set.invalid[path] = [f.with_context(file=path) for f in error.findings]
                 continue
         contract = ContractFile(path, key, schema_type, subject, mapper.level_for(path, subject))

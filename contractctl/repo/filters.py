@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from contractctl.formats.base import InvalidSchema
 from contractctl.model import Finding, FindingKind, Severity
-from contractctl.repo.history import Git
+from contractctl.repo.history import WORKTREE_KEY, Git
 
 _NO_FILTER = frozenset({"unspecified", "unset", "set", "lfs"})  # `set`: no driver named, no filter
 _NAMES_PER_CALL = 500  # a command line has a length limit
@@ -48,3 +49,32 @@ def history_finding(label: str, version_path: str, path: str, subject: str | Non
         hint="Keep contracts out of clean/smudge filters (encryption included): a version that cannot "
         "be read is never passed over.",
     )
+
+
+def stored_finding(path: str, subject: str | None, name: str, problem: str) -> Finding:
+    """A contract read from the index or a commit, stored through a filter, that does not parse: git's
+    copy is what the filter made of the file (an encrypted text, say), so the syntax error the parse
+    reports is most likely no error in the schema."""
+    return Finding(
+        rule="CONTRACT_FILTERED",
+        message=f"is stored through the git filter {name!r} (.gitattributes), and git's copy (what the "
+        f"filter made of the file) does not parse: {problem}",
+        kind=FindingKind.INVALID,
+        file=path,
+        line=1,
+        subject=subject,
+        hint="Keep contracts out of clean/smudge filters (encryption included): the index and the "
+        "history hold the filter's output, which neither a check nor a registry can read.",
+    )
+
+
+def explained(git: Git, key: str, path: str, subject: str | None, error: InvalidSchema) -> InvalidSchema:
+    """`error`, or CONTRACT_FILTERED when the contract that failed to read was read from git (the
+    index or a commit, not the working tree, which holds what the smudge filter gave back) and a
+    filter stores it. Asked only of a text that does not parse: one `git check-attr`."""
+    if key.startswith(WORKTREE_KEY) or error.findings[0].rule == "CONTRACT_FILTERED":
+        return error
+    name = filtered_paths(git, [path]).get(path)
+    if name is None:
+        return error
+    return InvalidSchema([stored_finding(path, subject, name, error.findings[0].message)])

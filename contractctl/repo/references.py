@@ -146,6 +146,12 @@ class SchemaResolver:
         """Parse a contract after the contracts it references (cycles and missing ones are invalid)."""
         if subject in self._parsed:
             return self._parsed[subject]
+        try:
+            return self._parse_current(subject)
+        except InvalidSchema as error:  # its references could not be read from its text
+            raise self.current.explained(subject, error) from None
+
+    def _parse_current(self, subject: str) -> ParsedSchema:
         # Parsed subjects end the walk: below them everything is parsed and acyclic, so the order of
         # the unparsed ones, and any cycle among them, are what the whole walk would find.
         for dependency in reference_order(subject, self._unparsed_references, self._paths):
@@ -165,8 +171,9 @@ class SchemaResolver:
                 self._subject_of[id(self._parsed[dependency])] = dependency
                 _require_record_type(dependency, self._parsed[dependency])
             except InvalidSchema as error:
+                error = self.current.explained(dependency, error)
                 if dependency == subject:
-                    raise
+                    raise error from None
                 raise InvalidSchema(
                     [
                         Finding(

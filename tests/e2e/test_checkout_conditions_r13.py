@@ -293,3 +293,23 @@ def test_a_real_pre_commit_hook_reads_the_index_git_commits(repo: GitRepo, tmp_p
         side.git("commit", "-q", "-am", "the break, in a linked worktree")
     side.write("contracts/orders/value.avsc", COMPATIBLE)
     side.git("commit", "-q", "-am", "compatible, in a linked worktree")
+
+
+def test_a_contract_the_index_holds_as_a_filters_output_is_named_so(repo: GitRepo) -> None:
+    """`check --staged` (a pre-commit hook) reads git's copy, which a clean filter made into
+    something else: it was INVALID_JSON with "fix the JSON syntax", about a file whose JSON is fine.
+    It is CONTRACT_FILTERED, naming the filter (still exit 2: nothing can be checked)."""
+    repo.git("config", "filter.enc.clean", "base64")
+    repo.git("config", "filter.enc.smudge", "base64 -d")
+    repo.write(".gitattributes", "contracts/** filter=enc\n")
+    repo.write("contracts/orders/value.avsc", V1)
+    repo.commit("v1, stored encoded")
+    repo.write("contracts/orders/value.avsc", COMPATIBLE)
+    repo.git("add", "contracts/orders/value.avsc")
+    code, _, rules = _check(repo, "--staged")
+    assert (code, rules) == (2, ["CONTRACT_FILTERED"])
+    result = repo.run("check", "--staged")
+    assert "filter 'enc'" in result.output and "JSON syntax" not in result.output
+    # the working tree holds the schema: there only the unreadable history is named
+    code, _, rules = _check(repo)
+    assert (code, rules) == (3, ["HISTORY_FILTERED"])
