@@ -300,6 +300,20 @@ def _record_cases() -> list[Case]:
             ((NM, "/name"),),
         ),
         Case(
+            "record-alias-leading-dot-in-namespaced-reader",
+            rec("NewName", fld("a", "int"), namespace="com.acme", aliases=[".OldName"]),
+            rec("OldName", fld("a", "int")),
+            ((NM, "/name"),),
+            "java getAliases() returns '.OldName' for a namespaced type: it never matches",
+        ),
+        Case(
+            "record-alias-leading-dot-without-namespace",
+            rec("NewName", fld("a", "int"), aliases=[".OldName"]),
+            rec("OldName", fld("a", "int")),
+            (),
+            "java getAliases() returns the full name 'OldName' for a type without namespace",
+        ),
+        Case(
             "record-writer-alias-does-not-count",
             rec("NewName", fld("a", "int")),
             rec("OldName", fld("a", "int"), aliases=["NewName"]),

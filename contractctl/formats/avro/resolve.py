@@ -106,6 +106,15 @@ def full_name(name: str, namespace: str | None) -> str:
     return f"{space}.{simple}" if space else simple
 
 
+def _java_alias(simple: str, alias_space: str | None, type_space: str | None) -> str:
+    """A named type's alias as Java's ``NamedSchema.getAliases()`` gives it, which is what its
+    compatibility check compares with the writer's full name: an alias in the null namespace (".Old")
+    of a type that has a namespace comes back as ".Old", so it never matches a writer's full name."""
+    if alias_space:
+        return f"{alias_space}.{simple}"
+    return f".{simple}" if type_space else simple
+
+
 _KNOWN_VALID_NAMES: set[str] = set()  # field and type names repeat across every version of a repo
 
 
@@ -588,7 +597,7 @@ class _Resolver:
                 if not self.registered and not _valid_name(simple):
                     self.problem("AVRO_INVALID_NAME", (*at, index), f"Alias '{alias}' is not a valid name.")
                     continue
-                alias = f"{alias_space}.{simple}" if alias_space else simple
+                alias = _java_alias(simple, alias_space, space)
             if alias not in result:
                 result.append(alias)
         return result
