@@ -54,3 +54,29 @@ def test_leading_dot_alias_of_a_type_without_namespace_matches() -> None:
 def test_leading_dot_alias_is_kept_as_java_returns_it() -> None:
     schema = _resolved(_record("New", namespace="com.acme", aliases=[".Old", "Older", "x.Oldest"]))
     assert schema.names["com.acme.New"]["aliases"] == [".Old", "com.acme.Older", "x.Oldest"]
+
+
+# -- a field's "order": Java's Schema.parseField ------------------------------------------------------
+
+
+@pytest.mark.parametrize("order", ["ascending", "DESCENDING", "Ignore", "\u0131gnore", "de\u017fcending"])
+def test_order_is_read_as_java_upper_cases_it(order: str) -> None:
+    """Java reads Field.Order.valueOf(order.toUpperCase(Locale.ENGLISH)): with a dotless i (U+0131)
+    or a long s (U+017F) an order upper-cases to IGNORE or DESCENDING, though it lower-cases to none."""
+    _resolved({"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "order": order}]})
+
+
+@pytest.mark.parametrize("order", ["bogus", "\u0130gnore", 1])
+def test_an_order_java_cannot_read_is_refused(order: Any) -> None:
+    document = {"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "order": order}]}
+    schema, problems = resolve(document)
+    assert schema is None and [problem.pointer for problem in problems] == ["/fields/0/order"]
+
+
+def test_an_order_spelt_differently_is_the_same_order_in_a_redefinition() -> None:
+    """Java's Field.equals compares the Field.Order read, so an identical redefinition may spell it
+    "ignore" once and with a dotless i (U+0131) the other time."""
+    inner = {"type": "record", "name": "In", "fields": [{"name": "a", "type": "int", "order": "ignore"}]}
+    again = {**inner, "fields": [{"name": "a", "type": "int", "order": "\u0131gnore"}]}
+    fields = [{"name": "x", "type": inner}, {"name": "y", "type": again}]
+    _resolved({"type": "record", "name": "R", "fields": fields})

@@ -44,7 +44,9 @@ Node: TypeAlias = str | list["Node"] | dict[str, Any]
 PRIMITIVES = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes", "string"})
 NAMED_TYPES = frozenset({"record", "error", "enum", "fixed"})
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_ORDERS = frozenset({"ascending", "descending", "ignore"})
+_ORDERS = frozenset({"ASCENDING", "DESCENDING", "IGNORE"})
+"""Java's Field.Order names: it reads an order as ``valueOf(order.toUpperCase(Locale.ENGLISH))``, so
+the test upper-cases (lower-casing differs: "\u0131gnore", dotless i, upper-cases to IGNORE)."""
 _SCHEMA_RESERVED = frozenset(
     {"doc", "fields", "items", "name", "namespace", "size", "symbols", "values", "type", "aliases"}
 )
@@ -238,7 +240,7 @@ def _equality_shape(node: Any, nested: bool = False) -> Any:
             {
                 **{key: value for key, value in field.items() if key not in _NOT_IN_JAVA_EQUALS},
                 "type": _equality_shape(field["type"], True),
-                "order": str(field.get("order", "ascending")).lower(),  # Java compares Field.Order
+                "order": str(field.get("order", "ascending")).upper(),  # Java compares Field.Order
             }
             for field in node["fields"]
         ]
@@ -757,7 +759,7 @@ class _Resolver:
 
     def check_order(self, raw: dict[str, Any], pointer: Path, name: str) -> None:
         order = raw.get("order")
-        if "order" in raw and (not isinstance(order, str) or order.lower() not in _ORDERS):
+        if "order" in raw and (not isinstance(order, str) or order.upper() not in _ORDERS):
             self.problem(
                 "AVRO_NOT_A_SCHEMA",
                 (*pointer, "order"),
