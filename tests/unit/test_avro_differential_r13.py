@@ -88,6 +88,33 @@ def test_an_order_spelt_differently_is_the_same_order_in_a_redefinition() -> Non
     _resolved({"type": "record", "name": "R", "fields": fields})
 
 
+# -- a float/double default written as text: Java's Double.parseDouble --------------------------------
+
+
+def _double_default(text: str) -> list[str]:
+    document = {"type": "record", "name": "R", "fields": [{"name": "a", "type": "double", "default": text}]}
+    return [problem.rule for problem in resolve(document)[1]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["NaN", "-NaN", "+Infinity", " 1.5 ", "\x001.5\x1f", "1.e5", ".5d", "0x.8p1F", "7f", "\t-0\n"],
+)
+def test_a_text_double_java_reads_is_accepted(text: str) -> None:
+    """Schema.parseField reads a text float/double default with Double.parseDouble, which first
+    trims every char up to U+0020 (String.trim), control characters included."""
+    assert _double_default(text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["NaNd", "Infinityf", "\u0663", "1\u0663", "1.5\u00a0", "\u20031.5", "0x1.8", "1e", ".", "1_0"]
+)
+def test_a_text_double_java_cannot_read_is_refused(text: str) -> None:
+    """FloatingDecimal.readJavaFormatString: NaN and Infinity end the text (no f/d suffix), digits
+    are ASCII '0'-'9' only, and String.trim leaves a no-break or em space in place."""
+    assert _double_default(text) == ["AVRO_BAD_DEFAULT"]
+
+
 # -- seeded differential: the engine against the Python port, on random evolutions ----------------
 #
 # The port mirrors Java's SchemaCompatibility closely but not Java's parser: it does not qualify
@@ -194,6 +221,9 @@ class _JavaView:
             view["fields"] = [{**field, "type": self.walk(field["type"], own)} for field in node["fields"]]
             self.open.discard(full)
         elif node["type"] == "enum":
+            symbols = node["symbols"]
+            if len(set(symbols)) != len(symbols) or node.get("default", symbols[0]) not in symbols:
+                raise _JavaInvalid("EnumSchema: a symbol twice, or a default not a symbol")
             view.update({key: node[key] for key in ("symbols", "default") if key in node})
         else:
             view["size"] = node["size"]

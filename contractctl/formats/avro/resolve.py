@@ -56,9 +56,14 @@ _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 _LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
 _FIXED_MAX = 2**31 - 9  # Java's largest array: SystemLimitException.MAX_ARRAY_VM_LIMIT
 _JAVA_DOUBLE_RE = re.compile(
-    r"[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)|"
-    r"(0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+))[fFdD]?\Z"
+    r"[+-]?(NaN|Infinity|(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|"
+    r"0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+)[fFdD]?)\Z"
 )
+"""Java's Double.parseDouble (FloatingDecimal.readJavaFormatString) on a trimmed text: ASCII digits
+only (``\\d`` would take any Unicode digit), and no f/d suffix after NaN or Infinity."""
+_JAVA_TRIM = "".join(map(chr, range(0x21)))
+"""Java's String.trim() strips every char up to U+0020, control characters included, and no other
+(str.strip() would also take a no-break space and leave a NUL)."""
 
 
 @dataclass(frozen=True)
@@ -322,12 +327,12 @@ def deref(node: Node, names: Mapping[str, dict[str, Any]]) -> Node:
 
 
 def _java_double_text(value: str) -> bool:
-    return _JAVA_DOUBLE_RE.match(value.strip()) is not None
+    return _JAVA_DOUBLE_RE.match(value.strip(_JAVA_TRIM)) is not None
 
 
 def _java_double(value: str) -> float:
     """The number Java's Double.parseDouble reads from a text already known to be valid."""
-    text = value.strip()
+    text = value.strip(_JAVA_TRIM)
     if text[-1] in "fFdD":  # Java's float/double suffix
         text = text[:-1]
     if "x" in text.lower():
