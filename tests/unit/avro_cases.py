@@ -231,6 +231,13 @@ def _union_cases() -> list[Case]:
 def _record_cases() -> list[Case]:
     return [
         Case("record-empty-same", EMPTY_R1, EMPTY_R1, (), JAVA),
+        Case(
+            "error-record-adds-field-with-default",
+            rec("Failure", fld("code", "int"), fld("reason", "string", default=""), type="error"),
+            rec("Failure", fld("code", "int"), type="error"),
+            (),
+            "java: an error is a Schema.Type.RECORD, checked as one",
+        ),
         Case("record-drops-field", EMPTY_R1, A_INT, (), JAVA),
         Case("record-same-field", A_INT, A_INT, (), JAVA),
         Case("record-adds-default", A_DINT, A_INT, (), JAVA),
@@ -443,6 +450,13 @@ def _fixed_cases() -> list[Case]:
         Case("fixed-name-and-size", f4, fixed("Other", 8), ((NM, "/name"), (FSM, "/size"))),
         Case("fixed-reads-string", f4, "string", ((TM, "/"),), JAVA),
         Case("fixed-reads-bytes", f4, "bytes", ((TM, "/"),)),
+        Case(
+            "fixed-empty-namespace-alias",
+            rec("R", fld("f", fixed("HashV2", 16, namespace="", aliases=["Hash"])), namespace="a"),
+            rec("R", fld("f", fixed("Hash", 16, namespace="")), namespace="a"),
+            (),
+            'java Schema.Name: an empty "namespace" is the null one, so the alias Hash is the full name Hash',
+        ),
         Case("bytes-reads-fixed", "bytes", f4, ((TM, "/"),)),
     ]
 
