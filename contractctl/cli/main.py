@@ -17,6 +17,7 @@ with without_cycle_collection():
     from contractctl.cli import masked_io
     from contractctl.errors import ContractctlError
     from contractctl.formats import FORMATS
+    from contractctl.generic.termination import Terminated, unwind_on_sigterm
 
 # Commands load on use: a pre-commit `check` must not pay for the imports of `promote` or `changelog`.
 COMMANDS = {
@@ -79,6 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     verbose = "-v" in args or "--verbose" in args
     masked_io.install()  # from here on, nothing leaves the process unmasked
     masked_io.configure_logging(verbose)
+    unwind_on_sigterm()
     try:
         _run(args, verbose)
     finally:
@@ -107,6 +109,9 @@ def _run(args: list[str], verbose: bool) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         code = 130
+    except Terminated:
+        click.echo("terminated", err=True)
+        code = 143
     except BrokenPipeError:
         code = 0
     except Exception as error:  # the last line of defence: never a bare traceback, never a pass

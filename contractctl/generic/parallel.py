@@ -116,7 +116,13 @@ def run_indexed(job: Callable[[int], T], count: int, workers: int) -> list[T]:
         with ProcessPoolExecutor(min(workers, count), mp_context=context) as pool:
             # small chunks: jobs differ in cost (history length), so balance them as they finish
             chunk = max(1, count // (workers * 16))
-            return list(pool.map(_run, range(count), chunksize=chunk))
+            try:
+                return list(pool.map(_run, range(count), chunksize=chunk))
+            except BaseException:  # a job's error, Ctrl-C, SIGTERM: the rest is not waited for
+                pool.shutdown(wait=False, cancel_futures=True)
+                for child in multiprocessing.active_children():
+                    child.terminate()
+                raise
     except BrokenProcessPool:
         return [job(index) for index in range(count)]
     finally:

@@ -34,7 +34,7 @@ from contractctl.formats.protobuf.builtins import (
 from contractctl.formats.protobuf.interface import Face, Reading, interface, reading
 from contractctl.formats.protobuf.kept import KeptDescriptors
 from contractctl.formats.protobuf.outline import read_outline
-from contractctl.generic import stamped_file
+from contractctl.generic import stamped_file, termination
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor_pb2 import FileDescriptorProto
@@ -221,7 +221,8 @@ def run_protoc(
     from grpc_tools import protoc
 
     with (
-        tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=scratch or scratch_dir()) as tmp,
+        tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=scratch or scratch_dir()) as made,
+        termination.scratch(made) as tmp,
         _laid_out(os.path.join(tmp, "src"), files) as root,
     ):
         output = Path(tmp) / "out.pb"

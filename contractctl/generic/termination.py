@@ -1,0 +1,58 @@
+"""SIGTERM unwinds the run as Ctrl-C does, instead of ending the process where it stands.
+
+A cancelled CI job, `timeout` or a supervisor sends SIGTERM. Its default action ends the process at
+once: no `finally`, no atexit, so the folders a Protobuf check lays its files out in (in memory,
+/dev/shm) stayed behind, and forked workers and side runs, whose parent was gone, went on
+checking, holding the output pipes open (whoever read them waited). Raised as `Terminated` in the
+main process, the run unwinds: children are stopped, folders removed, and the exit code is 143.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+
+class Terminated(BaseException):
+    """SIGTERM in the main process (a BaseException, like KeyboardInterrupt: nothing that handles
+    errors may take it for one)."""
+
+
+_main_pid: int | None = None
+_scratch: dict[str, int] = {}  # folder -> the process that made it and removes it when done
+
+
+@contextmanager
+def scratch(folder: str) -> Iterator[str]:
+    """`folder`, made by this process for the block: a forked worker stopped by SIGTERM (the parent
+    stops its workers when it unwinds) removes it before it ends; the block's own cleanup cannot run."""
+    _scratch[folder] = os.getpid()
+    try:
+        yield folder
+    finally:
+        _scratch.pop(folder, None)
+
+
+def unwind_on_sigterm() -> None:
+    """From now on, SIGTERM raises `Terminated` in this process; a process forked from it (a worker,
+    a side run) still ends at once, as SIGTERM's default does."""
+    global _main_pid
+    _main_pid = os.getpid()
+    signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    if os.getpid() != _main_pid:  # a forked child: its folders removed, it ends as SIGTERM's default
+        import shutil
+
+        for folder, owner in list(_scratch.items()):
+            if owner == os.getpid():
+                shutil.rmtree(folder, ignore_errors=True)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not interrupt the unwinding
+    raise Terminated()
