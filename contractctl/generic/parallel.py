@@ -84,6 +84,24 @@ def _run(index: int) -> Any:
     return _job(index)
 
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker's first act: Linux ends it (SIGTERM) when the process that forked it ends, however
+    that ends (SIGKILL, out of memory). A worker otherwise waits on its job queue forever: it holds
+    the queue's write end too, so the parent's end never reads as closed."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # no prctl (another libc): the parent still stops its workers
+        return
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def _shifted(job: Callable[[int], T], by: int) -> Callable[[int], T]:
     """`job` for the indexes from `by` on, numbered from 0."""
     return lambda index: job(by + index)
@@ -113,16 +131,14 @@ def run_indexed(job: Callable[[int], T], count: int, workers: int) -> list[T]:
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(workers, count), mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            min(workers, count), mp_context=context, initializer=_end_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             # small chunks: jobs differ in cost (history length), so balance them as they finish
             chunk = max(1, count // (workers * 16))
-            try:
-                return list(pool.map(_run, range(count), chunksize=chunk))
-            except BaseException:  # a job's error, Ctrl-C, SIGTERM: the rest is not waited for
-                pool.shutdown(wait=False, cancel_futures=True)
-                for child in multiprocessing.active_children():
-                    child.terminate()
-                raise
+            # on Ctrl-C or SIGTERM (termination.py) the jobs not started are cancelled, and the
+            # pool's exit waits only for the chunks under way
+            return list(pool.map(_run, range(count), chunksize=chunk))
     except BrokenProcessPool:
         return [job(index) for index in range(count)]
     finally:

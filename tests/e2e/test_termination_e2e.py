@@ -11,10 +11,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import GitRepo, cli_env, contractctl_command
+from tests.conftest import GitRepo, cli_env, contractctl_command, record
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
 
@@ -30,19 +31,20 @@ def topic(n: int, extra: str = "") -> str:
 
 
 def _children(pid: int) -> set[int]:
-    """The processes `pid` started (Linux's own list), and theirs."""
-    found: set[int] = set()
-    pending = [pid]
-    while pending:
-        current = pending.pop()
+    """The processes `pid` forked as copies of itself (workers, side runs; not its git processes),
+    from Linux's own list of its children."""
+    try:
+        listed = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        own = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return set()
+    found = set()
+    for child in map(int, listed):
         try:
-            listed = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            if Path(f"/proc/{child}/cmdline").read_bytes() == own:
+                found.add(child)
         except OSError:
             continue
-        for child in map(int, listed):
-            if child not in found:
-                found.add(child)
-                pending.append(child)
     return found
 
 
@@ -59,17 +61,31 @@ def _scratch_entries() -> set[str]:
     return {p.name for p in shm.glob("contractctl-*")} if shm.is_dir() else set()
 
 
-def test_sigterm_stops_the_workers_removes_scratch_folders_and_exits_143(repo: GitRepo) -> None:
-    repo.write("contracts/common/money.proto", SHARED)
-    for n in range(400):
-        repo.write(f"contracts/t{n}/value.proto", topic(n))
-    repo.commit("tree")
-    repo.git("checkout", "-q", "-b", "change")
-    for n in range(400):
-        repo.write(f"contracts/t{n}/value.proto", topic(n, "  string added = 40;\n"))
-    before = _scratch_entries()
-    process = subprocess.Popen(
-        [*contractctl_command(), "check", "--against", "main", "--all"],
+def avro_topic(n: int, version: int) -> dict[str, Any]:
+    fields = [{"name": f"f{i}", "type": "string", "default": ""} for i in range(30 + version)]
+    return record(f"Event{n}", fields)
+
+
+def _checking_with_workers(repo: GitRepo, protobuf: bool = True) -> tuple[subprocess.Popen[bytes], set[int]]:
+    """A check of 400 changed contracts on two workers, and its child processes once it has some
+    (Protobuf: a side run's too, which ends on its own)."""
+    if protobuf:
+        repo.write("contracts/common/money.proto", SHARED)
+    for version in range(3):
+        for n in range(400):
+            if protobuf:
+                repo.write(
+                    f"contracts/t{n}/value.proto", topic(n, "  string added = 40;\n" * min(version, 1))
+                )
+            else:
+                repo.write(f"contracts/t{n}/value.avsc", avro_topic(n, version))
+        if version == 0:
+            repo.commit("tree")
+            repo.git("checkout", "-q", "-b", "change")
+        elif version == 1 and not protobuf:
+            repo.commit("evolved")
+    process = subprocess.Popen(  # --prove: each job writes and reads records, long enough to interrupt
+        [*contractctl_command(), "check", "--against", "main", "--all", "--prove", "--samples", "200"],
         cwd=repo.root,
         env=cli_env(repo.root, {"CONTRACTCTL_WORKERS": "2"}),
         stdout=subprocess.DEVNULL,
@@ -82,7 +98,12 @@ def test_sigterm_stops_the_workers_removes_scratch_folders_and_exits_143(repo: G
         time.sleep(0.01)
     assert children, "the check ended before it started a worker: nothing was interrupted"
     time.sleep(0.2)  # into the work
-    children |= _children(process.pid)
+    return process, children | _children(process.pid)
+
+
+def test_sigterm_stops_the_workers_removes_scratch_folders_and_exits_143(repo: GitRepo) -> None:
+    before = _scratch_entries()
+    process, children = _checking_with_workers(repo)
     os.kill(process.pid, signal.SIGTERM)
     _, stderr = process.communicate(timeout=30)  # nothing left holding the pipe open
     assert process.returncode == 143, stderr
@@ -91,3 +112,15 @@ def test_sigterm_stops_the_workers_removes_scratch_folders_and_exits_143(repo: G
     time.sleep(0.3)
     assert not [pid for pid in children if _alive(pid)]
     assert _scratch_entries() <= before
+
+
+def test_workers_end_when_the_check_is_killed(repo: GitRepo) -> None:
+    """SIGKILL (out of memory, a runner's last resort) cannot be handled; the workers then waited on
+    their job queue forever, each holding a copy of the parsed tree."""
+    process, children = _checking_with_workers(repo, protobuf=False)  # no side run: workers only
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while [pid for pid in children if _alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in children if _alive(pid)]
