@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar, cast
 
+from contractctl.generic.termination import end_with_parent
+
 T = TypeVar("T")
 
 WORKERS_ENV = "CONTRACTCTL_WORKERS"
@@ -84,24 +86,6 @@ def _run(index: int) -> Any:
     return _job(index)
 
 
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def _end_with_parent(parent: int) -> None:
-    """A worker's first act: Linux ends it (SIGTERM) when the process that forked it ends, however
-    that ends (SIGKILL, out of memory). A worker otherwise waits on its job queue forever: it holds
-    the queue's write end too, so the parent's end never reads as closed."""
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):  # no prctl (another libc): the parent still stops its workers
-        return
-    if os.getppid() != parent:  # the parent ended before the request was made
-        os.kill(os.getpid(), signal.SIGTERM)
-
-
 def _shifted(job: Callable[[int], T], by: int) -> Callable[[int], T]:
     """`job` for the indexes from `by` on, numbered from 0."""
     return lambda index: job(by + index)
@@ -132,7 +116,7 @@ def run_indexed(job: Callable[[int], T], count: int, workers: int) -> list[T]:
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
-            min(workers, count), mp_context=context, initializer=_end_with_parent, initargs=(os.getpid(),)
+            min(workers, count), mp_context=context, initializer=end_with_parent, initargs=(os.getpid(),)
         ) as pool:
             # small chunks: jobs differ in cost (history length), so balance them as they finish
             chunk = max(1, count // (workers * 16))

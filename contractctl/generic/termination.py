@@ -56,3 +56,20 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
         return
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not interrupt the unwinding
     raise Terminated()
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def end_with_parent(parent: int) -> None:
+    """A forked child's first act: Linux ends it (SIGTERM) when the process that forked it ends,
+    however that ends (SIGKILL, out of memory). A pool worker otherwise waits on its job queue
+    forever: it holds the queue's write end too, so the parent's end never reads as closed."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # no prctl (another libc): the parent still stops its children
+        return
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os.kill(os.getpid(), signal.SIGTERM)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from contractctl.formats.protobuf.builtins import builtin_include_dir, is_builtin, scratch_dir
 from contractctl.generic.parallel import usable_cores, worker_count
+from contractctl.generic.termination import end_with_parent
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor_pb2 import FileDescriptorProto
@@ -59,10 +60,12 @@ class SideRun:
             for index, targets in enumerate(parts if parts else [files]):
                 laid_out = _closure_texts(files, targets) if parts else files
                 answer = os.path.join(self._folder, f"set{index}.pb")
+                parent = os.getpid()
                 pid = os.fork()
                 if pid == 0:  # the child: compile, write the answer, leave without cleaning up
                     code = 1
                     try:
+                        end_with_parent(parent)  # not a compile for nobody, after a SIGKILL
                         code = _compile_to(laid_out, sorted(targets), source_info, answer)
                     finally:
                         os._exit(code)
