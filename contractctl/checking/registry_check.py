@@ -19,7 +19,7 @@ from contractctl.levels import DIFFERENT_SCHEMA_TYPE, schema_type_changed
 from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaType, Severity, SubjectResult
 from contractctl.registry.client import RegistryClient, SchemaRef
 from contractctl.registry.errors import RegistryError
-from contractctl.registry.fanout import gather, settled
+from contractctl.registry.fanout import close_pool, gather, settled
 from contractctl.registry.payload import Payload, ReferenceVersions
 from contractctl.registry.session import failure_finding
 
@@ -74,9 +74,9 @@ class RemoteCheck:
         sys.setswitchinterval(min(self._switch_interval, 0.0005))
         return self
 
-    def __exit__(self, *_: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, *_: object) -> None:
         try:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            close_pool(self._pool, error)
         finally:
             sys.setswitchinterval(self._switch_interval)
 

@@ -48,11 +48,9 @@ from contractctl.repo.contracts import (
     contracts_prefix,
     other_files,
 )
-from contractctl.repo.filters import filtered_paths
-from contractctl.repo.filters import history_finding as filtered_finding
+from contractctl.repo.filters import stored_otherwise
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, LogAhead, VersionHistory
 from contractctl.repo.integrity import ensure_complete_history
-from contractctl.repo.lfs import history_finding, is_lfs_pointer
 from contractctl.repo.outline_cache import OutlineCache, code_stamp
 from contractctl.repo.references import SchemaResolver, subject_history
 from contractctl.repo.sidecar_paths import (
@@ -944,20 +942,10 @@ def _check_subject(
         if not reads_all:
             break  # the newest version that parses is the one the level compares with
     # held by Git LFS or stored through a filter (encrypted): unreadable, never passed over
-    in_lfs = {v.number for v in unparseable if is_lfs_pointer(v.text)}
-    others = [str(v.path) for v in unparseable if v.number not in in_lfs]
-    filters = filtered_paths(checker.current.store.git, others) if others else {}
+    stored = stored_otherwise(checker.current.store.git, unparseable, _label, str(contract.path), subject)
     for version in sorted(unparseable, key=lambda v: v.number):
-        if version.number in in_lfs:
-            result.findings.append(
-                history_finding(_label(version), str(version.path), str(contract.path), subject)
-            )
-            continue
-        if str(version.path) in filters:
-            name = filters[str(version.path)]
-            result.findings.append(
-                filtered_finding(_label(version), str(version.path), str(contract.path), subject, name)
-            )
+        if version.number in stored:
+            result.findings.append(stored[version.number])
             continue
         result.findings.append(
             Finding(

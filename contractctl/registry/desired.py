@@ -20,10 +20,10 @@ from contractctl.registry.client import ContractExtras
 from contractctl.registry.payload import Payload, payload_for
 from contractctl.registry.sidecar_extras import extras_from_sidecar
 from contractctl.repo.contracts import SubjectMapper, build_contract_set, contracts_prefix
-from contractctl.repo.history import BlobStore, Git
+from contractctl.repo.filters import stored_otherwise
+from contractctl.repo.history import BlobStore, Git, HistoricVersion
 from contractctl.repo.index_links import tree_contracts
 from contractctl.repo.integrity import ensure_complete_history
-from contractctl.repo.lfs import history_finding, is_lfs_pointer
 from contractctl.repo.references import SchemaResolver, subject_history
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 
@@ -99,17 +99,18 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
             catalog.findings.extend(f.with_context(subject=subject) for f in error.findings)
             continue
         versions = []
-        held_in_lfs = False
+        held_elsewhere = False  # in Git LFS, or through a filter
         for version in resolver.versions(subject):
             # publish sends a version the registry lacks as a new schema, which it parses strictly
             parsed = resolver.parse_historic(subject, version, registered=False)
-            if parsed is None and is_lfs_pointer(version.text):
-                # unreadable, not broken: publishing the others would number them unlike git
-                label = f"git version {version.number} ({version.commit[:7]})"
-                catalog.findings.append(
-                    history_finding(label, str(version.path), str(contract.path), subject)
-                )
-                held_in_lfs = True
+            stored = (
+                stored_otherwise(git, [version], _label, str(contract.path), subject)
+                if parsed is None
+                else {}
+            )
+            if stored:  # unreadable, not broken: publishing the others would number them unlike git
+                catalog.findings.extend(stored.values())
+                held_elsewhere = True
                 break
             if parsed is None:
                 catalog.findings.append(
@@ -140,7 +141,7 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
                     ),
                 )
             )
-        if held_in_lfs:
+        if held_elsewhere:
             continue  # none of its versions, as for a contract invalid now
         catalog.versions[subject] = versions
     return catalog
@@ -174,3 +175,7 @@ def _sidecar_extras(
         return memo[key]
 
     return extras_of
+
+
+def _label(version: HistoricVersion) -> str:
+    return f"git version {version.number} ({version.commit[:7]})"

@@ -26,8 +26,22 @@ def fan_out(tasks: Iterable[Callable[[], T]], max_workers: int) -> list[T | Base
     todo = list(tasks)
     if not todo:
         return []
-    with ThreadPoolExecutor(max_workers=min(max_workers, len(todo)), thread_name_prefix="registry") as pool:
-        return gather([pool.submit(task) for task in todo])
+    pool = ThreadPoolExecutor(max_workers=min(max_workers, len(todo)), thread_name_prefix="registry")
+    try:
+        results = gather([pool.submit(task) for task in todo])
+    except BaseException as error:
+        close_pool(pool, error)
+        raise
+    close_pool(pool, None)
+    return results
+
+
+def close_pool(pool: ThreadPoolExecutor, error: BaseException | None) -> None:
+    """Shut a pool of registry calls down: the calls under way are waited for, unless the run was
+    interrupted (Ctrl-C, SIGTERM): a slow registry holds each up to its deadline, a minute, and the
+    exit then does not wait for them either (termination.leave_now)."""
+    interrupted = error is not None and not isinstance(error, Exception)
+    pool.shutdown(wait=not interrupted, cancel_futures=True)
 
 
 def fan_out_all(tasks: Iterable[Callable[[], T]], max_workers: int) -> list[T]:

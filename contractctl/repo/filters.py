@@ -9,11 +9,12 @@ compared a break with nothing and passed. Git LFS is a filter too, recognised by
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from contractctl.formats.base import InvalidSchema
 from contractctl.model import Finding, FindingKind, Severity
-from contractctl.repo.history import WORKTREE_KEY, Git
+from contractctl.repo import lfs
+from contractctl.repo.history import WORKTREE_KEY, Git, HistoricVersion
 
 _NO_FILTER = frozenset({"unspecified", "unset", "set", "lfs"})  # `set`: no driver named, no filter
 _NAMES_PER_CALL = 500  # a command line has a length limit
@@ -78,3 +79,29 @@ def explained(git: Git, key: str, path: str, subject: str | None, error: Invalid
     if name is None:
         return error
     return InvalidSchema([stored_finding(path, subject, name, error.findings[0].message)])
+
+
+def stored_otherwise(
+    git: Git,
+    versions: Sequence[HistoricVersion],
+    label: Callable[[HistoricVersion], str],
+    path: str,
+    subject: str,
+) -> dict[int, Finding]:
+    """By number, the versions among `versions` (ones that do not parse) that git holds as something
+    other than the schema: a Git LFS pointer (HISTORY_IN_LFS) or a clean filter's output
+    (HISTORY_FILTERED). Such a version cannot be read, and a check or a publish must not pass over
+    it: check and publish both ask here."""
+    found: dict[int, Finding] = {}
+    others = []
+    for version in versions:
+        if lfs.is_lfs_pointer(version.text):
+            found[version.number] = lfs.history_finding(label(version), str(version.path), path, subject)
+        else:
+            others.append(version)
+    names = filtered_paths(git, [str(v.path) for v in others]) if others else {}
+    for version in others:
+        name = names.get(str(version.path))
+        if name is not None:
+            found[version.number] = history_finding(label(version), str(version.path), path, subject, name)
+    return found

@@ -86,10 +86,7 @@ class Git:
     def run(self, *args: str, input_bytes: bytes | None = None) -> bytes:
         result = self.attempt(*args, input_bytes=input_bytes)
         if result.returncode != 0:
-            stderr = result.stderr.decode("utf-8", "replace").strip()
-            raise GitError(
-                f"git {args[0]} failed: {stderr.splitlines()[-1] if stderr else 'no message'}", detail=stderr
-            )
+            raise git_failed(args[0], result.stderr)
         return result.stdout
 
     def text(self, *args: str) -> str:
@@ -473,6 +470,12 @@ def _log_args(ref: str, prefix: str, pathspecs: list[str] | None) -> list[str]:
     return args
 
 
+def git_failed(command: str, stderr: bytes) -> GitError:
+    """The error of a git command that failed: its last line of stderr, the whole of it as detail."""
+    text = stderr.decode("utf-8", "replace").strip()
+    return GitError(f"git {command} failed: {text.splitlines()[-1] if text else 'no message'}", detail=text)
+
+
 class LogAhead:
     """The first-parent log of the contracts root, read by git from now on while the caller works
     out which subjects it wants (on a long history git takes a quarter of a second and more)."""
@@ -491,10 +494,7 @@ class LogAhead:
     def commits(self, keep: Callable[[str], bool] | None = None) -> list[Commit]:
         out, err = self._output.result()
         if self._process.returncode != 0:
-            stderr = err.decode("utf-8", "replace").strip()
-            raise GitError(
-                f"git log failed: {stderr.splitlines()[-1] if stderr else 'no message'}", detail=stderr
-            )
+            raise git_failed("log", err)
         return parse_log(out, keep)
 
     def cancel(self) -> None:

@@ -313,3 +313,31 @@ def test_a_contract_the_index_holds_as_a_filters_output_is_named_so(repo: GitRep
     # the working tree holds the schema: there only the unreadable history is named
     code, _, rules = _check(repo)
     assert (code, rules) == (3, ["HISTORY_FILTERED"])
+
+
+def test_publish_registers_nothing_when_a_version_is_stored_through_a_filter(
+    repo: GitRepo, registry_double: Any
+) -> None:
+    """As for a version held in Git LFS: publish left a filtered version out with a warning and
+    registered the rest, so the registry's version numbers were no longer git's. Here the contract
+    left an encrypted folder for a plain one, whose history git follows across the move."""
+    repo.git("config", "filter.enc.clean", "base64")
+    repo.git("config", "filter.enc.smudge", "base64 -d")
+    repo.write(".gitattributes", "contracts/secret/** filter=enc\n")
+    fast = "retries: {max: 1, backoff_initial: 0.01, backoff_max: 0.02}, timeout: {connect: 1, read: 2}"
+    repo.write("contractctl.yaml", 'version: 1\nregistries:\n  aws: {url: "${AWS_URL}", ' + fast + "}\n")
+    repo.write("contracts/secret/orders/value.avsc", V1)
+    repo.commit("v1, stored encoded")
+    (repo.root / "contracts/plain").mkdir()
+    repo.git("mv", "contracts/secret/orders", "contracts/plain/orders")
+    repo.write("contracts/plain/orders/value.avsc", COMPATIBLE)
+    repo.commit("v2, in the open")
+    result = repo.run(
+        "publish", "--registry", "aws", "--format", "json", env={"AWS_URL": registry_double.url}
+    )
+    assert result.code == 3, result.output
+    assert "HISTORY_FILTERED" in result.stdout
+    registered = [
+        r for r in registry_double.requests if r.method == "POST" and r.decoded_path.endswith("/versions")
+    ]
+    assert registered == []

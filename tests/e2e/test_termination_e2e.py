@@ -5,6 +5,7 @@ the folders protoc's files were laid out in stayed in memory (/dev/shm)."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -124,3 +125,36 @@ def test_workers_end_when_the_check_is_killed(repo: GitRepo) -> None:
     while [pid for pid in children if _alive(pid)] and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [pid for pid in children if _alive(pid)]
+
+
+def test_an_interrupted_check_does_not_wait_for_a_slow_registry(repo: GitRepo, registry_double: Any) -> None:
+    """A registry that answers after 30 s held Ctrl-C and SIGTERM for a minute: the pool of
+    registry calls was shut down waiting for the requests under way, and the exit joined them."""
+    order = record("Order", [{"name": "a", "type": "string"}])
+    registry_double.store.register("orders-value", json.dumps(order))
+    repo.write("contractctl.yaml", 'version: 1\nregistries:\n  r: {url: "${R_URL}"}\n')
+    repo.write("contracts/orders/value.avsc", order)
+    repo.commit("v1")
+    order["fields"].append({"name": "b", "type": "string", "default": ""})
+    repo.write("contracts/orders/value.avsc", order)
+    registry_double.faults.latency(30)
+    for signal_number, code in ((signal.SIGTERM, 143), (signal.SIGINT, 130)):
+        seen = len(registry_double.requests)
+        process = subprocess.Popen(
+            [*contractctl_command(), "check", "--registry", "r"],
+            cwd=repo.root,
+            env=cli_env(repo.root, {"R_URL": registry_double.url}),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as a terminal has it
+        )
+        deadline = time.monotonic() + 30
+        while len(registry_double.requests) == seen and time.monotonic() < deadline:
+            time.sleep(0.02)  # until a request waits on the registry
+        os.kill(process.pid, signal_number)
+        started = time.monotonic()
+        _, stderr = process.communicate(timeout=20)
+        assert process.returncode == code, stderr
+        assert time.monotonic() - started < 10
+        assert "Traceback" not in stderr.decode()
+    registry_double.faults.latency(0)
