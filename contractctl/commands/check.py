@@ -15,7 +15,13 @@ from contractctl.checking.config_changes import BaseMapping, base_mapping, confi
 from contractctl.checking.removals import RemovedContract, removal_result, removed_contracts
 from contractctl.config.project import Config
 from contractctl.errors import GitError, UsageError
-from contractctl.formats import configure_sections, get_format, supported_extensions, type_for_path
+from contractctl.formats import (
+    configure_sections,
+    finish_loaded,
+    get_format,
+    supported_extensions,
+    type_for_path,
+)
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.generic import stamped_file
 from contractctl.generic.gc_pause import without_cycle_collection
@@ -370,6 +376,7 @@ def _remote_targets(run: _LocalRun) -> Iterator[RemoteTarget]:
 def _run_local(config: Config, options: CheckOptions) -> tuple[Report, SchemaResolver, ContractFiles]:
     run = _LocalRun.prepare(config, options)
     run.report.results.extend(run.check_all(worker_count(options.environ)))
+    finish_loaded()
     return run.report, run.checker, run.files
 
 

@@ -93,6 +93,12 @@ def get_format(schema_type: SchemaType) -> SchemaFormat:
     return _LOADED[schema_type]
 
 
+def finish_loaded() -> None:
+    """Tell every format this run loaded that its parses are done (SchemaFormat.finish)."""
+    for loaded in list(_LOADED.values()):
+        loaded.finish()
+
+
 def parse_registered(
     source: SchemaText, schema_type: SchemaType, references: Sequence[ParsedSchema]
 ) -> ParsedSchema:

@@ -191,6 +191,11 @@ class SchemaFormat(Protocol):
         start on them aside while the caller does other work. Others do nothing."""
         ...
 
+    def finish(self) -> None:
+        """The run's parses are done: a format that keeps answers for the next run (Protobuf:
+        protoc's) keeps those it made after `prepare` too. Others do nothing."""
+        ...
+
     def registry_parts(self, schema: ParsedSchema) -> tuple[str, list[tuple[str, ParsedSchema]]]:
         """The text to register and its references as (reference name, parsed schema), named as
         Confluent's serializers name them."""

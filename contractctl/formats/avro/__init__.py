@@ -223,6 +223,9 @@ class AvroFormat:
     def compile_aside(self, sources: Sequence[SchemaText], source_info: bool = True) -> None:
         """Nothing to compile."""
 
+    def finish(self) -> None:
+        """Nothing kept between runs."""
+
     def adopted_text(self, registered: str) -> str:
         return json.dumps(json.loads(registered), indent=2, ensure_ascii=False) + "\n"
 

@@ -129,6 +129,9 @@ class JsonSchemaFormat:
     def compile_aside(self, sources: Sequence[SchemaText], source_info: bool = True) -> None:
         """Nothing to compile."""
 
+    def finish(self) -> None:
+        """Nothing kept between runs."""
+
     def _parse(
         self, source: SchemaText, references: Sequence[ParsedSchema], validate: bool
     ) -> JsonSchemaContract:

@@ -355,6 +355,12 @@ class ProtobufFormat:
                 files.setdefault(source.import_path, source.text)
         self._aside = side_run(files, source_info)
 
+    def finish(self) -> None:
+        """Keep what the checks compiled on demand (an earlier version whose closure mixes texts of
+        several commits, which no layer of `prepare` held): `prepare` kept only its own answers."""
+        if self.compiler.kept is not None:
+            self.compiler.kept.save()
+
     def _kept_answers(self) -> KeptDescriptors | None:
         """What earlier pre-commit runs kept (kept.py), where this run may keep files (a run folder).
         The built-in descriptors are read from there now too: with every answer kept, no protoc run
@@ -392,6 +398,7 @@ class ProtobufFormat:
         check reads them only to place its findings: `ProtobufSchema.described` compiles a file
         with a finding again, alone, with its imports handed over as descriptors.
         """
+        self.compiler.parse_source_info = source_info
         layers: list[dict[str, str]] = []
         for source in sources:
             if not source.text.strip():

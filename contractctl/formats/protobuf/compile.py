@@ -642,6 +642,10 @@ class Compiler:
         self.described_alone = 0  # files given their source info by a run of their own
         self.described_runs = 0  # runs giving a whole layer its source info
         self.kept: KeptDescriptors | None = None  # answers kept between runs (`keep_between_runs`)
+        # whether a file compiled on demand (`compile`) comes with source info: not in a check that
+        # does not lint (ProtobufFormat.prepare), where only a finding's position reads it (and
+        # `described` adds it then); then an earlier run's kept answer, always bare, can answer it
+        self.parse_source_info = True
         self._last_first: _Graph | None = None  # the first layer of the last `compile_many`
         self._digests: dict[int, bytes] = {}  # node -> what decides its descriptor (see `_digest`)
 
@@ -658,7 +662,7 @@ class Compiler:
             # of its imports as it meets them, as a run of this file alone does
             closure = graph.closure(import_path) - {import_path}
             missing = sorted(p for p in closure if graph.node[p] not in self._files)
-            self._run(graph, [import_path, *missing])
+            self._run(graph, [import_path, *missing], self.parse_source_info)
         return self._assemble(graph, import_path)
 
     def _assemble(self, graph: _Graph, path: str) -> Compiled:
