@@ -35,6 +35,7 @@ from contractctl.formats.protobuf.interface import Face, Reading, interface, rea
 from contractctl.formats.protobuf.kept import KeptDescriptors
 from contractctl.formats.protobuf.outline import read_outline
 from contractctl.generic import stamped_file, termination
+from contractctl.generic.digest import blake2b
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor_pb2 import FileDescriptorProto
@@ -290,8 +291,6 @@ def _builtins_stamp() -> str:
     """What the built-in descriptors are computed from, as files (path, size, change time): the
     shipped .proto files, this module and builtins.py (the Confluent texts), and protoc (the installed
     grpc_tools' compiler extension)."""
-    import hashlib
-
     import grpc_tools
 
     from contractctl.formats.protobuf import builtins
@@ -301,7 +300,7 @@ def _builtins_stamp() -> str:
         files += [
             e.path for e in entries if e.name.startswith("_protoc_compiler") or e.name == "grpc_version.py"
         ]
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     for file in sorted(files):
         status = os.stat(file)
         digest.update(f"{file}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
@@ -794,8 +793,6 @@ class Compiler:
         """What decides a node's descriptor, in 20 bytes: its path and text and its imports' digests
         (a node is never negative here: those of import cycles are never compiled). Iterative:
         import chains can be thousands deep."""
-        import hashlib
-
         digests = self._digests
         pending = [node]
         while pending:
@@ -809,7 +806,7 @@ class Compiler:
                 pending.extend(waiting)
                 continue
             pending.pop()
-            digest = hashlib.blake2b(digest_size=20)
+            digest = blake2b(digest_size=20)
             for part in (path.encode(), text.encode("utf-8", "surrogatepass")):
                 digest.update(len(part).to_bytes(8, "big"))
                 digest.update(part)

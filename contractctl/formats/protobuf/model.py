@@ -401,12 +401,12 @@ class FileViews:
 
     def add(self, file: FileDescriptorProto, by_name: dict[str, FileDescriptorProto]) -> _Shared:
         """`by_name`: the files `file` is compiled with, by name (its imports already known)."""
-        import hashlib  # here: model is imported by listings that never compile anything
+        from contractctl.generic.digest import blake2b  # here: listings import model, never digest
 
         imported = [self._known(by_name.get(name)) for name in file.dependency]
         if all(view is not None for view in imported):
             described = _without_source_info(file).SerializeToString(deterministic=True)
-            content = hashlib.blake2b(described, digest_size=32).digest()
+            content = blake2b(described, digest_size=32).digest()
             key = (content, tuple(id(view) for view in imported))
             found = self._by_content.get(key)
             if found is None:
