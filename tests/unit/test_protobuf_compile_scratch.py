@@ -45,3 +45,28 @@ def test_a_run_leaves_no_scratch_folder_behind(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(CompileFailed):
         run_protoc({"bad.proto": 'syntax = "proto3";\nmessage {}\n'}, ["bad.proto"])
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("extension", [True, False], ids=["extension", "protoc.main"])
+def test_protoc_runs_with_or_without_grpc_tools_extension_at_hand(
+    extension: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`protoc_main` calls grpc_tools' compiler extension directly; where it is not importable by that
+    name, grpc_tools' public protoc.main does the same work, successes and refusals alike."""
+    import sys
+
+    import grpc_tools
+    from grpc_tools import protoc
+
+    calls: list[object] = []
+    real_main = protoc.main
+    monkeypatch.setattr(protoc, "main", lambda arguments: calls.append(arguments) or real_main(arguments))
+    if not extension:
+        monkeypatch.setitem(sys.modules, "grpc_tools._protoc_compiler", None)  # import raises
+        monkeypatch.delattr(grpc_tools, "_protoc_compiler")
+    good = run_protoc({"a.proto": FILES["a.proto"]}, ["a.proto"])
+    assert [m.name for m in good["a.proto"].message_type] == ["A"]
+    with pytest.raises(CompileFailed) as failed:
+        run_protoc({"bad.proto": 'syntax = "proto3";\nmessage B { int32 x = 0; }\n'}, ["bad.proto"])
+    assert any(m.file == "bad.proto" and m.line == 2 for m in failed.value.messages)
+    assert len(calls) == (0 if extension else 2)

@@ -188,6 +188,19 @@ def _remove_laid_out(root: str, written: list[str], folders: set[str]) -> None:
         pass  # left to the temporary directory's own removal
 
 
+def protoc_main(arguments: Sequence[str]) -> int:
+    """grpc_tools' protoc.main: its compiler extension called as protoc.main calls it, without
+    importing protoc.py, whose importlib.resources import was a fifth of a pre-commit check's protoc
+    run (4-5 ms); protoc.main itself where the extension is not where this grpc_tools keeps it."""
+    try:
+        from grpc_tools import _protoc_compiler
+    except ImportError:
+        from grpc_tools import protoc
+
+        return int(protoc.main(list(arguments)))
+    return int(_protoc_compiler.run_main([argument.encode() for argument in arguments]))
+
+
 def run_protoc(
     files: Mapping[str, str],
     targets: Sequence[str],
@@ -219,7 +232,6 @@ def run_protoc(
     import tempfile
 
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
-    from grpc_tools import protoc
 
     with (
         tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=scratch or scratch_dir()) as made,
@@ -245,9 +257,9 @@ def run_protoc(
         ]
         if collect_messages:
             with _LOCK, _captured_stderr() as lines:
-                code = protoc.main(arguments)
+                code = protoc_main(arguments)
         else:
-            code = protoc.main(arguments)
+            code = protoc_main(arguments)
             if code != 0:
                 raise CompileFailed([])
         if code != 0:
@@ -311,7 +323,6 @@ def _compile_builtins() -> dict[str, FileDescriptorProto]:
     import tempfile
 
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
-    from grpc_tools import protoc
 
     root = builtin_include_dir()
     names = sorted(name for name in KNOWN_DEPENDENCIES if (root / name).is_file())
@@ -324,7 +335,7 @@ def _compile_builtins() -> dict[str, FileDescriptorProto]:
             f"--descriptor_set_out={output}",
         ]
         with _LOCK, _captured_stderr():
-            code = protoc.main([*arguments, *(str(root / name) for name in names)])
+            code = protoc_main([*arguments, *(str(root / name) for name in names)])
         if code != 0:  # never expected: the built-ins ship with the tools that compile them
             return {}
         with open(output, "rb") as data:
