@@ -300,10 +300,10 @@ def _reachable(start: Iterable[str], edges: Mapping[str, set[str]]) -> set[str]:
 class ProtobufFormat:
     """The Protobuf format.
 
-    oneof_rules: "current" answers like Schema Registry 7.5.16, 7.6.13, 7.7.11, 7.8.10, 7.9.9, 8.0.7,
-    8.1.5, 8.2.3, 8.3.0, 8.4.0, 8.5.0 and later patch releases (oneof members matched by tag across
-    oneofs, moving a field out of a oneof is compatible); "legacy" answers like every earlier release
-    (oneofs matched by name). See contractctl.formats.protobuf.diff.
+    oneof_rules: "current" answers like Schema Registry builds holding Confluent's mid-2026 oneof
+    change (oneof members matched by tag across oneofs, moving a field out of a oneof is
+    compatible); "legacy" like those without it (oneofs matched by name). Which releases hold it:
+    see contractctl.formats.protobuf.diff.
     """
 
     schema_type = SchemaType.PROTOBUF

@@ -6,12 +6,15 @@ check, `original` is the schema the data was written with and `update` the one r
 
 Two rule sets for oneofs, because registries in the field answer differently:
 
-* ``current``: since commit 3f5ff24387e (DGS-24604, 2026-06-19), first released in 7.5.16, 7.6.13,
-  7.7.11, 7.8.10, 7.9.9, 8.0.7, 8.1.5, 8.2.3, 8.3.0, 8.4.0 and 8.5.0. Fields are matched by tag across
-  the whole message whatever oneof they are in; new mutual exclusivity is incompatible; moving a
-  field out of a oneof is ONEOF_FIELD_MOVED_TO_TOP_LEVEL (compatible).
-* ``legacy``: every older patch release. Oneofs are matched by name, a top-level field moved into a
-  oneof drops out of the comparison, and a field leaving a oneof is ONEOF_FIELD_REMOVED + FIELD_ADDED.
+* ``current``: since commit 3f5ff24387e (DGS-24604, 2026-06-19), in the build tags (`vX.Y.Z-N`) of
+  7.5.16, 7.6.13, 7.7.11, 7.8.10, 7.9.9, 8.0.7, 8.1.5, 8.2.3, 8.3.0, 8.4.0 and 8.5.0, but not in the
+  plain release tags of those versions (`v7.5.16` to `v8.3.1`, cut from branches without it).
+  Fields are matched by tag across the whole message whatever oneof they are in; new mutual
+  exclusivity is incompatible; moving a field out of a oneof is ONEOF_FIELD_MOVED_TO_TOP_LEVEL
+  (compatible).
+* ``legacy``: every older release, and those plain tags. Oneofs are matched by name, a top-level
+  field moved into a oneof drops out of the comparison, and a field leaving a oneof is
+  ONEOF_FIELD_REMOVED + FIELD_ADDED.
 
 Where Confluent iterates a Java HashSet (message, enum and oneof names) the order here is sorted; the
 differences are the same multiset.
