@@ -19,7 +19,7 @@ from contractctl.registry.client import RegistryClient
 from contractctl.registry.desired import Catalog, GitVersion
 from contractctl.registry.errors import IncompatibleSchemaError, RegistryError
 from contractctl.registry.fanout import fan_out_all
-from contractctl.registry.payload import ReferenceVersions
+from contractctl.registry.payload import Payload, ReferenceVersions
 from contractctl.registry.session import each_registry, failure_finding, open_session
 
 T = TypeVar("T")
@@ -35,6 +35,9 @@ class RegistryPlan:
     new_subjects: set[str] = field(default_factory=set)  # get the git level before their first version
     registered: dict[str, list[int]] = field(default_factory=dict)  # subject -> versions already there
     blocked: list[Finding] = field(default_factory=list)  # reasons to write nothing here
+    # missing, but older than a git version the registry holds (soft-deleted there, or never
+    # registered): registered now, it would become the subject's latest version; left out
+    superseded: list[tuple[GitVersion, str]] = field(default_factory=list)  # with the reason
 
 
 def plan_registry(client: RegistryClient, catalog: Catalog, known: ReferenceVersions) -> RegistryPlan:
@@ -42,9 +45,13 @@ def plan_registry(client: RegistryClient, catalog: Catalog, known: ReferenceVers
     subjects = sorted(catalog.versions)
     existing = dict(zip(subjects, _each(client, subjects, client.versions), strict=True))
     plan.registered = existing
+    newest_held: dict[str, int] = {}
     for version in catalog.in_order():
         if known.version_of(version.payload) is None:
             plan.pending.append(version)
+        else:
+            newest_held[version.subject] = max(newest_held.get(version.subject, 0), version.number)
+    plan.pending, plan.superseded = _without_superseded(plan.pending, newest_held)
     pending_subjects = sorted({v.subject for v in plan.pending})
     plan.new_subjects = {s for s in pending_subjects if not existing[s]}
     modes = dict(zip(pending_subjects, _each(client, pending_subjects, client.effective_mode), strict=True))
@@ -65,6 +72,50 @@ def plan_registry(client: RegistryClient, catalog: Catalog, known: ReferenceVers
             )
     plan.blocked.extend(_type_switches(catalog, plan))
     return plan
+
+
+def _without_superseded(
+    pending: list[GitVersion], newest_held: dict[str, int]
+) -> tuple[list[GitVersion], list[tuple[GitVersion, str]]]:
+    """Split off the versions older than one the registry already holds, and those referring to one.
+
+    Confluent numbers a registration after every version it ever stored, soft-deleted ones included,
+    so registering an older git version now would make it the latest (KafkaSchemaRegistry.register).
+    """
+    kept: list[GitVersion] = []
+    superseded: list[tuple[GitVersion, str]] = []
+    left_out: dict[tuple[object, ...], str] = {}
+    for version in pending:
+        newer = newest_held.get(version.subject, 0)
+        reason = None
+        if version.number < newer:
+            reason = (
+                f"{version.label} of {version.subject} is not live in the registry, but git version {newer}, "
+                "which is newer, is: registering it now would make it the latest version there"
+            )
+        else:
+            reason = next(
+                (
+                    f"{version.label} of {version.subject} refers to {ref.subject} as {left_out[ref.key]}"
+                    for ref in _all_references(version.payload)
+                    if ref.key in left_out
+                ),
+                None,
+            )
+        if reason is None:
+            kept.append(version)
+        else:
+            superseded.append((version, reason))
+            left_out[version.payload.key] = f"{version.label}, which is left out"
+    return kept, superseded
+
+
+def _all_references(payload: Payload) -> list[Payload]:
+    out = []
+    for _, reference in payload.references:
+        out.extend(_all_references(reference))
+        out.append(reference)
+    return out
 
 
 def _type_switches(catalog: Catalog, plan: RegistryPlan) -> list[Finding]:
@@ -242,6 +293,21 @@ def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> lis
     findings: dict[str, list[Finding]] = {subject: [] for subject in catalog.versions}
     pending = {version.subject for version in plan.pending}
     verdicts = {subject: ("pending" if subject in pending else "up to date") for subject in findings}
+    for version, reason in plan.superseded:
+        findings[version.subject].append(
+            Finding(
+                rule="VERSION_LEFT_OUT",
+                message=f"{reason}; publish leaves it out of {client.name}",
+                kind=FindingKind.ADVISORY,
+                severity=Severity.WARNING,
+                registry=client.name,
+                subject=version.subject,
+                file=catalog.paths.get(version.subject),
+                hint="It was soft-deleted there (listed with ?deleted=true), or never registered while a "
+                "later one was. A registry never puts a version back in its old place: leave it out, or "
+                "register it by hand knowing it becomes the latest.",
+            )
+        )
 
     blocking = plan.blocked or preflight(client, catalog, plan, known)
     if blocking:

@@ -98,6 +98,8 @@ def _subject_drift(
     registered = client.versions(subject)
     drift: list[_Drift] = []
     matched: set[int] = set()
+    missing: list[tuple[int, int]] = []  # (index in drift, git number): superseded ones told apart below
+    newest_held = 0  # the newest git version the registry holds
     for version in catalog.versions[subject]:
         found = known.version_of(version.payload)
         if found is None and version.payload.contract is not None:
@@ -114,6 +116,7 @@ def _subject_drift(
                 )
                 continue
         if found is None:
+            missing.append((len(drift), version.number))
             drift.append(
                 _Drift(
                     "VERSION_NOT_REGISTERED",
@@ -123,6 +126,15 @@ def _subject_drift(
             )
         else:
             matched.add(found)
+            newest_held = version.number
+    for index, number in missing:
+        if number < newest_held:
+            drift[index] = _Drift(
+                "VERSION_NOT_REGISTERED",
+                f"{drift[index].message}, but git version {newest_held}, which is newer, is",
+                "Publish leaves it out: registered now, it would become the latest version there. If it "
+                "was soft-deleted on purpose, nothing is to be done.",
+            )
     unmatched = sorted(set(registered) - matched)
     newer = [n for n in unmatched if matched and n > max(matched)]
     if unmatched and matched:

@@ -1,0 +1,72 @@
+"""Registries in the states real ones reach after years of use: soft-deleted versions, modes set at
+the registry or context level, data contracts on registered versions, and the like.
+
+Each test drives the real CLI against the loopback registry double, seeded into that state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import GitRepo, record
+from tests.registry_double.server import RegistryDouble
+
+CONFIG = """version: 1
+defaults: {compatibility: BACKWARD}
+registries:
+  aws: {url: "${AWS_URL}"}
+  azure: {url: "${AZURE_URL}"}
+links:
+  aws-to-azure: {source: aws, destination: azure, context_type: NONE, subjects: ["*"]}
+"""
+CONTRACT = "contracts/orders/value.avsc"
+SIDECAR = "contracts/orders/value.contract.yaml"
+RULES = (
+    'owner: team-orders\nproperties: {major_version: "1"}\n'
+    "rules:\n  domain:\n"
+    "    - {name: checkId, kind: CONDITION, mode: WRITE, type: CEL, expr: \"message.order_id != ''\"}\n"
+)
+
+
+def order(*added: str) -> dict[str, Any]:
+    fields: list[dict[str, Any]] = [{"name": "order_id", "type": "string"}]
+    fields += [{"name": name, "type": "string", "default": ""} for name in added]
+    return record("OrderPlaced", fields)
+
+
+def setup(repo: GitRepo, factory: Any) -> tuple[RegistryDouble, RegistryDouble, dict[str, str]]:
+    aws, azure = factory(name="aws"), factory(name="azure")
+    repo.write("contractctl.yaml", CONFIG)
+    return aws, azure, {"AWS_URL": aws.url, "AZURE_URL": azure.url}
+
+
+def rules(result: Any) -> list[str]:
+    data = result.json()
+    return [f["rule"] for f in data["findings"] + [f for r in data["results"] for f in r["findings"]]]
+
+
+def test_publish_does_not_put_a_soft_deleted_middle_version_back_as_the_latest(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    """Confluent numbers a registration after every version it ever stored, soft-deleted ones too
+    (KafkaSchemaRegistry.register), so re-registering git version 2 after version 3 made the old
+    schema the subject's latest: producers with use.latest.version wrote it, and the next check
+    compared against it."""
+    aws, _, env = setup(repo, registry_double_factory)
+    for added in ((), ("a",), ("a", "b")):
+        repo.write(CONTRACT, order(*added))
+        repo.commit(f"fields {added}")
+    assert repo.run("publish", "--registry", "aws", env=env).code == 0
+    aws.store.delete_version("orders-value", "2", permanent=False)  # the platform team's soft delete
+
+    result = repo.run("publish", "--registry", "aws", "--format", "json", env=env)
+    assert result.code == 0, result.output
+    assert "VERSION_LEFT_OUT" in rules(result)
+    live = aws.store.versions_of("orders-value")
+    assert [v.version for v in live] == [1, 3]
+    assert live[-1].content.schema.count('"name"') == 4  # the latest is still git's newest (a and b)
+
+    status = repo.run("status", "--registry", "aws", "--format", "json", env=env)
+    [finding] = [f for r in status.json()["results"] for f in r["findings"]]
+    assert finding["rule"] == "VERSION_NOT_REGISTERED"
+    assert "Publish leaves it out" in finding["hint"]
