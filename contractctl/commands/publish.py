@@ -23,7 +23,7 @@ from contractctl.registry.payload import Payload, ReferenceVersions
 from contractctl.registry.session import each_registry, failure_finding, open_session
 
 T = TypeVar("T")
-WRITE_BLOCKING_MODES = {"READONLY", "READONLY_OVERRIDE", "IMPORT"}
+WRITABLE_MODE = "READWRITE"  # Confluent registers a schema without an id in no other mode (42205)
 
 
 @dataclass
@@ -56,7 +56,7 @@ def plan_registry(client: RegistryClient, catalog: Catalog, known: ReferenceVers
     plan.new_subjects = {s for s in pending_subjects if not existing[s]}
     modes = dict(zip(pending_subjects, _each(client, pending_subjects, client.effective_mode), strict=True))
     for subject, mode in modes.items():
-        if mode in WRITE_BLOCKING_MODES:
+        if mode != WRITABLE_MODE:
             plan.blocked.append(
                 Finding(
                     rule="SUBJECT_NOT_WRITABLE",
@@ -67,7 +67,7 @@ def plan_registry(client: RegistryClient, catalog: Catalog, known: ReferenceVers
                     subject=subject,
                     file=catalog.paths.get(subject),
                     hint="IMPORT means a link writes here; otherwise ask the platform team "
-                    "to set the subject to READWRITE.",
+                    "to set the subject (or its context, or the registry) to READWRITE.",
                 )
             )
     plan.blocked.extend(_type_switches(catalog, plan))

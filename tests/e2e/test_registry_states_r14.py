@@ -70,3 +70,21 @@ def test_publish_does_not_put_a_soft_deleted_middle_version_back_as_the_latest(
     [finding] = [f for r in status.json()["results"] for f in r["findings"]]
     assert finding["rule"] == "VERSION_NOT_REGISTERED"
     assert "Publish leaves it out" in finding["hint"]
+
+
+def test_publish_refuses_a_registry_in_forward_mode_before_writing_anything(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    """Confluent registers a schema without an id only in READWRITE (AbstractSchemaRegistry.
+    checkRegisterMode); FORWARD was not in the refused modes, so publish set a new subject's level,
+    then failed at its first registration, half-applied."""
+    aws, _, env = setup(repo, registry_double_factory)
+    repo.write(CONTRACT, order())
+    repo.commit("first")
+    aws.store.set_mode(":.__GLOBAL:", "FORWARD")
+
+    result = repo.run("publish", "--registry", "aws", "--format", "json", env=env)
+    assert result.code == 1, result.output
+    assert rules(result) == ["SUBJECT_NOT_WRITABLE"]
+    assert aws.store.configs == {}  # no level set: nothing half-applied
+    assert aws.store.versions_of("orders-value") == []
