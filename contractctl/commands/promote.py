@@ -165,6 +165,7 @@ def copy_subjects(
                 normalize=False,
                 schema_id=record.id,
                 version=record.version,
+                contract=record.contract,  # part of what the id names: a copy without it is another schema
             )
         except RegistryError as error:
             if error.error_code != ID_CONFLICT:

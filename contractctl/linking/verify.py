@@ -1,6 +1,7 @@
 """Parity between two registries: the destination holds every covered source version under the same
-version number, with the same schema id and the same schema text (byte for byte, as an exporter
-copies it), in the link's destination context and with its rename format applied."""
+version number, with the same schema id, the same schema text (byte for byte, as an exporter
+copies it) and the same metadata and rules, in the link's destination context and with its rename
+format applied."""
 
 from __future__ import annotations
 
@@ -87,7 +88,16 @@ def _subject_parity(
             )
         elif copy.get("schema") != original.schema:
             parity.mismatched.append(f"version {number}: same id {original.id} but different schema text")
+        elif (copy.get("metadata"), copy.get("ruleSet")) != (original.metadata, original.rule_set):
+            parity.mismatched.append(_contract_mismatch(number, original))
     return parity
+
+
+def _contract_mismatch(number: int, original: RegisteredSchema) -> str:
+    return (
+        f"version {number}: same id {original.id} and schema text but different metadata or rules "
+        "(the data contract a client applies)"
+    )
 
 
 def _unqualified(subject: str, context: str | None) -> str:
@@ -130,6 +140,8 @@ def _bulk_parity(
                 )
             elif copy.schema != original.schema:
                 parity.mismatched.append(f"version {number}: same id {original.id} but different schema text")
+            elif (copy.metadata, copy.rule_set) != (original.metadata, original.rule_set):
+                parity.mismatched.append(_contract_mismatch(number, original))
         results.append(parity)
     return results
 

@@ -57,6 +57,16 @@ class RegisteredSchema:
     schema: str
     schema_type: str  # "AVRO" when the registry leaves it out (servers before CP 8.0 do)
     references: tuple[SchemaRef, ...] = ()
+    # the data contract parts: with the text they make the schema an id names (Confluent's MD5.ofSchema)
+    metadata: Mapping[str, Any] | None = None
+    rule_set: Mapping[str, Any] | None = None
+
+    @property
+    def contract(self) -> ContractExtras | None:
+        """Its metadata and rules as they are sent back (None when it has neither)."""
+        if self.metadata is None and self.rule_set is None:
+            return None
+        return ContractExtras(self.metadata, self.rule_set)
 
 
 @dataclass(frozen=True)
@@ -426,7 +436,12 @@ class RegistryClient:
             if not isinstance(name, str) or not isinstance(ref_subject, str) or not _is_int(ref_version):
                 raise self._unexpected("a reference without name, subject or version")
             references.append(SchemaRef(name, ref_subject, ref_version))
-        return RegisteredSchema(subject, version, schema_id, schema, schema_type.upper(), tuple(references))
+        extras = [body.get(key) for key in ("metadata", "ruleSet")]
+        if any(part is not None and not isinstance(part, Mapping) for part in extras):
+            raise self._unexpected("metadata or ruleSet is not a JSON object")
+        return RegisteredSchema(
+            subject, version, schema_id, schema, schema_type.upper(), tuple(references), *extras
+        )
 
 
 def _is_int(value: Any) -> bool:

@@ -88,3 +88,41 @@ def test_publish_refuses_a_registry_in_forward_mode_before_writing_anything(
     assert rules(result) == ["SUBJECT_NOT_WRITABLE"]
     assert aws.store.configs == {}  # no level set: nothing half-applied
     assert aws.store.versions_of("orders-value") == []
+
+
+def test_promote_via_copy_keeps_the_metadata_and_rules_the_id_names(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    """A schema id names the text with its metadata and ruleSet (Confluent's MD5.ofSchema hashes all
+    three); the copy dropped them, so Azure's consumers resolved the id to a schema without the rules,
+    and verify still said "in parity"."""
+    aws, azure, env = setup(repo, registry_double_factory)
+    repo.write(CONTRACT, order())
+    repo.write(SIDECAR, RULES)
+    repo.commit("first, with a data contract")
+
+    result = repo.run("promote", "--from", "aws", "--to", "azure", "--via", "copy", env=env)
+    assert result.code == 0, result.output
+    [original] = aws.store.versions_of("orders-value")
+    [copy] = azure.store.versions_of("orders-value")
+    assert copy.id == original.id
+    assert copy.content == original.content  # metadata and rules included
+    assert original.content.rule_set is not None
+
+
+def test_verify_fails_when_the_destination_lacks_the_rules_under_the_same_id(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    aws, azure, env = setup(repo, registry_double_factory)
+    repo.write(CONTRACT, order())
+    repo.write(SIDECAR, RULES)
+    repo.commit("first, with a data contract")
+    assert repo.run("publish", "--registry", "aws", env=env).code == 0
+    [original] = aws.store.versions_of("orders-value")
+    azure.store.register("orders-value", original.content.schema, id=original.id, version=1)  # bare
+
+    result = repo.run("link", "verify", "--format", "json", env=env)
+    assert result.code == 1, result.output
+    [finding] = [f for r in result.json()["results"] for f in r["findings"]]
+    assert finding["rule"] == "LINK_MISMATCH"
+    assert "metadata or rules" in finding["message"]
