@@ -297,8 +297,14 @@ class RegistryDouble:
         exporter_startup: float = 0.1,
         max_exporters: int = 10,
         port: int = 0,
+        schema_search_default_limit: int = 1000,
+        schema_search_max_limit: int = 1000,
     ) -> None:
         self.name = name
+        self.schema_search_default_limit = schema_search_default_limit
+        self.schema_search_max_limit = schema_search_max_limit
+        """``GET /schemas`` answers at most this many records, as Confluent since 7.4.1 does
+        (``schema.search.default.limit`` / ``schema.search.max.limit``, both 1000 by default)."""
         self.auth = auth
         self.tls = tls
         self.store = Store(checkers, default_compatibility, legacy_responses)
@@ -607,7 +613,17 @@ class RegistryDouble:
             if request.flag("latestOnly"):
                 versions = versions[-1:]
             records.extend(self._render(record) for record in versions)
-        return 200, _page(records, request)
+        return 200, self._search_page(records, request)
+
+    def _search_page(self, records: list[Any], request: _Request) -> list[Any]:
+        """``normalizeSchemaLimit``: a limit above the maximum, or none, means the default limit."""
+        try:
+            offset = max(0, int(request.param("offset") or 0))
+            supplied = int(request.param("limit") or -1)
+        except ValueError:
+            raise _error(404, "HTTP 404 Not Found") from None
+        limit = supplied if 0 < supplied <= self.schema_search_max_limit else self.schema_search_default_limit
+        return records[offset : offset + limit]
 
     def _list_versions(self, request: _Request, params: dict[str, str]) -> tuple[int, Any]:
         versions = self.store.list_versions(
