@@ -40,6 +40,7 @@ MODES = frozenset({"READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT", "FORW
 SUBJECT_NOT_FOUND = 40401
 VERSION_NOT_FOUND = 40402
 SCHEMA_NOT_FOUND = 40403
+SCHEMAS_PAGE = 1000  # Confluent's schema.search.max.limit default: a larger page is answered with less
 
 
 @dataclass(frozen=True)
@@ -167,23 +168,33 @@ class RegistryClient:
         return None if payload is None else self._record(payload, subject)
 
     def schemas(self, subject_prefix: str = "") -> list[RegisteredSchema] | None:
-        """Every version of every subject under a prefix in one call (``GET /schemas``, CP 7.x+), with
-        subjects as the registry names them; None when the server does not offer it."""
-        payload = self.request(
-            "GET",
-            "/schemas",
-            params={"subjectPrefix": subject_prefix, "latestOnly": "false", "deleted": "false"},
-            not_found={404},
-        )
-        if payload is None:
-            return None
-        records = []
-        for item in self._list_of(payload, dict, "a list of schemas"):
-            subject = item.get("subject")
-            if not isinstance(subject, str):
-                raise self._unexpected("a schema without subject")
-            records.append(self._record(item, subject))
-        return records
+        """Every live version of every subject under a prefix (``GET /schemas``, CP 7.x+), with
+        subjects as the registry names them; None when the server does not offer it, or cannot page.
+
+        Confluent answers at most ``schema.search.default.limit`` records (1000) per request since
+        7.4.1, so the listing is read page by page until an empty page (a short page proves nothing:
+        a server whose maximum is lower than the page asked for answers its default instead).
+        """
+        records: list[RegisteredSchema] = []
+        seen: set[tuple[str, int]] = set()
+        while True:
+            params = {"subjectPrefix": subject_prefix, "latestOnly": "false", "deleted": "false"}
+            params.update(offset=str(len(records)), limit=str(SCHEMAS_PAGE))
+            payload = self.request("GET", "/schemas", params=params, not_found={404})
+            if payload is None:
+                return None
+            page = self._list_of(payload, dict, "a list of schemas")
+            if not page:
+                return records
+            for item in page:
+                subject = item.get("subject")
+                if not isinstance(subject, str):
+                    raise self._unexpected("a schema without subject")
+                record = self._record(item, subject)
+                if (subject, record.version) in seen:
+                    return None  # the server ignores offset (or the listing moved): no complete read
+                seen.add((subject, record.version))
+                records.append(record)
 
     def lookup(
         self,

@@ -126,3 +126,29 @@ def test_verify_fails_when_the_destination_lacks_the_rules_under_the_same_id(
     [finding] = [f for r in result.json()["results"] for f in r["findings"]]
     assert finding["rule"] == "LINK_MISMATCH"
     assert "metadata or rules" in finding["message"]
+
+
+def test_verify_reads_past_the_first_page_of_a_large_registry(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    """Confluent answers GET /schemas with at most schema.search.default.limit records (1000 since
+    7.4.1; SchemasResource.getSchemas -> normalizeSchemaLimit). verify read one page, so in a registry
+    with more versions the subjects past it were never compared: a mismatch there passed."""
+    aws, azure, env = setup(repo, registry_double_factory)
+    repo.write(CONTRACT, order())
+    repo.commit("first")
+    for double in (aws, azure):
+        double.schema_search_default_limit = double.schema_search_max_limit = 20
+        for number in range(12):
+            for fields in (1, 2):
+                added = [{"name": f"f{k}", "type": "string", "default": ""} for k in range(fields)]
+                double.store.register(f"s{number:02d}-value", record(f"R{number}", added))
+    aws.store.register("zz-value", record("Z", [{"name": "z", "type": "int"}]))
+    azure.store.register("zz-value", record("Other", [{"name": "o", "type": "int"}]))  # same id
+
+    result = repo.run("link", "verify", "--format", "json", env=env)
+    assert result.code == 1, result.output
+    verdicts = {r["subject"]: r["verdict"] for r in result.json()["results"]}
+    assert len(verdicts) == 13
+    assert verdicts.pop("zz-value") == "mismatch"
+    assert set(verdicts.values()) == {"in parity"}
