@@ -140,8 +140,15 @@ def verify(config: Config, name: str | None, wait: bool, timeout: float) -> Repo
 
 
 def verify_pair(
-    source: RegistryClient, destination: RegistryClient, link: LinkSettings, wait: bool, timeout: float
+    source: RegistryClient,
+    destination: RegistryClient,
+    link: LinkSettings,
+    wait: bool,
+    timeout: float,
+    exporter: bool = True,
 ) -> list[SubjectResult]:
+    """Parity per subject; when it is not reached and ``exporter`` (the link is a real exporter, not
+    promote's copy), also the exporter's own account of why, when it has one."""
     try:
         results, in_parity = wait_for_parity(
             lambda: link_parity(source, destination, link), timeout if wait else 0.0
@@ -149,7 +156,34 @@ def verify_pair(
     except RegistryError as error:
         return [_result(link, "error", [failure_finding(error)], destination.name)]
     waited = f" after waiting up to {timeout:g} s" if wait and not in_parity else ""
-    return [_parity_result(link, destination.name, parity, waited) for parity in results]
+    checked = [_parity_result(link, destination.name, parity, waited) for parity in results]
+    stuck = _exporter_trouble(source, link) if exporter and not in_parity else None
+    return checked if stuck is None else [*checked, stuck]
+
+
+def _exporter_trouble(source: RegistryClient, link: LinkSettings) -> SubjectResult | None:
+    """The exporter's error trace, or its not running: the cause of the lag, which waiting longer does
+    not cure (an id taken at the destination, a destination refusing IMPORT mode, credentials)."""
+    try:
+        state = exporters.get_status(source, link.name)
+    except RegistryError:
+        return None  # verify's verdict stands; `link status` tells more
+    if state.trace:
+        message = f"exporter {link.name} is {state.state} and reports an error: {state.trace}"
+    elif state.state not in ("RUNNING", "STARTING"):  # STARTING passes, however long it takes
+        message = f"exporter {link.name} is {state.state}, not RUNNING"
+    else:
+        return None
+    finding = Finding(
+        rule="LINK_ERROR_TRACE",
+        message=message,
+        kind=FindingKind.ENVIRONMENT,
+        registry=link.source,
+        subject=f"link {link.name}",
+        hint="The exporter cannot copy: fix the cause (id conflicts, IMPORT mode, credentials, destination "
+        "down), then `contractctl link apply` or resume the exporter; waiting longer does not help.",
+    )
+    return _result(link, state.state.lower(), [finding])
 
 
 def _parity_result(link: LinkSettings, destination: str, parity: SubjectParity, waited: str) -> SubjectResult:

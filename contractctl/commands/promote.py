@@ -88,7 +88,9 @@ def promote(config: Config, options: PromoteOptions) -> Report:
         except RegistryError as error:
             report.findings.append(failure_finding(error))
         if not options.dry_run:
-            report.results.extend(verify_pair(source, destination, target, options.wait, options.timeout))
+            report.results.extend(
+                verify_pair(source, destination, target, options.wait, options.timeout, link is not None)
+            )
     return report
 
 

@@ -152,3 +152,26 @@ def test_verify_reads_past_the_first_page_of_a_large_registry(
     assert len(verdicts) == 13
     assert verdicts.pop("zz-value") == "mismatch"
     assert set(verdicts.values()) == {"in parity"}
+
+
+def test_promote_names_the_exporter_error_instead_of_advising_to_wait(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    """A team registered directly in Azure, so the id the exporter must import is taken there: the
+    exporter stays RUNNING with a 42205 trace (Confluent's checkIfSchemaWithIdExist, "Overwrite new
+    schema with id ... is not permitted"), which no wait cures. promote said only that Azure lags and
+    to wait longer."""
+    _, azure, env = setup(repo, registry_double_factory)
+    repo.write(CONTRACT, order())
+    repo.commit("first")
+    azure.store.register("legacy-value", record("Legacy", [{"name": "x", "type": "int"}]))  # id 1
+
+    result = repo.run(
+        "promote", "--from", "aws", "--to", "azure", "--wait", "--timeout", "2", "--format", "json", env=env
+    )
+    assert result.code == 1, result.output
+    [trace] = [f for r in result.json()["results"] for f in r["findings"] if f["rule"] == "LINK_ERROR_TRACE"]
+    assert "Overwrite new schema with id 1" in trace["message"]
+    assert "LINK_LAG" in rules(result)
+    verify = repo.run("link", "verify", "--format", "json", env=env)
+    assert verify.code == 1 and "LINK_ERROR_TRACE" in rules(verify), verify.output
