@@ -100,6 +100,7 @@ def _subject_drift(
     matched: set[int] = set()
     missing: list[tuple[int, int]] = []  # (index in drift, git number): superseded ones told apart below
     newest_held = 0  # the newest git version the registry holds
+    git_of: dict[int, int] = {}  # registry version -> the git version it holds (the newest such)
     for version in catalog.versions[subject]:
         found = known.version_of(version.payload)
         if found is None and version.payload.contract is not None:
@@ -127,6 +128,7 @@ def _subject_drift(
         else:
             matched.add(found)
             newest_held = version.number
+            git_of[found] = version.number
     for index, number in missing:
         if number < newest_held:
             drift[index] = _Drift(
@@ -134,6 +136,22 @@ def _subject_drift(
                 f"{drift[index].message}, but git version {newest_held}, which is newer, is",
                 "Publish leaves it out: registered now, it would become the latest version there. If it "
                 "was soft-deleted on purpose, nothing is to be done.",
+            )
+    newest = catalog.versions[subject][-1] if catalog.versions[subject] else None
+    at = known.version_of(newest.payload) if newest is not None else None
+    if newest is not None and at is not None and registered and max(registered) != at:
+        latest = max(registered)
+        if latest in git_of:
+            drift.append(
+                _Drift(
+                    "LATEST_NOT_NEWEST",
+                    f"the latest version of {subject} in {client.name} is version {latest}, which holds git "
+                    f"version {git_of[latest]}, not git's newest ({newest.label}, registry version {at}): "
+                    "producers using the latest version write the older schema, and the next version is "
+                    "checked against it",
+                    "publish cannot fix this (a registry answers a schema it holds live with its existing "
+                    f"version): soft-delete version {latest} there, so git's newest is the latest again.",
+                )
             )
     unmatched = sorted(set(registered) - matched)
     newer = [n for n in unmatched if matched and n > max(matched)]

@@ -175,3 +175,25 @@ def test_promote_names_the_exporter_error_instead_of_advising_to_wait(
     assert "LINK_LAG" in rules(result)
     verify = repo.run("link", "verify", "--format", "json", env=env)
     assert verify.code == 1 and "LINK_ERROR_TRACE" in rules(verify), verify.output
+
+
+def test_status_fails_when_the_registry_serves_an_older_git_version_as_its_latest(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    """After a cleanup soft-deleted version 1, an old producer's serializer auto-registered its schema
+    again: Confluent gives it a new version after every stored one (KafkaSchemaRegistry.register), so
+    the registry's latest is git's first version. Every git version was still found, so status said
+    "in sync", even with --fail-on-drift."""
+    aws, _, env = setup(repo, registry_double_factory)
+    for added in ((), ("a",)):
+        repo.write(CONTRACT, order(*added))
+        repo.commit(f"fields {added}")
+    assert repo.run("publish", "--registry", "aws", env=env).code == 0
+    first = aws.store.versions_of("orders-value")[0].content.schema
+    aws.store.delete_version("orders-value", "1", permanent=False)
+    aws.store.register_request("orders-value", {"schema": first})  # the serializer's registration
+    assert [v.version for v in aws.store.versions_of("orders-value")] == [2, 3]
+
+    result = repo.run("status", "--registry", "aws", "--fail-on-drift", "--format", "json", env=env)
+    assert result.code == 1, result.output
+    assert rules(result) == ["LATEST_NOT_NEWEST"]
