@@ -305,6 +305,11 @@ class RegistryDouble:
         self.schema_search_max_limit = schema_search_max_limit
         """``GET /schemas`` answers at most this many records, as Confluent since 7.4.1 does
         (``schema.search.default.limit`` / ``schema.search.max.limit``, both 1000 by default)."""
+        self.stale_lookups_after_write = 0
+        """Lookups (``POST /subjects/{S}``) that, after each registration, still answer as if it had
+        not happened: a follower behind a load balancer that has not read the leader's write yet
+        (Confluent forwards registrations to the leader but answers lookups from the local store)."""
+        self._unseen: dict[tuple[str, int], int] = {}
         self.auth = auth
         self.tls = tls
         self.store = Store(checkers, default_compatibility, legacy_responses)
@@ -635,9 +640,12 @@ class RegistryDouble:
         return 200, _page(versions, request)
 
     def _register(self, request: _Request, params: dict[str, str]) -> tuple[int, Any]:
+        before = len(self.store.log)
         record = self.store.register_request(
             params["s"], request.json_body(), request.flag("normalize"), request.flag("force")
         )
+        if self.stale_lookups_after_write and len(self.store.log) > before:  # a write, not an echo
+            self._unseen[(record.subject, record.version)] = self.stale_lookups_after_write
         if self.store.legacy_responses:
             return 200, {"id": record.id}
         out = {"id": record.id, "version": record.version}
@@ -649,6 +657,12 @@ class RegistryDouble:
         record = self.store.lookup(
             params["s"], request.json_body(), request.flag("normalize"), request.flag("deleted")
         )
+        key = (record.subject, record.version)
+        if self._unseen.get(key, 0) > 0:  # this follower has not read the write yet
+            self._unseen[key] -= 1
+            if any(v.version != record.version for v in self.store.versions_of(record.subject)):
+                raise RegistryError(404, 40403, "Schema not found")
+            raise RegistryError(404, 40401, f"Subject '{record.subject}' not found.")
         return 200, self._render(record)
 
     def _get_version(self, request: _Request, params: dict[str, str]) -> tuple[int, Any]:
