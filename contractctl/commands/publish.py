@@ -7,6 +7,7 @@ was registered and what remains; rerunning completes it, since every step is a l
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -15,7 +16,7 @@ from typing import TypeVar
 from contractctl.config.project import Config
 from contractctl.levels import DIFFERENT_SCHEMA_TYPE, schema_type_changed, split_by_type
 from contractctl.model import Finding, FindingKind, Report, Severity, SubjectResult
-from contractctl.registry.client import RegistryClient
+from contractctl.registry.client import RegisteredSchema, RegistryClient, SchemaRef
 from contractctl.registry.desired import Catalog, GitVersion
 from contractctl.registry.errors import IncompatibleSchemaError, RegistryError
 from contractctl.registry.fanout import fan_out_all
@@ -250,12 +251,12 @@ def execute(
         schema_id = client.register(
             version.subject, payload.text, schema_type, references, contract=payload.contract
         )
-        found = client.lookup(
-            version.subject, payload.text, schema_type, references, contract=payload.contract
-        )
+        found = _find_after_register(client, version.subject, payload, references)
         if found is None:
             raise RegistryError(
-                client.name, f"registered {version.subject} but cannot find it again by lookup"
+                client.name,
+                f"registered {version.label} of {version.subject} (id {schema_id}) but the registry does "
+                "not find it again by lookup: rerun publish to complete",
             )
         known.remember(payload, found.version)
         done.append(
@@ -265,6 +266,25 @@ def execute(
                 f"as version {found.version} (id {schema_id})",
             )
         )
+
+
+def _find_after_register(
+    client: RegistryClient, subject: str, payload: Payload, references: list[SchemaRef]
+) -> RegisteredSchema | None:
+    """The version just registered, by lookup, asked again (with the registry's retry backoff) while
+    the registry says it has none: a registry behind a load balancer registers on its leader but
+    answers lookups from a follower that may not have read the write yet."""
+    retries = client.settings.retries
+    delay = retries.backoff_initial
+    for attempt in range(retries.max + 1):
+        found = client.lookup(
+            subject, payload.text, payload.schema_type.value, references, contract=payload.contract
+        )
+        if found is not None or attempt == retries.max:
+            return found
+        time.sleep(min(delay, retries.backoff_max))
+        delay *= 2
+    return None
 
 
 def publish(config: Config, registries: Sequence[str], ref: str, dry_run: bool) -> Report:

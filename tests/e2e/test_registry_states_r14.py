@@ -197,3 +197,22 @@ def test_status_fails_when_the_registry_serves_an_older_git_version_as_its_lates
     result = repo.run("status", "--registry", "aws", "--fail-on-drift", "--format", "json", env=env)
     assert result.code == 1, result.output
     assert rules(result) == ["LATEST_NOT_NEWEST"]
+
+
+def test_publish_completes_when_a_follower_has_not_yet_read_the_registration(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    """Confluent forwards a registration to its leader (KafkaSchemaRegistry.registerOrForward) but
+    answers a lookup from the node asked (SubjectsResource.lookUpSchemaUnderSubject), whose store
+    follows the leader's writes asynchronously: behind a load balancer, the lookup that follows each
+    registration can answer 40401/40403. publish stopped there with exit 3 after one version, blaming
+    URL, credentials or network, and every rerun stopped at the next one."""
+    aws, _, env = setup(repo, registry_double_factory)
+    for added in ((), ("a",)):
+        repo.write(CONTRACT, order(*added))
+        repo.commit(f"fields {added}")
+    aws.stale_lookups_after_write = 1
+
+    result = repo.run("publish", "--registry", "aws", env=env)
+    assert result.code == 0, result.output
+    assert [v.version for v in aws.store.versions_of("orders-value")] == [1, 2]
