@@ -310,6 +310,9 @@ class RegistryDouble:
         not happened: a follower behind a load balancer that has not read the leader's write yet
         (Confluent forwards registrations to the leader but answers lookups from the local store)."""
         self._unseen: dict[tuple[str, int], int] = {}
+        self.mode_default_to_global = True
+        """False plays a server before CP 7.0: ``GET /mode/{S}`` ignores ``defaultToGlobal`` and
+        answers 40401 for a subject without a mode of its own (ModeResource.getMode in 6.x)."""
         self.auth = auth
         self.tls = tls
         self.store = Store(checkers, default_compatibility, legacy_responses)
@@ -738,8 +741,11 @@ class RegistryDouble:
     def _get_mode(self, request: _Request, params: dict[str, str]) -> tuple[int, Any]:
         subject = params.get("s")
         key = None if is_top_level(subject) else normalize_subject(subject or "")
+        in_scope = request.flag("defaultToGlobal") and self.mode_default_to_global
         with self.store.lock:
-            mode = self.store.mode(key, request.flag("defaultToGlobal"))
+            mode = self.store.mode(key, in_scope)
+        if mode is None and not self.mode_default_to_global:
+            raise _error(404, f"Subject '{key}' not found.", 40401)
         if mode is None:
             raise _error(404, f"Subject '{key}' does not have subject-level mode configured", 40409)
         return 200, {"mode": mode}
