@@ -303,8 +303,15 @@ class RegistryClient:
 
     def effective_mode(self, subject: str) -> str:
         payload = self.request(
-            "GET", f"/mode/{self.subject_path(subject)}", params={"defaultToGlobal": "true"}
+            "GET",
+            f"/mode/{self.subject_path(subject)}",
+            params={"defaultToGlobal": "true"},
+            not_found={SUBJECT_NOT_FOUND},
         )
+        if payload is None:
+            # before CP 7.0 the server ignores defaultToGlobal and answers 40401 for a subject without
+            # a mode of its own, which then follows the top-level mode (6.x ModeResource.getMode)
+            payload = self.request("GET", self._top_or_subject("/mode", None))
         return self._mode(payload)
 
     def set_mode(self, subject: str | None, mode: str, force: bool = False) -> None:

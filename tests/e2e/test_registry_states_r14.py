@@ -216,3 +216,27 @@ def test_publish_completes_when_a_follower_has_not_yet_read_the_registration(
     result = repo.run("publish", "--registry", "aws", env=env)
     assert result.code == 0, result.output
     assert [v.version for v in aws.store.versions_of("orders-value")] == [1, 2]
+
+
+def test_publish_and_status_work_with_a_registry_older_than_cp_7(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    """Before CP 7.0, GET /mode/{S} knows no defaultToGlobal and answers 40401 for a subject without
+    a mode of its own (6.x ModeResource.getMode: `if (mode == null) throw subjectNotFoundException`).
+    publish (and status of a registered subject) stopped with exit 3 "subject not found" on every
+    such registry; the subject follows the top-level mode there, which still gates the writes."""
+    aws, _, env = setup(repo, registry_double_factory)
+    aws.mode_default_to_global = False
+    aws.store.legacy_responses = True
+    repo.write(CONTRACT, order())
+    repo.commit("first")
+
+    published = repo.run("publish", "--registry", "aws", env=env)
+    assert published.code == 0, published.output
+    assert repo.run("status", "--registry", "aws", "--fail-on-drift", env=env).code == 0
+    aws.store.set_mode(None, "READONLY")  # the top-level mode still refuses
+    repo.write(CONTRACT, order("a"))
+    repo.commit("second")
+    refused = repo.run("publish", "--registry", "aws", "--format", "json", env=env)
+    assert refused.code == 1, refused.output
+    assert rules(refused) == ["SUBJECT_NOT_WRITABLE"]
