@@ -313,6 +313,9 @@ class RegistryDouble:
         self.mode_default_to_global = True
         """False plays a server before CP 7.0: ``GET /mode/{S}`` ignores ``defaultToGlobal`` and
         answers 40401 for a subject without a mode of its own (ModeResource.getMode in 6.x)."""
+        self.all_versions_compatibility = True
+        """False plays a server before CP 7.0, which has only ``POST /compatibility/subjects/{S}/
+        versions/{V}``: the all-versions path answers 404 like any unknown path."""
         self.auth = auth
         self.tls = tls
         self.store = Store(checkers, default_compatibility, legacy_responses)
@@ -714,6 +717,8 @@ class RegistryDouble:
         return 200, _page([{"subject": r.subject, "version": r.version} for r in records], request)
 
     def _compatibility(self, request: _Request, params: dict[str, str]) -> tuple[int, Any]:
+        if "v" not in params and not self.all_versions_compatibility:
+            raise _error(404, "HTTP 404 Not Found")
         verbose = request.flag("verbose")
         ok, messages = self.store.compatibility(
             params["s"], request.json_body(), params.get("v"), request.flag("normalize"), verbose
