@@ -233,14 +233,28 @@ class RegistryClient:
         latest = version is None or str(version) in ("latest", "-1")
         if version is not None:
             path += f"/{_version_segment(version)}"
-        payload = self.request(
-            "POST",
-            path,
-            params={"verbose": "true", "normalize": _flag(normalize)},
-            json=_schema_body(schema, schema_type, references, contract),
-            # old servers (CP 5.5) answer 40401 for a missing subject; "latest" of nothing is nothing
-            not_found={SUBJECT_NOT_FOUND, VERSION_NOT_FOUND} if latest else {SUBJECT_NOT_FOUND},
-        )
+        try:
+            payload = self.request(
+                "POST",
+                path,
+                params={"verbose": "true", "normalize": _flag(normalize)},
+                json=_schema_body(schema, schema_type, references, contract),
+                # old servers (CP 5.5) answer 40401 for a missing subject; "latest" of nothing is nothing
+                not_found={SUBJECT_NOT_FOUND, VERSION_NOT_FOUND} if latest else {SUBJECT_NOT_FOUND},
+            )
+        except RegistryError as error:
+            if version is not None or error.status != 404 or error.error_code not in (None, 404):
+                raise
+            # before CP 7.0 only one version can be asked at a time: the ones the level compares with
+            level = CompatibilityLevel.parse(self.effective_config(subject).level)
+            asked: list[int | str] = [*self.versions(subject)] if level.transitive else ["latest"]
+            answers = [
+                self.test_compatibility(subject, schema, schema_type, references, v, normalize, contract)
+                for v in asked
+            ]
+            return CompatibilityAnswer(
+                all(a.is_compatible for a in answers), tuple(m for a in answers for m in a.messages)
+            )
         if payload is None:
             return CompatibilityAnswer(True, ())
         body = self._mapping(payload, "a compatibility answer")

@@ -6,6 +6,7 @@ Each test drives the real CLI against the loopback registry double, seeded into 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.conftest import GitRepo, record
@@ -240,3 +241,39 @@ def test_publish_and_status_work_with_a_registry_older_than_cp_7(
     refused = repo.run("publish", "--registry", "aws", "--format", "json", env=env)
     assert refused.code == 1, refused.output
     assert rules(refused) == ["SUBJECT_NOT_WRITABLE"]
+
+
+def test_check_and_publish_ask_a_registry_older_than_cp_7_version_by_version(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    """POST /compatibility/subjects/{S}/versions (every version at once) came with CP 7.0; 6.x has
+    only .../versions/{V} (v6.2.0 CompatibilityResource). check --registry and publish's preflight
+    stopped with exit 3 "no such endpoint" on such registries; now they ask the versions the
+    subject's level compares with, one by one, and keep the registry's verdict."""
+    aws, _, env = setup(repo, registry_double_factory)
+    aws.mode_default_to_global = aws.all_versions_compatibility = False
+    aws.store.legacy_responses = True
+    repo.write("contractctl.yaml", CONFIG.replace("BACKWARD", "BACKWARD_TRANSITIVE"))
+    repo.write(CONTRACT, order())
+    repo.commit("first")
+    repo.write(CONTRACT, order("a"))
+    repo.commit("second")
+    assert repo.run("publish", "--registry", "aws", env=env).code == 0
+    aws.store.set_config("orders-value", "NONE")  # let an out-of-band break in: transitive matters
+    aws.store.register_request("orders-value", {"schema": json.dumps(order())})  # version 3 = 1
+    aws.store.set_config("orders-value", "BACKWARD_TRANSITIVE")
+
+    repo.write(CONTRACT, order("a", "b"))  # compatible with every version
+    check = repo.run("check", "--against", "HEAD", "--registry", "aws", "--format", "json", env=env)
+    assert check.code == 0, check.output
+    breaking = order("a", "b")
+    breaking["fields"][1].pop("default")  # field a without default: version 1 cannot be read
+    repo.write(CONTRACT, breaking)
+    refused = repo.run("check", "--against", "HEAD", "--registry", "aws", "--format", "json", env=env)
+    assert refused.code == 1, refused.output
+    remote = [r for r in refused.json()["results"] if r.get("registry") == "aws"]
+    assert [r["verdict"] for r in remote] == ["incompatible"]
+    repo.commit("third, breaking")
+    published = repo.run("publish", "--registry", "aws", "--format", "json", env=env)
+    assert published.code == 1, published.output
+    assert "REGISTRY_INCOMPATIBLE" in rules(published)
