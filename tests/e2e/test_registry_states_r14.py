@@ -277,3 +277,25 @@ def test_check_and_publish_ask_a_registry_older_than_cp_7_version_by_version(
     published = repo.run("publish", "--registry", "aws", "--format", "json", env=env)
     assert published.code == 1, published.output
     assert "REGISTRY_INCOMPATIBLE" in rules(published)
+
+
+def test_a_version_a_serializer_registered_with_other_key_order_counts_as_git_version(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    """Confluent finds a schema by lookup when it is equivalent to a stored version, not only when
+    the canonical texts match (AbstractSchemaRegistry.lookUpSchemaUnderSubject -> canLookup ->
+    AvroSchema.equivalent compares the parsed schemas). A version a producer's serializer registered
+    without normalizing, keys in another order, is git's version: in sync, deployable, not
+    registered twice."""
+    aws, _, env = setup(repo, registry_double_factory)
+    repo.write(CONTRACT, order("a"))
+    repo.commit("first")
+    doc = order("a")
+    shuffled = {"fields": doc["fields"], "type": "record", "namespace": doc["namespace"], "name": doc["name"]}
+    aws.store.register_request("orders-value", {"schema": json.dumps(shuffled, indent=4)}, normalize=False)
+
+    assert repo.run("status", "--registry", "aws", "--fail-on-drift", env=env).code == 0
+    deploy = ("can-deploy", "--subject", "orders-value", "--version", "1", "--registry", "aws")
+    assert repo.run(*deploy, env=env).code == 0
+    assert repo.run("publish", "--registry", "aws", env=env).code == 0
+    assert [v.version for v in aws.store.versions_of("orders-value")] == [1]

@@ -179,6 +179,21 @@ def _group_value(content: SchemaContent, group: str) -> Any:
     return properties.get(group) if isinstance(properties, dict) else None
 
 
+def _same_text(stored: SchemaContent, wanted: SchemaContent) -> bool:
+    return stored.schema == wanted.schema
+
+
+def _equivalent(stored: SchemaContent, wanted: SchemaContent) -> bool:
+    """Parsed equality for the JSON-based types (``AvroSchema.equivalent`` compares the parsed
+    schema, ``JsonSchema.equivalent`` the JSON tree); Protobuf keeps exact text in the double."""
+    if stored.schema_type not in ("AVRO", "JSON"):
+        return False
+    try:
+        return bool(json.loads(stored.schema) == json.loads(wanted.schema))
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class SchemaContent:
     """What identifies a schema ID within a context (``MD5.ofSchema`` inputs plus the type)."""
@@ -565,22 +580,28 @@ class Store:
     def _find_in_subject(
         self, subject: str, content: SchemaContent, include_deleted: bool
     ) -> SchemaVersion | None:
-        """Highest version holding ``content``; metadata/ruleSet only count when the request has them."""
-        for record in sorted(self.subjects.get(subject, {}).values(), key=lambda v: -v.version):
-            if record.deleted and not include_deleted:
-                continue
-            stored = record.content
-            if (stored.schema_type, stored.schema, stored.references) != (
-                content.schema_type,
-                content.schema,
-                content.references,
-            ):
-                continue
-            if content.metadata is not None and content.metadata != stored.metadata:
-                continue
-            if content.rule_set is not None and content.rule_set != stored.rule_set:
-                continue
-            return record
+        """Highest version holding ``content``; metadata/ruleSet only count when the request has them.
+
+        As Confluent, an exact match first (its lookup cache, keyed by the canonical text), then the
+        newest live version the schema is *equivalent* to (``ParsedSchema.canLookup`` ->
+        ``equivalent``: for Avro and JSON Schema the parsed documents are equal, so JSON key order
+        does not matter), which is how a git file finds a version a serializer registered without
+        normalizing."""
+        candidates = sorted(self.subjects.get(subject, {}).values(), key=lambda v: -v.version)
+        for same in (_same_text, _equivalent):
+            for record in candidates:
+                if record.deleted and not include_deleted:
+                    continue
+                stored = record.content
+                if stored.schema_type != content.schema_type or stored.references != content.references:
+                    continue
+                if not same(stored, content):
+                    continue
+                if content.metadata is not None and content.metadata != stored.metadata:
+                    continue
+                if content.rule_set is not None and content.rule_set != stored.rule_set:
+                    continue
+                return record
         return None
 
     def register_request(
