@@ -88,7 +88,7 @@ def _without_superseded(
     left_out: dict[tuple[object, ...], str] = {}
     for version in pending:
         newer = newest_held.get(version.subject, 0)
-        reason = None
+        reason: str | None = None
         if version.number < newer:
             reason = (
                 f"{version.label} of {version.subject} is not live in the registry, but git version {newer}, "
@@ -241,7 +241,11 @@ def execute(
         payload = version.payload
         if version.subject in plan.new_subjects:
             level = catalog.levels[version.subject].value
-            client.set_compatibility(version.subject, level, catalog.groups.get(version.subject))
+            # the group too when git declares none: a subject re-created after a soft delete keeps
+            # its old config, and PUT /config merges (an absent field keeps the old group)
+            client.set_compatibility(
+                version.subject, level, catalog.groups.get(version.subject), replace_group=True
+            )
             plan.new_subjects.discard(version.subject)
             done.append(Step(version.subject, _level_step(catalog, version.subject)))
         references = known.references(payload)

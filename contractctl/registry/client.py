@@ -305,12 +305,18 @@ class RegistryClient:
             raise self._unexpected("compatibilityGroup is not a string")
         return SubjectConfig(self._level(payload), group or None)
 
-    def set_compatibility(self, subject: str | None, level: str, group: str | None = None) -> None:
+    def set_compatibility(
+        self, subject: str | None, level: str, group: str | None = None, *, replace_group: bool = False
+    ) -> None:
         """Set a subject's level (and its compatibility group, the metadata property that splits its
-        versions into groups checked apart); ``None`` sets this client's top level."""
+        versions into groups checked apart); ``None`` sets this client's top level.
+
+        PUT /config merges (Confluent's ConfigValue.update keeps a field the body leaves out), so a
+        group of None leaves the stored one alone, unless ``replace_group``: then it is cleared (an
+        explicit null), and the subject follows the top level's group, if any."""
         parsed = CompatibilityLevel.parse(level).value  # ValueError for a typo, before any request
-        body: dict[str, str] = {"compatibility": parsed}
-        if group is not None:
+        body: dict[str, str | None] = {"compatibility": parsed}
+        if group is not None or replace_group:
             body["compatibilityGroup"] = group
         payload = self.request("PUT", self._top_or_subject("/config", subject), json=body)
         self._mapping(payload, "a config answer")

@@ -299,3 +299,23 @@ def test_a_version_a_serializer_registered_with_other_key_order_counts_as_git_ve
     assert repo.run(*deploy, env=env).code == 0
     assert repo.run("publish", "--registry", "aws", env=env).code == 0
     assert [v.version for v in aws.store.versions_of("orders-value")] == [1]
+
+
+def test_publish_clears_the_group_a_soft_deleted_subject_left_behind(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    """A soft-deleted subject keeps its subject-level config (KafkaSchemaRegistry.deleteSubject drops
+    config and mode only when permanent), and PUT /config merges (ConfigValue.update keeps a field
+    the body leaves out). publish set only the level when it re-created the subject, so the old
+    compatibilityGroup stayed: the registry compared versions by a property git knows nothing of."""
+    aws, _, env = setup(repo, registry_double_factory)
+    aws.store.register("orders-value", record("Old", [{"name": "x", "type": "int"}]))
+    aws.store.set_config("orders-value", "NONE", compatibilityGroup="app.version")
+    aws.store.delete_subject("orders-value", permanent=False)
+    repo.write(CONTRACT, order())
+    repo.commit("first")
+
+    assert repo.run("publish", "--registry", "aws", env=env).code == 0
+    assert aws.store.config("orders-value", True) == {"compatibilityLevel": "BACKWARD"}
+    status = repo.run("status", "--registry", "aws", "--fail-on-drift", env=env)
+    assert status.code == 0, status.output
