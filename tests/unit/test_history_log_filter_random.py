@@ -68,7 +68,8 @@ def _sidecar(path: str) -> str:
     return path.rsplit(".", 1)[0] + ".contract.yaml"
 
 
-def _build(repo: GitRepo, rng: random.Random) -> str:
+def build_history(repo: GitRepo, rng: random.Random) -> str:
+    """A random history (also used by benchmarks/fuzz_gate.py); returns its contractctl.yaml."""
     config = rng.choice(CONFIGS)
     repo.write("contractctl.yaml", config)
     files: set[str] = set()
@@ -106,12 +107,12 @@ def _build(repo: GitRepo, rng: random.Random) -> str:
     return config
 
 
-def _unfiltered(git: Git, ref: str, prefix: str, *args: object) -> list[history_module.Commit]:
+def unfiltered_log(git: Git, ref: str, prefix: str, *args: object) -> list[history_module.Commit]:
     """The root's whole log, every change parsed: the oracle owes nothing to the filter under test."""
     return first_parent_log(git, ref, prefix)
 
 
-def _versions(repo: GitRepo, config: str, wanted: set[str] | None, ahead: bool) -> Versions:
+def versions_of(repo: GitRepo, config: str, wanted: set[str] | None, ahead: bool) -> Versions:
     git = Git.discover(repo.root)
     mapper = SubjectMapper(config_from_text(config, repo.root / "contractctl.yaml"), "contracts")
     head = git.resolve("HEAD")
@@ -131,14 +132,14 @@ def test_a_few_subjects_of_a_random_history_have_the_versions_the_whole_history_
 ) -> None:
     rng = random.Random(seed)
     repo = GitRepo(tmp_path / "repo")
-    config = _build(repo, rng)
+    config = build_history(repo, rng)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(references, "first_parent_log", _unfiltered)
-        whole = _versions(repo, config, None, ahead=False)
+        patch.setattr(references, "first_parent_log", unfiltered_log)
+        whole = versions_of(repo, config, None, ahead=False)
     assert whole  # the history holds subjects to ask about
     names = sorted(whole)
     for _ in range(3):
         wanted = set(rng.sample(names, min(len(names), rng.randint(1, 3))))
         expected = {s: whole[s] for s in sorted(wanted)}
-        assert _versions(repo, config, wanted, ahead=False) == expected, sorted(wanted)
-        assert _versions(repo, config, wanted, ahead=True) == expected, sorted(wanted)
+        assert versions_of(repo, config, wanted, ahead=False) == expected, sorted(wanted)
+        assert versions_of(repo, config, wanted, ahead=True) == expected, sorted(wanted)
