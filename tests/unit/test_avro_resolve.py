@@ -238,17 +238,22 @@ def test_textual_float_default_is_normalized_to_a_number() -> None:
 
 
 def test_self_reference_default_accepts_any_object_like_java_placeholder() -> None:
-    _ok(
-        {
-            "type": "record",
-            "name": "Node",
-            "fields": [
-                {"name": "v", "type": "int"},
-                {"name": "next", "type": ["null", "Node"], "default": None},
-                {"name": "same", "type": "Node", "default": {}},
-            ],
-        }
-    )
+    # While parsing, Java's placeholder takes any object; resolving the placeholder then checks the
+    # default again, and an object reaching the record being resolved makes Avro 1.12.1 throw, so a
+    # new schema with "same" is refused (tests/unit/test_avro_java_differential_r14.py); a
+    # registered one, parsed without default validation, is read.
+    document = {
+        "type": "record",
+        "name": "Node",
+        "fields": [
+            {"name": "v", "type": "int"},
+            {"name": "next", "type": ["null", "Node"], "default": None},
+            {"name": "same", "type": "Node", "default": {}},
+        ],
+    }
+    assert resolve(document, None, registered=True)[1] == []
+    document["fields"].pop()
+    _ok(document)
 
 
 def test_namespaces_and_normal_form() -> None:

@@ -11,15 +11,19 @@ name validator and default validation on. This module reproduces what that parse
   defined, under its namespace-qualified full name, by the end of the document.
 * a named type may be defined again only identically (Java's "Can't redefine" otherwise), identical
   meaning equal as Java's ``Schema.equals`` sees it: docs, aliases and an enum's default aside, and
-  a nested named type compared by its name (its own definition was compared when it was read).
+  a nested named type compared by its name (its own definition was compared when it was read); a
+  reference that was a placeholder where the first definition has it (the type itself, or one
+  defined later) equals nothing, so such a type cannot be defined twice.
   The repeated definition stays a distinct object where it is written, as in Java (a
   ``Redefinition``), so the compatibility check treats each occurrence on its own.
 * field defaults follow Avro 1.12's ``Schema.isValidDefault``: a union default may match ANY branch
   (Avro 1.11 required the first); int/long range checks; bytes, fixed and enum defaults are strings;
   record defaults are objects whose fields (or the field's own default) match recursively; a
   reference to a type not yet fully defined at that point accepts any object, as Java's
-  placeholder record does; a float/double default may be a string Java's ``Double.parseDouble``
-  reads.
+  placeholder record does, but Java then checks every default again as it resolves the
+  placeholders, against the real types, and fails on an object default that reaches a record it is
+  still resolving (``_ResolvedDefaults``); a float/double default may be a string Java's
+  ``Double.parseDouble`` reads.
 * ``{"type": "SomeName"}`` refers to a named type (Avro 1.12.1; the unreleased 1.13 rejects it).
 * logical types are never an error: an invalid one is ignored, as in Java.
 
@@ -230,10 +234,17 @@ def _equality_shape(node: Any, nested: bool = False) -> Any:
     """What Java's ``Schema.equals`` compares when ParseContext.put meets a name again (1.12.1):
     names, sizes, symbols, fields (name, type, default, order, properties) and properties; not
     docs, aliases or an enum's default. A nested named type counts by its name: its own
-    definition was compared with the first one when it was read."""
+    definition was compared with the first one when it was read.
+
+    A reference to a type not fully defined where it is written (a ``_Pending``) is Java's
+    placeholder: a record of its own, named ``UnresolvedSchema_<n>`` with a new n at each use, so it
+    equals nothing in the other definition (Avro 1.12.1 ``SchemaResolver.unresolvedSchema``): a
+    recursive type, or one using a type defined after it, cannot be defined twice."""
     if isinstance(node, list):
         return [_equality_shape(branch, True) for branch in node]
     if not isinstance(node, dict):
+        if node.__class__ is _Pending:
+            return f"<placeholder {id(node)}>"
         return str(node) if isinstance(node, str) else node
     kind = node.get("type")
     if nested and kind in NAMED_TYPES and isinstance(node.get("name"), str):
@@ -436,6 +447,7 @@ class _Resolver:
         self.name_uses = 0  # references, redefinitions and aliases met so far (see `closed`)
         self.closed: dict[int, Node] = {}
         self.defaults = _Defaults(_ChainMap(self.complete, external))
+        self.with_default: dict[int, Path] = {}  # id(field) -> pointer, for _ResolvedDefaults
 
     def problem(self, rule: str, pointer: Path, message: str) -> None:
         self.problems.append(Problem(rule, pointer_text(pointer), message))
@@ -616,9 +628,13 @@ class _Resolver:
         if previous is None:
             previous = self.external.get(full)
         if previous is not None and not _java_equal(previous, node):
-            self.problem(
-                "AVRO_DUPLICATE_NAME", pointer, f"Named type '{full}' is defined twice, differently."
-            )
+            message = f"Named type '{full}' is defined twice, differently."
+            if any("<placeholder " in json.dumps(_equality_shape(item)) for item in (previous, node)):
+                message = (
+                    f"Named type '{full}' is defined twice; Avro takes two definitions of a type that uses "
+                    "itself, or a type defined after it, as different."
+                )
+            self.problem("AVRO_DUPLICATE_NAME", pointer, message)
         if full in self.complete:
             self.name_uses += 1
             return Redefinition(full, node)
@@ -725,6 +741,8 @@ class _Resolver:
         field: dict[str, Any] = {"name": name, "type": field_type}
         if "default" in raw:
             field["default"] = self.check_default(raw["default"], field_type, pointer, name)
+            if not self.registered:
+                self.with_default[id(field)] = pointer
         if "order" in raw:
             self.check_order(raw, pointer, name)
             field["order"] = raw["order"]
@@ -860,6 +878,181 @@ class _Resolver:
         return reached
 
 
+class _FieldsNotSet(Exception):
+    """Java's AvroRuntimeException "Schema fields not set yet": a default reached a record whose
+    copy is still being built."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class _After:
+    """A post-visit entry on the stack of ``_ResolvedDefaults.visit`` (Java's Supplier)."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Any) -> None:
+        self.node = node
+
+
+class _ResolvedDefaults:
+    """Avro 1.12.1's second look at every default, as the parser resolves its placeholders.
+
+    After the walk, ``Schema.Parser.parse`` calls ``ParseContext.resolve``, which copies every named
+    type it knows (``ensureSchemasAreResolved``: a ``SchemaResolver.ResolvingVisitor`` over the
+    types in the order they were completed, each by ``Schemas.visit``, depth first: a record's fields
+    in order, a union's branches last first). A record is copied without fields when the visit
+    enters it, and given its fields when the visit leaves it, each by ``new Field(field, copy)``,
+    which validates the default again (the parser's ``validateDefaults`` still holds) against the
+    copied types, placeholders now replaced by their definitions. So a default is checked twice:
+
+    * against the real type a forward or recursive reference stands for (while parsing, such a
+      reference was a placeholder record without fields that took any object);
+    * and a default that reaches a record whose copy has no fields yet (a record still being
+      visited: the one holding the field, or one enclosing it, through a recursive reference) makes
+      ``isValidDefault`` call ``getFields()`` on it, which throws "Schema fields not set yet".
+
+    Either way the parse fails, and Confluent refuses the schema (``AvroSchemaProvider`` turns the
+    exception into "Invalid schema"). The first failure ends the parse, so only it is reported.
+    Only a new schema is concerned: a registered one is parsed without default validation."""
+
+    def __init__(self, resolver: _Resolver) -> None:
+        self.resolver = resolver
+        self.complete = resolver.complete
+        self.copies: dict[int, list[bool]] = {}  # id(record or placeholder) -> [its copy has fields]
+
+    def run(self, root: Node) -> None:
+        try:
+            for definition in list(self.complete.values()):
+                self.visit(definition)
+            if not isinstance(root, dict) or root.get("type") not in NAMED_TYPES:
+                self.visit(root)
+        except _Failed:
+            pass
+
+    def java(self, node: Any) -> Any:
+        """The object of Java's tree a node stands for."""
+        if node.__class__ is str:
+            return node if node in PRIMITIVES else self.complete[node]
+        if node.__class__ is Redefinition:
+            return node.definition
+        return node
+
+    def visit(self, start: Any) -> None:
+        visited: set[int] = set()
+        stack: list[Any] = [start]
+        while stack:
+            current = stack.pop()
+            if current.__class__ is _After:
+                self.leave(current.node)
+                continue
+            if id(current) in visited:
+                continue
+            if current.__class__ is _Pending:
+                self.enter_placeholder(current)
+                children: list[Any] = []
+            elif isinstance(current, list):
+                children = [self.java(branch) for branch in current]  # pushed in order: last first
+            elif isinstance(current, dict):
+                kind = current.get("type")
+                if kind in ("record", "error"):
+                    self.copies.setdefault(id(current), [False])
+                    children = [self.java(field["type"]) for field in reversed(current["fields"])]
+                elif kind in ("array", "map"):
+                    children = [self.java(current["items" if kind == "array" else "values"])]
+                else:
+                    continue  # a terminal: enum, fixed, a primitive with properties
+            else:
+                continue  # a primitive
+            stack.append(_After(current))
+            stack.extend(children)
+            visited.add(id(current))
+
+    def enter_placeholder(self, placeholder: _Pending) -> None:
+        if id(placeholder) in self.copies:
+            return
+        target = self.complete[str(placeholder)]
+        if target.get("type") not in ("record", "error"):
+            return  # an enum or a fixed stands for itself
+        if id(target) not in self.copies:  # computeIfAbsent: a visit of its own
+            self.visit(target)
+        self.copies[id(placeholder)] = self.copies[id(target)]
+
+    def leave(self, node: Any) -> None:
+        if not isinstance(node, dict) or node.get("type") not in ("record", "error"):
+            return
+        copy = self.copies[id(node)]
+        if copy[0]:
+            return
+        for item in node["fields"]:
+            pointer = self.resolver.with_default.get(id(item))
+            if pointer is None:
+                continue
+            try:
+                valid = self.valid(item["type"], item["default"])
+            except _FieldsNotSet as stop:
+                self.resolver.problem(
+                    "AVRO_BAD_DEFAULT",
+                    (*pointer, "default"),
+                    f"Default of field '{item['name']}' reaches record '{stop.name}' through a recursive "
+                    'reference; Avro cannot check it ("Schema fields not set yet") and refuses the schema.',
+                )
+                raise _Failed from None
+            if not valid:
+                self.resolver.problem(
+                    "AVRO_BAD_DEFAULT",
+                    (*pointer, "default"),
+                    f"Default of field '{item['name']}' does not match its type once the names it "
+                    f"uses are resolved: {_short(item['default'])}.",
+                )
+                raise _Failed
+        copy[0] = True
+
+    def valid(self, node: Any, value: Any) -> bool:
+        """Java's Schema.isValidDefault on the copied types (in Java's order, as it may throw)."""
+        node = self.java(node)
+        if node.__class__ is str:
+            return _valid_primitive(node, value)
+        if isinstance(node, list):
+            return any(self.valid(branch, value) for branch in node)
+        if node.__class__ is _Pending:
+            node = self.complete[str(node)]
+        kind = node.get("type")
+        if kind in PRIMITIVES:
+            return _valid_primitive(str(kind), value)
+        if kind in ("enum", "fixed"):
+            return isinstance(value, str)
+        if kind == "array":
+            return isinstance(value, list) and all(self.valid(node["items"], item) for item in value)
+        if kind == "map":
+            return isinstance(value, dict) and all(
+                self.valid(node["values"], item) for item in value.values()
+            )
+        return self.record(node, value)
+
+    def record(self, node: dict[str, Any], value: Any) -> bool:
+        if not isinstance(value, dict):
+            return False
+        copy = self.copies.get(id(node))
+        if copy is not None and not copy[0]:
+            raise _FieldsNotSet(str(node["name"]))
+        for member in node["fields"]:
+            if member["name"] in value:
+                item = value[member["name"]]
+            elif "default" in member:
+                item = member["default"]
+            else:
+                return False
+            if not self.valid(member["type"], item):
+                return False
+        return True
+
+
+class _Failed(Exception):
+    """The first failure of ``_ResolvedDefaults`` ends Java's parse."""
+
+
 # id(definition) -> (the definition, its named definitions, the names it references). A referenced
 # contract's definitions are finished objects, shared by every contract parsed with it: a chain of
 # references k long walked them again in every parse of the chain (k^2 walks for one check).
@@ -980,6 +1173,10 @@ def resolve(
         return None, [*resolver.problems, Problem("AVRO_NOT_A_SCHEMA", "", message)]
     resolver.finish_pending()
     reached = resolver.collect_external()
+    if resolver.pending and resolver.with_default and not resolver.problems and not resolver.external:
+        # Java checks every default again as it resolves placeholders (see _ResolvedDefaults); with
+        # no placeholder that check repeats the one made while parsing.
+        _ResolvedDefaults(resolver).run(root)
     if resolver.problems:
         return None, _without_consequences(resolver.problems)
     names: dict[str, dict[str, Any]] = {}

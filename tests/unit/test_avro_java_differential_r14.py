@@ -1,0 +1,158 @@
+"""Differences from Apache Avro Java 1.12.1 found by running both engines on random schemas (round 14).
+
+benchmarks/avro_java_differential.py feeds (reader, writer) pairs to the real Java library, parsed
+as Confluent Schema Registry parses them (client/.../avro/AvroSchema.java, ``getParser``): a new
+schema with ``NameValidator.STRICT_VALIDATOR`` and ``setValidateDefaults(true)``, a registered one
+with ``NO_VALIDATION`` and no default validation. Each test names the Java behaviour that decides
+it; the sources are lang/java/avro/src/main/java/org/apache/avro/ at tag release-1.12.1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from contractctl.formats.avro.resolve import resolve
+
+
+def _record(name: str, *fields: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "record", "name": name, "fields": list(fields)}
+
+
+def _node(type_: Any, default: Any) -> dict[str, Any]:
+    return _record("Node", {"name": "n", "type": type_, "default": default})
+
+
+def _rules(document: Any, registered: bool = False) -> list[tuple[str, str]]:
+    schema, problems = resolve(document, None, registered)
+    assert (schema is None) == bool(problems)
+    return [(problem.rule, problem.pointer) for problem in problems]
+
+
+# -- defaults are checked again when the parser resolves its placeholders -----------------------------
+#
+# Schema.Parser.parse ends with ParseContext.resolve -> ensureSchemasAreResolved: a
+# SchemaResolver.ResolvingVisitor copies every named type (Schemas.visit, depth first), a record
+# without fields on entering it and with them on leaving it, each made by ``new Field(field, copy)``,
+# which runs validateDefault again while the parser's VALIDATE_DEFAULTS is still set. The copies hold
+# the real types where parsing had placeholders (SchemaResolver.unresolvedSchema: a record without
+# fields, which took any object), and a record still being copied has no fields:
+# RecordSchema.getFields() throws AvroRuntimeException("Schema fields not set yet"). Confluent's
+# AvroSchemaProvider turns either failure into "Invalid schema".
+
+BAD_BY_RESOLUTION = {
+    # the record itself, still being copied, reached by an object default
+    "self": _node("Node", {}),
+    "self-in-union": _node(["null", "Node"], {}),
+    "self-in-array": _node({"type": "array", "items": "Node"}, [{}]),
+    # isValidDefault(UNION) is anyMatch over the branches in order: the record throws before the map
+    # that would take the object is tried
+    "self-before-a-map": _node(["Node", {"type": "map", "values": "int"}], {}),
+    # the enclosing record is still being copied when the inner one is left
+    "enclosing": _record(
+        "Outer", {"name": "a", "type": _record("Inner", {"name": "b", "type": "Outer", "default": {}})}
+    ),
+    # a forward reference is checked against the type defined later
+    "forward-enum": _record(
+        "A",
+        {"name": "f", "type": "E", "default": {}},
+        {"name": "g", "type": {"type": "enum", "name": "E", "symbols": ["X"]}},
+    ),
+    "forward-record": _record(
+        "A",
+        {"name": "f", "type": "B", "default": {}},
+        {"name": "g", "type": _record("B", {"name": "x", "type": "int"})},
+    ),
+    # a finished recursive record: the default must now hold all the way down
+    "recursive-inside": _record(
+        "S",
+        {
+            "name": "meta",
+            "type": _record("New", {"name": "y", "type": ["null", "New"]}),
+            "default": {"y": {}},
+        },
+    ),
+    "root-union": ["null", _node("Node", {})],
+}
+
+
+@pytest.mark.parametrize("document", BAD_BY_RESOLUTION.values(), ids=BAD_BY_RESOLUTION.keys())
+def test_a_default_java_refuses_when_it_resolves_the_schema(document: Any) -> None:
+    """Java 1.12.1 (new schema): "Schema fields not set yet" or "Invalid default for field ..." from
+    the second validation; the registered parse (no default validation) reads it."""
+    rules = _rules(document)
+    assert [rule for rule, _ in rules] == ["AVRO_BAD_DEFAULT"], rules
+    assert rules[0][1].endswith("/default")
+    assert _rules(document, registered=True) == []
+
+
+GOOD_AFTER_RESOLUTION = {
+    "null-default-record-first": _node(["Node", "null"], None),  # the record: not an object, false
+    "null-default-null-first": _node(["null", "Node"], None),
+    "map-before-self": _node([{"type": "map", "values": "int"}, "Node"], {}),
+    "empty-array-of-self": _node({"type": "array", "items": "Node"}, []),
+    "forward-record-satisfied": _record(
+        "A",
+        {"name": "f", "type": "B", "default": {"x": 1}},
+        {"name": "g", "type": _record("B", {"name": "x", "type": "int"})},
+    ),
+    "recursive-inside-ends-in-null": _record(
+        "S",
+        {
+            "name": "meta",
+            "type": _record("New", {"name": "y", "type": ["null", "New"]}),
+            "default": {"y": None},
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("document", GOOD_AFTER_RESOLUTION.values(), ids=GOOD_AFTER_RESOLUTION.keys())
+def test_a_default_java_accepts_when_it_resolves_the_schema(document: Any) -> None:
+    assert _rules(document) == []
+
+
+def test_the_first_failure_ends_the_parse() -> None:
+    """Java throws from the first Field it cannot copy: one problem, at the first field Java copies
+    (the visit leaves the inner record before the outer one)."""
+    document = _record(
+        "Outer",
+        {"name": "same", "type": "Outer", "default": {}},
+        {"name": "a", "type": _record("Inner", {"name": "b", "type": "Outer", "default": {}})},
+    )
+    assert _rules(document) == [("AVRO_BAD_DEFAULT", "/fields/1/type/fields/0/default")]
+
+
+# -- a recursive type cannot be defined twice ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("registered", [False, True])
+@pytest.mark.parametrize(
+    "inner",
+    [["null", "B"], ["null", "C"]],
+    ids=["uses-itself", "uses-a-later-type"],
+)
+def test_an_identical_redefinition_holding_a_placeholder_is_refused(inner: Any, registered: bool) -> None:
+    """ParseContext.put compares a second definition with the first by Schema.equals; where the first
+    was parsed, "B" (itself) or "C" (defined later) was a placeholder record named
+    UnresolvedSchema_<n>, a new one at each use, which equals nothing: "Can't redefine: B", with
+    any parser settings."""
+    definition = _record("B", {"name": "x", "type": inner})
+    fixed = {"type": "fixed", "name": "C", "size": 2}
+    document = _record(
+        "A",
+        {"name": "a", "type": definition},
+        {"name": "b", "type": definition},
+        {"name": "c", "type": fixed},
+    )
+    assert _rules(document, registered) == [("AVRO_DUPLICATE_NAME", "/fields/1/type")]
+
+
+def test_an_identical_redefinition_of_a_plain_type_is_still_accepted() -> None:
+    definition = _record("B", {"name": "x", "type": "int"}, {"name": "y", "type": ["null", "A"]})
+    document = _record("A", {"name": "a", "type": definition}, {"name": "b", "type": "B"})
+    assert _rules(document) == []
+    document["fields"][1]["type"] = _record("C", {"name": "x", "type": "int"})
+    document["fields"].append({"name": "c", "type": _record("C", {"name": "x", "type": "int"})})
+    assert _rules(document) == []
