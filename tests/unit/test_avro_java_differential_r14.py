@@ -9,11 +9,15 @@ it; the sources are lang/java/avro/src/main/java/org/apache/avro/ at tag release
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
 
+from contractctl.formats.avro import FORMAT
 from contractctl.formats.avro.resolve import resolve
+from contractctl.formats.base import InvalidSchema
+from contractctl.model import SchemaText
 
 
 def _record(name: str, *fields: dict[str, Any]) -> dict[str, Any]:
@@ -156,3 +160,18 @@ def test_an_identical_redefinition_of_a_plain_type_is_still_accepted() -> None:
     document["fields"][1]["type"] = _record("C", {"name": "x", "type": "int"})
     document["fields"].append({"name": "c", "type": _record("C", {"name": "x", "type": "int"})})
     assert _rules(document) == []
+
+
+# -- a text nested deeper than the engine reads is refused, not a crash -------------------------------
+
+
+def test_a_deeply_nested_schema_is_invalid_input_not_an_internal_error() -> None:
+    """Jackson in Avro 1.12.1 reads up to 1000 levels (StreamReadConstraints), so Java accepts 600
+    nested arrays; the engine reads fewer (a known limit) and must say so as invalid input (exit 2).
+    It did refuse in the resolver, but then looked for the problem's line with a recursive scan that
+    overflowed too, and the CLI reported an internal error."""
+    depth = 600
+    text = '{"type": "array", "items": ' * depth + '"int"' + "}" * depth
+    with pytest.raises(InvalidSchema) as raised:
+        FORMAT.parse(SchemaText(PurePosixPath("deep.avsc"), text), [])
+    assert [(finding.rule, finding.line) for finding in raised.value.findings] == [("AVRO_NOT_A_SCHEMA", 1)]

@@ -145,7 +145,10 @@ class AvroFormat:
             external.update(reference.resolved.names)
         resolved, problems = resolve(document, external, registered)
         if problems or resolved is None:
-            positions = self._load(source)[1]
+            try:
+                positions = self._load(source)[1]
+            except RecursionError:  # a text nested deeper than the position scan reaches: line 1
+                positions = {}
             raise InvalidSchema([self._problem_finding(source, positions, p) for p in problems])
         used = set(resolved.external_used)
         direct = tuple(r for r in references if isinstance(r, AvroSchema) and set(r.resolved.defined) & used)
