@@ -175,3 +175,32 @@ def test_a_deeply_nested_schema_is_invalid_input_not_an_internal_error() -> None
     with pytest.raises(InvalidSchema) as raised:
         FORMAT.parse(SchemaText(PurePosixPath("deep.avsc"), text), [])
     assert [(finding.rule, finding.line) for finding in raised.value.findings] == [("AVRO_NOT_A_SCHEMA", 1)]
+
+
+# -- what Avro ignores after the schema ---------------------------------------------------------------
+
+
+def _parse_text(text: str) -> list[tuple[str, int]]:
+    try:
+        FORMAT.parse(SchemaText(PurePosixPath("x.avsc"), text), [])
+    except InvalidSchema as error:
+        return [(finding.rule, finding.line) for finding in error.findings]
+    return []
+
+
+@pytest.mark.parametrize("tail", ["\x00", "\x1a", "\x0c\n", " \x00\x01 \x1f"])
+def test_control_characters_after_the_schema_are_ignored_as_java_trims_them(tail: str) -> None:
+    """Schema.Parser.parse (allowDanglingContent false) reads one value, then takes what Jackson did
+    not read, ``.trim()`` (every char up to U+0020), and refuses it only if something is left: Java
+    and so Confluent accept a text ending in a NUL or a Ctrl-Z; we called it invalid JSON."""
+    assert _parse_text('{"type": "record", "name": "R", "fields": []}' + tail) == []
+    bad_default = (
+        '{"type": "record", "name": "R",\n "fields": [{"name": "a", "type": "int", "default": "x"}]}'
+    )
+    assert _parse_text(bad_default + tail) == [("AVRO_BAD_DEFAULT", 2)]  # its own problem, on its line
+
+
+@pytest.mark.parametrize("tail", ["\x00x", "\x00 // c", "\x00{}"])
+def test_content_after_the_schema_is_still_refused(tail: str) -> None:
+    """Java: "dangling content after end of schema" whenever trim leaves something."""
+    assert [rule for rule, _ in _parse_text('"int"' + tail)] == ["INVALID_JSON"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from contractctl.formats.avro.fastjson import canonical, strict_loads
+from contractctl.formats.avro.fastjson import canonical, java_text, strict_loads
 from contractctl.formats.avro.resolve import Problem, ResolvedSchema, outline, resolve
 from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, ParsedSchema
 from contractctl.generic.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
@@ -35,7 +35,7 @@ class AvroSchema:
 
     @cached_property
     def positions(self) -> dict[str, SourcePosition]:
-        return load_with_positions(self.source.text, allow_comments=True)[1]
+        return load_with_positions(java_text(self.source.text), allow_comments=True)[1]
 
     @cached_property
     def closed_types(self) -> Mapping[int, Any]:
@@ -104,7 +104,7 @@ class AvroFormat:
 
     def _load(self, source: SchemaText) -> tuple[Any, dict[str, SourcePosition]]:
         try:
-            return load_with_positions(source.text, allow_comments=True)
+            return load_with_positions(java_text(source.text), allow_comments=True)
         except JsonSyntaxError as error:
             raise InvalidSchema(
                 [_invalid(source, "INVALID_JSON", error.message, error.position, "Fix the JSON syntax.")]

@@ -41,9 +41,23 @@ def _reject_constant(name: str) -> Any:
 _STRICT_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # one, not one per text
 
 
+_JAVA_TRIM = "".join(map(chr, range(0x21)))
+
+
+def java_text(text: str) -> str:
+    """The text without what Avro ignores after the schema: ``Schema.Parser.parse`` reads one JSON
+    value, then refuses only dangling content that Java's ``String.trim()`` leaves, and trim strips
+    every char up to U+0020: a trailing NUL, form feed or Ctrl-Z is ignored, as JSON's whitespace
+    is."""
+    if text and text[-1] <= " ":
+        return text.rstrip(_JAVA_TRIM)
+    return text
+
+
 def strict_loads(text: str) -> Any:
     """JSON as Avro's Jackson parser reads it: strict (no NaN/Infinity) but with comments; raises
     ValueError (DanglingContent for a comment after the value) or RecursionError."""
+    text = java_text(text)
     if not _has_long_digit_run(text):
         try:
             return orjson.loads(text)
