@@ -9,6 +9,7 @@ it; the sources are lang/java/avro/src/main/java/org/apache/avro/ at tag release
 
 from __future__ import annotations
 
+import json
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -204,3 +205,33 @@ def test_control_characters_after_the_schema_are_ignored_as_java_trims_them(tail
 def test_content_after_the_schema_is_still_refused(tail: str) -> None:
     """Java: "dangling content after end of schema" whenever trim leaves something."""
     assert [rule for rule, _ in _parse_text('"int"' + tail)] == ["INVALID_JSON"]
+
+
+# -- with references, the same second look ------------------------------------------------------------
+
+
+def test_references_do_not_spare_a_default_the_second_look() -> None:
+    """Confluent parses the references first with the same parser (AvroSchema's constructor:
+    parser.parse of each resolved reference, then of the schema); the schema's own types are new
+    to the ParseContext (put() sets resolvingVisitor to null), so ensureSchemasAreResolved copies
+    every type again, the references' first: the schema's defaults are checked again as without
+    references, against referenced types that are complete."""
+    money = FORMAT.parse(
+        SchemaText(PurePosixPath("money.avsc"), '{"type": "record", "name": "Money", "fields": []}'), []
+    )
+    node = {
+        "type": "record",
+        "name": "Node",
+        "fields": [
+            {"name": "price", "type": "Money", "default": {}},
+            {"name": "next", "type": ["null", "Node"], "default": {}},
+        ],
+    }
+    source = SchemaText(PurePosixPath("node.avsc"), json.dumps(node))
+    with pytest.raises(InvalidSchema) as raised:
+        FORMAT.parse(source, [money])
+    assert [finding.rule for finding in raised.value.findings] == ["AVRO_BAD_DEFAULT"]
+    assert raised.value.findings[0].pointer == "/fields/1/default"
+    node["fields"][1]["default"] = None
+    FORMAT.parse(SchemaText(PurePosixPath("node.avsc"), json.dumps(node)), [money])
+    FORMAT.parse_registered(source, [money])

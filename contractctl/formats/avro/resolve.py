@@ -920,6 +920,9 @@ class _ResolvedDefaults:
     def __init__(self, resolver: _Resolver) -> None:
         self.resolver = resolver
         self.complete = resolver.complete
+        self.external = resolver.external
+        # Referenced contracts' types come first in Java's ParseContext, so they are copied in full
+        # before any type of this text: they are never a record still being copied here.
         self.copies: dict[int, list[bool]] = {}  # id(record or placeholder) -> [its copy has fields]
 
     def run(self, root: Node) -> None:
@@ -934,7 +937,10 @@ class _ResolvedDefaults:
     def java(self, node: Any) -> Any:
         """The object of Java's tree a node stands for."""
         if node.__class__ is str:
-            return node if node in PRIMITIVES else self.complete[node]
+            if node in PRIMITIVES:
+                return node
+            definition = self.complete.get(node)
+            return self.external[node] if definition is None else definition
         if node.__class__ is Redefinition:
             return node.definition
         return node
@@ -957,6 +963,9 @@ class _ResolvedDefaults:
             elif isinstance(current, dict):
                 kind = current.get("type")
                 if kind in ("record", "error"):
+                    name = str(current["name"])
+                    if self.external.get(name) is current and self.complete.get(name) is not current:
+                        continue  # a referenced contract's type: copied before this text's types
                     self.copies.setdefault(id(current), [False])
                     children = [self.java(field["type"]) for field in reversed(current["fields"])]
                 elif kind in ("array", "map"):
@@ -972,9 +981,9 @@ class _ResolvedDefaults:
     def enter_placeholder(self, placeholder: _Pending) -> None:
         if id(placeholder) in self.copies:
             return
-        target = self.complete[str(placeholder)]
-        if target.get("type") not in ("record", "error"):
-            return  # an enum or a fixed stands for itself
+        target = self.complete.get(str(placeholder))
+        if target is None or target.get("type") not in ("record", "error"):
+            return  # an enum or a fixed stands for itself; a referenced type is copied already
         if id(target) not in self.copies:  # computeIfAbsent: a visit of its own
             self.visit(target)
         self.copies[id(placeholder)] = self.copies[id(target)]
@@ -1017,7 +1026,7 @@ class _ResolvedDefaults:
         if isinstance(node, list):
             return any(self.valid(branch, value) for branch in node)
         if node.__class__ is _Pending:
-            node = self.complete[str(node)]
+            node = self.java(str(node))
         kind = node.get("type")
         if kind in PRIMITIVES:
             return _valid_primitive(str(kind), value)
@@ -1173,7 +1182,7 @@ def resolve(
         return None, [*resolver.problems, Problem("AVRO_NOT_A_SCHEMA", "", message)]
     resolver.finish_pending()
     reached = resolver.collect_external()
-    if resolver.pending and resolver.with_default and not resolver.problems and not resolver.external:
+    if resolver.pending and resolver.with_default and not resolver.problems:
         # Java checks every default again as it resolves placeholders (see _ResolvedDefaults); with
         # no placeholder that check repeats the one made while parsing.
         _ResolvedDefaults(resolver).run(root)
