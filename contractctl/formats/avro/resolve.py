@@ -447,7 +447,7 @@ class _Resolver:
         self.name_uses = 0  # references, redefinitions and aliases met so far (see `closed`)
         self.closed: dict[int, Node] = {}
         self.defaults = _Defaults(_ChainMap(self.complete, external))
-        self.with_default: dict[int, Path] = {}  # id(field) -> pointer, for _ResolvedDefaults
+        self.with_default: dict[int, Path] = {}  # id(field) -> pointer: object and array defaults
 
     def problem(self, rule: str, pointer: Path, message: str) -> None:
         self.problems.append(Problem(rule, pointer_text(pointer), message))
@@ -741,7 +741,12 @@ class _Resolver:
         field: dict[str, Any] = {"name": name, "type": field_type}
         if "default" in raw:
             field["default"] = self.check_default(raw["default"], field_type, pointer, name)
-            if not self.registered:
+            if (
+                not self.registered
+                and isinstance(field["default"], (dict, list))
+                and self.has_record(field_type)
+            ):
+                # (only an object, in a record, can fare differently at _ResolvedDefaults' second look)
                 self.with_default[id(field)] = pointer
         if "order" in raw:
             self.check_order(raw, pointer, name)
@@ -779,6 +784,24 @@ class _Resolver:
                 f"Default of field '{name}' does not match its type: {_short(value)}.",
             )
         return value
+
+    def has_record(self, node: Node) -> bool:
+        """Whether a default of this type may be checked against a record (or a placeholder)."""
+        if isinstance(node, str):
+            if node in PRIMITIVES:
+                return False
+            if node.__class__ is _Pending:
+                return True
+            definition = self.complete.get(node) or self.external.get(node)
+            return definition is None or definition.get("type") in ("record", "error")
+        if isinstance(node, list):
+            return any(self.has_record(branch) for branch in node)
+        kind = node.get("type")
+        if kind == "array":
+            return self.has_record(node["items"])
+        if kind == "map":
+            return self.has_record(node["values"])
+        return kind in ("record", "error")
 
     def check_order(self, raw: dict[str, Any], pointer: Path, name: str) -> None:
         order = raw.get("order")
