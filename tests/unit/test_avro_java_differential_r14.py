@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from contractctl.formats.avro import FORMAT
+from contractctl.formats.avro.compat import check_reader_writer, is_compatible
 from contractctl.formats.avro.resolve import resolve
 from contractctl.formats.base import InvalidSchema
 from contractctl.model import SchemaText
@@ -235,3 +236,29 @@ def test_references_do_not_spare_a_default_the_second_look() -> None:
     node["fields"][1]["default"] = None
     FORMAT.parse(SchemaText(PurePosixPath("node.avsc"), json.dumps(node)), [money])
     FORMAT.parse_registered(source, [money])
+
+
+# -- the verdict walk and a failed union trial ---------------------------------------------------------
+
+_MONEY = {
+    "type": "record",
+    "name": "Money",
+    "fields": [{"name": "x", "type": "int"}, {"name": "kind", "type": "int"}],
+}
+_ID = {"type": "record", "name": "Id", "fields": [{"name": "x", "type": "int", "aliases": ["kind"]}]}
+
+
+@pytest.mark.parametrize(("branches", "compatible"), [([_ID, _MONEY], False), ([_MONEY, _ID], True)])
+def test_a_union_branch_tried_before_the_match_can_abort_the_check(
+    branches: list[Any], compatible: bool
+) -> None:
+    """SchemaCompatibility tries a reader union's branches in order until one is compatible, each
+    computed in full: Id against the writer's Money is a NAME_MISMATCH, and its fields are compared
+    all the same; Id's field x (alias kind) matches Money's x and kind, so lookupWriterField throws
+    and Confluent answers "Unexpected exception": incompatible. The verdict walk stopped at the name
+    and went on to the Money branch: compatible. With Money first, Id is never tried."""
+    reader = resolve(_record("Top", {"name": "v", "type": branches}))[0]
+    writer = resolve(_record("Top", {"name": "v", "type": _MONEY}))[0]
+    assert reader is not None and writer is not None
+    assert is_compatible(reader, writer) is compatible
+    assert (check_reader_writer(reader, writer) == []) is compatible

@@ -336,6 +336,7 @@ class _Verdict:
         self._closed = reader_closed  # ResolvedSchema.closed of the reader and of what it uses
         self._memo: dict[tuple[int, int], bool | None] = {}
         self._field_index: FieldIndex = {}
+        self._aliases: dict[int, bool] = {}  # id(reader node) -> _aliased_fields
 
     def compatible(self, reader: Node, writer: Node) -> bool:
         if isinstance(reader, str):
@@ -376,8 +377,43 @@ class _Verdict:
             return True
         if rkind == "UNION":
             assert isinstance(reader, list)
-            return any(self.compatible(branch, writer) for branch in reader)
+            for branch in reader:
+                if self.compatible(branch, writer):
+                    return True
+                if self._aliased_fields(branch):
+                    # Java computed this failed trial in full, where this walk stopped at the first
+                    # difference: a reader field matching two writer fields in it would have aborted
+                    # the whole check (the full checker says whether it does)
+                    raise _Unsure
+            return False
         return False
+
+    def _aliased_fields(self, start: Node) -> bool:
+        """Whether a record reachable from this reader node has a field with aliases."""
+        known = self._aliases.get(id(start))
+        if known is not None:
+            return known
+        seen: set[int] = set()
+        stack = [start]
+        found = False
+        while stack and not found:
+            node = stack.pop()
+            if isinstance(node, str):
+                if node in PRIMITIVES:
+                    continue
+                node = _definition(node, self._reader_names)
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, list):
+                stack.extend(node)
+            elif node.get("type") in ("record", "error"):
+                found = any("aliases" in item for item in node["fields"])
+                stack.extend(item["type"] for item in node["fields"])
+            elif node.get("type") in ("array", "map"):
+                stack.append(node["items" if node["type"] == "array" else "values"])
+        self._aliases[id(start)] = found
+        return found
 
     def _same_kind(self, kind: str, reader: Node, writer: Node) -> bool:
         if kind == "UNION":
