@@ -11,7 +11,7 @@ Needs Java 17 (javac, java), an Avro Java source tree and its jars (jackson, slf
 benchmarks/README.md ("Avro against Apache Avro Java"). Usage:
 
     python benchmarks/avro_java_differential.py --avro-src DIR --classpath JARS \
-        [--pairs 20000] [--seed 1] [--mode evolve|reuse|names|refs|mangle|mixed|all] [--show 20]
+        [--pairs 20000] [--seed 1] [--mode evolve|reuse|names|refs|aliases|mangle|mixed|all] [--show 20]
 """
 
 from __future__ import annotations
@@ -209,6 +209,7 @@ class Gen:
         self.max_depth = rng.choice([2, 3, 4])
         self.enclosing: list[tuple[str, str | None]] = []
         self.loose_names = False  # "names" mode: references spelt every way, some wrong
+        self.record_unions = False  # "aliases" mode: unions mostly of records
 
     def fresh_name(self) -> str:
         self.counter += 1
@@ -280,7 +281,10 @@ class Gen:
         branches: list[Any] = []
         seen: set[str] = set()
         for _ in range(rng.randint(1, 3)):
-            branch = self.type(depth + 1, space)
+            if self.record_unions and depth < self.max_depth:  # a union of records (events)
+                branch = self.record(depth + 1, space) if rng.random() < 0.7 else self.type(depth + 1, space)
+            else:
+                branch = self.type(depth + 1, space)
             key = self.branch_key(branch)
             if key in seen or isinstance(branch, list):
                 continue
@@ -819,7 +823,7 @@ Case = tuple[str, str, str, list[str]]
 
 def generate(rng: random.Random, count: int, mode: str) -> list[Case]:
     out: list[Case] = []
-    modes = ["evolve", "evolve", "reuse", "names", "refs", "mixed", "mangle"]
+    modes = ["evolve", "evolve", "reuse", "names", "refs", "aliases", "mixed", "mangle"]
     while len(out) < count:
         gen = Gen(rng)
         kind = mode if mode != "all" else rng.choice(modes)
@@ -827,6 +831,10 @@ def generate(rng: random.Random, count: int, mode: str) -> list[Case]:
         if kind == "reuse":  # named types used again and again: Java's memo decides the locations
             gen.p_ref, gen.p_named, gen.p_alias, gen.max_depth = 0.45, 0.35, 0.05, 5
             kind = "evolve"
+        elif kind == "aliases":  # unions of records and aliased fields: trials Java computes in full
+            gen.p_alias, gen.p_union, gen.p_named, gen.p_ref = 0.4, 0.35, 0.45, 0.2
+            gen.record_unions = True
+            kind = rng.choice(["evolve", "evolve", "mixed"])
         elif kind == "names":  # namespaces and references spelt every way: name lookup decides
             gen.p_ref, gen.p_named, gen.loose_names, gen.p_default = 0.4, 0.45, True, 0.2
             kind = rng.choice(["evolve", "mixed"])
@@ -862,7 +870,9 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
-        "--mode", choices=["evolve", "reuse", "names", "refs", "mangle", "mixed", "all"], default="all"
+        "--mode",
+        choices=["evolve", "reuse", "names", "refs", "aliases", "mangle", "mixed", "all"],
+        default="all",
     )
     parser.add_argument("--show", type=int, default=10, help="examples printed per kind of disagreement")
     parser.add_argument("--dump", type=Path, default=None, help="write every disagreement here (jsonl)")
