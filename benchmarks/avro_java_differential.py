@@ -106,7 +106,10 @@ def _parse_side(text: str, references: list[str], registered: bool) -> AvroSchem
             raise InvalidSchema(
                 [replace(f, message=f"reference {index}: {f.message}") for f in error.findings]
             ) from None
-    return parse(SchemaText(PurePosixPath("x.avsc"), text), list(parsed))
+    # as the CLI does: the contracts the text names itself, whatever their order (the ones they use
+    # come with them); Java gets every reference, dependencies first, as Confluent resolves them
+    named = [ref for ref in parsed if any(name.rsplit(".", 1)[-1] in text for name in ref.resolved.defined)]
+    return parse(SchemaText(PurePosixPath("x.avsc"), text), named[::-1])
 
 
 def ours(reader: str, writer: str, references: list[str]) -> dict[str, Any]:

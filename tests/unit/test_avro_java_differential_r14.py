@@ -268,3 +268,69 @@ def test_a_union_branch_tried_before_the_match_can_abort_the_check(
     assert reader is not None and writer is not None
     assert is_compatible(reader, writer) is compatible
     assert (check_reader_writer(reader, writer) == []) is compatible
+
+
+# -- a referenced recursive type walked again -----------------------------------------------------------
+
+_RECURSIVE_MONEY = {
+    "type": "record",
+    "name": "Money",
+    "fields": [
+        {
+            "name": "when",
+            "type": {
+                "type": "record",
+                "name": "Kind",
+                "fields": [{"name": "value", "type": ["null", "Money"]}],
+            },
+            "default": {"value": None},
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("main", "refused"),
+    [
+        ({"type": "record", "name": "Order", "fields": [{"name": "price", "type": "Money"}]}, True),
+        (["null", "Money"], False),  # no type of its own: Java does not resolve the types again
+        ({"type": "array", "items": "Money"}, False),
+    ],
+    ids=["defines-a-type", "union", "array"],
+)
+def test_a_referenced_recursive_type_can_fail_when_walked_again(main: Any, refused: bool) -> None:
+    """Money is valid alone: its parse resolves a placeholder for Money inside Kind, Kind copied
+    within Money's own visit. Parsed as a reference, its resolved copies come first in the
+    ParseContext; a schema defining a type makes ensureSchemasAreResolved copy them again, from Kind
+    (completed first): Kind's copy has no fields yet when the visit, through Kind's union, leaves
+    Money and checks Money's default {"value": null} against it: "Schema fields not set yet".
+    Confluent refuses such a new schema; a registered one (no default validation) is read."""
+    money = FORMAT.parse(SchemaText(PurePosixPath("money.avsc"), json.dumps(_RECURSIVE_MONEY)), [])
+    source = SchemaText(PurePosixPath("order.avsc"), json.dumps(main))
+    if refused:
+        with pytest.raises(InvalidSchema) as raised:
+            FORMAT.parse(source, [money])
+        assert [(finding.rule, finding.line) for finding in raised.value.findings] == [
+            ("AVRO_BAD_DEFAULT", 1)
+        ]
+        assert "Money" in raised.value.findings[0].message
+    else:
+        FORMAT.parse(source, [money])
+    FORMAT.parse_registered(source, [FORMAT.parse_registered(money.source, [])])
+
+
+def test_referenced_types_are_walked_again_in_confluents_order() -> None:
+    """Confluent hands Avro the resolved references dependencies first (Money's contract, then
+    Order's), so the walk starts from Kind and fails as above, though this schema names only Order.
+    Taking Order's types first (the order of the one reference given) walks Money from Order, Kind
+    inside it, and misses the failure. The references here are registered versions (parsed without
+    default validation), as history is."""
+    money = FORMAT.parse_registered(SchemaText(PurePosixPath("money.avsc"), json.dumps(_RECURSIVE_MONEY)), [])
+    order = {"type": "record", "name": "Order", "fields": [{"name": "price", "type": "Money"}]}
+    order_schema = FORMAT.parse_registered(
+        SchemaText(PurePosixPath("order.avsc"), json.dumps(order)), [money]
+    )
+    top = {"type": "record", "name": "Top", "fields": [{"name": "order", "type": "Order"}]}
+    with pytest.raises(InvalidSchema) as raised:
+        FORMAT.parse(SchemaText(PurePosixPath("top.avsc"), json.dumps(top)), [order_schema])
+    assert [finding.rule for finding in raised.value.findings] == ["AVRO_BAD_DEFAULT"]

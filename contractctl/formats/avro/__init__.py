@@ -97,6 +97,17 @@ def _strict_json(text: str) -> Any:
     return strict_loads(text)
 
 
+def _add_in_parse_order(reference: AvroSchema, external: dict[str, dict[str, Any]], seen: set[int]) -> None:
+    """A reference's types after those of the contracts it uses: the order in which Confluent hands
+    resolved references to Avro's parser, which resolve's second look at defaults follows."""
+    if id(reference) in seen:
+        return
+    seen.add(id(reference))
+    for inner in reference.references:
+        _add_in_parse_order(inner, external, seen)
+    external.update(reference.resolved.names)
+
+
 class AvroFormat:
     compiles = False
     lint_rules = frozenset({"naming", "docs", "nullable-default-null", "enum-default", "invalid-ignore"})
@@ -140,9 +151,10 @@ class AvroFormat:
     def _parse(self, source: SchemaText, references: Sequence[ParsedSchema], registered: bool) -> AvroSchema:
         document = self._document(source)
         external: dict[str, dict[str, Any]] = {}
+        seen: set[int] = set()
         for reference in references:
             assert isinstance(reference, AvroSchema)
-            external.update(reference.resolved.names)
+            _add_in_parse_order(reference, external, seen)
         resolved, problems = resolve(document, external, registered)
         if problems or resolved is None:
             try:

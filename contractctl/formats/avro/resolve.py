@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -938,18 +938,30 @@ class _ResolvedDefaults:
 
     Either way the parse fails, and Confluent refuses the schema (``AvroSchemaProvider`` turns the
     exception into "Invalid schema"). The first failure ends the parse, so only it is reported.
-    Only a new schema is concerned: a registered one is parsed without default validation."""
+    Only a new schema is concerned: a registered one is parsed without default validation.
 
-    def __init__(self, resolver: _Resolver) -> None:
+    With references, Confluent parses them first with the same parser; a type this text defines is
+    new to the ParseContext (``put`` drops its ``resolvingVisitor``), so the copying starts again
+    from the first type of the first reference, now as their resolved copies: references to each
+    other, no placeholders. That walk is not the one their own parse made, so a recursive
+    referenced type can fail here ("Schema fields not set yet") though it was valid on its own:
+    then Confluent refuses every new schema that defines a type and uses it (``refs``)."""
+
+    def __init__(self, resolver: _Resolver, refs: bool) -> None:
         self.resolver = resolver
         self.complete = resolver.complete
         self.external = resolver.external
-        # Referenced contracts' types come first in Java's ParseContext, so they are copied in full
-        # before any type of this text: they are never a record still being copied here.
+        # refs: the referenced types are walked again (first, as in Java's ParseContext); without
+        # it they are taken as copied in full before any type of this text.
+        self.refs = refs
+        self.external_ids = {id(definition) for definition in self.external.values()} if refs else set()
         self.copies: dict[int, list[bool]] = {}  # id(record or placeholder) -> [its copy has fields]
 
     def run(self, root: Node) -> None:
         try:
+            if self.refs:
+                for definition in _completion_order(self.external.values()):
+                    self.visit(definition)
             for definition in list(self.complete.values()):
                 self.visit(definition)
             if not isinstance(root, dict) or root.get("type") not in NAMED_TYPES:
@@ -987,7 +999,11 @@ class _ResolvedDefaults:
                 kind = current.get("type")
                 if kind in ("record", "error"):
                     name = str(current["name"])
-                    if self.external.get(name) is current and self.complete.get(name) is not current:
+                    if (
+                        not self.refs
+                        and self.external.get(name) is current
+                        and self.complete.get(name) is not current
+                    ):
                         continue  # a referenced contract's type: copied before this text's types
                     self.copies.setdefault(id(current), [False])
                     children = [self.java(field["type"]) for field in reversed(current["fields"])]
@@ -1017,9 +1033,13 @@ class _ResolvedDefaults:
         copy = self.copies[id(node)]
         if copy[0]:
             return
+        referenced = id(node) in self.external_ids
         for item in node["fields"]:
             pointer = self.resolver.with_default.get(id(item))
             if pointer is None:
+                if not referenced or not _object_default(item, self.resolver):
+                    continue
+                self.check_referenced(node, item)
                 continue
             try:
                 valid = self.valid(item["type"], item["default"])
@@ -1040,6 +1060,23 @@ class _ResolvedDefaults:
                 )
                 raise _Failed
         copy[0] = True
+
+    def check_referenced(self, node: dict[str, Any], item: dict[str, Any]) -> None:
+        """A referenced type's field default, checked again: a failure is this text's (at its root)."""
+        try:
+            valid = self.valid(item["type"], item["default"])
+            reason = "does not match its type once the names it uses are resolved"
+        except _FieldsNotSet as stop:
+            valid, reason = False, f"reaches record '{stop.name}' while Avro is still resolving it"
+        if not valid:
+            self.resolver.problem(
+                "AVRO_BAD_DEFAULT",
+                (),
+                f"Referenced type '{node['name']}': the default of its field '{item['name']}' {reason} "
+                "when Avro resolves the referenced types again for this schema, so Confluent refuses "
+                "this schema, though the referenced one is valid alone.",
+            )
+            raise _Failed
 
     def valid(self, node: Any, value: Any) -> bool:
         """Java's Schema.isValidDefault on the copied types (in Java's order, as it may throw)."""
@@ -1083,6 +1120,56 @@ class _ResolvedDefaults:
 
 class _Failed(Exception):
     """The first failure of ``_ResolvedDefaults`` ends Java's parse."""
+
+
+def _object_default(field: dict[str, Any], resolver: _Resolver) -> bool:
+    """An object or array default whose type may reach a record: the only kind the second look
+    can answer differently for."""
+    return isinstance(field.get("default"), (dict, list)) and resolver.has_record(field["type"])
+
+
+def _completion_order(definitions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Named definitions in the order Java's parser completed (``put``) them: a type written inside
+    a record before that record."""
+    order: list[dict[str, Any]] = []
+    seen: set[int] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for branch in node:
+                walk(branch)
+        elif isinstance(node, dict):
+            kind = node.get("type")
+            if kind in ("record", "error"):
+                if id(node) in seen:
+                    return
+                seen.add(id(node))
+                for item in node["fields"]:
+                    walk(item["type"])
+                order.append(node)
+            elif kind in ("enum", "fixed"):
+                if id(node) not in seen:
+                    seen.add(id(node))
+                    order.append(node)
+            elif kind in ("array", "map"):
+                walk(node["items" if kind == "array" else "values"])
+
+    for definition in definitions:
+        walk(definition)
+    return order
+
+
+def _referenced_defaults(resolver: _Resolver) -> bool:
+    """Whether the referenced types hold a default the second look may refuse, and this text defines
+    a type of its own (without one, Java's parse does not copy the types again)."""
+    if not resolver.external or all(name in resolver.external for name in resolver.complete):
+        return False
+    return any(
+        _object_default(item, resolver)
+        for definition in resolver.external.values()
+        if definition.get("type") in ("record", "error")
+        for item in definition["fields"]
+    )
 
 
 # id(definition) -> (the definition, its named definitions, the names it references). A referenced
@@ -1205,10 +1292,13 @@ def resolve(
         return None, [*resolver.problems, Problem("AVRO_NOT_A_SCHEMA", "", message)]
     resolver.finish_pending()
     reached = resolver.collect_external()
-    if resolver.pending and resolver.with_default and not resolver.problems:
+    if not resolver.registered and not resolver.problems:
         # Java checks every default again as it resolves placeholders (see _ResolvedDefaults); with
-        # no placeholder that check repeats the one made while parsing.
-        _ResolvedDefaults(resolver).run(root)
+        # no placeholder that check repeats the one made while parsing, except for the types of
+        # the references, walked again in another order.
+        refs = _referenced_defaults(resolver)
+        if refs or (resolver.pending and resolver.with_default):
+            _ResolvedDefaults(resolver, refs).run(root)
     if resolver.problems:
         return None, _without_consequences(resolver.problems)
     names: dict[str, dict[str, Any]] = {}
