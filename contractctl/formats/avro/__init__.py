@@ -9,7 +9,13 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from contractctl.formats.avro.fastjson import canonical, java_text, strict_loads
-from contractctl.formats.avro.resolve import Problem, ResolvedSchema, outline, resolve
+from contractctl.formats.avro.resolve import (
+    Problem,
+    ResolvedSchema,
+    object_defaults_reach_record,
+    outline,
+    resolve,
+)
 from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, ParsedSchema
 from contractctl.generic.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
@@ -48,6 +54,43 @@ class AvroSchema:
             merged.update(reference.closed_types)
         merged.update(self.resolved.closed)
         return merged
+
+    @cached_property
+    def parse_order(self) -> tuple[AvroSchema, ...]:
+        """This contract and every one it uses, each after those it uses, once (a depth-first walk
+        from here, which each reference's own order makes without walking it again)."""
+        if len(self.references) == 1:  # a link of a chain: its reference's order, then itself
+            return (*self.references[0].parse_order, self)
+        order: list[AvroSchema] = []
+        seen: set[int] = set()
+        for reference in self.references:
+            for schema in reference.parse_order:
+                if id(schema) not in seen:
+                    seen.add(id(schema))
+                    order.append(schema)
+        order.append(self)
+        return tuple(order)
+
+    @cached_property
+    def ordered_names(self) -> dict[str, dict[str, Any]]:
+        """The types of `parse_order`'s contracts, merged in that order (read-only: shared)."""
+        first = self.references[0].ordered_names if self.references else {}
+        names = dict(first)
+        skip = len(self.references[0].parse_order) if self.references else 0
+        for schema in self.parse_order[skip:]:
+            names.update(schema.resolved.names)
+        return names
+
+    @cached_property
+    def object_defaults_reach_record(self) -> bool:
+        """Whether this contract's types, or those of the contracts it uses, hold an object or array
+        default whose type may reach a record (resolve's `referenced_defaults` for a contract using
+        this one): each contract's own types asked once, the rest from its references' answers."""
+        if any(reference.object_defaults_reach_record for reference in self.references):
+            return True
+        names = self.resolved.names
+        own = (names[name] for name in dict.fromkeys(self.resolved.defined) if name in names)
+        return object_defaults_reach_record(own, self.ordered_names)
 
     def locate(self, pointer: str | None) -> SourcePosition | None:
         return nearest_position(self.positions, pointer)
@@ -97,15 +140,25 @@ def _strict_json(text: str) -> Any:
     return strict_loads(text)
 
 
-def _add_in_parse_order(reference: AvroSchema, external: dict[str, dict[str, Any]], seen: set[int]) -> None:
-    """A reference's types after those of the contracts it uses: the order in which Confluent hands
-    resolved references to Avro's parser, which resolve's second look at defaults follows."""
-    if id(reference) in seen:
-        return
-    seen.add(id(reference))
-    for inner in reference.references:
-        _add_in_parse_order(inner, external, seen)
-    external.update(reference.resolved.names)
+def _external_names(references: Sequence[ParsedSchema]) -> dict[str, dict[str, Any]]:
+    """The referenced contracts' types, each contract's after those of the contracts it uses: the
+    order in which Confluent hands resolved references to Avro's parser, which resolve's second
+    look at defaults follows. From each reference's own order, kept on it (`parse_order`): walked
+    again per parse, a chain of k references cost k^2 visits for one check."""
+    if not references:
+        return {}
+    first = references[0]
+    assert isinstance(first, AvroSchema)
+    external = dict(first.ordered_names)
+    if len(references) > 1:
+        seen = {id(schema) for schema in first.parse_order}
+        for reference in references[1:]:
+            assert isinstance(reference, AvroSchema)
+            for schema in reference.parse_order:
+                if id(schema) not in seen:
+                    seen.add(id(schema))
+                    external.update(schema.resolved.names)
+    return external
 
 
 class AvroFormat:
@@ -150,12 +203,13 @@ class AvroFormat:
 
     def _parse(self, source: SchemaText, references: Sequence[ParsedSchema], registered: bool) -> AvroSchema:
         document = self._document(source)
-        external: dict[str, dict[str, Any]] = {}
-        seen: set[int] = set()
-        for reference in references:
-            assert isinstance(reference, AvroSchema)
-            _add_in_parse_order(reference, external, seen)
-        resolved, problems = resolve(document, external, registered)
+        known = any(r.object_defaults_reach_record for r in references if isinstance(r, AvroSchema))
+        resolved, problems = resolve(
+            document,
+            _external_names(references),
+            registered,
+            referenced_defaults=known if references else None,
+        )
         if problems or resolved is None:
             try:
                 positions = self._load(source)[1]

@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -787,21 +787,7 @@ class _Resolver:
 
     def has_record(self, node: Node) -> bool:
         """Whether a default of this type may be checked against a record (or a placeholder)."""
-        if isinstance(node, str):
-            if node in PRIMITIVES:
-                return False
-            if node.__class__ is _Pending:
-                return True
-            definition = self.complete.get(node) or self.external.get(node)
-            return definition is None or definition.get("type") in ("record", "error")
-        if isinstance(node, list):
-            return any(self.has_record(branch) for branch in node)
-        kind = node.get("type")
-        if kind == "array":
-            return self.has_record(node["items"])
-        if kind == "map":
-            return self.has_record(node["values"])
-        return kind in ("record", "error")
+        return _reaches_record(node, lambda name: self.complete.get(name) or self.external.get(name))
 
     def check_order(self, raw: dict[str, Any], pointer: Path, name: str) -> None:
         order = raw.get("order")
@@ -1159,17 +1145,73 @@ def _completion_order(definitions: Iterable[dict[str, Any]]) -> list[dict[str, A
     return order
 
 
-def _referenced_defaults(resolver: _Resolver) -> bool:
+def _reaches_record(node: Node, find: Callable[[str], dict[str, Any] | None]) -> bool:
+    """Whether a default of this type may be checked against a record (or a placeholder); `find`
+    gives a named type's definition."""
+    if isinstance(node, str):
+        if node in PRIMITIVES:
+            return False
+        if node.__class__ is _Pending:
+            return True
+        definition = find(node)
+        return definition is None or definition.get("type") in ("record", "error")
+    if isinstance(node, list):
+        return any(_reaches_record(branch, find) for branch in node)
+    kind = node.get("type")
+    if kind == "array":
+        return _reaches_record(node["items"], find)
+    if kind == "map":
+        return _reaches_record(node["values"], find)
+    return kind in ("record", "error")
+
+
+def object_defaults_reach_record(
+    defined: Iterable[dict[str, Any]], names: Mapping[str, dict[str, Any]]
+) -> bool:
+    """Whether one of these finished definitions (a referenced contract's own) holds an object or
+    array default whose type may reach a record, its names read in `names` (the contract's types
+    with those of the contracts it uses): what `_referenced_defaults` asks of every referenced
+    type, asked once per contract instead of once per parse that uses it."""
+    return any(
+        _reaches_record(item["type"], names.get)
+        for definition in defined
+        for item in _object_default_fields(definition)
+    )
+
+
+def _referenced_defaults(resolver: _Resolver, known: bool | None = None) -> bool:
     """Whether the referenced types hold a default the second look may refuse, and this text defines
-    a type of its own (without one, Java's parse does not copy the types again)."""
+    a type of its own (without one, Java's parse does not copy the types again). `known`: the first
+    part, as the caller's references answered it (`object_defaults_reach_record`)."""
     if not resolver.external or all(name in resolver.external for name in resolver.complete):
         return False
+    if known is not None:
+        return known
     return any(
-        _object_default(item, resolver)
+        resolver.has_record(item["type"])
         for definition in resolver.external.values()
-        if definition.get("type") in ("record", "error")
-        for item in definition["fields"]
+        for item in _object_default_fields(definition)
     )
+
+
+# id(definition) -> (the definition, its fields with an object or array default): asked of every
+# referenced record in every parse (a chain of k references: k^2 definitions for one check)
+_OBJECT_DEFAULTS: dict[int, tuple[dict[str, Any], tuple[dict[str, Any], ...]]] = {}
+
+
+def _object_default_fields(definition: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    """The fields of a referenced record (a finished definition) whose default is an object or an
+    array, found once per process; none for another kind of type."""
+    known = _OBJECT_DEFAULTS.get(id(definition))
+    if known is not None and known[0] is definition:
+        return known[1]
+    if len(_OBJECT_DEFAULTS) >= _WALKS_KEPT:
+        _OBJECT_DEFAULTS.clear()
+    fields: tuple[dict[str, Any], ...] = ()
+    if definition.get("type") in ("record", "error"):
+        fields = tuple(f for f in definition["fields"] if isinstance(f.get("default"), (dict, list)))
+    _OBJECT_DEFAULTS[id(definition)] = (definition, fields)
+    return fields
 
 
 # id(definition) -> (the definition, its named definitions, the names it references). A referenced
@@ -1268,6 +1310,7 @@ def resolve(
     external: Mapping[str, dict[str, Any]] | None = None,
     registered: bool = False,
     alone: bool = False,
+    referenced_defaults: bool | None = None,
 ) -> tuple[ResolvedSchema | None, list[Problem]]:
     """Validate and normalize a raw Avro document; ``external`` holds referenced contracts' types.
 
@@ -1279,6 +1322,9 @@ def resolve(
     the first name used before any definition of it has started (a type of another contract, or a
     forward reference: the full parse reads those) and returns that one AVRO_UNKNOWN_TYPE problem;
     a text that uses other contracts' types costs a fraction of a full walk to turn away.
+
+    ``referenced_defaults``: whether ``external``'s types hold an object default that may reach a
+    record (see `object_defaults_reach_record`), when the caller knows; else found here.
     """
     resolver = _Resolver(external or {}, registered, alone)
     try:
@@ -1296,7 +1342,7 @@ def resolve(
         # Java checks every default again as it resolves placeholders (see _ResolvedDefaults); with
         # no placeholder that check repeats the one made while parsing, except for the types of
         # the references, walked again in another order.
-        refs = _referenced_defaults(resolver)
+        refs = _referenced_defaults(resolver, referenced_defaults)
         if refs or (resolver.pending and resolver.with_default):
             _ResolvedDefaults(resolver, refs).run(root)
     if resolver.problems:
