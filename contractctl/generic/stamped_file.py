@@ -24,6 +24,27 @@ _CHECKSUM = 4
 run_folder: Path | None = None
 
 
+def named(folder: Path, prefix: str, stamp: str) -> Path:
+    """The file of `prefix` written with `stamp`: two installations (a pre-commit hook's own
+    environment and the developer's) keep theirs side by side; with one file, each run of the one
+    replaced what the other kept, and neither found anything."""
+    return folder / f"{prefix}-{zlib.crc32(stamp.encode('utf-8', 'surrogateescape')):08x}"
+
+
+def prune(file: Path, keep: int = 2) -> None:
+    """Remove the files of `file`'s prefix (see `named`) but the `keep` newest, this one among them:
+    an upgrade leaves the old one behind. Never raises."""
+    prefix = file.name.rpartition("-")[0]
+    try:
+        siblings = [p for p in file.parent.glob(f"{prefix}-????????") if p != file]
+        siblings.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for old in siblings[keep - 1 :]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
 def read(file: Path, magic: bytes, stamp: str) -> Any:
     """The value stored with `stamp`, or None."""
     try:

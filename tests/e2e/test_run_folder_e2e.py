@@ -32,8 +32,7 @@ def test_kept_builtins_change_no_report(repo: GitRepo) -> None:
     repo.git("add", "-A")
     cold = _check(repo)
     assert cold[0] == 1 and '"incompatible"' in cold[1] and "orders-value" in cold[1]
-    kept = repo.root / ".git" / "contractctl" / "protobuf-builtins"
-    assert kept.is_file()
+    [kept] = (repo.root / ".git" / "contractctl").glob("protobuf-builtins-*")  # this installation's
     assert _check(repo) == cold
     for damaged in (b"garbage", kept.read_bytes()[:-11], kept.read_bytes()[:40] + b"\0" * 64):
         kept.write_bytes(damaged)
@@ -53,7 +52,7 @@ def test_a_check_of_the_working_tree_keeps_nothing(repo: GitRepo) -> None:
     )
     repo.commit("v1")
     assert repo.run("check").code == 0
-    assert not (repo.root / ".git" / "contractctl" / "protobuf-builtins").exists()
+    assert not list((repo.root / ".git").glob("contractctl/protobuf-builtins*"))
 
 
 MONEY_AVRO = json.dumps(record("Money", [{"name": "cents", "type": "long"}], "com.acme.common")) + "\n"

@@ -35,6 +35,11 @@ def _compiled_without_cache() -> dict[str, bytes]:
     return _serialized(protobuf_compile._compile_builtins())
 
 
+def _kept_file(folder: Path) -> Path:
+    """Where this installation keeps the built-ins (a file of its own stamp)."""
+    return stamped_file.named(folder, protobuf_compile._BUILTINS_FILE, protobuf_compile._builtins_stamp())
+
+
 def _no_protoc(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse() -> dict[str, object]:
         raise AssertionError("compiled again")
@@ -46,7 +51,7 @@ def test_a_kept_file_gives_the_compiled_descriptors_without_protoc(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = _fresh()
-    assert (folder / protobuf_compile._BUILTINS_FILE).is_file()
+    assert (_kept_file(folder)).is_file()
     assert first == _compiled_without_cache()
     assert "google/protobuf/timestamp.proto" in first
     _no_protoc(monkeypatch)
@@ -63,7 +68,7 @@ def test_a_kept_file_gives_the_compiled_descriptors_without_protoc(
 )
 def test_a_damaged_file_is_compiled_again_and_rewritten(folder: Path, damage: object) -> None:
     first = _fresh()
-    file = folder / protobuf_compile._BUILTINS_FILE
+    file = _kept_file(folder)
     file.write_bytes(damage(file.read_bytes()))  # type: ignore[operator]
     assert _fresh() == first
     assert stamped_file.read(file, protobuf_compile._BUILTINS_MAGIC, protobuf_compile._builtins_stamp())
@@ -71,7 +76,7 @@ def test_a_damaged_file_is_compiled_again_and_rewritten(folder: Path, damage: ob
 
 def test_a_checksummed_file_that_does_not_decode_is_compiled_again(folder: Path) -> None:
     first = _fresh()
-    file = folder / protobuf_compile._BUILTINS_FILE
+    file = _kept_file(folder)
     stamp = protobuf_compile._builtins_stamp()
     stamped_file.write(file, protobuf_compile._BUILTINS_MAGIC, stamp, b"\xff\xff\xff not a descriptor set")
     assert _fresh() == first
@@ -82,7 +87,7 @@ def test_a_file_of_other_tools_or_texts_is_not_believed(
 ) -> None:
     """Another protoc, another built-in text or another contractctl: another stamp."""
     first = _fresh()
-    file = folder / protobuf_compile._BUILTINS_FILE
+    file = _kept_file(folder)
     # a file a different protoc wrote: same magic, other stamp, other (here: empty) descriptors
     stamped_file.write(file, protobuf_compile._BUILTINS_MAGIC, "other-protoc", b"")
     assert _fresh() == first
@@ -124,3 +129,26 @@ def test_no_later_run_in_the_process_inherits_a_check_s_run_folder(
     with pytest.raises(RuntimeError):
         check.run_check(None, None)  # type: ignore[arg-type]
     assert stamped_file.run_folder is None
+
+
+def test_two_installations_keep_their_files_side_by_side(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pre-commit hook's environment and the developer's own contractctl stamp their files apart:
+    each finds its own again instead of the other's (round 14: with one file, each run of the one
+    replaced what the other kept). An upgrade leaves one older file at most."""
+    first = _fresh()
+    ours = _kept_file(folder)
+    monkeypatch.setattr(protobuf_compile, "_builtins_stamp", lambda: "the other installation")
+    assert _fresh() == first
+    theirs = _kept_file(folder)
+    assert theirs != ours and ours.is_file() and theirs.is_file()
+    monkeypatch.undo()
+    _no_protoc(monkeypatch)
+    assert _fresh() == first  # ours, still there: no protoc run
+    monkeypatch.undo()
+    for release in range(3):  # three more upgrades
+        monkeypatch.setattr(protobuf_compile, "_builtins_stamp", lambda r=release: f"release {r}")
+        _fresh()
+        monkeypatch.undo()
+    assert len(list(folder.glob(f"{protobuf_compile._BUILTINS_FILE}-*"))) == 2

@@ -104,7 +104,7 @@ def test_another_installation_a_damaged_file_or_another_paths_entry_answers_noth
     first.compile_many([tree], source_info=False)
     assert first.kept is not None
     first.kept.save()
-    kept_file = tmp_path / kept_module.FILE_NAME
+    kept_file = stamped_file.named(tmp_path, kept_module.FILE_NAME, compile_module._builtins_stamp())
     whole = kept_file.read_bytes()
 
     monkeypatch.setattr(compile_module, "_builtins_stamp", lambda: "another protoc")
@@ -158,7 +158,9 @@ def test_a_pre_commit_check_compiles_only_what_changed_since_the_last_one(
     repo.commit("evolve")
     repo.write("contracts/chain/c7.proto", _link(7, 2))
     repo.git("add", "contracts/chain/c7.proto")
-    kept_file = repo.root / ".git" / "contractctl" / kept_module.FILE_NAME
+    kept_file = stamped_file.named(
+        repo.root / ".git" / "contractctl", kept_module.FILE_NAME, compile_module._builtins_stamp()
+    )
 
     first, first_runs = _check(repo, monkeypatch)
     assert first == ([("chain/c7.proto", "compatible")], []) and first_runs == 2  # as it is, as it was

@@ -282,16 +282,18 @@ def builtin_descriptors() -> dict[str, FileDescriptorProto]:
 
     folder = stamped_file.run_folder
     stamp = _builtins_stamp() if folder is not None else ""
-    kept = stamped_file.read(folder / _BUILTINS_FILE, _BUILTINS_MAGIC, stamp) if folder else None
+    file = stamped_file.named(folder, _BUILTINS_FILE, stamp) if folder is not None else None
+    kept = stamped_file.read(file, _BUILTINS_MAGIC, stamp) if file is not None else None
     if isinstance(kept, bytes):
         try:
             return {f.name: f for f in FileDescriptorSet.FromString(kept).file}
         except DecodeError:  # a file that passed its checksum yet does not decode
             pass  # compiled again below
     compiled = _compile_builtins()
-    if folder is not None and compiled:
+    if file is not None and compiled:
         data = FileDescriptorSet(file=list(compiled.values())).SerializeToString()
-        stamped_file.write(folder / _BUILTINS_FILE, _BUILTINS_MAGIC, stamp, data)
+        if stamped_file.write(file, _BUILTINS_MAGIC, stamp, data):
+            stamped_file.prune(file)
     return compiled
 
 

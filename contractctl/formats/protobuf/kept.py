@@ -33,7 +33,7 @@ class KeptDescriptors:
     """Descriptors by node digest: read once from the run folder, written back by `save`."""
 
     def __init__(self, folder: Path, stamp: str) -> None:
-        self._file = folder / FILE_NAME
+        self._file = stamped_file.named(folder, FILE_NAME, stamp)
         self._stamp = stamp
         value = stamped_file.read(self._file, _MAGIC, stamp)
         self._read: dict[bytes, bytes] = value if isinstance(value, dict) else {}
@@ -76,5 +76,6 @@ class KeptDescriptors:
         """Write this run's entries, if it made any (never raises: a cache)."""
         if not self._made or sum(map(len, self._used.values())) > _MOST_BYTES:
             return
-        stamped_file.write(self._file, _MAGIC, self._stamp, self._used)
+        if stamped_file.write(self._file, _MAGIC, self._stamp, self._used):
+            stamped_file.prune(self._file)
         self._made = 0
