@@ -108,7 +108,7 @@ def test_a_chain_keeps_one_order_per_link() -> None:
         parsed = FORMAT.parse(source, [chain[u] for u in uses])
         assert isinstance(parsed, AvroSchema)
         chain.append(parsed)
-    assert chain[-1].parse_order == tuple(chain)
+    assert chain[-1].used_in_order == tuple(chain[:-1])
     assert list(_external_names([chain[-1]])) == list(_walked([chain[-1]]))
 
 

@@ -56,29 +56,33 @@ class AvroSchema:
         return merged
 
     @cached_property
-    def parse_order(self) -> tuple[AvroSchema, ...]:
-        """This contract and every one it uses, each after those it uses, once (a depth-first walk
-        from here, which each reference's own order makes without walking it again)."""
-        if len(self.references) == 1:  # a link of a chain: its reference's order, then itself
-            return (*self.references[0].parse_order, self)
+    def used_in_order(self) -> tuple[AvroSchema, ...]:
+        """Every contract this one uses, each after those it uses, once: a depth-first walk from
+        here, which each reference's own order makes without walking it again. Not this contract
+        itself: a schema holding itself would outlive every check (reference counting frees it)."""
+        if len(self.references) == 1:  # a link of a chain: its reference's order, then it
+            only = self.references[0]
+            return (*only.used_in_order, only)
         order: list[AvroSchema] = []
         seen: set[int] = set()
         for reference in self.references:
-            for schema in reference.parse_order:
+            for schema in (*reference.used_in_order, reference):
                 if id(schema) not in seen:
                     seen.add(id(schema))
                     order.append(schema)
-        order.append(self)
         return tuple(order)
 
     @cached_property
     def ordered_names(self) -> dict[str, dict[str, Any]]:
-        """The types of `parse_order`'s contracts, merged in that order (read-only: shared)."""
-        first = self.references[0].ordered_names if self.references else {}
-        names = dict(first)
-        skip = len(self.references[0].parse_order) if self.references else 0
-        for schema in self.parse_order[skip:]:
+        """The types of `used_in_order`'s contracts and then this one's, merged in that order
+        (read-only: shared)."""
+        if not self.references:
+            return dict(self.resolved.names)
+        first = self.references[0]
+        names = dict(first.ordered_names)
+        for schema in self.used_in_order[len(first.used_in_order) + 1 :]:
             names.update(schema.resolved.names)
+        names.update(self.resolved.names)
         return names
 
     @cached_property
@@ -143,7 +147,7 @@ def _strict_json(text: str) -> Any:
 def _external_names(references: Sequence[ParsedSchema]) -> dict[str, dict[str, Any]]:
     """The referenced contracts' types, each contract's after those of the contracts it uses: the
     order in which Confluent hands resolved references to Avro's parser, which resolve's second
-    look at defaults follows. From each reference's own order, kept on it (`parse_order`): walked
+    look at defaults follows. From each reference's own order, kept on it (`used_in_order`): walked
     again per parse, a chain of k references cost k^2 visits for one check."""
     if not references:
         return {}
@@ -151,10 +155,10 @@ def _external_names(references: Sequence[ParsedSchema]) -> dict[str, dict[str, A
     assert isinstance(first, AvroSchema)
     external = dict(first.ordered_names)
     if len(references) > 1:
-        seen = {id(schema) for schema in first.parse_order}
+        seen = {id(schema) for schema in (*first.used_in_order, first)}
         for reference in references[1:]:
             assert isinstance(reference, AvroSchema)
-            for schema in reference.parse_order:
+            for schema in (*reference.used_in_order, reference):
                 if id(schema) not in seen:
                     seen.add(id(schema))
                     external.update(schema.resolved.names)
