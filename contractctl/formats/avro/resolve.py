@@ -379,31 +379,42 @@ class _Defaults:
         return self._valid_complex(node, value)
 
     def _valid_complex(self, node: dict[str, Any], value: Any) -> bool:
-        kind = node.get("type")
-        if kind in PRIMITIVES:
-            return _valid_primitive(str(kind), value)
-        if kind in ("enum", "fixed"):
-            return isinstance(value, str)
-        if kind == "array":
-            return isinstance(value, list) and all(self.valid(node["items"], item) for item in value)
-        if kind == "map":
-            return isinstance(value, dict) and all(
-                self.valid(node["values"], item) for item in value.values()
-            )
-        if kind in ("record", "error"):
-            if not isinstance(value, dict):
+        return _valid_by_kind(node, value, self.valid, self._valid_record)
+
+    def _valid_record(self, node: dict[str, Any], value: Any) -> bool:
+        if node.get("type") not in ("record", "error") or not isinstance(value, dict):
+            return False
+        for member in node["fields"]:
+            if member["name"] in value:
+                item = value[member["name"]]
+            elif "default" in member:
+                item = member["default"]
+            else:
                 return False
-            for field in node["fields"]:
-                if field["name"] in value:
-                    item = value[field["name"]]
-                elif "default" in field:
-                    item = field["default"]
-                else:
-                    return False
-                if not self.valid(field["type"], item):
-                    return False
-            return True
-        return False
+            if not self.valid(member["type"], item):
+                return False
+        return True
+
+
+def _valid_by_kind(
+    node: dict[str, Any],
+    value: Any,
+    valid: Callable[[Any, Any], bool],
+    record: Callable[[dict[str, Any], Any], bool],
+) -> bool:
+    """Java's Schema.isValidDefault for a defined type, by its kind: `valid` checks a type inside it,
+    `record` any other kind. The parse's check (`_Defaults`) and the second look on the resolved
+    copies (`_ResolvedDefaults`) differ only there, and in how they find a named type."""
+    kind = node.get("type")
+    if kind in PRIMITIVES:
+        return _valid_primitive(str(kind), value)
+    if kind in ("enum", "fixed"):
+        return isinstance(value, str)
+    if kind == "array":
+        return isinstance(value, list) and all(valid(node["items"], item) for item in value)
+    if kind == "map":
+        return isinstance(value, dict) and all(valid(node["values"], item) for item in value.values())
+    return record(node, value)
 
 
 def _valid_primitive(kind: str, value: Any) -> bool:
@@ -880,7 +891,7 @@ class _Resolver:
                 )
                 continue
             reached[name] = definition
-            nested, references = _walked(definition)
+            nested, references, _ = _walked(definition)
             for nested_name, nested_definition in nested:
                 reached.setdefault(nested_name, nested_definition)
             queue.extend(references)
@@ -1073,18 +1084,7 @@ class _ResolvedDefaults:
             return any(self.valid(branch, value) for branch in node)
         if node.__class__ is _Pending:
             node = self.java(str(node))
-        kind = node.get("type")
-        if kind in PRIMITIVES:
-            return _valid_primitive(str(kind), value)
-        if kind in ("enum", "fixed"):
-            return isinstance(value, str)
-        if kind == "array":
-            return isinstance(value, list) and all(self.valid(node["items"], item) for item in value)
-        if kind == "map":
-            return isinstance(value, dict) and all(
-                self.valid(node["values"], item) for item in value.values()
-            )
-        return self.record(node, value)
+        return _valid_by_kind(node, value, self.valid, self.record)
 
     def record(self, node: dict[str, Any], value: Any) -> bool:
         if not isinstance(value, dict):
@@ -1194,46 +1194,38 @@ def _referenced_defaults(resolver: _Resolver, known: bool | None = None) -> bool
     )
 
 
-# id(definition) -> (the definition, its fields with an object or array default): asked of every
-# referenced record in every parse (a chain of k references: k^2 definitions for one check)
-_OBJECT_DEFAULTS: dict[int, tuple[dict[str, Any], tuple[dict[str, Any], ...]]] = {}
-
-
 def _object_default_fields(definition: dict[str, Any]) -> tuple[dict[str, Any], ...]:
     """The fields of a referenced record (a finished definition) whose default is an object or an
-    array, found once per process; none for another kind of type."""
-    known = _OBJECT_DEFAULTS.get(id(definition))
-    if known is not None and known[0] is definition:
-        return known[1]
-    if len(_OBJECT_DEFAULTS) >= _WALKS_KEPT:
-        _OBJECT_DEFAULTS.clear()
-    fields: tuple[dict[str, Any], ...] = ()
-    if definition.get("type") in ("record", "error"):
-        fields = tuple(f for f in definition["fields"] if isinstance(f.get("default"), (dict, list)))
-    _OBJECT_DEFAULTS[id(definition)] = (definition, fields)
-    return fields
+    array, found once per process (`_walked`); none for another kind of type."""
+    return _walked(definition)[2]
 
 
-# id(definition) -> (the definition, its named definitions, the names it references). A referenced
-# contract's definitions are finished objects, shared by every contract parsed with it: a chain of
-# references k long walked them again in every parse of the chain (k^2 walks for one check).
-_WALKS: dict[int, tuple[dict[str, Any], tuple[tuple[str, dict[str, Any]], ...], tuple[str, ...]]] = {}
+# What a referenced definition holds: its named definitions, the names it references, and its fields
+# with an object or array default (a record's; see `_referenced_defaults`).
+_Walk: TypeAlias = tuple[tuple[tuple[str, dict[str, Any]], ...], tuple[str, ...], tuple[dict[str, Any], ...]]
+# id(definition) -> (the definition, its walk). A referenced contract's definitions are finished
+# objects, shared by every contract parsed with it: a chain of references k long walked them again in
+# every parse of the chain (k^2 walks for one check).
+_WALKS: dict[int, tuple[dict[str, Any], _Walk]] = {}
 _WALKS_KEPT = 65536  # entries (the definitions stay alive while kept: their ids cannot be reused)
 
 
-def _walked(
-    definition: dict[str, Any],
-) -> tuple[tuple[tuple[str, dict[str, Any]], ...], tuple[str, ...]]:
-    """`iter_named` and `iter_references` of an external definition, walked once per process."""
+def _walked(definition: dict[str, Any]) -> _Walk:
+    """`iter_named`, `iter_references` and the object defaults of an external definition, walked
+    once per process."""
     known = _WALKS.get(id(definition))
     if known is not None and known[0] is definition:
-        return known[1], known[2]
+        return known[1]
     if len(_WALKS) >= _WALKS_KEPT:
         _WALKS.clear()
     nested = tuple((str(found["name"]), found) for found in iter_named(definition))
     references = tuple(iter_references(definition))
-    _WALKS[id(definition)] = (definition, nested, references)
-    return nested, references
+    defaults: tuple[dict[str, Any], ...] = ()
+    if definition.get("type") in ("record", "error"):
+        defaults = tuple(f for f in definition["fields"] if isinstance(f.get("default"), (dict, list)))
+    walk = (nested, references, defaults)
+    _WALKS[id(definition)] = (definition, walk)
+    return walk
 
 
 class _ChainMap(Mapping[str, dict[str, Any]]):
