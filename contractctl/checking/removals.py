@@ -73,9 +73,8 @@ def removed_contracts(
             deleted.append(name)
         elif name in by_path and mapper.subject_from_path(path) is None:
             renamed_candidates.append(name)  # its content names its subject: that may have changed
-    # deletions are rare: one git process each; content-named files a change edits may be many
-    at_base = {name: data for name in deleted if (data := git.read_at(base, name)) is not None}
-    at_base.update(git.read_many_at(base, renamed_candidates) if renamed_candidates else {})
+    # a change may delete thousands (a public API tree's 300 commits deleted 1,650 files)
+    at_base = git.read_many_at(base, [*deleted, *renamed_candidates]) if deleted or renamed_candidates else {}
     for name in sorted(at_base):
         path = PurePosixPath(name)
         found = base_subject(mapper, path, at_base[name])

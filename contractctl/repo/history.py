@@ -21,6 +21,7 @@ _NULL_SHA = "0" * 40
 _SYMLINK_MODE = "120000"
 _GITLINK_MODE = "160000"  # a submodule: a commit of another repository
 WORKTREE_KEY = "worktree:"  # blob-store keys of files read from the working tree
+_PATHS_PER_LISTING = 2000  # paths per `git ls-tree` of `read_many_at` (well inside any ARG_MAX)
 _MISSING_OBJECTS = (
     "earlier contents are missing from this clone (a partial clone whose remote cannot supply them, or a "
     "damaged one): fetch them (`git fetch --refetch origin`), or clone without --filter"
@@ -320,17 +321,28 @@ class Git:
         return {fields[i + 1]: fields[i + 2] for i in range(0, len(fields) - 2, 3) if fields[i][:1] == "R"}
 
     def read_many_at(self, commit: str, paths: Iterable[str]) -> dict[str, bytes]:
-        """Files' contents at a commit through one `git cat-file --batch`; a file absent there (or no
-        file: a folder, a submodule) is left out."""
+        """Files' contents at a commit, as `read_at` reads each, in two git processes whatever their
+        number: the commit's tree listed for exactly these paths, then their blobs in one batch (a
+        change deleting 1,650 files of a public API tree spent 5 s starting a process per file). A
+        file absent there (or no file: a folder, a submodule) is left out; a file whose content this
+        clone lacks fails the run, as in `read_at`."""
         wanted = sorted(set(paths))
-        batched = [path for path in wanted if "\n" not in path]  # a name cat-file cannot take in a line
+        blob_of: dict[str, str] = {}
+        for start in range(0, len(wanted), _PATHS_PER_LISTING):  # a command line holds so many
+            chunk = wanted[start : start + _PATHS_PER_LISTING]
+            listing = ["ls-tree", "-r", "-z", "--full-tree", commit]
+            blob_of.update(self._blob_listing(listing, chunk, 1, "blob", 2))
+        # a literal path names a folder's files too: only the paths asked for
+        asked = set(wanted)
+        found = {path: blob for path, blob in blob_of.items() if path in asked}
+        shas = sorted(set(found.values()))
+        contents = dict(zip(shas, self._batch(shas), strict=True))
         out: dict[str, bytes] = {}
-        for path in set(wanted).difference(batched):
-            data = self.read_at(commit, path)
-            if data is not None:
-                out[path] = data
-        found = self._batch([f"{commit}:{path}" for path in batched])
-        out.update((path, data) for path, (kind, data) in zip(batched, found, strict=True) if kind == "blob")
+        for path, blob in found.items():
+            kind, data = contents[blob]
+            if kind == "missing":
+                raise GitError(f"cannot read {path} at {commit[:12]}: {_MISSING_OBJECTS}")
+            out[path] = data
         return out
 
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:

@@ -13,7 +13,7 @@ from contractctl.checking.removals import RemovedContract, SubjectMove, removal_
 from contractctl.config.project import parse_config
 from contractctl.model import CompatibilityLevel, FindingKind, SchemaType, Severity
 from contractctl.repo.contracts import SubjectMapper, build_contract_set
-from contractctl.repo.history import BlobStore, Git
+from contractctl.repo.history import BlobStore, Git, GitError
 from tests.conftest import GitRepo, record
 
 PROTO = 'syntax = "proto3";\npackage p;\n'
@@ -190,3 +190,49 @@ def test_renamed_paths_as_git_pairs_them(repo: GitRepo, staged: bool) -> None:
     assert Git.discover(repo.root).renamed_paths(head, "contracts", staged) == {
         "contracts/a/value.avsc": "contracts/c/value.avsc"
     }
+
+
+def test_read_many_at_reads_links_as_their_text_and_odd_names(repo: GitRepo) -> None:
+    repo.write("contracts/target.avsc", "body")
+    (repo.root / "contracts/link.avsc").symlink_to("target.avsc")
+    repo.write("contracts/new\nline.avsc", "odd")
+    head = repo.commit("v1")
+    found = Git.discover(repo.root).read_many_at(
+        head, ["contracts/link.avsc", "contracts/new\nline.avsc", "contracts/link.avsc"]
+    )
+    # as `read_at` reads each: git's content of a link is the name it leads to
+    assert found == {"contracts/link.avsc": b"target.avsc", "contracts/new\nline.avsc": b"odd"}
+    assert found["contracts/link.avsc"] == Git.discover(repo.root).read_at(head, "contracts/link.avsc")
+
+
+def test_read_many_at_fails_closed_on_a_content_the_clone_lacks(repo: GitRepo) -> None:
+    """A path the commit holds whose blob is gone (a partial clone) is an error, never "deleted"."""
+    repo.write("contracts/a.avsc", "kept")
+    repo.write("contracts/b.avsc", "lost content")
+    head = repo.commit("v1")
+    lost = repo.git("rev-parse", f"{head}:contracts/b.avsc").strip()
+    (repo.root / ".git/objects" / lost[:2] / lost[2:]).unlink()
+    with pytest.raises(GitError, match=r"cannot read contracts/b\.avsc at .*missing from this clone"):
+        Git.discover(repo.root).read_many_at(head, ["contracts/a.avsc", "contracts/b.avsc"])
+
+
+def test_deleting_many_contracts_reads_them_in_a_few_git_processes(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    count = 60
+    for index in range(count):
+        repo.write(f"contracts/shared/m{index}.proto", PROTO + f"message M{index} {{ int32 a = 1; }}\n")
+    repo.commit("v1")
+    repo.git("rm", "-q", "-r", "contracts/shared")
+    started: list[tuple[str, ...]] = []
+    real_attempt = Git.attempt
+
+    def counted(self: Git, *args: str, input_bytes: bytes | None = None) -> Any:
+        started.append(args)
+        return real_attempt(self, *args, input_bytes=input_bytes)
+
+    monkeypatch.setattr(Git, "attempt", counted)
+    removed = _removed(repo, "record")
+    assert sorted(r.subject for r in removed) == sorted(f"p.M{index}" for index in range(count))
+    reads = [args for args in started if args[0] in ("cat-file", "ls-tree")]
+    assert len(reads) <= 2, reads
