@@ -150,6 +150,12 @@ class SchemaFormat(Protocol):
         """Raises InvalidSchema when the text cannot even be read."""
         ...
 
+    def name_candidates(self, text: str) -> frozenset[str] | None:
+        """A cheap superset of the names `outline` can take as primary or first type name, or None
+        when the format cannot tell cheaply. A history reads it to skip outlining the contents that
+        cannot name a wanted subject."""
+        ...
+
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ParsedSchema:
         """Full parse and validity checks; references are the parsed schemas it depends on.
 

@@ -14,6 +14,9 @@ verdict. Reading and atomic writing: generic/stamped_file.py.
 
 An entry is one string (names joined by control characters): loading 10,000 of them is several times
 faster than loading as many tuples, and a lookup by name can test the whole string before splitting.
+Beside outlines, the file keeps a content's name candidates (`SchemaFormat.name_candidates`) under
+a key of their own: a long history's contents that cannot name a wanted subject are never outlined,
+and a later run rules them out again without reading them.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ _MAGIC = b"contractctl-outlines-2\n"
 # (they are the few contracts a commit changes, read for the check anyway).
 _WRITE_FROM = 16
 _FIELDS, _NAMES = "\x1e", "\x1f"  # separators inside an entry; names holding them are not cached
+_CANDIDATES = "\x1d"  # starts an entry of name candidates (never empty, unlike the set it holds)
 
 
 def code_stamp(extra: str) -> str:
@@ -148,6 +152,26 @@ class OutlineCache:
         if key not in self._used:
             self._new += 1
         self._used[key] = entry
+
+    def candidates(self, blob: str, path: PurePosixPath | str) -> frozenset[str] | None:
+        """The name candidates kept for this content at this path, or None."""
+        key = f"{blob}\0{path}\0?"
+        entry = self._used.get(key) or self._entries.get(key)
+        if entry is None or not entry.startswith(_CANDIDATES):
+            return None
+        self._used[key] = entry
+        body = entry[1:]
+        return frozenset(body.split(_NAMES)) if body else frozenset()
+
+    def put_candidates(self, blob: str, path: PurePosixPath | str, names: frozenset[str]) -> None:
+        """Keep a content's name candidates; none holding a separator, nor an empty name (which an
+        entry could not tell from no name), or nothing is kept."""
+        if any(not name or _FIELDS in name or _NAMES in name or _CANDIDATES in name for name in names):
+            return
+        key = f"{blob}\0{path}\0?"
+        if key not in self._used:
+            self._new += 1
+        self._used[key] = _CANDIDATES + _NAMES.join(sorted(names))
 
     def save(self) -> None:
         """Write the entries this run used or learned (the tree as it is now: entries of contents

@@ -581,15 +581,45 @@ def subject_history(
             places[path] = (schema_type, mapper.subject_from_path(path)) if schema_type and in_root else None
         return places[path]
 
+    # `may_name_wanted`'s test (below) for thousands of wanted subjects (a change to a public API
+    # tree wants 4,900): the names a content can take its subject from (`name_candidates`, three
+    # literal searches), made subjects as this path makes them, against the wanted ones; kept in the
+    # outline cache for later runs.
+    namings: dict[PurePosixPath, tuple[str, str | None]] = {}
+
+    def naming(path: PurePosixPath) -> tuple[str, str | None]:
+        """(the subject a type named NUL gives at this path, with NUL where the name goes; the
+        subject of a content naming no type there, or None): per path, not per content."""
+        if path not in namings:
+            template = mapper.subject_for(path, lambda: Outline((), (), "\0", "\0"))
+            try:
+                unnamed: str | None = mapper.subject_for(path, lambda: Outline((), (), None, None))
+            except InvalidSchema:
+                unnamed = None
+            namings[path] = (template, unnamed)
+        return namings[path]
+
+    def may_be_named(path: PurePosixPath, names: frozenset[str]) -> bool:
+        """Whether a content of these name candidates at this path can name a wanted subject."""
+        template, unnamed = naming(path)
+        return unnamed in (wanted or ()) or any(
+            template.replace("\0", name) in (wanted or ()) for name in names
+        )
+
     cached: dict[tuple[PurePosixPath, str], str | None] = {}
 
     def cached_subject(path: PurePosixPath, blob: str) -> tuple[bool, str | None]:
-        """(whether the outline of this content-decided file is cached, the subject it names)."""
+        """(whether the outline of this content-decided file is cached, the subject it names); a
+        content whose kept name candidates rule out every wanted subject counts as cached, naming
+        none."""
         if outlines is None or wanted is None:
             return False, None
         if (path, blob) not in cached:
             entry = outlines.get(blob, path)
             if entry is None:
+                names = outlines.candidates(blob, path)
+                if names is not None and not may_be_named(path, names):
+                    return True, None
                 return False, None
             try:
                 cached[path, blob] = mapper.subject_for(path, lambda: entry)
@@ -646,6 +676,15 @@ def subject_history(
         data = store.get(blob)
         return b"\\u" in data or any(needle in data for needle in needles)
 
+    def ruled_out(path: PurePosixPath, blob: str, schema_type: SchemaType) -> bool:
+        """The content cannot name a wanted subject, by its name candidates (kept for later runs)."""
+        names = get_format(schema_type).name_candidates(decode(path, store.get(blob)))
+        if names is None:
+            return False
+        if outlines is not None:
+            outlines.put_candidates(blob, path, names)
+        return not may_be_named(path, names)
+
     def locate(path: PurePosixPath, blob: str) -> tuple[str, str] | None:
         placed = place(path)
         if placed is None:
@@ -659,6 +698,11 @@ def subject_history(
                 return None
             if not hit and outlines is None and not may_name_wanted(blob):
                 return None
+            try:
+                if not hit and ruled_out(path, blob, schema_type):
+                    return None
+            except InvalidSchema:
+                return None  # a broken old commit must not block today's check (as below)
 
         def outline() -> Outline:
             found = outline_of(schema_type, path, text, prefix)

@@ -23,6 +23,7 @@ from contractctl.repo import history as history_module
 from contractctl.repo import references
 from contractctl.repo.contracts import SubjectMapper
 from contractctl.repo.history import BlobStore, Git, LogAhead, first_parent_log
+from contractctl.repo.outline_cache import OutlineCache
 from contractctl.repo.references import subject_history
 from tests.conftest import GitRepo
 
@@ -61,7 +62,18 @@ def _text(rng: random.Random, path: str) -> str:
     body = "".join(f"  string f{i} = {i + 1};\n" for i in range(rng.randint(0, 3)))
     comment = "// c\n" if rng.random() < 0.3 else ""
     package = rng.choice(("acme.a", "acme.b"))
-    return f'syntax = "proto3";\n{comment}package {package};\nmessage {rng.choice(NAMES)} {{\n{body}}}\n'
+    name, shape = rng.choice(NAMES), rng.random()
+    # what a content-named subject's history must read through (round 15's name candidates): the
+    # keywords in comments, a comment or a non-ASCII space between keyword and name, enum-only and
+    # options-only files (named by their first enum, or by their import path)
+    if shape < 0.1:
+        return f'syntax = "proto3";\npackage {package};\nenum {name} {{ {name.upper()}_UNKNOWN = 0; }}\n'
+    if shape < 0.16:
+        return f'syntax = "proto3";\npackage {package};\noption java_package = "x.{name}";\n'
+    if shape < 0.3:
+        comment += f"// message {rng.choice(NAMES)}\n/* enum {rng.choice(NAMES)} */ "
+    keyword = rng.choice(("message ", "message /* m */ ", "message//m\n", "message\u00a0", "message\t"))
+    return f'syntax = "proto3";\n{comment}package {package};\n{keyword}{name} {{\n{body}}}\n'
 
 
 def _sidecar(path: str) -> str:
@@ -112,12 +124,14 @@ def unfiltered_log(git: Git, ref: str, prefix: str, *args: object) -> list[histo
     return first_parent_log(git, ref, prefix)
 
 
-def versions_of(repo: GitRepo, config: str, wanted: set[str] | None, ahead: bool) -> Versions:
+def versions_of(
+    repo: GitRepo, config: str, wanted: set[str] | None, ahead: bool, outlines: OutlineCache | None = None
+) -> Versions:
     git = Git.discover(repo.root)
     mapper = SubjectMapper(config_from_text(config, repo.root / "contractctl.yaml"), "contracts")
     head = git.resolve("HEAD")
     early = LogAhead(git, head, "contracts") if ahead else None
-    history = subject_history(git, head, mapper, BlobStore(git), wanted, None, early)
+    history = subject_history(git, head, mapper, BlobStore(git), wanted, outlines, early)
     subjects = set(history) if wanted is None else wanted
     return {
         s: [(v.number, str(v.path), v.text, v.commit) for v in history[s]]
@@ -143,3 +157,10 @@ def test_a_few_subjects_of_a_random_history_have_the_versions_the_whole_history_
         expected = {s: whole[s] for s in sorted(wanted)}
         assert versions_of(repo, config, wanted, ahead=False) == expected, sorted(wanted)
         assert versions_of(repo, config, wanted, ahead=True) == expected, sorted(wanted)
+        # with outlines kept between runs: a first run learns them (and the name candidates of what
+        # it rules out), a second reads them
+        cache_folder = tmp_path / f"cache-{len(expected)}-{rng.random()}"
+        for _ in ("learning", "reading"):
+            kept = OutlineCache.load(cache_folder, "stamp")
+            assert versions_of(repo, config, wanted, ahead=False, outlines=kept) == expected, sorted(wanted)
+            kept.save()

@@ -293,6 +293,9 @@ class AvroFormat:
     ) -> None:
         """Nothing to compile: Avro parses each text when asked."""
 
+    def name_candidates(self, text: str) -> frozenset[str] | None:
+        return None  # a JSON document's names are strings, escapes included: outlined instead
+
     def compile_aside(self, sources: Sequence[SchemaText], source_info: bool = True) -> None:
         """Nothing to compile."""
 

@@ -126,6 +126,9 @@ class JsonSchemaFormat:
     ) -> None:
         """Nothing to compile: each text is parsed when asked."""
 
+    def name_candidates(self, text: str) -> frozenset[str] | None:
+        return None  # a JSON document's names are strings, escapes included: outlined instead
+
     def compile_aside(self, sources: Sequence[SchemaText], source_info: bool = True) -> None:
         """Nothing to compile."""
 

@@ -28,7 +28,7 @@ from contractctl.formats.protobuf.findings import (
 )
 from contractctl.formats.protobuf.locate import nearest, positions
 from contractctl.formats.protobuf.model import FileViews, SchemaView, schema_view
-from contractctl.formats.protobuf.outline import normalized, read_outline
+from contractctl.formats.protobuf.outline import name_candidates, normalized, read_outline
 from contractctl.formats.protobuf.side_run import SideRun, side_run
 from contractctl.generic import stamped_file
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
@@ -335,6 +335,9 @@ class ProtobufFormat:
         primary = f"{scope}{outline.first_message}" if outline.first_message else None
         enum = f"{scope}{outline.first_enum}" if outline.first_enum else None
         return Outline((source.import_path,), contract_imports(source.text), primary, primary or enum)
+
+    def name_candidates(self, text: str) -> frozenset[str] | None:
+        return name_candidates(text)
 
     def compile_aside(self, sources: Sequence[SchemaText], source_info: bool = True) -> None:
         """Start compiling the texts a check of a large change will compile first (the current
