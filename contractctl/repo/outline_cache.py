@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from contractctl.formats.base import Outline
+from contractctl.formats.base import NameCandidates, Outline
 from contractctl.generic import stamped_file
 
 CACHE_FOLDER = "contractctl"
@@ -153,25 +153,30 @@ class OutlineCache:
             self._new += 1
         self._used[key] = entry
 
-    def candidates(self, blob: str, path: PurePosixPath | str) -> frozenset[str] | None:
+    def candidates(self, blob: str, path: PurePosixPath | str) -> NameCandidates | None:
         """The name candidates kept for this content at this path, or None."""
         key = f"{blob}\0{path}\0?"
         entry = self._used.get(key) or self._entries.get(key)
         if entry is None or not entry.startswith(_CANDIDATES):
             return None
         self._used[key] = entry
-        body = entry[1:]
-        return frozenset(body.split(_NAMES)) if body else frozenset()
+        scopes, _, names = entry[1:].partition(_FIELDS)
+        return NameCandidates(tuple(scopes.split(_NAMES)), tuple(names.split(_NAMES)) if names else ())
 
-    def put_candidates(self, blob: str, path: PurePosixPath | str, names: frozenset[str]) -> None:
-        """Keep a content's name candidates; none holding a separator, nor an empty name (which an
-        entry could not tell from no name), or nothing is kept."""
-        if any(not name or _FIELDS in name or _NAMES in name or _CANDIDATES in name for name in names):
+    def put_candidates(self, blob: str, path: PurePosixPath | str, candidates: NameCandidates) -> None:
+        """Keep a content's name candidates; unless a part holds a separator, or would not come
+        back as it was (no scope; an empty name), then nothing is kept."""
+        parts = (*candidates.scopes, *candidates.names)
+        if not candidates.scopes or "" in candidates.names:
+            return
+        if any(_FIELDS in part or _NAMES in part or _CANDIDATES in part for part in parts):
             return
         key = f"{blob}\0{path}\0?"
         if key not in self._used:
             self._new += 1
-        self._used[key] = _CANDIDATES + _NAMES.join(sorted(names))
+        self._used[key] = (
+            _CANDIDATES + _NAMES.join(candidates.scopes) + _FIELDS + _NAMES.join(candidates.names)
+        )
 
     def save(self) -> None:
         """Write the entries this run used or learned (the tree as it is now: entries of contents

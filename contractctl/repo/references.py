@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
 
 from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
-from contractctl.formats.base import InvalidSchema, Outline, ParsedSchema
+from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType
 from contractctl.repo.contracts import ContractSet, SubjectMapper, decode, outline_of, reference_order
 from contractctl.repo.history import (
@@ -599,11 +599,12 @@ def subject_history(
             namings[path] = (template, unnamed)
         return namings[path]
 
-    def may_be_named(path: PurePosixPath, names: frozenset[str]) -> bool:
+    def may_be_named(path: PurePosixPath, candidates: NameCandidates) -> bool:
         """Whether a content of these name candidates at this path can name a wanted subject."""
         template, unnamed = naming(path)
-        return unnamed in (wanted or ()) or any(
-            template.replace("\0", name) in (wanted or ()) for name in names
+        chosen = wanted or set()
+        return unnamed in chosen or any(
+            template.replace("\0", name) in chosen for name in candidates.full_names()
         )
 
     cached: dict[tuple[PurePosixPath, str], str | None] = {}

@@ -16,7 +16,7 @@ from contractctl.formats.avro.resolve import (
     outline,
     resolve,
 )
-from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, ParsedSchema
+from contractctl.formats.base import ExampleCodec, InvalidSchema, NameCandidates, Outline, ParsedSchema
 from contractctl.generic.jsonpos import JsonSyntaxError, load_with_positions, nearest_position
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
 
@@ -293,7 +293,7 @@ class AvroFormat:
     ) -> None:
         """Nothing to compile: Avro parses each text when asked."""
 
-    def name_candidates(self, text: str) -> frozenset[str] | None:
+    def name_candidates(self, text: str) -> NameCandidates | None:
         return None  # a JSON document's names are strings, escapes included: outlined instead
 
     def compile_aside(self, sources: Sequence[SchemaText], source_info: bool = True) -> None:

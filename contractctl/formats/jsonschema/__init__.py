@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, ParsedSchema
+from contractctl.formats.base import ExampleCodec, InvalidSchema, NameCandidates, Outline, ParsedSchema
 from contractctl.formats.jsonschema.diff import Difference, compare
 from contractctl.formats.jsonschema.differences import HINTS, POLICIES
 from contractctl.formats.jsonschema.document import JsonDocument, read_document, read_later
@@ -126,7 +126,7 @@ class JsonSchemaFormat:
     ) -> None:
         """Nothing to compile: each text is parsed when asked."""
 
-    def name_candidates(self, text: str) -> frozenset[str] | None:
+    def name_candidates(self, text: str) -> NameCandidates | None:
         return None  # a JSON document's names are strings, escapes included: outlined instead
 
     def compile_aside(self, sources: Sequence[SchemaText], source_info: bool = True) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from contractctl.formats.base import ExampleCodec, InvalidSchema, Outline, ParsedSchema
+from contractctl.formats.base import ExampleCodec, InvalidSchema, NameCandidates, Outline, ParsedSchema
 from contractctl.formats.protobuf.compile import (
     Compiled,
     CompileFailed,
@@ -336,7 +336,7 @@ class ProtobufFormat:
         enum = f"{scope}{outline.first_enum}" if outline.first_enum else None
         return Outline((source.import_path,), contract_imports(source.text), primary, primary or enum)
 
-    def name_candidates(self, text: str) -> frozenset[str] | None:
+    def name_candidates(self, text: str) -> NameCandidates | None:
         return name_candidates(text)
 
     def compile_aside(self, sources: Sequence[SchemaText], source_info: bool = True) -> None:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from contractctl.formats.base import NameCandidates
+
 _TOKEN = re.compile(
     r"""
     (?:\s+|//[^\n]*|/\*.*?(?:\*/|\Z))*  # whitespace and comments, skipped (a token always follows)
@@ -78,7 +80,7 @@ _AFTER_ENUM = re.compile(rf"enum(?={_SKIPPED}{_NEXT})", re.DOTALL)
 _AFTER_PACKAGE = re.compile(rf"package(?={_SKIPPED}{_NEXT})", re.DOTALL)
 
 
-def name_candidates(text: str) -> frozenset[str] | None:
+def name_candidates(text: str) -> NameCandidates | None:
     """Every full name `read_outline` can give a content's first message or first enum (its package
     and the token after `message` or `enum`), and more: the tokens after every `package`, `message`
     and `enum` anywhere in the text, comments and strings included, each name with each package
@@ -93,8 +95,8 @@ def name_candidates(text: str) -> frozenset[str] | None:
     packages = _AFTER_PACKAGE.findall(text)
     if any(token in ('"', "'") for token in (*names, *packages)):
         return None
-    scopes = ["", *(f"{package}." for package in set(packages))]
-    return frozenset(scope + name for scope in scopes for name in set(names))
+    scopes = ("", *sorted({f"{package}." for package in packages}))
+    return NameCandidates(scopes, tuple(sorted(set(names))))
 
 
 @dataclass(frozen=True)
