@@ -13,7 +13,7 @@ import json
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .compat import (
@@ -26,6 +26,7 @@ from .compat import (
     check_against,
     parse_avro,
 )
+from .inherit import populate, tidy_metadata, tidy_rule_set
 from .jsonschema_compat import jsonschema_checker, lenient_jsonschema_checker
 from .jsonschema_model import load_json_schema
 
@@ -49,6 +50,7 @@ _CONFIG_FIELDS = (
     "defaultRuleSet",
     "overrideRuleSet",
 )
+_CONTRACT_CONFIG = ("defaultMetadata", "overrideMetadata", "defaultRuleSet", "overrideRuleSet")
 
 
 class RegistryError(Exception):
@@ -227,6 +229,10 @@ def _canonical_json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
+def _loads(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
 def _parse_references(raw: Any) -> tuple[Reference, ...]:
     if raw is None:
         return ()
@@ -281,6 +287,10 @@ class Store:
         }
         self.default_compatibility = default_compatibility
         self.legacy_responses = legacy_responses
+        self.lookup_populates = True
+        """A lookup (``POST /subjects/{S}``) that finds nothing tries again with the metadata and ruleSet
+        a registration would inherit from the latest version and the config (Confluent since 7.6.6,
+        7.7.4, 7.8.3, 7.9.2 and 8.0.1, schema-registry#3555). False plays the servers before it."""
         self.subjects: dict[str, dict[int, SchemaVersion]] = {}
         self.ids: dict[str, dict[int, SchemaContent]] = {}
         self.content_ids: dict[str, dict[SchemaContent, int]] = {}
@@ -420,7 +430,11 @@ class Store:
         except SchemaParseError as exc:
             raise invalid_schema(f"Invalid schema of type {schema_type}, details: {exc}") from None
         return SchemaContent(
-            schema_type, text, tuple(pinned), _canonical_json(metadata), _canonical_json(rule_set)
+            schema_type,
+            text,
+            tuple(pinned),
+            _canonical_json(tidy_metadata(metadata)),
+            _canonical_json(tidy_rule_set(rule_set)),
         )
 
     def doc(self, subject: str, content: SchemaContent, version: int | None = None) -> SchemaDoc:
@@ -480,8 +494,9 @@ class Store:
                 return default
             return None
         if subject is not None and own is not None:
-            top = self.configs.get(None)
-            merged = {**(top or {}), **{k: v for k, v in own.items() if v is not None}}
+            top = {k: v for k, v in (self.configs.get(None) or {}).items() if k not in _CONTRACT_CONFIG}
+            # metadata and rules come from the subject's own config alone (Config.mergeConfigs)
+            merged = {**top, **{k: v for k, v in own.items() if v is not None}}
             return self._config_entity(merged)
         if own is not None:
             return self._config_entity(own)
@@ -580,13 +595,13 @@ class Store:
     def _find_in_subject(
         self, subject: str, content: SchemaContent, include_deleted: bool
     ) -> SchemaVersion | None:
-        """Highest version holding ``content``; metadata/ruleSet only count when the request has them.
+        """Highest version holding ``content``, metadata and ruleSet included (null is not ``{}``).
 
-        As Confluent, an exact match first (its lookup cache, keyed by the canonical text), then the
-        newest live version the schema is *equivalent* to (``ParsedSchema.canLookup`` ->
-        ``equivalent``: for Avro and JSON Schema the parsed documents are equal, so JSON key order
-        does not matter), which is how a git file finds a version a serializer registered without
-        normalizing."""
+        As Confluent, an exact match first (its lookup cache, keyed by ``MD5.ofSchema``: text,
+        references, metadata, ruleSet), then the newest live version the schema is *equivalent* to
+        (``ParsedSchema.canLookup`` -> ``equivalent``: for Avro and JSON Schema the parsed documents
+        are equal, so JSON key order does not matter, and metadata and ruleSet are equal), which is
+        how a git file finds a version a serializer registered without normalizing."""
         candidates = sorted(self.subjects.get(subject, {}).values(), key=lambda v: -v.version)
         for same in (_same_text, _equivalent):
             for record in candidates:
@@ -597,12 +612,40 @@ class Store:
                     continue
                 if not same(stored, content):
                     continue
-                if content.metadata is not None and content.metadata != stored.metadata:
-                    continue
-                if content.rule_set is not None and content.rule_set != stored.rule_set:
+                if (content.metadata, content.rule_set) != (stored.metadata, stored.rule_set):
                     continue
                 return record
         return None
+
+    def contract_config(self, subject: str) -> dict[str, Any]:
+        """The defaultMetadata/overrideMetadata/defaultRuleSet/overrideRuleSet in scope: a subject
+        with a config of its own takes only its own (``Config.mergeConfigs``), else its context's
+        or the global one. All absent unless a test sets them."""
+        own = self.configs.get(subject)
+        if own is None:
+            context, _ = split_subject(subject)
+            scope_key = None if context == DEFAULT_CONTEXT else f":{context}:"
+            own = next((self.configs[k] for k in (scope_key, GLOBAL_KEY) if k in self.configs), {})
+        return {k: own[k] for k in _CONTRACT_CONFIG if own.get(k) is not None}
+
+    def _populated(
+        self, subject: str, content: SchemaContent, new_version: int | None, version_given: bool
+    ) -> SchemaContent:
+        """``maybeSetMetadataRuleSet``: what a request without metadata or ruleSet is stored as."""
+        live = self.versions_of(subject)
+        previous = None
+        if live:
+            latest = live[-1].content
+            previous = (_loads(latest.metadata), _loads(latest.rule_set))
+        metadata, rule_set = populate(
+            _loads(content.metadata),
+            _loads(content.rule_set),
+            previous,
+            self.contract_config(subject),
+            new_version,
+            version_given,
+        )
+        return replace(content, metadata=_canonical_json(metadata), rule_set=_canonical_json(rule_set))
 
     def register_request(
         self, subject: str, body: Mapping[str, Any], normalize: bool = False, force: bool = False
@@ -621,8 +664,9 @@ class Store:
         with self.lock:
             mode = self.effective_mode(subject)
             normalize = self._normalize_flag(subject, normalize)
-            # Idempotent fast path: an already registered schema is returned even in READONLY mode.
-            if body.get("schema"):
+            # Idempotent fast path: an already registered schema is returned even in READONLY mode
+            # (skipped when the config in scope has default or override metadata or rules).
+            if body.get("schema") and not self.contract_config(subject):
                 existing = self._find_in_subject(
                     subject, self._content_from_body(subject, body, normalize), False
                 )
@@ -654,12 +698,15 @@ class Store:
             content = self._content_from_body(
                 subject, body, normalize and not importing, include_deleted_refs=importing
             )
+            if not importing:  # metadata and ruleSet the request leaves out come from the latest version
+                content = self._populated(subject, content, new_version, req_version != 0)
             schema_id = req_id
+            if req_version == 0:
+                same = self._find_in_subject(subject, content, False)
+                if same is not None and (req_id < 0 or req_id == same.id):
+                    return same
             reused = self.content_ids.get(split_subject(subject)[0], {}).get(content)
             if reused is not None and (req_id < 0 or req_id == reused):
-                same = self._find_in_subject(subject, content, False)
-                if req_version == 0 and same is not None:
-                    return same
                 schema_id = reused
             if not importing and not force:
                 messages = self.compat_messages(subject, content, live)
@@ -694,6 +741,11 @@ class Store:
         with self.lock:
             content = self._content_from_body(subject, body, self._normalize_flag(subject, normalize))
             found = self._find_in_subject(subject, content, deleted)
+            if found is None and self.lookup_populates and self.versions_of(subject):
+                # as registration would fill it in (AbstractSchemaRegistry.lookUpSchemaUnderSubject)
+                populated = self._populated(subject, content, None, False)
+                if populated != content:
+                    found = self._find_in_subject(subject, populated, deleted)
             if found is None:
                 if not self._has_subjects(subject, deleted):
                     raise subject_not_found(subject)
