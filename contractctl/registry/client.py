@@ -17,7 +17,7 @@ returned unqualified; path segments are percent-encoded with ``safe=''``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -31,6 +31,8 @@ from contractctl.registry.errors import (
     RegistryRejectedInput,
     scrub,
 )
+from contractctl.registry.inherit import ConfigContract, config_contract
+from contractctl.registry.inherit import ContractExtras as ContractExtras  # re-exported: where it began
 from contractctl.registry.settings import RegistrySettings
 
 if TYPE_CHECKING:
@@ -71,14 +73,6 @@ class RegisteredSchema:
 
 
 @dataclass(frozen=True)
-class ContractExtras:
-    """Confluent data-contract parts sent with a schema: `metadata` and `ruleSet` (JSON shapes)."""
-
-    metadata: Mapping[str, Any] | None = None
-    rule_set: Mapping[str, Any] | None = None
-
-
-@dataclass(frozen=True)
 class CompatibilityAnswer:
     is_compatible: bool  # decide on this, never on messages being empty (schema-registry#2278)
     messages: tuple[str, ...] = ()
@@ -88,6 +82,7 @@ class CompatibilityAnswer:
 class SubjectConfig:
     level: str
     group: str | None  # compatibilityGroup: None when the registry compares every version
+    contract: ConfigContract = field(default_factory=ConfigContract)  # merged into every registration
 
 
 class RegistryClient:
@@ -300,10 +295,15 @@ class RegistryClient:
         payload = self.request(
             "GET", f"/config/{self.subject_path(subject)}", params={"defaultToGlobal": "true"}
         )
-        group = self._mapping(payload, "a config").get("compatibilityGroup")
+        body = self._mapping(payload, "a config")
+        group = body.get("compatibilityGroup")
         if group is not None and not isinstance(group, str):
             raise self._unexpected("compatibilityGroup is not a string")
-        return SubjectConfig(self._level(payload), group or None)
+        try:
+            contract = config_contract(body)
+        except ValueError as error:
+            raise self._unexpected(str(error)) from None
+        return SubjectConfig(self._level(payload), group or None, contract)
 
     def set_compatibility(
         self, subject: str | None, level: str, group: str | None = None, *, replace_group: bool = False
@@ -521,8 +521,9 @@ def _schema_body(
     refs = [{"name": r.name, "subject": r.subject, "version": r.version} for r in references]
     if refs:
         body["references"] = refs
-    if contract is not None and contract.metadata:
+    # None leaves a part out (the registry then copies the latest version's); `{}` is sent as is
+    if contract is not None and contract.metadata is not None:
         body["metadata"] = contract.metadata
-    if contract is not None and contract.rule_set:
+    if contract is not None and contract.rule_set is not None:
         body["ruleSet"] = contract.rule_set
     return body

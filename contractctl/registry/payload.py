@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from contractctl.formats import get_format
 from contractctl.formats.base import ParsedSchema
 from contractctl.model import SchemaType
-from contractctl.registry.client import ContractExtras, RegistryClient, SchemaRef
+from contractctl.registry.client import ContractExtras, RegisteredSchema, RegistryClient, SchemaRef
+from contractctl.registry.inherit import same_contract, with_explicit_empties
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class ReferenceVersions:
     def __init__(self, client: RegistryClient) -> None:
         self.client = client
         self._versions: dict[tuple[object, ...], int | None] = {}
+        self._otherwise: dict[tuple[object, ...], int] = {}
 
     def references(self, payload: Payload) -> list[SchemaRef] | None:
         """SchemaRefs for the payload's references, or None when one is not registered there."""
@@ -82,15 +84,43 @@ class ReferenceVersions:
             references = self.references(payload)
             found = None
             if references is not None:
-                found = self.client.lookup(
-                    payload.subject,
-                    payload.text,
-                    payload.schema_type.value,
-                    references,
-                    contract=payload.contract,
-                )
+                found, other = find_registered(self.client, payload, references)
+                if other is not None:
+                    self._otherwise[payload.key] = other.version
             self._versions[payload.key] = found.version if found else None
         return self._versions[payload.key]
 
+    def held_otherwise(self, payload: Payload) -> int | None:
+        """The version a lookup of this payload answered with other metadata or rules than git's
+        (after `version_of` found none): the registry's inherited or out-of-band ones."""
+        self.version_of(payload)
+        return self._otherwise.get(payload.key)
+
     def remember(self, payload: Payload, version: int) -> None:
         self._versions[payload.key] = version
+
+
+def find_registered(
+    client: RegistryClient, payload: Payload, references: list[SchemaRef]
+) -> tuple[RegisteredSchema | None, RegisteredSchema | None]:
+    """(the version holding the payload's text with git's metadata and rules, or None; the version a
+    lookup answered with other ones, or None).
+
+    A registry's lookup does not settle it alone: one that finds nothing tries again with the metadata
+    and rules a registration would copy from the latest version (Confluent since 7.6.6), so a schema
+    whose sidecar dropped its rules is answered with a version holding them. A part git leaves out
+    may also be held as `{}` (what publish sends to stop the copy), which only that form finds."""
+    found = client.lookup(
+        payload.subject, payload.text, payload.schema_type.value, references, contract=payload.contract
+    )
+    if found is not None and same_contract(payload.contract, found.contract):
+        return found, None
+    explicit = with_explicit_empties(payload.contract)
+    if explicit == payload.contract:
+        return None, found  # git declares both parts: no other form to ask for
+    again = client.lookup(
+        payload.subject, payload.text, payload.schema_type.value, references, contract=explicit
+    )
+    if again is not None and same_contract(payload.contract, again.contract):
+        return again, None
+    return None, found or again
