@@ -16,11 +16,12 @@ from typing import TypeVar
 from contractctl.config.project import Config
 from contractctl.levels import DIFFERENT_SCHEMA_TYPE, schema_type_changed, split_by_type
 from contractctl.model import Finding, FindingKind, Report, Severity, SubjectResult
-from contractctl.registry.client import RegisteredSchema, RegistryClient, SchemaRef
+from contractctl.registry.client import ContractExtras, RegisteredSchema, RegistryClient, SchemaRef
 from contractctl.registry.desired import Catalog, GitVersion
 from contractctl.registry.errors import IncompatibleSchemaError, RegistryError
 from contractctl.registry.fanout import fan_out_all
-from contractctl.registry.payload import Payload, ReferenceVersions
+from contractctl.registry.inherit import ConfigContract, same_contract, stored, to_send
+from contractctl.registry.payload import Payload, ReferenceVersions, find_registered
 from contractctl.registry.session import each_registry, failure_finding, open_session
 
 T = TypeVar("T")
@@ -39,6 +40,12 @@ class RegistryPlan:
     # missing, but older than a git version the registry holds (soft-deleted there, or never
     # registered): registered now, it would become the subject's latest version; left out
     superseded: list[tuple[GitVersion, str]] = field(default_factory=list)  # with the reason
+    # the metadata and rules to send per pending (subject, git number), where they differ from the
+    # sidecar's: `{}` for a part git leaves out that the registry would copy from the latest version
+    sends: dict[tuple[str, int], ContractExtras | None] = field(default_factory=dict)
+
+    def send_for(self, version: GitVersion) -> ContractExtras | None:
+        return self.sends.get((version.subject, version.number), version.payload.contract)
 
 
 def plan_registry(client: RegistryClient, catalog: Catalog, known: ReferenceVersions) -> RegistryPlan:
@@ -72,7 +79,55 @@ def plan_registry(client: RegistryClient, catalog: Catalog, known: ReferenceVers
                 )
             )
     plan.blocked.extend(_type_switches(catalog, plan))
+    if not plan.blocked:
+        plan.blocked.extend(_plan_contracts(client, catalog, plan, pending_subjects))
     return plan
+
+
+def _plan_contracts(
+    client: RegistryClient, catalog: Catalog, plan: RegistryPlan, subjects: list[str]
+) -> list[Finding]:
+    """Decide what metadata and rules each pending version is sent with, so the registry stores
+    exactly the sidecar's; refuse a subject whose config would merge in more (nothing is written).
+
+    Confluent copies a part the request leaves out from the latest live version, and merges the
+    config's default and override metadata and rules into every registration (see
+    registry/inherit.py). A new subject gets its own config from publish first, and then only that
+    config's apply, not the context's or global ones (Config.mergeConfigs): none, unless one was left
+    from before a delete, which registration then finds (`execute`)."""
+    existing = [s for s in subjects if s not in plan.new_subjects]
+    latest = dict(zip(existing, _each(client, existing, client.get_version), strict=True))
+    configs: dict[str, ConfigContract] = dict(
+        zip(existing, [c.contract for c in _each(client, existing, client.effective_config)], strict=True)
+    )
+    previous: dict[str, ContractExtras | None] = {
+        s: (record.contract or ContractExtras()) if record is not None else None
+        for s, record in latest.items()
+    }
+    refused: dict[str, Finding] = {}
+    for version in plan.pending:
+        subject, declared = version.subject, version.payload.contract
+        send = to_send(declared, previous.get(subject))
+        held = stored(send, previous.get(subject), configs.get(subject, ConfigContract()))
+        if send != declared:
+            plan.sends[(subject, version.number)] = send
+        previous[subject] = held
+        if not same_contract(declared, held) and subject not in refused:
+            refused[subject] = Finding(
+                rule="CONTRACT_WOULD_DIFFER",
+                message=f"registry {client.name} would store {version.label} of {subject} with metadata or "
+                "rules its sidecar does not declare: the subject's config there (defaultMetadata, "
+                "overrideMetadata, defaultRuleSet or overrideRuleSet) merges them into every version "
+                "(nothing was registered there)",
+                kind=FindingKind.POLICY,
+                registry=client.name,
+                subject=subject,
+                file=catalog.paths.get(subject),
+                hint="Declare those metadata and rules in the sidecar, or ask the platform team to remove "
+                "them from the registry's config for this subject "
+                "(GET /config/<subject>?defaultToGlobal=true shows them).",
+            )
+    return list(refused.values())
 
 
 def _without_superseded(
@@ -174,7 +229,7 @@ def preflight(
             version.payload.schema_type.value,
             references,
             version=None,
-            contract=version.payload.contract,
+            contract=plan.send_for(version),
         )
         if not answer.is_compatible and any(DIFFERENT_SCHEMA_TYPE in m for m in answer.messages):
             finding = schema_type_changed(version.payload.schema_type, [("registry", None)], None)
@@ -219,8 +274,20 @@ def planned_steps(catalog: Catalog, plan: RegistryPlan) -> list[Step]:
         if version.subject in plan.new_subjects and version.subject not in leveled:
             leveled.add(version.subject)
             steps.append(Step(version.subject, _level_step(catalog, version.subject)))
-        steps.append(Step(version.subject, f"register {version.label} of {version.subject}"))
+        steps.append(
+            Step(version.subject, f"register {version.label} of {version.subject}{_emptied(plan, version)}")
+        )
     return steps
+
+
+def _emptied(plan: RegistryPlan, version: GitVersion) -> str:
+    """Says when a version is sent with explicit empty metadata or rules, and why."""
+    if (version.subject, version.number) not in plan.sends:
+        return ""
+    return (
+        " (with metadata or rules its sidecar leaves out sent empty, so the registry does not carry over "
+        "the previous version's)"
+    )
 
 
 def _level_step(catalog: Catalog, subject: str) -> str:
@@ -253,9 +320,16 @@ def execute(
             raise RegistryError(client.name, f"a reference of {version.subject} is still missing at its turn")
         schema_type = payload.schema_type.value
         schema_id = client.register(
-            version.subject, payload.text, schema_type, references, contract=payload.contract
+            version.subject, payload.text, schema_type, references, contract=plan.send_for(version)
         )
-        found = _find_after_register(client, version.subject, payload, references)
+        found, other = _find_after_register(client, payload, references)
+        if found is None and other is not None and other.id == schema_id:
+            raise RegistryError(
+                client.name,
+                f"registered {version.label} of {version.subject} (version {other.version}, id {schema_id}) "
+                "but the registry stored other metadata or rules than its sidecar declares (its config "
+                "merges them in): see `contractctl status`",
+            )
         if found is None:
             raise RegistryError(
                 client.name,
@@ -267,28 +341,26 @@ def execute(
             Step(
                 version.subject,
                 f"registered {version.label} of {version.subject} "
-                f"as version {found.version} (id {schema_id})",
+                f"as version {found.version} (id {schema_id}){_emptied(plan, version)}",
             )
         )
 
 
 def _find_after_register(
-    client: RegistryClient, subject: str, payload: Payload, references: list[SchemaRef]
-) -> RegisteredSchema | None:
+    client: RegistryClient, payload: Payload, references: list[SchemaRef]
+) -> tuple[RegisteredSchema | None, RegisteredSchema | None]:
     """The version just registered, by lookup, asked again (with the registry's retry backoff) while
     the registry says it has none: a registry behind a load balancer registers on its leader but
     answers lookups from a follower that may not have read the write yet."""
     retries = client.settings.retries
     delay = retries.backoff_initial
     for attempt in range(retries.max + 1):
-        found = client.lookup(
-            subject, payload.text, payload.schema_type.value, references, contract=payload.contract
-        )
-        if found is not None or attempt == retries.max:
-            return found
+        found, other = find_registered(client, payload, references)
+        if found is not None or other is not None or attempt == retries.max:
+            return found, other
         time.sleep(min(delay, retries.backoff_max))
         delay *= 2
-    return None
+    return None, None
 
 
 def publish(config: Config, registries: Sequence[str], ref: str, dry_run: bool) -> Report:

@@ -153,7 +153,7 @@ def _sidecar_extras(
     """Metadata and rules for each version from its sidecar: as at the version's commit, and for the
     latest version as at the ref (a sidecar-only change is a new registry version in Confluent)."""
     sidecars = [p for p in git.tree_blobs(ref_commit, prefix) if str(p).endswith(SIDECAR_SUFFIX)]
-    if not sidecars:
+    if not sidecars and not _sidecar_ever(git, ref_commit, prefix):
         return None  # nothing to read: no process per version
     memo: dict[tuple[str, str], ContractExtras | None] = {}
 
@@ -175,6 +175,13 @@ def _sidecar_extras(
         return memo[key]
 
     return extras_of
+
+
+def _sidecar_ever(git: Git, ref_commit: str, prefix: str) -> bool:
+    """Whether a commit up to the ref touched a sidecar: one deleted since still gave its version its
+    metadata and rules (one process, only when the ref has no sidecar)."""
+    pattern = f":(glob){prefix + '/' if prefix else ''}**/*{SIDECAR_SUFFIX}"
+    return bool(git.text("log", "-1", "--format=%H", ref_commit, "--", pattern))
 
 
 def _label(version: HistoricVersion) -> str:
