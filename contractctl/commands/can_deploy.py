@@ -18,7 +18,7 @@ from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.generic.wording import listing
 from contractctl.model import Finding, FindingKind, Report, SchemaText, Severity, SubjectResult
 from contractctl.registry.client import ContractExtras, RegisteredSchema, RegistryClient
-from contractctl.registry.payload import Payload, ReferenceVersions, payload_for
+from contractctl.registry.payload import Payload, ReferenceVersions, find_registered, payload_for
 from contractctl.registry.session import each_registry, open_session
 from contractctl.registry.sidecar_extras import extras_from_sidecar, sidecar_extras
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX
@@ -164,6 +164,5 @@ def _lookup(client: RegistryClient, payload: Payload) -> RegisteredSchema | None
     references = ReferenceVersions(client).references(payload)
     if references is None:
         return None
-    return client.lookup(
-        payload.subject, payload.text, payload.schema_type.value, references, contract=payload.contract
-    )
+    # the sidecar's metadata and rules exactly: a registry's lookup may answer with inherited ones
+    return find_registered(client, payload, references)[0]

@@ -103,18 +103,15 @@ def _subject_drift(
     git_of: dict[int, int] = {}  # registry version -> the git version it holds (the newest such)
     for version in catalog.versions[subject]:
         found = known.version_of(version.payload)
-        if found is None and version.payload.contract is not None:
-            bare = _lookup_without_contract(client, known, version.payload)
+        if found is None:
+            # the registry answered with this text but other metadata or rules (its lookup fills in
+            # what the request leaves out from the latest version), or has it only without them
+            bare = known.held_otherwise(version.payload)
+            if bare is None and version.payload.contract is not None:
+                bare = _lookup_without_contract(client, known, version.payload)
             if bare is not None:
                 matched.add(bare)
-                drift.append(
-                    _Drift(
-                        "CONTRACT_METADATA_DIFFERS",
-                        f"{version.label} of {subject} is registered in {client.name} (version {bare}) but "
-                        "with other metadata or rules than its sidecar",
-                        "Run `contractctl publish`: the sidecar's metadata and rules become a new version.",
-                    )
-                )
+                drift.append(_contract_differs(version.label, subject, client.name, bare, version.payload))
                 continue
         if found is None:
             missing.append((len(drift), version.number))
@@ -266,6 +263,24 @@ def _without_metadata_history(
 
     known = {shape(number) for number in matched}
     return [number for number in unmatched if shape(number) not in known]
+
+
+def _contract_differs(label: str, subject: str, registry: str, held: int, payload: Payload) -> _Drift:
+    if payload.contract is not None:
+        return _Drift(
+            "CONTRACT_METADATA_DIFFERS",
+            f"{label} of {subject} is registered in {registry} (version {held}) but with other metadata or "
+            "rules than its sidecar",
+            "Run `contractctl publish`: the sidecar's metadata and rules become a new version.",
+        )
+    return _Drift(
+        "CONTRACT_METADATA_DIFFERS",
+        f"{label} of {subject} is registered in {registry} (version {held}) but with metadata or rules "
+        "git does not declare (a registry copies the previous version's into a registration that leaves "
+        "them out): clients there still apply them",
+        "Run `contractctl publish`: it registers the version with empty metadata and rules, so the registry "
+        "stops carrying them over.",
+    )
 
 
 def _lookup_without_contract(
