@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from contractctl.config.project import Config
 from contractctl.formats import configure_sections, type_for_path
@@ -158,8 +159,11 @@ def _sidecar_extras(
     memo: dict[tuple[str, str], ContractExtras | None] = {}
 
     def extras_of(schema: ParsedSchema) -> ContractExtras | None:
-        commit = ref_commit if id(schema) in latest else schema.source.origin
+        at_ref = id(schema) in latest
+        commit = ref_commit if at_ref else schema.source.origin
         path = sidecar_path(schema.source.path)
+        if at_ref:  # the sidecar beside the contract where it is now (moved since, the text unchanged)
+            path = sidecar_path(PurePosixPath(catalog.paths.get(resolver.subject_of(schema), str(path))))
         key = (commit, str(path))
         if key not in memo:
             memo[key] = None
