@@ -40,7 +40,7 @@ HARNESS = Path(__file__).parent / "java_avro" / "AvroVerdicts.java"
 # -- building the harness ------------------------------------------------------------------------
 
 
-def build(avro_src: Path, classpath: str, out: Path) -> str:
+def build(avro_src: Path, classpath: str, out: Path, harness: Path = HARNESS) -> str:
     """Compile Avro's Schema and SchemaCompatibility (and what they need) and the harness; returns
     the classpath to run it with."""
     avro_classes = out / "avro-classes"
@@ -65,7 +65,7 @@ def build(avro_src: Path, classpath: str, out: Path) -> str:
             check=True,
         )
     full = f"{avro_classes}:{classpath}"
-    subprocess.run(["javac", "-nowarn", "-d", str(harness_classes), "-cp", full, str(HARNESS)], check=True)
+    subprocess.run(["javac", "-nowarn", "-d", str(harness_classes), "-cp", full, str(harness)], check=True)
     return f"{harness_classes}:{full}"
 
 
@@ -870,6 +870,13 @@ def main() -> int:
     parser.add_argument(
         "--work", type=Path, default=None, help="build and scratch folder (default: a temp dir)"
     )
+    parser.add_argument(
+        "--harness",
+        type=Path,
+        default=HARNESS,
+        help="the Java side (default: java_avro/AvroVerdicts.java, Confluent on Avro 1.12.1;"
+        " java_avro/avro111/AvroVerdicts.java: Confluent on Avro 1.11, 7.x to 8.1.0)",
+    )
     parser.add_argument("--pairs", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -882,7 +889,7 @@ def main() -> int:
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="avro-java-"))
     work.mkdir(parents=True, exist_ok=True)
-    classpath = build(args.avro_src, args.classpath, work)
+    classpath = build(args.avro_src, args.classpath, work, args.harness)
     rng = random.Random(args.seed)
     started = time.monotonic()
     cases = generate(rng, args.pairs, args.mode)
