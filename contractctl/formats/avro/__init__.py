@@ -165,10 +165,24 @@ def _external_names(references: Sequence[ParsedSchema]) -> dict[str, dict[str, A
     return external
 
 
+PARSERS = ("1.12", "1.11")
+"""The Apache Avro parsers a registry may run: 1.12 (Confluent 8.0.3+, 8.1.1+, 8.2+: Avro 1.12.1)
+and 1.11 (every Confluent 7.x, 8.0.0-8.0.2, 8.1.0: Avro 1.11.x). See resolve's ``v111``."""
+
+
 class AvroFormat:
+    """parser: "1.12" answers as Schema Registry on Apache Avro 1.12.1 (the default), "1.11" as one
+    on Avro 1.11 (resolve's ``v111``); only the parse differs, the compatibility check is the same."""
+
     compiles = False
     lint_rules = frozenset({"naming", "docs", "nullable-default-null", "enum-default", "invalid-ignore"})
     schema_type = SchemaType.AVRO
+
+    def __init__(self, parser: str = "1.12") -> None:
+        if parser not in PARSERS:
+            raise ValueError(f"parser must be '1.12' or '1.11', not {parser!r}")
+        self.parser = parser
+        self.v111 = parser == "1.11"
 
     def _load(self, source: SchemaText) -> tuple[Any, dict[str, SourcePosition]]:
         try:
@@ -213,6 +227,7 @@ class AvroFormat:
             _external_names(references),
             registered,
             referenced_defaults=known if references else None,
+            v111=self.v111,
         )
         if problems or resolved is None:
             try:
@@ -236,7 +251,7 @@ class AvroFormat:
             document = _strict_json(source.text)
         except (ValueError, RecursionError):
             return None
-        resolved, problems = resolve(document, {}, registered, alone=True)
+        resolved, problems = resolve(document, {}, registered, alone=True, v111=self.v111)
         if problems or resolved is None:
             return None  # invalid, or it uses a type it does not define (first in the text)
         return AvroSchema(source, document, resolved, ())

@@ -396,6 +396,25 @@ class _Defaults:
         return True
 
 
+class _Defaults111(_Defaults):
+    """Avro 1.11's Schema.isValidDefault: a union's default must match its FIRST branch (also inside
+    an array, map or record default), and a default that reaches a record still being read (only a
+    recursive reference: 1.11 reads no forward reference) fails, as Java's isValidDefault is false
+    for a non-object there and getFields() throws "Schema fields not set yet" for an object."""
+
+    def valid(self, node: Any, value: Any) -> bool:
+        if isinstance(node, list):
+            return bool(node) and self._valid_single(node[0], value)
+        return self._valid_single(node, value)
+
+    def _valid_single(self, node: Any, value: Any) -> bool:
+        if isinstance(node, _Pending):
+            return False
+        if isinstance(node, list):
+            return self.valid(node, value)
+        return super()._valid_single(node, value)
+
+
 def _valid_by_kind(
     node: dict[str, Any],
     value: Any,
@@ -441,15 +460,20 @@ class _Resolver:
     """Walks the raw document in Java's parse order, normalizing it and collecting problems."""
 
     def __init__(
-        self, external: Mapping[str, dict[str, Any]], registered: bool = False, alone: bool = False
+        self,
+        external: Mapping[str, dict[str, Any]],
+        registered: bool = False,
+        alone: bool = False,
+        v111: bool = False,
     ) -> None:
         self.external = external
         self.registered = registered  # lenient, as Confluent parses an already registered version
         self.alone = alone  # stop at the first name not declared before its use (see `resolve`)
+        self.v111 = v111  # Avro 1.11's parser (Confluent 7.x, 8.0.0-8.0.2, 8.1.0): see `resolve`
         self.declared: set[str] = set()  # names whose definition has started (recursion is no stop)
         # The name rule: strict (ASCII) for a new schema, Confluent's Unicode check after a lenient
-        # parse for a registered one.
-        self.valid_name = _valid_utf_name if registered else _valid_name
+        # parse for a registered one; Avro 1.11's own check (the Unicode one) for both.
+        self.valid_name = _valid_utf_name if registered or v111 else _valid_name
         self.problems: list[Problem] = []
         self.complete: dict[str, dict[str, Any]] = {}  # Java's ParseContext: fully parsed named types
         self.defined: list[str] = []
@@ -457,7 +481,7 @@ class _Resolver:
         self.external_used: dict[str, Path] = {}  # full name -> pointer of first use
         self.name_uses = 0  # references, redefinitions and aliases met so far (see `closed`)
         self.closed: dict[int, Node] = {}
-        self.defaults = _Defaults(_ChainMap(self.complete, external))
+        self.defaults = (_Defaults111 if v111 else _Defaults)(_ChainMap(self.complete, external))
         self.with_default: dict[int, Path] = {}  # id(field) -> pointer: object and array defaults
 
     def problem(self, rule: str, pointer: Path, message: str) -> None:
@@ -475,9 +499,11 @@ class _Resolver:
         self.problem("AVRO_NOT_A_SCHEMA", pointer, f"{json_kind(raw)} is not an Avro schema.")
         return "null"
 
-    def reference(self, name: str, pointer: Path, namespace: str | None) -> Node:
+    def reference(self, name: str, pointer: Path, namespace: str | None, fallback: bool = True) -> Node:
         if name in PRIMITIVES:
             return name
+        if self.v111:
+            return self.reference_111(name, pointer, namespace, fallback)
         self.name_uses += 1
         qualified = f"{namespace}.{name}" if namespace and "." not in name else name
         for candidate in (qualified, name):
@@ -489,6 +515,37 @@ class _Resolver:
         if self.alone and qualified not in self.declared and name not in self.declared:
             raise _NotAlone(qualified, pointer)
         self.pending.append((qualified, pointer))
+        return _Pending(qualified)
+
+    def reference_111(self, name: str, pointer: Path, namespace: str | None, fallback: bool) -> Node:
+        """Avro 1.11's Names.get: the name in the current namespace, then in the null one, among the
+        types read so far, a record counting from its start (1.11 registers it before its fields);
+        a name read nowhere yet is an error ("Undefined name"): no forward reference. A leading dot
+        (".R") is the null namespace. `fallback` False: only the first look (`{"type": "Name"}`,
+        which 1.11 reads only "for unions with self reference")."""
+        self.name_uses += 1
+        dot = name.rfind(".")
+        if dot == 0:
+            name = qualified = name[1:]  # Java's Name: an empty namespace is the null one
+        else:
+            qualified = f"{namespace}.{name}" if namespace and dot < 0 else name
+        for candidate in (qualified, name) if fallback else (qualified,):
+            if candidate in self.complete:
+                return candidate
+            if candidate in self.external:
+                self.external_used.setdefault(candidate, pointer)
+                return candidate
+            if candidate in self.declared:  # a record being read: a recursive reference
+                self.pending.append((candidate, pointer))
+                return _Pending(candidate)
+        if self.alone:
+            raise _NotAlone(qualified, pointer)
+        self.problem(
+            "AVRO_UNKNOWN_TYPE",
+            pointer,
+            f"Type '{qualified}' is not defined before this use; Avro 1.11 reads no forward reference "
+            "(avro parser 1.11).",
+        )
         return _Pending(qualified)
 
     def union(self, raw: list[Any], pointer: Path, namespace: str | None) -> Node:
@@ -563,8 +620,9 @@ class _Resolver:
             return self.fixed(raw, pointer, namespace)
         if kind in ("array", "map"):
             return self.container(raw, kind, pointer, namespace)
-        # Avro 1.12.1 reads {"type": "Name"} as a reference to a named type.
-        return self.reference(kind, (*pointer, "type"), namespace)
+        # Avro 1.12.1 reads {"type": "Name"} as a reference to a named type (1.11 without the
+        # null-namespace fallback).
+        return self.reference(kind, (*pointer, "type"), namespace, fallback=False)
 
     def container(self, raw: dict[str, Any], kind: str, pointer: Path, namespace: str | None) -> Node:
         key = "items" if kind == "array" else "values"
@@ -592,8 +650,8 @@ class _Resolver:
         simple, space = split_name(name, declared_space if space_given else namespace)
         if simple not in _KNOWN_VALID_NAMES and not self.valid_name(simple):
             self.problem("AVRO_INVALID_NAME", (*pointer, "name"), f"'{name}' is not a valid {kind} name.")
-        if self.registered:
-            pass  # Confluent checks no namespace of a registered version
+        if self.registered or self.v111:
+            pass  # Confluent checks no namespace of a registered version, Avro 1.11 none at all
         elif space and ("." in name or space_given) and not _valid_namespace(space):
             at = (*pointer, "name" if "." in name else "namespace")
             self.problem("AVRO_INVALID_NAME", at, f"Namespace '{space}' of {kind} '{name}' is not valid.")
@@ -624,10 +682,18 @@ class _Resolver:
                 continue
             if qualify:
                 simple, alias_space = split_name(alias, space)
-                if not self.registered and not _valid_name(simple):
+                if self.v111:  # Java 1.11's Name: checked in both parses, Unicode; ".Old" is "Old"
+                    if not self.valid_name(simple):
+                        self.problem(
+                            "AVRO_INVALID_NAME", (*at, index), f"Alias '{alias}' is not a valid name."
+                        )
+                        continue
+                    alias = f"{alias_space}.{simple}" if alias_space else simple
+                elif not self.registered and not _valid_name(simple):
                     self.problem("AVRO_INVALID_NAME", (*at, index), f"Alias '{alias}' is not a valid name.")
                     continue
-                alias = _java_alias(simple, alias_space, space)
+                else:
+                    alias = _java_alias(simple, alias_space, space)
             if alias not in result:
                 result.append(alias)
         return result
@@ -638,7 +704,7 @@ class _Resolver:
         previous = self.complete.get(full)
         if previous is None:
             previous = self.external.get(full)
-        if previous is not None and not _java_equal(previous, node):
+        if previous is not None and not self.v111 and not _java_equal(previous, node):
             message = f"Named type '{full}' is defined twice, differently."
             if any("<placeholder " in json.dumps(_equality_shape(item)) for item in (previous, node)):
                 message = (
@@ -658,6 +724,13 @@ class _Resolver:
         self, raw: dict[str, Any], pointer: Path, namespace: str | None
     ) -> tuple[str, str | None]:
         full, space = self.declare(raw, pointer, namespace)
+        if self.v111 and (full in self.declared or full in self.external):
+            self.problem(
+                "AVRO_DUPLICATE_NAME",
+                pointer,
+                f"Named type '{full}' is defined twice; Avro 1.11 refuses any second definition, even an "
+                "identical one (avro parser 1.11).",
+            )
         if full not in self.declared and full not in self.complete:
             self.defined.append(full)
             self.declared.add(full)
@@ -1303,6 +1376,7 @@ def resolve(
     registered: bool = False,
     alone: bool = False,
     referenced_defaults: bool | None = None,
+    v111: bool = False,
 ) -> tuple[ResolvedSchema | None, list[Problem]]:
     """Validate and normalize a raw Avro document; ``external`` holds referenced contracts' types.
 
@@ -1317,8 +1391,13 @@ def resolve(
 
     ``referenced_defaults``: whether ``external``'s types hold an object default that may reach a
     record (see `object_defaults_reach_record`), when the caller knows; else found here.
+
+    ``v111``: Avro 1.11's parser instead (Confluent 7.x, 8.0.0-8.0.2 and 8.1.0): a union default
+    matches its first branch; no forward reference; no second definition of a name; names checked
+    with the Unicode rule in both parses (aliases too), namespaces not at all; ".R" is the null
+    namespace; a record's name is known from its start; defaults are checked once, while parsing.
     """
-    resolver = _Resolver(external or {}, registered, alone)
+    resolver = _Resolver(external or {}, registered, alone, v111)
     try:
         root = resolver.parse(document, (), None)
     except _NotAlone as stop:
@@ -1330,7 +1409,7 @@ def resolve(
         return None, [*resolver.problems, Problem("AVRO_NOT_A_SCHEMA", "", message)]
     resolver.finish_pending()
     reached = resolver.collect_external()
-    if not resolver.registered and not resolver.problems:
+    if not resolver.registered and not resolver.problems and not v111:
         # Java checks every default again as it resolves placeholders (see _ResolvedDefaults); with
         # no placeholder that check repeats the one made while parsing, except for the types of
         # the references, walked again in another order.
