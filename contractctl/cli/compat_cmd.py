@@ -62,6 +62,13 @@ from contractctl.model import CompatibilityLevel
     show_default=True,
     help="Protobuf: Confluent's oneof rules as patched in mid-2026 (current) or before (legacy).",
 )
+@click.option(
+    "--avro-parser",
+    type=click.Choice(["1.12", "1.11"]),
+    default="1.12",
+    show_default=True,
+    help="Avro: the Apache Avro parser of the registry (1.11: Confluent 7.x, 8.0.0-8.0.2, 8.1.0).",
+)
 @click.option("--prove", is_flag=True, help="Also prove compatible pairs with generated data.")
 @output_options
 def compat(
@@ -72,6 +79,7 @@ def compat(
     references: tuple[Path, ...],
     proto_paths: tuple[Path, ...],
     oneof_rules: str,
+    avro_parser: str,
     prove: bool,
     output: OutputOptions,
 ) -> None:
@@ -88,5 +96,6 @@ def compat(
         prove=prove,
         proto_paths=proto_paths,
         oneof_rules=oneof_rules,
+        avro_parser=avro_parser,
     )
     sys.exit(emit(report, output))

@@ -139,6 +139,7 @@ def run_compat(
     prove: bool = False,
     proto_paths: Sequence[Path] = (),
     oneof_rules: str = "current",
+    avro_parser: str = "1.12",
 ) -> Report:
     """NEW against each of `previous` (oldest first) under `level`; `schema_type` None: from the
     files' extensions. At least one previous version is needed: nothing to compare is no verdict."""
@@ -146,7 +147,11 @@ def run_compat(
         raise UsageError("nothing to compare: give at least one --previous OLD (oldest first)")
     if schema_type is None:
         schema_type = infer_type([new, *previous, *references])
-    configure_sections({"protobuf": {"oneof_rules": oneof_rules}})  # --oneof-rules: contractctl.yaml's key
+    # --oneof-rules and --avro-parser: contractctl.yaml's keys
+    sections: dict[str, dict[str, object]] = {"protobuf": {"oneof_rules": oneof_rules}}
+    if avro_parser != "1.12":
+        sections["avro"] = {"parser": avro_parser}
+    configure_sections(sections)
     by_path = info(schema_type).references_by_path
     if by_path:
         if references:

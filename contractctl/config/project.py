@@ -29,6 +29,7 @@ SUBJECT_STRATEGIES = {
     "topicrecordnamestrategy": "topic_record",
 }
 ONEOF_RULES = ("current", "legacy")
+AVRO_PARSERS = ("1.12", "1.11")  # formats.avro.PARSERS, without importing the format
 JSON_POLICIES = ("STRICT", "LENIENT")  # Confluent compatibilityPolicy values contractctl models
 # the keys of one `registries.<name>` entry (registry/settings.py reads their values)
 REGISTRY_KEYS = frozenset(
@@ -75,6 +76,7 @@ class Config:
     links: Mapping[str, Any] = field(default_factory=dict)  # raw, interpolated on use
     protobuf: Mapping[str, Any] = field(default_factory=dict)
     jsonschema: Mapping[str, Any] = field(default_factory=dict)  # `jsonschema.compatibility_policy`
+    avro: Mapping[str, Any] = field(default_factory=dict)  # `avro.parser`
     exclude: tuple[str, ...] = ()  # path globs under which files are not contracts
     lint: Mapping[str, Any] | None = None  # raw `lint:`; None when absent (then check does not lint)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key path -> line
@@ -115,7 +117,19 @@ class Config:
     @property
     def format_sections(self) -> dict[str, Mapping[str, object]]:
         """Each format's options by its section of this file (see FormatInfo.config_section)."""
-        return {"protobuf": self.protobuf_options, "jsonschema": self.jsonschema_options}
+        sections: dict[str, Mapping[str, object]] = {
+            "protobuf": self.protobuf_options,
+            "jsonschema": self.jsonschema_options,
+        }
+        if self.avro_parser != "1.12":  # (the default adds nothing: cache keys stay as they were)
+            sections["avro"] = {"parser": self.avro_parser}
+        return sections
+
+    @property
+    def avro_parser(self) -> str:
+        """The Apache Avro parser the registries run: "1.12" (Avro 1.12.1: Confluent 8.0.3+, 8.1.1+,
+        8.2+) or "1.11" (Confluent 7.x, 8.0.0-8.0.2, 8.1.0)."""
+        return str(self.avro.get("parser", "1.12"))
 
     @property
     def jsonschema_options(self) -> dict[str, object]:
@@ -273,7 +287,17 @@ def parse_config(
     top = reader.mapping(
         data,
         "(top level)",
-        {"version", "contracts", "defaults", "subjects", "registries", "links", "protobuf", "jsonschema"}
+        {
+            "version",
+            "contracts",
+            "defaults",
+            "subjects",
+            "registries",
+            "links",
+            "protobuf",
+            "jsonschema",
+            "avro",
+        }
         | {"lint"},
     )
     version = top.get("version", 1)
@@ -322,6 +346,15 @@ def parse_config(
             )
     if "include" in protobuf:
         protobuf = {**protobuf, "include": _relative_paths(reader, protobuf["include"], "protobuf.include")}
+    avro = reader.mapping(top.get("avro"), "avro", {"parser"})
+    if "parser" in avro:
+        parser = avro["parser"]
+        if isinstance(parser, float):
+            parser = repr(parser)  # `parser: 1.11` unquoted is a YAML number
+        parser = reader.string(parser, "avro.parser")
+        if parser not in AVRO_PARSERS:
+            raise reader.fail("avro.parser", f'expected "1.12" or "1.11", got {shown(parser)}')
+        avro = {**avro, "parser": parser}
     jsonschema = reader.mapping(
         top.get("jsonschema"), "jsonschema", {"compatibility_policy", "validate_fields"}
     )
@@ -353,6 +386,7 @@ def parse_config(
         links=links,
         protobuf=protobuf,
         jsonschema=jsonschema,
+        avro=avro,
         exclude=(
             tuple(_string_list(reader, contracts["exclude"], "contracts.exclude"))
             if "exclude" in contracts

@@ -14,7 +14,12 @@ from contractctl.model import SchemaText, SchemaType
 # another (`"a/" "b.proto"`, maybe on a new line), may spell a name other than plainly.
 FORMATS: tuple[FormatInfo, ...] = (
     FormatInfo(
-        SchemaType.AVRO, "contractctl.formats.avro", (".avsc",), "Avro", spelled_otherwise=("\\u", False)
+        SchemaType.AVRO,
+        "contractctl.formats.avro",
+        (".avsc",),
+        "Avro",
+        config_section="avro",
+        spelled_otherwise=("\\u", False),
     ),
     FormatInfo(
         SchemaType.PROTOBUF,

@@ -132,3 +132,16 @@ def test_protobuf_oneof_rules() -> None:
     assert parse_config({"protobuf": {"oneof_rules": "legacy"}}, CONFIG).oneof_rules == "legacy"
     with pytest.raises(ConfigError, match=r"protobuf.oneof_rules: expected current or legacy"):
         parse_config({"protobuf": {"oneof_rules": "newest"}}, CONFIG)
+
+
+def test_avro_parser() -> None:
+    default = parse_config({"version": 1}, CONFIG)
+    assert default.avro_parser == "1.12" and "avro" not in default.format_sections
+    chosen = parse_config({"avro": {"parser": "1.11"}}, CONFIG)
+    assert chosen.avro_parser == "1.11" and chosen.format_sections["avro"] == {"parser": "1.11"}
+    assert parse_config({"avro": {"parser": 1.11}}, CONFIG).avro_parser == "1.11"  # unquoted YAML
+    assert "avro" not in parse_config({"avro": {"parser": "1.12"}}, CONFIG).format_sections
+    with pytest.raises(ConfigError, match=r'avro.parser: expected "1.12" or "1.11"'):
+        parse_config({"avro": {"parser": "1.10"}}, CONFIG)
+    with pytest.raises(ConfigError, match=r"avro.validator"):
+        parse_config({"avro": {"validator": "x"}}, CONFIG)
