@@ -30,12 +30,13 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from contractctl.formats.avro import FORMAT, AvroSchema
+from contractctl.formats.avro import FORMAT, AvroFormat, AvroSchema
 from contractctl.formats.avro.compat import AMBIGUOUS_READER_FIELD, check_reader_writer, is_compatible
 from contractctl.formats.base import InvalidSchema
 from contractctl.model import SchemaText
 
 HARNESS = Path(__file__).parent / "java_avro" / "AvroVerdicts.java"
+ENGINE = FORMAT  # contractctl's side: `--parser 1.11` swaps in AvroFormat("1.11")
 
 # -- building the harness ------------------------------------------------------------------------
 
@@ -97,7 +98,7 @@ def run_java(classpath: str, pairs: list[tuple[str, str, list[str]]], work: Path
 
 def _parse_side(text: str, references: list[str], registered: bool) -> AvroSchema:
     """A text as the CLI parses it, its references first (each may use the ones before it)."""
-    parse = FORMAT.parse_registered if registered else FORMAT.parse
+    parse = ENGINE.parse_registered if registered else ENGINE.parse
     parsed: list[AvroSchema] = []
     for index, reference in enumerate(references):
         try:
@@ -125,7 +126,7 @@ def ours(reader: str, writer: str, references: list[str]) -> dict[str, Any]:
             except InvalidSchema as error:
                 answer[f"{side}_{mode}"] = "; ".join(f"{f.rule}: {f.message}" for f in error.findings)
             if not references:  # the CLI's shortcut for a text that needs nothing else must agree
-                alone = FORMAT.parse_alone(
+                alone = ENGINE.parse_alone(
                     SchemaText(PurePosixPath("x.avsc"), text), registered=mode == "reg"
                 )
                 if alone is not None and answer[f"{side}_{mode}"] is not None:
@@ -877,6 +878,12 @@ def main() -> int:
         help="the Java side (default: java_avro/AvroVerdicts.java, Confluent on Avro 1.12.1;"
         " java_avro/avro111/AvroVerdicts.java: Confluent on Avro 1.11, 7.x to 8.1.0)",
     )
+    parser.add_argument(
+        "--parser",
+        choices=["1.12", "1.11"],
+        default="1.12",
+        help="contractctl's avro parser setting to compare (1.11 with the avro111 harness)",
+    )
     parser.add_argument("--pairs", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -887,6 +894,8 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=10, help="examples printed per kind of disagreement")
     parser.add_argument("--dump", type=Path, default=None, help="write every disagreement here (jsonl)")
     args = parser.parse_args()
+    global ENGINE
+    ENGINE = AvroFormat(args.parser)
     work = args.work or Path(tempfile.mkdtemp(prefix="avro-java-"))
     work.mkdir(parents=True, exist_ok=True)
     classpath = build(args.avro_src, args.classpath, work, args.harness)
