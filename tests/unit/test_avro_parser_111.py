@@ -287,3 +287,18 @@ def test_parse_alone_agrees_with_parse() -> None:
 def test_an_unknown_parser_is_refused() -> None:
     with pytest.raises(ValueError, match=r"1\.12"):
         AvroFormat("1.10")
+
+
+def test_the_hint_says_first_branch() -> None:
+    document = _record("R", {"name": "a", "type": ["null", "string"], "default": "x"})
+    with pytest.raises(InvalidSchema) as caught:
+        V111.parse(SchemaText(PurePosixPath("a.avsc"), json.dumps(document)), [])
+    (finding,) = caught.value.findings
+    assert finding.rule == "AVRO_BAD_DEFAULT" and "FIRST branch" in (finding.hint or "")
+
+
+def test_other_rules_keep_their_hint() -> None:
+    document = _record("R", {"name": "a", "type": "int"}, {"name": "a", "type": "int"})
+    with pytest.raises(InvalidSchema) as caught:
+        V111.parse(SchemaText(PurePosixPath("a.avsc"), json.dumps(document)), [])
+    assert [f.hint for f in caught.value.findings] == ["Rename or remove one of the fields."]

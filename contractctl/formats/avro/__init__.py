@@ -137,6 +137,14 @@ _PROBLEM_HINTS = {
     "AVRO_INVALID_UNION": "A union may not contain another union or two branches of the same type.",
     "AVRO_MISSING_ATTRIBUTE": "Add the attribute the Avro specification requires here.",
 }
+_PROBLEM_HINTS_111 = {  # where Avro 1.11 (avro parser "1.11") asks something else
+    "AVRO_BAD_DEFAULT": "Make the default a value of the field's type (for a union, of its FIRST branch: "
+    "Avro 1.11 takes no other; put the default's type first).",
+    "AVRO_UNKNOWN_TYPE": "Define the type before its first use (Avro 1.11 reads no forward reference), "
+    "fix its name, or add the contract that defines it.",
+    "AVRO_DUPLICATE_NAME": "Each named type may be defined once (Avro 1.11 refuses even an identical "
+    "second definition); refer to it by name afterwards.",
+}
 
 
 @lru_cache(maxsize=1024)
@@ -264,7 +272,8 @@ class AvroFormat:
             problem.rule,
             problem.message,
             nearest_position(positions, problem.pointer),
-            _PROBLEM_HINTS.get(problem.rule, "Fix the schema."),
+            (self.v111 and _PROBLEM_HINTS_111.get(problem.rule))
+            or _PROBLEM_HINTS.get(problem.rule, "Fix the schema."),
         ).with_context(pointer=problem.pointer)
 
     def check(self, reader: ParsedSchema, writer: ParsedSchema) -> list[Finding]:
