@@ -109,7 +109,18 @@ def _parse_side(text: str, references: list[str], registered: bool) -> AvroSchem
             ) from None
     # as the CLI does: the contracts the text names itself, whatever their order (the ones they use
     # come with them); Java gets every reference, dependencies first, as Confluent resolves them
-    named = [ref for ref in parsed if any(name.rsplit(".", 1)[-1] in text for name in ref.resolved.defined)]
+    try:  # a name spelled with JSON escapes ("M\u00f6n") is found unescaped
+        plain = json.dumps(json.loads(text), ensure_ascii=False)
+    except ValueError:
+        plain = text
+    named = [
+        ref
+        for ref in parsed
+        if any(
+            name.rsplit(".", 1)[-1] in text or name.rsplit(".", 1)[-1] in plain
+            for name in ref.resolved.defined
+        )
+    ]
     return parse(SchemaText(PurePosixPath("x.avsc"), text), named[::-1])
 
 
@@ -132,7 +143,7 @@ def ours(reader: str, writer: str, references: list[str]) -> dict[str, Any]:
                 if alone is not None and answer[f"{side}_{mode}"] is not None:
                     answer["self_disagreement"] = f"parse_alone accepts what parse refuses ({side}_{mode})"
     if len(lenient) == 2:
-        found = check_reader_writer(lenient[0].resolved, lenient[1].resolved)
+        found = check_reader_writer(lenient[0].resolved, lenient[1].resolved, ENGINE.v111)
         verdict = is_compatible(lenient[0].resolved, lenient[1].resolved, lenient[0].closed_types)
         if verdict != (not found):
             answer["self_disagreement"] = f"is_compatible={verdict} but check found {len(found)}"

@@ -302,3 +302,37 @@ def test_other_rules_keep_their_hint() -> None:
     with pytest.raises(InvalidSchema) as caught:
         V111.parse(SchemaText(PurePosixPath("a.avsc"), json.dumps(document)), [])
     assert [f.hint for f in caught.value.findings] == ["Rename or remove one of the fields."]
+
+
+# 11. ReaderWriterCompatibilityChecker.calculateCompatibility, reader not a union and writer one:
+# 1.11 checks each branch with the two-argument getCompatibility(reader, s), a new location stack
+# (so "/" is that reader node), where 1.12 passes the location on with the branch index. Java 1.11.4
+# and 1.12.1's answers:
+_INNER = _record("I", {"name": "x", "type": "int"})
+_INNER_STRING = _record("I", {"name": "x", "type": "string"})
+LOCATIONS = {
+    "under-a-field": (
+        _record("R", {"name": "a", "type": _INNER}),
+        _record("R", {"name": "a", "type": ["null", _INNER_STRING]}),
+        ["/", "/fields/0/type"],
+        ["/fields/0/type/0", "/fields/0/type/1/fields/0/type"],
+    ),
+    "at-the-root": (
+        _INNER,
+        ["null", _INNER_STRING],
+        ["/", "/fields/0/type"],
+        ["/0", "/1/fields/0/type"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(LOCATIONS))
+def test_locations_under_a_writer_union(name: str) -> None:
+    reader, writer, java111, java112 = LOCATIONS[name]
+    for engine, expected in ((V111, java111), (V112, java112)):
+        parsed = [
+            engine.parse_registered(SchemaText(PurePosixPath(f"{side}.avsc"), json.dumps(doc)), [])
+            for side, doc in (("r", reader), ("w", writer))
+        ]
+        findings = engine.check(parsed[0], parsed[1])
+        assert [(f.rule, f.pointer) for f in findings] == [("TYPE_MISMATCH", where) for where in expected]

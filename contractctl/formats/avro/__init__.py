@@ -290,7 +290,7 @@ class AvroFormat:
                 pointer=item.location,
                 hint=HINTS.get(item.type),
             )
-            for item in check_reader_writer(reader.resolved, writer.resolved)
+            for item in check_reader_writer(reader.resolved, writer.resolved, self.v111)
         ]
 
     def registry_parts(self, schema: ParsedSchema) -> tuple[str, list[tuple[str, ParsedSchema]]]:

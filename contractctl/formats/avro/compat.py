@@ -130,9 +130,10 @@ _IN_PROGRESS: list[Incompatibility] = []
 class _Checker:
     """Java's ReaderWriterCompatibilityChecker: memoized, recursion-safe, collecting everything."""
 
-    def __init__(self) -> None:
+    def __init__(self, v111: bool = False) -> None:
         self._memo: dict[tuple[object, object], list[Incompatibility]] = {}
         self._field_index: FieldIndex = {}
+        self._v111 = v111  # Avro 1.11's locations under a writer union (see check_reader_writer)
 
     def check(self, token: str, reader: _At, writer: _At, location: list[str]) -> list[Incompatibility]:
         location.append(token)
@@ -158,7 +159,10 @@ class _Checker:
         if wkind == "UNION":
             found: list[Incompatibility] = []
             for index, branch in enumerate(writer.branches()):
-                found += self.check(str(index), reader, branch, location)
+                if self._v111:  # 1.11: the two-argument getCompatibility, a new location stack
+                    found += self.fresh(reader, branch)
+                else:
+                    found += self.check(str(index), reader, branch, location)
             return found
         if wkind in _PROMOTIONS.get(rkind, ()):
             return []
@@ -513,9 +517,17 @@ def is_compatible(
         return not check_reader_writer(reader, writer)
 
 
-def check_reader_writer(reader: ResolvedSchema, writer: ResolvedSchema) -> list[Incompatibility]:
-    """All incompatibilities, in Java's order; an empty list means compatible."""
+def check_reader_writer(
+    reader: ResolvedSchema, writer: ResolvedSchema, v111: bool = False
+) -> list[Incompatibility]:
+    """All incompatibilities, in Java's order; an empty list means compatible.
+
+    ``v111``: locations as Avro 1.11 gives them (avro parser "1.11"): where the reader is not a
+    union and the writer is, 1.11 checks each writer branch with the two-argument
+    ``getCompatibility`` (a new location stack: what it finds there is located from "/", relative to
+    that reader node), where 1.12 passes the location on with the branch's index. Only locations
+    differ: the incompatibilities and the verdict are the same."""
     try:
-        return _Checker().check("", _root(reader), _root(writer), [])
+        return _Checker(v111).check("", _root(reader), _root(writer), [])
     except _AmbiguousField as error:
         return [error.incompatibility]
