@@ -196,6 +196,20 @@ CASES: dict[str, tuple[Any, tuple[Any, ...], tuple[bool, bool], tuple[bool, bool
         _REG_ONLY,
         _REG_ONLY,
     ),
+    # ...but a recursive reference inside a record read in full since is that record
+    "default-reaching-a-finished-recursive-record": (
+        _record(
+            "M",
+            {
+                "name": "when",
+                "type": _record("R2", {"name": "y", "type": {"type": "array", "items": "R2"}, "default": []}),
+                "default": {"y": [{}]},
+            },
+        ),
+        (),
+        _BOTH,
+        _BOTH,
+    ),
     "default-reaching-the-record-being-read-second-branch": (
         _record("Node", {"name": "n", "type": ["Node", "null"], "default": None}),
         (),

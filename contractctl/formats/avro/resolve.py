@@ -400,7 +400,8 @@ class _Defaults111(_Defaults):
     """Avro 1.11's Schema.isValidDefault: a union's default must match its FIRST branch (also inside
     an array, map or record default), and a default that reaches a record still being read (only a
     recursive reference: 1.11 reads no forward reference) fails, as Java's isValidDefault is false
-    for a non-object there and getFields() throws "Schema fields not set yet" for an object."""
+    for a non-object there and getFields() throws "Schema fields not set yet" for an object. A
+    recursive reference inside a record read in full since is that record (Java's one object)."""
 
     def valid(self, node: Any, value: Any) -> bool:
         if isinstance(node, list):
@@ -409,7 +410,8 @@ class _Defaults111(_Defaults):
 
     def _valid_single(self, node: Any, value: Any) -> bool:
         if isinstance(node, _Pending):
-            return False
+            definition = self._lookup.get(str(node))  # None while the record is still being read
+            return definition is not None and self._valid_single(definition, value)
         if isinstance(node, list):
             return self.valid(node, value)
         return super()._valid_single(node, value)
