@@ -29,7 +29,7 @@ SUBJECT_STRATEGIES = {
     "topicrecordnamestrategy": "topic_record",
 }
 ONEOF_RULES = ("current", "legacy")
-AVRO_PARSERS = ("1.12", "1.11")  # formats.avro.PARSERS, without importing the format
+AVRO_PARSERS = ("1.12", "1.11")  # the Avro format's PARSERS, without importing it
 JSON_POLICIES = ("STRICT", "LENIENT")  # Confluent compatibilityPolicy values contractctl models
 # the keys of one `registries.<name>` entry (registry/settings.py reads their values)
 REGISTRY_KEYS = frozenset(
