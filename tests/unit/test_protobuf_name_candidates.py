@@ -110,9 +110,11 @@ def _versions(repo: GitRepo, wanted: set[str] | None, outlines: OutlineCache | N
     return {s: [(v.number, str(v.path), v.text) for v in history[s]] for s in sorted(history)}
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])  # the contents examined here, or in two forked workers
 def test_a_history_of_content_named_files_keeps_every_version(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
 ) -> None:
+    monkeypatch.setenv("CONTRACTCTL_WORKERS", workers)
     repo = _history_repo(tmp_path)
     whole = _versions(repo, None, None)
     wanted = {"acme.Order", "acme.Status", "c/opts.proto"}
@@ -142,8 +144,12 @@ def test_a_history_of_content_named_files_keeps_every_version(
     assert reads[0] >= 45 and reads[1] == 9, reads
 
 
-def test_kept_candidates_answer_for_the_subjects_a_later_run_wants(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_kept_candidates_answer_for_the_subjects_a_later_run_wants(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
     """A content ruled out for one run's subjects is read by a later run that wants its subject."""
+    monkeypatch.setenv("CONTRACTCTL_WORKERS", workers)
     repo = _history_repo(tmp_path)
     whole = _versions(repo, None, None)
     folder = tmp_path / "kept"
