@@ -504,7 +504,7 @@ class SchemaResolver:
 
 _PATHSPEC_LIMIT = 8
 # what `subject_history` works out of a content that names its subject (see `examine` there)
-_Examined = tuple["NameCandidates | None", "Outline | None"] | None
+_Examined = tuple["NameCandidates | None", "Outline | None", "str | None"] | None
 
 
 def _cheap_pathspecs(mapper: SubjectMapper, wanted: set[str] | None) -> list[str] | None:
@@ -684,20 +684,30 @@ def subject_history(
     def examine(path: PurePosixPath, blob: str, schema_type: SchemaType) -> _Examined:
         """What `locate` needs of a content whose content names its subject: None when it cannot be
         read (a broken old commit must not block today's check), else (its name candidates when
-        they rule out every wanted subject, else None; its outline when they do not, else None).
-        A function of the content and its path alone: worker processes may work it out."""
+        they rule out every wanted subject, else None; its outline when they do not, else None;
+        its fingerprint when the outline names a wanted subject, which the history will tell apart
+        from the subject's other versions). A function of the content and its path alone: worker
+        processes may work it out."""
         try:
             text = decode(path, store.get(blob))
             names = get_format(schema_type).name_candidates(text)
             if names is not None and not may_be_named(path, names):
-                return names, None
-            return None, outline_of(schema_type, path, text, prefix)
+                return names, None, None
+            read = outline_of(schema_type, path, text, prefix)
         except InvalidSchema:
             return None
+        try:
+            named = mapper.subject_for(path, lambda: read)
+        except InvalidSchema:
+            return None, read, None
+        return None, read, fingerprint(path, text) if named in (wanted or ()) else None
 
     # Those contents, examined ahead on every core when there are many: a change to a public API
     # tree has 51,000 of them (10 s in one process: decoding, candidates, 9,000 outlines).
     examined: dict[tuple[PurePosixPath, str], _Examined] = {}
+    # their fingerprints, worked out with them (on the workers, the tokens were at hand there):
+    # taken once by the history, which tells the versions apart
+    printed_ahead: dict[tuple[PurePosixPath, str], str] = {}
     if wanted is not None:
         pending: dict[tuple[PurePosixPath, str], SchemaType] = {}
         for commit in commits:
@@ -745,7 +755,7 @@ def subject_history(
                 found = examined[path, blob] if (path, blob) in examined else examine(path, blob, schema_type)
                 if found is None:
                     return None
-                names, read = found
+                names, read, printed = found
                 if read is None:
                     if outlines is not None and names is not None:
                         outlines.put_candidates(blob, path, names)  # a later run rules it out unread
@@ -757,6 +767,8 @@ def subject_history(
                     subject = mapper.subject_for(path, lambda: read)
                 except InvalidSchema:
                     return None
+                if printed is not None:
+                    printed_ahead[path, text] = printed
                 return (subject, text) if subject in wanted else None
 
         def outline() -> Outline:
@@ -776,7 +788,12 @@ def subject_history(
 
     sightings = sightings_by_subject(commits, locate)
     store.prefetch(s.sidecar for found in sightings.values() for s in found if s.sidecar is not None)
-    return VersionHistory(sightings, fingerprint, lambda blob: sidecar_key(store.get(blob)))
+
+    def fingerprint_once(path: PurePosixPath, text: str) -> str:
+        found = printed_ahead.pop((path, text), None)
+        return found if found is not None else fingerprint(path, text)
+
+    return VersionHistory(sightings, fingerprint_once, lambda blob: sidecar_key(store.get(blob)))
 
 
 def sidecar_key(data: bytes) -> str:

@@ -158,3 +158,24 @@ def test_kept_candidates_answer_for_the_subjects_a_later_run_wants(
         kept = OutlineCache.load(folder, "stamp")
         assert _versions(repo, wanted, kept) == {s: whole[s] for s in sorted(wanted)}
         kept.save()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_comment_only_edit_is_no_new_version_of_a_content_named_subject(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    """The fingerprints worked out with the outlines tell versions apart as the history would."""
+    monkeypatch.setenv("CONTRACTCTL_WORKERS", workers)
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("contractctl.yaml", CONFIG)
+    for text in (
+        "message Order {\n  string id = 1;\n}\n",
+        "// the order\nmessage Order {\n  string id = 1; // its id\n}\n",  # comments only
+        "message Order {\n  string id = 1;\n  string note = 2;\n}\n",
+    ):
+        repo.write("contracts/a/order.proto", PROTO + text)
+        repo.write("contracts/d/other.proto", PROTO + text.replace("Order", "Other"))
+        repo.commit("edit")
+    versions = _versions(repo, {"acme.Order"}, None)
+    assert [number for number, _, _ in versions["acme.Order"]] == [1, 2]
+    assert versions["acme.Order"] == _versions(repo, None, None)["acme.Order"]
