@@ -504,7 +504,7 @@ class SchemaResolver:
 
 _PATHSPEC_LIMIT = 8
 # what `subject_history` works out of a content that names its subject (see `examine` there)
-_Examined = tuple["NameCandidates | None", "Outline | None", "str | None"] | None
+_Examined = tuple[NameCandidates | None, Outline | None, str | None] | None
 
 
 def _cheap_pathspecs(mapper: SubjectMapper, wanted: set[str] | None) -> list[str] | None:
@@ -712,17 +712,16 @@ def subject_history(
         pending: dict[tuple[PurePosixPath, str], SchemaType] = {}
         for commit in commits:
             for change in commit.changes:
-                key = (change.new_path, change.new_blob)
-                if key[0] is None or key[1] is None or key in pending:
+                path, blob = change.new_path, change.new_blob
+                if path is None or blob is None or (key := (path, blob)) in pending or key in examined:
                     continue
-                placed = place(key[0])
-                if (
-                    placed is not None
-                    and placed[1] is None
-                    and not cached_subject(key[0], key[1])[0]
-                    and (outlines is not None or may_name_wanted(key[1]))
-                ):
-                    pending[key[0], key[1]] = placed[0]
+                placed = place(path)
+                if placed is None or placed[1] is not None or cached_subject(path, blob)[0]:
+                    continue
+                if outlines is not None or may_name_wanted(blob):
+                    pending[key] = placed[0]
+                else:
+                    examined[key] = None  # cannot spell a wanted subject: nothing to read
         todo = list(pending.items())
         # fork keeps only this thread: no workers while another still reads git (a text search's)
         alone = threading.active_count() == 1
@@ -736,7 +735,7 @@ def subject_history(
             results = run_measured(examine_one, len(todo), usable_cores() if alone else 1)
         else:
             results = run_indexed(examine_one, len(todo), workers)
-        examined = {key: result for (key, _), result in zip(todo, results, strict=True)}
+        examined.update((key, result) for (key, _), result in zip(todo, results, strict=True))
 
     def locate(path: PurePosixPath, blob: str) -> tuple[str, str] | None:
         placed = place(path)
@@ -750,8 +749,7 @@ def subject_history(
             if hit and subject not in wanted:
                 return None
             if not hit:
-                if outlines is None and not may_name_wanted(blob):
-                    return None
+                # examined ahead, every pair the log names (here only if that ever misses one)
                 found = examined[path, blob] if (path, blob) in examined else examine(path, blob, schema_type)
                 if found is None:
                     return None

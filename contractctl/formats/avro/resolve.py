@@ -384,16 +384,7 @@ class _Defaults:
     def _valid_record(self, node: dict[str, Any], value: Any) -> bool:
         if node.get("type") not in ("record", "error") or not isinstance(value, dict):
             return False
-        for member in node["fields"]:
-            if member["name"] in value:
-                item = value[member["name"]]
-            elif "default" in member:
-                item = member["default"]
-            else:
-                return False
-            if not self.valid(member["type"], item):
-                return False
-        return True
+        return _fields_valid(node, value, self.valid)
 
 
 class _Defaults111(_Defaults):
@@ -415,6 +406,21 @@ class _Defaults111(_Defaults):
         if isinstance(node, list):
             return self.valid(node, value)
         return super()._valid_single(node, value)
+
+
+def _fields_valid(node: dict[str, Any], value: dict[str, Any], valid: Callable[[Any, Any], bool]) -> bool:
+    """Java's isValidDefault of a record: every field has a value in the object, or its default, and
+    `valid` accepts it for the field's type."""
+    for member in node["fields"]:
+        if member["name"] in value:
+            item = value[member["name"]]
+        elif "default" in member:
+            item = member["default"]
+        else:
+            return False
+        if not valid(member["type"], item):
+            return False
+    return True
 
 
 def _valid_by_kind(
@@ -1167,16 +1173,7 @@ class _ResolvedDefaults:
         copy = self.copies.get(id(node))
         if copy is not None and not copy[0]:
             raise _FieldsNotSet(str(node["name"]))
-        for member in node["fields"]:
-            if member["name"] in value:
-                item = value[member["name"]]
-            elif "default" in member:
-                item = member["default"]
-            else:
-                return False
-            if not self.valid(member["type"], item):
-                return False
-        return True
+        return _fields_valid(node, value, self.valid)
 
 
 class _Failed(Exception):
