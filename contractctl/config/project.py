@@ -157,11 +157,17 @@ class Config:
 
 
 def find_config(start: Path) -> Path | None:
-    """contractctl.yaml in `start` or the nearest directory above it."""
+    """contractctl.yaml in `start` or the nearest directory above it, up to the top of the git
+    working tree holding `start`: a file above the repository is not the repository's (a home
+    folder's, a CI runner's workspace's) and could point the check at other contracts, or its
+    credentials at other registries; it is named with --config when meant. Outside any working
+    tree, every directory above."""
     for directory in (start, *start.parents):
         candidate = directory / CONFIG_FILE_NAME
         if candidate.is_file():
             return candidate
+        if (directory / ".git").exists():  # a folder or, in a worktree or submodule, a file
+            return None
     return None
 
 
