@@ -64,9 +64,22 @@ def info(schema_type: SchemaType) -> FormatInfo:
     return _INFO[schema_type]
 
 
+def type_for_text(path: str) -> SchemaType | None:
+    """`type_for_path` of a path given as text (as git lists it): its last part's suffix, as
+    pathlib reads it (not for a name that starts with its only dot, nor ends with a dot)."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return _EXTENSIONS.get(name[dot:].lower()) if 0 < dot < len(name) - 1 else None
+
+
 def references_by_path(path: PurePosixPath) -> bool:
     """Whether the contract at `path` is of a format that names its references by path."""
-    schema_type = type_for_path(path)
+    return references_by_path_text(str(path))
+
+
+def references_by_path_text(path: str) -> bool:
+    """`references_by_path` of a path given as text."""
+    schema_type = type_for_text(path)
     return schema_type is not None and _INFO[schema_type].references_by_path
 
 

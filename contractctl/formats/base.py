@@ -45,14 +45,21 @@ class Outline:
 @dataclass(frozen=True)
 class NameCandidates:
     """A cheap superset of the full names an outline can take as primary or first type name: each
-    of `names` in each of `scopes` (a scope ends with its separator; "" is the empty one). Kept as
-    the two parts: their product for a public API file is forty names, a cache of them 60 MB."""
+    of `names` in each of `scopes` (a scope ends with its separator, a character that is not
+    `is_word_character`; "" is the empty one). Kept as the two parts: their product for a public
+    API file is forty names, a cache of them 60 MB."""
 
     scopes: tuple[str, ...]
     names: tuple[str, ...]
 
     def full_names(self) -> Iterator[str]:
         return (scope + name for scope in self.scopes for name in self.names)
+
+
+def is_word_character(character: str) -> bool:
+    """Part of a name rather than a separator between names: a `NameCandidates` scope is empty or
+    ends with a character that is not."""
+    return character.isalnum() or character == "_"
 
 
 @dataclass(frozen=True)

@@ -451,14 +451,15 @@ def first_parent_log(
     prefix: str,
     pathspecs: list[str] | None = None,
     keep: Callable[[str], bool] | None = None,
+    paths: dict[str, PurePosixPath] | None = None,
 ) -> list[Commit]:
     """Every first-parent commit of `ref` touching `prefix` (or `pathspecs`), oldest first, with its
     file changes.
 
     One `git log --raw` pass: its diff against the first parent lists the blobs we need to read.
-    `keep(path)`: see `parse_log`.
+    `keep(path)`, `paths`: see `parse_log`.
     """
-    return parse_log(git.run(*_log_args(ref, prefix, pathspecs)), keep)
+    return parse_log(git.run(*_log_args(ref, prefix, pathspecs)), keep, paths)
 
 
 def _log_args(ref: str, prefix: str, pathspecs: list[str] | None) -> list[str]:
@@ -503,11 +504,13 @@ class LogAhead:
         )
         self._output = Background(self._process.communicate)
 
-    def commits(self, keep: Callable[[str], bool] | None = None) -> list[Commit]:
+    def commits(
+        self, keep: Callable[[str], bool] | None = None, paths: dict[str, PurePosixPath] | None = None
+    ) -> list[Commit]:
         out, err = self._output.result()
         if self._process.returncode != 0:
             raise git_failed("log", err)
-        return parse_log(out, keep)
+        return parse_log(out, keep, paths)
 
     def cancel(self) -> None:
         """Not wanted after all: git is stopped, and its thread joined (none may outlive a fork)."""
@@ -516,17 +519,21 @@ class LogAhead:
         self._output.result()
 
 
-def parse_log(output: bytes, keep: Callable[[str], bool] | None = None) -> list[Commit]:
+def parse_log(
+    output: bytes, keep: Callable[[str], bool] | None = None, paths: dict[str, PurePosixPath] | None = None
+) -> list[Commit]:
     """The commits of `git log --raw -z --format=%x01%H` output.
 
     `keep(path)`: the changes whose old or new path it keeps, asked once per distinct path, before
     anything is made of the change; a filter here is much cheaper than many pathspecs, which git
     matches against every path of every commit (seconds on a history of thousands of commits).
+    `paths`: path text -> the one path object for it, shared with a caller that made some already.
     """
     raw = output.decode("utf-8", "surrogateescape")
     # one path object per distinct path: a file changed in every commit is one dictionary key later,
     # found by identity, not a fresh object to hash and compare each time
-    paths: dict[str, PurePosixPath] = {}
+    if paths is None:
+        paths = {}
 
     def path_of(text: str) -> PurePosixPath:
         path = paths.get(text)

@@ -6,10 +6,11 @@ import re
 import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
-from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema
+from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema, is_word_character
 from contractctl.generic.parallel import run_indexed, run_measured, usable_cores, worker_count
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType
 from contractctl.repo.contracts import ContractSet, SubjectMapper, decode, outline_of, reference_order
@@ -603,13 +604,31 @@ def subject_history(
             namings[path] = (template, unnamed)
         return namings[path]
 
+    completions: dict[str, SubjectCompletions | None] = {}
+
+    def completing(template: str) -> SubjectCompletions | None:
+        """The full names that make this template (see `naming`) a wanted subject: per template, not
+        per content (a long history asks it of 50,000 contents' forty names each)."""
+        if template not in completions:
+            completions[template] = SubjectCompletions.of(template, wanted or set())
+        return completions[template]
+
     def may_be_named(path: PurePosixPath, candidates: NameCandidates) -> bool:
         """Whether a content of these name candidates at this path can name a wanted subject."""
         template, unnamed = naming(path)
-        chosen = wanted or set()
-        return unnamed in chosen or any(
-            template.replace("\0", name) in chosen for name in candidates.full_names()
-        )
+        if unnamed in (wanted or ()):
+            return True
+        complete = completing(template)
+        if complete is None:
+            return any(template.replace("\0", name) in (wanted or ()) for name in candidates.full_names())
+        return complete.any_of(candidates)
+
+    def ruled_out(path: PurePosixPath, blob: str) -> bool | None:
+        """Whether the name candidates kept for this content rule out every wanted subject (None:
+        none kept)."""
+        assert outlines is not None
+        names = outlines.candidates(blob, path)
+        return None if names is None else not may_be_named(path, names)
 
     cached: dict[tuple[PurePosixPath, str], str | None] = {}
 
@@ -622,19 +641,23 @@ def subject_history(
         if (path, blob) not in cached:
             entry = outlines.get(blob, path)
             if entry is None:
-                names = outlines.candidates(blob, path)
-                if names is not None and not may_be_named(path, names):
-                    return True, None
-                return False, None
-            try:
-                cached[path, blob] = mapper.subject_for(path, lambda: entry)
-            except InvalidSchema:
-                cached[path, blob] = None
+                if not ruled_out(path, blob):
+                    return False, None
+                cached[path, blob] = None  # asked again for each commit that has it
+            else:
+                try:
+                    cached[path, blob] = mapper.subject_for(path, lambda: entry)
+                except InvalidSchema:
+                    cached[path, blob] = None
         return True, cached[path, blob]
 
     def unwanted(path: PurePosixPath, blob: str) -> bool:
         hit, subject = cached_subject(path, blob)
         return hit and subject not in (wanted or ())
+
+    # the path objects of the log, one per path text: `place` and the other per-path tables below find
+    # them by identity (a path made twice is compared part by part at every lookup)
+    interned: dict[str, PurePosixPath] = {}
 
     def may_matter(text: str) -> bool:
         """Whether a path the log names can be a version of a wanted subject (or its sidecar); asked
@@ -645,16 +668,19 @@ def subject_history(
             named = mapper.subject_from_path(text)
             if named is not None and named not in wanted:
                 return False
-        placed = place(PurePosixPath(text))
+        path = interned.get(text)
+        if path is None:
+            path = interned[text] = PurePosixPath(text)
+        placed = place(path)
         return placed is not None and (wanted is None or placed[1] is None or placed[1] in wanted)
 
     specs = _cheap_pathspecs(mapper, wanted)
     if ahead is not None and specs is None and (ahead.ref, ahead.prefix) == (base, prefix):
-        commits = ahead.commits(may_matter)
+        commits = ahead.commits(may_matter, interned)
     else:
         if ahead is not None:
             ahead.cancel()
-        commits = first_parent_log(git, base, prefix, specs, may_matter)
+        commits = first_parent_log(git, base, prefix, specs, may_matter, interned)
 
     commits = follow_links(
         git, base, commits, store, lambda path: place(path) is not None or path.name.endswith(SIDECAR_SUFFIX)
@@ -810,3 +836,44 @@ def sidecar_key(data: bytes) -> str:
     except yaml.YAMLError:
         return "bytes:" + hashlib.sha256(data).hexdigest()
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class SubjectCompletions:
+    """For a subject template at a path (the subject with NUL where the content's type name goes):
+    the full names that make it a wanted subject (`fulls`), and those split at each place a scope
+    can end (the start, and after each character not part of a word: a scope ends with its
+    separator) into scope -> the rest (`by_scope`)."""
+
+    fulls: frozenset[str]
+    by_scope: dict[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, template: str, wanted: set[str]) -> SubjectCompletions | None:
+        """None when the template has not exactly one place for the name."""
+        before, marker, after = template.partition("\0")
+        if not marker or "\0" in after:
+            return None
+        fulls = frozenset(
+            subject[len(before) : len(subject) - len(after)]
+            for subject in wanted
+            if len(subject) >= len(before) + len(after)
+            and subject.startswith(before)
+            and subject.endswith(after)
+        )
+        by_scope: dict[str, set[str]] = {}
+        for full in fulls:
+            for end in range(len(full) + 1):
+                if end == 0 or not is_word_character(full[end - 1]):
+                    by_scope.setdefault(full[:end], set()).add(full[end:])
+        return cls(fulls, {scope: frozenset(rest) for scope, rest in by_scope.items()})
+
+    def any_of(self, candidates: NameCandidates) -> bool:
+        """Whether one of the candidates' full names is one of these."""
+        for scope in candidates.scopes:
+            if scope and is_word_character(scope[-1]):  # not a place the split knows
+                if any(scope + name in self.fulls for name in candidates.names):
+                    return True
+            elif not self.by_scope.get(scope, frozenset()).isdisjoint(candidates.names):
+                return True
+        return False

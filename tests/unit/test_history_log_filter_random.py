@@ -164,3 +164,9 @@ def test_a_few_subjects_of_a_random_history_have_the_versions_the_whole_history_
             kept = OutlineCache.load(cache_folder, "stamp")
             assert versions_of(repo, config, wanted, ahead=False, outlines=kept) == expected, sorted(wanted)
             kept.save()
+        # and a later run that wants other subjects (tomorrow's pre-commit): what the first run
+        # ruled out for its subjects must not rule out these
+        other = set(rng.sample(names, min(len(names), rng.randint(1, 4))))
+        kept = OutlineCache.load(cache_folder, "stamp")
+        found = versions_of(repo, config, other, ahead=False, outlines=kept)
+        assert found == {s: whole[s] for s in sorted(other)}, (sorted(wanted), sorted(other))

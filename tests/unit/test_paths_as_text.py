@@ -4,7 +4,7 @@ the one the path-object spelling gives (the spelling the tests write out here)."
 from __future__ import annotations
 
 import random
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from contractctl.commands.check import _folders_holding
 from contractctl.formats import references_by_path
@@ -65,3 +65,30 @@ def test_a_subject_names_a_path_reference_as_its_path_object_does() -> None:
     ]
     for subject in subjects:
         assert _names_a_path_reference(subject) == references_by_path(PurePosixPath(subject)), subject
+
+
+def test_a_path_as_text_has_the_format_and_reference_subject_of_its_path_object() -> None:
+    from contractctl.config.project import config_from_text
+    from contractctl.formats import type_for_path, type_for_text
+    from contractctl.repo.contracts import SubjectMapper
+
+    for path in _paths():
+        assert type_for_text(path) is type_for_path(PurePosixPath(path)), path
+    for naming in ("import_path", "qualified", "record"):
+        config = config_from_text(
+            f"version: 1\ncontracts: {{root: contracts}}\nprotobuf: {{reference_naming: {naming}}}\n",
+            Path("/r/contractctl.yaml"),
+        )
+        for root in ("contracts", ""):
+            mapper = SubjectMapper(config, root)
+            for path in _paths():
+                import_path = mapper.import_path(PurePosixPath(path))  # the path-object spelling
+                expected = None
+                if naming != "record" and references_by_path(PurePosixPath(path)):
+                    expected = (
+                        import_path
+                        if naming == "import_path"
+                        else import_path.replace(".proto", "").replace("/", ".")
+                    )
+                assert mapper.reference_subject(PurePosixPath(path)) == expected, (naming, root, path)
+                assert mapper._reference_subject_text(path) == expected, (naming, root, path)
