@@ -1,6 +1,7 @@
 """Audit contractctl on real public trees, from the outside, as a user runs it (issues 14, 16, 17).
 
     python benchmarks/realworld.py protobuf TREE --against REF [--buf BIN] [--exclude GLOB...]
+        [--precommit PATH [--baseline CONTRACTCTL] [--reps N]]
     python benchmarks/realworld.py jsonschema TREE [--limit N] [--pairs N]
     python benchmarks/realworld.py avro TREE [TREE...]
 
@@ -22,6 +23,9 @@ traceback. Results print as JSON (and go to --json OUT).
   runs once over it; then the two newest git versions of each schema go through
   `contractctl compat --type json` one process each (time and memory per schema), and each verdict is
   compared with the registry double's independent checker (tests/registry_double).
+  `--precommit PATH` also times `check --staged` after a compatible edit of PATH (warm, as a
+  pre-commit hook runs it after its first run), against `--baseline` (another contractctl) in
+  alternation.
 * avro: every ``.avsc`` tracked in the TREEs that Apache Avro's Python library parses by itself goes
   into a contracts repository (``contracts/<name>/value.avsc``); `check --all` must find none invalid.
 """
@@ -187,6 +191,56 @@ def audit_protobuf(args: argparse.Namespace) -> dict[str, Any]:
         out["invalid_that_protoc_refuses"] = {p: why for p, why in truth.items() if why is not None}
         if args.buf:
             out["buf"] = buf_against(Path(args.buf), tree, args.against, excludes, env)
+        for path in args.precommit:
+            out.setdefault("precommit", []).append(
+                precommit_of(tree, path, cli, args.baseline, env, args.reps)
+            )
+    return out
+
+
+def precommit_of(
+    tree: Path, path: str, cli: str, baseline: str | None, env: dict[str, str], reps: int
+) -> dict[str, Any]:
+    """`check --staged` after a compatible edit of one .proto file (a new field in its first
+    message), as a pre-commit hook runs it: once to fill what a check keeps, then `reps` times,
+    alternating with `baseline` (another contractctl) when given. The file and the index are put
+    back afterwards."""
+    file = tree / path
+    original = file.read_bytes()
+    text = original.decode("utf-8")
+    found = re.search(r"^message\s+\w+\s*\{", text, re.M)
+    if found is None:
+        raise SystemExit(f"{path}: no top-level message to add a field to")
+    file.write_text(f"{text[: found.end()]}\n  string contractctl_probe = 536870000;{text[found.end() :]}")
+    commands = {"check": [cli, "check", "--staged", "-q"]}
+    if baseline:
+        commands["baseline"] = [baseline, "check", "--staged", "-q"]
+    try:
+        git(tree, "add", "--", path)
+        first = {name: run.run_once(cmd, tree, env, TIMEOUT) for name, cmd in commands.items()}
+        samples: dict[str, list[run.Sample]] = {name: [] for name in commands}
+        for _ in range(reps):
+            for name, cmd in commands.items():
+                samples[name].append(run.run_once(cmd, tree, env, TIMEOUT))
+        reports = {
+            name: run.run_once([*cmd[:-1], "--format", "json"], tree, env, TIMEOUT).stdout
+            for name, cmd in commands.items()
+        }
+    finally:
+        file.write_bytes(original)
+        git(tree, "add", "--", path)
+    out: dict[str, Any] = {"path": path}
+    for name in commands:
+        out[name] = {
+            "first_s": first[name].seconds,
+            "median_s": run.median_time(samples[name]),
+            "median_cpu_s": run.median_cpu(samples[name]),
+            "peak_rss_kb": run.median_rss(samples[name]),
+            "exit": samples[name][-1].code,
+            "traceback": any(traceback_in(s) for s in samples[name]),
+        }
+    if baseline:
+        out["same_report"] = reports["check"] == reports["baseline"]
     return out
 
 
@@ -469,6 +523,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     proto.add_argument("--exclude", action="append", default=[], help="contracts.exclude glob (repeatable)")
     proto.add_argument("--buf", help="the buf binary (e.g. benchmarks/.cache/node_modules/@bufbuild/...)")
     proto.add_argument("--skip-all", action="store_true", help="only the change set, not check --all")
+    proto.add_argument(
+        "--precommit",
+        action="append",
+        default=[],
+        help="also time `check --staged` after a compatible edit of this .proto file (repeatable)",
+    )
+    proto.add_argument("--baseline", help="another contractctl, alternated with this one in --precommit")
+    proto.add_argument("--reps", type=int, default=5, help="runs of each --precommit measurement")
     schemas = sub.add_parser("jsonschema")
     schemas.add_argument("tree")
     schemas.add_argument("--limit", type=int, help="at most this many schemas")
