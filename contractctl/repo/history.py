@@ -8,6 +8,7 @@ half of the pre-commit latency budget, and its object model adds nothing for the
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ _SYMLINK_MODE = "120000"
 _GITLINK_MODE = "160000"  # a submodule: a commit of another repository
 WORKTREE_KEY = "worktree:"  # blob-store keys of files read from the working tree
 _PATHS_PER_LISTING = 2000  # paths per `git ls-tree` of `read_many_at` (well inside any ARG_MAX)
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _MISSING_OBJECTS = (
     "earlier contents are missing from this clone (a partial clone whose remote cannot supply them, or a "
     "damaged one): fetch them (`git fetch --refetch origin`), or clone without --filter"
@@ -74,15 +76,49 @@ class Git:
         lines = result.stdout.strip("\n").split("\n")
         return cls(Path(lines[0].strip()), Path(lines[1]) if len(lines) == 2 else None)
 
-    def attempt(self, *args: str, input_bytes: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-        """Run git and hand back the outcome, for queries whose failure is an answer (no such ref)."""
+    def attempt(
+        self, *args: str, input_bytes: bytes | None = None, lazy_fetch: bool = True
+    ) -> subprocess.CompletedProcess[bytes]:
+        """Run git and hand back the outcome, for queries whose failure is an answer (no such ref).
+        `lazy_fetch=False`: in a partial clone, an object it lacks fails the command instead of being
+        fetched from the promisor remote on its own."""
         return subprocess.run(
             ["git", "-c", "core.quotepath=off", *args],
             cwd=self.toplevel,
             input=input_bytes,
             capture_output=True,
             check=False,
+            env=None if lazy_fetch else {**os.environ, "GIT_NO_LAZY_FETCH": "1"},
         )
+
+    def fetch_missing(self, names: Iterable[str]) -> None:
+        """In a partial clone (`git clone --filter=blob:none`, actions/checkout's `filter:`), the
+        objects among `names` it lacks, fetched from its promisor remote in one request, as git's own
+        commands that know what they will read do. Without it each missing blob was fetched on its
+        own as `cat-file` met it: a check --all of 500 contracts with 10 commits took 45 s instead
+        of 0.3 s. A failure is left to the read that follows, which fails closed."""
+        wanted = sorted({name for name in names if _OBJECT_ID.fullmatch(name)})
+        remote = self._promisor_remote() if wanted else None
+        if remote is None:
+            return
+        self.attempt(
+            "-c", "fetch.negotiationAlgorithm=noop", "fetch", remote, "--no-tags", "--no-write-fetch-head",
+            "--recurse-submodules=no", "--filter=blob:none", "--stdin",
+            input_bytes="".join(f"{name}\n" for name in wanted).encode(),
+        )  # fmt: skip
+
+    def _promisor_remote(self) -> str | None:
+        """The remote a partial clone fetches what it lacks from (None: not a partial clone)."""
+        named = self.attempt("config", "--get", "extensions.partialClone")
+        remote = named.stdout.decode("utf-8", "replace").strip() if named.returncode == 0 else ""
+        if not remote:
+            listed = self.attempt("config", "--get-regexp", r"^remote\..*\.promisor$")
+            for line in listed.stdout.decode("utf-8", "replace").splitlines():
+                key, _, value = line.partition(" ")
+                if value.strip().lower() in ("true", "yes", "on", "1"):
+                    remote = key.removeprefix("remote.").removesuffix(".promisor")
+                    break
+        return remote if remote and not remote.startswith("-") else None
 
     def run(self, *args: str, input_bytes: bytes | None = None) -> bytes:
         result = self.attempt(*args, input_bytes=input_bytes)
@@ -364,7 +400,11 @@ class Git:
             return []
         request = b"".join(f"{name}\n".encode("utf-8", "surrogateescape") for name in names)
         flags = ["--follow-symlinks"] if follow_links else []
-        result = self.attempt("cat-file", "--batch", "--buffer", *flags, input_bytes=request)
+        command = ("cat-file", "--batch", "--buffer", *flags)
+        result = self.attempt(*command, input_bytes=request, lazy_fetch=False)
+        if result.returncode != 0:  # a partial clone lacks some: fetched in one go, then read again
+            self.fetch_missing(names)
+            result = self.attempt(*command, input_bytes=request)
         if result.returncode != 0:  # a promisor remote that cannot supply a missing blob ends the batch
             raise GitError(_MISSING_OBJECTS, detail=result.stderr.decode("utf-8", "replace").strip())
         raw, offset = result.stdout, 0

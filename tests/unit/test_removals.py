@@ -227,9 +227,9 @@ def test_deleting_many_contracts_reads_them_in_a_few_git_processes(
     started: list[tuple[str, ...]] = []
     real_attempt = Git.attempt
 
-    def counted(self: Git, *args: str, input_bytes: bytes | None = None) -> Any:
+    def counted(self: Git, *args: str, **options: Any) -> Any:
         started.append(args)
-        return real_attempt(self, *args, input_bytes=input_bytes)
+        return real_attempt(self, *args, **options)
 
     monkeypatch.setattr(Git, "attempt", counted)
     removed = _removed(repo, "record")
