@@ -512,7 +512,10 @@ def _log_args(ref: str, prefix: str, pathspecs: list[str] | None) -> list[str]:
         "--raw",
         "-z",
         "--no-abbrev",
-        "-M",
+        # no rename detection: a move is its old path gone and its new one written, which is all a
+        # history keyed by subject needs of it; and finding inexact renames needs both contents,
+        # which a partial clone fetched from its promisor once per commit that has one
+        "--no-renames",
         "--format=%x01%H",
         ref,
     ]

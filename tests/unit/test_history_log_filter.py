@@ -8,7 +8,7 @@ import json
 from contractctl.config.project import config_from_text
 from contractctl.repo import references
 from contractctl.repo.contracts import SubjectMapper
-from contractctl.repo.history import BlobStore, Git, first_parent_log
+from contractctl.repo.history import BlobStore, Git, first_parent_log, parse_log
 from contractctl.repo.references import subject_history
 from tests.conftest import GitRepo, record
 
@@ -32,12 +32,30 @@ def test_a_change_is_kept_when_either_of_its_paths_is_and_each_path_is_asked_onc
 
     commits = first_parent_log(Git.discover(repo.root), "HEAD", "contracts", None, keep)
     changes = [(c.status, str(c.old_path), str(c.new_path)) for commit in commits for c in commit.changes]
+    # the log asks git for no rename detection (a partial clone would fetch both contents of every
+    # candidate pair): a move is its old path deleted and its new one added
+    assert changes == [
+        ("A", "None", "contracts/orders/value.avsc"),
+        ("D", "contracts/orders/value.avsc", "None"),
+    ]
+    assert len(commits) == 4  # commits are kept (their order places other subjects' versions)
+    assert sorted(asked) == sorted(set(asked))
+
+
+def test_a_rename_in_a_log_is_kept_when_either_of_its_paths_is() -> None:
+    blob = "1" * 40
+    raw = (
+        f"\x01{'a' * 40}\n\0:000000 100644 {'0' * 40} {blob} A\0contracts/orders/value.avsc\0"
+        f"\x01{'b' * 40}\n\0:100644 100644 {blob} {blob} R100\0contracts/orders/value.avsc\0"
+        "contracts/sales/value.avsc\0"
+        f":100644 100644 {blob} {blob} R100\0contracts/x/value.avsc\0contracts/y/value.avsc\0"
+    ).encode()
+    commits = parse_log(raw, lambda path: path == "contracts/orders/value.avsc")
+    changes = [(c.status, str(c.old_path), str(c.new_path)) for commit in commits for c in commit.changes]
     assert changes == [
         ("A", "None", "contracts/orders/value.avsc"),
         ("R", "contracts/orders/value.avsc", "contracts/sales/value.avsc"),
     ]
-    assert len(commits) == 4  # commits are kept (their order places other subjects' versions)
-    assert sorted(asked) == sorted(set(asked))
 
 
 CONFIG = "version: 1\ncontracts: {root: contracts}\n"
