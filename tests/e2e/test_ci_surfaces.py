@@ -112,11 +112,14 @@ def steps_running(workflow: Any, needle: str) -> list[str]:
 def test_pull_request_workflow_runs_the_gate_with_both_registries() -> None:
     workflow = load_yaml(".github/workflows/contracts-check.yml")
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as True
+    assert "merge_group" in workflow[True]  # a merge queue's required check must report too
     [job] = workflow["jobs"].values()
     checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0
     [gate] = steps_running(workflow, "--registry aws")
-    assert 'contractctl check --against "origin/${GITHUB_BASE_REF}"' in gate
+    assert 'contractctl check --against "$(cat "$RUNNER_TEMP/base")"' in gate
+    [base] = steps_running(workflow, '> "$RUNNER_TEMP/base"')  # the base each event names
+    assert 'base="origin/${GITHUB_BASE_REF}"' in base and 'base="$QUEUE_BASE_SHA"' in base
     assert "--registry azure --format github" in gate
     assert any("allow-breaking:" in run for run in steps_running(workflow, "allow-breaking"))
     assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in job["steps"])
