@@ -129,6 +129,12 @@ def _append_step_summary(report: Report) -> None:
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not path:
         return
-    from contractctl.report.github import step_summary
+    from contractctl.report.github import STEP_SUMMARY_LIMIT, step_summary
 
-    write_file(Path(path), step_summary(report), append=True, what="GITHUB_STEP_SUMMARY: cannot write")
+    try:  # an earlier command of the same step may have written to it: the limit is the step's
+        written = os.path.getsize(path)
+    except OSError:
+        written = 0
+    summary = step_summary(report, STEP_SUMMARY_LIMIT - written)
+    if summary:
+        write_file(Path(path), summary, append=True, what="GITHUB_STEP_SUMMARY: cannot write")

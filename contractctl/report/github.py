@@ -22,9 +22,15 @@ def render(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def step_summary(report: Report) -> str:
-    """The Markdown for $GITHUB_STEP_SUMMARY: the same document `--format markdown` prints."""
-    return markdown.render(report)
+# GitHub's limit on one step's summary: above it the whole summary is dropped (an error annotation
+# says so), so a large change would show none.
+STEP_SUMMARY_LIMIT = 1024 * 1024
+
+
+def step_summary(report: Report, room: int = STEP_SUMMARY_LIMIT) -> str:
+    """The Markdown for $GITHUB_STEP_SUMMARY: the document `--format markdown` prints, shortened to
+    `room` bytes when longer (what the step's summary file can still take)."""
+    return markdown.render(report, limit=room)
 
 
 def escape_data(text: str) -> str:

@@ -24,24 +24,35 @@ _HEADER = "| verdict | level | rule | location | message | hint |\n| --- | --- |
 _SPECIAL = re.compile(r"([\\`*_\[\]<>&|~!])")
 
 
-def render(report: Report) -> str:
-    """Heading, overall verdict, a subject overview, a findings table per subject, then global findings."""
+def render(report: Report, limit: int | None = None) -> str:
+    """Heading, overall verdict, a subject overview, a findings table per subject, then global findings.
+
+    `limit`: at most this many bytes (UTF-8). A larger report keeps its verdict line, lists only the
+    subjects with findings, and then as many findings tables, failing subjects first, as fit, saying
+    what it left out (GitHub shows no step summary at all above its size limit: a large change's
+    summary vanished)."""
     findings = report.all_findings()
     results = ordered(report.results)
-    out = [f"# contractctl {text(report.command)}", "", _verdict_line(report, findings)]
-    if results:
-        out += ["", "## Subjects", "", "| subject | registry | verdict | compatibility | type | file |"]
-        out.append("| --- | --- | --- | --- | --- | --- |")
-        for r in results:
-            cells = [
-                text(r.subject),
-                text(_registry(r)),
-                text(_versions(r)),
-                text(r.level),
-                text(r.schema_type),
-                code(r.path),
-            ]
-            out.append("| " + " | ".join(cells) + " |")
+    head = [f"# contractctl {text(report.command)}", "", _verdict_line(report, findings)]
+    full = "\n".join([*head, *_overview(results), *_sections(report, results)]) + "\n"
+    if limit is None or len(full.encode("utf-8")) <= limit:
+        return full
+    return _within(report, head, results, limit)
+
+
+def _overview(results: list[SubjectResult], heading: str = "Subjects") -> list[str]:
+    if not results:
+        return []
+    out = ["", f"## {heading}", "", "| subject | registry | verdict | compatibility | type | file |"]
+    out.append("| --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        cells = [text(r.subject), text(_registry(r)), text(_versions(r)), text(r.level), text(r.schema_type)]
+        out.append("| " + " | ".join([*cells, code(r.path)]) + " |")
+    return out
+
+
+def _sections(report: Report, results: list[SubjectResult]) -> list[str]:
+    out: list[str] = []
     for r in results:
         if r.findings:
             out += ["", f"## {text(r.subject)} · {text(_registry(r))}", "", _HEADER]
@@ -49,7 +60,55 @@ def render(report: Report) -> str:
     if report.findings:
         out += ["", "## Global findings", "", _HEADER]
         out += [_row(f) for f in report.findings]
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _within(report: Report, head: list[str], results: list[SubjectResult], limit: int) -> str:
+    """The report in at most `limit` bytes (see `render`); "" when not even its verdict fits."""
+    with_findings = [r for r in results if r.findings]
+    # failing subjects first (a break is what a reviewer looks for), then warnings and notes
+    sections = [
+        (f"## {text(r.subject)} · {text(_registry(r))}", r.findings)
+        for r in sorted(with_findings, key=lambda r: not any(f.fails for f in r.findings))
+    ]
+    if report.findings:
+        global_ = ("## Global findings", report.findings)
+        sections.insert(0 if any(f.fails for f in report.findings) else len(sections), global_)
+    total = sum(len(found) for _, found in sections)
+    left_out = len(results) - len(with_findings)
+    room = limit - 400  # for the closing note
+    lines = [*head, *_overview(with_findings, "Subjects with findings")]
+    used = sum(len(line.encode("utf-8")) + 1 for line in lines)
+    if used > room // 2:  # thousands of failing subjects: their sections name each one anyway
+        lines = list(head)
+        used = sum(len(line.encode("utf-8")) + 1 for line in lines)
+    shown = 0
+    for heading, found in sections:
+        opening = ["", heading, "", _HEADER]
+        cost = sum(len(line.encode("utf-8")) + 1 for line in opening)
+        rows = []
+        for finding in found:
+            row = _row(finding)
+            size = len(row.encode("utf-8")) + 1
+            if used + cost + size > room:
+                break
+            rows.append(row)
+            cost += size
+        if not rows:
+            break
+        lines += [*opening, *rows]
+        used += cost
+        shown += len(rows)
+        if len(rows) < len(found):
+            break
+    lines += [
+        "",
+        f"_Shortened to fit GitHub's step summary: {shown} of {total} findings shown; {left_out} "
+        "subjects without findings are counted above, not listed. The job log's annotations and "
+        "`--format json` hold the whole report._",
+    ]
+    document = "\n".join(lines) + "\n"
+    return document if len(document.encode("utf-8")) <= limit else ""
 
 
 def text(value: str) -> str:
