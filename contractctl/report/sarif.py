@@ -23,15 +23,29 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 _FALLBACK_HELP = "See the result message for what failed and how to fix it."
 
 
-def render(report: Report) -> str:
-    """A SARIF log with one run; rules sorted by id, results in a stable order."""
+# GitHub code scanning rejects a whole run of more results than this (and keeps the 5,000 most
+# severe of a run it accepts): a break of a type thousands of contracts use reaches it.
+MAX_RESULTS = 25_000
+
+
+def render(report: Report, max_results: int = MAX_RESULTS) -> str:
+    """A SARIF log with one run; rules sorted by id, results in a stable order. Above `max_results`
+    results, the most severe are kept (failures, then warnings, then notes, each in that order) and
+    a tool notification says how many were left out."""
     located: list[tuple[Finding, SubjectResult | None]] = [
         (f, r) for r in ordered(report.results) for f in r.findings
     ]
     located += [(f, None) for f in report.findings]
+    left_out = max(0, len(located) - max_results)
+    if left_out:
+        weight = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+        kept = sorted(
+            range(len(located)), key=lambda i: (not located[i][0].fails, weight[located[i][0].severity])
+        )
+        located = [located[i] for i in sorted(kept[:max_results])]
     rule_ids = sorted({f.rule for f, _ in located})
     index = {rule: i for i, rule in enumerate(rule_ids)}
-    log = {
+    log: dict[str, Any] = {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [
@@ -48,6 +62,17 @@ def render(report: Report) -> str:
             }
         ],
     }
+    if left_out:
+        notice = (
+            f"{left_out} of {len(located) + left_out} results left out, the least severe: code "
+            f"scanning rejects a run of more than {max_results}. --format json holds them all."
+        )
+        log["runs"][0]["invocations"] = [
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [{"level": "warning", "message": {"text": notice}}],
+            }
+        ]
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -21,7 +21,7 @@ import pytest
 import contractctl
 from contractctl.formats.avro.help import RULE_HELP as AVRO_HELP
 from contractctl.formats.protobuf.help import RULE_HELP as PROTOBUF_HELP
-from contractctl.model import Finding, FindingKind, Report, SubjectResult
+from contractctl.model import Finding, FindingKind, Report, Severity, SubjectResult
 from contractctl.report import github, junit, markdown, sarif
 from tests.unit.report_fixtures import sample_report
 
@@ -406,3 +406,29 @@ def test_sarif_skips_positions_that_are_not_one_based() -> None:
     assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "a", "uriBaseId": "%SRCROOT%"}
     }
+
+
+def test_sarif_above_code_scannings_result_limit_keeps_the_most_severe_and_says_how_many_it_left() -> None:
+    def finding(number: int, severity: Severity) -> Finding:
+        kind = FindingKind.INCOMPATIBLE if severity is Severity.ERROR else FindingKind.ADVISORY
+        return Finding(
+            rule=f"R{number % 3}", message=f"m{number}", kind=kind, severity=severity, file="a.avsc"
+        )
+
+    notes = [finding(i, Severity.INFO) for i in range(6)]
+    errors = [finding(i, Severity.ERROR) for i in range(4)]
+    report = Report(
+        command="check",
+        results=[SubjectResult("a", "a.avsc", "AVRO", "BACKWARD", "incompatible", findings=notes + errors)],
+    )
+    whole = json.loads(sarif.render(report))
+    assert len(whole["runs"][0]["results"]) == 10 and "invocations" not in whole["runs"][0]
+    capped = json.loads(sarif.render(report, max_results=5))
+    run = capped["runs"][0]
+    assert [r["message"]["text"] for r in run["results"]] == ["m0", "m0", "m1", "m2", "m3"]
+    assert [r["level"] for r in run["results"]] == ["note", "error", "error", "error", "error"]
+    [notice] = run["invocations"][0]["toolExecutionNotifications"]
+    assert notice["message"]["text"].startswith("5 of 10 results left out, the least severe")
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    assert not list(jsonschema.Draft4Validator(schema).iter_errors(capped))
+    assert sarif.MAX_RESULTS == 25_000  # GitHub code scanning's limit per run
