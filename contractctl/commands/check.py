@@ -531,7 +531,10 @@ class _LocalRun:
             history = whole_history.result()
         else:
             kept = current.outlines if current.outlines is not None and current.outlines.saves else None
-            history = subject_history(git, base, mapper, store, wanted, kept, ahead)
+            # and the removed contracts': an earlier version of what is checked may import one (read
+            # from their history then, see SchemaResolver._gone_at)
+            gone = {r.subject for r in removed if r.moved is None and not r.by_config}
+            history = subject_history(git, base, mapper, store, wanted | gone, kept, ahead)
         checker.history = history
         # a linked sidecar may lead to a file outside the root, which git's diff of it does not name
         seen_changed = changed_paths | linked_sidecars if changed_paths is not None else None
@@ -894,6 +897,14 @@ def _versions_to_read(
     return list(reversed(versions))
 
 
+def _why(error: str | None) -> str:
+    """The first thing protoc (or the format's parser) said about an earlier version, shortened."""
+    if not error:
+        return ""
+    text = " ".join(error.split())
+    return f" ({text[:297] + '...' if len(text) > 300 else text})"
+
+
 def _label(version: HistoricVersion) -> str:
     return f"version {version.number} ({version.commit[:7]})"
 
@@ -957,7 +968,8 @@ def _check_subject(
         result.findings.append(
             Finding(
                 rule="HISTORY_UNPARSEABLE",
-                message=f"{_label(version)} at {version.path} does not parse today; it is not compared",
+                message=f"{_label(version)} at {version.path} does not parse today; it is not compared"
+                + _why(checker.historic_error(subject, version)),
                 kind=FindingKind.ADVISORY,
                 severity=Severity.WARNING,
                 file=str(contract.path),

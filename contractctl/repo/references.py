@@ -27,6 +27,7 @@ from contractctl.repo.history_links import follow_links
 from contractctl.repo.lfs import is_lfs_pointer, pointer_finding
 from contractctl.repo.outline_cache import OutlineCache
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX
+from contractctl.repo.text_search import is_import_path
 
 
 class _ContractPaths(Mapping[str, str]):
@@ -76,11 +77,15 @@ class SchemaResolver:
         self._history = history
         self._parsed: dict[str, ParsedSchema] = {}
         self._historic: dict[tuple[str, int, bool], ParsedSchema | None] = {}
+        # why an earlier version did not parse (its first finding), by the key of `_historic`
+        self._historic_errors: dict[tuple[str, int, bool], str] = {}
         self._subject_of: dict[int, str] = {}  # id(parsed schema) -> subject, for registry references
         self._paths = _ContractPaths(current)
         self._sequences: dict[str, tuple[list[tuple[int, str, HistoricVersion]], list[int]]] = {}
         self._states_of: dict[str, tuple[list[HistoricVersion], list[tuple[int, str, HistoricVersion]]]] = {}
         self._uses: dict[tuple[str, int], tuple[str, ...]] = {}  # (subject, content version) -> references
+        # import path -> the subjects whose history holds a version at that path (see `_gone_at`)
+        self._history_paths: dict[str, tuple[str, ...]] | None = None
         # Memos of the reference graph, so that each subject's references are looked up once per run
         # however many closures hold it (a deep graph put every contract in hundreds of closures):
         # the current tree's edges, its transitive closures, and the edges of historic versions
@@ -103,24 +108,66 @@ class SchemaResolver:
         self._history = history
         for derived in (self._historic, self._sequences, self._states_of, self._uses, self._historic_nodes):
             derived.clear()
+        self._historic_errors.clear()
+        self._history_paths = None
 
     def subject_of(self, schema: ParsedSchema) -> str:
         """The subject of a schema this resolver parsed (references name subjects in a registry)."""
         return self._subject_of[id(schema)]
 
     def _references(
-        self, schema_type: SchemaType, source: SchemaText, subject: str, blob: str | None = None
+        self,
+        schema_type: SchemaType,
+        source: SchemaText,
+        subject: str,
+        blob: str | None = None,
+        sequence: int | None = None,
     ) -> list[str]:
         """The subjects whose contracts define what `source` uses; `blob`: the blob its text was
         read from, whose outline the tree's outline cache may hold (a large change outlines
-        thousands of earlier versions, the same ones run after run)."""
+        thousands of earlier versions, the same ones run after run). `sequence`: `source` is an
+        earlier version, of that commit: files it imports that are gone now are found in history."""
 
         def made() -> Outline:
             return outline_of(schema_type, source.path, source.text, self.current.root)
 
         outlines = self.current.outlines
         outline = made() if outlines is None or blob is None else outlines.remembered(blob, source.path, made)
-        return self._defining(outline.referenced_names, subject)
+        found = self._defining(outline.referenced_names, subject)
+        if sequence is not None:
+            found.extend(self._gone_at(outline.referenced_names, subject, sequence, found))
+        return found
+
+    def _gone_at(self, names: tuple[str, ...], subject: str, sequence: int, found: list[str]) -> list[str]:
+        """The subjects of files an earlier version imports by path (Protobuf) that the tree no
+        longer holds, as they were at that commit (the commit `sequence` numbers): a file deleted
+        since is still the version's reference, its history the registry's subject (the Envoy API's
+        config/trace/v3/trace.proto re-exports tracers deleted years later; its versions did not
+        parse, and the check compared with a version from before the re-exports instead)."""
+        gone = [n for n in names if is_import_path(n) and self.current.defining_subject(n) is None]
+        if not gone:
+            return []
+        if self._history_paths is None:
+            by_path: dict[str, set[str]] = {}
+            for held, versions in self.history.items():
+                for version in versions:
+                    by_path.setdefault(self._import_path_of(version.path), set()).add(held)
+            self._history_paths = {path: tuple(sorted(held)) for path, held in by_path.items()}
+        out: list[str] = []
+        for import_path in gone:
+            for candidate in self._history_paths.get(import_path, ()):
+                if candidate == subject or candidate in found or candidate in out:
+                    continue
+                at = self._version_at(candidate, sequence)
+                if at is not None and self._import_path_of(at.path) == import_path:
+                    out.append(candidate)  # the file at that path then
+                    break
+        return out
+
+    def _import_path_of(self, path: PurePosixPath) -> str:
+        """A version's path as contracts import it (relative to the contracts root), as SchemaText's."""
+        text, root = str(path), self.current.root
+        return text[len(root) + 1 :] if root and text.startswith(root + "/") else text
 
     def _defining(self, names: tuple[str, ...], subject: str) -> list[str]:
         self.current.find_definitions(names)
@@ -254,7 +301,7 @@ class SchemaResolver:
             assert schema_type is not None
             source = SchemaText(version.path, version.text, version.commit, self.current.root)
             try:
-                found = tuple(self._references(schema_type, source, subject, version.blob))
+                found = tuple(self._references(schema_type, source, subject, version.blob, version.sequence))
             except InvalidSchema:
                 found = ()
             self._uses[key] = found
@@ -300,7 +347,7 @@ class SchemaResolver:
             return parsed
         try:
             references = []
-            for dependency in self._references(schema_type, source, subject, version.blob):
+            for dependency in self._references(schema_type, source, subject, version.blob, version.sequence):
                 earlier = self._version_at(dependency, version.sequence)
                 reference = (
                     self.parse_historic(dependency, earlier, registered)
@@ -314,10 +361,18 @@ class SchemaResolver:
             else:
                 parsed = get_format(schema_type).parse(source, references)
             self._subject_of[id(parsed)] = subject
-        except InvalidSchema:
+        except InvalidSchema as error:
             parsed = None
+            if error.findings:
+                first = error.findings[0]
+                where = f"{first.file}: " if first.file and first.file != str(version.path) else ""
+                self._historic_errors[key] = where + first.message
         self._historic[key] = parsed
         return parsed
+
+    def historic_error(self, subject: str, version: HistoricVersion, registered: bool = True) -> str | None:
+        """Why `parse_historic` found no schema for this version (its first finding), when it says."""
+        return self._historic_errors.get((subject, version.sequence, registered))
 
     def _with_version(self, subject: str, source: SchemaText) -> SchemaText:
         """`source` (the contract now) with the version it is of its subject: the version current at
@@ -414,7 +469,7 @@ class SchemaResolver:
         assert schema_type is not None
         source = SchemaText(at.path, at.text, at.commit, self.current.root)
         try:
-            references = self._references(schema_type, source, name, at.blob)
+            references = self._references(schema_type, source, name, at.blob, at.sequence)
         except InvalidSchema:
             references = []
         node = (source, tuple((r, self._version_at(r, at.sequence)) for r in references))

@@ -135,8 +135,10 @@ def test_a_reference_bringing_another_text_of_an_import_takes_the_walk(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A imports only B (compiled against Kind as an enum, and A with it once), but is handed X too,
-    whose closure holds Kind as a message, and the closure keeps that text: the walk compiles A
-    with it, and the shortcut (which knows A's node from the first parse) must not answer instead."""
+    whose closure holds Kind as a message: the walk and the shortcut (which knows A's node from the
+    first parse) must answer alike. The walk takes Kind from B: as Schema Registry resolves
+    references, in the importer's order, depth first, the first text of a path holding it (round
+    16; it used to walk the last reference first, X's message)."""
     results = []
     for shortcut in (True, False):
         schema_format = ProtobufFormat()
@@ -151,4 +153,4 @@ def test_a_reference_bringing_another_text_of_an_import_takes_the_walk(
         results.append((first.compiled.closure, again.compiled.closure))
     assert results[0] == results[1]
     kinds = {f.name: f for f in results[0][1]}["d/kind.proto"]
-    assert kinds.message_type  # the closure's text of Kind (the message) is the one A was compiled with
+    assert kinds.enum_type and not kinds.message_type  # B's Kind, the one A was compiled with

@@ -98,15 +98,33 @@ class ProtobufSchema:
         return cast("DescriptorPool", self._pool)
 
 
-def _closure(references: Sequence[ParsedSchema]) -> list[ProtobufSchema]:
+def _closure(references: Sequence[ParsedSchema], importer: str | None = None) -> list[ProtobufSchema]:
+    """The schemas `references` reach, one per import path, chosen as Schema Registry resolves a
+    version's references (AbstractSchemaProvider.resolveReferences): in their order, depth first, the
+    first schema met for an import path holding it. They differ only where an import path is reached
+    twice with different versions: a version references what was current at its commit, and an
+    import not committed since references the versions current at its own commit (the Envoy API's
+    admin/v3/config_dump.proto reaches config/core/v3/*.proto directly and through older importers).
+
+    `importer`: the text whose references these are; they are walked in its import order, the order
+    publish registers them in (a schema's own references are in that order already, see `_parsed`).
+    The walk used to take the last reference first, so an older copy reached through a later import
+    shadowed a newer direct one and a version the registry parses did not compile."""
+    ordered: list[ParsedSchema] = list(references)
+    if importer is not None:
+        rank = {path: i for i, path in enumerate(contract_imports(importer))}
+        ordered.sort(key=lambda r: rank.get(r.source.import_path, len(rank)))  # stable: others last
     out: dict[str, ProtobufSchema] = {}
-    pending = list(references)
-    while pending:
-        reference = pending.pop()
+    walks: list[Iterator[ParsedSchema]] = [iter(ordered)]  # iterative: chains deeper than recursion
+    while walks:
+        reference = next(walks[-1], None)
+        if reference is None:
+            walks.pop()
+            continue
         assert isinstance(reference, ProtobufSchema)
         if reference.source.import_path not in out:
             out[reference.source.import_path] = reference
-            pending.extend(reference.references)
+            walks.append(iter(reference.references))
     return list(out.values())
 
 
@@ -465,7 +483,7 @@ class ProtobufFormat:
 
     def _parse_closure(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ProtobufSchema:
         """`parse` walking the references' closure: where `_union` does not answer."""
-        closure = _closure(references)
+        closure = _closure(references, source.text)
         by_path = {r.source.import_path: r for r in closure}
         try:
             compiled = (
