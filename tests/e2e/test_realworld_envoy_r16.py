@@ -36,15 +36,51 @@ def _diamond(repo: GitRepo) -> None:
 
 
 def test_a_version_whose_import_is_also_reached_in_an_older_version_is_compared(repo: GitRepo) -> None:
-    """Schema Registry resolves a version's references in their order, depth first, the first one
-    of an import path winning (AbstractSchemaProvider.resolveReferences): Top's second version, as
-    contractctl publishes it (references [acme/base.proto v2, acme/mid.proto v1]), gets Base v2 and
-    parses. The check compared a compatible edit with version 1 instead ("version 2 does not parse
-    today") and reported Old's removal, three commits old, as a break (envoy: 5 MESSAGE_REMOVED
-    against a 2020 version of envoy.admin.v3.ConfigDump, 80 HISTORY_UNPARSEABLE warnings)."""
+    """Top's second version references Base v2 directly and Base v1 through Mid: it is compiled with
+    the text nearest it, Base v2, the one its author compiled it against, and parses. The check
+    compared a compatible edit with version 1 instead ("version 2 does not parse today") and
+    reported Old's removal, three commits old, as a break (envoy: 5 MESSAGE_REMOVED against a 2020
+    version of envoy.admin.v3.ConfigDump, 80 HISTORY_UNPARSEABLE warnings)."""
     _diamond(repo)
     repo.write("contracts/acme/top.proto", TOP2.replace("Extra e = 3; }", "Extra e = 3; string note = 4; }"))
     repo.commit("top: a compatible field")
+
+    result = repo.run("check", "--against", "HEAD~1", "--format", "json")
+
+    rules = [f["rule"] for r in result.json()["results"] for f in r["findings"]]
+    assert "MESSAGE_REMOVED" not in rules, result.output
+    assert "HISTORY_UNPARSEABLE" not in rules, result.output
+    assert result.code == 0, result.output
+
+
+COMMON = 'syntax = "proto3";\npackage acme;\nmessage C { string a = 1; }\n'
+ATT = 'syntax = "proto3";\npackage acme;\nimport "acme/common.proto";\nmessage Att { C c = 1; }\n'
+PKG = 'syntax = "proto3";\npackage acme;\nimport "acme/common.proto";\nmessage Pkg { C c = 1; }\n'
+GRAF = (
+    'syntax = "proto3";\npackage acme;\nimport "acme/att.proto";\nimport "acme/common.proto";\n'
+    'import "acme/pkg.proto";\nmessage Graf { Att a = 1; Pkg p = 2; }\n'
+)
+
+
+def test_a_version_whose_earlier_import_brings_an_older_text_first_is_compared(repo: GitRepo) -> None:
+    """The googleapis shape (grafeas/v1/grafeas.proto imports attestation.proto, common.proto and
+    package.proto; attestation.proto, not committed since, still references an older common.proto
+    than package.proto needs): walking the references depth first in import order meets the older
+    common.proto through Att first, Pkg's second version does not compile with it, and Graf's second
+    version "does not parse today", so the check compared with its first version (a false
+    MESSAGE_REMOVED of Old). Graf's own import of common.proto, the text it was written against,
+    comes first."""
+    repo.write("contractctl.yaml", "version: 1\ndefaults: {compatibility: BACKWARD}\n")
+    for name, text in (("common", COMMON), ("att", ATT), ("pkg", PKG)):
+        repo.write(f"contracts/acme/{name}.proto", text)
+    repo.write("contracts/acme/graf.proto", GRAF + "message Old { string o = 1; }\n")
+    repo.commit("v1")
+    repo.write("contracts/acme/common.proto", COMMON + "message C2 { string b = 1; }\n")
+    repo.write("contracts/acme/pkg.proto", PKG.replace("C c = 1; }", "C c = 1; C2 d = 2; }"))
+    repo.write("contracts/acme/graf.proto", GRAF)
+    repo.commit("common gains C2, pkg uses it; graf drops Old")
+    repo.write("contracts/acme/graf.proto", GRAF.replace("Pkg p = 2; }", "Pkg p = 2; string note = 3; }"))
+    repo.commit("graf: a compatible field")
 
     result = repo.run("check", "--against", "HEAD~1", "--format", "json")
 

@@ -136,9 +136,9 @@ def test_a_reference_bringing_another_text_of_an_import_takes_the_walk(
 ) -> None:
     """A imports only B (compiled against Kind as an enum, and A with it once), but is handed X too,
     whose closure holds Kind as a message: the walk and the shortcut (which knows A's node from the
-    first parse) must answer alike. The walk takes Kind from B: as Schema Registry resolves
-    references, in the importer's order, depth first, the first text of a path holding it (round
-    16; it used to walk the last reference first, X's message)."""
+    first parse) must answer alike. The walk takes Kind from B: the text nearest the importer, its
+    own imports first in their order, then theirs (round 16; it used to walk the last reference
+    first, X's message)."""
     results = []
     for shortcut in (True, False):
         schema_format = ProtobufFormat()

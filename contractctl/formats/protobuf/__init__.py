@@ -99,32 +99,36 @@ class ProtobufSchema:
 
 
 def _closure(references: Sequence[ParsedSchema], importer: str | None = None) -> list[ProtobufSchema]:
-    """The schemas `references` reach, one per import path, chosen as Schema Registry resolves a
-    version's references (AbstractSchemaProvider.resolveReferences): in their order, depth first, the
-    first schema met for an import path holding it. They differ only where an import path is reached
-    twice with different versions: a version references what was current at its commit, and an
-    import not committed since references the versions current at its own commit (the Envoy API's
-    admin/v3/config_dump.proto reaches config/core/v3/*.proto directly and through older importers).
+    """The schemas `references` reach, one per import path: where one path is reached with two texts,
+    the one nearest the importer (its own imports first, in their order, then theirs, level by level).
 
-    `importer`: the text whose references these are; they are walked in its import order, the order
-    publish registers them in (a schema's own references are in that order already, see `_parsed`).
-    The walk used to take the last reference first, so an older copy reached through a later import
-    shadowed a newer direct one and a version the registry parses did not compile."""
+    That happens when a version references what was current at its commit while an import not
+    committed since still references the versions current at its own, older commit (the Envoy API's
+    admin/v3/config_dump.proto reaches config/core/v3/*.proto directly and through older importers;
+    googleapis' grafeas/v1/grafeas.proto reaches common.proto directly and through attestation.proto).
+    The importer's own imports are what its author compiled it against. Schema Registry resolves
+    references depth first, the first text met for a path holding it
+    (AbstractSchemaProvider.resolveReferences), which in such a state can pick the older text, with
+    which the version does not compile: a registry could not have accepted it. The walk used to take
+    the last reference first, which failed the Envoy versions; depth first in import order failed
+    the grafeas ones. Where each path is reached with one text, every order gives the same closure.
+
+    `importer`: the text whose references these are, for its import order (a schema's own
+    references are in that order already, see `_parsed`)."""
     ordered: list[ParsedSchema] = list(references)
     if importer is not None:
         rank = {path: i for i, path in enumerate(contract_imports(importer))}
         ordered.sort(key=lambda r: rank.get(r.source.import_path, len(rank)))  # stable: others last
     out: dict[str, ProtobufSchema] = {}
-    walks: list[Iterator[ParsedSchema]] = [iter(ordered)]  # iterative: chains deeper than recursion
-    while walks:
-        reference = next(walks[-1], None)
-        if reference is None:
-            walks.pop()
-            continue
-        assert isinstance(reference, ProtobufSchema)
-        if reference.source.import_path not in out:
-            out[reference.source.import_path] = reference
-            walks.append(iter(reference.references))
+    level = ordered
+    while level:
+        below: list[ParsedSchema] = []
+        for reference in level:
+            assert isinstance(reference, ProtobufSchema)
+            if reference.source.import_path not in out:
+                out[reference.source.import_path] = reference
+                below.extend(reference.references)
+        level = below
     return list(out.values())
 
 
