@@ -378,6 +378,10 @@ class RegistryClient:
             raise RuntimeError(f"registry client {self.name!r} is closed")
         reply = self._transport.send(method, path, params, json)
         if 200 <= reply.status < 300:
+            if reply.payload is None and not_found:
+                # None means "not found" to this caller: a 2xx without a body (empty, `null`, 204)
+                # is no answer, never "no such subject" (a compatibility test read as compatible)
+                raise self._unexpected(f"HTTP {reply.status} without a JSON body")
             return reply.payload
         body: Mapping[str, Any] = reply.payload if isinstance(reply.payload, Mapping) else {}
         code = body.get("error_code")
