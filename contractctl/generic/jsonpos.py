@@ -104,7 +104,22 @@ def load_with_positions(text: str, allow_comments: bool = False) -> tuple[Any, d
         ) from None
     except RecursionError:
         raise JsonSyntaxError("invalid JSON: nested too deeply", SourcePosition(1, 1)) from None
+    except ValueError as error:  # an integer past Python's int_max_str_digits (4300 digits)
+        raise JsonSyntaxError(f"invalid JSON: {_number_problem(error)}", _long_number(text)) from None
     return value, _Scanner(text).scan()
+
+
+_LONG_DIGITS = re.compile(r"\d{4301,}")
+
+
+def _number_problem(error: ValueError) -> str:
+    return "a number too long to read" if "digits" in str(error) else str(error)
+
+
+def _long_number(text: str) -> SourcePosition:
+    """Where the first number json.loads cannot convert starts (1:1 when none is found)."""
+    match = _LONG_DIGITS.search(text)
+    return _offset_position(text, match.start()) if match else SourcePosition(1, 1)
 
 
 class _Scanner:

@@ -84,6 +84,9 @@ def load(text: str) -> Document:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         raise YamlProblem(f"invalid YAML: {error.problem}", mark.line + 1 if mark else None) from None
+    except ValueError:  # an integer past Python's int_max_str_digits (4300 digits)
+        line, column = _long_integer(node)
+        raise YamlProblem("invalid YAML: a number too long to read", line, column) from None
     finally:
         constructor.dispose()
     lines, columns = _key_positions(node)
@@ -121,6 +124,20 @@ def check_nodes(root: Any) -> None:
         in_progress.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node) if id(child) not in size)
+
+
+def _long_integer(root: Any) -> tuple[int | None, int | None]:
+    """Where the first integer scalar too long for int() is (line and column, 1-based)."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.tag == "tag:yaml.org,2002:int" and sum(c.isdigit() for c in str(node.value)) > 4300:
+            return node.start_mark.line + 1, node.start_mark.column + 1
+        stack.extend(reversed(_children(node)))
+    return None, None
 
 
 def _children(node: Any) -> list[Any]:
