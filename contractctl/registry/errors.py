@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from contractctl.errors import EnvironmentFailure
 from contractctl.generic.masking import add_secret, mask
+from contractctl.model import one_line
 
 _MAX_SERVER_MESSAGE = 500
 
@@ -70,7 +71,7 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     never leaves part of a secret; ``secrets`` are registered with that rule first."""
     for secret in secrets:
         add_secret(secret)
-    text = " ".join(mask(text).split())
+    text = one_line(" ".join(mask(text).split()))  # no escape sequence reaches a terminal
     if len(text) > _MAX_SERVER_MESSAGE:
         text = text[: _MAX_SERVER_MESSAGE - 1] + "…"
     return text

@@ -26,6 +26,9 @@ def _location(finding: Finding) -> str:
 
 
 def finding_segments(finding: Finding) -> list[Segment]:
+    # every text is shown on its own lines with its control characters escaped: a registry's message,
+    # a subject name it lists, a --reason or a contract's line must not start a line of its own (a
+    # forged `::error::` or `passed:` in a CI log) nor reach the terminal as an escape sequence
     label = "allowed" if finding.allowed_reason else finding.severity.value
     style = "magenta" if finding.allowed_reason else _SEVERITY_STYLE[finding.severity]
     segments: list[Segment] = []
@@ -37,7 +40,7 @@ def finding_segments(finding: Finding) -> list[Segment]:
     where = [one_line(w) for w in (finding.subject, finding.registry and f"registry {finding.registry}") if w]
     if where:
         segments.append((f" [{' @ '.join(where)}]", "blue"))
-    segments.append((f": {finding.message}", ""))
+    segments.append((f": {one_line(finding.message)}", ""))
     details = []
     if finding.pointer:
         details.append(f"at {finding.pointer}")
@@ -48,12 +51,19 @@ def finding_segments(finding: Finding) -> list[Segment]:
     if details:
         segments.append((f" ({'; '.join(details)})", "dim"))
     if finding.allowed_reason:
-        segments.append((f"\n    allowed: {finding.allowed_reason}", "magenta"))
+        segments.append((f"\n    allowed: {one_line(finding.allowed_reason)}", "magenta"))
     if finding.hint:
-        segments.append((f"\n    hint: {finding.hint}", "green"))
+        segments.append((f"\n    hint: {one_line(finding.hint)}", "green"))
     if finding.detail:
-        segments.append(("\n" + "\n".join(f"    {line}" for line in finding.detail.splitlines()), "dim"))
+        lines = (_detail_line(line) for line in finding.detail.splitlines())
+        segments.append(("\n" + "\n".join(f"    {line}" for line in lines), "dim"))
     return segments
+
+
+def _detail_line(line: str) -> str:
+    """A line of detail (a contract's source line, git's message) as one line of output: control
+    characters escaped as in `one_line`, tabs kept so a caret under the line stays aligned."""
+    return "\t".join(one_line(part) for part in line.split("\t"))
 
 
 def _result_line(command: str, result: SubjectResult) -> list[Segment]:
