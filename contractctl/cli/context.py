@@ -12,14 +12,39 @@ def load(config_path: Path | None, cwd: Path | None = None) -> Config:
     """--config FILE, else contractctl.yaml found upward, else the documented defaults at cwd."""
     start = (cwd or Path.cwd()).resolve()
     if config_path is not None:
-        return _known_secrets(load_config(config_path.resolve()))
+        return _known_secrets(load_config(_resolved(config_path)))
     found = find_config(start)
     if found is None:
         from contractctl.repo.history import Git
 
         return default_config(Git.discover(start).toplevel)
     _refuse_link_out_of_repository(found)
+    _refuse_other_than_a_file(found)
     return _known_secrets(load_config(found))
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        from contractctl.errors import ConfigError
+
+        raise ConfigError(f"{path}: is a symlink that loops; not read") from None
+
+
+def _refuse_other_than_a_file(found: Path) -> None:
+    """The repository's contractctl.yaml must be a regular file: a FIFO would block the run, a device
+    never end, and a dangling link or a directory is an error, never "no config" (the defaults)."""
+    import stat
+
+    from contractctl.errors import ConfigError
+
+    try:
+        mode = found.stat().st_mode
+    except OSError as error:
+        raise ConfigError(f"{found}: cannot read config file: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise ConfigError(f"{found}: is not a regular file; not read")
 
 
 def _refuse_link_out_of_repository(found: Path) -> None:
@@ -37,7 +62,10 @@ def _refuse_link_out_of_repository(found: Path) -> None:
         top = Git.discover(found.parent).toplevel.resolve()
     except GitError:
         return  # not in a repository: no repository author chose the link
-    target = found.resolve()
+    try:
+        target = found.resolve()
+    except (OSError, RuntimeError):  # a loop: refused as what it is, by the caller's stat
+        return
     if not is_within(target, top):
         raise ConfigError(
             f"{found}: is a symlink leading outside the repository ({target}); not read "

@@ -20,6 +20,7 @@ from contractctl.generic.yaml_guard import YamlProblem, shown
 from contractctl.model import CompatibilityLevel
 
 CONFIG_FILE_NAME = "contractctl.yaml"
+MAX_CONFIG_BYTES = 4 * 1024 * 1024  # a config is a few KiB; past this it is not one
 SUBJECT_STRATEGIES = {
     "topic": "topic",
     "topicnamestrategy": "topic",
@@ -164,7 +165,7 @@ def find_config(start: Path) -> Path | None:
     tree, every directory above."""
     for directory in (start, *start.parents):
         candidate = directory / CONFIG_FILE_NAME
-        if candidate.is_file():
+        if os.path.lexists(candidate):  # a dangling or looping link, a FIFO: an error, never "no config"
             return candidate
         if (directory / ".git").exists():  # a folder or, in a worktree or submodule, a file
             return None
@@ -187,7 +188,11 @@ def load_config(path: Path) -> Config:
     from contractctl.config import kept_document  # deferred: only commands with a config pay
 
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)  # /dev/zero, or a file that never ends
+        if len(data) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: config file is larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MiB")
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
     except UnicodeDecodeError as error:
