@@ -161,6 +161,29 @@ class RegistrySettings:
         return values
 
 
+_INLINE_SECRETS = (
+    ("basic", "password"),
+    ("bearer", "token"),
+    ("oauth", "client_secret"),
+    ("mtls", "key_password"),
+)
+
+
+def _mask_inline_secrets(raw: Any) -> None:
+    """Register every inline secret of ``registries.NAME.auth`` for masking, as given: an error about
+    any key (a ``context`` or ``url`` that holds the same variable) is raised before the secret's own
+    key is validated, and it must not show it."""
+    auth = raw.get("auth") if isinstance(raw, Mapping) else None
+    if not isinstance(auth, Mapping):
+        return
+    for scheme, key in _INLINE_SECRETS:
+        section = auth.get(scheme)
+        value = section.get(key) if isinstance(section, Mapping) else None
+        if isinstance(value, str) and value:
+            username = section.get("username") if scheme == "basic" else None  # type: ignore[union-attr]
+            add_secret(value, username=username.strip() if isinstance(username, str) else None)
+
+
 class _Parser:
     def __init__(self, name: str, config_path: Path) -> None:
         self.name = name
@@ -244,6 +267,7 @@ class _Parser:
         return None
 
     def registry(self, raw: Mapping[str, Any]) -> RegistrySettings:
+        _mask_inline_secrets(raw)  # before any check: an error about another key may quote one
         top = self.mapping(raw, "", REGISTRY_KEYS)
         if "url" not in top:
             raise self.fail("url", "missing (the registry's base URL)")
