@@ -4,7 +4,9 @@ A file is `magic`, a CRC-32 of the payload, and the payload: `marshal` of (stamp
 None for a missing, torn, corrupted or other-code file (the caller computes the value again); writers
 replace the file atomically (write aside, then rename), so concurrent runs each leave a complete file
 and readers never see half of one. The checksum is against accidents, not attacks: the files live
-where whoever can write them can run code anyway (a repository's git directory).
+where whoever can write them can run code anyway (a repository's git directory). Still, nothing is
+read, written or removed through a folder that is a symbolic link (it leads out of the repository),
+and only a regular file is read (a FIFO would block, a link to /dev/zero never end).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import stat
 import zlib
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,8 @@ def prune(file: Path, keep: int = 2) -> None:
     """Remove the files of `file`'s prefix (see `named`) but the `keep` newest, this one among them:
     an upgrade leaves the old one behind. Never raises."""
     prefix = file.name.rpartition("-")[0]
+    if _linked(file.parent):
+        return
     try:
         siblings = [p for p in file.parent.glob(f"{prefix}-????????") if p != file]
         siblings.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
@@ -48,9 +53,18 @@ def prune(file: Path, keep: int = 2) -> None:
 def read(file: Path, magic: bytes, stamp: str) -> Any:
     """The value stored with `stamp`, or None."""
     try:
-        data = file.read_bytes()
+        if _linked(file.parent):
+            return None
+        descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            data = handle.read()
+        except OSError:
+            return None
     head = len(magic)
     if not data.startswith(magic) or len(data) < head + _CHECKSUM:
         return None
@@ -71,6 +85,8 @@ def write(file: Path, magic: bytes, stamp: str, value: Any) -> bool:
     aside = file.with_name(f"{file.name}.{os.getpid()}.{os.urandom(4).hex()}")
     try:
         file.parent.mkdir(exist_ok=True)
+        if _linked(file.parent):
+            return False
         with open(aside, "xb") as out:
             out.write(data)
         os.replace(aside, file)
@@ -79,3 +95,8 @@ def write(file: Path, magic: bytes, stamp: str, value: Any) -> bool:
             aside.unlink(missing_ok=True)
         return False
     return True
+
+
+def _linked(folder: Path) -> bool:
+    """Whether the folder is a symbolic link (`.git/contractctl` made to lead elsewhere)."""
+    return os.path.islink(folder)
