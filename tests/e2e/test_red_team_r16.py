@@ -15,17 +15,22 @@ registry double on loopback where a registry is involved:
   internal error, a dangling link or a directory silently meant "no config" (the defaults);
   ``--config /dev/zero`` read without end;
 * an inline secret's variable used in another key of its registry (``context``): the error quoted it
-  before the secret was registered for masking.
+  before the secret was registered for masking;
+* ``.git/contractctl`` made a symlink to a folder elsewhere: kept files were written (and old ones
+  pruned) there; a kept file that is a FIFO or a link to /dev/zero blocked the run or exhausted memory.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
+import subprocess
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import GitRepo, record
+from tests.conftest import GitRepo, Result, cli_env, contractctl_command, record
 from tests.registry_double import RegistryDouble
 
 V1 = record("OrderPlaced", [{"name": "id", "type": "string"}])
@@ -36,6 +41,7 @@ defaults: {{compatibility: BACKWARD}}
 registries:
   aws: {{url: "${{AWS_URL}}", {FAST}}}
 """
+PROTO = 'syntax = "proto3";\npackage acme.shipping.v1;\nmessage Shipped { string id = 1; }\n'
 LONG = "9" * 5000  # past sys.get_int_max_str_digits() (4300)
 
 
@@ -52,6 +58,25 @@ def seeded(double: RegistryDouble) -> RegistryDouble:
     double.store.set_config("orders-value", "BACKWARD")
     double.store.register("orders-value", json.dumps(V1))
     return double
+
+
+def run_limited(repo: GitRepo, *args: str) -> Result:
+    """The CLI in a child with a 1 GiB address-space limit: a read without end is a failure of this
+    test, never a dead machine (as in test_hostile_paths' alias bomb)."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    completed = subprocess.run(
+        [*contractctl_command(), *args],
+        cwd=repo.root,
+        env=cli_env(repo.root),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit,
+    )
+    return Result(completed.returncode, completed.stdout, completed.stderr)
 
 
 def no_internal_error(output: str) -> None:
@@ -209,7 +234,7 @@ def test_a_config_named_with_config_is_read_bounded(repo: GitRepo, named: str) -
     repo.write("contracts/orders/value.avsc", V1)
     repo.commit("base")
     repo.link("loop.yaml", "loop.yaml")
-    result = repo.run("check", "--all", "--config", named)
+    result = run_limited(repo, "check", "--all", "--config", named)
     no_internal_error(result.output)  # was: MemoryError (/dev/zero), RuntimeError (loop)
     assert result.code == 2, result.output
     assert named in result.output
@@ -240,3 +265,42 @@ registries:
         assert "registries.aws.context" in result.output
         assert SECRET not in result.output and "Secret-41" not in result.output, result.output
         assert "pa:ss" not in result.output and "***" in result.output, result.output
+
+
+# -- .git/contractctl ------------------------------------------------------------------------------------
+
+
+def test_nothing_is_kept_through_a_git_contractctl_link_leading_elsewhere(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    repo.write("contractctl.yaml", "version: 1\n")
+    repo.write("contracts/orders/value.avsc", V1)
+    repo.write("contracts/shipping/value.proto", PROTO)
+    repo.commit("base")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (repo.root / ".git" / "contractctl").symlink_to(elsewhere)
+    repo.write("contracts/orders/value.avsc", V2)
+    for args in (("check",), ("check", "--staged")):
+        result = repo.run(*args)
+        assert result.code == 0, result.output
+    assert not list(elsewhere.iterdir())  # was: config-*, outlines-* written through the link
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero"])
+def test_a_kept_file_that_is_not_a_regular_file_is_not_read(repo: GitRepo, kind: str) -> None:
+    repo.write("contractctl.yaml", "version: 1\n")
+    repo.write("contracts/orders/value.avsc", V1)
+    repo.commit("base")
+    assert repo.run("check", "--all").code == 0
+    kept = sorted((repo.root / ".git" / "contractctl").glob("config-*"))
+    assert kept
+    for file in kept:
+        file.unlink()
+        if kind == "fifo":
+            os.mkfifo(file)
+        else:
+            file.symlink_to("/dev/zero")
+    result = run_limited(repo, "check", "--all")  # was: blocked forever (FIFO) or MemoryError (/dev/zero)
+    no_internal_error(result.output)
+    assert result.code == 0, result.output
