@@ -17,7 +17,12 @@ with without_cycle_collection():
     from contractctl.cli import masked_io
     from contractctl.errors import ContractctlError
     from contractctl.formats import FORMATS
-    from contractctl.generic.termination import Terminated, leave_now, unwind_on_sigterm
+    from contractctl.generic.termination import (
+        Terminated,
+        leave_now,
+        unwind_on_sigterm,
+    )
+    from contractctl.generic.termination import requested as termination_requested
 
 # Commands load on use: a pre-commit `check` must not pay for the imports of `promote` or `changelog`.
 COMMANDS = {
@@ -123,6 +128,9 @@ def _run(args: list[str], verbose: bool) -> None:
         else:
             click.echo("run again with -v for details, and please report it", err=True)
         code = 3
+    if code not in (130, 143) and termination_requested():  # its Terminated was swallowed on the way
+        click.echo("terminated", err=True)
+        code = 143
     if code in (130, 143):  # click reports Ctrl-C as Abort (130)
         masked_io.flush()
         leave_now(code)

@@ -24,6 +24,7 @@ class Terminated(BaseException):
 
 
 _main_pid: int | None = None
+_requested = False  # SIGTERM arrived in the main process
 _scratch: dict[str, int] = {}  # folder -> the process that made it and removes it when done
 
 
@@ -56,8 +57,17 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
         return
+    global _requested
+    _requested = True
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not interrupt the unwinding
     raise Terminated()
+
+
+def requested() -> bool:
+    """Whether SIGTERM arrived in this process. Its `Terminated` can be raised where Python ignores
+    exceptions (a fork callback: logging releases its lock after each fork; a finalizer), and the run
+    then went on and exited 0, a pass for a run that was stopped: the exit must still be 143."""
+    return _requested
 
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
