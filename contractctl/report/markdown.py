@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from contractctl.model import Finding, Report, Severity, SubjectResult, exit_code_for
+from contractctl.model import Finding, Report, Severity, SubjectResult, exit_code_for, one_line
 from contractctl.report.summary import ordered, summarize
 
 _OUTCOMES = {
@@ -130,7 +130,9 @@ def code(value: str) -> str:
 
 
 def _lines(value: str) -> list[str]:
-    return value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """The lines of a text, each with its other control characters escaped (an escape sequence in a
+    registry's message must not reach a terminal that shows `--format markdown`)."""
+    return [one_line(line) for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
 
 
 def _registry(result: SubjectResult) -> str:

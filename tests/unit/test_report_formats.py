@@ -432,3 +432,24 @@ def test_sarif_above_code_scannings_result_limit_keeps_the_most_severe_and_says_
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     assert not list(jsonschema.Draft4Validator(schema).iter_errors(capped))
     assert sarif.MAX_RESULTS == 25_000  # GitHub code scanning's limit per run
+
+
+def test_markdown_escapes_control_characters_a_registry_sends() -> None:
+    """A registry's message with an escape sequence (red team, round 16: the text output escaped it,
+    `--format markdown`, which a terminal may show, passed it through)."""
+    finding = Finding(
+        rule="REGISTRY_INCOMPATIBLE",
+        message="bad \x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \x1b[2J",
+        kind=FindingKind.INCOMPATIBLE,
+        subject="orders\x1b[31m-value",
+        hint="retry\x00",
+    )
+    report = Report(
+        command="check",
+        results=[
+            SubjectResult("orders-value", "a.avsc", "AVRO", "BACKWARD", "incompatible", findings=[finding])
+        ],
+    )
+    rendered = markdown.render(report)
+    assert not any(ord(c) < 32 and c != "\n" for c in rendered)
+    assert "x1b" in rendered  # shown, escaped
