@@ -127,8 +127,13 @@ class SchemaText:
     def import_path(self) -> str:
         """The path other contracts use to import this one (Protobuf): relative to the root.
         Cached: reference walks ask it millions of times on deep import graphs."""
-        text = str(self.path)
-        return text[len(self.root) + 1 :] if self.root and text.startswith(self.root + "/") else text
+        return import_path_of(str(self.path), self.root)
+
+
+def import_path_of(path: str, root: str) -> str:
+    """A repository-relative path as contracts import it: relative to the contracts root `root`
+    ("" for the repository's top); a path outside the root stays as it is."""
+    return path[len(root) + 1 :] if root and path.startswith(root + "/") else path
 
 
 @dataclass

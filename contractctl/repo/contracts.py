@@ -22,7 +22,7 @@ from contractctl.formats import (
 )
 from contractctl.formats.base import InvalidSchema, Outline
 from contractctl.generic.globs import glob_regex
-from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType
+from contractctl.model import CompatibilityLevel, Finding, FindingKind, SchemaText, SchemaType, import_path_of
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git
 from contractctl.repo.outline_cache import OutlineCache
 from contractctl.repo.sidecar_paths import is_example_text, sidecar_path, sidecar_text
@@ -124,8 +124,7 @@ class SubjectMapper:
         naming = self.config.reference_naming
         if naming == "record" or not references_by_path_text(path):
             return None
-        root = self.root_prefix
-        name = path[len(root) + 1 :] if root and path.startswith(root + "/") else path
+        name = import_path_of(path, self.root_prefix)
         return name if naming == "import_path" else name.replace(".proto", "").replace("/", ".")
 
     def _matching_rules(self, path: PurePosixPath | str) -> list[SubjectRule]:

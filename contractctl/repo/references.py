@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
 from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema, is_word_character
 from contractctl.generic.parallel import run_indexed, run_measured, usable_cores, worker_count
-from contractctl.model import Finding, FindingKind, SchemaText, SchemaType
+from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, import_path_of
 from contractctl.repo.contracts import ContractSet, SubjectMapper, decode, outline_of, reference_order
 from contractctl.repo.history import (
     BlobStore,
@@ -147,11 +147,16 @@ class SchemaResolver:
         gone = [n for n in names if is_import_path(n) and self.current.defining_subject(n) is None]
         if not gone:
             return []
+        root = self.current.root
         if self._history_paths is None:
+            # from the paths the log sighted, not the versions: telling every subject's contents apart
+            # (a fingerprint each) is not needed to know where they lay
+            history = self.history
             by_path: dict[str, set[str]] = {}
-            for held, versions in self.history.items():
-                for version in versions:
-                    by_path.setdefault(self._import_path_of(version.path), set()).add(held)
+            for held in history:
+                seen = history.sightings(held) if isinstance(history, VersionHistory) else history[held]
+                for item in seen:
+                    by_path.setdefault(import_path_of(str(item.path), root), set()).add(held)
             self._history_paths = {path: tuple(sorted(held)) for path, held in by_path.items()}
         out: list[str] = []
         for import_path in gone:
@@ -159,15 +164,10 @@ class SchemaResolver:
                 if candidate == subject or candidate in found or candidate in out:
                     continue
                 at = self._version_at(candidate, sequence)
-                if at is not None and self._import_path_of(at.path) == import_path:
+                if at is not None and import_path_of(str(at.path), root) == import_path:
                     out.append(candidate)  # the file at that path then
                     break
         return out
-
-    def _import_path_of(self, path: PurePosixPath) -> str:
-        """A version's path as contracts import it (relative to the contracts root), as SchemaText's."""
-        text, root = str(path), self.current.root
-        return text[len(root) + 1 :] if root and text.startswith(root + "/") else text
 
     def _defining(self, names: tuple[str, ...], subject: str) -> list[str]:
         self.current.find_definitions(names)

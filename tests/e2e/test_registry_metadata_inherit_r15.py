@@ -15,19 +15,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.conftest import GitRepo, record
+from tests.conftest import GitRepo
+from tests.e2e.test_registry_states_r14 import CONTRACT, SIDECAR, order, rules, setup
 from tests.registry_double.server import RegistryDouble
 
-CONFIG = """version: 1
-defaults: {compatibility: BACKWARD}
-registries:
-  aws: {url: "${AWS_URL}"}
-  azure: {url: "${AZURE_URL}"}
-links:
-  aws-to-azure: {source: aws, destination: azure, context_type: NONE, subjects: ["*"]}
-"""
-CONTRACT = "contracts/orders/value.avsc"
-SIDECAR = "contracts/orders/value.contract.yaml"
 OWNER = "owner: team-orders\n"
 RULES = (
     OWNER + "rules:\n  domain:\n"
@@ -40,23 +31,6 @@ CHECK_ID = {
     "type": "CEL",
     "expr": "message.order_id != ''",
 }
-
-
-def order(*added: str) -> dict[str, Any]:
-    fields: list[dict[str, Any]] = [{"name": "order_id", "type": "string"}]
-    fields += [{"name": name, "type": "string", "default": ""} for name in added]
-    return record("OrderPlaced", fields)
-
-
-def setup(repo: GitRepo, factory: Any) -> tuple[RegistryDouble, RegistryDouble, dict[str, str]]:
-    aws, azure = factory(name="aws"), factory(name="azure")
-    repo.write("contractctl.yaml", CONFIG)
-    return aws, azure, {"AWS_URL": aws.url, "AZURE_URL": azure.url}
-
-
-def rules(result: Any) -> list[str]:
-    data = result.json()
-    return [f["rule"] for f in data["findings"] + [f for r in data["results"] for f in r["findings"]]]
 
 
 def contract_of(double: RegistryDouble, version: int = -1) -> tuple[Any, Any]:
