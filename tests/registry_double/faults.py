@@ -19,7 +19,7 @@ FaultBody = Mapping[str, Any] | str | bytes | None
 
 @dataclass
 class Fault:
-    """One armed fault: ``kind`` is fail | rate_limit | drop | garbage | forbid."""
+    """One armed fault: ``kind`` is fail | rate_limit | drop | lose_answer | garbage | forbid."""
 
     kind: str
     remaining: int
@@ -27,8 +27,11 @@ class Fault:
     status: int = 503
     body: FaultBody = None
     headers: dict[str, str] = field(default_factory=dict)
+    method: str | None = None  # only requests with this method (None: any)
 
-    def matches(self, path: str) -> bool:
+    def matches(self, path: str, method: str | None = None) -> bool:
+        if self.method is not None and method is not None and self.method != method.upper():
+            return False
         return self.path_prefix is None or path.startswith(self.path_prefix)
 
 
@@ -52,12 +55,18 @@ class Faults:
             self._latency_prefix = path_prefix
 
     def fail_next(
-        self, n: int = 1, status: int = 503, body: FaultBody = None, path_prefix: str | None = None
+        self,
+        n: int = 1,
+        status: int = 503,
+        body: FaultBody = None,
+        path_prefix: str | None = None,
+        method: str | None = None,
     ) -> None:
-        """Answer the next ``n`` matching requests with ``status`` and ``body`` (JSON if a mapping)."""
+        """Answer the next ``n`` matching requests (``method``: only those, e.g. ``"POST"``) with
+        ``status`` and ``body`` (JSON if a mapping), without serving them."""
         if body is None:
             body = {"error_code": status, "message": f"Injected failure (HTTP {status})"}
-        self._arm(Fault("fail", n, path_prefix, status, body))
+        self._arm(Fault("fail", n, path_prefix, status, body, method=_upper(method)))
 
     def rate_limit_next(self, n: int = 1, retry_after: float = 1, path_prefix: str | None = None) -> None:
         """Answer with 429 and ``Retry-After`` (Confluent Cloud's rate limit shape)."""
@@ -69,9 +78,14 @@ class Faults:
         body = {"error_code": 429, "message": "Too Many Requests"}
         self._arm(Fault("rate_limit", n, path_prefix, 429, body, headers))
 
-    def drop_next(self, n: int = 1, path_prefix: str | None = None) -> None:
+    def drop_next(self, n: int = 1, path_prefix: str | None = None, method: str | None = None) -> None:
         """Close the connection after reading the request, without any response."""
-        self._arm(Fault("drop", n, path_prefix))
+        self._arm(Fault("drop", n, path_prefix, method=_upper(method)))
+
+    def lose_answer_next(self, n: int = 1, path_prefix: str | None = None, method: str | None = None) -> None:
+        """Serve the request (its write is applied), then close the connection without the answer:
+        the client cannot tell whether a write it sent took effect."""
+        self._arm(Fault("lose_answer", n, path_prefix, method=_upper(method)))
 
     def garbage_next(self, n: int = 1, path_prefix: str | None = None) -> None:
         """Answer 200 with the registry content type but a body that is not JSON."""
@@ -105,17 +119,21 @@ class Faults:
                 return self._latency
             return 0.0
 
-    def take(self, path: str, forbid_stage: bool = False) -> Fault | None:
+    def take(self, path: str, forbid_stage: bool = False, method: str | None = None) -> Fault | None:
         """Consume one matching rule (transport faults first; ``forbid`` only after auth)."""
         with self._lock:
             for rule in self._rules:
-                if (rule.kind == "forbid") == forbid_stage and rule.matches(path):
+                if (rule.kind == "forbid") == forbid_stage and rule.matches(path, method):
                     rule.remaining -= 1
                     if rule.remaining == 0:
                         self._rules.remove(rule)
                     self.injected.append((rule.kind, path))
                     return rule
             return None
+
+
+def _upper(method: str | None) -> str | None:
+    return None if method is None else method.upper()
 
 
 def echo_credentials(payload: Any, authorization: str | None) -> Any:

@@ -228,15 +228,16 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if delay > 0 and double.stop_event.wait(delay):
             self.close_connection = True
             return
-        fault = double.faults.take(decoded_path)
-        if fault is not None:
+        fault = double.faults.take(decoded_path, method=method)
+        lose_answer = fault is not None and fault.kind == "lose_answer"
+        if fault is not None and not lose_answer:
             self._inject(fault)
             return
         auth_error = double.check_auth(self.headers.get("Authorization"))
         if auth_error is not None:
             self._send_error(auth_error[0], auth_error[1])
             return
-        fault = double.faults.take(decoded_path, forbid_stage=True)
+        fault = double.faults.take(decoded_path, forbid_stage=True, method=method)
         if fault is not None:
             self._inject(fault)
             return
@@ -245,17 +246,26 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 method, split.path, query, body, self.headers.get("Content-Type")
             )
         except RegistryError as exc:
+            if lose_answer:
+                self._drop()
+                return
             self._send_error(exc)
+            return
+        if lose_answer:  # served (any write is applied), but the answer never reaches the client
+            self._drop()
             return
         self._send(status, payload, raw=raw)
 
+    def _drop(self) -> None:
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:  # the peer already hung up: the connection is dropped either way
+            return
+
     def _inject(self, fault: Fault) -> None:
         if fault.kind == "drop":
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:  # the peer already hung up: the connection is dropped either way
-                return
+            self._drop()
             return
         payload: Any = fault.body
         if isinstance(payload, Mapping):

@@ -35,6 +35,24 @@ def test_fail_next_scoped_to_path_prefix(registry_double: RegistryDouble) -> Non
     assert registry_double.faults.injected[0] == ("fail", "/subjects")
 
 
+def test_fail_next_scoped_to_method(registry_double: RegistryDouble) -> None:
+    client = Client(registry_double.url)
+    registry_double.faults.fail_next(1, status=503, path_prefix="/subjects/s/versions", method="post")
+    assert client.get("/subjects/s/versions").json()["error_code"] == 40401  # a GET: not consumed
+    assert client.post("/subjects/s/versions", {"schema": V1}).status == 503
+    assert registry_double.store.versions_of("s") == []  # a failed request is never served
+    assert client.post("/subjects/s/versions", {"schema": V1}).status == 200
+
+
+def test_lose_answer_serves_the_write_then_drops_the_connection(registry_double: RegistryDouble) -> None:
+    client = Client(registry_double.url)
+    registry_double.faults.lose_answer_next(1, path_prefix="/subjects/s/versions", method="POST")
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        client.post("/subjects/s/versions", {"schema": V1})
+    assert [v.version for v in registry_double.store.versions_of("s")] == [1]  # applied all the same
+    assert client.get("/subjects/s/versions").json() == [1]
+
+
 def test_rate_limit_sets_retry_after(registry_double: RegistryDouble) -> None:
     client = Client(registry_double.url)
     registry_double.faults.rate_limit_next(1, retry_after=2)
