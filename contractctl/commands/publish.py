@@ -3,6 +3,10 @@ up front: refusals (read-only or import mode) and incompatibilities are found be
 
 A registration that fails half way (registry gone, refused) stops that registry's run and says what
 was registered and what remains; rerunning completes it, since every step is a lookup first.
+
+No half-applied change: a new subject gets its level (and group) before its first version, and when
+that first registration fails the subject's own config is put back as it was (removed, when it had
+none); the report says what was set and what was undone, or plainly what could not be, and where.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import TypeVar
 from contractctl.config.project import Config
 from contractctl.levels import DIFFERENT_SCHEMA_TYPE, schema_type_changed, split_by_type
 from contractctl.model import Finding, FindingKind, Report, Severity, SubjectResult
-from contractctl.registry.client import ContractExtras, RegisteredSchema, RegistryClient, SchemaRef
+from contractctl.registry.client import ContractExtras, OwnConfig, RegisteredSchema, RegistryClient, SchemaRef
 from contractctl.registry.desired import Catalog, GitVersion
 from contractctl.registry.errors import IncompatibleSchemaError, RegistryError
 from contractctl.registry.fanout import fan_out_all
@@ -43,6 +47,9 @@ class RegistryPlan:
     # the metadata and rules to send per pending (subject, git number), where they differ from the
     # sidecar's: `{}` for a part git leaves out that the registry would copy from the latest version
     sends: dict[tuple[str, int], ContractExtras | None] = field(default_factory=dict)
+    # new subjects whose config publish set (or sent, its answer unknown) and that have no version
+    # from this run yet, with their own level and group before: what a failure must put back
+    config_before: dict[str, OwnConfig | None] = field(default_factory=dict)
 
     def send_for(self, version: GitVersion) -> ContractExtras | None:
         return self.sends.get((version.subject, version.number), version.payload.contract)
@@ -307,13 +314,7 @@ def execute(
             continue  # registered meanwhile (by a concurrent run)
         payload = version.payload
         if version.subject in plan.new_subjects:
-            level = catalog.levels[version.subject].value
-            # the group too when git declares none: a subject re-created after a soft delete keeps
-            # its old config, and PUT /config merges (an absent field keeps the old group)
-            client.set_compatibility(
-                version.subject, level, catalog.groups.get(version.subject), replace_group=True
-            )
-            plan.new_subjects.discard(version.subject)
+            _set_level(client, catalog, plan, version.subject)
             done.append(Step(version.subject, _level_step(catalog, version.subject)))
         references = known.references(payload)
         if references is None:
@@ -322,6 +323,7 @@ def execute(
         schema_id = client.register(
             version.subject, payload.text, schema_type, references, contract=plan.send_for(version)
         )
+        plan.config_before.pop(version.subject, None)  # it has a version: its level is git's to keep
         found, other = _find_after_register(client, payload, references)
         if found is None and other is not None and other.id == schema_id:
             raise RegistryError(
@@ -344,6 +346,114 @@ def execute(
                 f"as version {found.version} (id {schema_id}){_emptied(plan, version)}",
             )
         )
+
+
+def _set_level(client: RegistryClient, catalog: Catalog, plan: RegistryPlan, subject: str) -> None:
+    """Give a new subject git's level and group, first noting its own config to put back if its
+    first registration then fails.
+
+    Before, not after, that registration: the first version is compared with nothing whatever the
+    level, but a subject's own config decides which metadata and rules registration merges in (only
+    its own, not the context's or global ones: Config.mergeConfigs), and a level set only after the
+    first version could fail and leave a version under the wrong level, which no undo can take back
+    without deleting a registered schema."""
+    before = client.own_config(subject)  # a failure here has changed nothing
+    plan.config_before[subject] = before  # from here the PUT may take effect, even if its answer is lost
+    try:
+        # the group too when git declares none: a subject re-created after a soft delete keeps its
+        # old config, and PUT /config merges (an absent field keeps the old group)
+        client.set_compatibility(
+            subject, catalog.levels[subject].value, catalog.groups.get(subject), replace_group=True
+        )
+    except RegistryError as error:
+        if error.status is not None and 400 <= error.status < 500:
+            plan.config_before.pop(subject)  # the registry answered and refused: nothing was set
+        raise
+    plan.new_subjects.discard(subject)
+
+
+def undo_levels(client: RegistryClient, catalog: Catalog, plan: RegistryPlan) -> list[Finding]:
+    """After a failed run: put back the own config of each new subject whose level publish set and
+    that got no version (in practice the one whose first registration failed). One whose failed
+    registration took effect after all (its answer lost) holds a version: its level is kept."""
+    findings = [
+        _undo_level(client, catalog, subject, before) for subject, before in plan.config_before.items()
+    ]
+    plan.config_before.clear()
+    return findings
+
+
+def _undo_level(client: RegistryClient, catalog: Catalog, subject: str, before: OwnConfig | None) -> Finding:
+    set_text = OwnConfig(catalog.levels[subject].value, catalog.groups.get(subject)).describe()
+    try:
+        held = client.versions(subject)
+    except RegistryError as error:
+        return _undo_failed(
+            client.name,
+            subject,
+            catalog,
+            f"could not undo the {set_text} publish set on {subject}: asking whether its failed registration "
+            f"took effect failed ({error.reason}). Left in {client.name}: {subject} may have that level as "
+            "its own config and no version",
+        )
+    if held:
+        listed = ", ".join(str(v) for v in held)
+        return _note(
+            "PUBLISH_LEVEL_KEPT",
+            f"kept the {set_text} of {subject}: it holds version {listed} although its registration "
+            "reported a failure (the registry applied it), so git's level applies to it",
+            client.name,
+            subject,
+            catalog,
+        )
+    try:
+        if before is None:
+            removed = client.delete_config(subject)
+            done = (
+                f"removed the {set_text} publish set on {subject}"
+                if removed
+                else f"{subject} has no config of its own to remove (the {set_text} never took effect)"
+            )
+        elif before == OwnConfig(catalog.levels[subject].value, catalog.groups.get(subject)):
+            done = f"{subject} had the {set_text} already: nothing to put back"
+        else:
+            client.put_back_compatibility(subject, before)
+            now = client.own_config(subject)
+            if now != before:
+                held_now = now.describe() if now is not None else "no config of its own"
+                raise RegistryError(
+                    client.name, f"after putting back {before.describe()} the registry holds {held_now}"
+                )
+            done = f"put back the {before.describe()} {subject} had, in place of the {set_text}"
+    except RegistryError as error:
+        return _undo_failed(
+            client.name,
+            subject,
+            catalog,
+            f"could not undo the {set_text} publish set on {subject}: {error.reason}. Left in "
+            f"{client.name}: {subject} has that level as its own config and no version",
+        )
+    return _note(
+        "PUBLISH_UNDONE",
+        f"undid in {client.name}: {done}. {subject} got no version before publish stopped, and its config "
+        "is as it was before publish",
+        client.name,
+        subject,
+        catalog,
+    )
+
+
+def _undo_failed(registry: str, subject: str, catalog: Catalog, what: str) -> Finding:
+    return Finding(
+        rule="PUBLISH_UNDO_FAILED",
+        message=f"registry {registry}: {what} (a half-applied change)",
+        kind=FindingKind.ENVIRONMENT,
+        registry=registry,
+        subject=subject,
+        file=catalog.paths.get(subject),
+        hint=f"Rerun publish, which registers {subject} at that level, or remove the level by hand "
+        f"(DELETE /config/<subject> on {registry}; GET /config/<subject> shows it).",
+    )
 
 
 def _find_after_register(
@@ -425,6 +535,7 @@ def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> lis
     try:
         execute(client, catalog, plan, known, done)
     except RegistryError as error:
+        undone = undo_levels(client, catalog, plan)
         # lookups are memoized from planning, so this asks the (possibly failing) registry nothing
         failing = next((v for v in plan.pending if known.version_of(v.payload) is None), plan.pending[0])
         subject = failing.subject
@@ -441,6 +552,9 @@ def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> lis
         else:
             failure = failure_finding(error, subject, catalog.paths.get(subject))
         remaining = sum(1 for v in plan.pending if known.version_of(v.payload) is None)
+        for finding in undone:
+            assert finding.subject is not None
+            findings[finding.subject].append(finding)
         findings[subject].append(
             _note(
                 "PUBLISH_INCOMPLETE",

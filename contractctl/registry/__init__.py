@@ -4,7 +4,13 @@ Importing this package does not import the HTTP library; that happens when a :cl
 is created, so commands that never talk to a registry (the pre-commit check) stay fast.
 """
 
-from contractctl.registry.client import CompatibilityAnswer, RegisteredSchema, RegistryClient, SchemaRef
+from contractctl.registry.client import (
+    CompatibilityAnswer,
+    OwnConfig,
+    RegisteredSchema,
+    RegistryClient,
+    SchemaRef,
+)
 from contractctl.registry.errors import IncompatibleSchemaError, RegistryError
 from contractctl.registry.fanout import fan_out
 from contractctl.registry.settings import RegistrySettings
@@ -12,6 +18,7 @@ from contractctl.registry.settings import RegistrySettings
 __all__ = [
     "CompatibilityAnswer",
     "IncompatibleSchemaError",
+    "OwnConfig",
     "RegisteredSchema",
     "RegistryClient",
     "RegistryError",

@@ -42,6 +42,7 @@ MODES = frozenset({"READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT", "FORW
 SUBJECT_NOT_FOUND = 40401
 VERSION_NOT_FOUND = 40402
 SCHEMA_NOT_FOUND = 40403
+SUBJECT_CONFIG_NOT_FOUND = 40408  # CP >= 7.0; before, a subject without a config of its own is 40401
 SCHEMAS_PAGE = 1000  # Confluent's schema.search.max.limit default: a larger page is answered with less
 
 
@@ -83,6 +84,21 @@ class SubjectConfig:
     level: str
     group: str | None  # compatibilityGroup: None when the registry compares every version
     contract: ConfigContract = field(default_factory=ConfigContract)  # merged into every registration
+
+
+@dataclass(frozen=True)
+class OwnConfig:
+    """The level and group a subject's own config sets (GET /config/{subject}, nothing inherited);
+    either is None when the answer leaves it out. Confluent answers an own config that sets no level
+    with the server's default level (InMemoryCache.populateCompatibilityLevel), which then is also the
+    level in force for that subject, so putting that answer back changes neither answer nor effect."""
+
+    level: str | None
+    group: str | None
+
+    def describe(self) -> str:
+        level = f"compatibility level {self.level}" if self.level else "no compatibility level of its own"
+        return level + (f" with compatibility group {self.group}" if self.group else "")
 
 
 class RegistryClient:
@@ -320,6 +336,36 @@ class RegistryClient:
             body["compatibilityGroup"] = group
         payload = self.request("PUT", self._top_or_subject("/config", subject), json=body)
         self._mapping(payload, "a config answer")
+
+    def own_config(self, subject: str) -> OwnConfig | None:
+        """The level and group ``subject``'s own config sets; None when it has no config of its own."""
+        payload = self.request(
+            "GET",
+            f"/config/{self.subject_path(subject)}",
+            params={"defaultToGlobal": "false"},
+            not_found={SUBJECT_NOT_FOUND, SUBJECT_CONFIG_NOT_FOUND},
+        )
+        if payload is None:
+            return None
+        body = self._mapping(payload, "a config")
+        group = body.get("compatibilityGroup")
+        if group is not None and not isinstance(group, str):
+            raise self._unexpected("compatibilityGroup is not a string")
+        return OwnConfig(self._level(payload) if "compatibilityLevel" in body else None, group or None)
+
+    def put_back_compatibility(self, subject: str, before: OwnConfig) -> None:
+        """Set ``subject``'s own level and group to ``before`` again, leaving its other config fields
+        alone (PUT merges); an explicit null clears a field (CP 7.x+, ConfigUpdateRequest's Optional)."""
+        body = {"compatibility": before.level, "compatibilityGroup": before.group}
+        self._mapping(self.request("PUT", f"/config/{self.subject_path(subject)}", json=body), "a config")
+
+    def delete_config(self, subject: str) -> bool:
+        """Remove ``subject``'s own config (it then follows its context's or the global one); False
+        when it had none (40401)."""
+        payload = self.request(
+            "DELETE", f"/config/{self.subject_path(subject)}", not_found={SUBJECT_NOT_FOUND}
+        )
+        return payload is not None
 
     def effective_mode(self, subject: str) -> str:
         payload = self.request(

@@ -12,6 +12,7 @@ import pytest
 from contractctl.registry import (
     CompatibilityAnswer,
     IncompatibleSchemaError,
+    OwnConfig,
     RegistryClient,
     RegistryError,
     SchemaRef,
@@ -133,6 +134,26 @@ def test_config_and_mode(client: RegistryClient, registry_double: RegistryDouble
         client.register("orders-value", V2, "AVRO")
     assert (caught.value.status, caught.value.error_code) == (422, 42205)
     assert "read-only" in caught.value.reason
+
+
+def test_own_config_put_back_and_delete(client: RegistryClient, registry_double: RegistryDouble) -> None:
+    """What publish needs to take back a level it set: the subject's own level and group (nothing
+    inherited), putting them back with explicit nulls, and removing the subject's config."""
+    client.set_compatibility(None, "FULL")  # a top-level config is never a subject's own
+    assert client.own_config("orders-value") is None  # 40408
+    assert client.delete_config("orders-value") is False  # 40401: it had none
+    registry_double.store.put_config("orders-value", {"normalize": True})
+    # a config of its own without a level reads as the server's default level (Confluent's
+    # InMemoryCache.populateCompatibilityLevel), never the top level's FULL
+    assert client.own_config("orders-value") == OwnConfig("BACKWARD", None)
+    client.set_compatibility("orders-value", "NONE", "app.major")
+    assert client.own_config("orders-value") == OwnConfig("NONE", "app.major")
+    client.put_back_compatibility("orders-value", OwnConfig(None, None))
+    assert registry_double.requests[-1].json() == {"compatibility": None, "compatibilityGroup": None}
+    assert registry_double.store.configs["orders-value"] == {"normalize": True}  # the rest kept
+    assert client.delete_config("orders-value") is True
+    assert client.own_config("orders-value") is None
+    assert client.effective_config("orders-value").level == "FULL"
 
 
 def test_import_mode_with_id_and_version(client: RegistryClient) -> None:
