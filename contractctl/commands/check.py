@@ -55,6 +55,7 @@ from contractctl.repo.contracts import (
     other_files,
 )
 from contractctl.repo.filters import stored_otherwise
+from contractctl.repo.git_place import refuse_missing_index
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, LogAhead, VersionHistory
 from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.outline_cache import OutlineCache, code_stamp
@@ -404,6 +405,7 @@ class _LocalRun:
             lint = LintSettings.from_raw(config.lint, config.path, lambda key: config.where(f"lint.{key}"))
             options = replace(options, lint=lint)
         git = Git.discover(config.directory)
+        refuse_missing_index(git.toplevel)  # check reads the index (staged contracts, untracked ones)
         prefix = contracts_prefix(config, git)
         mapper = SubjectMapper(config, prefix)
         selected = _selected_paths(git, mapper, options)

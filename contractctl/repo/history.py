@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from contractctl.errors import GitError, UsageError
 from contractctl.generic.parallel import Background
+from contractctl.repo.git_place import settled_top
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 
 _NULL_SHA = "0" * 40
@@ -74,7 +75,8 @@ class Git:
         if result.returncode != 0:
             raise GitError(_not_usable(start, result.stderr.strip()), detail=result.stderr.strip())
         lines = result.stdout.strip("\n").split("\n")
-        return cls(Path(lines[0].strip()), Path(lines[1]) if len(lines) == 2 else None)
+        git_dir = Path(lines[1]) if len(lines) == 2 else None
+        return cls(settled_top(start, Path(lines[0].strip()), git_dir), git_dir)
 
     def attempt(
         self, *args: str, input_bytes: bytes | None = None, lazy_fetch: bool = True
