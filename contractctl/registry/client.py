@@ -355,7 +355,9 @@ class RegistryClient:
 
     def put_back_compatibility(self, subject: str, before: OwnConfig) -> None:
         """Set ``subject``'s own level and group to ``before`` again, leaving its other config fields
-        alone (PUT merges); an explicit null clears a field (CP 7.x+, ConfigUpdateRequest's Optional)."""
+        alone (PUT merges). An explicit null clears a field only on servers with ConfigUpdateRequest's
+        Optional fields (CP 7.7.4, 7.8.3, 7.9.2, 8.0.0 and later); older ones keep it, so callers read
+        the config back."""
         body = {"compatibility": before.level, "compatibilityGroup": before.group}
         self._mapping(self.request("PUT", f"/config/{self.subject_path(subject)}", json=body), "a config")
 
