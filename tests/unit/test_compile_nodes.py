@@ -49,9 +49,8 @@ def _tree(kind: str) -> dict[str, str]:
 
 
 def _with_texts_laid_out(tmp_path: Path, path: str, available: Mapping[str, str]) -> Compiled:
-    """The same file compiled the way every run worked before: every text laid out (a compiler with
-    an include directory still works that way)."""
-    return Compiler(include=[str(tmp_path)]).compile(path, available)
+    """The same file compiled the way every run worked before: every text laid out (`laid_out`)."""
+    return Compiler(laid_out=True).compile(path, available)
 
 
 def _field_type(compiled: Compiled, message: str, field: str) -> int:

@@ -27,7 +27,7 @@ Tree = dict[str, str]
 
 
 def _plain(tree: Tree, path: str, tmp_path: Path) -> object:
-    return Compiler(include=[str(tmp_path)]).compile(path, tree).file  # every text laid out, with source info
+    return Compiler(laid_out=True).compile(path, tree).file  # every text laid out, with source info
 
 
 def test_described_files_equal_a_compile_with_source_info_alone_or_by_layer(tmp_path: Path) -> None:

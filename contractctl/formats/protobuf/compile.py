@@ -77,7 +77,8 @@ class Compiled:
 
     file: FileDescriptorProto
     closure: tuple[FileDescriptorProto, ...]  # includes `file` last
-    node: int | None = field(default=None, compare=False)  # see `_Graph`; None: with include directories
+    # see `_Graph`; None: compiled with its imports' texts (`Compiler._compile_with_texts`)
+    node: int | None = field(default=None, compare=False)
 
 
 @lru_cache(maxsize=16384)
@@ -340,6 +341,46 @@ def _compile_builtins() -> dict[str, FileDescriptorProto]:
             code = protoc_main([*arguments, *(str(root / name) for name in names)])
         if code != 0:  # never expected: the built-ins ship with the tools that compile them
             return {}
+        with open(output, "rb") as data:
+            return {f.name: f for f in FileDescriptorSet.FromString(data.read()).file}
+
+
+def _shadow_builtins(folders: Sequence[str]) -> bool:
+    """Whether an include folder holds a file named like a built-in."""
+    return any(
+        os.path.isfile(os.path.join(folder, name)) for folder in folders for name in KNOWN_DEPENDENCIES
+    )
+
+
+def _in_folders(import_path: str, folders: Sequence[str]) -> str | None:
+    """The first include folder holding `import_path`, as protoc searches them."""
+    return next((f for f in folders if os.path.isfile(os.path.join(f, import_path))), None)
+
+
+def _compile_in_folders(paths: Sequence[str], folders: Sequence[str]) -> dict[str, FileDescriptorProto]:
+    """Include-folder files compiled where they lie, with everything they import (with source
+    info, as a run with the folders on protoc's path gives them); raises CompileFailed."""
+    import tempfile
+
+    from google.protobuf.descriptor_pb2 import FileDescriptorSet
+
+    with tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=scratch_dir()) as tmp:
+        output = os.path.join(tmp, "folders.pb")
+        arguments = [
+            "protoc",
+            *(f"--proto_path={folder}" for folder in folders),
+            f"--proto_path={builtin_include_dir()}",
+            "--include_imports",
+            "--include_source_info",
+            f"--descriptor_set_out={output}",
+            # on disk, in the first folder holding each (a bare import path would be read as a file
+            # of the working folder when one lies there)
+            *(os.path.join(cast(str, _in_folders(p, folders)), p) for p in paths),
+        ]
+        with _LOCK, _captured_stderr():
+            code = protoc_main(arguments)
+        if code != 0:
+            raise CompileFailed([])
         with open(output, "rb") as data:
             return {f.name: f for f in FileDescriptorSet.FromString(data.read()).file}
 
@@ -614,13 +655,31 @@ class Compiler:
     only the files not compiled yet and hands protoc the others as descriptors
     (`--descriptor_set_in`), so a file imported by many versions from many commits is not parsed again
     in every run that needs it, and a descriptor object is shared by every closure that holds it.
-    With include directories (`protobuf.include`), whose files protoc must find on disk, each run lays
-    out every text it needs, as before.
+    With include directories (`protobuf.include`), the files a contract imports from them are
+    compiled once, when first imported (`_includes_ready`), and handed to every later run as
+    descriptors, as the built-ins are: they are the same files for every version of every contract
+    (the folders are read as they are now, for history too). Where that could answer otherwise than
+    protoc searching the folders (a folder holding a built-in's name, a folder file importing a
+    contract's path or failing to compile), those texts are compiled as before, each run laying out
+    every text it needs with the folders on protoc's path (`_compile_with_texts`).
     """
 
-    def __init__(self, include: Sequence[str] = (), share: bool = True) -> None:
+    def __init__(self, include: Sequence[str] = (), share: bool = True, laid_out: bool = False) -> None:
+        """`laid_out`: every run lays out every text it needs, the folders on protoc's path (the plain
+        way, which the tests compare the others with)."""
         self.include = tuple(include)
-        self.share = share and not self.include  # see `_reuse`; False: every node compiled by protoc
+        # every text laid out in every run: asked for, or include folders that hold a built-in's name
+        self._plain = laid_out or (bool(self.include) and _shadow_builtins(self.include))
+        self.share = share and not self._plain  # see `_reuse`; False: every node compiled by protoc
+        # files of the include folders, compiled once (`_includes_ready`): import path -> descriptor
+        # (with source info), the names of its closure (itself included; empty: in no folder), its
+        # entry for protoc's descriptor set, and those protoc refused
+        self._folder_files: dict[str, FileDescriptorProto] = {}
+        self._folder_closures: dict[str, frozenset[str]] = {}
+        self._folder_entries: dict[str, bytes] = {}
+        self._folder_refused: set[str] = set()
+        self._folder_closures_compiled: dict[str, tuple[FileDescriptorProto, ...]] = {}
+        self.folder_runs = 0  # protoc runs compiling include-folder files (counted in `runs` too)
         self._cache: dict[object, Compiled] = {}
         self._nodes: dict[NodeKey, int] = {}
         self._node_keys: list[NodeKey] = []
@@ -663,10 +722,14 @@ class Compiler:
 
     def compile(self, import_path: str, available: Mapping[str, str]) -> Compiled:
         """One file with the contracts it may import (path -> text); raises CompileFailed."""
-        if self.include:
+        if self._plain:
             return self._compile_with_texts(import_path, available)
         graph = _Graph(self._nodes, self._node_keys, self._fresh, available)
         node = graph.of(import_path)
+        if self.include and node not in self._files:
+            closure = graph.closure(import_path)
+            if not self._includes_ready([available[p] for p in closure], available):
+                return self._compile_with_texts(import_path, available)
         if node not in self._files and (import_path, available[import_path]) in self._deferred_texts:
             self._compile_deferred()
         if node not in self._files:
@@ -682,6 +745,7 @@ class Compiler:
         compiled = self._cache.get(node)
         if compiled is None:
             by_name = dict(builtin_descriptors())
+            by_name.update(self._folder_files)  # never a contract's path (`_includes_ready`)
             by_name.update((p, self._files[graph.node[p]]) for p in graph.closure(path))
             compiled = self._cache[node] = Compiled(by_name[path], closure_of(path, by_name), node)
         return compiled
@@ -699,7 +763,7 @@ class Compiler:
         every other file of `imported` was compiled with (then each import's node here is its own
         node, as `_Graph` would find it again).
         """
-        if self.include or is_builtin(import_path):
+        if self._plain or is_builtin(import_path):
             return None
         ids = []
         for dependency in contract_imports(text):  # as `_Graph._imports_of` reads them
@@ -723,8 +787,10 @@ class Compiler:
             for name in file.dependency:
                 if is_builtin(name):
                     part = _builtin_closure(name)
-                else:
-                    part = imported[name].closure if name in imported else ()
+                elif name in imported:
+                    part = imported[name].closure
+                else:  # a file of the include folders (or nothing)
+                    part = self._folder_closure(name)
                 for descriptor in part:
                     ordered.setdefault(id(descriptor), descriptor)
             ordered.setdefault(id(file), file)
@@ -772,8 +838,12 @@ class Compiler:
     ) -> dict[str, FileDescriptorProto]:
         """One protoc run of `paths`, their compiled imports handed over as descriptors."""
         laid_out = set(paths)
-        known = {graph.node[p] for p in graph.reachable(paths) if p not in laid_out}
-        entries = [_builtin_entries()]
+        reachable = graph.reachable(paths)
+        known = {graph.node[p] for p in reachable if p not in laid_out}
+        folder_entries = self._folder_entries_for(graph, reachable)
+        if folder_entries is None:  # only a stand-in state gets here (see `_folder_entries_for`)
+            raise CompileFailed([])
+        entries = [_builtin_entries(), *folder_entries]
         for node in sorted(known):
             entry = self._entries.get(node)
             if entry is None:
@@ -966,6 +1036,92 @@ class Compiler:
     def _number(self, value: object) -> int:
         return self._numbers.setdefault(value, len(self._numbers))
 
+    def _includes_ready(self, texts: Iterable[str], available: Container[str]) -> bool:
+        """Whether `texts` (with `available`, the contracts they may import) compile as protoc
+        searching the include folders would compile them when the folders' files they import are
+        handed over as descriptors; compiles those not compiled yet.
+
+        Not so when a folder holds a built-in's name (which of the two protoc would take depends on
+        the layout), when protoc refused a folder file they import (it reports that file's own
+        errors then), or when a folder file they import imports a path `available` holds (the
+        folders come after the contracts on protoc's path, so that import meant the contract)."""
+        if self._plain:
+            return False
+        outside = {i for text in texts for i in contract_imports(text) if i not in available}
+        new = [p for p in outside if p not in self._folder_closures and p not in self._folder_refused]
+        if new:
+            self._compile_folder_files(sorted(new))
+        for path in outside:
+            if path in self._folder_refused:
+                return False
+            if any(name in available for name in self._folder_closures[path]):
+                return False
+        return True
+
+    def _compile_folder_files(self, paths: Sequence[str]) -> None:
+        """Compile the include-folder files `paths` (with what they import), in one protoc run when
+        all compile, else each alone: a file protoc refuses is only remembered as refused."""
+        found = [p for p in paths if _in_folders(p, self.include) is not None]
+        for path in paths:
+            if path not in found:  # in no folder: protoc says "not found" whichever way it looks
+                self._folder_closures[path] = frozenset()
+        batches = [found] if found else []
+        while batches:
+            batch = batches.pop()
+            self.runs += 1
+            self.folder_runs += 1
+            try:
+                by_name = _compile_in_folders(batch, self.include)
+            except CompileFailed:
+                if len(batch) == 1:
+                    self._folder_refused.add(batch[0])
+                else:
+                    batches.extend([p] for p in batch)
+                continue
+            for name, descriptor in by_name.items():
+                if not is_builtin(name):
+                    self._folder_files.setdefault(name, descriptor)
+            for path in batch:
+                self._folder_closures[path] = frozenset(
+                    f.name for f in closure_of(path, by_name) if not is_builtin(f.name)
+                )
+
+    def _folder_closure(self, name: str) -> tuple[FileDescriptorProto, ...]:
+        """An include-folder file with everything it imports, built-ins included, dependencies
+        first (empty: no such file compiled)."""
+        found = self._folder_closures_compiled.get(name)
+        if found is None:
+            if name not in self._folder_files:
+                return ()
+            by_name = {**builtin_descriptors(), **self._folder_files}
+            found = self._folder_closures_compiled[name] = closure_of(name, by_name)
+        return found
+
+    def _folder_entries_for(self, graph: _Graph, paths: Iterable[str]) -> list[bytes] | None:
+        """The descriptor-set entries of the include-folder files that `paths` of `graph` import,
+        with everything those import (none without include folders); None where those would not
+        answer as protoc searching the folders does (`_includes_ready` said so, or was not asked:
+        a stand-in state, `_stand_in`, may import what no layer did)."""
+        if not self.include:
+            return []
+        names: set[str] = set()
+        for path in paths:
+            for imported in contract_imports(graph.available[path]):
+                if imported not in graph.available:
+                    closure = self._folder_closures.get(imported)
+                    if closure is None or imported in self._folder_refused:
+                        return None
+                    if any(name in graph.available for name in closure):
+                        return None
+                    names.update(closure)
+        entries = []
+        for name in sorted(names):
+            entry = self._folder_entries.get(name)
+            if entry is None:
+                entry = self._folder_entries[name] = _set_entry(self._folder_files[name])
+            entries.append(entry)
+        return entries
+
     def _compile_with_texts(self, import_path: str, available: Mapping[str, str]) -> Compiled:
         key = (import_path, available[import_path], dependency_key(import_path, available))
         cached = self._cache.get(key)
@@ -1032,9 +1188,13 @@ class Compiler:
         )
         if not targets:
             return
+        folder_entries = self._folder_entries_for(graph, targets)
+        if folder_entries is None:
+            return
         self.described_runs += 1
+        known = b"".join([_builtin_entries(), *folder_entries])
         try:
-            by_name = run_protoc({p: graph.available[p] for p in targets}, targets, (), _builtin_entries())
+            by_name = run_protoc({p: graph.available[p] for p in targets}, targets, (), known)
         except CompileFailed:
             return
         for path in targets:
@@ -1064,7 +1224,7 @@ class Compiler:
         """
         first: _Graph | None = None
         for index, layer in enumerate(layers):
-            if self.include:
+            if self._plain or (self.include and not self._includes_ready(layer.values(), layer)):
                 self._compile_layer_with_texts(layer)
                 continue
             if first is None:
