@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -112,6 +113,42 @@ def test_a_compiler_given_a_side_run_answers_as_without_one() -> None:
         for path in state:
             assert _outcome(with_side, path, state)[0] == "compiled"
             assert_same_outcome(with_side, without, path, state)
+
+
+def test_with_include_folders_a_side_run_answers_as_a_plain_compile(tmp_path: Path) -> None:
+    """The side run finds the folder files on disk; the compiler hands them over as descriptors:
+    every file of every state compiles alike, and to what a run laying out every text makes."""
+    vendor = tmp_path / "third_party" / "vendor"
+    vendor.mkdir(parents=True)
+    (vendor / "unit.proto").write_text(P3 + "package vendor;\nenum Unit { UNIT_UNSPECIFIED = 0; EUR = 1; }\n")
+    folders = [str(tmp_path / "third_party")]
+    tree = {
+        **TREE,
+        "common/money.proto": P3 + 'package acme.common;\nimport "vendor/unit.proto";\n'
+        "message Money { int64 cents = 1; vendor.Unit unit = 2; }\n",
+    }
+    later = {
+        **tree,
+        "orders/value.proto": tree["orders/value.proto"].replace("at = 3;", "at = 3;\n  int32 n = 4;"),
+    }
+    states = [tree, later]
+    with_side, plain = Compiler(folders), Compiler(folders, laid_out=True)
+    with_side.compile_many(states, source_info=False, side=SideRun(states[0], False, include=folders))
+    assert with_side.side_runs == 1
+    for state in states:
+        for path in state:
+            ours, theirs = with_side.compile(path, state), plain.compile(path, state)
+            assert [f.name for f in ours.closure] == [f.name for f in theirs.closure]
+            assert ours.file.SerializeToString(deterministic=True) == _bare(theirs.file), path
+
+
+def _bare(descriptor: object) -> bytes:
+    from google.protobuf.descriptor_pb2 import FileDescriptorProto
+
+    copy = FileDescriptorProto()
+    copy.CopyFrom(descriptor)  # type: ignore[arg-type]
+    copy.ClearField("source_code_info")
+    return cast(bytes, copy.SerializeToString(deterministic=True))
 
 
 @needs_a_spare_core

@@ -367,7 +367,7 @@ class ProtobufFormat:
         earlier versions: `prepare` takes the answer when it covers what it compiles.
 
         Not where the answers of an earlier pre-commit run are kept (they answer without protoc)."""
-        if self.compiler.include:
+        if self.compiler.lays_out_every_text:
             return
         if self._aside is not None:  # a check that ended before `prepare` took it
             self._aside.close()
@@ -378,7 +378,7 @@ class ProtobufFormat:
         for source in sources:
             if source.text.strip():
                 files.setdefault(source.import_path, source.text)
-        self._aside = side_run(files, source_info)
+        self._aside = side_run(files, source_info, include=self.compiler.include)
 
     def finish(self) -> None:
         """Keep what the checks compiled on demand (an earlier version whose closure mixes texts of
@@ -443,8 +443,8 @@ class ProtobufFormat:
         # a forked process while this one compiles the current tree (side_run.py); not where answers
         # are kept (a side run would compile again what they hold)
         side = (
-            side_run(earlier[0], source_info=False, split=True)  # this process soon waits on it
-            if earlier and not self.compiler.include and not kept
+            side_run(earlier[0], source_info=False, split=True, include=self.compiler.include)
+            if earlier and not self.compiler.lays_out_every_text and not kept  # this process soon waits
             else None
         )
         aside, self._aside = self._aside, None
@@ -454,7 +454,7 @@ class ProtobufFormat:
             # its answer holds their descriptors (`SideRun.covers`)
             self.compiler.compile_many(current, source_info=source_info, side=aside)
             if side is not None:  # while it compiles the base's tree: what each worker would do again
-                self._file_views.warm(self.compiler.first_layer_files(), builtin_descriptors())
+                self._file_views.warm(self.compiler.first_layer_files(), self.compiler.imported_files())
                 if meanwhile is not None:
                     meanwhile()
             self.compiler.defer(layers, set().union(*layers) - wanted)

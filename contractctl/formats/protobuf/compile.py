@@ -720,6 +720,17 @@ class Compiler:
         self._last_first: _Graph | None = None  # the first layer of the last `compile_many`
         self._digests: dict[int, bytes] = {}  # node -> what decides its descriptor (see `_digest`)
 
+    def imported_files(self) -> dict[str, FileDescriptorProto]:
+        """The files contracts import that are not contracts: the built-ins and the include-folder
+        files compiled so far, by import path."""
+        return {**builtin_descriptors(), **self._folder_files}
+
+    @property
+    def lays_out_every_text(self) -> bool:
+        """Whether every run lays out every text it needs (`laid_out`, or include folders holding a
+        built-in's name): then nothing is compiled aside or kept between runs."""
+        return self._plain
+
     def compile(self, import_path: str, available: Mapping[str, str]) -> Compiled:
         """One file with the contracts it may import (path -> text); raises CompileFailed."""
         if self._plain:

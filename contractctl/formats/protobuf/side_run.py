@@ -42,7 +42,11 @@ class SideRun:
     the tree, each compiled with its imports); `result()` waits for them."""
 
     def __init__(
-        self, files: Mapping[str, str], source_info: bool, parts: Sequence[Collection[str]] | None = None
+        self,
+        files: Mapping[str, str],
+        source_info: bool,
+        parts: Sequence[Collection[str]] | None = None,
+        include: Sequence[str] = (),
     ) -> None:
         import tempfile  # here: a pre-commit check of one .proto never starts a side run
 
@@ -66,7 +70,7 @@ class SideRun:
                     code = 1
                     try:
                         end_with_parent(parent)  # not a compile for nobody, after a SIGKILL
-                        code = _compile_to(laid_out, sorted(targets), source_info, answer)
+                        code = _compile_to(laid_out, sorted(targets), source_info, answer, include)
                     finally:
                         os._exit(code)
                 self._children.append((pid, answer))
@@ -134,10 +138,14 @@ def _remove(folder: str) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _compile_to(files: Mapping[str, str], targets: Sequence[str], source_info: bool, answer: str) -> int:
+def _compile_to(
+    files: Mapping[str, str], targets: Sequence[str], source_info: bool, answer: str, include: Sequence[str]
+) -> int:
     """In the child: 0 with the descriptor set written to `answer`, 1 when protoc refused. protoc's
     files are laid out beside the answer, in the folder the parent removes: a child killed mid-run
-    (`SideRun.close`) leaves nothing of its own behind."""
+    (`SideRun.close`) leaves nothing of its own behind. `include`: the `protobuf.include` folders,
+    searched after the contracts (the parent takes the answer only for a layer whose folder files
+    compile alike either way, `Compiler._includes_ready`)."""
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
 
     from contractctl.formats.protobuf.compile import CompileFailed, run_protoc
@@ -148,7 +156,7 @@ def _compile_to(files: Mapping[str, str], targets: Sequence[str], source_info: b
         by_name = run_protoc(
             files,
             targets,
-            (),
+            include,
             None,
             source_info,
             collect_messages=False,
@@ -163,10 +171,12 @@ def _compile_to(files: Mapping[str, str], targets: Sequence[str], source_info: b
     return 0
 
 
-def side_run(files: Mapping[str, str], source_info: bool, split: bool = False) -> SideRun | None:
+def side_run(
+    files: Mapping[str, str], source_info: bool, split: bool = False, include: Sequence[str] = ()
+) -> SideRun | None:
     """A side run of `files` when one can help: a tree large enough, on Linux, with a core to spare
     and workers not turned off. `split`: for a caller that waits on it with nothing else to do, a
-    tree that splits well is compiled in two processes (`parts_of`)."""
+    tree that splits well is compiled in two processes (`parts_of`). `include`: the include folders."""
     if len(files) < WORTH_A_SIDE_RUN or not sys.platform.startswith("linux"):
         return None
     if any(is_builtin(path) for path in files):
@@ -174,7 +184,7 @@ def side_run(files: Mapping[str, str], source_info: bool, split: bool = False) -
     if worker_count() == 1 or usable_cores() < 2:
         return None
     try:
-        return SideRun(files, source_info, parts_of(files) if split else None)
+        return SideRun(files, source_info, parts_of(files) if split else None, include)
     except OSError:  # no room for the scratch folder, no process to spare: compile here, as before
         return None
 
