@@ -269,6 +269,7 @@ class DiffMemo:
         self._entries: dict[tuple[int, int, str], list[_Entry]] = {}
         self.walks = 0  # walks done (each one a message pair followed from a field)
         self.reused = 0  # walks answered from an entry
+        self.identical = 0  # walks not taken: one definition on both sides
 
     def find(self, ctx: _Context, original: MessageView, update: MessageView) -> _Entry | None:
         for entry in self._entries.get((id(original), id(update), ctx.rules), ()):
@@ -760,6 +761,13 @@ def _compare_message_types(
     old_view, new_view = old_info.view, new_info.view
     assert isinstance(old_view, MessageView) and isinstance(new_view, MessageView)
     memo = ctx.memo
+    if memo is not None and old_view is new_view:
+        # one definition on both sides: under the memo's premise (see DiffMemo: a view fixes every
+        # name its walk resolves) the walk compares each thing with itself and finds nothing, in any
+        # setting, so it depends on nothing either (a recursive tree, the Envoy API's, walked the
+        # same unchanged configs from every importer, a cycle stopping each before it could be kept)
+        memo.identical += 1
+        return
     entry = memo.find(ctx, old_view, new_view) if memo is not None else None
     if entry is not None:
         ctx.found.extend(entry.found)
