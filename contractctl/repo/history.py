@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from contractctl.errors import GitError, UsageError
 from contractctl.generic.parallel import Background
+from contractctl.model import import_path_of
 from contractctl.repo.git_place import settled_top
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 
@@ -501,7 +503,19 @@ def first_parent_log(
     One `git log --raw` pass: its diff against the first parent lists the blobs we need to read.
     `keep(path)`, `paths`: see `parse_log`.
     """
-    return parse_log(git.run(*_log_args(ref, prefix, pathspecs)), keep, paths)
+    return parse_log(log_output(git, ref, prefix, pathspecs), keep, paths)
+
+
+def log_output(git: Git, ref: str, prefix: str, pathspecs: list[str] | None = None) -> bytes:
+    """git's output for `first_parent_log`, unparsed (for a caller that parses it more than once)."""
+    return git.run(*_log_args(ref, prefix, pathspecs))
+
+
+def first_parent_numbers(git: Git, ref: str) -> dict[str, int]:
+    """Each first-parent commit of `ref`, oldest first, numbered from 0: its place in the history
+    whatever paths a log of it was asked about."""
+    listed = git.run("rev-list", "--first-parent", "--reverse", ref).decode("ascii", "replace").split()
+    return {sha: number for number, sha in enumerate(listed)}
 
 
 def _log_args(ref: str, prefix: str, pathspecs: list[str] | None) -> list[str]:
@@ -552,10 +566,14 @@ class LogAhead:
     def commits(
         self, keep: Callable[[str], bool] | None = None, paths: dict[str, PurePosixPath] | None = None
     ) -> list[Commit]:
+        return parse_log(self.output(), keep, paths)
+
+    def output(self) -> bytes:
+        """git's output, as `parse_log` reads it (kept by a history that may read it again)."""
         out, err = self._output.result()
         if self._process.returncode != 0:
             raise git_failed("log", err)
-        return parse_log(out, keep, paths)
+        return out
 
     def cancel(self) -> None:
         """Not wanted after all: git is stopped, and its thread joined (none may outlive a fork)."""
@@ -662,8 +680,11 @@ class Sighting:
 def sightings_by_subject(
     commits: list[Commit],
     locate: Callable[[PurePosixPath, str], tuple[str, str] | None],
+    numbers: Mapping[str, int] | None = None,
 ) -> dict[str, list[Sighting]]:
     """Every content each subject had along the log, keyed by subject so a moved file keeps history.
+    A sighting's sequence is its commit's place in `commits`, or its number in `numbers` (commit ->
+    its place in the whole first-parent history: one order for logs of different paths).
 
     A commit that adds or edits only a contract's sidecar sights the contract too, as it then was: a
     new metadata or ruleSet is a new version in a registry (publish registers it), so every command
@@ -678,7 +699,8 @@ def sightings_by_subject(
     sidecars: dict[PurePosixPath, str] = {}  # sidecar path -> its blob
     by_sidecar: dict[PurePosixPath, set[PurePosixPath]] = {}  # sidecar path -> contract paths beside it
     beside: dict[PurePosixPath, PurePosixPath] = {}  # contract path -> its sidecar's: once per path
-    for sequence, commit in enumerate(commits):
+    for index, commit in enumerate(commits):
+        sequence = index if numbers is None else numbers[commit.sha]
         sighted: dict[PurePosixPath, str] = {}
         for change in commit.changes:
             if change.old_path is not None and change.status in "RD":
@@ -708,12 +730,30 @@ def sightings_by_subject(
     return found
 
 
+class MoreHistory(Protocol):
+    """Where a history of some subjects reads more of the same log (see VersionHistory.read)."""
+
+    def sightings(self, subjects: set[str]) -> dict[str, list[Sighting]]:
+        """Every sighting of these subjects along the log (none for a subject never committed)."""
+        ...
+
+    def subjects_at(self, import_paths: set[str]) -> dict[str, set[str]]:
+        """For each import path (a path relative to the contracts root): every subject a content
+        the log wrote at that path names."""
+        ...
+
+
 class VersionHistory(Mapping[str, list[HistoricVersion]]):
     """Each subject's distinct versions along the log, told apart when the subject is first asked for.
 
     Telling contents apart takes a canonical form of each (a JSON parse and dump for Avro). Done on
     demand, a whole-history check does it in its worker processes, next to the parse that reuses the
     same JSON, instead of for every subject in one process before the workers start.
+
+    A check of a change reads the history of the subjects it reaches (`read`), not of every file the
+    repository ever held; `more` reads the rest of the same log when an earlier version turns out to
+    need it (`holders`: a file it imports that the tree no longer holds). Such a history answers as
+    the whole one does for every subject it has read, and reads one before answering about it.
     """
 
     def __init__(
@@ -721,12 +761,22 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
         sightings: dict[str, list[Sighting]],
         fingerprint: Callable[[PurePosixPath, str], str],
         sidecar_key: Callable[[str], str] | None = None,
+        more: MoreHistory | None = None,
+        read: Collection[str] = (),
     ) -> None:
         self._sightings = sightings
         self._fingerprint = fingerprint
         self._sidecar_key = sidecar_key  # sidecar blob -> what a registry sees of it (metadata, rules)
         self._versions: dict[str, list[HistoricVersion]] = {}
         self._timelines: dict[str, list[tuple[int, str, HistoricVersion]]] = {}
+        # with `more`: the subjects whose sightings are all here (the rest are read when asked for)
+        self._more = more
+        self._read = set(read)
+        # import path -> the subjects sighted at it, of the sightings held (see `holders`), and the
+        # import paths whose subjects are all read
+        self._holders: dict[str, set[str]] | None = None
+        self._holders_root = ""
+        self._paths_read: set[str] = set()
 
     def __getitem__(self, subject: str) -> list[HistoricVersion]:
         versions = self._versions.get(subject)
@@ -756,6 +806,45 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
     def sightings(self, subject: str) -> list[Sighting]:
         """The subject's contents as committed (repeats included), without telling them apart."""
         return self._sightings.get(subject, [])
+
+    def read(self, subjects: Iterable[str]) -> None:
+        """Have every sighting of these subjects, as the whole log gives them: a history of some
+        subjects reads the others' in one pass over the log (a whole history has them all)."""
+        if self._more is None:
+            return
+        missing = {s for s in subjects if s not in self._read}
+        if not missing:
+            return
+        found = self._more.sightings(missing)
+        self._read |= missing
+        for subject, seen in found.items():
+            self._sightings[subject] = seen
+            if self._holders is not None:
+                self._index(subject, seen)
+
+    def holders(self, import_paths: Collection[str], root: str) -> dict[str, tuple[str, ...]]:
+        """For each import path (relative to the contracts root `root`): every subject with a
+        version at that path along the log, sorted. A history of some subjects reads first the
+        subjects of every content the log wrote at a path it has not been asked about (a file
+        deleted before the base that an earlier version imports), then their whole histories:
+        what it answers is what the whole history answers."""
+        if self._holders is None or root != self._holders_root:
+            self._holders, self._holders_root = {}, root
+            for subject, seen in self._sightings.items():
+                self._index(subject, seen)
+        if self._more is not None:
+            new = {path for path in import_paths if path not in self._paths_read}
+            if new:
+                found = self._more.subjects_at(new)
+                self.read(subject for subjects in found.values() for subject in subjects)
+                self._paths_read |= new
+        return {path: tuple(sorted(self._holders.get(path, ()))) for path in import_paths}
+
+    def _index(self, subject: str, seen: list[Sighting]) -> None:
+        holders, root = self._holders, self._holders_root
+        assert holders is not None
+        for sighting in seen:
+            holders.setdefault(import_path_of(str(sighting.path), root), set()).add(subject)
 
     def _distinct(
         self, sightings: list[Sighting], timeline: list[tuple[int, str, HistoricVersion]]

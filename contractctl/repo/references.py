@@ -11,22 +11,27 @@ from pathlib import PurePosixPath
 
 from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
 from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema, is_word_character
-from contractctl.generic.parallel import run_indexed, run_measured, usable_cores, worker_count
+from contractctl.generic.parallel import Background, run_indexed, run_measured, usable_cores, worker_count
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, import_path_of
 from contractctl.repo.contracts import ContractSet, SubjectMapper, decode, outline_of, reference_order
 from contractctl.repo.history import (
     BlobStore,
+    Commit,
     Git,
     HistoricVersion,
     LogAhead,
+    Sighting,
     VersionHistory,
     first_parent_log,
+    first_parent_numbers,
+    log_output,
+    parse_log,
     sightings_by_subject,
 )
 from contractctl.repo.history_links import follow_links
 from contractctl.repo.lfs import is_lfs_pointer, pointer_finding
 from contractctl.repo.outline_cache import OutlineCache
-from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX
+from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 from contractctl.repo.text_search import is_import_path
 
 
@@ -148,19 +153,24 @@ class SchemaResolver:
         if not gone:
             return []
         root = self.current.root
-        if self._history_paths is None:
+        history = self.history
+        holders: Mapping[str, tuple[str, ...]]
+        if isinstance(history, VersionHistory):
             # from the paths the log sighted, not the versions: telling every subject's contents apart
-            # (a fingerprint each) is not needed to know where they lay
-            history = self.history
-            by_path: dict[str, set[str]] = {}
-            for held in history:
-                seen = history.sightings(held) if isinstance(history, VersionHistory) else history[held]
-                for item in seen:
-                    by_path.setdefault(import_path_of(str(item.path), root), set()).add(held)
-            self._history_paths = {path: tuple(sorted(held)) for path, held in by_path.items()}
+            # (a fingerprint each) is not needed to know where they lay. A check of a change reads
+            # here the history of a file deleted before its base, as check --all has it
+            holders = history.holders(gone, root)
+        else:
+            if self._history_paths is None:  # a plain mapping (tests, a tree that is itself history)
+                by_path: dict[str, set[str]] = {}
+                for held, versions in history.items():
+                    for version in versions:
+                        by_path.setdefault(import_path_of(str(version.path), root), set()).add(held)
+                self._history_paths = {path: tuple(sorted(held)) for path, held in by_path.items()}
+            holders = self._history_paths
         out: list[str] = []
         for import_path in gone:
-            for candidate in self._history_paths.get(import_path, ()):
+            for candidate in holders.get(import_path, ()):
                 if candidate == subject or candidate in found or candidate in out:
                     continue
                 at = self._version_at(candidate, sequence)
@@ -620,259 +630,553 @@ def subject_history(
     `outlines` (kept between runs), a file whose content decides its subject is read only when its
     cached outline names a wanted subject, and outlined once for the later runs otherwise.
     `ahead`: the root's log, started earlier; taken unless a few paths are asked of git instead.
+
+    A history of some subjects reads other subjects' when asked for them (`VersionHistory.read`,
+    `VersionHistory.holders`: an earlier version importing a file deleted before the base), from
+    the same log, as the whole history has them.
     """
-    prefix = mapper.root_prefix
-
-    def fingerprint(path: PurePosixPath, text: str) -> str:
-        schema_type = type_for_path(path)
-        assert schema_type is not None  # only contract paths are located below
-        return get_format(schema_type).fingerprint(SchemaText(path, text, root=prefix))
-
+    reader = _HistoryReader(git, base, mapper, store, outlines)
     if base is None:
-        return VersionHistory({}, fingerprint)
-    places: dict[PurePosixPath, tuple[SchemaType, str | None] | None] = {}
+        return VersionHistory({}, reader.fingerprint)
+    sightings = reader.read(wanted, ahead)
+    return VersionHistory(
+        sightings,
+        reader.fingerprint_once,
+        lambda blob: sidecar_key(store.get(blob)),
+        reader if wanted is not None else None,
+        wanted or (),
+    )
 
-    def place(path: PurePosixPath) -> tuple[SchemaType, str | None] | None:
+
+class _HistoryReader:
+    """Reads the sightings of subjects along `base`'s first-parent log (see `subject_history`), in
+    one pass per set of subjects: what a pass learns that does not depend on the subjects it wants
+    (what a path is, what a content names, the root's log itself) serves the next pass."""
+
+    def __init__(
+        self,
+        git: Git,
+        base: str | None,
+        mapper: SubjectMapper,
+        store: BlobStore,
+        outlines: OutlineCache | None,
+    ) -> None:
+        self.git, self.base, self.mapper, self.store, self.outlines = git, base, mapper, store, outlines
+        self.prefix = mapper.root_prefix
+        self._places: dict[PurePosixPath, tuple[SchemaType, str | None] | None] = {}
+        self._namings: dict[PurePosixPath, tuple[str, str | None]] = {}
+        # the path objects of the log, one per path text: `place` and the other per-path tables find
+        # them by identity (a path made twice is compared part by part at every lookup)
+        self._interned: dict[str, PurePosixPath] = {}
+        # what `examine` found of each content it examined (not of those it was spared)
+        self._examined: dict[tuple[PurePosixPath, str], _Examined] = {}
+        # fingerprints worked out with the outlines (on the workers, the tokens were at hand there):
+        # taken once by the history, which tells the versions apart
+        self._printed: dict[tuple[PurePosixPath, str], str] = {}
+        # the subject each content whose outline the outline cache keeps names (None: none)
+        self._cache_named: dict[tuple[PurePosixPath, str], str | None] = {}
+        self._uncached: set[tuple[PurePosixPath, str]] = set()
+        self._root_log: bytes | None = None  # the root's log as git wrote it, once read
+        # the root's log with every change of a contract or sidecar, once parsed (`every_change`);
+        # the blobs written at each contract path, and the subject each content names (`subjects_at`)
+        self._every: list[Commit] | None = None
+        # of `every_change`: each content whose content names its subject, and the paths that name
+        # theirs by subject (see `_content_pairs`); the kept candidates read (`kept_candidates`)
+        self._pairs: dict[tuple[PurePosixPath, str], SchemaType] | None = None
+        self._by_path_name: dict[str, set[PurePosixPath]] = {}
+        self._candidates: dict[tuple[PurePosixPath, str], NameCandidates | None] = {}
+        self._blobs_at: dict[PurePosixPath, dict[str, None]] | None = None
+        self._named: dict[tuple[PurePosixPath, str], str | None] = {}
+        # commit -> its place in the first-parent history, for a history of some subjects (see `read`)
+        self._numbers: dict[str, int] | None = None
+
+    def fingerprint(self, path: PurePosixPath, text: str) -> str:
+        schema_type = type_for_path(path)
+        assert schema_type is not None  # only contract paths are located
+        return get_format(schema_type).fingerprint(SchemaText(path, text, root=self.prefix))
+
+    def fingerprint_once(self, path: PurePosixPath, text: str) -> str:
+        found = self._printed.pop((path, text), None)
+        return found if found is not None else self.fingerprint(path, text)
+
+    def place(self, path: PurePosixPath) -> tuple[SchemaType, str | None] | None:
         """(format, subject if the path alone decides it) of a contract under the root, else None;
         once per distinct path, not once per commit that touched it."""
+        places = self._places
         if path not in places:
             schema_type = type_for_path(path)
-            in_root = schema_type is not None and mapper.in_root(path)
-            places[path] = (schema_type, mapper.subject_from_path(path)) if schema_type and in_root else None
+            in_root = schema_type is not None and self.mapper.in_root(path)
+            places[path] = (
+                (schema_type, self.mapper.subject_from_path(path)) if schema_type and in_root else None
+            )
         return places[path]
 
-    # `may_name_wanted`'s test (below) for thousands of wanted subjects (a change to a public API
-    # tree wants 4,900): the names a content can take its subject from (`name_candidates`, three
-    # literal searches), made subjects as this path makes them, against the wanted ones; kept in the
-    # outline cache for later runs.
-    namings: dict[PurePosixPath, tuple[str, str | None]] = {}
-
-    def naming(path: PurePosixPath) -> tuple[str, str | None]:
+    def naming(self, path: PurePosixPath) -> tuple[str, str | None]:
         """(the subject a type named NUL gives at this path, with NUL where the name goes; the
         subject of a content naming no type there, or None): per path, not per content."""
-        if path not in namings:
+        if path not in self._namings:
+            mapper = self.mapper
             template = mapper.subject_for(path, lambda: Outline((), (), "\0", "\0"))
             try:
                 unnamed: str | None = mapper.subject_for(path, lambda: Outline((), (), None, None))
             except InvalidSchema:
                 unnamed = None
-            namings[path] = (template, unnamed)
-        return namings[path]
+            self._namings[path] = (template, unnamed)
+        return self._namings[path]
 
-    completions: dict[str, SubjectCompletions | None] = {}
-
-    def completing(template: str) -> SubjectCompletions | None:
-        """The full names that make this template (see `naming`) a wanted subject: per template, not
-        per content (a long history asks it of 50,000 contents' forty names each)."""
-        if template not in completions:
-            completions[template] = SubjectCompletions.of(template, wanted or set())
-        return completions[template]
-
-    def may_be_named(path: PurePosixPath, candidates: NameCandidates) -> bool:
-        """Whether a content of these name candidates at this path can name a wanted subject."""
-        template, unnamed = naming(path)
-        if unnamed in (wanted or ()):
-            return True
-        complete = completing(template)
-        if complete is None:
-            return any(template.replace("\0", name) in (wanted or ()) for name in candidates.full_names())
-        return complete.any_of(candidates)
-
-    def ruled_out(path: PurePosixPath, blob: str) -> bool | None:
-        """Whether the name candidates kept for this content rule out every wanted subject (None:
-        none kept)."""
-        assert outlines is not None
-        names = outlines.candidates(blob, path)
-        return None if names is None else not may_be_named(path, names)
-
-    cached: dict[tuple[PurePosixPath, str], str | None] = {}
-
-    def cached_subject(path: PurePosixPath, blob: str) -> tuple[bool, str | None]:
-        """(whether the outline of this content-decided file is cached, the subject it names); a
-        content whose kept name candidates rule out every wanted subject counts as cached, naming
-        none."""
-        if outlines is None or wanted is None:
-            return False, None
-        if (path, blob) not in cached:
-            entry = outlines.get(blob, path)
-            if entry is None:
-                if not ruled_out(path, blob):
-                    return False, None
-                cached[path, blob] = None  # asked again for each commit that has it
-            else:
-                try:
-                    cached[path, blob] = mapper.subject_for(path, lambda: entry)
-                except InvalidSchema:
-                    cached[path, blob] = None
-        return True, cached[path, blob]
-
-    def unwanted(path: PurePosixPath, blob: str) -> bool:
-        hit, subject = cached_subject(path, blob)
-        return hit and subject not in (wanted or ())
-
-    # the path objects of the log, one per path text: `place` and the other per-path tables below find
-    # them by identity (a path made twice is compared part by part at every lookup)
-    interned: dict[str, PurePosixPath] = {}
-
-    def may_matter(text: str) -> bool:
-        """Whether a path the log names can be a version of a wanted subject (or its sidecar); asked
-        of every path of a long log, so a path whose name alone rules it out makes no path object."""
-        if text.endswith(SIDECAR_SUFFIX):
-            return True
-        if wanted is not None:
-            named = mapper.subject_from_path(text)
-            if named is not None and named not in wanted:
-                return False
-        path = interned.get(text)
+    def interned(self, text: str) -> PurePosixPath:
+        path = self._interned.get(text)
         if path is None:
-            path = interned[text] = PurePosixPath(text)
-        placed = place(path)
-        return placed is not None and (wanted is None or placed[1] is None or placed[1] in wanted)
+            path = self._interned[text] = PurePosixPath(text)
+        return path
 
-    specs = _cheap_pathspecs(mapper, wanted)
-    if ahead is not None and specs is None and (ahead.ref, ahead.prefix) == (base, prefix):
-        commits = ahead.commits(may_matter, interned)
-    else:
-        if ahead is not None:
+    def sightings(self, subjects: set[str]) -> dict[str, list[Sighting]]:
+        """Every sighting of these subjects: a later pass, of a few subjects, in this process, over
+        the log already read."""
+        return self.read(subjects, spread=False, commits=self.every_change())
+
+    def every_change(self) -> list[Commit]:
+        """The root's log with every change of a contract or sidecar (links followed), parsed once:
+        the first pass's when it left none out."""
+        if self._every is None:
+
+            def contract_or_sidecar(text: str) -> bool:
+                return text.endswith(SIDECAR_SUFFIX) or self.place(self.interned(text)) is not None
+
+            commits = parse_log(self._whole_log(None), contract_or_sidecar, self._interned)
+            self._every = follow_links(self.git, self._base(), commits, self.store, self._followed)
+        return self._every
+
+    def subjects_at(self, import_paths: set[str]) -> dict[str, set[str]]:
+        """For each import path: the subjects of the contents the log wrote at the file it names
+        (a file named by its path: the path's subject, whose history says whether it lay there)."""
+        found: dict[str, set[str]] = {}
+        content_named: dict[str, PurePosixPath] = {}
+        for import_path in import_paths:
+            path = self.interned(f"{self.prefix}/{import_path}" if self.prefix else import_path)
+            placed = self.place(path)
+            if placed is not None and placed[1] is None:
+                content_named[import_path] = path
+            found[import_path] = set() if placed is None or placed[1] is None else {placed[1]}
+        if content_named:
+            written = [(path, blob) for path in content_named.values() for blob in self._written_at(path)]
+            self.store.prefetch(blob for path, blob in written if (path, blob) not in self._named)
+            for import_path, path in content_named.items():
+                named = (self._subject_named(path, blob) for blob in self._written_at(path))
+                found[import_path].update(subject for subject in named if subject is not None)
+        return found
+
+    def _content_pairs(self) -> dict[tuple[PurePosixPath, str], SchemaType]:
+        """Every (path, blob) the log wrote whose content names its subject, once, with its format."""
+        if self._pairs is None:
+            self._pairs = {}
+            for commit in self.every_change():
+                for change in commit.changes:
+                    path, blob = change.new_path, change.new_blob
+                    if path is not None and blob is not None and (placed := self.place(path)) is not None:
+                        if placed[1] is None:
+                            self._pairs[path, blob] = placed[0]
+                        else:
+                            self._by_path_name.setdefault(placed[1], set()).add(path)
+        return self._pairs
+
+    def _path_named(self) -> dict[str, set[PurePosixPath]]:
+        """Subject -> the paths of the log that name it by themselves."""
+        self._content_pairs()
+        return self._by_path_name
+
+    def kept_candidates(self, path: PurePosixPath, blob: str) -> NameCandidates | None:
+        """The name candidates the outline cache keeps for this content (decoded once a run)."""
+        key = (path, blob)
+        if key not in self._candidates:
+            assert self.outlines is not None
+            self._candidates[key] = self.outlines.candidates(blob, path)
+        return self._candidates[key]
+
+    def _written_at(self, path: PurePosixPath) -> Iterable[str]:
+        """The blobs the log wrote at a contract's path."""
+        if self._blobs_at is None:
+            self._blobs_at = {}
+            for commit in self.every_change():
+                for change in commit.changes:
+                    if change.new_path is not None and change.new_blob is not None:
+                        self._blobs_at.setdefault(change.new_path, {})[change.new_blob] = None
+        return self._blobs_at.get(path, {})
+
+    def _subject_named(self, path: PurePosixPath, blob: str) -> str | None:
+        """The subject this content names at this path, wanted or not (None: it does not read), as
+        a pass over the whole history locates it."""
+        key = (path, blob)
+        if key not in self._named:
+            placed = self.place(path)
+            assert placed is not None
+            known = self.outlines.get(blob, path) if self.outlines is not None else None
+            examined = self._examined.get(key)
+            if known is None and examined is not None:
+                known = examined[1]
+            try:
+                if known is None:
+                    known = outline_of(placed[0], path, decode(path, self.store.get(blob)), self.prefix)
+                    if self.outlines is not None:
+                        self.outlines.put(blob, path, known)
+                outline = known
+                self._named[key] = self.mapper.subject_for(path, lambda: outline)
+            except InvalidSchema:
+                self._named[key] = None
+        return self._named[key]
+
+    def _base(self) -> str:
+        assert self.base is not None
+        return self.base
+
+    def _followed(self, path: PurePosixPath) -> bool:
+        return self.place(path) is not None or path.name.endswith(SIDECAR_SUFFIX)
+
+    def _whole_log(self, ahead: LogAhead | None) -> bytes:
+        """The root's log, read once (from `ahead` when it reads that) and kept for later passes."""
+        if self._root_log is None:
+            if ahead is not None and (ahead.ref, ahead.prefix) == (self.base, self.prefix):
+                self._root_log = ahead.output()
+            else:
+                if ahead is not None:
+                    ahead.cancel()
+                self._root_log = log_output(self.git, self._base(), self.prefix)
+        elif ahead is not None:
             ahead.cancel()
-        commits = first_parent_log(git, base, prefix, specs, may_matter, interned)
+        return self._root_log
 
-    commits = follow_links(
-        git, base, commits, store, lambda path: place(path) is not None or path.name.endswith(SIDECAR_SUFFIX)
-    )
-    # content decides the subject of some files; of the others, only wanted subjects are read
-    readable = None if wanted is None else wanted | {None}
-    store.prefetch(
-        change.new_blob
-        for commit in commits
-        for change in commit.changes
-        if change.new_path is not None
-        and change.new_blob is not None
-        and (placed := place(change.new_path)) is not None
-        and (readable is None or placed[1] in readable)
-        and not (placed[1] is None and unwanted(change.new_path, change.new_blob))
-    )
+    def read(
+        self,
+        wanted: set[str] | None,
+        ahead: LogAhead | None = None,
+        spread: bool = True,
+        commits: list[Commit] | None = None,
+    ) -> dict[str, list[Sighting]]:
+        """The sightings of the wanted subjects (None: of every subject); `spread`: contents to
+        examine may go to worker processes when there are many. `commits`: a later pass, over this
+        log (`every_change`), narrowed to the paths that may hold a wanted subject."""
+        later = commits is not None
+        git, base, mapper, store, outlines, prefix = (
+            self.git, self._base(), self.mapper, self.store, self.outlines, self.prefix
+        )  # fmt: skip
+        place, naming, interned = self.place, self.naming, self._interned
 
-    # A content can name a wanted subject only if it spells the subject's last name part (or hides
-    # it in a JSON escape): the others are skipped unread by the outline (a check of a change wants a
-    # few subjects; a long history holds thousands of shared-type versions).
-    needles = {re.split(r"[.-]", s)[-1].encode() for s in wanted} if wanted is not None else set()
+        # `may_name_wanted`'s test (below) for thousands of wanted subjects (a change to a public API
+        # tree wants 4,900): the names a content can take its subject from (`name_candidates`, three
+        # literal searches), made subjects as this path makes them, against the wanted ones; kept in
+        # the outline cache for later runs.
+        completions: dict[str, SubjectCompletions | None] = {}
 
-    def may_name_wanted(blob: str) -> bool:
-        data = store.get(blob)
-        return b"\\u" in data or any(needle in data for needle in needles)
+        def completing(template: str) -> SubjectCompletions | None:
+            """The full names that make this template (see `naming`) a wanted subject: per template,
+            not per content (a long history asks it of 50,000 contents' forty names each)."""
+            if template not in completions:
+                completions[template] = SubjectCompletions.of(template, wanted or set())
+            return completions[template]
 
-    def examine(path: PurePosixPath, blob: str, schema_type: SchemaType) -> _Examined:
-        """What `locate` needs of a content whose content names its subject: None when it cannot be
-        read (a broken old commit must not block today's check), else (its name candidates when
-        they rule out every wanted subject, else None; its outline when they do not, else None;
-        its fingerprint when the outline names a wanted subject, which the history will tell apart
-        from the subject's other versions). A function of the content and its path alone: worker
-        processes may work it out."""
-        try:
-            text = decode(path, store.get(blob))
-            names = get_format(schema_type).name_candidates(text)
-            if names is not None and not may_be_named(path, names):
-                return names, None, None
-            read = outline_of(schema_type, path, text, prefix)
-        except InvalidSchema:
-            return None
-        try:
-            named = mapper.subject_for(path, lambda: read)
-        except InvalidSchema:
-            return None, read, None
-        return None, read, fingerprint(path, text) if named in (wanted or ()) else None
+        # a later pass wants a few subjects: a content whose candidate names none of them spells in
+        # part is ruled out at once (a name a content can take its subject from is part of it)
+        spelled = _parts_of(wanted) if later and wanted is not None else None
 
-    # Those contents, examined ahead on every core when there are many: a change to a public API
-    # tree has 51,000 of them (10 s in one process: decoding, candidates, 9,000 outlines).
-    examined: dict[tuple[PurePosixPath, str], _Examined] = {}
-    # their fingerprints, worked out with them (on the workers, the tokens were at hand there):
-    # taken once by the history, which tells the versions apart
-    printed_ahead: dict[tuple[PurePosixPath, str], str] = {}
-    if wanted is not None:
-        pending: dict[tuple[PurePosixPath, str], SchemaType] = {}
-        for commit in commits:
-            for change in commit.changes:
-                path, blob = change.new_path, change.new_blob
-                if path is None or blob is None or (key := (path, blob)) in pending or key in examined:
-                    continue
-                placed = place(path)
-                if placed is None or placed[1] is not None or cached_subject(path, blob)[0]:
-                    continue
-                if outlines is not None or may_name_wanted(blob):
-                    pending[key] = placed[0]
+        def may_be_named(path: PurePosixPath, candidates: NameCandidates) -> bool:
+            """Whether a content of these name candidates at this path can name a wanted subject."""
+            template, unnamed = naming(path)
+            if unnamed in (wanted or ()):
+                return True
+            if spelled is not None and spelled.isdisjoint(candidates.names):
+                return False
+            complete = completing(template)
+            if complete is None:
+                return any(template.replace("\0", name) in (wanted or ()) for name in candidates.full_names())
+            return complete.any_of(candidates)
+
+        def ruled_out(path: PurePosixPath, blob: str) -> bool | None:
+            """Whether the name candidates kept for this content rule out every wanted subject
+            (None: none kept)."""
+            names = self.kept_candidates(path, blob)
+            return None if names is None else not may_be_named(path, names)
+
+        cached = self._cache_named  # what a kept outline names: the same for every pass
+        uncached = self._uncached  # and the contents it keeps no outline for
+        ruled: dict[tuple[PurePosixPath, str], bool] = {}  # whether kept candidates rule it out
+
+        def cached_subject(path: PurePosixPath, blob: str) -> tuple[bool, str | None]:
+            """(whether the outline of this content-decided file is cached, the subject it names); a
+            content whose kept name candidates rule out every wanted subject counts as cached,
+            naming none."""
+            if outlines is None or wanted is None:
+                return False, None
+            key = (path, blob)
+            if key in cached:
+                return True, cached[key]
+            if key not in ruled:  # asked again for each commit that has it
+                entry = outlines.get(blob, path) if key not in uncached else None
+                if entry is None:
+                    uncached.add(key)
                 else:
-                    examined[key] = None  # cannot spell a wanted subject: nothing to read
-        todo = list(pending.items())
-        # fork keeps only this thread: no workers while another still reads git (a text search's)
-        alone = threading.active_count() == 1
-        workers = worker_count() if alone else 1
+                    try:
+                        cached[key] = mapper.subject_for(path, lambda: entry)
+                    except InvalidSchema:
+                        cached[key] = None
+                    return True, cached[key]
+                ruled[key] = bool(ruled_out(path, blob))
+            return ruled[key], None
 
-        def examine_one(index: int) -> _Examined:
-            (path, blob), schema_type = todo[index]
-            return examine(path, blob, schema_type)
-
-        if workers is None:
-            results = run_measured(examine_one, len(todo), usable_cores() if alone else 1)
-        else:
-            results = run_indexed(examine_one, len(todo), workers)
-        examined.update((key, result) for (key, _), result in zip(todo, results, strict=True))
-
-    def locate(path: PurePosixPath, blob: str) -> tuple[str, str] | None:
-        placed = place(path)
-        if placed is None:
-            return None
-        schema_type, subject = placed
-        if subject is not None and wanted is not None and subject not in wanted:
-            return None
-        if subject is None and wanted is not None:
+        def unwanted(path: PurePosixPath, blob: str) -> bool:
             hit, subject = cached_subject(path, blob)
-            if hit and subject not in wanted:
+            return hit and subject not in (wanted or ())
+
+        dropped = False  # whether the log below leaves out a path for its subject (not wanted)
+
+        def may_matter(text: str) -> bool:
+            """Whether a path the log names can be a version of a wanted subject (or its sidecar);
+            asked of every path of a long log, so a path whose name alone rules it out makes no path
+            object."""
+            nonlocal dropped
+            if text.endswith(SIDECAR_SUFFIX):
+                return True
+            if wanted is not None:
+                named = mapper.subject_from_path(text)
+                if named is not None and named not in wanted:
+                    dropped = True
+                    return False
+            path = interned.get(text)
+            if path is None:
+                path = interned[text] = PurePosixPath(text)
+            placed = place(path)
+            if (
+                placed is not None
+                and wanted is not None
+                and placed[1] is not None
+                and placed[1] not in wanted
+            ):
+                dropped = True
+                return False
+            return placed is not None
+
+        specs = None if later else _cheap_pathspecs(mapper, wanted)
+        # A history of some subjects numbers commits by their place in the whole first-parent history,
+        # not in this log: a later pass reads another log (other paths), and its sightings must fall
+        # in the same order. The root's log of the whole repository lists every commit; others ask git
+        # for the list (meanwhile).
+        numbering = None
+        if wanted is not None and self._numbers is None and (specs is not None or prefix):
+            numbering = Background(lambda: first_parent_numbers(git, base))
+        if commits is not None:
+            pass  # a later pass: its commits are numbered already
+        elif specs is None and wanted is not None:
+            # kept: a later pass (a file an earlier version imports, deleted since) parses it again
+            commits = parse_log(self._whole_log(ahead), may_matter, interned)
+        elif ahead is not None and specs is None and (ahead.ref, ahead.prefix) == (base, prefix):
+            commits = ahead.commits(may_matter, interned)
+        else:
+            if ahead is not None:
+                ahead.cancel()
+            commits = first_parent_log(git, base, prefix, specs, may_matter, interned)
+        if wanted is not None and self._numbers is None:
+            numbers = numbering.result() if numbering is not None else None
+            self._numbers = numbers if numbers is not None else {c.sha: n for n, c in enumerate(commits)}
+
+        if not later:
+            commits = follow_links(git, base, commits, store, self._followed)
+            if specs is None and not dropped and self._every is None:
+                self._every = commits  # the root's log, nothing left out
+        # content decides the subject of some files; of the others, only wanted subjects are read
+        # (a later pass reads what it needs once it knows where its subjects lie)
+        readable = None if wanted is None else wanted | {None}
+        store.prefetch(
+            change.new_blob
+            for commit in commits
+            if not later
+            for change in commit.changes
+            if change.new_path is not None
+            and change.new_blob is not None
+            and (placed := place(change.new_path)) is not None
+            and (readable is None or placed[1] in readable)
+            and not (placed[1] is None and unwanted(change.new_path, change.new_blob))
+        )
+
+        # A content can name a wanted subject only if it spells the subject's last name part (or
+        # hides it in a JSON escape): the others are skipped unread by the outline (a check of a
+        # change wants a few subjects; a long history holds thousands of shared-type versions).
+        needles = {re.split(r"[.-]", s)[-1].encode() for s in wanted} if wanted is not None else set()
+
+        def may_name_wanted(blob: str) -> bool:
+            data = store.get(blob)
+            return b"\\u" in data or any(needle in data for needle in needles)
+
+        def examine(path: PurePosixPath, blob: str, schema_type: SchemaType) -> _Examined:
+            """What `locate` needs of a content whose content names its subject: None when it cannot
+            be read (a broken old commit must not block today's check), else (its name candidates
+            when they rule out every wanted subject, else None; its outline when they do not, else
+            None; its fingerprint when the outline names a wanted subject, which the history will
+            tell apart from the subject's other versions). A function of the content and its path
+            alone: worker processes may work it out."""
+            try:
+                text = decode(path, store.get(blob))
+                names = get_format(schema_type).name_candidates(text)
+                if names is not None and not may_be_named(path, names):
+                    return names, None, None
+                read = outline_of(schema_type, path, text, prefix)
+            except InvalidSchema:
                 return None
-            if not hit:
-                # examined ahead, every pair the log names (here only if that ever misses one)
-                found = examined[path, blob] if (path, blob) in examined else examine(path, blob, schema_type)
-                if found is None:
+            try:
+                named = mapper.subject_for(path, lambda: read)
+            except InvalidSchema:
+                return None, read, None
+            return None, read, self.fingerprint(path, text) if named in (wanted or ()) else None
+
+        def known(key: tuple[PurePosixPath, str]) -> bool:
+            """Whether an earlier pass examined this content to an answer these subjects can use:
+            not when it ruled the content out by name candidates that may name one of them."""
+            if key not in self._examined:
+                return False
+            found = self._examined[key]
+            return found is None or found[0] is None or not may_be_named(key[0], found[0])
+
+        # Those contents, examined ahead on every core when there are many: a change to a public API
+        # tree has 51,000 of them (10 s in one process: decoding, candidates, 9,000 outlines).
+        examined: dict[tuple[PurePosixPath, str], _Examined] = {}
+        printed_ahead = self._printed
+        # a later pass: the paths that may hold a wanted subject (the others are not read further)
+        holding: set[PurePosixPath] = set()
+        if wanted is not None:
+            pending: dict[tuple[PurePosixPath, str], SchemaType] = {}
+            if later:
+                holding.update(path for subject in wanted for path in self._path_named().get(subject, ()))
+                pairs = self._content_pairs()
+                if outlines is None:  # spelled out or not: read what the first pass did not
+                    store.prefetch(blob for _, blob in pairs)
+                for key, schema_type in pairs.items():
+                    hit, subject = cached_subject(*key)
+                    if hit:
+                        if subject in wanted:
+                            holding.add(key[0])
+                    elif known(key):
+                        examined[key] = self._examined[key]
+                    elif outlines is not None or may_name_wanted(key[1]):
+                        pending[key] = schema_type
+                    else:
+                        examined[key] = None  # cannot spell a wanted subject: nothing to read
+            for commit in commits if not later else ():
+                for change in commit.changes:
+                    path, blob = change.new_path, change.new_blob
+                    if path is None or blob is None or (key := (path, blob)) in pending or key in examined:
+                        continue
+                    placed = place(path)
+                    if placed is None or placed[1] is not None or cached_subject(path, blob)[0]:
+                        continue
+                    if known(key):
+                        examined[key] = self._examined[key]
+                    elif outlines is not None or may_name_wanted(blob):
+                        pending[key] = placed[0]
+                    else:
+                        examined[key] = None  # cannot spell a wanted subject: nothing to read
+            todo = list(pending.items())
+            if later:
+                store.prefetch(blob for (_, blob), _ in todo)
+            # fork keeps only this thread: no workers while another still reads git (a text search's)
+            alone = spread and threading.active_count() == 1
+            workers = worker_count() if alone else 1
+
+            def examine_one(index: int) -> _Examined:
+                (path, blob), schema_type = todo[index]
+                return examine(path, blob, schema_type)
+
+            if workers is None:
+                results = run_measured(examine_one, len(todo), usable_cores() if alone else 1)
+            else:
+                results = run_indexed(examine_one, len(todo), workers)
+            for (key, _), result in zip(todo, results, strict=True):
+                examined[key] = self._examined[key] = result
+
+        if later:
+            assert wanted is not None
+            for key, found in examined.items():
+                if found is not None and found[1] is not None and self._subject_named(*key) in wanted:
+                    holding.add(key[0])
+            commits = _narrowed(commits, holding)
+            store.prefetch(c.new_blob for commit in commits for c in commit.changes if c.new_blob is not None)
+
+        def locate(path: PurePosixPath, blob: str) -> tuple[str, str] | None:
+            placed = place(path)
+            if placed is None:
+                return None
+            schema_type, subject = placed
+            if subject is not None and wanted is not None and subject not in wanted:
+                return None
+            if subject is None and wanted is not None:
+                hit, subject = cached_subject(path, blob)
+                if hit and subject not in wanted:
                     return None
-                names, read, printed = found
-                if read is None:
-                    if outlines is not None and names is not None:
-                        outlines.put_candidates(blob, path, names)  # a later run rules it out unread
-                    return None
+                if not hit:
+                    # examined ahead, every pair the log names (here only if that ever misses one)
+                    found = (
+                        examined[path, blob] if (path, blob) in examined else examine(path, blob, schema_type)
+                    )
+                    if found is None:
+                        return None
+                    names, read, printed = found
+                    if read is None:
+                        if outlines is not None and names is not None:
+                            outlines.put_candidates(blob, path, names)  # a later run rules it out unread
+                        return None
+                    if outlines is not None:
+                        outlines.put(blob, path, read)
+                    try:
+                        subject = mapper.subject_for(path, lambda: read)
+                        if subject not in wanted:
+                            return None
+                        text = decode(path, store.get(blob))
+                    except InvalidSchema:
+                        return None
+                    if printed is not None:
+                        printed_ahead[path, text] = printed
+                    return subject, text
+
+            def outline() -> Outline:
+                found = outline_of(schema_type, path, text, prefix)
                 if outlines is not None:
-                    outlines.put(blob, path, read)
-                try:
-                    text = decode(path, store.get(blob))
-                    subject = mapper.subject_for(path, lambda: read)
-                except InvalidSchema:
-                    return None
-                if printed is not None:
-                    printed_ahead[path, text] = printed
-                return (subject, text) if subject in wanted else None
+                    outlines.put(blob, path, found)
+                return found
 
-        def outline() -> Outline:
-            found = outline_of(schema_type, path, text, prefix)
-            if outlines is not None:
-                outlines.put(blob, path, found)
-            return found
+            try:
+                text = decode(path, store.get(blob))
+                subject = subject or mapper.subject_for(path, outline)
+            except InvalidSchema:
+                return None  # a broken old commit must not block today's check
+            if wanted is not None and subject not in wanted:
+                return None
+            return subject, text
 
-        try:
-            text = decode(path, store.get(blob))
-            subject = subject or mapper.subject_for(path, outline)
-        except InvalidSchema:
-            return None  # a broken old commit must not block today's check
-        if wanted is not None and subject not in wanted:
-            return None
-        return subject, text
+        sightings = sightings_by_subject(commits, locate, self._numbers)
+        store.prefetch(s.sidecar for found in sightings.values() for s in found if s.sidecar is not None)
+        return sightings
 
-    sightings = sightings_by_subject(commits, locate)
-    store.prefetch(s.sidecar for found in sightings.values() for s in found if s.sidecar is not None)
 
-    def fingerprint_once(path: PurePosixPath, text: str) -> str:
-        found = printed_ahead.pop((path, text), None)
-        return found if found is not None else fingerprint(path, text)
+def _parts_of(subjects: set[str]) -> frozenset[str] | None:
+    """Every part of these subjects' names, when they are few (None: too many to list)."""
+    if sum(len(subject) ** 2 for subject in subjects) > _MOST_PARTS:
+        return None
+    return frozenset(
+        s[start:end] for s in subjects for start in range(len(s)) for end in range(start + 1, len(s) + 1)
+    )
 
-    return VersionHistory(sightings, fingerprint_once, lambda blob: sidecar_key(store.get(blob)))
+
+_MOST_PARTS = 200_000
+
+
+def _narrowed(commits: list[Commit], holding: set[PurePosixPath]) -> list[Commit]:
+    """The changes of `commits` at these paths and at their sidecars: what a later pass of a few
+    subjects reads of a log of thousands of paths (its commits are numbered already: the others
+    need not be kept)."""
+    keep = holding | {sidecar_path(path) for path in holding}
+    narrowed = []
+    for commit in commits:
+        changes = tuple(c for c in commit.changes if c.new_path in keep or c.old_path in keep)
+        if changes:
+            narrowed.append(Commit(commit.sha, changes))
+    return narrowed
 
 
 def sidecar_key(data: bytes) -> str:

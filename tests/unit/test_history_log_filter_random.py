@@ -22,7 +22,7 @@ from contractctl.config.project import config_from_text
 from contractctl.repo import history as history_module
 from contractctl.repo import references
 from contractctl.repo.contracts import SubjectMapper
-from contractctl.repo.history import BlobStore, Git, LogAhead, first_parent_log
+from contractctl.repo.history import BlobStore, Git, LogAhead, VersionHistory, first_parent_log
 from contractctl.repo.outline_cache import OutlineCache
 from contractctl.repo.references import subject_history
 from tests.conftest import GitRepo
@@ -170,3 +170,59 @@ def test_a_few_subjects_of_a_random_history_have_the_versions_the_whole_history_
         kept = OutlineCache.load(cache_folder, "stamp")
         found = versions_of(repo, config, other, ahead=False, outlines=kept)
         assert found == {s: whole[s] for s in sorted(other)}, (sorted(wanted), sorted(other))
+
+
+def _seen(history: VersionHistory, subject: str) -> list[tuple[object, ...]]:
+    return [(s.path, s.text, s.commit, s.sidecar, s.blob) for s in history.sightings(subject)]
+
+
+def _commit_order(history: VersionHistory, subjects: set[str]) -> list[str]:
+    """The commits these subjects' sightings name, in the order of their sequences (which must be
+    one number per commit, across subjects)."""
+    numbered = {(s.commit, s.sequence) for subject in subjects for s in history.sightings(subject)}
+    assert len({commit for commit, _ in numbered}) == len(numbered), numbered
+    return [commit for commit, _ in sorted(numbered, key=lambda pair: pair[1])]
+
+
+@pytest.mark.parametrize("seed", [5, 23, 77, 404, 808])
+def test_a_history_of_a_few_subjects_reads_more_as_the_whole_history_has_it(
+    tmp_path: Path, seed: int
+) -> None:
+    """A check of a change reads the history of a few subjects, then of the files an earlier version
+    imports that the tree no longer holds (round 17): which subjects lay at each path, and those
+    subjects' versions, are what the whole history gives, in one order of commits across subjects,
+    whatever was read first and whether the root's log was read ahead, asked of git for a few paths,
+    or with outlines kept between runs."""
+    rng = random.Random(seed)
+    repo = GitRepo(tmp_path / "repo")
+    config = build_history(repo, rng)
+    git = Git.discover(repo.root)
+    mapper = SubjectMapper(config_from_text(config, repo.root / "contractctl.yaml"), "contracts")
+    head = git.resolve("HEAD")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(references, "first_parent_log", unfiltered_log)
+        whole = subject_history(git, head, mapper, BlobStore(git), None)
+    names = sorted(whole)
+    paths = sorted({str(s.path).removeprefix("contracts/") for n in names for s in whole.sightings(n)})
+    paths += ["never/there.proto", "common/v1/none.proto", "orders/value.avsc"]
+    expected = whole.holders(paths, "contracts")
+    for attempt in range(3):
+        wanted = set(rng.sample(names, min(len(names), rng.randint(1, 2))))
+        ahead = LogAhead(git, head, "contracts") if attempt == 1 else None
+        kept = OutlineCache.load(tmp_path / f"cache-{seed}", "stamp") if attempt == 2 else None
+        partial = subject_history(git, head, mapper, BlobStore(git), wanted, kept, ahead)
+        asked = rng.sample(paths, len(paths))
+        for start in range(0, len(asked), 3):  # a few paths at a time, as earlier versions need them
+            batch = asked[start : start + 3]
+            assert partial.holders(batch, "contracts") == {p: expected[p] for p in batch}, (
+                sorted(wanted),
+                batch,
+            )
+        held = {s for found in expected.values() for s in found} | wanted
+        for subject in sorted(held):
+            assert _seen(partial, subject) == _seen(whole, subject), (sorted(wanted), subject)
+            versions = [(v.number, v.path, v.text, v.commit, v.fingerprint) for v in partial[subject]]
+            assert versions == [(v.number, v.path, v.text, v.commit, v.fingerprint) for v in whole[subject]]
+        assert _commit_order(partial, held) == _commit_order(whole, held), sorted(wanted)
+        if kept is not None:
+            kept.save()
