@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -685,6 +685,10 @@ class _HistoryReader:
         self._pairs: dict[tuple[PurePosixPath, str], SchemaType] | None = None
         self._by_path_name: dict[str, set[PurePosixPath]] = {}
         self._candidates: dict[tuple[PurePosixPath, str], NameCandidates | None] = {}
+        # what the passes so far tell of each such content (see `_facts`)
+        self._by_content_name: dict[str, set[PurePosixPath]] = {}
+        self._changes_at: dict[PurePosixPath, list[tuple[int, int]]] | None = None  # see `_narrowed`
+        self._undecided: dict[tuple[PurePosixPath, str], NameCandidates | None] | None = None
         self._blobs_at: dict[PurePosixPath, dict[str, None]] | None = None
         self._named: dict[tuple[PurePosixPath, str], str | None] = {}
         # commit -> its place in the first-parent history, for a history of some subjects (see `read`)
@@ -785,6 +789,98 @@ class _HistoryReader:
         self._content_pairs()
         return self._by_path_name
 
+    def _may_hold(
+        self,
+        wanted: set[str],
+        may_be_named: Callable[[PurePosixPath, NameCandidates], bool],
+        may_name_wanted: Callable[[str], bool],
+    ) -> set[PurePosixPath]:
+        """The paths where a content may name a wanted subject, as far as the passes so far tell
+        (a superset: the pass reading them decides): those whose path names one, those with a
+        content known to name one, those with a content whose name candidates may, or that spells a
+        wanted name (`may_name_wanted`) when nothing is known of it."""
+        named, undecided = self._facts()
+        holding = {path for subject in wanted for path in self._path_named().get(subject, ())}
+        holding.update(path for subject in wanted for path in named.get(subject, ()))
+        unknown = [blob for (_, blob), names in undecided.items() if names is None]
+        self.store.prefetch(unknown)  # read once: contents no pass had to read yet
+        for (path, blob), names in undecided.items():
+            if path in holding:
+                continue
+            if names is None:
+                if may_name_wanted(blob):
+                    holding.add(path)
+            elif may_be_named(path, names):
+                holding.add(path)
+        return holding
+
+    def _narrowed(self, holding: set[PurePosixPath]) -> list[Commit]:
+        """The changes of `every_change` at these paths and at their sidecars, as commits: what a
+        later pass of a few subjects reads of a log of thousands of paths (its commits are numbered
+        already: the others need not be kept)."""
+        if self._changes_at is None:
+            self._changes_at = {}
+            for number, commit in enumerate(self.every_change()):
+                for place, change in enumerate(commit.changes):
+                    for path in {change.old_path, change.new_path} - {None}:
+                        assert path is not None
+                        self._changes_at.setdefault(path, []).append((number, place))
+        keep = holding | {sidecar_path(path) for path in holding}
+        by_commit: dict[int, list[int]] = {}
+        for number, place in sorted({at for path in keep for at in self._changes_at.get(path, ())}):
+            by_commit.setdefault(number, []).append(place)
+        every = self.every_change()
+        return [
+            Commit(every[number].sha, tuple(every[number].changes[place] for place in places))
+            for number, places in by_commit.items()
+        ]
+
+    def _facts(
+        self,
+    ) -> tuple[
+        dict[str, set[PurePosixPath]],
+        dict[tuple[PurePosixPath, str], NameCandidates | None],
+    ]:
+        """Of each content whose content names its subject: the subject it names, as subject ->
+        paths; or, not known yet, its name candidates (None: not known either). Worked out once
+        from what the first pass and the outline cache know, then kept up to date (`_learn`)."""
+        if self._undecided is None:
+            self._undecided = {}
+            outlines = self.outlines
+            for key, _ in self._content_pairs().items():
+                path, blob = key
+                subject: str | None = None
+                if key in self._cache_named:
+                    subject = self._cache_named[key]
+                elif outlines is not None and key not in self._uncached and outlines.get(blob, path):
+                    subject = self._subject_named(path, blob)
+                elif key in self._examined:
+                    found = self._examined[key]
+                    if found is None:
+                        continue  # it does not read: it names nothing
+                    if found[1] is None:
+                        self._undecided[key] = found[0]
+                        continue
+                    subject = self._subject_named(path, blob)
+                else:
+                    names = self.kept_candidates(path, blob) if outlines is not None else None
+                    self._undecided[key] = names
+                    continue
+                if subject is not None:
+                    self._by_content_name.setdefault(subject, set()).add(path)
+        return self._by_content_name, self._undecided
+
+    def _learn(self, examined: Mapping[tuple[PurePosixPath, str], _Examined]) -> None:
+        """What a later pass examined: the contents whose outline it worked out are decided."""
+        if self._undecided is None:
+            return
+        for key, found in examined.items():
+            if found is not None and found[1] is not None and key in self._undecided:
+                del self._undecided[key]
+                subject = self._subject_named(*key)
+                if subject is not None:
+                    self._by_content_name.setdefault(subject, set()).add(key[0])
+
     def kept_candidates(self, path: PurePosixPath, blob: str) -> NameCandidates | None:
         """The name candidates the outline cache keeps for this content (decoded once a run)."""
         key = (path, blob)
@@ -874,16 +970,31 @@ class _HistoryReader:
                 completions[template] = SubjectCompletions.of(template, wanted or set())
             return completions[template]
 
-        # a later pass wants a few subjects: a content whose candidate names none of them spells in
-        # part is ruled out at once (a name a content can take its subject from is part of it)
-        spelled = _parts_of(wanted) if later and wanted is not None else None
+        endings: dict[str, frozenset[str] | None] = {}
+
+        def may_spell(path: PurePosixPath, candidates: NameCandidates) -> bool:
+            """A cheap superset of `may_be_named`, for a later pass (a few subjects): a name a content
+            can take its subject from ends one of the full names that make it wanted (or a content
+            naming no type takes a wanted subject at this path)."""
+            template, unnamed = naming(path)
+            if unnamed in (wanted or ()):
+                return True
+            if template not in endings:
+                complete = completing(template)
+                endings[template] = (
+                    None
+                    if complete is None
+                    else frozenset(full[start:] for full in complete.fulls for start in range(len(full)))
+                )
+            ends = endings[template]
+            return ends is None or not ends.isdisjoint(candidates.names)
 
         def may_be_named(path: PurePosixPath, candidates: NameCandidates) -> bool:
             """Whether a content of these name candidates at this path can name a wanted subject."""
             template, unnamed = naming(path)
             if unnamed in (wanted or ()):
                 return True
-            if spelled is not None and spelled.isdisjoint(candidates.names):
+            if later and not may_spell(path, candidates):
                 return False
             complete = completing(template)
             if complete is None:
@@ -954,6 +1065,15 @@ class _HistoryReader:
                 return False
             return placed is not None
 
+        # A content can name a wanted subject only if it spells the subject's last name part (or
+        # hides it in a JSON escape): the others are skipped unread by the outline (a check of a
+        # change wants a few subjects; a long history holds thousands of shared-type versions).
+        needles = {re.split(r"[.-]", s)[-1].encode() for s in wanted} if wanted is not None else set()
+
+        def may_name_wanted(blob: str) -> bool:
+            data = store.get(blob)
+            return b"\\u" in data or any(needle in data for needle in needles)
+
         specs = None if later else _cheap_pathspecs(mapper, wanted)
         # A history of some subjects numbers commits by their place in the whole first-parent history,
         # not in this log: a later pass reads another log (other paths), and its sightings must fall
@@ -981,13 +1101,14 @@ class _HistoryReader:
             commits = follow_links(git, base, commits, store, self._followed)
             if specs is None and not dropped and self._every is None:
                 self._every = commits  # the root's log, nothing left out
+        else:  # a later pass reads only the paths that may hold a wanted subject, and their sidecars
+            assert wanted is not None
+            commits = self._narrowed(self._may_hold(wanted, may_be_named, may_name_wanted))
         # content decides the subject of some files; of the others, only wanted subjects are read
-        # (a later pass reads what it needs once it knows where its subjects lie)
         readable = None if wanted is None else wanted | {None}
         store.prefetch(
             change.new_blob
             for commit in commits
-            if not later
             for change in commit.changes
             if change.new_path is not None
             and change.new_blob is not None
@@ -995,15 +1116,6 @@ class _HistoryReader:
             and (readable is None or placed[1] in readable)
             and not (placed[1] is None and unwanted(change.new_path, change.new_blob))
         )
-
-        # A content can name a wanted subject only if it spells the subject's last name part (or
-        # hides it in a JSON escape): the others are skipped unread by the outline (a check of a
-        # change wants a few subjects; a long history holds thousands of shared-type versions).
-        needles = {re.split(r"[.-]", s)[-1].encode() for s in wanted} if wanted is not None else set()
-
-        def may_name_wanted(blob: str) -> bool:
-            data = store.get(blob)
-            return b"\\u" in data or any(needle in data for needle in needles)
 
         def examine(path: PurePosixPath, blob: str, schema_type: SchemaType) -> _Examined:
             """What `locate` needs of a content whose content names its subject: None when it cannot
@@ -1038,27 +1150,9 @@ class _HistoryReader:
         # tree has 51,000 of them (10 s in one process: decoding, candidates, 9,000 outlines).
         examined: dict[tuple[PurePosixPath, str], _Examined] = {}
         printed_ahead = self._printed
-        # a later pass: the paths that may hold a wanted subject (the others are not read further)
-        holding: set[PurePosixPath] = set()
         if wanted is not None:
             pending: dict[tuple[PurePosixPath, str], SchemaType] = {}
-            if later:
-                holding.update(path for subject in wanted for path in self._path_named().get(subject, ()))
-                pairs = self._content_pairs()
-                if outlines is None:  # spelled out or not: read what the first pass did not
-                    store.prefetch(blob for _, blob in pairs)
-                for key, schema_type in pairs.items():
-                    hit, subject = cached_subject(*key)
-                    if hit:
-                        if subject in wanted:
-                            holding.add(key[0])
-                    elif known(key):
-                        examined[key] = self._examined[key]
-                    elif outlines is not None or may_name_wanted(key[1]):
-                        pending[key] = schema_type
-                    else:
-                        examined[key] = None  # cannot spell a wanted subject: nothing to read
-            for commit in commits if not later else ():
+            for commit in commits:
                 for change in commit.changes:
                     path, blob = change.new_path, change.new_blob
                     if path is None or blob is None or (key := (path, blob)) in pending or key in examined:
@@ -1073,8 +1167,6 @@ class _HistoryReader:
                     else:
                         examined[key] = None  # cannot spell a wanted subject: nothing to read
             todo = list(pending.items())
-            if later:
-                store.prefetch(blob for (_, blob), _ in todo)
             # fork keeps only this thread: no workers while another still reads git (a text search's)
             alone = spread and threading.active_count() == 1
             workers = worker_count() if alone else 1
@@ -1091,12 +1183,7 @@ class _HistoryReader:
                 examined[key] = self._examined[key] = result
 
         if later:
-            assert wanted is not None
-            for key, found in examined.items():
-                if found is not None and found[1] is not None and self._subject_named(*key) in wanted:
-                    holding.add(key[0])
-            commits = _narrowed(commits, holding)
-            store.prefetch(c.new_blob for commit in commits for c in commit.changes if c.new_blob is not None)
+            self._learn(examined)
 
         def locate(path: PurePosixPath, blob: str) -> tuple[str, str] | None:
             placed = place(path)
@@ -1152,31 +1239,6 @@ class _HistoryReader:
         sightings = sightings_by_subject(commits, locate, self._numbers)
         store.prefetch(s.sidecar for found in sightings.values() for s in found if s.sidecar is not None)
         return sightings
-
-
-def _parts_of(subjects: set[str]) -> frozenset[str] | None:
-    """Every part of these subjects' names, when they are few (None: too many to list)."""
-    if sum(len(subject) ** 2 for subject in subjects) > _MOST_PARTS:
-        return None
-    return frozenset(
-        s[start:end] for s in subjects for start in range(len(s)) for end in range(start + 1, len(s) + 1)
-    )
-
-
-_MOST_PARTS = 200_000
-
-
-def _narrowed(commits: list[Commit], holding: set[PurePosixPath]) -> list[Commit]:
-    """The changes of `commits` at these paths and at their sidecars: what a later pass of a few
-    subjects reads of a log of thousands of paths (its commits are numbered already: the others
-    need not be kept)."""
-    keep = holding | {sidecar_path(path) for path in holding}
-    narrowed = []
-    for commit in commits:
-        changes = tuple(c for c in commit.changes if c.new_path in keep or c.old_path in keep)
-        if changes:
-            narrowed.append(Commit(commit.sha, changes))
-    return narrowed
 
 
 def sidecar_key(data: bytes) -> str:
