@@ -140,6 +140,10 @@ class SchemaResolver:
         outline = made() if outlines is None or blob is None else outlines.remembered(blob, source.path, made)
         found = self._defining(outline.referenced_names, subject)
         if sequence is not None:
+            if isinstance(self.history, VersionHistory):
+                # what an earlier version uses is taken as it was at its commit: a check of a change
+                # reads the history of a contract its change does not reach, as --all has it
+                self.history.read(found)
             found.extend(self._gone_at(outline.referenced_names, subject, sequence, found))
         return found
 
@@ -269,6 +273,8 @@ class SchemaResolver:
         found = self._states_of.get(subject)
         if found is not None:
             return found
+        if isinstance(self.history, VersionHistory):
+            self.history.read((subject,))  # a history of some subjects: read before it is looked at
         own = self.history.get(subject, [])
         if isinstance(self.history, VersionHistory):
             written = self.history.timeline(subject)

@@ -140,3 +140,40 @@ def test_every_version_a_transitive_level_reads_is_compared(repo: GitRepo) -> No
     assert _rules(found["all"]) == [], found["all"]
     assert found["against"] == found["all"], found
     assert found["staged"] == found["all"], found
+
+
+@pytest.mark.parametrize("naming", sorted(NAMINGS))
+def test_a_version_importing_a_file_the_change_stops_importing_is_compared(
+    repo: GitRepo, naming: str
+) -> None:
+    """The file is still in the tree but the change stops importing it, so the scoped check does
+    not reach it: A's latest version imports S, whose S message was removed afterwards (the base does
+    not compile; the change repairs A). That version is A with S as it was at its commit: --all
+    compiles it; the scoped check took S as it is now, found the version unparseable and compared
+    with version 1, reporting Old's removal as a break.
+
+    Under record naming the import resolves to the subject that defines acme/s.proto today (acme.T,
+    which had no version then), in --all too: the version does not parse either way, and the two
+    checks must still agree."""
+    subject = _config(repo, naming)
+    repo.write("contracts/acme/s.proto", _proto("message S { string x = 1; }\n"))
+    repo.write(
+        "contracts/acme/a.proto",
+        _proto('import "acme/s.proto";\nmessage A { S s = 1; }\nmessage Old { string o = 1; }\n'),
+    )
+    repo.commit("v1")
+    repo.write("contracts/acme/a.proto", _proto('import "acme/s.proto";\nmessage A { S s = 1; }\n'))
+    repo.commit("a drops Old")
+    repo.write("contracts/acme/s.proto", _proto("message S { string x = 1; }\nmessage T { string y = 1; }\n"))
+    repo.commit("s gains T")
+    repo.write("contracts/acme/s.proto", _proto("message T { string y = 1; }\n"))
+    repo.commit("s drops S while a still uses it")
+    repo.write("contracts/acme/a.proto", _proto("message A { reserved 1; string note = 2; }\n"))
+
+    found = _three_ways(repo, subject)
+
+    if naming == "path":
+        assert found["all"]["verdict"] == "compatible", found["all"]
+        assert _rules(found["all"]) == [], found["all"]
+    assert found["against"] == found["all"], found
+    assert found["staged"] == found["all"], found
