@@ -742,7 +742,10 @@ class _HistoryReader:
 
     def sightings(self, subjects: set[str]) -> dict[str, list[Sighting]]:
         """Every sighting of these subjects: a later pass, of a few subjects, in this process, over
-        the log already read."""
+        the root's log already read, or over a log of a few paths (subjects their paths name, when
+        the root's log was not read: a vendored file an earlier version imports is one)."""
+        if self._every is None and self._root_log is None and _cheap_pathspecs(self.mapper, subjects):
+            return self.read(subjects, spread=False)
         return self.read(subjects, spread=False, commits=self.every_change())
 
     def every_change(self) -> list[Commit]:
