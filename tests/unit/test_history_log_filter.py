@@ -136,3 +136,40 @@ def test_only_a_few_literal_paths_go_to_git_as_pathspecs(repo: GitRepo) -> None:
     many = {f"common/v1/t{n}.proto" for n in range(references._PATHSPEC_LIMIT)}
     assert references._cheap_pathspecs(mapper, many) is None
     assert references._cheap_pathspecs(mapper, None) is None
+
+
+def test_a_later_pass_for_a_path_that_never_held_a_contract_asks_git_for_that_path(
+    repo: GitRepo, monkeypatch
+) -> None:
+    """An earlier version imports a vendored file (protobuf.include), which no history holds: when
+    the first pass asked git for a few paths, learning that reads those paths' log, never the root's
+    (round 17: the whole root log was read and parsed for it)."""
+    for number in range(3):
+        text = f'import "ext/thing.proto";\nmessage A {{ string f{number} = 1; }}\n'
+        repo.write("contracts/acme/a.proto", 'syntax = "proto3";\npackage acme;\n' + text)
+        repo.commit(f"c{number}")
+    git = Git.discover(repo.root)
+    mapper = SubjectMapper(
+        config_from_text("version: 1\ncontracts: {root: contracts}\n", repo.root / "contractctl.yaml"),
+        "contracts",
+    )
+    asked: list[list[str] | None] = []
+    real = references.log_output
+
+    def log_output(git: Git, ref: str, prefix: str, pathspecs: list[str] | None = None) -> bytes:
+        asked.append(pathspecs)
+        return real(git, ref, prefix, pathspecs)
+
+    monkeypatch.setattr(references, "log_output", log_output)
+    monkeypatch.setattr(
+        references,
+        "first_parent_log",
+        lambda git, ref, prefix, specs, keep, paths: (
+            asked.append(specs) or first_parent_log(git, ref, prefix, specs, keep, paths)
+        ),
+    )
+    history = subject_history(git, git.resolve("HEAD"), mapper, BlobStore(git), {"acme/a.proto"})
+
+    assert history.holders(["ext/thing.proto"], "contracts") == {"ext/thing.proto": ()}
+    assert len(history["acme/a.proto"]) == 3
+    assert asked and all(specs for specs in asked), asked  # no log of the whole root
