@@ -679,18 +679,14 @@ class _HistoryReader:
         # fingerprints worked out with the outlines (on the workers, the tokens were at hand there):
         # taken once by the history, which tells the versions apart
         self._printed: dict[tuple[PurePosixPath, str], str] = {}
-        # the subject each content whose outline the outline cache keeps names (None: none)
-        self._cache_named: dict[tuple[PurePosixPath, str], str | None] = {}
-        self._uncached: set[tuple[PurePosixPath, str]] = set()
         self._root_log: bytes | None = None  # the root's log as git wrote it, once read
         # the root's log with every change of a contract or sidecar, once parsed (`every_change`);
         # the blobs written at each contract path, and the subject each content names (`subjects_at`)
         self._every: list[Commit] | None = None
         # of `every_change`: each content whose content names its subject, and the paths that name
-        # theirs by subject (see `_content_pairs`); the kept candidates read (`kept_candidates`)
+        # theirs by subject (see `_content_pairs`)
         self._pairs: dict[tuple[PurePosixPath, str], SchemaType] | None = None
         self._by_path_name: dict[str, set[PurePosixPath]] = {}
-        self._candidates: dict[tuple[PurePosixPath, str], NameCandidates | None] = {}
         # what the passes so far tell of each such content (see `_facts`)
         self._by_content_name: dict[str, set[PurePosixPath]] = {}
         self._changes_at: dict[PurePosixPath, list[tuple[int, int]]] | None = None  # see `_narrowed`
@@ -859,9 +855,7 @@ class _HistoryReader:
             for key, _ in self._content_pairs().items():
                 path, blob = key
                 subject: str | None = None
-                if key in self._cache_named:
-                    subject = self._cache_named[key]
-                elif outlines is not None and key not in self._uncached and outlines.get(blob, path):
+                if outlines is not None and outlines.get(blob, path) is not None:
                     subject = self._subject_named(path, blob)
                 elif key in self._examined:
                     found = self._examined[key]
@@ -872,7 +866,7 @@ class _HistoryReader:
                         continue
                     subject = self._subject_named(path, blob)
                 else:
-                    names = self.kept_candidates(path, blob) if outlines is not None else None
+                    names = outlines.candidates(blob, path) if outlines is not None else None
                     self._undecided[key] = names
                     continue
                 if subject is not None:
@@ -889,14 +883,6 @@ class _HistoryReader:
                 subject = self._subject_named(*key)
                 if subject is not None:
                     self._by_content_name.setdefault(subject, set()).add(key[0])
-
-    def kept_candidates(self, path: PurePosixPath, blob: str) -> NameCandidates | None:
-        """The name candidates the outline cache keeps for this content (decoded once a run)."""
-        key = (path, blob)
-        if key not in self._candidates:
-            assert self.outlines is not None
-            self._candidates[key] = self.outlines.candidates(blob, path)
-        return self._candidates[key]
 
     def _written_at(self, path: PurePosixPath) -> Iterable[str]:
         """The blobs the log wrote at a contract's path."""
@@ -1013,12 +999,11 @@ class _HistoryReader:
         def ruled_out(path: PurePosixPath, blob: str) -> bool | None:
             """Whether the name candidates kept for this content rule out every wanted subject
             (None: none kept)."""
-            names = self.kept_candidates(path, blob)
+            assert outlines is not None
+            names = outlines.candidates(blob, path)
             return None if names is None else not may_be_named(path, names)
 
-        cached = self._cache_named  # what a kept outline names: the same for every pass
-        uncached = self._uncached  # and the contents it keeps no outline for
-        ruled: dict[tuple[PurePosixPath, str], bool] = {}  # whether kept candidates rule it out
+        cached: dict[tuple[PurePosixPath, str], str | None] = {}
 
         def cached_subject(path: PurePosixPath, blob: str) -> tuple[bool, str | None]:
             """(whether the outline of this content-decided file is cached, the subject it names); a
@@ -1026,21 +1011,18 @@ class _HistoryReader:
             naming none."""
             if outlines is None or wanted is None:
                 return False, None
-            key = (path, blob)
-            if key in cached:
-                return True, cached[key]
-            if key not in ruled:  # asked again for each commit that has it
-                entry = outlines.get(blob, path) if key not in uncached else None
+            if (path, blob) not in cached:
+                entry = outlines.get(blob, path)
                 if entry is None:
-                    uncached.add(key)
+                    if not ruled_out(path, blob):
+                        return False, None
+                    cached[path, blob] = None  # asked again for each commit that has it
                 else:
                     try:
-                        cached[key] = mapper.subject_for(path, lambda: entry)
+                        cached[path, blob] = mapper.subject_for(path, lambda: entry)
                     except InvalidSchema:
-                        cached[key] = None
-                    return True, cached[key]
-                ruled[key] = bool(ruled_out(path, blob))
-            return ruled[key], None
+                        cached[path, blob] = None
+            return True, cached[path, blob]
 
         def unwanted(path: PurePosixPath, blob: str) -> bool:
             hit, subject = cached_subject(path, blob)
@@ -1169,7 +1151,7 @@ class _HistoryReader:
                     placed = place(path)
                     if placed is None or placed[1] is not None or cached_subject(path, blob)[0]:
                         continue
-                    if known(key):
+                    if later and known(key):  # (an earlier pass: none in the first)
                         examined[key] = self._examined[key]
                     elif outlines is not None or may_name_wanted(blob):
                         pending[key] = placed[0]
