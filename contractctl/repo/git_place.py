@@ -84,18 +84,25 @@ def _shown(path: Path | str) -> str:
     return one_line(str(path))
 
 
+def rev_parse_location(start: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`git rev-parse --show-toplevel --absolute-git-dir` run from ``start`` (with ``env``, or this
+    process's environment); raises OSError (FileNotFoundError: no git) as subprocess does."""
+    return subprocess.run(
+        ["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"],
+        cwd=start,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
 def _own_repository(start: Path) -> tuple[Path, Path] | None:
     """The top and git directory of the repository ``start`` is in, as git finds it without the
     location variables; None when it finds none (a bare repository's work tree elsewhere)."""
-    env = {k: v for k, v in os.environ.items() if k not in _LOCATION_VARIABLES}
     try:
-        result = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"],
-            cwd=start,
-            capture_output=True,
-            text=True,
-            check=False,
-            env=env,
+        result = rev_parse_location(
+            start, {k: v for k, v in os.environ.items() if k not in _LOCATION_VARIABLES}
         )
     except OSError:
         return None

@@ -18,7 +18,7 @@ from typing import Protocol
 from contractctl.errors import GitError, UsageError
 from contractctl.generic.parallel import Background
 from contractctl.model import import_path_of
-from contractctl.repo.git_place import settled_top
+from contractctl.repo.git_place import rev_parse_location, settled_top
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 
 _NULL_SHA = "0" * 40
@@ -65,13 +65,7 @@ class Git:
     def discover(cls, start: Path) -> Git:
         _anchor_git_environment()
         try:
-            result = subprocess.run(
-                ["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"],
-                cwd=start,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
+            result = rev_parse_location(start)
         except FileNotFoundError:
             raise GitError("git is not installed or not on PATH") from None
         if result.returncode != 0:

@@ -323,24 +323,38 @@ def _builtins_stamp() -> str:
 
 
 def _compile_builtins() -> dict[str, FileDescriptorProto]:
+    root = builtin_include_dir()
+    names = sorted(name for name in KNOWN_DEPENDENCIES if (root / name).is_file())
+    try:
+        return _compile_on_disk([str(root)], [str(root / name) for name in names], with_imports=False)
+    except CompileFailed:  # never expected: the built-ins ship with the tools that compile them
+        return {}
+
+
+def _compile_on_disk(
+    proto_paths: Sequence[str], files: Sequence[str], with_imports: bool
+) -> dict[str, FileDescriptorProto]:
+    """Files compiled where they lie (`files`: their paths on disk, under `proto_paths`), with
+    source info, and with everything they import when `with_imports`; raises CompileFailed (bare:
+    its messages are not wanted, see the callers)."""
     import tempfile
 
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
 
-    root = builtin_include_dir()
-    names = sorted(name for name in KNOWN_DEPENDENCIES if (root / name).is_file())
     with tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=scratch_dir()) as tmp:
-        output = os.path.join(tmp, "builtins.pb")
+        output = os.path.join(tmp, "compiled.pb")
         arguments = [
             "protoc",
-            f"--proto_path={root}",
+            *(f"--proto_path={path}" for path in proto_paths),
+            *(["--include_imports"] if with_imports else []),
             "--include_source_info",
             f"--descriptor_set_out={output}",
+            *files,
         ]
         with _LOCK, _captured_stderr():
-            code = protoc_main([*arguments, *(str(root / name) for name in names)])
-        if code != 0:  # never expected: the built-ins ship with the tools that compile them
-            return {}
+            code = protoc_main(arguments)
+        if code != 0:
+            raise CompileFailed([])
         with open(output, "rb") as data:
             return {f.name: f for f in FileDescriptorSet.FromString(data.read()).file}
 
@@ -360,29 +374,13 @@ def _in_folders(import_path: str, folders: Sequence[str]) -> str | None:
 def _compile_in_folders(paths: Sequence[str], folders: Sequence[str]) -> dict[str, FileDescriptorProto]:
     """Include-folder files compiled where they lie, with everything they import (with source
     info, as a run with the folders on protoc's path gives them); raises CompileFailed."""
-    import tempfile
-
-    from google.protobuf.descriptor_pb2 import FileDescriptorSet
-
-    with tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=scratch_dir()) as tmp:
-        output = os.path.join(tmp, "folders.pb")
-        arguments = [
-            "protoc",
-            *(f"--proto_path={folder}" for folder in folders),
-            f"--proto_path={builtin_include_dir()}",
-            "--include_imports",
-            "--include_source_info",
-            f"--descriptor_set_out={output}",
-            # on disk, in the first folder holding each (a bare import path would be read as a file
-            # of the working folder when one lies there)
-            *(os.path.join(cast(str, _in_folders(p, folders)), p) for p in paths),
-        ]
-        with _LOCK, _captured_stderr():
-            code = protoc_main(arguments)
-        if code != 0:
-            raise CompileFailed([])
-        with open(output, "rb") as data:
-            return {f.name: f for f in FileDescriptorSet.FromString(data.read()).file}
+    return _compile_on_disk(
+        [*folders, str(builtin_include_dir())],
+        # on disk, in the first folder holding each (a bare import path would be read as a file of
+        # the working folder when one lies there)
+        [os.path.join(cast(str, _in_folders(p, folders)), p) for p in paths],
+        with_imports=True,
+    )
 
 
 # `Compiler.described`: files compiled alone for their source info, per file of the layer, before
