@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> None:
         _run(args, verbose)
     finally:
         masked_io.flush()
+        if termination_requested():  # SIGTERM after the exit code was chosen: still not a pass
+            raise SystemExit(143)
 
 
 def _run(args: list[str], verbose: bool) -> None:

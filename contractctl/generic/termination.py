@@ -45,6 +45,18 @@ def unwind_on_sigterm() -> None:
     global _main_pid
     _main_pid = os.getpid()
     signal.signal(signal.SIGTERM, _on_sigterm)
+    import atexit
+
+    atexit.register(_exit_143_if_requested)  # registered first, so it runs after every other
+
+
+def _exit_143_if_requested() -> None:
+    """The last exit handler of the main process: a SIGTERM whose `Terminated` was swallowed after
+    the run chose its exit code (a fork or shutdown callback) still ends the run with 143."""
+    if _requested and os.getpid() == _main_pid:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(143)
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
