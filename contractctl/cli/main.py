@@ -91,12 +91,27 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         masked_io.flush()
         if termination_requested():  # SIGTERM after the exit code was chosen: still not a pass
+            _say_terminated()
+            masked_io.flush()
             raise SystemExit(143)
+
+
+_said_terminated = False
+
+
+def _say_terminated() -> None:
+    """ "terminated", once, however the run learnt of the SIGTERM."""
+    global _said_terminated
+    if not _said_terminated:
+        _said_terminated = True
+        click.echo("terminated", err=True)
 
 
 def _run(args: list[str], verbose: bool) -> None:
     try:
         code = cli.main(args=args, prog_name="contractctl", standalone_mode=False)
+    except SystemExit as ended:  # a command's own exit code (`sys.exit(emit(...))`)
+        code = _exit_code(ended.code)
     except click.exceptions.NoArgsIsHelpError as error:
         click.echo(error.format_message(), err=True)
         code = 2
@@ -117,7 +132,7 @@ def _run(args: list[str], verbose: bool) -> None:
         click.echo("interrupted", err=True)
         code = 130
     except Terminated:
-        click.echo("terminated", err=True)
+        _say_terminated()
         code = 143
     except BrokenPipeError:
         code = 0
@@ -130,10 +145,21 @@ def _run(args: list[str], verbose: bool) -> None:
         else:
             click.echo("run again with -v for details, and please report it", err=True)
         code = 3
-    if code not in (130, 143) and termination_requested():  # its Terminated was swallowed on the way
-        click.echo("terminated", err=True)
+    if code != 130 and termination_requested():  # its Terminated was swallowed on the way
+        _say_terminated()
         code = 143
     if code in (130, 143):  # click reports Ctrl-C as Abort (130)
         masked_io.flush()
         leave_now(code)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _exit_code(code: object) -> int:
+    """The status `sys.exit(code)` ends a process with: None is 0, a number itself, anything else
+    (a message, which Python prints) 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    click.echo(str(code), err=True)
+    return 1

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar, cast
 
-from contractctl.generic.termination import end_with_parent
+from contractctl.generic.termination import end_with_parent, sigterm_held
 
 T = TypeVar("T")
 
@@ -120,9 +120,11 @@ def run_indexed(job: Callable[[int], T], count: int, workers: int) -> list[T]:
         ) as pool:
             # small chunks: jobs differ in cost (history length), so balance them as they finish
             chunk = max(1, count // (workers * 16))
+            with sigterm_held():  # the workers are forked as the jobs are handed over
+                results = pool.map(_run, range(count), chunksize=chunk)
             # on Ctrl-C or SIGTERM (termination.py) the jobs not started are cancelled, and the
             # pool's exit waits only for the chunks under way
-            return list(pool.map(_run, range(count), chunksize=chunk))
+            return list(results)
     except BrokenProcessPool:
         return [job(index) for index in range(count)]
     finally:

@@ -13,9 +13,13 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sys import UnraisableHookArgs
 
 
 class Terminated(BaseException):
@@ -48,6 +52,38 @@ def unwind_on_sigterm() -> None:
     import atexit
 
     atexit.register(_exit_143_if_requested)  # registered first, so it runs after every other
+    sys.unraisablehook = _quiet_about_terminated(sys.unraisablehook)
+
+
+def _quiet_about_terminated(
+    previous: Callable[[UnraisableHookArgs], object],
+) -> Callable[[UnraisableHookArgs], object]:
+    """Python's report of an exception it ignored, except `Terminated`: `requested()` carries that
+    one to the exit (143, "terminated"); its "Exception ignored ... Traceback" would only alarm."""
+
+    def hook(unraisable: UnraisableHookArgs) -> object:
+        if unraisable.exc_type is Terminated:
+            return None
+        return previous(unraisable)
+
+    return hook
+
+
+@contextmanager
+def sigterm_held() -> Iterator[None]:
+    """SIGTERM waits until the block is over, then lands. For a fork: its handler would otherwise
+    run inside the fork's own callbacks (logging releases its lock in the parent after each fork),
+    where Python ignores the `Terminated` it raises, and the run went on to its end. For a folder
+    made and handed to its cleanup: nothing lands between the two. A child forked here starts with
+    SIGTERM held too: its first act, `end_with_parent`, lets it through."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a SIGTERM held meanwhile lands now
 
 
 def _exit_143_if_requested() -> None:
@@ -90,6 +126,9 @@ def end_with_parent(parent: int) -> None:
     however that ends (SIGKILL, out of memory). A pool worker otherwise waits on its job queue
     forever: it holds the queue's write end too, so the parent's end never reads as closed."""
     import ctypes
+
+    if hasattr(signal, "pthread_sigmask"):  # forked inside `sigterm_held()`: SIGTERM was held
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -169,8 +169,11 @@ def builtin_include_dir() -> Path:
     import shutil
     import tempfile
 
-    root = Path(tempfile.mkdtemp(prefix="contractctl-proto-builtin-", dir=scratch_dir()))
-    atexit.register(shutil.rmtree, root, True)
+    from contractctl.generic.termination import sigterm_held
+
+    with sigterm_held():  # made and handed to its removal with nothing landing between
+        root = Path(tempfile.mkdtemp(prefix="contractctl-proto-builtin-", dir=scratch_dir()))
+        atexit.register(shutil.rmtree, root, True)
     for relative, text in builtin_texts().items():
         _place(root, relative, text)
     return root

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from contractctl.formats.protobuf.builtins import builtin_include_dir, is_builtin, scratch_dir
 from contractctl.generic.parallel import usable_cores, worker_count
-from contractctl.generic.termination import end_with_parent
+from contractctl.generic.termination import end_with_parent, sigterm_held
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor_pb2 import FileDescriptorProto
@@ -57,15 +57,18 @@ class SideRun:
         self.source_info = source_info
         sys.stderr.flush()  # the child must not write what this process has buffered
         sys.stdout.flush()
-        self._folder = tempfile.mkdtemp(prefix="contractctl-side-", dir=scratch_dir())
         self._outcome: dict[str, FileDescriptorProto] | None = None
         self._children: list[tuple[int, str]] = []  # (pid, where it writes its answer)
+        with sigterm_held():  # a check that ends before asking (an error, SIGTERM): nothing left
+            self._folder = tempfile.mkdtemp(prefix="contractctl-side-", dir=scratch_dir())
+            atexit.register(self.close)
         try:
             for index, targets in enumerate(parts if parts else [files]):
                 laid_out = _closure_texts(files, targets) if parts else files
                 answer = os.path.join(self._folder, f"set{index}.pb")
                 parent = os.getpid()
-                pid = os.fork()
+                with sigterm_held():
+                    pid = os.fork()
                 if pid == 0:  # the child: compile, write the answer, leave without cleaning up
                     code = 1
                     try:
@@ -74,10 +77,9 @@ class SideRun:
                     finally:
                         os._exit(code)
                 self._children.append((pid, answer))
-        except OSError:
+        except BaseException:  # OSError, or SIGTERM's Terminated
             self.close()  # the children started so far, and the folder
             raise
-        atexit.register(self.close)  # a check that ends before asking (an error): nothing left behind
 
     @property
     def pids(self) -> list[int]:
@@ -99,22 +101,27 @@ class SideRun:
         from google.protobuf.descriptor_pb2 import FileDescriptorSet
         from google.protobuf.message import DecodeError
 
-        children, self._children = self._children, []
-        atexit.unregister(self.close)
         merged: dict[str, FileDescriptorProto] | None = {}
-        for pid, answer in children:
-            _, status = os.waitpid(pid, 0)
-            if merged is None or os.waitstatus_to_exitcode(status) != 0:
-                merged = None
-                continue
-            try:
-                with open(answer, "rb") as data:
-                    found = FileDescriptorSet.FromString(data.read())
-            except (OSError, DecodeError):  # an answer cut short: as if there were none
-                merged = None
-                continue
-            # a file two parts import is the same text with the same imports in both: either answer
-            merged.update((f.name, f) for f in found.file)
+        try:
+            while self._children:  # a child leaves the list once waited for: `close` stops the rest
+                pid, answer = self._children[0]
+                _, status = os.waitpid(pid, 0)
+                del self._children[0]
+                if merged is None or os.waitstatus_to_exitcode(status) != 0:
+                    merged = None
+                    continue
+                try:
+                    with open(answer, "rb") as data:
+                        found = FileDescriptorSet.FromString(data.read())
+                except (OSError, DecodeError):  # an answer cut short: as if there were none
+                    merged = None
+                    continue
+                # a file two parts import is the same text with the same imports in both: either answer
+                merged.update((f.name, f) for f in found.file)
+        except BaseException:  # SIGTERM while waiting: the children stopped, the folder removed
+            self.close()
+            raise
+        atexit.unregister(self.close)
         _remove(self._folder)
         self._outcome = merged
         return merged
