@@ -11,7 +11,7 @@ import os
 import re
 import subprocess
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
@@ -659,6 +659,21 @@ class HistoricVersion:
     blob: str | None = field(default=None, compare=False)
 
 
+def _lying_at(version: HistoricVersion, sighting: Sighting) -> HistoricVersion:
+    """`version` as the commit of `sighting` holds it: moved unedited, it is the same version (the
+    same number) lying at its new path, where the files importing it then import it from."""
+    if version.path == sighting.path:
+        return version
+    return replace(
+        version,
+        path=sighting.path,
+        text=sighting.text,
+        commit=sighting.commit,
+        sequence=sighting.sequence,
+        blob=sighting.blob,
+    )
+
+
 @dataclass(frozen=True)
 class Sighting:
     """A subject's content as one commit of the log wrote it, before equal contents are merged."""
@@ -860,7 +875,7 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
             if earlier is None and sidecar is None:
                 earlier = first_of.get(fingerprint)
             if earlier is not None:  # a revert to an earlier content (schema and sidecar): no new version
-                timeline.append((sighting.sequence, sighting.commit, earlier))
+                timeline.append((sighting.sequence, sighting.commit, _lying_at(earlier, sighting)))
                 continue
             version = HistoricVersion(
                 len(versions) + 1,

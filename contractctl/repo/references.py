@@ -6,7 +6,7 @@ import re
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
@@ -131,7 +131,7 @@ class SchemaResolver:
         """The subjects whose contracts define what `source` uses; `blob`: the blob its text was
         read from, whose outline the tree's outline cache may hold (a large change outlines
         thousands of earlier versions, the same ones run after run). `sequence`: `source` is an
-        earlier version, of that commit: files it imports that are gone now are found in history."""
+        earlier version, of that commit: the files it imports are the subjects they were then (`_as_at`)."""
 
         def made() -> Outline:
             return outline_of(schema_type, source.path, source.text, self.current.root)
@@ -144,18 +144,44 @@ class SchemaResolver:
                 # what an earlier version uses is taken as it was at its commit: a check of a change
                 # reads the history of a contract its change does not reach, as --all has it
                 self.history.read(found)
-            found.extend(self._gone_at(outline.referenced_names, subject, sequence, found))
+            found = self._as_at(outline.referenced_names, subject, sequence, found)
         return found
 
-    def _gone_at(self, names: tuple[str, ...], subject: str, sequence: int, found: list[str]) -> list[str]:
-        """The subjects of files an earlier version imports by path (Protobuf) that the tree no
-        longer holds, as they were at that commit (the commit `sequence` numbers): a file deleted
-        since is still the version's reference, its history the registry's subject (the Envoy API's
-        config/trace/v3/trace.proto re-exports tracers deleted years later; its versions did not
-        parse, and the check compared with a version from before the re-exports instead)."""
-        gone = [n for n in names if is_import_path(n) and self.current.defining_subject(n) is None]
-        if not gone:
-            return []
+    def _as_at(self, names: tuple[str, ...], subject: str, sequence: int, found: list[str]) -> list[str]:
+        """`found`, the subjects defining `names` now, as an earlier version of the commit `sequence`
+        numbers had them: a file it imports by path (Protobuf) is the subject whose version lay at
+        that path then, which the registry's reference named. Today's subject of the path, unless
+        the file was deleted since (the Envoy API's config/trace/v3/trace.proto re-exports tracers
+        deleted years later) or named another subject then (record naming, the file's first message
+        changed: Envoy's data/tap/v3/transport.proto was Connection's before it was SocketEvent's).
+        Taken as it is now, such a file was compiled with the other imports as they were then, did
+        not compile, and the version was not compared: a break against it passed."""
+        stale: list[str] = []  # import paths that named another subject then, or none now
+        kept: set[str] = set()  # what the other names mean, then as now
+        for name in names:
+            now = self.current.defining_subject(name)
+            if is_import_path(name) and (now is None or not self._lay_at(now, name, sequence)):
+                stale.append(name)
+            elif now is not None:
+                kept.add(now)
+        if not stale:
+            return found
+        held = self._held_at(stale, subject, sequence)
+        for name in stale:
+            now = self.current.defining_subject(name)
+            if name not in held and now is not None:
+                kept.add(now)  # nothing lay there then (a history not read that far): as it is now
+        out = [s for s in found if s in kept]
+        return out + [h for h in dict.fromkeys(held.values()) if h not in kept and h != subject]
+
+    def _lay_at(self, now: str, import_path: str, sequence: int) -> bool:
+        """Whether the subject defining `import_path` now had its version at that path then."""
+        at = self._version_at(now, sequence)
+        return at is not None and import_path_of(str(at.path), self.current.root) == import_path
+
+    def _held_at(self, gone: list[str], subject: str, sequence: int) -> dict[str, str]:
+        """Import path -> the subject whose version lay there at the commit `sequence` numbers, for
+        the paths some subject's version lay at then."""
         root = self.current.root
         history = self.history
         holders: Mapping[str, tuple[str, ...]]
@@ -172,14 +198,14 @@ class SchemaResolver:
                         by_path.setdefault(import_path_of(str(version.path), root), set()).add(held)
                 self._history_paths = {path: tuple(sorted(held)) for path, held in by_path.items()}
             holders = self._history_paths
-        out: list[str] = []
+        out: dict[str, str] = {}
         for import_path in gone:
             for candidate in holders.get(import_path, ()):
-                if candidate == subject or candidate in found or candidate in out:
+                if candidate == subject:
                     continue
                 at = self._version_at(candidate, sequence)
                 if at is not None and import_path_of(str(at.path), root) == import_path:
-                    out.append(candidate)  # the file at that path then
+                    out[import_path] = candidate  # the file at that path then
                     break
         return out
 
@@ -303,7 +329,19 @@ class SchemaResolver:
                     content.blob,
                 )
                 versions.append(version)
-            if not timeline or timeline[-1][2] is not version:
+            if content.path != version.path:  # moved unedited: the same version at its new path
+                version = replace(
+                    version,
+                    path=content.path,
+                    text=content.text,
+                    commit=commit,
+                    sequence=sequence,
+                    blob=content.blob,
+                )
+            if not timeline or (timeline[-1][2].number, timeline[-1][2].path) != (
+                version.number,
+                version.path,
+            ):
                 timeline.append((sequence, commit, version))
         self._states_of[subject] = (versions, timeline)
         return versions, timeline
