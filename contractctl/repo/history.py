@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -751,6 +752,11 @@ class MoreHistory(Protocol):
         the log wrote at that path names."""
         ...
 
+    def written_at(self, import_path: str) -> Sequence[int] | None:
+        """The sequences of the commits that wrote a contract at this import path, oldest first;
+        None when the path alone decides its subject (no other subject can have lain there)."""
+        ...
+
 
 class VersionHistory(Mapping[str, list[HistoricVersion]]):
     """Each subject's distinct versions along the log, told apart when the subject is first asked for.
@@ -786,6 +792,8 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
         self._holders: dict[str, set[str]] | None = None
         self._holders_root = ""
         self._paths_read: set[str] = set()
+        self._sighted_at: dict[str, list[int]] | None = None  # whole history: import path -> sequences
+        self._sequences_of: dict[str, list[int]] = {}  # subject -> its sightings' sequences
 
     def __getitem__(self, subject: str) -> list[HistoricVersion]:
         versions = self._versions.get(subject)
@@ -848,6 +856,43 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
                 self.read(subject for subjects in found.values() for subject in subjects)
                 self._paths_read |= new
         return {path: tuple(sorted(self._holders.get(path, ()))) for path in import_paths}
+
+    def last_sighting(self, subject: str, sequence: int) -> Sighting | None:
+        """The subject's last sighting at or before the commit `sequence` numbers (read already)."""
+        seen = self._sightings.get(subject, [])
+        numbers = self._sequences_of.get(subject)
+        if numbers is None or len(numbers) != len(seen):
+            numbers = self._sequences_of[subject] = [sighting.sequence for sighting in seen]
+        index = bisect_right(numbers, sequence)
+        return seen[index - 1] if index else None
+
+    def left(self, subject: str, import_path: str, root: str, sequence: int) -> bool:
+        """Whether another content was written at `import_path` after the subject's last sighting
+        there, at or before the commit `sequence` numbers: under record naming a file's subject is
+        its first message, so a subject can leave a path and come back (googleapis'
+        aiplatform/v1beta1/evaluation_service.proto was EvaluateDatasetOperationMetadata's for a
+        year between two spells of EvaluateInstancesRequest's), and its version from before it left
+        is not what lay there."""
+        last = self.last_sighting(subject, sequence)
+        if last is None or import_path_of(str(last.path), root) != import_path:
+            return False  # not there then: the caller looks for what was
+        if self._more is not None:
+            written = self._more.written_at(import_path)
+        else:  # a whole history: every subject's sightings are here
+            if self._sighted_at is None:  # one contracts root per history
+                self._sighted_at = {}
+                for seen in self._sightings.values():
+                    for sighting in seen:
+                        self._sighted_at.setdefault(import_path_of(str(sighting.path), root), []).append(
+                            sighting.sequence
+                        )
+                for numbers in self._sighted_at.values():
+                    numbers.sort()
+            written = self._sighted_at.get(import_path)
+        if not written:
+            return False
+        index = bisect_right(written, sequence)
+        return index > 0 and written[index - 1] > last.sequence
 
     def _index(self, subject: str, seen: list[Sighting]) -> None:
         holders, root = self._holders, self._holders_root

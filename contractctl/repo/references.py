@@ -160,7 +160,9 @@ class SchemaResolver:
         kept: set[str] = set()  # what the other names mean, then as now
         for name in names:
             now = self.current.defining_subject(name)
-            if is_import_path(name) and (now is None or not self._lay_at(now, name, sequence)):
+            if is_import_path(name) and (
+                now is None or not self._lay_at(now, name, sequence) or self._left(now, name, sequence)
+            ):
                 stale.append(name)
             elif now is not None:
                 kept.add(now)
@@ -178,6 +180,23 @@ class SchemaResolver:
         """Whether the subject defining `import_path` now had its version at that path then."""
         at = self._version_at(now, sequence)
         return at is not None and import_path_of(str(at.path), self.current.root) == import_path
+
+    def _left(self, now: str, import_path: str, sequence: int) -> bool:
+        """Whether the subject left the path before that commit, its version there no longer what
+        lay there (see VersionHistory.left; a plain mapping of versions tells nothing of it)."""
+        history = self.history
+        return isinstance(history, VersionHistory) and history.left(
+            now, import_path, self.current.root, sequence
+        )
+
+    def _last_written(self, subject: str, at: HistoricVersion, sequence: int) -> int:
+        """The last commit at or before `sequence` that wrote the subject (`at`: its version then)."""
+        history = self.history
+        if isinstance(history, VersionHistory):
+            last = history.last_sighting(subject, sequence)
+            if last is not None:
+                return last.sequence
+        return at.sequence
 
     def _held_at(self, gone: list[str], subject: str, sequence: int) -> dict[str, str]:
         """Import path -> the subject whose version lay there at the commit `sequence` numbers, for
@@ -200,13 +219,15 @@ class SchemaResolver:
             holders = self._history_paths
         out: dict[str, str] = {}
         for import_path in gone:
+            latest = -1
             for candidate in holders.get(import_path, ()):
                 if candidate == subject:
                     continue
                 at = self._version_at(candidate, sequence)
                 if at is not None and import_path_of(str(at.path), root) == import_path:
-                    out[import_path] = candidate  # the file at that path then
-                    break
+                    written = self._last_written(candidate, at, sequence)
+                    if written > latest:  # the last subject written there: the file at that path then
+                        out[import_path], latest = candidate, written
         return out
 
     def _defining(self, names: tuple[str, ...], subject: str) -> list[str]:
@@ -733,6 +754,7 @@ class _HistoryReader:
         self._named: dict[tuple[PurePosixPath, str], str | None] = {}
         # commit -> its place in the first-parent history, for a history of some subjects (see `read`)
         self._numbers: dict[str, int] | None = None
+        self._written: dict[str, list[int] | None] = {}  # import path -> see `written_at`
 
     def fingerprint(self, path: PurePosixPath, text: str) -> str:
         schema_type = type_for_path(path)
@@ -861,6 +883,19 @@ class _HistoryReader:
         """The changes of `every_change` at these paths and at their sidecars, as commits: what a
         later pass of a few subjects reads of a log of thousands of paths (its commits are numbered
         already: the others need not be kept)."""
+        changes_at = self._changes_index()
+        keep = holding | {sidecar_path(path) for path in holding}
+        by_commit: dict[int, list[int]] = {}
+        for number, place in sorted({at for path in keep for at in changes_at.get(path, ())}):
+            by_commit.setdefault(number, []).append(place)
+        every = self.every_change()
+        return [
+            Commit(every[number].sha, tuple(every[number].changes[place] for place in places))
+            for number, places in by_commit.items()
+        ]
+
+    def _changes_index(self) -> dict[PurePosixPath, list[tuple[int, int]]]:
+        """Path -> (commit, change) places in `every_change` of each change that names it."""
         if self._changes_at is None:
             self._changes_at = {}
             for number, commit in enumerate(self.every_change()):
@@ -868,15 +903,28 @@ class _HistoryReader:
                     for path in {change.old_path, change.new_path} - {None}:
                         assert path is not None
                         self._changes_at.setdefault(path, []).append((number, place))
-        keep = holding | {sidecar_path(path) for path in holding}
-        by_commit: dict[int, list[int]] = {}
-        for number, place in sorted({at for path in keep for at in self._changes_at.get(path, ())}):
-            by_commit.setdefault(number, []).append(place)
-        every = self.every_change()
-        return [
-            Commit(every[number].sha, tuple(every[number].changes[place] for place in places))
-            for number, places in by_commit.items()
-        ]
+        return self._changes_at
+
+    def written_at(self, import_path: str) -> list[int] | None:
+        """The sequences of the commits that wrote a contract at this import path, oldest first;
+        None when the path alone decides its subject."""
+        if import_path in self._written:
+            return self._written[import_path]
+        path = self.interned(f"{self.prefix}/{import_path}" if self.prefix else import_path)
+        placed = self.place(path)
+        if placed is None or placed[1] is not None:
+            self._written[import_path] = None
+            return None
+        every, numbers = self.every_change(), self._numbers
+        written = []
+        for number, place in self._changes_index().get(path, ()):
+            change = every[number].changes[place]
+            if change.new_path == path and change.new_blob is not None:
+                sequence = number if numbers is None else numbers.get(every[number].sha)
+                if sequence is not None:
+                    written.append(sequence)
+        found = self._written[import_path] = sorted(written)
+        return found
 
     def _facts(
         self,

@@ -134,3 +134,38 @@ def test_an_import_is_the_subject_that_lay_at_its_path_then(repo: GitRepo, later
     for mode, result in _three_ways(repo, "tap.Event").items():
         assert result["exit"] == 1, mode
         assert _rules(result) == ["FIELD_SCALAR_KIND_CHANGED"], (mode, result["findings"])
+
+
+def test_a_subject_that_left_a_path_and_came_back_is_not_what_lay_there_meanwhile(repo: GitRepo) -> None:
+    """types.proto is `A`'s, then `B`'s for a while (a message inserted first), then `A`'s again.
+    imp.proto's latest version, committed meanwhile, uses `B` from it. Taken as `A`'s version from
+    before it left, types.proto had no `B`: the latest version did not parse, the check fell back to
+    the first one (which had no field 2) and passed the break with exit 0 (googleapis'
+    aiplatform/v1beta1/tuning_job.proto, whose evaluation_service.proto import did this)."""
+    repo.write(
+        "contractctl.yaml", "version: 1\ndefaults: {compatibility: BACKWARD, subject_strategy: record}\n"
+    )
+    header = 'syntax = "proto3";\npackage ai;\n'
+    repo.write(
+        "contracts/ai/types.proto", header + "message A { string a = 1; }\nmessage M { string x = 1; }\n"
+    )
+    repo.write("contracts/ai/imp.proto", header + 'import "ai/types.proto";\nmessage Imp { M m = 1; }\n')
+    repo.commit("c1")
+    repo.write(
+        "contracts/ai/types.proto",
+        header + "message B { string b = 1; }\nmessage A { string a = 1; }\nmessage M { string x = 1; }\n",
+    )
+    repo.commit("B first: types.proto is B's")
+    imp = 'import "ai/types.proto";\nmessage Imp { M m = 1; string id = 2; B b = 4; }\n'
+    repo.write("contracts/ai/imp.proto", header + imp)
+    repo.commit("imp uses B")
+    repo.write(
+        "contracts/ai/types.proto",
+        header + "message A { string a = 1; }\nmessage B { string b = 1; }\nmessage M { string x = 1; }\n",
+    )
+    repo.commit("A first again")
+    repo.write("contracts/ai/imp.proto", header + imp.replace("string id", "int64 id"))
+    for mode, result in _three_ways(repo, "ai.Imp").items():
+        assert result["exit"] == 1, mode
+        assert _rules(result) == ["FIELD_SCALAR_KIND_CHANGED"], (mode, result["findings"])
+        assert "version 2" in result["findings"][0]["compared_with"], mode
