@@ -189,46 +189,45 @@ class SchemaResolver:
             now, import_path, self.current.root, sequence
         )
 
-    def _last_written(self, subject: str, at: HistoricVersion, sequence: int) -> int:
-        """The last commit at or before `sequence` that wrote the subject (`at`: its version then)."""
-        history = self.history
-        if isinstance(history, VersionHistory):
-            last = history.last_sighting(subject, sequence)
-            if last is not None:
-                return last.sequence
-        return at.sequence
-
     def _held_at(self, gone: list[str], subject: str, sequence: int) -> dict[str, str]:
         """Import path -> the subject whose version lay there at the commit `sequence` numbers, for
         the paths some subject's version lay at then."""
         root = self.current.root
         history = self.history
-        holders: Mapping[str, tuple[str, ...]]
-        if isinstance(history, VersionHistory):
-            # from the paths the log sighted, not the versions: telling every subject's contents apart
-            # (a fingerprint each) is not needed to know where they lay. A check of a change reads
-            # here the history of a file deleted before its base, as check --all has it
-            holders = history.holders(gone, root)
-        else:
-            if self._history_paths is None:  # a plain mapping (tests, a tree that is itself history)
-                by_path: dict[str, set[str]] = {}
-                for held, versions in history.items():
-                    for version in versions:
-                        by_path.setdefault(import_path_of(str(version.path), root), set()).add(held)
-                self._history_paths = {path: tuple(sorted(held)) for path, held in by_path.items()}
-            holders = self._history_paths
         out: dict[str, str] = {}
         for import_path in gone:
+            if isinstance(history, VersionHistory):
+                # what the log wrote there last by then: a check of a change reads here the history
+                # of a file deleted before its base, or of a subject the path had then, as --all has it
+                candidates: tuple[str, ...] = tuple(
+                    filter(None, [history.subject_at(import_path, root, sequence)])
+                )
+            else:
+                candidates = self._plain_holders().get(import_path, ())
             latest = -1
-            for candidate in holders.get(import_path, ()):
+            for candidate in candidates:
                 if candidate == subject:
                     continue
                 at = self._version_at(candidate, sequence)
-                if at is not None and import_path_of(str(at.path), root) == import_path:
-                    written = self._last_written(candidate, at, sequence)
-                    if written > latest:  # the last subject written there: the file at that path then
-                        out[import_path], latest = candidate, written
+                if (
+                    at is not None
+                    and import_path_of(str(at.path), root) == import_path
+                    and at.sequence > latest
+                ):
+                    out[import_path], latest = candidate, at.sequence  # the last one written there then
         return out
+
+    def _plain_holders(self) -> Mapping[str, tuple[str, ...]]:
+        """Import path -> the subjects with a version at it, of a plain mapping of versions (tests,
+        a tree that is itself history)."""
+        if self._history_paths is None:
+            root = self.current.root
+            by_path: dict[str, set[str]] = {}
+            for held, versions in self.history.items():
+                for version in versions:
+                    by_path.setdefault(import_path_of(str(version.path), root), set()).add(held)
+            self._history_paths = {path: tuple(sorted(held)) for path, held in by_path.items()}
+        return self._history_paths
 
     def _defining(self, names: tuple[str, ...], subject: str) -> list[str]:
         self.current.find_definitions(names)
@@ -697,7 +696,8 @@ def subject_history(
     `ahead`: the root's log, started earlier; taken unless a few paths are asked of git instead.
 
     A history of some subjects reads other subjects' when asked for them (`VersionHistory.read`,
-    `VersionHistory.holders`: an earlier version importing a file deleted before the base), from
+    `VersionHistory.subject_at`: an earlier version importing a file deleted before the base, or one
+    another subject held then), from
     the same log, as the whole history has them.
     """
     reader = _HistoryReader(git, base, mapper, store, outlines)
@@ -750,11 +750,10 @@ class _HistoryReader:
         self._by_content_name: dict[str, set[PurePosixPath]] = {}
         self._changes_at: dict[PurePosixPath, list[tuple[int, int]]] | None = None  # see `_narrowed`
         self._undecided: dict[tuple[PurePosixPath, str], NameCandidates | None] | None = None
-        self._blobs_at: dict[PurePosixPath, dict[str, None]] | None = None
         self._named: dict[tuple[PurePosixPath, str], str | None] = {}
         # commit -> its place in the first-parent history, for a history of some subjects (see `read`)
         self._numbers: dict[str, int] | None = None
-        self._written: dict[str, list[int] | None] = {}  # import path -> see `written_at`
+        self._written: dict[str, tuple[list[int], list[str]] | None] = {}  # see `_writes_at`
 
     def fingerprint(self, path: PurePosixPath, text: str) -> str:
         schema_type = type_for_path(path)
@@ -815,25 +814,6 @@ class _HistoryReader:
             commits = parse_log(self._whole_log(None), contract_or_sidecar, self._interned)
             self._every = follow_links(self.git, self._base(), commits, self.store, self._followed)
         return self._every
-
-    def subjects_at(self, import_paths: set[str]) -> dict[str, set[str]]:
-        """For each import path: the subjects of the contents the log wrote at the file it names
-        (a file named by its path: the path's subject, whose history says whether it lay there)."""
-        found: dict[str, set[str]] = {}
-        content_named: dict[str, PurePosixPath] = {}
-        for import_path in import_paths:
-            path = self.interned(f"{self.prefix}/{import_path}" if self.prefix else import_path)
-            placed = self.place(path)
-            if placed is not None and placed[1] is None:
-                content_named[import_path] = path
-            found[import_path] = set() if placed is None or placed[1] is None else {placed[1]}
-        if content_named:
-            written = [(path, blob) for path in content_named.values() for blob in self._written_at(path)]
-            self.store.prefetch(blob for path, blob in written if (path, blob) not in self._named)
-            for import_path, path in content_named.items():
-                named = (self._subject_named(path, blob) for blob in self._written_at(path))
-                found[import_path].update(subject for subject in named if subject is not None)
-        return found
 
     def _content_pairs(self) -> dict[tuple[PurePosixPath, str], SchemaType]:
         """Every (path, blob) the log wrote whose content names its subject, once, with its format."""
@@ -908,22 +888,45 @@ class _HistoryReader:
     def written_at(self, import_path: str) -> list[int] | None:
         """The sequences of the commits that wrote a contract at this import path, oldest first;
         None when the path alone decides its subject."""
+        writes = self._writes_at(import_path)
+        return None if writes is None else writes[0]
+
+    def named_at(self, import_path: str, sequence: int) -> str | None:
+        """The subject of the last content written at this import path at or before the commit
+        `sequence` numbers that names one (None: none by then)."""
+        path = self.interned(f"{self.prefix}/{import_path}" if self.prefix else import_path)
+        placed = self.place(path)
+        if placed is None:
+            return None
+        writes = self._writes_at(import_path)
+        if writes is None:
+            return placed[1]  # the path decides its subject
+        for index in range(bisect_right(writes[0], sequence) - 1, -1, -1):
+            named = self._subject_named(path, writes[1][index])
+            if named is not None:  # a content that does not read was sighted by no subject
+                return named
+        return None
+
+    def _writes_at(self, import_path: str) -> tuple[list[int], list[str]] | None:
+        """(sequences, blobs) of the commits that wrote a contract at this import path, oldest
+        first, from the log already parsed (`every_change`); None when the path decides its subject."""
         if import_path in self._written:
             return self._written[import_path]
         path = self.interned(f"{self.prefix}/{import_path}" if self.prefix else import_path)
         placed = self.place(path)
-        if placed is None or placed[1] is not None:
-            self._written[import_path] = None
-            return None
-        every, numbers = self.every_change(), self._numbers
-        written = []
-        for number, place in self._changes_index().get(path, ()):
-            change = every[number].changes[place]
-            if change.new_path == path and change.new_blob is not None:
-                sequence = number if numbers is None else numbers.get(every[number].sha)
-                if sequence is not None:
-                    written.append(sequence)
-        found = self._written[import_path] = sorted(written)
+        found: tuple[list[int], list[str]] | None = None
+        if placed is not None and placed[1] is None:
+            every, numbers = self.every_change(), self._numbers
+            written: list[tuple[int, str]] = []
+            for number, place in self._changes_index().get(path, ()):
+                change = every[number].changes[place]
+                if change.new_path == path and change.new_blob is not None:
+                    sequence = number if numbers is None else numbers.get(every[number].sha)
+                    if sequence is not None:
+                        written.append((sequence, change.new_blob))
+            written.sort()
+            found = ([sequence for sequence, _ in written], [blob for _, blob in written])
+        self._written[import_path] = found
         return found
 
     def _facts(
@@ -969,16 +972,6 @@ class _HistoryReader:
                 subject = self._subject_named(*key)
                 if subject is not None:
                     self._by_content_name.setdefault(subject, set()).add(key[0])
-
-    def _written_at(self, path: PurePosixPath) -> Iterable[str]:
-        """The blobs the log wrote at a contract's path."""
-        if self._blobs_at is None:
-            self._blobs_at = {}
-            for commit in self.every_change():
-                for change in commit.changes:
-                    if change.new_path is not None and change.new_blob is not None:
-                        self._blobs_at.setdefault(change.new_path, {})[change.new_blob] = None
-        return self._blobs_at.get(path, {})
 
     def _subject_named(self, path: PurePosixPath, blob: str) -> str | None:
         """The subject this content names at this path, wanted or not (None: it does not read), as
