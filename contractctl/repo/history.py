@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -747,14 +746,9 @@ class MoreHistory(Protocol):
         """Every sighting of these subjects along the log (none for a subject never committed)."""
         ...
 
-    def written_at(self, import_path: str) -> Sequence[int] | None:
-        """The sequences of the commits that wrote a contract at this import path, oldest first;
-        None when the path alone decides its subject (no other subject can have lain there)."""
-        ...
-
-    def named_at(self, import_path: str, sequence: int) -> str | None:
-        """The subject of the last content written at this import path at or before the commit
-        `sequence` numbers that names one (None: none by then)."""
+    def subjects_at(self, import_paths: set[str]) -> dict[str, set[str]]:
+        """For each import path (a path relative to the contracts root): every subject a content
+        the log wrote at that path names."""
         ...
 
 
@@ -767,8 +761,7 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
 
     A check of a change reads the history of the subjects it reaches (`read`), not of every file the
     repository ever held; `more` reads the rest of the same log when an earlier version turns out to
-    need it (`subject_at`: a file it imports that the tree no longer holds, or that another subject
-    held then). Such a history answers as
+    need it (`holders`: a file it imports that the tree no longer holds). Such a history answers as
     the whole one does for every subject it has read, and reads one before answering about it.
     """
 
@@ -788,8 +781,11 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
         # with `more`: the subjects whose sightings are all here (the rest are read when asked for)
         self._more = more
         self._read = set(read)
-        self._sighted_at: dict[str, tuple[list[int], list[str]]] | None = None  # see `_sighted`
-        self._sequences_of: dict[str, list[int]] = {}  # subject -> its sightings' sequences
+        # import path -> the subjects sighted at it, of the sightings held (see `holders`), and the
+        # import paths whose subjects are all read
+        self._holders: dict[str, set[str]] | None = None
+        self._holders_root = ""
+        self._paths_read: set[str] = set()
 
     def __getitem__(self, subject: str) -> list[HistoricVersion]:
         versions = self._versions.get(subject)
@@ -832,71 +828,32 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
         self._read |= missing
         for subject, seen in found.items():
             self._sightings[subject] = seen
+            if self._holders is not None:
+                self._index(subject, seen)
 
-    def last_sighting(self, subject: str, sequence: int) -> Sighting | None:
-        """The subject's last sighting at or before the commit `sequence` numbers (read already)."""
-        seen = self._sightings.get(subject, [])
-        numbers = self._sequences_of.get(subject)
-        if numbers is None or len(numbers) != len(seen):
-            numbers = self._sequences_of[subject] = [sighting.sequence for sighting in seen]
-        index = bisect_right(numbers, sequence)
-        return seen[index - 1] if index else None
-
-    def subject_at(self, import_path: str, root: str, sequence: int) -> str | None:
-        """The subject whose content the commit `sequence` numbers had at `import_path` (None: the
-        log wrote no content there by then), its sightings read. A history of some subjects asks
-        the log for the last content written there; a whole history has every sighting."""
-        if self._more is not None:
-            named = self._more.named_at(import_path, sequence)
-            if named is None:
-                return None
-            self.read((named,))  # a path that decides its subject names one even where none lay
-            lay_there = any(
-                s.sequence <= sequence and import_path_of(str(s.path), root) == import_path
-                for s in self._sightings.get(named, ())
-            )
-            return named if lay_there else None
-        sighted = self._sighted(root).get(import_path)
-        if not sighted:
-            return None
-        index = bisect_right(sighted[0], sequence)
-        return sighted[1][index - 1] if index else None
-
-    def _sighted(self, root: str) -> dict[str, tuple[list[int], list[str]]]:
-        """A whole history's sightings by import path: (sequences, subjects), oldest first."""
-        if self._sighted_at is None:  # one contracts root per history
-            pairs: dict[str, list[tuple[int, str]]] = {}
+    def holders(self, import_paths: Collection[str], root: str) -> dict[str, tuple[str, ...]]:
+        """For each import path (relative to the contracts root `root`): every subject with a
+        version at that path along the log, sorted. A history of some subjects reads first the
+        subjects of every content the log wrote at a path it has not been asked about (a file
+        deleted before the base that an earlier version imports), then their whole histories:
+        what it answers is what the whole history answers."""
+        if self._holders is None or root != self._holders_root:
+            self._holders, self._holders_root = {}, root
             for subject, seen in self._sightings.items():
-                for sighting in seen:
-                    pairs.setdefault(import_path_of(str(sighting.path), root), []).append(
-                        (sighting.sequence, subject)
-                    )
-            self._sighted_at = {}
-            for path, found in pairs.items():
-                found.sort()
-                self._sighted_at[path] = ([number for number, _ in found], [subject for _, subject in found])
-        return self._sighted_at
-
-    def left(self, subject: str, import_path: str, root: str, sequence: int) -> bool:
-        """Whether another content was written at `import_path` after the subject's last sighting
-        there, at or before the commit `sequence` numbers: under record naming a file's subject is
-        its first message, so a subject can leave a path and come back (googleapis'
-        aiplatform/v1beta1/evaluation_service.proto was EvaluateDatasetOperationMetadata's for a
-        year between two spells of EvaluateInstancesRequest's), and its version from before it left
-        is not what lay there."""
-        last = self.last_sighting(subject, sequence)
-        if last is None or import_path_of(str(last.path), root) != import_path:
-            return False  # not there then: the caller looks for what was
-        written: Sequence[int] | None
+                self._index(subject, seen)
         if self._more is not None:
-            written = self._more.written_at(import_path)
-        else:  # a whole history: every subject's sightings are here
-            sighted = self._sighted(root).get(import_path)
-            written = sighted[0] if sighted else None
-        if not written:
-            return False
-        index = bisect_right(written, sequence)
-        return index > 0 and written[index - 1] > last.sequence
+            new = {path for path in import_paths if path not in self._paths_read}
+            if new:
+                found = self._more.subjects_at(new)
+                self.read(subject for subjects in found.values() for subject in subjects)
+                self._paths_read |= new
+        return {path: tuple(sorted(self._holders.get(path, ()))) for path in import_paths}
+
+    def _index(self, subject: str, seen: list[Sighting]) -> None:
+        holders, root = self._holders, self._holders_root
+        assert holders is not None
+        for sighting in seen:
+            holders.setdefault(import_path_of(str(sighting.path), root), set()).add(subject)
 
     def _distinct(
         self, sightings: list[Sighting], timeline: list[tuple[int, str, HistoricVersion]]

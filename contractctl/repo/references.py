@@ -131,7 +131,7 @@ class SchemaResolver:
         """The subjects whose contracts define what `source` uses; `blob`: the blob its text was
         read from, whose outline the tree's outline cache may hold (a large change outlines
         thousands of earlier versions, the same ones run after run). `sequence`: `source` is an
-        earlier version, of that commit: the files it imports are the subjects they were then (`_as_at`)."""
+        earlier version, of that commit: files it imports that are gone now are found in history."""
 
         def made() -> Outline:
             return outline_of(schema_type, source.path, source.text, self.current.root)
@@ -144,90 +144,44 @@ class SchemaResolver:
                 # what an earlier version uses is taken as it was at its commit: a check of a change
                 # reads the history of a contract its change does not reach, as --all has it
                 self.history.read(found)
-            found = self._as_at(outline.referenced_names, subject, sequence, found)
+            found.extend(self._gone_at(outline.referenced_names, subject, sequence, found))
         return found
 
-    def _as_at(self, names: tuple[str, ...], subject: str, sequence: int, found: list[str]) -> list[str]:
-        """`found`, the subjects defining `names` now, as an earlier version of the commit `sequence`
-        numbers had them: a file it imports by path (Protobuf) is the subject whose version lay at
-        that path then, which the registry's reference named. Today's subject of the path, unless
-        the file was deleted since (the Envoy API's config/trace/v3/trace.proto re-exports tracers
-        deleted years later) or named another subject then (record naming, the file's first message
-        changed: Envoy's data/tap/v3/transport.proto was Connection's before it was SocketEvent's).
-        Taken as it is now, such a file was compiled with the other imports as they were then, did
-        not compile, and the version was not compared: a break against it passed."""
-        stale: list[str] = []  # import paths that named another subject then, or none now
-        kept: set[str] = set()  # what the other names mean, then as now
-        for name in names:
-            now = self.current.defining_subject(name)
-            if is_import_path(name) and (
-                now is None or not self._lay_at(now, name, sequence) or self._left(now, name, sequence)
-            ):
-                stale.append(name)
-            elif now is not None:
-                kept.add(now)
-        if not stale:
-            return found
-        held = self._held_at(stale, subject, sequence)
-        for name in stale:
-            now = self.current.defining_subject(name)
-            if name not in held and now is not None:
-                kept.add(now)  # nothing lay there then (a history not read that far): as it is now
-        out = [s for s in found if s in kept]
-        return out + [h for h in dict.fromkeys(held.values()) if h not in kept and h != subject]
-
-    def _lay_at(self, now: str, import_path: str, sequence: int) -> bool:
-        """Whether the subject defining `import_path` now had its version at that path then."""
-        at = self._version_at(now, sequence)
-        return at is not None and import_path_of(str(at.path), self.current.root) == import_path
-
-    def _left(self, now: str, import_path: str, sequence: int) -> bool:
-        """Whether the subject left the path before that commit, its version there no longer what
-        lay there (see VersionHistory.left; a plain mapping of versions tells nothing of it)."""
-        history = self.history
-        return isinstance(history, VersionHistory) and history.left(
-            now, import_path, self.current.root, sequence
-        )
-
-    def _held_at(self, gone: list[str], subject: str, sequence: int) -> dict[str, str]:
-        """Import path -> the subject whose version lay there at the commit `sequence` numbers, for
-        the paths some subject's version lay at then."""
+    def _gone_at(self, names: tuple[str, ...], subject: str, sequence: int, found: list[str]) -> list[str]:
+        """The subjects of files an earlier version imports by path (Protobuf) that the tree no
+        longer holds, as they were at that commit (the commit `sequence` numbers): a file deleted
+        since is still the version's reference, its history the registry's subject (the Envoy API's
+        config/trace/v3/trace.proto re-exports tracers deleted years later; its versions did not
+        parse, and the check compared with a version from before the re-exports instead)."""
+        gone = [n for n in names if is_import_path(n) and self.current.defining_subject(n) is None]
+        if not gone:
+            return []
         root = self.current.root
         history = self.history
-        out: dict[str, str] = {}
+        holders: Mapping[str, tuple[str, ...]]
+        if isinstance(history, VersionHistory):
+            # from the paths the log sighted, not the versions: telling every subject's contents apart
+            # (a fingerprint each) is not needed to know where they lay. A check of a change reads
+            # here the history of a file deleted before its base, as check --all has it
+            holders = history.holders(gone, root)
+        else:
+            if self._history_paths is None:  # a plain mapping (tests, a tree that is itself history)
+                by_path: dict[str, set[str]] = {}
+                for held, versions in history.items():
+                    for version in versions:
+                        by_path.setdefault(import_path_of(str(version.path), root), set()).add(held)
+                self._history_paths = {path: tuple(sorted(held)) for path, held in by_path.items()}
+            holders = self._history_paths
+        out: list[str] = []
         for import_path in gone:
-            if isinstance(history, VersionHistory):
-                # what the log wrote there last by then: a check of a change reads here the history
-                # of a file deleted before its base, or of a subject the path had then, as --all has it
-                candidates: tuple[str, ...] = tuple(
-                    filter(None, [history.subject_at(import_path, root, sequence)])
-                )
-            else:
-                candidates = self._plain_holders().get(import_path, ())
-            latest = -1
-            for candidate in candidates:
-                if candidate == subject:
+            for candidate in holders.get(import_path, ()):
+                if candidate == subject or candidate in found or candidate in out:
                     continue
                 at = self._version_at(candidate, sequence)
-                if (
-                    at is not None
-                    and import_path_of(str(at.path), root) == import_path
-                    and at.sequence > latest
-                ):
-                    out[import_path], latest = candidate, at.sequence  # the last one written there then
+                if at is not None and import_path_of(str(at.path), root) == import_path:
+                    out.append(candidate)  # the file at that path then
+                    break
         return out
-
-    def _plain_holders(self) -> Mapping[str, tuple[str, ...]]:
-        """Import path -> the subjects with a version at it, of a plain mapping of versions (tests,
-        a tree that is itself history)."""
-        if self._history_paths is None:
-            root = self.current.root
-            by_path: dict[str, set[str]] = {}
-            for held, versions in self.history.items():
-                for version in versions:
-                    by_path.setdefault(import_path_of(str(version.path), root), set()).add(held)
-            self._history_paths = {path: tuple(sorted(held)) for path, held in by_path.items()}
-        return self._history_paths
 
     def _defining(self, names: tuple[str, ...], subject: str) -> list[str]:
         self.current.find_definitions(names)
@@ -696,8 +650,7 @@ def subject_history(
     `ahead`: the root's log, started earlier; taken unless a few paths are asked of git instead.
 
     A history of some subjects reads other subjects' when asked for them (`VersionHistory.read`,
-    `VersionHistory.subject_at`: an earlier version importing a file deleted before the base, or one
-    another subject held then), from
+    `VersionHistory.holders`: an earlier version importing a file deleted before the base), from
     the same log, as the whole history has them.
     """
     reader = _HistoryReader(git, base, mapper, store, outlines)
@@ -750,10 +703,10 @@ class _HistoryReader:
         self._by_content_name: dict[str, set[PurePosixPath]] = {}
         self._changes_at: dict[PurePosixPath, list[tuple[int, int]]] | None = None  # see `_narrowed`
         self._undecided: dict[tuple[PurePosixPath, str], NameCandidates | None] | None = None
+        self._blobs_at: dict[PurePosixPath, dict[str, None]] | None = None
         self._named: dict[tuple[PurePosixPath, str], str | None] = {}
         # commit -> its place in the first-parent history, for a history of some subjects (see `read`)
         self._numbers: dict[str, int] | None = None
-        self._written: dict[str, tuple[list[int], list[str]] | None] = {}  # see `_writes_at`
 
     def fingerprint(self, path: PurePosixPath, text: str) -> str:
         schema_type = type_for_path(path)
@@ -815,6 +768,25 @@ class _HistoryReader:
             self._every = follow_links(self.git, self._base(), commits, self.store, self._followed)
         return self._every
 
+    def subjects_at(self, import_paths: set[str]) -> dict[str, set[str]]:
+        """For each import path: the subjects of the contents the log wrote at the file it names
+        (a file named by its path: the path's subject, whose history says whether it lay there)."""
+        found: dict[str, set[str]] = {}
+        content_named: dict[str, PurePosixPath] = {}
+        for import_path in import_paths:
+            path = self.interned(f"{self.prefix}/{import_path}" if self.prefix else import_path)
+            placed = self.place(path)
+            if placed is not None and placed[1] is None:
+                content_named[import_path] = path
+            found[import_path] = set() if placed is None or placed[1] is None else {placed[1]}
+        if content_named:
+            written = [(path, blob) for path in content_named.values() for blob in self._written_at(path)]
+            self.store.prefetch(blob for path, blob in written if (path, blob) not in self._named)
+            for import_path, path in content_named.items():
+                named = (self._subject_named(path, blob) for blob in self._written_at(path))
+                found[import_path].update(subject for subject in named if subject is not None)
+        return found
+
     def _content_pairs(self) -> dict[tuple[PurePosixPath, str], SchemaType]:
         """Every (path, blob) the log wrote whose content names its subject, once, with its format."""
         if self._pairs is None:
@@ -863,19 +835,6 @@ class _HistoryReader:
         """The changes of `every_change` at these paths and at their sidecars, as commits: what a
         later pass of a few subjects reads of a log of thousands of paths (its commits are numbered
         already: the others need not be kept)."""
-        changes_at = self._changes_index()
-        keep = holding | {sidecar_path(path) for path in holding}
-        by_commit: dict[int, list[int]] = {}
-        for number, place in sorted({at for path in keep for at in changes_at.get(path, ())}):
-            by_commit.setdefault(number, []).append(place)
-        every = self.every_change()
-        return [
-            Commit(every[number].sha, tuple(every[number].changes[place] for place in places))
-            for number, places in by_commit.items()
-        ]
-
-    def _changes_index(self) -> dict[PurePosixPath, list[tuple[int, int]]]:
-        """Path -> (commit, change) places in `every_change` of each change that names it."""
         if self._changes_at is None:
             self._changes_at = {}
             for number, commit in enumerate(self.every_change()):
@@ -883,51 +842,15 @@ class _HistoryReader:
                     for path in {change.old_path, change.new_path} - {None}:
                         assert path is not None
                         self._changes_at.setdefault(path, []).append((number, place))
-        return self._changes_at
-
-    def written_at(self, import_path: str) -> list[int] | None:
-        """The sequences of the commits that wrote a contract at this import path, oldest first;
-        None when the path alone decides its subject."""
-        writes = self._writes_at(import_path)
-        return None if writes is None else writes[0]
-
-    def named_at(self, import_path: str, sequence: int) -> str | None:
-        """The subject of the last content written at this import path at or before the commit
-        `sequence` numbers that names one (None: none by then)."""
-        path = self.interned(f"{self.prefix}/{import_path}" if self.prefix else import_path)
-        placed = self.place(path)
-        if placed is None:
-            return None
-        writes = self._writes_at(import_path)
-        if writes is None:
-            return placed[1]  # the path decides its subject
-        for index in range(bisect_right(writes[0], sequence) - 1, -1, -1):
-            named = self._subject_named(path, writes[1][index])
-            if named is not None:  # a content that does not read was sighted by no subject
-                return named
-        return None
-
-    def _writes_at(self, import_path: str) -> tuple[list[int], list[str]] | None:
-        """(sequences, blobs) of the commits that wrote a contract at this import path, oldest
-        first, from the log already parsed (`every_change`); None when the path decides its subject."""
-        if import_path in self._written:
-            return self._written[import_path]
-        path = self.interned(f"{self.prefix}/{import_path}" if self.prefix else import_path)
-        placed = self.place(path)
-        found: tuple[list[int], list[str]] | None = None
-        if placed is not None and placed[1] is None:
-            every, numbers = self.every_change(), self._numbers
-            written: list[tuple[int, str]] = []
-            for number, place in self._changes_index().get(path, ()):
-                change = every[number].changes[place]
-                if change.new_path == path and change.new_blob is not None:
-                    sequence = number if numbers is None else numbers.get(every[number].sha)
-                    if sequence is not None:
-                        written.append((sequence, change.new_blob))
-            written.sort()
-            found = ([sequence for sequence, _ in written], [blob for _, blob in written])
-        self._written[import_path] = found
-        return found
+        keep = holding | {sidecar_path(path) for path in holding}
+        by_commit: dict[int, list[int]] = {}
+        for number, place in sorted({at for path in keep for at in self._changes_at.get(path, ())}):
+            by_commit.setdefault(number, []).append(place)
+        every = self.every_change()
+        return [
+            Commit(every[number].sha, tuple(every[number].changes[place] for place in places))
+            for number, places in by_commit.items()
+        ]
 
     def _facts(
         self,
@@ -972,6 +895,16 @@ class _HistoryReader:
                 subject = self._subject_named(*key)
                 if subject is not None:
                     self._by_content_name.setdefault(subject, set()).add(key[0])
+
+    def _written_at(self, path: PurePosixPath) -> Iterable[str]:
+        """The blobs the log wrote at a contract's path."""
+        if self._blobs_at is None:
+            self._blobs_at = {}
+            for commit in self.every_change():
+                for change in commit.changes:
+                    if change.new_path is not None and change.new_blob is not None:
+                        self._blobs_at.setdefault(change.new_path, {})[change.new_blob] = None
+        return self._blobs_at.get(path, {})
 
     def _subject_named(self, path: PurePosixPath, blob: str) -> str | None:
         """The subject this content names at this path, wanted or not (None: it does not read), as
