@@ -658,20 +658,14 @@ class HistoricVersion:
     # cache; not part of what a version is (a content committed again is the same version)
     blob: str | None = field(default=None, compare=False)
 
-
-def _lying_at(version: HistoricVersion, sighting: Sighting) -> HistoricVersion:
-    """`version` as the commit of `sighting` holds it: moved unedited, it is the same version (the
-    same number) lying at its new path, where the files importing it then import it from."""
-    if version.path == sighting.path:
-        return version
-    return replace(
-        version,
-        path=sighting.path,
-        text=sighting.text,
-        commit=sighting.commit,
-        sequence=sighting.sequence,
-        blob=sighting.blob,
-    )
+    def lying_at(
+        self, path: PurePosixPath, text: str, commit: str, sequence: int, blob: str | None
+    ) -> HistoricVersion:
+        """This version as a later commit holds it: moved unedited, it is the same version (the same
+        number) lying at its new path, where the files importing it then import it from."""
+        if path == self.path:
+            return self
+        return replace(self, path=path, text=text, commit=commit, sequence=sequence, blob=blob)
 
 
 @dataclass(frozen=True)
@@ -875,7 +869,15 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
             if earlier is None and sidecar is None:
                 earlier = first_of.get(fingerprint)
             if earlier is not None:  # a revert to an earlier content (schema and sidecar): no new version
-                timeline.append((sighting.sequence, sighting.commit, _lying_at(earlier, sighting)))
+                timeline.append(
+                    (
+                        sighting.sequence,
+                        sighting.commit,
+                        earlier.lying_at(
+                            sighting.path, sighting.text, sighting.commit, sighting.sequence, sighting.blob
+                        ),
+                    )
+                )
                 continue
             version = HistoricVersion(
                 len(versions) + 1,

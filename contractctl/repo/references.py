@@ -6,7 +6,7 @@ import re
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
@@ -303,15 +303,7 @@ class SchemaResolver:
                     content.blob,
                 )
                 versions.append(version)
-            if content.path != version.path:  # moved unedited: the same version at its new path
-                version = replace(
-                    version,
-                    path=content.path,
-                    text=content.text,
-                    commit=commit,
-                    sequence=sequence,
-                    blob=content.blob,
-                )
+            version = version.lying_at(content.path, content.text, commit, sequence, content.blob)
             if not timeline or (timeline[-1][2].number, timeline[-1][2].path) != (
                 version.number,
                 version.path,

@@ -9,32 +9,16 @@ Found on the Envoy API (GenericProxy: its route.proto moved out of contrib, back
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.conftest import GitRepo
+from tests.e2e.check_modes import three_ways
 
 HEADER = 'syntax = "proto3";\npackage tap;\n'
 
 
 def _proto(body: str) -> str:
     return HEADER + body
-
-
-def _three_ways(repo: GitRepo, subject: str) -> dict[str, dict[str, Any]]:
-    """The subject's result in `check --all`, `check --against HEAD` and `check --staged`, with the
-    change in the working tree (and, for --staged, in the index)."""
-    found: dict[str, dict[str, Any]] = {}
-    for name, args in (("all", ("--all",)), ("against", ("--against", "HEAD")), ("staged", ("--staged",))):
-        if name == "staged":
-            repo.git("add", "-A")
-        result = repo.run("check", *args, "--format", "json")
-        assert "Traceback" not in result.output, result.output
-        results = {r["subject"]: r for r in result.json()["results"]}
-        assert subject in results, (name, result.output)
-        found[name] = results[subject] | {"exit": result.code}
-    return found
 
 
 @pytest.mark.parametrize("naming", ["record", "path"])
@@ -72,7 +56,7 @@ def test_a_version_importing_a_moved_file_from_its_new_path_is_compared(
         ),
     )
     subject = "tap.Event" if naming == "record" else "tap/event.proto"
-    for mode, result in _three_ways(repo, subject).items():
-        assert result["exit"] == 1, (mode, result["findings"])
+    for mode, (result, code) in three_ways(repo, subject).items():
+        assert code == 1, (mode, result["findings"])
         rules = sorted(f["rule"] for f in result["findings"])
         assert rules == ["FIELD_SCALAR_KIND_CHANGED"], (mode, result["findings"])

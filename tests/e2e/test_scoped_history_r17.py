@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import GitRepo
+from tests.e2e.check_modes import three_ways
 
 HEADER = 'syntax = "proto3";\npackage acme;\n'
 NAMINGS = {
@@ -40,18 +41,7 @@ def _proto(body: str) -> str:
 
 
 def _three_ways(repo: GitRepo, subject: str) -> dict[str, dict[str, Any]]:
-    """The subject's result in `check --all`, `check --against HEAD` and `check --staged`, the change
-    being in the working tree (and, for --staged, in the index)."""
-    found: dict[str, dict[str, Any]] = {}
-    for name, args in (("all", ("--all",)), ("against", ("--against", "HEAD")), ("staged", ("--staged",))):
-        if name == "staged":
-            repo.git("add", "-A")
-        result = repo.run("check", *args, "--format", "json")
-        assert "Traceback" not in result.output, result.output
-        results = {r["subject"]: r for r in result.json()["results"]}
-        assert subject in results, (name, result.output)
-        found[name] = results[subject]
-    return found
+    return {mode: result for mode, (result, _) in three_ways(repo, subject).items()}
 
 
 def _rules(result: dict[str, Any]) -> list[str]:
