@@ -888,9 +888,11 @@ def _versions_to_read(
     """The earlier versions to parse, in the order to parse them.
 
     As Schema Registry reads them (it parses a registered version only when it compares with it):
-    NONE none, a non-transitive level the latest (newest first, up to the first that parses: an
-    unparseable latest version is reported and the one before it compared, as before), a transitive
-    level all of them. A version the level never reads is never parsed, so it cannot fail the check.
+    NONE none, a non-transitive level the latest (newest first, up to the first that parses), a
+    transitive level all of them. A version the level never reads is never parsed, so it cannot
+    fail the check. A version that does not parse even as its own commit laid it out
+    (`SchemaResolver.parse_historic`) never compiled, so no registry accepted it: it is reported and
+    the one before it, which a registry would hold as the latest, is compared.
     """
     if reads_all:
         return versions

@@ -13,6 +13,7 @@ from contractctl.formats import get_format, parse_registered, parse_registered_a
 from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema, is_word_character
 from contractctl.generic.parallel import Background, run_indexed, run_measured, usable_cores, worker_count
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, import_path_of
+from contractctl.repo.as_committed import imported_paths, parse_as_committed
 from contractctl.repo.contracts import ContractSet, SubjectMapper, decode, outline_of, reference_order
 from contractctl.repo.history import (
     BlobStore,
@@ -99,6 +100,7 @@ class SchemaResolver:
         self._closures: dict[str, frozenset[str]] = {}
         self._current_nodes: dict[str, _Node | None] = {}
         self._historic_nodes: dict[tuple[str, int], tuple[HistoricVersion, _Node]] = {}
+        self._trees: dict[str, dict[str, str]] = {}  # commit -> import path -> blob (`_parse_as_committed`)
         # subjects whose sidecar now differs from the end of the history as a registry tells
         # sidecars apart: publishing them registers a new version even with the same text
         self.registers_anew: set[str] = set()
@@ -157,21 +159,7 @@ class SchemaResolver:
         if not gone:
             return []
         root = self.current.root
-        history = self.history
-        holders: Mapping[str, tuple[str, ...]]
-        if isinstance(history, VersionHistory):
-            # from the paths the log sighted, not the versions: telling every subject's contents apart
-            # (a fingerprint each) is not needed to know where they lay. A check of a change reads
-            # here the history of a file deleted before its base, as check --all has it
-            holders = history.holders(gone, root)
-        else:
-            if self._history_paths is None:  # a plain mapping (tests, a tree that is itself history)
-                by_path: dict[str, set[str]] = {}
-                for held, versions in history.items():
-                    for version in versions:
-                        by_path.setdefault(import_path_of(str(version.path), root), set()).add(held)
-                self._history_paths = {path: tuple(sorted(held)) for path, held in by_path.items()}
-            holders = self._history_paths
+        holders = self._holders(gone)
         out: list[str] = []
         for import_path in gone:
             for candidate in holders.get(import_path, ()):
@@ -182,6 +170,23 @@ class SchemaResolver:
                     out.append(candidate)  # the file at that path then
                     break
         return out
+
+    def _holders(self, import_paths: list[str]) -> Mapping[str, tuple[str, ...]]:
+        """For each import path: every subject with a version at that path along the log."""
+        root = self.current.root
+        history = self.history
+        if isinstance(history, VersionHistory):
+            # from the paths the log sighted, not the versions: telling every subject's contents apart
+            # (a fingerprint each) is not needed to know where they lay. A check of a change reads
+            # here the history of a file deleted before its base, as check --all has it
+            return history.holders(import_paths, root)
+        if self._history_paths is None:  # a plain mapping (tests, a tree that is itself history)
+            by_path: dict[str, set[str]] = {}
+            for held, versions in history.items():
+                for version in versions:
+                    by_path.setdefault(import_path_of(str(version.path), root), set()).add(held)
+            self._history_paths = {path: tuple(sorted(held)) for path, held in by_path.items()}
+        return self._history_paths
 
     def _defining(self, names: tuple[str, ...], subject: str) -> list[str]:
         self.current.find_definitions(names)
@@ -334,7 +339,8 @@ class SchemaResolver:
     def parse_historic(
         self, subject: str, version: HistoricVersion, registered: bool = True
     ) -> ParsedSchema | None:
-        """An earlier version, its references taken as they were at that commit (or as they are now).
+        """An earlier version, its references taken as they were at that commit (or as they are now);
+        where those do not parse together, its imports as its commit held them (`_parse_as_committed`).
 
         `registered`: parsed as the registry parses a version it already holds (leniently: what it
         accepted once is compared, see `formats.parse_registered`); False: as strictly as the
@@ -387,7 +393,54 @@ class SchemaResolver:
                 first = error.findings[0]
                 where = f"{first.file}: " if first.file and first.file != str(version.path) else ""
                 self._historic_errors[key] = where + first.message
+        if parsed is None and registered:
+            parsed = self._parse_as_committed(subject, version, source, schema_type)
+            if parsed is not None:
+                self._historic_errors.pop(key, None)
         self._historic[key] = parsed
+        return parsed
+
+    def _parse_as_committed(
+        self, subject: str, version: HistoricVersion, source: SchemaText, schema_type: SchemaType
+    ) -> ParsedSchema | None:
+        """An earlier version whose references, as the versions model resolves them, do not parse
+        together, parsed with the files its own commit held at its import paths (see
+        `as_committed`): what its author compiled. A version that does not parse even so never
+        compiled at its commit, so no registry accepted it (None: the check compares with the one
+        before, as a registry holds it)."""
+        if not imported_paths(schema_type, source):
+            return None  # nothing imported by path: laid out as committed, it fails as it did
+        root = self.current.root
+        tree = self._trees.get(version.commit)
+        if tree is None:
+            listing = self.current.store.git.tree_entries(version.commit, root)
+            tree = self._trees[version.commit] = {import_path_of(p, root): blob for p, blob in listing}
+
+        def origins_of(texts: Mapping[str, str]) -> dict[str, object]:
+            """For each import path, the version of the subject whose text lay there then, as
+            `_with_version` names one (left out: compared by text, as where no history answers).
+            One look at the log for the whole closure: a later pass over it costs tens of ms."""
+            out: dict[str, object] = {}
+            holders = self._holders(sorted(texts))
+            for import_path, text in texts.items():
+                for candidate in holders.get(import_path, ()):
+                    at = self._version_at(candidate, version.sequence)
+                    if (
+                        at is not None
+                        and at.text == text
+                        and import_path_of(str(at.path), root) == import_path
+                    ):
+                        out[import_path] = ("git", candidate, at.number)
+                        break
+            return out
+
+        try:
+            parsed = parse_as_committed(
+                source, schema_type, tree, self.current.store.git.read_blobs, origins_of
+            )
+        except InvalidSchema:
+            return None
+        self._subject_of[id(parsed)] = subject
         return parsed
 
     def historic_error(self, subject: str, version: HistoricVersion, registered: bool = True) -> str | None:

@@ -6,6 +6,7 @@ a poisoned entry under that id does change the verdict, which shows the warm run
 
 from __future__ import annotations
 
+import json
 import marshal
 import shutil
 import zlib
@@ -108,19 +109,33 @@ ORDER_PROTO = (
 
 def test_earlier_versions_outlines_are_kept_by_blob_and_read_back(repo: GitRepo) -> None:
     """An earlier version's imports come from the outline of its blob (found while the check
-    prepares Protobuf's compilation): a warm run gives the verdict of a cold one and of none; a
-    poisoned entry for that blob (it imports nothing, says it) leaves the version without Money,
-    so it no longer parses, which shows the entry is read."""
+    prepares Protobuf's compilation): a warm run gives the verdict of a cold one and of none. They
+    decide its versions: orders, committed again (a comment) after Money changed, is a second
+    version. A poisoned entry for its first blob (it imports nothing, says it) leaves one version
+    to compare with, which shows the entry is read. (Its compile does not show it: a version whose
+    imports do not compile as the model lays them out is laid out as its commit held them.)"""
+    repo.write("contractctl.yaml", "version: 1\ndefaults: {compatibility: BACKWARD_TRANSITIVE}\n")
     repo.write("contracts/common/money.proto", MONEY_PROTO)
     repo.write("contracts/orders/value.proto", ORDER_PROTO)
     repo.commit("v1")
+    repo.write("contracts/common/money.proto", MONEY_PROTO.replace(" = 1; }", " = 1; string currency = 2; }"))
+    repo.commit("Money v2")
+    repo.write("contracts/orders/value.proto", ORDER_PROTO + "// reviewed\n")
+    repo.commit("orders committed again: a second version (Money changed)")
     repo.write("contracts/orders/value.proto", ORDER_PROTO.replace(" = 1; }", " = 1; string note = 2; }"))
     cold = _check(repo)
     assert cold[:2] == (0, {"orders-value": "compatible"})
+    assert _compared(cold) == 2
     assert _check(repo) == cold
     shutil.rmtree(_cache_file(repo).parent)
     assert _check(repo) == cold
-    blob = repo.git("rev-parse", "HEAD:contracts/orders/value.proto").strip()
+    blob = repo.git("rev-parse", "HEAD~2:contracts/orders/value.proto").strip()
     _poison(repo, "contracts/orders/value.proto", blob)
     poisoned = _check(repo)
-    assert "HISTORY_UNPARSEABLE" in poisoned[2] and "HISTORY_UNPARSEABLE" not in cold[2]
+    assert poisoned[:2] == cold[:2] and _compared(poisoned) == 1
+
+
+def _compared(check: tuple[int, dict[str, str], str]) -> int:
+    """How many earlier versions orders was compared with."""
+    (result,) = json.loads(check[2])["results"]
+    return int(result["compared_versions"])

@@ -1,0 +1,101 @@
+"""An earlier version parsed with the files its own commit held at its import paths.
+
+The versions model resolves each reference of an earlier version to the version of its subject that
+was current at the importer's commit, and that version's references at its own commit, and so on:
+a closure can mix texts of several commits, and the subject an import path names today may not be
+the one that lay there then (under record naming a file's first type names its subject). Where
+that closure does not compile, the version is not lost: the tree of its own commit is the layout its
+author compiled it with, consistent by construction. Only formats whose references name files by
+path (Protobuf imports, JSON Schema `$ref`s) can be laid out so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
+from pathlib import PurePosixPath
+
+from contractctl.formats import parse_registered
+from contractctl.formats.base import InvalidSchema, ParsedSchema
+from contractctl.model import SchemaText, SchemaType
+from contractctl.repo.contracts import decode, outline_of
+from contractctl.repo.text_search import is_import_path
+
+ReadBlobs = Callable[[Collection[str]], Mapping[str, bytes]]
+"""Blob ids -> contents, read in one go."""
+
+OriginsOf = Callable[[Mapping[str, str]], Mapping[str, object]]
+"""{import path: text} -> {import path: which version of which subject that text is
+(SchemaText.version)}, asked once for a whole closure; a path left out is None."""
+
+
+def imported_paths(schema_type: SchemaType, source: SchemaText) -> list[str]:
+    """The import paths a text names (in its order), or none when its references are not by path."""
+    try:
+        outline = outline_of(schema_type, source.path, source.text, source.root)
+    except InvalidSchema:
+        return []
+    return [name for name in outline.referenced_names if is_import_path(name)]
+
+
+def parse_as_committed(
+    source: SchemaText,
+    schema_type: SchemaType,
+    tree: Mapping[str, str],
+    read_blobs: ReadBlobs,
+    origins_of: OriginsOf,
+) -> ParsedSchema:
+    """`source` parsed as a registry parses a version it holds, with each file it imports (and each
+    they import, transitively) as `tree` holds it: import path -> blob id, the commit's files under
+    the contracts root. An import `tree` lacks is left to the format (a built-in, an include folder),
+    which refuses it if nobody has it. Raises InvalidSchema when the version does not parse even so.
+    """
+    texts: dict[str, SchemaText] = {}
+    imports: dict[str, list[str]] = {}
+    root = source.root
+    level = [p for p in imported_paths(schema_type, source) if p in tree]
+    imports[source.import_path] = level
+    while level:  # one read of git per level of the import graph
+        wanted = sorted({p for p in level if p not in texts})
+        contents = read_blobs({tree[p] for p in wanted})
+        below: list[str] = []
+        for import_path in wanted:
+            path = PurePosixPath(f"{root}/{import_path}" if root else import_path)
+            texts[import_path] = SchemaText(
+                path, decode(path, contents[tree[import_path]]), source.origin, root
+            )
+            imports[import_path] = [p for p in imported_paths(schema_type, texts[import_path]) if p in tree]
+            below.extend(p for p in imports[import_path] if p not in texts)
+        level = below
+    origins = origins_of({p: t.text for p, t in texts.items()})
+    texts = {p: replace(t, version=origins.get(p)) for p, t in texts.items()}
+    parsed: dict[str, ParsedSchema] = {}
+    for import_path in _dependencies_first(source.import_path, imports):
+        references = [parsed[p] for p in imports[import_path] if p in parsed]
+        laid_out = source if import_path == source.import_path else texts[import_path]
+        parsed[import_path] = parse_registered(laid_out, schema_type, references)
+    return parsed[source.import_path]
+
+
+def _dependencies_first(start: str, imports: Mapping[str, list[str]]) -> list[str]:
+    """Every path `start` reaches, each after the paths it imports (iterative: an import chain may
+    be deeper than Python's recursion limit). An import cycle is cut where the walk meets it again;
+    the format then refuses the file whose import is missing, as protoc refuses a cycle."""
+    order: list[str] = []
+    state: dict[str, bool] = {}  # False: being walked, True: done
+    stack: list[tuple[str, int]] = [(start, 0)]
+    state[start] = False
+    while stack:
+        path, index = stack[-1]
+        below = imports.get(path, [])
+        if index < len(below):
+            stack[-1] = (path, index + 1)
+            nxt = below[index]
+            if nxt not in state:
+                state[nxt] = False
+                stack.append((nxt, 0))
+            continue
+        stack.pop()
+        state[path] = True
+        order.append(path)
+    return order
