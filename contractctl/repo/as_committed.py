@@ -15,11 +15,11 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from pathlib import PurePosixPath
 
-from contractctl.formats import parse_registered
+from contractctl.formats import parse_registered, references_by_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.model import SchemaText, SchemaType
 from contractctl.repo.contracts import decode, outline_of
-from contractctl.repo.text_search import is_import_path
+from contractctl.repo.text_search import is_uri
 
 ReadBlobs = Callable[[Collection[str]], Mapping[str, bytes]]
 """Blob ids -> contents, read in one go."""
@@ -30,12 +30,15 @@ OriginsOf = Callable[[Mapping[str, str]], Mapping[str, object]]
 
 
 def imported_paths(schema_type: SchemaType, source: SchemaText) -> list[str]:
-    """The import paths a text names (in its order), or none when its references are not by path."""
+    """The import paths a text names (in its order), or none when its references are not by path
+    (a JSON Schema's references by `$id` are not either: no tree answers for them)."""
+    if not references_by_path(source.path):
+        return []
     try:
         outline = outline_of(schema_type, source.path, source.text, source.root)
     except InvalidSchema:
         return []
-    return [name for name in outline.referenced_names if is_import_path(name)]
+    return [name for name in outline.referenced_names if not is_uri(name)]
 
 
 def parse_as_committed(

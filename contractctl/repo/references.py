@@ -9,7 +9,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from contractctl.formats import get_format, parse_registered, parse_registered_alone, type_for_path
+from contractctl.formats import (
+    get_format,
+    parse_registered,
+    parse_registered_alone,
+    references_by_path,
+    type_for_path,
+)
 from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema, is_word_character
 from contractctl.generic.parallel import Background, run_indexed, run_measured, usable_cores, worker_count
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, import_path_of
@@ -291,11 +297,12 @@ class SchemaResolver:
         uses = {version.number: self._uses_of(subject, version) for version in own}
         if not any(uses.values()):
             return plain  # nothing referenced: its contents are its versions
+        self._holders(self._paths_named_since(uses.values(), written[0][0]))  # one look at the log for all
         versions: list[HistoricVersion] = []
         timeline: list[tuple[int, str, HistoricVersion]] = []
-        by_state: dict[tuple[int, tuple[int, ...]], HistoricVersion] = {}
+        by_state: dict[tuple[int, tuple[object, ...]], HistoricVersion] = {}
         for sequence, commit, content in written:  # each commit that wrote it, in log order
-            state = (content.number, tuple(self._number_at(r, sequence) for r in uses[content.number]))
+            state = (content.number, tuple(self._state_at(r, sequence) for r in uses[content.number]))
             version = by_state.get(state)
             if version is None:
                 version = by_state[state] = HistoricVersion(
@@ -332,9 +339,37 @@ class SchemaResolver:
             self._uses[key] = found
         return found
 
-    def _number_at(self, subject: str, sequence: int) -> int:
-        version = self._version_at(subject, sequence)
-        return version.number if version is not None else 0
+    def _paths_named_since(self, uses: Iterable[tuple[str, ...]], sequence: int) -> list[str]:
+        """Import paths of the references, among `uses`, whose subject today had no version yet at the
+        commit `sequence` numbers: the ones `_state_at` looks up by path."""
+        root = self.current.root
+        paths = set()
+        for reference in {r for used in uses for r in used}:
+            contract = self.current.contracts.get(reference)
+            by_path = contract is not None and references_by_path(contract.path)
+            if by_path and contract is not None and self._version_at(reference, sequence) is None:
+                paths.add(import_path_of(str(contract.path), root))
+        return sorted(paths)
+
+    def _state_at(self, reference: str, sequence: int) -> object:
+        """What a reference stands for in a version made at the commit `sequence` numbers: the
+        version of its subject current then. Where today's subject had none then, a contract that
+        references files by path imported the file at its path as it was: under record naming it
+        named another subject (its first message was renamed since), whose versions then are the
+        reference's states (otherwise a change of that file made no new version of its importers)."""
+        version = self._version_at(reference, sequence)
+        if version is not None:
+            return version.number
+        contract = self.current.contracts.get(reference)
+        if contract is None or not references_by_path(contract.path):
+            return 0
+        root = self.current.root
+        import_path = import_path_of(str(contract.path), root)
+        for candidate in self._holders([import_path]).get(import_path, ()):
+            at = self._version_at(candidate, sequence)
+            if at is not None and import_path_of(str(at.path), root) == import_path:
+                return (candidate, at.number)
+        return 0
 
     def parse_historic(
         self, subject: str, version: HistoricVersion, registered: bool = True
@@ -371,29 +406,40 @@ class SchemaResolver:
             self._subject_of[id(parsed)] = subject
             self._historic[key] = parsed
             return parsed
+        as_committed_tried = False
         try:
-            references = []
-            for dependency in self._references(schema_type, source, subject, version.blob, version.sequence):
-                earlier = self._version_at(dependency, version.sequence)
-                reference = (
-                    self.parse_historic(dependency, earlier, registered)
-                    if earlier is not None
-                    else self.parse_current(dependency)
-                )
-                if reference is not None:
-                    references.append(reference)
-            if registered:
-                parsed = parse_registered(source, schema_type, references)
-            else:
-                parsed = get_format(schema_type).parse(source, references)
-            self._subject_of[id(parsed)] = subject
+            uses = self._references(schema_type, source, subject, version.blob, version.sequence)
+            dependencies = [
+                (dependency, self._version_at(dependency, version.sequence)) for dependency in uses
+            ]
+            if registered and any(earlier is None for _, earlier in dependencies):
+                # a file it imports names a subject today that had no version then (under record
+                # naming its first message was another): taken as it is now, a guess; as committed,
+                # what its author compiled, where its references are by path
+                as_committed_tried = True
+                parsed = self._parse_as_committed(subject, version, source, schema_type)
+            if parsed is None:
+                references = []
+                for dependency, earlier in dependencies:
+                    reference = (
+                        self.parse_historic(dependency, earlier, registered)
+                        if earlier is not None
+                        else self.parse_current(dependency)
+                    )
+                    if reference is not None:
+                        references.append(reference)
+                if registered:
+                    parsed = parse_registered(source, schema_type, references)
+                else:
+                    parsed = get_format(schema_type).parse(source, references)
+                self._subject_of[id(parsed)] = subject
         except InvalidSchema as error:
             parsed = None
             if error.findings:
                 first = error.findings[0]
                 where = f"{first.file}: " if first.file and first.file != str(version.path) else ""
                 self._historic_errors[key] = where + first.message
-        if parsed is None and registered:
+        if parsed is None and registered and not as_committed_tried:
             parsed = self._parse_as_committed(subject, version, source, schema_type)
             if parsed is not None:
                 self._historic_errors.pop(key, None)
@@ -491,7 +537,7 @@ class SchemaResolver:
         for dependency in dependencies:
             earlier = self._version_at(dependency, version.sequence)
             if earlier is None:
-                continue  # parse_historic takes it as it is now: parse_current's schema, parsed already
+                return None  # it named another subject then: parse_historic lays the version out as committed
             if self.parse_historic(dependency, earlier) is not self._parsed.get(dependency):
                 return None
         return now

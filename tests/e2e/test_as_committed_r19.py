@@ -148,3 +148,72 @@ def test_a_json_schema_version_referencing_a_path_that_changed_subject_is_compar
     for mode, (result, code) in three_ways(repo, "Imp").items():
         assert code == 0, (mode, result["findings"])
         assert result["findings"] == [] and result["compared_versions"] == 1, (mode, result)
+
+
+@pytest.mark.parametrize("importer_edited", [True, False], ids=["importer-edited", "importer-unchanged"])
+def test_an_import_whose_first_message_is_renamed_keeps_its_text_then(
+    repo: GitRepo, importer_edited: bool
+) -> None:
+    """Under record naming s.proto's subject follows its first message: renamed SA -> SB in the same
+    change that turns T.y from int32 to string. i.proto's earlier version imported s.proto while it
+    was SA's; today's subject SB had no version then, and round 18's code laid that version out
+    with s.proto as it is now: T the same on both sides, i.I compatible, and allowing the rename's
+    SUBJECT_CHANGED passed the whole change. A registry compares T (the reference's subject and
+    version differ), as under topic naming. Found by an outside audit on opentelemetry-proto
+    (profiles.proto's ProfilesData -> ProfilesDictionary)."""
+    _config(repo, "BACKWARD")
+    repo.write(
+        "contracts/s.proto",
+        'syntax = "proto3";\npackage s;\nmessage SA { int32 a = 1; }\nmessage T { int32 y = 1; }\n',
+    )
+    repo.write(
+        "contracts/i.proto", 'syntax = "proto3";\npackage i;\nimport "s.proto";\nmessage I { s.T t = 1; }\n'
+    )
+    repo.commit("v1")
+    repo.write(
+        "contracts/s.proto",
+        'syntax = "proto3";\npackage s;\nmessage SB { int32 a = 1; }\nmessage T { string y = 1; }\n',
+    )
+    if importer_edited:
+        repo.write(
+            "contracts/i.proto",
+            'syntax = "proto3";\npackage i;\nimport "s.proto";\nmessage I { s.T t = 1; int32 z = 2; }\n',
+        )
+    for mode, (result, code) in three_ways(repo, "i.I").items():
+        assert code == 1, (mode, result["findings"])
+        rules = sorted(f["rule"] for f in result["findings"])
+        assert rules == ["FIELD_NAMED_TYPE_CHANGED", "FIELD_SCALAR_KIND_CHANGED"], (mode, result)
+    allowed = repo.run("check", "--staged", "--allow-breaking", "s.SA", "--reason", "renamed")
+    assert allowed.code == 1, allowed.output  # the rename's allowance does not waive i.I's break
+
+
+@pytest.mark.parametrize("naming", ["record", "path"])
+def test_an_importer_committed_again_after_its_import_changed_under_an_older_name_is_a_version(
+    repo: GitRepo, naming: str
+) -> None:
+    """i.proto is committed again (a comment) after s.proto's T.y became a string: its second
+    version, with s.proto's second as reference. s.proto's first message is renamed later; under
+    record naming today's subject SB had no version when i.proto was committed again, so that commit
+    made no new version (round 18): one version to compare with. The file at the import path then
+    decides, under either naming: two versions, and under BACKWARD_TRANSITIVE the change breaks the
+    first only (T.y an int32 there)."""
+    strategy = ", subject_strategy: record" if naming == "record" else ""
+    repo.write(
+        "contractctl.yaml", f"version: 1\ndefaults: {{compatibility: BACKWARD_TRANSITIVE{strategy}}}\n"
+    )
+    s_v1 = 'syntax = "proto3";\npackage s;\nmessage SA { int32 a = 1; }\nmessage T { int32 y = 1; }\n'
+    i_v1 = 'syntax = "proto3";\npackage i;\nimport "s.proto";\nmessage I { s.T t = 1; }\n'
+    repo.write("contracts/s.proto", s_v1)
+    repo.write("contracts/i.proto", i_v1)
+    repo.commit("v1")
+    repo.write("contracts/s.proto", s_v1.replace("int32 y", "string y"))
+    repo.commit("T.y is a string")
+    repo.write("contracts/i.proto", i_v1 + "// T.y is a string now\n")
+    repo.commit("i.proto committed again: its second version")
+    repo.write("contracts/s.proto", s_v1.replace("int32 y", "string y").replace("SA", "SB"))
+    repo.commit("SA renamed SB")
+    repo.write("contracts/i.proto", i_v1.replace("t = 1; }", "t = 1; int32 z = 2; }"))
+    for mode, (result, _) in three_ways(repo, "i.I" if naming == "record" else "i.proto").items():
+        assert result["compared_versions"] == 2, (mode, result)
+        against = sorted({f["compared_with"].split(" (")[0] for f in result["findings"]})
+        assert result["verdict"] == "incompatible" and against == ["version 1"], (mode, result)
