@@ -1,5 +1,5 @@
 """How a large check hands its jobs to worker processes: every job once, subjects that reference each
-other in one batch, no batch above its size."""
+other in one batch (but the first, run one job at a time), no batch above its size."""
 
 from __future__ import annotations
 
@@ -46,8 +46,11 @@ def test_every_job_once_and_each_chain_in_one_batch() -> None:
     size = len(subjects) // (2 * 16)
     assert all(len(batch) <= size for batch in batches)
     batch_of = {subjects[i]: n for n, batch in enumerate(batches) for i in batch}
+    # the first batch goes one job at a time (this process runs them before workers start)
+    leading = next(n for n, batch in enumerate(batches) if len(batch) > 1)
     for chain in range(40):
-        assert len({batch_of[f"c{chain}-{link}"] for link in range(20)}) == 1, chain
+        found = {batch_of[f"c{chain}-{link}"] for link in range(20)}
+        assert len(found) == 1 or max(found) < leading, chain
 
 
 def test_a_neighbourhood_larger_than_a_batch_is_cut_into_full_batches() -> None:
@@ -56,7 +59,8 @@ def test_a_neighbourhood_larger_than_a_batch_is_cut_into_full_batches() -> None:
     size = len(subjects) // (2 * 16)
     assert sorted(i for batch in batches for i in batch) == list(range(len(subjects)))
     assert all(len(batch) <= size for batch in batches)
-    assert len(batches) <= len(subjects) // size + 4  # the chain's pieces, the shared files, the invalid
+    # the chain's pieces, the shared files, the invalid ones, the first batch's jobs one by one
+    assert len(batches) <= len(subjects) // size + 4 + size
 
 
 def test_a_small_check_gets_one_job_per_batch_without_reading_references() -> None:
