@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -567,10 +567,18 @@ class _LocalRun:
 
     def check_all(self, workers: int | None) -> list[SubjectResult]:
         """Every job's result, in order: on `workers` processes, or (None) on as many as the work
-        proves worth starting."""
+        proves worth starting; handed out in batches of neighbours (`_neighbourhoods`)."""
+        cores = usable_cores() if workers is None else workers
+        batches = _neighbourhoods(self.checker, [subject for subject, _ in self.jobs], cores)
+        job = partial(_check_batch, self._check_job, batches)
         if workers is None:
-            return run_measured(self._check_job, len(self.jobs), usable_cores())
-        return run_indexed(self._check_job, len(self.jobs), workers)
+            done = run_measured(job, len(batches), cores)
+        else:
+            done = run_indexed(job, len(batches), workers)
+        results: dict[int, SubjectResult] = {}
+        for batch, checked in zip(batches, done, strict=True):
+            results.update(zip(batch, checked, strict=True))
+        return [results[index] for index in range(len(self.jobs))]
 
     def _check_job(self, index: int) -> SubjectResult:
         subject, affected = self.jobs[index]
@@ -586,6 +594,73 @@ class _LocalRun:
             affected,
             contract_context,
         )
+
+
+# A contract referenced by more than this many checked ones (an enum file, an options file) is
+# parsed by every process anyway: it does not tie its users into one neighbourhood.
+_SHARED = 4
+# batches per process and core, as `run_indexed` cuts its chunks: small enough to balance the load
+_BATCHES_PER_CORE = 16
+
+
+def _check_batch(
+    check: Callable[[int], SubjectResult], batches: Sequence[Sequence[int]], index: int
+) -> list[SubjectResult]:
+    return [check(job) for job in batches[index]]
+
+
+def _neighbourhoods(checker: SchemaResolver, subjects: Sequence[str], cores: int) -> list[list[int]]:
+    """The jobs' indexes in batches that keep subjects referencing each other together, each batch at
+    most about 1/16 of the jobs per core.
+
+    A worker process parses every earlier version a check reads with its references as they were
+    then, and keeps them for its next checks: a batch of jobs in report order (by path) spans many
+    import chains, so every worker parsed most of every chain (the API tree's two workers each
+    did 70% of the parses of one process)."""
+    size = max(1, len(subjects) // (cores * _BATCHES_PER_CORE))
+    if size == 1:  # a job per batch: nothing to keep together (a pre-commit check)
+        return [[index] for index in range(len(subjects))]
+    batches: list[list[int]] = []
+    for group in _tied(checker, subjects):
+        if batches and len(batches[-1]) + len(group) <= size:
+            batches[-1].extend(group)  # small neighbourhoods share a batch
+            continue
+        batches.extend(group[start : start + size] for start in range(0, len(group), size))
+    # `run_measured` judges the pace after each batch, in this process, before starting workers: the
+    # first batch goes one job at a time, or a whole batch would run here first (0.27 s on the API
+    # tree against 0.05 s, the other core idle); what runs here, the workers inherit
+    return [[index] for index in batches[0]] + batches[1:] if batches else batches
+
+
+def _tied(checker: SchemaResolver, subjects: Sequence[str]) -> list[list[int]]:
+    """The subjects' indexes grouped by the parts of their reference graph, a contract that more than
+    _SHARED of them reference tying none of them together; groups in order of their first subject."""
+    from collections import Counter
+
+    references: dict[str, tuple[str, ...]] = {}
+    for subject in subjects:
+        try:
+            references[subject] = tuple(checker.references_of(subject))
+        except InvalidSchema:
+            references[subject] = ()
+    counts = Counter(r for found in references.values() for r in found)
+    root: dict[str, str] = {}
+
+    def find(subject: str) -> str:
+        root.setdefault(subject, subject)
+        while root[subject] != subject:
+            root[subject] = root[root[subject]]
+            subject = root[subject]
+        return subject
+
+    for subject, found in references.items():
+        for reference in found:
+            if counts[reference] <= _SHARED:
+                root[find(subject)] = find(reference)
+    groups: dict[str, list[int]] = {}
+    for index, subject in enumerate(subjects):
+        groups.setdefault(find(subject), []).append(index)
+    return list(groups.values())
 
 
 def _outline_cache(git: Git, config: Config, prefix: str) -> OutlineCache:
