@@ -265,6 +265,13 @@ class SchemaFormat(Protocol):
         ...
 
     @property
+    def include_folders(self) -> Sequence[str]:
+        """Folders (absolute) searched for imports that are not contracts (`protobuf.include`): an
+        earlier version laid out as its commit held its imports takes their files from that commit
+        too (repo/as_committed.py). Empty for formats without them."""
+        ...
+
+    @property
     def lint_rules(self) -> frozenset[str]:
         """Ids of the lint rules (`contractctl.lint.RULES`) `lint` may report."""
         ...

@@ -7,7 +7,7 @@ import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from contractctl.formats import (
     get_format,
@@ -106,7 +106,8 @@ class SchemaResolver:
         self._closures: dict[str, frozenset[str]] = {}
         self._current_nodes: dict[str, _Node | None] = {}
         self._historic_nodes: dict[tuple[str, int], tuple[HistoricVersion, _Node]] = {}
-        self._trees: dict[str, dict[str, str]] = {}  # commit -> import path -> blob (`_parse_as_committed`)
+        # (commit, schema type) -> import path -> blob (`_committed_tree`)
+        self._trees: dict[tuple[str, SchemaType], dict[str, str]] = {}
         # subjects whose sidecar now differs from the end of the history as a registry tells
         # sidecars apart: publishing them registers a new version even with the same text
         self.registers_anew: set[str] = set()
@@ -457,10 +458,11 @@ class SchemaResolver:
         if not imported_paths(schema_type, source):
             return None  # nothing imported by path: laid out as committed, it fails as it did
         root = self.current.root
-        tree = self._trees.get(version.commit)
+        tree = self._trees.get((version.commit, schema_type))
         if tree is None:
-            listing = self.current.store.git.tree_entries(version.commit, root)
-            tree = self._trees[version.commit] = {import_path_of(p, root): blob for p, blob in listing}
+            tree = self._trees[version.commit, schema_type] = self._committed_tree(
+                version.commit, schema_type
+            )
 
         def origins_of(texts: Mapping[str, str]) -> dict[str, object]:
             """For each import path, the version of the subject whose text lay there then, as
@@ -488,6 +490,24 @@ class SchemaResolver:
             return None
         self._subject_of[id(parsed)] = subject
         return parsed
+
+    def _committed_tree(self, commit: str, schema_type: SchemaType) -> dict[str, str]:
+        """Import path -> blob id of every file a text of `commit` could import: the contracts root's,
+        then those of the format's include folders that git tracks (as protoc searches them; a folder
+        git does not track is searched as it is now, by the format)."""
+        git = self.current.store.git
+        root = self.current.root
+        tree = {import_path_of(p, root): blob for p, blob in git.tree_entries(commit, root)}
+        for folder in get_format(schema_type).include_folders:
+            try:
+                relative = Path(folder).resolve().relative_to(git.toplevel.resolve()).as_posix()
+            except ValueError:
+                continue  # outside the repository: no history
+            if relative == ".":
+                relative = ""
+            for path, blob in git.tree_entries(commit, relative):
+                tree.setdefault(import_path_of(path, relative), blob)
+        return tree
 
     def historic_error(self, subject: str, version: HistoricVersion, registered: bool = True) -> str | None:
         """Why `parse_historic` found no schema for this version (its first finding), when it says."""

@@ -217,3 +217,43 @@ def test_an_importer_committed_again_after_its_import_changed_under_an_older_nam
         assert result["compared_versions"] == 2, (mode, result)
         against = sorted({f["compared_with"].split(" (")[0] for f in result["findings"]})
         assert result["verdict"] == "incompatible" and against == ["version 1"], (mode, result)
+
+
+OPTION_V1 = (
+    'syntax = "proto3";\npackage ext;\nimport "google/protobuf/descriptor.proto";\n'
+    "extend google.protobuf.FieldOptions { bool sensitive = 50001; }\n"
+)
+
+
+def _with_include(repo: GitRepo) -> None:
+    repo.write(
+        "contractctl.yaml",
+        "version: 1\ndefaults: {compatibility: BACKWARD, subject_strategy: record}\n"
+        "protobuf: {include: [third_party]}\n",
+    )
+
+
+def test_an_include_folder_git_tracks_is_laid_out_as_the_commit_held_it(repo: GitRepo) -> None:
+    """The option the second version uses is renamed in the include folder (git tracks it) in the
+    same change that turns x from int32 to string. Laid out with today's folder, the second version
+    did not parse and the one before it had no x: round 18's code passed the break with exit 0."""
+    _with_include(repo)
+    repo.write("third_party/ext/opt.proto", OPTION_V1)
+    repo.write("contracts/t/a.proto", 'syntax = "proto3";\npackage t;\nmessage A { string y = 2; }\n')
+    repo.commit("v1")
+    repo.write(
+        "contracts/t/a.proto",
+        'syntax = "proto3";\npackage t;\nimport "ext/opt.proto";\n'
+        "message A { int32 x = 1 [(ext.sensitive) = true]; string y = 2; }\n",
+    )
+    repo.commit("v2 uses the option")
+    repo.write("third_party/ext/opt.proto", OPTION_V1.replace("bool sensitive", "bool secret"))
+    repo.write(
+        "contracts/t/a.proto",
+        'syntax = "proto3";\npackage t;\nimport "ext/opt.proto";\n'
+        "message A { string x = 1 [(ext.secret) = true]; string y = 2; }\n",
+    )
+    for mode, (result, code) in three_ways(repo, "t.A").items():
+        assert code == 1, (mode, result["findings"])
+        assert [f["rule"] for f in result["findings"]] == ["FIELD_SCALAR_KIND_CHANGED"], (mode, result)
+        assert result["findings"][0]["compared_with"].startswith("version 2 "), (mode, result)

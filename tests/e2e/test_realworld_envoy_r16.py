@@ -99,6 +99,9 @@ def test_an_earlier_version_that_does_not_parse_says_why(repo: GitRepo) -> None:
         "version: 1\ncontracts: {root: contracts}\nprotobuf: {include: [third_party]}\n"
         "defaults: {compatibility: BACKWARD}\n",
     )
+    # not in git, as Envoy's vendored folder: searched as it is now for history too (a folder git
+    # tracks is laid out as the version's commit held it, and that version would parse)
+    repo.write(".gitignore", "third_party/\n")
     repo.write(
         "third_party/ext/thing.proto", 'syntax = "proto3";\npackage ext;\nmessage Thing { string t = 1; }\n'
     )

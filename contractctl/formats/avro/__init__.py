@@ -183,6 +183,7 @@ class AvroFormat:
     on Avro 1.11 (resolve's ``v111``); only the parse differs, the compatibility check is the same."""
 
     compiles = False
+    include_folders: tuple[str, ...] = ()
     lint_rules = frozenset({"naming", "docs", "nullable-default-null", "enum-default", "invalid-ignore"})
     schema_type = SchemaType.AVRO
 

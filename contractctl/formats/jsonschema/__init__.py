@@ -76,6 +76,7 @@ class JsonSchemaFormat:
 
     schema_type = SchemaType.JSON
     compiles = False
+    include_folders: tuple[str, ...] = ()
 
     # -- reading ------------------------------------------------------------------------------------
 

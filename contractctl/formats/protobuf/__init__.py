@@ -351,6 +351,10 @@ class ProtobufFormat:
         self.diff_memo = DiffMemo()  # walks into referenced message types, shared by every check
         self._aside: SideRun | None = None  # the current texts compiling aside (`compile_aside`)
 
+    @property
+    def include_folders(self) -> Sequence[str]:
+        return self.compiler.include
+
     def outline(self, source: SchemaText) -> Outline:
         outline = read_outline(source.text)
         scope = f"{outline.package}." if outline.package else ""
