@@ -90,7 +90,7 @@ def check_level(
         if level.checks_forward:
             pairs.append(("forward", version.schema, new))
         for direction, reader, writer in pairs:
-            for finding in schema_format.check(reader, writer):
+            for finding in schema_format.check(reader, writer, forward=direction == "forward"):
                 key = (direction, finding.rule, finding.pointer, finding.message)
                 if key in merged:
                     merged[key][1].append(version.label)

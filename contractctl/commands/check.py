@@ -201,7 +201,7 @@ def _sparse_entries(
     prefix: str,
     collected: tuple[set[str], set[str]],
     report: Report,
-    selected: list[str] | None,
+    shown: Callable[[Finding], bool],
 ) -> list[tuple[str, str]]:
     """The files a sparse checkout leaves out of the working tree, as their index content (what git
     takes them to hold): a check of the working tree gives the verdict of a full checkout, instead of
@@ -209,7 +209,7 @@ def _sparse_entries(
     sparse_links: dict[str, str] = {}
     sparse = git.sparse_entries(prefix, sparse_links)
     if sparse_links:
-        sparse += _followed_index_links(git, store, sparse_links, collected, report, selected)
+        sparse += _followed_index_links(git, store, sparse_links, collected, report, shown)
     return sparse
 
 
@@ -219,18 +219,20 @@ def _followed_index_links(
     index_links: dict[str, str],
     collected: tuple[set[str], set[str]],
     report: Report,
-    selected: list[str] | None,
+    shown: Callable[[Finding], bool],
 ) -> list[tuple[str, str]]:
     """The index's symbolic links as entries, read as the working tree reads them
     (index_links.entries_through_links); the contracts among them collected in `collected[0]` (git
-    grep does not follow them), the sidecars in `collected[1]`."""
-    from contractctl.repo.index_links import entries_through_links
+    grep does not follow them), the sidecars in `collected[1]`. A link to a folder is warned of as
+    the working tree's symlinked directory is (index_links.linked_directories)."""
+    from contractctl.repo.index_links import entries_through_links, linked_directories
 
     entries, skips = entries_through_links(git, store, index_links)
+    skips += linked_directories(git, store, index_links)
     links, linked_sidecars = collected
     links.update(p for p, _ in entries if contract_type(p) and not is_example_text(p))
     linked_sidecars.update(p for p in index_links if p.endswith(SIDECAR_SUFFIX))
-    report.findings.extend(f for f in skips if _is_selected(f.file or "", selected))
+    report.findings.extend(f for f in skips if shown(f))
     return entries
 
 
@@ -275,6 +277,14 @@ def _selected_paths(git: Git, mapper: SubjectMapper, options: CheckOptions) -> l
             )
         selected.append("" if relative == "." else relative)
     return selected
+
+
+def _skip_shown(finding: Finding, selected: list[str] | None, mapper: SubjectMapper) -> bool:
+    """Whether a warning about a path not read is reported: one asked for (or all) and not left out
+    by `contracts.exclude`, which leaves a path out of everything, its warnings included."""
+    path = finding.file or ""
+    excluded = mapper.excluded_text(path) or mapper.excluded_folder(path)
+    return _is_selected(path, selected) and not excluded
 
 
 def _is_selected(path: str, selected: list[str] | None) -> bool:
@@ -438,13 +448,14 @@ class _LocalRun:
         plain_sidecars: dict[PurePosixPath, str | Finding] = {}  # links checked out as plain files
         index = git.index_entries(prefix, index_links, nested) if options.staged else None
         report = Report(command="check")
+        shown = partial(_skip_shown, selected=selected, mapper=mapper)
         links: set[str] = set()  # contracts that are symbolic links
         linked_sidecars: set[str] = set()  # and sidecars
         sparse: list[tuple[str, str]] = []  # files a sparse checkout leaves out of the working tree
         if index is not None:
             if index_links:
                 index += _followed_index_links(
-                    git, store, index_links, (links, linked_sidecars), report, selected
+                    git, store, index_links, (links, linked_sidecars), report, shown
                 )
             outlines = _outline_cache(git, config, prefix) if scoped else None
             if outlines is not None and outlines.file is not None:  # formats keep their own there too
@@ -456,12 +467,12 @@ class _LocalRun:
             entries += _working_tree_entries(
                 git, store, prefix, skipped, links, linked_sidecars, nested, plain_sidecars
             )
-            sparse += _sparse_entries(git, store, prefix, (links, linked_sidecars), report, selected)
+            sparse += _sparse_entries(git, store, prefix, (links, linked_sidecars), report, shown)
             entries += sparse
             current = build_contract_set(mapper, entries, store, "working tree")
             if scoped:  # outlines kept by content (see ContractSet._content_id): a large change reads
                 current.outlines = _outline_cache(git, config, prefix)  # every contract anyway
-            report.findings.extend(f for f in skipped if _is_selected(f.file or "", selected))
+            report.findings.extend(f for f in skipped if shown(f))
         files = ContractFiles(
             git,
             store,

@@ -237,8 +237,10 @@ class SchemaFormat(Protocol):
         """A registered text as `status --adopt` writes it into a new contract file (pretty)."""
         ...
 
-    def check(self, reader: ParsedSchema, writer: ParsedSchema) -> list[Finding]:
-        """Incompatibilities of reading data written with `writer` using `reader`."""
+    def check(self, reader: ParsedSchema, writer: ParsedSchema, forward: bool = False) -> list[Finding]:
+        """Incompatibilities of reading data written with `writer` using `reader`. `forward`: the
+        reader is the earlier version (FORWARD), so that messages and hints say what the change did
+        to the old version, as the user made it, not what the swapped comparison sees."""
         ...
 
     def fingerprint(self, source: SchemaText) -> str:

@@ -26,6 +26,8 @@ _SYMLINK_MODE = "120000"
 _GITLINK_MODE = "160000"  # a submodule: a commit of another repository
 WORKTREE_KEY = "worktree:"  # blob-store keys of files read from the working tree
 _PATHS_PER_LISTING = 2000  # paths per `git ls-tree` of `read_many_at` (well inside any ARG_MAX)
+# a ref followed by ancestry steps (`HEAD~5`, `main^^`, `v1^2`): where the history may be too short
+_ANCESTRY = re.compile(r"(?P<base>[^~^-][^~^]*)(?:~[0-9]*|\^[0-9]*)+")
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _MISSING_OBJECTS = (
     "earlier contents are missing from this clone (a partial clone whose remote cannot supply them, or a "
@@ -134,13 +136,38 @@ class Git:
         """The commit a ref names; an unknown ref says how to fetch it."""
         result = self.attempt("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
         if result.returncode != 0:
-            advice = f"fetch it first, e.g. `git fetch origin {ref.removeprefix('origin/')}`"
+            advice = self._unknown_ref_advice(ref)
             if self.is_shallow():
                 advice += (
                     " (this is a shallow clone: use `git fetch --unshallow` or checkout with fetch-depth: 0)"
                 )
             raise GitError(f"unknown git ref {ref!r}: {advice}", detail=self._refs_known(ref))
         return result.stdout.decode().strip()
+
+    def _unknown_ref_advice(self, ref: str) -> str:
+        """What to do about a ref that names no commit. A fetch is suggested only for a name that a
+        remote of this repository can hold: git refuses `git fetch origin HEAD~5` (an invalid
+        refspec), and a repository without that remote cannot fetch at all."""
+        steps = _ANCESTRY.fullmatch(ref)
+        if steps is not None:
+            base = steps["base"]
+            found = self.attempt("rev-list", "--count", "--first-parent", base, "--")
+            if found.returncode == 0:
+                count = int(found.stdout)
+                commits = "commit" if count == 1 else "commits"
+                return f"{base}'s history holds no such commit: it has {count} {commits} along first parents"
+            return f"{base!r} is not known either: {self._unknown_ref_advice(base)}"
+        named = self.attempt("check-ref-format", "--allow-onelevel", ref).returncode == 0
+        if not named:
+            return f"git cannot resolve this revision here (`git rev-parse {ref}` says why)"
+        remotes = self.text("remote").split()
+        if not remotes:
+            return "no branch, tag or commit has that name, and this repository has no remote to fetch from"
+        remote, _, rest = ref.partition("/")
+        if remote in remotes and rest:
+            return f"fetch it first, e.g. `git fetch {remote} {rest}`"
+        chosen = "origin" if "origin" in remotes else remotes[0]
+        return f"fetch it first, e.g. `git fetch {chosen} {ref}` (remotes here: {', '.join(remotes)})"
 
     def _refs_known(self, ref: str) -> str:
         """The -v detail of an unknown ref: what was asked, and the refs this repository has."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from contractctl.model import Finding, one_line
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX
-from contractctl.repo.worktree import skipped, submodule_finding
+from contractctl.repo.worktree import SYMLINKED_DIRECTORY, skipped, submodule_finding
 
 MOST_LINKS = 40  # links followed in a row, as Linux allows (history_links.py too)
 _LONGEST_NAME = 4096  # PATH_MAX: a longer "link" was written by hand into the index, not by git add
@@ -82,6 +82,31 @@ def follow_index_links(
         pending = still
     findings.extend(skipped(one_line(link), _NOWHERE) for link in pending)
     return followed, findings
+
+
+def linked_directories(git: Git, store: BlobStore, links: Mapping[str, str]) -> list[Finding]:
+    """A PATH_SKIPPED warning for each of `links` (path -> blob id of the link's text) that leads to
+    a folder of the index, in the words a check of the working tree warns of a symlinked directory
+    with: neither follows it, and the same tree should get the same report from both."""
+    targets: dict[str, str] = {}
+    for link, blob in links.items():
+        name = None if read_through(link) else link_name(store.get(blob))
+        target = link_target(link, name) if name is not None else None
+        if target is not None:
+            targets[link] = target
+    if not targets:
+        return []
+    wanted = sorted(set(targets.values()))
+    folders: set[str] = set()
+    for start in range(0, len(wanted), _NAMES_PER_CALL):
+        below: dict[str, str] = {}  # links inside a folder make it one too
+        listed = git.index_entries(wanted[start : start + _NAMES_PER_CALL], below)
+        folders.update(path.rsplit("/", 1)[0] for path in [*(p for p, _ in listed), *below])
+    return [
+        skipped(one_line(link), SYMLINKED_DIRECTORY)
+        for link, target in targets.items()
+        if any(folder == target or folder.startswith(target + "/") for folder in folders)
+    ]
 
 
 def link_name(data: bytes) -> str | None:

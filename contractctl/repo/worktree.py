@@ -31,6 +31,8 @@ class DiskFiles:
     nested: list[str] = field(default_factory=list)
 
 
+SYMLINKED_DIRECTORY = "is a symlinked directory; not followed (git stores the link, not the files behind it)"
+
 # What pathlib's is_symlink and is_dir answer False for, as example_files did with them.
 _ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 
@@ -251,10 +253,7 @@ def _symlinked_directory(path: Path, relative: str, resolved_top: Path) -> Findi
             f"is a symlinked directory leading outside the repository ({one_line(str(target))}); "
             "not followed",
         )
-    return skipped(
-        one_line(relative),
-        "is a symlinked directory; not followed (git stores the link, not the files behind it)",
-    )
+    return skipped(one_line(relative), SYMLINKED_DIRECTORY)
 
 
 def example_files(top: Path, directory: PurePosixPath, suffix: str) -> DiskFiles:

@@ -281,6 +281,25 @@ def test_against_unknown_ref_is_environment_failure(repo: GitRepo) -> None:
     assert "Traceback" not in result.output
 
 
+def test_unknown_ref_suggests_a_fetch_only_of_a_name_a_remote_can_hold(repo: GitRepo) -> None:
+    start(repo)
+    past_the_root = repo.run("check", "--against", "HEAD~5")
+    assert past_the_root.code == 3
+    assert (
+        "unknown git ref 'HEAD~5': HEAD's history holds no such commit: it has 1 commit"
+        in past_the_root.stderr
+    )
+    no_remote = repo.run("check", "--against", "origin/nope")
+    assert no_remote.code == 3
+    assert "this repository has no remote to fetch from" in no_remote.stderr
+    assert "git fetch" not in past_the_root.stderr + no_remote.stderr
+    repo.git("remote", "add", "upstream", str(repo.root))
+    assert (
+        "`git fetch upstream nope` (remotes here: upstream)" in repo.run("check", "--against", "nope").stderr
+    )
+    assert "`git fetch upstream nope`" in repo.run("check", "--against", "upstream/nope").stderr
+
+
 def test_outside_git_is_environment_failure(tmp_path: Any) -> None:
     from tests.conftest import run_cli
 

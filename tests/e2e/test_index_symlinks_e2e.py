@@ -85,3 +85,21 @@ def test_links_leading_out_nowhere_or_in_a_loop_are_skipped_staged_as_in_the_wor
         "contracts/loop2/value.proto",
     }
     assert code == 0 and not {"leak-value", "gone-value", "loop-value"} & {s for s, _ in verdicts}
+
+
+@pytest.mark.parametrize("excluded", [True, False], ids=["excluded", "not-excluded"])
+def test_a_symlinked_directory_is_reported_alike_in_every_mode(repo: GitRepo, excluded: bool) -> None:
+    exclude = ', exclude: ["contracts/shared/**"]' if excluded else ""
+    repo.write("contractctl.yaml", f"version: 1\ncontracts: {{root: contracts{exclude}}}\n")
+    repo.write("contracts/orders/value.proto", ORDER)
+    repo.write("vendor/shared/common.proto", P3 + "message Common { string id = 1; }\n")
+    repo.link("contracts/shared", "../vendor/shared")
+    repo.commit("v1")
+    repo.write("contracts/orders/value.proto", ORDER.replace("}\n", "  int64 qty = 2;\n}\n"))
+    repo.git("add", "-A")
+    reports = {mode: _report(repo, *mode) for mode in [(), ("--staged",), ("--against", "HEAD"), ("--all",)]}
+    warnings = {
+        mode: [f for f in findings if f[0] == "PATH_SKIPPED"] for mode, (_, _, findings) in reports.items()
+    }
+    expected = [] if excluded else [("PATH_SKIPPED", "contracts/shared", "")]
+    assert warnings == dict.fromkeys(reports, expected)

@@ -277,8 +277,10 @@ class AvroFormat:
             or _PROBLEM_HINTS.get(problem.rule, "Fix the schema."),
         ).with_context(pointer=problem.pointer)
 
-    def check(self, reader: ParsedSchema, writer: ParsedSchema) -> list[Finding]:
-        from contractctl.formats.avro.compat import HINTS, check_reader_writer, is_compatible
+    def check(self, reader: ParsedSchema, writer: ParsedSchema, forward: bool = False) -> list[Finding]:
+        """Avro's reader/writer check; its messages name the reader and the writer, true either way
+        round, and `forward` picks the hints that fit a reader that is the earlier version."""
+        from contractctl.formats.avro.compat import FORWARD_HINTS, HINTS, check_reader_writer, is_compatible
 
         assert isinstance(reader, AvroSchema) and isinstance(writer, AvroSchema)
         if is_compatible(reader.resolved, writer.resolved, reader.closed_types):
@@ -289,7 +291,7 @@ class AvroFormat:
                 message=item.message,
                 kind=FindingKind.INCOMPATIBLE,
                 pointer=item.location,
-                hint=HINTS.get(item.type),
+                hint=(forward and FORWARD_HINTS.get(item.type)) or HINTS.get(item.type),
             )
             for item in check_reader_writer(reader.resolved, writer.resolved, self.v111)
         ]

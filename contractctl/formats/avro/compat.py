@@ -46,6 +46,12 @@ HINTS: Mapping[str, str] = {
     AMBIGUOUS_READER_FIELD: "A reader field's name and aliases may match only one writer field; drop the "
     "extra alias.",
 }
+FORWARD_HINTS: Mapping[str, str] = {
+    "READER_FIELD_MISSING_DEFAULT_VALUE": "Keep the field: the earlier version, which reads the new data, "
+    "has no default to fill it in with.",
+}
+"""Where the reader is the earlier version (FORWARD), a hint about "the new field" would be about a
+field the new version removed."""
 
 _PROMOTIONS = {
     "LONG": {"INT"},

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from contractctl.formats.base import ExampleCodec, InvalidSchema, NameCandidates, Outline, ParsedSchema
 from contractctl.formats.jsonschema.diff import Difference, compare
-from contractctl.formats.jsonschema.differences import HINTS, POLICIES
+from contractctl.formats.jsonschema.differences import FORWARD_HINTS, HINTS, POLICIES
 from contractctl.formats.jsonschema.document import JsonDocument, read_document, read_later
 from contractctl.formats.jsonschema.loader import LoadError, child
 from contractctl.formats.jsonschema.messages import describe
@@ -171,10 +171,11 @@ class JsonSchemaFormat:
         """Every difference, compatible ones included: Confluent's SchemaDiff.compare(original, update)."""
         return compare(original.root, update.root, self.compatible_changes)
 
-    def check(self, reader: ParsedSchema, writer: ParsedSchema) -> list[Finding]:
+    def check(self, reader: ParsedSchema, writer: ParsedSchema, forward: bool = False) -> list[Finding]:
         """Confluent's verdict on reading `writer`'s data with `reader`: compare(writer, reader).
 
-        BACKWARD calls this with (new, old), i.e. Confluent's compare(old, new); FORWARD with (old, new).
+        BACKWARD calls this with (new, old), i.e. Confluent's compare(old, new); FORWARD with (old, new),
+        whose differences are worded (and hinted) as the opposite change, the one the user made.
         """
         assert isinstance(reader, JsonSchemaContract) and isinstance(writer, JsonSchemaContract)
         same = _same_known_text(reader, writer)
@@ -195,10 +196,10 @@ class JsonSchemaFormat:
         return [
             Finding(
                 rule=kind,
-                message=describe(kind),  # the rule id and the pointer are fields of their own
+                message=describe(kind, forward),  # the rule id and the pointer are fields of their own
                 kind=FindingKind.INCOMPATIBLE,
                 pointer=path,
-                hint=HINTS.get(kind),
+                hint=(forward and FORWARD_HINTS.get(kind)) or HINTS.get(kind),
             )
             for kind, path in differences
             if kind not in allowed

@@ -47,6 +47,22 @@ COMPATIBLE_CHANGES_LENIENT = COMPATIBLE_CHANGES_STRICT | _names(
 
 POLICIES = {"STRICT": COMPATIBLE_CHANGES_STRICT, "LENIENT": COMPATIBLE_CHANGES_LENIENT}
 
+FORWARD_HINTS = {
+    "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL": "Under Confluent's STRICT policy and FORWARD a property "
+    "may only be removed from an object that forbids unknown properties (additionalProperties: false); keep "
+    "it, or set compatibilityPolicy LENIENT.",
+    "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL": "Keep the property: the earlier version requires it.",
+    "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL": "Keep the property: the earlier version requires it "
+    "and has no default for it.",
+    "REQUIRED_ATTRIBUTE_ADDED": "Keep the property required: the earlier version requires it and has no "
+    "default for it.",
+    "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL": "The earlier version forbids unknown properties "
+    "(additionalProperties: false), so under FORWARD no property can be added to it: use a level that "
+    "allows it, or set compatibilityPolicy LENIENT.",
+}
+"""Hints for what FORWARD's swapped comparison reports: a fix of the change the user made, where
+HINTS' would fix the opposite one."""
+
 HINTS = {
     "TYPE_CHANGED": "Keep the type; add a new property (or a new topic) for a value of another type.",
     "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL": "Under Confluent's STRICT policy a property may only be "

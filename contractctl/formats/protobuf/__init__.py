@@ -21,6 +21,7 @@ from contractctl.formats.protobuf.compile import (
 )
 from contractctl.formats.protobuf.diff import COMPATIBLE_CHANGES, DiffMemo, OneofRules, compare
 from contractctl.formats.protobuf.findings import (
+    FORWARD_HINTS,
     INCOMPATIBLE_HINTS,
     editions_finding,
     invalid_finding,
@@ -547,23 +548,25 @@ class ProtobufFormat:
         own = str(source.path)
         return sorted(findings, key=lambda f: (f.file != own, f.line or 0))
 
-    def check(self, reader: ParsedSchema, writer: ParsedSchema) -> list[Finding]:
+    def check(self, reader: ParsedSchema, writer: ParsedSchema, forward: bool = False) -> list[Finding]:
         """Confluent's verdict on reading `writer`'s data with `reader`: compare(writer, reader).
 
         BACKWARD calls this with (new, old), so Confluent's compare(old, new); FORWARD with (old, new),
-        so compare(new, old), which is the registry's swapped `latest.isBackwardCompatible(new)`.
+        so compare(new, old), which is the registry's swapped `latest.isBackwardCompatible(new)`: an
+        added message is its MESSAGE_REMOVED, worded (and hinted) as the addition it is.
         """
         assert isinstance(reader, ProtobufSchema) and isinstance(writer, ProtobufSchema)
         allowed = COMPATIBLE_CHANGES[self.oneof_rules]
+        hints = FORWARD_HINTS if forward else {}
         return [
             Finding(
                 rule=difference.type,
                 message=difference.detail,
                 kind=FindingKind.INCOMPATIBLE,
                 pointer=difference.path,
-                hint=INCOMPATIBLE_HINTS.get(difference.type),
+                hint=hints.get(difference.type) or INCOMPATIBLE_HINTS.get(difference.type),
             )
-            for difference in compare(writer.view, reader.view, self.oneof_rules, self.diff_memo)
+            for difference in compare(writer.view, reader.view, self.oneof_rules, self.diff_memo, forward)
             if difference.type not in allowed
         ]
 

@@ -111,11 +111,14 @@ _SCALAR_GROUPS = {
 }
 
 
+_READER = "the earlier version (the reader under FORWARD)"
+
+
 @dataclass(unsafe_hash=True)  # read-only by convention: see model.Scalar
 class Difference:
     type: str
     path: str  # Confluent's "#/Msg/3" form
-    detail: str  # what changed, in words, for the finding's message
+    detail: str  # what changed from the old version to the new one, in words, for the finding's message
 
 
 class _Context:
@@ -130,6 +133,7 @@ class _Context:
         "base",
         "checked",
         "external",
+        "forward",
         "found",
         "local",
         "memo",
@@ -146,12 +150,18 @@ class _Context:
     )
 
     def __init__(
-        self, original: SchemaView, update: SchemaView, rules: OneofRules, memo: DiffMemo | None = None
+        self,
+        original: SchemaView,
+        update: SchemaView,
+        rules: OneofRules,
+        memo: DiffMemo | None = None,
+        forward: bool = False,
     ) -> None:
         self.original = original
         self.update = update
         self.rules: OneofRules = rules
         self.memo = memo
+        self.forward = forward  # the original is the new version (FORWARD): see `gone`, `ordered`
         self.path: list[str] = []
         self.found: list[Difference] = []
         # names both schemas take from their own files (`_same_body`): the update's own file's at
@@ -171,7 +181,7 @@ class _Context:
         self.same_pairs: frozenset[tuple[int, int]] = frozenset()
 
     def sub(self, root: str) -> _Context:
-        child = _Context(self.original, self.update, self.rules, self.memo)
+        child = _Context(self.original, self.update, self.rules, self.memo, self.forward)
         child.local = _IN_SUB_WALK
         child.path = root.split(".")
         child.active = set(self.active)
@@ -193,6 +203,24 @@ class _Context:
 
     def add(self, kind: str, detail: str) -> None:
         self.found.append(Difference(kind, "#/" + "/".join(self.path), detail))
+
+    def gone(self, kind: str, what: str) -> None:
+        """`what` is in the original only: removed from the old version, or, under FORWARD (whose
+        original is the new version), new in it. Worded as the user changed it, not as the swapped
+        comparison sees it."""
+        self.add(
+            kind, f"{what} is new, and {_READER} does not have it" if self.forward else f"{what} was removed"
+        )
+
+    def came(self, kind: str, what: str) -> None:
+        """`what` is in the update only: added, or, under FORWARD, removed from the new version."""
+        self.add(
+            kind, f"{what} was removed, and {_READER} still has it" if self.forward else f"{what} was added"
+        )
+
+    def ordered(self, before: str, after: str) -> tuple[str, str]:
+        """The original's and the update's values as (the old version's, the new version's)."""
+        return (after, before) if self.forward else (before, after)
 
     def compatible(self) -> bool:
         allowed = COMPATIBLE_CHANGES[self.rules]
@@ -249,7 +277,7 @@ class DiffMemo:
       content together with the views of its imports, recursively (model.FileViews), and so fixes
       every type name the walk resolves: `SchemaView.unique_names` makes sure no other definition of
       a name in the compared schemas' closures could answer instead);
-    * the rule set;
+    * the rule set, and the direction (it words the differences);
     * where the walk stops because both definitions come from the same source (both local, or the
       same direct reference with the same text): a question about a pair of files whose answer
       depends on the two schemas compared. An entry keeps the files its walk looked types up in and
@@ -266,13 +294,13 @@ class DiffMemo:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[int, int, str], list[_Entry]] = {}
+        self._entries: dict[tuple[int, int, str, bool], list[_Entry]] = {}  # by views, rules, direction
         self.walks = 0  # walks done (each one a message pair followed from a field)
         self.reused = 0  # walks answered from an entry
         self.identical = 0  # walks not taken: one definition on both sides
 
     def find(self, ctx: _Context, original: MessageView, update: MessageView) -> _Entry | None:
-        for entry in self._entries.get((id(original), id(update), ctx.rules), ()):
+        for entry in self._entries.get((id(original), id(update), ctx.rules, ctx.forward), ()):
             if entry.original is original and entry.update is update and entry.holds(ctx):
                 self.reused += 1
                 return entry
@@ -281,7 +309,7 @@ class DiffMemo:
     def keep(self, walk: _Context, original: MessageView, update: MessageView, compatible: bool) -> None:
         if not walk.reusable or walk.external:
             return
-        entries = self._entries.setdefault((id(original), id(update), walk.rules), [])
+        entries = self._entries.setdefault((id(original), id(update), walk.rules, walk.forward), [])
         if len(entries) < _ENTRIES_PER_PAIR:
             entries.append(
                 _Entry(
@@ -298,19 +326,23 @@ class DiffMemo:
 
 
 def compare(
-    original: SchemaView, update: SchemaView, rules: OneofRules = "current", memo: DiffMemo | None = None
+    original: SchemaView,
+    update: SchemaView,
+    rules: OneofRules = "current",
+    memo: DiffMemo | None = None,
+    forward: bool = False,
 ) -> list[Difference]:
     """Confluent's SchemaDiff.compare(original, update). `memo`: walks into referenced message types
-    shared with other calls (see DiffMemo); the differences are the same with or without it."""
+    shared with other calls (see DiffMemo); the differences are the same with or without it.
+    `forward`: the original is the new version (FORWARD's swapped comparison); the types and paths
+    are the same, the details say what changed from the old version to the new one."""
     usable = memo is not None and original.unique_names and update.unique_names
-    ctx = _Context(original, update, rules, memo if usable else None)
+    ctx = _Context(original, update, rules, memo if usable else None, forward)
     if usable:
         ctx.same_pairs = same_source_pairs(original, update)
     if original.file.package != update.file.package:
-        ctx.add(
-            "PACKAGE_CHANGED",
-            f"package {original.file.package or '(none)'} became {update.file.package or '(none)'}",
-        )
+        old, new = ctx.ordered(original.file.package or "(none)", update.file.package or "(none)")
+        ctx.add("PACKAGE_CHANGED", f"package {old} became {new}")
     _compare_types(ctx, original.file.messages, original.file.enums, update.file.messages, update.file.enums)
     return ctx.found
 
@@ -328,16 +360,14 @@ def _compare_types(
     for name in sorted(before.keys() | after.keys()):
         path.append(name)
         if name not in after:
-            ctx.add("MESSAGE_REMOVED", f"message {before[name][1].full_name} was removed")
+            ctx.gone("MESSAGE_REMOVED", f"message {before[name][1].full_name}")
         elif name not in before:
-            ctx.add("MESSAGE_ADDED", f"message {after[name][1].full_name} was added")
+            ctx.came("MESSAGE_ADDED", f"message {after[name][1].full_name}")
         else:
             _compare_messages(ctx, before[name][1], after[name][1])
             if before[name][0] != after[name][0]:
-                ctx.add(
-                    "MESSAGE_MOVED",
-                    f"message {name} moved from position {before[name][0]} to {after[name][0]}",
-                )
+                old, new = ctx.ordered(str(before[name][0]), str(after[name][0]))
+                ctx.add("MESSAGE_MOVED", f"message {name} moved from position {old} to {new}")
         path.pop()
     if not original_enums and not update_enums:
         return
@@ -346,9 +376,9 @@ def _compare_types(
     for name in sorted(old_enums.keys() | new_enums.keys()):
         path.append(name)
         if name not in new_enums:
-            ctx.add("ENUM_REMOVED", f"enum {old_enums[name].full_name} was removed")
+            ctx.gone("ENUM_REMOVED", f"enum {old_enums[name].full_name}")
         elif name not in old_enums:
-            ctx.add("ENUM_ADDED", f"enum {new_enums[name].full_name} was added")
+            ctx.came("ENUM_ADDED", f"enum {new_enums[name].full_name}")
         else:
             _compare_enums(ctx, old_enums[name], new_enums[name])
         path.pop()
@@ -362,14 +392,12 @@ def _compare_enums(ctx: _Context, original: EnumView, update: EnumView) -> None:
     for number in sorted(old.keys() | new.keys()):
         path.append(str(number))
         if number not in new:
-            ctx.add("ENUM_CONST_REMOVED", f"{original.name}.{old[number]} = {number} was removed")
+            ctx.gone("ENUM_CONST_REMOVED", f"{original.name}.{old[number]} = {number}")
         elif number not in old:
-            ctx.add("ENUM_CONST_ADDED", f"{update.name}.{new[number]} = {number} was added")
+            ctx.came("ENUM_CONST_ADDED", f"{update.name}.{new[number]} = {number}")
         elif old[number] != new[number]:
-            ctx.add(
-                "ENUM_CONST_CHANGED",
-                f"{original.name} value {number} renamed {old[number]} -> {new[number]}",
-            )
+            was, now = ctx.ordered(old[number], new[number])
+            ctx.add("ENUM_CONST_CHANGED", f"{original.name} value {number} renamed {was} -> {now}")
         path.pop()
 
 
@@ -479,7 +507,7 @@ def _compare_fields(ctx: _Context, original: MessageView, update: MessageView) -
             if before.oneof is not None:
                 if not _oneof_deleted(before.oneof, original, update, new):
                     path += (before.oneof, str(tag))
-                    ctx.add("ONEOF_FIELD_REMOVED", f"{_describe(original, before)} was removed")
+                    ctx.gone("ONEOF_FIELD_REMOVED", _describe(original, before))
                     del path[-2:]
             else:
                 path.append(str(tag))
@@ -488,7 +516,7 @@ def _compare_fields(ctx: _Context, original: MessageView, update: MessageView) -
         elif before is None:
             if after.oneof is not None:
                 path += (after.oneof, str(tag))
-                ctx.add("ONEOF_FIELD_ADDED", f"{_describe(update, after)} was added")
+                ctx.came("ONEOF_FIELD_ADDED", _describe(update, after))
                 del path[-2:]
             else:
                 path.append(str(tag))
@@ -497,9 +525,10 @@ def _compare_fields(ctx: _Context, original: MessageView, update: MessageView) -
         else:
             if before.oneof is not None and after.oneof is None:
                 path.append(str(tag))
+                move = "into" if ctx.forward else "out of"
                 ctx.add(
                     "ONEOF_FIELD_MOVED_TO_TOP_LEVEL",
-                    f"field {after.name} = {tag} moved out of oneof {before.oneof} of message "
+                    f"field {after.name} = {tag} moved {move} oneof {before.oneof} of message "
                     f"{update.full_name}",
                 )
                 path.pop()
@@ -545,27 +574,30 @@ def _compare_oneofs(
         if len(groups) > 1:
             path.append(name)
             if moved_top_level > 1:
+                backward = (
+                    f"oneof {name} of message {update.full_name} now makes {moved_top_level} "
+                    "formerly independent fields mutually exclusive"
+                )
                 ctx.add(
                     "MULTIPLE_FIELDS_MOVED_TO_ONEOF",
-                    f"oneof {name} of message {update.full_name} now makes {moved_top_level} "
-                    "formerly independent fields mutually exclusive",
+                    _gathered(ctx, name, update, backward, f"{moved_top_level} "),
                 )
             else:
-                ctx.add(
-                    "FIELD_MOVED_TO_EXISTING_ONEOF",
-                    f"oneof {name} of message {update.full_name} gathers fields that were not exclusive",
+                backward = (
+                    f"oneof {name} of message {update.full_name} gathers fields that were not exclusive"
                 )
+                ctx.add("FIELD_MOVED_TO_EXISTING_ONEOF", _gathered(ctx, name, update, backward))
             path.pop()
     old_oneofs = {name: members for name, members in original.oneofs}
     new_oneofs = {name: members for name, members in update.oneofs}
     for name in sorted(old_oneofs.keys() | new_oneofs.keys()):
         if name not in new_oneofs:
             path.append(name)
-            ctx.add("ONEOF_REMOVED", f"oneof {name} of message {original.full_name} was removed")
+            ctx.gone("ONEOF_REMOVED", f"oneof {name} of message {original.full_name}")
             path.pop()
         elif name not in old_oneofs:
             path.append(name)
-            ctx.add("ONEOF_ADDED", f"oneof {name} was added to message {update.full_name}")
+            ctx.came("ONEOF_ADDED", f"oneof {name} of message {update.full_name}")
             path.pop()
 
 
@@ -584,33 +616,29 @@ def _compare_fields_legacy(ctx: _Context, original: MessageView, update: Message
                 existing += 1
         path.append(name)
         if moved > 1:
-            ctx.add(
-                "MULTIPLE_FIELDS_MOVED_TO_ONEOF",
-                f"oneof {name} of message {update.full_name} takes in {moved} top-level fields",
-            )
+            backward = f"oneof {name} of message {update.full_name} takes in {moved} top-level fields"
+            ctx.add("MULTIPLE_FIELDS_MOVED_TO_ONEOF", _gathered(ctx, name, update, backward, f"{moved} "))
         elif moved == 1 and existing > 0:
-            ctx.add(
-                "FIELD_MOVED_TO_EXISTING_ONEOF",
-                f"a top-level field moved into the existing oneof {name} of message {update.full_name}",
-            )
+            backward = f"a top-level field moved into the existing oneof {name} of message {update.full_name}"
+            ctx.add("FIELD_MOVED_TO_EXISTING_ONEOF", _gathered(ctx, name, update, backward))
         path.pop()
     old_oneofs = {name: members for name, members in original.oneofs}
     new_oneofs = {name: members for name, members in update.oneofs}
     for name in sorted(old_oneofs.keys() | new_oneofs.keys()):
         path.append(name)
         if name not in new_oneofs:
-            ctx.add("ONEOF_REMOVED", f"oneof {name} of message {original.full_name} was removed")
+            ctx.gone("ONEOF_REMOVED", f"oneof {name} of message {original.full_name}")
         elif name not in old_oneofs:
-            ctx.add("ONEOF_ADDED", f"oneof {name} was added to message {update.full_name}")
+            ctx.came("ONEOF_ADDED", f"oneof {name} of message {update.full_name}")
         else:
             before_members = {f.number: f for f in old_oneofs[name]}
             after_members = {f.number: f for f in new_oneofs[name]}
             for tag in sorted(before_members.keys() | after_members.keys()):
                 path.append(str(tag))
                 if tag not in after_members:
-                    ctx.add("ONEOF_FIELD_REMOVED", f"{_describe(original, before_members[tag])} was removed")
+                    ctx.gone("ONEOF_FIELD_REMOVED", _describe(original, before_members[tag]))
                 elif tag not in before_members:
-                    ctx.add("ONEOF_FIELD_ADDED", f"{_describe(update, after_members[tag])} was added")
+                    ctx.came("ONEOF_FIELD_ADDED", _describe(update, after_members[tag]))
                 else:
                     _compare_field(ctx, update, before_members[tag], after_members[tag])
                 path.pop()
@@ -626,19 +654,32 @@ def _compare_fields_legacy(ctx: _Context, original: MessageView, update: Message
         path.pop()
 
 
+def _gathered(ctx: _Context, name: str, update: MessageView, backward: str, count: str = "") -> str:
+    """MULTIPLE_FIELDS_MOVED_TO_ONEOF's and FIELD_MOVED_TO_EXISTING_ONEOF's words: the update's oneof
+    holds fields the original sets independently, which under FORWARD the new version did to the
+    old one's oneof (`count`: how many, "3 ")."""
+    if not ctx.forward:
+        return backward
+    where = f"oneof {name} of message {update.full_name}"
+    return f"the new version takes {count}fields out of {where}, which {_READER} holds mutually exclusive"
+
+
 def _removed(ctx: _Context, message: MessageView, field: FieldView) -> None:
-    kind = "REQUIRED_FIELD_REMOVED" if field.label == "required" else "FIELD_REMOVED"
-    ctx.add(kind, f"{_describe(message, field)} was removed")
+    ctx.gone(
+        "REQUIRED_FIELD_REMOVED" if field.label == "required" else "FIELD_REMOVED", _describe(message, field)
+    )
 
 
 def _added(ctx: _Context, message: MessageView, field: FieldView) -> None:
-    kind = "REQUIRED_FIELD_ADDED" if field.label == "required" else "FIELD_ADDED"
-    ctx.add(kind, f"{_describe(message, field)} was added")
+    ctx.came(
+        "REQUIRED_FIELD_ADDED" if field.label == "required" else "FIELD_ADDED", _describe(message, field)
+    )
 
 
 def _compare_field(ctx: _Context, update: MessageView, before: FieldView, after: FieldView) -> None:
     if before.name != after.name:
-        ctx.add("FIELD_NAME_CHANGED", f"field {after.number} renamed {before.name} -> {after.name}")
+        was, now = ctx.ordered(before.name, after.name)
+        ctx.add("FIELD_NAME_CHANGED", f"field {after.number} renamed {was} -> {now}")
     old_type, new_type = before.type, after.type
     if (
         type(old_type) is Scalar
@@ -680,16 +721,14 @@ def _compare_types_of(
     """`part`: " (map key)" / " (map value)" inside a map, for the finding's wording."""
     old_kind, new_kind = _kind(ctx.original, before), _kind(ctx.update, after)
     if old_kind != new_kind:
-        change = f"{_spell(before)} -> {_spell(after)}"
-        ctx.add(
-            "FIELD_KIND_CHANGED",
-            f"{_describe(update, field)}{part}: {old_kind.lower()} became {new_kind.lower()} ({change})",
-        )
+        was, now = ctx.ordered(old_kind.lower(), new_kind.lower())
+        change = " -> ".join(ctx.ordered(_spell(before), _spell(after)))
+        ctx.add("FIELD_KIND_CHANGED", f"{_describe(update, field)}{part}: {was} became {now} ({change})")
     elif old_kind == "SCALAR":
         old_group = _scalar_group(ctx.original, before)
         new_group = _scalar_group(ctx.update, after)
         if old_group != new_group:
-            change = f"{_spell(before)} -> {_spell(after)}"
+            change = " -> ".join(ctx.ordered(_spell(before), _spell(after)))
             ctx.add(
                 "FIELD_SCALAR_KIND_CHANGED",
                 f"{_describe(update, field)}{part}: {change} crosses wire-compatible groups",
@@ -700,7 +739,8 @@ def _compare_types_of(
                 if old_group == "STRING_OR_BYTES"
                 else ("FIELD_NUMERIC_LABEL_CHANGED")
             )
-            ctx.add(kind, f"{_describe(update, field)}{part}: label {before_label} became {after_label}")
+            was, now = ctx.ordered(before_label, after_label)
+            ctx.add(kind, f"{_describe(update, field)}{part}: label {was} became {now}")
     elif old_kind == "MESSAGE":
         assert isinstance(before, Named) and isinstance(after, Named)
         _compare_message_types(ctx, update, field, part, before, after)
@@ -727,6 +767,10 @@ def _local_name(full_name: str, info: TypeInfo) -> str:
     return full_name[len(prefix) :] if prefix and full_name.startswith(prefix) else full_name
 
 
+def _named_change(ctx: _Context, before: Named, after: Named) -> str:
+    return " -> ".join(ctx.ordered(before.full_name, after.full_name))
+
+
 def _compare_message_types(
     ctx: _Context, update: MessageView, field: FieldView, part: str, before: Named, after: Named
 ) -> None:
@@ -737,7 +781,7 @@ def _compare_message_types(
         if before.full_name != after.full_name:
             ctx.add(
                 "FIELD_NAMED_TYPE_CHANGED",
-                f"{_describe(update, field)}{part}: type {before.full_name} -> {after.full_name}",
+                f"{_describe(update, field)}{part}: type {_named_change(ctx, before, after)}",
             )
         return
     old_local = _local_name(before.full_name, old_info)
@@ -745,7 +789,7 @@ def _compare_message_types(
     if old_local != new_local:
         ctx.add(
             "FIELD_NAMED_TYPE_CHANGED",
-            f"{_describe(update, field)}{part}: type {before.full_name} -> {after.full_name}",
+            f"{_describe(update, field)}{part}: type {_named_change(ctx, before, after)}",
         )
         return
     if ctx.record:  # the origins of these two files decided the short-cut below

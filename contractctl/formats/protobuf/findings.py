@@ -70,6 +70,25 @@ INCOMPATIBLE_HINTS = {
 }
 
 
+_ALLOW_IT = "use a level that allows it (BACKWARD, or NONE), or allow the break (`check --allow-breaking`)"
+
+FORWARD_HINTS = {
+    "MESSAGE_REMOVED": "Confluent's rules let no message be added under FORWARD or FULL (the earlier "
+    "version, which reads the new data, lacks it): define it in a contract of its own, " + _ALLOW_IT + ".",
+    "ONEOF_FIELD_REMOVED": "Confluent's rules let no oneof member be added under FORWARD or FULL (the "
+    "earlier version, which reads the new data, lacks it): add a field outside the oneof, " + _ALLOW_IT + ".",
+    "REQUIRED_FIELD_ADDED": INCOMPATIBLE_HINTS["REQUIRED_FIELD_REMOVED"],
+    "REQUIRED_FIELD_REMOVED": "Make the new field optional: Confluent's rules take no new required field "
+    "under FORWARD or FULL.",
+    "MULTIPLE_FIELDS_MOVED_TO_ONEOF": "Keep the fields in the oneof: the earlier version holds them mutually "
+    "exclusive.",
+    "FIELD_MOVED_TO_EXISTING_ONEOF": "Keep the field in the oneof: the earlier version holds it exclusive "
+    "with the oneof's other members.",
+}
+"""Hints for what FORWARD's swapped comparison reports (an added message is its MESSAGE_REMOVED): a
+fix of the change the user made, where INCOMPATIBLE_HINTS' would fix the opposite one."""
+
+
 def rule_for(message: str) -> str:
     for pattern, rule in _RULES:
         if pattern.search(message):
