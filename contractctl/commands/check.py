@@ -554,9 +554,12 @@ class _LocalRun:
         if base is not None and seen_changed:
             anew = _sidecars_registering_anew(git, base, files, current, wanted, seen_changed)
             checker.registers_anew = anew
+            checker.rewritten = _written_again(seen_changed, current, wanted)
         extras_changed = _contract_files_changed(seen_changed, current, chosen)
 
-        changed = {s for s in wanted if not _in_history(current, history, s)}
+        # a new content, or the same content written again after what it references moved on: both
+        # are new versions (SchemaResolver.versions), which publish would register
+        changed = {s for s in wanted if not _in_history(current, history, s) or checker.moved_on(s)}
         jobs: list[tuple[str, bool]] = []
         for subject in sorted(chosen, key=lambda s: str(current.file(s).path)):
             affected = (
@@ -600,7 +603,7 @@ class _LocalRun:
             self.checker,
             subject,
             versions,
-            None if affected else _fingerprint(self.checker.current, subject),
+            None if affected else _own_version(self.checker, subject, versions),
             self.options,
             affected,
             contract_context,
@@ -787,6 +790,17 @@ def _changed_dependents(checker: SchemaResolver, chosen: set[str], touched: set[
     return checker.dependents_closure(changed) if changed else set()
 
 
+def _written_again(touched: set[str], current: ContractSet, subjects: set[str]) -> set[str]:
+    """Subjects whose contract file or sidecar differs from the base: the change commits them
+    again, which registers a new version if what they reference moved on since their latest."""
+    found = set()
+    for subject in subjects:
+        location = current.file(subject).location
+        if location in touched or sidecar_text(location) in touched:
+            found.add(subject)
+    return found
+
+
 def _contract_files_changed(touched: set[str] | None, current: ContractSet, chosen: set[str]) -> set[str]:
     """Subjects whose sidecar or examples differ from the base (`touched`: the paths that do, None
     without a base): they are checked even when the schema itself is unchanged (a new rule or
@@ -943,6 +957,19 @@ def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> 
     return any(v.fingerprint == fingerprint for v in history.get(subject, []))
 
 
+def _own_version(
+    checker: SchemaResolver, subject: str, versions: list[HistoricVersion]
+) -> HistoricVersion | None:
+    """The version an audited contract is, which it is compared with the versions before: the
+    version of its state (`SchemaResolver.version_now`), or, for an earlier content written back
+    (a revert the history does not hold yet), that content's first version."""
+    own = checker.version_now(subject)
+    if own is None:
+        fingerprint = _fingerprint(checker.current, subject)
+        own = next((v for v in versions if v.fingerprint == fingerprint), None)
+    return own
+
+
 def _fingerprint(current: ContractSet, subject: str) -> str:
     contract = current.file(subject)
     try:
@@ -1003,13 +1030,13 @@ def _check_subject(
     checker: SchemaResolver,
     subject: str,
     versions: list[HistoricVersion],
-    fingerprint: str | None,
+    own: HistoricVersion | None,
     options: CheckOptions,
     affected: bool,
     contract_context: tuple[ContractFiles, str | None] | None = None,
 ) -> SubjectResult:
     """Check one subject; `affected` is False for an audit of an unchanged contract (--all), which
-    compares it with the versions before its own (found by `fingerprint`, needed only then)."""
+    compares it with the versions before its `own` (needed only then)."""
     contract = checker.current.file(subject)
     result = SubjectResult(
         subject=subject,
@@ -1024,9 +1051,8 @@ def _check_subject(
         result.verdict = "invalid"
         result.findings = [f.with_context(subject=subject) for f in error.findings]
         return result
-    same = None if affected else next((v for v in versions if v.fingerprint == fingerprint), None)
-    if same is not None:  # an audit compares the version with the ones that came before it
-        versions = versions[: same.number - 1]
+    if own is not None:  # an audit compares the version with the ones that came before it
+        versions = versions[: own.number - 1]
     new_type = contract.schema_type
     kept, foreign = split_by_type(
         new_type, [(type_for_path(v.path) or new_type, v) for v in versions], contract.compatibility

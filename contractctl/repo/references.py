@@ -7,6 +7,7 @@ import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from contractctl.formats import (
@@ -62,6 +63,11 @@ class _ContractPaths(Mapping[str, str]):
 _Node = tuple[SchemaText, tuple[tuple[str, HistoricVersion | None], ...]]
 """A text `historic_sources` gathers, and the (subject, version or None for now) it references."""
 
+_State = tuple[int, tuple[object, ...]]
+"""What tells a subject's versions apart: its content's number, and the numbers of the versions of
+the subjects that content references (0: none yet; see `_state_at` for a path that held another
+subject then)."""
+
 
 class SchemaResolver:
     """Parses contracts with their references, as they are now or as they were at a version.
@@ -96,6 +102,9 @@ class SchemaResolver:
         self._sequences: dict[str, tuple[list[tuple[int, str, HistoricVersion]], list[int]]] = {}
         self._states_of: dict[str, tuple[list[HistoricVersion], list[tuple[int, str, HistoricVersion]]]] = {}
         self._uses: dict[tuple[str, int], tuple[str, ...]] = {}  # (subject, content version) -> references
+        self._seen: dict[str, dict[_State, HistoricVersion]] = {}  # subject -> its states along the history
+        # subject -> (its latest version when the contract now has that content, the version it is now)
+        self._now: dict[str, tuple[HistoricVersion | None, HistoricVersion | None]] = {}
         # import path -> the subjects whose history holds a version at that path (see `_gone_at`)
         self._history_paths: dict[str, tuple[str, ...]] | None = None
         # Memos of the reference graph, so that each subject's references are looked up once per run
@@ -111,6 +120,9 @@ class SchemaResolver:
         # subjects whose sidecar now differs from the end of the history as a registry tells
         # sidecars apart: publishing them registers a new version even with the same text
         self.registers_anew: set[str] = set()
+        # subjects whose file or sidecar the tree writes again since the end of the history: a new
+        # version when what they reference has moved on since their latest (see `version_now`)
+        self.rewritten: set[str] = set()
 
     @property
     def history(self) -> Mapping[str, list[HistoricVersion]]:
@@ -122,6 +134,8 @@ class SchemaResolver:
         self._history = history
         for derived in (self._historic, self._sequences, self._states_of, self._uses, self._historic_nodes):
             derived.clear()
+        self._seen.clear()
+        self._now.clear()
         self._historic_errors.clear()
         self._history_paths = None
 
@@ -285,25 +299,19 @@ class SchemaResolver:
         found = self._states_of.get(subject)
         if found is not None:
             return found
-        if isinstance(self.history, VersionHistory):
-            self.history.read((subject,))  # a history of some subjects: read before it is looked at
-        own = self.history.get(subject, [])
-        if isinstance(self.history, VersionHistory):
-            written = self.history.timeline(subject)
-        else:  # a plain mapping (tests, a tree that is itself history): each version when it came
-            written = [(version.sequence, version.commit, version) for version in own]
+        own, written = self._written(subject)
         plain = self._states_of[subject] = (own, written)  # a reference cycle in old history: contents
         if len(written) == len(own):
             return plain  # every commit of it wrote a new content: each is a version whatever it uses
-        uses = {version.number: self._uses_of(subject, version) for version in own}
-        if not any(uses.values()):
+        uses = [self._uses_of(subject, version) for version in own]  # each content's, before any state
+        if not any(uses):
             return plain  # nothing referenced: its contents are its versions
-        self._holders(self._paths_named_since(uses.values(), written[0][0]))  # one look at the log for all
+        self._holders(self._paths_named_since(uses, written[0][0]))  # one look at the log for all
         versions: list[HistoricVersion] = []
         timeline: list[tuple[int, str, HistoricVersion]] = []
-        by_state: dict[tuple[int, tuple[object, ...]], HistoricVersion] = {}
+        by_state = self._seen[subject] = {}
         for sequence, commit, content in written:  # each commit that wrote it, in log order
-            state = (content.number, tuple(self._state_at(r, sequence) for r in uses[content.number]))
+            state = self._state(subject, content, partial(self._state_at, sequence=sequence))
             version = by_state.get(state)
             if version is None:
                 version = by_state[state] = HistoricVersion(
@@ -324,6 +332,22 @@ class SchemaResolver:
                 timeline.append((sequence, commit, version))
         self._states_of[subject] = (versions, timeline)
         return versions, timeline
+
+    def _written(self, subject: str) -> tuple[list[HistoricVersion], list[tuple[int, str, HistoricVersion]]]:
+        """The subject's contents, and (sequence, commit, content) for each commit that wrote its
+        file or its sidecar, in log order."""
+        if isinstance(self.history, VersionHistory):
+            self.history.read((subject,))  # a history of some subjects: read before it is looked at
+        own = self.history.get(subject, [])
+        if isinstance(self.history, VersionHistory):
+            return own, self.history.timeline(subject)
+        # a plain mapping (tests, a tree that is itself history): each version when it came
+        return own, [(version.sequence, version.commit, version) for version in own]
+
+    def _state(self, subject: str, content: HistoricVersion, number_of: Callable[[str], object]) -> _State:
+        """The state of `content` of the subject with its references' versions as `number_of` gives
+        them (at a commit, or now): one state, one version."""
+        return content.number, tuple(number_of(r) for r in self._uses_of(subject, content))
 
     def _uses_of(self, subject: str, version: HistoricVersion) -> tuple[str, ...]:
         """The subjects a content version references (none for a text that no longer reads)."""
@@ -514,23 +538,78 @@ class SchemaResolver:
         return self._historic_errors.get((subject, version.sequence, registered))
 
     def _with_version(self, subject: str, source: SchemaText) -> SchemaText:
-        """`source` (the contract now) with the version it is of its subject: the version current at
-        the end of the history when its content is that version's (the same text, or the same
-        fingerprint) and its sidecar is too (`registers_anew`), else a new one: what a reference to
-        it names in a registry after publish (a change of what it references alone makes no version
-        of it, see `versions`)."""
+        """`source` (the contract now) with the version it is of its subject (`version_now`): what a
+        reference to it names in a registry after publish."""
+        now = self.version_now(subject)
+        version = ("git", subject, now.number) if now is not None else ("new", subject)
+        return SchemaText(source.path, source.text, source.origin, source.root, version)
+
+    def version_now(self, subject: str) -> HistoricVersion | None:
+        """The version the contract as it is now is of its subject, None for a new one.
+
+        The version current at the end of the history when the contract has its content (the same
+        text, or the same fingerprint) and its sidecar (`registers_anew`); a change of what it
+        references alone makes no version of it (see `versions`). Written again (`rewritten`: a
+        comment, a re-formatting, a sidecar edit), it is what that commit registers: the version of
+        its state with its references' versions as they are now, new if no commit had that state."""
+        return self._now_of(subject)[1]
+
+    def moved_on(self, subject: str) -> bool:
+        """Whether the contract, written again with its latest version's content, is a new version
+        all the same: what it references got new versions since that one (asked of the subjects
+        written again alone: telling apart the history of every other costs an audit)."""
+        if subject not in self.rewritten:
+            return False
+        latest, now = self._now_of(subject)
+        return latest is not None and now is None
+
+    def _now_of(self, subject: str) -> tuple[HistoricVersion | None, HistoricVersion | None]:
+        found = self._now.get(subject)
+        if found is not None:
+            return found
+        self._now[subject] = (None, None)  # a cycle of references (invalid now) ends here
+        latest = self._latest_if_same(subject)
+        now = self._state_now(subject) if latest is not None and subject in self.rewritten else latest
+        found = self._now[subject] = (latest, now)
+        return found
+
+    def _latest_if_same(self, subject: str) -> HistoricVersion | None:
+        """The version current at the end of the history, when the contract now has its content
+        (the same text, or the same text but for comments or layout) and its sidecar."""
         timeline = self._states(subject)[1] if self.history and subject not in self.registers_anew else None
         latest = timeline[-1][2] if timeline else None
-        same = latest is not None and source.text == latest.text and source.path == latest.path
-        if latest is not None and not same:
-            schema_type = type_for_path(source.path)
-            if schema_type is not None and type_for_path(latest.path) is schema_type:
-                try:  # the same text but for comments or layout: the same version (`versions`)
-                    same = get_format(schema_type).fingerprint(source) == latest.fingerprint
-                except InvalidSchema:
-                    same = False
-        version = ("git", subject, latest.number) if same and latest is not None else ("new", subject)
-        return SchemaText(source.path, source.text, source.origin, source.root, version)
+        if latest is None:
+            return None
+        try:
+            source = self.current.source(subject)
+        except InvalidSchema:
+            return None
+        if source.text == latest.text and source.path == latest.path:
+            return latest
+        schema_type = type_for_path(source.path)
+        if schema_type is None or type_for_path(latest.path) is not schema_type:
+            return None
+        try:
+            same = get_format(schema_type).fingerprint(source) == latest.fingerprint
+        except InvalidSchema:
+            return None
+        return latest if same else None
+
+    def _state_now(self, subject: str) -> HistoricVersion | None:
+        """The version whose state the contract, written again with the content of its last commit,
+        has with its references as they are now (None: a state no commit had, a new version)."""
+        _, timeline = self._states(subject)
+        _, written = self._written(subject)
+        sequence, _, content = written[-1]
+        now = self._state(subject, content, self._number_now)
+        if now == self._state(subject, content, partial(self._state_at, sequence=sequence)):
+            return timeline[-1][2]
+        return self._seen.get(subject, {}).get(now)  # (a subject with one state per content: none)
+
+    def _number_now(self, subject: str) -> int:
+        """The number of the version the contract is now; a new one's is the next number."""
+        now = self.version_now(subject)
+        return now.number if now is not None else len(self.versions(subject)) + 1
 
     def _as_now(self, subject: str, version: HistoricVersion) -> ParsedSchema | None:
         """The schema `parse_current` made of the subject, when `version` is that contract as it is

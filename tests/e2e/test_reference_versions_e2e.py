@@ -107,10 +107,14 @@ def test_a_reference_whose_sidecar_the_change_edits_is_a_new_version(broken_belo
     assert (result.code, results["orders-value"]["verdict"]) == (1, "incompatible")
 
 
-def test_a_reformatted_sidecar_is_no_new_version_of_a_reference(broken_below: GitRepo) -> None:
+def test_a_reformatted_sidecar_after_money_moved_on_is_a_new_version_of_a_reference(
+    broken_below: GitRepo,
+) -> None:
     """orders version 2 references price version 2 (money version 2). money then changes again.
-    A reformatted sidecar of price registers nothing: orders' next version references price
-    version 2 still, as its version 2 does, so money's string -> int32 is not compared against it."""
+    The commit that reformats price's sidecar writes price again, with money's version 3: a state
+    no commit had, so it registers price version 3 (publish does), and orders' next version
+    references it. Against orders version 2 price's versions differ, and money's string -> int32
+    crosses wire groups: the change check says so, as `check --all` does once it is committed."""
     broken_below.write("contracts/shared/price.contract.yaml", "owner: team-pricing\n")
     broken_below.write("contracts/orders/value.proto", ORDER.replace("}\n", "  string note = 3;\n}\n"))
     broken_below.commit("price gets an owner, orders a field")
@@ -120,7 +124,27 @@ def test_a_reformatted_sidecar_is_no_new_version_of_a_reference(broken_below: Gi
     broken_below.write(
         "contracts/orders/value.proto", ORDER.replace("}\n", "  string note = 3;\n  int32 n = 4;\n}\n")
     )
-    result = broken_below.run("check", "--format", "json")
+    found = [_orders_verdict(broken_below)]
+    broken_below.commit("price's sidecar reformatted, orders another field")
+    found.append(_orders_verdict(broken_below, "--all"))
+    assert found == [("incompatible", ["version 2"])] * 2, found
+
+
+def _orders_verdict(repo: GitRepo, *args: str) -> tuple[str, list[str]]:
+    """orders' verdict, and the versions its findings were compared with."""
+    result = repo.run("check", *args, "--format", "json")
     orders = next(r for r in json.loads(result.stdout)["results"] if r["subject"] == "orders-value")
-    # against version 1 price's versions differ, but money's int64 -> int32 stays in its wire group
-    assert (orders["verdict"], orders["findings"]) == ("compatible", []), result.stdout
+    return orders["verdict"], sorted({f["compared_with"].split(" (")[0] for f in orders["findings"]})
+
+
+def test_a_reformatted_sidecar_with_money_unmoved_is_no_new_version(broken_below: GitRepo) -> None:
+    """A guard: price's sidecar reformatted while money has no version since price's version 2 is
+    a state seen before, price version 2 still: an audit compares it with version 1 alone."""
+    broken_below.write("contracts/shared/price.contract.yaml", "owner: team-pricing\n")
+    broken_below.commit("price gets an owner")
+    broken_below.write("contracts/shared/price.contract.yaml", "owner:   team-pricing   # the same\n")
+    broken_below.commit("price's sidecar reformatted")
+    result = broken_below.run("check", "--all", "--format", "json")
+    price = next(r for r in json.loads(result.stdout)["results"] if r["subject"] == "shared/price.proto")
+    assert price["compared_versions"] == 1, price
+    assert {f["compared_with"].split(" (")[0] for f in price["findings"]} == {"version 1"}, price
