@@ -102,7 +102,7 @@ def _merge_base_with_base_branch(
         return git.merge_base(to_commit, sha)
     raise GitError(
         f"base branch {config.base_branch!r} not found (tried {', '.join(candidates)}): "
-        f"pass --from REF, or fetch it (`git fetch origin {config.base_branch}`)"
+        f"{git.unknown_ref_advice(config.base_branch)}; or pass --from REF"
     )
 
 

@@ -123,7 +123,7 @@ def _find_base(git: Git, config: Config, options: CheckOptions) -> str | None:
         return git.merge_base("HEAD", sha)
     raise GitError(
         f"base branch {config.base_branch!r} not found (tried {', '.join(candidates)}): "
-        f"pass --against REF, or fetch it (`git fetch origin {config.base_branch}`)"
+        f"{git.unknown_ref_advice(config.base_branch)}; or pass --against REF"
     )
 
 

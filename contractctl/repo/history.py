@@ -136,7 +136,7 @@ class Git:
         """The commit a ref names; an unknown ref says how to fetch it."""
         result = self.attempt("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
         if result.returncode != 0:
-            advice = self._unknown_ref_advice(ref)
+            advice = self.unknown_ref_advice(ref)
             if self.is_shallow():
                 advice += (
                     " (this is a shallow clone: use `git fetch --unshallow` or checkout with fetch-depth: 0)"
@@ -144,7 +144,7 @@ class Git:
             raise GitError(f"unknown git ref {ref!r}: {advice}", detail=self._refs_known(ref))
         return result.stdout.decode().strip()
 
-    def _unknown_ref_advice(self, ref: str) -> str:
+    def unknown_ref_advice(self, ref: str) -> str:
         """What to do about a ref that names no commit. A fetch is suggested only for a name that a
         remote of this repository can hold: git refuses `git fetch origin HEAD~5` (an invalid
         refspec), and a repository without that remote cannot fetch at all."""
@@ -156,7 +156,7 @@ class Git:
                 count = int(found.stdout)
                 commits = "commit" if count == 1 else "commits"
                 return f"{base}'s history holds no such commit: it has {count} {commits} along first parents"
-            return f"{base!r} is not known either: {self._unknown_ref_advice(base)}"
+            return f"{base!r} is not known either: {self.unknown_ref_advice(base)}"
         named = self.attempt("check-ref-format", "--allow-onelevel", ref).returncode == 0
         if not named:
             return f"git cannot resolve this revision here (`git rev-parse {ref}` says why)"

@@ -300,6 +300,21 @@ def test_unknown_ref_suggests_a_fetch_only_of_a_name_a_remote_can_hold(repo: Git
     assert "`git fetch upstream nope`" in repo.run("check", "--against", "upstream/nope").stderr
 
 
+def test_a_missing_base_branch_suggests_a_fetch_only_from_a_remote_that_exists(repo: GitRepo) -> None:
+    """The base branch named in contractctl.yaml is nowhere: `check` and `changelog` said "git fetch
+    origin trunk" also in a repository without `origin`."""
+    start(repo, config="version: 1\ncontracts: {root: contracts, base_branch: trunk}\n")
+    for command in (("check",), ("changelog",)):
+        alone = repo.run(*command)
+        assert alone.code == 3, alone.output
+        assert "base branch 'trunk' not found" in alone.stderr, alone.stderr
+        assert "this repository has no remote to fetch from" in alone.stderr, alone.stderr
+        assert "git fetch" not in alone.stderr, alone.stderr
+    repo.git("remote", "add", "upstream", str(repo.root))
+    for command in (("check",), ("changelog",)):
+        assert "`git fetch upstream trunk` (remotes here: upstream)" in repo.run(*command).stderr
+
+
 def test_outside_git_is_environment_failure(tmp_path: Any) -> None:
     from tests.conftest import run_cli
 
