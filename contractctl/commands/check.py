@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -649,8 +650,6 @@ def _neighbourhoods(checker: SchemaResolver, subjects: Sequence[str], cores: int
 def _tied(checker: SchemaResolver, subjects: Sequence[str]) -> list[list[int]]:
     """The subjects' indexes grouped by the parts of their reference graph, a contract that more than
     _SHARED of them reference tying none of them together; groups in order of their first subject."""
-    from collections import Counter
-
     references: dict[str, tuple[str, ...]] = {}
     for subject in subjects:
         try:

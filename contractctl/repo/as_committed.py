@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from contractctl.formats import parse_registered, references_by_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.model import SchemaText, SchemaType
-from contractctl.repo.contracts import decode, outline_of
+from contractctl.repo.contracts import decode, outline_of, reference_order
 from contractctl.repo.text_search import is_uri
 
 ReadBlobs = Callable[[Collection[str]], Mapping[str, bytes]]
@@ -63,7 +63,7 @@ def parse_as_committed(
         contents = read_blobs({tree[p] for p in wanted})
         below: list[str] = []
         for import_path in wanted:
-            path = PurePosixPath(f"{root}/{import_path}" if root else import_path)
+            path = PurePosixPath(root, import_path)
             texts[import_path] = SchemaText(
                 path, decode(path, contents[tree[import_path]]), source.origin, root
             )
@@ -73,32 +73,9 @@ def parse_as_committed(
     origins = origins_of({p: t.text for p, t in texts.items()})
     texts = {p: replace(t, version=origins.get(p)) for p, t in texts.items()}
     parsed: dict[str, ParsedSchema] = {}
-    for import_path in _dependencies_first(source.import_path, imports):
+    # dependencies first; an import cycle is refused (InvalidSchema), as protoc refuses one
+    for import_path in reference_order(source.import_path, lambda path: imports.get(path, ()), {}):
         references = [parsed[p] for p in imports[import_path] if p in parsed]
         laid_out = source if import_path == source.import_path else texts[import_path]
         parsed[import_path] = parse_registered(laid_out, schema_type, references)
     return parsed[source.import_path]
-
-
-def _dependencies_first(start: str, imports: Mapping[str, list[str]]) -> list[str]:
-    """Every path `start` reaches, each after the paths it imports (iterative: an import chain may
-    be deeper than Python's recursion limit). An import cycle is cut where the walk meets it again;
-    the format then refuses the file whose import is missing, as protoc refuses a cycle."""
-    order: list[str] = []
-    state: dict[str, bool] = {}  # False: being walked, True: done
-    stack: list[tuple[str, int]] = [(start, 0)]
-    state[start] = False
-    while stack:
-        path, index = stack[-1]
-        below = imports.get(path, [])
-        if index < len(below):
-            stack[-1] = (path, index + 1)
-            nxt = below[index]
-            if nxt not in state:
-                state[nxt] = False
-                stack.append((nxt, 0))
-            continue
-        stack.pop()
-        state[path] = True
-        order.append(path)
-    return order

@@ -179,18 +179,27 @@ class SchemaResolver:
         gone = [n for n in names if is_import_path(n) and self.current.defining_subject(n) is None]
         if not gone:
             return []
-        root = self.current.root
         holders = self._holders(gone)
         out: list[str] = []
         for import_path in gone:
-            for candidate in holders.get(import_path, ()):
-                if candidate == subject or candidate in found or candidate in out:
-                    continue
-                at = self._version_at(candidate, sequence)
-                if at is not None and import_path_of(str(at.path), root) == import_path:
-                    out.append(candidate)  # the file at that path then
-                    break
+            others = [
+                c for c in holders.get(import_path, ()) if c != subject and c not in found and c not in out
+            ]
+            held = self._lying_at(import_path, sequence, others)
+            if held is not None:
+                out.append(held[0])  # the file at that path then
         return out
+
+    def _lying_at(
+        self, import_path: str, sequence: int, candidates: Iterable[str]
+    ) -> tuple[str, HistoricVersion] | None:
+        """The first of `candidates` (subjects sighted at `import_path`, see `_holders`) whose version
+        current at the commit `sequence` numbers lay at that path, with that version."""
+        for candidate in candidates:
+            at = self._version_at(candidate, sequence)
+            if at is not None and import_path_of(str(at.path), self.current.root) == import_path:
+                return candidate, at
+        return None
 
     def _holders(self, import_paths: list[str]) -> Mapping[str, tuple[str, ...]]:
         """For each import path: every subject with a version at that path along the log."""
@@ -367,14 +376,19 @@ class SchemaResolver:
     def _paths_named_since(self, uses: Iterable[tuple[str, ...]], sequence: int) -> list[str]:
         """Import paths of the references, among `uses`, whose subject today had no version yet at the
         commit `sequence` numbers: the ones `_state_at` looks up by path."""
-        root = self.current.root
         paths = set()
         for reference in {r for used in uses for r in used}:
-            contract = self.current.contracts.get(reference)
-            by_path = contract is not None and references_by_path(contract.path)
-            if by_path and contract is not None and self._version_at(reference, sequence) is None:
-                paths.add(import_path_of(str(contract.path), root))
+            import_path = self._imported_as(reference)
+            if import_path is not None and self._version_at(reference, sequence) is None:
+                paths.add(import_path)
         return sorted(paths)
+
+    def _imported_as(self, subject: str) -> str | None:
+        """The import path of a contract whose format references files by path (None otherwise)."""
+        contract = self.current.contracts.get(subject)
+        if contract is None or not references_by_path(contract.path):
+            return None
+        return import_path_of(str(contract.path), self.current.root)
 
     def _state_at(self, reference: str, sequence: int) -> object:
         """What a reference stands for in a version made at the commit `sequence` numbers: the
@@ -385,16 +399,11 @@ class SchemaResolver:
         version = self._version_at(reference, sequence)
         if version is not None:
             return version.number
-        contract = self.current.contracts.get(reference)
-        if contract is None or not references_by_path(contract.path):
+        import_path = self._imported_as(reference)
+        if import_path is None:
             return 0
-        root = self.current.root
-        import_path = import_path_of(str(contract.path), root)
-        for candidate in self._holders([import_path]).get(import_path, ()):
-            at = self._version_at(candidate, sequence)
-            if at is not None and import_path_of(str(at.path), root) == import_path:
-                return (candidate, at.number)
-        return 0
+        held = self._lying_at(import_path, sequence, self._holders([import_path]).get(import_path, ()))
+        return (held[0], held[1].number) if held is not None else 0
 
     def parse_historic(
         self, subject: str, version: HistoricVersion, registered: bool = True
@@ -481,7 +490,6 @@ class SchemaResolver:
         before, as a registry holds it)."""
         if not imported_paths(schema_type, source):
             return None  # nothing imported by path: laid out as committed, it fails as it did
-        root = self.current.root
         tree = self._trees.get((version.commit, schema_type))
         if tree is None:
             tree = self._trees[version.commit, schema_type] = self._committed_tree(
@@ -495,15 +503,9 @@ class SchemaResolver:
             out: dict[str, object] = {}
             holders = self._holders(sorted(texts))
             for import_path, text in texts.items():
-                for candidate in holders.get(import_path, ()):
-                    at = self._version_at(candidate, version.sequence)
-                    if (
-                        at is not None
-                        and at.text == text
-                        and import_path_of(str(at.path), root) == import_path
-                    ):
-                        out[import_path] = ("git", candidate, at.number)
-                        break
+                held = self._lying_at(import_path, version.sequence, holders.get(import_path, ()))
+                if held is not None and held[1].text == text:
+                    out[import_path] = ("git", held[0], held[1].number)
             return out
 
         try:

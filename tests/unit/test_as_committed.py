@@ -9,7 +9,7 @@ import pytest
 
 from contractctl.formats.base import InvalidSchema
 from contractctl.model import SchemaText, SchemaType
-from contractctl.repo.as_committed import _dependencies_first, parse_as_committed
+from contractctl.repo.as_committed import parse_as_committed
 
 
 def _tree(files: dict[str, str]) -> tuple[dict[str, str], dict[str, bytes], list[Collection[str]]]:
@@ -79,11 +79,3 @@ def test_an_import_cycle_is_refused_not_looped() -> None:
         parse_as_committed(
             source, SchemaType.PROTOBUF, tree, lambda ids: {i: blobs[i] for i in ids}, lambda texts: {}
         )
-
-
-def test_dependencies_come_first_cycles_cut_and_deep_chains_walked() -> None:
-    assert _dependencies_first("a", {"a": ["b", "c"], "b": ["c"], "c": []}) == ["c", "b", "a"]
-    assert _dependencies_first("a", {"a": ["b"], "b": ["a"]}) == ["b", "a"]
-    chain = {f"f{i}": [f"f{i + 1}"] for i in range(5000)}  # deeper than the recursion limit
-    order = _dependencies_first("f0", chain)
-    assert order[0] == "f5000" and order[-1] == "f0" and len(order) == 5001
