@@ -331,6 +331,8 @@ def test_compatibility_policy_lenient_from_the_config(repo: GitRepo) -> None:
     strict = repo.run("check", "--format", "json")
     assert strict.code == 1, strict.output
     assert "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL" in strict.stdout
+    # the hint names the setting that allows it here, not only the registry's name for it
+    assert "`jsonschema: {compatibility_policy: LENIENT}`" in strict.stdout
     repo.write("contractctl.yaml", "version: 1\njsonschema: {compatibility_policy: lenient}\n")
     assert repo.run("check").code == 0
     repo.write("contractctl.yaml", "version: 1\njsonschema: {compatibility_policy: LOOSE}\n")
@@ -406,3 +408,23 @@ def test_validate_fields_from_the_config_refuses_double_dollar_names(repo: GitRe
     repo.write("contractctl.yaml", "version: 1\njsonschema: {validate_fields: yes please}\n")
     bad = repo.run("check")
     assert bad.code == 2 and "jsonschema.validate_fields" in bad.output
+
+
+def test_inlining_an_alias_definition_is_a_type_change_as_in_the_registry(repo: GitRepo) -> None:
+    """`x` refers to `Id`, itself a `$ref` to `Str` (an alias definition). Confluent's diff follows
+    one reference only, so the registry compares a reference with the inlined string: TYPE_CHANGED
+    (the audit's repro; the check said compatible)."""
+    aliased = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "type": "object",
+        "definitions": {"Id": {"$ref": "#/definitions/Str"}, "Str": {"type": "string"}},
+        "properties": {"x": {"$ref": "#/definitions/Id"}},
+    }
+    repo.write("contracts/alias/value.json", aliased)
+    repo.commit("v1")
+    inlined = {key: aliased[key] for key in ("$schema", "type")} | {"properties": {"x": {"type": "string"}}}
+    repo.write("contracts/alias/value.json", inlined)
+    result = repo.run("check", "--format", "json")
+    assert result.code == 1, result.output
+    findings = results(result.json())["alias-value"]["findings"]
+    assert [(f["rule"], f["pointer"]) for f in findings] == [("TYPE_CHANGED", "#/properties/x")]

@@ -30,6 +30,7 @@ from contractctl.formats.jsonschema.model import (
     NUMBER,
     OBJECT,
     ONE_OF,
+    REF,
     STRING,
     Node,
     value_key,
@@ -144,7 +145,7 @@ def _compare(ctx: _Context, original: Node | None, update: Node | None, keyed: b
     if update is None:
         ctx.add("SCHEMA_REMOVED")
         return
-    o, u = original.resolved(), update.resolved()
+    o, u = _referred(original), _referred(update)
     run = ctx.run
     if (
         run.verdict_only
@@ -171,6 +172,14 @@ def _compare(ctx: _Context, original: Node | None, update: Node | None, keyed: b
                 run.in_progress.discard(key)
             run.memo[key] = cached
     ctx.add_rebased(cached)
+
+
+def _referred(node: Node) -> Node:
+    """Confluent's SchemaDiff.normalizeSchema: a reference stands for the schema it refers to, one
+    hop only. Everit loads a `$ref` whose target is another `$ref` as a reference to a reference,
+    which the diff then takes as a schema of a class of its own: TYPE_CHANGED against any other
+    class, and against another reference only what every schema compares (id, title, ...)."""
+    return node.target if node.kind == REF and node.target is not None else node
 
 
 def _same_class(a: Node, b: Node) -> bool:
@@ -263,10 +272,19 @@ def _limit(ctx: _Context, attribute: str, old: float | None, new: float | None, 
         ctx.add(f"{prefix}_ADDED", attribute)
     elif new is None:
         ctx.add(f"{prefix}_REMOVED", attribute)
-    elif old < new:
+    elif _double(old) < _double(new):
         ctx.add(f"{prefix}_INCREASED", attribute)
-    elif old > new:
+    elif _double(old) > _double(new):
         ctx.add(f"{prefix}_DECREASED", attribute)
+
+
+def _double(value: float) -> float:
+    """Java's Number.doubleValue(), which NumberSchemaDiff orders bounds by: two integers above 2**53
+    that differ may be one double (no difference), one beyond a double's range is infinite."""
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
 
 
 def _compare_string(ctx: _Context, o: Node, u: Node) -> None:
@@ -289,11 +307,11 @@ def _compare_number(ctx: _Context, o: Node, u: Node) -> None:
             ctx.add("EXCLUSIVE_MAXIMUM_ADDED", "exclusiveMaximum")
         elif new_max is None:
             ctx.add("EXCLUSIVE_MAXIMUM_REMOVED", "exclusiveMaximum")
-        elif old_max < new_max:
+        elif _double(old_max) < _double(new_max):
             ctx.add("EXCLUSIVE_MAXIMUM_INCREASED", "exclusiveMaximum")
         # NumberSchemaDiff compares a decrease with the update's `maximum` (a slip in Confluent's code;
         # without a `maximum` Java fails there): the intended comparison stands in for that case
-        elif old_max > (u.maximum if u.maximum is not None else new_max):
+        elif _double(old_max) > _double(u.maximum if u.maximum is not None else new_max):
             ctx.add("EXCLUSIVE_MAXIMUM_DECREASED", "exclusiveMaximum")
     _limit(ctx, "exclusiveMinimum", o.exclusive_minimum, u.exclusive_minimum, "EXCLUSIVE_MINIMUM")
     _compare_multiple_of(ctx, _decimal(o.multiple_of), _decimal(u.multiple_of))

@@ -50,7 +50,7 @@ POLICIES = {"STRICT": COMPATIBLE_CHANGES_STRICT, "LENIENT": COMPATIBLE_CHANGES_L
 FORWARD_HINTS = {
     "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL": "Under Confluent's STRICT policy and FORWARD a property "
     "may only be removed from an object that forbids unknown properties (additionalProperties: false); keep "
-    "it, or set compatibilityPolicy LENIENT.",
+    "it, or set `jsonschema: {compatibility_policy: LENIENT}` (the registry's compatibilityPolicy).",
     "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL": "Keep the property: the earlier version requires it.",
     "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL": "Keep the property: the earlier version requires it "
     "and has no default for it.",
@@ -58,7 +58,7 @@ FORWARD_HINTS = {
     "default for it.",
     "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL": "The earlier version forbids unknown properties "
     "(additionalProperties: false), so under FORWARD no property can be added to it: use a level that "
-    "allows it, or set compatibilityPolicy LENIENT.",
+    "allows it, or set `jsonschema: {compatibility_policy: LENIENT}` (the registry's compatibilityPolicy).",
 }
 """Hints for what FORWARD's swapped comparison reports: a fix of the change the user made, where
 HINTS' would fix the opposite one."""
@@ -67,7 +67,8 @@ HINTS = {
     "TYPE_CHANGED": "Keep the type; add a new property (or a new topic) for a value of another type.",
     "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL": "Under Confluent's STRICT policy a property may only be "
     "added to an object that forbids unknown properties (additionalProperties: false), or with the "
-    "schema {} / true; or set compatibilityPolicy LENIENT.",
+    "schema {} / true; or set `jsonschema: {compatibility_policy: LENIENT}` (the registry's "
+    "compatibilityPolicy).",
     "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL": "A new required property breaks old data: make it "
     "optional.",
     "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL": "A new required property needs a `default`, or "

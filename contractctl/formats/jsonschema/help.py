@@ -89,8 +89,8 @@ def _standing(kind: str) -> str:
         return "Confluent counts this difference as compatible."
     if kind in COMPATIBLE_CHANGES_LENIENT:
         return (
-            "Incompatible under Confluent's default STRICT policy; compatible when the subject's "
-            "compatibilityPolicy is LENIENT (the format's `policy` option)."
+            "Incompatible under Confluent's default STRICT policy; compatible when the registry's "
+            "compatibilityPolicy is LENIENT (here `jsonschema: {compatibility_policy: LENIENT}`)."
         )
     return "Confluent counts this difference as incompatible under both the STRICT and the LENIENT policy."
 

@@ -26,7 +26,7 @@ def test_every_difference_in_confluents_cases_has_help() -> None:
         if kind in COMPATIBLE_CHANGES_STRICT:
             assert "counts this difference as compatible" in text, kind
         elif kind in COMPATIBLE_CHANGES_LENIENT:
-            assert "compatible when the subject's compatibilityPolicy is LENIENT" in text, kind
+            assert "compatible when the registry's compatibilityPolicy is LENIENT" in text, kind
         else:
             assert "incompatible under both the STRICT and the LENIENT policy" in text, kind
 

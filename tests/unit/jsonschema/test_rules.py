@@ -201,4 +201,46 @@ def test_recursive_schema_compares_to_itself_without_differences() -> None:
     tree["$ref"] = "#/definitions/node"
     deeper = {**tree, "definitions": {"node": obj({"children": {"type": "array", "items": {"$ref": "#"}}})}}
     assert diff(tree, tree) == set()
-    assert diff(tree, deeper) == set()
+    # `#` is the root, itself a `$ref`: a reference to a reference, which Confluent's diff does not
+    # follow past the first (see test_a_reference_to_a_reference_is_followed_one_hop)
+    assert diff(tree, deeper) == {("TYPE_CHANGED", "#/properties/children/items")}
+    flat = {
+        "definitions": tree["definitions"],
+        **obj({"children": {"type": "array", "items": {"$ref": "#"}}}),
+    }
+    assert diff(flat, flat) == set()
+
+
+def test_a_reference_to_a_reference_is_followed_one_hop() -> None:
+    """Confluent's SchemaDiff.normalizeSchema replaces a reference by the schema it refers to once;
+    Everit loads a `$ref` whose target is a `$ref` as a reference to a reference (the audit's
+    alias definitions, `"Id": {"$ref": "#/definitions/Str"}`)."""
+
+    def aliased(target: Any) -> dict[str, Any]:
+        return {
+            "definitions": {"Id": {"$ref": "#/definitions/Str"}, "Str": target},
+            **obj({"x": {"$ref": "#/definitions/Id"}}),
+        }
+
+    # inlining the alias: a reference against a string, another class of schema
+    assert diff(aliased(S), obj({"x": S})) == {("TYPE_CHANGED", "#/properties/x")}
+    # the target behind the alias changed: two references, nothing more is compared (a break the
+    # registry accepts, as its own diff does)
+    assert diff(aliased(S), aliased({"type": "integer"})) == set()
+    # one hop, as before: a reference against its target's inlined copy
+    direct = {"definitions": {"Str": S}, **obj({"x": {"$ref": "#/definitions/Str"}})}
+    assert diff(direct, obj({"x": S})) == set()
+
+
+def test_numeric_bounds_are_ordered_as_doubles() -> None:
+    """NumberSchemaDiff orders two unequal bounds by doubleValue(): integers beyond 2**53 that round
+    to one double differ in nothing (the audit's int64 maximum)."""
+    big = 2**63 - 1
+    assert diff({"type": "integer", "maximum": big}, {"type": "integer", "maximum": big - 1}) == set()
+    assert diff({"type": "integer", "minimum": -big}, {"type": "integer", "minimum": 1 - big}) == set()
+    assert diff({"type": "integer", "maximum": 2**53}, {"type": "integer", "maximum": 2**53 - 1}) == {
+        ("MAXIMUM_DECREASED", "#/maximum")
+    }
+    huge = {"type": "integer", "maximum": 10**400}  # beyond a double: infinite, as Java's doubleValue()
+    assert diff(huge, {"type": "integer", "maximum": 10**401}) == set()
+    assert diff(huge, {"type": "integer", "maximum": 5}) == {("MAXIMUM_DECREASED", "#/maximum")}
