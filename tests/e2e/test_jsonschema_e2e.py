@@ -428,3 +428,31 @@ def test_inlining_an_alias_definition_is_a_type_change_as_in_the_registry(repo: 
     assert result.code == 1, result.output
     findings = results(result.json())["alias-value"]["findings"]
     assert [(f["rule"], f["pointer"]) for f in findings] == [("TYPE_CHANGED", "#/properties/x")]
+
+
+def test_a_union_the_user_did_not_write_names_what_broke_inside_it(repo: GitRepo) -> None:
+    """`{"type": "string", "enum": [...]}` is a union to Confluent's diff (Everit's allOf of a string
+    and an enum), which reports only that no pairing of branches is compatible; the finding also
+    names the closest branches' own difference, and its hint (the audit's repro-3)."""
+    kind = {"type": "string", "enum": ["main", "saved-session"]}
+    stack = {"type": ["object", "null"], "properties": {"a": {"type": "string"}}}
+    repo.write(
+        "contracts/events/value.json", {"type": "object", "properties": {"kind": kind, "stack": stack}}
+    )
+    repo.commit("v1")
+    narrowed = {**kind, "enum": ["main"]}
+    grown = {**stack, "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}
+    repo.write(
+        "contracts/events/value.json", {"type": "object", "properties": {"kind": narrowed, "stack": grown}}
+    )
+    result = repo.run("check", "--format", "json")
+    assert result.code == 1, result.output
+    findings = {f["pointer"]: f for f in results(result.json())["events-value"]["findings"]}
+    assert {p: f["rule"] for p, f in findings.items()} == {
+        "#/properties/kind": "COMBINED_TYPE_SUBSCHEMAS_CHANGED",
+        "#/properties/stack": "COMBINED_TYPE_SUBSCHEMAS_CHANGED",
+    }
+    assert "enum lost values (at #/properties/kind/enum)" in findings["#/properties/kind"]["message"]
+    stack_finding = findings["#/properties/stack"]
+    assert "(at #/properties/stack/properties/b)" in stack_finding["message"]
+    assert "additionalProperties: false" in stack_finding["hint"]

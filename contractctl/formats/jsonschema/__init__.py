@@ -17,6 +17,7 @@ from contractctl.formats.base import ExampleCodec, InvalidSchema, NameCandidates
 from contractctl.formats.jsonschema.diff import Difference, compare
 from contractctl.formats.jsonschema.differences import FORWARD_HINTS, HINTS, POLICIES
 from contractctl.formats.jsonschema.document import JsonDocument, read_document, read_later
+from contractctl.formats.jsonschema.explain import EXPLAINED, closest_branches
 from contractctl.formats.jsonschema.loader import LoadError, child
 from contractctl.formats.jsonschema.messages import describe
 from contractctl.formats.jsonschema.model import OBJECT, Node
@@ -193,17 +194,29 @@ class JsonSchemaFormat:
                     pointer="#/",
                 )
             ]
-        return [
-            Finding(
-                rule=kind,
-                message=describe(kind, forward),  # the rule id and the pointer are fields of their own
-                kind=FindingKind.INCOMPATIBLE,
-                pointer=path,
-                hint=(forward and FORWARD_HINTS.get(kind)) or HINTS.get(kind),
+        findings = []
+        for kind, path in differences:
+            if kind in allowed:
+                continue
+            causes = (
+                closest_branches(writer.root, reader.root, kind, path, allowed) if kind in EXPLAINED else []
             )
-            for kind, path in differences
-            if kind not in allowed
-        ]
+            message = describe(kind, forward)  # the rule id and the pointer are fields of their own
+            if causes:
+                named = "; ".join(f"{describe(cause, forward)} (at {where})" for cause, where in causes[:3])
+                more = f"; and {len(causes) - 3} more" if len(causes) > 3 else ""
+                message = f"{message}; the closest branches differ in: {named}{more}"
+            shown = causes[0][0] if causes else kind
+            findings.append(
+                Finding(
+                    rule=kind,
+                    message=message,
+                    kind=FindingKind.INCOMPATIBLE,
+                    pointer=path,
+                    hint=(forward and FORWARD_HINTS.get(shown)) or HINTS.get(shown),
+                )
+            )
+        return findings
 
     def fingerprint(self, source: SchemaText) -> str:
         """The document with its keys sorted (generic.fastjson.identity_text). Kept per text: a

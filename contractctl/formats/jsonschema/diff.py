@@ -145,7 +145,7 @@ def _compare(ctx: _Context, original: Node | None, update: Node | None, keyed: b
     if update is None:
         ctx.add("SCHEMA_REMOVED")
         return
-    o, u = _referred(original), _referred(update)
+    o, u = referred(original), referred(update)
     run = ctx.run
     if (
         run.verdict_only
@@ -174,7 +174,7 @@ def _compare(ctx: _Context, original: Node | None, update: Node | None, keyed: b
     ctx.add_rebased(cached)
 
 
-def _referred(node: Node) -> Node:
+def referred(node: Node) -> Node:
     """Confluent's SchemaDiff.normalizeSchema: a reference stands for the schema it refers to, one
     hop only. Everit loads a `$ref` whose target is another `$ref` as a reference to a reference,
     which the diff then takes as a schema of a class of its own: TYPE_CHANGED against any other
@@ -364,7 +364,7 @@ def _compare_not(ctx: _Context, o: Node, u: Node) -> None:
 # -- combined schemas ------------------------------------------------------------------------------
 
 
-def _distinct(subschemas: Sequence[Node]) -> list[Node]:
+def distinct(subschemas: Sequence[Node]) -> list[Node]:
     """Confluent collects branches in a set of JsonSchema (equal canonical text): duplicates collapse."""
     seen: dict[Any, Node] = {}
     for subschema in subschemas:
@@ -392,7 +392,7 @@ def _compare_criteria(ctx: _Context, o: Node, u: Node) -> str | None:
 def _compare_combined(ctx: _Context, o: Node, u: Node) -> None:
     if _compare_criteria(ctx, o, u) == "COMBINED_TYPE_CHANGED":
         return
-    originals, updates = _distinct(o.subschemas), _distinct(u.subschemas)
+    originals, updates = distinct(o.subschemas), distinct(u.subschemas)
     if len(originals) < len(updates):
         ctx.add("PRODUCT_TYPE_EXTENDED" if u.criterion == ALL_OF else "SUM_TYPE_EXTENDED")
     elif len(originals) > len(updates):
