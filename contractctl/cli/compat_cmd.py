@@ -53,7 +53,24 @@ from contractctl.model import CompatibilityLevel
     multiple=True,
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help=", ".join(f"{known.name} {known.references_called}" for known in FORMATS if known.references_by_path)
-    + " by path: a directory to find them in, after the referencing file's own (repeatable).",
+    + " by path: a directory to find them in, for NEW and the --previous versions alike, after the"
+    " referencing file's own and the side's own (repeatable; see README, compat).",
+)
+@click.option(
+    "--previous-proto-path",
+    "previous_proto_paths",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Like -I, for the --previous versions only (repeatable): their imports are never looked for "
+    "where NEW's are.",
+)
+@click.option(
+    "--new-proto-path",
+    "new_proto_paths",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Like -I, for NEW only (repeatable): its imports are never looked for where the previous "
+    "versions' are.",
 )
 @click.option(
     "--oneof-rules",
@@ -78,6 +95,8 @@ def compat(
     previous: tuple[Path, ...],
     references: tuple[Path, ...],
     proto_paths: tuple[Path, ...],
+    previous_proto_paths: tuple[Path, ...],
+    new_proto_paths: tuple[Path, ...],
     oneof_rules: str,
     avro_parser: str,
     prove: bool,
@@ -95,6 +114,8 @@ def compat(
         list(references),
         prove=prove,
         proto_paths=proto_paths,
+        previous_proto_paths=previous_proto_paths,
+        new_proto_paths=new_proto_paths,
         oneof_rules=oneof_rules,
         avro_parser=avro_parser,
     )

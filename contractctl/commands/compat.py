@@ -1,8 +1,7 @@
 """The `compat` command's core: files in, report out, no git and no config.
 
 Avro files name the schemas they use with --reference (dependencies first). Protobuf imports (and
-JSON Schema `$ref`s by relative path) are found next to the referencing file, then in each
---proto-path directory, as protoc's -I would.
+JSON Schema `$ref`s by relative path) are found on each side's own (compat_imports).
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
+from contractctl.commands.compat_imports import Side, parse_sides, read_schema
 from contractctl.errors import UsageError
 from contractctl.formats import (
     FORMATS,
@@ -21,73 +21,16 @@ from contractctl.formats import (
     supported_extensions,
     type_for_path,
 )
-from contractctl.formats.base import FormatInfo, InvalidSchema, ParsedSchema, SchemaFormat
+from contractctl.formats.base import FormatInfo, InvalidSchema, ParsedSchema
 from contractctl.generic.wording import listing
 from contractctl.levels import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.model import (
     CompatibilityLevel,
     Finding,
-    FindingKind,
     Report,
-    SchemaText,
     SchemaType,
     SubjectResult,
 )
-from contractctl.repo.contracts import decode
-
-
-def _read(path: Path, root: Path | None = None) -> SchemaText:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, expected a schema file") from None
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read: {error.strerror}") from None
-    posix = PurePosixPath(path.as_posix())
-    base = (root or path.parent).as_posix()
-    return SchemaText(posix, decode(posix, data), "file", root=base)
-
-
-class _ImportResolver:
-    """Parses a Protobuf file after the files it imports, found by import path in the search dirs."""
-
-    def __init__(self, schema_format: SchemaFormat, search_dirs: Sequence[Path]) -> None:
-        self.schema_format = schema_format
-        self.search_dirs = list(search_dirs)
-        self._parsed: dict[str, ParsedSchema] = {}
-
-    def parse(self, source: SchemaText, stack: tuple[str, ...] = ()) -> ParsedSchema:
-        if source.import_path in stack:
-            cycle = " -> ".join([*stack, source.import_path])
-            raise InvalidSchema(
-                [
-                    Finding(
-                        rule="REFERENCE_CYCLE",
-                        message=f"imports form a cycle: {cycle}",
-                        kind=FindingKind.INVALID,
-                        file=str(source.path),
-                        line=1,
-                    )
-                ]
-            )
-        references = []
-        for imported in self.schema_format.outline(source).referenced_names:
-            found = self._find(imported, Path(source.root))
-            if found is None:
-                continue  # the compiler reports the missing import with its line
-            if imported not in self._parsed:
-                self._parsed[imported] = self.parse(found, (*stack, source.import_path))
-            references.append(self._parsed[imported])
-        return self.schema_format.parse(source, references)
-
-    def _find(self, import_path: str, own_dir: Path) -> SchemaText | None:
-        for directory in (own_dir, *self.search_dirs):
-            candidate = directory / import_path
-            if candidate.is_file():
-                return _read(candidate, directory)
-        return None
 
 
 def infer_type(paths: Sequence[Path]) -> SchemaType:
@@ -138,6 +81,8 @@ def run_compat(
     references: list[Path],
     prove: bool = False,
     proto_paths: Sequence[Path] = (),
+    previous_proto_paths: Sequence[Path] = (),
+    new_proto_paths: Sequence[Path] = (),
     oneof_rules: str = "current",
     avro_parser: str = "1.12",
 ) -> Report:
@@ -160,9 +105,19 @@ def run_compat(
                 f"--reference is for {listing(known.name for known in _by_path(False))}; {found} are "
                 "found by path, with -I/--proto-path"
             )
-    elif proto_paths:
+    elif proto_paths or previous_proto_paths or new_proto_paths:
+        given = [
+            option
+            for option, dirs in (
+                ("-I/--proto-path", proto_paths),
+                ("--previous-proto-path", previous_proto_paths),
+                ("--new-proto-path", new_proto_paths),
+            )
+            if dirs
+        ]
         raise UsageError(
-            f"-I/--proto-path is for {listing(known.name for known in _by_path(True))}; "
+            f"{listing(given)} {'is' if len(given) == 1 else 'are'} for "
+            f"{listing(known.name for known in _by_path(True))}; "
             f"{listing(known.name for known in _by_path(False))} references are given with --reference"
         )
     schema_format = get_format(schema_type)
@@ -177,22 +132,25 @@ def run_compat(
     report.results.append(result)
     try:
         if by_path:
-            resolver = _ImportResolver(schema_format, proto_paths)
-            new_schema = resolver.parse(_read(new))
+            new_schema, parsed = parse_sides(
+                schema_format,
+                Side("previous", tuple(previous), tuple(previous_proto_paths), tuple(proto_paths)),
+                Side("new", (new,), tuple(new_proto_paths), tuple(proto_paths)),
+            )
             earlier = [
-                Earlier(
-                    f"previous {index} ({path})",
-                    _ImportResolver(schema_format, proto_paths).parse(_read(path)),
-                )
-                for index, path in enumerate(previous, start=1)
+                Earlier(f"previous {index} ({path})", schema)
+                for index, (path, schema) in enumerate(zip(previous, parsed, strict=True), start=1)
             ]
         else:
             parsed_refs: list[ParsedSchema] = []
             for reference in references:  # in the order given: dependencies first
-                parsed_refs.append(schema_format.parse(_read(reference), list(parsed_refs)))
-            new_schema = schema_format.parse(_read(new), parsed_refs)
+                parsed_refs.append(schema_format.parse(read_schema(reference), list(parsed_refs)))
+            new_schema = schema_format.parse(read_schema(new), parsed_refs)
             earlier = [
-                Earlier(f"previous {index} ({path})", parse_registered(_read(path), schema_type, parsed_refs))
+                Earlier(
+                    f"previous {index} ({path})",
+                    parse_registered(read_schema(path), schema_type, parsed_refs),
+                )
                 for index, path in enumerate(previous, start=1)
             ]
     except InvalidSchema as error:
