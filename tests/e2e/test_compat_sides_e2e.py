@@ -74,7 +74,11 @@ def test_a_break_in_the_new_trees_dependency_only(tmp_path: Path, way: str) -> N
     trees(tmp_path, MONEY.replace("int64 units", "string units"))
     result = compat(tmp_path, *WAYS[way], "--format", "json")
     assert result.code == 1, result.output
-    assert {f["rule"] for f in findings(result)} == {"FIELD_SCALAR_KIND_CHANGED", "FIELD_NAMED_TYPE_CHANGED"}
+    located = {(f["rule"], f["file"], f["line"]) for f in findings(result)}
+    assert located == {
+        ("FIELD_SCALAR_KIND_CHANGED", "new/acme/common/money.proto", 3),  # the new side's file
+        ("FIELD_NAMED_TYPE_CHANGED", NEW, 4),
+    }
 
 
 @pytest.mark.parametrize("way", WAYS)
