@@ -44,7 +44,21 @@ from contractctl.model import CompatibilityLevel
     "references",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="A schema NEW or PREVIOUS refers to (repeatable).",
+    help="A schema NEW and the --previous versions refer to (repeatable, dependencies first).",
+)
+@click.option(
+    "--previous-reference",
+    "previous_references",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A schema only the --previous versions refer to, after the --reference ones (repeatable).",
+)
+@click.option(
+    "--new-reference",
+    "new_references",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A schema only NEW refers to, after the --reference ones (repeatable).",
 )
 @click.option(
     "-I",
@@ -94,6 +108,8 @@ def compat(
     level: str,
     previous: tuple[Path, ...],
     references: tuple[Path, ...],
+    previous_references: tuple[Path, ...],
+    new_references: tuple[Path, ...],
     proto_paths: tuple[Path, ...],
     previous_proto_paths: tuple[Path, ...],
     new_proto_paths: tuple[Path, ...],
@@ -116,6 +132,8 @@ def compat(
         proto_paths=proto_paths,
         previous_proto_paths=previous_proto_paths,
         new_proto_paths=new_proto_paths,
+        previous_references=previous_references,
+        new_references=new_references,
         oneof_rules=oneof_rules,
         avro_parser=avro_parser,
     )

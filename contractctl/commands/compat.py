@@ -1,7 +1,8 @@
 """The `compat` command's core: files in, report out, no git and no config.
 
-Avro files name the schemas they use with --reference (dependencies first). Protobuf imports (and
-JSON Schema `$ref`s by relative path) are found on each side's own (compat_imports).
+Avro files name the schemas they use with --reference (both sides), --previous-reference and
+--new-reference (one side each), dependencies first. Protobuf imports (and JSON Schema `$ref`s by
+relative path) are found in each side's own tree (compat_imports).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from contractctl.formats import (
     supported_extensions,
     type_for_path,
 )
-from contractctl.formats.base import FormatInfo, InvalidSchema, ParsedSchema
+from contractctl.formats.base import FormatInfo, InvalidSchema, ParsedSchema, SchemaFormat
 from contractctl.generic.wording import listing
 from contractctl.levels import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.model import (
@@ -73,6 +74,23 @@ def _by_path(by_path: bool) -> list[FormatInfo]:
     return [known for known in FORMATS if known.references_by_path is by_path]
 
 
+def _given(*options: tuple[str, Sequence[Path]]) -> list[str]:
+    """The options among `options` (name, values) that were given."""
+    return [name for name, values in options if values]
+
+
+def _parsed_references(
+    schema_format: SchemaFormat, paths: Sequence[Path], before: list[ParsedSchema]
+) -> list[ParsedSchema]:
+    """`before` and the schemas at `paths` after it, each parsed with those before it: the order
+    given is dependencies first (a side's own --previous-reference/--new-reference come after the
+    --reference both sides share)."""
+    parsed = list(before)
+    for path in paths:
+        parsed.append(schema_format.parse(read_schema(path), list(parsed)))
+    return parsed
+
+
 def run_compat(
     schema_type: SchemaType | None,
     level: CompatibilityLevel,
@@ -83,6 +101,8 @@ def run_compat(
     proto_paths: Sequence[Path] = (),
     previous_proto_paths: Sequence[Path] = (),
     new_proto_paths: Sequence[Path] = (),
+    previous_references: Sequence[Path] = (),
+    new_references: Sequence[Path] = (),
     oneof_rules: str = "current",
     avro_parser: str = "1.12",
 ) -> Report:
@@ -91,7 +111,7 @@ def run_compat(
     if not previous:
         raise UsageError("nothing to compare: give at least one --previous OLD (oldest first)")
     if schema_type is None:
-        schema_type = infer_type([new, *previous, *references])
+        schema_type = infer_type([new, *previous, *references, *previous_references, *new_references])
     # --oneof-rules and --avro-parser: contractctl.yaml's keys
     sections: dict[str, dict[str, object]] = {"protobuf": {"oneof_rules": oneof_rules}}
     if avro_parser != "1.12":
@@ -99,22 +119,18 @@ def run_compat(
     configure_sections(sections)
     by_path = info(schema_type).references_by_path
     if by_path:
-        if references:
+        given = _given(("--reference", references), ("--previous-reference", previous_references))
+        given += _given(("--new-reference", new_references))
+        if given:
             found = listing(f"{known.name} {known.references_called}" for known in _by_path(True))
             raise UsageError(
-                f"--reference is for {listing(known.name for known in _by_path(False))}; {found} are "
-                "found by path, with -I/--proto-path"
+                f"{listing(given)} {'is' if len(given) == 1 else 'are'} for "
+                f"{listing(known.name for known in _by_path(False))}; {found} are found by path, with "
+                "-I/--proto-path"
             )
     elif proto_paths or previous_proto_paths or new_proto_paths:
-        given = [
-            option
-            for option, dirs in (
-                ("-I/--proto-path", proto_paths),
-                ("--previous-proto-path", previous_proto_paths),
-                ("--new-proto-path", new_proto_paths),
-            )
-            if dirs
-        ]
+        given = _given(("-I/--proto-path", proto_paths), ("--previous-proto-path", previous_proto_paths))
+        given += _given(("--new-proto-path", new_proto_paths))
         raise UsageError(
             f"{listing(given)} {'is' if len(given) == 1 else 'are'} for "
             f"{listing(known.name for known in _by_path(True))}; "
@@ -142,14 +158,14 @@ def run_compat(
                 for index, (path, schema) in enumerate(zip(previous, parsed, strict=True), start=1)
             ]
         else:
-            parsed_refs: list[ParsedSchema] = []
-            for reference in references:  # in the order given: dependencies first
-                parsed_refs.append(schema_format.parse(read_schema(reference), list(parsed_refs)))
-            new_schema = schema_format.parse(read_schema(new), parsed_refs)
+            shared = _parsed_references(schema_format, references, [])
+            new_refs = _parsed_references(schema_format, new_references, shared)
+            previous_refs = _parsed_references(schema_format, previous_references, shared)
+            new_schema = schema_format.parse(read_schema(new), new_refs)
             earlier = [
                 Earlier(
                     f"previous {index} ({path})",
-                    parse_registered(read_schema(path), schema_type, parsed_refs),
+                    parse_registered(read_schema(path), schema_type, previous_refs),
                 )
                 for index, path in enumerate(previous, start=1)
             ]

@@ -166,3 +166,39 @@ def test_json_schema_refs_resolve_on_their_own_side(tmp_path: Path, way: str) ->
     assert [f["rule"] for f in findings(result)] == ["TYPE_CHANGED"]
     _json_trees(tmp_path / "same", "string")
     assert compat(tmp_path / "same", *WAYS[way], old=old, new=new).code == 0
+
+
+def _avro_trees(root: Path, new_cents: str) -> None:
+    for side, cents in (("old", "long"), ("new", new_cents)):
+        (root / side).mkdir(parents=True)
+        money = {"type": "record", "name": "Money", "namespace": "com.acme.common", "fields": []}
+        money["fields"] = [{"name": "cents", "type": cents}]
+        (root / side / "money.avsc").write_text(json.dumps(money))
+        order = {"type": "record", "name": "Order", "namespace": "com.acme", "fields": []}
+        order["fields"] = [{"name": "total", "type": "com.acme.common.Money"}]
+        (root / side / "order.avsc").write_text(json.dumps(order))
+
+
+def test_avro_references_per_side(tmp_path: Path) -> None:
+    """Avro names its references with --reference, one list for both sides: two versions of Money
+    could not be compared (either one for both sides passed; both were AVRO_DUPLICATE_NAME)."""
+    _avro_trees(tmp_path, "string")
+    options = ["--previous-reference", "old/money.avsc", "--new-reference", "new/money.avsc"]
+    result = compat(tmp_path, *options, "--format", "json", old="old/order.avsc", new="new/order.avsc")
+    assert result.code == 1, result.output
+    assert [f["rule"] for f in findings(result)] == ["TYPE_MISMATCH"]
+    _avro_trees(tmp_path / "same", "long")
+    assert compat(tmp_path / "same", *options, old="old/order.avsc", new="new/order.avsc").code == 0
+    # the other side's reference is not lent: the new version alone lacks Money
+    alone = compat(
+        tmp_path, "--previous-reference", "old/money.avsc", old="old/order.avsc", new="new/order.avsc"
+    )
+    assert alone.code == 2 and "new/order.avsc:1:" in alone.stdout and "AVRO_UNKNOWN_TYPE" in alone.stdout
+    missing = compat(tmp_path, "--new-reference", "nowhere.avsc", old="old/order.avsc", new="new/order.avsc")
+    assert missing.code == 2 and "--new-reference" in missing.stderr and "nowhere.avsc" in missing.stderr
+
+
+def test_avro_references_are_not_for_formats_with_imports_by_path(tmp_path: Path) -> None:
+    trees(tmp_path)
+    result = compat(tmp_path, "--new-reference", "new/acme/common/money.proto")
+    assert result.code == 2 and "--new-reference is for Avro" in result.stderr
