@@ -68,23 +68,21 @@ from contractctl.model import CompatibilityLevel
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help=", ".join(f"{known.name} {known.references_called}" for known in FORMATS if known.references_by_path)
     + " by path: a directory to find them in, for NEW and the --previous versions alike, after the"
-    " referencing file's own and the side's own (repeatable; see README, compat).",
+    " referencing file's own and --previous-proto-path/--new-proto-path (repeatable; see README).",
 )
 @click.option(
     "--previous-proto-path",
     "previous_proto_paths",
     multiple=True,
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Like -I, for the --previous versions only (repeatable): their imports are never looked for "
-    "where NEW's are.",
+    help="Like -I, for the --previous versions only (repeatable).",
 )
 @click.option(
     "--new-proto-path",
     "new_proto_paths",
     multiple=True,
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Like -I, for NEW only (repeatable): its imports are never looked for where the previous "
-    "versions' are.",
+    help="Like -I, for NEW only (repeatable).",
 )
 @click.option(
     "--oneof-rules",
