@@ -80,7 +80,9 @@ def check_level(
 ) -> list[Finding]:
     """All incompatibilities of `new` under `level`; identical ones across versions are merged.
 
-    Formats report pointers only; file and line always refer to the new contract.
+    Formats report pointers, and file and line refer to the new contract, except where a format
+    located a finding in a file the new contract references (Protobuf: a difference inside an
+    imported type, whose pointer starts at that type).
     """
     merged: dict[tuple[str, str, str | None, str], tuple[Finding, list[str]]] = {}
     for version in versions_to_check(level, earlier):
@@ -100,12 +102,14 @@ def check_level(
     for (direction, _rule, _pointer, _message), (finding, labels) in merged.items():
         # Findings point into the reader; for FORWARD that is the old version, so the same pointer is
         # looked up in the new file: the line a reviewer can act on.
+        finding = replace(finding, direction=direction, compared_with=", ".join(labels))
+        if finding.file is not None:
+            out.append(finding)
+            continue
         position = new.locate(finding.pointer)
         out.append(
             replace(
                 finding,
-                direction=direction,
-                compared_with=", ".join(labels),
                 file=str(new.source.path),
                 line=position.line if position else 1,
                 column=position.column if position else None,

@@ -44,7 +44,21 @@ from contractctl.model import CompatibilityLevel
     "references",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="A schema NEW or PREVIOUS refers to (repeatable).",
+    help="A schema NEW and the --previous versions refer to (repeatable, dependencies first).",
+)
+@click.option(
+    "--previous-reference",
+    "previous_references",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A schema only the --previous versions refer to, after the --reference ones (repeatable).",
+)
+@click.option(
+    "--new-reference",
+    "new_references",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A schema only NEW refers to, after the --reference ones (repeatable).",
 )
 @click.option(
     "-I",
@@ -53,7 +67,22 @@ from contractctl.model import CompatibilityLevel
     multiple=True,
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help=", ".join(f"{known.name} {known.references_called}" for known in FORMATS if known.references_by_path)
-    + " by path: a directory to find them in, after the referencing file's own (repeatable).",
+    + " by path: a directory to find them in, for NEW and the --previous versions alike, after the"
+    " referencing file's own and --previous-proto-path/--new-proto-path (repeatable; see README).",
+)
+@click.option(
+    "--previous-proto-path",
+    "previous_proto_paths",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Like -I, for the --previous versions only (repeatable).",
+)
+@click.option(
+    "--new-proto-path",
+    "new_proto_paths",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Like -I, for NEW only (repeatable).",
 )
 @click.option(
     "--oneof-rules",
@@ -77,7 +106,11 @@ def compat(
     level: str,
     previous: tuple[Path, ...],
     references: tuple[Path, ...],
+    previous_references: tuple[Path, ...],
+    new_references: tuple[Path, ...],
     proto_paths: tuple[Path, ...],
+    previous_proto_paths: tuple[Path, ...],
+    new_proto_paths: tuple[Path, ...],
     oneof_rules: str,
     avro_parser: str,
     prove: bool,
@@ -95,6 +128,10 @@ def compat(
         list(references),
         prove=prove,
         proto_paths=proto_paths,
+        previous_proto_paths=previous_proto_paths,
+        new_proto_paths=new_proto_paths,
+        previous_references=previous_references,
+        new_references=new_references,
         oneof_rules=oneof_rules,
         avro_parser=avro_parser,
     )

@@ -1,8 +1,8 @@
 """The `compat` command's core: files in, report out, no git and no config.
 
-Avro files name the schemas they use with --reference (dependencies first). Protobuf imports (and
-JSON Schema `$ref`s by relative path) are found next to the referencing file, then in each
---proto-path directory, as protoc's -I would.
+Avro files name the schemas they use with --reference (both sides), --previous-reference and
+--new-reference (one side each), dependencies first. Protobuf imports (and JSON Schema `$ref`s by
+relative path) are found in each side's own tree (compat_imports).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
+from contractctl.commands.compat_imports import Side, parse_sides, read_schema
 from contractctl.errors import UsageError
 from contractctl.formats import (
     FORMATS,
@@ -27,67 +28,10 @@ from contractctl.levels import Earlier, check_level, prove_compatible_pairs, ver
 from contractctl.model import (
     CompatibilityLevel,
     Finding,
-    FindingKind,
     Report,
-    SchemaText,
     SchemaType,
     SubjectResult,
 )
-from contractctl.repo.contracts import decode
-
-
-def _read(path: Path, root: Path | None = None) -> SchemaText:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, expected a schema file") from None
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read: {error.strerror}") from None
-    posix = PurePosixPath(path.as_posix())
-    base = (root or path.parent).as_posix()
-    return SchemaText(posix, decode(posix, data), "file", root=base)
-
-
-class _ImportResolver:
-    """Parses a Protobuf file after the files it imports, found by import path in the search dirs."""
-
-    def __init__(self, schema_format: SchemaFormat, search_dirs: Sequence[Path]) -> None:
-        self.schema_format = schema_format
-        self.search_dirs = list(search_dirs)
-        self._parsed: dict[str, ParsedSchema] = {}
-
-    def parse(self, source: SchemaText, stack: tuple[str, ...] = ()) -> ParsedSchema:
-        if source.import_path in stack:
-            cycle = " -> ".join([*stack, source.import_path])
-            raise InvalidSchema(
-                [
-                    Finding(
-                        rule="REFERENCE_CYCLE",
-                        message=f"imports form a cycle: {cycle}",
-                        kind=FindingKind.INVALID,
-                        file=str(source.path),
-                        line=1,
-                    )
-                ]
-            )
-        references = []
-        for imported in self.schema_format.outline(source).referenced_names:
-            found = self._find(imported, Path(source.root))
-            if found is None:
-                continue  # the compiler reports the missing import with its line
-            if imported not in self._parsed:
-                self._parsed[imported] = self.parse(found, (*stack, source.import_path))
-            references.append(self._parsed[imported])
-        return self.schema_format.parse(source, references)
-
-    def _find(self, import_path: str, own_dir: Path) -> SchemaText | None:
-        for directory in (own_dir, *self.search_dirs):
-            candidate = directory / import_path
-            if candidate.is_file():
-                return _read(candidate, directory)
-        return None
 
 
 def infer_type(paths: Sequence[Path]) -> SchemaType:
@@ -130,6 +74,23 @@ def _by_path(by_path: bool) -> list[FormatInfo]:
     return [known for known in FORMATS if known.references_by_path is by_path]
 
 
+def _given(*options: tuple[str, Sequence[Path]]) -> list[str]:
+    """The options among `options` (name, values) that were given."""
+    return [name for name, values in options if values]
+
+
+def _parsed_references(
+    schema_format: SchemaFormat, paths: Sequence[Path], before: list[ParsedSchema]
+) -> list[ParsedSchema]:
+    """`before` and the schemas at `paths` after it, each parsed with those before it: the order
+    given is dependencies first (a side's own --previous-reference/--new-reference come after the
+    --reference both sides share)."""
+    parsed = list(before)
+    for path in paths:
+        parsed.append(schema_format.parse(read_schema(path), list(parsed)))
+    return parsed
+
+
 def run_compat(
     schema_type: SchemaType | None,
     level: CompatibilityLevel,
@@ -138,6 +99,10 @@ def run_compat(
     references: list[Path],
     prove: bool = False,
     proto_paths: Sequence[Path] = (),
+    previous_proto_paths: Sequence[Path] = (),
+    new_proto_paths: Sequence[Path] = (),
+    previous_references: Sequence[Path] = (),
+    new_references: Sequence[Path] = (),
     oneof_rules: str = "current",
     avro_parser: str = "1.12",
 ) -> Report:
@@ -146,7 +111,7 @@ def run_compat(
     if not previous:
         raise UsageError("nothing to compare: give at least one --previous OLD (oldest first)")
     if schema_type is None:
-        schema_type = infer_type([new, *previous, *references])
+        schema_type = infer_type([new, *previous, *references, *previous_references, *new_references])
     # --oneof-rules and --avro-parser: contractctl.yaml's keys
     sections: dict[str, dict[str, object]] = {"protobuf": {"oneof_rules": oneof_rules}}
     if avro_parser != "1.12":
@@ -154,15 +119,21 @@ def run_compat(
     configure_sections(sections)
     by_path = info(schema_type).references_by_path
     if by_path:
-        if references:
+        given = _given(("--reference", references), ("--previous-reference", previous_references))
+        given += _given(("--new-reference", new_references))
+        if given:
             found = listing(f"{known.name} {known.references_called}" for known in _by_path(True))
             raise UsageError(
-                f"--reference is for {listing(known.name for known in _by_path(False))}; {found} are "
-                "found by path, with -I/--proto-path"
+                f"{listing(given)} {'is' if len(given) == 1 else 'are'} for "
+                f"{listing(known.name for known in _by_path(False))}; {found} are found by path, with "
+                "-I/--proto-path"
             )
-    elif proto_paths:
+    elif proto_paths or previous_proto_paths or new_proto_paths:
+        given = _given(("-I/--proto-path", proto_paths), ("--previous-proto-path", previous_proto_paths))
+        given += _given(("--new-proto-path", new_proto_paths))
         raise UsageError(
-            f"-I/--proto-path is for {listing(known.name for known in _by_path(True))}; "
+            f"{listing(given)} {'is' if len(given) == 1 else 'are'} for "
+            f"{listing(known.name for known in _by_path(True))}; "
             f"{listing(known.name for known in _by_path(False))} references are given with --reference"
         )
     schema_format = get_format(schema_type)
@@ -177,22 +148,25 @@ def run_compat(
     report.results.append(result)
     try:
         if by_path:
-            resolver = _ImportResolver(schema_format, proto_paths)
-            new_schema = resolver.parse(_read(new))
+            new_schema, parsed = parse_sides(
+                schema_format,
+                Side("previous", tuple(previous), tuple(previous_proto_paths), tuple(proto_paths)),
+                Side("new", (new,), tuple(new_proto_paths), tuple(proto_paths)),
+            )
+            earlier = [
+                Earlier(f"previous {index} ({path})", schema)
+                for index, (path, schema) in enumerate(zip(previous, parsed, strict=True), start=1)
+            ]
+        else:
+            shared = _parsed_references(schema_format, references, [])
+            new_refs = _parsed_references(schema_format, new_references, shared)
+            previous_refs = _parsed_references(schema_format, previous_references, shared)
+            new_schema = schema_format.parse(read_schema(new), new_refs)
             earlier = [
                 Earlier(
                     f"previous {index} ({path})",
-                    _ImportResolver(schema_format, proto_paths).parse(_read(path)),
+                    parse_registered(read_schema(path), schema_type, previous_refs),
                 )
-                for index, path in enumerate(previous, start=1)
-            ]
-        else:
-            parsed_refs: list[ParsedSchema] = []
-            for reference in references:  # in the order given: dependencies first
-                parsed_refs.append(schema_format.parse(_read(reference), list(parsed_refs)))
-            new_schema = schema_format.parse(_read(new), parsed_refs)
-            earlier = [
-                Earlier(f"previous {index} ({path})", parse_registered(_read(path), schema_type, parsed_refs))
                 for index, path in enumerate(previous, start=1)
             ]
     except InvalidSchema as error:

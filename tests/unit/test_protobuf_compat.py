@@ -91,7 +91,30 @@ def test_level_verdicts(case: Case, level: CompatibilityLevel, rules: str) -> No
         }
     assert {(f.direction, f.rule, f.pointer) for f in findings} == want
     assert all(f.kind is FindingKind.INCOMPATIBLE and f.hint and f.message for f in findings)
-    assert all(f.file == "contracts/topic/value.proto" and f.line for f in findings)
+    # in the new contract, or, for a difference inside a referenced type, in the file defining it
+    files = {"contracts/topic/value.proto", *(f"contracts/{path}" for path in case.new_deps)}
+    assert all(f.file in files and f.line for f in findings)
+
+
+@pytest.mark.parametrize("level", LEVELS, ids=[level.value for level in LEVELS])
+def test_a_difference_inside_a_referenced_type_points_into_its_file(level: CompatibilityLevel) -> None:
+    """Its path (`#/Address/1`) starts at the referenced type: in the importer it found only the
+    package line. The new version's file that defines the type holds it (FORWARD as well: the pointer
+    is looked up in the new version, as every finding's is)."""
+    old, new = sides(CASES_BY_ID["reference-changed-incompatibly"])
+    findings = check_level(FORMATS["current"], new, [Earlier("version 1", old)], level)
+    located = {(f.direction, f.rule, f.file, f.line, f.column) for f in findings}
+    want = set()
+    for direction, checked in (("backward", level.checks_backward), ("forward", level.checks_forward)):
+        if not checked:
+            continue
+        want |= {
+            (direction, "FIELD_SCALAR_KIND_CHANGED", "contracts/common/address.proto", 3, 19),
+            (direction, "FIELD_NAMED_TYPE_CHANGED", "contracts/topic/value.proto", 4, 13),
+        }
+    assert located == want
+    named = next(f for f in findings if f.rule == "FIELD_NAMED_TYPE_CHANGED")
+    assert "message Address (in common/address.proto) changed incompatibly" in named.message
 
 
 COMPATIBLE_PAIRS = [

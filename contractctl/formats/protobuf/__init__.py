@@ -7,7 +7,7 @@ contracts, naming subjects and fingerprinting stay cheap.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, cast
 
 from contractctl.formats.base import ExampleCodec, InvalidSchema, NameCandidates, Outline, ParsedSchema
@@ -558,17 +558,21 @@ class ProtobufFormat:
         assert isinstance(reader, ProtobufSchema) and isinstance(writer, ProtobufSchema)
         allowed = COMPATIBLE_CHANGES[self.oneof_rules]
         hints = FORWARD_HINTS if forward else {}
-        return [
-            Finding(
-                rule=difference.type,
-                message=difference.detail,
-                kind=FindingKind.INCOMPATIBLE,
-                pointer=difference.path,
-                hint=hints.get(difference.type) or INCOMPATIBLE_HINTS.get(difference.type),
+        findings = [
+            (
+                Finding(
+                    rule=difference.type,
+                    message=difference.detail,
+                    kind=FindingKind.INCOMPATIBLE,
+                    pointer=difference.path,
+                    hint=hints.get(difference.type) or INCOMPATIBLE_HINTS.get(difference.type),
+                ),
+                difference.within,
             )
             for difference in compare(writer.view, reader.view, self.oneof_rules, self.diff_memo, forward)
             if difference.type not in allowed
         ]
+        return _located_in_references(findings, writer if forward else reader)
 
     def differences(self, original: ProtobufSchema, update: ProtobufSchema) -> list[tuple[str, str]]:
         """Every difference, compatible ones included, as (type, path): Confluent's SchemaDiff.compare."""
@@ -666,6 +670,32 @@ class ProtobufFormat:
         from contractctl.formats.protobuf.help import RULE_HELP
 
         return RULE_HELP
+
+
+def _located_in_references(findings: list[tuple[Finding, str | None]], new: ProtobufSchema) -> list[Finding]:
+    """Each finding about a difference inside a referenced type located in the new version's file
+    that defines the type (`within`, an import path): its path (`#/Money/1`) starts at that type, so
+    in the compared file it would find only the package line. The others are located in the compared
+    file (levels.check_level)."""
+    own = new.source.import_path
+    if all(within in (None, own) for _, within in findings):
+        return [finding for finding, _ in findings]
+    defining = {schema.source.import_path: schema for schema in _closure([new])}
+    out = []
+    for finding, within in findings:
+        schema = defining.get(within) if within not in (None, own) else None
+        if schema is not None:
+            position = schema.locate(finding.pointer)
+            finding = replace(
+                finding,
+                file=str(schema.source.path),
+                line=position.line if position else 1,
+                column=position.column if position else None,
+                end_line=position.end_line if position else None,
+                end_column=position.end_column if position else None,
+            )
+        out.append(finding)
+    return out
 
 
 FORMAT = ProtobufFormat()

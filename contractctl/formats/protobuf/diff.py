@@ -22,6 +22,7 @@ differences are the same multiset.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
@@ -119,6 +120,9 @@ class Difference:
     type: str
     path: str  # Confluent's "#/Msg/3" form
     detail: str  # what changed from the old version to the new one, in words, for the finding's message
+    # the import path of the new version's file that `path` points into, when the walk followed a field
+    # into a referenced type (Confluent's path then starts at that type); None: the compared file
+    within: str | None = dataclasses.field(default=None, compare=False)
 
 
 class _Context:
@@ -147,6 +151,7 @@ class _Context:
         "same_pairs",
         "true_pairs",
         "update",
+        "within",
     )
 
     def __init__(
@@ -163,6 +168,7 @@ class _Context:
         self.memo = memo
         self.forward = forward  # the original is the new version (FORWARD): see `gone`, `ordered`
         self.path: list[str] = []
+        self.within: str | None = None  # see Difference.within
         self.found: list[Difference] = []
         # names both schemas take from their own files (`_same_body`): the update's own file's at
         # the top level (None until first asked), none in a walk into a referenced type
@@ -180,10 +186,12 @@ class _Context:
         # the (old file, new file) pairs these two schemas call the same source: see DiffMemo
         self.same_pairs: frozenset[tuple[int, int]] = frozenset()
 
-    def sub(self, root: str) -> _Context:
+    def sub(self, root: str, within: str) -> _Context:
+        """A walk into the referenced type `root`, defined in the new version's file `within`."""
         child = _Context(self.original, self.update, self.rules, self.memo, self.forward)
         child.local = _IN_SUB_WALK
         child.path = root.split(".")
+        child.within = within
         child.active = set(self.active)
         if self.memo is not None:
             child.record = True
@@ -202,7 +210,7 @@ class _Context:
             self.reusable = self.reusable and walk.reusable
 
     def add(self, kind: str, detail: str) -> None:
-        self.found.append(Difference(kind, "#/" + "/".join(self.path), detail))
+        self.found.append(Difference(kind, "#/" + "/".join(self.path), detail, self.within))
 
     def gone(self, kind: str, what: str) -> None:
         """`what` is in the original only: removed from the old version, or, under FORWARD (whose
@@ -812,6 +820,8 @@ def _compare_message_types(
         # same unchanged configs from every importer, a cycle stopping each before it could be kept)
         memo.identical += 1
         return
+    # the file of the new version's definition: under FORWARD the original is the new version
+    defined_in = (old_info if ctx.forward else new_info).file.name
     entry = memo.find(ctx, old_view, new_view) if memo is not None else None
     if entry is not None:
         ctx.found.extend(entry.found)
@@ -819,7 +829,7 @@ def _compare_message_types(
         if ctx.record:
             ctx.absorb(entry)
     else:
-        sub = ctx.sub(old_local)
+        sub = ctx.sub(old_local, defined_in)
         _compare_messages(sub, old_view, new_view)
         ctx.found.extend(sub.found)
         compatible = sub.compatible()
@@ -831,6 +841,6 @@ def _compare_message_types(
     if not compatible:
         ctx.add(
             "FIELD_NAMED_TYPE_CHANGED",
-            f"{_describe(update, field)}{part}: message {old_local} changed incompatibly between the two "
-            "versions of its definition",
+            f"{_describe(update, field)}{part}: message {old_local} (in {defined_in}) changed incompatibly "
+            "between the two versions of its definition",
         )
