@@ -95,7 +95,9 @@ def check_level(
             for finding in schema_format.check(reader, writer, forward=direction == "forward"):
                 key = (direction, finding.rule, finding.pointer, finding.message)
                 if key in merged:
-                    merged[key][1].append(version.label)
+                    labels = merged[key][1]
+                    if labels[-1] != version.label:  # one version finds a difference once per path to it
+                        labels.append(version.label)
                 else:
                     merged[key] = (finding, [version.label])
     out = []

@@ -159,3 +159,20 @@ def test_transitive_level_compares_every_earlier_version() -> None:
         ("FIELD_SCALAR_KIND_CHANGED", "#/M/1", "version 1")
     ]
     assert findings[0].line == 2 and findings[0].column  # the field, on the message line
+
+
+def test_a_difference_reached_twice_names_its_version_once() -> None:
+    """A referenced type reached through two fields gives the same difference twice in one
+    comparison (Confluent's list holds it twice); the merged finding names the version once, not once
+    per path to it (Envoy's ConfigDump listed "version 16" four times)."""
+    address = 'syntax = "proto3";\npackage common;\nmessage Address {\n  {kind} city = 1;\n}\n'
+    order = (
+        'syntax = "proto3";\npackage topic;\nimport "common/address.proto";\n'
+        "message Order {\n  common.Address billing = 1;\n  common.Address shipping = 2;\n}\n"
+    )
+    old = parse(order, (("common/address.proto", address.replace("{kind}", "int64")),))
+    new = parse(order, (("common/address.proto", address.replace("{kind}", "string")),))
+    earlier = [Earlier("version 1", old), Earlier("version 2", old)]
+    findings = check_level(SHARED, new, earlier, CompatibilityLevel.BACKWARD_TRANSITIVE)
+    inner = [f for f in findings if f.rule == "FIELD_SCALAR_KIND_CHANGED"]
+    assert [f.compared_with for f in inner] == ["version 2, version 1"]
