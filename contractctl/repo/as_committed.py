@@ -5,8 +5,10 @@ was current at the importer's commit, and that version's references at its own c
 a closure can mix texts of several commits, and the subject an import path names today may not be
 the one that lay there then (under record naming a file's first type names its subject). Where
 that closure does not compile, the version is not lost: the tree of its own commit is the layout its
-author compiled it with, consistent by construction. Only formats whose references name files by
-path (Protobuf imports, JSON Schema `$ref`s) can be laid out so.
+author compiled it with, consistent by construction. Formats whose references name files by path
+(Protobuf imports, JSON Schema `$ref`s) find them at those paths; Avro, whose references name types,
+in the file of the commit's tree that defined each name then (a shared type deleted or renamed since
+has no contract today to find it in).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from pathlib import PurePosixPath
 
-from contractctl.formats import parse_registered, references_by_path
+from contractctl.formats import parse_registered, references_by_path, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.model import SchemaText, SchemaType
 from contractctl.repo.contracts import decode, outline_of, reference_order
@@ -27,6 +29,10 @@ ReadBlobs = Callable[[Collection[str]], Mapping[str, bytes]]
 OriginsOf = Callable[[Mapping[str, str]], Mapping[str, object]]
 """{import path: text} -> {import path: which version of which subject that text is
 (SchemaText.version)}, asked once for a whole closure; a path left out is None."""
+
+
+LaidOut = Callable[[SchemaText], list[str]]
+"""A text of the commit -> the paths (keys of the commit's tree) of the files it references there."""
 
 
 def imported_paths(schema_type: SchemaType, source: SchemaText) -> list[str]:
@@ -41,22 +47,57 @@ def imported_paths(schema_type: SchemaType, source: SchemaText) -> list[str]:
     return [name for name in outline.referenced_names if not is_uri(name)]
 
 
+def by_path(schema_type: SchemaType, tree: Mapping[str, str]) -> LaidOut:
+    """References by path: the files at the paths a text imports, where the commit held one."""
+    return lambda text: [p for p in imported_paths(schema_type, text) if p in tree]
+
+
+def by_name(schema_type: SchemaType, tree: Mapping[str, str], read_blobs: ReadBlobs, root: str) -> LaidOut:
+    """References by name: the file of the commit's tree that defined each name a text uses, read
+    from every contract of the format the commit held (once per commit; a name two files defined is
+    left out, as it was ambiguous then)."""
+    paths = sorted(p for p in tree if type_for_path(PurePosixPath(p)) is schema_type)
+    contents = read_blobs({tree[p] for p in paths})
+    definers: dict[str, list[str]] = {}
+    for import_path in paths:
+        path = PurePosixPath(root, import_path)
+        try:
+            outline = outline_of(schema_type, path, decode(path, contents[tree[import_path]]), root)
+        except InvalidSchema:
+            continue
+        for name in outline.defined_names:
+            definers.setdefault(name, []).append(import_path)
+
+    def referenced(text: SchemaText) -> list[str]:
+        try:
+            names = outline_of(schema_type, text.path, text.text, root).referenced_names
+        except InvalidSchema:
+            return []
+        found = (definers.get(name, ()) for name in names)
+        held = [paths[0] for paths in found if len(paths) == 1 and paths[0] != text.import_path]
+        return list(dict.fromkeys(held))
+
+    return referenced
+
+
 def parse_as_committed(
     source: SchemaText,
     schema_type: SchemaType,
     tree: Mapping[str, str],
     read_blobs: ReadBlobs,
     origins_of: OriginsOf,
+    referenced: LaidOut,
 ) -> ParsedSchema:
-    """`source` parsed as a registry parses a version it holds, with each file it imports (and each
-    they import, transitively) as `tree` holds it: import path -> blob id, the commit's files under
-    the contracts root. An import `tree` lacks is left to the format (a built-in, an include folder),
-    which refuses it if nobody has it. Raises InvalidSchema when the version does not parse even so.
+    """`source` parsed as a registry parses a version it holds, with each file it references (and
+    each they reference, transitively) as `tree` holds it: import path -> blob id, the commit's files
+    under the contracts root; `referenced` tells which (`by_path`, `by_name`). An import `tree` lacks
+    is left to the format (a built-in, an include folder), which refuses it if nobody has it. Raises
+    InvalidSchema when the version does not parse even so.
     """
     texts: dict[str, SchemaText] = {}
     imports: dict[str, list[str]] = {}
     root = source.root
-    level = [p for p in imported_paths(schema_type, source) if p in tree]
+    level = referenced(source)
     imports[source.import_path] = level
     while level:  # one read of git per level of the import graph
         wanted = sorted({p for p in level if p not in texts})
@@ -67,7 +108,7 @@ def parse_as_committed(
             texts[import_path] = SchemaText(
                 path, decode(path, contents[tree[import_path]]), source.origin, root
             )
-            imports[import_path] = [p for p in imported_paths(schema_type, texts[import_path]) if p in tree]
+            imports[import_path] = referenced(texts[import_path])
             below.extend(p for p in imports[import_path] if p not in texts)
         level = below
     origins = origins_of({p: t.text for p, t in texts.items()})

@@ -20,7 +20,7 @@ from contractctl.formats import (
 from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema, is_word_character
 from contractctl.generic.parallel import Background, run_indexed, run_measured, usable_cores, worker_count
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, import_path_of
-from contractctl.repo.as_committed import imported_paths, parse_as_committed
+from contractctl.repo.as_committed import LaidOut, by_name, by_path, imported_paths, parse_as_committed
 from contractctl.repo.contracts import ContractSet, SubjectMapper, decode, outline_of, reference_order
 from contractctl.repo.history import (
     BlobStore,
@@ -117,6 +117,7 @@ class SchemaResolver:
         self._historic_nodes: dict[tuple[str, int], tuple[HistoricVersion, _Node]] = {}
         # (commit, schema type) -> import path -> blob (`_committed_tree`)
         self._trees: dict[tuple[str, SchemaType], dict[str, str]] = {}
+        self._named_layouts: dict[tuple[str, SchemaType], LaidOut] = {}  # see as_committed.by_name
         # subjects whose sidecar now differs from the end of the history as a registry tells
         # sidecars apart: publishing them registers a new version even with the same text
         self.registers_anew: set[str] = set()
@@ -488,13 +489,23 @@ class SchemaResolver:
         `as_committed`): what its author compiled. A version that does not parse even so never
         compiled at its commit, so no registry accepted it (None: the check compares with the one
         before, as a registry holds it)."""
-        if not imported_paths(schema_type, source):
-            return None  # nothing imported by path: laid out as committed, it fails as it did
+        if not self._names_references(schema_type, source):
+            return None  # it references nothing: laid out as committed, it fails as it did
         tree = self._trees.get((version.commit, schema_type))
         if tree is None:
             tree = self._trees[version.commit, schema_type] = self._committed_tree(
                 version.commit, schema_type
             )
+        read_blobs = self.current.store.git.read_blobs
+        if references_by_path(source.path):
+            referenced = by_path(schema_type, tree)
+        else:
+            layout = self._named_layouts.get((version.commit, schema_type))
+            if layout is None:
+                layout = self._named_layouts[version.commit, schema_type] = by_name(
+                    schema_type, tree, read_blobs, self.current.root
+                )
+            referenced = layout
 
         def origins_of(texts: Mapping[str, str]) -> dict[str, object]:
             """For each import path, the version of the subject whose text lay there then, as
@@ -509,13 +520,21 @@ class SchemaResolver:
             return out
 
         try:
-            parsed = parse_as_committed(
-                source, schema_type, tree, self.current.store.git.read_blobs, origins_of
-            )
+            parsed = parse_as_committed(source, schema_type, tree, read_blobs, origins_of, referenced)
         except InvalidSchema:
             return None
         self._subject_of[id(parsed)] = subject
         return parsed
+
+    @staticmethod
+    def _names_references(schema_type: SchemaType, source: SchemaText) -> bool:
+        """Whether a text references other contracts: imports by path, or names it does not define."""
+        if references_by_path(source.path):
+            return bool(imported_paths(schema_type, source))
+        try:
+            return bool(outline_of(schema_type, source.path, source.text, source.root).referenced_names)
+        except InvalidSchema:
+            return False
 
     def _committed_tree(self, commit: str, schema_type: SchemaType) -> dict[str, str]:
         """Import path -> blob id of every file a text of `commit` could import: the contracts root's,

@@ -9,7 +9,7 @@ import pytest
 
 from contractctl.formats.base import InvalidSchema
 from contractctl.model import SchemaText, SchemaType
-from contractctl.repo.as_committed import parse_as_committed
+from contractctl.repo.as_committed import by_path, parse_as_committed
 
 
 def _tree(files: dict[str, str]) -> tuple[dict[str, str], dict[str, bytes], list[Collection[str]]]:
@@ -46,7 +46,9 @@ def test_imports_are_laid_out_as_the_commit_held_them_with_their_origins() -> No
         'import "google/protobuf/timestamp.proto";\n'
         "message Imp { B b = 1; google.protobuf.Timestamp at = 2; }\n"
     )
-    parsed = parse_as_committed(source, SchemaType.PROTOBUF, tree, read, origins_of)
+    parsed = parse_as_committed(
+        source, SchemaType.PROTOBUF, tree, read, origins_of, by_path(SchemaType.PROTOBUF, tree)
+    )
     assert parsed.source is source
     (types,) = parsed.references  # the built-in import is the format's, not the tree's
     assert types.source.text == files["ai/types.proto"]
@@ -64,7 +66,12 @@ def test_an_import_the_commit_lacks_is_refused() -> None:
     source = _source('syntax = "proto3";\npackage ai;\nimport "ai/types.proto";\nmessage Imp { B b = 1; }\n')
     with pytest.raises(InvalidSchema):
         parse_as_committed(
-            source, SchemaType.PROTOBUF, tree, lambda ids: {i: blobs[i] for i in ids}, lambda texts: {}
+            source,
+            SchemaType.PROTOBUF,
+            tree,
+            lambda ids: {i: blobs[i] for i in ids},
+            lambda texts: {},
+            by_path(SchemaType.PROTOBUF, tree),
         )
 
 
@@ -77,5 +84,10 @@ def test_an_import_cycle_is_refused_not_looped() -> None:
     source = _source('syntax = "proto3";\npackage ai;\nimport "ai/a.proto";\nmessage Imp { A a = 1; }\n')
     with pytest.raises(InvalidSchema):
         parse_as_committed(
-            source, SchemaType.PROTOBUF, tree, lambda ids: {i: blobs[i] for i in ids}, lambda texts: {}
+            source,
+            SchemaType.PROTOBUF,
+            tree,
+            lambda ids: {i: blobs[i] for i in ids},
+            lambda texts: {},
+            by_path(SchemaType.PROTOBUF, tree),
         )
