@@ -27,7 +27,7 @@ from contractctl.config.project import Config, config_from_text, default_config
 from contractctl.errors import ConfigError
 from contractctl.formats import type_for_path
 from contractctl.model import Finding, FindingKind, Severity
-from contractctl.repo.contracts import ContractSet, SubjectMapper
+from contractctl.repo.contracts import ContractSet, SubjectMapper, history_prefixes
 from contractctl.repo.history import Git
 
 # sections that do not decide a subject or its level
@@ -79,6 +79,28 @@ def _prefix(git: Git, config: Config, contracts_root: str) -> str:
     directory = config.directory.resolve().relative_to(git.toplevel.resolve()).as_posix()
     joined = posixpath.normpath(posixpath.join(directory, contracts_root))
     return "" if joined == "." else joined
+
+
+def root_moved(git: Git, config: Config, before: str, now: str) -> Finding | None:
+    """A warning when the change moves `contracts.root` (from the base's `before` to `now`) and
+    `contracts.history_roots` does not name the folder it left: the versions committed there are
+    not read, so the contracts moved with it have no history to be compared with."""
+    if before == now or not before or (now and (before + "/").startswith(now + "/")):
+        return None
+    if before in history_prefixes(config, git, now):
+        return None
+    return Finding(
+        rule="CONTRACTS_ROOT_MOVED",
+        message=(
+            f"contracts.root moves from {before} to {now or '.'}: the versions committed under {before} "
+            "are not read, so a contract moved with it is compared with none of them"
+        ),
+        kind=FindingKind.ADVISORY,
+        severity=Severity.WARNING,
+        file=config_path(git, config),
+        line=config.line("contracts.root"),
+        hint=f"Add `history_roots: [{before}]` under `contracts:` (folders the contracts lived in before).",
+    )
 
 
 def _unreadable(relative: str, why: str) -> Finding:

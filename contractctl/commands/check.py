@@ -12,7 +12,13 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from contractctl.checking.config_changes import BaseMapping, base_mapping, config_path, config_removals
+from contractctl.checking.config_changes import (
+    BaseMapping,
+    base_mapping,
+    config_path,
+    config_removals,
+    root_moved,
+)
 from contractctl.checking.removals import RemovedContract, removal_result, removed_contracts
 from contractctl.config.project import Config
 from contractctl.errors import GitError, UsageError
@@ -53,6 +59,7 @@ from contractctl.repo.contracts import (
     build_contract_set,
     contract_type,
     contracts_prefix,
+    history_prefixes,
     other_files,
 )
 from contractctl.repo.filters import stored_otherwise
@@ -443,7 +450,11 @@ class _LocalRun:
             else None
         )
         # the log of the root, which most checks of a change read once they know their subjects
-        ahead = LogAhead(git, base, prefix) if base is not None and whole_history is None else None
+        ahead = (
+            LogAhead(git, base, prefix, history_prefixes(config, git, prefix))
+            if base is not None and whole_history is None
+            else None
+        )
         index_links: dict[str, str] = {}
         nested: list[str] = []  # submodules under the root: another repository's history
         plain_sidecars: dict[PurePosixPath, str | Finding] = {}  # links checked out as plain files
@@ -522,7 +533,7 @@ class _LocalRun:
             else None
         )
         if base and mapping is not None:
-            removed += _config_removals(git, base, mapping, current, options.staged, removed, report)
+            removed += _config_removals(git, base, mapping, config, current, options.staged, removed, report)
         dangling = (
             checker.dependents_closure(names=[n for r in removed for n in r.defined_names])
             if removed
@@ -768,16 +779,21 @@ def _config_removals(
     git: Git,
     base: str,
     mapping: BaseMapping,
+    config: Config,
     current: ContractSet,
     staged: bool,
     removed: list[RemovedContract],
     report: Report,
 ) -> list[RemovedContract]:
-    """The subjects an edit of contractctl.yaml makes vanish."""
+    """The subjects an edit of contractctl.yaml makes vanish (and a warning when it moves the root
+    away from versions it does not read)."""
     if mapping.mapper is None:
         if mapping.problem is not None:
             report.findings.append(mapping.problem)
         return []
+    moved = root_moved(git, config, mapping.mapper.root_prefix, current.root)
+    if moved is not None:
+        report.findings.append(moved)
     return config_removals(git, base, mapping.mapper, current, staged, {r.subject for r in removed})
 
 

@@ -79,6 +79,9 @@ class Config:
     jsonschema: Mapping[str, Any] = field(default_factory=dict)  # `jsonschema.compatibility_policy`
     avro: Mapping[str, Any] = field(default_factory=dict)  # `avro.parser`
     exclude: tuple[str, ...] = ()  # path globs under which files are not contracts
+    # folders the contracts lived in before `contracts_root` (relative like it): their history is read
+    # as the root's, each path under one taken at the same place under the root
+    history_roots: tuple[str, ...] = ()
     lint: Mapping[str, Any] | None = None  # raw `lint:`; None when absent (then check does not lint)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key path -> line
     columns: Mapping[str, int] = field(default_factory=dict, compare=False)  # key path -> column
@@ -316,7 +319,9 @@ def parse_config(
         raise reader.fail(
             "version", f"unsupported config version {shown(version)} (this contractctl reads version 1)"
         )
-    contracts = reader.mapping(top.get("contracts"), "contracts", {"root", "base_branch", "exclude"})
+    contracts = reader.mapping(
+        top.get("contracts"), "contracts", {"root", "base_branch", "exclude", "history_roots"}
+    )
     defaults = reader.mapping(
         top.get("defaults"),
         "defaults",
@@ -401,6 +406,11 @@ def parse_config(
         exclude=(
             tuple(_string_list(reader, contracts["exclude"], "contracts.exclude"))
             if "exclude" in contracts
+            else ()
+        ),
+        history_roots=(
+            tuple(_relative_paths(reader, contracts["history_roots"], "contracts.history_roots"))
+            if "history_roots" in contracts
             else ()
         ),
         lint=reader.mapping(top["lint"], "lint", None) if "lint" in top else None,

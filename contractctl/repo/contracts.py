@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -724,6 +725,35 @@ def reference_order(
         elif state.get(dependency) != 2:
             enter(dependency)
     return order
+
+
+def history_prefixes(config: Config, git: Git, prefix: str) -> tuple[str, ...]:
+    """`contracts.history_roots` relative to the repository (folders that may be gone now): exit 2
+    for one outside it, or overlapping the contracts root `prefix`, whose history is read anyway."""
+    if not config.history_roots:
+        return ()
+    try:
+        directory = config.directory.resolve().relative_to(git.toplevel.resolve()).as_posix()
+    except ValueError:
+        directory = "."
+    out = []
+    for index, folder in enumerate(config.history_roots):
+        relative = posixpath.normpath(posixpath.join(directory, folder))
+        where = config.where(f"contracts.history_roots[{index}]")
+        if relative == ".." or relative.startswith("../"):
+            raise UsageError(f"{where}: contracts.history_roots: {folder!r} is outside the git repository")
+        if not prefix or relative == "." or _nested(relative, prefix) or _nested(prefix, relative):
+            raise UsageError(
+                f"{where}: contracts.history_roots: {folder!r} overlaps the contracts root "
+                f"({prefix or 'the repository'}), whose history is read anyway: name only folders the "
+                "contracts lived in before"
+            )
+        out.append(relative)
+    return tuple(dict.fromkeys(out))
+
+
+def _nested(inner: str, outer: str) -> bool:
+    return inner == outer or inner.startswith(outer + "/")
 
 
 def contracts_prefix(config: Config, git: Git) -> str:

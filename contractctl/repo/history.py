@@ -517,19 +517,53 @@ def first_parent_log(
     pathspecs: list[str] | None = None,
     keep: Callable[[str], bool] | None = None,
     paths: dict[str, PurePosixPath] | None = None,
+    earlier: tuple[str, ...] = (),
 ) -> list[Commit]:
     """Every first-parent commit of `ref` touching `prefix` (or `pathspecs`), oldest first, with its
-    file changes.
+    file changes; `earlier`: folders the root's files lay in before, read as the root (`rerooted`).
 
     One `git log --raw` pass: its diff against the first parent lists the blobs we need to read.
     `keep(path)`, `paths`: see `parse_log`.
     """
-    return parse_log(log_output(git, ref, prefix, pathspecs), keep, paths)
+    return parse_log(log_output(git, ref, prefix, pathspecs, earlier), keep, paths)
 
 
-def log_output(git: Git, ref: str, prefix: str, pathspecs: list[str] | None = None) -> bytes:
+def log_output(
+    git: Git, ref: str, prefix: str, pathspecs: list[str] | None = None, earlier: tuple[str, ...] = ()
+) -> bytes:
     """git's output for `first_parent_log`, unparsed (for a caller that parses it more than once)."""
-    return git.run(*_log_args(ref, prefix, pathspecs))
+    return rerooted(git.run(*_log_args(ref, prefix, pathspecs, earlier)), prefix, earlier)
+
+
+def rerooted(output: bytes, prefix: str, earlier: tuple[str, ...]) -> bytes:
+    """`git log --raw -z` output over the root and the folders its files lay in before
+    (`contracts.history_roots`), as if those had been the root: a path under an earlier folder is
+    taken at the same place under the root. A file there that a commit deletes is left out (the move
+    out of it, or an end the root's history does not see), as is one whose place the commit also
+    writes under the root (both folders held it for a while: the root's is the contract)."""
+    if not earlier:
+        return output
+    olds = [(f"{folder}/".encode(), f"{prefix}/".encode()) for folder in earlier]
+    blocks = output.split(b"\x01")
+    out = [blocks[0]]
+    for block in blocks[1:]:
+        fields = block.split(b"\0")
+        entries: list[tuple[bytes, bytes, bool]] = []  # (meta, path, under an earlier folder)
+        i = 1
+        while i + 1 < len(fields) and fields[i].lstrip().startswith(b":"):
+            meta, path = fields[i], fields[i + 1]
+            moved = next((new + path[len(old) :] for old, new in olds if path.startswith(old)), None)
+            if moved is None:
+                entries.append((meta, path, False))
+            elif not meta.rstrip().endswith(b"D"):
+                entries.append((meta, moved, True))
+            i += 2
+        own = {path for _, path, before in entries if not before}
+        kept = [
+            part for meta, path, before in entries if not (before and path in own) for part in (meta, path)
+        ]
+        out.append(b"\0".join([fields[0], *kept, *fields[i:]]))
+    return b"\x01".join(out)
 
 
 def first_parent_numbers(git: Git, ref: str) -> dict[str, int]:
@@ -539,7 +573,7 @@ def first_parent_numbers(git: Git, ref: str) -> dict[str, int]:
     return {sha: number for number, sha in enumerate(listed)}
 
 
-def _log_args(ref: str, prefix: str, pathspecs: list[str] | None) -> list[str]:
+def _log_args(ref: str, prefix: str, pathspecs: list[str] | None, earlier: tuple[str, ...] = ()) -> list[str]:
     args = [
         "log",
         "--first-parent",
@@ -557,10 +591,21 @@ def _log_args(ref: str, prefix: str, pathspecs: list[str] | None) -> list[str]:
         ref,
     ]
     if pathspecs is not None:
-        args += ["--", *pathspecs]
+        args += [
+            "--",
+            *pathspecs,
+            *(_moved(spec, prefix, folder) for folder in earlier for spec in pathspecs),
+        ]
     elif prefix:
-        args += ["--", prefix]
+        args += ["--", prefix, *earlier]
     return args
+
+
+def _moved(spec: str, prefix: str, folder: str) -> str:
+    """A pathspec under the root, under an earlier folder instead (`:(magic)` kept)."""
+    magic, _, path = spec.rpartition(")") if spec.startswith(":(") else ("", "", spec)
+    magic = f"{magic})" if magic else ""
+    return f"{magic}{folder}{path[len(prefix) :]}" if path.startswith(f"{prefix}/") else spec
 
 
 def git_failed(command: str, stderr: bytes) -> GitError:
@@ -573,10 +618,10 @@ class LogAhead:
     """The first-parent log of the contracts root, read by git from now on while the caller works
     out which subjects it wants (on a long history git takes a quarter of a second and more)."""
 
-    def __init__(self, git: Git, ref: str, prefix: str) -> None:
-        self.ref, self.prefix = ref, prefix
+    def __init__(self, git: Git, ref: str, prefix: str, earlier: tuple[str, ...] = ()) -> None:
+        self.ref, self.prefix, self.earlier = ref, prefix, earlier
         self._process = subprocess.Popen(
-            ["git", "-c", "core.quotepath=off", *_log_args(ref, prefix, None)],
+            ["git", "-c", "core.quotepath=off", *_log_args(ref, prefix, None, earlier)],
             cwd=git.toplevel,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -594,7 +639,7 @@ class LogAhead:
         out, err = self._output.result()
         if self._process.returncode != 0:
             raise git_failed("log", err)
-        return out
+        return rerooted(out, self.prefix, self.earlier)
 
     def cancel(self) -> None:
         """Not wanted after all: git is stopped, and its thread joined (none may outlive a fork)."""

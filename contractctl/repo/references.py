@@ -21,7 +21,14 @@ from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, Par
 from contractctl.generic.parallel import Background, run_indexed, run_measured, usable_cores, worker_count
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, import_path_of
 from contractctl.repo.as_committed import LaidOut, by_name, by_path, imported_paths, parse_as_committed
-from contractctl.repo.contracts import ContractSet, SubjectMapper, decode, outline_of, reference_order
+from contractctl.repo.contracts import (
+    ContractSet,
+    SubjectMapper,
+    decode,
+    history_prefixes,
+    outline_of,
+    reference_order,
+)
 from contractctl.repo.history import (
     BlobStore,
     Commit,
@@ -543,6 +550,9 @@ class SchemaResolver:
         git = self.current.store.git
         root = self.current.root
         tree = {import_path_of(p, root): blob for p, blob in git.tree_entries(commit, root)}
+        for earlier in getattr(self.history, "earlier", ()):  # where the root's files lay then
+            for path, blob in git.tree_entries(commit, earlier):
+                tree.setdefault(import_path_of(path, earlier), blob)
         for folder in get_format(schema_type).include_folders:
             try:
                 relative = Path(folder).resolve().relative_to(git.toplevel.resolve()).as_posix()
@@ -892,6 +902,8 @@ class _HistoryReader:
     ) -> None:
         self.git, self.base, self.mapper, self.store, self.outlines = git, base, mapper, store, outlines
         self.prefix = mapper.root_prefix
+        # folders the root's files lay in before (contracts.history_roots), read as the root
+        self.earlier = history_prefixes(mapper.config, git, self.prefix)
         self._places: dict[PurePosixPath, tuple[SchemaType, str | None] | None] = {}
         self._namings: dict[PurePosixPath, tuple[str, str | None]] = {}
         # the path objects of the log, one per path text: `place` and the other per-path tables find
@@ -1149,12 +1161,16 @@ class _HistoryReader:
     def _whole_log(self, ahead: LogAhead | None) -> bytes:
         """The root's log, read once (from `ahead` when it reads that) and kept for later passes."""
         if self._root_log is None:
-            if ahead is not None and (ahead.ref, ahead.prefix) == (self.base, self.prefix):
+            if ahead is not None and (ahead.ref, ahead.prefix, ahead.earlier) == (
+                self.base,
+                self.prefix,
+                self.earlier,
+            ):
                 self._root_log = ahead.output()
             else:
                 if ahead is not None:
                     ahead.cancel()
-                self._root_log = log_output(self.git, self._base(), self.prefix)
+                self._root_log = log_output(self.git, self._base(), self.prefix, None, self.earlier)
         elif ahead is not None:
             ahead.cancel()
         return self._root_log
@@ -1301,12 +1317,21 @@ class _HistoryReader:
         elif specs is None and wanted is not None:
             # kept: a later pass (a file an earlier version imports, deleted since) parses it again
             commits = parse_log(self._whole_log(ahead), may_matter, interned)
-        elif ahead is not None and specs is None and (ahead.ref, ahead.prefix) == (base, prefix):
+        elif (
+            ahead is not None
+            and specs is None
+            and (ahead.ref, ahead.prefix, ahead.earlier)
+            == (
+                base,
+                prefix,
+                self.earlier,
+            )
+        ):
             commits = ahead.commits(may_matter, interned)
         else:
             if ahead is not None:
                 ahead.cancel()
-            commits = first_parent_log(git, base, prefix, specs, may_matter, interned)
+            commits = first_parent_log(git, base, prefix, specs, may_matter, interned, self.earlier)
         if wanted is not None and self._numbers is None:
             numbers = numbering.result() if numbering is not None else None
             self._numbers = numbers if numbers is not None else {c.sha: n for n, c in enumerate(commits)}

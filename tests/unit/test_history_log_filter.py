@@ -156,16 +156,18 @@ def test_a_later_pass_for_a_path_that_never_held_a_contract_asks_git_for_that_pa
     asked: list[list[str] | None] = []
     real = references.log_output
 
-    def log_output(git: Git, ref: str, prefix: str, pathspecs: list[str] | None = None) -> bytes:
+    def log_output(
+        git: Git, ref: str, prefix: str, pathspecs: list[str] | None = None, earlier: tuple[str, ...] = ()
+    ) -> bytes:
         asked.append(pathspecs)
-        return real(git, ref, prefix, pathspecs)
+        return real(git, ref, prefix, pathspecs, earlier)
 
     monkeypatch.setattr(references, "log_output", log_output)
     monkeypatch.setattr(
         references,
         "first_parent_log",
-        lambda git, ref, prefix, specs, keep, paths: (
-            asked.append(specs) or first_parent_log(git, ref, prefix, specs, keep, paths)
+        lambda git, ref, prefix, specs, keep, paths, earlier=(): (
+            asked.append(specs) or first_parent_log(git, ref, prefix, specs, keep, paths, earlier)
         ),
     )
     history = subject_history(git, git.resolve("HEAD"), mapper, BlobStore(git), {"acme/a.proto"})
