@@ -852,6 +852,9 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
         self._holders: dict[str, set[str]] | None = None
         self._holders_root = ""
         self._paths_read: set[str] = set()
+        # the folders the root's files lay in before (contracts.history_roots), read as the root:
+        # a version laid out as its commit held its references finds them there
+        self.earlier: tuple[str, ...] = ()
 
     def __getitem__(self, subject: str) -> list[HistoricVersion]:
         versions = self._versions.get(subject)

@@ -878,13 +878,15 @@ def subject_history(
     if base is None:
         return VersionHistory({}, reader.fingerprint)
     sightings = reader.read(wanted, ahead)
-    return VersionHistory(
+    history = VersionHistory(
         sightings,
         reader.fingerprint_once,
         lambda blob: sidecar_key(store.get(blob)),
         reader if wanted is not None else None,
         wanted or (),
     )
+    history.earlier = reader.earlier
+    return history
 
 
 class _HistoryReader:

@@ -124,3 +124,37 @@ def test_a_history_root_overlapping_the_root_or_outside_is_exit_2(
     repo.commit("v1")
     result = repo.run("check")
     assert result.code == 2 and says in result.output and "Traceback" not in result.output, result.output
+
+
+def test_a_version_from_before_the_move_finds_a_type_deleted_since_in_the_earlier_folder(
+    repo: GitRepo,
+) -> None:
+    """Laid out as its commit held its references (the shared type deleted after the move): the
+    earlier folder is where that commit held them."""
+    _config(repo, "new/schemas", "old/schemas")
+    priority = {"type": "enum", "name": "Priority", "namespace": "com.x", "symbols": ["P1", "P2"]}
+    alarm = {
+        "type": "record",
+        "name": "Alarm",
+        "namespace": "com.x",
+        "fields": [{"name": "p", "type": "com.x.Priority"}],
+    }
+    repo.write("old/schemas/priority.avsc", priority)
+    repo.write("old/schemas/alarm.avsc", alarm)
+    repo.commit("v1 under old")
+    (repo.root / "new").mkdir()
+    repo.git("mv", "old/schemas", "new/schemas")
+    repo.commit("moved")
+    repo.git("rm", "-q", "new/schemas/priority.avsc")
+    inlined = {
+        **alarm,
+        "fields": [{"name": "p", "type": {"type": "enum", "name": "Priority", "symbols": ["P1"]}}],
+    }
+    repo.write("new/schemas/alarm.avsc", inlined)
+    result = repo.run(
+        "check", "--allow-breaking", "com.x.Priority", "--reason", "inlined", "--format", "json"
+    )
+    alarms = next(r for r in result.json()["results"] if r["subject"] == "com.x.Alarm")
+    assert result.code == 1 and [f["rule"] for f in alarms["findings"]] == ["MISSING_ENUM_SYMBOLS"], (
+        result.output
+    )
