@@ -29,6 +29,7 @@ from contractctl.model import (
     CompatibilityLevel,
     Finding,
     Report,
+    SchemaText,
     SchemaType,
     SubjectResult,
 )
@@ -89,6 +90,23 @@ def _parsed_references(
     for path in paths:
         parsed.append(schema_format.parse(read_schema(path), list(parsed)))
     return parsed
+
+
+def _used(schema_format: SchemaFormat, text: SchemaText, given: list[ParsedSchema]) -> list[ParsedSchema]:
+    """The references among `given` (dependencies first) that `text` uses, and those they use: a
+    schema registers with its own references, so one that defines a type itself (a shared type
+    inlined) is not handed the reference that defined it before, which would define it twice."""
+    try:
+        wanted = set(schema_format.outline(text).referenced_names)
+        outlines = [schema_format.outline(reference.source) for reference in given]
+    except InvalidSchema:
+        return given  # the parse words the problem
+    kept: set[int] = set()
+    for index in range(len(given) - 1, -1, -1):  # a reference uses only those before it
+        if wanted.intersection(outlines[index].defined_names):
+            kept.add(index)
+            wanted.update(outlines[index].referenced_names)
+    return [reference for index, reference in enumerate(given) if index in kept]
 
 
 def run_compat(
@@ -161,14 +179,15 @@ def run_compat(
             shared = _parsed_references(schema_format, references, [])
             new_refs = _parsed_references(schema_format, new_references, shared)
             previous_refs = _parsed_references(schema_format, previous_references, shared)
-            new_schema = schema_format.parse(read_schema(new), new_refs)
-            earlier = [
-                Earlier(
-                    f"previous {index} ({path})",
-                    parse_registered(read_schema(path), schema_type, previous_refs),
+            new_text = read_schema(new)
+            new_schema = schema_format.parse(new_text, _used(schema_format, new_text, new_refs))
+            earlier = []
+            for index, path in enumerate(previous, start=1):
+                text = read_schema(path)
+                used = _used(schema_format, text, previous_refs)
+                earlier.append(
+                    Earlier(f"previous {index} ({path})", parse_registered(text, schema_type, used))
                 )
-                for index, path in enumerate(previous, start=1)
-            ]
     except InvalidSchema as error:
         result.verdict = "invalid"
         result.findings = _with_type_hint(error.findings, schema_type)

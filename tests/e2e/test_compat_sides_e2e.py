@@ -202,3 +202,36 @@ def test_avro_references_are_not_for_formats_with_imports_by_path(tmp_path: Path
     trees(tmp_path)
     result = compat(tmp_path, "--new-reference", "new/acme/common/money.proto")
     assert result.code == 2 and "--new-reference is for Avro" in result.stderr
+
+
+def test_a_shared_reference_is_given_only_to_a_side_that_uses_it(tmp_path: Path) -> None:
+    """The usual "inline the shared type" change: OLD takes Priority from a --reference, NEW defines
+    it itself (one symbol fewer). Handed the reference too, NEW defined Priority twice (exit 2,
+    AVRO_DUPLICATE_NAME); the registry registers NEW with its own references, and Avro Java finds
+    MISSING_ENUM_SYMBOLS (an outside audit's repro)."""
+    priority = {"type": "enum", "name": "Priority", "namespace": "com.x", "symbols": ["P1", "P2"]}
+    (tmp_path / "priority.avsc").write_text(json.dumps(priority))
+    alarm = {
+        "type": "record",
+        "name": "Alarm",
+        "namespace": "com.x",
+        "fields": [{"name": "p", "type": "com.x.Priority"}],
+    }
+    (tmp_path / "old.avsc").write_text(json.dumps(alarm))
+    inlined = {"type": "enum", "name": "Priority", "symbols": ["P1"]}
+    (tmp_path / "new.avsc").write_text(json.dumps({**alarm, "fields": [{"name": "p", "type": inlined}]}))
+    result = compat(
+        tmp_path, "--reference", "priority.avsc", "--format", "json", old="old.avsc", new="new.avsc"
+    )
+    assert result.code == 1, result.output
+    assert [f["rule"] for f in findings(result)] == ["MISSING_ENUM_SYMBOLS"]
+    # a reference a side uses through another is kept for it
+    wrapper = {
+        "type": "record",
+        "name": "Wrap",
+        "namespace": "com.x",
+        "fields": [{"name": "a", "type": "com.x.Alarm"}],
+    }
+    (tmp_path / "wrap.avsc").write_text(json.dumps(wrapper))
+    both = ["--reference", "priority.avsc", "--reference", "old.avsc"]
+    assert compat(tmp_path, *both, old="wrap.avsc", new="wrap.avsc").code == 0
