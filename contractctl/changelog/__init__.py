@@ -26,6 +26,7 @@ from contractctl.formats.vocabulary.markup import code
 from contractctl.model import CompatibilityLevel, SchemaText, SchemaType
 from contractctl.repo.contracts import ContractSet, SubjectMapper, build_contract_set, contracts_prefix
 from contractctl.repo.history import BlobStore, Git
+from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.references import SchemaResolver, subject_history
 
 __all__ = [
@@ -122,6 +123,9 @@ def changelog(
     git = Git.discover(config.directory)
     to_commit = git.resolve(to_ref)
     from_commit = git.resolve(from_ref) if from_ref is not None else default_from_ref(config, to_ref, environ)
+    # version numbers count every earlier version: a shallow clone would number from its cut
+    for commit in (to_commit, from_commit):
+        ensure_complete_history(git, commit, environ=environ)
     mapper = SubjectMapper(config, contracts_prefix(config, git))
     store = BlobStore(git)
     old = _tree(git, mapper, store, from_commit)

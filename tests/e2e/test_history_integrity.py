@@ -124,3 +124,14 @@ def test_publish_from_a_shallow_clone_is_exit_3(tmp_path: Path) -> None:
     shallow = clone(origin(tmp_path), tmp_path / "shallow", "--depth", "1", "--no-single-branch")
     shallow.write("contractctl.yaml", "version: 1\nregistries:\n  aws: {url: 'http://127.0.0.1:9'}\n")
     assert_incomplete(shallow.run("publish", "--registry", "aws", "--dry-run"), "--unshallow")
+
+
+def test_changelog_from_a_shallow_clone_is_exit_3(tmp_path: Path) -> None:
+    """Its version numbers count every earlier version: a clone cut after v1 numbered v2 as 1 and
+    v3 as 2, with exit 0 (an outside audit's repro), where check says exit 3."""
+    source = origin(tmp_path)
+    full = clone(source, tmp_path / "full")
+    numbered = full.run("changelog", "--from", "HEAD~1")
+    assert numbered.code == 0 and "git version 2 → 3" in numbered.stdout, numbered.output
+    shallow = clone(source, tmp_path / "shallow", "--depth", "2", "--no-single-branch")
+    assert_incomplete(shallow.run("changelog", "--from", "HEAD~1"), "--unshallow")
