@@ -440,7 +440,7 @@ def _subject_rules(reader: _Reader, value: Any) -> tuple[SubjectRule, ...]:
         return ()
     if not isinstance(value, list):
         raise reader.fail("subjects", f"expected a list, got {type_name(value)}")
-    rules = []
+    rules: list[SubjectRule] = []
     for index, item in enumerate(value):
         key_path = f"subjects[{index}]"
         entry = reader.mapping(
@@ -475,6 +475,14 @@ def _subject_rules(reader: _Reader, value: Any) -> tuple[SubjectRule, ...]:
         )
         if rule.subject is not None and not rule.is_path_glob:
             raise reader.fail(f"{key_path}.subject", "an explicit subject needs a path in match")
+        earlier = next((i for i, r in enumerate(rules) if r.match == rule.match and r.subject), None)
+        if rule.subject is not None and earlier is not None and rules[earlier].subject != rule.subject:
+            raise reader.fail(
+                f"{key_path}.subject",
+                f"{shown(rule.match)} is mapped to {shown(rules[earlier].subject)} by subjects[{earlier}] "
+                f"already: one file is one subject (the later entry would silently win); register the "
+                "same schema under another subject from a file of its own",
+            )
         rules.append(rule)
     return tuple(rules)
 

@@ -53,6 +53,12 @@ def test_full_config_is_typed() -> None:
             "subjects[0].subject: an explicit subject needs a path",
         ),
         ({"contracts": {"root": "../outside"}}, "contracts.root: must be a relative path"),
+        (
+            {"subjects": [{"match": "c/a.avsc", "subject": "a"}, {"match": "c/a.avsc", "subject": "b"}]},
+            "subjects[1].subject: 'c/a.avsc' is mapped to 'a' by subjects[0] already: one file",
+        ),
+        ({"contracts": {"history_roots": ["../old"]}}, "contracts.history_roots[0]: must be a relative path"),
+        ({"contracts": {"history_roots": "old"}}, "contracts.history_roots: expected a list"),
         ({"registries": {"aws": {"auth": {}}}}, "registries.aws.url: missing"),
         ({"registries": {"aws": {"url": "x", "passwd": "y"}}}, "registries.aws.passwd: unknown key"),
         (
@@ -125,6 +131,15 @@ def test_contracts_exclude_and_protobuf_include() -> None:
         parse_config({"contracts": {"exclude": "contracts/vendor/**"}}, CONFIG)
     with pytest.raises(ConfigError, match=r"protobuf.include\[0\]: must be a relative path inside"):
         parse_config({"protobuf": {"include": ["../elsewhere"]}}, CONFIG)
+
+
+def test_history_roots_and_one_subject_per_file() -> None:
+    config = parse_config({"contracts": {"root": "contracts", "history_roots": ["schemas/", "old"]}}, CONFIG)
+    assert config.history_roots == ("schemas", "old")
+    same = {"match": "c/a.avsc", "subject": "a"}
+    assert (
+        len(parse_config({"subjects": [same, {**same, "compatibility": "FULL"}]}, CONFIG).subject_rules) == 2
+    )
 
 
 def test_protobuf_oneof_rules() -> None:
