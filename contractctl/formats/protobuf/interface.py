@@ -75,8 +75,10 @@ def interface(file: FileDescriptorProto) -> Face | None:
         _message(prefix, message, symbols, values)
     for enum in file.enum_type:
         _enum(prefix, enum, symbols, values)
-    symbols.extend(_extension(prefix, extension) for extension in file.extension)
-    symbols.extend((f"{prefix}{service.name}", "service") for service in file.service)
+    if file.extension:
+        symbols.extend(_extension(prefix, extension) for extension in file.extension)
+    if file.service:
+        symbols.extend((f"{prefix}{service.name}", "service") for service in file.service)
     names = (
         file.name,
         file.package,
@@ -97,17 +99,27 @@ def _message(
     out: list[tuple[object, ...]],
     values: list[tuple[str, tuple[str, ...]]],
 ) -> None:
+    # a Compiler reads the interface of every file of every import state (tens of thousands on a long
+    # history): parts a message lacks (options, extension ranges, extensions) are not walked
     name = f"{prefix}{message.name}"
-    ranges = tuple(
-        (r.start, r.end, r.options.SerializeToString(deterministic=True)) for r in message.extension_range
-    )
-    out.append((name, "message", message.options.map_entry, message.options.message_set_wire_format, ranges))
+    if message.HasField("options"):
+        options = message.options
+        map_entry, message_set = options.map_entry, options.message_set_wire_format
+    else:
+        map_entry = message_set = False
+    ranges: tuple[tuple[int, int, bytes], ...] = ()
+    if message.extension_range:
+        ranges = tuple(
+            (r.start, r.end, r.options.SerializeToString(deterministic=True)) for r in message.extension_range
+        )
+    out.append((name, "message", map_entry, message_set, ranges))
     inner = f"{name}."
     for nested in message.nested_type:
         _message(inner, nested, out, values)
     for enum in message.enum_type:
         _enum(inner, enum, out, values)
-    out.extend(_extension(inner, extension) for extension in message.extension)
+    if message.extension:
+        out.extend(_extension(inner, extension) for extension in message.extension)
 
 
 def _enum(
@@ -117,8 +129,9 @@ def _enum(
     values: list[tuple[str, tuple[str, ...]]],
 ) -> None:
     name = f"{prefix}{enum.name}"
-    out.append((name, "enum", enum.value[0].number if enum.value else None))
-    values.append((name, tuple(value.name for value in enum.value)))
+    found = enum.value
+    out.append((name, "enum", found[0].number if found else None))
+    values.append((name, tuple([value.name for value in found])))
 
 
 def _extension(prefix: str, extension: FieldDescriptorProto) -> tuple[object, ...]:
