@@ -37,6 +37,10 @@ def _rules(result: dict[str, Any]) -> list[str]:
     return [f["rule"] for f in result["findings"]]
 
 
+def _messages(result: dict[str, Any]) -> str:
+    return "\n".join(f["message"] for f in result["findings"])
+
+
 def test_pattern_properties_match_as_java_does(repo: GitRepo) -> None:
     """Java's `\\w` is ASCII: "é" is no longer covered once removed; `[a-z&&[^b]]` covers "a"."""
     word = {"^\\w+$": {"type": "string"}}
@@ -118,6 +122,7 @@ def test_pattern_validity_follows_java(repo: GitRepo) -> None:
     assert [(f["rule"], f["pointer"]) for f in found["pyonly-value"]["findings"]] == [
         ("INVALID_SCHEMA", "#/properties/code/pattern")
     ]
+    assert "is not a 'regex' for java.util.regex: Unknown inline modifier" in _messages(found["pyonly-value"])
 
 
 def test_compat_refuses_a_python_only_pattern_under_none(tmp_path: Path) -> None:

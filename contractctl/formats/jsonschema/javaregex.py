@@ -10,6 +10,13 @@ the same matches; a construct without an exact Python equivalent makes the patte
 The parser follows JDK 17's Pattern.java. It calls a pattern invalid only on the errors it is sure
 Java raises; anything it does not model is taken as valid (and untranslatable), since a wrong
 "invalid" would block a schema the registry accepts.
+
+How each use decides on an untranslatable pattern:
+- validity (validity.py, fastcheck.py): valid; only Java's own errors make INVALID_SCHEMA.
+- coverage in the diff (model.PatternProperty.finds): undecided, and the diff then reports the
+  property not covered, an incompatible difference: a wrong "compatible" is the worst outcome.
+- data (prove.py, sidecar examples): an approximation (`\\p{L}` by Python's Unicode data, Python's
+  `\\b`), else Python's own reading of the text, else no check: advisory results, never a crash.
 """
 
 from __future__ import annotations

@@ -63,7 +63,10 @@ def meta_schema_problems(document: Any, draft: Draft) -> list[tuple[str, str]]:
     for error in errors[:_MAX_PROBLEMS]:
         cause = best_match([error]) or error
         pointer = child("", *cause.absolute_path)
-        problems.append((pointer, f"not a valid {draft.value} JSON Schema: {_short(cause.message)}"))
+        message = _short(cause.message)
+        if isinstance(cause.cause, JavaRegexError):
+            message += f" for java.util.regex: {cause.cause}"
+        problems.append((pointer, f"not a valid {draft.value} JSON Schema: {message}"))
     return problems
 
 
