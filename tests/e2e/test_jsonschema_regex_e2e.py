@@ -172,3 +172,15 @@ def test_examples_are_validated_with_java_patterns(repo: GitRepo) -> None:
         ("CONTRACT_EXAMPLE_INVALID", "contracts/t/examples/bad.json")
     ], result.output
     assert "'é' does not match '^\\\\w+$'" in findings[0]["message"]
+
+
+def test_pattern_names_jsonschema_cannot_join_do_not_crash(repo: GitRepo) -> None:
+    """jsonschema joins an object's patternProperties names into one regex: a group name twice
+    does not compile there, so those names then match nothing instead of crashing the check."""
+    names = {"^(?<k>a)$": {"type": "string"}, "^(?<k>b)$": {"type": "string"}}
+    repo.write("contractctl.yaml", "version: 1\ndefaults: {compatibility: BACKWARD}\n")
+    repo.write("contracts/t/value.json", _object(patternProperties=names))
+    repo.write("contracts/t/examples/one.json", {"a": "x"})
+    repo.commit("v1")
+    result = repo.run("check", "--all")
+    assert result.code == 0, result.output

@@ -80,13 +80,18 @@ def data_pattern(pattern: str) -> str | None:
     python = translation.python or translation.approximation
     if python is not None:
         return python
+    return pattern if python_reads(pattern) else None
+
+
+def python_reads(pattern: str) -> bool:
+    """Python's `re` compiles the text without a warning (a FutureWarning would reach stderr)."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error")  # a FutureWarning would reach the user's stderr
+            warnings.simplefilter("error")
             re.compile(pattern)
     except (re.error, Warning, RecursionError, OverflowError):
-        return None
-    return pattern
+        return False
+    return True
 
 
 @lru_cache(maxsize=4096)

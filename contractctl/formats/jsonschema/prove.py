@@ -11,14 +11,13 @@ from __future__ import annotations
 import importlib
 import json
 import re
-import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from contractctl.formats.jsonschema.drafts import Draft
 from contractctl.formats.jsonschema.generate import generated_documents
-from contractctl.formats.jsonschema.javaregex import data_pattern
+from contractctl.formats.jsonschema.javaregex import data_pattern, python_reads
 from contractctl.model import Finding, FindingKind, Severity
 
 if TYPE_CHECKING:
@@ -105,19 +104,9 @@ def _python_names(patterns: dict[str, Any]) -> dict[str, Any]:
         while python in out:  # two texts, one reading (`A`, `\x41`): keep both schemas
             python = f"(?:{python})"
         out[python] = _java_patterns(schema)
-    if not _compiles("|".join(out)):  # jsonschema joins them for additionalProperties
+    if not python_reads("|".join(out)):  # jsonschema joins them for additionalProperties
         return {_NEVER + re.escape(pattern): _java_patterns(schema) for pattern, schema in patterns.items()}
     return out
-
-
-def _compiles(pattern: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            re.compile(pattern)
-    except (re.error, Warning, RecursionError, OverflowError):
-        return False
-    return True
 
 
 def _spec(contract: JsonSchemaContract) -> Any:
