@@ -453,9 +453,17 @@ def _object_open(node: Node) -> bool:
     return node.unevaluated is None or node.unevaluated.is_empty
 
 
+_UNDECIDED = Node(FALSE, "")
+"""The covering schema when a patternProperties entry's Java matching cannot be told: Java might cover
+the name or not, so `_covered` reports it not covered (never a wrong "compatible")."""
+
+
 def _object_covering(node: Node, name: str) -> Node | None:
     for entry in node.pattern_properties:
-        if entry.regex is not None and entry.regex.search(name):
+        found = entry.finds(name)
+        if found is None:
+            return _UNDECIDED
+        if found:
             return entry.schema
     return _covering_beyond(node)
 
@@ -513,6 +521,9 @@ def _compare_properties(ctx: _Context, o: Node, u: Node) -> None:
 
 def _covered(ctx: _Context, original: Node, update: Node, prefix: str) -> None:
     """A property or item only one side has, judged against the other side's covering schema."""
+    if original is _UNDECIDED or update is _UNDECIDED:
+        ctx.add(f"{prefix}_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
+        return
     sub = ctx.sub()
     _compare(sub, original, update)
     ctx.diffs.extend(sub.diffs)

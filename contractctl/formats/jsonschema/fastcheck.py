@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from contractctl.formats.jsonschema.drafts import Draft
+from contractctl.formats.jsonschema.javaregex import java_accepts
 
 _TYPES = frozenset(("array", "boolean", "integer", "null", "number", "object", "string"))
 _COUNTS = frozenset(
@@ -111,7 +112,7 @@ class _Walk:
         if key == "required":
             return self.names(value, allow_empty=not self.draft4)
         if key == "pattern":
-            return isinstance(value, str) and _compiles(value)
+            return isinstance(value, str) and java_accepts(value)
         if key in _ONE_SCHEMA:
             return self.schema(value)
         if key in _SCHEMA_MAPS:
@@ -119,7 +120,9 @@ class _Walk:
         if key in _SCHEMA_LISTS:
             return isinstance(value, list) and bool(value) and all(self.schema(v) for v in value)
         if key == "patternProperties":
-            return isinstance(value, dict) and all(_compiles(k) and self.schema(v) for k, v in value.items())
+            return isinstance(value, dict) and all(
+                java_accepts(k) and self.schema(v) for k, v in value.items()
+            )
         if key in ("additionalProperties", "additionalItems"):
             return isinstance(value, bool) or self.schema(value)
         if key == "items":
@@ -165,11 +168,3 @@ def _distinct(values: list[Any]) -> bool:
     import json
 
     return len({json.dumps(v, sort_keys=True) for v in values}) == len(values)
-
-
-def _compiles(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return False
-    return True

@@ -13,11 +13,11 @@ nodes.
 from __future__ import annotations
 
 import json.encoder
-import re
 from typing import Any
 from urllib.parse import unquote
 
 from contractctl.formats.jsonschema.drafts import Draft
+from contractctl.formats.jsonschema.javaregex import java_accepts, translate
 from contractctl.formats.jsonschema.model import (
     ALL_OF,
     ANY_OF,
@@ -378,7 +378,10 @@ class DocumentLoader:
         if patterns:
             node.pattern_properties = tuple(
                 PatternProperty(
-                    key, _compile(key), self.load(schema, child(pointer, "patternProperties", key))
+                    key,
+                    translate(key).regex,
+                    self.load(schema, child(pointer, "patternProperties", key)),
+                    java_accepts(key),
                 )
                 for key, schema in patterns.items()
             )
@@ -460,10 +463,3 @@ def _number(value: Any) -> int | float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return value
-
-
-def _compile(pattern: str) -> re.Pattern[str] | None:
-    try:
-        return re.compile(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return None

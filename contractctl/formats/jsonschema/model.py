@@ -29,8 +29,16 @@ _NO_ENTRIES: Mapping[str, Any] = MappingProxyType({})
 @dataclass(eq=False)
 class PatternProperty:
     pattern: str
-    regex: re.Pattern[str] | None  # None: Python cannot compile it (it never covers a property)
+    regex: re.Pattern[str] | None  # java.util.regex's reading in Python; None: none exact, or invalid
     schema: Node
+    java_valid: bool = True  # False only in an earlier version loaded leniently: it never covers a name
+
+    def finds(self, name: str) -> bool | None:
+        """Java's `pattern.matcher(name).find()`, as Confluent's ObjectSchemaDiff asks; None when no
+        exact Python translation tells (see javaregex)."""
+        if self.regex is not None:
+            return self.regex.search(name) is not None
+        return None if self.java_valid else False
 
 
 class Node:

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from contractctl.formats.jsonschema.drafts import Draft
 from contractctl.formats.jsonschema.generate import generated_documents
+from contractctl.formats.jsonschema.javaregex import data_pattern, python_reads
 from contractctl.model import Finding, FindingKind, Severity
 
 if TYPE_CHECKING:
     from contractctl.formats.jsonschema import JsonSchemaContract
 
 _SHOWN = 160
+_NEVER = "(?!)"  # a patternProperties name without a Python reading matches no property
 
 
 def validator(contract: JsonSchemaContract) -> Any:
@@ -36,6 +39,17 @@ def validator(contract: JsonSchemaContract) -> Any:
         Draft.DRAFT_2019_09: jsonschema.Draft201909Validator,
         Draft.DRAFT_2020_12: jsonschema.Draft202012Validator,
     }[contract.document.draft]
+    additional = cls.VALIDATORS["additionalProperties"]
+
+    def additional_properties(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+        for error in additional(validator, value, instance, schema):  # the names are Python readings
+            head, found, _ = error.message.partition(" not match any of the regexes: ")
+            error.message = f"{head} not match any patternProperties name" if found else error.message
+            yield error
+
+    cls = jsonschema.validators.extend(
+        cls, {"pattern": _pattern, "additionalProperties": additional_properties}
+    )
     resources: list[tuple[str, Any]] = []
     pending = [contract]
     seen: set[int] = set()
@@ -48,12 +62,51 @@ def validator(contract: JsonSchemaContract) -> Any:
         base = value.get(current.document.draft.id_keyword, "") if isinstance(value, dict) else ""
         base = base if isinstance(base, str) else ""
         for name, reference in current.references.items():
-            resource = _spec(reference).create_resource(reference.document.value)
+            resource = _spec(reference).create_resource(_java_patterns(reference.document.value))
             resources.append((name, resource))
             resources.append((urljoin(base, name), resource))
             pending.append(reference)
     registry: Any = Registry().with_resources(resources)
-    return cls(contract.document.value, registry=registry)
+    return cls(_java_patterns(contract.document.value), registry=registry)
+
+
+def _pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:
+    """`pattern` read as java.util.regex reads it (Everit, the registry), not as Python's `re`."""
+    python = data_pattern(pattern) if isinstance(pattern, str) else None
+    if python is not None and validator.is_type(instance, "string") and not re.search(python, instance):
+        error: Any = importlib.import_module("jsonschema").ValidationError
+        yield error(f"{instance!r} does not match {pattern!r}")
+
+
+def _java_patterns(value: Any) -> Any:
+    """The schema with each patternProperties name replaced by its `data_pattern` (jsonschema also
+    matches those names for additionalProperties); one without a reading never matches, nor do all of
+    an object's when joined they do not compile (a group name twice, a flag not at the start)."""
+    if isinstance(value, list):
+        return [_java_patterns(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        if key in ("const", "enum", "default", "examples"):
+            out[key] = item  # data, not schemas
+        elif key == "patternProperties" and isinstance(item, dict):
+            out[key] = _python_names(item)
+        else:
+            out[key] = _java_patterns(item)
+    return out
+
+
+def _python_names(patterns: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pattern, schema in patterns.items():
+        python = data_pattern(pattern) or _NEVER + re.escape(pattern)
+        while python in out:  # two texts, one reading (`A`, `\x41`): keep both schemas
+            python = f"(?:{python})"
+        out[python] = _java_patterns(schema)
+    if not python_reads("|".join(out)):  # jsonschema joins them for additionalProperties
+        return {_NEVER + re.escape(pattern): _java_patterns(schema) for pattern, schema in patterns.items()}
+    return out
 
 
 def _spec(contract: JsonSchemaContract) -> Any:

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import copy
 import importlib
 from functools import cache
 from typing import Any
 
 from contractctl.formats.jsonschema.drafts import Draft
 from contractctl.formats.jsonschema.fastcheck import surely_valid
+from contractctl.formats.jsonschema.javaregex import JavaRegexError, translate
 from contractctl.formats.jsonschema.loader import child
 
 _MAX_PROBLEMS = 20
@@ -28,8 +30,24 @@ def _meta_validator(draft: Draft) -> Any:
         Draft.DRAFT_2019_09: jsonschema.Draft201909Validator,
         Draft.DRAFT_2020_12: jsonschema.Draft202012Validator,
     }[draft]
-    # the meta-schema's own `format: regex` catches patterns that do not compile
-    return cls(cls.META_SCHEMA, format_checker=cls.FORMAT_CHECKER)
+    # the meta-schema's own `format: regex` catches patterns that do not compile: in java.util.regex,
+    # as Everit compiles them when the registry loads the schema
+    checker = copy.copy(cls.FORMAT_CHECKER)
+    checker.checkers = {**checker.checkers, "regex": (_java_regex, JavaRegexError)}
+    meta_schema = cls.META_SCHEMA
+    if draft is Draft.DRAFT_4:  # its meta-schema leaves patternProperties' names unchecked; Everit does not
+        meta_schema = copy.deepcopy(meta_schema)
+        meta_schema["properties"]["patternProperties"]["propertyNames"] = {"format": "regex"}
+        names = jsonschema.Draft6Validator.VALIDATORS["propertyNames"]
+        cls = jsonschema.validators.extend(cls, {"propertyNames": names})
+    return cls(meta_schema, format_checker=checker)
+
+
+def _java_regex(instance: Any) -> bool:
+    error = translate(instance).error if isinstance(instance, str) else None
+    if error is not None:
+        raise JavaRegexError(error)
+    return True
 
 
 def meta_schema_problems(document: Any, draft: Draft) -> list[tuple[str, str]]:
@@ -45,7 +63,10 @@ def meta_schema_problems(document: Any, draft: Draft) -> list[tuple[str, str]]:
     for error in errors[:_MAX_PROBLEMS]:
         cause = best_match([error]) or error
         pointer = child("", *cause.absolute_path)
-        problems.append((pointer, f"not a valid {draft.value} JSON Schema: {_short(cause.message)}"))
+        message = _short(cause.message)
+        if isinstance(cause.cause, JavaRegexError):
+            message += f" for java.util.regex: {cause.cause}"
+        problems.append((pointer, f"not a valid {draft.value} JSON Schema: {message}"))
     return problems
 
 
