@@ -598,7 +598,7 @@ class _LocalRun:
         batches = _neighbourhoods(self.checker, [subject for subject, _ in self.jobs], cores)
         job = partial(_check_batch, self._check_job, batches)
         if workers is None:
-            done = run_measured(job, len(batches), cores)
+            done = run_measured(job, len(batches), cores, sizes=[len(batch) for batch in batches])
         else:
             done = run_indexed(job, len(batches), workers)
         results: dict[int, SubjectResult] = {}

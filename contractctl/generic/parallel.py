@@ -16,7 +16,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 from contractctl.generic.termination import end_with_parent, sigterm_held
@@ -63,20 +63,27 @@ def run_measured(
     look_after: float = LOOK_AFTER,
     worth: float = WORTH_SPREADING,
     clock: Callable[[], float] = time.perf_counter,
+    sizes: Sequence[int] | None = None,
 ) -> list[T]:
     """[job(0), ..., job(count - 1)], run in this process until the jobs done so far have taken
     `look_after` seconds and, at their pace, the ones left would take `worth` seconds more: those
     are then spread over `workers` processes (`run_indexed`). A batch that ends sooner never
     starts a worker, whatever its size; a few long jobs are spread as soon as that shows.
+    `sizes`: how much work each job is (a batch of checks: its length), so that the pace of a few
+    small jobs first does not stand for the large ones left (it kept the API tree's check in one
+    process: 154 single checks first, then batches of 154).
     """
     results: list[T] = []
     started = clock()
+    weight = list(sizes) if sizes is not None else [1] * count
+    total, finished = sum(weight), 0
     for index in range(count):
         results.append(job(index))
+        finished += weight[index]
         done, left = index + 1, count - index - 1
         if workers > 1 and left > 1:
             spent = clock() - started
-            if spent >= look_after and spent / done * left >= worth:
+            if spent >= look_after and spent / max(finished, 1) * (total - finished) >= worth:
                 return results + run_indexed(_shifted(job, done), left, workers)
     return results
 

@@ -113,6 +113,29 @@ def test_a_few_long_jobs_are_spread_without_waiting_for_a_count() -> None:
     assert os.getpid() not in rest
 
 
+def _sized(clock: _Clock, sizes: list[int]) -> Callable[[int], tuple[int, int]]:
+    def job(index: int) -> tuple[int, int]:
+        clock.now += 0.002 * sizes[index]
+        return index * 3, os.getpid()
+
+    return job
+
+
+@linux_only
+def test_small_jobs_first_do_not_stand_for_the_large_ones_left() -> None:
+    """The check hands over its first batch one job at a time, then batches of many: paced per job,
+    30 single jobs of 2 ms said the 10 left would take 0.02 s, and the 1,500 checks in them ran in
+    one process (the API tree, round 20). Weighed by size, they are spread."""
+    sizes = [1] * 30 + [150] * 10
+    clock = _Clock()
+    results = run_measured(_sized(clock, sizes), 40, 2, look_after=0.05, worth=0.3, clock=clock, sizes=sizes)
+    assert [value for value, _ in results] == [index * 3 for index in range(40)]
+    assert os.getpid() not in [pid for _, pid in results][-9:]  # the large batches went to the workers
+    clock = _Clock()
+    paced_per_job = run_measured(_sized(clock, sizes), 40, 2, look_after=0.05, worth=0.3, clock=clock)
+    assert {pid for _, pid in paced_per_job} == {os.getpid()}
+
+
 def test_measured_batches_stay_here_with_one_worker_or_one_job_left() -> None:
     clock = _Clock()
     results = run_measured(_timed(clock, 1.0), 5, workers=1, clock=clock)
