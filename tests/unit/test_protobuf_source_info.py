@@ -119,5 +119,27 @@ def test_a_source_info_compile_that_fails_leaves_positions_unknown_not_a_crash(
         raise CompileFailed([])
 
     monkeypatch.setattr(compile_module, "with_source_info", failing)
-    assert parsed.locate("#/M/1") is None
     assert parsed.described is parsed.compiled.file
+    # positions unknown (the package line's fallback, none here), and a later locate asks no more
+    assert parsed.locate("#/M/1") is None
+
+
+def test_a_finding_is_located_from_the_text_without_compiling_it_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A check that does not lint compiles without source info; the position of a finding is read
+    from the text (text_positions), equal to protoc's, rather than by compiling the file again."""
+    import contractctl.formats.protobuf.compile as compile_module
+
+    case = next(c for c in CASES if c.backward and not c.old_deps)
+    schema_format = ProtobufFormat()
+    old = _source("case/m.proto", case.old)
+    schema_format.prepare([], groups=[[old]])
+    parsed = schema_format.parse(old, [])
+
+    def never(*args: object) -> object:
+        raise AssertionError("compiled again for a position")
+
+    monkeypatch.setattr(compile_module, "with_source_info", never)
+    position = parsed.locate("#/M/1")
+    assert position is not None and position.line == 2

@@ -31,6 +31,7 @@ from contractctl.formats.protobuf.locate import nearest, positions
 from contractctl.formats.protobuf.model import FileViews, SchemaView, schema_view
 from contractctl.formats.protobuf.outline import name_candidates, normalized, read_outline
 from contractctl.formats.protobuf.side_run import SideRun, side_run
+from contractctl.formats.protobuf.text_positions import has_group, text_positions
 from contractctl.generic import stamped_file
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
 
@@ -82,8 +83,14 @@ class ProtobufSchema:
         return cast("FileDescriptorProto", self._described)
 
     def locate(self, pointer: str | None) -> SourcePosition | None:
+        """Read from the text (`text_positions`), without compiling it again with source info,
+        unless its descriptor has that already or it declares a proto2 group."""
         if self._positions is None:
-            self._positions = positions(self.described)
+            described = self._described is not None or self.compiled.file.HasField("source_code_info")
+            if described or has_group(self.source.text):
+                self._positions = positions(self.described)
+            else:
+                self._positions = text_positions(self.source.text)
         return nearest(self._positions, pointer)
 
     @property
