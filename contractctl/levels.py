@@ -105,20 +105,9 @@ def check_level(
         # Findings point into the reader; for FORWARD that is the old version, so the same pointer is
         # looked up in the new file: the line a reviewer can act on.
         finding = replace(finding, direction=direction, compared_with=", ".join(labels))
-        if finding.file is not None:
-            out.append(finding)
-            continue
-        position = new.locate(finding.pointer)
-        out.append(
-            replace(
-                finding,
-                file=str(new.source.path),
-                line=position.line if position else 1,
-                column=position.column if position else None,
-                end_line=position.end_line if position else None,
-                end_column=position.end_column if position else None,
-            )
-        )
+        if finding.file is None:
+            finding = finding.placed(str(new.source.path), new.locate(finding.pointer))
+        out.append(finding)
     return out
 
 

@@ -103,6 +103,17 @@ class Finding:
         filled = {k: v for k, v in changes.items() if current[k] is None}
         return replace(self, **filled)  # type: ignore[arg-type]
 
+    def placed(self, file: str, position: SourcePosition | None) -> Finding:
+        """A copy at `position` in `file` (its first line when the element was not found)."""
+        return replace(
+            self,
+            file=file,
+            line=position.line if position else 1,
+            column=position.column if position else None,
+            end_line=position.end_line if position else None,
+            end_column=position.end_column if position else None,
+        )
+
     @property
     def fails(self) -> bool:
         return self.severity is Severity.ERROR and self.allowed_reason is None

@@ -533,7 +533,10 @@ class _LocalRun:
             else None
         )
         if base and mapping is not None:
-            removed += _config_removals(git, base, mapping, config, current, options.staged, removed, report)
+            removed += _config_removals(git, base, mapping, current, options.staged, removed, report)
+            moved = root_moved(git, config, mapping.mapper.root_prefix, prefix) if mapping.mapper else None
+            if moved is not None:
+                report.findings.append(moved)
         dangling = (
             checker.dependents_closure(names=[n for r in removed for n in r.defined_names])
             if removed
@@ -779,21 +782,16 @@ def _config_removals(
     git: Git,
     base: str,
     mapping: BaseMapping,
-    config: Config,
     current: ContractSet,
     staged: bool,
     removed: list[RemovedContract],
     report: Report,
 ) -> list[RemovedContract]:
-    """The subjects an edit of contractctl.yaml makes vanish (and a warning when it moves the root
-    away from versions it does not read)."""
+    """The subjects an edit of contractctl.yaml makes vanish."""
     if mapping.mapper is None:
         if mapping.problem is not None:
             report.findings.append(mapping.problem)
         return []
-    moved = root_moved(git, config, mapping.mapper.root_prefix, current.root)
-    if moved is not None:
-        report.findings.append(moved)
     return config_removals(git, base, mapping.mapper, current, staged, {r.subject for r in removed})
 
 

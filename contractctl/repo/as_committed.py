@@ -47,6 +47,17 @@ def imported_paths(schema_type: SchemaType, source: SchemaText) -> list[str]:
     return [name for name in outline.referenced_names if not is_uri(name)]
 
 
+def references_others(schema_type: SchemaType, source: SchemaText) -> bool:
+    """Whether a text references other contracts (imports by path, or names it does not define):
+    one that does not fails as committed as it failed in the model, so no layout is tried."""
+    if references_by_path(source.path):
+        return bool(imported_paths(schema_type, source))
+    try:
+        return bool(outline_of(schema_type, source.path, source.text, source.root).referenced_names)
+    except InvalidSchema:
+        return False
+
+
 def by_path(schema_type: SchemaType, tree: Mapping[str, str]) -> LaidOut:
     """References by path: the files at the paths a text imports, where the commit held one."""
     return lambda text: [p for p in imported_paths(schema_type, text) if p in tree]

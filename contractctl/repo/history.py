@@ -838,6 +838,7 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
         sidecar_key: Callable[[str], str] | None = None,
         more: MoreHistory | None = None,
         read: Collection[str] = (),
+        earlier: tuple[str, ...] = (),
     ) -> None:
         self._sightings = sightings
         self._fingerprint = fingerprint
@@ -854,7 +855,7 @@ class VersionHistory(Mapping[str, list[HistoricVersion]]):
         self._paths_read: set[str] = set()
         # the folders the root's files lay in before (contracts.history_roots), read as the root:
         # a version laid out as its commit held its references finds them there
-        self.earlier: tuple[str, ...] = ()
+        self.earlier = earlier
 
     def __getitem__(self, subject: str) -> list[HistoricVersion]:
         versions = self._versions.get(subject)

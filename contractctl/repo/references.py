@@ -20,7 +20,7 @@ from contractctl.formats import (
 from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema, is_word_character
 from contractctl.generic.parallel import Background, run_indexed, run_measured, usable_cores, worker_count
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, import_path_of
-from contractctl.repo.as_committed import LaidOut, by_name, by_path, imported_paths, parse_as_committed
+from contractctl.repo.as_committed import LaidOut, by_name, by_path, parse_as_committed, references_others
 from contractctl.repo.contracts import (
     ContractSet,
     SubjectMapper,
@@ -496,7 +496,7 @@ class SchemaResolver:
         `as_committed`): what its author compiled. A version that does not parse even so never
         compiled at its commit, so no registry accepted it (None: the check compares with the one
         before, as a registry holds it)."""
-        if not self._names_references(schema_type, source):
+        if not references_others(schema_type, source):
             return None  # it references nothing: laid out as committed, it fails as it did
         tree = self._trees.get((version.commit, schema_type))
         if tree is None:
@@ -532,16 +532,6 @@ class SchemaResolver:
             return None
         self._subject_of[id(parsed)] = subject
         return parsed
-
-    @staticmethod
-    def _names_references(schema_type: SchemaType, source: SchemaText) -> bool:
-        """Whether a text references other contracts: imports by path, or names it does not define."""
-        if references_by_path(source.path):
-            return bool(imported_paths(schema_type, source))
-        try:
-            return bool(outline_of(schema_type, source.path, source.text, source.root).referenced_names)
-        except InvalidSchema:
-            return False
 
     def _committed_tree(self, commit: str, schema_type: SchemaType) -> dict[str, str]:
         """Import path -> blob id of every file a text of `commit` could import: the contracts root's,
@@ -878,15 +868,14 @@ def subject_history(
     if base is None:
         return VersionHistory({}, reader.fingerprint)
     sightings = reader.read(wanted, ahead)
-    history = VersionHistory(
+    return VersionHistory(
         sightings,
         reader.fingerprint_once,
         lambda blob: sidecar_key(store.get(blob)),
         reader if wanted is not None else None,
         wanted or (),
+        reader.earlier,
     )
-    history.earlier = reader.earlier
-    return history
 
 
 class _HistoryReader:

@@ -7,9 +7,9 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from contractctl.formats.base import InvalidSchema
+from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.model import SchemaText, SchemaType
-from contractctl.repo.as_committed import by_path, parse_as_committed
+from contractctl.repo.as_committed import by_name, by_path, parse_as_committed
 
 
 def _tree(files: dict[str, str]) -> tuple[dict[str, str], dict[str, bytes], list[Collection[str]]]:
@@ -21,6 +21,23 @@ def _tree(files: dict[str, str]) -> tuple[dict[str, str], dict[str, bytes], list
 
 def _source(text: str, path: str = "ai/imp.proto") -> SchemaText:
     return SchemaText(PurePosixPath("c", path), text, "abc123", "c", ("git", "ai.Imp", 2))
+
+
+def _laid_out(
+    source: SchemaText, files: dict[str, str], schema_type: SchemaType = SchemaType.PROTOBUF
+) -> ParsedSchema:
+    """`source` laid out among `files`, with no versions known, references as its format names them."""
+    tree, blobs, _ = _tree(files)
+
+    def read(ids: Collection[str]) -> dict[str, bytes]:
+        return {i: blobs[i] for i in ids}
+
+    by_format = (
+        by_path(schema_type, tree)
+        if schema_type is SchemaType.PROTOBUF
+        else by_name(schema_type, tree, read, "c")
+    )
+    return parse_as_committed(source, schema_type, tree, read, lambda texts: {}, by_format)
 
 
 def test_imports_are_laid_out_as_the_commit_held_them_with_their_origins() -> None:
@@ -62,17 +79,9 @@ def test_imports_are_laid_out_as_the_commit_held_them_with_their_origins() -> No
 
 
 def test_an_import_the_commit_lacks_is_refused() -> None:
-    tree, blobs, _ = _tree({"ai/other.proto": 'syntax = "proto3";\npackage ai;\nmessage O {}\n'})
     source = _source('syntax = "proto3";\npackage ai;\nimport "ai/types.proto";\nmessage Imp { B b = 1; }\n')
     with pytest.raises(InvalidSchema):
-        parse_as_committed(
-            source,
-            SchemaType.PROTOBUF,
-            tree,
-            lambda ids: {i: blobs[i] for i in ids},
-            lambda texts: {},
-            by_path(SchemaType.PROTOBUF, tree),
-        )
+        _laid_out(source, {"ai/other.proto": 'syntax = "proto3";\npackage ai;\nmessage O {}\n'})
 
 
 def test_an_import_cycle_is_refused_not_looped() -> None:
@@ -80,14 +89,22 @@ def test_an_import_cycle_is_refused_not_looped() -> None:
         "ai/a.proto": 'syntax = "proto3";\npackage ai;\nimport "ai/b.proto";\nmessage A { B b = 1; }\n',
         "ai/b.proto": 'syntax = "proto3";\npackage ai;\nimport "ai/a.proto";\nmessage B { A a = 1; }\n',
     }
-    tree, blobs, _ = _tree(files)
     source = _source('syntax = "proto3";\npackage ai;\nimport "ai/a.proto";\nmessage Imp { A a = 1; }\n')
     with pytest.raises(InvalidSchema):
-        parse_as_committed(
-            source,
-            SchemaType.PROTOBUF,
-            tree,
-            lambda ids: {i: blobs[i] for i in ids},
-            lambda texts: {},
-            by_path(SchemaType.PROTOBUF, tree),
-        )
+        _laid_out(source, files)
+
+
+def test_avro_names_are_found_in_the_files_that_defined_them_then() -> None:
+    """A shared type deleted since: the commit's file that defined the name is the reference; a
+    name two files defined then is left out (the version then fails as it would have)."""
+    priority = '{"type": "enum", "name": "Priority", "namespace": "x", "symbols": ["A", "B"]}'
+    alarm = (
+        '{"type": "record", "name": "Alarm", "namespace": "x", '
+        '"fields": [{"name": "p", "type": "x.Priority"}]}'
+    )
+    source = SchemaText(PurePosixPath("c/alarm.avsc"), alarm, "abc123", "c")
+    parsed = _laid_out(source, {"common/priority.avsc": priority, "alarm.avsc": alarm}, SchemaType.AVRO)
+    assert [r.source.path for r in parsed.references] == [PurePosixPath("c/common/priority.avsc")]
+    twice = {"common/priority.avsc": priority, "other/priority.avsc": priority, "alarm.avsc": alarm}
+    with pytest.raises(InvalidSchema):
+        _laid_out(source, twice, SchemaType.AVRO)

@@ -7,7 +7,7 @@ contracts, naming subjects and fingerprinting stay cheap.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from contractctl.formats.base import ExampleCodec, InvalidSchema, NameCandidates, Outline, ParsedSchema
@@ -692,15 +692,7 @@ def _located_in_references(findings: list[tuple[Finding, str | None]], new: Prot
     for finding, within in findings:
         schema = defining.get(within) if within not in (None, own) else None
         if schema is not None:
-            position = schema.locate(finding.pointer)
-            finding = replace(
-                finding,
-                file=str(schema.source.path),
-                line=position.line if position else 1,
-                column=position.column if position else None,
-                end_line=position.end_line if position else None,
-                end_column=position.end_column if position else None,
-            )
+            finding = finding.placed(str(schema.source.path), schema.locate(finding.pointer))
         out.append(finding)
     return out
 

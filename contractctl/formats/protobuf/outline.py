@@ -38,6 +38,12 @@ def _unquote(literal: str) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), body)
 
 
+def token_offsets(text: str) -> list[tuple[str, int]]:
+    """Significant tokens as written (strings undecoded), each with its offset in `text`: what
+    placing an element reads (text_positions)."""
+    return [(match.group(1), match.start(1)) for match in _TOKEN.finditer(text) if match.group(1)]
+
+
 def tokens(text: str) -> list[str]:
     """Significant tokens; a string token is kept as the JSON encoding of its value."""
     return list(_tokens(text))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from contractctl.formats.protobuf.outline import _TOKEN, _tokens
+from contractctl.formats.protobuf.outline import token_offsets, tokens
 from contractctl.model import SourcePosition
 
 _SKIPPED_STATEMENTS = frozenset(
@@ -28,7 +28,7 @@ _NEWLINE = re.compile("\n")
 
 def text_positions(text: str) -> dict[str, SourcePosition]:
     """Each element's path -> the position of its declaration (a field's: its statement)."""
-    found = [(m.group(1), m.start(1)) for m in _TOKEN.finditer(text) if m.group(1)]
+    found = token_offsets(text)
     line_starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
 
     def at(offset: int, end: int) -> SourcePosition:
@@ -39,22 +39,21 @@ def text_positions(text: str) -> dict[str, SourcePosition]:
         )
 
     out: dict[str, SourcePosition] = {}
-    # open blocks: (kind, path of the element, its message's path); kind message|enum|oneof|other
-    stack: list[tuple[str, str, str]] = [("file", "#", "#")]
+    # open blocks: (kind, path of the element, its message's path, where it starts); kind
+    # message|enum|oneof (placed when it closes), file or other (an option's value, a service...)
+    stack: list[tuple[str, str, str, int]] = [("file", "#", "#", 0)]
     statement = 0  # index of the token that starts the current statement
     brackets = 0  # depth of `[...]` (field options) and `<...>` (map types) inside a statement
     index = 0
     while index < len(found):
         token, offset = found[index]
-        kind, path, message = stack[-1]
+        kind, path, message, _ = stack[-1]
         following = found[index + 1][0] if index + 1 < len(found) else ""
         if token in ("message", "enum", "oneof") and index == statement and index + 2 < len(found):
             name, brace = following, found[index + 2][0]
             if brace == "{" and (token != "oneof" or kind == "message"):
                 element = f"{path if token != 'oneof' else message}/{name}"
-                closing = _closing(found, index + 2)
-                out.setdefault(element, at(offset, closing))
-                stack.append((token, element, element if token == "message" else message))
+                stack.append((token, element, element if token == "message" else message, offset))
                 index += 3
                 statement = index
                 continue
@@ -63,11 +62,13 @@ def text_positions(text: str) -> dict[str, SourcePosition]:
         elif token in ("]", ">"):
             brackets = max(0, brackets - 1)
         elif token == "{":
-            stack.append(("other", path, message))
+            stack.append(("other", path, message, offset))
             statement = index + 1
         elif token == "}":
             if len(stack) > 1:
-                stack.pop()
+                closed, element, _, start = stack.pop()
+                if closed != "other":
+                    out.setdefault(element, at(start, offset + 1))
             statement, brackets = index + 1, 0
         elif token == ";":
             if found[statement][0] == "package" and kind == "file":
@@ -91,7 +92,7 @@ def text_positions(text: str) -> dict[str, SourcePosition]:
 
 def has_group(text: str) -> bool:
     """Whether a text may declare a proto2 group, which `text_positions` does not read."""
-    return "group" in text and "group" in _tokens(text)
+    return "group" in text and "group" in tokens(text)
 
 
 def _number(token: str) -> int | None:
@@ -99,19 +100,6 @@ def _number(token: str) -> int | None:
         return int(token, 0)
     except ValueError:
         return None
-
-
-def _closing(found: list[tuple[str, int]], opening: int) -> int:
-    """The offset just past the `}` closing the block opened at token `opening`."""
-    depth = 0
-    for token, offset in found[opening:]:
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-            if depth == 0:
-                return offset + 1
-    return found[-1][1] + len(found[-1][0])
 
 
 def _statement_end(found: list[tuple[str, int]], index: int, text: str) -> int:
