@@ -34,6 +34,7 @@ class SubjectMove:
 
     path: PurePosixPath
     subject: str
+    similarity: int = 100  # git's, in percent, for a file git pairs as renamed (see Git.renamed_paths)
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,10 @@ def removed_contracts(
     if gone:  # a deleted file that git sees renamed: say where it went and what it names there
         renames = git.renamed_paths(base, mapper.root_prefix, staged)
         for entry in gone:
-            new_path = renames.get(str(entry.path))
-            if new_path is not None and new_path in by_path:
-                moved = SubjectMove(PurePosixPath(new_path), by_path[new_path])
+            renamed = renames.get(str(entry.path))
+            if renamed is not None and renamed[0] in by_path:
+                new_path, similarity = renamed
+                moved = SubjectMove(PurePosixPath(new_path), by_path[new_path], similarity)
                 names = no_longer_defined(current, moved.subject, entry.defined_names)
                 removed[entry.subject] = replace(entry, moved=moved, defined_names=names)
     return list(removed.values())
@@ -169,8 +171,14 @@ def removal_result(removed: RemovedContract) -> SubjectResult:
         if moved.path == removed.path:
             what = f"{removed.path} now maps to subject {moved.subject!r} instead of {removed.subject!r}"
             why = "its subject follows the full name of its first record type, which changed"
-        else:
+        elif moved.similarity >= 100:
             what = f"{removed.path} was renamed to {moved.path}, which maps to subject {moved.subject!r}"
+            why = f"instead of {removed.subject!r}"
+        else:  # git's guess: over a long range it pairs unrelated files
+            what = (
+                f"{removed.path} is gone and {moved.path}, which git pairs with it as a rename "
+                f"({moved.similarity}% alike), maps to subject {moved.subject!r}"
+            )
             why = f"instead of {removed.subject!r}"
         message = (
             f"{what} ({why}): {removed.subject!r} drops out of the check while its producers and "

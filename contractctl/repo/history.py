@@ -371,15 +371,21 @@ class Git:
         # or a damaged one. Reading it as absent would drop a sidecar's rules from the verdict.
         raise GitError(f"cannot read {path} at {commit[:12]}: {_MISSING_OBJECTS}", detail=stderr)
 
-    def renamed_paths(self, base: str, prefix: str, staged: bool) -> dict[str, str]:
-        """Old path -> new path of the files under `prefix` that git sees renamed between `base` and
-        the index (staged) or the working tree (tracked files only, as `git status` shows them)."""
+    def renamed_paths(self, base: str, prefix: str, staged: bool) -> dict[str, tuple[str, int]]:
+        """Old path -> (new path, git's similarity in percent) of the files under `prefix` that git
+        sees renamed between `base` and the index (staged) or the working tree (tracked files only, as
+        `git status` shows them). Below 100 git only guesses: over a long range it pairs a deleted file
+        with an unrelated added one, so callers say how alike git found them."""
         spec = ["--", prefix] if prefix else []
         cached = ["--cached"] if staged else []
         out = self.run("diff", "-z", "--name-status", "-M", "--diff-filter=R", *cached, base, *spec)
         fields = out.decode("utf-8", "surrogateescape").split("\0")
         # "R<score>", old path, new path, per rename
-        return {fields[i + 1]: fields[i + 2] for i in range(0, len(fields) - 2, 3) if fields[i][:1] == "R"}
+        return {
+            fields[i + 1]: (fields[i + 2], int(fields[i][1:] or 100))
+            for i in range(0, len(fields) - 2, 3)
+            if fields[i][:1] == "R"
+        }
 
     def read_many_at(self, commit: str, paths: Iterable[str]) -> dict[str, bytes]:
         """Files' contents at a commit, as `read_at` reads each, in two git processes whatever their

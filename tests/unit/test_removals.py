@@ -132,6 +132,26 @@ def test_git_rename_to_another_topic_names_where_it_went(repo: GitRepo) -> None:
     assert _summary(_removed(repo)) == [("orders-value", "orders2-value", "contracts/orders2/value.avsc", ())]
 
 
+def test_a_pairing_git_only_guesses_is_worded_as_a_guess(repo: GitRepo) -> None:
+    fields = [{"name": f"field{i}", "type": "string"} for i in range(12)]
+    repo.write("contracts/orders/value.avsc", record("Order", fields))
+    repo.commit("v1")
+    (repo.root / "contracts/orders/value.avsc").unlink()
+    repo.write("contracts/refunds/value.avsc", record("Refund", [*fields[:10], {"name": "x", "type": "int"}]))
+    repo.git("add", "-A")
+    [removed] = _removed(repo)
+    assert removed.moved is not None
+    assert str(removed.moved.path) == "contracts/refunds/value.avsc"
+    assert removed.moved.subject == "refunds-value"
+    assert 50 <= removed.moved.similarity < 100
+    [finding] = removal_result(removed).findings
+    assert "was renamed" not in finding.message
+    assert (
+        "contracts/orders/value.avsc is gone and contracts/refunds/value.avsc, which git pairs with it "
+        f"as a rename ({removed.moved.similarity}% alike), maps to subject 'refunds-value'"
+    ) in finding.message
+
+
 def _entry(level: CompatibilityLevel, moved: SubjectMove | None) -> RemovedContract:
     return RemovedContract(
         "p.A", PurePosixPath("contracts/x.proto"), SchemaType.PROTOBUF, level, ("p.A",), moved
@@ -188,7 +208,7 @@ def test_renamed_paths_as_git_pairs_them(repo: GitRepo, staged: bool) -> None:
     repo.git("mv", "contracts/a/value.avsc", "contracts/c/value.avsc")
     repo.git("rm", "-q", "contracts/b.avsc")
     assert Git.discover(repo.root).renamed_paths(head, "contracts", staged) == {
-        "contracts/a/value.avsc": "contracts/c/value.avsc"
+        "contracts/a/value.avsc": ("contracts/c/value.avsc", 100)
     }
 
 
