@@ -80,6 +80,15 @@ def _result_line(command: str, result: SubjectResult) -> list[Segment]:
         else:
             against = f"against {result.compared_versions} earlier version{plural}"
         detail = f": {result.verdict} under {result.level}, {against}"
+        if result.verdict == "unchanged" and not result.registry:
+            # `check --all` compared it all the same: "unchanged" alone reads as "not looked at"
+            detail = (
+                f": unchanged, compatible under {result.level} with {result.compared_versions} "
+                f"earlier version{plural}"
+                if result.compared_versions
+                else f": unchanged under {result.level}, "
+                + ("which compares nothing" if result.level == "NONE" else "its only version")
+            )
         if result.proof is not None:
             detail += f"; {proof_phrase(*result.proof)}"
     else:
