@@ -100,6 +100,32 @@ def test_an_untranslatable_pattern_is_taken_as_not_covering(repo: GitRepo) -> No
     )
     assert found["d-value"]["verdict"] == "incompatible"
     assert _rules(found["d-value"]) == ["PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"]
+    assert 'cannot tell whether Java\'s regex "^\\p{L}+$" matches the name' in _messages(found["d-value"])
+
+
+def test_a_pattern_told_exactly_adds_no_note(repo: GitRepo) -> None:
+    anything = {"^.+$": {"type": "integer"}}
+    found = _check(
+        repo,
+        {
+            "e": (
+                _object(properties={"é": {"type": "string"}}, patternProperties=anything),
+                _object(patternProperties=anything),
+            ),
+            "f": (  # added under FORWARD's reading too: the original's patterns decide
+                _object(patternProperties={"^\\p{L}+$": {"type": "string"}}, additionalProperties=False),
+                _object(
+                    patternProperties={"^\\p{L}+$": {"type": "string"}},
+                    additionalProperties=False,
+                    properties={"é": {"type": "integer"}},
+                ),
+            ),
+        },
+    )
+    assert "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL" in _rules(found["e-value"])
+    assert "Java's regex" not in _messages(found["e-value"])
+    assert "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL" in _rules(found["f-value"])
+    assert 'cannot tell whether Java\'s regex "^\\p{L}+$" matches the name' in _messages(found["f-value"])
 
 
 def test_pattern_validity_follows_java(repo: GitRepo) -> None:

@@ -17,7 +17,7 @@ from contractctl.formats.base import ExampleCodec, InvalidSchema, NameCandidates
 from contractctl.formats.jsonschema.diff import Difference, compare
 from contractctl.formats.jsonschema.differences import FORWARD_HINTS, HINTS, POLICIES
 from contractctl.formats.jsonschema.document import JsonDocument, read_document, read_later
-from contractctl.formats.jsonschema.explain import EXPLAINED, closest_branches
+from contractctl.formats.jsonschema.explain import EXPLAINED, closest_branches, undecided_pattern
 from contractctl.formats.jsonschema.loader import LoadError, child
 from contractctl.formats.jsonschema.messages import describe
 from contractctl.formats.jsonschema.model import OBJECT, Node
@@ -206,6 +206,13 @@ class JsonSchemaFormat:
                 named = "; ".join(f"{describe(cause, forward)} (at {where})" for cause, where in causes[:3])
                 more = f"; and {len(causes) - 3} more" if len(causes) > 3 else ""
                 message = f"{message}; the closest branches differ in: {named}{more}"
+            pattern = undecided_pattern(writer.root, reader.root, kind, path)
+            if pattern is not None:
+                message += (
+                    f'; contractctl cannot tell whether Java\'s regex "{pattern}" matches the name (it '
+                    "uses features with no exact equivalent here) and took it as not matching: the "
+                    "registry may find the property covered"
+                )
             shown = causes[0][0] if causes else kind
             findings.append(
                 Finding(

@@ -46,6 +46,32 @@ def closest_branches(
     return best
 
 
+_NOT_COVERED = "_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+
+
+def undecided_pattern(original: Node, update: Node, kind: str, path: str) -> str | None:
+    """For a property the diff took as not covered (`kind` at `.../properties/<name>` of
+    compare(original, update)): the patternProperties entry whose Java matching of the name could not
+    be told (see javaregex), where that, not a real mismatch, decided it; else None."""
+    if not kind.endswith(_NOT_COVERED) or not kind.startswith("PROPERTY_"):
+        return None
+    head, _, name = path.rpartition("/properties/")
+    if not head:
+        return None
+    # a removed property is judged against the update's patterns, an added one the original's
+    node = _at(update if kind.startswith("PROPERTY_REMOVED") else original, head)
+    node = _branch_of(node, OBJECT) if node is not None else None
+    if node is None:
+        return None
+    for entry in node.pattern_properties:
+        found = entry.finds(name)
+        if found is None:
+            return entry.pattern
+        if found:
+            return None
+    return None
+
+
 def _under(path: str, relative: str) -> str:
     return path if len(relative) <= 2 else f"{path.rstrip('/')}/{relative[2:]}"
 
