@@ -81,13 +81,18 @@ def _prefix(git: Git, config: Config, contracts_root: str) -> str:
     return "" if joined == "." else joined
 
 
-def root_moved(git: Git, config: Config, before: str, now: str) -> Finding | None:
+def root_moved(git: Git, config: Config, base: str, before: str, now: str) -> Finding | None:
     """A warning when the change moves `contracts.root` (from the base's `before` to `now`) and
     `contracts.history_roots` does not name the folder it left: the versions committed there are
-    not read, so the contracts moved with it have no history to be compared with."""
-    if before == now or not before or (now and (before + "/").startswith(now + "/")):
+    not read, so the contracts moved with it have no history to be compared with. None where the
+    new root holds the old one (its files keep their paths and history: a root of "." holds every
+    folder) or the base had no file there (adopting contractctl in a tree without the default
+    `contracts/`: nothing moved)."""
+    if before == now or not before or not now or before.startswith(now + "/"):
         return None
     if before in history_prefixes(config, git, now):
+        return None
+    if not git.tree_blobs(base, before):
         return None
     return Finding(
         rule="CONTRACTS_ROOT_MOVED",

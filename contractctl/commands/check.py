@@ -534,7 +534,8 @@ class _LocalRun:
         )
         if base and mapping is not None:
             removed += _config_removals(git, base, mapping, current, options.staged, removed, report)
-            moved = root_moved(git, config, mapping.mapper.root_prefix, prefix) if mapping.mapper else None
+            before = mapping.mapper.root_prefix if mapping.mapper else None
+            moved = root_moved(git, config, base, before, prefix) if before is not None else None
             if moved is not None:
                 report.findings.append(moved)
         dangling = (

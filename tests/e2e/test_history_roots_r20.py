@@ -158,3 +158,31 @@ def test_a_version_from_before_the_move_finds_a_type_deleted_since_in_the_earlie
     assert result.code == 1 and [f["rule"] for f in alarms["findings"]] == ["MISSING_ENUM_SYMBOLS"], (
         result.output
     )
+
+
+@pytest.mark.parametrize("root", ['"."', "protos"])
+def test_adopting_contractctl_is_no_root_move(repo: GitRepo, root: str) -> None:
+    """The base has no contractctl.yaml, so its root is the default `contracts/`, which it never had:
+    the change adopting contractctl moved nothing (an audit of istio/api and opentelemetry-proto got
+    the warning, and with root "." a hint the config then refuses)."""
+    folder = "protos" if root == "protos" else "acme"
+    repo.write(f"{folder}/Reading.avsc", READING)
+    repo.commit("existing schemas, no contractctl yet")
+    _config(repo, root)
+    repo.commit("adopt contractctl")
+    result = repo.run("check", "--against", "HEAD~1", "--format", "json")
+    assert result.code == 0, result.output
+    assert "CONTRACTS_ROOT_MOVED" not in result.stdout
+
+
+def test_a_root_widened_to_the_repository_keeps_its_history(repo: GitRepo) -> None:
+    """From old/schemas to ".": the files keep their paths under the new root, and their versions."""
+    _config(repo, "old/schemas")
+    repo.write("old/schemas/Reading.avsc", READING)
+    repo.commit("v1")
+    _config(repo, '"."')
+    repo.write("old/schemas/Reading.avsc", {**READING, "fields": [{"name": "id", "type": "bytes"}]})
+    result = repo.run("check", "--format", "json")
+    assert "CONTRACTS_ROOT_MOVED" not in result.stdout, result.output
+    [checked] = [r for r in result.json()["results"] if r["subject"] == "com.x.Reading"]
+    assert (result.code, checked["verdict"], checked["compared_versions"]) == (1, "incompatible", 1)
