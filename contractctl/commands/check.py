@@ -411,6 +411,9 @@ class _LocalRun:
     mapper: SubjectMapper
     history: VersionHistory
     jobs: list[tuple[str, bool]]
+    # touched by the change but the same schema as an earlier version (a comment edited, a revert):
+    # no new version to compare, but a text the change wrote must still compile
+    parse_only: frozenset[str] = frozenset()
 
     @classmethod
     def prepare(cls, config: Config, options: CheckOptions) -> _LocalRun:
@@ -577,6 +580,7 @@ class _LocalRun:
         # are new versions (SchemaResolver.versions), which publish would register
         changed = {s for s in wanted if not _in_history(current, history, s) or checker.moved_on(s)}
         jobs: list[tuple[str, bool]] = []
+        parse_only: set[str] = set()
         for subject in sorted(chosen, key=lambda s: str(current.file(s).path)):
             affected = (
                 subject in changed
@@ -586,6 +590,9 @@ class _LocalRun:
             )
             if affected or options.all_subjects:
                 jobs.append((subject, affected))
+            elif changed_paths is not None and current.file(subject).location in changed_paths:
+                jobs.append((subject, False))
+                parse_only.add(subject)
         _prepare(
             checker, wanted, options.all_subjects, [subject for subject, _ in jobs], options.lint is not None
         )
@@ -593,7 +600,7 @@ class _LocalRun:
         if current.outlines is not None:
             current.outlines.save()
         report.results.extend(removal_result(r) for r in removed)
-        return cls(options, report, checker, files, mapper, history, jobs)
+        return cls(options, report, checker, files, mapper, history, jobs, frozenset(parse_only))
 
     def check_all(self, workers: int | None) -> list[SubjectResult]:
         """Every job's result, in order: on `workers` processes, or (None) on as many as the work
@@ -608,10 +615,16 @@ class _LocalRun:
         results: dict[int, SubjectResult] = {}
         for batch, checked in zip(batches, done, strict=True):
             results.update(zip(batch, checked, strict=True))
-        return [results[index] for index in range(len(self.jobs))]
+        return [
+            results[index]
+            for index, (subject, _) in enumerate(self.jobs)
+            if subject not in self.parse_only or results[index].verdict == "invalid"
+        ]
 
     def _check_job(self, index: int) -> SubjectResult:
         subject, affected = self.jobs[index]
+        if subject in self.parse_only:
+            return _parsed_only(self.checker, subject)
         contract_path = self.checker.current.file(subject).path
         contract_context = (self.files, self.mapper.group_property_for(contract_path, subject))
         versions = self.checker.versions(subject)
@@ -1038,6 +1051,21 @@ def _why(error: str | None) -> str:
 
 def _label(version: HistoricVersion) -> str:
     return f"version {version.number} ({version.commit[:7]})"
+
+
+def _parsed_only(checker: SchemaResolver, subject: str) -> SubjectResult:
+    """A touched contract that is the same schema as an earlier version: "invalid" with its parse
+    errors, or "unchanged" (left out of the report: it makes no version to compare)."""
+    contract = checker.current.file(subject)
+    result = SubjectResult(
+        subject, str(contract.path), contract.schema_type.value, contract.compatibility.value, "unchanged"
+    )
+    try:
+        checker.parse_current(subject)
+    except InvalidSchema as error:
+        result.verdict = "invalid"
+        result.findings = [f.with_context(subject=subject) for f in error.findings]
+    return result
 
 
 def _check_subject(
