@@ -500,6 +500,9 @@ class _LocalRun:
         config_changed = changed_paths is not None and config_file in changed_paths
         if changed_paths is not None and watched:
             changed_paths = changed_paths - set(watched)  # not a contract path: the root is the scope
+        if changed_paths:
+            hidden = _hidden_contracts(mapper, changed_paths)
+            report.findings.extend(f for f in hidden if _is_selected(f.file or "", selected))
         if scoped:
             chosen = _subjects_of_change(
                 git,
@@ -964,6 +967,22 @@ def _sidecars_registering_anew(
         if before is None or sidecar_key(now) != sidecar_key(before):
             found.add(subject)
     return found
+
+
+def _hidden_contracts(mapper: SubjectMapper, changed_paths: Iterable[str]) -> list[Finding]:
+    """A warning for each file the change touched that would be a contract but for a hidden folder
+    (SubjectMapper.hidden_text): left out silently, its edit would pass unseen."""
+    from contractctl.repo.worktree import skipped
+
+    return [
+        skipped(
+            path,
+            f"{path} lies in a hidden folder (a name starting with a dot): no contract, not checked",
+            "Move contracts out of hidden folders; a folder that only holds drafts can stay hidden.",
+        )
+        for path in sorted(changed_paths)
+        if mapper.hidden_only(path) and type_for_path(PurePosixPath(path)) is not None
+    ]
 
 
 def _in_history(current: ContractSet, history: VersionHistory, subject: str) -> bool:

@@ -104,10 +104,27 @@ class SubjectMapper:
         return self.excluded_text(f"{path}/")
 
     def excluded_text(self, path: str) -> bool:
-        """`excluded` of a path given as text (as git lists it)."""
-        if is_example_text(path):
+        """`excluded` of a path given as text (as git lists it). A file in a hidden folder below the
+        root (`.staging/`, `.devcontainer/`) is no contract: the working tree's walk does not enter
+        those folders (a `.venv/` holds thousands of JSON files), and git's listings and history
+        must agree with it, or a file there reads as deleted from the working tree."""
+        if is_example_text(path) or self.hidden_text(path):
             return True
         return bool(self._excludes) and any(pattern.fullmatch(path) for pattern in self._excludes)
+
+    def hidden_text(self, path: str) -> bool:
+        """Whether the file `path` lies in a folder below the root whose name starts with a dot."""
+        prefix = self.root_prefix
+        folder = path[len(prefix) + 1 if prefix and path.startswith(prefix + "/") else 0 :].rpartition("/")[0]
+        return bool(folder) and (folder[0] == "." or "/." in folder)
+
+    def hidden_only(self, path: str) -> bool:
+        """Whether `path`, under the root, is left out for its hidden folder alone (no exclude glob
+        and no example folder leaves it out too): what a user may have meant as a contract."""
+        inside = not self.root_prefix or path.startswith(self.root_prefix + "/")
+        if not inside or not self.hidden_text(path) or is_example_text(path):
+            return False
+        return not any(pattern.fullmatch(path) for pattern in self._excludes)
 
     def import_path(self, path: PurePosixPath) -> str:
         """The path other contracts import this one by: relative to the contracts root."""
