@@ -20,6 +20,7 @@ from contractctl.checking.config_changes import (
     root_moved,
 )
 from contractctl.checking.removals import RemovedContract, removal_result, removed_contracts
+from contractctl.checking.vendored import affected_import_paths, include_folders, pathspecs, vendored_changes
 from contractctl.config.project import Config
 from contractctl.errors import GitError, UsageError
 from contractctl.formats import (
@@ -444,8 +445,14 @@ class _LocalRun:
         watched = (
             (config_file,) if config_file and prefix and not config_file.startswith(f"{prefix}/") else ()
         )
+        # vendored imports git tracks (protobuf.include): a change of one is checked through its users
+        vendoring = include_folders(git, config) if base else []
         touched = Background(
-            lambda: git.changed_paths(base, prefix, options.staged, watched) if base else None
+            lambda: (
+                git.changed_paths(base, prefix, options.staged, (*watched, *pathspecs(vendoring)))
+                if base
+                else None
+            )
         )
         whole_history = (
             Background(lambda: subject_history(git, base, mapper, store, None))
@@ -500,6 +507,12 @@ class _LocalRun:
         config_changed = changed_paths is not None and config_file in changed_paths
         if changed_paths is not None and watched:
             changed_paths = changed_paths - set(watched)  # not a contract path: the root is the scope
+        vendored: set[str] = set()
+        if changed_paths and vendoring:
+            vendored = vendored_changes(changed_paths, vendoring, lambda p: mapper.in_root(PurePosixPath(p)))
+            changed_paths = changed_paths - vendored
+            if vendored and base:  # only a file the base had can have compiled an earlier version otherwise
+                vendored &= {str(p) for folder in vendoring for p in git.tree_blobs(base, folder)}
         if changed_paths:
             hidden = _hidden_contracts(mapper, changed_paths)
             report.findings.extend(f for f in hidden if _is_selected(f.file or "", selected))
@@ -550,6 +563,12 @@ class _LocalRun:
             else set()
         )
         chosen |= dangling
+        vendored_users = (
+            checker.dependents_closure(names=affected_import_paths(git.toplevel, vendoring, vendored))
+            if vendored and not options.lint_only
+            else set()
+        )
+        chosen |= {s for s in vendored_users if _is_selected(current.file(s).location, selected)}
         if selected is not None:
             chosen |= _changed_dependents(checker, chosen, changed_paths)
         closures: dict[str, set[str]] = {}
@@ -590,6 +609,7 @@ class _LocalRun:
                 or bool(closures[subject] & changed)
                 or subject in extras_changed
                 or subject in dangling
+                or subject in vendored_users
             )
             if affected or options.all_subjects:
                 jobs.append((subject, affected))

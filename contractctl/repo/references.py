@@ -20,7 +20,14 @@ from contractctl.formats import (
 from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema, is_word_character
 from contractctl.generic.parallel import Background, run_indexed, run_measured, usable_cores, worker_count
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, import_path_of
-from contractctl.repo.as_committed import LaidOut, by_name, by_path, parse_as_committed, references_others
+from contractctl.repo.as_committed import (
+    LaidOut,
+    by_name,
+    by_path,
+    imported_paths,
+    parse_as_committed,
+    references_others,
+)
 from contractctl.repo.contracts import (
     ContractSet,
     SubjectMapper,
@@ -125,6 +132,7 @@ class SchemaResolver:
         # (commit, schema type) -> import path -> blob (`_committed_tree`)
         self._trees: dict[tuple[str, SchemaType], dict[str, str]] = {}
         self._named_layouts: dict[tuple[str, SchemaType], LaidOut] = {}  # see as_committed.by_name
+        self._include_paths: dict[SchemaType, frozenset[str]] = {}  # see `_imports_tracked_include`
         # subjects whose sidecar now differs from the end of the history as a registry tells
         # sidecars apart: publishing them registers a new version even with the same text
         self.registers_anew: set[str] = set()
@@ -454,10 +462,14 @@ class SchemaResolver:
             dependencies = [
                 (dependency, self._version_at(dependency, version.sequence)) for dependency in uses
             ]
-            if registered and any(earlier is None for _, earlier in dependencies):
+            if registered and (
+                any(earlier is None for _, earlier in dependencies)
+                or self._imports_tracked_include(schema_type, source)
+            ):
                 # a file it imports names a subject today that had no version then (under record
-                # naming its first message was another): taken as it is now, a guess; as committed,
-                # what its author compiled, where its references are by path
+                # naming its first message was another), or lies in an include folder git tracks
+                # (a vendored import, no subject): taken as it is now, a guess (a break inside the
+                # vendored file would go unseen); as committed, what its author compiled
                 as_committed_tried = True
                 parsed = self._parse_as_committed(subject, version, source, schema_type)
             if parsed is None:
@@ -543,16 +555,39 @@ class SchemaResolver:
         for earlier in getattr(self.history, "earlier", ()):  # where the root's files lay then
             for path, blob in git.tree_entries(commit, earlier):
                 tree.setdefault(import_path_of(path, earlier), blob)
-        for folder in get_format(schema_type).include_folders:
-            try:
-                relative = Path(folder).resolve().relative_to(git.toplevel.resolve()).as_posix()
-            except ValueError:
-                continue  # outside the repository: no history
-            if relative == ".":
-                relative = ""
+        for relative in self._include_folders(schema_type):
             for path, blob in git.tree_entries(commit, relative):
                 tree.setdefault(import_path_of(path, relative), blob)
         return tree
+
+    def _include_folders(self, schema_type: SchemaType) -> list[str]:
+        """The format's include folders inside the repository, relative to its top ("" for the top):
+        the ones history can hold (a folder outside has none)."""
+        top = self.current.store.git.toplevel.resolve()
+        folders = []
+        for folder in get_format(schema_type).include_folders:
+            try:
+                relative = Path(folder).resolve().relative_to(top).as_posix()
+            except ValueError:
+                continue
+            folders.append("" if relative == "." else relative)
+        return folders
+
+    def _imports_tracked_include(self, schema_type: SchemaType, source: SchemaText) -> bool:
+        """Whether a text imports a file that no contract is and an include folder git tracks holds
+        (at HEAD): a vendored import has no subject and so no versions, and only its commit's copy
+        says what the version was compiled with. Asked only of texts that import something."""
+        paths = self._include_paths.get(schema_type)
+        if paths is None:
+            git = self.current.store.git
+            found: set[str] = set()
+            for relative in self._include_folders(schema_type):
+                found.update(import_path_of(p, relative) for p, _ in git.tree_entries("HEAD", relative))
+            if found:  # protoc searches the root first: a contract's path is no vendored file
+                root = self.current.root
+                found.difference_update(import_path_of(p, root) for p, _ in git.tree_entries("HEAD", root))
+            paths = self._include_paths[schema_type] = frozenset(found)
+        return bool(paths) and not paths.isdisjoint(imported_paths(schema_type, source))
 
     def historic_error(self, subject: str, version: HistoricVersion, registered: bool = True) -> str | None:
         """Why `parse_historic` found no schema for this version (its first finding), when it says."""
@@ -649,8 +684,12 @@ class SchemaResolver:
         if now is None or now.source.path != version.path:
             return None
         try:
-            if self.current.source(subject).text != version.text:
+            source = self.current.source(subject)
+            if source.text != version.text:
                 return None
+            schema_type = type_for_path(version.path)
+            if schema_type is not None and self._imports_tracked_include(schema_type, source):
+                return None  # the vendored files it imports may differ: as committed, then compared
             dependencies = self.references_of(subject)  # the same text: the references it names
         except InvalidSchema:
             return None
