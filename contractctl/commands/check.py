@@ -1165,8 +1165,8 @@ def _check_subject(
         result.findings.append(
             Finding(
                 rule="HISTORY_UNPARSEABLE",
-                message=f"{_label(version)} at {version.path} does not parse today; it is not compared"
-                + _why(checker.historic_error(subject, version)),
+                message=f"{_label(version)} at {version.path} cannot be parsed with its references as at "
+                "its commit; it is not compared" + _why(checker.historic_error(subject, version)),
                 kind=FindingKind.ADVISORY,
                 severity=Severity.WARNING,
                 file=str(contract.path),
