@@ -56,7 +56,8 @@ def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "output_file",
             type=click.Path(dir_okay=False, path_type=Path),
             help="Write the report to FILE (`-`: standard output). Replaces an existing file, but "
-            "never one inside the contracts root or behind a symlink leading out of the repository.",
+            "never a contract-like file (.avsc, .proto, .json, .contract.yaml) inside the contracts "
+            "root, nor one behind a symlink leading out of the repository.",
         ),
         click.option(
             "--color",

@@ -113,6 +113,12 @@ def test_output_overwrite_rule(repo: GitRepo, tmp_path: Path) -> None:
     assert into_root.code == 2
     assert "inside the contracts root" in into_root.stderr
     assert contract.read_text() == before
+    # a report named like no contract may lie there (a tree whose root is the repository has no
+    # other place); one named like a contract would be read as one on the next run
+    assert repo.run("check", "--format", "sarif", "--output", "contracts/report.sarif").code == 0
+    assert (repo.root / "contracts/report.sarif").is_file()
+    assert repo.run("check", "--format", "json", "--output", "contracts/new.json").code == 2
+    assert not (repo.root / "contracts/new.json").exists()
 
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
