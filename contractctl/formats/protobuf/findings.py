@@ -28,7 +28,9 @@ INVALID_HINTS = {
     "PROTO_SYNTAX": "Fix the .proto syntax at this position.",
     "PROTO_IMPORT_CYCLE": "Imports must form a tree; move the shared types into one file.",
     "PROTO_IMPORT_NOT_FOUND": "Import other contracts by their path under the contracts root, or a "
-    "built-in (google/protobuf/*, google/type/*, confluent/*).",
+    "built-in (google/protobuf/*, google/type/*, confluent/*); list a folder of vendored imports "
+    "under `protobuf: {include: [...]}` in contractctl.yaml. A file `contracts.exclude` or a hidden "
+    "folder leaves out is no contract to import.",
     "PROTO_UNKNOWN_TYPE": "Define the type, fix its name, or import the file that defines it.",
     "PROTO_DUPLICATE": "Each field number and each name may be used once in its scope.",
     "PROTO_RESERVED_FIELD_NUMBER": "Field numbers 19000-19999 belong to protobuf itself; pick another.",
