@@ -82,6 +82,9 @@ class Config:
     # folders the contracts lived in before `contracts_root` (relative like it): their history is read
     # as the root's, each path under one taken at the same place under the root
     history_roots: tuple[str, ...] = ()
+    # the contract formats read (`contracts.formats`); empty: all. A tree whose root is the repository
+    # holds package.json, tsconfig.json and the like that are no JSON Schema
+    formats: tuple[str, ...] = ()
     lint: Mapping[str, Any] | None = None  # raw `lint:`; None when absent (then check does not lint)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key path -> line
     columns: Mapping[str, int] = field(default_factory=dict, compare=False)  # key path -> column
@@ -320,7 +323,7 @@ def parse_config(
             "version", f"unsupported config version {shown(version)} (this contractctl reads version 1)"
         )
     contracts = reader.mapping(
-        top.get("contracts"), "contracts", {"root", "base_branch", "exclude", "history_roots"}
+        top.get("contracts"), "contracts", {"root", "base_branch", "exclude", "history_roots", "formats"}
     )
     defaults = reader.mapping(
         top.get("defaults"),
@@ -413,10 +416,28 @@ def parse_config(
             if "history_roots" in contracts
             else ()
         ),
+        formats=_formats(reader, contracts["formats"]) if "formats" in contracts else (),
         lint=reader.mapping(top["lint"], "lint", None) if "lint" in top else None,
         lines=reader.lines,
         columns=reader.columns,
     )
+
+
+CONTRACT_FORMATS = {"avro": ".avsc", "protobuf": ".proto", "jsonschema": ".json"}
+"""`contracts.formats` names, and the extension of each format's contracts."""
+
+
+def _formats(reader: _Reader, value: Any) -> tuple[str, ...]:
+    names = _string_list(reader, value, "contracts.formats")
+    for index, name in enumerate(names):
+        if name not in CONTRACT_FORMATS:
+            raise reader.fail(
+                f"contracts.formats[{index}]",
+                f"unknown format {shown(name)} (one of {', '.join(CONTRACT_FORMATS)})",
+            )
+    if not names:
+        raise reader.fail("contracts.formats", "name at least one format (leave the key out for all)")
+    return tuple(dict.fromkeys(names))
 
 
 def _string_list(reader: _Reader, value: Any, key_path: str) -> list[str]:

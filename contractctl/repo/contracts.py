@@ -11,7 +11,7 @@ from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 from typing import TypeVar
 
-from contractctl.config.project import Config, SubjectRule
+from contractctl.config.project import CONTRACT_FORMATS, Config, SubjectRule
 from contractctl.errors import UsageError
 from contractctl.formats import (
     get_format,
@@ -88,6 +88,12 @@ class SubjectMapper:
         self._by_subject = {rule.match: rule for rule in config.subject_rules if not rule.is_path_glob}
         self._from_path: dict[str, str | None] = {}
         self._excludes = [glob_regex(pattern) for pattern in config.exclude]
+        # extensions of the formats `contracts.formats` leaves out (none without the key)
+        self._other_formats = tuple(
+            extension
+            for name, extension in CONTRACT_FORMATS.items()
+            if config.formats and name not in config.formats
+        )
 
     def in_root(self, path: PurePosixPath) -> bool:
         """Under the contracts root and not excluded (`contracts.exclude`): a contract's place."""
@@ -110,6 +116,8 @@ class SubjectMapper:
         must agree with it, or a file there reads as deleted from the working tree."""
         if is_example_text(path) or self.hidden_text(path):
             return True
+        if self._other_formats and path.lower().endswith(self._other_formats):
+            return True
         return bool(self._excludes) and any(pattern.fullmatch(path) for pattern in self._excludes)
 
     def hidden_text(self, path: str) -> bool:
@@ -123,6 +131,8 @@ class SubjectMapper:
         and no example folder leaves it out too): what a user may have meant as a contract."""
         inside = not self.root_prefix or path.startswith(self.root_prefix + "/")
         if not inside or not self.hidden_text(path) or is_example_text(path):
+            return False
+        if self._other_formats and path.lower().endswith(self._other_formats):
             return False
         return not any(pattern.fullmatch(path) for pattern in self._excludes)
 
