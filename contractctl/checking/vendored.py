@@ -1,4 +1,5 @@
-"""Vendored imports (`protobuf.include` folders git tracks) touched by a change.
+"""Vendored imports (a format's `include` folders that git tracks, `protobuf.include`) touched by a
+change.
 
 A vendored file is no subject: nothing checks it on its own. Confluent's registry holds it under its
 import path, and a producer that registers its importer again references the vendored file's new
@@ -11,26 +12,29 @@ tree against today's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from contractctl.config.project import Config
-from contractctl.formats.protobuf.compile import contract_imports
-from contractctl.model import import_path_of
+from contractctl.formats import type_for_text
+from contractctl.model import SchemaText, import_path_of
+from contractctl.repo.as_committed import imported_paths
 from contractctl.repo.history import Git
 
-_READ_LIMIT = 1 << 20  # a vendored .proto larger than this is not read for its imports
+_READ_LIMIT = 1 << 20  # a vendored file larger than this is not read for its imports
 
 
 def include_folders(git: Git, config: Config) -> list[str]:
-    """`protobuf.include` folders inside the repository, relative to its top ("" for the top)."""
+    """Every format's include folders inside the repository, relative to its top ("" for the top)."""
     top = git.toplevel.resolve()
     folders = []
-    for folder in config.protobuf.get("include") or ():
-        try:
-            relative = (config.directory / str(folder)).resolve().relative_to(top).as_posix()
-        except ValueError:
-            continue  # outside the repository: git does not see it change
-        folders.append("" if relative == "." else relative)
+    for options in config.format_sections.values():
+        included = options.get("include")
+        for folder in included if isinstance(included, tuple | list) else ():
+            try:
+                relative = Path(str(folder)).resolve().relative_to(top).as_posix()
+            except ValueError:
+                continue  # outside the repository: git does not see it change
+            folders.append("" if relative == "." else relative)
     return folders
 
 
@@ -42,14 +46,14 @@ def pathspecs(folders: Iterable[str]) -> tuple[str, ...]:
 def vendored_changes(
     changed: Iterable[str], folders: list[str], is_contract_path: Callable[[str], bool]
 ) -> set[str]:
-    """The changed .proto paths that lie in an include folder and are no contract."""
-    found = set()
-    for path in changed:
-        if not path.endswith(".proto") or is_contract_path(path):
-            continue
-        if any(_under(path, folder) for folder in folders):
-            found.add(path)
-    return found
+    """The changed paths of a contract format that lie in an include folder and are no contract."""
+    return {
+        path
+        for path in changed
+        if type_for_text(path) is not None
+        and not is_contract_path(path)
+        and any(_under(path, folder) for folder in folders)
+    }
 
 
 def affected_import_paths(top: Path, folders: list[str], changed: set[str]) -> set[str]:
@@ -59,7 +63,10 @@ def affected_import_paths(top: Path, folders: list[str], changed: set[str]) -> s
     importers: dict[str, set[str]] = {}
     for folder in folders:
         base = top / folder if folder else top
-        for file in base.rglob("*.proto"):
+        for file in base.rglob("*"):
+            schema_type = type_for_text(file.name)
+            if schema_type is None:
+                continue
             try:
                 if not file.is_file() or file.stat().st_size > _READ_LIMIT:
                     continue
@@ -67,7 +74,7 @@ def affected_import_paths(top: Path, folders: list[str], changed: set[str]) -> s
             except OSError:
                 continue
             importer = file.relative_to(base).as_posix()
-            for imported in contract_imports(text):
+            for imported in imported_paths(schema_type, SchemaText(PurePosixPath(importer), text)):
                 importers.setdefault(imported, set()).add(importer)
     pending = sorted(names)
     while pending:
