@@ -33,14 +33,21 @@ _scratch: dict[str, int] = {}  # folder -> the process that made it and removes 
 
 
 @contextmanager
-def scratch(folder: str) -> Iterator[str]:
-    """`folder`, made by this process for the block: a forked worker stopped by SIGTERM (the parent
-    stops its workers when it unwinds) removes it before it ends; the block's own cleanup cannot run."""
-    _scratch[folder] = os.getpid()
+def scratch_folder(prefix: str, directory: str | None) -> Iterator[str]:
+    """A new folder for the block, removed after it, and by a forked worker that SIGTERM stops:
+    made and registered with SIGTERM held, so that none lands between the two (a worker stopped
+    there left an empty `contractctl-proto-*` folder in /dev/shm)."""
+    import shutil
+    import tempfile
+
+    with sigterm_held():
+        folder = tempfile.mkdtemp(prefix=prefix, dir=directory)
+        _scratch[folder] = os.getpid()
     try:
         yield folder
     finally:
         _scratch.pop(folder, None)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def unwind_on_sigterm() -> None:

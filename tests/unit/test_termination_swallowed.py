@@ -14,6 +14,8 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,3 +113,41 @@ def test_a_child_forked_while_sigterm_is_held_can_still_be_terminated(sigterm_un
     _, status = os.waitpid(pid, 0)
     assert time.monotonic() - started < 10
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
+
+
+@pytest.mark.parametrize("when", ["just made", "in use"])
+def test_a_worker_stopped_by_sigterm_leaves_no_scratch_folder(
+    sigterm_unwinds: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    """A forked worker's folder is removed when SIGTERM stops it, also one that lands the moment the
+    folder exists, before it is registered (a folder made apart from its registration stayed behind
+    in /dev/shm)."""
+    import tempfile
+
+    made = tempfile.mkdtemp
+
+    def mkdtemp_then_sigterm(**arguments: Any) -> str:
+        folder = made(**arguments)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return folder
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            if when == "just made":
+                monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp_then_sigterm)
+            with termination.scratch_folder("contractctl-test-", str(tmp_path)):
+                os.write(write, b"entered")
+                if when == "in use":
+                    os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(30)
+        finally:
+            os._exit(7)
+    os.close(write)
+    _, status = os.waitpid(pid, 0)
+    # held while the folder was made and registered, a SIGTERM lands as the block begins
+    assert os.read(read, 100) == (b"entered" if when == "in use" else b"")
+    os.close(read)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
+    assert list(tmp_path.iterdir()) == []

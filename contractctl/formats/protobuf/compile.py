@@ -230,13 +230,11 @@ def run_protoc(
     `scratch`: the folder to lay the files out in (default: `scratch_dir()`); a side run's child
     gives its own folder, which the parent removes even when it has to kill the child.
     """
-    import tempfile
 
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
 
     with (
-        tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=scratch or scratch_dir()) as made,
-        termination.scratch(made) as tmp,
+        termination.scratch_folder("contractctl-proto-", scratch or scratch_dir()) as tmp,
         _laid_out(os.path.join(tmp, "src"), files) as root,
     ):
         output = Path(tmp) / "out.pb"
@@ -337,11 +335,10 @@ def _compile_on_disk(
     """Files compiled where they lie (`files`: their paths on disk, under `proto_paths`), with
     source info, and with everything they import when `with_imports`; raises CompileFailed (bare:
     its messages are not wanted, see the callers)."""
-    import tempfile
 
     from google.protobuf.descriptor_pb2 import FileDescriptorSet
 
-    with tempfile.TemporaryDirectory(prefix="contractctl-proto-", dir=scratch_dir()) as tmp:
+    with termination.scratch_folder("contractctl-proto-", scratch_dir()) as tmp:
         output = os.path.join(tmp, "compiled.pb")
         arguments = [
             "protoc",
