@@ -151,6 +151,7 @@ class _Context:
         "same_pairs",
         "true_pairs",
         "update",
+        "verdict",
         "within",
     )
 
@@ -161,12 +162,15 @@ class _Context:
         rules: OneofRules,
         memo: DiffMemo | None = None,
         forward: bool = False,
+        verdict: bool = False,
     ) -> None:
         self.original = original
         self.update = update
         self.rules: OneofRules = rules
         self.memo = memo
         self.forward = forward  # the original is the new version (FORWARD): see `gone`, `ordered`
+        # only the incompatible differences are kept (`compare`'s verdict_only)
+        self.verdict = verdict
         self.path: list[str] = []
         self.within: str | None = None  # see Difference.within
         self.found: list[Difference] = []
@@ -188,7 +192,7 @@ class _Context:
 
     def sub(self, root: str, within: str) -> _Context:
         """A walk into the referenced type `root`, defined in the new version's file `within`."""
-        child = _Context(self.original, self.update, self.rules, self.memo, self.forward)
+        child = _Context(self.original, self.update, self.rules, self.memo, self.forward, self.verdict)
         child.local = _IN_SUB_WALK
         child.path = root.split(".")
         child.within = within
@@ -210,6 +214,8 @@ class _Context:
             self.reusable = self.reusable and walk.reusable
 
     def add(self, kind: str, detail: str) -> None:
+        if self.verdict and kind in COMPATIBLE_CHANGES[self.rules]:
+            return
         self.found.append(Difference(kind, "#/" + "/".join(self.path), detail, self.within))
 
     def gone(self, kind: str, what: str) -> None:
@@ -231,6 +237,8 @@ class _Context:
         return (after, before) if self.forward else (before, after)
 
     def compatible(self) -> bool:
+        if self.verdict:
+            return not self.found
         allowed = COMPATIBLE_CHANGES[self.rules]
         return all(d.type in allowed for d in self.found)
 
@@ -302,13 +310,15 @@ class DiffMemo:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[int, int, str, bool], list[_Entry]] = {}  # by views, rules, direction
+        # by views, rules, direction, and whether compatible differences are left out
+        self._entries: dict[tuple[int, int, str, bool, bool], list[_Entry]] = {}
         self.walks = 0  # walks done (each one a message pair followed from a field)
         self.reused = 0  # walks answered from an entry
         self.identical = 0  # walks not taken: one definition on both sides
+        self.plain = 0  # walks not taken: one content naming no type on both sides (`_plain`)
 
     def find(self, ctx: _Context, original: MessageView, update: MessageView) -> _Entry | None:
-        for entry in self._entries.get((id(original), id(update), ctx.rules, ctx.forward), ()):
+        for entry in self._entries.get((id(original), id(update), ctx.rules, ctx.forward, ctx.verdict), ()):
             if entry.original is original and entry.update is update and entry.holds(ctx):
                 self.reused += 1
                 return entry
@@ -317,7 +327,8 @@ class DiffMemo:
     def keep(self, walk: _Context, original: MessageView, update: MessageView, compatible: bool) -> None:
         if not walk.reusable or walk.external:
             return
-        entries = self._entries.setdefault((id(original), id(update), walk.rules, walk.forward), [])
+        key = (id(original), id(update), walk.rules, walk.forward, walk.verdict)
+        entries = self._entries.setdefault(key, [])
         if len(entries) < _ENTRIES_PER_PAIR:
             entries.append(
                 _Entry(
@@ -339,13 +350,17 @@ def compare(
     rules: OneofRules = "current",
     memo: DiffMemo | None = None,
     forward: bool = False,
+    verdict_only: bool = False,
 ) -> list[Difference]:
     """Confluent's SchemaDiff.compare(original, update). `memo`: walks into referenced message types
     shared with other calls (see DiffMemo); the differences are the same with or without it.
     `forward`: the original is the new version (FORWARD's swapped comparison); the types and paths
-    are the same, the details say what changed from the old version to the new one."""
+    are the same, the details say what changed from the old version to the new one.
+    `verdict_only`: only the differences not in COMPATIBLE_CHANGES, in the same order: a check
+    reports no other, and a deep chain's compatible ones (a field added to every shared file) were
+    copied into each enclosing walk's list, level by level."""
     usable = memo is not None and original.unique_names and update.unique_names
-    ctx = _Context(original, update, rules, memo if usable else None, forward)
+    ctx = _Context(original, update, rules, memo if usable else None, forward, verdict_only)
     if usable:
         ctx.same_pairs = same_source_pairs(original, update)
     if original.file.package != update.file.package:
@@ -492,6 +507,32 @@ def _defined(file: FileView) -> frozenset[str]:
         names.extend(e.full_name for e in message.enums)
         pending.extend(message.messages)
     return frozenset(names)
+
+
+def _plain(message: MessageView) -> bool:
+    """Whether a message, its nested messages included, has only scalar and map-of-scalar fields."""
+    pending = [message]
+    while pending:
+        current = pending.pop()
+        for field in current.fields:
+            if not _scalar_only(field.type):
+                return False
+        for _name, members in current.oneofs:
+            for field in members:
+                if not _scalar_only(field.type):
+                    return False
+        pending.extend(current.messages)
+    return True
+
+
+def _scalar_only(ref: TypeRef) -> bool:
+    kind = type(ref)
+    if kind is Scalar:
+        return True
+    if kind is MapOf:
+        assert isinstance(ref, MapOf)
+        return type(ref.key) is Scalar and type(ref.value) is Scalar
+    return False
 
 
 def _all_fields(message: MessageView) -> dict[int, FieldView]:
@@ -812,6 +853,15 @@ def _compare_message_types(
         return
     old_view, new_view = old_info.view, new_info.view
     assert isinstance(old_view, MessageView) and isinstance(new_view, MessageView)
+    if _plain(old_view) and (old_view is new_view or old_view == new_view):
+        # two equal definitions (MessageView's equality: names, fields, oneofs, nested messages and
+        # enums) naming no type: each field is the same scalar or map of scalars on both sides, so
+        # the walk finds nothing, under any name resolution, origin or cycle guard, and depends on
+        # nothing. A deep chain's Tag-like messages were a walk each, once per importer: their views
+        # differ wherever the files below them (or the rest of their own file) do.
+        if ctx.memo is not None:
+            ctx.memo.plain += 1
+        return
     memo = ctx.memo
     if memo is not None and old_view is new_view:
         # one definition on both sides: under the memo's premise (see DiffMemo: a view fixes every
