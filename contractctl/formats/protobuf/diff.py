@@ -135,21 +135,18 @@ class _Context:
     __slots__ = (
         "active",
         "base",
-        "checked",
+        "deps",
         "external",
         "forward",
         "found",
         "local",
         "memo",
-        "new_files",
-        "old_files",
         "original",
         "path",
         "record",
         "reusable",
         "rules",
         "same_pairs",
-        "true_pairs",
         "update",
         "verdict",
         "within",
@@ -181,11 +178,8 @@ class _Context:
         # what a sub walk depends on (recorded only when `record`): see DiffMemo
         self.record = False
         self.base: set[int] = set()  # `active` when this walk started: the enclosing walks' messages
-        self.checked: set[int] = set()  # ids of original messages the cycle guard was asked about
-        self.external: set[int] = set()  # those of them the guard stopped because of `base`
-        self.old_files: dict[int, FileView] = {}  # files whose types were looked up, by id
-        self.new_files: dict[int, FileView] = {}
-        self.true_pairs: set[tuple[int, int]] = set()  # (old file, new file) found of the same source
+        self.deps = _Deps()
+        self.external: set[int] = set()  # messages the guard stopped because of `base` (see _Deps)
         self.reusable = True  # False: a lookup found no type (the key cannot be proven to hold)
         # the (old file, new file) pairs these two schemas call the same source: see DiffMemo
         self.same_pairs: frozenset[tuple[int, int]] = frozenset()
@@ -205,10 +199,7 @@ class _Context:
 
     def absorb(self, walk: _Context | _Entry) -> None:
         """What a walk nested in this one depended on becomes part of what this one depends on."""
-        self.checked |= walk.checked
-        self.old_files.update(walk.old_files)
-        self.new_files.update(walk.new_files)
-        self.true_pairs |= walk.true_pairs
+        self.deps.parts.append(walk.deps)
         if isinstance(walk, _Context):
             self.external |= walk.external & self.base
             self.reusable = self.reusable and walk.reusable
@@ -243,6 +234,48 @@ class _Context:
         return all(d.type in allowed for d in self.found)
 
 
+class _Deps:
+    """What a walk's result depended on (see DiffMemo): the ids of the original messages the cycle
+    guard was asked about (`checked`), the files whose types were looked up, by id, and the (old
+    file, new file) pairs found of the same source; its own, and those of the walks nested in it
+    (`parts`), by reference. `flat()` unites them when a remembered walk is first asked whether it
+    holds: copying each nested walk's into the enclosing one's made a walk down a chain of depth d
+    copy d ids at each of its d levels (140 MB of a deep PR check's memo, most never asked)."""
+
+    __slots__ = ("_flat", "checked", "new_files", "old_files", "parts", "true_pairs")
+
+    def __init__(self) -> None:
+        self.checked: set[int] = set()
+        self.old_files: dict[int, FileView] = {}
+        self.new_files: dict[int, FileView] = {}
+        self.true_pairs: set[tuple[int, int]] = set()
+        self.parts: list[_Deps] = []
+        self._flat: _Deps | None = None
+
+    def flat(self) -> _Deps:
+        """These with every nested walk's united (once the walk is done: no part changes then)."""
+        if not self.parts:
+            return self
+        if self._flat is None:
+            out = _Deps()
+            seen = {id(self)}
+            pending = [self]
+            while pending:  # iterative: nested walks are as deep as import chains
+                deps = pending.pop()
+                if deps._flat is not None and deps is not self:
+                    deps = deps._flat  # united already: its parts need no visit
+                out.checked |= deps.checked
+                out.old_files.update(deps.old_files)
+                out.new_files.update(deps.new_files)
+                out.true_pairs |= deps.true_pairs
+                for part in deps.parts:
+                    if id(part) not in seen:
+                        seen.add(id(part))
+                        pending.append(part)
+            self._flat = out
+        return self._flat
+
+
 @dataclass(frozen=True)
 class _Entry:
     """One remembered walk into a pair of message definitions, with what its result depended on."""
@@ -251,20 +284,18 @@ class _Entry:
     update: MessageView
     found: tuple[Difference, ...]
     compatible: bool
-    checked: frozenset[int]
-    old_files: dict[int, FileView]
-    new_files: dict[int, FileView]
-    true_pairs: frozenset[tuple[int, int]]
+    deps: _Deps
 
     def holds(self, ctx: _Context) -> bool:
         """Whether the walk, done again in `ctx`, would take the same turns (see DiffMemo)."""
+        deps = self.deps.flat()
         same = ctx.same_pairs
-        if not self.true_pairs <= same:
+        if not deps.true_pairs <= same:
             return False
         for old, new in same:
-            if old in self.old_files and new in self.new_files and (old, new) not in self.true_pairs:
+            if old in deps.old_files and new in deps.new_files and (old, new) not in deps.true_pairs:
                 return False
-        return ctx.active.isdisjoint(self.checked)
+        return ctx.active.isdisjoint(deps.checked)
 
 
 def same_source_pairs(original: SchemaView, update: SchemaView) -> frozenset[tuple[int, int]]:
@@ -330,18 +361,7 @@ class DiffMemo:
         key = (id(original), id(update), walk.rules, walk.forward, walk.verdict)
         entries = self._entries.setdefault(key, [])
         if len(entries) < _ENTRIES_PER_PAIR:
-            entries.append(
-                _Entry(
-                    original,
-                    update,
-                    tuple(walk.found),
-                    compatible,
-                    frozenset(walk.checked),
-                    dict(walk.old_files),
-                    dict(walk.new_files),
-                    frozenset(walk.true_pairs),
-                )
-            )
+            entries.append(_Entry(original, update, tuple(walk.found), compatible, walk.deps))
 
 
 def compare(
@@ -432,7 +452,7 @@ def _describe(message: MessageView, field: FieldView) -> str:
 def _compare_messages(ctx: _Context, original: MessageView, update: MessageView) -> None:
     key = id(original)
     if ctx.record:
-        ctx.checked.add(key)
+        ctx.deps.checked.add(key)
     if key not in ctx.active:
         ctx.active.add(key)
         try:
@@ -842,14 +862,14 @@ def _compare_message_types(
         )
         return
     if ctx.record:  # the origins of these two files decided the short-cut below
-        ctx.old_files[id(old_info.file)] = old_info.file
-        ctx.new_files[id(new_info.file)] = new_info.file
+        ctx.deps.old_files[id(old_info.file)] = old_info.file
+        ctx.deps.new_files[id(new_info.file)] = new_info.file
     same_source = (
         old_info.origin is not None and new_info.origin is not None and old_info.origin == new_info.origin
     )
     if same_source:
         if ctx.record:
-            ctx.true_pairs.add((id(old_info.file), id(new_info.file)))
+            ctx.deps.true_pairs.add((id(old_info.file), id(new_info.file)))
         return
     old_view, new_view = old_info.view, new_info.view
     assert isinstance(old_view, MessageView) and isinstance(new_view, MessageView)
