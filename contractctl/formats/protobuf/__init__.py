@@ -563,7 +563,6 @@ class ProtobufFormat:
         added message is its MESSAGE_REMOVED, worded (and hinted) as the addition it is.
         """
         assert isinstance(reader, ProtobufSchema) and isinstance(writer, ProtobufSchema)
-        allowed = COMPATIBLE_CHANGES[self.oneof_rules]
         hints = FORWARD_HINTS if forward else {}
         findings = [
             (
@@ -576,8 +575,9 @@ class ProtobufFormat:
                 ),
                 difference.within,
             )
-            for difference in compare(writer.view, reader.view, self.oneof_rules, self.diff_memo, forward)
-            if difference.type not in allowed
+            for difference in compare(
+                writer.view, reader.view, self.oneof_rules, self.diff_memo, forward, verdict_only=True
+            )
         ]
         return _located_in_references(findings, writer if forward else reader)
 

@@ -135,22 +135,20 @@ class _Context:
     __slots__ = (
         "active",
         "base",
-        "checked",
+        "deps",
         "external",
         "forward",
         "found",
         "local",
         "memo",
-        "new_files",
-        "old_files",
         "original",
         "path",
         "record",
         "reusable",
         "rules",
         "same_pairs",
-        "true_pairs",
         "update",
+        "verdict",
         "within",
     )
 
@@ -161,12 +159,15 @@ class _Context:
         rules: OneofRules,
         memo: DiffMemo | None = None,
         forward: bool = False,
+        verdict: bool = False,
     ) -> None:
         self.original = original
         self.update = update
         self.rules: OneofRules = rules
         self.memo = memo
         self.forward = forward  # the original is the new version (FORWARD): see `gone`, `ordered`
+        # only the incompatible differences are kept (`compare`'s verdict_only)
+        self.verdict = verdict
         self.path: list[str] = []
         self.within: str | None = None  # see Difference.within
         self.found: list[Difference] = []
@@ -177,18 +178,15 @@ class _Context:
         # what a sub walk depends on (recorded only when `record`): see DiffMemo
         self.record = False
         self.base: set[int] = set()  # `active` when this walk started: the enclosing walks' messages
-        self.checked: set[int] = set()  # ids of original messages the cycle guard was asked about
-        self.external: set[int] = set()  # those of them the guard stopped because of `base`
-        self.old_files: dict[int, FileView] = {}  # files whose types were looked up, by id
-        self.new_files: dict[int, FileView] = {}
-        self.true_pairs: set[tuple[int, int]] = set()  # (old file, new file) found of the same source
+        self.deps = _Deps()
+        self.external: set[int] = set()  # messages the guard stopped because of `base` (see _Deps)
         self.reusable = True  # False: a lookup found no type (the key cannot be proven to hold)
         # the (old file, new file) pairs these two schemas call the same source: see DiffMemo
         self.same_pairs: frozenset[tuple[int, int]] = frozenset()
 
     def sub(self, root: str, within: str) -> _Context:
         """A walk into the referenced type `root`, defined in the new version's file `within`."""
-        child = _Context(self.original, self.update, self.rules, self.memo, self.forward)
+        child = _Context(self.original, self.update, self.rules, self.memo, self.forward, self.verdict)
         child.local = _IN_SUB_WALK
         child.path = root.split(".")
         child.within = within
@@ -201,15 +199,14 @@ class _Context:
 
     def absorb(self, walk: _Context | _Entry) -> None:
         """What a walk nested in this one depended on becomes part of what this one depends on."""
-        self.checked |= walk.checked
-        self.old_files.update(walk.old_files)
-        self.new_files.update(walk.new_files)
-        self.true_pairs |= walk.true_pairs
+        self.deps.parts.append(walk.deps)
         if isinstance(walk, _Context):
             self.external |= walk.external & self.base
             self.reusable = self.reusable and walk.reusable
 
     def add(self, kind: str, detail: str) -> None:
+        if self.verdict and kind in COMPATIBLE_CHANGES[self.rules]:
+            return
         self.found.append(Difference(kind, "#/" + "/".join(self.path), detail, self.within))
 
     def gone(self, kind: str, what: str) -> None:
@@ -231,8 +228,52 @@ class _Context:
         return (after, before) if self.forward else (before, after)
 
     def compatible(self) -> bool:
+        if self.verdict:
+            return not self.found
         allowed = COMPATIBLE_CHANGES[self.rules]
         return all(d.type in allowed for d in self.found)
+
+
+class _Deps:
+    """What a walk's result depended on (see DiffMemo): the ids of the original messages the cycle
+    guard was asked about (`checked`), the files whose types were looked up, by id, and the (old
+    file, new file) pairs found of the same source; its own, and those of the walks nested in it
+    (`parts`), by reference. `flat()` unites them when a remembered walk is first asked whether it
+    holds: copying each nested walk's into the enclosing one's made a walk down a chain of depth d
+    copy d ids at each of its d levels (140 MB of a deep PR check's memo, most never asked)."""
+
+    __slots__ = ("_flat", "checked", "new_files", "old_files", "parts", "true_pairs")
+
+    def __init__(self) -> None:
+        self.checked: set[int] = set()
+        self.old_files: dict[int, FileView] = {}
+        self.new_files: dict[int, FileView] = {}
+        self.true_pairs: set[tuple[int, int]] = set()
+        self.parts: list[_Deps] = []
+        self._flat: _Deps | None = None
+
+    def flat(self) -> _Deps:
+        """These with every nested walk's united (once the walk is done: no part changes then)."""
+        if not self.parts:
+            return self
+        if self._flat is None:
+            out = _Deps()
+            seen = {id(self)}
+            pending = [self]
+            while pending:  # iterative: nested walks are as deep as import chains
+                deps = pending.pop()
+                if deps._flat is not None and deps is not self:
+                    deps = deps._flat  # united already: its parts need no visit
+                out.checked |= deps.checked
+                out.old_files.update(deps.old_files)
+                out.new_files.update(deps.new_files)
+                out.true_pairs |= deps.true_pairs
+                for part in deps.parts:
+                    if id(part) not in seen:
+                        seen.add(id(part))
+                        pending.append(part)
+            self._flat = out
+        return self._flat
 
 
 @dataclass(frozen=True)
@@ -243,20 +284,18 @@ class _Entry:
     update: MessageView
     found: tuple[Difference, ...]
     compatible: bool
-    checked: frozenset[int]
-    old_files: dict[int, FileView]
-    new_files: dict[int, FileView]
-    true_pairs: frozenset[tuple[int, int]]
+    deps: _Deps
 
     def holds(self, ctx: _Context) -> bool:
         """Whether the walk, done again in `ctx`, would take the same turns (see DiffMemo)."""
+        deps = self.deps.flat()
         same = ctx.same_pairs
-        if not self.true_pairs <= same:
+        if not deps.true_pairs <= same:
             return False
         for old, new in same:
-            if old in self.old_files and new in self.new_files and (old, new) not in self.true_pairs:
+            if old in deps.old_files and new in deps.new_files and (old, new) not in deps.true_pairs:
                 return False
-        return ctx.active.isdisjoint(self.checked)
+        return ctx.active.isdisjoint(deps.checked)
 
 
 def same_source_pairs(original: SchemaView, update: SchemaView) -> frozenset[tuple[int, int]]:
@@ -302,13 +341,15 @@ class DiffMemo:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[int, int, str, bool], list[_Entry]] = {}  # by views, rules, direction
+        # by views, rules, direction, and whether compatible differences are left out
+        self._entries: dict[tuple[int, int, str, bool, bool], list[_Entry]] = {}
         self.walks = 0  # walks done (each one a message pair followed from a field)
         self.reused = 0  # walks answered from an entry
         self.identical = 0  # walks not taken: one definition on both sides
+        self.plain = 0  # walks not taken: one content naming no type on both sides (`_plain`)
 
     def find(self, ctx: _Context, original: MessageView, update: MessageView) -> _Entry | None:
-        for entry in self._entries.get((id(original), id(update), ctx.rules, ctx.forward), ()):
+        for entry in self._entries.get((id(original), id(update), ctx.rules, ctx.forward, ctx.verdict), ()):
             if entry.original is original and entry.update is update and entry.holds(ctx):
                 self.reused += 1
                 return entry
@@ -317,20 +358,10 @@ class DiffMemo:
     def keep(self, walk: _Context, original: MessageView, update: MessageView, compatible: bool) -> None:
         if not walk.reusable or walk.external:
             return
-        entries = self._entries.setdefault((id(original), id(update), walk.rules, walk.forward), [])
+        key = (id(original), id(update), walk.rules, walk.forward, walk.verdict)
+        entries = self._entries.setdefault(key, [])
         if len(entries) < _ENTRIES_PER_PAIR:
-            entries.append(
-                _Entry(
-                    original,
-                    update,
-                    tuple(walk.found),
-                    compatible,
-                    frozenset(walk.checked),
-                    dict(walk.old_files),
-                    dict(walk.new_files),
-                    frozenset(walk.true_pairs),
-                )
-            )
+            entries.append(_Entry(original, update, tuple(walk.found), compatible, walk.deps))
 
 
 def compare(
@@ -339,13 +370,17 @@ def compare(
     rules: OneofRules = "current",
     memo: DiffMemo | None = None,
     forward: bool = False,
+    verdict_only: bool = False,
 ) -> list[Difference]:
     """Confluent's SchemaDiff.compare(original, update). `memo`: walks into referenced message types
     shared with other calls (see DiffMemo); the differences are the same with or without it.
     `forward`: the original is the new version (FORWARD's swapped comparison); the types and paths
-    are the same, the details say what changed from the old version to the new one."""
+    are the same, the details say what changed from the old version to the new one.
+    `verdict_only`: only the differences not in COMPATIBLE_CHANGES, in the same order: a check
+    reports no other, and a deep chain's compatible ones (a field added to every shared file) were
+    copied into each enclosing walk's list, level by level."""
     usable = memo is not None and original.unique_names and update.unique_names
-    ctx = _Context(original, update, rules, memo if usable else None, forward)
+    ctx = _Context(original, update, rules, memo if usable else None, forward, verdict_only)
     if usable:
         ctx.same_pairs = same_source_pairs(original, update)
     if original.file.package != update.file.package:
@@ -417,7 +452,7 @@ def _describe(message: MessageView, field: FieldView) -> str:
 def _compare_messages(ctx: _Context, original: MessageView, update: MessageView) -> None:
     key = id(original)
     if ctx.record:
-        ctx.checked.add(key)
+        ctx.deps.checked.add(key)
     if key not in ctx.active:
         ctx.active.add(key)
         try:
@@ -492,6 +527,32 @@ def _defined(file: FileView) -> frozenset[str]:
         names.extend(e.full_name for e in message.enums)
         pending.extend(message.messages)
     return frozenset(names)
+
+
+def _plain(message: MessageView) -> bool:
+    """Whether a message, its nested messages included, has only scalar and map-of-scalar fields."""
+    pending = [message]
+    while pending:
+        current = pending.pop()
+        for field in current.fields:
+            if not _scalar_only(field.type):
+                return False
+        for _name, members in current.oneofs:
+            for field in members:
+                if not _scalar_only(field.type):
+                    return False
+        pending.extend(current.messages)
+    return True
+
+
+def _scalar_only(ref: TypeRef) -> bool:
+    kind = type(ref)
+    if kind is Scalar:
+        return True
+    if kind is MapOf:
+        assert isinstance(ref, MapOf)
+        return type(ref.key) is Scalar and type(ref.value) is Scalar
+    return False
 
 
 def _all_fields(message: MessageView) -> dict[int, FieldView]:
@@ -801,17 +862,26 @@ def _compare_message_types(
         )
         return
     if ctx.record:  # the origins of these two files decided the short-cut below
-        ctx.old_files[id(old_info.file)] = old_info.file
-        ctx.new_files[id(new_info.file)] = new_info.file
+        ctx.deps.old_files[id(old_info.file)] = old_info.file
+        ctx.deps.new_files[id(new_info.file)] = new_info.file
     same_source = (
         old_info.origin is not None and new_info.origin is not None and old_info.origin == new_info.origin
     )
     if same_source:
         if ctx.record:
-            ctx.true_pairs.add((id(old_info.file), id(new_info.file)))
+            ctx.deps.true_pairs.add((id(old_info.file), id(new_info.file)))
         return
     old_view, new_view = old_info.view, new_info.view
     assert isinstance(old_view, MessageView) and isinstance(new_view, MessageView)
+    if _plain(old_view) and (old_view is new_view or old_view == new_view):
+        # two equal definitions (MessageView's equality: names, fields, oneofs, nested messages and
+        # enums) naming no type: each field is the same scalar or map of scalars on both sides, so
+        # the walk finds nothing, under any name resolution, origin or cycle guard, and depends on
+        # nothing. A deep chain's Tag-like messages were a walk each, once per importer: their views
+        # differ wherever the files below them (or the rest of their own file) do.
+        if ctx.memo is not None:
+            ctx.memo.plain += 1
+        return
     memo = ctx.memo
     if memo is not None and old_view is new_view:
         # one definition on both sides: under the memo's premise (see DiffMemo: a view fixes every
