@@ -77,7 +77,7 @@ from contractctl.repo.sidecar_paths import (
     sidecar_path,
     sidecar_text,
 )
-from contractctl.repo.text_search import ContractTextSearch
+from contractctl.repo.text_search import ContractTextSearch, search_worth_it
 from contractctl.repo.worktree import submodule_finding
 from contractctl.sidecar.check_step import ContractFiles, contract_checks
 
@@ -796,7 +796,9 @@ def _subjects_of_change(
         current.search = current.outline_search()  # what the index's contracts define and use
     else:
         formats = {c.schema_type for c in current.contracts.values()}
-        current.search = ContractTextSearch(git, prefix, staged, kept, formats)
+        # the first search is for the names the edited contracts define, at least one each
+        eager = selected is not None or search_worth_it(len(edited), len(current.contracts))
+        current.search = ContractTextSearch(git, prefix, staged, kept, formats, eager)
     if selected is not None:  # the named contracts, each checked if it or what it references changed
         return {s for s, c in current.contracts.items() if _is_selected(c.location, selected)}
     current.validate_all(edited)  # as a whole-tree check does for every contract

@@ -211,3 +211,47 @@ def test_a_search_for_names_much_of_the_tree_holds_gives_way_to_reading_the_tree
     assert not search.worth_it(400, 5_000)
     assert search.exhausted()
     assert not search.worth_it(1, 5_000)  # spent for good
+
+
+def test_a_change_of_many_contracts_starts_no_search_it_would_not_use(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each edited contract defines a name: a change of more contracts than a search is worth reads
+    the whole tree instead, so the search for names spelled otherwise (a git grep of every file)
+    is never started, and the check covers what an audit marks as affected all the same."""
+    from contractctl.repo.history import Git
+
+    for path, content in TREE.items():
+        repo.write(path, content)
+    repo.commit("v1")
+    for path, content in TREE.items():
+        repo.write(path, _edited(path, content))
+    searched: list[object] = []
+    grep = Git.grep_files
+    monkeypatch.setattr(
+        Git, "grep_files", lambda self, *args, **kw: searched.append(args) or grep(self, *args, **kw)
+    )
+    assert _affected(repo.root) == _affected(repo.root, all_subjects=True)
+    assert searched == []
+    # a single edit still searches, and finds the contract that spells the name with an escape
+    repo.git("checkout", "-q", "--", ".")
+    repo.write("contracts/common/country.avsc", _edited("country", COUNTRY))
+    assert "contracts/escaped/value.AVSC" in _affected(repo.root)
+    assert searched
+
+
+def test_a_search_started_late_still_keeps_the_files_spelling_names_otherwise(repo: GitRepo) -> None:
+    """The search for escapes waits for the first search when one is unlikely (`eager` False): that
+    search's candidates hold the escaped spelling all the same."""
+    from contractctl.model import SchemaType
+    from contractctl.repo.history import Git
+
+    repo.write("contracts/escaped/value.AVSC", ESCAPED)
+    repo.write("contracts/common/country.avsc", COUNTRY)
+    repo.commit("v1")
+    formats = {SchemaType.AVRO}
+    for eager in (True, False):
+        search = text_search.ContractTextSearch(Git(repo.root), "contracts", False, set(), formats, eager)
+        texts, kept = search.candidates(["com.acme.common.Country"])
+        assert "contracts/escaped/value.AVSC" in kept, eager
+        assert "contracts/common/country.avsc" in texts, eager
