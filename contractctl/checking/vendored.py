@@ -38,11 +38,6 @@ def include_folders(git: Git, config: Config) -> list[str]:
     return folders
 
 
-def pathspecs(folders: Iterable[str]) -> tuple[str, ...]:
-    """The folders as git pathspecs (the top as ".")."""
-    return tuple(folder or "." for folder in folders)
-
-
 def vendored_changes(
     changed: Iterable[str], folders: list[str], is_contract_path: Callable[[str], bool]
 ) -> set[str]:

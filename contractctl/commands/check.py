@@ -20,7 +20,6 @@ from contractctl.checking.config_changes import (
     root_moved,
 )
 from contractctl.checking.removals import RemovedContract, removal_result, removed_contracts
-from contractctl.checking.vendored import affected_import_paths, include_folders, pathspecs, vendored_changes
 from contractctl.config.project import Config
 from contractctl.errors import GitError, UsageError
 from contractctl.formats import (
@@ -446,10 +445,10 @@ class _LocalRun:
             (config_file,) if config_file and prefix and not config_file.startswith(f"{prefix}/") else ()
         )
         # vendored imports git tracks (protobuf.include): a change of one is checked through its users
-        vendoring = include_folders(git, config) if base else []
+        vendoring = _vendoring(git, config) if base else []
         touched = Background(
             lambda: (
-                git.changed_paths(base, prefix, options.staged, (*watched, *pathspecs(vendoring)))
+                git.changed_paths(base, prefix, options.staged, (*watched, *(f or "." for f in vendoring)))
                 if base
                 else None
             )
@@ -509,6 +508,8 @@ class _LocalRun:
             changed_paths = changed_paths - set(watched)  # not a contract path: the root is the scope
         vendored: set[str] = set()
         if changed_paths and vendoring:
+            from contractctl.checking.vendored import vendored_changes
+
             vendored = vendored_changes(changed_paths, vendoring, lambda p: mapper.in_root(PurePosixPath(p)))
             changed_paths = changed_paths - vendored
             if vendored and base:  # only a file the base had can have compiled an earlier version otherwise
@@ -564,7 +565,7 @@ class _LocalRun:
         )
         chosen |= dangling
         vendored_users = (
-            checker.dependents_closure(names=affected_import_paths(git.toplevel, vendoring, vendored))
+            checker.dependents_closure(names=_vendored_names(git, vendoring, vendored))
             if vendored and not options.lint_only
             else set()
         )
@@ -989,6 +990,22 @@ def _sidecars_registering_anew(
         if before is None or sidecar_key(now) != sidecar_key(before):
             found.add(subject)
     return found
+
+
+def _vendoring(git: Git, config: Config) -> list[str]:
+    """The include folders inside the repository (checking/vendored.py, imported only for a config
+    that has some: a pre-commit check loads no module it does not need)."""
+    if not any(options.get("include") for options in config.format_sections.values()):
+        return []
+    from contractctl.checking.vendored import include_folders
+
+    return include_folders(git, config)
+
+
+def _vendored_names(git: Git, folders: list[str], changed: set[str]) -> set[str]:
+    from contractctl.checking.vendored import affected_import_paths
+
+    return affected_import_paths(git.toplevel, folders, changed)
 
 
 def _hidden_contracts(mapper: SubjectMapper, changed_paths: Iterable[str]) -> list[Finding]:
