@@ -26,12 +26,20 @@ from contractctl.cli.options import verbose_option
 def init(force: bool, directory: Path | None, verbose: bool) -> None:
     """Write contractctl.yaml, an example contract and a pre-commit config."""
     from contractctl.commands.init import HOOK_ID, default_branch, scaffold
+    from contractctl.commands.init_detect import detect
     from contractctl.repo.history import Git
 
     git = Git.discover((directory or Path.cwd()).resolve())
     target = git.toplevel
     base_branch = default_branch(git)
-    result = scaffold(target, force, base_branch)
+    detected = detect(git)
+    if detected is not None:
+        click.echo(
+            f"found {detected.files} contract{'s' if detected.files != 1 else ''} "
+            f"({', '.join(detected.formats)}) under {detected.root}"
+            + (f"; vendored imports in {', '.join(detected.include)}" if detected.include else "")
+        )
+    result = scaffold(target, force, base_branch, detected)
     for path in result.written:
         verb = "overwrote" if path in result.overwritten else "wrote"
         detail = f" (base_branch: {base_branch})" if path.name == "contractctl.yaml" else ""
@@ -40,4 +48,7 @@ def init(force: bool, directory: Path | None, verbose: bool) -> None:
         click.echo(f"added the {HOOK_ID} hook to {path.relative_to(target)} (the rest is unchanged)")
     for path in result.hook_present:
         click.echo(f"kept {path.relative_to(target)}: it already runs the {HOOK_ID} hook")
-    click.echo("next: edit contracts/, then run `contractctl check`")
+    if detected is None:
+        click.echo("next: edit contracts/, then run `contractctl check`")
+    else:
+        click.echo("next: review contractctl.yaml, then run `contractctl check --all`")

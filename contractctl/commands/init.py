@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from contractctl.commands.init_detect import Detected
 from contractctl.errors import UsageError
 from contractctl.repo.history import Git
 
@@ -25,9 +26,10 @@ PRE_COMMIT = ".pre-commit-config.yaml"
 HOOK_ID = "contractctl-check"
 
 # destination (relative to the repository) -> template in contractctl/scaffold
+EXAMPLE = "contracts/example/value.avsc"
 TEMPLATES = {
     "contractctl.yaml": "contractctl.yaml",
-    "contracts/example/value.avsc": "example-value.avsc",
+    EXAMPLE: "example-value.avsc",
     ".pre-commit-config.yaml": "pre-commit-config.yaml",
 }
 
@@ -54,10 +56,18 @@ def default_branch(git: Git) -> str:
     return "main"
 
 
-def scaffold(target: Path, force: bool, base_branch: str = "main") -> Scaffolded:
+def scaffold(
+    target: Path, force: bool, base_branch: str = "main", detected: Detected | None = None
+) -> Scaffolded:
     """Refuses (writing nothing) when contractctl.yaml or the example exists, unless `force`; an
-    existing pre-commit config gets the hook added instead (see the module docstring)."""
-    destinations = {target / relative: template for relative, template in TEMPLATES.items()}
+    existing pre-commit config gets the hook added instead (see the module docstring). `detected`:
+    the contracts the repository holds already (init_detect): the config names their root, and no
+    example is written."""
+    destinations = {
+        target / relative: template
+        for relative, template in TEMPLATES.items()
+        if detected is None or relative != EXAMPLE
+    }
     _refuse_links_out(target, destinations)
     pre_commit = target / PRE_COMMIT
     existing = [path for path in destinations if path.exists() and path != pre_commit]
@@ -75,6 +85,8 @@ def scaffold(target: Path, force: bool, base_branch: str = "main") -> Scaffolded
         lambda m: f"base_branch: {_scalar(base_branch)}".ljust(len(m[0]) - 2) + " #",
         contents[config],
     )
+    if detected is not None:
+        contents[config] = _configured(contents[config], detected)
     hook_added: list[Path] = []
     hook_present: list[Path] = []
     if pre_commit.exists():
@@ -95,6 +107,18 @@ def scaffold(target: Path, force: bool, base_branch: str = "main") -> Scaffolded
         if path not in hook_added:
             written.append(path)
     return Scaffolded(written, existing, hook_added, hook_present)
+
+
+def _configured(template: str, detected: Detected) -> str:
+    """The config template with the detected root (and formats, excludes, include folders)."""
+    text = re.sub(
+        r"^  root: contracts .*\n", lambda _: detected.config_lines(), template, count=1, flags=re.M
+    )
+    if detected.include:
+        folders = ", ".join(json.dumps(folder) for folder in detected.include)
+        section = f"protobuf:\n  include: [{folders}]  # where vendored imports are found, like protoc's -I\n"
+        text = text.replace("\ndefaults:", "\n" + section + "defaults:", 1)
+    return text
 
 
 def with_hook(text: str, template: str, path: Path) -> str | None:

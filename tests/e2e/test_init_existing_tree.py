@@ -1,0 +1,95 @@
+"""`contractctl init` in a repository that already holds contracts (the audit of istio/api and
+opentelemetry-proto: init wrote root `contracts` and an Avro example into Protobuf-only trees, and the
+root, the JSON files to leave out and the vendored folder were all set by hand)."""
+
+from __future__ import annotations
+
+import yaml
+
+from tests.conftest import GitRepo
+
+MONEY = 'syntax = "proto3";\npackage acme.common.v1;\nmessage Money {\n  int64 units = 1;\n}\n'
+BEHAVIOR = (
+    'syntax = "proto3";\npackage google.api;\nenum FieldBehavior {\n  FIELD_BEHAVIOR_UNSPECIFIED = 0;\n}\n'
+)
+ORDER = """syntax = "proto3";
+package acme.orders.v1;
+import "acme/common/v1/money.proto";
+import "google/api/field_behavior.proto";
+message Order {
+  acme.common.v1.Money total = 1;
+}
+"""
+
+
+def _config(repo: GitRepo) -> dict[str, object]:
+    loaded = yaml.safe_load((repo.root / "contractctl.yaml").read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_a_tree_importing_from_the_top_with_vendored_copies(repo: GitRepo) -> None:
+    repo.write("proto-src/acme/common/v1/money.proto", MONEY)  # not imported from here: no vote
+    repo.write("acme/common/v1/money.proto", MONEY)
+    repo.write("acme/orders/v1/order.proto", ORDER)
+    repo.write("common-protos/google/api/field_behavior.proto", BEHAVIOR)
+    repo.write("package.json", {"name": "tooling"})
+    repo.commit("an API tree, before contractctl")
+    result = repo.run("init")
+    assert result.code == 0, result.output
+    assert "found 3 contracts (protobuf) under .; vendored imports in common-protos" in result.stdout
+    assert not (repo.root / "contracts").exists()  # no example in a tree that has contracts
+    config = _config(repo)
+    assert config["contracts"] == {
+        "root": ".",
+        "formats": ["protobuf"],
+        "exclude": ["common-protos/**"],
+        "base_branch": "main",
+    }
+    assert config["protobuf"] == {"include": ["common-protos"]}
+    repo.commit("adopt contractctl")
+    audit = repo.run("check", "--all", "--format", "json")
+    assert audit.code in (0, 2), audit.output  # proto-src's copy duplicates a subject: exit 2 says so
+    subjects = {r["subject"] for r in audit.json()["results"]}
+    assert "acme/orders/v1/order.proto" in subjects
+    assert not [s for s in subjects if "field_behavior" in s]  # the vendored copy is no contract
+
+
+def test_a_tree_under_one_folder_is_the_root(repo: GitRepo) -> None:
+    repo.write("proto/acme/common/v1/money.proto", MONEY)
+    repo.write(
+        "proto/acme/orders/v1/order.proto", ORDER.replace('import "google/api/field_behavior.proto";\n', "")
+    )
+    repo.commit("protos")
+    result = repo.run("init")
+    assert result.code == 0, result.output
+    config = _config(repo)
+    assert config["contracts"] == {"root": "proto", "base_branch": "main"}
+    assert "protobuf" not in config
+    repo.commit("adopt contractctl")
+    audit = repo.run("check", "--all", "--format", "json")
+    assert audit.code == 0, audit.output
+    assert sorted(r["subject"] for r in audit.json()["results"]) == [
+        "acme/common/v1/money.proto",  # a shared file: its import path (reference_naming import_path)
+        "acme/orders/v1/order.proto",
+    ]
+
+
+def test_avro_schemas_in_a_folder(repo: GitRepo) -> None:
+    repo.write("schemas/orders/value.avsc", {"type": "record", "name": "Order", "fields": []})
+    repo.write("schemas/payments/value.avsc", {"type": "record", "name": "Payment", "fields": []})
+    repo.commit("schemas")
+    result = repo.run("init")
+    assert result.code == 0 and "found 2 contracts (avro) under schemas" in result.stdout, result.output
+    assert _config(repo)["contracts"] == {"root": "schemas", "base_branch": "main"}
+    assert repo.run("check", "--all").code == 0
+
+
+def test_json_files_that_are_no_schema_are_not_contracts(repo: GitRepo) -> None:
+    repo.write("package.json", {"name": "tooling"})
+    repo.write("tsconfig.json", {"compilerOptions": {}})
+    repo.commit("a web project")
+    result = repo.run("init")
+    assert result.code == 0, result.output
+    assert (repo.root / "contracts/example/value.avsc").is_file()  # nothing found: the starter files
+    assert "found" not in result.stdout
