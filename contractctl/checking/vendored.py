@@ -12,72 +12,74 @@ tree against today's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from contractctl.config.project import Config
 from contractctl.formats import type_for_text
+from contractctl.generic.graph import reachable
 from contractctl.model import SchemaText, import_path_of
 from contractctl.repo.as_committed import imported_paths
 from contractctl.repo.history import Git
+from contractctl.repo.worktree import folders_inside
 
 _READ_LIMIT = 1 << 20  # a vendored file larger than this is not read for its imports
 
 
 def include_folders(git: Git, config: Config) -> list[str]:
     """Every format's include folders inside the repository, relative to its top ("" for the top)."""
-    top = git.toplevel.resolve()
-    folders = []
-    for options in config.format_sections.values():
-        included = options.get("include")
-        for folder in included if isinstance(included, tuple | list) else ():
-            try:
-                relative = Path(str(folder)).resolve().relative_to(top).as_posix()
-            except ValueError:
-                continue  # outside the repository: git does not see it change
-            folders.append("" if relative == "." else relative)
-    return folders
+    configured = [
+        str(folder)
+        for options in config.format_sections.values()
+        for folder in _listed(options.get("include"))
+    ]
+    return folders_inside(git.toplevel, configured)
 
 
 def vendored_changes(
-    changed: Iterable[str], folders: list[str], is_contract_path: Callable[[str], bool]
+    git: Git, base: str, changed: Iterable[str], folders: list[str], is_contract_path: Callable[[str], bool]
 ) -> set[str]:
-    """The changed paths of a contract format that lie in an include folder and are no contract."""
-    return {
+    """The changed paths of a contract format that lie in an include folder, are no contract, and
+    that the base had (a file added since compiled no earlier version otherwise)."""
+    candidates = [
         path
         for path in changed
         if type_for_text(path) is not None
         and not is_contract_path(path)
         and any(_under(path, folder) for folder in folders)
-    }
+    ]
+    return set(git.read_many_at(base, candidates)) if candidates else set()
 
 
-def affected_import_paths(top: Path, folders: list[str], changed: set[str]) -> set[str]:
+def affected_import_paths(git: Git, folders: list[str], changed: set[str]) -> set[str]:
     """The import paths of the changed vendored files and of every vendored file importing one of
-    them, directly or not (read from the working tree): what a contract's import makes it depend on."""
-    names = {import_path_of(path, folder) for path in changed for folder in folders if _under(path, folder)}
+    them, directly or not: what a contract's import makes it depend on. The vendored files are read
+    as git's index holds them, in one batch (never a walk of the working tree: an include folder of
+    "." would take in `.git/` and whatever is untracked, and a link could lead outside)."""
+    changed_names = {
+        import_path_of(path, folder) for path in changed for folder in folders if _under(path, folder)
+    }
+    entries = [
+        (path, blob, folder)
+        for folder in folders
+        for path, blob in git.index_entries(folder)
+        if type_for_text(path) is not None
+    ]
+    texts = git.read_blobs({blob for _, blob, _ in entries})
     importers: dict[str, set[str]] = {}
-    for folder in folders:
-        base = top / folder if folder else top
-        for file in base.rglob("*"):
-            schema_type = type_for_text(file.name)
-            if schema_type is None:
-                continue
-            try:
-                if not file.is_file() or file.stat().st_size > _READ_LIMIT:
-                    continue
-                text = file.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            importer = file.relative_to(base).as_posix()
-            for imported in imported_paths(schema_type, SchemaText(PurePosixPath(importer), text)):
-                importers.setdefault(imported, set()).add(importer)
-    pending = sorted(names)
-    while pending:
-        for importer in importers.get(pending.pop(), ()):
-            if importer not in names:
-                names.add(importer)
-                pending.append(importer)
-    return names
+    for path, blob, folder in entries:
+        data = texts[blob]
+        schema_type = type_for_text(path)
+        if schema_type is None or len(data) > _READ_LIMIT:
+            continue
+        importer = import_path_of(path, folder)
+        source = SchemaText(PurePosixPath(importer), data.decode("utf-8", "replace"))
+        for imported in imported_paths(schema_type, source):
+            importers.setdefault(imported, set()).add(importer)
+    return reachable(changed_names, importers)
+
+
+def _listed(value: object) -> tuple[object, ...]:
+    return tuple(value) if isinstance(value, tuple | list) else ()
 
 
 def _under(path: str, folder: str) -> bool:

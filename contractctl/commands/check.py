@@ -77,6 +77,7 @@ from contractctl.repo.sidecar_paths import (
     sidecar_text,
 )
 from contractctl.repo.text_search import ContractTextSearch, search_worth_it
+from contractctl.repo.worktree import skipped as path_skipped
 from contractctl.repo.worktree import submodule_finding
 from contractctl.sidecar.check_step import ContractFiles, contract_checks
 
@@ -507,13 +508,14 @@ class _LocalRun:
         if changed_paths is not None and watched:
             changed_paths = changed_paths - set(watched)  # not a contract path: the root is the scope
         vendored: set[str] = set()
-        if changed_paths and vendoring:
+        if changed_paths and vendoring and base:
             from contractctl.checking.vendored import vendored_changes
 
-            vendored = vendored_changes(changed_paths, vendoring, lambda p: mapper.in_root(PurePosixPath(p)))
+            in_root = mapper.in_root
+            vendored = vendored_changes(
+                git, base, changed_paths, vendoring, lambda p: in_root(PurePosixPath(p))
+            )
             changed_paths = changed_paths - vendored
-            if vendored and base:  # only a file the base had can have compiled an earlier version otherwise
-                vendored &= {str(p) for folder in vendoring for p in git.tree_blobs(base, folder)}
         if changed_paths:
             hidden = _hidden_contracts(mapper, changed_paths)
             report.findings.extend(f for f in hidden if _is_selected(f.file or "", selected))
@@ -1005,16 +1007,14 @@ def _vendoring(git: Git, config: Config) -> list[str]:
 def _vendored_names(git: Git, folders: list[str], changed: set[str]) -> set[str]:
     from contractctl.checking.vendored import affected_import_paths
 
-    return affected_import_paths(git.toplevel, folders, changed)
+    return affected_import_paths(git, folders, changed)
 
 
 def _hidden_contracts(mapper: SubjectMapper, changed_paths: Iterable[str]) -> list[Finding]:
     """A warning for each file the change touched that would be a contract but for a hidden folder
     (SubjectMapper.hidden_text): left out silently, its edit would pass unseen."""
-    from contractctl.repo.worktree import skipped
-
     return [
-        skipped(
+        path_skipped(
             path,
             f"{path} lies in a hidden folder (a name starting with a dot): no contract, not checked",
             "Move contracts out of hidden folders; a folder that only holds drafts can stay hidden.",
@@ -1114,16 +1114,29 @@ def _label(version: HistoricVersion) -> str:
 def _parsed_only(checker: SchemaResolver, subject: str) -> SubjectResult:
     """A touched contract that is the same schema as an earlier version: "invalid" with its parse
     errors, or "unchanged" (left out of the report: it makes no version to compare)."""
+    result, _ = _parsed_current(checker, subject, "unchanged")
+    return result
+
+
+def _parsed_current(
+    checker: SchemaResolver, subject: str, verdict: str
+) -> tuple[SubjectResult, ParsedSchema | None]:
+    """The subject's result so far (`verdict`) and the contract as it is now; None, with the result
+    "invalid" and the parser's findings, when it does not parse."""
     contract = checker.current.file(subject)
     result = SubjectResult(
-        subject, str(contract.path), contract.schema_type.value, contract.compatibility.value, "unchanged"
+        subject=subject,
+        path=str(contract.path),
+        schema_type=contract.schema_type.value,
+        level=contract.compatibility.value,
+        verdict=verdict,
     )
     try:
-        checker.parse_current(subject)
+        return result, checker.parse_current(subject)
     except InvalidSchema as error:
         result.verdict = "invalid"
         result.findings = [f.with_context(subject=subject) for f in error.findings]
-    return result
+        return result, None
 
 
 def _check_subject(
@@ -1138,18 +1151,8 @@ def _check_subject(
     """Check one subject; `affected` is False for an audit of an unchanged contract (--all), which
     compares it with the versions before its `own` (needed only then)."""
     contract = checker.current.file(subject)
-    result = SubjectResult(
-        subject=subject,
-        path=str(contract.path),
-        schema_type=contract.schema_type.value,
-        level=contract.compatibility.value,
-        verdict="compatible",
-    )
-    try:
-        new = checker.parse_current(subject)
-    except InvalidSchema as error:
-        result.verdict = "invalid"
-        result.findings = [f.with_context(subject=subject) for f in error.findings]
+    result, new = _parsed_current(checker, subject, "compatible")
+    if new is None:
         return result
     if own is not None:  # an audit compares the version with the ones that came before it
         versions = versions[: own.number - 1]

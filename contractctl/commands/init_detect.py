@@ -20,6 +20,7 @@ from contractctl.errors import GitError
 from contractctl.formats import references_by_path_text, type_for_text
 from contractctl.model import SchemaText
 from contractctl.repo.as_committed import imported_paths
+from contractctl.repo.contracts import in_hidden_folder
 from contractctl.repo.history import Git
 
 _READ_AT_MOST = 3000  # files read (a large tree's vote is settled long before)
@@ -81,8 +82,7 @@ def detect(git: Git) -> Detected | None:
 
 
 def _hidden_or_installed(path: str) -> bool:
-    folder = path.rpartition("/")[0]
-    if folder and (folder.startswith(".") or "/." in folder):
+    if in_hidden_folder(path):  # as the check leaves them out (SubjectMapper.hidden_text)
         return True
     return any(path.startswith(skipped) or f"/{skipped}" in path for skipped in _SKIPPED_FOLDERS)
 

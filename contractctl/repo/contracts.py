@@ -73,6 +73,12 @@ class ContractFile:
         return PurePosixPath(self.location)
 
 
+def in_hidden_folder(path: str) -> bool:
+    """Whether the relative file path `path` lies in a folder whose name starts with a dot."""
+    folder = path.rpartition("/")[0]
+    return bool(folder) and (folder[0] == "." or "/." in folder)
+
+
 class SubjectMapper:
     """Applies the subject strategy and the config's overrides to a contract path.
 
@@ -114,7 +120,12 @@ class SubjectMapper:
         root (`.staging/`, `.devcontainer/`) is no contract: the working tree's walk does not enter
         those folders (a `.venv/` holds thousands of JSON files), and git's listings and history
         must agree with it, or a file there reads as deleted from the working tree."""
-        if is_example_text(path) or self.hidden_text(path):
+        return self._left_out_by_config(path) or self.hidden_text(path)
+
+    def _left_out_by_config(self, path: str) -> bool:
+        """Left out by the config: an example record, a format `contracts.formats` does not name, or
+        a `contracts.exclude` glob."""
+        if is_example_text(path):
             return True
         if self._other_formats and path.lower().endswith(self._other_formats):
             return True
@@ -123,18 +134,13 @@ class SubjectMapper:
     def hidden_text(self, path: str) -> bool:
         """Whether the file `path` lies in a folder below the root whose name starts with a dot."""
         prefix = self.root_prefix
-        folder = path[len(prefix) + 1 if prefix and path.startswith(prefix + "/") else 0 :].rpartition("/")[0]
-        return bool(folder) and (folder[0] == "." or "/." in folder)
+        return in_hidden_folder(path[len(prefix) + 1 if prefix and path.startswith(prefix + "/") else 0 :])
 
     def hidden_only(self, path: str) -> bool:
-        """Whether `path`, under the root, is left out for its hidden folder alone (no exclude glob
-        and no example folder leaves it out too): what a user may have meant as a contract."""
+        """Whether `path`, under the root, is left out for its hidden folder alone: what a user may
+        have meant as a contract."""
         inside = not self.root_prefix or path.startswith(self.root_prefix + "/")
-        if not inside or not self.hidden_text(path) or is_example_text(path):
-            return False
-        if self._other_formats and path.lower().endswith(self._other_formats):
-            return False
-        return not any(pattern.fullmatch(path) for pattern in self._excludes)
+        return inside and self.hidden_text(path) and not self._left_out_by_config(path)
 
     def import_path(self, path: PurePosixPath) -> str:
         """The path other contracts import this one by: relative to the contracts root."""

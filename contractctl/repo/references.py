@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from contractctl.formats import (
     get_format,
@@ -55,6 +55,7 @@ from contractctl.repo.lfs import is_lfs_pointer, pointer_finding
 from contractctl.repo.outline_cache import OutlineCache
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 from contractctl.repo.text_search import is_import_path
+from contractctl.repo.worktree import folders_inside
 
 
 class _ContractPaths(Mapping[str, str]):
@@ -561,17 +562,8 @@ class SchemaResolver:
         return tree
 
     def _include_folders(self, schema_type: SchemaType) -> list[str]:
-        """The format's include folders inside the repository, relative to its top ("" for the top):
-        the ones history can hold (a folder outside has none)."""
-        top = self.current.store.git.toplevel.resolve()
-        folders = []
-        for folder in get_format(schema_type).include_folders:
-            try:
-                relative = Path(folder).resolve().relative_to(top).as_posix()
-            except ValueError:
-                continue
-            folders.append("" if relative == "." else relative)
-        return folders
+        """The format's include folders inside the repository: the ones history can hold."""
+        return folders_inside(self.current.store.git.toplevel, get_format(schema_type).include_folders)
 
     def _imports_tracked_include(self, schema_type: SchemaType, source: SchemaText) -> bool:
         """Whether a text imports a file that no contract is and an include folder git tracks holds

@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -47,6 +47,20 @@ def skipped(path: str, message: str, hint: str | None = None) -> Finding:
         file=path,
         hint=hint,
     )
+
+
+def folders_inside(top: Path, folders: Iterable[str]) -> list[str]:
+    """Those of `folders` (absolute, or relative to the working directory) that lie in the repository
+    whose top is `top`, relative to it ("" for the top itself): the folders git can hold."""
+    resolved = top.resolve()
+    inside = []
+    for folder in folders:
+        try:
+            relative = Path(folder).resolve().relative_to(resolved).as_posix()
+        except ValueError:
+            continue
+        inside.append("" if relative == "." else relative)
+    return inside
 
 
 def is_within(path: Path, directory: Path) -> bool:

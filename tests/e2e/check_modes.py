@@ -21,3 +21,16 @@ def three_ways(repo: GitRepo, subject: str) -> dict[str, tuple[dict[str, Any], i
         assert subject in results, (name, result.output)
         found[name] = (results[subject], result.code)
     return found
+
+
+def change_modes(repo: GitRepo) -> dict[str, tuple[int, dict[str, dict[str, Any]]]]:
+    """(exit code, subject -> result) of a change checked as the working tree (`check`), against
+    HEAD (`check --against HEAD`) and staged (`check --staged`, after `git add -A`)."""
+    found: dict[str, tuple[int, dict[str, dict[str, Any]]]] = {}
+    for name, args in (("tree", ()), ("against", ("--against", "HEAD")), ("staged", ("--staged",))):
+        if name == "staged":
+            repo.git("add", "-A")
+        result = repo.run("check", *args, "--format", "json")
+        assert "Traceback" not in result.output, result.output
+        found[name] = (result.code, {r["subject"]: r for r in result.json()["results"]})
+    return found

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import GitRepo
+from tests.e2e.check_modes import change_modes
 
 CONFIG = "version: 1\ncontracts: {root: contracts}\ndefaults: {compatibility: BACKWARD}\n"
 VALID = """syntax = "proto3";
@@ -22,18 +23,6 @@ DUPLICATE = VALID.replace("}\n", "  bool remote = 16;\n}\n")
 PATH = "contracts/orders/value.proto"
 
 
-def _runs(repo: GitRepo) -> dict[str, tuple[int, list[dict[str, object]]]]:
-    """(exit code, results) of the change in the working tree, --against its base, and --staged."""
-    found = {}
-    for name, args in (("tree", ()), ("against", ("--against", "HEAD")), ("staged", ("--staged",))):
-        if name == "staged":
-            repo.git("add", "-A")
-        result = repo.run("check", *args, "--format", "json")
-        assert "Traceback" not in result.output, result.output
-        found[name] = (result.code, result.json()["results"])
-    return found
-
-
 @pytest.mark.parametrize("history", ["committed invalid", "a revert of a revert"])
 def test_an_invalid_text_already_in_history_is_still_invalid(repo: GitRepo, history: str) -> None:
     repo.write("contractctl.yaml", CONFIG)
@@ -46,9 +35,9 @@ def test_an_invalid_text_already_in_history_is_still_invalid(repo: GitRepo, hist
             repo.write(PATH, text)
             repo.commit("a version")
         repo.write(PATH, DUPLICATE)
-    for mode, (code, results) in _runs(repo).items():
+    for mode, (code, results) in change_modes(repo).items():
         assert code == 2, mode
-        assert [(r["verdict"], [f["rule"] for f in r["findings"]]) for r in results] == [
+        assert [(r["verdict"], [f["rule"] for f in r["findings"]]) for r in results.values()] == [
             ("invalid", ["PROTO_DUPLICATE"])
         ], mode
 
@@ -62,5 +51,5 @@ def test_a_comment_edit_of_a_valid_contract_is_not_audited_again(repo: GitRepo) 
     repo.write(PATH, VALID.replace("string id = 1", "int64 id = 1"))
     repo.commit("v2, a break allowed at the time")
     repo.write(PATH, VALID.replace("string id = 1", "int64 id = 1").replace("// cents", "// in cents"))
-    for mode, (code, results) in _runs(repo).items():
-        assert (code, results) == (0, []), mode
+    for mode, (code, results) in change_modes(repo).items():
+        assert (code, results) == (0, {}), mode

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import GitRepo
+from tests.e2e.check_modes import change_modes
 
 CONFIG = """version: 1
 contracts: {root: contracts}
@@ -59,18 +60,6 @@ def _setup(repo: GitRepo) -> None:
     repo.commit("v1")
 
 
-def _modes(repo: GitRepo) -> dict[str, tuple[int, dict[str, dict[str, object]]]]:
-    """(exit code, subject -> result) of the change in the working tree, --against HEAD, --staged."""
-    found = {}
-    for name, args in (("tree", ()), ("against", ("--against", "HEAD")), ("staged", ("--staged",))):
-        if name == "staged":
-            repo.git("add", "-A")
-        result = repo.run("check", *args, "--format", "json")
-        assert "Traceback" not in result.output, result.output
-        found[name] = (result.code, {r["subject"]: r for r in result.json()["results"]})
-    return found
-
-
 def _rules(result: dict[str, object]) -> list[str]:
     findings = result["findings"]
     assert isinstance(findings, list)
@@ -82,7 +71,7 @@ def test_a_break_inside_a_vendored_file_committed_with_its_importer_is_found(rep
     repo.write("third_party/vendor/money/money.proto", BROKEN_MONEY)
     repo.write("contracts/orders/value.proto", ORDER.replace("}\n", "  string note = 3;\n}\n"))
     expected = ["FIELD_NAMED_TYPE_CHANGED", "FIELD_SCALAR_KIND_CHANGED"]
-    for mode, (code, results) in _modes(repo).items():
+    for mode, (code, results) in change_modes(repo).items():
         assert code == 1, mode
         assert _rules(results["orders-value"]) == expected, mode
     repo.commit("v2")
@@ -97,7 +86,7 @@ def test_a_change_of_only_a_vendored_file_checks_its_users(repo: GitRepo, compat
     _setup(repo)
     new = MONEY.replace("}\n", "  string note = 3;\n}\n") if compatible else BROKEN_MONEY
     repo.write("third_party/vendor/money/money.proto", new)
-    for mode, (code, results) in _modes(repo).items():
+    for mode, (code, results) in change_modes(repo).items():
         assert sorted(results) == ["orders-value", "quotes-value"], mode
         if compatible:
             assert code == 0 and all(r["verdict"] == "compatible" for r in results.values()), mode

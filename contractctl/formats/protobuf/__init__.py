@@ -6,7 +6,7 @@ contracts, naming subjects and fingerprinting stay cheap.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -33,6 +33,7 @@ from contractctl.formats.protobuf.outline import name_candidates, normalized, re
 from contractctl.formats.protobuf.side_run import SideRun, side_run
 from contractctl.formats.protobuf.text_positions import has_group, text_positions
 from contractctl.generic import stamped_file
+from contractctl.generic.graph import reachable
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
 
 if TYPE_CHECKING:
@@ -279,8 +280,8 @@ def _may_be_parsed(layers: Sequence[Mapping[str, str]]) -> set[str]:
         for dependency in imported:
             importers.setdefault(dependency, set()).add(path)
     changed = [path for path, versions in texts.items() if versions[0] not in versions[1:]]
-    affected = _reachable(changed, importers)
-    return _reachable(affected, imports)
+    affected = reachable(changed, importers)
+    return reachable(affected, imports)
 
 
 def _pack(groups: Sequence[Sequence[SchemaText]]) -> list[dict[str, str]]:
@@ -314,17 +315,6 @@ def _pack(groups: Sequence[Sequence[SchemaText]]) -> list[dict[str, str]]:
                 holding[item[0]] = holding.get(item[0], 0) | bit
                 agreeing[item] = agreeing.get(item, 0) | bit
     return layers
-
-
-def _reachable(start: Iterable[str], edges: Mapping[str, set[str]]) -> set[str]:
-    seen = set(start)
-    pending = list(seen)
-    while pending:
-        for target in edges.get(pending.pop(), ()):
-            if target not in seen:
-                seen.add(target)
-                pending.append(target)
-    return seen
 
 
 class ProtobufFormat:

@@ -1,0 +1,17 @@
+"""Reachability in a graph given as adjacency sets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+
+def reachable(start: Iterable[str], edges: Mapping[str, Iterable[str]]) -> set[str]:
+    """`start` and every node its edges lead to, directly or not (iterative: import chains run deep)."""
+    seen = set(start)
+    pending = list(seen)
+    while pending:
+        for target in edges.get(pending.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                pending.append(target)
+    return seen
