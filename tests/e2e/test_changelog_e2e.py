@@ -238,3 +238,20 @@ def test_default_range_on_the_base_branch_without_tags_is_the_last_commit(repo: 
     previous = repo.git("rev-parse", "HEAD~1").strip()
     assert f"Changes from `{previous[:12]}` to `HEAD`." in result.stdout, result.stdout
     assert "No contract changes." not in result.stdout and "## orders-value" in result.stdout
+
+
+def test_a_revert_says_it_returns_to_an_earlier_version(repo: GitRepo) -> None:
+    # a text seen before keeps its version number (the registry answers it with that version's ID),
+    # so a revert goes from 2 back to 1: the line must not read as a downgrade of its own
+    repo.write("contracts/common/money.avsc", MONEY_V1)
+    repo.write("contracts/orders/value.avsc", order(1))
+    repo.commit("orders v1")
+    repo.write("contracts/orders/value.avsc", order(2))
+    repo.commit("orders v2")
+    repo.git("revert", "--no-edit", "HEAD")
+    result = repo.run("changelog", "--from", "HEAD~1")
+    assert result.code == 0, result.output
+    assert "git version 2 → 1 (back to the text of version 1)" in result.stdout, result.stdout
+    assert "- Removed field `priority`" in result.stdout
+    forward = repo.run("changelog", "--from", "HEAD~2", "--to", "HEAD~1")
+    assert "git version 1 → 2\n" in forward.stdout, forward.stdout
