@@ -100,15 +100,63 @@ def check_level(
                         labels.append(version.label)
                 else:
                     merged[key] = (finding, [version.label])
+    predating = _predating(schema_format, earlier, level, merged)
     out = []
-    for (direction, _rule, _pointer, _message), (finding, labels) in merged.items():
+    for key, (finding, labels) in merged.items():
+        direction = key[0]
         # Findings point into the reader; for FORWARD that is the old version, so the same pointer is
         # looked up in the new file: the line a reviewer can act on.
         finding = replace(finding, direction=direction, compared_with=", ".join(labels))
+        if key in predating:
+            finding = replace(finding, hint=_predates_hint(earlier[-1].label, labels, level))
         if finding.file is None:
             finding = finding.placed(str(new.source.path), new.locate(finding.pointer))
         out.append(finding)
     return out
+
+
+def _predating(
+    schema_format: SchemaFormat,
+    earlier: Sequence[Earlier],
+    level: CompatibilityLevel,
+    merged: dict[tuple[str, str, str | None, str], tuple[Finding, list[str]]],
+) -> set[tuple[str, str, str | None, str]]:
+    """The transitive findings the latest earlier version already has against the same versions.
+
+    A change that keeps an old break (one a version before it introduced, allowed or forced then) is
+    refused all the same, but its finding should not read as the change's doing. Only findings that
+    miss the latest version are looked at, so a check without findings costs nothing more.
+    """
+    if not level.transitive or len(earlier) < 2:
+        return set()
+    latest = earlier[-1]
+    by_label = {version.label: version for version in earlier[:-1]}
+    answers: dict[tuple[str, str], set[tuple[str, str | None, str]]] = {}
+    out = set()
+    for key, (_finding, labels) in merged.items():
+        direction = key[0]
+        if latest.label in labels or any(label not in by_label for label in labels):
+            continue
+        for label in labels:
+            if (direction, label) not in answers:
+                old = by_label[label].schema
+                reader, writer = (latest.schema, old) if direction == "backward" else (old, latest.schema)
+                found = schema_format.check(reader, writer, forward=direction == "forward")
+                answers[direction, label] = {(f.rule, f.pointer, f.message) for f in found}
+            if key[1:] not in answers[direction, label]:
+                break
+        else:
+            out.add(key)
+    return out
+
+
+def _predates_hint(latest: str, labels: Sequence[str], level: CompatibilityLevel) -> str:
+    return (
+        f"This break predates the change: {latest}, the latest earlier version, already differs from "
+        f"{', '.join(labels)} the same way, and {level.value} compares every earlier version, as the "
+        "registry does. Let this version through as that one was (`check --allow-breaking SUBJECT "
+        "--reason TEXT`), or undo the old break."
+    )
 
 
 @dataclass(frozen=True)

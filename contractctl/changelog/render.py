@@ -58,7 +58,8 @@ def _versions(subject: SubjectChanges) -> str:
     before = "?" if subject.from_version is None else str(subject.from_version)
     if subject.from_version is not None and subject.to_version < subject.from_version:
         # A revert: a text seen before keeps its number (the registry answers it with that version's ID).
-        return f"git version {before} → {subject.to_version} (back to the text of version {subject.to_version})"
+        back = subject.to_version
+        return f"git version {before} → {back} (back to the text of version {back})"
     return f"git version {before} → {subject.to_version}"
 
 

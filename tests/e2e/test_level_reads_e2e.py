@@ -100,3 +100,35 @@ def test_a_broken_latest_version_is_reported_and_the_one_before_compared(repo: G
     rules = [f["rule"] for f in subject["findings"]]
     assert rules == ["HISTORY_UNPARSEABLE", "TYPE_MISMATCH"]
     assert subject["compared_versions"] == 1
+
+
+@pytest.mark.parametrize("fmt", ["avro", "protobuf"])
+def test_a_break_an_earlier_version_made_is_said_to_predate_the_change(repo: GitRepo, fmt: str) -> None:
+    """Version 2 broke version 1 (let through then); a compatible change to version 2 is refused all
+    the same under a transitive level, and its finding says the break is not this change's."""
+    path = FORMATS[fmt][0]
+    long_id = {"name": "id", "type": "long"}
+    versions: list[Any] = (
+        [
+            V1,
+            record("Order", [long_id]),
+            record("Order", [long_id, {"name": "n", "type": "int", "default": 0}]),
+        ]
+        if fmt == "avro"
+        else [
+            PROTO_V1,
+            PROTO_V1.replace("string id", "int64 id"),
+            PROTO_V1.replace("string id = 1;", "int64 id = 1; int32 n = 2;"),
+        ]
+    )
+    repo.write("contractctl.yaml", "version: 1\ndefaults: {compatibility: BACKWARD_TRANSITIVE}\n")
+    for number, content in enumerate(versions[:2], start=1):
+        repo.write(path, content)
+        repo.commit(f"v{number}")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write(path, versions[2])
+    code, subject = _result(repo)
+    assert code == 1 and subject["verdict"] == "incompatible", subject
+    (finding,) = subject["findings"]
+    assert finding["compared_with"].startswith("version 1 ("), finding
+    assert finding["hint"].startswith("This break predates the change: version 2 ("), finding
