@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath
 
 from contractctl.config.project import Config
-from contractctl.formats import type_for_text
+from contractctl.formats import get_format, type_for_text
 from contractctl.generic.graph import reachable
-from contractctl.model import SchemaText, import_path_of
+from contractctl.model import Finding, FindingKind, SchemaText, Severity, import_path_of
 from contractctl.repo.as_committed import imported_paths
 from contractctl.repo.history import Git
 from contractctl.repo.worktree import folders_inside
@@ -84,3 +84,34 @@ def _listed(value: object) -> tuple[object, ...]:
 
 def _under(path: str, folder: str) -> bool:
     return not folder or path.startswith(folder + "/")
+
+
+def builtin_copies(changed: Iterable[str], folders: list[str]) -> dict[str, str]:
+    """Changed vendored paths (-> their import path) that copy a file the registry has built in
+    (google/protobuf, google/type, confluent): Confluent's serializers do not register it
+    (`skip.known.types`), the registry and the check compile its importers against the built-in
+    file, so an edit of the copy changes nothing either compares."""
+    out = {}
+    for path in changed:
+        schema_type = type_for_text(path)
+        if schema_type is None:
+            continue
+        for folder in folders:
+            if _under(path, folder) and get_format(schema_type).builtin_import(import_path_of(path, folder)):
+                out[path] = import_path_of(path, folder)
+                break
+    return out
+
+
+def builtin_copy_warning(path: str, import_path: str) -> Finding:
+    return Finding(
+        rule="VENDORED_BUILTIN",
+        message=f"{path} copies {import_path}, which Schema Registry has built in: its importers are "
+        "compiled against the built-in file, in the registry as here, so this edit is not checked and "
+        "changes nothing a registry compares",
+        kind=FindingKind.ADVISORY,
+        severity=Severity.WARNING,
+        file=path,
+        hint="To change such a type, define your own under another import path and package; keep the "
+        "vendored copy equal to the built-in one (or delete it).",
+    )

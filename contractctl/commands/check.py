@@ -509,13 +509,20 @@ class _LocalRun:
             changed_paths = changed_paths - set(watched)  # not a contract path: the root is the scope
         vendored: set[str] = set()
         if changed_paths and vendoring and base:
-            from contractctl.checking.vendored import vendored_changes
+            from contractctl.checking.vendored import builtin_copies, builtin_copy_warning, vendored_changes
 
             in_root = mapper.in_root
             vendored = vendored_changes(
                 git, base, changed_paths, vendoring, lambda p: in_root(PurePosixPath(p))
             )
             changed_paths = changed_paths - vendored
+            copies = builtin_copies(vendored, vendoring)
+            vendored -= set(copies)
+            report.findings.extend(
+                builtin_copy_warning(path, name)
+                for path, name in sorted(copies.items())
+                if _is_selected(path, selected)
+            )
         if changed_paths:
             hidden = _hidden_contracts(mapper, changed_paths)
             report.findings.extend(f for f in hidden if _is_selected(f.file or "", selected))

@@ -273,6 +273,11 @@ class SchemaFormat(Protocol):
         too (repo/as_committed.py). Empty for formats without them."""
         ...
 
+    def builtin_import(self, import_path: str) -> bool:
+        """Whether the registry has the file at this import path built in (Protobuf's well-known and
+        common types): a vendored copy of it is never what the registry or a check compiles against."""
+        ...
+
     @property
     def lint_rules(self) -> frozenset[str]:
         """Ids of the lint rules (`contractctl.lint.RULES`) `lint` may report."""

@@ -119,3 +119,31 @@ def test_vendored_files_the_base_did_not_track_change_nothing(repo: GitRepo) -> 
     )
     result = repo.run("check", "--format", "json")
     assert (result.code, result.json()["results"]) == (0, []), result.output
+
+
+def test_an_edited_copy_of_a_built_in_file_is_said_to_change_nothing(repo: GitRepo) -> None:
+    """google/type/money.proto is built into the registry (ProtobufSchema's known dependencies; the
+    serializers skip it, `skip.known.types`): importers compile against the built-in file, in the
+    registry as in the check, so an edit of a vendored copy changes nothing and must say so rather
+    than pass as "0 subjects checked"."""
+    builtin_copy = "third_party/google/type/money.proto"
+    repo.write("contractctl.yaml", CONFIG)
+    repo.write(builtin_copy, MONEY.replace("vendor.money", "google.type"))
+    repo.write(
+        "contracts/orders/value.proto",
+        ORDER.replace("vendor/money/money.proto", "google/type/money.proto").replace(
+            "vendor.money.Money", "google.type.Money"
+        ),
+    )
+    repo.commit("v1")
+    repo.write(builtin_copy, BROKEN_MONEY.replace("vendor.money", "google.type"))
+    for mode in ("tree", "against", "staged"):
+        args = {"tree": (), "against": ("--against", "HEAD"), "staged": ("--staged",)}[mode]
+        if mode == "staged":
+            repo.git("add", "-A")
+        result = repo.run("check", *args, "--format", "json")
+        report = result.json()
+        assert result.code == 0 and report["results"] == [], (mode, result.output)
+        (warning,) = report["findings"]
+        assert (warning["rule"], warning["file"]) == ("VENDORED_BUILTIN", builtin_copy), mode
+        assert "google/type/money.proto" in warning["message"] and "built in" in warning["message"]

@@ -184,6 +184,10 @@ class AvroFormat:
 
     compiles = False
     include_folders: tuple[str, ...] = ()
+
+    def builtin_import(self, import_path: str) -> bool:
+        return False
+
     lint_rules = frozenset({"naming", "docs", "nullable-default-null", "enum-default", "invalid-ignore"})
     schema_type = SchemaType.AVRO
 

@@ -79,6 +79,9 @@ class JsonSchemaFormat:
     compiles = False
     include_folders: tuple[str, ...] = ()
 
+    def builtin_import(self, import_path: str) -> bool:
+        return False
+
     # -- reading ------------------------------------------------------------------------------------
 
     def outline(self, source: SchemaText) -> Outline:

@@ -353,6 +353,11 @@ class ProtobufFormat:
     def include_folders(self) -> Sequence[str]:
         return self.compiler.include
 
+    def builtin_import(self, import_path: str) -> bool:
+        from contractctl.formats.protobuf.builtins import is_builtin
+
+        return is_builtin(import_path)
+
     def outline(self, source: SchemaText) -> Outline:
         outline = read_outline(source.text)
         scope = f"{outline.package}." if outline.package else ""
