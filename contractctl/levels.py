@@ -7,8 +7,10 @@ the latest; NONE accepts everything; a subject without earlier versions accepts 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TypeVar
 
 from contractctl.formats.base import ParsedSchema, SchemaFormat
@@ -111,6 +113,21 @@ def check_level(
             finding = replace(finding, hint=_predates_hint(earlier[-1].label, labels, level))
         if finding.file is None:
             finding = finding.placed(str(new.source.path), new.locate(finding.pointer))
+        out.append(finding)
+    return out
+
+
+def relative_files(findings: Sequence[Finding], top: Path) -> list[Finding]:
+    """Findings a format located in a file it names by its absolute path (Protobuf: a vendored
+    import from an include folder) named as the report names every other file: relative to `top`
+    (the repository's top; `compat`: the working directory). A file outside `top` keeps its path."""
+    out = []
+    resolved_top = top.resolve()
+    for finding in findings:
+        if finding.file is not None and os.path.isabs(finding.file):
+            absolute = Path(finding.file).resolve()
+            if absolute.is_relative_to(resolved_top):
+                finding = replace(finding, file=absolute.relative_to(resolved_top).as_posix())
         out.append(finding)
     return out
 

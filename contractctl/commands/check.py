@@ -37,6 +37,7 @@ from contractctl.levels import (
     Earlier,
     check_level,
     prove_compatible_pairs,
+    relative_files,
     schema_type_changed,
     split_by_type,
     versions_to_check,
@@ -1218,6 +1219,7 @@ def _check_subject(
         return result
     schema_format = get_format(contract.schema_type)
     findings = check_level(schema_format, new, earlier, contract.compatibility)
+    findings = relative_files(findings, checker.current.store.git.toplevel)
     result.findings.extend(f.with_context(subject=subject) for f in findings)
     result.compared_versions = len(versions_to_check(contract.compatibility, earlier)) + len(foreign)
     if options.prove:

@@ -6,6 +6,7 @@ contracts, naming subjects and fingerprinting stay cheap.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -574,7 +575,7 @@ class ProtobufFormat:
                 writer.view, reader.view, self.oneof_rules, self.diff_memo, forward, verdict_only=True
             )
         ]
-        return _located_in_references(findings, writer if forward else reader)
+        return _located_in_references(findings, writer if forward else reader, self.compiler.include)
 
     def differences(self, original: ProtobufSchema, update: ProtobufSchema) -> list[tuple[str, str]]:
         """Every difference, compatible ones included, as (type, path): Confluent's SchemaDiff.compare."""
@@ -674,22 +675,58 @@ class ProtobufFormat:
         return RULE_HELP
 
 
-def _located_in_references(findings: list[tuple[Finding, str | None]], new: ProtobufSchema) -> list[Finding]:
+def _located_in_references(
+    findings: list[tuple[Finding, str | None]], new: ProtobufSchema, include: Sequence[str] = ()
+) -> list[Finding]:
     """Each finding about a difference inside a referenced type located in the new version's file
     that defines the type (`within`, an import path): its path (`#/Money/1`) starts at that type, so
-    in the compared file it would find only the package line. The others are located in the compared
-    file (levels.check_level)."""
+    in the compared file it would find only the package line. A type from an include folder (a
+    vendored file, no contract) is located in the file the new version compiled against, named by
+    its absolute path (the caller makes it repository-relative). The others are located in the
+    compared file (levels.check_level)."""
     own = new.source.import_path
     if all(within in (None, own) for _, within in findings):
         return [finding for finding, _ in findings]
     defining = {schema.source.import_path: schema for schema in _closure([new])}
+    vendored: dict[str, tuple[str, dict[str, SourcePosition]] | None] = {}
     out = []
     for finding, within in findings:
         schema = defining.get(within) if within not in (None, own) else None
         if schema is not None:
             finding = finding.placed(str(schema.source.path), schema.locate(finding.pointer))
+        elif within not in (None, own) and include:
+            if within not in vendored:
+                vendored[within] = _vendored_positions(within, include)
+            found = vendored[within]
+            if found is not None:
+                finding = finding.placed(found[0], nearest(found[1], finding.pointer))
         out.append(finding)
     return out
+
+
+_VENDORED_READ_LIMIT = 1 << 20  # a larger include file is not read to locate a finding
+
+
+def _vendored_positions(
+    import_path: str, include: Sequence[str]
+) -> tuple[str, dict[str, SourcePosition]] | None:
+    """(absolute path, element positions) of the include-folder file protoc finds first for this
+    import (the built-ins are never one: they shadow every folder); None when none holds it."""
+    from contractctl.formats.protobuf.builtins import is_builtin
+
+    if is_builtin(import_path):
+        return None
+    for folder in include:
+        candidate = os.path.join(folder, import_path)
+        try:
+            if os.path.getsize(candidate) > _VENDORED_READ_LIMIT:
+                return None
+            with open(candidate, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        return candidate, text_positions(text)
+    return None
 
 
 FORMAT = ProtobufFormat()
