@@ -27,12 +27,14 @@ from contractctl.formats.protobuf.findings import (
     editions_finding,
     invalid_finding,
     simple_invalid,
+    wire_finding,
 )
 from contractctl.formats.protobuf.locate import nearest, positions
 from contractctl.formats.protobuf.model import FileViews, SchemaView, schema_view
 from contractctl.formats.protobuf.outline import name_candidates, normalized, read_outline
 from contractctl.formats.protobuf.side_run import SideRun, side_run
 from contractctl.formats.protobuf.text_positions import has_group, text_positions
+from contractctl.formats.protobuf.wire_syntax import wire_differences
 from contractctl.generic import stamped_file
 from contractctl.generic.graph import reachable
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
@@ -488,9 +490,13 @@ class ProtobufFormat:
 
     @staticmethod
     def _registrable(schema: ProtobufSchema) -> ProtobufSchema:
-        """protoc compiles editions files; the registry parses the text with Wire, which refuses them."""
+        """protoc compiles editions files; the registry parses the text with Wire, which refuses them,
+        and some other text protoc accepts (wire_syntax.py)."""
         if schema.compiled.file.syntax == "editions":
             raise InvalidSchema([editions_finding(schema.source)])
+        differences = wire_differences(schema.source.text)
+        if differences:
+            raise InvalidSchema([wire_finding(schema.source, difference) for difference in differences])
         return schema
 
     def _parse_closure(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ProtobufSchema:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from contractctl.formats.protobuf.compile import ProtocMessage
+from contractctl.formats.protobuf.wire_syntax import WireDifference
 from contractctl.generic.excerpt import source_excerpt
 from contractctl.model import Finding, FindingKind, SchemaText
 
@@ -41,6 +42,9 @@ INVALID_HINTS = {
     "EMPTY_FILE": "Write a schema into it or delete it.",
     "PROTO_EDITIONS": 'Write `syntax = "proto3";` (or "proto2") instead of an edition, and drop '
     "`features` options.",
+    "PROTO_REGISTRY_SYNTAX": "Write it as Schema Registry's parser reads it: a group holds plain fields "
+    "only (move nested types out of it), range ends and signed numbers in decimal.",
+    "PROTO_OCTAL_NUMBER": "Write the number in decimal, as protoc reads it now.",
 }
 
 
@@ -159,4 +163,23 @@ def editions_finding(source: SchemaText) -> Finding:
         column=1 if match else None,
         hint=INVALID_HINTS["PROTO_EDITIONS"],
         detail=source_excerpt(source.text, line, 1) if match else None,
+    )
+
+
+def wire_finding(source: SchemaText, difference: WireDifference) -> Finding:
+    """Text protoc compiles that Schema Registry's parser (Wire) refuses, or reads with other numbers
+    (wire_syntax.py): the registry could not register it, or would check numbers the data does not
+    carry."""
+    line = source.text.count("\n", 0, difference.offset) + 1
+    column = difference.offset - (source.text.rfind("\n", 0, difference.offset) + 1) + 1
+    rule = "PROTO_REGISTRY_SYNTAX" if difference.refused else "PROTO_OCTAL_NUMBER"
+    return Finding(
+        rule=rule,
+        message=difference.message,
+        kind=FindingKind.INVALID,
+        file=str(source.path),
+        line=line,
+        column=column,
+        hint=INVALID_HINTS[rule],
+        detail=source_excerpt(source.text, line, column),
     )

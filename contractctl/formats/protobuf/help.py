@@ -125,6 +125,20 @@ RULE_HELP: dict[str, tuple[str, str]] = {
         "which refuses the `edition` keyword, so registering the file fails. Declare `syntax = "
         '"proto3";` (or "proto2") and express the features as proto2/proto3 labels instead.',
     ),
+    "PROTO_REGISTRY_SYNTAX": (
+        "protoc compiles the file, but Schema Registry's parser refuses it.",
+        "The registry parses schema text with Square Wire, whose grammar is narrower than protoc's in "
+        "places: a proto2 group's body holds plain fields only (no nested group, message, enum, oneof "
+        "or option), the end of a `reserved` or `extensions` range is a decimal number, and no sign "
+        "goes before a hexadecimal number. Registering the file fails (422). Move nested types out of "
+        "the group and write those numbers in decimal.",
+    ),
+    "PROTO_OCTAL_NUMBER": (
+        "A number with a leading zero means one thing to protoc and another to Schema Registry.",
+        "protoc reads `010` as octal (8), Schema Registry's parser (Wire) as decimal (10): the registry "
+        "would hold, and compare, field or enum numbers other than the ones the producer's generated "
+        "code writes. Write the number in decimal.",
+    ),
     "PROTO_ERROR": (
         "protoc rejected the file.",
         "The message gives protoc's explanation; fix the schema so that protoc accepts it.",

@@ -1,0 +1,153 @@
+"""Text protoc compiles but Schema Registry's parser reads otherwise or refuses.
+
+The registry parses a Protobuf schema's text with Square Wire's ProtoParser (ProtobufSchema), not
+with protoc. Where the two grammars part, a contract protoc accepts can be refused on registration
+(HTTP 422), or read with other numbers than the ones protoc, and so the producer's generated code,
+writes. Three such places, read from Wire 6.4.5 (the version Confluent's build uses):
+
+- a proto2 group's body is read as fields only (`readGroup`): a nested group, message, enum, oneof,
+  option or reserved statement inside one is refused;
+- the end of a `reserved` or `extensions` range is read with a plain decimal conversion: `0x1F` is
+  refused; a number with a sign before `0x` (`-0x1`) is refused anywhere (`SyntaxReader.readInt`);
+- a number with a leading zero is decimal to Wire (`010` is 10) and octal to protoc (8): the registry
+  would compare other field or enum numbers than the data carries.
+
+Only texts holding a group or a number written with a leading zero are scanned: the usual contract
+costs one regular-expression search.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from contractctl.formats.protobuf.outline import token_offsets
+
+_WORTH_SCANNING = re.compile(r"\bgroup\b|(?<![\w.])[-+]?0[0-9xX]")
+_LABELS = frozenset(("optional", "required", "repeated"))
+_RANGES = frozenset(("reserved", "extensions"))
+_DECIMAL = re.compile(r"[-+]?[0-9]+")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
+
+
+@dataclass(frozen=True)
+class WireDifference:
+    """Where and why: `offset` into the text; `refused` when the registry cannot parse it at all."""
+
+    offset: int
+    message: str
+    refused: bool
+
+
+def wire_differences(text: str) -> list[WireDifference]:
+    """Every place the registry's parser refuses or reads otherwise, in text order."""
+    if not _WORTH_SCANNING.search(text):
+        return []
+    found = token_offsets(text)
+    out: list[WireDifference] = []
+    blocks: list[str] = []  # "group", "value" (an option's aggregate value) or "other", innermost last
+    statement: list[str] = []  # the tokens of the statement read so far (outside brackets)
+    brackets = 0
+    for token, offset in found:
+        if blocks and blocks[-1] == "value":  # inside an aggregate option value: skip to its end
+            if token == "{":
+                blocks.append("value")
+            elif token == "}":
+                blocks.pop()
+            continue
+        if token == "[":
+            brackets += 1
+            continue
+        if token == "]":
+            brackets = max(brackets - 1, 0)
+            continue
+        if brackets:
+            continue  # field options: defaults and option values are not numbers Wire reads as such
+        if token == "{":
+            blocks.append(_block_kind(statement))
+            statement = []
+            continue
+        if token == "}":
+            if blocks:
+                blocks.pop()
+            statement = []
+            continue
+        if token == ";":
+            statement = []
+            continue
+        if not statement and blocks and blocks[-1] == "group" and not _starts_a_field(token):
+            out.append(
+                WireDifference(
+                    offset,
+                    f"a proto2 group holds only plain fields in the registry's parser (Wire's `readGroup`), "
+                    f"so `{token}` inside one makes it refuse the schema",
+                    refused=True,
+                )
+            )
+        statement.append(token)
+        if len(statement) == 2 and token == "group" and blocks and blocks[-1] == "group":
+            out.append(
+                WireDifference(
+                    offset,
+                    "a proto2 group holds only plain fields in the registry's parser (Wire's "
+                    "`readGroup`), so `group` inside one makes it refuse the schema",
+                    refused=True,
+                )
+            )
+        if statement[0] == "option":
+            continue  # an option's value is no number Wire reads as a field or enum number
+        number = _number_difference(statement, token)
+        if number is not None:
+            out.append(WireDifference(offset, number[0], refused=number[1]))
+    return out
+
+
+def _block_kind(statement: list[str]) -> str:
+    """What a `{` opens, from the statement before it (brackets left out)."""
+    if statement[:1] == ["option"]:
+        return "value"  # `option (x) = { ... }`: a text-format value
+    if "group" in statement[:2] and "=" in statement:
+        return "group"  # `optional group Name = 1 {`, or `group Name = 1 {` in a oneof
+    return "other"  # message, enum, oneof, service, rpc, extend
+
+
+def _starts_a_field(token: str) -> bool:
+    return token in _LABELS or token == "map"
+
+
+def _number_difference(statement: list[str], token: str) -> tuple[str, bool] | None:
+    """(message, refused) for a number token Wire reads otherwise than protoc, or None."""
+    if not token[:1].isdigit() and token[:1] not in "-+":
+        return None
+    lowered = token.lower()
+    if lowered.startswith(("-0x", "+0x")):
+        return (
+            f"the registry's parser reads no sign before a hexadecimal number (`{token}`) and "
+            "refuses the schema",
+            True,
+        )
+    if (
+        statement[0] in _RANGES
+        and len(statement) >= 2
+        and statement[-2] == "to"
+        and not _DECIMAL.fullmatch(token)
+    ):
+        return (
+            f"the registry's parser reads the end of a range in `{statement[0]}` as a decimal number "
+            f"only, so `{token}` makes it refuse the schema",
+            True,
+        )
+    if _LEADING_ZERO.fullmatch(token):
+        as_octal, as_decimal = int(token, 8) if _is_octal(token) else None, int(token, 10)
+        if as_octal != as_decimal:
+            read = "an invalid number" if as_octal is None else str(as_octal)
+            return (
+                f"`{token}` is {read} to protoc (octal) but {as_decimal} to the registry's parser, which "
+                "would compare other numbers than the data carries",
+                False,
+            )
+    return None
+
+
+def _is_octal(token: str) -> bool:
+    return all(c in "01234567" for c in token.lstrip("-+"))

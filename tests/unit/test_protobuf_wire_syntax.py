@@ -1,0 +1,89 @@
+"""Text protoc compiles that Schema Registry's parser (Wire 6.4.5's ProtoParser) refuses or reads
+with other numbers: an audit of protocolbuffers/protobuf found each passing `check` (exit 0) while
+the registry would answer 422, or compare other field numbers than the data carries."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import pytest
+
+from contractctl.formats import get_format
+from contractctl.formats.base import InvalidSchema
+from contractctl.formats.protobuf.wire_syntax import wire_differences
+from contractctl.model import SchemaText, SchemaType
+
+PROTOBUF = get_format(SchemaType.PROTOBUF)
+
+
+def proto2(body: str) -> str:
+    return f'syntax = "proto2";\npackage t;\nmessage M {{\n  optional int32 x = 1;\n  {body}\n}}\n'
+
+
+REFUSED = {
+    "group in a group": "optional group G = 2 { optional group H = 3 { optional int32 a = 4; } }",
+    "message in a group": "optional group G = 2 { message N { optional int32 z = 1; } optional N n = 3; }",
+    "enum in a group": "optional group G = 2 { enum E { A = 0; } optional E e = 3; }",
+    "option in a group": "optional group G = 2 { option deprecated = true; optional int32 a = 3; }",
+    "hexadecimal end of extensions": "extensions 100 to 0x1FF;",
+    "hexadecimal end of reserved": "reserved 5 to 0x10;",
+    "signed hexadecimal enum value": "enum E { A = 0; B = -0x1; }",
+}
+ACCEPTED = {
+    "plain group": "optional group G = 2 [deprecated = true] { optional int32 a = 3; repeated string b = 4; "
+    "}",
+    "group in a oneof": "oneof o { group G = 2 { optional int32 a = 3; } }",
+    "map in a group": "optional group G = 2 { map<string, int32> m = 3; }",
+    "hexadecimal numbers Wire reads": "optional int32 y = 0x10; extensions 0x100 to 300; reserved 0x20;",
+    "octal and hexadecimal option values": "optional int32 y = 2 [default = 010]; "
+    "optional int32 z = 3 [default = -0x1];",
+    "a leading zero reading the same": "optional int32 y = 07; reserved 06;",
+    "group as a field name": "optional int32 group = 2;",
+}
+
+
+@pytest.mark.parametrize("body", REFUSED.values(), ids=REFUSED.keys())
+def test_what_the_registry_refuses_is_invalid(body: str) -> None:
+    text = proto2(body)
+    (difference,) = wire_differences(text)[:1]
+    assert difference.refused
+    with pytest.raises(InvalidSchema) as raised:
+        PROTOBUF.parse(SchemaText(PurePosixPath("contracts/t/value.proto"), text, root="contracts"), [])
+    (finding, *_) = raised.value.findings
+    assert finding.rule == "PROTO_REGISTRY_SYNTAX" and finding.line == 5, finding
+    assert finding.hint and "decimal" in finding.hint
+
+
+@pytest.mark.parametrize("body", ACCEPTED.values(), ids=ACCEPTED.keys())
+def test_what_both_read_alike_is_valid(body: str) -> None:
+    text = proto2(body)
+    assert wire_differences(text) == []
+    PROTOBUF.parse(SchemaText(PurePosixPath("contracts/t/value.proto"), text, root="contracts"), [])
+
+
+@pytest.mark.parametrize(
+    ("statement", "protoc", "wire"),
+    [
+        ("optional string a = 010;", 8, 10),
+        ("reserved 2 to 012;", 10, 12),
+        ("enum E { A = 0; B = -011; }", -9, -11),
+    ],
+)
+def test_a_number_protoc_reads_as_octal_is_invalid(statement: str, protoc: int, wire: int) -> None:
+    text = proto2(statement)
+    (difference,) = wire_differences(text)
+    assert not difference.refused and f"is {protoc} to protoc" in difference.message
+    assert f"but {wire} to the registry's parser" in difference.message
+    with pytest.raises(InvalidSchema) as raised:
+        PROTOBUF.parse(SchemaText(PurePosixPath("contracts/t/value.proto"), text, root="contracts"), [])
+    assert [f.rule for f in raised.value.findings] == ["PROTO_OCTAL_NUMBER"]
+
+
+def test_an_aggregate_option_value_is_not_read_as_numbers() -> None:
+    text = (
+        'syntax = "proto2";\npackage t;\nimport "google/protobuf/descriptor.proto";\n'
+        "extend google.protobuf.MessageOptions { optional Limits limits = 50001; }\n"
+        "message Limits { optional int32 low = 1; optional int32 high = 2; }\n"
+        "message M { option (limits) = { low: 010 high: -0x1 }; optional int32 x = 1; }\n"
+    )
+    assert wire_differences(text) == []
