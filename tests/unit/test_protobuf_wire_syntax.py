@@ -87,3 +87,15 @@ def test_an_aggregate_option_value_is_not_read_as_numbers() -> None:
         "message M { option (limits) = { low: 010 high: -0x1 }; optional int32 x = 1; }\n"
     )
     assert wire_differences(text) == []
+
+
+def test_an_editions_file_is_said_to_be_one_before_its_imports_are_looked_for() -> None:
+    # protocolbuffers/protobuf: editions files importing other editions files (refused in turn) read
+    # "Import ... was not found or had errors"; the registry refuses the file whatever its imports
+    text = (
+        '// an editions file\nedition = "2023";\npackage t;\nimport "t/missing.proto";\n'
+        "message M { t.X x = 1; }\n"
+    )
+    with pytest.raises(InvalidSchema) as raised:
+        PROTOBUF.parse(SchemaText(PurePosixPath("contracts/t/value.proto"), text, root="contracts"), [])
+    assert [(f.rule, f.line) for f in raised.value.findings] == [("PROTO_EDITIONS", 2)]

@@ -31,7 +31,7 @@ from contractctl.formats.protobuf.findings import (
 )
 from contractctl.formats.protobuf.locate import nearest, positions
 from contractctl.formats.protobuf.model import FileViews, SchemaView, schema_view
-from contractctl.formats.protobuf.outline import name_candidates, normalized, read_outline
+from contractctl.formats.protobuf.outline import first_token, name_candidates, normalized, read_outline
 from contractctl.formats.protobuf.side_run import SideRun, side_run
 from contractctl.formats.protobuf.text_positions import has_group, text_positions
 from contractctl.formats.protobuf.wire_syntax import wire_differences
@@ -480,6 +480,10 @@ class ProtobufFormat:
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ProtobufSchema:
         if not source.text.strip():
             raise InvalidSchema([simple_invalid(source, "EMPTY_FILE", "file is empty")])
+        if first_token(source.text) == "edition":
+            # the registry refuses it whatever else is wrong (its imports may be editions files too,
+            # which makes protoc's first words "Import ... was not found or had errors")
+            raise InvalidSchema([editions_finding(source)])
         union = _union(references)
         if union is not None and source.import_path not in union:
             # one schema per path below: the closure `_closure` would walk, and consistent (see `reach`)

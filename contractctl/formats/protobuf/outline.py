@@ -44,6 +44,12 @@ def token_offsets(text: str) -> list[tuple[str, int]]:
     return [(match.group(1), match.start(1)) for match in _TOKEN.finditer(text) if match.group(1)]
 
 
+def first_token(text: str) -> str:
+    """The first significant token ("" for none): what a file declares first (`syntax`, `edition`)."""
+    match = _TOKEN.match(text)
+    return match.group(1) if match else ""
+
+
 def tokens(text: str) -> list[str]:
     """Significant tokens; a string token is kept as the JSON encoding of its value."""
     return list(_tokens(text))
