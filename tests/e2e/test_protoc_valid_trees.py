@@ -125,7 +125,7 @@ EVOLUTIONS: dict[str, tuple[list[Edit], list[Edit], str, set[str]]] = {
                 '  optional string extra = 15 [default = "x"];',
             ),
             # a group's fields are invisible to Confluent's diff (Wire keeps groups apart)
-            ("common/ext.proto", "      optional string value = 14;", "      optional int64 value = 14;"),
+            ("common/ext.proto", "    optional string value = 14;", "    optional int64 value = 14;"),
             (
                 "common/ext.proto",
                 "  repeated int32 codes = 101;",
