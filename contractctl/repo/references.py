@@ -109,9 +109,9 @@ class SchemaResolver:
         self.share_unchanged = share_unchanged
         self._history = history
         self._parsed: dict[str, ParsedSchema] = {}
-        self._historic: dict[tuple[str, int, bool], ParsedSchema | None] = {}
+        self._historic: dict[tuple[str, int, int, bool], ParsedSchema | None] = {}
         # why an earlier version did not parse (its first finding), by the key of `_historic`
-        self._historic_errors: dict[tuple[str, int, bool], str] = {}
+        self._historic_errors: dict[tuple[str, int, int, bool], str] = {}
         self._subject_of: dict[int, str] = {}  # id(parsed schema) -> subject, for registry references
         self._paths = _ContractPaths(current)
         self._sequences: dict[str, tuple[list[tuple[int, str, HistoricVersion]], list[int]]] = {}
@@ -432,7 +432,9 @@ class SchemaResolver:
         accepted once is compared, see `formats.parse_registered`); False: as strictly as the
         registry parses a version about to be registered (publish sends it as a new schema).
         """
-        key = (subject, version.sequence, registered)  # a subject has one version per commit at most
+        # one version per commit, but for a commit where two files held the subject (a duplicate
+        # subject left in history): each is a version of its own
+        key = (subject, version.sequence, version.number, registered)
         if key in self._historic:
             return self._historic[key]
         schema_type = type_for_path(version.path)
@@ -583,7 +585,7 @@ class SchemaResolver:
 
     def historic_error(self, subject: str, version: HistoricVersion, registered: bool = True) -> str | None:
         """Why `parse_historic` found no schema for this version (its first finding), when it says."""
-        return self._historic_errors.get((subject, version.sequence, registered))
+        return self._historic_errors.get((subject, version.sequence, version.number, registered))
 
     def _with_version(self, subject: str, source: SchemaText) -> SchemaText:
         """`source` (the contract now) with the version it is of its subject (`version_now`): what a
