@@ -12,7 +12,7 @@ def load(config_path: Path | None, cwd: Path | None = None) -> Config:
     """--config FILE, else contractctl.yaml found upward, else the documented defaults at cwd."""
     start = (cwd or Path.cwd()).resolve()
     if config_path is not None:
-        return _known_secrets(load_config(_resolved(config_path)))
+        return _known_secrets(_anchored(load_config(_resolved(config_path)), start))
     found = find_config(start)
     if found is None:
         from contractctl.repo.history import Git
@@ -21,6 +21,26 @@ def load(config_path: Path | None, cwd: Path | None = None) -> Config:
     _refuse_link_out_of_repository(found)
     _refuse_other_than_a_file(found)
     return _known_secrets(load_config(found))
+
+
+def _anchored(config: Config, start: Path) -> Config:
+    """A config file named with --config that lies outside any git repository (kept beside the
+    clones it is used for) applies to the repository of the working directory, its paths read from
+    that repository's top; one inside a repository applies to that repository, as found."""
+    from dataclasses import replace
+
+    from contractctl.errors import GitError
+    from contractctl.repo.history import Git
+
+    try:
+        Git.discover(config.path.parent)
+        return config
+    except GitError:
+        pass
+    try:
+        return replace(config, anchor=Git.discover(start).toplevel)
+    except GitError:
+        return config  # neither: the command says where no repository was found
 
 
 def _resolved(path: Path) -> Path:

@@ -62,6 +62,37 @@ class SubjectRule:
     def is_path_glob(self) -> bool:
         return "/" in self.match or any(c in self.match for c in "*?")
 
+    def subject_for(self, path: str) -> str | None:
+        """The explicit subject of a file this rule matches: `subject` with its placeholders filled
+        in from the path (`{stem}`: the file's name without its extension; `{folder}`: the name of
+        the folder holding it)."""
+        if self.subject is None or "{" not in self.subject:
+            return self.subject
+        return fill_subject_template(self.subject, path)
+
+
+SUBJECT_PLACEHOLDERS = ("{stem}", "{folder}")
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def fill_subject_template(template: str, path: str) -> str:
+    folder, _, name = path.rpartition("/")
+    dot = name.rfind(".")
+    stem = name[:dot] if dot > 0 else name
+    return template.replace("{stem}", stem).replace("{folder}", folder.rpartition("/")[2])
+
+
+def _unknown_braces(template: str) -> bool:
+    for placeholder in SUBJECT_PLACEHOLDERS:
+        template = template.replace(placeholder, "")
+    return "{" in template or "}" in template
+
+
+def subject_template_regex(template: str) -> re.Pattern[str]:
+    """The subjects a template can give (each placeholder: one path segment's part)."""
+    parts = [re.escape(part) for part in _PLACEHOLDER.split(template)]
+    return re.compile("[^/]+".join(parts))
+
 
 @dataclass(frozen=True)
 class Config:
@@ -88,6 +119,9 @@ class Config:
     lint: Mapping[str, Any] | None = None  # raw `lint:`; None when absent (then check does not lint)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key path -> line
     columns: Mapping[str, int] = field(default_factory=dict, compare=False)  # key path -> column
+    # a config file outside any repository (--config) applies to the working directory's repository:
+    # its paths are read from that repository's top (see `directory`)
+    anchor: Path | None = None
 
     def line(self, key_path: str) -> int | None:
         """The line where `key_path` (or its nearest enclosing key) is written, if known."""
@@ -149,7 +183,9 @@ class Config:
 
     @property
     def directory(self) -> Path:
-        return self.path.parent
+        """What the config's paths are relative to: its own folder, or the top of the repository it
+        was named for from outside (`anchor`)."""
+        return self.anchor if self.anchor is not None else self.path.parent
 
     def registry_settings(self, name: str) -> dict[str, Any]:
         """The named registry's settings with ${VAR} interpolated (errors name the variable)."""
@@ -496,6 +532,12 @@ def _subject_rules(reader: _Reader, value: Any) -> tuple[SubjectRule, ...]:
         )
         if rule.subject is not None and not rule.is_path_glob:
             raise reader.fail(f"{key_path}.subject", "an explicit subject needs a path in match")
+        if rule.subject is not None and _unknown_braces(rule.subject):
+            raise reader.fail(
+                f"{key_path}.subject",
+                f"{shown(rule.subject)}: a subject template knows {{stem}} (the file name without its "
+                "extension) and {folder} (the folder holding the file), and no other braces",
+            )
         earlier = next((i for i, r in enumerate(rules) if r.match == rule.match and r.subject), None)
         if rule.subject is not None and earlier is not None and rules[earlier].subject != rule.subject:
             raise reader.fail(

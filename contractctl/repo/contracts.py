@@ -11,7 +11,7 @@ from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 from typing import TypeVar
 
-from contractctl.config.project import CONTRACT_FORMATS, Config, SubjectRule
+from contractctl.config.project import CONTRACT_FORMATS, Config, SubjectRule, subject_template_regex
 from contractctl.errors import UsageError
 from contractctl.formats import (
     get_format,
@@ -178,7 +178,7 @@ class SubjectMapper:
     def _subject_from_path(self, path: str) -> str | None:
         if self._rules:
             rules = self._matching_rules(path)
-            explicit = next((r.subject for r in reversed(rules) if r.subject), None)
+            explicit = next((r.subject_for(path) for r in reversed(rules) if r.subject), None)
             if explicit:
                 return explicit
             strategy = self._strategy(rules)
@@ -204,7 +204,7 @@ class SubjectMapper:
         root = f"{self.root_prefix}/" if self.root_prefix else ""
         specs: list[str] = []
         for subject in sorted(subjects):
-            explicit = [rule.match for rule, _ in self._rules if rule.subject == subject]
+            explicit = [rule.match for rule, _ in self._rules if _may_give(rule, subject)]
             if not all(_same_in_git(pattern) for pattern in explicit):
                 return None
             specs.extend(f":(glob){pattern}" for pattern in explicit)
@@ -287,6 +287,16 @@ class SubjectMapper:
 
     def level_for(self, path: PurePosixPath | str, subject: str) -> CompatibilityLevel:
         return self._overridden(path, subject, self.config.compatibility, lambda rule: rule.compatibility)
+
+
+def _may_give(rule: SubjectRule, subject: str) -> bool:
+    """Whether a rule's explicit subject (a template: any path it matches) can be `subject`: its
+    files are read for that subject's history (the mapping drops the others)."""
+    if rule.subject is None:
+        return False
+    if "{" not in rule.subject:
+        return rule.subject == subject
+    return subject_template_regex(rule.subject).fullmatch(subject) is not None
 
 
 def _same_in_git(pattern: str) -> bool:
