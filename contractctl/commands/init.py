@@ -118,7 +118,13 @@ def _configured(template: str, detected: Detected) -> str:
         folders = ", ".join(json.dumps(folder) for folder in detected.include)
         section = f"protobuf:\n  include: [{folders}]  # where vendored imports are found, like protoc's -I\n"
         text = text.replace("\ndefaults:", "\n" + section + "defaults:", 1)
-    return text
+    # a tree with a history: the registry's default level, not the transitive one a new tree starts
+    # with (every break its history ever let through would fail the first check at once)
+    return text.replace(
+        "  compatibility: BACKWARD_TRANSITIVE\n",
+        "  compatibility: BACKWARD  # the registry's default: set the level each subject has there\n",
+        1,
+    )
 
 
 def with_hook(text: str, template: str, path: Path) -> str | None:

@@ -82,6 +82,9 @@ def test_avro_schemas_in_a_folder(repo: GitRepo) -> None:
     result = repo.run("init")
     assert result.code == 0 and "found 2 contracts (avro) under schemas" in result.stdout, result.output
     assert _config(repo)["contracts"] == {"root": "schemas", "base_branch": "main"}
+    # a tree with a history gets the registry's default level: a transitive one would fail its first
+    # check on every break the history ever let through (an audit of DRIVER-EU/avro-schemas)
+    assert _config(repo)["defaults"]["compatibility"] == "BACKWARD"  # type: ignore[index]
     assert repo.run("check", "--all").code == 0
 
 
