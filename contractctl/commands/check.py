@@ -1002,6 +1002,27 @@ def _sidecars_registering_anew(
     return found
 
 
+def _reference_guessed(
+    version: HistoricVersion, guessed: tuple[str, ...], file: str, subject: str
+) -> Finding:
+    """An earlier version compared with references no file of its commit held, taken as they are
+    now: what its author compiled it with came from elsewhere (a build dependency vendored later),
+    or it never compiled and no registry holds it. The comparison stands on that guess."""
+    names = ", ".join(guessed)
+    return Finding(
+        rule="HISTORY_REFERENCE_GUESSED",
+        message=f"{_label(version)} references {names}, which no file of its commit held: it is compared "
+        "as compiled with today's file (as its author's build found it elsewhere, e.g. a dependency "
+        "vendored later)",
+        kind=FindingKind.ADVISORY,
+        severity=Severity.WARNING,
+        file=file,
+        subject=subject,
+        hint="If that version never reached a registry (it did not compile then), a finding against it "
+        "is not the registry's: let the check through with `--allow-breaking SUBJECT --reason TEXT`.",
+    )
+
+
 def _vendoring(git: Git, config: Config) -> list[str]:
     """The include folders inside the repository (checking/vendored.py, imported only for a config
     that has some: a pre-commit check loads no module it does not need)."""
@@ -1186,6 +1207,10 @@ def _check_subject(
         pairs.append((version, earlier[-1]))
         if not reads_all:
             break  # the newest version that parses is the one the level compares with
+    for version, _ in pairs:
+        guessed = checker.historic_guess(subject, version)
+        if guessed:
+            result.findings.append(_reference_guessed(version, guessed, str(contract.path), subject))
     # held by Git LFS or stored through a filter (encrypted): unreadable, never passed over
     stored = stored_otherwise(checker.current.store.git, unparseable, _label, str(contract.path), subject)
     for version in sorted(unparseable, key=lambda v: v.number):

@@ -112,6 +112,8 @@ class SchemaResolver:
         self._historic: dict[tuple[str, int, int, bool], ParsedSchema | None] = {}
         # why an earlier version did not parse (its first finding), by the key of `_historic`
         self._historic_errors: dict[tuple[str, int, int, bool], str] = {}
+        # versions compiled with some references as they are now: no file of their commit held them
+        self._historic_guesses: dict[tuple[str, int, int, bool], tuple[str, ...]] = {}
         self._subject_of: dict[int, str] = {}  # id(parsed schema) -> subject, for registry references
         self._paths = _ContractPaths(current)
         self._sequences: dict[str, tuple[list[tuple[int, str, HistoricVersion]], list[int]]] = {}
@@ -477,7 +479,10 @@ class SchemaResolver:
                 parsed = self._parse_as_committed(subject, version, source, schema_type)
             if parsed is None:
                 references = []
+                guessed = []
                 for dependency, earlier in dependencies:
+                    if earlier is None:  # and laid out as committed it did not compile: a guess
+                        guessed.append(dependency)
                     reference = (
                         self.parse_historic(dependency, earlier, registered)
                         if earlier is not None
@@ -485,6 +490,8 @@ class SchemaResolver:
                     )
                     if reference is not None:
                         references.append(reference)
+                if guessed:
+                    self._historic_guesses[key] = tuple(guessed)
                 if registered:
                     parsed = parse_registered(source, schema_type, references)
                 else:
@@ -582,6 +589,11 @@ class SchemaResolver:
                 found.difference_update(import_path_of(p, root) for p, _ in git.tree_entries("HEAD", root))
             paths = self._include_paths[schema_type] = frozenset(found)
         return bool(paths) and not paths.isdisjoint(imported_paths(schema_type, source))
+
+    def historic_guess(self, subject: str, version: HistoricVersion) -> tuple[str, ...]:
+        """The references a compared earlier version took as they are now: no file of its commit
+        held them (a dependency its author's build found outside the repository, vendored later)."""
+        return self._historic_guesses.get((subject, version.sequence, version.number, True), ())
 
     def historic_error(self, subject: str, version: HistoricVersion, registered: bool = True) -> str | None:
         """Why `parse_historic` found no schema for this version (its first finding), when it says."""

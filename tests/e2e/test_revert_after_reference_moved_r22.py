@@ -44,3 +44,19 @@ def test_a_revert_is_a_new_version_once_its_references_moved_on(repo: GitRepo, r
     audit = repo.run("check", "--all", "--format", "json")
     verdicts = {r["subject"]: r["verdict"] for r in audit.json()["results"]}
     assert verdicts["m.proto"] == ("incompatible" if reference_moved else "unchanged"), audit.output
+
+
+def test_a_version_compiled_with_an_import_its_commit_lacked_says_so(repo: GitRepo) -> None:
+    """Version 1 imports a.proto, which came into the repository only later (temporalio/api took
+    google/api from buf's registry before vendoring it): it is compared as compiled with today's
+    file, a guess the finding must state (an audit took the break found against it for wrong)."""
+    repo.write("contractctl.yaml", CONFIG)
+    repo.write("m.proto", 'syntax = "proto3";\npackage p;\nimport "a.proto";\nmessage M { A a = 1; }\n')
+    repo.commit("m v1, its import elsewhere")
+    repo.write("a.proto", 'syntax = "proto3";\npackage p;\nmessage A { int32 x = 1; }\n')
+    repo.commit("a vendored")
+    repo.write("m.proto", 'syntax = "proto3";\npackage p;\nmessage M { int32 a = 1; }\n')
+    result = repo.run("check", "--format", "json")
+    results = {r["subject"]: r for r in result.json()["results"]}
+    rules = sorted(f["rule"] for f in results["m.proto"]["findings"])
+    assert result.code == 1 and rules == ["FIELD_KIND_CHANGED", "HISTORY_REFERENCE_GUESSED"], result.output
