@@ -649,11 +649,30 @@ class _LocalRun:
         results: dict[int, SubjectResult] = {}
         for batch, checked in zip(batches, done, strict=True):
             results.update(zip(batch, checked, strict=True))
-        return [
-            results[index]
-            for index, (subject, _) in enumerate(self.jobs)
-            if subject not in self.parse_only or results[index].verdict == "invalid"
-        ]
+        kept = []
+        for index, (subject, _) in enumerate(self.jobs):
+            if subject not in self.parse_only or results[index].verdict == "invalid":
+                kept.append(results[index])
+            else:  # a touched contract that makes no version: say why nothing was compared
+                self.report.findings.append(self._no_new_version(subject))
+        return kept
+
+    def _no_new_version(self, subject: str) -> Finding:
+        """A note for a contract the change touched whose schema is an earlier version's (a comment,
+        layout, or a revert whose references are as they were): "0 subjects checked" alone read as
+        if the edit had gone unseen."""
+        contract = self.checker.current.file(subject)
+        own = _own_version(self.checker, subject, self.checker.versions(subject))
+        which = _label(own) if own is not None else "an earlier version"
+        return Finding(
+            rule="NO_NEW_VERSION",
+            message=f"the schema is the same as {which} (the change touches comments or layout, or "
+            "reverts it): no new version to register, nothing to compare",
+            kind=FindingKind.ADVISORY,
+            severity=Severity.INFO,
+            file=str(contract.path),
+            subject=subject,
+        )
 
     def _check_job(self, index: int) -> SubjectResult:
         subject, affected = self.jobs[index]

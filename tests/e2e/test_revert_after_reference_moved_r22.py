@@ -60,3 +60,17 @@ def test_a_version_compiled_with_an_import_its_commit_lacked_says_so(repo: GitRe
     results = {r["subject"]: r for r in result.json()["results"]}
     rules = sorted(f["rule"] for f in results["m.proto"]["findings"])
     assert result.code == 1 and rules == ["FIELD_KIND_CHANGED", "HISTORY_REFERENCE_GUESSED"], result.output
+
+
+def test_a_touched_contract_that_makes_no_version_says_why_nothing_was_compared(repo: GitRepo) -> None:
+    """An audit found "passed: 0 subjects checked" with no reason the edit was not compared."""
+    repo.write("contractctl.yaml", CONFIG)
+    repo.write("a.proto", A1)
+    repo.commit("a v1")
+    repo.write("a.proto", A1.replace("package p;", "package p;\n// the states of an order"))
+    result = repo.run("check", "--format", "json")
+    report = result.json()
+    assert result.code == 0 and report["results"] == [], result.output
+    (note,) = report["findings"]
+    assert (note["rule"], note["severity"], note["file"]) == ("NO_NEW_VERSION", "info", "a.proto")
+    assert note["message"].startswith("the schema is the same as version 1 ("), note
