@@ -75,31 +75,27 @@ def wire_differences(text: str) -> list[WireDifference]:
         if token == ";":
             statement = []
             continue
-        if not statement and blocks and blocks[-1] == "group" and not _starts_a_field(token):
-            out.append(
-                WireDifference(
-                    offset,
-                    f"a proto2 group holds only plain fields in the registry's parser (Wire's `readGroup`), "
-                    f"so `{token}` inside one makes it refuse the schema",
-                    refused=True,
-                )
-            )
+        in_group = bool(blocks) and blocks[-1] == "group"
+        if in_group and not statement and not _starts_a_field(token):
+            out.append(_inside_a_group(offset, token))  # a message, enum, option, ... statement
         statement.append(token)
-        if len(statement) == 2 and token == "group" and blocks and blocks[-1] == "group":
-            out.append(
-                WireDifference(
-                    offset,
-                    "a proto2 group holds only plain fields in the registry's parser (Wire's "
-                    "`readGroup`), so `group` inside one makes it refuse the schema",
-                    refused=True,
-                )
-            )
+        if in_group and len(statement) == 2 and token == "group":
+            out.append(_inside_a_group(offset, token))  # `optional group Inner = 3 {`
         if statement[0] == "option":
             continue  # an option's value is no number Wire reads as a field or enum number
         number = _number_difference(statement, token)
         if number is not None:
             out.append(WireDifference(offset, number[0], refused=number[1]))
     return out
+
+
+def _inside_a_group(offset: int, token: str) -> WireDifference:
+    return WireDifference(
+        offset,
+        f"a proto2 group holds only plain fields in the registry's parser (Wire's `readGroup`), so "
+        f"`{token}` inside one makes it refuse the schema",
+        refused=True,
+    )
 
 
 def _block_kind(statement: list[str]) -> str:
