@@ -38,6 +38,11 @@ def init(force: bool, directory: Path | None, verbose: bool) -> None:
             f"found {detected.files} contract{'s' if detected.files != 1 else ''} "
             f"({', '.join(detected.formats)}) under {detected.root}"
             + (f"; vendored imports in {', '.join(detected.include)}" if detected.include else "")
+            + (
+                f"; {len(detected.builtin_copies)} copies of files the registry has built in, excluded"
+                if detected.builtin_copies
+                else ""
+            )
         )
     result = scaffold(target, force, base_branch, detected)
     for path in result.written:

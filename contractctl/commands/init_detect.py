@@ -17,8 +17,8 @@ from pathlib import PurePosixPath
 
 from contractctl.config.project import CONTRACT_FORMATS
 from contractctl.errors import GitError
-from contractctl.formats import references_by_path_text, type_for_text
-from contractctl.model import SchemaText
+from contractctl.formats import get_format, references_by_path_text, type_for_text
+from contractctl.model import SchemaText, import_path_of
 from contractctl.repo.as_committed import imported_paths
 from contractctl.repo.contracts import in_hidden_folder
 from contractctl.repo.history import Git
@@ -36,6 +36,9 @@ class Detected:
     formats: tuple[str, ...]  # contracts.formats names, in CONTRACT_FORMATS order
     files: int
     include: tuple[str, ...] = ()  # folders of vendored imports (protobuf.include)
+    # copies under the root of files the registry has built in (google/protobuf/*, google/type/*):
+    # no contracts, the registry and the check compile against its own
+    builtin_copies: tuple[str, ...] = ()
 
     def config_lines(self) -> str:
         """The `contracts:` keys and the `protobuf:` section these findings call for, as YAML."""
@@ -47,8 +50,16 @@ class Detected:
         lines = [f"  root: {json.dumps(self.root)}"]
         if self.root == ".":  # the top holds other JSON (package.json ...): only the formats found
             lines.append(f"  formats: {listed(list(self.formats))}")
-        if excluded:
-            lines.append(f"  exclude: {listed(excluded)}  # vendored imports, not contracts")
+        if excluded or self.builtin_copies:
+            what = " and ".join(
+                part
+                for part, present in (
+                    ("vendored imports", excluded),
+                    ("copies of files the registry has built in", self.builtin_copies),
+                )
+                if present
+            )
+            lines.append(f"  exclude: {listed([*excluded, *self.builtin_copies])}  # {what}, not contracts")
         out = "\n".join(lines) + "\n"
         return out
 
@@ -78,7 +89,16 @@ def detect(git: Git) -> Detected | None:
     formats = tuple(name for name in CONTRACT_FORMATS if name in by_format)
     vendored = tuple(sorted(include - {root}))
     contracts = [path for path in files if not any(_under(path, folder) for folder in vendored)]
-    return Detected(root, formats, len(contracts), vendored)
+    copies = tuple(path for path in contracts if _builtin_copy(path, root))
+    return Detected(root, formats, len(contracts) - len(copies), vendored, copies)
+
+
+def _builtin_copy(path: str, root: str) -> bool:
+    """A file whose import path under the root is one the registry has built in."""
+    schema_type = type_for_text(path)
+    if schema_type is None or not references_by_path_text(path):
+        return False
+    return get_format(schema_type).builtin_import(import_path_of(path, "" if root == "." else root))
 
 
 def _hidden_or_installed(path: str) -> bool:

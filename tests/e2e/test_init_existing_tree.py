@@ -96,3 +96,27 @@ def test_json_files_that_are_no_schema_are_not_contracts(repo: GitRepo) -> None:
     assert result.code == 0, result.output
     assert (repo.root / "contracts/example/value.avsc").is_file()  # nothing found: the starter files
     assert "found" not in result.stdout
+
+
+def test_copies_of_built_in_files_under_the_root_are_excluded(repo: GitRepo) -> None:
+    """temporalio/api keeps google/protobuf/*.proto beside its own tree: init made them subjects,
+    though the registry (and the check) compile every import of them against their built-in files."""
+    timestamp = 'syntax = "proto3";\npackage google.protobuf;\nmessage Timestamp {\n  int64 seconds = 1;\n}\n'
+    repo.write("google/protobuf/timestamp.proto", timestamp)
+    repo.write("google/api/field_behavior.proto", BEHAVIOR)
+    repo.write(
+        "acme/v1/event.proto",
+        'syntax = "proto3";\npackage acme.v1;\nimport "google/protobuf/timestamp.proto";\n'
+        'import "google/api/field_behavior.proto";\n'
+        "message Event {\n  google.protobuf.Timestamp at = 1;\n}\n",
+    )
+    repo.commit("an API tree with copies of well-known types")
+    result = repo.run("init")
+    assert result.code == 0 and "1 copies of files the registry has built in, excluded" in result.stdout
+    assert _config(repo)["contracts"]["exclude"] == ["google/protobuf/timestamp.proto"]  # type: ignore[index]
+    repo.commit("adopt contractctl")
+    audit = repo.run("check", "--all", "--format", "json")
+    subjects = {r["subject"] for r in audit.json()["results"]}
+    assert audit.code == 0 and subjects == {"acme/v1/event.proto", "google/api/field_behavior.proto"}, (
+        audit.output
+    )
