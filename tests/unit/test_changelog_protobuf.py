@@ -162,3 +162,15 @@ def test_referenced_types_are_diffed_where_used() -> None:
         Change("type-changed", "field 1 `S.to.city`", "`string` -> `int64`", True),
         Change("added", "field 2 `S.to.zip`", "`string`", False),
     ]
+
+
+def test_a_referenced_enum_is_named_as_itself_and_where_it_is_used() -> None:
+    # temporalio/api: "Added symbols to enum `ActivityExecutionInfo.status`" named the field
+    status_v1 = 'syntax = "proto3";\npackage acme.common;\nenum Status { STATUS_UNSPECIFIED = 0; }\n'
+    status_v2 = status_v1.replace("= 0;", "= 0; STATUS_DONE = 1;")
+    body = 'import "common/status.proto";\nmessage S { acme.common.Status status = 1; }\n'
+    old = parse(body, references=(parse(status_v1, "common/status.proto"),))
+    new = parse(body, references=(parse(status_v2, "common/status.proto"),))
+    assert diff_protobuf(old, new, FULL) == [
+        Change("symbols-added", "enum `Status` (field `S.status`)", "`STATUS_DONE` = 1", False)
+    ]

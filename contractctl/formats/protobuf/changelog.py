@@ -268,7 +268,9 @@ class ProtobufDiff:
         if isinstance(old_info.view, MessageView) and isinstance(new_info.view, MessageView):
             self._message(anchor, display, old_info.view, new_info.view, nested=False)
         elif isinstance(old_info.view, EnumView) and isinstance(new_info.view, EnumView):
-            self._enum_values(anchor, f"enum {code(display)}", old_info.view, new_info.view)
+            # named as itself, then where this contract uses it (the field's name is not the enum's)
+            element = f"enum {code('.'.join(anchor))} (field {code(display)})"
+            self._enum_values(anchor, element, old_info.view, new_info.view)
 
     # -- enums and reserved ----------------------------------------------------------------------------
 
