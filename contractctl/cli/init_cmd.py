@@ -44,6 +44,14 @@ def init(force: bool, directory: Path | None, verbose: bool) -> None:
                 else ""
             )
         )
+        missing = detected.missing_imports
+        if missing:
+            shown = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
+            click.echo(
+                f"{len(missing)} imported file{'s' if len(missing) != 1 else ''} the repository does not "
+                f"hold ({shown}): add the folder holding them to protobuf.include (until then check fails "
+                "with PROTO_IMPORT_NOT_FOUND)"
+            )
     result = scaffold(target, force, base_branch, detected)
     for path in result.written:
         verb = "overwrote" if path in result.overwritten else "wrote"

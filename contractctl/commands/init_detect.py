@@ -39,6 +39,8 @@ class Detected:
     # copies under the root of files the registry has built in (google/protobuf/*, google/type/*):
     # no contracts, the registry and the check compile against its own
     builtin_copies: tuple[str, ...] = ()
+    # imports that no tracked file answers (a build fetched them: buf's registry, a package)
+    missing_imports: tuple[str, ...] = ()
 
     def config_lines(self) -> str:
         """The `contracts:` keys and the `protobuf:` section these findings call for, as YAML."""
@@ -82,7 +84,7 @@ def detect(git: Git) -> Detected | None:
     if not by_format:
         return None
     files = sorted(path for paths in by_format.values() for path in paths)
-    roots, include = _import_roots(files, {path: texts.get(candidates[path][1]) for path in files})
+    roots, include, missing = _import_roots(files, {path: texts.get(candidates[path][1]) for path in files})
     root = roots.most_common(1)[0][0] if roots else _common_folder(files)
     if any(not _under(path, root) for path in files):  # other contracts elsewhere: hold them all
         root = _common_folder([*files, f"{root}/x"])
@@ -90,7 +92,7 @@ def detect(git: Git) -> Detected | None:
     vendored = tuple(sorted(include - {root}))
     contracts = [path for path in files if not any(_under(path, folder) for folder in vendored)]
     copies = tuple(path for path in contracts if _builtin_copy(path, root))
-    return Detected(root, formats, len(contracts) - len(copies), vendored, copies)
+    return Detected(root, formats, len(contracts) - len(copies), vendored, copies, tuple(sorted(missing)))
 
 
 def _builtin_copy(path: str, root: str) -> bool:
@@ -123,12 +125,14 @@ def _is_json_schema(text: str | None) -> bool:
     return '"$schema"' in head and "json-schema.org" in head
 
 
-def _import_roots(files: list[str], texts: dict[str, str | None]) -> tuple[Counter[str], set[str]]:
-    """Votes for the folder imports resolve against (one per importer and import), and the folders
-    whose files are imported but do not hold the importer (vendored copies). Only formats that
-    reference by path vote; an import that is no tracked file (a built-in) says nothing."""
+def _import_roots(files: list[str], texts: dict[str, str | None]) -> tuple[Counter[str], set[str], set[str]]:
+    """Votes for the folder imports resolve against (one per importer and import), the folders
+    whose files are imported but do not hold the importer (vendored copies), and the imports no
+    tracked file answers and the registry has not built in (they come from outside the repository).
+    Only formats that reference by path vote; an import that is no tracked file says nothing."""
     roots: Counter[str] = Counter()
     include: set[str] = set()
+    missing: set[str] = set()
     by_tail: dict[str, list[str]] = {}
     for path in files:
         parts = path.split("/")
@@ -139,12 +143,14 @@ def _import_roots(files: list[str], texts: dict[str, str | None]) -> tuple[Count
         if schema_type is None or text is None or not references_by_path_text(importer):
             continue
         for imported in imported_paths(schema_type, SchemaText(PurePosixPath(importer), text)):
+            if imported not in by_tail and not get_format(schema_type).builtin_import(imported):
+                missing.add(imported)
             folders = {found[: -len(imported)].rstrip("/") or "." for found in by_tail.get(imported, ())}
             holding = {folder for folder in folders if _under(importer, folder)}
             roots.update(holding)
             if not holding:  # found only where the importer is not: a vendored copy
                 include |= folders
-    return roots, include
+    return roots, include, missing
 
 
 def _under(path: str, folder: str) -> bool:

@@ -120,3 +120,18 @@ def test_copies_of_built_in_files_under_the_root_are_excluded(repo: GitRepo) -> 
     assert audit.code == 0 and subjects == {"acme/v1/event.proto", "google/api/field_behavior.proto"}, (
         audit.output
     )
+
+
+def test_imports_the_repository_does_not_hold_are_named(repo: GitRepo) -> None:
+    """bazelbuild/remote-apis imports googleapis files its build fetches: init said nothing, and the
+    first check failed on each of them."""
+    repo.write(
+        "build/v2/api.proto",
+        'syntax = "proto3";\npackage build.v2;\nimport "google/api/annotations.proto";\n'
+        'import "google/protobuf/duration.proto";\nmessage Action {\n  int32 id = 1;\n}\n',
+    )
+    repo.commit("an API whose build fetches googleapis")
+    result = repo.run("init")
+    assert result.code == 0, result.output
+    # the built-in google/protobuf/duration.proto is not named: the registry has it
+    assert "1 imported file the repository does not hold (google/api/annotations.proto)" in result.stdout
