@@ -9,12 +9,12 @@ stderr, which :func:`install` wraps, or through a report file or the GitHub job 
 from __future__ import annotations
 
 import contextlib
-import logging
 import sys
 from pathlib import Path
 from typing import TextIO, cast
 
 from contractctl.errors import UsageError
+from contractctl.generic import log_setup
 from contractctl.generic.masking import mask
 
 
@@ -78,14 +78,9 @@ def flush() -> None:
 
 
 def configure_logging(verbose: bool) -> None:
-    """Warnings always, retries and other detail with -v; on (masked) stderr."""
-    logger = logging.getLogger("contractctl")
-    if not logger.handlers:
-        handler = logging.StreamHandler()  # sys.stderr as install() left it: masked
-        handler.setFormatter(logging.Formatter("contractctl: %(message)s"))
-        logger.addHandler(handler)
-        logger.propagate = False
-    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    """Warnings always, retries and other detail with -v; on (masked) stderr (generic/log_setup.py:
+    applied once something logs)."""
+    log_setup.configure(verbose)
 
 
 def write_file(path: Path, text: str, *, append: bool = False, what: str = "cannot write output") -> None:

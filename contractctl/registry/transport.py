@@ -41,7 +41,6 @@ from __future__ import annotations
 import base64
 import email.utils
 import json
-import logging
 import random
 import ssl
 import threading
@@ -58,6 +57,7 @@ import httpx2
 
 from contractctl import __version__
 from contractctl.errors import ConfigError
+from contractctl.generic import log_setup
 from contractctl.generic.masking import add_secret
 from contractctl.registry.auth import AuthProvider, Token, make_provider
 from contractctl.registry.bounded import (
@@ -72,7 +72,7 @@ from contractctl.registry.deadline import DeadlineBackend, deadline_scope
 from contractctl.registry.errors import RegistryError, scrub
 from contractctl.registry.settings import OAuthSettings, RegistrySettings
 
-log = logging.getLogger("contractctl.registry")
+log = log_setup.logger("contractctl.registry")
 
 CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
 ACCEPT = (

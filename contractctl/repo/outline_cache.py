@@ -86,6 +86,12 @@ def decode_names(entry: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (tuple(defined.split(_NAMES)) if defined else (), tuple(used.split(_NAMES)) if used else ())
 
 
+def decode_defined(entry: str) -> tuple[str, ...]:
+    """The defined names of a cache entry (without splitting the rest)."""
+    defined = entry[: entry.index(_FIELDS)]
+    return tuple(defined.split(_NAMES)) if defined else ()
+
+
 def decode(entry: str) -> Outline:
     defined, used, primary, first = entry.split(_FIELDS)
     return Outline(

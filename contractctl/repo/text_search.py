@@ -20,7 +20,7 @@ from contractctl.formats.base import Outline
 from contractctl.generic.parallel import Background
 from contractctl.model import SchemaType
 from contractctl.repo.history import Git
-from contractctl.repo.outline_cache import decode_names
+from contractctl.repo.outline_cache import decode_defined, decode_names
 
 # Files whose text may spell a name other than plainly: FormatInfo.spelled_otherwise.
 _FEW_NAMES = 3  # up to this many names, one search each; above, one search for all
@@ -205,7 +205,7 @@ class OutlineSearch:
         self._outlined = [(path, o.defined_names, o.referenced_names) for path, o in outlined]
         self._searches = 0
         self._defining: dict[str, list[str]] | None = None  # name -> paths defining it
-        self._using: dict[str, list[str]] = {}  # name -> paths using it (and not defining it)
+        self._using: dict[str, list[str]] | None = None  # see _users
 
     def exhausted(self) -> bool:
         return False  # a lookup never reads a contract: never cheaper to read the whole tree
@@ -231,16 +231,26 @@ class OutlineSearch:
             return found, set()
         if self._defining is None:  # a walk over a deep graph asks once per level
             self._defining = {}
-            every = [(path, *decode_names(entry)) for path, entry in self._cached] + self._outlined
-            for path, defined, used in every:
+            every = [(path, decode_defined(entry)) for path, entry in self._cached]
+            for path, defined in every + [(path, defined) for path, defined, _ in self._outlined]:
                 for name in defined:
                     self._defining.setdefault(name, []).append(path)
-                for name in set(used).difference(defined):
-                    self._using.setdefault(name, []).append(path)
         found = {path for name in wanted for path in self._defining.get(name, ())}
         if not defining:
-            found.update(path for name in wanted for path in self._using.get(name, ()))
+            found.update(path for name in wanted for path in self._users().get(name, ()))
         return found, set()
+
+    def _users(self) -> dict[str, list[str]]:
+        """Name -> paths using it (and not defining it), indexed on the first lookup that asks: a
+        walk down references asks only where names are defined (a chain of 200 shared Avro types:
+        the users' index was 40% of the 14-22 ms this index cost)."""
+        if self._using is None:
+            self._using = {}
+            every = [(path, *decode_names(entry)) for path, entry in self._cached] + self._outlined
+            for path, defined, used in every:
+                for name in set(used).difference(defined):
+                    self._using.setdefault(name, []).append(path)
+        return self._using
 
     def contract_path(self, import_path: str) -> str:
         return contract_path(self._prefix, import_path)

@@ -99,3 +99,20 @@ def test_an_editions_file_is_said_to_be_one_before_its_imports_are_looked_for() 
     with pytest.raises(InvalidSchema) as raised:
         PROTOBUF.parse(SchemaText(PurePosixPath("contracts/t/value.proto"), text, root="contracts"), [])
     assert [(f.rule, f.line) for f in raised.value.findings] == [("PROTO_EDITIONS", 2)]
+
+
+def test_the_prefilter_answers_as_the_one_pattern_it_replaced() -> None:
+    """`_worth_scanning` (two literal searches) against the look-behind pattern it replaced, on random
+    texts over the characters that decide it: a word character (also a non-ASCII one) or a dot
+    before the 0, a sign, x and X, `group` inside a longer word."""
+    import random
+    import re
+
+    from contractctl.formats.protobuf.wire_syntax import _worth_scanning
+
+    pattern = re.compile(r"\bgroup\b|(?<![\w.])[-+]?0[0-9xX]")
+    pieces = [*"019xX-+._a\u00e9\u0663 \n;=", "group", "groups"]
+    rnd = random.Random(17)
+    for _ in range(20_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        assert _worth_scanning(text) == bool(pattern.search(text)), repr(text)
