@@ -78,13 +78,19 @@ def schema_type_changed(
 
 
 def check_level(
-    schema_format: SchemaFormat, new: ParsedSchema, earlier: Sequence[Earlier], level: CompatibilityLevel
+    schema_format: SchemaFormat,
+    new: ParsedSchema,
+    earlier: Sequence[Earlier],
+    level: CompatibilityLevel,
+    top: Path | None = None,
 ) -> list[Finding]:
     """All incompatibilities of `new` under `level`; identical ones across versions are merged.
 
     Formats report pointers, and file and line refer to the new contract, except where a format
     located a finding in a file the new contract references (Protobuf: a difference inside an
-    imported type, whose pointer starts at that type).
+    imported type, whose pointer starts at that type). A format names a file no contract is (a
+    vendored import) by its absolute path: with `top`, it is named relative to it, as the report
+    names every other file.
     """
     merged: dict[tuple[str, str, str | None, str], tuple[Finding, list[str]]] = {}
     for version in versions_to_check(level, earlier):
@@ -114,10 +120,10 @@ def check_level(
         if finding.file is None:
             finding = finding.placed(str(new.source.path), new.locate(finding.pointer))
         out.append(finding)
-    return out
+    return _relative_files(out, top) if top is not None else out
 
 
-def relative_files(findings: Sequence[Finding], top: Path) -> list[Finding]:
+def _relative_files(findings: Sequence[Finding], top: Path) -> list[Finding]:
     """Findings a format located in a file it names by its absolute path (Protobuf: a vendored
     import from an include folder) named as the report names every other file: relative to `top`
     (the repository's top; `compat`: the working directory). A file outside `top` keeps its path."""

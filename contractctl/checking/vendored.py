@@ -96,10 +96,10 @@ def builtin_copies(changed: Iterable[str], folders: list[str]) -> dict[str, str]
         schema_type = type_for_text(path)
         if schema_type is None:
             continue
-        for folder in folders:
-            if _under(path, folder) and get_format(schema_type).builtin_import(import_path_of(path, folder)):
-                out[path] = import_path_of(path, folder)
-                break
+        names = (import_path_of(path, folder) for folder in folders if _under(path, folder))
+        name = next((n for n in names if get_format(schema_type).builtin_import(n)), None)
+        if name is not None:
+            out[path] = name
     return out
 
 

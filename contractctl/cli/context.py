@@ -32,11 +32,9 @@ def _anchored(config: Config, start: Path) -> Config:
     from contractctl.errors import GitError
     from contractctl.repo.history import Git
 
-    try:
-        Git.discover(config.path.parent)
-        return config
-    except GitError:
-        pass
+    folder = config.path.parent
+    if any((directory / ".git").exists() for directory in (folder, *folder.parents)):
+        return config  # as find_config tells a repository: no git process for it
     try:
         return replace(config, anchor=Git.discover(start).toplevel)
     except GitError:

@@ -37,7 +37,6 @@ from contractctl.levels import (
     Earlier,
     check_level,
     prove_compatible_pairs,
-    relative_files,
     schema_type_changed,
     split_by_type,
     versions_to_check,
@@ -1262,8 +1261,9 @@ def _check_subject(
         result.verdict = "lint failed" if any(f.fails for f in result.findings) else "linted"
         return result
     schema_format = get_format(contract.schema_type)
-    findings = check_level(schema_format, new, earlier, contract.compatibility)
-    findings = relative_files(findings, checker.current.store.git.toplevel)
+    findings = check_level(
+        schema_format, new, earlier, contract.compatibility, checker.current.store.git.toplevel
+    )
     result.findings.extend(f.with_context(subject=subject) for f in findings)
     result.compared_versions = len(versions_to_check(contract.compatibility, earlier)) + len(foreign)
     if options.prove:

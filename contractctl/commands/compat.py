@@ -24,7 +24,7 @@ from contractctl.formats import (
 )
 from contractctl.formats.base import FormatInfo, InvalidSchema, ParsedSchema, SchemaFormat
 from contractctl.generic.wording import listing
-from contractctl.levels import Earlier, check_level, prove_compatible_pairs, relative_files, versions_to_check
+from contractctl.levels import Earlier, check_level, prove_compatible_pairs, versions_to_check
 from contractctl.model import (
     CompatibilityLevel,
     Finding,
@@ -192,7 +192,7 @@ def run_compat(
         result.verdict = "invalid"
         result.findings = _with_type_hint(error.findings, schema_type)
         return report
-    findings = relative_files(check_level(schema_format, new_schema, earlier, level), Path.cwd())
+    findings = check_level(schema_format, new_schema, earlier, level, Path.cwd())
     result.findings.extend(findings)
     result.compared_versions = len(versions_to_check(level, earlier))
     if prove:

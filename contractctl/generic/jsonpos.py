@@ -80,7 +80,8 @@ def _skip_whitespace(text: str, offset: int) -> int:
     return match.end() if match else offset
 
 
-def _offset_position(text: str, offset: int) -> SourcePosition:
+def offset_position(text: str, offset: int) -> SourcePosition:
+    """The 1-based line and column of an offset into `text`."""
     line = text.count("\n", 0, offset) + 1
     return SourcePosition(line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
@@ -94,7 +95,7 @@ def load_with_positions(text: str, allow_comments: bool = False) -> tuple[Any, d
         try:
             text = blank_comments(text)
         except DanglingContent as error:
-            position = _offset_position(text, error.offset)
+            position = offset_position(text, error.offset)
             raise JsonSyntaxError(f"invalid JSON: {error}", position) from None
     try:
         value = json.loads(text)
@@ -119,7 +120,7 @@ def _number_problem(error: ValueError) -> str:
 def _long_number(text: str) -> SourcePosition:
     """Where the first number json.loads cannot convert starts (1:1 when none is found)."""
     match = _LONG_DIGITS.search(text)
-    return _offset_position(text, match.start()) if match else SourcePosition(1, 1)
+    return offset_position(text, match.start()) if match else SourcePosition(1, 1)
 
 
 class _Scanner:

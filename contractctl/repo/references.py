@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from contractctl.formats import (
     get_format,
@@ -79,6 +80,16 @@ _Node = tuple[SchemaText, tuple[tuple[str, HistoricVersion | None], ...]]
 """A text `historic_sources` gathers, and the (subject, version or None for now) it references."""
 
 _State = tuple[int, tuple[object, ...]]
+
+
+class _Now(NamedTuple):
+    """What the contract as it is now is of its subject (`SchemaResolver._now_of`)."""
+
+    latest: HistoricVersion | None  # the latest version, when the contract has its content
+    version: HistoricVersion | None  # the version it is (None: a new one)
+    reverted: bool  # it has the content of an earlier version that is not the latest
+
+
 """What tells a subject's versions apart: its content's number, and the numbers of the versions of
 the subjects that content references (0: none yet; see `_state_at` for a path that held another
 subject then)."""
@@ -121,7 +132,8 @@ class SchemaResolver:
         self._uses: dict[tuple[str, int], tuple[str, ...]] = {}  # (subject, content version) -> references
         self._seen: dict[str, dict[_State, HistoricVersion]] = {}  # subject -> its states along the history
         # subject -> (its latest version when the contract now has that content, the version it is now)
-        self._now: dict[str, tuple[HistoricVersion | None, HistoricVersion | None]] = {}
+        self._now: dict[str, _Now] = {}
+        self._fingerprints_now: dict[str, str | None] = {}  # the tree's, whatever the history
         # import path -> the subjects whose history holds a version at that path (see `_gone_at`)
         self._history_paths: dict[str, tuple[str, ...]] | None = None
         # Memos of the reference graph, so that each subject's references are looked up once per run
@@ -156,6 +168,7 @@ class SchemaResolver:
         self._seen.clear()
         self._now.clear()
         self._historic_errors.clear()
+        self._historic_guesses.clear()
         self._history_paths = None
 
     def subject_of(self, schema: ParsedSchema) -> str:
@@ -612,66 +625,68 @@ class SchemaResolver:
         The version current at the end of the history when the contract has its content (the same
         text, or the same fingerprint) and its sidecar (`registers_anew`); a change of what it
         references alone makes no version of it (see `versions`). Written again (`rewritten`: a
-        comment, a re-formatting, a sidecar edit), it is what that commit registers: the version of
-        its state with its references' versions as they are now, new if no commit had that state."""
-        return self._now_of(subject)[1]
+        comment, a re-formatting, a sidecar edit, a revert), it is what that commit registers: the
+        version of its state with its references' versions as they are now, new if no commit had
+        that state."""
+        return self._now_of(subject).version
 
     def moved_on(self, subject: str) -> bool:
-        """Whether the contract, written again with its latest version's content, is a new version
-        all the same: what it references got new versions since that one (asked of the subjects
-        written again alone: telling apart the history of every other costs an audit)."""
+        """Whether the contract, written again with the content of an earlier version (the latest,
+        or an older one: a revert), is a new version all the same: what it references got new
+        versions since (Schema Registry finds an existing version by its text and its references'
+        versions). Asked of the subjects written again alone: telling apart the history of every
+        other costs an audit."""
         if subject not in self.rewritten:
             return False
-        latest, now = self._now_of(subject)
-        if latest is not None:
-            return now is None
-        return now is None and self._written_back(subject)[0]
+        now = self._now_of(subject)
+        return now.version is None and (now.latest is not None or now.reverted)
 
-    def _now_of(self, subject: str) -> tuple[HistoricVersion | None, HistoricVersion | None]:
+    def _now_of(self, subject: str) -> _Now:
         found = self._now.get(subject)
         if found is not None:
             return found
-        self._now[subject] = (None, None)  # a cycle of references (invalid now) ends here
+        self._now[subject] = _Now(None, None, False)  # a cycle of references (invalid now) ends here
         latest = self._latest_if_same(subject)
         if latest is not None:
-            now = self._state_now(subject) if subject in self.rewritten else latest
+            found = _Now(latest, self._state_now(subject) if subject in self.rewritten else latest, False)
         elif subject in self.rewritten:
-            now = self._written_back(subject)[1]
+            found = self._written_back(subject)
         else:
-            now = None
-        found = self._now[subject] = (latest, now)
+            found = _Now(None, None, False)
+        self._now[subject] = found
         return found
 
-    def _written_back(self, subject: str) -> tuple[bool, HistoricVersion | None]:
-        """(whether the contract now has the content of an earlier version that is not the latest: a
-        revert, the version of that state): the version whose state it has with its references as
-        they are now, None when no commit had that state.
-
-        Schema Registry finds an existing version only by its text and its references' versions
-        (a lookup before it registers): the text of version 1 written back after what it references
-        got new versions is no longer version 1 but a new version, compared with the latest (an
-        audit of temporalio/api and milvus-proto: reverts the PR check passed unseen)."""
-        try:
-            source = self.current.source(subject)
-        except InvalidSchema:
-            return False, None
-        schema_type = type_for_path(source.path)
-        if schema_type is None:
-            return False, None
-        try:
-            fingerprint = get_format(schema_type).fingerprint(source)
-        except InvalidSchema:
-            return False, None
-        _, written = self._written(subject) if self.history else ([], [])
+    def _written_back(self, subject: str) -> _Now:
+        """A contract written again with the content of an earlier version that is not the latest
+        (a revert): that state's version when a commit had it with its references' versions as they
+        are now, else none (a new version, compared with the latest: the audit of temporalio/api and
+        milvus-proto found reverts after an import moved on passed unseen)."""
+        fingerprint = self._fingerprint_now(subject)
+        _, written = self._written(subject) if self.history and fingerprint is not None else ([], [])
         same = [(sequence, content) for sequence, _, content in written if content.fingerprint == fingerprint]
         if not same:
-            return False, None
-        now = self._state(subject, same[-1][1], self._number_now)
-        _, timeline = self._states(subject)
-        for sequence, content in reversed(same):
-            if self._state(subject, content, partial(self._state_at, sequence=sequence)) == now:
-                return True, next(v for s, _, v in reversed(timeline) if s <= sequence)
-        return True, None
+            return _Now(None, None, False)
+        # with a sidecar that differs from the latest version's, taken as a new version: which earlier
+        # content had this sidecar is not kept here, and a registry answers a version it holds with
+        # its ID anyway (the safe side: publish registers it, never skips one the registry lacks)
+        if subject not in self.registers_anew:
+            now = self._state(subject, same[-1][1], self._number_now)
+            for sequence, content in reversed(same):
+                if self._state(subject, content, partial(self._state_at, sequence=sequence)) == now:
+                    return _Now(None, self._version_at(subject, sequence), True)
+        return _Now(None, None, True)
+
+    def _fingerprint_now(self, subject: str) -> str | None:
+        """The fingerprint of the contract as it is now (None: it does not read)."""
+        if subject not in self._fingerprints_now:
+            try:
+                source = self.current.source(subject)
+                schema_type = type_for_path(source.path)
+                found = get_format(schema_type).fingerprint(source) if schema_type is not None else None
+            except InvalidSchema:
+                found = None
+            self._fingerprints_now[subject] = found
+        return self._fingerprints_now[subject]
 
     def _latest_if_same(self, subject: str) -> HistoricVersion | None:
         """The version current at the end of the history, when the contract now has its content
@@ -686,14 +701,9 @@ class SchemaResolver:
             return None
         if source.text == latest.text and source.path == latest.path:
             return latest
-        schema_type = type_for_path(source.path)
-        if schema_type is None or type_for_path(latest.path) is not schema_type:
+        if type_for_path(source.path) is not type_for_path(latest.path):
             return None
-        try:
-            same = get_format(schema_type).fingerprint(source) == latest.fingerprint
-        except InvalidSchema:
-            return None
-        return latest if same else None
+        return latest if self._fingerprint_now(subject) == latest.fingerprint else None
 
     def _state_now(self, subject: str) -> HistoricVersion | None:
         """The version whose state the contract, written again with the content of its last commit,

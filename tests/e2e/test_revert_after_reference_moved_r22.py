@@ -74,3 +74,20 @@ def test_a_touched_contract_that_makes_no_version_says_why_nothing_was_compared(
     (note,) = report["findings"]
     assert (note["rule"], note["severity"], note["file"]) == ("NO_NEW_VERSION", "info", "a.proto")
     assert note["message"].startswith("the schema is the same as version 1 ("), note
+
+
+def test_a_revert_with_a_new_sidecar_is_a_new_version(repo: GitRepo) -> None:
+    """Written back with version 1's text and a sidecar the base did not have (new metadata), the
+    contract is compared with the latest: the sidecar edit alone makes it checked."""
+    repo.write("contractctl.yaml", CONFIG)
+    repo.write("a.proto", A1)
+    repo.write("m.proto", M1)
+    repo.commit("v1")
+    repo.write("m.proto", M2)
+    repo.commit("m v2 adds N")
+    repo.write("m.proto", M1)
+    repo.write("m.contract.yaml", "owner: team-a\n")
+    result = repo.run("check", "--format", "json")
+    results = {r["subject"]: r for r in result.json()["results"]}
+    assert result.code == 1, result.output
+    assert [f["rule"] for f in results["m.proto"]["findings"]] == ["MESSAGE_REMOVED"], results

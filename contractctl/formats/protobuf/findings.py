@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from contractctl.formats.protobuf.compile import ProtocMessage
 from contractctl.formats.protobuf.wire_syntax import WireDifference
 from contractctl.generic.excerpt import source_excerpt
+from contractctl.generic.jsonpos import offset_position
 from contractctl.model import Finding, FindingKind, SchemaText
 
 _RULES = (
@@ -170,16 +171,15 @@ def wire_finding(source: SchemaText, difference: WireDifference) -> Finding:
     """Text protoc compiles that Schema Registry's parser (Wire) refuses, or reads with other numbers
     (wire_syntax.py): the registry could not register it, or would check numbers the data does not
     carry."""
-    line = source.text.count("\n", 0, difference.offset) + 1
-    column = difference.offset - (source.text.rfind("\n", 0, difference.offset) + 1) + 1
+    at = offset_position(source.text, difference.offset)
     rule = "PROTO_REGISTRY_SYNTAX" if difference.refused else "PROTO_OCTAL_NUMBER"
     return Finding(
         rule=rule,
         message=difference.message,
         kind=FindingKind.INVALID,
         file=str(source.path),
-        line=line,
-        column=column,
+        line=at.line,
+        column=at.column,
         hint=INVALID_HINTS[rule],
-        detail=source_excerpt(source.text, line, column),
+        detail=source_excerpt(source.text, at.line, at.column),
     )
