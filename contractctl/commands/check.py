@@ -609,8 +609,13 @@ class _LocalRun:
         extras_changed = _contract_files_changed(seen_changed, current, chosen)
 
         # a new content, or the same content written again after what it references moved on: both
-        # are new versions (SchemaResolver.versions), which publish would register
-        changed = {s for s in wanted if not _in_history(current, history, s) or checker.moved_on(s)}
+        # are new versions (SchemaResolver.versions), which publish would register; and a contract
+        # whose references moved below it, registered anew by a producer built from this tree
+        changed = {
+            s
+            for s in wanted
+            if not _in_history(current, history, s) or checker.moved_on(s) or checker.references_moved(s)
+        }
         jobs: list[tuple[str, bool]] = []
         parse_only: set[str] = set()
         for subject in sorted(chosen, key=lambda s: str(current.file(s).path)):

@@ -134,6 +134,7 @@ class SchemaResolver:
         # subject -> (its latest version when the contract now has that content, the version it is now)
         self._now: dict[str, _Now] = {}
         self._fingerprints_now: dict[str, str | None] = {}  # the tree's, whatever the history
+        self._identities_now: dict[str, object] = {}  # subject -> what a reference to it now stands for
         # import path -> the subjects whose history holds a version at that path (see `_gone_at`)
         self._history_paths: dict[str, tuple[str, ...]] | None = None
         # Memos of the reference graph, so that each subject's references are looked up once per run
@@ -167,6 +168,7 @@ class SchemaResolver:
             derived.clear()
         self._seen.clear()
         self._now.clear()
+        self._identities_now.clear()
         self._historic_errors.clear()
         self._historic_guesses.clear()
         self._history_paths = None
@@ -613,11 +615,50 @@ class SchemaResolver:
         return self._historic_errors.get((subject, version.sequence, version.number, registered))
 
     def _with_version(self, subject: str, source: SchemaText) -> SchemaText:
-        """`source` (the contract now) with the version it is of its subject (`version_now`): what a
-        reference to it names in a registry after publish."""
+        """`source` (the contract now) with what a reference to it stands for (`_identity_now`)."""
+        return SchemaText(source.path, source.text, source.origin, source.root, self._identity_now(subject))
+
+    def references_moved(self, subject: str) -> bool:
+        """Whether the contract has the content of a version but not its state: something it
+        references, directly or further down, stands for other versions now than at that version's
+        commit. A producer built from this tree registers it as a new version (`_identity_now`)."""
+        return self.version_now(subject) is not None and self._identity_now(subject) == ("new", subject)
+
+    def _identity_now(self, subject: str) -> object:
+        """What a reference to the contract as it is now stands for, as a producer built from this
+        tree registers it (`auto.register.schemas`): the version it is (`version_now`), unless
+        something it references, directly or further down, now stands for other versions than at that
+        version's commit; then a state no version had, as a new version.
+
+        Confluent's Protobuf diff follows a field into a referenced type only when the two sides
+        reference other versions. Taking an unchanged importer as its latest version whatever moved
+        below it (as `version_now` numbers versions for publish) compared its direct importers with
+        the change but not theirs: `m -> a -> b -> c` with `c` broken failed `b` and passed `a` and
+        the topic `m`, whose producers write the new `c` all the same (temporalio/api audit)."""
+        found = self._identities_now.get(subject)
+        if found is not None:
+            return found
+        new: object = ("new", subject)
+        self._identities_now[subject] = new  # a reference cycle (invalid now) ends here
         now = self.version_now(subject)
-        version = ("git", subject, now.number) if now is not None else ("new", subject)
-        return SchemaText(source.path, source.text, source.origin, source.root, version)
+        if now is not None and not self._closure_moved(subject, now):
+            found = ("git", subject, now.number)
+        else:
+            found = new
+        self._identities_now[subject] = found
+        return found
+
+    def _closure_moved(self, subject: str, version: HistoricVersion) -> bool:
+        """Whether a contract's references now stand for other versions than at `version`'s commit."""
+        try:
+            references = self.references_of(subject)
+        except InvalidSchema:
+            return True
+        for reference in references:
+            then = self._version_at(reference, version.sequence)
+            if then is None or self._identity_now(reference) != ("git", reference, then.number):
+                return True
+        return False
 
     def version_now(self, subject: str) -> HistoricVersion | None:
         """The version the contract as it is now is of its subject, None for a new one.

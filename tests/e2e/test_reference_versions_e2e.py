@@ -71,10 +71,31 @@ def test_a_reference_registered_again_with_the_same_text_is_followed(broken_belo
     assert any("Money" in f["message"] for f in findings)
 
 
-def test_a_reference_at_the_same_version_is_not_compared_again(broken_below: GitRepo) -> None:
-    """price was not registered again: orders' new version references price version 1, which
-    references money version 1, as orders' last version does. Confluent compares nothing below."""
+def test_a_reference_whose_references_moved_is_followed(broken_below: GitRepo) -> None:
+    """price was not committed again, but money moved below it: a producer built from this tree
+    registers price anew (with money's version 2; a lookup finds no such price), and orders with
+    it, so Confluent follows orders' field into price and money. Round 19 took price as its version
+    1 here and passed orders (compatible), while its producers write the new Money."""
     _edit_orders(broken_below)
+    code, verdict, findings = _orders(broken_below)
+    assert (code, verdict) == (1, "incompatible")
+    assert {f["rule"] for f in findings} == {"FIELD_SCALAR_KIND_CHANGED", "FIELD_NAMED_TYPE_CHANGED"}
+
+
+def test_a_reference_at_the_same_version_is_not_compared_again(broken_below: GitRepo) -> None:
+    """A guard: price and orders committed again after money broke (price version 2 with money's
+    version 2, orders version 2 with it): orders' next version references what its last one did,
+    and Confluent compares nothing below under BACKWARD (the break is version 1's business)."""
+    broken_below.write(
+        "contractctl.yaml", CONFIG + '  - match: "contracts/orders/*"\n    compatibility: BACKWARD\n'
+    )
+    broken_below.write("contracts/shared/price.proto", "// prices\n" + PRICE)
+    broken_below.write("contracts/orders/value.proto", "// orders\n" + ORDER)
+    broken_below.commit("price and orders registered again")
+    broken_below.write(
+        "contracts/orders/value.proto", "// orders\n" + ORDER.replace("}\n", "  string note = 3;\n}\n")
+    )
+    broken_below.commit("orders gets a field")
     code, verdict, findings = _orders(broken_below)
     assert (code, verdict, findings) == (0, "compatible", [])
 

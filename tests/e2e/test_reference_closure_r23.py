@@ -1,0 +1,86 @@
+"""A contract whose references moved below it is compared as a producer built from the tree
+registers it: every importer of a changed contract, directly or through others, up to the topic.
+
+Confluent's Protobuf diff follows a field into a referenced type only when the two sides reference
+other versions of it (FieldSchemaDiff.compareMessageTypes), and into a type of a reference's own
+references always (Context.collectTypeInfo gives those no reference). The serializers register an
+importer again with its references' new versions (auto.register.schemas), or look it up so and find
+none. The check took an unchanged importer as its latest version whatever moved below it, so with
+`m -> a -> b -> c` and `c` broken (under NONE) it failed `b` and passed `a` and the topic `m`, whose
+producers write the new `c` all the same (an audit of temporalio/api). Real CLI, real repository.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import GitRepo
+from tests.e2e.check_modes import change_modes
+
+CONFIG = """version: 1
+contracts: {root: contracts}
+defaults: {compatibility: BACKWARD}
+subjects:
+  - {match: "contracts/common/c.proto", compatibility: NONE}
+"""
+C = 'syntax = "proto3";\npackage t;\nmessage C { string x = 1; }\n'
+B = 'syntax = "proto3";\npackage t;\nimport "common/c.proto";\nmessage B { C c = 1; }\n'
+A = 'syntax = "proto3";\npackage t;\nimport "common/b.proto";\nmessage A { B b = 1; }\n'
+M = 'syntax = "proto3";\npackage t;\nimport "common/a.proto";\nmessage M { A a = 1; }\n'
+IMPORTERS = ["common/b.proto", "common/a.proto", "orders-value"]
+
+
+@pytest.fixture
+def chain(repo: GitRepo) -> GitRepo:
+    repo.write("contractctl.yaml", CONFIG)
+    for path, text in (("common/c", C), ("common/b", B), ("common/a", A), ("orders/value", M)):
+        repo.write(f"contracts/{path}.proto", text)
+    repo.commit("m -> a -> b -> c")
+    return repo
+
+
+def test_a_break_below_fails_every_importer_up_to_the_topic(chain: GitRepo) -> None:
+    chain.write("contracts/common/c.proto", C.replace("string x", "int32 x"))
+    for mode, (code, results) in change_modes(chain).items():
+        verdicts = {s: results[s]["verdict"] for s in IMPORTERS}
+        assert code == 1 and set(verdicts.values()) == {"incompatible"}, (mode, verdicts)
+        # the topic's finding names the break where it is, in c.proto
+        where = {(f["rule"], f["file"]) for f in results["orders-value"]["findings"]}
+        assert ("FIELD_SCALAR_KIND_CHANGED", "contracts/common/c.proto") in where, (mode, where)
+    chain.commit("c breaks, let through")
+    audit = chain.run("check", "--all", "--format", "json")
+    verdicts = {r["subject"]: r["verdict"] for r in audit.json()["results"]}
+    assert [verdicts[s] for s in IMPORTERS] == ["incompatible"] * 3, audit.output
+
+
+def test_a_compatible_change_below_passes_every_importer(chain: GitRepo) -> None:
+    chain.write("contracts/common/c.proto", C.replace("string x = 1;", "string x = 1; int32 y = 2;"))
+    for mode, (code, results) in change_modes(chain).items():
+        verdicts = [results[s]["verdict"] for s in IMPORTERS]
+        assert (code, verdicts) == (0, ["compatible"] * 3), (mode, results)
+
+
+def test_an_importer_touched_or_not_gets_one_verdict(chain: GitRepo) -> None:
+    """Editing a comment in b (written again: a new version with c's new version) decided before
+    whether a was compared below b; the verdict of a must not depend on it."""
+    chain.write("contracts/common/c.proto", C.replace("string x", "int32 x"))
+    plain = change_modes(chain)["tree"][1]["common/a.proto"]["verdict"]
+    chain.write("contracts/common/b.proto", "// b\n" + B)
+    touched = change_modes(chain)["tree"][1]["common/a.proto"]["verdict"]
+    assert (plain, touched) == ("incompatible", "incompatible")
+
+
+def test_importers_committed_again_settle_the_break(chain: GitRepo) -> None:
+    """After the break is let through and b, a and m are committed again (registered with the new
+    versions below them), the next change of m compares like with like and passes."""
+    chain.write("contracts/common/c.proto", C.replace("string x", "int32 x"))
+    chain.commit("c breaks, let through")
+    for path, text in (("common/b", B), ("common/a", A), ("orders/value", M)):
+        chain.write(f"contracts/{path}.proto", "// registered again\n" + text)
+    chain.commit("importers registered again, let through")
+    chain.write(
+        "contracts/orders/value.proto",
+        "// registered again\n" + M.replace("A a = 1;", "A a = 1; int32 n = 2;"),
+    )
+    code, results = change_modes(chain)["tree"]
+    assert (code, results["orders-value"]["verdict"]) == (0, "compatible"), results
