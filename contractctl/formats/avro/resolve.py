@@ -863,7 +863,7 @@ class _Resolver:
                 self.problem(
                     "AVRO_BAD_DEFAULT",
                     (*pointer, "default"),
-                    f"Default of field '{name}' is not a number: {value!r}.",
+                    f"Default of field '{name}' is not a number: {_short(value)}.",
                 )
                 return value
             return _java_double(value)
@@ -1365,7 +1365,12 @@ def json_kind(value: Any) -> str:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
+    """A default as the file writes it (JSON: `true`, `null`, `"rofl"`; Python's `True`, `None` and
+    `'rofl'` are nowhere in the file to search for), shortened."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
