@@ -62,3 +62,24 @@ def test_an_invalid_default_is_quoted_as_the_file_writes_it(repo: GitRepo) -> No
     result = repo.run("check", "--all", "--format", "json")
     shown = [r["message"].rsplit(": ", 1)[1] for r in result.json()["results"][0]["findings"]]
     assert result.code == 2 and shown == ["true.", '"rofl".', "[1,false,null]."], shown
+
+
+def test_a_utf16_file_says_so(repo: GitRepo) -> None:
+    """UTF-16 without a byte order mark reads as valid UTF-8 with NULs between the characters: the
+    parser's "Expecting value" at 1:1 (gobblin's hive-test.avsc) never named the encoding."""
+    repo.write("contractctl.yaml", "version: 1\n")
+    text = '{"type":"record","name":"R","fields":[]}'
+    (repo.root / "contracts/t").mkdir(parents=True)
+    (repo.root / "contracts/t/value.avsc").write_bytes(text.encode("utf-16-le"))
+    (repo.root / "contracts/t/key.avsc").write_bytes(b'{"type":"string"}\x00')
+    result = repo.run("check", "--all", "--format", "json")
+    report = result.json()
+    findings = [*report["findings"], *(f for r in report["results"] for f in r["findings"])]
+    found = {f["file"]: (f["rule"], f["message"]) for f in findings}
+    assert result.code == 2 and found == {
+        "contracts/t/value.avsc": (
+            "NOT_UTF8",
+            "file is not UTF-8 text: it looks like UTF-16 without a byte order mark",
+        ),
+        "contracts/t/key.avsc": ("NOT_UTF8", "file is not UTF-8 text: a NUL byte at offset 17"),
+    }, result.output

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, cast
 
 from contractctl.formats.base import ExampleCodec, InvalidSchema, NameCandidates, Outline, ParsedSchema
@@ -34,7 +34,7 @@ from contractctl.formats.protobuf.model import FileViews, SchemaView, schema_vie
 from contractctl.formats.protobuf.outline import first_token, name_candidates, normalized, read_outline
 from contractctl.formats.protobuf.side_run import SideRun, side_run
 from contractctl.formats.protobuf.text_positions import has_group, text_positions
-from contractctl.formats.protobuf.wire_syntax import wire_differences
+from contractctl.formats.protobuf.wire_syntax import as_wire_reads, wire_differences
 from contractctl.generic import stamped_file
 from contractctl.generic.graph import reachable
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
@@ -602,8 +602,14 @@ class ProtobufFormat:
         ]
 
     def parse_registered(self, source: SchemaText, references: Sequence[ParsedSchema]) -> ProtobufSchema:
-        """The registry parses registered Protobuf versions as it parses new ones."""
-        return self.parse(source, references)
+        """The registry parses registered Protobuf versions as it parses new ones, and compares the
+        numbers Wire read: a version with a leading-zero number (`010`, which the check refuses in a
+        new version, PROTO_OCTAL_NUMBER) is compiled as Wire reads it, never passed over."""
+        wire_text = as_wire_reads(source.text) if "0" in source.text else None
+        if wire_text is None:
+            return self.parse(source, references)
+        schema = self.parse(replace(source, text=wire_text), references)
+        return replace(schema, source=source)  # the file's own text: positions are the same
 
     def parse_alone(self, source: SchemaText, registered: bool = False) -> ProtobufSchema | None:
         """No shortcut: imports are only known from the outline."""

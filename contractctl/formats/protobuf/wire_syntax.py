@@ -165,3 +165,20 @@ def _number_difference(statement: list[str], token: str) -> tuple[str, bool] | N
 
 def _is_octal(token: str) -> bool:
     return all(c in "01234567" for c in token.lstrip("-+"))
+
+
+def as_wire_reads(text: str) -> str | None:
+    """`text` with every number Wire reads otherwise than protoc written as Wire reads it (`010` as
+    ` 10`, the same length: positions stay), for an earlier version a registry holds (it accepted
+    the text and compares Wire's numbers); None when there is none, or when the registry refuses the
+    text anyway."""
+    differences = wire_differences(text)
+    if not differences or any(d.refused for d in differences):
+        return None
+    parts, last = [], 0
+    for difference in differences:
+        token = _LEADING_ZERO.match(text, difference.offset)
+        assert token is not None  # the only kind of difference the registry does not refuse
+        parts += [text[last : difference.offset], f"{int(token.group(), 10):>{len(token.group())}}"]
+        last = token.end()
+    return "".join([*parts, text[last:]])
