@@ -415,6 +415,9 @@ class _LocalRun:
     # touched by the change but the same schema as an earlier version (a comment edited, a revert):
     # no new version to compare, but a text the change wrote must still compile
     parse_only: frozenset[str] = frozenset()
+    # affected through what they reference only, their files untouched: a break their state at the
+    # base already had is the base's, not this change's (see `_carried_over`)
+    carried: frozenset[str] = frozenset()
 
     @classmethod
     def prepare(cls, config: Config, options: CheckOptions) -> _LocalRun:
@@ -642,7 +645,12 @@ class _LocalRun:
         if current.outlines is not None:
             current.outlines.save()
         report.results.extend(removal_result(r) for r in removed)
-        return cls(options, report, checker, files, mapper, history, jobs, frozenset(parse_only))
+        carried = frozenset(
+            subject
+            for subject, affected in jobs
+            if affected and scoped and seen_changed is not None and _untouched(current, subject, seen_changed)
+        )
+        return cls(options, report, checker, files, mapper, history, jobs, frozenset(parse_only), carried)
 
     def check_all(self, workers: int | None) -> list[SubjectResult]:
         """Every job's result, in order: on `workers` processes, or (None) on as many as the work
@@ -697,6 +705,7 @@ class _LocalRun:
             self.options,
             affected,
             contract_context,
+            subject in self.carried,
         )
 
 
@@ -1175,6 +1184,53 @@ def _versions_to_read(
     return list(reversed(versions))
 
 
+def _untouched(current: ContractSet, subject: str, changed: set[str]) -> bool:
+    """Whether a change leaves a contract's file and sidecar as they were."""
+    path = current.file(subject).path
+    return str(path) not in changed and str(sidecar_path(path)) not in changed
+
+
+def _carried_over(
+    checker: SchemaResolver, subject: str, earlier: list[Earlier], findings: list[Finding], top: Path
+) -> list[Finding]:
+    """A contract the change reaches only through what it references, its break found again at the
+    base: the base's tree already differed from its latest version so (a break below it, let through
+    at an earlier commit), and this change does not make it (kvproto's tikvpb failed every later
+    change to kvrpcpb for a renumbering months before; dapr's appcallback.proto likewise). Such a
+    finding is a warning saying so; a break the change makes below it stays an error, and `check
+    --all` reports the standing one. The contract's next version must take it once (the registry
+    compares that version with its latest)."""
+    base = checker.parse_at_base(subject)
+    if base is None:
+        return findings
+    contract = checker.current.file(subject)
+    at_base = {
+        (f.direction, f.rule, f.pointer, f.message)
+        for f in check_level(get_format(contract.schema_type), base, earlier, contract.compatibility, top)
+    }
+    hint = (
+        f"This break predates the change: {contract.path} is not part of it, and as the base compiles "
+        "it (with what it references there) it already differed from its latest version so, through "
+        "a change below it at an earlier commit. Its next version takes this break: allow it then "
+        "(`check --allow-breaking SUBJECT --reason TEXT`), or undo the old break."
+    )
+    return [
+        replace(f, severity=Severity.WARNING, hint=hint)
+        if f.fails and (f.direction, f.rule, f.pointer, f.message) in at_base
+        else f
+        for f in findings
+    ]
+
+
+def _moved_below_hint(path: PurePosixPath) -> str:
+    return (
+        f"{path} has the text of its latest version, but what it references changed since (directly "
+        "or further down): a producer built from this tree registers it anew, and the registry "
+        "compares that version with its latest. Commit it again and allow the break once "
+        "(`check --allow-breaking SUBJECT --reason TEXT`), or undo the change below."
+    )
+
+
 def _why(error: str | None) -> str:
     """The first thing protoc (or the format's parser) said about an earlier version, shortened."""
     if not error:
@@ -1223,9 +1279,11 @@ def _check_subject(
     options: CheckOptions,
     affected: bool,
     contract_context: tuple[ContractFiles, str | None] | None = None,
+    carried: bool = False,
 ) -> SubjectResult:
     """Check one subject; `affected` is False for an audit of an unchanged contract (--all), which
-    compares it with the versions before its `own` (needed only then)."""
+    compares it with the versions before its `own` (needed only then); `carried`: a change check
+    reaches it only through what it references (see `_carried_over`)."""
     contract = checker.current.file(subject)
     result, new = _parsed_current(checker, subject, "compatible")
     if new is None:
@@ -1290,9 +1348,12 @@ def _check_subject(
         result.verdict = "lint failed" if any(f.fails for f in result.findings) else "linted"
         return result
     schema_format = get_format(contract.schema_type)
-    findings = check_level(
-        schema_format, new, earlier, contract.compatibility, checker.current.store.git.toplevel
-    )
+    top = checker.current.store.git.toplevel
+    findings = check_level(schema_format, new, earlier, contract.compatibility, top)
+    if carried and any(f.fails for f in findings):
+        findings = _carried_over(checker, subject, earlier, findings, top)
+    elif any(f.fails for f in findings) and checker.references_moved(subject):
+        findings = [replace(f, hint=_moved_below_hint(contract.path)) if f.fails else f for f in findings]
     result.findings.extend(f.with_context(subject=subject) for f in findings)
     result.compared_versions = len(versions_to_check(contract.compatibility, earlier)) + len(foreign)
     if options.prove:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import PurePosixPath
 from typing import NamedTuple
@@ -617,6 +618,16 @@ class SchemaResolver:
     def _with_version(self, subject: str, source: SchemaText) -> SchemaText:
         """`source` (the contract now) with what a reference to it stands for (`_identity_now`)."""
         return SchemaText(source.path, source.text, source.origin, source.root, self._identity_now(subject))
+
+    def parse_at_base(self, subject: str) -> ParsedSchema | None:
+        """The contract as the base's tree compiles it: the version it is now, with its references
+        as they are at the end of the history (None: a new content, or it does not parse so). What a
+        check of a change compares it with to tell a break the change makes from one the base had."""
+        own = self.version_now(subject)
+        if own is None:
+            return None
+        at_end = replace(own, sequence=sys.maxsize)
+        return self.parse_historic(subject, at_end)
 
     def references_moved(self, subject: str) -> bool:
         """Whether the contract has the content of a version but not its state: something it

@@ -84,3 +84,55 @@ def test_importers_committed_again_settle_the_break(chain: GitRepo) -> None:
     )
     code, results = change_modes(chain)["tree"]
     assert (code, results["orders-value"]["verdict"]) == (0, "compatible"), results
+
+
+def test_a_break_the_base_had_is_a_warning_for_an_untouched_importer(repo: GitRepo) -> None:
+    """money broke at an earlier commit (under NONE, let through); this change only adds a field to
+    tag. orders, untouched, as built from the base already differed from its latest version so: the
+    break is the base's, a warning here (the audit of kvproto: tikvpb failed every change to kvrpcpb
+    for months), and `check --all` reports it as the standing error it is."""
+    repo.write("contractctl.yaml", CONFIG.replace("common/c.proto", "common/money.proto"))
+    money = 'syntax = "proto3";\npackage c;\nmessage Money { int64 units = 1; }\n'
+    tag = 'syntax = "proto3";\npackage c;\nmessage Tag { string name = 1; }\n'
+    orders = (
+        'syntax = "proto3";\npackage p;\nimport "common/money.proto";\nimport "common/tag.proto";\n'
+        "message A { c.Money m = 1; c.Tag t = 2; }\n"
+    )
+    for path, text in (("common/money", money), ("common/tag", tag), ("orders/value", orders)):
+        repo.write(f"contracts/{path}.proto", text)
+    repo.commit("v1")
+    repo.write("contracts/common/money.proto", money.replace("int64 units", "string units"))
+    repo.commit("money breaks, under NONE")
+    repo.write("contracts/common/tag.proto", tag.replace("= 1;", "= 1; string color = 2;"))
+    for mode, (code, results) in change_modes(repo).items():
+        findings = results["orders-value"]["findings"]
+        assert (code, results["orders-value"]["verdict"]) == (0, "compatible"), (mode, results)
+        assert {f["severity"] for f in findings} == {"warning"} and len(findings) == 2, (mode, findings)
+        assert all(f["hint"].startswith("This break predates the change") for f in findings), findings
+    repo.commit("tag gets a field")
+    audit = repo.run("check", "--all", "--format", "json")
+    orders_result = next(r for r in audit.json()["results"] if r["subject"] == "orders-value")
+    assert (audit.code, orders_result["verdict"]) == (1, "incompatible"), audit.output
+    assert "what it references changed since" in orders_result["findings"][0]["hint"]
+
+
+def test_a_break_the_change_adds_below_an_untouched_importer_stays_an_error(repo: GitRepo) -> None:
+    """The same untouched orders, with the base's old break and a new one the change makes in tag:
+    the old one is a warning, the new one an error."""
+    repo.write("contractctl.yaml", CONFIG.replace("common/c.proto", "common/*.proto"))
+    money = 'syntax = "proto3";\npackage c;\nmessage Money { int64 units = 1; }\n'
+    tag = 'syntax = "proto3";\npackage c;\nmessage Tag { string name = 1; }\n'
+    orders = (
+        'syntax = "proto3";\npackage p;\nimport "common/money.proto";\nimport "common/tag.proto";\n'
+        "message A { c.Money m = 1; c.Tag t = 2; }\n"
+    )
+    for path, text in (("common/money", money), ("common/tag", tag), ("orders/value", orders)):
+        repo.write(f"contracts/{path}.proto", text)
+    repo.commit("v1")
+    repo.write("contracts/common/money.proto", money.replace("int64 units", "string units"))
+    repo.commit("money breaks, under NONE")
+    repo.write("contracts/common/tag.proto", tag.replace("string name", "int64 name"))
+    code, results = change_modes(repo)["tree"]
+    by_severity = {(f["severity"], f["pointer"]) for f in results["orders-value"]["findings"]}
+    assert code == 1 and results["orders-value"]["verdict"] == "incompatible", results
+    assert {("warning", "#/Money/1"), ("error", "#/Tag/1")} <= by_severity, by_severity
