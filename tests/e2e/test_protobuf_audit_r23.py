@@ -50,3 +50,40 @@ def test_a_new_version_with_a_leading_zero_number_stays_invalid(repo: GitRepo) -
     result = repo.run("check", "--format", "json")
     rules = [f["rule"] for r in result.json()["results"] for f in r["findings"]]
     assert (result.code, rules) == (2, ["PROTO_OCTAL_NUMBER"]), result.output
+
+
+GROUP_OPTIONS = (
+    'syntax = "proto2";\npackage grp;\nmessage A {\n'
+    "  optional group Result = 1 [deprecated = true] {\n    optional int32 a = 2;\n  }\n}\n"
+)
+ANGLE_VALUE = (
+    'syntax = "proto3";\npackage ang;\nimport "google/protobuf/descriptor.proto";\n'
+    "message Inner { int32 a = 1; }\nmessage Opt { Inner inner = 1; }\n"
+    "extend google.protobuf.MessageOptions { Opt opt = 50001; }\n"
+    "message A {\n  option (opt) = { inner < a: 1 > };\n  int32 x = 1;\n}\n"
+)
+SPACED_PACKAGE = 'syntax = "proto3";\npackage a . b;\nmessage A { int32 x = 1; }\n'
+# a field named `group` of a message type `Group`, with options: no group at all (googleapis' monitoring)
+GROUP_FIELD = (
+    'syntax = "proto3";\npackage mon;\nmessage Group { string name = 1; }\n'
+    "message R {\n  Group group = 2 [deprecated = true];\n}\n"
+)
+
+
+def test_text_protoc_compiles_and_wire_refuses_is_invalid(repo: GitRepo) -> None:
+    """Wire 6.4.5 (the registry's parser): ProtoParser.readGroup requires `{` right after the number;
+    OptionReader.readOption takes `name: value` or `name {`, never `<`; a package is one readWord."""
+    repo.write("contractctl.yaml", CONFIG)
+    texts = {"grp": GROUP_OPTIONS, "ang": ANGLE_VALUE, "pkg": SPACED_PACKAGE, "mon": GROUP_FIELD}
+    for topic, text in texts.items():
+        repo.write(f"contracts/{topic}/value.proto", text)
+    result = repo.run("check", "--all", "--format", "json")
+    verdicts = {r["subject"]: r["verdict"] for r in result.json()["results"]}
+    assert verdicts == {
+        "grp-value": "invalid",
+        "ang-value": "invalid",
+        "pkg-value": "invalid",
+        "mon-value": "new",
+    }
+    rules = {f["rule"] for r in result.json()["results"] for f in r["findings"]}
+    assert rules == {"PROTO_REGISTRY_SYNTAX"}, result.output

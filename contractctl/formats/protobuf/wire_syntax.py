@@ -34,6 +34,22 @@ _LABELS = frozenset(("optional", "required", "repeated"))
 _RANGES = frozenset(("reserved", "extensions"))
 _DECIMAL = re.compile(r"[-+]?[0-9]+")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
+_ANGLE_AFTER_BRACE = re.compile(r"\{[^{};]*<")  # `{ inner < a: 1 > }` (and `{ map<...`, a scan for nothing)
+_SPACED_PACKAGE = re.compile(r"\bpackage\s+[^;\s]*(?:\s+\.|\.[\s/])")  # `package a . b;`, `a. b`
+
+
+_ANGLE_VALUE = (
+    "the registry's parser reads an aggregate option value's fields as `name: value` or `name { ... }` "
+    "only, so `<...>` makes it refuse the schema"
+)
+_GROUP_OPTIONS = (
+    "the registry's parser reads a group as `name = number {`, without options, so `[...]` after a "
+    "group's number makes it refuse the schema"
+)
+_SPACED_NAME = (
+    "the registry's parser reads a package name as one word, so spaces or comments around its dots "
+    "make it refuse the schema"
+)
 
 
 @dataclass(frozen=True)
@@ -47,8 +63,13 @@ class WireDifference:
 
 def _worth_scanning(text: str) -> bool:
     """Whether `text` matches `\\bgroup\\b|(?<![\\w.])[-+]?0[0-9xX]` (a sign before the 0 is not
-    a word character or a dot, so the second part is: a `0[0-9xX]` not after one)."""
+    a word character or a dot, so the second part is: a `0[0-9xX]` not after one), or may hold a
+    `<` in an option's aggregate value or a package name written in more than one word."""
     if "group" in text and _GROUP.search(text):
+        return True
+    if "<" in text and _ANGLE_AFTER_BRACE.search(text):
+        return True
+    if _SPACED_PACKAGE.search(text):
         return True
     for match in _ZERO.finditer(text):
         start = match.start()
@@ -72,8 +93,12 @@ def wire_differences(text: str) -> list[WireDifference]:
                 blocks.append("value")
             elif token == "}":
                 blocks.pop()
+            elif token == "<":  # OptionReader takes `name: value` or `name { ... }` only
+                out.append(WireDifference(offset, _ANGLE_VALUE, refused=True))
             continue
         if token == "[":
+            if not brackets and _declares_group(statement):  # `optional group R = 1 [deprecated = true] {`
+                out.append(WireDifference(offset, _GROUP_OPTIONS, refused=True))
             brackets += 1
             continue
         if token == "]":
@@ -97,6 +122,8 @@ def wire_differences(text: str) -> list[WireDifference]:
         if in_group and not statement and not _starts_a_field(token):
             out.append(_inside_a_group(offset, token))  # a message, enum, option, ... statement
         statement.append(token)
+        if len(statement) == 3 and statement[0] == "package":  # `package a . b;`: Wire reads one word
+            out.append(WireDifference(offset, _SPACED_NAME, refused=True))
         if in_group and len(statement) == 2 and token == "group":
             out.append(_inside_a_group(offset, token))  # `optional group Inner = 3 {`
         if statement[0] == "option":
@@ -123,6 +150,17 @@ def _block_kind(statement: list[str]) -> str:
     if "group" in statement[:2] and "=" in statement:
         return "group"  # `optional group Name = 1 {`, or `group Name = 1 {` in a oneof
     return "other"  # message, enum, oneof, service, rpc, extend
+
+
+def _declares_group(statement: list[str]) -> bool:
+    """`[label] group Name =`: protoc wants a group's name capitalized (`Group group = 2` is a field)."""
+    at = 1 if statement[:1] and statement[0] in _LABELS else 0
+    return (
+        len(statement) > at + 2
+        and statement[at] == "group"
+        and statement[at + 1][:1].isupper()
+        and statement[at + 2] == "="
+    )
 
 
 def _starts_a_field(token: str) -> bool:
