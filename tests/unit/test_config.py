@@ -47,6 +47,8 @@ def test_full_config_is_typed() -> None:
         ({"version": 2}, "version: unsupported config version 2"),
         ({"defaults": {"compatibility": "SIDEWAYS"}}, "defaults.compatibility: unknown compatibility level"),
         ({"defaults": {"normalize": "yes"}}, "defaults.normalize: expected true or false"),
+        # accepted and ignored before (an audit: a reverted option order is a new version there)
+        ({"defaults": {"normalize": False}}, "defaults.normalize: false is not supported"),
         ({"subjects": [{"compatibility": "FULL"}]}, "subjects[0].match: missing"),
         (
             {"subjects": [{"match": "x", "subject": "y"}]},
