@@ -86,7 +86,8 @@ def detect(git: Git) -> Detected | None:
     files = sorted(path for paths in by_format.values() for path in paths)
     roots, include, missing = _import_roots(files, {path: texts.get(candidates[path][1]) for path in files})
     root = roots.most_common(1)[0][0] if roots else _common_folder(files)
-    if any(not _under(path, root) for path in files):  # other contracts elsewhere: hold them all
+    elsewhere = [p for p in files if not _under(p, root) and not any(_under(p, f) for f in include - {root})]
+    if elsewhere:  # other contracts elsewhere (not the vendored imports, kvproto's include/): hold them all
         root = _common_folder([*files, f"{root}/x"])
     formats = tuple(name for name in CONTRACT_FORMATS if name in by_format)
     vendored = tuple(sorted(include - {root}))

@@ -135,3 +135,28 @@ def test_imports_the_repository_does_not_hold_are_named(repo: GitRepo) -> None:
     assert result.code == 0, result.output
     # the built-in google/protobuf/duration.proto is not named: the registry has it
     assert "1 imported file the repository does not hold (google/api/annotations.proto)" in result.stdout
+
+
+def test_a_vendored_folder_beside_the_root_keeps_the_root(repo: GitRepo) -> None:
+    """pingcap/kvproto: proto/ imports `metapb.proto` (root proto) and `gogoproto/gogo.proto` from
+    include/. The include/ files lay outside the root the imports voted for, and init widened it to
+    `.`, where `import "metapb.proto"` finds nothing: 606 errors on the first `check --all`."""
+    gogo = (
+        'syntax = "proto2";\npackage gogoproto;\nimport "google/protobuf/descriptor.proto";\n'
+        "extend google.protobuf.FileOptions { optional bool marshaler_all = 63017; }\n"
+    )
+    repo.write("include/gogoproto/gogo.proto", gogo)
+    repo.write(
+        "proto/metapb.proto",
+        'syntax = "proto3";\npackage metapb;\nimport "gogoproto/gogo.proto";\nmessage Region { uint64 id = 1; }\n',
+    )
+    repo.write(
+        "proto/kvrpcpb.proto",
+        'syntax = "proto3";\npackage kvrpcpb;\nimport "metapb.proto";\nmessage Context { metapb.Region r = 1; }\n',
+    )
+    repo.commit("kvproto's layout")
+    assert repo.run("init").code == 0
+    config = _config(repo)
+    assert config["contracts"]["root"] == "proto" and config["protobuf"]["include"] == ["include"], config
+    checked = repo.run("check", "--all")
+    assert checked.code == 0, checked.output
