@@ -148,11 +148,13 @@ def test_a_vendored_folder_beside_the_root_keeps_the_root(repo: GitRepo) -> None
     repo.write("include/gogoproto/gogo.proto", gogo)
     repo.write(
         "proto/metapb.proto",
-        'syntax = "proto3";\npackage metapb;\nimport "gogoproto/gogo.proto";\nmessage Region { uint64 id = 1; }\n',
+        'syntax = "proto3";\npackage metapb;\nimport "gogoproto/gogo.proto";\n'
+        "message Region { uint64 id = 1; }\n",
     )
     repo.write(
         "proto/kvrpcpb.proto",
-        'syntax = "proto3";\npackage kvrpcpb;\nimport "metapb.proto";\nmessage Context { metapb.Region r = 1; }\n',
+        'syntax = "proto3";\npackage kvrpcpb;\nimport "metapb.proto";\n'
+        "message Context { metapb.Region r = 1; }\n",
     )
     repo.commit("kvproto's layout")
     assert repo.run("init").code == 0
