@@ -613,6 +613,7 @@ class _LocalRun:
             anew = _sidecars_registering_anew(git, base, files, current, wanted, seen_changed)
             checker.registers_anew = anew
             checker.rewritten = _written_again(seen_changed, current, wanted)
+            checker.base_commit = base
         extras_changed = _contract_files_changed(seen_changed, current, chosen)
 
         # a new content, or the same content written again after what it references moved on: both

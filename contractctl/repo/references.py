@@ -156,6 +156,8 @@ class SchemaResolver:
         # subjects whose file or sidecar the tree writes again since the end of the history: a new
         # version when what they reference has moved on since their latest (see `version_now`)
         self.rewritten: set[str] = set()
+        # the commit a check of a change compares with (`parse_at_base`)
+        self.base_commit: str | None = None
 
     @property
     def history(self) -> Mapping[str, list[HistoricVersion]]:
@@ -626,7 +628,8 @@ class SchemaResolver:
         own = self.version_now(subject)
         if own is None:
             return None
-        at_end = replace(own, sequence=sys.maxsize)
+        # at the base commit: a version laid out as committed (vendored imports) reads its tree
+        at_end = replace(own, sequence=sys.maxsize, commit=self.base_commit or own.commit)
         return self.parse_historic(subject, at_end)
 
     def references_moved(self, subject: str) -> bool:

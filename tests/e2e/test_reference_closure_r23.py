@@ -86,18 +86,27 @@ def test_importers_committed_again_settle_the_break(chain: GitRepo) -> None:
     assert (code, results["orders-value"]["verdict"]) == (0, "compatible"), results
 
 
-def test_a_break_the_base_had_is_a_warning_for_an_untouched_importer(repo: GitRepo) -> None:
+@pytest.mark.parametrize("vendored", [False, True])
+def test_a_break_the_base_had_is_a_warning_for_an_untouched_importer(repo: GitRepo, vendored: bool) -> None:
     """money broke at an earlier commit (under NONE, let through); this change only adds a field to
     tag. orders, untouched, as built from the base already differed from its latest version so: the
     break is the base's, a warning here (the audit of kvproto: tikvpb failed every change to kvrpcpb
-    for months), and `check --all` reports it as the standing error it is."""
-    repo.write("contractctl.yaml", CONFIG.replace("common/c.proto", "common/money.proto"))
+    for months), and `check --all` reports it as the standing error it is. `vendored`: orders also
+    imports a tracked include file (kvproto's gogoproto), which lays its versions out as committed:
+    the base's state is the base commit's tree, not the one of orders' last commit."""
+    config = CONFIG.replace("common/c.proto", "common/money.proto")
+    repo.write("contractctl.yaml", config + ("protobuf: {include: [include]}\n" if vendored else ""))
     money = 'syntax = "proto3";\npackage c;\nmessage Money { int64 units = 1; }\n'
     tag = 'syntax = "proto3";\npackage c;\nmessage Tag { string name = 1; }\n'
     orders = (
         'syntax = "proto3";\npackage p;\nimport "common/money.proto";\nimport "common/tag.proto";\n'
         "message A { c.Money m = 1; c.Tag t = 2; }\n"
     )
+    if vendored:
+        repo.write("include/opts/o.proto", 'syntax = "proto3";\npackage o;\nmessage O { int32 v = 1; }\n')
+        orders = orders.replace(
+            'import "common/tag.proto";', 'import "common/tag.proto";\nimport "opts/o.proto";'
+        )
     for path, text in (("common/money", money), ("common/tag", tag), ("orders/value", orders)):
         repo.write(f"contracts/{path}.proto", text)
     repo.commit("v1")
