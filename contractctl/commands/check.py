@@ -646,11 +646,9 @@ class _LocalRun:
         if current.outlines is not None:
             current.outlines.save()
         report.results.extend(removal_result(r) for r in removed)
-        carried = frozenset(
-            subject
-            for subject, affected in jobs
-            if affected and scoped and seen_changed is not None and _untouched(current, subject, seen_changed)
-        )
+        # the change reaches them through what they reference only: not written again
+        known = scoped and seen_changed is not None
+        carried = frozenset(s for s, affected in jobs if affected and known and s not in checker.rewritten)
         return cls(options, report, checker, files, mapper, history, jobs, frozenset(parse_only), carried)
 
     def check_all(self, workers: int | None) -> list[SubjectResult]:
@@ -1183,12 +1181,6 @@ def _versions_to_read(
     if level is CompatibilityLevel.NONE:
         return []
     return list(reversed(versions))
-
-
-def _untouched(current: ContractSet, subject: str, changed: set[str]) -> bool:
-    """Whether a change leaves a contract's file and sidecar as they were."""
-    path = current.file(subject).path
-    return str(path) not in changed and str(sidecar_path(path)) not in changed
 
 
 def _carried_over(
