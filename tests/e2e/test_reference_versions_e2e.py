@@ -74,7 +74,7 @@ def test_a_reference_registered_again_with_the_same_text_is_followed(broken_belo
 def test_a_reference_whose_references_moved_is_followed(broken_below: GitRepo) -> None:
     """price was not committed again, but money moved below it: a producer built from this tree
     registers price anew (with money's version 2; a lookup finds no such price), and orders with
-    it, so Confluent follows orders' field into price and money. Round 19 took price as its version
+    it, so Confluent follows orders' field into price and money. Round 12 took price as its version
     1 here and passed orders (compatible), while its producers write the new Money."""
     _edit_orders(broken_below)
     code, verdict, findings = _orders(broken_below)
