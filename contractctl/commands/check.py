@@ -36,6 +36,7 @@ from contractctl.generic.parallel import Background, run_indexed, run_measured, 
 from contractctl.levels import (
     Earlier,
     check_level,
+    finding_key,
     prove_compatible_pairs,
     schema_type_changed,
     split_by_type,
@@ -1198,7 +1199,7 @@ def _carried_over(
         return findings
     contract = checker.current.file(subject)
     at_base = {
-        (f.direction, f.rule, f.pointer, f.message)
+        finding_key(f)
         for f in check_level(get_format(contract.schema_type), base, earlier, contract.compatibility, top)
     }
     hint = (
@@ -1208,9 +1209,7 @@ def _carried_over(
         "(`check --allow-breaking SUBJECT --reason TEXT`), or undo the old break."
     )
     return [
-        replace(f, severity=Severity.WARNING, hint=hint)
-        if f.fails and (f.direction, f.rule, f.pointer, f.message) in at_base
-        else f
+        replace(f, severity=Severity.WARNING, hint=hint) if f.fails and finding_key(f) in at_base else f
         for f in findings
     ]
 

@@ -86,6 +86,25 @@ def test_importers_committed_again_settle_the_break(chain: GitRepo) -> None:
     assert (code, results["orders-value"]["verdict"]) == (0, "compatible"), results
 
 
+MONEY = 'syntax = "proto3";\npackage c;\nmessage Money { int64 units = 1; }\n'
+TAG = 'syntax = "proto3";\npackage c;\nmessage Tag { string name = 1; }\n'
+ORDERS = (
+    'syntax = "proto3";\npackage p;\nimport "common/money.proto";\nimport "common/tag.proto";\n'
+    "message A { c.Money m = 1; c.Tag t = 2; }\n"
+)
+
+
+def _money_broke_before(repo: GitRepo, levels: str, orders: str = ORDERS, config: str = "") -> None:
+    """orders imports money and tag; money then breaks (its level NONE, `levels` the subjects it
+    names), committed: the base a change of tag is checked against."""
+    repo.write("contractctl.yaml", CONFIG.replace('"contracts/common/c.proto"', levels) + config)
+    for path, text in (("common/money", MONEY), ("common/tag", TAG), ("orders/value", orders)):
+        repo.write(f"contracts/{path}.proto", text)
+    repo.commit("v1")
+    repo.write("contracts/common/money.proto", MONEY.replace("int64 units", "string units"))
+    repo.commit("money breaks, under NONE")
+
+
 @pytest.mark.parametrize("vendored", [False, True])
 def test_a_break_the_base_had_is_a_warning_for_an_untouched_importer(repo: GitRepo, vendored: bool) -> None:
     """money broke at an earlier commit (under NONE, let through); this change only adds a field to
@@ -94,25 +113,15 @@ def test_a_break_the_base_had_is_a_warning_for_an_untouched_importer(repo: GitRe
     for months), and `check --all` reports it as the standing error it is. `vendored`: orders also
     imports a tracked include file (kvproto's gogoproto), which lays its versions out as committed:
     the base's state is the base commit's tree, not the one of orders' last commit."""
-    config = CONFIG.replace("common/c.proto", "common/money.proto")
-    repo.write("contractctl.yaml", config + ("protobuf: {include: [include]}\n" if vendored else ""))
-    money = 'syntax = "proto3";\npackage c;\nmessage Money { int64 units = 1; }\n'
-    tag = 'syntax = "proto3";\npackage c;\nmessage Tag { string name = 1; }\n'
-    orders = (
-        'syntax = "proto3";\npackage p;\nimport "common/money.proto";\nimport "common/tag.proto";\n'
-        "message A { c.Money m = 1; c.Tag t = 2; }\n"
-    )
+    orders = ORDERS
     if vendored:
         repo.write("include/opts/o.proto", 'syntax = "proto3";\npackage o;\nmessage O { int32 v = 1; }\n')
-        orders = orders.replace(
+        orders = ORDERS.replace(
             'import "common/tag.proto";', 'import "common/tag.proto";\nimport "opts/o.proto";'
         )
-    for path, text in (("common/money", money), ("common/tag", tag), ("orders/value", orders)):
-        repo.write(f"contracts/{path}.proto", text)
-    repo.commit("v1")
-    repo.write("contracts/common/money.proto", money.replace("int64 units", "string units"))
-    repo.commit("money breaks, under NONE")
-    repo.write("contracts/common/tag.proto", tag.replace("= 1;", "= 1; string color = 2;"))
+    include = "protobuf: {include: [include]}\n" if vendored else ""
+    _money_broke_before(repo, '"contracts/common/money.proto"', orders, include)
+    repo.write("contracts/common/tag.proto", TAG.replace("= 1;", "= 1; string color = 2;"))
     for mode, (code, results) in change_modes(repo).items():
         findings = results["orders-value"]["findings"]
         assert (code, results["orders-value"]["verdict"]) == (0, "compatible"), (mode, results)
@@ -128,19 +137,8 @@ def test_a_break_the_base_had_is_a_warning_for_an_untouched_importer(repo: GitRe
 def test_a_break_the_change_adds_below_an_untouched_importer_stays_an_error(repo: GitRepo) -> None:
     """The same untouched orders, with the base's old break and a new one the change makes in tag:
     the old one is a warning, the new one an error."""
-    repo.write("contractctl.yaml", CONFIG.replace("common/c.proto", "common/*.proto"))
-    money = 'syntax = "proto3";\npackage c;\nmessage Money { int64 units = 1; }\n'
-    tag = 'syntax = "proto3";\npackage c;\nmessage Tag { string name = 1; }\n'
-    orders = (
-        'syntax = "proto3";\npackage p;\nimport "common/money.proto";\nimport "common/tag.proto";\n'
-        "message A { c.Money m = 1; c.Tag t = 2; }\n"
-    )
-    for path, text in (("common/money", money), ("common/tag", tag), ("orders/value", orders)):
-        repo.write(f"contracts/{path}.proto", text)
-    repo.commit("v1")
-    repo.write("contracts/common/money.proto", money.replace("int64 units", "string units"))
-    repo.commit("money breaks, under NONE")
-    repo.write("contracts/common/tag.proto", tag.replace("string name", "int64 name"))
+    _money_broke_before(repo, '"contracts/common/*.proto"')
+    repo.write("contracts/common/tag.proto", TAG.replace("string name", "int64 name"))
     code, results = change_modes(repo)["tree"]
     by_severity = {(f["severity"], f["pointer"]) for f in results["orders-value"]["findings"]}
     assert code == 1 and results["orders-value"]["verdict"] == "incompatible", results

@@ -605,9 +605,13 @@ class ProtobufFormat:
         """The registry parses registered Protobuf versions as it parses new ones, and compares the
         numbers Wire read: a version with a leading-zero number (`010`, which the check refuses in a
         new version, PROTO_OCTAL_NUMBER) is compiled as Wire reads it, never passed over."""
-        wire_text = as_wire_reads(source.text) if "0" in source.text else None
-        if wire_text is None:
+        try:
             return self.parse(source, references)
+        except InvalidSchema as error:  # only then: the usual version pays no second scan
+            if not error.findings or any(f.rule != "PROTO_OCTAL_NUMBER" for f in error.findings):
+                raise
+        wire_text = as_wire_reads(source.text)
+        assert wire_text is not None  # differences, none of them refused
         schema = self.parse(replace(source, text=wire_text), references)
         return replace(schema, source=source)  # the file's own text: positions are the same
 
