@@ -139,6 +139,7 @@ class _Context:
         "external",
         "forward",
         "found",
+        "free",
         "local",
         "memo",
         "original",
@@ -183,6 +184,8 @@ class _Context:
         self.reusable = True  # False: a lookup found no type (the key cannot be proven to hold)
         # the (old file, new file) pairs these two schemas call the same source: see DiffMemo
         self.same_pairs: frozenset[tuple[int, int]] = frozenset()
+        # a context-free walk (DiffMemo.clean): follows every field, stops at no source, keeps no entry
+        self.free = False
 
     def sub(self, root: str, within: str) -> _Context:
         """A walk into the referenced type `root`, defined in the new version's file `within`."""
@@ -191,7 +194,10 @@ class _Context:
         child.path = root.split(".")
         child.within = within
         child.active = set(self.active)
-        if self.memo is not None:
+        if self.free:
+            child.free = True
+            child.base = set(self.active)
+        elif self.memo is not None:
             child.record = True
             child.base = set(self.active)
             child.same_pairs = self.same_pairs
@@ -347,6 +353,45 @@ class DiffMemo:
         self.reused = 0  # walks answered from an entry
         self.identical = 0  # walks not taken: one definition on both sides
         self.plain = 0  # walks not taken: one content naming no type on both sides (`_plain`)
+        # by views, rules and direction: the answer of the pair's context-free walk (see `clean`)
+        self._clean: dict[tuple[int, int, str, bool], tuple[MessageView, MessageView, bool]] = {}
+        self.free_walks = 0  # context-free walks done
+        self.clean_skips = 0  # walks not taken: nothing incompatible below, followed all the way
+
+    def clean(
+        self, ctx: _Context, original: MessageView, update: MessageView, root: str, within: str
+    ) -> bool | None:
+        """Whether the walk into this pair, following every field (no same-source stop) from an empty
+        cycle guard, finds nothing incompatible; None where not known.
+
+        For a verdict this answers every other setting too: a setting only adds places where the walk
+        stops (same-source pairs, messages an enclosing walk is comparing), and a walk that stops
+        sooner takes a part of the same turns, so it finds a part of the same differences. The
+        contextual memo cannot give that answer: it keys a walk by its stops, which differ for every
+        importer of a shared file whose own references moved (the deep PR shape: one walk down per
+        importer). A context-free walk is taken once per pair, from a check's walk (never from
+        inside another context-free walk, which walks on instead: `_free_walk`)."""
+        key = (id(original), id(update), ctx.rules, ctx.forward)
+        known = self._clean.get(key)
+        if known is not None and known[0] is original and known[1] is update:
+            if known[2] and not ctx.free:
+                self.clean_skips += 1
+            return known[2]
+        if ctx.free:
+            return None
+        start = _Context(ctx.original, ctx.update, ctx.rules, self, ctx.forward, verdict=True)
+        start.free = True
+        _free_walk(start, original, update, root, within)
+        known = self._clean.get(key)
+        if known is None:
+            return None
+        if known[2]:
+            self.clean_skips += 1
+        return known[2]
+
+    def remember(self, ctx: _Context, original: MessageView, update: MessageView, clean: bool) -> None:
+        key = (id(original), id(update), ctx.rules, ctx.forward)
+        self._clean[key] = (original, update, clean)
 
     def find(self, ctx: _Context, original: MessageView, update: MessageView) -> _Entry | None:
         for entry in self._entries.get((id(original), id(update), ctx.rules, ctx.forward, ctx.verdict), ()):
@@ -362,6 +407,25 @@ class DiffMemo:
         entries = self._entries.setdefault(key, [])
         if len(entries) < _ENTRIES_PER_PAIR:
             entries.append(_Entry(original, update, tuple(walk.found), compatible, walk.deps))
+
+
+def _free_walk(ctx: _Context, original: MessageView, update: MessageView, root: str, within: str) -> None:
+    """Inside a context-free walk (or starting one), walk into a pair and add a difference when the
+    walk finds anything. Its answer is the pair's own, and remembered, when it is not clean, or when
+    the cycle guard stopped it on no message an enclosing walk was comparing (such a stop may have
+    kept it from a part of its own walk that the enclosing walk did not take either)."""
+    memo = ctx.memo
+    assert memo is not None
+    sub = ctx.sub(root, within)
+    _compare_messages(sub, original, update)
+    memo.free_walks += 1
+    clean = not sub.found
+    ctx.external |= sub.external & ctx.base
+    ctx.reusable = ctx.reusable and sub.reusable
+    if not clean:
+        ctx.add("FIELD_NAMED_TYPE_CHANGED", f"message {root} changed incompatibly")
+    if sub.reusable and (not clean or not sub.external):
+        memo.remember(ctx, original, update, clean)
 
 
 def compare(
@@ -464,7 +528,7 @@ def _compare_messages(ctx: _Context, original: MessageView, update: MessageView)
                 _compare_fields(ctx, original, update)
         finally:
             ctx.active.discard(key)
-    elif ctx.record and key in ctx.base:
+    elif (ctx.record or ctx.free) and key in ctx.base:
         ctx.external.add(key)
     if original.messages or update.messages or original.enums or update.enums:
         _compare_types(ctx, original.messages, original.enums, update.messages, update.enums)
@@ -867,7 +931,7 @@ def _compare_message_types(
     same_source = (
         old_info.origin is not None and new_info.origin is not None and old_info.origin == new_info.origin
     )
-    if same_source:
+    if same_source and not ctx.free:
         if ctx.record:
             ctx.deps.true_pairs.add((id(old_info.file), id(new_info.file)))
         return
@@ -892,6 +956,16 @@ def _compare_message_types(
         return
     # the file of the new version's definition: under FORWARD the original is the new version
     defined_in = (old_info if ctx.forward else new_info).file.name
+    if memo is not None and ctx.verdict:
+        clean = memo.clean(ctx, old_view, new_view, old_local, defined_in)
+        if clean:
+            return  # nothing incompatible below, followed all the way: none in this setting either
+        if ctx.free:
+            if clean is False:  # known to find something: no need to look again
+                ctx.add("FIELD_NAMED_TYPE_CHANGED", f"message {old_local} changed incompatibly")
+            else:
+                _free_walk(ctx, old_view, new_view, old_local, defined_in)
+            return
     entry = memo.find(ctx, old_view, new_view) if memo is not None else None
     if entry is not None:
         ctx.found.extend(entry.found)
