@@ -33,6 +33,10 @@ SEARCH_BUDGET = 16
 _CONTRACTS_PER_NAME = 16
 # Lookups an OutlineSearch answers by scanning every contract's names before it indexes them.
 _SCANS = 4
+# names beyond which a scan tests every entry's decoded names instead of one pattern of all of them:
+# the users of an Avro type shared by 40 subjects are 762 names, whose pattern took 142 ms over 2,000
+# entries (decoding all of them: 5 ms)
+_ALTERNATIVES = 24
 
 
 def name_patterns(name: str) -> tuple[list[str], bool]:
@@ -186,6 +190,8 @@ def _spelling_test(wanted: frozenset[str]) -> Callable[[str], object]:
     if len(wanted) == 1:
         [name] = wanted
         return lambda text: name in text
+    if len(wanted) > _ALTERNATIVES:
+        return lambda text: True  # the caller decodes every entry: cheaper than this many alternatives
     return re.compile("|".join(re.escape(name) for name in sorted(wanted))).search
 
 
