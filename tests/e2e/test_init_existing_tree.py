@@ -162,3 +162,21 @@ def test_a_vendored_folder_beside_the_root_keeps_the_root(repo: GitRepo) -> None
     assert config["contracts"]["root"] == "proto" and config["protobuf"]["include"] == ["include"], config
     checked = repo.run("check", "--all")
     assert checked.code == 0, checked.output
+
+
+def test_a_json_schema_ref_to_a_file_elsewhere_does_not_name_protobuf_include(repo: GitRepo) -> None:
+    """asyncapi/spec-json-schemas (round 24's audit): a `$ref` to a file the repository does not hold
+    made init advise adding its folder to protobuf.include, a key of the Protobuf section only."""
+    repo.write(
+        "schemas/user.json",
+        {
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "type": "object",
+            "properties": {"profile": {"$ref": "path/to/user-create.json"}},
+        },
+    )
+    repo.commit("a JSON Schema tree")
+    result = repo.run("init")
+    assert result.code == 0, result.output
+    assert "found 1 contract" in result.stdout.lower()
+    assert "protobuf.include" not in result.output
