@@ -125,7 +125,7 @@ def check_level(
 
 def finding_key(finding: Finding, direction: str | None = None) -> tuple[str, str, str | None, str]:
     """What makes two incompatibilities one (direction, rule, pointer, message): `check_level`
-    merges them by it, and a check tells a break the base already had by it."""
+    merges them by it."""
     return (direction or finding.direction or "", finding.rule, finding.pointer, finding.message)
 
 

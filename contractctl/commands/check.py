@@ -36,7 +36,6 @@ from contractctl.generic.parallel import Background, run_indexed, run_measured, 
 from contractctl.levels import (
     Earlier,
     check_level,
-    finding_key,
     prove_compatible_pairs,
     schema_type_changed,
     split_by_type,
@@ -1199,7 +1198,7 @@ def _carried_over(
         return findings
     contract = checker.current.file(subject)
     at_base = {
-        finding_key(f)
+        _break_key(f)
         for f in check_level(get_format(contract.schema_type), base, earlier, contract.compatibility, top)
     }
     hint = (
@@ -1209,9 +1208,16 @@ def _carried_over(
         "(`check --allow-breaking SUBJECT --reason TEXT`), or undo the old break."
     )
     return [
-        replace(f, severity=Severity.WARNING, hint=hint) if f.fails and finding_key(f) in at_base else f
+        replace(f, severity=Severity.WARNING, hint=hint) if f.fails and _break_key(f) in at_base else f
         for f in findings
     ]
+
+
+def _break_key(finding: Finding) -> tuple[str, str, str | None, str | None]:
+    """Where a break is and what kind (direction, rule, pointer, file), not its words: the words name
+    the field and its types, which a compatible change below can alter (a rename, int32 -> uint32)
+    while the break against the latest version stays the one the base had (opentelemetry-proto)."""
+    return (finding.direction or "", finding.rule, finding.pointer, finding.file)
 
 
 def _moved_below_hint(path: PurePosixPath) -> str:

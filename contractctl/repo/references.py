@@ -483,7 +483,7 @@ class SchemaResolver:
         try:
             uses = self._references(schema_type, source, subject, version.blob, version.sequence)
             dependencies = [
-                (dependency, self._version_at(dependency, version.sequence)) for dependency in uses
+                (dependency, self._referenced_version(dependency, version)) for dependency in uses
             ]
             if registered and (
                 any(earlier is None for _, earlier in dependencies)
@@ -803,7 +803,7 @@ class SchemaResolver:
         except InvalidSchema:
             return None
         for dependency in dependencies:
-            earlier = self._version_at(dependency, version.sequence)
+            earlier = self._referenced_version(dependency, version)
             if earlier is None:
                 return None  # it named another subject then: parse_historic lays the version out as committed
             if self.parse_historic(dependency, earlier) is not self._parsed.get(dependency):
@@ -862,6 +862,17 @@ class SchemaResolver:
         node = (source, tuple((r, self._version_at(r, at.sequence)) for r in references))
         self._historic_nodes[name, id(at)] = (at, node)
         return node
+
+    def _referenced_version(self, reference: str, version: HistoricVersion) -> HistoricVersion | None:
+        """The version of `reference` that `version` is parsed with: the one current at its commit;
+        for a version laid out at the end of the history (`parse_at_base`), that one laid out at the
+        end too, so that every reference below stands for the base's tree, not for the versions its
+        own commit referenced (a break two references below an untouched contract, let through at an
+        earlier commit, was otherwise not the base's: istio/api's operator.proto)."""
+        earlier = self._version_at(reference, version.sequence)
+        if earlier is None or version.sequence != sys.maxsize:
+            return earlier
+        return replace(earlier, sequence=sys.maxsize, commit=version.commit)
 
     def _version_at(self, subject: str, sequence: int) -> HistoricVersion | None:
         """The subject's version current at the commit `sequence` numbers (None: it had none yet):

@@ -1,0 +1,104 @@
+"""Round 24's Protobuf audit (opentelemetry-proto, istio/api): a break let through at an earlier commit,
+below a contract a change reaches only through its references, is the base's, however far below it
+lies and whatever compatible change alters its words; a break the change makes stays an error.
+Real CLI, real repository, the change checked as the working tree, against HEAD and staged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import GitRepo
+from tests.e2e.check_modes import change_modes
+
+CONFIG = "version: 1\ncontracts: {root: contracts}\ndefaults: {compatibility: BACKWARD}\n"
+A = 'syntax = "proto3";\npackage acme.common;\nmessage A { int32 x = 1; }\n'
+B = 'syntax = "proto3";\npackage acme.common;\nmessage B { int32 z = 1; }\n'
+K = 'syntax = "proto3";\npackage acme.common;\nimport "common/a.proto";\nmessage K { A a = 1; }\n'
+C = 'syntax = "proto3";\npackage acme.common;\nimport "common/b.proto";\nmessage C { B b = 1; }\n'
+ORDERS = (
+    'syntax = "proto3";\npackage acme.orders;\nimport "common/k.proto";\nimport "common/c.proto";\n'
+    "message Order { acme.common.K k = 1; acme.common.C c = 2; }\n"
+)
+ORDERS_DIRECT = (
+    'syntax = "proto3";\npackage acme.orders;\nimport "common/a.proto";\n'
+    "message Order { acme.common.A a = 1; }\n"
+)
+
+
+def _repo(repo: GitRepo, orders: str) -> GitRepo:
+    repo.write("contractctl.yaml", CONFIG)
+    for path, text in (("common/a", A), ("common/b", B), ("common/k", K), ("common/c", C)):
+        repo.write(f"contracts/{path}.proto", text)
+    repo.write("contracts/orders/value.proto", orders)
+    repo.commit("v1")
+    repo.write("contracts/common/a.proto", A.replace("int32 x", "string x"))
+    repo.commit("a breaks, let through; nothing above it committed again")
+    return repo
+
+
+def _orders(results: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(f["severity"], f["rule"]) for f in results["orders-value"]["findings"]]
+
+
+def test_a_break_two_references_below_is_the_bases(repo: GitRepo) -> None:
+    """istio/api fb318b28d: a compatible change to b (reached through c) failed the untouched topic
+    for a break in a, two references below it through k, that `check --all` at the base reported
+    already; one reference below, the same break was a warning."""
+    _repo(repo, ORDERS)
+    repo.write("contracts/common/b.proto", B.replace("int32 z = 1;", "int32 z = 1; int32 w = 2;"))
+    for mode, (code, results) in change_modes(repo).items():
+        found = _orders(results)
+        assert code == 0 and found and {s for s, _ in found} == {"warning"}, (mode, found)
+
+
+def test_a_break_the_change_makes_two_references_below_is_an_error(repo: GitRepo) -> None:
+    """The guard: the change breaks a further (its field 1 becomes a message's), two references
+    below the topic; that break is the change's."""
+    _repo(repo, ORDERS)
+    repo.write("contracts/common/a.proto", A.replace("int32 x", "acme.common.A x"))
+    for mode, (code, results) in change_modes(repo).items():
+        assert code == 1 and ("error", "FIELD_KIND_CHANGED") in _orders(results), (mode, results)
+
+
+def test_a_rename_below_leaves_the_bases_break_a_warning(repo: GitRepo) -> None:
+    """opentelemetry-proto 99fc853 and 3c1985e: renaming the field the old break is on (compatible)
+    changed the break's words, and it was reported as new."""
+    _repo(repo, ORDERS_DIRECT)
+    repo.write("contracts/common/a.proto", A.replace("int32 x", "string y"))
+    for mode, (code, results) in change_modes(repo).items():
+        found = _orders(results)
+        assert code == 0 and ("warning", "FIELD_SCALAR_KIND_CHANGED") in found, (mode, found)
+        assert {severity for severity, _ in found} == {"warning"}, (mode, found)
+
+
+def test_a_type_change_within_the_wire_group_leaves_the_bases_break_a_warning(repo: GitRepo) -> None:
+    """opentelemetry-proto 94a3638: the old break was a message field that became a scalar; the change
+    moves that scalar within its wire group (int32 -> uint32), compatible."""
+    repo.write("contractctl.yaml", CONFIG)
+    repo.write(
+        "contracts/common/a.proto",
+        A.replace("int32 x = 1;", "B x = 1;").replace("message A", "message B { int32 q = 1; }\nmessage A"),
+    )
+    repo.write("contracts/orders/value.proto", ORDERS_DIRECT)
+    repo.commit("v1")
+    repo.write("contracts/common/a.proto", A)
+    repo.commit("a's field becomes an int32, let through")
+    repo.write("contracts/common/a.proto", A.replace("int32 x", "uint32 x"))
+    for mode, (code, results) in change_modes(repo).items():
+        found = _orders(results)
+        assert code == 0 and ("warning", "FIELD_KIND_CHANGED") in found, (mode, found)
+        assert {severity for severity, _ in found} == {"warning"}, (mode, found)
+
+
+def test_a_new_break_at_the_same_place_is_an_error(repo: GitRepo) -> None:
+    """The guard: where the base's break was, the change makes another kind of break (the string
+    field becomes a message): not the base's."""
+    _repo(repo, ORDERS_DIRECT)
+    repo.write(
+        "contracts/common/a.proto",
+        A.replace("int32 x = 1;", "Inner x = 1;").replace(
+            "message A", "message Inner { int32 q = 1; }\nmessage A"
+        ),
+    )
+    for mode, (code, results) in change_modes(repo).items():
+        assert code == 1 and ("error", "FIELD_KIND_CHANGED") in _orders(results), (mode, results)
