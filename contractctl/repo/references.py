@@ -124,6 +124,8 @@ class SchemaResolver:
         self._historic: dict[tuple[str, int, int, bool], ParsedSchema | None] = {}
         # why an earlier version did not parse (its first finding), by the key of `_historic`
         self._historic_errors: dict[tuple[str, int, int, bool], str] = {}
+        # imports no file of an unparseable version's commit held, as its first error named them
+        self._historic_external: dict[tuple[str, int, int, bool], str] = {}
         # versions compiled with some references as they are now: no file of their commit held them
         self._historic_guesses: dict[tuple[str, int, int, bool], tuple[str, ...]] = {}
         self._subject_of: dict[int, str] = {}  # id(parsed schema) -> subject, for registry references
@@ -173,6 +175,7 @@ class SchemaResolver:
         self._now.clear()
         self._identities_now.clear()
         self._historic_errors.clear()
+        self._historic_external.clear()
         self._historic_guesses.clear()
         self._history_paths = None
 
@@ -525,8 +528,36 @@ class SchemaResolver:
             parsed = self._parse_as_committed(subject, version, source, schema_type)
             if parsed is not None:
                 self._historic_errors.pop(key, None)
+        if parsed is None and registered:
+            missing = self._external_import(version, source, schema_type, self._historic_errors.get(key))
+            if missing is not None:
+                self._historic_external[key] = missing
         self._historic[key] = parsed
         return parsed
+
+    def _external_import(
+        self, version: HistoricVersion, source: SchemaText, schema_type: SchemaType, error: str | None
+    ) -> str | None:
+        """The import an unparseable version's error names as not found, when no file of its commit
+        held it (nor an include folder git tracks, nor the registry's built-in files): a file its
+        build fetched (gogo.proto, googleapis). Such a version compiled where it was built, and a
+        registry may hold it (registered with that import as a reference)."""
+        if error is None or not references_by_path(source.path):
+            return None
+        imports = [p for p in imported_paths(schema_type, source) if f'"{p}"' in error]
+        if not imports:
+            return None
+        tree = self._trees.get((version.commit, schema_type))
+        if tree is None:
+            tree = self._trees[version.commit, schema_type] = self._committed_tree(
+                version.commit, schema_type
+            )
+        builtin = get_format(schema_type).builtin_import
+        return next((p for p in imports if p not in tree and not builtin(p)), None)
+
+    def historic_import_missing(self, subject: str, version: HistoricVersion) -> str | None:
+        """The import no file of the version's commit held, when that is why it did not parse."""
+        return self._historic_external.get((subject, version.sequence, version.number, True))
 
     def _parse_as_committed(
         self, subject: str, version: HistoricVersion, source: SchemaText, schema_type: SchemaType

@@ -102,3 +102,61 @@ def test_a_new_break_at_the_same_place_is_an_error(repo: GitRepo) -> None:
     )
     for mode, (code, results) in change_modes(repo).items():
         assert code == 1 and ("error", "FIELD_KIND_CHANGED") in _orders(results), (mode, results)
+
+
+GOGO = (
+    'syntax = "proto2";\npackage gogoproto;\nimport "google/protobuf/descriptor.proto";\n'
+    "extend google.protobuf.FileOptions { optional bool equal_all = 63013; }\n"
+)
+FETCHED = (
+    'syntax = "proto3";\npackage acme.orders;\nimport "gogoproto/gogo.proto";\n'
+    "option (gogoproto.equal_all) = true;\nmessage Order { int32 amount = 1; }\n"
+)
+
+
+def test_an_earlier_version_importing_what_its_build_fetched_is_not_passed_over(repo: GitRepo) -> None:
+    """istio/api's mcp files: their earlier versions import gogo.proto, which the repository never
+    held (the build fetched it). They did not compile here, were passed over with a warning, and a
+    change int32 -> string was compared with nothing: compatible, exit 0. The registry may hold such
+    a version: the check cannot decide (exit 3) until the import is put in an include folder, and
+    then the break is found."""
+    repo.write("contractctl.yaml", CONFIG)
+    repo.write("contracts/orders/value.proto", FETCHED)
+    repo.commit("v1, built with gogo.proto fetched")
+    repo.write(
+        "contracts/orders/value.proto",
+        'syntax = "proto3";\npackage acme.orders;\nmessage Order { string amount = 1; }\n',
+    )
+    for mode, (code, results) in change_modes(repo).items():
+        rules = [(f["rule"], f["kind"]) for f in results["orders-value"]["findings"]]
+        assert code == 3 and rules == [("HISTORY_IMPORT_MISSING", "environment")], (mode, rules)
+    repo.write("vendor/gogoproto/gogo.proto", GOGO)
+    repo.write("contractctl.yaml", CONFIG + "protobuf: {include: [vendor]}\n")
+    for mode, (code, results) in change_modes(repo).items():
+        rules = [f["rule"] for f in results["orders-value"]["findings"]]
+        assert code == 1 and rules == ["FIELD_SCALAR_KIND_CHANGED"], (mode, rules)
+
+
+def test_an_earlier_version_that_never_compiled_is_still_passed_over(repo: GitRepo) -> None:
+    """The guard: a version whose own text does not compile (no registry accepted it) is passed over
+    with a warning, as before, and the one before it compared."""
+    repo.write("contractctl.yaml", CONFIG)
+    repo.write(
+        "contracts/orders/value.proto",
+        FETCHED.replace('import "gogoproto/gogo.proto";\n', "").replace(
+            "option (gogoproto.equal_all) = true;\n", ""
+        ),
+    )
+    repo.commit("v1")
+    repo.write(
+        "contracts/orders/value.proto",
+        'syntax = "proto3";\npackage acme.orders;\nmessage Order { int32 amount = 1 }\n',
+    )
+    repo.commit("v2, a missing semicolon")
+    repo.write(
+        "contracts/orders/value.proto",
+        'syntax = "proto3";\npackage acme.orders;\nmessage Order { int32 amount = 1; int32 more = 2; }\n',
+    )
+    for mode, (code, results) in change_modes(repo).items():
+        rules = [f["rule"] for f in results["orders-value"]["findings"]]
+        assert code == 0 and rules == ["HISTORY_UNPARSEABLE"], (mode, rules)
