@@ -30,6 +30,12 @@ REFUSED = {
     "signed hexadecimal enum value": "enum E { A = 0; B = -0x1; }",
     # ProtoParser.readGroup requires `{` right after the number (round 22 took these for accepted)
     "options on a group": "optional group G = 2 [deprecated = true] { optional int32 a = 3; }",
+    # round 24's audit: SyntaxReader.readWord ends at `+`, reads a lone `-` as a word of its own;
+    # skipWhitespace skips spaces, tabs, CR and LF only
+    "an exponent with a plus": "optional double d = 2 [default = 1e+9];",
+    "a minus apart from its number": "optional int32 y = 2 [default = - 5];",
+    "a form feed between words": "optional int32\fy = 2;",
+    "a vertical tab between words": "optional int32 y =\v2;",
 }
 ACCEPTED = {
     "plain group": "optional group G = 2 { optional int32 a = 3; repeated string b = 4; }",
@@ -40,6 +46,12 @@ ACCEPTED = {
     "optional int32 z = 3 [default = -0x1];",
     "a leading zero reading the same": "optional int32 y = 07; reserved 06;",
     "group as a field name": "optional int32 group = 2;",
+    "exponents Wire reads": "optional double y = 2 [default = 1e9]; "
+    "optional double z = 3 [default = -1.5e-3];",
+    "a minus against its number": "optional int32 y = 2 [default = -5]; "
+    "optional float f = 3 [default = -inf];",
+    "a form feed in a comment": "// a\fcomment - 5 = - 6 [a.b/c] 1e+9\n  optional int32 y = 2;",
+    "a string holding what Wire refuses elsewhere": 'optional string s = 2 [default = "1e+9 = - 5 [a.b/c]"];',
 }
 
 
@@ -52,7 +64,7 @@ def test_what_the_registry_refuses_is_invalid(body: str) -> None:
         PROTOBUF.parse(SchemaText(PurePosixPath("contracts/t/value.proto"), text, root="contracts"), [])
     (finding, *_) = raised.value.findings
     assert finding.rule == "PROTO_REGISTRY_SYNTAX" and finding.line == 5, finding
-    assert finding.hint and "decimal" in finding.hint
+    assert finding.hint and "Wire" in finding.hint
 
 
 @pytest.mark.parametrize("body", ACCEPTED.values(), ids=ACCEPTED.keys())
@@ -111,9 +123,43 @@ def test_the_prefilter_answers_as_the_one_pattern_it_replaced() -> None:
 
     from contractctl.formats.protobuf.wire_syntax import _worth_scanning
 
-    pattern = re.compile(r"\bgroup\b|(?<![\w.])[-+]?0[0-9xX]")
+    pattern = re.compile(r"\bgroup\b|(?<![\w.])[-+]?0[0-9xX]|[=:,\[][ \t]*-[\s/]")
     pieces = [*"019xX-+._a\u00e9\u0663 \n;=", "group", "groups"]
     rnd = random.Random(17)
     for _ in range(20_000):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
         assert _worth_scanning(text) == bool(pattern.search(text)), repr(text)
+
+
+AGGREGATE = """syntax = "proto3";
+package w;
+import "google/protobuf/any.proto";
+import "google/protobuf/descriptor.proto";
+message Opt { double d = 1; google.protobuf.Any a = 2; }
+message Inner { int32 v = 1; }
+extend google.protobuf.FieldOptions { Opt opt = 50001; }
+message M { int32 x = 1 [(opt) = VALUE]; }
+"""
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [
+        ("{ d: 2.5E+3 }", True),  # OptionReader.readMap: `+` starts no option name
+        ("{ a { [type.googleapis.com/w.Inner] { v: 1 } } }", True),  # readName: `[word]` only
+        ("{ d: 2.5E3 }", False),
+        ("{ d: -2.5e-3 }", False),
+        ('{ a { type_url: "type.googleapis.com/w.Inner" } }', False),
+    ],
+)
+def test_aggregate_option_values_wire_cannot_read(value: str, refused: bool) -> None:
+    """protoc compiles each (round 24's audit of the registry's parser, Wire 6.4.5)."""
+    text = AGGREGATE.replace("VALUE", value)
+    source = SchemaText(PurePosixPath("contracts/w/value.proto"), text, root="contracts")
+    assert bool(wire_differences(text)) == refused
+    if refused:
+        with pytest.raises(InvalidSchema) as raised:
+            PROTOBUF.parse(source, [])
+        assert raised.value.findings[0].rule == "PROTO_REGISTRY_SYNTAX"
+    else:
+        PROTOBUF.parse(source, [])

@@ -43,8 +43,8 @@ INVALID_HINTS = {
     "EMPTY_FILE": "Write a schema into it or delete it.",
     "PROTO_EDITIONS": 'Write `syntax = "proto3";` (or "proto2") instead of an edition, and drop '
     "`features` options.",
-    "PROTO_REGISTRY_SYNTAX": "Write it as Schema Registry's parser reads it: a group holds plain fields "
-    "only (move nested types out of it), range ends and signed numbers in decimal.",
+    "PROTO_REGISTRY_SYNTAX": "Write it as Schema Registry's parser (Square Wire) reads it: the message "
+    "says what that parser cannot read here.",
     "PROTO_OCTAL_NUMBER": "Write the number in decimal, as protoc reads it now.",
 }
 

@@ -129,9 +129,12 @@ RULE_HELP: dict[str, tuple[str, str]] = {
         "protoc compiles the file, but Schema Registry's parser refuses it.",
         "The registry parses schema text with Square Wire, whose grammar is narrower than protoc's in "
         "places: a proto2 group's body holds plain fields only (no nested group, message, enum, oneof "
-        "or option), the end of a `reserved` or `extensions` range is a decimal number, and no sign "
-        "goes before a hexadecimal number. Registering the file fails (422). Move nested types out of "
-        "the group and write those numbers in decimal.",
+        "or option, and no options after its number), the end of a `reserved` or `extensions` range "
+        "is a decimal number, no sign goes before a hexadecimal number, an aggregate option value "
+        "takes `name: value` and `name { ... }` only (no `<...>`, no expanded Any "
+        "`[type.googleapis.com/...]`), a number has no `+` in its exponent (`1e9`, not `1e+9`) and no "
+        "space after its minus sign, a package name is one word, and only spaces, tabs and line "
+        "breaks separate words (no form feed or vertical tab). Registering the file fails (422).",
     ),
     "PROTO_OCTAL_NUMBER": (
         "A number with a leading zero means one thing to protoc and another to Schema Registry.",
