@@ -12,7 +12,9 @@ nodes.
 
 from __future__ import annotations
 
+import json
 import json.encoder
+from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
 
@@ -162,10 +164,14 @@ class DocumentLoader:
     Shared nodes are never changed after loading (only their computed keys are cached on them).
     """
 
-    def __init__(self, document: Any, draft: Draft, shareable: bool = False) -> None:
+    def __init__(self, document: Any, draft: Draft, shareable: bool = False, text: str | None = None) -> None:
+        """`text`: the document's source, read again (once) for the spelling of decimal enum/const values."""
         self.document = document
         self.draft = draft
         self.shareable = shareable
+        self.text = text
+        self._spelled: Any = _UNREAD
+        self.spelled_values = 0  # enum/const values taken with their decimal spelling (never shared)
         self.nodes: dict[str, Node] = {}
         self._order: list[tuple[str, Node]] = []  # self.nodes in loading order, for sharing
         self.pending_refs: list[Node] = []
@@ -210,8 +216,10 @@ class DocumentLoader:
             self.nodes.update(loaded)
             self._order.extend(loaded)
             return node
-        start = len(self._order)
+        start, spelled = len(self._order), self.spelled_values
         node = self._load_here(value, pointer)
+        if self.spelled_values != spelled:  # _exact_text writes 1.5 and 1.50 alike: not a key for these
+            return node
         if len(_SHARED) >= _SHARED_LIMIT:
             _SHARED.clear()
         _SHARED[key] = (node, tuple(self._order[start:]))
@@ -243,8 +251,9 @@ class DocumentLoader:
             parts.append(self._reference(obj, pointer))
         if "enum" in obj:
             values = obj["enum"]
+            spelled = self._spelled_value(values, child(pointer, "enum"))
             parts.append(
-                Node(ENUM, pointer, values=frozenset(value_key(v) for v in values), examples=tuple(values))
+                Node(ENUM, pointer, values=frozenset(value_key(v) for v in spelled), examples=tuple(values))
             )
         for criterion in _CRITERIA:
             if criterion in obj:
@@ -255,7 +264,8 @@ class DocumentLoader:
         if "not" in obj:
             parts.append(Node(NOT, pointer, inner=self.load(obj["not"], child(pointer, "not"))))
         if "const" in obj and self.draft is not Draft.DRAFT_4:
-            parts.append(Node(CONST, pointer, value=value_key(obj["const"]), examples=(obj["const"],)))
+            spelled = self._spelled_value(obj["const"], child(pointer, "const"))
+            parts.append(Node(CONST, pointer, value=value_key(spelled), examples=(obj["const"],)))
         declared = obj.get("type")
         if isinstance(declared, str):
             parts.append(self._typed(declared, obj, pointer, consumed))
@@ -274,6 +284,27 @@ class DocumentLoader:
             node.min_contains = _integer(obj.get("minContains"))
             node.max_contains = _integer(obj.get("maxContains"))
         return node
+
+    def _spelled_value(self, value: Any, pointer: str) -> Any:
+        """An enum/const value as Everit compares it. For drafts 4/6/7 the registry hands Everit
+        org.json's reading of Jackson's exact printout: a decimal is a BigDecimal, whose equals
+        compares unscaled value and scale (1.5 != 1.50, 100.0 != 1e2; -0.0 == 0.0, BigDecimal has no
+        negative zero), so a value holding a float is read again from the text as Decimals. json-sKema
+        (2019-09, 2020-12) is not traced: its values stay floats."""
+        if self.draft.modern or self.text is None or not _holds_float(value):
+            return value
+        if self._spelled is _UNREAD:
+            self._spelled = _decimal_loads(self.text)
+        found = self._spelled
+        for token in pointer_tokens(pointer):
+            if isinstance(found, dict) and token in found:
+                found = found[token]
+            elif isinstance(found, list) and token.isdigit() and int(token) < len(found):
+                found = found[int(token)]
+            else:
+                return value  # not this text's value (cannot happen for a graph built from its text)
+        self.spelled_values += 1
+        return found
 
     def _reference(self, obj: dict[str, Any], pointer: str) -> Node:
         node = Node(REF, pointer, ref=obj["$ref"])
@@ -443,6 +474,28 @@ class DocumentLoader:
         if self.draft.modern and "unevaluatedItems" in obj:
             node.unevaluated = self.load(obj["unevaluatedItems"], child(pointer, "unevaluatedItems"))
         return node
+
+
+_UNREAD: Any = object()
+
+
+def _holds_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, list):
+        return any(_holds_float(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_float(item) for item in value.values())
+    return False
+
+
+def _decimal_loads(text: str) -> Any:
+    """The text with every decimal literal a Decimal as spelt; None when it does not read (then the
+    floats stand)."""
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _text(obj: dict[str, Any], keyword: str, pointer: str) -> str | None:

@@ -44,7 +44,8 @@ class SchemaGraph:
         (plainly or through an escape) has no embedded `$id` or anchor to look for, and one that
         spells no `$ref` may share its subtrees' nodes with other documents (DocumentLoader)."""
         plain = text if text is not None and "\\u" not in text else None  # every keyword spelled plainly
-        self.loader = DocumentLoader(document, draft, shareable=plain is not None and '"$ref"' not in plain)
+        shareable = plain is not None and '"$ref"' not in plain
+        self.loader = DocumentLoader(document, draft, shareable=shareable, text=text)
         self.externals = externals
         root_id = document.get(draft.id_keyword) if isinstance(document, dict) else None
         self.base = _without_fragment(root_id) if isinstance(root_id, str) else ""
