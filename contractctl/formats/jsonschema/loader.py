@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import json.encoder
+import re
 from decimal import Decimal
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 from contractctl.formats.jsonschema.drafts import Draft
 from contractctl.formats.jsonschema.javaregex import java_accepts, translate
@@ -121,7 +122,31 @@ class LoadError(ValueError):
 
 
 def pointer_tokens(pointer: str) -> list[str]:
-    return [unquote(t).replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    """The tokens of a pointer this package built (`child`): JSON Pointer escapes only."""
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def ref_pointer_tokens(fragment: str, draft: Draft) -> list[str]:
+    """The tokens of a `$ref`'s JSON pointer fragment as the registry's loader reads them.
+
+    Everit (drafts 4/6/7, JsonPointerEvaluator.unescape) runs URLDecoder.decode(token, "utf-8") on
+    each token, then undoes `~1`, `~0`, `\\"` and `\\\\`: `+` is a space and a `%` not followed by two
+    hex digits an error (java.net.URI refuses it first). 2019-09/2020-12 (json-sKema, not traced)
+    keep the percent-decoding read before. Raises ValueError for a bad escape."""
+    tokens = fragment.split("/")[1:]
+    if draft.modern:
+        return [unquote(t).replace("~1", "/").replace("~0", "~") for t in tokens]
+    found = []
+    for token in tokens:
+        if "%" in token and _BAD_ESCAPE.search(token):
+            raise ValueError(f"{token!r} holds a % that starts no escape (%XX)")
+        decoded = unquote_plus(token, errors="replace") if "%" in token or "+" in token else token
+        decoded = decoded.replace("~1", "/").replace("~0", "~")
+        found.append(decoded.replace('\\"', '"').replace("\\\\", "\\") if "\\" in decoded else decoded)
+    return found
 
 
 def child(pointer: str, *tokens: str | int) -> str:

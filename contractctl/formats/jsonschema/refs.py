@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from contractctl.formats.jsonschema.drafts import Draft
-from contractctl.formats.jsonschema.loader import DocumentLoader, LoadError, child, pointer_tokens
+from contractctl.formats.jsonschema.loader import DocumentLoader, LoadError, child, ref_pointer_tokens
 from contractctl.formats.jsonschema.model import REF, Node
 
 
@@ -110,13 +110,18 @@ class SchemaGraph:
         graph, base_pointer = self._document_of(uri, ref, where)
         try:
             if fragment.startswith("/") or not fragment:
-                return graph.node_at(base_pointer + ("" if not fragment else _normalized(fragment)))
+                return graph.node_at(base_pointer + ("" if not fragment else _normalized(fragment, self)))
             if fragment in graph.anchors:
                 return graph.node_at(graph.anchors[fragment])
         except LoadError as error:
             if error.pointer == where or error.message.startswith("$ref"):
                 raise
-            raise LoadError(f"$ref {ref!r}: {error.message}", where) from None
+            message = f"$ref {ref!r}: {error.message}"
+            if "+" in fragment and not self.loader.draft.modern and error.message.startswith("nothing"):
+                message += (
+                    " (the registry's Everit reads a `+` in a pointer as a space: write %2B for a plus)"
+                )
+            raise LoadError(message, where) from None
         raise LoadError(f"$ref {ref!r}: no schema with anchor {fragment!r}", where)
 
     def _document_of(self, uri: str, ref: str, where: str) -> tuple[SchemaGraph, str]:
@@ -137,8 +142,14 @@ class SchemaGraph:
         raise LoadError(f"$ref {ref!r} names no schema in this file and no referenced contract", where)
 
 
-def _normalized(fragment: str) -> str:
-    return "".join("/" + token.replace("~", "~0").replace("/", "~1") for token in pointer_tokens(fragment))
+def _normalized(fragment: str, graph: SchemaGraph) -> str:
+    """A `$ref`'s pointer as a pointer of this package (`child`), read as the referring document's
+    loader reads it."""
+    try:
+        tokens = ref_pointer_tokens(fragment, graph.loader.draft)
+    except ValueError as error:
+        raise LoadError(f"bad escape in its pointer: {error}", "") from None
+    return "".join("/" + token.replace("~", "~0").replace("/", "~1") for token in tokens)
 
 
 def _check_chain(node: Node) -> None:

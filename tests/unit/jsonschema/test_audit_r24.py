@@ -85,3 +85,59 @@ def test_decimal_spelling_in_a_property_enum_is_told_apart_after_an_equal_one_wa
 def test_minimum_spelling_is_no_change() -> None:
     """NumberSchemaDiff compares limits as numbers: 1.5 -> 1.50 is no difference (the audit checked)."""
     assert _backward('{"minimum":1.5}', '{"minimum":1.50}') == []
+
+
+# -- D4: Everit URL-decodes each pointer token of a local $ref (drafts 4/6/7) ---------------------------
+
+
+def _defined(key: str, ref: str, schema: str = "") -> str:
+    schema = f'"$schema":"{schema}",' if schema else ""
+    return (
+        f'{{{schema}"definitions":{{"{key}":{{"type":"string"}}}},'
+        f'"type":"object","properties":{{"a":{{"$ref":"#/definitions/{ref}"}}}}}}'
+    )
+
+
+def test_plus_in_a_pointer_is_a_space() -> None:
+    """URLDecoder turns `+` into a space: `#/definitions/a+b` finds "a b" (repro-4b)..."""
+    assert _backward('{"type":"object","properties":{"a":{"type":"string"}}}', _defined("a b", "a+b")) == []
+
+
+def test_plus_in_a_pointer_misses_a_key_with_a_plus() -> None:
+    """... and not "a+b" (repro-4a): nothing at the pointer, an invalid reference."""
+    assert _invalid(_defined("a+b", "a+b")) == "INVALID_REFERENCE"
+
+
+@pytest.mark.parametrize("ref", ["100%", "100%2", "100%zz", "%g0"])
+def test_a_bad_percent_escape_is_an_invalid_reference(ref: str) -> None:
+    assert _invalid(_defined("100%", ref)) == "INVALID_REFERENCE"
+
+
+@pytest.mark.parametrize(
+    ("key", "ref"),
+    [
+        ("100%", "100%25"),
+        ("a b", "a%20b"),
+        ("é", "%C3%A9"),
+        ("a+b", "a%2Bb"),
+        ("a/b", "a~1b"),
+        ("a/b", "a%2Fb"),
+    ],
+)
+def test_percent_escapes_decode_as_utf8(key: str, ref: str) -> None:
+    _parse(_defined(key, ref))
+    _parse(_defined(key, ref, D4))
+
+
+def test_a_property_named_with_a_percent_escape_is_not_decoded_twice() -> None:
+    """`#/definitions/a%2541` names the key "a%41" (decoded once), not "aA"."""
+    _parse(_defined("a%41", "a%2541"))
+
+
+def test_modern_drafts_keep_their_pointer_reading() -> None:
+    """json-sKema's pointers are not traced: 2020-12 reads `+` as itself, as before."""
+    text = (
+        f'{{"$schema":"{D2020}","$defs":{{"a+b":{{"type":"string"}}}},'
+        '"type":"object","properties":{"a":{"$ref":"#/$defs/a+b"}}}'
+    )
+    _parse(text)
