@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from contractctl.formats.base import ExampleCodec, InvalidSchema, NameCandidates, Outline, ParsedSchema
@@ -156,9 +156,8 @@ class JsonSchemaFormat:
         try:
             graph.root  # noqa: B018 - loads the whole reachable graph, resolving every $ref
         except LoadError as error:
-            raise InvalidSchema(
-                [document.invalid("INVALID_REFERENCE", error.message, error.pointer)]
-            ) from None
+            finding = document.invalid(error.rule, error.message, error.pointer)
+            raise InvalidSchema([replace(finding, hint=error.hint) if error.hint else finding]) from None
         except RecursionError:
             raise InvalidSchema(
                 [document.invalid("INVALID_SCHEMA", "schema nested too deeply", "")]

@@ -80,10 +80,9 @@ _ARRAY_KEYWORDS: dict[Draft, tuple[str, ...]] = {
 }
 _ARRAY_KEYWORDS[Draft.DRAFT_6] = (*_ARRAY_KEYWORDS[Draft.DRAFT_4], "contains")
 _ARRAY_KEYWORDS[Draft.DRAFT_7] = _ARRAY_KEYWORDS[Draft.DRAFT_6]
-_MODERN_ARRAY = (
+_MODERN_ARRAY = (  # json-sKema knows no additionalItems: an unknown keyword, left unprocessed
     "items",
     "prefixItems",
-    "additionalItems",
     "minItems",
     "maxItems",
     "uniqueItems",
@@ -113,12 +112,19 @@ _KEYWORD_SETS = {
 
 
 class LoadError(ValueError):
-    """A schema the loader cannot turn into a model (a problem the meta-schema does not catch)."""
+    """A schema the loader cannot turn into a model (a problem the meta-schema does not catch).
 
-    def __init__(self, message: str, pointer: str) -> None:
+    `rule`: INVALID_REFERENCE for a `$ref` that does not resolve, INVALID_SCHEMA for a keyword the
+    registry's loader refuses (Everit, json-sKema)."""
+
+    def __init__(
+        self, message: str, pointer: str, rule: str = "INVALID_REFERENCE", hint: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.pointer = pointer
+        self.rule = rule
+        self.hint = hint
 
 
 def pointer_tokens(pointer: str) -> list[str]:
@@ -469,13 +475,21 @@ class DocumentLoader:
         node.min_items = _integer(obj.get("minItems"))
         node.max_items = _integer(obj.get("maxItems"))
         node.unique_items = obj.get("uniqueItems") is True
-        additional = obj.get("additionalItems", True)
+        additional = True if self.draft.modern else obj.get("additionalItems", True)
         if additional is False:
             node.permits_additional = False
         elif isinstance(additional, dict):
             node.additional_schema = self.load(additional, child(pointer, "additionalItems"))
         items = obj.get("items")
         prefix = obj.get("prefixItems") if self.draft.modern else None
+        if isinstance(items, list) and self.draft.modern:
+            # json-sKema's `items` is one subschema: an array there fails to load (JsonTypingException,
+            # "boolean or object"); 2019-09's meta-schema allows it, 2020-12's does not
+            message = (
+                f"`items` is an array: the registry's {self.draft.value} loader (json-sKema) reads one schema"
+            )
+            hint = 'Write the tuple as draft-07 `items`, or as 2020-12 "prefixItems".'
+            raise LoadError(message, child(pointer, "items"), "INVALID_SCHEMA", hint)
         if isinstance(prefix, list):
             node.item_schemas = [self.load(s, child(pointer, "prefixItems", i)) for i, s in enumerate(prefix)]
         if isinstance(items, list):

@@ -114,8 +114,12 @@ class SchemaGraph:
             if fragment in graph.anchors:
                 return graph.node_at(graph.anchors[fragment])
         except LoadError as error:
-            if error.pointer == where or error.message.startswith("$ref"):
-                raise
+            if (
+                error.pointer == where
+                or error.message.startswith("$ref")
+                or error.rule != "INVALID_REFERENCE"
+            ):
+                raise  # its own place: a reference that fails further on, or a schema the loader refuses
             message = f"$ref {ref!r}: {error.message}"
             if "+" in fragment and not self.loader.draft.modern and error.message.startswith("nothing"):
                 message += (

@@ -141,3 +141,51 @@ def test_modern_drafts_keep_their_pointer_reading() -> None:
         '"type":"object","properties":{"a":{"$ref":"#/$defs/a+b"}}}'
     )
     _parse(text)
+
+
+# -- D5/D6: json-sKema (2019-09, 2020-12) has no additionalItems, and loads `items` as one schema ------
+
+
+def _modern(draft: str, **keywords: str) -> str:
+    body = ",".join(f'"{k}":{v}' for k, v in keywords.items())
+    return f'{{"$schema":"{draft}","type":"array",{body}}}'
+
+
+@pytest.mark.parametrize("draft", [D2019, D2020])
+def test_additional_items_is_not_compared_in_modern_drafts(draft: str) -> None:
+    """repro-5: adding `additionalItems: false` next to prefixItems is no change for the registry."""
+    old = _modern(draft, prefixItems='[{"type":"string"}]')
+    new = _modern(draft, prefixItems='[{"type":"string"}]', additionalItems="false")
+    assert _backward(old, new) == []
+    assert _backward(new, old) == []
+
+
+def test_additional_items_schema_does_not_make_a_modern_tuple_partially_open() -> None:
+    """The audit's d2020_additionalItems_schema: a prefixItems entry removed, the additionalItems
+    schema ignored: the verdict of the same change without it."""
+    extra = ',"additionalItems":{"type":"string"}'
+    old = _modern(D2020, prefixItems='[{"type":"string"},{"type":"integer"}]')[:-1] + extra + "}"
+    new = _modern(D2020, prefixItems='[{"type":"string"}]')[:-1] + extra + "}"
+    plain = [t.replace(extra, "") for t in (old, new)]
+    assert _backward(old, new) == _backward(*plain) == []  # removing an item from an open tuple
+    assert _backward(new, old) == ["ITEM_ADDED_TO_OPEN_CONTENT_MODEL"]
+
+
+def test_additional_items_alone_is_an_unknown_keyword_in_modern_drafts() -> None:
+    old = f'{{"$schema":"{D2020}"}}'
+    new = f'{{"$schema":"{D2020}","additionalItems":false}}'
+    assert _backward(old, new) == []
+
+
+def test_array_items_in_2019_09_is_invalid() -> None:
+    """repro-6: json-sKema loads `items` as a subschema; an array there is a JsonTypingException."""
+    assert _invalid(_modern(D2019, items='[{"type":"string"}]')) == "INVALID_SCHEMA"
+    with pytest.raises(InvalidSchema) as raised:
+        _parse(_modern(D2019, items='[{"type":"string"}]'))
+    assert raised.value.findings[0].pointer == "#/items" and raised.value.findings[0].hint
+
+
+def test_array_items_in_draft_7_stays_a_tuple() -> None:
+    text = f'{{"$schema":"{D7}","type":"array","items":[{{"type":"string"}}],"additionalItems":false}}'
+    assert _backward(text, text.replace(',"additionalItems":false', "")) == []
+    assert _backward(text.replace(',"additionalItems":false', ""), text)
