@@ -40,3 +40,18 @@ def test_enum_decimal_respelt_in_history_is_a_new_incompatible_version(repo: Git
     found = {r["subject"]: r for r in result.json()["results"]}
     assert found["rate-value"]["verdict"] == "incompatible", result.output
     assert result.code == 1
+
+
+def test_size_keyword_written_as_decimal_is_invalid(tmp_path: Path) -> None:
+    """`maxLength: 5.0`, `minItems: 1.0`: org.json's BigDecimal fails Everit's requireInteger (42201)."""
+    old = '{"type":"object","properties":{"code":{"type":"string","maxLength":5},"tags":{"type":"array"}}}'
+    new = '{"type":"object","properties":{"code":{"type":"string","maxLength":5.0},"tags":{"type":"array"}}}'
+    code, output = _compat(tmp_path, old, new)
+    assert code == 2, output
+    assert "INVALID_SCHEMA" in output and "#/properties/code/maxLength" in output, output
+    assert "Traceback" not in output
+
+
+def test_size_keyword_beyond_java_int_is_invalid_not_a_verdict(tmp_path: Path) -> None:
+    code, output = _compat(tmp_path, '{"type":"string"}', '{"type":"string","maxLength":3000000000}')
+    assert code == 2 and "INVALID_SCHEMA" in output and "MAX_LENGTH_ADDED" not in output, output

@@ -403,10 +403,30 @@ class DocumentLoader:
         return Node(
             STRING,
             pointer,
-            min_length=_integer(obj.get("minLength")),
-            max_length=_integer(obj.get("maxLength")),
+            min_length=self._size(obj, "minLength", pointer),
+            max_length=self._size(obj, "maxLength", pointer),
             pattern=pattern if isinstance(pattern, str) else None,
         )
+
+    def _size(self, obj: dict[str, Any], keyword: str, pointer: str) -> int | None:
+        """min/maxLength, min/maxItems, min/maxProperties: Everit reads them with
+        JsonValue.requireInteger, which takes only a java.lang.Integer, and org.json (fed Jackson's
+        printout) gives a BigDecimal for 5.0 or 1e0 and a Long past 2^31-1: the registry refuses the
+        schema (42201). The meta-schema does not see it (5.0 is an integer from draft 6 on).
+        json-sKema (2019-09, 2020-12) reads any number (`toInt()`)."""
+        value = obj.get(keyword)
+        if value is None or self.draft.modern or (type(value) is int and _INT_MIN <= value <= _INT_MAX):
+            return _integer(value)
+        spelled = (
+            "a decimal"
+            if isinstance(value, float)
+            else "beyond a Java int"
+            if type(value) is int
+            else "no number"
+        )
+        message = f"{keyword} is {spelled} ({value!r}): the registry's Everit reads it as a Java int"
+        hint = f"Write {keyword} as a whole number without a decimal point or exponent, at most {_INT_MAX}."
+        raise LoadError(message, child(pointer, keyword), "INVALID_SCHEMA", hint)
 
     def _number(self, obj: dict[str, Any], pointer: str, requires_integer: bool) -> Node:
         node = Node(NUMBER, pointer, requires_integer=requires_integer)
@@ -420,8 +440,8 @@ class DocumentLoader:
 
     def _object(self, obj: dict[str, Any], pointer: str) -> Node:
         node = Node(OBJECT, pointer)
-        node.min_properties = _integer(obj.get("minProperties"))
-        node.max_properties = _integer(obj.get("maxProperties"))
+        node.min_properties = self._size(obj, "minProperties", pointer)
+        node.max_properties = self._size(obj, "maxProperties", pointer)
         declared = obj.get("properties")
         if declared:
             node.properties = {
@@ -472,8 +492,8 @@ class DocumentLoader:
 
     def _array(self, obj: dict[str, Any], pointer: str) -> Node:
         node = Node(ARRAY, pointer)
-        node.min_items = _integer(obj.get("minItems"))
-        node.max_items = _integer(obj.get("maxItems"))
+        node.min_items = self._size(obj, "minItems", pointer)
+        node.max_items = self._size(obj, "maxItems", pointer)
         node.unique_items = obj.get("uniqueItems") is True
         additional = True if self.draft.modern else obj.get("additionalItems", True)
         if additional is False:
@@ -516,6 +536,7 @@ class DocumentLoader:
 
 
 _UNREAD: Any = object()
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
 def _holds_float(value: Any) -> bool:

@@ -189,3 +189,57 @@ def test_array_items_in_draft_7_stays_a_tuple() -> None:
     text = f'{{"$schema":"{D7}","type":"array","items":[{{"type":"string"}}],"additionalItems":false}}'
     assert _backward(text, text.replace(',"additionalItems":false', "")) == []
     assert _backward(text.replace(',"additionalItems":false', ""), text)
+
+
+# -- D8: Everit reads the size keywords with JsonValue.requireInteger (a java.lang.Integer) ----------
+
+
+@pytest.mark.parametrize(
+    "keywords",
+    [
+        '"type":"string","maxLength":5.0',
+        '"type":"string","minLength":1e0',
+        '"maxLength":3000000000',
+        '"type":"array","minItems":1.0',
+        '"maxItems":2147483648',
+        '"type":"object","maxProperties":2.0',
+        '"minProperties":1.5',
+        '"type":"number","maxLength":5.0',  # left over by `type`: the property sniffer loads a string
+    ],
+)
+def test_size_keywords_must_be_java_ints(keywords: str) -> None:
+    """org.json gives a BigDecimal for 5.0 and a Long past 2^31-1: requireInteger throws, 42201."""
+    for draft in (D7, "http://json-schema.org/draft-06/schema#"):
+        assert _invalid(f'{{"$schema":"{draft}",{keywords}}}') == "INVALID_SCHEMA", (draft, keywords)
+
+
+def test_size_keyword_in_draft_4_beyond_int_is_invalid() -> None:
+    assert _invalid(f'{{"$schema":"{D4}","type":"string","maxLength":3000000000}}') == "INVALID_SCHEMA"
+
+
+def test_size_keyword_below_a_reference_is_invalid_at_its_place() -> None:
+    text = (
+        '{"definitions":{"s":{"type":"string","maxLength":5.0}},'
+        '"properties":{"a":{"$ref":"#/definitions/s"}}}'
+    )
+    with pytest.raises(InvalidSchema) as raised:
+        _parse(text)
+    finding = raised.value.findings[0]
+    assert (finding.rule, finding.pointer) == ("INVALID_SCHEMA", "#/definitions/s/maxLength")
+
+
+@pytest.mark.parametrize(
+    "keywords",
+    [
+        '"type":"string","maxLength":2147483647',
+        '"type":"string","minLength":0',
+        '"definitions":{"unused":{"maxLength":5.0}}',  # never loaded: Everit loads definitions by $ref
+    ],
+)
+def test_size_keywords_everit_reads_as_int_or_never_reads(keywords: str) -> None:
+    _parse(f'{{"$schema":"{D7}",{keywords}}}')
+
+
+def test_modern_drafts_keep_reading_size_keywords_as_numbers() -> None:
+    """json-sKema's requireInt is `number.toInt()` (5.0 is 5): not a java.lang.Integer test."""
+    _parse(f'{{"$schema":"{D2020}","type":"string","maxLength":5.0}}')
