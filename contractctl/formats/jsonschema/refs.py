@@ -110,7 +110,8 @@ class SchemaGraph:
         graph, base_pointer = self._document_of(uri, ref, where)
         try:
             if fragment.startswith("/") or not fragment:
-                return graph.node_at(base_pointer + ("" if not fragment else _normalized(fragment, self)))
+                pointer = base_pointer + ("" if not fragment else _normalized(fragment, self))
+                return graph.node_at(_bridged(graph.loader.document, pointer))
             if fragment in graph.anchors:
                 return graph.node_at(graph.anchors[fragment])
         except LoadError as error:
@@ -154,6 +155,26 @@ def _normalized(fragment: str, graph: SchemaGraph) -> str:
     except ValueError as error:
         raise LoadError(f"bad escape in its pointer: {error}", "") from None
     return "".join("/" + token.replace("~", "~0").replace("/", "~1") for token in tokens)
+
+
+def _bridged(document: Any, pointer: str) -> str:
+    """Where `#/$defs/X` points once Confluent's JsonSchema.mergeDefBuckets has run: before loading
+    (any draft, the root and each referenced schema), every top-level `definitions` entry is copied
+    into `$defs`, unless `$defs` is there and not an object or already names it. So a `$defs` pointer
+    finds a `definitions` entry (registries 8.0.6, 8.1.4, 8.2.2 and later; older ones refuse it)."""
+    if not pointer.startswith("/$defs/") or not isinstance(document, dict):
+        return pointer
+    escaped = pointer.split("/", 3)[2]
+    name = escaped.replace("~1", "/").replace("~0", "~")
+    definitions, defs = document.get("definitions"), document.get("$defs", {})
+    if (
+        not isinstance(definitions, dict)
+        or name not in definitions
+        or not isinstance(defs, dict)
+        or name in defs
+    ):
+        return pointer
+    return "/definitions/" + pointer[len("/$defs/") :]
 
 
 def _check_chain(node: Node) -> None:

@@ -243,3 +243,36 @@ def test_size_keywords_everit_reads_as_int_or_never_reads(keywords: str) -> None
 def test_modern_drafts_keep_reading_size_keywords_as_numbers() -> None:
     """json-sKema's requireInt is `number.toInt()` (5.0 is 5): not a java.lang.Integer test."""
     _parse(f'{{"$schema":"{D2020}","type":"string","maxLength":5.0}}')
+
+
+# -- D2: mergeDefBuckets copies top-level `definitions` into `$defs` before loading (8.0.6+) ------------
+
+
+def _money(ref: str, schema: str = D7, defs: str = "") -> str:
+    defs = f',"$defs":{defs}' if defs else ""
+    return (
+        f'{{"$schema":"{schema}","definitions":{{"Money":{{"type":"number"}}}}{defs},'
+        f'"type":"object","properties":{{"total":{{"$ref":"{ref}"}}}}}}'
+    )
+
+
+@pytest.mark.parametrize("schema", [D4, D7, D2019, D2020])
+def test_a_defs_pointer_finds_a_definitions_entry(schema: str) -> None:
+    """repro-2: compatible with the same schema referring through `definitions`."""
+    assert _backward(_money("#/definitions/Money", schema), _money("#/$defs/Money", schema)) == []
+
+
+def test_a_defs_entry_wins_over_a_definitions_entry_of_the_same_name() -> None:
+    new = _money("#/$defs/Money", defs='{"Money":{"type":"string"}}')
+    assert _backward(_money("#/definitions/Money"), new) == ["TYPE_CHANGED"]
+
+
+def test_no_bridge_when_defs_is_not_an_object_or_the_name_is_missing() -> None:
+    assert _invalid(_money("#/$defs/Money", defs="true")) == "INVALID_REFERENCE"
+    assert _invalid(_money("#/$defs/Other")) == "INVALID_REFERENCE"
+    assert _invalid(_money("#/definitions/Other").replace('"definitions"', '"$defs"')) == "INVALID_REFERENCE"
+
+
+def test_the_bridged_target_is_compared() -> None:
+    new = _money("#/$defs/Money").replace('"Money":{"type":"number"}', '"Money":{"type":"string"}')
+    assert _backward(_money("#/definitions/Money"), new) == ["TYPE_CHANGED"]
