@@ -9,8 +9,9 @@ contract defines (with its `$id`), so the repository finds the referenced contra
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from contractctl.formats.base import ExampleCodec, InvalidSchema, NameCandidates, Outline, ParsedSchema
@@ -155,9 +156,8 @@ class JsonSchemaFormat:
         try:
             graph.root  # noqa: B018 - loads the whole reachable graph, resolving every $ref
         except LoadError as error:
-            raise InvalidSchema(
-                [document.invalid("INVALID_REFERENCE", error.message, error.pointer)]
-            ) from None
+            finding = document.invalid(error.rule, error.message, error.pointer)
+            raise InvalidSchema([replace(finding, hint=error.hint) if error.hint else finding]) from None
         except RecursionError:
             raise InvalidSchema(
                 [document.invalid("INVALID_SCHEMA", "schema nested too deeply", "")]
@@ -237,6 +237,8 @@ class JsonSchemaFormat:
             try:
                 value, by_orjson = strict_loads(text)
                 found = identity_text(value, by_orjson)
+                if _may_spell_decimals(text):
+                    found = _spelled_identity(text, found)
             except (ValueError, RecursionError):
                 try:
                     found = identity_text(_lenient_json(text), False)  # NaN: never valid, still told apart
@@ -324,6 +326,31 @@ class JsonSchemaFormat:
 _IDENTITY: dict[str, str] = {}
 """Text -> fingerprint, for the texts fingerprinted in this process (bounded by _IDENTITY_LIMIT)."""
 _IDENTITY_LIMIT = 50_000
+
+
+_DECIMAL_LITERAL = re.compile(r"[:,\[]\s*-?[0-9]+[.eE]")
+
+
+def _may_spell_decimals(text: str) -> bool:
+    """Whether an enum or const may hold a decimal literal, whose spelling then tells versions apart.
+    Only these make a verdict of a spelling (a re-spelt `minimum` is compared as a number): the scan
+    for a literal (tens of us on a large text) runs only on texts naming either keyword, plainly or
+    through a \\u escape; wrong only towards reading the text again."""
+    return ('"enum"' in text or '"const"' in text or "\\u" in text) and bool(_DECIMAL_LITERAL.search(text))
+
+
+def _spelled_identity(text: str, found: str) -> str:
+    """An identity that keeps each decimal's spelling: the registry's Jackson keeps 1.50 apart from 1.5
+    (exact BigDecimals), so a version changing only that is a new version, and an enum's 1.5 -> 1.50
+    is a change (model.value_key). The spellings are written as strings tagged with a lone surrogate,
+    which no decimal-free document's identity holds where a number stands."""
+    import json
+
+    try:
+        value = json.loads(text, parse_float=lambda literal: "\ud800" + literal)
+        return "spelled:" + json.dumps(value, sort_keys=True, separators=(",", ":"))
+    except (ValueError, RecursionError):
+        return found
 
 
 def _check_field_names(document: JsonDocument, root: Node) -> None:

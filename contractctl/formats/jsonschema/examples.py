@@ -111,8 +111,8 @@ def _fits(node: Node, value: Any) -> bool:
     """Whether a branch's kind matches the JSON value (the branch Confluent would validate into)."""
     kind = node.kind
     if kind in (ENUM, CONST):
-        options = node.values if kind == ENUM else {value_key(node.value)}
-        return value_key(value) in options
+        # the values as written: a data value is an instance, not a schema's BigDecimal
+        return value_key(value) in {value_key(v) for v in node.examples}
     if kind == OBJECT:
         return isinstance(value, dict)
     if kind == ARRAY:

@@ -12,9 +12,12 @@ nodes.
 
 from __future__ import annotations
 
+import json
 import json.encoder
+import re
+from decimal import Decimal
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 from contractctl.formats.jsonschema.drafts import Draft
 from contractctl.formats.jsonschema.javaregex import java_accepts, translate
@@ -77,10 +80,9 @@ _ARRAY_KEYWORDS: dict[Draft, tuple[str, ...]] = {
 }
 _ARRAY_KEYWORDS[Draft.DRAFT_6] = (*_ARRAY_KEYWORDS[Draft.DRAFT_4], "contains")
 _ARRAY_KEYWORDS[Draft.DRAFT_7] = _ARRAY_KEYWORDS[Draft.DRAFT_6]
-_MODERN_ARRAY = (
+_MODERN_ARRAY = (  # json-sKema knows no additionalItems: an unknown keyword, left unprocessed
     "items",
     "prefixItems",
-    "additionalItems",
     "minItems",
     "maxItems",
     "uniqueItems",
@@ -110,16 +112,47 @@ _KEYWORD_SETS = {
 
 
 class LoadError(ValueError):
-    """A schema the loader cannot turn into a model (a problem the meta-schema does not catch)."""
+    """A schema the loader cannot turn into a model (a problem the meta-schema does not catch).
 
-    def __init__(self, message: str, pointer: str) -> None:
+    `rule`: INVALID_REFERENCE for a `$ref` that does not resolve, INVALID_SCHEMA for a keyword the
+    registry's loader refuses (Everit, json-sKema)."""
+
+    def __init__(
+        self, message: str, pointer: str, rule: str = "INVALID_REFERENCE", hint: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.pointer = pointer
+        self.rule = rule
+        self.hint = hint
 
 
 def pointer_tokens(pointer: str) -> list[str]:
-    return [unquote(t).replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    """The tokens of a pointer this package built (`child`): JSON Pointer escapes only."""
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def ref_pointer_tokens(fragment: str, draft: Draft) -> list[str]:
+    """The tokens of a `$ref`'s JSON pointer fragment as the registry's loader reads them.
+
+    Everit (drafts 4/6/7, JsonPointerEvaluator.unescape) runs URLDecoder.decode(token, "utf-8") on
+    each token, then undoes `~1`, `~0`, `\\"` and `\\\\`: `+` is a space and a `%` not followed by two
+    hex digits an error (java.net.URI refuses it first). 2019-09/2020-12 (json-sKema, not traced)
+    keep the percent-decoding read before. Raises ValueError for a bad escape."""
+    tokens = fragment.split("/")[1:]
+    if draft.modern:
+        return [unquote(t).replace("~1", "/").replace("~0", "~") for t in tokens]
+    found = []
+    for token in tokens:
+        if "%" in token and _BAD_ESCAPE.search(token):
+            raise ValueError(f"{token!r} holds a % that starts no escape (%XX)")
+        decoded = unquote_plus(token, errors="replace") if "%" in token or "+" in token else token
+        decoded = decoded.replace("~1", "/").replace("~0", "~")
+        found.append(decoded.replace('\\"', '"').replace("\\\\", "\\") if "\\" in decoded else decoded)
+    return found
 
 
 def child(pointer: str, *tokens: str | int) -> str:
@@ -162,10 +195,14 @@ class DocumentLoader:
     Shared nodes are never changed after loading (only their computed keys are cached on them).
     """
 
-    def __init__(self, document: Any, draft: Draft, shareable: bool = False) -> None:
+    def __init__(self, document: Any, draft: Draft, shareable: bool = False, text: str | None = None) -> None:
+        """`text`: the document's source, read again (once) for the spelling of decimal enum/const values."""
         self.document = document
         self.draft = draft
         self.shareable = shareable
+        self.text = text
+        self._spelled: Any = _UNREAD
+        self.spelled_values = 0  # enum/const values taken with their decimal spelling (never shared)
         self.nodes: dict[str, Node] = {}
         self._order: list[tuple[str, Node]] = []  # self.nodes in loading order, for sharing
         self.pending_refs: list[Node] = []
@@ -210,8 +247,10 @@ class DocumentLoader:
             self.nodes.update(loaded)
             self._order.extend(loaded)
             return node
-        start = len(self._order)
+        start, spelled = len(self._order), self.spelled_values
         node = self._load_here(value, pointer)
+        if self.spelled_values != spelled:  # _exact_text writes 1.5 and 1.50 alike: not a key for these
+            return node
         if len(_SHARED) >= _SHARED_LIMIT:
             _SHARED.clear()
         _SHARED[key] = (node, tuple(self._order[start:]))
@@ -243,8 +282,9 @@ class DocumentLoader:
             parts.append(self._reference(obj, pointer))
         if "enum" in obj:
             values = obj["enum"]
+            spelled = self._spelled_value(values, child(pointer, "enum"))
             parts.append(
-                Node(ENUM, pointer, values=frozenset(value_key(v) for v in values), examples=tuple(values))
+                Node(ENUM, pointer, values=frozenset(value_key(v) for v in spelled), examples=tuple(values))
             )
         for criterion in _CRITERIA:
             if criterion in obj:
@@ -255,7 +295,8 @@ class DocumentLoader:
         if "not" in obj:
             parts.append(Node(NOT, pointer, inner=self.load(obj["not"], child(pointer, "not"))))
         if "const" in obj and self.draft is not Draft.DRAFT_4:
-            parts.append(Node(CONST, pointer, value=value_key(obj["const"]), examples=(obj["const"],)))
+            spelled = self._spelled_value(obj["const"], child(pointer, "const"))
+            parts.append(Node(CONST, pointer, value=value_key(spelled), examples=(obj["const"],)))
         declared = obj.get("type")
         if isinstance(declared, str):
             parts.append(self._typed(declared, obj, pointer, consumed))
@@ -274,6 +315,27 @@ class DocumentLoader:
             node.min_contains = _integer(obj.get("minContains"))
             node.max_contains = _integer(obj.get("maxContains"))
         return node
+
+    def _spelled_value(self, value: Any, pointer: str) -> Any:
+        """An enum/const value as Everit compares it. For drafts 4/6/7 the registry hands Everit
+        org.json's reading of Jackson's exact printout: a decimal is a BigDecimal, whose equals
+        compares unscaled value and scale (1.5 != 1.50, 100.0 != 1e2; -0.0 == 0.0, BigDecimal has no
+        negative zero), so a value holding a float is read again from the text as Decimals. json-sKema
+        (2019-09, 2020-12) is not traced: its values stay floats."""
+        if self.draft.modern or self.text is None or not _holds_float(value):
+            return value
+        if self._spelled is _UNREAD:
+            self._spelled = _decimal_loads(self.text)
+        found = self._spelled
+        for token in pointer_tokens(pointer):
+            if isinstance(found, dict) and token in found:
+                found = found[token]
+            elif isinstance(found, list) and token.isdigit() and int(token) < len(found):
+                found = found[int(token)]
+            else:
+                return value  # not this text's value (cannot happen for a graph built from its text)
+        self.spelled_values += 1
+        return found
 
     def _reference(self, obj: dict[str, Any], pointer: str) -> Node:
         node = Node(REF, pointer, ref=obj["$ref"])
@@ -341,10 +403,30 @@ class DocumentLoader:
         return Node(
             STRING,
             pointer,
-            min_length=_integer(obj.get("minLength")),
-            max_length=_integer(obj.get("maxLength")),
+            min_length=self._size(obj, "minLength", pointer),
+            max_length=self._size(obj, "maxLength", pointer),
             pattern=pattern if isinstance(pattern, str) else None,
         )
+
+    def _size(self, obj: dict[str, Any], keyword: str, pointer: str) -> int | None:
+        """min/maxLength, min/maxItems, min/maxProperties: Everit reads them with
+        JsonValue.requireInteger, which takes only a java.lang.Integer, and org.json (fed Jackson's
+        printout) gives a BigDecimal for 5.0 or 1e0 and a Long past 2^31-1: the registry refuses the
+        schema (42201). The meta-schema does not see it (5.0 is an integer from draft 6 on).
+        json-sKema (2019-09, 2020-12) reads any number (`toInt()`)."""
+        value = obj.get(keyword)
+        if value is None or self.draft.modern or (type(value) is int and _INT_MIN <= value <= _INT_MAX):
+            return _integer(value)
+        spelled = (
+            "a decimal"
+            if isinstance(value, float)
+            else "beyond a Java int"
+            if type(value) is int
+            else "no number"
+        )
+        message = f"{keyword} is {spelled} ({value!r}): the registry's Everit reads it as a Java int"
+        hint = f"Write {keyword} as a whole number without a decimal point or exponent, at most {_INT_MAX}."
+        raise LoadError(message, child(pointer, keyword), "INVALID_SCHEMA", hint)
 
     def _number(self, obj: dict[str, Any], pointer: str, requires_integer: bool) -> Node:
         node = Node(NUMBER, pointer, requires_integer=requires_integer)
@@ -358,8 +440,8 @@ class DocumentLoader:
 
     def _object(self, obj: dict[str, Any], pointer: str) -> Node:
         node = Node(OBJECT, pointer)
-        node.min_properties = _integer(obj.get("minProperties"))
-        node.max_properties = _integer(obj.get("maxProperties"))
+        node.min_properties = self._size(obj, "minProperties", pointer)
+        node.max_properties = self._size(obj, "maxProperties", pointer)
         declared = obj.get("properties")
         if declared:
             node.properties = {
@@ -410,16 +492,24 @@ class DocumentLoader:
 
     def _array(self, obj: dict[str, Any], pointer: str) -> Node:
         node = Node(ARRAY, pointer)
-        node.min_items = _integer(obj.get("minItems"))
-        node.max_items = _integer(obj.get("maxItems"))
+        node.min_items = self._size(obj, "minItems", pointer)
+        node.max_items = self._size(obj, "maxItems", pointer)
         node.unique_items = obj.get("uniqueItems") is True
-        additional = obj.get("additionalItems", True)
+        additional = True if self.draft.modern else obj.get("additionalItems", True)
         if additional is False:
             node.permits_additional = False
         elif isinstance(additional, dict):
             node.additional_schema = self.load(additional, child(pointer, "additionalItems"))
         items = obj.get("items")
         prefix = obj.get("prefixItems") if self.draft.modern else None
+        if isinstance(items, list) and self.draft.modern:
+            # json-sKema's `items` is one subschema: an array there fails to load (JsonTypingException,
+            # "boolean or object"); 2019-09's meta-schema allows it, 2020-12's does not
+            message = (
+                f"`items` is an array: the registry's {self.draft.value} loader (json-sKema) reads one schema"
+            )
+            hint = 'Write the tuple as draft-07 `items`, or as 2020-12 "prefixItems".'
+            raise LoadError(message, child(pointer, "items"), "INVALID_SCHEMA", hint)
         if isinstance(prefix, list):
             node.item_schemas = [self.load(s, child(pointer, "prefixItems", i)) for i, s in enumerate(prefix)]
         if isinstance(items, list):
@@ -443,6 +533,29 @@ class DocumentLoader:
         if self.draft.modern and "unevaluatedItems" in obj:
             node.unevaluated = self.load(obj["unevaluatedItems"], child(pointer, "unevaluatedItems"))
         return node
+
+
+_UNREAD: Any = object()
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+
+
+def _holds_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, list):
+        return any(_holds_float(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_float(item) for item in value.values())
+    return False
+
+
+def _decimal_loads(text: str) -> Any:
+    """The text with every decimal literal a Decimal as spelt; None when it does not read (then the
+    floats stand)."""
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _text(obj: dict[str, Any], keyword: str, pointer: str) -> str | None:

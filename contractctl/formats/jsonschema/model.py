@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
@@ -126,7 +127,12 @@ class Node:
 
 
 def value_key(value: Any) -> Any:
-    """A hashable key equal exactly when Java's equals on Everit's values is (1 != 1.0 != true)."""
+    """A hashable key equal exactly when Java's equals on Everit's values is (1 != 1.0 != true; a
+    Decimal, as BigDecimal, by unscaled value and scale: 1.5 != 1.50)."""
+    if isinstance(value, Decimal):
+        sign, digits, exponent = value.as_tuple()
+        unscaled = int("".join(map(str, digits)) or "0")
+        return ("d", -unscaled if sign else unscaled, -int(exponent))
     if isinstance(value, bool):
         return ("b", value)
     if isinstance(value, int):

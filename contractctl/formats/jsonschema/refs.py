@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from contractctl.formats.jsonschema.drafts import Draft
-from contractctl.formats.jsonschema.loader import DocumentLoader, LoadError, child, pointer_tokens
+from contractctl.formats.jsonschema.loader import DocumentLoader, LoadError, child, ref_pointer_tokens
 from contractctl.formats.jsonschema.model import REF, Node
 
 
@@ -44,7 +44,8 @@ class SchemaGraph:
         (plainly or through an escape) has no embedded `$id` or anchor to look for, and one that
         spells no `$ref` may share its subtrees' nodes with other documents (DocumentLoader)."""
         plain = text if text is not None and "\\u" not in text else None  # every keyword spelled plainly
-        self.loader = DocumentLoader(document, draft, shareable=plain is not None and '"$ref"' not in plain)
+        shareable = plain is not None and '"$ref"' not in plain
+        self.loader = DocumentLoader(document, draft, shareable=shareable, text=text)
         self.externals = externals
         root_id = document.get(draft.id_keyword) if isinstance(document, dict) else None
         self.base = _without_fragment(root_id) if isinstance(root_id, str) else ""
@@ -109,13 +110,23 @@ class SchemaGraph:
         graph, base_pointer = self._document_of(uri, ref, where)
         try:
             if fragment.startswith("/") or not fragment:
-                return graph.node_at(base_pointer + ("" if not fragment else _normalized(fragment)))
+                pointer = base_pointer + ("" if not fragment else _normalized(fragment, self))
+                return graph.node_at(_bridged(graph.loader.document, pointer))
             if fragment in graph.anchors:
                 return graph.node_at(graph.anchors[fragment])
         except LoadError as error:
-            if error.pointer == where or error.message.startswith("$ref"):
-                raise
-            raise LoadError(f"$ref {ref!r}: {error.message}", where) from None
+            if (
+                error.pointer == where
+                or error.message.startswith("$ref")
+                or error.rule != "INVALID_REFERENCE"
+            ):
+                raise  # its own place: a reference that fails further on, or a schema the loader refuses
+            message = f"$ref {ref!r}: {error.message}"
+            if "+" in fragment and not self.loader.draft.modern and error.message.startswith("nothing"):
+                message += (
+                    " (the registry's Everit reads a `+` in a pointer as a space: write %2B for a plus)"
+                )
+            raise LoadError(message, where) from None
         raise LoadError(f"$ref {ref!r}: no schema with anchor {fragment!r}", where)
 
     def _document_of(self, uri: str, ref: str, where: str) -> tuple[SchemaGraph, str]:
@@ -136,8 +147,34 @@ class SchemaGraph:
         raise LoadError(f"$ref {ref!r} names no schema in this file and no referenced contract", where)
 
 
-def _normalized(fragment: str) -> str:
-    return "".join("/" + token.replace("~", "~0").replace("/", "~1") for token in pointer_tokens(fragment))
+def _normalized(fragment: str, graph: SchemaGraph) -> str:
+    """A `$ref`'s pointer as a pointer of this package (`child`), read as the referring document's
+    loader reads it."""
+    try:
+        tokens = ref_pointer_tokens(fragment, graph.loader.draft)
+    except ValueError as error:
+        raise LoadError(f"bad escape in its pointer: {error}", "") from None
+    return "".join("/" + token.replace("~", "~0").replace("/", "~1") for token in tokens)
+
+
+def _bridged(document: Any, pointer: str) -> str:
+    """Where `#/$defs/X` points once Confluent's JsonSchema.mergeDefBuckets has run: before loading
+    (any draft, the root and each referenced schema), every top-level `definitions` entry is copied
+    into `$defs`, unless `$defs` is there and not an object or already names it. So a `$defs` pointer
+    finds a `definitions` entry (registries 8.0.6, 8.1.4, 8.2.2 and later; older ones refuse it)."""
+    if not pointer.startswith("/$defs/") or not isinstance(document, dict):
+        return pointer
+    escaped = pointer.split("/", 3)[2]
+    name = escaped.replace("~1", "/").replace("~0", "~")
+    definitions, defs = document.get("definitions"), document.get("$defs", {})
+    if (
+        not isinstance(definitions, dict)
+        or name not in definitions
+        or not isinstance(defs, dict)
+        or name in defs
+    ):
+        return pointer
+    return "/definitions/" + pointer[len("/$defs/") :]
 
 
 def _check_chain(node: Node) -> None:
