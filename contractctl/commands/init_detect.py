@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from contractctl.config.project import CONTRACT_FORMATS
 from contractctl.errors import GitError
 from contractctl.formats import get_format, references_by_path_text, type_for_text
-from contractctl.model import SchemaText, SchemaType, import_path_of
+from contractctl.model import SchemaText, import_path_of
 from contractctl.repo.as_committed import imported_paths
 from contractctl.repo.contracts import in_hidden_folder
 from contractctl.repo.history import Git
@@ -128,8 +128,9 @@ def _is_json_schema(text: str | None) -> bool:
 
 def _import_roots(files: list[str], texts: dict[str, str | None]) -> tuple[Counter[str], set[str], set[str]]:
     """Votes for the folder imports resolve against (one per importer and import), the folders
-    whose files are imported but do not hold the importer (vendored copies), and the Protobuf imports
-    no tracked file answers and the registry has not built in (they come from outside the repository).
+    whose files are imported but do not hold the importer (vendored copies), and the imports no
+    tracked file answers and the registry has not built in (from outside the repository), of the
+    formats with include folders (the hint names their setting).
     Only formats that reference by path vote; an import that is no tracked file says nothing."""
     roots: Counter[str] = Counter()
     include: set[str] = set()
@@ -144,12 +145,13 @@ def _import_roots(files: list[str], texts: dict[str, str | None]) -> tuple[Count
         if schema_type is None or text is None or not references_by_path_text(importer):
             continue
         for imported in imported_paths(schema_type, SchemaText(PurePosixPath(importer), text)):
+            schema_format = get_format(schema_type)
             if (
-                schema_type is SchemaType.PROTOBUF
+                schema_format.include_setting is not None
                 and imported not in by_tail
-                and not get_format(schema_type).builtin_import(imported)
+                and not schema_format.builtin_import(imported)
             ):
-                missing.add(imported)  # the hint names protobuf.include: JSON Schema has no such key
+                missing.add(imported)  # the hint names the include setting: JSON Schema has none
             folders = {found[: -len(imported)].rstrip("/") or "." for found in by_tail.get(imported, ())}
             holding = {folder for folder in folders if _under(importer, folder)}
             roots.update(holding)

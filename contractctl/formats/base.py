@@ -273,6 +273,12 @@ class SchemaFormat(Protocol):
         too (repo/as_committed.py). Empty for formats without them."""
         ...
 
+    @property
+    def include_setting(self) -> str | None:
+        """The config key that lists `include_folders` (`protobuf.include`): what a hint names for an
+        import no tracked file answers. None for formats without such folders."""
+        ...
+
     def builtin_import(self, import_path: str) -> bool:
         """Whether the registry has the file at this import path built in (Protobuf's well-known and
         common types): a vendored copy of it is never what the registry or a check compiles against."""

@@ -184,6 +184,7 @@ class AvroFormat:
 
     compiles = False
     include_folders: tuple[str, ...] = ()
+    include_setting = None
 
     def builtin_import(self, import_path: str) -> bool:
         return False

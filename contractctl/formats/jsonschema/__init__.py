@@ -79,6 +79,7 @@ class JsonSchemaFormat:
     schema_type = SchemaType.JSON
     compiles = False
     include_folders: tuple[str, ...] = ()
+    include_setting = None
 
     def builtin_import(self, import_path: str) -> bool:
         return False

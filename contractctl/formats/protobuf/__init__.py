@@ -356,6 +356,8 @@ class ProtobufFormat:
     def include_folders(self) -> Sequence[str]:
         return self.compiler.include
 
+    include_setting = "protobuf.include"
+
     def builtin_import(self, import_path: str) -> bool:
         from contractctl.formats.protobuf.builtins import is_builtin
 
