@@ -38,8 +38,9 @@ _ANGLE_AFTER_BRACE = re.compile(r"\{[^{};]*<")  # `{ inner < a: 1 > }` (and `{ m
 _SPACED_PACKAGE = re.compile(r"package\s+[^;\s]*(?:\s+\.|\.[\s/])")  # `package a . b;`, `a. b`
 _WORD = re.compile(r"\w")
 _MINUS_APART = re.compile(r"-[\s/]")  # `= - 5`: Wire reads `-` as a word of its own
+_HASH_AFTER_BRACE = re.compile(r"\{[^;]*#")  # `{ # a comment` in an aggregate value, as `<` above
 _TYPE_URL = re.compile(r"\[[\w.]+/\w")  # `[type.googleapis.com/x.Y] { ... }` (an expanded Any)
-_VALUE_STARTS = frozenset("0123456789-+./")  # the first characters `_value_difference` looks at
+_VALUE_STARTS = frozenset("0123456789-+./#")  # the first characters `_value_difference` looks at
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)", re.DOTALL)
 
 
@@ -66,6 +67,10 @@ _EXPONENT = (
 _LONE_MINUS = (
     "the registry's parser reads a minus sign followed by a space as a value of its own, so it refuses "
     "the schema: write the sign against the number"
+)
+_HASH_COMMENT = (
+    "the registry's parser knows `//` and `/* */` comments only, so a text-format `#` comment in an "
+    "option's value makes it refuse the schema"
 )
 _EXPANDED_ANY = (
     "the registry's parser reads a field name in `[...]` as one word, so a type URL (an expanded Any, "
@@ -97,6 +102,8 @@ def _worth_scanning(text: str) -> bool:
     if _exponent_plus(text):
         return True
     if "[" in text and _TYPE_URL.search(text):
+        return True
+    if "#" in text and _HASH_AFTER_BRACE.search(text):
         return True
     for match in _ZERO.finditer(text):
         start = match.start()
@@ -214,6 +221,8 @@ def _value_difference(text: str, token: str, offset: int) -> WireDifference | No
             return WireDifference(offset, _LONE_MINUS, refused=True)
     elif token == "/":
         return WireDifference(offset, _EXPANDED_ANY, refused=True)
+    elif token == "#":  # SyntaxReader skips `//` and `/* */` comments only
+        return WireDifference(offset, _HASH_COMMENT, refused=True)
     return None
 
 
