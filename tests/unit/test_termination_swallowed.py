@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,9 +24,17 @@ from contractctl.cli import main as cli_main
 from contractctl.generic import termination
 
 
+def _sigterm_this_thread() -> None:
+    """SIGTERM to this thread, which the test runs on: a process-directed one may be taken by any
+    thread that does not hold it, and a test runner has others (pytest-xdist's execnet threads took
+    one held here, and the hold looked broken). The CLI forks, and holds SIGTERM, only once its own
+    threads are done."""
+    signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+
+
 class _SigtermOnFinalize:
     def __del__(self) -> None:
-        os.kill(os.getpid(), signal.SIGTERM)
+        _sigterm_this_thread()
         for _ in range(10_000):  # the handler runs here, inside the finalizer, which ignores it
             pass
 
@@ -90,7 +99,7 @@ def test_sigterm_waits_while_a_fork_is_under_way_and_lands_after_it(sigterm_unwi
     `Terminated` is ignored: SIGTERM held for the fork lands after it, in the run's own code."""
     landed_inside = False
     with pytest.raises(termination.Terminated), termination.sigterm_held():
-        os.kill(os.getpid(), signal.SIGTERM)
+        _sigterm_this_thread()
         for _ in range(10_000):  # a handler let through would run here
             pass
         landed_inside = True
@@ -128,7 +137,7 @@ def test_a_worker_stopped_by_sigterm_leaves_no_scratch_folder(
 
     def mkdtemp_then_sigterm(**arguments: Any) -> str:
         folder = made(**arguments)
-        os.kill(os.getpid(), signal.SIGTERM)
+        _sigterm_this_thread()
         return folder
 
     read, write = os.pipe()
@@ -140,7 +149,7 @@ def test_a_worker_stopped_by_sigterm_leaves_no_scratch_folder(
             with termination.scratch_folder("contractctl-test-", str(tmp_path)):
                 os.write(write, b"entered")
                 if when == "in use":
-                    os.kill(os.getpid(), signal.SIGTERM)
+                    _sigterm_this_thread()
                 time.sleep(30)
         finally:
             os._exit(7)
