@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from contractctl.formats.protobuf.compile import ProtocMessage
 from contractctl.formats.protobuf.wire_syntax import WireDifference
@@ -107,8 +108,11 @@ def rule_for(message: str) -> str:
     )
 
 
+@lru_cache(maxsize=4)
 def _reserved_number_position(text: str) -> tuple[int, int] | None:
-    """protoc names no line for a field number in 19000-19999; find the assignment ourselves."""
+    """protoc names no line for a field number in 19000-19999; find the assignment ourselves (the
+    first: every such error of a text gets it, so it is found once, not once per error; a text of
+    20,000 fields with 1,000 of them took 13 s)."""
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.split("//", 1)[0]
         match = re.search(r"=\s*(19\d{3})\b", stripped)
