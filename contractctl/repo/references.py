@@ -138,6 +138,7 @@ class SchemaResolver:
         self._now: dict[str, _Now] = {}
         self._fingerprints_now: dict[str, str | None] = {}  # the tree's, whatever the history
         self._identities_now: dict[str, object] = {}  # subject -> what a reference to it now stands for
+        self._identities_at_end: dict[str, object] = {}  # the same in the base's tree (`parse_at_base`)
         # import path -> the subjects whose history holds a version at that path (see `_gone_at`)
         self._history_paths: dict[str, tuple[str, ...]] | None = None
         # Memos of the reference graph, so that each subject's references are looked up once per run
@@ -174,6 +175,7 @@ class SchemaResolver:
         self._seen.clear()
         self._now.clear()
         self._identities_now.clear()
+        self._identities_at_end.clear()
         self._historic_errors.clear()
         self._historic_external.clear()
         self._historic_guesses.clear()
@@ -462,9 +464,12 @@ class SchemaResolver:
             return self._historic[key]
         schema_type = type_for_path(version.path)
         assert schema_type is not None
-        source = SchemaText(
-            version.path, version.text, version.commit, self.current.root, ("git", subject, version.number)
+        identity = (
+            self._identity_at_end(subject)
+            if version.sequence == sys.maxsize
+            else ("git", subject, version.number)
         )
+        source = SchemaText(version.path, version.text, version.commit, self.current.root, identity)
         self._historic[key] = None  # a reference cycle in old history ends here
         if registered and self.share_unchanged:
             now = self._as_now(subject, version)
@@ -594,7 +599,11 @@ class SchemaResolver:
             for import_path, text in texts.items():
                 held = self._lying_at(import_path, version.sequence, holders.get(import_path, ()))
                 if held is not None and held[1].text == text:
-                    out[import_path] = ("git", held[0], held[1].number)
+                    out[import_path] = (
+                        self._identity_at_end(held[0])
+                        if version.sequence == sys.maxsize
+                        else ("git", held[0], held[1].number)
+                    )
             return out
 
         try:
@@ -692,6 +701,36 @@ class SchemaResolver:
             found = new
         self._identities_now[subject] = found
         return found
+
+    def _identity_at_end(self, subject: str) -> object:
+        """`_identity_now` for the base's tree (the end of the history, `parse_at_base`): the latest
+        version, unless something it references, directly or further down, stands for other versions
+        at the end than at that version's commit; then a state no version had. Taken as its version
+        whatever moved below it, an untouched contract's base state stopped at a reference whose own
+        references had moved, so an old break below it was not the base's (istio/api's operator.proto,
+        through component.proto to kubernetes.proto, laid out as the base commit held them)."""
+        found = self._identities_at_end.get(subject)
+        if found is not None:
+            return found
+        new: object = ("new at the end", subject)
+        self._identities_at_end[subject] = new  # a reference cycle ends here
+        latest = self._version_at(subject, sys.maxsize)
+        schema_type = type_for_path(latest.path) if latest is not None else None
+        found = new
+        if latest is not None and schema_type is not None:
+            source = SchemaText(latest.path, latest.text, latest.commit, self.current.root)
+            try:
+                uses = self._references(schema_type, source, subject, latest.blob, latest.sequence)
+            except InvalidSchema:
+                uses = None
+            if uses is not None and all(self._unmoved_at_end(r, latest.sequence) for r in uses):
+                found = ("git", subject, latest.number)
+        self._identities_at_end[subject] = found
+        return found
+
+    def _unmoved_at_end(self, reference: str, sequence: int) -> bool:
+        then = self._version_at(reference, sequence)
+        return then is not None and self._identity_at_end(reference) == ("git", reference, then.number)
 
     def _closure_moved(self, subject: str, version: HistoricVersion) -> bool:
         """Whether a contract's references now stand for other versions than at `version`'s commit."""

@@ -160,3 +160,35 @@ def test_an_earlier_version_that_never_compiled_is_still_passed_over(repo: GitRe
     for mode, (code, results) in change_modes(repo).items():
         rules = [f["rule"] for f in results["orders-value"]["findings"]]
         assert code == 0 and rules == ["HISTORY_UNPARSEABLE"], (mode, rules)
+
+
+def test_a_break_below_a_contract_laid_out_as_the_base_commit_held_it_is_the_bases(repo: GitRepo) -> None:
+    """istio/api fb318b28d: operator -> component -> kubernetes, component importing a vendored file
+    (so the base's state is laid out as the base commit held it). kubernetes broke, let through;
+    a compatible change to mesh (which operator also imports) failed operator for that old break:
+    the base's layout took component as its version, whatever had moved below it, and stopped there."""
+    repo.write("contractctl.yaml", CONFIG + "protobuf: {include: [vendor]}\n")
+    repo.write("vendor/ext/types.proto", 'syntax = "proto3";\npackage ext;\nmessage T { int32 t = 1; }\n')
+    repo.write("contracts/op/kube.proto", 'syntax = "proto3";\npackage op;\nmessage K { int32 x = 1; }\n')
+    repo.write("contracts/op/mesh.proto", 'syntax = "proto3";\npackage op;\nmessage Mesh { int32 y = 1; }\n')
+    repo.write(
+        "contracts/op/component.proto",
+        'syntax = "proto3";\npackage op;\nimport "op/kube.proto";\nimport "ext/types.proto";\n'
+        "message Component { K k = 1; ext.T t = 2; }\n",
+    )
+    repo.write(
+        "contracts/op/operator.proto",
+        'syntax = "proto3";\npackage op;\nimport "op/component.proto";\nimport "op/mesh.proto";\n'
+        "message Op { Component c = 1; Mesh m = 2; }\n",
+    )
+    repo.commit("v1")
+    repo.write("contracts/op/kube.proto", 'syntax = "proto3";\npackage op;\nmessage K { string x = 1; }\n')
+    repo.commit("kube breaks, let through")
+    repo.write(
+        "contracts/op/mesh.proto",
+        'syntax = "proto3";\npackage op;\nmessage Mesh { int32 y = 1; int32 z = 2; }\n',
+    )
+    for mode, (code, results) in change_modes(repo).items():
+        found = [(f["severity"], f["rule"]) for f in results["op/operator.proto"]["findings"]]
+        assert code == 0 and ("warning", "FIELD_SCALAR_KIND_CHANGED") in found, (mode, found)
+        assert {severity for severity, _ in found} == {"warning"}, (mode, found)
