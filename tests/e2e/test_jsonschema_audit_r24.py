@@ -55,3 +55,47 @@ def test_size_keyword_written_as_decimal_is_invalid(tmp_path: Path) -> None:
 def test_size_keyword_beyond_java_int_is_invalid_not_a_verdict(tmp_path: Path) -> None:
     code, output = _compat(tmp_path, '{"type":"string"}', '{"type":"string","maxLength":3000000000}')
     assert code == 2 and "INVALID_SCHEMA" in output and "MAX_LENGTH_ADDED" not in output, output
+
+
+MONEY = (
+    '{"$schema":"http://json-schema.org/draft-07/schema#","type":"object",'
+    '"properties":{"amount":{"type":"number"}},"additionalProperties":false}\n'
+)
+ORDERS_WITH_ID = (
+    '{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://acme.example/orders/value.json",'
+    '"type":"object","properties":{"total":{"$ref":"../common/money.json"}}}\n'
+)
+
+
+def test_a_relative_ref_under_an_absolute_id_finds_the_file_by_its_path(repo: GitRepo) -> None:
+    """Audit 24b D3: the `$ref` resolved against the `$id` names no contract's `$id`, and the check
+    said INVALID_REFERENCE (exit 2). The registry registers the reference under its name resolved
+    against the `$id`, where Everit resolves the `$ref`, so it accepts it: the contract at that
+    path relative to the file is the reference, and a break in it reaches the importer."""
+    repo.write("contractctl.yaml", "version: 1\ndefaults: {compatibility: BACKWARD}\n")
+    repo.write("contracts/common/money.json", MONEY)
+    repo.write("contracts/orders/value.json", ORDERS_WITH_ID)
+    repo.commit("v1")
+    audit = repo.run("check", "--all", "--format", "json")
+    assert audit.code == 0, audit.output
+    repo.write("contracts/common/money.json", MONEY.replace('"number"', '"string"'))
+    result = repo.run("check", "--format", "json")
+    verdicts = {r["subject"]: r["verdict"] for r in result.json()["results"]}
+    assert result.code == 1 and verdicts["orders-value"] == "incompatible", result.output
+
+
+def test_a_contract_declaring_the_resolved_id_is_the_reference(repo: GitRepo) -> None:
+    """Where a contract declares the `$id` the `$ref` resolves to, that one is meant, not the file
+    at the relative path (the guard)."""
+    repo.write("contractctl.yaml", "version: 1\ndefaults: {compatibility: BACKWARD}\n")
+    repo.write("contracts/common/money.json", MONEY)
+    declared = MONEY.replace(
+        '"type":"object"', '"$id":"https://acme.example/common/money.json","type":"object"'
+    )
+    repo.write("contracts/shared/money.json", declared.replace('"number"', '"integer"'))
+    repo.write("contracts/orders/value.json", ORDERS_WITH_ID)
+    repo.commit("v1")
+    repo.write("contracts/common/money.json", MONEY.replace('"number"', '"string"'))
+    result = repo.run("check", "--format", "json")
+    verdicts = {r["subject"]: r["verdict"] for r in result.json()["results"]}
+    assert verdicts.get("orders-value") in (None, "compatible"), result.output  # not reached

@@ -101,7 +101,7 @@ class JsonSchemaFormat:
         here = posixpath.dirname(source.import_path)
         # no "$ref" spelled plainly nor through an escape: no reference, no walk to look for one
         names = external_names(value, document.draft) if _may_refer(source.text) else ()
-        referenced = tuple(dict.fromkeys(_contract_name(name, here, base) for name in names))
+        referenced = tuple(dict.fromkeys(n for name in names for n in _contract_names(name, here, base)))
         return Outline(tuple(defined), referenced, primary, primary)
 
     def parse(self, source: SchemaText, references: Sequence[ParsedSchema]) -> JsonSchemaContract:
@@ -384,6 +384,18 @@ def _without_fragment(uri: str) -> str:
     return uri.split("#", 1)[0]
 
 
+def _contract_names(name: str, here: str, base: str) -> tuple[str, ...]:
+    """The names a `$ref`'s target contract may define: `_contract_name`, and for a relative
+    reference in a document with an absolute `$id`, also its path relative to this file. Confluent
+    registers a reference under its name resolved against the `$id`, which is where Everit resolves
+    the `$ref`: the registry finds the file so named whatever `$id` it declares (CycloneDX keeps
+    `$id`s and references its other files by path). A contract declaring the resolved `$id` wins."""
+    first = _contract_name(name, here, base)
+    if "://" not in base or "://" in name or name.startswith("urn:"):
+        return (first,)
+    return first, posixpath.normpath(posixpath.join(here, name))
+
+
 def _contract_name(name: str, here: str, base: str) -> str:
     """The name a `$ref`'s target contract defines: an absolute URI (written so, or relative to the
     document's absolute `$id`) is an `$id`; anything else a path, made relative to the contracts root."""
@@ -423,7 +435,9 @@ def _references_by_name(
         candidates.setdefault(reference.source.import_path, reference)
     named: dict[str, JsonSchemaContract] = {}
     for name in external_names(document.value, document.draft):
-        match = candidates.get(name) or candidates.get(_contract_name(name, here, base))
+        match = candidates.get(name) or next(
+            (candidates[n] for n in _contract_names(name, here, base) if n in candidates), None
+        )
         if match is not None:
             named[name] = match
     return named
