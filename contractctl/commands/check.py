@@ -67,7 +67,7 @@ from contractctl.repo.git_place import refuse_missing_index
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, LogAhead, VersionHistory
 from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.outline_cache import OutlineCache, code_stamp
-from contractctl.repo.references import SchemaResolver, subject_history
+from contractctl.repo.references import SchemaResolver, import_missing_finding, subject_history
 from contractctl.repo.sidecar_paths import (
     SIDECAR_SUFFIX,
     examples_dir,
@@ -1220,24 +1220,6 @@ def _break_key(finding: Finding) -> tuple[str, str, str | None, str | None]:
     return (finding.direction or "", finding.rule, finding.pointer, finding.file)
 
 
-def _import_missing(version: HistoricVersion, missing: str, path: str, subject: str) -> Finding:
-    """An earlier version that does not compile here only because its build fetched an import (no
-    file of its commit held it): it compiled there, a registry may hold it, and passing it over
-    compared the change with nothing (istio/api's mcp files, importing gogo.proto). Exit 3."""
-    return Finding(
-        rule="HISTORY_IMPORT_MISSING",
-        message=f"{_label(version)} at {version.path} imports {missing}, which no file of its commit "
-        "holds (its build fetched it): that version cannot be compiled here, and the registry may hold "
-        "it, so the change cannot be compared with it",
-        kind=FindingKind.ENVIRONMENT,
-        severity=Severity.ERROR,
-        file=path,
-        subject=subject,
-        hint=f"Put a copy of {missing} in a folder listed under protobuf.include (vendored imports), "
-        "so that earlier versions compile as they did where they were built.",
-    )
-
-
 def _moved_below_hint(path: PurePosixPath) -> str:
     return (
         f"{path} has the text of its latest version, but what it references changed since (directly "
@@ -1340,7 +1322,7 @@ def _check_subject(
             continue
         missing = checker.historic_import_missing(subject, version)
         if missing is not None:
-            result.findings.append(_import_missing(version, missing, str(contract.path), subject))
+            result.findings.append(import_missing_finding(version, missing, str(contract.path), subject))
             continue
         result.findings.append(
             Finding(

@@ -25,7 +25,7 @@ from contractctl.repo.filters import stored_otherwise
 from contractctl.repo.history import BlobStore, Git, HistoricVersion
 from contractctl.repo.index_links import tree_contracts
 from contractctl.repo.integrity import ensure_complete_history
-from contractctl.repo.references import SchemaResolver, subject_history
+from contractctl.repo.references import SchemaResolver, import_missing_finding, subject_history
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
 
 
@@ -111,6 +111,15 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
             )
             if stored:  # unreadable, not broken: publishing the others would number them unlike git
                 catalog.findings.extend(stored.values())
+                held_elsewhere = True
+                break
+            missing = (
+                resolver.historic_import_missing(subject, version, registered=False)
+                if parsed is None
+                else None
+            )
+            if missing is not None:  # compiled where it was built: not broken either
+                catalog.findings.append(import_missing_finding(version, missing, str(contract.path), subject))
                 held_elsewhere = True
                 break
             if parsed is None:

@@ -21,7 +21,7 @@ from contractctl.formats import (
 )
 from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema, is_word_character
 from contractctl.generic.parallel import Background, run_indexed, run_measured, usable_cores, worker_count
-from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, import_path_of
+from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, import_path_of
 from contractctl.repo.as_committed import (
     LaidOut,
     by_name,
@@ -533,7 +533,7 @@ class SchemaResolver:
             parsed = self._parse_as_committed(subject, version, source, schema_type)
             if parsed is not None:
                 self._historic_errors.pop(key, None)
-        if parsed is None and registered:
+        if parsed is None:
             missing = self._external_import(version, source, schema_type, self._historic_errors.get(key))
             if missing is not None:
                 self._historic_external[key] = missing
@@ -560,9 +560,11 @@ class SchemaResolver:
         builtin = get_format(schema_type).builtin_import
         return next((p for p in imports if p not in tree and not builtin(p)), None)
 
-    def historic_import_missing(self, subject: str, version: HistoricVersion) -> str | None:
+    def historic_import_missing(
+        self, subject: str, version: HistoricVersion, registered: bool = True
+    ) -> str | None:
         """The import no file of the version's commit held, when that is why it did not parse."""
-        return self._historic_external.get((subject, version.sequence, version.number, True))
+        return self._historic_external.get((subject, version.sequence, version.number, registered))
 
     def _parse_as_committed(
         self, subject: str, version: HistoricVersion, source: SchemaText, schema_type: SchemaType
@@ -1757,3 +1759,22 @@ class SubjectCompletions:
             elif not self.by_scope.get(scope, frozenset()).isdisjoint(candidates.names):
                 return True
         return False
+
+
+def import_missing_finding(version: HistoricVersion, missing: str, path: str, subject: str) -> Finding:
+    """An earlier version that does not compile here only because its build fetched an import (no
+    file of its commit held it): it compiled there and a registry may hold it, so neither a check
+    (istio/api's mcp files, importing gogo.proto, were compared with nothing) nor publish (which
+    would number the versions after it unlike git) passes it over. Exit 3."""
+    return Finding(
+        rule="HISTORY_IMPORT_MISSING",
+        message=f"version {version.number} ({version.commit[:7]}) at {version.path} imports {missing}, "
+        "which no file of its commit holds (its build fetched it): that version cannot be compiled "
+        "here, and a registry may hold it",
+        kind=FindingKind.ENVIRONMENT,
+        severity=Severity.ERROR,
+        file=path,
+        subject=subject,
+        hint=f"Put a copy of {missing} in a folder listed under protobuf.include (vendored imports), "
+        "so that earlier versions compile as they did where they were built.",
+    )

@@ -192,3 +192,29 @@ def test_a_break_below_a_contract_laid_out_as_the_base_commit_held_it_is_the_bas
         found = [(f["severity"], f["rule"]) for f in results["op/operator.proto"]["findings"]]
         assert code == 0 and ("warning", "FIELD_SCALAR_KIND_CHANGED") in found, (mode, found)
         assert {severity for severity, _ in found} == {"warning"}, (mode, found)
+
+
+def test_publish_registers_nothing_of_a_subject_whose_version_imports_what_its_build_fetched(
+    repo: GitRepo, registry_double: Any
+) -> None:
+    """The same definition of the subject's versions as the check: publish left such a version out
+    with a warning and registered the next one as the registry's version 1, unlike git."""
+    fast = "retries: {max: 1, backoff_initial: 0.01, backoff_max: 0.02}, timeout: {connect: 1, read: 2}"
+    repo.write("contractctl.yaml", CONFIG + 'registries:\n  aws: {url: "${AWS_URL}", ' + fast + "}\n")
+    repo.write("contracts/orders/value.proto", FETCHED)
+    repo.commit("v1, built with gogo.proto fetched")
+    repo.write(
+        "contracts/orders/value.proto",
+        FETCHED.replace('import "gogoproto/gogo.proto";\n', "")
+        .replace("option (gogoproto.equal_all) = true;\n", "")
+        .replace("int32 amount = 1;", "int32 amount = 1; int32 more = 2;"),
+    )
+    repo.commit("v2")
+    result = repo.run(
+        "publish", "--registry", "aws", "--format", "json", env={"AWS_URL": registry_double.url}
+    )
+    assert result.code == 3 and "HISTORY_IMPORT_MISSING" in result.stdout, result.output
+    registered = [
+        r for r in registry_double.requests if r.method == "POST" and r.decoded_path.endswith("/versions")
+    ]
+    assert registered == []
