@@ -86,6 +86,7 @@ def plan_registry(client: RegistryClient, catalog: Catalog, known: ReferenceVers
                 )
             )
     plan.blocked.extend(_type_switches(catalog, plan))
+    plan.blocked.extend(_references_nowhere(client, catalog, plan, known))
     if not plan.blocked:
         plan.blocked.extend(_plan_contracts(client, catalog, plan, pending_subjects))
     return plan
@@ -181,6 +182,52 @@ def _all_references(payload: Payload) -> list[Payload]:
     return out
 
 
+def _references_nowhere(
+    client: RegistryClient, catalog: Catalog, plan: RegistryPlan, known: ReferenceVersions
+) -> list[Finding]:
+    """Pending versions that reference a schema neither the registry holds nor this run registers
+    before them: an earlier version importing a contract deleted since (opentelemetry-proto's first
+    profiles.proto imported pprofextended.proto). Found before anything is written: at its turn it
+    stopped the run half way, as if the registry could not answer (exit 3, a network hint)."""
+    pending = {id(v) for v in plan.pending}
+    available = {v.payload.key for v in catalog.in_order() if id(v) not in pending}
+    findings: list[Finding] = []
+    blocked: set[str] = set()
+    for version in plan.pending:
+        missing = next(
+            (
+                (name, referenced)
+                for name, referenced in version.payload.references
+                if referenced.key not in available and known.version_of(referenced) is None
+            ),
+            None,
+        )
+        if missing is None:
+            available.add(version.payload.key)
+            continue
+        if version.subject in blocked:
+            continue
+        blocked.add(version.subject)
+        name, referenced = missing
+        findings.append(
+            Finding(
+                rule="REFERENCE_NOT_PUBLISHABLE",
+                message=f"{version.label} of {version.subject} references {name} as its commit held it "
+                f"(subject {referenced.subject}), a schema no contract in git at {catalog.ref} has as a "
+                f"version and registry {client.name} does not hold: it cannot be registered (nothing "
+                "was registered there)",
+                kind=FindingKind.POLICY,
+                registry=client.name,
+                subject=version.subject,
+                file=catalog.paths.get(version.subject),
+                hint=f"Publish at a commit that still held {referenced.subject} first (`contractctl "
+                f"publish --ref COMMIT` registers its versions), then again here; or leave "
+                f"{version.subject} out (contracts.exclude) until it is registered.",
+            )
+        )
+    return findings
+
+
 def _type_switches(catalog: Catalog, plan: RegistryPlan) -> list[Finding]:
     """Pending versions whose level (as git declares it) compares them with a version of another
     schema type: the registry would refuse them, so nothing is written (as `check` reports them)."""
@@ -261,7 +308,9 @@ def preflight(
                     registry=client.name,
                     subject=subject,
                     file=catalog.paths.get(subject),
-                    hint="The registry holds versions git does not (see `contractctl status`); nothing was "
+                    hint="The registry compares it with the versions it holds: either it holds some git "
+                    "does not (see `contractctl status`), or this version breaks with git's own earlier "
+                    "ones under the subject's level (a break let through in git's history). Nothing was "
                     "registered there.",
                 )
             )
