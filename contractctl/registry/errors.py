@@ -33,6 +33,8 @@ class RegistryError(EnvironmentFailure):
         self.hint = hint  # what to do, when the failure knows better than its exit code's general advice
         self.status = status
         self.error_code = error_code
+        # the subject whose request failed, where the caller knows it and the message does not say
+        self.subject: str | None = None
         super().__init__(f"registry {registry}: {reason}", detail=detail)
 
     def __repr__(self) -> str:

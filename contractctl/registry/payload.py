@@ -14,6 +14,7 @@ from contractctl.formats import get_format
 from contractctl.formats.base import ParsedSchema
 from contractctl.model import SchemaType
 from contractctl.registry.client import ContractExtras, RegisteredSchema, RegistryClient, SchemaRef
+from contractctl.registry.errors import RegistryError
 from contractctl.registry.inherit import same_contract, with_explicit_empties
 
 
@@ -84,7 +85,11 @@ class ReferenceVersions:
             references = self.references(payload)
             found = None
             if references is not None:
-                found, other = find_registered(self.client, payload, references)
+                try:
+                    found, other = find_registered(self.client, payload, references)
+                except RegistryError as error:  # a 42201 on a lookup named no contract (asyncapi)
+                    error.subject = error.subject or payload.subject
+                    raise
                 if other is not None:
                     self._otherwise[payload.key] = other.version
             self._versions[payload.key] = found.version if found else None

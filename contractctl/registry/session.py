@@ -81,7 +81,7 @@ def failure_finding(error: RegistryError, subject: str | None = None, file: str 
         message=f"registry {error.registry} {_failure_verb(error)}: {error.reason}",
         kind=kind,
         registry=error.registry,
-        subject=subject,
+        subject=subject or error.subject,
         file=file,
         hint=error.hint or hint,
     )

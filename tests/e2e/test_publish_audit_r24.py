@@ -57,3 +57,23 @@ def test_a_version_referencing_a_deleted_contract_blocks_before_any_write(
     status = repo.run("status", "--registry", "local", "--format", "json", env=env)
     verdicts = {r["subject"]: r["verdict"] for r in status.json()["results"]}
     assert verdicts["orders-value"] == "in sync", status.output
+
+
+def test_a_lookup_the_registry_rejects_names_the_subject(repo: GitRepo, registry_double: Any) -> None:
+    """asyncapi/spec-json-schemas: a 42201 answering publish's lookup of a version named no subject
+    nor file, so it could not be traced to a contract."""
+    repo.write("contractctl.yaml", CONFIG)
+    repo.write("contracts/orders/value.proto", ORDERS_V2)
+    repo.commit("v1")
+    registry_double.faults.fail_next(
+        100,
+        status=422,
+        body={"error_code": 42201, "message": "Invalid schema"},
+        path_prefix="/subjects/orders-value",
+        method="POST",
+    )
+    result = repo.run("publish", "--registry", "local", "--format", "json", env={"URL": registry_double.url})
+    findings = result.json()["findings"] + [f for r in result.json()["results"] for f in r["findings"]]
+    rejected = [f for f in findings if f["rule"] == "REGISTRY_REJECTED_INPUT"]
+    assert result.code == 2 and rejected, result.output
+    assert {f["subject"] for f in rejected} == {"orders-value"}, rejected
