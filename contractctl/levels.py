@@ -101,7 +101,7 @@ def check_level(
             pairs.append(("forward", version.schema, new))
         for direction, reader, writer in pairs:
             for finding in schema_format.check(reader, writer, forward=direction == "forward"):
-                key = finding_key(finding, direction)
+                key = (direction, finding.rule, finding.pointer, finding.message)
                 if key in merged:
                     labels = merged[key][1]
                     if labels[-1] != version.label:  # one version finds a difference once per path to it
@@ -121,12 +121,6 @@ def check_level(
             finding = finding.placed(str(new.source.path), new.locate(finding.pointer))
         out.append(finding)
     return _relative_files(out, top) if top is not None else out
-
-
-def finding_key(finding: Finding, direction: str | None = None) -> tuple[str, str, str | None, str]:
-    """What makes two incompatibilities one (direction, rule, pointer, message): `check_level`
-    merges them by it."""
-    return (direction or finding.direction or "", finding.rule, finding.pointer, finding.message)
 
 
 def _relative_files(findings: Sequence[Finding], top: Path) -> list[Finding]:

@@ -547,16 +547,12 @@ class SchemaResolver:
         held it (nor an include folder git tracks, nor the registry's built-in files): a file its
         build fetched (gogo.proto, googleapis). Such a version compiled where it was built, and a
         registry may hold it (registered with that import as a reference)."""
-        if error is None or not references_by_path(source.path):
-            return None
+        if error is None or get_format(schema_type).include_setting is None:
+            return None  # the cure is a copy in an include folder: a format without them has none
         imports = [p for p in imported_paths(schema_type, source) if f'"{p}"' in error]
         if not imports:
             return None
-        tree = self._trees.get((version.commit, schema_type))
-        if tree is None:
-            tree = self._trees[version.commit, schema_type] = self._committed_tree(
-                version.commit, schema_type
-            )
+        tree = self._committed_tree(version.commit, schema_type)
         builtin = get_format(schema_type).builtin_import
         return next((p for p in imports if p not in tree and not builtin(p)), None)
 
@@ -576,11 +572,7 @@ class SchemaResolver:
         before, as a registry holds it)."""
         if not references_others(schema_type, source):
             return None  # it references nothing: laid out as committed, it fails as it did
-        tree = self._trees.get((version.commit, schema_type))
-        if tree is None:
-            tree = self._trees[version.commit, schema_type] = self._committed_tree(
-                version.commit, schema_type
-            )
+        tree = self._committed_tree(version.commit, schema_type)
         read_blobs = self.current.store.git.read_blobs
         if references_by_path(source.path):
             referenced = by_path(schema_type, tree)
@@ -618,7 +610,13 @@ class SchemaResolver:
     def _committed_tree(self, commit: str, schema_type: SchemaType) -> dict[str, str]:
         """Import path -> blob id of every file a text of `commit` could import: the contracts root's,
         then those of the format's include folders that git tracks (as protoc searches them; a folder
-        git does not track is searched as it is now, by the format)."""
+        git does not track is searched as it is now, by the format). Read once per commit."""
+        found = self._trees.get((commit, schema_type))
+        if found is None:
+            found = self._trees[commit, schema_type] = self._read_committed_tree(commit, schema_type)
+        return found
+
+    def _read_committed_tree(self, commit: str, schema_type: SchemaType) -> dict[str, str]:
         git = self.current.store.git
         root = self.current.root
         tree = {import_path_of(p, root): blob for p, blob in git.tree_entries(commit, root)}
@@ -1766,6 +1764,8 @@ def import_missing_finding(version: HistoricVersion, missing: str, path: str, su
     file of its commit held it): it compiled there and a registry may hold it, so neither a check
     (istio/api's mcp files, importing gogo.proto, were compared with nothing) nor publish (which
     would number the versions after it unlike git) passes it over. Exit 3."""
+    schema_type = type_for_path(version.path)
+    assert schema_type is not None  # a contract's version: `_external_import` found its format's setting
     return Finding(
         rule="HISTORY_IMPORT_MISSING",
         message=f"version {version.number} ({version.commit[:7]}) at {version.path} imports {missing}, "
@@ -1775,6 +1775,6 @@ def import_missing_finding(version: HistoricVersion, missing: str, path: str, su
         severity=Severity.ERROR,
         file=path,
         subject=subject,
-        hint=f"Put a copy of {missing} in a folder listed under protobuf.include (vendored imports), "
-        "so that earlier versions compile as they did where they were built.",
+        hint=f"Put a copy of {missing} in a folder listed under {get_format(schema_type).include_setting} "
+        "(vendored imports), so that earlier versions compile as they did where they were built.",
     )

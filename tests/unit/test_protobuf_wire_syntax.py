@@ -148,6 +148,7 @@ message M { int32 x = 1 [(opt) = VALUE]; }
         ("{ d: 2.5E+3 }", True),  # OptionReader.readMap: `+` starts no option name
         ("{ a { [type.googleapis.com/w.Inner] { v: 1 } } }", True),  # readName: `[word]` only
         ("{\n  # a text-format comment\n  d: 1 }", True),  # readName meets `#`: no comment to Wire
+        ('{ a { type_url: "type.googleapis.com/w.Inner" }\n  # after a nested value\n  d: 1 }', True),
         ("{ d: 2.5E3 }", False),
         ("{ d: -2.5e-3 }", False),
         ('{ a { type_url: "type.googleapis.com/w.Inner" } }', False),

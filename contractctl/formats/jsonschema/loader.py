@@ -212,15 +212,7 @@ class DocumentLoader:
         self.object_set, self.array_set, self.sniffed_keywords = _KEYWORD_SETS[draft]
 
     def value_at(self, pointer: str) -> Any:
-        value = self.document
-        for token in pointer_tokens(pointer):
-            if isinstance(value, dict) and token in value:
-                value = value[token]
-            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-                value = value[int(token)]
-            else:
-                raise KeyError(pointer)
-        return value
+        return _value_at(self.document, pointer)
 
     def node_at(self, pointer: str) -> Node:
         node = self.nodes.get(pointer)
@@ -326,14 +318,10 @@ class DocumentLoader:
             return value
         if self._spelled is _UNREAD:
             self._spelled = _decimal_loads(self.text)
-        found = self._spelled
-        for token in pointer_tokens(pointer):
-            if isinstance(found, dict) and token in found:
-                found = found[token]
-            elif isinstance(found, list) and token.isdigit() and int(token) < len(found):
-                found = found[int(token)]
-            else:
-                return value  # not this text's value (cannot happen for a graph built from its text)
+        try:
+            found = _value_at(self._spelled, pointer)
+        except KeyError:  # the text did not read again (cannot happen for a graph built from it)
+            return value
         self.spelled_values += 1
         return found
 
@@ -537,6 +525,19 @@ class DocumentLoader:
 
 _UNREAD: Any = object()
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+
+
+def _value_at(document: Any, pointer: str) -> Any:
+    """The value a pointer this package built (`child`) names in a document; KeyError when none."""
+    value = document
+    for token in pointer_tokens(pointer):
+        if isinstance(value, dict) and token in value:
+            value = value[token]
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            raise KeyError(pointer)
+    return value
 
 
 def _holds_float(value: Any) -> bool:

@@ -38,7 +38,9 @@ _ANGLE_AFTER_BRACE = re.compile(r"\{[^{};]*<")  # `{ inner < a: 1 > }` (and `{ m
 _SPACED_PACKAGE = re.compile(r"package\s+[^;\s]*(?:\s+\.|\.[\s/])")  # `package a . b;`, `a. b`
 _WORD = re.compile(r"\w")
 _MINUS_APART = re.compile(r"-[\s/]")  # `= - 5`: Wire reads `-` as a word of its own
-_HASH_AFTER_BRACE = re.compile(r"\{[^;]*#")  # `{ # a comment` in an aggregate value, as `<` above
+# `{ # a comment` or `} # a comment` in an aggregate value; no brace in between, so that each match
+# attempt ends at the next brace (`\{[^;]*#` scanned to the end from every `{`: quadratic)
+_HASH_AFTER_BRACE = re.compile(r"[{}][^{};]*#")
 _TYPE_URL = re.compile(r"\[[\w.]+/\w")  # `[type.googleapis.com/x.Y] { ... }` (an expanded Any)
 _VALUE_STARTS = frozenset("0123456789-+./#")  # the first characters `_value_difference` looks at
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)", re.DOTALL)
