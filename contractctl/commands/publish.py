@@ -19,11 +19,12 @@ from typing import TypeVar
 
 from contractctl.config.project import Config
 from contractctl.levels import DIFFERENT_SCHEMA_TYPE, schema_type_changed, split_by_type
-from contractctl.model import Finding, FindingKind, Report, Severity, SubjectResult
+from contractctl.model import CompatibilityLevel, Finding, FindingKind, Report, Severity, SubjectResult
 from contractctl.registry.client import ContractExtras, OwnConfig, RegisteredSchema, RegistryClient, SchemaRef
 from contractctl.registry.desired import Catalog, GitVersion
 from contractctl.registry.errors import IncompatibleSchemaError, RegistryError
 from contractctl.registry.fanout import fan_out_all
+from contractctl.registry.history_breaks import history_breaks
 from contractctl.registry.inherit import ConfigContract, same_contract, stored, to_send
 from contractctl.registry.payload import Payload, ReferenceVersions, find_registered
 from contractctl.registry.session import each_registry, failure_finding, open_session
@@ -50,6 +51,10 @@ class RegistryPlan:
     # new subjects whose config publish set (or sent, its answer unknown) and that have no version
     # from this run yet, with their own level and group before: what a failure must put back
     config_before: dict[str, OwnConfig | None] = field(default_factory=dict)
+    # the level and compatibility group in force for each pending subject: git's for a new subject
+    # (publish sets them), the registry's for one it holds (publish never changes those)
+    levels: dict[str, CompatibilityLevel] = field(default_factory=dict)
+    groups: dict[str, str | None] = field(default_factory=dict)
 
     def send_for(self, version: GitVersion) -> ContractExtras | None:
         return self.sends.get((version.subject, version.number), version.payload.contract)
@@ -89,6 +94,13 @@ def plan_registry(client: RegistryClient, catalog: Catalog, known: ReferenceVers
     plan.blocked.extend(_references_nowhere(client, catalog, plan, known))
     if not plan.blocked:
         plan.blocked.extend(_plan_contracts(client, catalog, plan, pending_subjects))
+    if not plan.blocked:
+        superseded = [version for version, _ in plan.superseded]
+        plan.blocked.extend(
+            history_breaks(
+                catalog, plan.pending, plan.new_subjects, superseded, plan.levels, plan.groups, client.name
+            )
+        )
     return plan
 
 
@@ -105,9 +117,15 @@ def _plan_contracts(
     from before a delete, which registration then finds (`execute`)."""
     existing = [s for s in subjects if s not in plan.new_subjects]
     latest = dict(zip(existing, _each(client, existing, client.get_version), strict=True))
-    configs: dict[str, ConfigContract] = dict(
-        zip(existing, [c.contract for c in _each(client, existing, client.effective_config)], strict=True)
-    )
+    in_force = dict(zip(existing, _each(client, existing, client.effective_config), strict=True))
+    configs: dict[str, ConfigContract] = {s: config.contract for s, config in in_force.items()}
+    for subject in subjects:
+        if subject in in_force:
+            plan.levels[subject] = CompatibilityLevel.parse(in_force[subject].level)
+            plan.groups[subject] = in_force[subject].group
+        else:
+            plan.levels[subject] = catalog.levels[subject]
+            plan.groups[subject] = catalog.groups.get(subject)
     previous: dict[str, ContractExtras | None] = {
         s: (record.contract or ContractExtras()) if record is not None else None
         for s, record in latest.items()

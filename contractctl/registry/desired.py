@@ -37,6 +37,8 @@ class GitVersion:
     sequence: int  # position of the commit in the log
     path: str
     payload: Payload
+    # the version as parsed for registering: publish compares it with the ones before (history_breaks)
+    schema: ParsedSchema | None = field(default=None, compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -149,6 +151,7 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
                         resolver.subject_of,
                         extras_of,
                     ),
+                    schema=parsed,
                 )
             )
         if held_elsewhere:
