@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from contractctl.config.project import Config
 from contractctl.errors import UsageError
@@ -23,6 +24,9 @@ from contractctl.registry.session import each_registry, open_session
 from contractctl.registry.sidecar_extras import extras_from_sidecar, sidecar_extras
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX
 from contractctl.sidecar.check_step import ContractFiles
+
+if TYPE_CHECKING:
+    from contractctl.registry.desired import Catalog
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,28 @@ def candidate_from_version(config: Config, subject: str, number: int) -> Candida
         raise UsageError(f"git has no contract for subject {subject!r} at HEAD")
     match = next((v for v in versions if v.number == number), None)
     if match is None:
-        raise UsageError(f"{subject} has git versions 1..{len(versions)}, not {number}")
+        raise UsageError(_no_such_version(catalog, subject, number))
     return Candidate(subject, match.label, match.path, match.payload)
+
+
+def _no_such_version(catalog: Catalog, subject: str, number: int) -> str:
+    """Why git version `number` is no candidate: numbers count every version in git's history, and a
+    version that does not parse today is left out of what publish registers, so the numbers have gaps."""
+    numbers = [v.number for v in catalog.versions[subject]]
+    left_out = next(
+        (
+            f.message
+            for f in catalog.findings
+            if f.subject == subject
+            and f.rule == "HISTORY_UNPARSEABLE"
+            and f"git version {number} (" in f.message
+        ),
+        None,
+    )
+    if left_out is not None:
+        return f"{left_out} of what publish registers, so it cannot be deployed"
+    known = ", ".join(str(n) for n in numbers) if numbers else "none"
+    return f"{subject} has no git version {number} (its versions that publish registers: {known})"
 
 
 def candidate_from_file(config: Config, subject: str, path: Path) -> Candidate:

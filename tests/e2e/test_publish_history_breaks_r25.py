@@ -133,3 +133,30 @@ def test_a_break_that_starts_a_new_compatibility_group_is_not_refused(
     assert refused.code == 1, refused.output
     assert any(f["rule"] == "HISTORY_INCOMPATIBLE" for f in _findings(refused))
     assert _writes(other) == []
+
+
+def test_can_deploy_names_a_version_left_out_instead_of_contradicting_itself(
+    repo: GitRepo, registry_double_factory: Any
+) -> None:
+    """Git numbers every version; publish leaves out one that does not parse today, so the numbers have
+    a gap. Round 24's audit: `--version 2` answered "has git versions 1..2, not 2"."""
+    double = registry_double_factory(name="aws")
+    repo.write("contractctl.yaml", _config("NONE"))
+    repo.write("contracts/orders/value.avsc", V1)
+    repo.commit("v1")
+    repo.write("contracts/orders/value.avsc", '{"type": "record", "name": "Order", "fields": [}')
+    repo.commit("v2, broken")
+    repo.write("contracts/orders/value.avsc", V2)
+    repo.commit("v3")
+    env = {"AWS_URL": double.url}
+    assert _publish(repo, double).code == 0
+    assert [v.version for v in double.store.versions_of("orders-value")] == [1, 2]
+    deploy = ("can-deploy", "--subject", "orders-value", "--registry", "aws", "--version")
+    assert repo.run(*deploy, "3", env=env).code == 0  # git version 3 is the registry's version 2
+    left_out = repo.run(*deploy, "2", env=env)
+    assert left_out.code == 2, left_out.output
+    assert "git version 2" in left_out.output and "does not parse today" in left_out.output
+    assert "1..2" not in left_out.output
+    beyond = repo.run(*deploy, "4", env=env)
+    assert beyond.code == 2, beyond.output
+    assert "no git version 4" in beyond.output and "1, 3" in beyond.output
