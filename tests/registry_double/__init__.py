@@ -14,7 +14,9 @@ replaces a built-in one. **A schema type without a checker is always compatible*
 registrations are accepted and the compatibility endpoints answer ``is_compatible: true`` unless a
 checker is given. AVRO and JSON are parsed, and so validated (42201 like the registry: bad JSON, a
 JSON Schema that is not an object or boolean, an unknown ``type``, an unresolvable ``$ref``);
-JSON ``$ref`` follows local pointers and the ``references`` by name. PROTOBUF text is stored as sent.
+JSON ``$ref`` follows local pointers and the ``references`` by name. PROTOBUF text is stored as sent
+(Confluent stores its canonical string), but lookups, duplicate registrations and schema IDs ignore
+its comments and layout as Confluent's canonical string does (``protobuf_canonical.py``).
 
 The double never imports contractctl, so its verdicts are an independent oracle.
 """

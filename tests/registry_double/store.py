@@ -29,6 +29,7 @@ from .compat import (
 from .inherit import populate, tidy_metadata, tidy_rule_set
 from .jsonschema_compat import jsonschema_checker, lenient_jsonschema_checker
 from .jsonschema_model import load_json_schema
+from .protobuf_canonical import canonical_key, same_schema
 
 DEFAULT_CONTEXT = "."
 GLOBAL_CONTEXT = ".__GLOBAL"
@@ -187,7 +188,11 @@ def _same_text(stored: SchemaContent, wanted: SchemaContent) -> bool:
 
 def _equivalent(stored: SchemaContent, wanted: SchemaContent) -> bool:
     """Parsed equality for the JSON-based types (``AvroSchema.equivalent`` compares the parsed
-    schema, ``JsonSchema.equivalent`` the JSON tree); Protobuf keeps exact text in the double."""
+    schema, ``JsonSchema.equivalent`` the JSON tree). For Protobuf, ``ProtobufSchema`` compares
+    ``canonicalString()``, which has no comments and its own layout: texts equal but for comments
+    and blanks are equivalent (:mod:`.protobuf_canonical`, which says what else it leaves out)."""
+    if stored.schema_type == "PROTOBUF":
+        return same_schema(stored.schema, wanted.schema)
     if stored.schema_type not in ("AVRO", "JSON"):
         return False
     try:
@@ -223,6 +228,15 @@ class LogEntry:
 
     at: float
     record: SchemaVersion
+
+
+def _id_key(content: SchemaContent) -> SchemaContent:
+    """What a schema ID is found by within a context (``MD5.ofSchema`` of the canonical text): the
+    content itself, but for Protobuf its text without comments and blanks, since Confluent hashes
+    ``canonicalString()`` while the double keeps the text as sent."""
+    if content.schema_type != "PROTOBUF":
+        return content
+    return replace(content, schema=canonical_key(content.schema))
 
 
 def _canonical_json(value: Any) -> str | None:
@@ -293,7 +307,7 @@ class Store:
         7.7.4, 7.8.3, 7.9.2 and 8.0.1, schema-registry#3555). False plays the servers before it."""
         self.subjects: dict[str, dict[int, SchemaVersion]] = {}
         self.ids: dict[str, dict[int, SchemaContent]] = {}
-        self.content_ids: dict[str, dict[SchemaContent, int]] = {}
+        self.content_ids: dict[str, dict[SchemaContent, int]] = {}  # keyed by _id_key(content)
         self.contexts: set[str] = set()
         self.configs: dict[str | None, dict[str, Any]] = {}
         self.modes: dict[str | None, str] = {}
@@ -448,13 +462,13 @@ class Store:
         by_id = self.ids.setdefault(context, {})
         if requested is not None and requested >= 0:
             existing = by_id.get(requested)
-            if existing is not None and existing != content:
+            if existing is not None and _id_key(existing) != _id_key(content):
                 context_name = context_prefix(subject)
                 raise not_permitted(
                     f"Overwrite new schema with id {requested} in context {context_name} is not permitted."
                 )
             return requested
-        found = self.content_ids.get(context, {}).get(content)
+        found = self.content_ids.get(context, {}).get(_id_key(content))
         if found is not None:
             return found
         return max(by_id, default=0) + 1
@@ -464,7 +478,7 @@ class Store:
         if context != DEFAULT_CONTEXT:
             self.contexts.add(context)
         self.ids.setdefault(context, {})[schema_id] = content
-        self.content_ids.setdefault(context, {}).setdefault(content, schema_id)
+        self.content_ids.setdefault(context, {}).setdefault(_id_key(content), schema_id)
         record = SchemaVersion(subject, version, schema_id, content)
         self.subjects.setdefault(subject, {})[version] = record
         self.log.append(LogEntry(time.monotonic(), record))
@@ -600,8 +614,9 @@ class Store:
         As Confluent, an exact match first (its lookup cache, keyed by ``MD5.ofSchema``: text,
         references, metadata, ruleSet), then the newest live version the schema is *equivalent* to
         (``ParsedSchema.canLookup`` -> ``equivalent``: for Avro and JSON Schema the parsed documents
-        are equal, so JSON key order does not matter, and metadata and ruleSet are equal), which is
-        how a git file finds a version a serializer registered without normalizing."""
+        are equal, so JSON key order does not matter; for Protobuf the texts are equal but for
+        comments and blanks; and metadata and ruleSet are equal), which is how a git file finds a
+        version a serializer registered without normalizing, or one its comments have changed since."""
         candidates = sorted(self.subjects.get(subject, {}).values(), key=lambda v: -v.version)
         for same in (_same_text, _equivalent):
             for record in candidates:
@@ -705,7 +720,7 @@ class Store:
                 same = self._find_in_subject(subject, content, False)
                 if same is not None and (req_id < 0 or req_id == same.id):
                     return same
-            reused = self.content_ids.get(split_subject(subject)[0], {}).get(content)
+            reused = self.content_ids.get(split_subject(subject)[0], {}).get(_id_key(content))
             if reused is not None and (req_id < 0 or req_id == reused):
                 schema_id = reused
             if not importing and not force:
