@@ -6,10 +6,12 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 
 import pytest
 
 from contractctl.registry import RegistryClient, RegistryError, fan_out
+from contractctl.registry.fanout import fan_out_all
 
 from ..registry_double import BasicAuth, RegistryDouble
 from ..registry_double.fixtures import TwoRegistries
@@ -223,3 +225,20 @@ def test_fan_out_order_and_exceptions(two_registries: TwoRegistries) -> None:
     assert fan_out([], max_workers=4) == []
     with pytest.raises(ValueError):
         fan_out([lambda: 1], max_workers=0)
+
+
+def test_fan_out_all_stops_asking_a_registry_once_a_call_failed(registry_double_factory: Factory) -> None:
+    """One registry's subjects answer one question together: the first failure is the answer, and the
+    calls not yet started are not sent (each would retry on its own against a registry that is down)."""
+    double = registry_double_factory()
+    double.faults.fail_next(100_000, status=503)
+    subjects = [f"s{number}" for number in range(60)]
+    with RegistryClient(settings(double.url, max_concurrency=2)) as client:
+        tasks = [partial(client.versions, subject) for subject in subjects]
+        with pytest.raises(RegistryError) as raised:
+            fan_out_all(tasks, max_workers=2)
+    assert raised.value.subject in (None, "s0") and "503" in str(raised.value)
+    attempts = 1 + FAST_RETRIES["max"]
+    asked = {r.decoded_path for r in double.requests}
+    assert len(double.requests) <= 4 * attempts  # the first ones in flight, not all 60
+    assert "/subjects/s0/versions" in asked and "/subjects/s59/versions" not in asked
