@@ -9,7 +9,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from contractctl.formats import (
@@ -554,7 +554,40 @@ class SchemaResolver:
             return None
         tree = self._committed_tree(version.commit, schema_type)
         builtin = get_format(schema_type).builtin_import
-        return next((p for p in imports if p not in tree and not builtin(p)), None)
+        direct = next((p for p in imports if p not in tree and not builtin(p)), None)
+        if direct is not None:
+            return direct
+        return self._fetched_below(version.commit, schema_type, [p for p in imports if p in tree], tree)
+
+    def _fetched_below(
+        self, commit: str, schema_type: SchemaType, held: list[str], tree: Mapping[str, str]
+    ) -> str | None:
+        """An import, below files the commit held, that neither the commit, an include folder nor the
+        registry's built-ins has: why an import it held did not compile (a deleted reference's own
+        import of what the build fetched; envoy's earlier versions through opencensus-proto, audit 25
+        A1). Breadth first over the commit's files; None when every import below is answered."""
+        schema_format = get_format(schema_type)
+        untracked = [Path(folder) for folder in schema_format.include_folders]
+        seen = set(held)
+        layer = list(held)
+        while layer:
+            texts = self.current.store.git.read_blobs(tree[path] for path in layer)
+            following: list[str] = []
+            for path in layer:
+                text = texts[tree[path]].decode("utf-8", "replace")
+                source = SchemaText(PurePosixPath(path), text, commit, self.current.root)
+                for imported in imported_paths(schema_type, source):
+                    if imported in seen:
+                        continue
+                    seen.add(imported)
+                    if imported in tree:
+                        following.append(imported)
+                    elif not schema_format.builtin_import(imported) and not any(
+                        (folder / imported).is_file() for folder in untracked
+                    ):
+                        return imported
+            layer = following
+        return None
 
     def historic_import_missing(
         self, subject: str, version: HistoricVersion, registered: bool = True

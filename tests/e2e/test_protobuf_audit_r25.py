@@ -1,0 +1,75 @@
+"""Round 25's Protobuf audit (envoyproxy/data-plane-api, grpc/grpc-proto, cncf/xds): an earlier version
+whose *reference* imports what the build fetched compiled where it was built, as one importing it
+itself does: the check cannot decide (exit 3), it does not pass over it. Real CLI, real repository."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import GitRepo
+from tests.e2e.check_modes import change_modes
+
+CONFIG = (
+    "version: 1\ncontracts: {root: contracts}\ndefaults: {compatibility: LEVEL, subject_strategy: record}\n"
+)
+META = 'syntax = "proto3";\npackage ext;\nmessage Meta { string m = 1; }\n'
+B_BUILT_HERE = 'syntax = "proto3";\npackage t;\nmessage B { string meta = 1; }\n'
+B_FETCHING = B_BUILT_HERE.replace("package t;\n", 'package t;\nimport "ext/meta.proto";\n')  # unused
+A_V1 = 'syntax = "proto3";\npackage t;\nimport "b.proto";\nmessage A { string id = 1; B b = 2; }\n'
+
+
+def _history(repo: GitRepo, level: str = "BACKWARD", delete_b: bool = False) -> None:
+    """v1: a imports b, and b imports ext/meta.proto, which no commit holds (its build fetched it);
+    then b drops that import (or b is deleted, and a stops importing it)."""
+    repo.write("contractctl.yaml", CONFIG.replace("LEVEL", level))
+    repo.write("contracts/b.proto", B_FETCHING)
+    repo.write("contracts/a.proto", A_V1)
+    repo.commit("v1, built with ext/meta.proto fetched")
+    if delete_b:
+        repo.git("rm", "-q", "contracts/b.proto")
+        repo.write("contracts/a.proto", 'syntax = "proto3";\npackage t;\nmessage A { string id = 1; }\n')
+    else:
+        repo.write("contracts/b.proto", B_BUILT_HERE)
+    repo.commit("b no longer imports what the build fetched")
+
+
+def _a_rules(results: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(f["rule"], f["severity"]) for f in results["t.A"]["findings"]]
+
+
+def test_a_reference_importing_what_its_build_fetched_makes_the_version_undecidable(repo: GitRepo) -> None:
+    """envoy's Bootstrap, HttpConnectionManager, ConfigDump... through opencensus-proto: 60 earlier
+    versions passed over with a warning at FULL_TRANSITIVE; here A.id string -> int32 was compared
+    with nothing: compatible, exit 0."""
+    _history(repo)
+    repo.write("contracts/a.proto", A_V1.replace("string id", "int32 id"))
+    for mode, (code, results) in change_modes(repo).items():
+        rules = _a_rules(results)
+        assert code == 3 and ("HISTORY_IMPORT_MISSING", "error") in rules, (mode, rules)
+    result = repo.run("check", "--against", "HEAD", "--format", "json")
+    findings = [f for r in result.json()["results"] for f in r["findings"]]
+    (missing,) = [f for f in findings if f["rule"] == "HISTORY_IMPORT_MISSING"]
+    assert "ext/meta.proto" in missing["message"] and missing["subject"] == "t.A"
+
+
+def test_the_same_history_checks_once_the_fetched_file_is_vendored(repo: GitRepo) -> None:
+    """The cure the finding names, a copy in a protobuf.include folder: then the break is found."""
+    _history(repo)
+    repo.write("contracts/a.proto", A_V1.replace("string id", "int32 id"))
+    repo.write("vendor/ext/meta.proto", META)
+    repo.write("contractctl.yaml", CONFIG.replace("LEVEL", "BACKWARD") + "protobuf: {include: [vendor]}\n")
+    for mode, (code, results) in change_modes(repo).items():
+        rules = _a_rules(results)
+        assert code == 1 and rules == [("FIELD_SCALAR_KIND_CHANGED", "error")], (mode, rules)
+
+
+def test_a_deleted_reference_importing_what_its_build_fetched_is_found_too(repo: GitRepo) -> None:
+    """The reference is gone from the tree: laid out as its commit held it, the version does not
+    compile, and the compiler's error names only the reference, not the import missing below it."""
+    _history(repo, "BACKWARD_TRANSITIVE", delete_b=True)
+    repo.write(  # compatible with the version before: only the first one is left to decide
+        "contracts/a.proto", 'syntax = "proto3";\npackage t;\nmessage A { string id = 1; string note = 3; }\n'
+    )
+    for mode, (code, results) in change_modes(repo).items():
+        rules = _a_rules(results)
+        assert code == 3 and ("HISTORY_IMPORT_MISSING", "error") in rules, (mode, rules)
