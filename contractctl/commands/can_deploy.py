@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from contractctl.config.project import Config
 from contractctl.errors import UsageError
-from contractctl.formats import get_format, supported_extensions, type_for_path
+from contractctl.formats import configure_sections, get_format, supported_extensions, type_for_path
 from contractctl.formats.base import InvalidSchema, ParsedSchema
 from contractctl.generic.wording import listing
 from contractctl.model import Finding, FindingKind, Report, SchemaText, Severity, SubjectResult
@@ -82,6 +82,7 @@ def candidate_from_file(config: Config, subject: str, path: Path) -> Candidate:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{path}: cannot read: {error}") from None
+    configure_sections(config.format_sections)  # include folders, as check and publish read them
     current = working_tree_contracts(config)
     resolver = SchemaResolver(current, {})
     source = SchemaText(PurePosixPath(path.as_posix()), text, "file", current.root)
@@ -89,7 +90,15 @@ def candidate_from_file(config: Config, subject: str, path: Path) -> Candidate:
     dependencies = sorted(
         {s for n in outline.referenced_names if (s := current.defining_subject(n))} - {subject}
     )
-    references = [resolver.parse_current(d) for d in dependencies]
+    references = []
+    for dependency in dependencies:
+        try:
+            references.append(resolver.parse_current(dependency))
+        except InvalidSchema as error:
+            where = current.file(dependency).path
+            raise UsageError(
+                f"{path}: its reference {where} is invalid: {error.findings[0].message}"
+            ) from None
     try:
         parsed = get_format(schema_type).parse(source, references)
     except InvalidSchema as error:

@@ -73,3 +73,70 @@ def test_a_deleted_reference_importing_what_its_build_fetched_is_found_too(repo:
     for mode, (code, results) in change_modes(repo).items():
         rules = _a_rules(results)
         assert code == 3 and ("HISTORY_IMPORT_MISSING", "error") in rules, (mode, rules)
+
+
+OPTS = (
+    'syntax = "proto3";\npackage ext;\nimport "google/protobuf/descriptor.proto";\n'
+    "extend google.protobuf.FieldOptions { string note = 50001; }\n"
+)
+COMMON = (
+    'syntax = "proto3";\npackage acme.common;\nimport "ext/opts.proto";\n'
+    'message Money { int64 cents = 1 [(ext.note) = "c"]; }\n'
+)
+ORDER = (
+    'syntax = "proto3";\npackage acme.orders;\nimport "common/money.proto";\nimport "ext/opts.proto";\n'
+    'message Order { acme.common.Money total = 1 [(ext.note) = "t"]; }\n'
+)
+
+
+def _deploy_repo(repo: GitRepo, url: str) -> dict[str, str]:
+    repo.write(
+        "contractctl.yaml",
+        "version: 1\ncontracts: {root: contracts}\ndefaults: {compatibility: BACKWARD}\n"
+        'protobuf: {include: [third_party]}\nregistries:\n  reg: {url: "${REG_URL}"}\n',
+    )
+    repo.write("third_party/ext/opts.proto", OPTS)
+    repo.write("contracts/common/money.proto", COMMON)
+    repo.write("contracts/orders/value.proto", ORDER)
+    repo.commit("v1")
+    return {"REG_URL": url}
+
+
+def test_can_deploy_a_file_reads_the_include_folders_as_check_and_publish_do(
+    repo: GitRepo, registry_double: Any
+) -> None:
+    """grpc-proto's MethodConfig and cncf/xds' IPMatcher: `can-deploy --schema` of a contract that
+    imports (or whose reference imports) a file of a protobuf.include folder answered "invalid schema"
+    (exit 2), or crashed with an internal error (exit 3, a traceback with -v), where check and
+    publish take the same file."""
+    env = _deploy_repo(repo, registry_double.url)
+    assert repo.run("check", "--all").code == 0
+    assert repo.run("publish", "--registry", "reg", env=env).code == 0
+    for subject, path in (
+        ("orders-value", "contracts/orders/value.proto"),
+        ("common/money.proto", "contracts/common/money.proto"),
+    ):
+        result = repo.run(
+            "can-deploy", "--subject", subject, "--schema", path, "--registry", "reg", "-v", env=env
+        )
+        assert result.code == 0 and "REGISTERED" in result.stdout, result.output
+        assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+def test_can_deploy_a_file_whose_reference_is_invalid_names_it(repo: GitRepo, registry_double: Any) -> None:
+    """A reference that does not compile is a usage error naming it (exit 2), not an internal one."""
+    env = _deploy_repo(repo, registry_double.url)
+    repo.write("contracts/common/money.proto", COMMON.replace("int64 cents = 1", "int64 cents = 1 oops"))
+    result = repo.run(
+        "can-deploy",
+        "--subject",
+        "orders-value",
+        "--schema",
+        "contracts/orders/value.proto",
+        "--registry",
+        "reg",
+        "-v",
+        env=env,
+    )
+    assert result.code == 2, result.output
+    assert "common/money.proto" in result.stderr and "Traceback" not in result.output
