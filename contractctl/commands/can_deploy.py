@@ -65,7 +65,7 @@ def _no_such_version(catalog: Catalog, subject: str, number: int) -> str:
         None,
     )
     if left_out is not None:
-        return f"{left_out} of what publish registers, so it cannot be deployed"
+        return f"{left_out}: publish registers it nowhere, so it cannot be deployed"
     known = ", ".join(str(n) for n in numbers) if numbers else "none"
     return f"{subject} has no git version {number} (its versions that publish registers: {known})"
 

@@ -14,7 +14,10 @@ _KINDS: dict[type, str] = {
 
 
 def type_name(value: Any) -> str:
-    """'a mapping', 'a list', ..., 'nothing' for null; else the Python type's name."""
+    """'a mapping', 'a list', ..., 'nothing' for null, 'an empty string' (a message saying a
+    non-empty string was expected, "got a string", read as a contradiction); else the type's name."""
     if value is None:
         return "nothing"
+    if value == "":
+        return "an empty string"
     return _KINDS.get(type(value), type(value).__name__)

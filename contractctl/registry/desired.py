@@ -125,11 +125,12 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
                 held_elsewhere = True
                 break
             if parsed is None:
+                why = resolver.historic_error(subject, version, registered=False)
                 catalog.findings.append(
                     Finding(
                         rule="HISTORY_UNPARSEABLE",
                         message=f"git version {version.number} ({version.commit[:7]}) of {subject} does not "
-                        "parse today; it is left out",
+                        "parse today; it is left out" + (f" ({why})" if why else ""),
                         kind=FindingKind.ADVISORY,
                         severity=Severity.WARNING,
                         subject=subject,

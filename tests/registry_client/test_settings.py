@@ -54,6 +54,7 @@ def test_full_settings(tmp_path: Path) -> None:
         ({"url": "https://"}, "registries.aws.url", "no host"),
         ({"url": f"https://key:{SECRET}@sr.example.com"}, "registries.aws.url", "credentials"),
         ({"url": "https://sr", "color": 1}, "registries.aws.color", "unknown key"),
+        ({"url": ""}, "registries.aws.url", "expected a non-empty string, got an empty string"),
         ({"url": "https://sr", "context": ":bad:"}, "registries.aws.context", "invalid context"),
         (
             {"url": "https://sr", "auth": {"basic": {"username": "k"}}},
