@@ -443,6 +443,8 @@ def undo_levels(client: RegistryClient, catalog: Catalog, plan: RegistryPlan) ->
     """After a failed run: put back the own config of each new subject whose level publish set and
     that got no version (in practice the one whose first registration failed). One whose failed
     registration took effect after all (its answer lost) holds a version: its level is kept."""
+    if plan.config_before:
+        client.ask_again()  # a registry that just could not be reached may be back: worth every retry
     findings = [
         _undo_level(client, catalog, subject, before) for subject, before in plan.config_before.items()
     ]

@@ -118,6 +118,11 @@ class RegistryClient:
         """Mask these values too in every error (the secrets of the other registries in this run)."""
         self._transport.also_mask = list(secrets)
 
+    def ask_again(self) -> None:
+        """Ask even if a request of this run found the registry unreachable: for putting back what
+        the run changed, worth every retry (the transport otherwise fails later requests at once)."""
+        self._transport.forget_unreachable()
+
     def close(self) -> None:
         if not self._closed:
             self._closed = True

@@ -103,6 +103,9 @@ class _Failure:
     not_sent: bool = False  # the request certainly never reached the server
 
 
+_UNREACHABLE = "unreachable: "  # a connection that could not be made: nothing was sent
+
+
 class _Retry(Exception):
     """Internal: one attempt failed in a way that may be retried."""
 
@@ -209,7 +212,14 @@ class Transport:
         self.auth: AuthProvider = make_provider(settings.auth, fetch)
         self._secrets: list[str] | None = None
         self.also_mask: list[str] = []  # other registries' secrets: a server may echo any
+        # why a request could not reach the registry at all, every attempt spent: the later requests
+        # of this run fail at once with it, where each retried on its own (a check of 500 subjects
+        # against a registry that was down took 79 s to say so)
+        self._unreachable: str | None = None
         self._tokens: list[str] = []
+
+    def forget_unreachable(self) -> None:
+        self._unreachable = None
 
     def close(self) -> None:
         self._http.close()
@@ -229,6 +239,9 @@ class Transport:
         if params:
             url += "?" + urlencode(params)
         repeatable = method.upper() != "DELETE"
+        unreachable = self._unreachable
+        if unreachable is not None:
+            raise RegistryError(self.name, f"{unreachable} (not asked again in this run)")
         deadline = self._deadline()
 
         def attempt() -> Reply:
@@ -269,6 +282,8 @@ class Transport:
                 last = number == attempts or not (repeatable or retry.not_sent)
                 if last:
                     suffix = f" after {number} attempts" if number > 1 else ""
+                    if retry.not_sent and retry.reason.startswith(_UNREACHABLE):
+                        self._unreachable = retry.reason + suffix
                     raise RegistryError(self.name, retry.reason + suffix, status=retry.status) from None
                 if retry.wait is not None:
                     delay = retry.wait
@@ -444,7 +459,7 @@ class Transport:
         if isinstance(error, httpx2.TimeoutException):
             return _Failure(f"timed out after {timeouts.read} s waiting for a response", retriable=True)
         if isinstance(error, httpx2.ConnectError):
-            return _Failure(f"unreachable: {_connect_reason(error)}", retriable=True, not_sent=True)
+            return _Failure(f"{_UNREACHABLE}{_connect_reason(error)}", retriable=True, not_sent=True)
         if isinstance(error, httpx2.RemoteProtocolError | httpx2.ReadError | httpx2.WriteError):
             return _Failure("connection dropped: the registry closed it without an answer", retriable=True)
         return _Failure(f"transport error: {type(error).__name__}", retriable=True)

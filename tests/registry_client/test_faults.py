@@ -156,6 +156,30 @@ def test_unreachable_port() -> None:
     assert_clean(caught.value)
 
 
+def test_a_registry_found_unreachable_is_not_asked_again_in_the_run(caplog: pytest.LogCaptureFixture) -> None:
+    """Every attempt of one request refused: the run's later requests fail at once with that reason
+    (a check of 500 subjects took 79 s to say the registry was down), until the caller asks again
+    (publish, to put back a level it set)."""
+    caplog.set_level("INFO", logger="contractctl")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # bound but not listening: connections are refused
+        with RegistryClient(settings(f"http://127.0.0.1:{port}")) as client:
+            with pytest.raises(RegistryError):
+                client.subjects()
+            retried = caplog.text.count("retrying in")
+            assert retried == FAST_RETRIES["max"]
+            with pytest.raises(RegistryError) as again:
+                client.versions("orders-value")
+            assert again.value.reason.endswith("after 4 attempts (not asked again in this run)")
+            assert caplog.text.count("retrying in") == retried  # no attempt made
+            client.ask_again()
+            with pytest.raises(RegistryError) as asked:
+                client.versions("orders-value")
+            assert asked.value.reason == "unreachable: connection refused after 4 attempts"
+            assert caplog.text.count("retrying in") == 2 * retried
+
+
 def test_no_retries_configured(registry_double_factory: Factory) -> None:
     double = registry_double_factory()
     with RegistryClient(settings(double.url, retries={"max": 0})) as client:
