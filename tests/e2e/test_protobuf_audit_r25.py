@@ -140,3 +140,30 @@ def test_can_deploy_a_file_whose_reference_is_invalid_names_it(repo: GitRepo, re
     )
     assert result.code == 2, result.output
     assert "common/money.proto" in result.stderr and "Traceback" not in result.output
+
+
+def test_an_include_file_that_imports_a_file_found_nowhere_is_named(repo: GitRepo) -> None:
+    """envoy with cel/expr not vendored: the contract's import of an include file was "not found or
+    had errors", and the file actually missing, below it, was never named, even with -v."""
+    repo.write(
+        "contractctl.yaml",
+        "version: 1\ncontracts: {root: contracts}\nprotobuf: {include: [third_party]}\n",
+    )
+    repo.write(
+        "third_party/ext/opts.proto",
+        'syntax = "proto3";\npackage ext;\nimport "deep/missing.proto";\n'
+        "message Meta { deep.Thing t = 1; }\n",
+    )
+    repo.write(
+        "contracts/orders/value.proto",
+        'syntax = "proto3";\npackage acme;\nimport "ext/opts.proto";\nmessage Order { ext.Meta meta = 1; }\n',
+    )
+    repo.commit("v1")
+    result = repo.run("check", "--all", "--format", "json")
+    assert result.code == 2, result.output
+    (finding,) = [
+        f for r in result.json()["results"] for f in r["findings"] if f["rule"] == "PROTO_IMPORT_NOT_FOUND"
+    ]
+    assert 'Import "ext/opts.proto"' in finding["message"]
+    assert "deep/missing.proto: File not found" in finding["message"]
+    assert "third_party/ext/opts.proto:3" in finding["message"]

@@ -16,6 +16,7 @@ from contractctl.formats.protobuf.compile import (
     Compiled,
     CompileFailed,
     Compiler,
+    ProtocMessage,
     builtin_descriptors,
     contract_imports,
     with_source_info,
@@ -26,6 +27,7 @@ from contractctl.formats.protobuf.findings import (
     INCOMPATIBLE_HINTS,
     editions_finding,
     invalid_finding,
+    rule_for,
     simple_invalid,
     wire_finding,
 )
@@ -173,6 +175,31 @@ def reach(schema: ProtobufSchema) -> dict[str, ProtobufSchema] | None:
                 else:
                     current._reach = union
     return None if schema._reach is _MIXED else cast("dict[str, ProtobufSchema]", schema._reach)
+
+
+_CAUSES_SHOWN = 3
+
+
+def _failures_below(messages: Sequence[ProtocMessage], texts: Mapping[str, object]) -> str:
+    """protoc's import failures inside files that are no contract (an include folder's), which a
+    contract's "Import ... had errors" stands for: the file that is found nowhere, and where it is
+    imported (an envoy tree's include folder missing cel/expr named only the contract's import)."""
+    below = []
+    for message in messages:
+        if message.file in texts or rule_for(message.message) != "PROTO_IMPORT_NOT_FOUND":
+            continue
+        where = _shown_path(message.file) + (f":{message.line}" if message.line else "")
+        below.append(f"{where}: {message.message.rstrip('.')}")
+    return "; ".join(below[:_CAUSES_SHOWN]) + "." if below else ""
+
+
+def _shown_path(path: str) -> str:
+    """An include folder's file as the user can find it: relative to the working directory where it
+    lies below it (protoc names it by its absolute path)."""
+    if not os.path.isabs(path):
+        return path
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 def _union(references: Sequence[ParsedSchema]) -> dict[str, ProtobufSchema] | None:
@@ -560,6 +587,14 @@ class ProtobufFormat:
             if identity not in seen:  # protoc repeats one error once per nesting level it unwinds
                 seen.add(identity)
                 findings.append(finding)
+        causes = _failures_below(failure.messages, texts) if known else ""
+        if causes:
+            findings = [
+                replace(f, message=f"{f.message} Below it: {causes}")
+                if f.rule == "PROTO_IMPORT_NOT_FOUND" and f.message.endswith("or had errors.")
+                else f
+                for f in findings
+            ]
         own = str(source.path)
         return sorted(findings, key=lambda f: (f.file != own, f.line or 0))
 
