@@ -167,3 +167,39 @@ def test_an_include_file_that_imports_a_file_found_nowhere_is_named(repo: GitRep
     assert 'Import "ext/opts.proto"' in finding["message"]
     assert "deep/missing.proto: File not found" in finding["message"]
     assert "third_party/ext/opts.proto:3" in finding["message"]
+
+
+def test_a_remote_check_skipped_names_only_the_references_the_registry_lacks(
+    repo: GitRepo, registry_double: Any
+) -> None:
+    """cncf/xds: REMOTE_CHECK_SKIPPED listed every reference of the schema, held or not."""
+    repo.write(
+        "contractctl.yaml",
+        'version: 1\ncontracts: {root: contracts}\nregistries:\n  reg: {url: "${REG_URL}"}\n',
+    )
+    for name in ("a", "b"):
+        repo.write(
+            f"contracts/common/{name}.proto",
+            f'syntax = "proto3";\npackage acme.common;\nmessage {name.upper()} {{ string x = 1; }}\n',
+        )
+    repo.write(
+        "contracts/orders/value.proto",
+        'syntax = "proto3";\npackage acme.orders;\nimport "common/a.proto";\nimport "common/b.proto";\n'
+        "message Order { acme.common.A a = 1; acme.common.B b = 2; }\n",
+    )
+    repo.commit("v1")
+    env = {"REG_URL": registry_double.url}
+    assert repo.run("publish", "--registry", "reg", env=env).code == 0
+    repo.write(
+        "contracts/common/a.proto",
+        'syntax = "proto3";\npackage acme.common;\nmessage A { string x = 1; string y = 2; }\n',
+    )
+    result = repo.run("check", "--registry", "reg", "--format", "json", env=env)
+    assert result.code == 0, result.output
+    (skipped,) = [
+        f
+        for r in result.json()["results"]
+        for f in r["findings"]
+        if f["rule"] == "REMOTE_CHECK_SKIPPED" and r["subject"] == "orders-value"
+    ]
+    assert "(common/a.proto)" in skipped["message"], skipped["message"]
