@@ -162,7 +162,11 @@ def check_candidate(candidate: Candidate, clients: dict[str, RegistryClient]) ->
                     kind=FindingKind.POLICY,
                     registry=client.name,
                     subject=candidate.subject,
-                    hint="Publish it (the release job) before deploying a producer that writes it.",
+                    hint="Publish it (the release job) before deploying a producer that writes it. If "
+                    "publish has nothing to register, the file uses newer versions of its references "
+                    "than its last commit did (a reference changed since): publish registers what "
+                    "commits registered, so commit the file again (any edit, a comment) and publish "
+                    "that new version.",
                 )
             )
         else:

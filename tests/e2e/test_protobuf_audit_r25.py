@@ -203,3 +203,38 @@ def test_a_remote_check_skipped_names_only_the_references_the_registry_lacks(
         if f["rule"] == "REMOTE_CHECK_SKIPPED" and r["subject"] == "orders-value"
     ]
     assert "(common/a.proto)" in skipped["message"], skipped["message"]
+
+
+def test_the_not_registered_hint_for_an_importer_whose_reference_moved_is_a_cure(
+    repo: GitRepo, registry_double: Any
+) -> None:
+    """grpc-proto's test.proto (audit 25 D2): its reference has a new version, it has none, so publish
+    registers nothing for it and can-deploy of the file says NOT_REGISTERED, with a hint ("Publish
+    it") that could not help. The hint now says what does: commit the file again, then publish."""
+    repo.write(
+        "contractctl.yaml",
+        'version: 1\ncontracts: {root: contracts}\nregistries:\n  reg: {url: "${REG_URL}"}\n',
+    )
+    money = 'syntax = "proto3";\npackage acme.common;\nmessage Money { int64 cents = 1; }\n'
+    repo.write("contracts/common/money.proto", money)
+    repo.write(
+        "contracts/orders/value.proto",
+        'syntax = "proto3";\npackage acme.orders;\nimport "common/money.proto";\n'
+        "message Order { acme.common.Money total = 1; }\n",
+    )
+    repo.commit("v1")
+    env = {"REG_URL": registry_double.url}
+    deploy = ("can-deploy", "--subject", "orders-value", "--schema", "contracts/orders/value.proto")
+    assert repo.run("publish", "--registry", "reg", env=env).code == 0
+    repo.write("contracts/common/money.proto", money.replace("cents = 1;", "cents = 1; string currency = 2;"))
+    repo.commit("money v2")
+    assert repo.run("publish", "--registry", "reg", env=env).code == 0
+    refused = repo.run(*deploy, "--registry", "reg", "--format", "json", env=env)
+    assert refused.code == 1, refused.output
+    (finding,) = [f for r in refused.json()["results"] for f in r["findings"]]
+    assert finding["rule"] == "NOT_REGISTERED" and "commit the file again" in finding["hint"]
+    with (repo.root / "contracts/orders/value.proto").open("a") as text:
+        text.write("// committed again\n")
+    repo.commit("orders again, as the hint says")
+    assert repo.run("publish", "--registry", "reg", env=env).code == 0
+    assert repo.run(*deploy, "--registry", "reg", env=env).code == 0
