@@ -53,19 +53,10 @@ def candidate_from_version(config: Config, subject: str, number: int) -> Candida
 def _no_such_version(catalog: Catalog, subject: str, number: int) -> str:
     """Why git version `number` is no candidate: numbers count every version in git's history, and a
     version that does not parse today is left out of what publish registers, so the numbers have gaps."""
-    numbers = [v.number for v in catalog.versions[subject]]
-    left_out = next(
-        (
-            f.message
-            for f in catalog.findings
-            if f.subject == subject
-            and f.rule == "HISTORY_UNPARSEABLE"
-            and f"git version {number} (" in f.message
-        ),
-        None,
-    )
+    left_out = catalog.left_out.get((subject, number))
     if left_out is not None:
         return f"{left_out}: publish registers it nowhere, so it cannot be deployed"
+    numbers = [v.number for v in catalog.versions[subject]]
     known = ", ".join(str(n) for n in numbers) if numbers else "none"
     return f"{subject} has no git version {number} (its versions that publish registers: {known})"
 

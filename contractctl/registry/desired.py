@@ -38,7 +38,7 @@ class GitVersion:
     path: str
     payload: Payload
     # the version as parsed for registering: publish compares it with the ones before (history_breaks)
-    schema: ParsedSchema | None = field(default=None, compare=False, repr=False)
+    schema: ParsedSchema = field(compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -54,6 +54,9 @@ class Catalog:
     types: dict[str, SchemaType] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # (subject, git number) -> why that version is left out (does not parse today): git numbers
+    # every version, so the numbers publish registers have gaps (can-deploy --version names them)
+    left_out: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def in_order(self) -> list[GitVersion]:
         """Registration order: by commit; within a commit, the order references are resolved in."""
@@ -126,11 +129,15 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
                 break
             if parsed is None:
                 why = resolver.historic_error(subject, version, registered=False)
+                reason = (
+                    f"git version {version.number} ({version.commit[:7]}) of {subject} does not parse today"
+                )
+                reason += f" ({why})" if why else ""
+                catalog.left_out[subject, version.number] = reason
                 catalog.findings.append(
                     Finding(
                         rule="HISTORY_UNPARSEABLE",
-                        message=f"git version {version.number} ({version.commit[:7]}) of {subject} does not "
-                        "parse today; it is left out" + (f" ({why})" if why else ""),
+                        message=f"{reason}; it is left out",
                         kind=FindingKind.ADVISORY,
                         severity=Severity.WARNING,
                         subject=subject,

@@ -14,6 +14,7 @@ from typing import TypeVar
 from contractctl.registry.errors import RegistryError
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def fan_out(tasks: Iterable[Callable[[], T]], max_workers: int) -> list[T | BaseException]:
@@ -21,6 +22,14 @@ def fan_out(tasks: Iterable[Callable[[], T]], max_workers: int) -> list[T | Base
 
     ``KeyboardInterrupt``/``SystemExit`` from a task are re-raised: they are not results.
     """
+    return _pooled(tasks, max_workers, gather)
+
+
+def _pooled(
+    tasks: Iterable[Callable[[], T]], max_workers: int, collect: Callable[[list[Future[T]]], list[R]]
+) -> list[R]:
+    """The tasks on a pool of their own, their futures handed to `collect`; the pool shut down as
+    `close_pool` says, whether `collect` returns or raises."""
     if max_workers < 1:
         raise ValueError("max_workers must be at least 1")
     todo = list(tasks)
@@ -28,7 +37,7 @@ def fan_out(tasks: Iterable[Callable[[], T]], max_workers: int) -> list[T | Base
         return []
     pool = ThreadPoolExecutor(max_workers=min(max_workers, len(todo)), thread_name_prefix="registry")
     try:
-        results = gather([pool.submit(task) for task in todo])
+        results = collect([pool.submit(task) for task in todo])
     except BaseException as error:
         close_pool(pool, error)
         raise
@@ -49,23 +58,17 @@ def fan_out_all(tasks: Iterable[Callable[[], T]], max_workers: int) -> list[T]:
     question together, such as one registry's subjects (its caller reports the registry as failed).
 
     The calls not yet started when that failure is seen are cancelled: each would retry on its own
-    against a registry that is down (a publish over 500 subjects took 110 s to say "unreachable")."""
-    if max_workers < 1:
-        raise ValueError("max_workers must be at least 1")
-    todo = list(tasks)
-    if not todo:
-        return []
-    pool = ThreadPoolExecutor(max_workers=min(max_workers, len(todo)), thread_name_prefix="registry")
-    futures = [pool.submit(task) for task in todo]
+    against a registry that is down (a publish over 500 subjects took 120 s to say "unreachable")."""
+    return _pooled(tasks, max_workers, _until_a_failure)
+
+
+def _until_a_failure(futures: list[Future[T]]) -> list[T]:
     try:
-        results = [future.result() for future in futures]
-    except BaseException as error:
+        return [future.result() for future in futures]
+    except BaseException:
         for future in futures:
             future.cancel()
-        close_pool(pool, error)
         raise
-    close_pool(pool, None)
-    return results
 
 
 def settled(outcomes: Iterable[T | BaseException]) -> list[T | RegistryError]:

@@ -61,14 +61,12 @@ def _first_refusal(
     registry: str,
 ) -> Finding | None:
     for version in judged:
-        if version.schema is None:
-            continue
         index = next(position for position, there in enumerate(held) if there is version)
         earlier = _same_group(held[:index], version, group_property)
         same_type, _ = split_by_type(
             version.payload.schema_type, [(v.payload.schema_type, v) for v in earlier], level
         )
-        compared = [Earlier(v.label, v.schema) for v in same_type if v.schema is not None]
+        compared = [Earlier(v.label, v.schema) for v in same_type]
         breaks = [
             finding
             for finding in check_level(

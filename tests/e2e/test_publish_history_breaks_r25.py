@@ -33,7 +33,11 @@ V4 = record("Order", [*V3["fields"], {"name": "tag", "type": "string", "default"
 
 def _history(repo: GitRepo, level: str, versions: list[dict[str, Any]], extra: str = "") -> None:
     repo.write("contractctl.yaml", _config(level, extra))
-    for number, schema in enumerate(versions, start=1):
+    _commit_versions(repo, versions)
+
+
+def _commit_versions(repo: GitRepo, versions: list[dict[str, Any]], first: int = 1) -> None:
+    for number, schema in enumerate(versions, start=first):
         repo.write("contracts/orders/value.avsc", schema)
         repo.commit(f"v{number}")
 
@@ -87,9 +91,7 @@ def test_a_held_subject_is_judged_under_the_registrys_level_not_gits(
     double = registry_double_factory(name="aws")
     _history(repo, "BACKWARD", [V1])
     assert _publish(repo, double).code == 0
-    for number, schema in enumerate([V2, V3, V4], start=2):
-        repo.write("contracts/orders/value.avsc", schema)
-        repo.commit(f"v{number}")
+    _commit_versions(repo, [V2, V3, V4], first=2)
     # v2 is the first missing version: the registry's own test passes it; v3 is judged here
     refused = _publish(repo, double)
     assert refused.code == 1, refused.output
