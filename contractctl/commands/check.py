@@ -974,8 +974,8 @@ def _prepare(
     for subject in checked:
         schema_type = checker.current.file(subject).schema_type
         for version in to_read.get(subject, ()):
-            group = list(checker.historic_sources(subject, version).values())
-            groups.setdefault(schema_type, []).append(group)
+            for group in checker.historic_groups(subject, version):
+                groups.setdefault(schema_type, []).append(list(group.values()))
     for schema_type, texts in by_type.items():
         of_type = [s for s in checked if checker.current.file(s).schema_type is schema_type]
         get_format(schema_type).prepare(

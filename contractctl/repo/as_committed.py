@@ -91,20 +91,11 @@ def by_name(schema_type: SchemaType, tree: Mapping[str, str], read_blobs: ReadBl
     return referenced
 
 
-def parse_as_committed(
-    source: SchemaText,
-    schema_type: SchemaType,
-    tree: Mapping[str, str],
-    read_blobs: ReadBlobs,
-    origins_of: OriginsOf,
-    referenced: LaidOut,
-) -> ParsedSchema:
-    """`source` parsed as a registry parses a version it holds, with each file it references (and
-    each they reference, transitively) as `tree` holds it: import path -> blob id, the commit's files
-    under the contracts root; `referenced` tells which (`by_path`, `by_name`). An import `tree` lacks
-    is left to the format (a built-in, an include folder), which refuses it if nobody has it. Raises
-    InvalidSchema when the version does not parse even so.
-    """
+def committed_texts(
+    source: SchemaText, tree: Mapping[str, str], read_blobs: ReadBlobs, referenced: LaidOut
+) -> tuple[dict[str, SchemaText], dict[str, list[str]]]:
+    """The files `source` references as `tree` holds them, transitively (import path -> text, each
+    of `source`'s commit), and what each of them and `source` references (import path -> paths)."""
     texts: dict[str, SchemaText] = {}
     imports: dict[str, list[str]] = {}
     root = source.root
@@ -122,6 +113,24 @@ def parse_as_committed(
             imports[import_path] = referenced(texts[import_path])
             below.extend(p for p in imports[import_path] if p not in texts)
         level = below
+    return texts, imports
+
+
+def parse_as_committed(
+    source: SchemaText,
+    schema_type: SchemaType,
+    tree: Mapping[str, str],
+    read_blobs: ReadBlobs,
+    origins_of: OriginsOf,
+    referenced: LaidOut,
+) -> ParsedSchema:
+    """`source` parsed as a registry parses a version it holds, with each file it references (and
+    each they reference, transitively) as `tree` holds it: import path -> blob id, the commit's files
+    under the contracts root; `referenced` tells which (`by_path`, `by_name`). An import `tree` lacks
+    is left to the format (a built-in, an include folder), which refuses it if nobody has it. Raises
+    InvalidSchema when the version does not parse even so.
+    """
+    texts, imports = committed_texts(source, tree, read_blobs, referenced)
     origins = origins_of({p: t.text for p, t in texts.items()})
     texts = {p: replace(t, version=origins.get(p)) for p, t in texts.items()}
     parsed: dict[str, ParsedSchema] = {}

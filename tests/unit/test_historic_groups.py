@@ -15,7 +15,7 @@ import pytest
 
 from contractctl import formats
 from contractctl.commands.check import CheckOptions, run_check
-from contractctl.config.project import default_config
+from contractctl.config.project import default_config, load_config
 from contractctl.model import SchemaType
 from contractctl.repo.references import SchemaResolver
 from tests.conftest import GitRepo
@@ -51,9 +51,14 @@ def history(repo: GitRepo) -> GitRepo:
     return repo
 
 
-def _verdicts(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, Any], int]:
+def _verdicts(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, as_configured: bool = False
+) -> tuple[dict[str, Any], int]:
+    """`as_configured`: the repository's contractctl.yaml read (otherwise the defaults, with no folder
+    where answers are kept between runs: each run compiles what it needs)."""
     monkeypatch.setattr(formats, "_LOADED", {})  # a fresh compiler: nothing cached from a previous run
-    report = run_check(default_config(repo.root), CheckOptions())
+    config = load_config(repo.root / "contractctl.yaml") if as_configured else default_config(repo.root)
+    report = run_check(config, CheckOptions())
     verdicts = {r.subject: (r.verdict, sorted(f.rule for f in r.findings)) for r in report.results}
     runs = formats.get_format(SchemaType.PROTOBUF).compiler.runs  # type: ignore[attr-defined]
     return verdicts, runs
@@ -75,7 +80,95 @@ def test_grouped_compilation_gives_the_verdicts_of_one_run_per_version_in_fewer_
 ) -> None:
     grouped, grouped_runs = _verdicts(history, monkeypatch)
     with monkeypatch.context() as patched:  # no groups: every earlier version compiles on its own
-        patched.setattr(SchemaResolver, "historic_sources", lambda self, subject, version: {})
+        patched.setattr(SchemaResolver, "historic_groups", lambda self, subject, version: [])
         alone, alone_runs = _verdicts(history, patched)
     assert grouped == alone
     assert grouped_runs < alone_runs, (grouped_runs, alone_runs)
+
+
+def _message(package: str, name: str, imports: list[str], fields: list[str]) -> str:
+    head = f'syntax = "proto3";\npackage {package};\n' + "".join(f'import "{i}";\n' for i in imports)
+    body = "".join(f"  {field} = {n};\n" for n, field in enumerate(fields, start=1))
+    return f"{head}message {name} {{\n{body}}}\n"
+
+
+@pytest.mark.parametrize("mid_first", [False, True])
+def test_an_earlier_version_whose_reference_saw_an_older_import_is_compiled_before_the_checks(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch, mid_first: bool
+) -> None:
+    """Top imports Common, then Mid, which imports Common too. Top's last version is of a commit
+    that also edited a comment of Common: the same version of Common, another text, which Mid's
+    version (of the commit before) did not see. Top is compiled with the Common text nearest it (its
+    own import's), Mid alone with the older text; both closures are handed to the batch, so no
+    check compiles anything of its own (walked the other way round, Top's group held the older
+    text, and every such version was compiled again, alone: envoy's shared files)."""
+    repo.write("contractctl.yaml", "version: 1\ndefaults: {compatibility: BACKWARD}\n")
+    common = "contracts/common/common.proto"
+    repo.write(common, _message("acme.common", "Common", [], ["int32 a"]))
+    repo.write(
+        "contracts/mid/value.proto", _message("acme.mid", "Mid", [common[10:]], ["acme.common.Common c"])
+    )
+    top_imports = ["mid/value.proto", common[10:]] if mid_first else [common[10:], "mid/value.proto"]
+    top_fields = ["acme.common.Common c", "acme.mid.Mid m"]
+    repo.write("contracts/top/value.proto", _message("acme.top", "Top", top_imports, top_fields))
+    repo.commit("first versions")
+    repo.write(common, _message("acme.common", "Common", [], ["int32 a", "int32 b"]))
+    repo.write(
+        "contracts/top/value.proto", _message("acme.top", "Top", top_imports, [*top_fields, "int32 x"])
+    )
+    repo.commit("a comment on Common; Top grows")
+    # the change: Top gains a field (compatible)
+    repo.write(
+        "contracts/top/value.proto",
+        _message("acme.top", "Top", top_imports, [*top_fields, "int32 x", "string y"]),
+    )
+
+    on_demand = _count_compiles_on_demand(monkeypatch)
+    verdicts, runs = _verdicts(repo, monkeypatch)
+    assert verdicts.get("top-value") == ("compatible", []), verdicts
+    assert runs > 0
+    assert sum(on_demand) == 0, on_demand  # every earlier version came out of the batch
+
+
+def test_an_earlier_version_laid_out_as_committed_is_compiled_before_the_checks(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An earlier version importing a file of an include folder git tracks (a vendored import) is
+    parsed with the files its commit held: that layout is handed to the batch too."""
+    repo.write(
+        "contractctl.yaml",
+        "version: 1\ndefaults: {compatibility: BACKWARD}\nprotobuf:\n  include: [third_party]\n",
+    )
+    repo.write("third_party/ext/opts.proto", _message("ext", "Opts", [], ["int32 level"]))
+    repo.write("contracts/common/common.proto", _message("acme.common", "Common", [], ["int32 a"]))
+    top_imports = ["common/common.proto", "ext/opts.proto"]
+    top_fields = ["acme.common.Common c", "ext.Opts o"]
+    repo.write("contracts/top/value.proto", _message("acme.top", "Top", top_imports, top_fields))
+    repo.commit("first versions")
+    repo.write("third_party/ext/opts.proto", _message("ext", "Opts", [], ["int32 level", "string tag"]))
+    repo.write(
+        "contracts/top/value.proto", _message("acme.top", "Top", top_imports, [*top_fields, "int32 x"])
+    )
+
+    on_demand = _count_compiles_on_demand(monkeypatch)
+    verdicts, runs = _verdicts(repo, monkeypatch, as_configured=True)
+    assert verdicts.get("top-value") == ("compatible", []), verdicts
+    assert runs > 0
+    assert sum(on_demand) == 0, on_demand
+
+
+def _count_compiles_on_demand(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The protoc runs each on-demand compile (a parse the batch did not answer) made, as made."""
+    on_demand: list[int] = []
+    compiler_type = type(formats.get_format(SchemaType.PROTOBUF).compiler)  # type: ignore[attr-defined]
+    compile_one = compiler_type.compile
+
+    def counted(self: Any, import_path: str, available: Any) -> Any:
+        before = self.runs
+        try:
+            return compile_one(self, import_path, available)
+        finally:
+            on_demand.append(self.runs - before)
+
+    monkeypatch.setattr(compiler_type, "compile", counted)
+    return on_demand

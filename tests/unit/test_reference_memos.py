@@ -118,25 +118,28 @@ def test_parsed_subjects_end_the_walk_and_a_cycle_above_them_is_still_found(grap
 
 
 def _plain_sources(resolver: SchemaResolver, subject: str, version: HistoricVersion) -> dict[str, SchemaText]:
-    """historic_sources as the walk without memos defines it."""
+    """historic_sources as the walk without memos defines it: level by level from the version, the
+    first text met for a subject kept (Avro references by name: each text's in the order it uses them)."""
     found: dict[str, SchemaText] = {}
-    pending: list[tuple[str, HistoricVersion | None]] = [(subject, version)]
-    while pending:
-        name, at = pending.pop()
-        if name in found:
-            continue
-        try:
-            if at is None:
-                found[name] = resolver.current.source(name)
-                pending.extend((r, None) for r in resolver.references_of(name))
+    level: list[tuple[str, HistoricVersion | None]] = [(subject, version)]
+    while level:
+        below: list[tuple[str, HistoricVersion | None]] = []
+        for name, at in level:
+            if name in found:
                 continue
-            source = SchemaText(at.path, at.text, at.commit, resolver.current.root)
-            found[name] = source
-            schema_type = resolver.current.file(name).schema_type
-            for dependency in resolver._references(schema_type, source, name):
-                pending.append((dependency, resolver._version_at(dependency, at.sequence)))
-        except InvalidSchema:
-            continue
+            try:
+                if at is None:
+                    found[name] = resolver.current.source(name)
+                    below.extend((r, None) for r in resolver.references_of(name))
+                    continue
+                source = SchemaText(at.path, at.text, at.commit, resolver.current.root)
+                found[name] = source
+                schema_type = resolver.current.file(name).schema_type
+                for dependency in resolver._references(schema_type, source, name):
+                    below.append((dependency, resolver._version_at(dependency, at.sequence)))
+            except InvalidSchema:
+                continue
+        level = below
     return found
 
 
