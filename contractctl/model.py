@@ -179,10 +179,11 @@ class Report:
     def in_order(self) -> Report:
         """The report as every output shows it: findings by position (file, line, column), each
         identical finding once (two steps may observe the same fact), results by file, each
-        subject's local result before its registries'."""
+        subject's local result before its registries'. A finding several subjects' checks made alike
+        (a broken file that each of its importers compiled) is shown once in the run (`_shown_once`)."""
         results = [replace(result, findings=in_position_order(result.findings)) for result in self.results]
         results.sort(key=lambda r: (r.path, r.subject, r.registry is not None, r.registry or ""))
-        return Report(self.command, results, in_position_order(self.findings))
+        return Report(self.command, _shown_once(results), in_position_order(self.findings))
 
     def without_details(self) -> Report:
         """The report as shown without -v: no finding carries its detail."""
@@ -192,6 +193,38 @@ class Report:
 
         results = [replace(result, findings=plain(result.findings)) for result in self.results]
         return Report(self.command, results, plain(self.findings))
+
+
+def _shown_once(results: list[SubjectResult]) -> list[SubjectResult]:
+    """`results` with an invalid-input finding that several of them hold alike, but for the subject
+    it is filed under, kept by one: the result of the file it points at where one is in the run (the
+    broken contract's own), else the first. The others keep what is theirs (an importer its
+    INVALID_REFERENCE, which names the file and its error); a result left with nothing but such
+    copies keeps them, so that no result's verdict goes unexplained. grpc-proto reported one
+    PROTO_SYNTAX at s2a_context.proto:36 once per subject that compiled it (audit W6).
+
+    Only INVALID findings: a file's error is the file's whatever compiled it, while a break of a
+    referenced type is each importer's own verdict (each subject's registry refuses its version)."""
+
+    def alike(finding: Finding) -> Finding:
+        return replace(finding, subject=None) if finding.subject is not None else finding
+
+    keeper: dict[Finding, int] = {}
+    for index, result in enumerate(results):
+        for finding in result.findings:
+            if finding.kind is not FindingKind.INVALID:
+                continue
+            key = alike(finding)
+            held = keeper.setdefault(key, index)
+            if held != index and results[held].path != finding.file and result.path == finding.file:
+                keeper[key] = index
+    out = []
+    for index, result in enumerate(results):
+        own = [f for f in result.findings if f.kind is not FindingKind.INVALID or keeper[alike(f)] == index]
+        if own and len(own) < len(result.findings):
+            result = replace(result, findings=own)
+        out.append(result)
+    return out
 
 
 def in_position_order(findings: list[Finding]) -> list[Finding]:

@@ -67,7 +67,12 @@ from contractctl.repo.git_place import refuse_missing_index
 from contractctl.repo.history import WORKTREE_KEY, BlobStore, Git, HistoricVersion, LogAhead, VersionHistory
 from contractctl.repo.integrity import ensure_complete_history
 from contractctl.repo.outline_cache import OutlineCache, code_stamp
-from contractctl.repo.references import SchemaResolver, import_missing_finding, subject_history
+from contractctl.repo.references import (
+    GuessedReference,
+    SchemaResolver,
+    import_missing_finding,
+    subject_history,
+)
 from contractctl.repo.sidecar_paths import (
     SIDECAR_SUFFIX,
     examples_dir,
@@ -1058,17 +1063,24 @@ def _sidecars_registering_anew(
 
 
 def _reference_guessed(
-    version: HistoricVersion, guessed: tuple[str, ...], file: str, subject: str
+    version: HistoricVersion, guessed: tuple[GuessedReference, ...], file: str, subject: str
 ) -> Finding:
-    """An earlier version compared with references no file of its commit held, taken as they are
-    now: what its author compiled it with came from elsewhere (a build dependency vendored later),
-    or it never compiled and no registry holds it. The comparison stands on that guess."""
-    names = ", ".join(guessed)
+    """An earlier version compared with references taken as they are now, since its commit could
+    not answer for them: it did not hold the file (what its author compiled it with came from
+    elsewhere, a build dependency vendored later), or it held it but not an import below it (one its
+    build fetched); or it never compiled and no registry holds it. The comparison stands on that
+    guess, and the message says which of those it was (audit W7: "no file of its commit held" it was
+    said of references the commit held)."""
+    why = "; ".join(_why_guessed(reference) for reference in guessed)
+    files = "today's files" if len(guessed) > 1 else "today's file"
+    elsewhere = (
+        " (as its author's build found it elsewhere, e.g. a dependency vendored later)"
+        if any(not reference.held for reference in guessed)
+        else ""
+    )
     return Finding(
         rule="HISTORY_REFERENCE_GUESSED",
-        message=f"{_label(version)} references {names}, which no file of its commit held: it is compared "
-        "as compiled with today's file (as its author's build found it elsewhere, e.g. a dependency "
-        "vendored later)",
+        message=f"{_label(version)} references {why}: it is compared as compiled with {files}{elsewhere}",
         kind=FindingKind.ADVISORY,
         severity=Severity.WARNING,
         file=file,
@@ -1076,6 +1088,23 @@ def _reference_guessed(
         hint="If that version never reached a registry (it did not compile then), a finding against it "
         "is not the registry's: let the check through with `--allow-breaking SUBJECT --reason TEXT`.",
     )
+
+
+def _why_guessed(reference: GuessedReference) -> str:
+    """One reference of HISTORY_REFERENCE_GUESSED, named with the reason its commit did not answer."""
+    if reference.path is None:
+        return f"{reference.subject}, which no file of its commit held"
+    named = (
+        reference.path if reference.subject == reference.path else f"{reference.path} ({reference.subject})"
+    )
+    if not reference.held:
+        return f"{named}, which no file of its commit held"
+    if reference.missing_below is not None:
+        return (
+            f"{named}, which its commit held, but an import below it, {reference.missing_below}, "
+            "was not in the commit (its build fetched it)"
+        )
+    return f"{named}, which its commit held, but with its commit's files the version did not compile"
 
 
 def _vendoring(git: Git, config: Config) -> list[str]:

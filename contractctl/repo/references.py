@@ -84,6 +84,18 @@ _Node = tuple[SchemaText, tuple[tuple[str, HistoricVersion | None], ...]]
 _State = tuple[int, tuple[object, ...]]
 
 
+class GuessedReference(NamedTuple):
+    """A reference an earlier version was compiled with as it is now (`parse_historic`), and why its
+    commit could not answer for it: the file it is imported as (None: referenced by name), whether
+    that commit held that file, and, if it did, an import below it that the commit lacked (what its
+    build fetched), when one is (None: every import below it was there)."""
+
+    subject: str
+    path: str | None
+    held: bool
+    missing_below: str | None
+
+
 class _Now(NamedTuple):
     """What the contract as it is now is of its subject (`SchemaResolver._now_of`)."""
 
@@ -127,8 +139,8 @@ class SchemaResolver:
         self._historic_errors: dict[tuple[str, int, int, bool], str] = {}
         # imports no file of an unparseable version's commit held, as its first error named them
         self._historic_external: dict[tuple[str, int, int, bool], str] = {}
-        # versions compiled with some references as they are now: no file of their commit held them
-        self._historic_guesses: dict[tuple[str, int, int, bool], tuple[str, ...]] = {}
+        # versions compiled with some references as they are now: their commit could not answer for them
+        self._historic_guesses: dict[tuple[str, int, int, bool], tuple[GuessedReference, ...]] = {}
         self._subject_of: dict[int, str] = {}  # id(parsed schema) -> subject, for registry references
         self._paths = _ContractPaths(current)
         self._sequences: dict[str, tuple[list[tuple[int, str, HistoricVersion]], list[int]]] = {}
@@ -526,7 +538,9 @@ class SchemaResolver:
                     if reference is not None:
                         references.append(reference)
                 if guessed:
-                    self._historic_guesses[key] = tuple(guessed)
+                    self._historic_guesses[key] = tuple(
+                        self._why_guessed(dependency, version, schema_type) for dependency in guessed
+                    )
                 if registered:
                     parsed = parse_registered(source, schema_type, references)
                 else:
@@ -695,10 +709,25 @@ class SchemaResolver:
             paths = self._include_paths[schema_type] = frozenset(found)
         return bool(paths) and not paths.isdisjoint(imported_paths(schema_type, source))
 
-    def historic_guess(self, subject: str, version: HistoricVersion) -> tuple[str, ...]:
-        """The references a compared earlier version took as they are now: no file of its commit
-        held them (a dependency its author's build found outside the repository, vendored later)."""
+    def historic_guess(self, subject: str, version: HistoricVersion) -> tuple[GuessedReference, ...]:
+        """The references a compared earlier version took as they are now, each with why its commit
+        could not answer for it (`GuessedReference`)."""
         return self._historic_guesses.get((subject, version.sequence, version.number, True), ())
+
+    def _why_guessed(
+        self, reference: str, version: HistoricVersion, schema_type: SchemaType
+    ) -> GuessedReference:
+        """Why the version's commit did not answer for `reference`: it did not hold the file, or it
+        held it and lacked an import below it, one its build fetched (envoy's data-plane-api at
+        7469956: the reference was there, opencensus-proto below it was not; audit W7)."""
+        import_path = self._imported_as(reference)
+        if import_path is None:
+            return GuessedReference(reference, None, False, None)
+        tree = self._committed_tree(version.commit, schema_type)
+        if import_path not in tree:
+            return GuessedReference(reference, import_path, False, None)
+        missing = self._fetched_below(version.commit, schema_type, [import_path], tree)
+        return GuessedReference(reference, import_path, True, missing)
 
     def historic_error(self, subject: str, version: HistoricVersion, registered: bool = True) -> str | None:
         """Why `parse_historic` found no schema for this version (its first finding), when it says."""

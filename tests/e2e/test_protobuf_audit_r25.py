@@ -238,3 +238,57 @@ def test_the_not_registered_hint_for_an_importer_whose_reference_moved_is_a_cure
     repo.commit("orders again, as the hint says")
     assert repo.run("publish", "--registry", "reg", env=env).code == 0
     assert repo.run(*deploy, "--registry", "reg", env=env).code == 0
+
+
+# HISTORY_REFERENCE_GUESSED says why the version's commit did not answer for the reference (audit W7,
+# envoy data-plane-api 7469956 / d59c738: "no file of its commit held" a reference the commit held).
+# Under record naming, b.proto's subject now (t.First, a message put ahead of B) had no version then,
+# so a's version 1 is laid out as committed, and failing that, compiled with today's b.proto.
+B_WITH_A_FIRST_MESSAGE = B_BUILT_HERE.replace("message B", "message First { int32 x = 1; }\nmessage B")
+
+
+def _guessed(repo: GitRepo, b_then: str | None) -> str:
+    """a v1 (b.proto as `b_then` in its commit, None: not there), then b.proto with a new first
+    message; a changes string -> int32: the message of the one HISTORY_REFERENCE_GUESSED of t.A,
+    the same in every way of checking the change."""
+    repo.write("contractctl.yaml", CONFIG.replace("LEVEL", "BACKWARD"))
+    if b_then is not None:
+        repo.write("contracts/b.proto", b_then)
+    repo.write("contracts/a.proto", A_V1)
+    repo.commit("a v1")
+    repo.write("contracts/b.proto", B_WITH_A_FIRST_MESSAGE)
+    repo.commit("b gets a message ahead of B")
+    repo.write("contracts/a.proto", A_V1.replace("string id", "int32 id"))
+    messages = set()
+    for mode, (code, results) in change_modes(repo).items():
+        rules = sorted(_a_rules(results))
+        assert code == 1, (mode, rules)
+        assert rules == [("FIELD_SCALAR_KIND_CHANGED", "error"), ("HISTORY_REFERENCE_GUESSED", "warning")]
+        messages.update(
+            f["message"] for f in results["t.A"]["findings"] if f["rule"] == "HISTORY_REFERENCE_GUESSED"
+        )
+    (message,) = messages
+    return message
+
+
+def test_a_guessed_reference_its_commit_held_names_the_import_missing_below_it(repo: GitRepo) -> None:
+    """The commit held b.proto; what it lacked was ext/meta.proto, which b.proto imported (fetched)."""
+    message = _guessed(repo, B_FETCHING)
+    assert "references b.proto (t.First), which its commit held, but an import below it, " in message
+    assert "ext/meta.proto, was not in the commit (its build fetched it)" in message
+    assert "no file of its commit held" not in message, message
+
+
+def test_a_guessed_reference_its_commit_lacked_says_no_file_held_it(repo: GitRepo) -> None:
+    """The commit had no b.proto at all (its build found it elsewhere): said so, naming the file."""
+    message = _guessed(repo, None)
+    assert "references b.proto (t.First), which no file of its commit held: it is compared as " in message
+    assert "(as its author's build found it elsewhere, e.g. a dependency vendored later)" in message
+
+
+def test_a_guessed_reference_its_commit_held_broken_says_it_did_not_compile(repo: GitRepo) -> None:
+    """The commit held b.proto, and nothing below it was missing: b.proto then did not compile."""
+    message = _guessed(repo, B_BUILT_HERE.replace("= 1; }", "= 1 }"))
+    assert "references b.proto (t.First), which its commit held, but with its commit's files the " in message
+    assert "version did not compile: it is compared as compiled with today's file" in message
+    assert "no file of its commit held" not in message, message

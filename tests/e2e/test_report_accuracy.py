@@ -60,6 +60,60 @@ def test_two_broken_files_are_two_invalid_subjects(repo: GitRepo) -> None:
     assert "failed: 2 subjects checked (2 invalid)" in repo.run("check").stdout
 
 
+SHARED_BROKEN = 'syntax = "proto3";\npackage t;\nmessage S { string s = 1 }\n'  # line 3: no ";"
+
+
+def _importers_of_a_broken_file(repo: GitRepo) -> None:
+    """shared.proto, imported by a.proto and b.proto, loses a ";": each subject's check compiles it."""
+    repo.write(
+        "contractctl.yaml",
+        "version: 1\ncontracts: {root: contracts}\ndefaults: {subject_strategy: record}\n",
+    )
+    repo.write("contracts/shared.proto", SHARED_BROKEN.replace("= 1 }", "= 1; }"))
+    for name in ("A", "B"):
+        repo.write(
+            f"contracts/{name.lower()}.proto",
+            f'syntax = "proto3";\npackage t;\nimport "shared.proto";\nmessage {name} {{ S s = 1; }}\n',
+        )
+    repo.commit("v1")
+    repo.write("contracts/shared.proto", SHARED_BROKEN)
+
+
+def test_a_broken_file_two_contracts_import_is_reported_once(repo: GitRepo) -> None:
+    """grpc-proto (62cf1cd): one PROTO_SYNTAX at s2a_context.proto:36 was reported once per subject
+    whose check compiled the file. It is one finding, the broken file's own; each importer keeps
+    its INVALID_REFERENCE, which names the file and the error."""
+    _importers_of_a_broken_file(repo)
+    result = repo.run("check", "--format", "json")
+    assert result.code == 2, result.output
+    data = result.json()
+    found = sorted((f["rule"], f["file"], f["subject"]) for f in _findings(data))
+    assert found == [
+        ("INVALID_REFERENCE", "contracts/a.proto", "t.A"),
+        ("INVALID_REFERENCE", "contracts/b.proto", "t.B"),
+        ("PROTO_SYNTAX", "contracts/shared.proto", "t.S"),
+    ], found
+    assert data["summary"]["errors"] == 3 and data["summary"]["verdicts"] == {"invalid": 3}
+    text = repo.run("check").stdout
+    assert text.count("PROTO_SYNTAX") == 1 and "3 errors" in text, text
+    sarif = repo.run("check", "--format", "sarif").json()
+    rules = sorted(r["ruleId"] for r in sarif["runs"][0]["results"])
+    assert rules == ["INVALID_REFERENCE", "INVALID_REFERENCE", "PROTO_SYNTAX"], rules
+
+
+def test_a_broken_file_only_importers_check_is_reported_once_too(repo: GitRepo) -> None:
+    """Without the broken file's own subject in the run, the first importer shows its error."""
+    _importers_of_a_broken_file(repo)
+    result = repo.run("check", "contracts/a.proto", "contracts/b.proto", "--format", "json")
+    assert result.code == 2, result.output
+    found = sorted((f["rule"], f["file"], f["subject"]) for f in _findings(result.json()))
+    assert found == [
+        ("INVALID_REFERENCE", "contracts/a.proto", "t.A"),
+        ("INVALID_REFERENCE", "contracts/b.proto", "t.B"),
+        ("PROTO_SYNTAX", "contracts/shared.proto", "t.A"),
+    ], found
+
+
 def test_a_lint_only_failure_is_not_counted_as_incompatible(repo: GitRepo) -> None:
     repo.write("contractctl.yaml", "version: 1\nlint:\n  rules: {naming: error, docs: 'off'}\n")
     repo.write("contracts/orders/value.avsc", record("Order", [{"name": "id", "type": "string"}]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from contractctl.model import Finding, FindingKind, Report, SubjectResult
 
 
@@ -34,3 +36,32 @@ def test_results_by_path_local_before_registries() -> None:
         ("b", None),
         ("b", "aws"),
     ]
+
+
+def test_a_finding_several_subjects_made_alike_is_shown_once_by_its_file() -> None:
+    """A broken file each importer compiled: its error once, in its own contract's result; a finding
+    that differs (another message) is another finding; a result left with only copies keeps them."""
+    syntax = Finding(
+        rule="PROTO_SYNTAX", message="Expected ;", kind=FindingKind.INVALID, file="s.proto", line=3
+    )
+    other_text = replace(syntax, message="Expected }")
+    importer, other_importer = (_finding(f, 1, rule="INVALID_REFERENCE") for f in ("a.proto", "c.proto"))
+    results = [
+        SubjectResult("A", "a.proto", "PROTOBUF", "BACKWARD", "invalid", findings=[importer, syntax]),
+        SubjectResult(
+            "B", "b.proto", "PROTOBUF", "BACKWARD", "invalid", findings=[replace(syntax, subject="B")]
+        ),
+        SubjectResult(
+            "C", "c.proto", "PROTOBUF", "BACKWARD", "invalid", findings=[other_importer, other_text]
+        ),
+        SubjectResult(
+            "S", "s.proto", "PROTOBUF", "BACKWARD", "invalid", findings=[replace(syntax, subject="S")]
+        ),
+    ]
+    shown = {r.subject: r.findings for r in Report("check", results).in_order().results}
+    assert shown == {
+        "A": [importer],
+        "B": [replace(syntax, subject="B")],
+        "C": [other_importer, other_text],
+        "S": [replace(syntax, subject="S")],
+    }
