@@ -1,0 +1,119 @@
+"""publish numbers versions as check does (audit D1 and W4).
+
+Under record naming a file's subject is its first message, so an import path can hold another subject
+at an earlier version's commit. `check` compares such a version laid out as its commit held its
+imports; publish parsed it only with its references as the versions model resolves them, found it
+did not compile, left it out ("does not parse today") and registered git's version 2 as the
+registry's version 1, which `status` called in sync and `can-deploy --version 1` refused. The version
+compiled at its commit and references a subject of that time: publish registers it with that
+reference, or refuses it by name (REFERENCE_NOT_PUBLISHABLE) and writes nothing. Real CLI, real
+repository, the project's registry double over loopback HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+import urllib.request
+from typing import Any
+
+from tests.conftest import GitRepo
+
+FAST = "retries: {max: 1, backoff_initial: 0.01, backoff_max: 0.02}, timeout: {connect: 1, read: 2}"
+CONFIG = (
+    "version: 1\ndefaults: {compatibility: BACKWARD, subject_strategy: record}\n"
+    'registries:\n  reg: {url: "${URL}", ' + FAST + "}\n"
+)
+B_OLD = 'syntax = "proto3";\npackage t;\nmessage Old { string x = 1; }\n'
+B_NEW = 'syntax = "proto3";\npackage t;\nmessage New { string x = 1; }\n'
+A_V1 = 'syntax = "proto3";\npackage t;\nimport "b.proto";\nmessage A { Old o = 1; string id = 2; }\n'
+A_V2 = 'syntax = "proto3";\npackage t;\nmessage A { string id = 2; }\n'
+
+
+def _renamed_reference(repo: GitRepo) -> None:
+    """t.A's version 1 uses t.Old from b.proto; then b.proto's first message is renamed (its subject
+    is t.New now) and t.A drops the field that used Old."""
+    repo.write("contractctl.yaml", CONFIG)
+    repo.write("contracts/b.proto", B_OLD)
+    repo.write("contracts/a.proto", A_V1)
+    repo.commit("v1: A uses Old")
+    repo.write("contracts/b.proto", B_NEW)
+    repo.write("contracts/a.proto", A_V2)
+    repo.commit("Old renamed New; A drops the field")
+
+
+def _get(url: str, path: str) -> Any:
+    """The registry double's answer over HTTP (loopback), or None for a 404."""
+    try:
+        with urllib.request.urlopen(f"{url}{path}", timeout=5) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return None
+        raise
+
+
+def _versions(url: str, subject: str) -> Any:
+    return _get(url, f"/subjects/{urllib.parse.quote(subject, safe='')}/versions")
+
+
+def _rules(result: Any) -> list[tuple[str, str]]:
+    answer = result.json()
+    every = answer["findings"] + [f for r in answer["results"] for f in r["findings"]]
+    return [(f["rule"], f["message"]) for f in every]
+
+
+def test_a_version_check_compares_is_refused_by_name_not_left_out(
+    repo: GitRepo, registry_double: Any
+) -> None:
+    """check compares t.A's version 1 (laid out as committed); publish must not drop it and register
+    version 2 as the registry's version 1: its reference is t.Old, which no contract at HEAD is and
+    the registry does not hold, so publish refuses by name and writes nothing."""
+    _renamed_reference(repo)
+    env = {"URL": registry_double.url}
+    check = repo.run("check", "--all", "--format", "json")
+    assert check.code == 0, check.output
+    assert "HISTORY_UNPARSEABLE" not in check.output  # check compares version 1
+
+    for extra in (("--dry-run",), ()):
+        published = repo.run("publish", "--registry", "reg", "--format", "json", *extra, env=env)
+        rules = _rules(published)
+        assert published.code == 1, published.output
+        assert "HISTORY_UNPARSEABLE" not in [rule for rule, _ in rules], published.output
+        (refusal,) = [message for rule, message in rules if rule == "REFERENCE_NOT_PUBLISHABLE"]
+        assert "git version 1" in refusal and "t.A" in refusal and "t.Old" in refusal, refusal
+        verdicts = {r["subject"]: r["verdict"] for r in published.json()["results"]}
+        assert verdicts["t.A"] == "refused", published.output
+    assert _get(registry_double.url, "/subjects") == []  # nothing registered, no level set
+
+    status = repo.run("status", "--registry", "reg", "--format", "json", env=env)
+    verdicts = {r["subject"]: r["verdict"] for r in status.json()["results"]}
+    assert verdicts["t.A"] != "in sync", status.output
+
+
+def test_publishing_the_commit_that_held_the_reference_first_keeps_git_numbers(
+    repo: GitRepo, registry_double: Any
+) -> None:
+    """The cure the refusal names: publish at the commit that still held t.Old registers it and t.A's
+    version 1; then publish at HEAD registers git's version 2 as the registry's version 2, with
+    version 1 referencing t.Old, and can-deploy finds both by git's numbers."""
+    _renamed_reference(repo)
+    env = {"URL": registry_double.url}
+    first = repo.run("publish", "--registry", "reg", "--ref", "HEAD~1", env=env)
+    assert first.code == 0, first.output
+    second = repo.run("publish", "--registry", "reg", "--format", "json", env=env)
+    assert second.code == 0, second.output
+    assert "HISTORY_UNPARSEABLE" not in second.output
+    assert _versions(registry_double.url, "t.A") == [1, 2]
+    v1 = _get(registry_double.url, "/subjects/t.A/versions/1")
+    assert v1["references"] == [{"name": "b.proto", "subject": "t.Old", "version": 1}], v1
+    assert "Old o = 1" in v1["schema"]
+    v2 = _get(registry_double.url, "/subjects/t.A/versions/2")
+    assert "Old" not in v2["schema"] and v2.get("references", []) == [], v2
+    deploy = ("can-deploy", "--subject", "t.A", "--registry", "reg", "--version")
+    for number in ("1", "2"):
+        answer = repo.run(*deploy, number, env=env)
+        assert answer.code == 0, (number, answer.output)
+    status = repo.run("status", "--registry", "reg", "--format", "json", env=env)
+    verdicts = {r["subject"]: r["verdict"] for r in status.json()["results"]}
+    assert verdicts["t.A"] == "in sync", status.output
