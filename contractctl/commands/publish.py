@@ -92,6 +92,7 @@ def plan_registry(client: RegistryClient, catalog: Catalog, known: ReferenceVers
             )
     plan.blocked.extend(_type_switches(catalog, plan))
     plan.blocked.extend(_references_nowhere(client, catalog, plan, known))
+    plan.blocked.extend(_refused_as_new(client, catalog, plan))
     if not plan.blocked:
         plan.blocked.extend(_plan_contracts(client, catalog, plan, pending_subjects))
     if not plan.blocked:
@@ -241,6 +242,32 @@ def _references_nowhere(
                 hint=f"Publish at a commit that still held {referenced.subject} first (`contractctl "
                 f"publish --ref COMMIT` registers its versions), then again here; or leave "
                 f"{version.subject} out (contracts.exclude) until it is registered.",
+            )
+        )
+    return findings
+
+
+def _refused_as_new(client: RegistryClient, catalog: Catalog, plan: RegistryPlan) -> list[Finding]:
+    """Pending versions a registry would refuse as new schemas, which check compares (they parse as a
+    registry parses a version it holds: registered before it parsed new ones strictly). Leaving one
+    out would register the later versions under its number, so nothing is written."""
+    findings: list[Finding] = []
+    for version in plan.pending:
+        if version.refused_as_new is None or any(f.subject == version.subject for f in findings):
+            continue
+        findings.append(
+            Finding(
+                rule="HISTORY_NOT_PUBLISHABLE",
+                message=f"{version.label} of {version.subject} parses only as a registry parses a version "
+                f"it already holds (check compares it), not as a new schema ({version.refused_as_new}), "
+                f"and registry {client.name} does not hold it: registering the versions after it would "
+                "number them unlike git (nothing was registered there)",
+                kind=FindingKind.INVALID,
+                registry=client.name,
+                subject=version.subject,
+                file=catalog.paths.get(version.subject),
+                hint="Register that version where a registry still accepts it (and link or copy it here), "
+                f"then publish again; or leave {version.subject} out (contracts.exclude).",
             )
         )
     return findings

@@ -17,7 +17,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from tests.conftest import GitRepo
+from tests.conftest import GitRepo, record
 
 FAST = "retries: {max: 1, backoff_initial: 0.01, backoff_max: 0.02}, timeout: {connect: 1, read: 2}"
 CONFIG = (
@@ -117,3 +117,51 @@ def test_publishing_the_commit_that_held_the_reference_first_keeps_git_numbers(
     status = repo.run("status", "--registry", "reg", "--format", "json", env=env)
     verdicts = {r["subject"]: r["verdict"] for r in status.json()["results"]}
     assert verdicts["t.A"] == "in sync", status.output
+
+
+# Confluent parses a version it holds without the default check a new schema gets
+# (tests/e2e/test_avro_as_registry_parses_e2e.py): check compares this one, a registry refuses it anew
+# (the registry double does not check defaults, so it can hold it, as a registry of long ago did).
+LENIENT_ONLY = record("Order", [{"name": "a", "type": "int", "default": "x"}])
+STRICT_V2 = record("Order", [{"name": "a", "type": "int"}, {"name": "b", "type": "string", "default": ""}])
+AVRO_CONFIG = (
+    'version: 1\ndefaults: {compatibility: NONE}\nregistries:\n  reg: {url: "${URL}", ' + FAST + "}\n"
+)
+
+
+def _registered_long_ago(repo: GitRepo) -> None:
+    repo.write("contractctl.yaml", AVRO_CONFIG)
+    repo.write("contracts/orders/value.avsc", LENIENT_ONLY)
+    repo.commit("v1, registered long ago")
+    repo.write("contracts/orders/value.avsc", STRICT_V2)
+    repo.commit("v2")
+
+
+def test_a_version_only_a_registry_that_holds_it_parses_keeps_git_numbers(
+    repo: GitRepo, registry_double: Any
+) -> None:
+    """Git version 1 parses only as a registry parses a version it holds. check compares it; publish
+    left it out (HISTORY_UNPARSEABLE) and registered version 2 as the registry's version 1. Now a
+    registry lacking it gets nothing (HISTORY_NOT_PUBLISHABLE, exit 2), and one holding it gets
+    version 2 as its version 2."""
+    _registered_long_ago(repo)
+    env = {"URL": registry_double.url}
+    check = repo.run("check", "--all", "--format", "json")
+    assert check.code == 0 and "HISTORY_UNPARSEABLE" not in check.output, check.output
+    refused = repo.run("publish", "--registry", "reg", "--format", "json", env=env)
+    assert refused.code == 2, refused.output
+    rules = _rules(refused)
+    assert "HISTORY_UNPARSEABLE" not in [rule for rule, _ in rules], refused.output
+    (refusal,) = [message for rule, message in rules if rule == "HISTORY_NOT_PUBLISHABLE"]
+    assert "git version 1" in refusal and "orders-value" in refusal and "reg" in refusal, refusal
+    assert _get(registry_double.url, "/subjects") == []  # nothing, not even the level
+
+    registry_double.store.register("orders-value", json.dumps(LENIENT_ONLY))  # as registered long ago
+    published = repo.run("publish", "--registry", "reg", "--format", "json", env=env)
+    assert published.code == 0, published.output
+    assert _versions(registry_double.url, "orders-value") == [1, 2]
+    assert "b" in _get(registry_double.url, "/subjects/orders-value/versions/2")["schema"]
+    for number in ("1", "2"):
+        deploy = ("can-deploy", "--subject", "orders-value", "--registry", "reg", "--version", number)
+        answer = repo.run(*deploy, env=env)
+        assert answer.code == 0, (number, answer.output)
