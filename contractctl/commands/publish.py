@@ -595,6 +595,11 @@ def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> lis
     findings: dict[str, list[Finding]] = {subject: [] for subject in catalog.versions}
     pending = {version.subject for version in plan.pending}
     verdicts = {subject: ("pending" if subject in pending else "up to date") for subject in findings}
+    for subject in findings:  # git has versions of it, and every one is left out: not up to date
+        reasons = catalog.unpublishable(subject)
+        if reasons:
+            verdicts[subject] = "nothing publishable"
+            findings[subject].append(nothing_publishable(catalog, subject, client.name, reasons))
     for version, reason in plan.superseded:
         findings[version.subject].append(
             Finding(
@@ -673,6 +678,22 @@ def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> lis
     for subject, notes in completed.items():
         findings[subject][:0] = notes
     return _results(catalog, client.name, findings, verdicts)
+
+
+def nothing_publishable(catalog: Catalog, subject: str, registry: str, reasons: list[str]) -> Finding:
+    """A subject git has versions of and publish registers none of (each left out): a release that
+    passed would silently lack it, so it fails (exit 2: git's versions do not compile)."""
+    return Finding(
+        rule="NOTHING_PUBLISHABLE",
+        message=f"publish can register no git version of {subject} in registry {registry}: every one is "
+        f"left out ({'; '.join(reasons)})",
+        kind=FindingKind.INVALID,
+        registry=registry,
+        subject=subject,
+        file=catalog.paths.get(subject),
+        hint="Commit the contract again: that is a new version, compiled with its references as they are "
+        "now, which publish registers; or leave it out (contracts.exclude).",
+    )
 
 
 def _note(rule: str, message: str, registry: str, subject: str, catalog: Catalog) -> Finding:

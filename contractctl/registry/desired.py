@@ -62,6 +62,13 @@ class Catalog:
     # every version, so the numbers publish registers have gaps (can-deploy --version names them)
     left_out: dict[tuple[str, int], str] = field(default_factory=dict)
 
+    def unpublishable(self, subject: str) -> list[str]:
+        """Why publish can register no version of a subject git has versions of: each one's reason
+        for being left out (empty when it has a version to register)."""
+        if self.versions.get(subject):
+            return []
+        return [reason for (name, _), reason in sorted(self.left_out.items()) if name == subject]
+
     def in_order(self) -> list[GitVersion]:
         """Registration order: by commit; within a commit, the order references are resolved in."""
         every = [v for versions in self.versions.values() for v in versions]

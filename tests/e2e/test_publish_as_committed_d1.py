@@ -165,3 +165,43 @@ def test_a_version_only_a_registry_that_holds_it_parses_keeps_git_numbers(
         deploy = ("can-deploy", "--subject", "orders-value", "--registry", "reg", "--version", number)
         answer = repo.run(*deploy, env=env)
         assert answer.code == 0, (number, answer.output)
+
+
+def _never_compiled(repo: GitRepo) -> None:
+    """t.A's only version uses t.B's X, which b.proto gained only later: that version never compiled
+    (no registry holds it), and a change below it makes no new version of t.A."""
+    repo.write("contractctl.yaml", CONFIG)
+    repo.write("contracts/b.proto", 'syntax = "proto3";\npackage t;\nmessage B { string x = 1; }\n')
+    repo.write(
+        "contracts/a.proto", 'syntax = "proto3";\npackage t;\nimport "b.proto";\nmessage A { X x = 1; }\n'
+    )
+    repo.commit("A uses X, which nobody defines yet")
+    repo.write(
+        "contracts/b.proto", 'syntax = "proto3";\npackage t;\nmessage B { string x = 1; }\nmessage X { }\n'
+    )
+    repo.commit("B's file defines X")
+
+
+def test_a_subject_with_no_publishable_version_is_not_up_to_date(repo: GitRepo, registry_double: Any) -> None:
+    """Audit W4: every git version of t.A is left out and the registry holds none of it; publish said
+    `up to date` with exit 0 (a release job that registered nothing of it passed) and status `in
+    sync`. Publish says nothing of it can be registered, and why, and fails."""
+    _never_compiled(repo)
+    env = {"URL": registry_double.url}
+    for extra in (("--dry-run",), ()):
+        published = repo.run("publish", "--registry", "reg", "--format", "json", *extra, env=env)
+        assert published.code == 2, published.output
+        (t_a,) = [r for r in published.json()["results"] if r["subject"] == "t.A"]
+        assert t_a["verdict"] == "nothing publishable", published.output
+        (finding,) = [f for f in t_a["findings"] if f["rule"] == "NOTHING_PUBLISHABLE"]
+        assert "git version 1" in finding["message"] and "reg" in finding["message"], finding
+        assert finding["severity"] == "error", finding
+    text = repo.run("publish", "--registry", "reg", env=env)
+    assert text.code == 2 and "ok [t.A" not in text.output, text.output
+    assert "error NOTHING_PUBLISHABLE [t.A @ registry reg]" in text.output, text.output
+    assert _versions(registry_double.url, "t.A") is None  # nothing registered for it
+    assert _versions(registry_double.url, "t.B") == [1, 2]  # the other subject is published
+    status = repo.run("status", "--registry", "reg", "--format", "json", env=env)
+    (t_a,) = [r for r in status.json()["results"] if r["subject"] == "t.A"]
+    assert t_a["verdict"] == "drift", status.output
+    assert [f["rule"] for f in t_a["findings"]] == ["NOTHING_PUBLISHABLE"], status.output
