@@ -92,6 +92,7 @@ def plan_registry(client: RegistryClient, catalog: Catalog, known: ReferenceVers
             )
     plan.blocked.extend(_type_switches(catalog, plan))
     plan.blocked.extend(_references_nowhere(client, catalog, plan, known))
+    plan.blocked.extend(_refused_as_new(client, catalog, plan))
     if not plan.blocked:
         plan.blocked.extend(_plan_contracts(client, catalog, plan, pending_subjects))
     if not plan.blocked:
@@ -241,6 +242,32 @@ def _references_nowhere(
                 hint=f"Publish at a commit that still held {referenced.subject} first (`contractctl "
                 f"publish --ref COMMIT` registers its versions), then again here; or leave "
                 f"{version.subject} out (contracts.exclude) until it is registered.",
+            )
+        )
+    return findings
+
+
+def _refused_as_new(client: RegistryClient, catalog: Catalog, plan: RegistryPlan) -> list[Finding]:
+    """Pending versions a registry would refuse as new schemas, which check compares (they parse as a
+    registry parses a version it holds: registered before it parsed new ones strictly). Leaving one
+    out would register the later versions under its number, so nothing is written."""
+    findings: list[Finding] = []
+    for version in plan.pending:
+        if version.refused_as_new is None or any(f.subject == version.subject for f in findings):
+            continue
+        findings.append(
+            Finding(
+                rule="HISTORY_NOT_PUBLISHABLE",
+                message=f"{version.label} of {version.subject} parses only as a registry parses a version "
+                f"it already holds (check compares it), not as a new schema ({version.refused_as_new}), "
+                f"and registry {client.name} does not hold it: registering the versions after it would "
+                "number them unlike git (nothing was registered there)",
+                kind=FindingKind.INVALID,
+                registry=client.name,
+                subject=version.subject,
+                file=catalog.paths.get(version.subject),
+                hint="Register that version where a registry still accepts it (and link or copy it here), "
+                f"then publish again; or leave {version.subject} out (contracts.exclude).",
             )
         )
     return findings
@@ -568,6 +595,11 @@ def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> lis
     findings: dict[str, list[Finding]] = {subject: [] for subject in catalog.versions}
     pending = {version.subject for version in plan.pending}
     verdicts = {subject: ("pending" if subject in pending else "up to date") for subject in findings}
+    for subject in findings:  # git has versions of it, and every one is left out: not up to date
+        reasons = catalog.unpublishable(subject)
+        if reasons:
+            verdicts[subject] = "nothing publishable"
+            findings[subject].append(nothing_publishable(catalog, subject, client.name, reasons))
     for version, reason in plan.superseded:
         findings[version.subject].append(
             Finding(
@@ -646,6 +678,22 @@ def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> lis
     for subject, notes in completed.items():
         findings[subject][:0] = notes
     return _results(catalog, client.name, findings, verdicts)
+
+
+def nothing_publishable(catalog: Catalog, subject: str, registry: str, reasons: list[str]) -> Finding:
+    """A subject git has versions of and publish registers none of (each left out): a release that
+    passed would silently lack it, so it fails (exit 2: git's versions do not compile)."""
+    return Finding(
+        rule="NOTHING_PUBLISHABLE",
+        message=f"publish can register no git version of {subject} in registry {registry}: every one is "
+        f"left out ({'; '.join(reasons)})",
+        kind=FindingKind.INVALID,
+        registry=registry,
+        subject=subject,
+        file=catalog.paths.get(subject),
+        hint="Commit the contract again: that is a new version, compiled with its references as they are "
+        "now, which publish registers; or leave it out (contracts.exclude).",
+    )
 
 
 def _note(rule: str, message: str, registry: str, subject: str, catalog: Catalog) -> Finding:

@@ -39,6 +39,10 @@ class GitVersion:
     payload: Payload
     # the version as parsed for registering: publish compares it with the ones before (history_breaks)
     schema: ParsedSchema = field(compare=False, repr=False)
+    # why a registry would refuse it as a new schema, when it parses only as a registry parses a
+    # version it holds (check compares it): publish registers it nowhere, and where the registry
+    # lacks it, none of the subject's versions after it either (`publish._refused_as_new`)
+    refused_as_new: str | None = field(default=None, compare=False)
 
     @property
     def label(self) -> str:
@@ -57,6 +61,13 @@ class Catalog:
     # (subject, git number) -> why that version is left out (does not parse today): git numbers
     # every version, so the numbers publish registers have gaps (can-deploy --version names them)
     left_out: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def unpublishable(self, subject: str) -> list[str]:
+        """Why publish can register no version of a subject git has versions of: each one's reason
+        for being left out (empty when it has a version to register)."""
+        if self.versions.get(subject):
+            return []
+        return [reason for (name, _), reason in sorted(self.left_out.items()) if name == subject]
 
     def in_order(self) -> list[GitVersion]:
         """Registration order: by commit; within a commit, the order references are resolved in."""
@@ -127,6 +138,12 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
                 catalog.findings.append(import_missing_finding(version, missing, str(contract.path), subject))
                 held_elsewhere = True
                 break
+            refused_as_new = None
+            lenient = resolver.parse_historic(subject, version) if parsed is None else None
+            if lenient is not None:  # check compares it: leaving it out would renumber the later ones
+                why = resolver.historic_error(subject, version, registered=False)
+                refused_as_new = why or "it does not parse as strictly as a new schema"
+                parsed = lenient
             if parsed is None:
                 why = resolver.historic_error(subject, version, registered=False)
                 reason = (
@@ -160,6 +177,7 @@ def load_catalog(config: Config, ref: str = "HEAD") -> Catalog:
                         extras_of,
                     ),
                     schema=parsed,
+                    refused_as_new=refused_as_new,
                 )
             )
         if held_elsewhere:

@@ -13,7 +13,7 @@ has no contract today to find it in).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import PurePosixPath
 
@@ -30,6 +30,9 @@ OriginsOf = Callable[[Mapping[str, str]], Mapping[str, object]]
 """{import path: text} -> {import path: which version of which subject that text is
 (SchemaText.version)}, asked once for a whole closure; a path left out is None."""
 
+
+Parse = Callable[[SchemaText, SchemaType, Sequence[ParsedSchema]], ParsedSchema]
+"""How each text is parsed: `parse_registered` (a version a registry holds), or strictly (publish)."""
 
 LaidOut = Callable[[SchemaText], list[str]]
 """A text of the commit -> the paths (keys of the commit's tree) of the files it references there."""
@@ -123,12 +126,14 @@ def parse_as_committed(
     read_blobs: ReadBlobs,
     origins_of: OriginsOf,
     referenced: LaidOut,
+    parse: Parse = parse_registered,
 ) -> ParsedSchema:
-    """`source` parsed as a registry parses a version it holds, with each file it references (and
-    each they reference, transitively) as `tree` holds it: import path -> blob id, the commit's files
-    under the contracts root; `referenced` tells which (`by_path`, `by_name`). An import `tree` lacks
-    is left to the format (a built-in, an include folder), which refuses it if nobody has it. Raises
-    InvalidSchema when the version does not parse even so.
+    """`source` parsed as a registry parses a version it holds (or as `parse` says: strictly, for a
+    version publish sends as a new schema), with each file it references (and each they reference,
+    transitively) as `tree` holds it: import path -> blob id, the commit's files under the contracts
+    root; `referenced` tells which (`by_path`, `by_name`). An import `tree` lacks is left to the
+    format (a built-in, an include folder), which refuses it if nobody has it. Raises InvalidSchema
+    when the version does not parse even so.
     """
     texts, imports = committed_texts(source, tree, read_blobs, referenced)
     origins = origins_of({p: t.text for p, t in texts.items()})
@@ -138,5 +143,5 @@ def parse_as_committed(
     for import_path in reference_order(source.import_path, lambda path: imports.get(path, ()), {}):
         references = [parsed[p] for p in imports[import_path] if p in parsed]
         laid_out = source if import_path == source.import_path else texts[import_path]
-        parsed[import_path] = parse_registered(laid_out, schema_type, references)
+        parsed[import_path] = parse(laid_out, schema_type, references)
     return parsed[source.import_path]

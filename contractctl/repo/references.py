@@ -6,7 +6,7 @@ import re
 import sys
 import threading
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -552,8 +552,10 @@ class SchemaResolver:
                 first = error.findings[0]
                 where = f"{first.file}: " if first.file and first.file != str(version.path) else ""
                 self._historic_errors[key] = where + first.message
-        if parsed is None and registered and not as_committed_tried:
-            parsed = self._parse_as_committed(subject, version, source, schema_type)
+        if parsed is None and not as_committed_tried:
+            # publish too (registered=False): a version check compares as committed is registered
+            # so (its references those of its commit), never left out for a later one to take its number
+            parsed = self._parse_as_committed(subject, version, source, schema_type, registered)
             if parsed is not None:
                 self._historic_errors.pop(key, None)
         if parsed is None:
@@ -619,17 +621,27 @@ class SchemaResolver:
         return self._historic_external.get((subject, version.sequence, version.number, registered))
 
     def _parse_as_committed(
-        self, subject: str, version: HistoricVersion, source: SchemaText, schema_type: SchemaType
+        self,
+        subject: str,
+        version: HistoricVersion,
+        source: SchemaText,
+        schema_type: SchemaType,
+        registered: bool = True,
     ) -> ParsedSchema | None:
         """An earlier version whose references, as the versions model resolves them, do not parse
         together, parsed with the files its own commit held at its import paths (see
         `as_committed`): what its author compiled. A version that does not parse even so never
         compiled at its commit, so no registry accepted it (None: the check compares with the one
-        before, as a registry holds it)."""
+        before, as a registry holds it). `registered` False: parsed as strictly as a new schema.
+
+        Each file it references is the subject that lay at its import path then (`subject_of`; the
+        import path itself where no subject did: a vendored file), so a publish of the version
+        references what its commit held, which a registry holds or publish refuses by name."""
         if not references_others(schema_type, source):
             return None  # it references nothing: laid out as committed, it fails as it did
         tree, referenced = self._committed_layout(version.commit, schema_type, source)
         read_blobs = self.current.store.git.read_blobs
+        subjects_at: dict[str, str] = {}  # import path -> the subject that lay there (origins_of)
 
         def origins_of(texts: Mapping[str, str]) -> dict[str, object]:
             """For each import path, the version of the subject whose text lay there then, as
@@ -639,6 +651,8 @@ class SchemaResolver:
             holders = self._holders(sorted(texts))
             for import_path, text in texts.items():
                 held = self._lying_at(import_path, version.sequence, holders.get(import_path, ()))
+                if held is not None:
+                    subjects_at[import_path] = held[0]
                 if held is not None and held[1].text == text:
                     out[import_path] = (
                         self._identity_at_end(held[0])
@@ -647,11 +661,13 @@ class SchemaResolver:
                     )
             return out
 
+        parse = parse_registered if registered else _parse_strictly
         try:
-            parsed = parse_as_committed(source, schema_type, tree, read_blobs, origins_of, referenced)
+            parsed = parse_as_committed(source, schema_type, tree, read_blobs, origins_of, referenced, parse)
         except InvalidSchema:
             return None
         self._subject_of[id(parsed)] = subject
+        self._name_references(parsed, schema_type, subjects_at)
         return parsed
 
     def _committed_layout(
@@ -667,6 +683,23 @@ class SchemaResolver:
                 schema_type, tree, self.current.store.git.read_blobs, self.current.root
             )
         return tree, layout
+
+    def _name_references(
+        self, parsed: ParsedSchema, schema_type: SchemaType, subjects_at: Mapping[str, str]
+    ) -> None:
+        """The subject of each schema an as-committed parse references, transitively (see
+        `_parse_as_committed`)."""
+        registry_parts = get_format(schema_type).registry_parts
+        below = [reference for _, reference in registry_parts(parsed)[1]]
+        seen: set[int] = set()  # a file two others import is one schema
+        while below:
+            reference = below.pop()
+            if id(reference) in seen:
+                continue
+            seen.add(id(reference))
+            import_path = reference.source.import_path
+            self._subject_of[id(reference)] = subjects_at.get(import_path, import_path)
+            below.extend(r for _, r in registry_parts(reference)[1])
 
     def _committed_tree(self, commit: str, schema_type: SchemaType) -> dict[str, str]:
         """Import path -> blob id of every file a text of `commit` could import: the contracts root's,
@@ -1204,6 +1237,13 @@ def _cheap_pathspecs(mapper: SubjectMapper, wanted: set[str] | None) -> list[str
     if specs is None or len(specs) > _PATHSPEC_LIMIT or not all(s.startswith(":(literal)") for s in specs):
         return None
     return specs
+
+
+def _parse_strictly(
+    source: SchemaText, schema_type: SchemaType, references: Sequence[ParsedSchema]
+) -> ParsedSchema:
+    """As a registry parses a new schema (`parse_registered`'s counterpart)."""
+    return get_format(schema_type).parse(source, references)
 
 
 def is_topic_subject(subject: str) -> bool:
