@@ -43,8 +43,13 @@ _CANDIDATES = "\x1d"  # starts an entry of name candidates (never empty, unlike 
 
 
 def code_stamp(extra: str) -> str:
-    """What the cached outlines were computed by: every module of the package (name, size, change
-    time) and `extra` (the contracts root and the format options). Any change starts a new cache.
+    """What the cached outlines were computed by: the package's code and `extra` (the contracts root
+    and the format options). Any change starts a new cache.
+
+    An install from a wheel is told by its RECORD (every file with its sha256, written by pip): the
+    same code installed again, in a CI job's fresh environment, keeps the stamp, so a cache of the
+    git directory's `contractctl/` folder (actions/cache) answers the next job. Elsewhere (a source
+    checkout, an editable install) every module's name, size and change time.
 
     The stamp is that text itself, not a digest of it: a reader compares it whole (stamped_file), and
     hashlib's import (OpenSSL) cost a pre-commit check 2-4 ms."""
@@ -52,6 +57,10 @@ def code_stamp(extra: str) -> str:
 
     parts = [extra, contractctl.__version__]
     package = os.path.dirname(contractctl.__file__)
+    record = installed_record(package)
+    if record is not None:
+        parts.append(f"record\0{len(record)}\0{zlib.crc32(record):08x}")
+        return "\n".join(parts)
     pending = [package]
     while pending:
         with os.scandir(pending.pop()) as entries:
@@ -62,6 +71,25 @@ def code_stamp(extra: str) -> str:
                     status = entry.stat()
                     parts.append(f"{entry.path}\0{status.st_size}\0{status.st_mtime_ns}")
     return "\n".join(parts)
+
+
+def installed_record(package: str) -> bytes | None:
+    """The RECORD of the wheel `package` (a folder) was installed from, when it lists that package's
+    own modules: exactly one `<name>-*.dist-info` beside it whose RECORD names `<name>/__init__.py`
+    (an editable install's lists only a path hook, and a source checkout has none). None otherwise."""
+    site, name = os.path.split(package)
+    prefix = f"{name.replace('-', '_')}-"
+    try:
+        with os.scandir(site) as entries:
+            found = [e.path for e in entries if e.name.startswith(prefix) and e.name.endswith(".dist-info")]
+        if len(found) != 1:
+            return None  # none, or an earlier install's left beside it: which one is ours is unclear
+        with open(os.path.join(found[0], "RECORD"), "rb") as file:
+            record = file.read()
+    except OSError:
+        return None
+    own = f"{name}/__init__.py,".encode()
+    return record if any(line.startswith(own) for line in record.splitlines()) else None
 
 
 def encode(outline: Outline) -> str | None:

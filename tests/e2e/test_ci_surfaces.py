@@ -125,6 +125,19 @@ def test_pull_request_workflow_runs_the_gate_with_both_registries() -> None:
     assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in job["steps"])
 
 
+def test_pull_request_workflow_restores_the_history_cache_before_the_first_check() -> None:
+    """Outlines of earlier versions are kept by content in .git/contractctl, stamped with the installed
+    wheel (outline_cache.code_stamp): restored before the check, each run reads only what is new."""
+    workflow = load_yaml(".github/workflows/contracts-check.yml")
+    [job] = workflow["jobs"].values()
+    names = [s.get("uses", "") or s.get("run", "") for s in job["steps"]]
+    cache = next(i for i, n in enumerate(names) if n.startswith("actions/cache"))
+    first_check = next(i for i, n in enumerate(names) if "contractctl check" in n)
+    assert cache < first_check
+    assert job["steps"][cache]["with"]["path"] == ".git/contractctl"
+    assert job["steps"][cache]["with"]["restore-keys"].startswith("contractctl-")
+
+
 def test_project_ci_workflow_runs_ci_script() -> None:
     workflow = load_yaml(".github/workflows/ci.yml")
     assert steps_running(workflow, ".ci/run")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path, PurePosixPath
 
 import pytest
 
+import contractctl
 from contractctl.formats.base import Outline
 from contractctl.repo import outline_cache
 from contractctl.repo.outline_cache import OutlineCache, code_stamp
@@ -181,3 +183,68 @@ def test_two_codes_keep_a_file_each_and_week_old_files_of_others_go(tmp_path: Pa
     _filled(tmp_path, "s2", 20, tag="c")
     assert not old.exists() and not legacy.exists()
     assert outline_cache.cache_file(tmp_path, "s2").exists()
+
+
+def _installed(site: Path, record_lines: list[str], dist_infos: int = 1) -> Path:
+    """A site-packages holding a `contractctl` package and `dist_infos` dist-info folders whose RECORD
+    holds `record_lines`; the package's __init__.py."""
+    package = site / "contractctl"
+    package.mkdir(parents=True, exist_ok=True)
+    (package / "__init__.py").write_text('__version__ = "0"\n')
+    (package / "model.py").write_text("X = 1\n")
+    for index in range(dist_infos):
+        info = site / f"contractctl-0.{index}.dist-info"
+        info.mkdir(exist_ok=True)
+        (info / "RECORD").write_text("".join(f"{line}\n" for line in record_lines))
+    return package / "__init__.py"
+
+
+WHEEL_RECORD = [
+    "contractctl/__init__.py,sha256=abc,18",
+    "contractctl/model.py,sha256=def,6",
+    "contractctl-0.0.dist-info/RECORD,,",
+]
+
+
+def _touched(init: Path) -> None:
+    """Every module written again: what a fresh install in another CI job does to change times."""
+    for module in init.parent.glob("*.py"):
+        module.write_text(module.read_text())
+        stamp = module.stat().st_mtime_ns + 10**9
+        os.utime(module, ns=(stamp, stamp))
+
+
+def test_a_wheel_install_keeps_its_stamp_when_installed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CI job installs contractctl into a fresh environment: other change times, the same code.
+    The stamp follows the wheel's RECORD, so a cached `.git/contractctl` answers the next job."""
+    init = _installed(tmp_path / "site", WHEEL_RECORD)
+    monkeypatch.setattr(contractctl, "__file__", str(init))
+    first = code_stamp("contracts\0{}")
+    _touched(init)
+    assert code_stamp("contracts\0{}") == first
+    # other code (another wheel): another stamp
+    record = tmp_path / "site" / "contractctl-0.0.dist-info" / "RECORD"
+    record.write_text(record.read_text().replace("sha256=def", "sha256=xyz"))
+    assert code_stamp("contracts\0{}") != first
+
+
+@pytest.mark.parametrize(
+    ("record_lines", "dist_infos"),
+    [
+        (["__editable__.contractctl-0.pth,sha256=abc,40", "contractctl-0.0.dist-info/RECORD,,"], 1),
+        (WHEEL_RECORD, 2),  # an earlier install's left beside it: which is ours is unclear
+        (WHEEL_RECORD, 0),  # a source checkout
+    ],
+    ids=["editable", "two-dist-infos", "no-dist-info"],
+)
+def test_without_a_wheel_record_the_stamp_follows_the_modules_change_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, record_lines: list[str], dist_infos: int
+) -> None:
+    init = _installed(tmp_path / "site", record_lines, dist_infos)
+    monkeypatch.setattr(contractctl, "__file__", str(init))
+    first = code_stamp("contracts\0{}")
+    assert code_stamp("contracts\0{}") == first
+    _touched(init)  # an edit in a source checkout: the cache must not be believed
+    assert code_stamp("contracts\0{}") != first
