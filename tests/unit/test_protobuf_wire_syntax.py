@@ -165,3 +165,53 @@ def test_aggregate_option_values_wire_cannot_read(value: str, refused: bool) -> 
         assert raised.value.findings[0].rule == "PROTO_REGISTRY_SYNTAX"
     else:
         PROTOBUF.parse(source, [])
+
+
+def _with_offsets(text: str) -> list[object]:
+    """wire_differences as first written: one scan, an offset for every token."""
+    from contractctl.formats.protobuf.outline import token_offsets
+    from contractctl.formats.protobuf.wire_syntax import _scan, _space_characters, _worth_scanning
+
+    if not _worth_scanning(text):
+        return []
+    found = token_offsets(text)
+    spaces = _space_characters(text, found) if "\f" in text or "\v" in text else []
+    return sorted([*spaces, *_scan(text, found)], key=lambda d: d.offset)
+
+
+def test_the_scan_without_offsets_answers_as_the_scan_with_them() -> None:
+    """The tokens-only first scan (offsets only for a text with a difference, or a minus sign) on
+    every text above and on random statements over what decides a difference."""
+    import random
+
+    texts = [proto2(body) for body in [*REFUSED.values(), *ACCEPTED.values()]]
+    texts += [AGGREGATE.replace("VALUE", v) for v in ("{ d: 2.5E+3 }", "{ d: -2.5e-3 }", "{\n # c\n d: 1 }")]
+    pieces = [
+        *"{}[];=<>-+#/.\f",
+        " ",
+        "\n",
+        "option",
+        "group",
+        "optional",
+        "reserved",
+        "extensions",
+        "to",
+        "package",
+        "a",
+        "G",
+        "010",
+        "0x1F",
+        "-0x1",
+        "1e+9",
+        "07",
+        "5",
+        '"s"',
+        "'q'",
+        "// c {\n",
+        "/* [#x] */",
+    ]
+    rnd = random.Random(26)
+    for _ in range(5_000):
+        texts.append(" ".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 24))))
+    for text in texts:
+        assert wire_differences(text) == _with_offsets(text), repr(text)

@@ -56,20 +56,29 @@ def tokens(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=16384)
+def raw_tokens(text: str) -> tuple[str, ...]:
+    """Significant tokens as written (strings undecoded): `token_offsets` without the offsets, which
+    cost a Python object per token. One findall does the scanning in C (each match skips whitespace
+    and comments, then captures one token). Cached with the same room as `_tokens`, which reads it."""
+    found: list[str] = _TOKEN.findall(text)
+    while found and not found[-1]:
+        found.pop()
+    return tuple(found)
+
+
+@lru_cache(maxsize=16384)
 def _tokens(text: str) -> tuple[str, ...]:
     """Cached: outline, fingerprint and imports all read the same texts (twice per check at scale).
     Room for a 5,000-file tree and its history's other contents (11,500 texts on the API tree, 3
     KB of tokens each): with 8,192, a third of that tree's tokenizings were of texts pushed out.
 
-    One findall does the scanning in C (each match skips whitespace and comments, then captures one
-    token). String literals are rewritten only when one needs it (`_STRING_WORK`), which plain
-    double-quoted ones, the usual case, do not.
+    String literals are rewritten only when one needs it (`_STRING_WORK`), which plain double-quoted
+    ones, the usual case, do not: then the very tuple `raw_tokens` holds (no second copy).
     """
-    found: list[str] = _TOKEN.findall(text)
-    while found and not found[-1]:
-        found.pop()
-    if "\0" not in text and not _STRING_WORK.search("\0" + "\0".join(found)):
-        return tuple(found)
+    raw = raw_tokens(text)
+    if "\0" not in text and not _STRING_WORK.search("\0" + "\0".join(raw)):
+        return raw
+    found = list(raw)
     out: list[str] = []
     for token in found:
         if token[0] == '"' or token[0] == "'":
