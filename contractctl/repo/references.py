@@ -568,21 +568,37 @@ class SchemaResolver:
     def _external_import(
         self, version: HistoricVersion, source: SchemaText, schema_type: SchemaType, error: str | None
     ) -> str | None:
-        """The import an unparseable version's error names as not found, when no file of its commit
-        held it (nor an include folder git tracks, nor the registry's built-in files): a file its
-        build fetched (gogo.proto, googleapis). Such a version compiled where it was built, and a
-        registry may hold it (registered with that import as a reference)."""
+        """An import of an unparseable version that no file of its commit held (nor an include
+        folder, nor the registry's built-in files), directly or below the files it imports that the
+        commit did hold: a file its build fetched (gogo.proto, googleapis, opencensus-proto). Such a
+        version compiled where it was built, and a registry may hold it (registered with that import
+        as a reference), so it is never passed over as one that never compiled.
+
+        Every import is looked at, those the error names first: the error is the versions model's,
+        whose mixed layout can fail at another file than the missing one (audit 26 N1: envoy's
+        VirtualHost 33-44 blamed proxy_protocol.proto, whose imports were all there, while
+        config_source.proto imported udpa's fetched authority.proto)."""
         if error is None or get_format(schema_type).include_setting is None:
             return None  # the cure is a copy in an include folder: a format without them has none
-        imports = [p for p in imported_paths(schema_type, source) if f'"{p}"' in error]
-        if not imports:
+        imports = imported_paths(schema_type, source)
+        named = [p for p in imports if f'"{p}"' in error]
+        ordered = [*named, *(p for p in imports if p not in named)]
+        if not ordered:
             return None
         tree = self._committed_tree(version.commit, schema_type)
-        builtin = get_format(schema_type).builtin_import
-        direct = next((p for p in imports if p not in tree and not builtin(p)), None)
+        direct = next((p for p in ordered if p not in tree and not self._answered_now(schema_type, p)), None)
         if direct is not None:
             return direct
-        return self._fetched_below(version.commit, schema_type, [p for p in imports if p in tree], tree)
+        return self._fetched_below(version.commit, schema_type, [p for p in ordered if p in tree], tree)
+
+    @staticmethod
+    def _answered_now(schema_type: SchemaType, import_path: str) -> bool:
+        """Whether an import no commit holds is answered all the same: a built-in, or a file of an
+        include folder git does not track (populated by the build, searched as it is now)."""
+        schema_format = get_format(schema_type)
+        return schema_format.builtin_import(import_path) or any(
+            (Path(folder) / import_path).is_file() for folder in schema_format.include_folders
+        )
 
     def _fetched_below(
         self, commit: str, schema_type: SchemaType, held: list[str], tree: Mapping[str, str]
@@ -591,8 +607,6 @@ class SchemaResolver:
         registry's built-ins has: why an import it held did not compile (a deleted reference's own
         import of what the build fetched; envoy's earlier versions through opencensus-proto, audit 25
         A1). Breadth first over the commit's files; None when every import below is answered."""
-        schema_format = get_format(schema_type)
-        untracked = [Path(folder) for folder in schema_format.include_folders]
         seen = set(held)
         layer = list(held)
         while layer:
@@ -607,9 +621,7 @@ class SchemaResolver:
                     seen.add(imported)
                     if imported in tree:
                         following.append(imported)
-                    elif not schema_format.builtin_import(imported) and not any(
-                        (folder / imported).is_file() for folder in untracked
-                    ):
+                    elif not self._answered_now(schema_type, imported):
                         return imported
             layer = following
         return None
