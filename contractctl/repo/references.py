@@ -574,15 +574,14 @@ class SchemaResolver:
         version compiled where it was built, and a registry may hold it (registered with that import
         as a reference), so it is never passed over as one that never compiled.
 
-        Every import is looked at, those the error names first: the error is the versions model's,
-        whose mixed layout can fail at another file than the missing one (audit 26 N1: envoy's
-        VirtualHost 33-44 blamed proxy_protocol.proto, whose imports were all there, while
-        config_source.proto imported udpa's fetched authority.proto)."""
+        Every import is looked at, in the text's order, whatever the error names: the error is the
+        versions model's, whose mixed layout can fail at another file than the missing one (audit 26
+        N1: envoy's VirtualHost 33-44 blamed proxy_protocol.proto, whose imports were all there, while
+        config_source.proto imported udpa's fetched authority.proto), and which file it blames
+        depended on what earlier runs had cached (N6): the answer depends on the commit alone."""
         if error is None or get_format(schema_type).include_setting is None:
             return None  # the cure is a copy in an include folder: a format without them has none
-        imports = imported_paths(schema_type, source)
-        named = [p for p in imports if f'"{p}"' in error]
-        ordered = [*named, *(p for p in imports if p not in named)]
+        ordered = imported_paths(schema_type, source)
         if not ordered:
             return None
         tree = self._committed_tree(version.commit, schema_type)

@@ -65,3 +65,12 @@ def test_an_import_an_untracked_include_folder_answers_is_not_missing(
     formats.configure(SchemaType.PROTOBUF, include=["vendor"])
     assert _missing(repo, '"t.Percent" is not defined.') is None
     assert PurePosixPath("vendor").as_posix() not in repo.git("ls-files")
+
+
+def test_the_import_named_follows_the_commit_not_the_error(repo: GitRepo) -> None:
+    """Two fetched imports: the first in the text is named, whichever the error blamed (which file a
+    compile blames depended on what earlier runs had cached: audit 26 N6)."""
+    repo.write("contracts/a/value.proto", _a("x/first.proto", "y/second.proto"))
+    repo.commit("two fetched imports")
+    for error in ('Import "y/second.proto" was not found or had errors.', '"t.T" is not defined.'):
+        assert _missing(repo, error) == "x/first.proto"
