@@ -16,6 +16,7 @@ import pytest
 from contractctl import formats
 from contractctl.commands.check import CheckOptions, run_check
 from contractctl.config.project import default_config, load_config
+from contractctl.generic import stamped_file
 from contractctl.model import SchemaType
 from contractctl.repo.references import SchemaResolver
 from tests.conftest import GitRepo
@@ -57,6 +58,7 @@ def _verdicts(
     """`as_configured`: the repository's contractctl.yaml read (otherwise the defaults, with no folder
     where answers are kept between runs: each run compiles what it needs)."""
     monkeypatch.setattr(formats, "_LOADED", {})  # a fresh compiler: nothing cached from a previous run
+    monkeypatch.setattr(stamped_file, "run_folder", None)  # nor answers kept between runs
     config = load_config(repo.root / "contractctl.yaml") if as_configured else default_config(repo.root)
     report = run_check(config, CheckOptions())
     verdicts = {r.subject: (r.verdict, sorted(f.rule for f in r.findings)) for r in report.results}
