@@ -210,6 +210,9 @@ def _references_nowhere(
     stopped the run half way, as if the registry could not answer (exit 3, a network hint)."""
     pending = {id(v) for v in plan.pending}
     available = {v.payload.key for v in catalog.in_order() if id(v) not in pending}
+    # git's own pending versions by key: a reference to one that is refused itself is named as such
+    # (envoy: 194 of 199 refusals were of that kind, each said to be "no contract's version")
+    pending_keys = {v.payload.key: v for v in plan.pending}
     findings: list[Finding] = []
     blocked: set[str] = set()
     for version in plan.pending:
@@ -228,6 +231,10 @@ def _references_nowhere(
             continue
         blocked.add(version.subject)
         name, referenced = missing
+        refused = pending_keys.get(referenced.key)
+        if refused is not None:
+            findings.append(_refused_reference(client, catalog, version, name, refused))
+            continue
         findings.append(
             Finding(
                 rule="REFERENCE_NOT_PUBLISHABLE",
@@ -245,6 +252,24 @@ def _references_nowhere(
             )
         )
     return findings
+
+
+def _refused_reference(
+    client: RegistryClient, catalog: Catalog, version: GitVersion, name: str, referenced: GitVersion
+) -> Finding:
+    """A pending version whose reference is a git version this run cannot register either."""
+    return Finding(
+        rule="REFERENCE_NOT_PUBLISHABLE",
+        message=f"{version.label} of {version.subject} references {name} as its commit held it: "
+        f"{referenced.label} of {referenced.subject}, which registry {client.name} does not hold and "
+        "this publish cannot register either (see its finding): it cannot be registered (nothing was "
+        "registered there)",
+        kind=FindingKind.POLICY,
+        registry=client.name,
+        subject=version.subject,
+        file=catalog.paths.get(version.subject),
+        hint=f"Clear what keeps {referenced.subject} from being registered; then publish again.",
+    )
 
 
 def _refused_as_new(client: RegistryClient, catalog: Catalog, plan: RegistryPlan) -> list[Finding]:

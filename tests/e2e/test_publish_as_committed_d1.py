@@ -205,3 +205,34 @@ def test_a_subject_with_no_publishable_version_is_not_up_to_date(repo: GitRepo, 
     (t_a,) = [r for r in status.json()["results"] if r["subject"] == "t.A"]
     assert t_a["verdict"] == "drift", status.output
     assert [f["rule"] for f in t_a["findings"]] == ["NOTHING_PUBLISHABLE"], status.output
+
+
+def test_a_reference_to_a_version_refused_itself_is_named_so(repo: GitRepo, registry_double: Any) -> None:
+    """Audit 26 N4: envoy's publish gave 199 REFERENCE_NOT_PUBLISHABLE, 194 of them for a reference to
+    a version git has and publish refused itself, each saying "no contract in git has it as a
+    version" and pointing at `--ref`, which cannot help. z.proto imports a.proto's refused version 1."""
+    repo.write("contractctl.yaml", CONFIG)
+    repo.write("contracts/b.proto", B_OLD)
+    repo.write("contracts/a.proto", A_V1)
+    repo.write(
+        "contracts/z.proto", 'syntax = "proto3";\npackage t;\nimport "a.proto";\nmessage Z { A a = 1; }\n'
+    )
+    repo.commit("v1: A uses Old, Z uses A")
+    repo.write("contracts/b.proto", B_NEW)
+    repo.write("contracts/a.proto", A_V2)
+    repo.commit("Old renamed New; A drops the field")
+    published = repo.run("publish", "--registry", "reg", "--format", "json", env={"URL": registry_double.url})
+    assert published.code == 1, published.output
+    refusals = {
+        f["subject"]: f
+        for r in published.json()["results"]
+        for f in r["findings"]
+        if f["rule"] == "REFERENCE_NOT_PUBLISHABLE"
+    }
+    assert set(refusals) == {"t.A", "t.Z"}, published.output
+    assert "t.Old" in refusals["t.A"]["message"] and "--ref" in refusals["t.A"]["hint"]
+    cascade = refusals["t.Z"]
+    assert "git version 1" in cascade["message"] and "of t.A" in cascade["message"], cascade
+    assert "cannot register either" in cascade["message"] and "no contract in git" not in cascade["message"]
+    assert "--ref" not in cascade["hint"] and "t.A" in cascade["hint"]
+    assert _get(registry_double.url, "/subjects") == []
