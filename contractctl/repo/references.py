@@ -1907,7 +1907,36 @@ class _HistoryReader:
 
         sightings = sightings_by_subject(commits, locate, self._numbers)
         store.prefetch(s.sidecar for found in sightings.values() for s in found if s.sidecar is not None)
+        if spread and threading.active_count() == 1:
+            self._print_ahead(sightings)
         return sightings
+
+    def _print_ahead(self, sightings: Mapping[str, list[Sighting]]) -> None:
+        """The fingerprints the history will tell the sightings apart by, worked out now on every
+        core when they are many: those of contents `examine` did not read (their outlines came from
+        the cache kept between runs, or the whole history is read) were all worked out later on this
+        process alone, so that a check whose cache answered took as long as one that read everything
+        (the Envoy API: a warm check 11.8 s, a cold one 10.7 s)."""
+        todo = list(
+            dict.fromkeys(
+                (s.path, s.text)
+                for found in sightings.values()
+                for s in found
+                if (s.path, s.text) not in self._printed
+            )
+        )
+        if not todo:
+            return
+        workers = worker_count()
+
+        def print_one(index: int) -> str:
+            return self.fingerprint(*todo[index])
+
+        if workers is None:
+            printed = run_measured(print_one, len(todo), usable_cores())
+        else:
+            printed = run_indexed(print_one, len(todo), workers)
+        self._printed.update(zip(todo, printed, strict=True))
 
 
 def sidecar_key(data: bytes) -> str:
