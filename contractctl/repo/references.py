@@ -1042,26 +1042,32 @@ class SchemaResolver:
             return [committed]  # its references are parsed from its commit's files, not from history
         top = self.historic_sources(subject, version)
         groups = [top]
-        seen: set[tuple[str, int]] = {(subject, id(version))}
-        pending = [(subject, version)]
+        below: list[tuple[str, HistoricVersion]] = []  # each version below, once, in walk order
+        texts: dict[str, set[str]] = {}  # import path -> every text the walk reaches there
+        seen: set[tuple[str, int | None]] = {(subject, id(version))}
+        pending: list[tuple[str, HistoricVersion | None]] = [(subject, version)]
         while pending:
             node = self._node(*pending.pop())
             if node is None:
                 continue
+            texts.setdefault(node[0].import_path, set()).add(node[0].text)
             for name, at in node[1]:
-                if at is None or (name, id(at)) in seen:
-                    continue  # as it is now: its texts are the current tree's, compiled already
-                seen.add((name, id(at)))
-                committed = self._committed_group(name, at)
-                if committed is not None:
-                    groups.append(committed)
+                if (name, None if at is None else id(at)) in seen:
                     continue
+                seen.add((name, None if at is None else id(at)))
+                if at is not None:
+                    committed = self._committed_group(name, at)
+                    if committed is not None:
+                        groups.append(committed)
+                        continue
+                    below.append((name, at))
                 pending.append((name, at))
-                own = self.historic_sources(name, at)
-                if any(
-                    (held := top.get(other)) is None or held.text != text.text for other, text in own.items()
-                ):
-                    groups.append(own)
+        if all(len(held) == 1 for held in texts.values()):
+            return groups  # one text per path: every closure below is part of the version's own
+        for name, at in below:  # (as it is now, a reference's texts are the current tree's: compiled)
+            own = self.historic_sources(name, at)
+            if any((held := top.get(other)) is None or held.text != text.text for other, text in own.items()):
+                groups.append(own)
         return groups
 
     def _committed_group(self, name: str, at: HistoricVersion) -> dict[str, SchemaText] | None:
