@@ -27,7 +27,6 @@ from contractctl.formats.protobuf.findings import (
     INCOMPATIBLE_HINTS,
     editions_finding,
     invalid_finding,
-    rule_for,
     simple_invalid,
     wire_finding,
 )
@@ -181,12 +180,13 @@ _CAUSES_SHOWN = 3
 
 
 def _failures_below(messages: Sequence[ProtocMessage], texts: Mapping[str, object]) -> str:
-    """protoc's import failures inside files that are no contract (an include folder's), which a
-    contract's "Import ... had errors" stands for: the file that is found nowhere, and where it is
-    imported (an envoy tree's include folder missing cel/expr named only the contract's import)."""
+    """protoc's failures inside files that are no contract (an include folder's), which a
+    contract's "Import ... had errors" stands for: a file found nowhere and where it is imported (an
+    envoy tree's include folder missing cel/expr named only the contract's import), or an error in
+    the file itself, where it is (a vendored file's syntax error was shown nowhere: audit 26 W-b)."""
     below = []
     for message in messages:
-        if message.file in texts or rule_for(message.message) != "PROTO_IMPORT_NOT_FOUND":
+        if message.file in texts:
             continue
         where = _shown_path(message.file) + (f":{message.line}" if message.line else "")
         below.append(f"{where}: {message.message.rstrip('.')}")
