@@ -130,7 +130,12 @@ def _subject_drift(
                 _Drift(
                     "VERSION_NOT_REGISTERED",
                     f"{version.label} of {subject} is not registered in {client.name}",
-                    "Run `contractctl publish` for this registry.",
+                    "Run `contractctl publish` for this registry."
+                    if version.refused_as_new is None
+                    # publish refuses it (HISTORY_NOT_PUBLISHABLE): "run publish" could not help
+                    else f"A registry would refuse it as a new schema ({version.refused_as_new}): register "
+                    "it where a registry still accepts it (and link or copy it here), or leave the subject "
+                    "out (contracts.exclude).",
                 )
             )
         else:

@@ -155,6 +155,14 @@ def test_a_version_only_a_registry_that_holds_it_parses_keeps_git_numbers(
     (refusal,) = [message for rule, message in rules if rule == "HISTORY_NOT_PUBLISHABLE"]
     assert "git version 1" in refusal and "orders-value" in refusal and "reg" in refusal, refusal
     assert _get(registry_double.url, "/subjects") == []  # nothing, not even the level
+    # status names the version missing, and not publish as the cure: publish just refused it (W-d)
+    status = repo.run("status", "--registry", "reg", "--format", "json", env=env)
+    (missing,) = [
+        f for r in status.json()["results"] for f in r["findings"] if "git version 1" in f["message"]
+    ]
+    assert (
+        "refuse it as a new schema" in missing["hint"] and "Run `contractctl publish`" not in missing["hint"]
+    )
 
     registry_double.store.register("orders-value", json.dumps(LENIENT_ONLY))  # as registered long ago
     published = repo.run("publish", "--registry", "reg", "--format", "json", env=env)
