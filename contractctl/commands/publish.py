@@ -236,19 +236,18 @@ def _references_nowhere(
             findings.append(_refused_reference(client, catalog, version, name, refused))
             continue
         findings.append(
-            Finding(
-                rule="REFERENCE_NOT_PUBLISHABLE",
-                message=f"{version.label} of {version.subject} references {name} as its commit held it "
+            _refusal(
+                "REFERENCE_NOT_PUBLISHABLE",
+                f"{version.label} of {version.subject} references {name} as its commit held it "
                 f"(subject {referenced.subject}), a schema no contract in git at {catalog.ref} has as a "
                 f"version and registry {client.name} does not hold: it cannot be registered (nothing "
                 "was registered there)",
-                kind=FindingKind.POLICY,
-                registry=client.name,
-                subject=version.subject,
-                file=catalog.paths.get(version.subject),
-                hint=f"Publish at a commit that still held {referenced.subject} first (`contractctl "
+                f"Publish at a commit that still held {referenced.subject} first (`contractctl "
                 f"publish --ref COMMIT` registers its versions), then again here; or leave "
                 f"{version.subject} out (contracts.exclude) until it is registered.",
+                client.name,
+                version.subject,
+                catalog,
             )
         )
     return findings
@@ -258,17 +257,16 @@ def _refused_reference(
     client: RegistryClient, catalog: Catalog, version: GitVersion, name: str, referenced: GitVersion
 ) -> Finding:
     """A pending version whose reference is a git version this run cannot register either."""
-    return Finding(
-        rule="REFERENCE_NOT_PUBLISHABLE",
-        message=f"{version.label} of {version.subject} references {name} as its commit held it: "
+    return _refusal(
+        "REFERENCE_NOT_PUBLISHABLE",
+        f"{version.label} of {version.subject} references {name} as its commit held it: "
         f"{referenced.label} of {referenced.subject}, which registry {client.name} does not hold and "
         "this publish cannot register either (see its finding): it cannot be registered (nothing was "
         "registered there)",
-        kind=FindingKind.POLICY,
-        registry=client.name,
-        subject=version.subject,
-        file=catalog.paths.get(version.subject),
-        hint=f"Clear what keeps {referenced.subject} from being registered; then publish again.",
+        f"Clear what keeps {referenced.subject} from being registered; then publish again.",
+        client.name,
+        version.subject,
+        catalog,
     )
 
 
@@ -281,18 +279,18 @@ def _refused_as_new(client: RegistryClient, catalog: Catalog, plan: RegistryPlan
         if version.refused_as_new is None or any(f.subject == version.subject for f in findings):
             continue
         findings.append(
-            Finding(
-                rule="HISTORY_NOT_PUBLISHABLE",
-                message=f"{version.label} of {version.subject} parses only as a registry parses a version "
+            _refusal(
+                "HISTORY_NOT_PUBLISHABLE",
+                f"{version.label} of {version.subject} parses only as a registry parses a version "
                 f"it already holds (check compares it), not as a new schema ({version.refused_as_new}), "
                 f"and registry {client.name} does not hold it: registering the versions after it would "
                 "number them unlike git (nothing was registered there)",
-                kind=FindingKind.INVALID,
-                registry=client.name,
-                subject=version.subject,
-                file=catalog.paths.get(version.subject),
-                hint="Register that version where a registry still accepts it (and link or copy it here), "
+                "Register that version where a registry still accepts it (and link or copy it here), "
                 f"then publish again; or leave {version.subject} out (contracts.exclude).",
+                client.name,
+                version.subject,
+                catalog,
+                FindingKind.INVALID,
             )
         )
     return findings
@@ -621,10 +619,10 @@ def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> lis
     pending = {version.subject for version in plan.pending}
     verdicts = {subject: ("pending" if subject in pending else "up to date") for subject in findings}
     for subject in findings:  # git has versions of it, and every one is left out: not up to date
-        reasons = catalog.unpublishable(subject)
-        if reasons:
+        unpublishable = catalog.nothing_publishable(subject, client.name)
+        if unpublishable is not None:
             verdicts[subject] = "nothing publishable"
-            findings[subject].append(nothing_publishable(catalog, subject, client.name, reasons))
+            findings[subject].append(unpublishable)
     for version, reason in plan.superseded:
         findings[version.subject].append(
             Finding(
@@ -705,19 +703,24 @@ def _publish_one(client: RegistryClient, catalog: Catalog, dry_run: bool) -> lis
     return _results(catalog, client.name, findings, verdicts)
 
 
-def nothing_publishable(catalog: Catalog, subject: str, registry: str, reasons: list[str]) -> Finding:
-    """A subject git has versions of and publish registers none of (each left out): a release that
-    passed would silently lack it, so it fails (exit 2: git's versions do not compile)."""
+def _refusal(
+    rule: str,
+    message: str,
+    hint: str,
+    registry: str,
+    subject: str,
+    catalog: Catalog,
+    kind: FindingKind = FindingKind.POLICY,
+) -> Finding:
+    """Why nothing is written for a subject in a registry (an error, at the subject's file)."""
     return Finding(
-        rule="NOTHING_PUBLISHABLE",
-        message=f"publish can register no git version of {subject} in registry {registry}: every one is "
-        f"left out ({'; '.join(reasons)})",
-        kind=FindingKind.INVALID,
+        rule=rule,
+        message=message,
+        kind=kind,
         registry=registry,
         subject=subject,
         file=catalog.paths.get(subject),
-        hint="Commit the contract again: that is a new version, compiled with its references as they are "
-        "now, which publish registers; or leave it out (contracts.exclude).",
+        hint=hint,
     )
 
 

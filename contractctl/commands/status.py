@@ -100,17 +100,9 @@ def _subject_drift(
     matched: set[int] = set()
     missing: list[tuple[int, int]] = []  # (index in drift, git number): superseded ones told apart below
     newest_held = 0  # the newest git version the registry holds
-    reasons = catalog.unpublishable(subject)
-    if reasons:  # git has versions of it, none the registry could get: not in sync
-        drift.append(
-            _Drift(
-                "NOTHING_PUBLISHABLE",
-                f"git has versions of {subject} and publish can register none of them in {client.name}: "
-                f"every one is left out ({'; '.join(reasons)})",
-                "Commit the contract again: that is a new version, compiled with its references as they "
-                "are now, which publish registers.",
-            )
-        )
+    unpublishable = catalog.nothing_publishable(subject, client.name)
+    if unpublishable is not None:  # git has versions of it, none the registry could get: not in sync
+        drift.append(_Drift(unpublishable.rule, unpublishable.message, unpublishable.hint or ""))
     git_of: dict[int, int] = {}  # registry version -> the git version it holds (the newest such)
     for version in catalog.versions[subject]:
         found = known.version_of(version.payload)

@@ -62,12 +62,26 @@ class Catalog:
     # every version, so the numbers publish registers have gaps (can-deploy --version names them)
     left_out: dict[tuple[str, int], str] = field(default_factory=dict)
 
-    def unpublishable(self, subject: str) -> list[str]:
-        """Why publish can register no version of a subject git has versions of: each one's reason
-        for being left out (empty when it has a version to register)."""
+    def nothing_publishable(self, subject: str, registry: str) -> Finding | None:
+        """A subject git has versions of and publish can register none of (each left out: why), for
+        this registry; None when it has a version to register. A release that passed would silently
+        lack it, so publish fails (exit 2: git's versions do not compile) and status reports drift."""
         if self.versions.get(subject):
-            return []
-        return [reason for (name, _), reason in sorted(self.left_out.items()) if name == subject]
+            return None
+        reasons = [reason for (name, _), reason in sorted(self.left_out.items()) if name == subject]
+        if not reasons:
+            return None
+        return Finding(
+            rule="NOTHING_PUBLISHABLE",
+            message=f"publish can register no git version of {subject} in registry {registry}: every one "
+            f"is left out ({'; '.join(reasons)})",
+            kind=FindingKind.INVALID,
+            registry=registry,
+            subject=subject,
+            file=self.paths.get(subject),
+            hint="Commit the contract again: that is a new version, compiled with its references as they "
+            "are now, which publish registers; or leave it out (contracts.exclude).",
+        )
 
     def in_order(self) -> list[GitVersion]:
         """Registration order: by commit; within a commit, the order references are resolved in."""

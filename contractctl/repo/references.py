@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from contractctl.formats import (
     get_format,
@@ -541,10 +541,9 @@ class SchemaResolver:
                     self._historic_guesses[key] = tuple(
                         self._why_guessed(dependency, version, schema_type) for dependency in guessed
                     )
-                if registered:
-                    parsed = parse_registered(source, schema_type, references)
-                else:
-                    parsed = get_format(schema_type).parse(source, references)
+                parsed = (parse_registered if registered else _parse_strictly)(
+                    source, schema_type, references
+                )
                 self._subject_of[id(parsed)] = subject
         except InvalidSchema as error:
             parsed = None
@@ -1052,9 +1051,10 @@ class SchemaResolver:
                 continue
             texts.setdefault(node[0].import_path, set()).add(node[0].text)
             for name, at in node[1]:
-                if (name, None if at is None else id(at)) in seen:
+                key = (name, None if at is None else id(at))
+                if key in seen:
                     continue
-                seen.add((name, None if at is None else id(at)))
+                seen.add(key)
                 if at is not None:
                     committed = self._committed_group(name, at)
                     if committed is not None:
@@ -1254,6 +1254,20 @@ def _cheap_pathspecs(mapper: SubjectMapper, wanted: set[str] | None) -> list[str
     if specs is None or len(specs) > _PATHSPEC_LIMIT or not all(s.startswith(":(literal)") for s in specs):
         return None
     return specs
+
+
+T = TypeVar("T")
+
+
+def _on_cores(job: Callable[[int], T], count: int, spread: bool) -> list[T]:
+    """[job(0), ..., job(count - 1)], on every core when there are many (`run_measured`, or the
+    configured worker count) and `spread` allows; never while another thread runs: fork keeps only
+    this one (a text search's git reader may still be reading)."""
+    alone = spread and threading.active_count() == 1
+    workers = worker_count() if alone else 1
+    if workers is None:
+        return run_measured(job, count, usable_cores())
+    return run_indexed(job, count, workers)
 
 
 def _parse_strictly(
@@ -1842,18 +1856,12 @@ class _HistoryReader:
                     else:
                         examined[key] = None  # cannot spell a wanted subject: nothing to read
             todo = list(pending.items())
-            # fork keeps only this thread: no workers while another still reads git (a text search's)
-            alone = spread and threading.active_count() == 1
-            workers = worker_count() if alone else 1
 
             def examine_one(index: int) -> _Examined:
                 (path, blob), schema_type = todo[index]
                 return examine(path, blob, schema_type)
 
-            if workers is None:
-                results = run_measured(examine_one, len(todo), usable_cores() if alone else 1)
-            else:
-                results = run_indexed(examine_one, len(todo), workers)
+            results = _on_cores(examine_one, len(todo), spread)
             for (key, _), result in zip(todo, results, strict=True):
                 examined[key] = self._examined[key] = result
 
@@ -1913,7 +1921,7 @@ class _HistoryReader:
 
         sightings = sightings_by_subject(commits, locate, self._numbers)
         store.prefetch(s.sidecar for found in sightings.values() for s in found if s.sidecar is not None)
-        if spread and threading.active_count() == 1:
+        if spread:
             self._print_ahead(sightings)
         return sightings
 
@@ -1931,18 +1939,9 @@ class _HistoryReader:
                 if (s.path, s.text) not in self._printed
             )
         )
-        if not todo:
-            return
-        workers = worker_count()
-
-        def print_one(index: int) -> str:
-            return self.fingerprint(*todo[index])
-
-        if workers is None:
-            printed = run_measured(print_one, len(todo), usable_cores())
-        else:
-            printed = run_indexed(print_one, len(todo), workers)
-        self._printed.update(zip(todo, printed, strict=True))
+        if todo:
+            printed = _on_cores(lambda index: self.fingerprint(*todo[index]), len(todo), spread=True)
+            self._printed.update(zip(todo, printed, strict=True))
 
 
 def sidecar_key(data: bytes) -> str:

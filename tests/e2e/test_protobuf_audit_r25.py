@@ -142,31 +142,49 @@ def test_can_deploy_a_file_whose_reference_is_invalid_names_it(repo: GitRepo, re
     assert "common/money.proto" in result.stderr and "Traceback" not in result.output
 
 
-def test_an_include_file_that_imports_a_file_found_nowhere_is_named(repo: GitRepo) -> None:
-    """envoy with cel/expr not vendored: the contract's import of an include file was "not found or
-    had errors", and the file actually missing, below it, was never named, even with -v."""
+def _import_of_vendored(repo: GitRepo, vendored: str, text: str, contract: str) -> dict[str, Any]:
+    """The one PROTO_IMPORT_NOT_FOUND of `check --all` (exit 2) on a contract importing the include
+    folder's file `vendored` (under third_party/)."""
     repo.write(
         "contractctl.yaml",
         "version: 1\ncontracts: {root: contracts}\nprotobuf: {include: [third_party]}\n",
     )
-    repo.write(
-        "third_party/ext/opts.proto",
-        'syntax = "proto3";\npackage ext;\nimport "deep/missing.proto";\n'
-        "message Meta { deep.Thing t = 1; }\n",
-    )
-    repo.write(
-        "contracts/orders/value.proto",
-        'syntax = "proto3";\npackage acme;\nimport "ext/opts.proto";\nmessage Order { ext.Meta meta = 1; }\n',
-    )
+    repo.write(f"third_party/{vendored}", text)
+    repo.write("contracts/orders/value.proto", contract)
     repo.commit("v1")
     result = repo.run("check", "--all", "--format", "json")
     assert result.code == 2, result.output
     (finding,) = [
         f for r in result.json()["results"] for f in r["findings"] if f["rule"] == "PROTO_IMPORT_NOT_FOUND"
     ]
+    return finding
+
+
+def test_an_include_file_that_imports_a_file_found_nowhere_is_named(repo: GitRepo) -> None:
+    """envoy with cel/expr not vendored: the contract's import of an include file was "not found or
+    had errors", and the file actually missing, below it, was never named, even with -v."""
+    finding = _import_of_vendored(
+        repo,
+        "ext/opts.proto",
+        'syntax = "proto3";\npackage ext;\nimport "deep/missing.proto";\n'
+        "message Meta { deep.Thing t = 1; }\n",
+        'syntax = "proto3";\npackage acme;\nimport "ext/opts.proto";\nmessage Order { ext.Meta meta = 1; }\n',
+    )
     assert 'Import "ext/opts.proto"' in finding["message"]
     assert "deep/missing.proto: File not found" in finding["message"]
     assert "third_party/ext/opts.proto:3" in finding["message"]
+
+
+def test_a_syntax_error_in_a_vendored_file_is_shown_where_it_is(repo: GitRepo) -> None:
+    """Audit 26 W-b: an error inside the include folder's file itself (not a file missing below it)
+    was in no output, not even with -v."""
+    finding = _import_of_vendored(
+        repo,
+        "brk/b.proto",
+        'syntax = "proto3";\npackage brk;\nmessage B { string b = 1 }\n',
+        'syntax = "proto3";\npackage x;\nimport "brk/b.proto";\nmessage Z { brk.B b = 1; }\n',
+    )
+    assert finding["message"].endswith('Below it: third_party/brk/b.proto:3: Expected ";".'), finding
 
 
 def test_a_remote_check_skipped_names_only_the_references_the_registry_lacks(
