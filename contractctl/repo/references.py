@@ -167,6 +167,7 @@ class SchemaResolver:
         self._trees: dict[tuple[str, SchemaType], dict[str, str]] = {}
         self._named_layouts: dict[tuple[str, SchemaType], LaidOut] = {}  # see as_committed.by_name
         self._include_paths: dict[SchemaType, frozenset[str]] = {}  # see `_imports_tracked_include`
+        self._include_imports: dict[str, tuple[str, ...]] = {}  # see `_include_file_imports`
         # subjects whose sidecar now differs from the end of the history as a registry tells
         # sidecars apart: publishing them registers a new version even with the same text
         self.registers_anew: set[str] = set()
@@ -284,7 +285,49 @@ class SchemaResolver:
     def _defining(self, names: tuple[str, ...], subject: str) -> list[str]:
         self.current.find_definitions(names)
         found = {self.current.defining_subject(name) for name in names}
+        found.update(self._defining_below_include_files(names))
         return sorted(s for s in found if s is not None and s != subject)
+
+    def _defining_below_include_files(self, names: Iterable[str]) -> set[str | None]:
+        """The subjects of the contracts that the include-folder files among `names` import, directly
+        or through other such files: protoc searches the contracts root before the folders, so such
+        a file compiles with those contracts, and so does what imports it (audit 26 N2). A name a
+        contract answers is that contract, not followed."""
+        found: set[str | None] = set()
+        seen = set(names)
+        level = list(seen)
+        while level:
+            below: list[str] = []
+            for name in level:
+                if self.current.defining_subject(name) is None:
+                    for imported in self._include_file_imports(name):
+                        if imported not in seen:
+                            seen.add(imported)
+                            below.append(imported)
+            self.current.find_definitions(below)
+            found.update(self.current.defining_subject(name) for name in below)
+            level = below
+        return found
+
+    def _include_file_imports(self, import_path: str) -> tuple[str, ...]:
+        """The imports of the file an include folder holds at `import_path`, the first folder holding
+        it as protoc searches them (none: no such file, or a built-in), read once per run from disk:
+        an untracked folder has no other copy, and a tracked one is read as the check compiles it."""
+        found = self._include_imports.get(import_path)
+        if found is None:
+            found = ()
+            schema_type = type_for_path(PurePosixPath(import_path))
+            if schema_type is not None and not get_format(schema_type).builtin_import(import_path):
+                files = (Path(folder) / import_path for folder in get_format(schema_type).include_folders)
+                file = next((f for f in files if f.is_file()), None)
+                if file is not None:
+                    try:
+                        text = file.read_text(encoding="utf-8", errors="replace")
+                    except OSError:
+                        text = ""  # protoc reports it, if anything imports it
+                    found = tuple(imported_paths(schema_type, SchemaText(PurePosixPath(import_path), text)))
+            self._include_imports[import_path] = found
+        return found
 
     def references_of(self, subject: str) -> list[str]:
         """Subjects whose contracts define types this contract uses (its schema references).
