@@ -20,6 +20,7 @@ from contractctl.formats import (
     type_for_path,
 )
 from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema, is_word_character
+from contractctl.generic.folder_exits import FolderExits
 from contractctl.generic.parallel import Background, run_indexed, run_measured, usable_cores, worker_count
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, import_path_of
 from contractctl.repo.as_committed import (
@@ -167,7 +168,7 @@ class SchemaResolver:
         self._trees: dict[tuple[str, SchemaType], dict[str, str]] = {}
         self._named_layouts: dict[tuple[str, SchemaType], LaidOut] = {}  # see as_committed.by_name
         self._include_paths: dict[SchemaType, frozenset[str]] = {}  # see `_imports_tracked_include`
-        self._include_imports: dict[str, tuple[str, ...]] = {}  # see `_include_file_imports`
+        self._include_exits: dict[SchemaType, FolderExits | None] = {}  # see `_folder_exits_of`
         # subjects whose sidecar now differs from the end of the history as a registry tells
         # sidecars apart: publishing them registers a new version even with the same text
         self.registers_anew: set[str] = set()
@@ -293,41 +294,33 @@ class SchemaResolver:
         or through other such files: protoc searches the contracts root before the folders, so such
         a file compiles with those contracts, and so does what imports it (audit 26 N2). A name a
         contract answers is that contract, not followed."""
-        found: set[str | None] = set()
-        seen = set(names)
-        level = list(seen)
-        while level:
-            below: list[str] = []
-            for name in level:
-                if self.current.defining_subject(name) is None:
-                    for imported in self._include_file_imports(name):
-                        if imported not in seen:
-                            seen.add(imported)
-                            below.append(imported)
-            self.current.find_definitions(below)
-            found.update(self.current.defining_subject(name) for name in below)
-            level = below
-        return found
+        below = [
+            exit
+            for name in names
+            if self.current.defining_subject(name) is None
+            and (exits := self._folder_exits_of(name)) is not None
+            for exit in exits.of(name)
+        ]
+        self.current.find_definitions(below)
+        return {self.current.defining_subject(name) for name in below}
 
-    def _include_file_imports(self, import_path: str) -> tuple[str, ...]:
-        """The imports of the file an include folder holds at `import_path`, the first folder holding
-        it as protoc searches them (none: no such file, or a built-in), read once per run from disk:
-        an untracked folder has no other copy, and a tracked one is read as the check compiles it."""
-        found = self._include_imports.get(import_path)
-        if found is None:
-            found = ()
-            schema_type = type_for_path(PurePosixPath(import_path))
-            if schema_type is not None and not get_format(schema_type).builtin_import(import_path):
-                files = (Path(folder) / import_path for folder in get_format(schema_type).include_folders)
-                file = next((f for f in files if f.is_file()), None)
-                if file is not None:
-                    try:
-                        text = file.read_text(encoding="utf-8", errors="replace")
-                    except OSError:
-                        text = ""  # protoc reports it, if anything imports it
-                    found = tuple(imported_paths(schema_type, SchemaText(PurePosixPath(import_path), text)))
-            self._include_imports[import_path] = found
-        return found
+    def _folder_exits_of(self, import_path: str) -> FolderExits | None:
+        """The include folders' exits for files of `import_path`'s type (None: a type without
+        folders), read from disk once per run: an untracked folder has no other copy, and a tracked
+        one is read as the check compiles it."""
+        schema_type = type_for_path(PurePosixPath(import_path))
+        if schema_type is None:
+            return None
+        if schema_type not in self._include_exits:
+            schema_format = get_format(schema_type)
+
+            def imports_of(path: str, text: str) -> list[str]:
+                found = imported_paths(schema_type, SchemaText(PurePosixPath(path), text))
+                return [i for i in found if not schema_format.builtin_import(i)]
+
+            folders = schema_format.include_folders
+            self._include_exits[schema_type] = FolderExits(folders, imports_of) if folders else None
+        return self._include_exits[schema_type]
 
     def references_of(self, subject: str) -> list[str]:
         """Subjects whose contracts define types this contract uses (its schema references).

@@ -36,6 +36,7 @@ from contractctl.formats.protobuf.kept import KeptDescriptors
 from contractctl.formats.protobuf.outline import read_outline
 from contractctl.generic import stamped_file, termination
 from contractctl.generic.digest import blake2b
+from contractctl.generic.folder_exits import FolderExits
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor_pb2 import FileDescriptorProto
@@ -90,13 +91,13 @@ def contract_imports(text: str) -> tuple[str, ...]:
 def dependency_key(
     import_path: str,
     available: Mapping[str, str],
-    folder_imports: Callable[[str], tuple[str, ...]] | None = None,
+    folder_exits: Callable[[str], tuple[str, ...]] | None = None,
 ) -> tuple[tuple[str, str], ...]:
     """The texts of the contracts a file imports, transitively, among `available` (path -> text).
 
-    `folder_imports`: the imports of an include-folder file (by import path), followed for a path
-    `available` lacks: such a file may import a contract, which protoc, searching the contracts
-    before the folders, takes from the run's layout (audit 26 N2)."""
+    `folder_exits`: the paths no include folder holds that an include-folder file (by import path)
+    reaches, followed for a path `available` lacks: such a file may import a contract, which protoc,
+    searching the contracts before the folders, takes from the run's layout (audit 26 N2)."""
     seen: dict[str, str] = {}
     followed: set[str] = set()  # include-folder files walked through
     pending = list(contract_imports(available[import_path])) if import_path in available else []
@@ -107,9 +108,9 @@ def dependency_key(
         if path in available:
             seen[path] = available[path]
             pending.extend(contract_imports(available[path]))
-        elif folder_imports is not None and path not in followed:
+        elif folder_exits is not None and path not in followed:
             followed.add(path)
-            pending.extend(folder_imports(path))
+            pending.extend(folder_exits(path))
     return tuple(sorted(seen.items()))
 
 
@@ -687,7 +688,8 @@ class Compiler:
         self._folder_entries: dict[str, bytes] = {}
         self._folder_refused: set[str] = set()
         self._folder_closures_compiled: dict[str, tuple[FileDescriptorProto, ...]] = {}
-        self._folder_imports_of: dict[str, tuple[str, ...]] = {}  # see `_folder_imports`
+        # what the include-folder files reach outside the folders (see `_dependency_key`)
+        self._folder_exits = FolderExits(self.include, lambda _path, text: contract_imports(text))
         self.folder_runs = 0  # protoc runs compiling include-folder files (counted in `runs` too)
         self._cache: dict[object, Compiled] = {}
         self._nodes: dict[NodeKey, int] = {}
@@ -1145,23 +1147,7 @@ class Compiler:
     def _dependency_key(self, import_path: str, available: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
         """`dependency_key`, through the include-folder files too: the contracts those import are
         laid out in the run."""
-        return dependency_key(import_path, available, self._folder_imports if self.include else None)
-
-    def _folder_imports(self, import_path: str) -> tuple[str, ...]:
-        """The contract imports of the include-folder file protoc finds at `import_path` (none: in
-        no folder, or unreadable), read once: the folders are read as they are now."""
-        found = self._folder_imports_of.get(import_path)
-        if found is None:
-            found = ()
-            folder = _in_folders(import_path, self.include)
-            if folder is not None:
-                try:
-                    with open(os.path.join(folder, import_path), encoding="utf-8", errors="replace") as file:
-                        found = contract_imports(file.read())
-                except OSError:
-                    pass  # protoc reports it, if anything imports it
-            self._folder_imports_of[import_path] = found
-        return found
+        return dependency_key(import_path, available, self._folder_exits.of if self.include else None)
 
     def _compile_with_texts(self, import_path: str, available: Mapping[str, str]) -> Compiled:
         key = (import_path, available[import_path], self._dependency_key(import_path, available))
