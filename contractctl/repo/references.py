@@ -20,6 +20,7 @@ from contractctl.formats import (
     type_for_path,
 )
 from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema, is_word_character
+from contractctl.generic.folder_exits import FolderExits
 from contractctl.generic.parallel import Background, run_indexed, run_measured, usable_cores, worker_count
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, import_path_of
 from contractctl.repo.as_committed import (
@@ -167,6 +168,7 @@ class SchemaResolver:
         self._trees: dict[tuple[str, SchemaType], dict[str, str]] = {}
         self._named_layouts: dict[tuple[str, SchemaType], LaidOut] = {}  # see as_committed.by_name
         self._include_paths: dict[SchemaType, frozenset[str]] = {}  # see `_imports_tracked_include`
+        self._include_exits: dict[SchemaType, FolderExits | None] = {}  # see `_folder_exits_of`
         # subjects whose sidecar now differs from the end of the history as a registry tells
         # sidecars apart: publishing them registers a new version even with the same text
         self.registers_anew: set[str] = set()
@@ -284,7 +286,41 @@ class SchemaResolver:
     def _defining(self, names: tuple[str, ...], subject: str) -> list[str]:
         self.current.find_definitions(names)
         found = {self.current.defining_subject(name) for name in names}
+        found.update(self._defining_below_include_files(names))
         return sorted(s for s in found if s is not None and s != subject)
+
+    def _defining_below_include_files(self, names: Iterable[str]) -> set[str | None]:
+        """The subjects of the contracts that the include-folder files among `names` import, directly
+        or through other such files: protoc searches the contracts root before the folders, so such
+        a file compiles with those contracts, and so does what imports it (audit 26 N2). A name a
+        contract answers is that contract, not followed."""
+        below = [
+            exit
+            for name in names
+            if self.current.defining_subject(name) is None
+            and (exits := self._folder_exits_of(name)) is not None
+            for exit in exits.of(name)
+        ]
+        self.current.find_definitions(below)
+        return {self.current.defining_subject(name) for name in below}
+
+    def _folder_exits_of(self, import_path: str) -> FolderExits | None:
+        """The include folders' exits for files of `import_path`'s type (None: a type without
+        folders), read from disk once per run: an untracked folder has no other copy, and a tracked
+        one is read as the check compiles it."""
+        schema_type = type_for_path(PurePosixPath(import_path))
+        if schema_type is None:
+            return None
+        if schema_type not in self._include_exits:
+            schema_format = get_format(schema_type)
+
+            def imports_of(path: str, text: str) -> list[str]:
+                found = imported_paths(schema_type, SchemaText(PurePosixPath(path), text))
+                return [i for i in found if not schema_format.builtin_import(i)]
+
+            folders = schema_format.include_folders
+            self._include_exits[schema_type] = FolderExits(folders, imports_of) if folders else None
+        return self._include_exits[schema_type]
 
     def references_of(self, subject: str) -> list[str]:
         """Subjects whose contracts define types this contract uses (its schema references).

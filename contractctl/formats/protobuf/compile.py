@@ -17,7 +17,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,6 +36,7 @@ from contractctl.formats.protobuf.kept import KeptDescriptors
 from contractctl.formats.protobuf.outline import read_outline
 from contractctl.generic import stamped_file, termination
 from contractctl.generic.digest import blake2b
+from contractctl.generic.folder_exits import FolderExits
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor_pb2 import FileDescriptorProto
@@ -87,16 +88,29 @@ def contract_imports(text: str) -> tuple[str, ...]:
     return tuple(i for i in read_outline(text).imports if not is_builtin(i))
 
 
-def dependency_key(import_path: str, available: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    """The texts of the contracts a file imports, transitively, among `available` (path -> text)."""
+def dependency_key(
+    import_path: str,
+    available: Mapping[str, str],
+    folder_exits: Callable[[str], tuple[str, ...]] | None = None,
+) -> tuple[tuple[str, str], ...]:
+    """The texts of the contracts a file imports, transitively, among `available` (path -> text).
+
+    `folder_exits`: the paths no include folder holds that an include-folder file (by import path)
+    reaches, followed for a path `available` lacks: such a file may import a contract, which protoc,
+    searching the contracts before the folders, takes from the run's layout (audit 26 N2)."""
     seen: dict[str, str] = {}
+    followed: set[str] = set()  # include-folder files walked through
     pending = list(contract_imports(available[import_path])) if import_path in available else []
     while pending:
         path = pending.pop()
-        if path in seen or path not in available or path == import_path:
+        if path in seen or path == import_path:
             continue
-        seen[path] = available[path]
-        pending.extend(contract_imports(available[path]))
+        if path in available:
+            seen[path] = available[path]
+            pending.extend(contract_imports(available[path]))
+        elif folder_exits is not None and path not in followed:
+            followed.add(path)
+            pending.extend(folder_exits(path))
     return tuple(sorted(seen.items()))
 
 
@@ -674,6 +688,8 @@ class Compiler:
         self._folder_entries: dict[str, bytes] = {}
         self._folder_refused: set[str] = set()
         self._folder_closures_compiled: dict[str, tuple[FileDescriptorProto, ...]] = {}
+        # what the include-folder files reach outside the folders (see `_dependency_key`)
+        self._folder_exits = FolderExits(self.include, lambda _path, text: contract_imports(text))
         self.folder_runs = 0  # protoc runs compiling include-folder files (counted in `runs` too)
         self._cache: dict[object, Compiled] = {}
         self._nodes: dict[NodeKey, int] = {}
@@ -1128,8 +1144,13 @@ class Compiler:
             entries.append(entry)
         return entries
 
+    def _dependency_key(self, import_path: str, available: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+        """`dependency_key`, through the include-folder files too: the contracts those import are
+        laid out in the run."""
+        return dependency_key(import_path, available, self._folder_exits.of if self.include else None)
+
     def _compile_with_texts(self, import_path: str, available: Mapping[str, str]) -> Compiled:
-        key = (import_path, available[import_path], dependency_key(import_path, available))
+        key = (import_path, available[import_path], self._dependency_key(import_path, available))
         cached = self._cache.get(key)
         if cached is None and (import_path, available[import_path]) in self._deferred_texts:
             self._compile_deferred()
@@ -1326,7 +1347,7 @@ class Compiler:
             self.stand_in_runs += self.runs - before
 
     def _compile_layer_with_texts(self, layer: Mapping[str, str]) -> None:
-        keys = {p: (p, t, dependency_key(p, layer)) for p, t in layer.items()}
+        keys = {p: (p, t, self._dependency_key(p, layer)) for p, t in layer.items()}
         pending = {p: key for p, key in keys.items() if key not in self._cache}
         for _attempt in range(3):
             if not pending:

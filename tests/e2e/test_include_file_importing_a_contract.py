@@ -1,0 +1,86 @@
+"""Audit 26 N2: a file of a `protobuf.include` folder that itself imports a contract (a vendored file
+using the repository's own types) was compiled without the contracts root on protoc's path. Its
+importers were PROTO_IMPORT_NOT_FOUND (exit 2), and their earlier versions went uncompared, where
+`protoc -I contracts -I third_party` compiles them. protoc searches the root first, then the folders:
+the contract such a file imports is the contract's text, at HEAD and at an earlier version's commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import GitRepo
+from tests.e2e.check_modes import change_modes
+
+CONFIG = "version: 1\ncontracts: {root: contracts}\nprotobuf: {include: [third_party]}\n"
+EMPTY = 'syntax = "proto3";\npackage grpc.testing;\nmessage Empty {}\n'
+VEND = """syntax = "proto3";
+package v;
+import "grpc/testing/empty.proto";
+message Vend { grpc.testing.Empty e = 1; }
+"""
+Z = 'syntax = "proto3";\npackage x;\nimport "v/vend.proto";\nmessage Z { v.Vend v = 1; }\n'
+
+
+def _setup(repo: GitRepo, tracked: bool, importer: bool) -> None:
+    """The contract grpc/testing/empty.proto, the include file v/vend.proto importing it (in git's
+    index or left untracked), and, with `importer`, the contract x/z.proto importing that file."""
+    repo.write("contractctl.yaml", CONFIG)
+    if not tracked:
+        repo.write(".gitignore", "third_party/\n")
+    repo.write("contracts/grpc/testing/empty.proto", EMPTY)
+    repo.write("third_party/v/vend.proto", VEND)
+    if importer:
+        repo.write("contracts/x/z.proto", Z)
+    repo.commit("v1")
+
+
+def _rules(result: dict[str, Any]) -> list[str]:
+    return sorted(f["rule"] for f in result["findings"])
+
+
+def test_a_new_contract_importing_it_compiles_with_the_root(repo: GitRepo) -> None:
+    _setup(repo, tracked=False, importer=False)
+    repo.write("contracts/x/z.proto", Z)
+    for mode, (code, results) in change_modes(repo).items():
+        assert code == 0, (mode, results)
+        assert results["x/z.proto"]["verdict"] == "new" and _rules(results["x/z.proto"]) == [], mode
+
+
+@pytest.mark.parametrize("tracked", [False, True])
+def test_an_earlier_version_importing_it_is_compared(repo: GitRepo, tracked: bool) -> None:
+    """Untracked, the folder is read as it is now; tracked, as the version's commit held it."""
+    _setup(repo, tracked, importer=True)
+    repo.write("contracts/x/z.proto", Z.replace("= 1; }", "= 1; string s = 2; }"))
+    for mode, (code, results) in change_modes(repo).items():
+        z = results["x/z.proto"]
+        assert (code, z["verdict"], z["compared_versions"], _rules(z)) == (0, "compatible", 1, []), mode
+    audit = repo.run("check", "--all", "--format", "json")
+    assert audit.code == 0, audit.output
+    assert [f["rule"] for r in audit.json()["results"] for f in r["findings"]] == [], audit.output
+
+
+def test_a_break_inside_such_a_vendored_file_is_found(repo: GitRepo) -> None:
+    """The earlier version compiled with its commit's vendored file, the new one with today's."""
+    _setup(repo, tracked=True, importer=True)
+    repo.write("third_party/v/vend.proto", VEND.replace("grpc.testing.Empty e", "string e"))
+    for mode, (code, results) in change_modes(repo).items():
+        assert code == 1, mode
+        assert _rules(results["x/z.proto"]) == ["FIELD_KIND_CHANGED", "FIELD_NAMED_TYPE_CHANGED"], mode
+
+
+def test_a_break_against_an_earlier_version_importing_it_is_found(repo: GitRepo) -> None:
+    """The version now compiles without the include file; the earlier one, which imported it, was
+    passed over as unparseable (HISTORY_UNPARSEABLE, exit 0) and the break went unseen."""
+    _setup(repo, tracked=False, importer=True)
+    repo.write(
+        "contracts/x/z.proto",
+        'syntax = "proto3";\npackage x;\nimport "grpc/testing/empty.proto";\n'
+        "message Z { grpc.testing.Empty v = 1; }\n",
+    )
+    for mode, (code, results) in change_modes(repo).items():
+        z = results["x/z.proto"]
+        assert (code, z["compared_versions"]) == (1, 1), (mode, z)
+        assert _rules(z) == ["FIELD_NAMED_TYPE_CHANGED"], mode
