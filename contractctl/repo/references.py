@@ -80,6 +80,7 @@ class _ContractPaths(Mapping[str, str]):
 
 
 _Node = tuple[SchemaText, tuple[tuple[str, HistoricVersion | None], ...]]
+_Key = tuple[str, int | None]  # a node: its subject, and its version's id (None: as it is now)
 """A text `historic_sources` gathers, and the (subject, version or None for now) it references."""
 
 _State = tuple[int, tuple[object, ...]]
@@ -1079,28 +1080,53 @@ class SchemaResolver:
         groups = [top]
         below: list[tuple[str, HistoricVersion]] = []  # each version below, once, in walk order
         texts: dict[str, set[str]] = {}  # import path -> every text the walk reaches there
-        seen: set[tuple[str, int | None]] = {(subject, id(version))}
+        own_text: dict[_Key, SchemaText] = {}  # each node walked: its text
+        unwalked: list[_Key] = []  # laid out as committed: not walked below
+        importers: dict[_Key, list[_Key]] = {}  # each node reached: the nodes that reference it
+        start: _Key = (subject, id(version))
+        seen: set[_Key] = {start}
         pending: list[tuple[str, HistoricVersion | None]] = [(subject, version)]
         while pending:
-            node = self._node(*pending.pop())
+            name, at = pending.pop()
+            node = self._node(name, at)
             if node is None:
                 continue
+            key: _Key = (name, None if at is None else id(at))
+            own_text[key] = node[0]
             texts.setdefault(node[0].import_path, set()).add(node[0].text)
             for name, at in node[1]:
-                key = (name, None if at is None else id(at))
-                if key in seen:
+                child: _Key = (name, None if at is None else id(at))
+                importers.setdefault(child, []).append(key)
+                if child in seen:
                     continue
-                seen.add(key)
+                seen.add(child)
                 if at is not None:
                     committed = self._committed_group(name, at)
                     if committed is not None:
                         groups.append(committed)
+                        unwalked.append(child)
                         continue
                     below.append((name, at))
                 pending.append((name, at))
         if all(len(held) == 1 for held in texts.values()):
             return groups  # one text per path: every closure below is part of the version's own
+        # a version below compiles other texts than the top's only where its closure reaches a text the
+        # top does not hold for that subject: only those (found walking back from such texts) are
+        # worked out (each closure of a deep chain was a walk of the chain below it)
+        differing = unwalked + [
+            key
+            for key, source in own_text.items()
+            if (held := top.get(key[0])) is None or held.text != source.text
+        ]
+        reaching = set(differing)
+        while differing:
+            for importer in importers.get(differing.pop(), ()):
+                if importer not in reaching:
+                    reaching.add(importer)
+                    differing.append(importer)
         for name, at in below:  # (as it is now, a reference's texts are the current tree's: compiled)
+            if (name, id(at)) not in reaching:
+                continue
             own = self.historic_sources(name, at)
             if any((held := top.get(other)) is None or held.text != text.text for other, text in own.items()):
                 groups.append(own)
