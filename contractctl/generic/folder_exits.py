@@ -18,10 +18,15 @@ class FolderExits:
     Those are the contracts it compiles with (or files nothing holds). A folder file that a contract
     shadows below the first import is followed as the folder's copy."""
 
-    def __init__(self, folders: Sequence[str], imports_of: Callable[[str, str], Iterable[str]]) -> None:
-        """`imports_of(import_path, text)`: a file's imports that are not built-ins."""
+    def __init__(
+        self, folders: Sequence[str], imports_of: Callable[[str, str], Iterable[str]], suffix: str = ".proto"
+    ) -> None:
+        """`imports_of(import_path, text)`: a file's imports that are not built-ins; `suffix`: the
+        names of the files a folder holds that `reaching` reads."""
         self._folders = tuple(folders)
         self._imports_of = imports_of
+        self._suffix = suffix
+        self._by_exit: dict[str, list[str]] | None = None  # see `reaching`
         self._imports: dict[str, tuple[str, ...] | None] = {}  # None: in no folder
         self._exits: dict[str, tuple[str, ...]] = {}
 
@@ -31,6 +36,28 @@ class FolderExits:
             found = self._walk(import_path)
             self._exits[import_path] = found
         return found
+
+    def reaching(self, paths: Iterable[str]) -> list[str]:
+        """The folder files (import paths) whose exits include any of `paths`: what a change of
+        those contracts reaches through the folders. Reads every file of the folders, once per run,
+        and only when asked (a check of a change that may have such users)."""
+        if self._by_exit is None:
+            self._by_exit = {}
+            for import_path in self._every_file():
+                for exit in self.of(import_path):
+                    self._by_exit.setdefault(exit, []).append(import_path)
+        return sorted({f for path in paths for f in self._by_exit.get(path, ())})
+
+    def _every_file(self) -> list[str]:
+        """Every file of the folders by import path, once (the first folder holding a path)."""
+        found: dict[str, None] = {}
+        for folder in self._folders:
+            for directory, _, names in os.walk(folder):
+                for name in names:
+                    if name.endswith(self._suffix):
+                        relative = os.path.relpath(os.path.join(directory, name), folder)
+                        found.setdefault(relative.replace(os.sep, "/"), None)
+        return list(found)
 
     def _walk(self, start: str) -> tuple[str, ...]:
         if self._folder_imports(start) is None:

@@ -305,6 +305,16 @@ class SchemaResolver:
         self.current.find_definitions(below)
         return {self.current.defining_subject(name) for name in below}
 
+    def _include_files_reaching(self, names: Iterable[str]) -> list[str]:
+        """The include-folder files that import any of these contracts (by import path), directly or
+        through other such files: a contract importing one of them compiles with the contract, so a
+        change of the contract reaches it (audit 26 N2)."""
+        by_folders: dict[int, tuple[FolderExits, list[str]]] = {}
+        for name in names:
+            if is_import_path(name) and (exits := self._folder_exits_of(name)) is not None:
+                by_folders.setdefault(id(exits), (exits, []))[1].append(name)
+        return [f for exits, paths in by_folders.values() for f in exits.reaching(paths)]
+
     def _folder_exits_of(self, import_path: str) -> FolderExits | None:
         """The include folders' exits for files of `import_path`'s type (None: a type without
         folders), read from disk once per run: an untracked folder has no other copy, and a tracked
@@ -1251,6 +1261,7 @@ class SchemaResolver:
                     wanted.update(self.current.outline(subject).defined_names)
                 except InvalidSchema:
                     continue  # an unreadable contract defines nothing anyone can reference
+            wanted.update(self._include_files_reaching(wanted))
             level = set(frontier)
             known = found | targets  # once per level, not once per candidate
             candidates = [c for c in self.current.subjects_mentioning(wanted) if c not in known]

@@ -84,3 +84,22 @@ def test_a_break_against_an_earlier_version_importing_it_is_found(repo: GitRepo)
         z = results["x/z.proto"]
         assert (code, z["compared_versions"]) == (1, 1), (mode, z)
         assert _rules(z) == ["FIELD_NAMED_TYPE_CHANGED"], mode
+
+
+@pytest.mark.parametrize("tracked", [False, True])
+def test_a_change_of_only_the_contract_it_imports_checks_its_importers(repo: GitRepo, tracked: bool) -> None:
+    """A change of the root contract alone reaches x/z.proto only through the include file: z is
+    checked as any importer of a changed shared type is, in every mode, with the verdict
+    `check --all` gives it once the change is committed."""
+    _setup(repo, tracked, importer=False)
+    repo.write("contracts/grpc/testing/empty.proto", EMPTY.replace("{}", "{ string id = 1; }"))
+    repo.write("contracts/x/z.proto", Z)
+    repo.commit("v2: z, and a field in Empty")
+    repo.write("contracts/grpc/testing/empty.proto", EMPTY.replace("{}", "{ int64 id = 1; }"))
+    for mode, (code, results) in change_modes(repo).items():
+        assert code == 1, (mode, results)
+        assert results["x/z.proto"]["verdict"] == "incompatible", (mode, results["x/z.proto"])
+        assert "FIELD_SCALAR_KIND_CHANGED" in _rules(results["x/z.proto"]), mode
+    repo.commit("the break, let through")
+    audit = repo.run("check", "--all", "--format", "json")
+    assert {r["subject"]: r["verdict"] for r in audit.json()["results"]}["x/z.proto"] == "incompatible"

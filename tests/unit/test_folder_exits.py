@@ -36,3 +36,16 @@ def test_a_folder_reaching_only_itself_has_no_exits(tmp_path: Path) -> None:
     _write(tmp_path, "validate/validate.proto", "google/protobuf/descriptor.proto")
     _write(tmp_path, "udpa/status.proto", "validate/validate.proto")
     assert _exits(tmp_path).of("udpa/status.proto") == ()
+
+
+def test_reaching_names_the_folder_files_a_contract_change_reaches(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    _write(first, "v/top.proto", "v/mid.proto")
+    _write(first, "v/mid.proto", "acme/orders.proto")
+    _write(second, "v/mid.proto", "acme/other.proto")  # shadowed: never read as v/mid.proto
+    _write(second, "w/alone.proto", "acme/other.proto")
+    (first / "v" / "notes.txt").write_text('import "acme/orders.proto";\n')  # not a .proto file
+    exits = _exits(first, second)
+    assert exits.reaching(["acme/orders.proto"]) == ["v/mid.proto", "v/top.proto"]
+    assert exits.reaching(["acme/other.proto"]) == ["w/alone.proto"]
+    assert exits.reaching(["acme/none.proto"]) == []
