@@ -20,7 +20,7 @@ from contractctl.formats import (
     type_for_path,
 )
 from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema, is_word_character
-from contractctl.generic.folder_exits import FolderExits
+from contractctl.generic.folder_reach import FolderReach
 from contractctl.generic.parallel import Background, run_indexed, run_measured, usable_cores, worker_count
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, import_path_of
 from contractctl.repo.as_committed import (
@@ -169,7 +169,7 @@ class SchemaResolver:
         self._trees: dict[tuple[str, SchemaType], dict[str, str]] = {}
         self._named_layouts: dict[tuple[str, SchemaType], LaidOut] = {}  # see as_committed.by_name
         self._include_paths: dict[SchemaType, frozenset[str]] = {}  # see `_imports_tracked_include`
-        self._include_exits: dict[SchemaType, FolderExits | None] = {}  # see `_folder_exits_of`
+        self._include_reach: dict[SchemaType, FolderReach | None] = {}  # see `_folder_reach_of`
         # subjects whose sidecar now differs from the end of the history as a registry tells
         # sidecars apart: publishing them registers a new version even with the same text
         self.registers_anew: set[str] = set()
@@ -294,13 +294,14 @@ class SchemaResolver:
         """The subjects of the contracts that the include-folder files among `names` import, directly
         or through other such files: protoc searches the contracts root before the folders, so such
         a file compiles with those contracts, and so does what imports it (audit 26 N2). A name a
-        contract answers is that contract, not followed."""
+        contract answers is that contract, not followed; a path such a file reaches that a contract
+        holds is that contract, even where a folder holds a copy (audit 27 A4)."""
         below = [
-            exit
+            reached
             for name in names
             if self.current.defining_subject(name) is None
-            and (exits := self._folder_exits_of(name)) is not None
-            for exit in exits.of(name)
+            and (reach := self._folder_reach_of(name)) is not None
+            for reached in reach.of(name)
         ]
         self.current.find_definitions(below)
         return {self.current.defining_subject(name) for name in below}
@@ -309,20 +310,20 @@ class SchemaResolver:
         """The include-folder files that import any of these contracts (by import path), directly or
         through other such files: a contract importing one of them compiles with the contract, so a
         change of the contract reaches it (audit 26 N2)."""
-        by_folders: dict[int, tuple[FolderExits, list[str]]] = {}
+        by_folders: dict[int, tuple[FolderReach, list[str]]] = {}
         for name in names:
-            if is_import_path(name) and (exits := self._folder_exits_of(name)) is not None:
-                by_folders.setdefault(id(exits), (exits, []))[1].append(name)
-        return [f for exits, paths in by_folders.values() for f in exits.reaching(paths)]
+            if is_import_path(name) and (reach := self._folder_reach_of(name)) is not None:
+                by_folders.setdefault(id(reach), (reach, []))[1].append(name)
+        return [f for reach, paths in by_folders.values() for f in reach.reaching(paths)]
 
-    def _folder_exits_of(self, import_path: str) -> FolderExits | None:
-        """The include folders' exits for files of `import_path`'s type (None: a type without
+    def _folder_reach_of(self, import_path: str) -> FolderReach | None:
+        """What the include folders' files reach, for files of `import_path`'s type (None: a type without
         folders), read from disk once per run: an untracked folder has no other copy, and a tracked
         one is read as the check compiles it."""
         schema_type = type_for_path(PurePosixPath(import_path))
         if schema_type is None:
             return None
-        if schema_type not in self._include_exits:
+        if schema_type not in self._include_reach:
             schema_format = get_format(schema_type)
 
             def imports_of(path: str, text: str) -> list[str]:
@@ -330,8 +331,8 @@ class SchemaResolver:
                 return [i for i in found if not schema_format.builtin_import(i)]
 
             folders = schema_format.include_folders
-            self._include_exits[schema_type] = FolderExits(folders, imports_of) if folders else None
-        return self._include_exits[schema_type]
+            self._include_reach[schema_type] = FolderReach(folders, imports_of) if folders else None
+        return self._include_reach[schema_type]
 
     def references_of(self, subject: str) -> list[str]:
         """Subjects whose contracts define types this contract uses (its schema references).

@@ -86,13 +86,19 @@ def test_a_break_against_an_earlier_version_importing_it_is_found(repo: GitRepo)
         assert _rules(z) == ["FIELD_NAMED_TYPE_CHANGED"], mode
 
 
-@pytest.mark.parametrize("tracked", [False, True])
-def test_a_change_of_only_the_contract_it_imports_checks_its_importers(repo: GitRepo, tracked: bool) -> None:
+@pytest.mark.parametrize(("tracked", "copy"), [(False, False), (True, False), (False, True), (True, True)])
+def test_a_change_of_only_the_contract_it_imports_checks_its_importers(
+    repo: GitRepo, tracked: bool, copy: bool
+) -> None:
     """A change of the root contract alone reaches x/z.proto only through the include file: z is
     checked as any importer of a changed shared type is, in every mode, with the verdict
-    `check --all` gives it once the change is committed."""
+    `check --all` gives it once the change is committed. With `copy`, the folder also holds a copy
+    of the contract at its import path (its first text): protoc searches the root first, so the
+    include file still compiles with the contract (audit 27 A4: it compiled with the copy)."""
     _setup(repo, tracked, importer=False)
     repo.write("contracts/grpc/testing/empty.proto", EMPTY.replace("{}", "{ string id = 1; }"))
+    if copy:
+        repo.write("third_party/grpc/testing/empty.proto", EMPTY.replace("{}", "{ string id = 1; }"))
     repo.write("contracts/x/z.proto", Z)
     repo.commit("v2: z, and a field in Empty")
     repo.write("contracts/grpc/testing/empty.proto", EMPTY.replace("{}", "{ int64 id = 1; }"))

@@ -36,7 +36,7 @@ from contractctl.formats.protobuf.kept import KeptDescriptors
 from contractctl.formats.protobuf.outline import read_outline
 from contractctl.generic import stamped_file, termination
 from contractctl.generic.digest import blake2b
-from contractctl.generic.folder_exits import FolderExits
+from contractctl.generic.folder_reach import FolderReach
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor_pb2 import FileDescriptorProto
@@ -91,13 +91,14 @@ def contract_imports(text: str) -> tuple[str, ...]:
 def dependency_key(
     import_path: str,
     available: Mapping[str, str],
-    folder_exits: Callable[[str], tuple[str, ...]] | None = None,
+    folder_reach: Callable[[str], tuple[str, ...]] | None = None,
 ) -> tuple[tuple[str, str], ...]:
     """The texts of the contracts a file imports, transitively, among `available` (path -> text).
 
-    `folder_exits`: the paths no include folder holds that an include-folder file (by import path)
-    reaches, followed for a path `available` lacks: such a file may import a contract, which protoc,
-    searching the contracts before the folders, takes from the run's layout (audit 26 N2)."""
+    `folder_reach`: the paths an include-folder file (by import path) reaches through the folders,
+    for a path `available` lacks: such a file may import a contract, which protoc, searching the
+    contracts before the folders, takes from the run's layout (audit 26 N2), also where a folder
+    holds a copy at the contract's path (audit 27 A4)."""
     seen: dict[str, str] = {}
     followed: set[str] = set()  # include-folder files walked through
     pending = list(contract_imports(available[import_path])) if import_path in available else []
@@ -108,9 +109,13 @@ def dependency_key(
         if path in available:
             seen[path] = available[path]
             pending.extend(contract_imports(available[path]))
-        elif folder_exits is not None and path not in followed:
+        elif folder_reach is not None and path not in followed:
             followed.add(path)
-            pending.extend(folder_exits(path))
+            for reached in folder_reach(path):  # its reach holds each reached file's own
+                if reached in available:
+                    pending.append(reached)
+                else:
+                    followed.add(reached)
     return tuple(sorted(seen.items()))
 
 
@@ -689,7 +694,7 @@ class Compiler:
         self._folder_refused: set[str] = set()
         self._folder_closures_compiled: dict[str, tuple[FileDescriptorProto, ...]] = {}
         # what the include-folder files reach outside the folders (see `_dependency_key`)
-        self._folder_exits = FolderExits(self.include, lambda _path, text: contract_imports(text))
+        self._folder_reach = FolderReach(self.include, lambda _path, text: contract_imports(text))
         self.folder_runs = 0  # protoc runs compiling include-folder files (counted in `runs` too)
         self._cache: dict[object, Compiled] = {}
         self._nodes: dict[NodeKey, int] = {}
@@ -1147,7 +1152,7 @@ class Compiler:
     def _dependency_key(self, import_path: str, available: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
         """`dependency_key`, through the include-folder files too: the contracts those import are
         laid out in the run."""
-        return dependency_key(import_path, available, self._folder_exits.of if self.include else None)
+        return dependency_key(import_path, available, self._folder_reach.of if self.include else None)
 
     def _compile_with_texts(self, import_path: str, available: Mapping[str, str]) -> Compiled:
         key = (import_path, available[import_path], self._dependency_key(import_path, available))

@@ -1,9 +1,9 @@
-"""What an include-folder file reaches outside the include folders.
+"""What an include-folder file reaches through the include folders.
 
 protoc searches the contracts root before the include folders (`protobuf.include`), so a vendored
 file that imports one of the repository's own contracts compiles with that contract, and so does
-every contract importing the vendored file (audit 26 N2). Such files are rare: most folders import
-only themselves and built-ins, so the answer is worked out once per file and run, and is empty.
+every contract importing the vendored file (audit 26 N2). The answer is worked out once per file and
+run: most folders import only themselves and built-ins.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 
 
-class FolderExits:
-    """Per import path of an include-folder file: the import paths no folder holds that it reaches
-    through folder files (each folder file found as protoc finds it: in the first folder holding it).
-    Those are the contracts it compiles with (or files nothing holds). A folder file that a contract
-    shadows below the first import is followed as the folder's copy."""
+class FolderReach:
+    """Per import path of an include-folder file: every import path it reaches through folder files
+    (each found as protoc finds it: in the first folder holding it), itself left out. A caller takes
+    those a contract holds as that contract (protoc searches the root first: a folder copy at a
+    contract's path is never what it compiles), so a folder file is followed further even where a
+    contract shadows it: what lies only below such a copy is an extra path, never a missing one."""
 
     def __init__(
         self, folders: Sequence[str], imports_of: Callable[[str, str], Iterable[str]], suffix: str = ".proto"
@@ -26,27 +27,27 @@ class FolderExits:
         self._folders = tuple(folders)
         self._imports_of = imports_of
         self._suffix = suffix
-        self._by_exit: dict[str, list[str]] | None = None  # see `reaching`
+        self._by_reached: dict[str, list[str]] | None = None  # see `reaching`
         self._imports: dict[str, tuple[str, ...] | None] = {}  # None: in no folder
-        self._exits: dict[str, tuple[str, ...]] = {}
+        self._reach: dict[str, tuple[str, ...]] = {}
 
     def of(self, import_path: str) -> tuple[str, ...]:
-        found = self._exits.get(import_path)
+        found = self._reach.get(import_path)
         if found is None:
             found = self._walk(import_path)
-            self._exits[import_path] = found
+            self._reach[import_path] = found
         return found
 
     def reaching(self, paths: Iterable[str]) -> list[str]:
-        """The folder files (import paths) whose exits include any of `paths`: what a change of
+        """The folder files (import paths) whose reach includes any of `paths`: what a change of
         those contracts reaches through the folders. Reads every file of the folders, once per run,
         and only when asked (a check of a change that may have such users)."""
-        if self._by_exit is None:
-            self._by_exit = {}
+        if self._by_reached is None:
+            self._by_reached = {}
             for import_path in self._every_file():
-                for exit in self.of(import_path):
-                    self._by_exit.setdefault(exit, []).append(import_path)
-        return sorted({f for path in paths for f in self._by_exit.get(path, ())})
+                for reached in self.of(import_path):
+                    self._by_reached.setdefault(reached, []).append(import_path)
+        return sorted({f for path in paths for f in self._by_reached.get(path, ())})
 
     def _every_file(self) -> list[str]:
         """Every file of the folders by import path, once (the first folder holding a path)."""
@@ -62,20 +63,15 @@ class FolderExits:
     def _walk(self, start: str) -> tuple[str, ...]:
         if self._folder_imports(start) is None:
             return ()  # no folder file: nothing to follow
-        exits: list[str] = []
         seen = {start}
         pending = [start]
         while pending:
-            imports = self._folder_imports(pending.pop())
-            for imported in imports or ():
-                if imported in seen:
-                    continue
-                seen.add(imported)
-                if self._folder_imports(imported) is None:
-                    exits.append(imported)
-                else:
+            for imported in self._folder_imports(pending.pop()) or ():
+                if imported not in seen:
+                    seen.add(imported)
                     pending.append(imported)
-        return tuple(sorted(exits))
+        seen.discard(start)
+        return tuple(sorted(seen))
 
     def _folder_imports(self, import_path: str) -> tuple[str, ...] | None:
         """The imports of the folder file at `import_path`, read once; None where no folder holds it."""
