@@ -78,9 +78,7 @@ def candidate_from_file(config: Config, subject: str, path: Path) -> Candidate:
     resolver = SchemaResolver(current, {})
     source = SchemaText(PurePosixPath(path.as_posix()), text, "file", current.root)
     outline = get_format(schema_type).outline(source)
-    dependencies = sorted(
-        {s for n in outline.referenced_names if (s := current.defining_subject(n))} - {subject}
-    )
+    dependencies = resolver.defining(tuple(outline.referenced_names), subject)
     references = []
     for dependency in dependencies:
         try:

@@ -227,7 +227,7 @@ class SchemaResolver:
 
         outlines = self.current.outlines
         outline = made() if outlines is None or blob is None else outlines.remembered(blob, source.path, made)
-        found = self._defining(outline.referenced_names, subject)
+        found = self.defining(outline.referenced_names, subject)
         if sequence is not None:
             if isinstance(self.history, VersionHistory):
                 # what an earlier version uses is taken as it was at its commit: a check of a change
@@ -284,7 +284,9 @@ class SchemaResolver:
             self._history_paths = {path: tuple(sorted(held)) for path, held in by_path.items()}
         return self._history_paths
 
-    def _defining(self, names: tuple[str, ...], subject: str) -> list[str]:
+    def defining(self, names: tuple[str, ...], subject: str) -> list[str]:
+        """The subjects (other than `subject`) whose contracts define these names, or that the include
+        files among them import (see `_defining_below_include_files`)."""
         self.current.find_definitions(names)
         found = {self.current.defining_subject(name) for name in names}
         found.update(self._defining_below_include_files(names))
@@ -343,7 +345,7 @@ class SchemaResolver:
         if found is None:
             # the contract's outline, cached by blob id for a check of the index: its text is not read
             found = self._references_of[subject] = tuple(
-                self._defining(self.current.outline(subject).referenced_names, subject)
+                self.defining(self.current.outline(subject).referenced_names, subject)
             )
         return list(found)
 

@@ -109,3 +109,19 @@ def test_a_change_of_only_the_contract_it_imports_checks_its_importers(
     repo.commit("the break, let through")
     audit = repo.run("check", "--all", "--format", "json")
     assert {r["subject"]: r["verdict"] for r in audit.json()["results"]}["x/z.proto"] == "incompatible"
+
+
+def test_can_deploy_a_file_importing_it_reads_the_contract_as_check_and_publish_do(
+    repo: GitRepo, registry_double: Any
+) -> None:
+    """`can-deploy --schema` parsed the file with the contracts it names only, so one reaching a
+    contract through an include file was "invalid schema ... File not found" (exit 2) after publish
+    had registered it (audit 27 A5)."""
+    _setup(repo, tracked=False, importer=True)
+    repo.write("contractctl.yaml", CONFIG + 'registries:\n  reg: {url: "${REG_URL}"}\n')
+    repo.commit("a registry")
+    env = {"REG_URL": registry_double.url}
+    assert repo.run("publish", "--registry", "reg", env=env).code == 0
+    asked = ("--subject", "x/z.proto", "--schema", "contracts/x/z.proto", "--registry", "reg")
+    result = repo.run("can-deploy", *asked, env=env)
+    assert result.code == 0 and "REGISTERED" in result.stdout, result.output
