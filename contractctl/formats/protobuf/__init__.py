@@ -65,6 +65,9 @@ class ProtobufSchema:
     _reach: Any = field(default=None, repr=False, compare=False)
     # the compiler that made `compiled`: it gives source info back (Compiler.described)
     compiler: Compiler | None = field(default=None, repr=False, compare=False)
+    # references given that it does not import: contracts it reaches through include-folder files
+    # (audit 26 N2), where a finding inside one of their types is located (audit 27 A1)
+    beside: tuple[ProtobufSchema, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def has_record_type(self) -> bool:
@@ -518,7 +521,7 @@ class ProtobufFormat:
             # one schema per path below: the closure `_closure` would walk, and consistent (see `reach`)
             compiled = self.compiler.compile_imported(source.import_path, source.text, _CompiledOf(union))
             if compiled is not None:
-                return self._registrable(self._parsed(source, compiled, union))
+                return self._registrable(self._parsed(source, compiled, union, references))
         return self._registrable(self._parse_closure(source, references))
 
     @staticmethod
@@ -550,12 +553,17 @@ class ProtobufFormat:
                 compiled = self.compiler.compile(source.import_path, available)
         except CompileFailed as failure:
             raise InvalidSchema(self._compile_findings(source, by_path, failure)) from None
-        return self._parsed(source, compiled, by_path)
+        return self._parsed(source, compiled, by_path, references)
 
     def _parsed(
-        self, source: SchemaText, compiled: Compiled, by_path: Mapping[str, ProtobufSchema]
+        self,
+        source: SchemaText,
+        compiled: Compiled,
+        by_path: Mapping[str, ProtobufSchema],
+        given: Sequence[ParsedSchema] = (),
     ) -> ProtobufSchema:
-        """The schema of `source` compiled, its references the schemas of its direct imports."""
+        """The schema of `source` compiled, its references the schemas of its direct imports; those
+        of `given` (the references handed to the parse) it does not import are kept `beside`."""
         mine: list[ProtobufSchema] = []
         origins: dict[str, object] = {}
         for path in compiled.file.dependency:
@@ -563,12 +571,16 @@ class ProtobufFormat:
             if reference is not None:
                 mine.append(reference)
                 origins[path] = ReferenceOrigin(path, reference.source.text, reference.source.version)
+        imported = set(compiled.file.dependency)
         return ProtobufSchema(
             source,
             tuple(mine),
             compiled,
             schema_view(compiled.closure, origins, self._file_views),
             compiler=self.compiler,
+            beside=tuple(
+                g for g in given if isinstance(g, ProtobufSchema) and g.source.import_path not in imported
+            ),
         )
 
     def _compile_findings(
@@ -744,7 +756,7 @@ def _located_in_references(
     own = new.source.import_path
     if all(within in (None, own) for _, within in findings):
         return [finding for finding, _ in findings]
-    defining = {schema.source.import_path: schema for schema in _closure([new])}
+    defining = {schema.source.import_path: schema for schema in _closure([new, *new.beside])}
     vendored: dict[str, tuple[str, dict[str, SourcePosition]] | None] = {}
     out = []
     for finding, within in findings:
