@@ -83,13 +83,13 @@ def test_a_closure_handed_out_is_a_copy(graph: GitRepo) -> None:
 def test_references_are_looked_up_once_per_subject(graph: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     resolver = head_resolver(graph)
     asked: list[str] = []
-    plain = SchemaResolver._defining
+    plain = SchemaResolver.defining
 
     def counting(self: SchemaResolver, names: tuple[str, ...], subject: str) -> list[str]:
         asked.append(subject)
         return plain(self, names, subject)
 
-    monkeypatch.setattr(SchemaResolver, "_defining", counting)
+    monkeypatch.setattr(SchemaResolver, "defining", counting)
     for subject in sorted(resolver.current.contracts):
         resolver.dependencies_closure(subject)
         with contextlib.suppress(InvalidSchema):
