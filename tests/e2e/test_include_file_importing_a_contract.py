@@ -127,3 +127,21 @@ def test_can_deploy_a_file_importing_it_reads_the_contract_as_check_and_publish_
     asked = ("--subject", "x/z.proto", "--schema", "contracts/x/z.proto", "--registry", "reg")
     result = repo.run("can-deploy", *asked, env=env)
     assert result.code == 0 and "REGISTERED" in result.stdout, result.output
+
+
+def test_an_include_folder_missing_from_the_checkout_is_said_so(repo: GitRepo) -> None:
+    """A clone without the untracked folder the build fetches: exit 2, and the hint says the listed
+    folder is not there, not to list a folder that is listed already (audit 27 A7)."""
+    _setup(repo, tracked=False, importer=True)
+    for folder in sorted((repo.root / "third_party").rglob("*"), reverse=True):
+        folder.unlink() if folder.is_file() else folder.rmdir()
+    (repo.root / "third_party").rmdir()
+    result = repo.run("check", "--all", "--format", "json")
+    assert result.code == 2, result.output
+    hints = {
+        f["hint"]
+        for r in result.json()["results"]
+        for f in r["findings"]
+        if f["rule"] == "PROTO_IMPORT_NOT_FOUND"
+    }
+    assert hints and all("third_party" in h and "not here" in h for h in hints), hints

@@ -114,6 +114,16 @@ class ProtobufSchema:
         return cast("DescriptorPool", self._pool)
 
 
+def _absent_folders_hint(absent: Sequence[str]) -> str:
+    """An import not found while a listed include folder is not there: listing a folder is no cure
+    (it is listed), fetching or generating its files is (an untracked folder is in no clone)."""
+    names = ", ".join(os.path.relpath(folder) for folder in absent)
+    return (
+        f"protobuf.include lists {names}, which is not here: fetch or generate its files before the "
+        "check (git does not hold an untracked folder, so a fresh clone lacks it)."
+    )
+
+
 def _closure(references: Sequence[ParsedSchema], importer: str | None = None) -> list[ProtobufSchema]:
     """The schemas `references` reach, one per import path: where one path is reached with two texts,
     the one nearest the importer (its own imports first, in their order, then theirs, level by level).
@@ -605,6 +615,12 @@ class ProtobufFormat:
                 replace(f, message=f"{f.message} Below it: {causes}")
                 if f.rule == "PROTO_IMPORT_NOT_FOUND" and f.message.endswith("or had errors.")
                 else f
+                for f in findings
+            ]
+        absent = [folder for folder in self.compiler.include if not os.path.isdir(folder)]
+        if absent:
+            findings = [
+                replace(f, hint=_absent_folders_hint(absent)) if f.rule == "PROTO_IMPORT_NOT_FOUND" else f
                 for f in findings
             ]
         own = str(source.path)
