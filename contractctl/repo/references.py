@@ -80,8 +80,8 @@ class _ContractPaths(Mapping[str, str]):
 
 
 _Node = tuple[SchemaText, tuple[tuple[str, HistoricVersion | None], ...]]
-_Key = tuple[str, int | None]  # a node: its subject, and its version's id (None: as it is now)
 """A text `historic_sources` gathers, and the (subject, version or None for now) it references."""
+_Key = tuple[str, int | None]  # a node: its subject, and its version's id (None: as it is now)
 
 _State = tuple[int, tuple[object, ...]]
 
@@ -1096,8 +1096,7 @@ class SchemaResolver:
         own_text: dict[_Key, SchemaText] = {}  # each node walked: its text
         unwalked: list[_Key] = []  # laid out as committed: not walked below
         importers: dict[_Key, list[_Key]] = {}  # each node reached: the nodes that reference it
-        start: _Key = (subject, id(version))
-        seen: set[_Key] = {start}
+        seen: set[_Key] = {(subject, id(version))}
         pending: list[tuple[str, HistoricVersion | None]] = [(subject, version)]
         while pending:
             name, at = pending.pop()
