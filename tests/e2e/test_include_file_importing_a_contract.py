@@ -145,3 +145,27 @@ def test_an_include_folder_missing_from_the_checkout_is_said_so(repo: GitRepo) -
         if f["rule"] == "PROTO_IMPORT_NOT_FOUND"
     }
     assert hints and all("third_party" in h and "not here" in h for h in hints), hints
+
+
+@pytest.mark.parametrize("tracked", [False, True])
+def test_an_edited_importer_compiles_with_the_contract_not_a_folder_copy(
+    repo: GitRepo, tracked: bool
+) -> None:
+    """A folder copy of the contract at its own path that compiles on its own (its first text): a
+    break of the contract let through, then the importer edited. The batch compile of the edited
+    importer took the copy (its layer did not hold the unchanged contract), so the break under the
+    importer passed (audit 27 A4, the audit's build13)."""
+    _setup(repo, tracked, importer=False)
+    repo.write("contracts/grpc/testing/empty.proto", EMPTY.replace("{}", "{ string id = 1; }"))
+    repo.write("contracts/x/z.proto", Z)
+    repo.commit("z, and a field in Empty")
+    repo.write("third_party/grpc/testing/empty.proto", EMPTY.replace("{}", "{ string id = 1; }"))
+    repo.commit("a copy of Empty in the folder")
+    repo.write("contracts/grpc/testing/empty.proto", EMPTY.replace("{}", "{ int64 id = 1; }"))
+    repo.commit("the break, let through")
+    repo.write("contracts/x/z.proto", Z.replace("= 1; }", "= 1; string s = 2; }"))
+    for mode, (code, results) in change_modes(repo).items():
+        z = results["x/z.proto"]
+        assert (code, z["verdict"]) == (1, "incompatible"), (mode, z)
+        where = {(f["rule"], f["file"]) for f in z["findings"]}
+        assert ("FIELD_SCALAR_KIND_CHANGED", "contracts/grpc/testing/empty.proto") in where, (mode, where)

@@ -489,6 +489,7 @@ class ProtobufFormat:
         # an audit (`all_parsed`) parses every text: deferring would only split the work (and repeat
         # it in every worker process of a large check)
         wanted = set().union(*layers) if all_parsed else _may_be_parsed(layers)
+        self.compiler.contract_paths = frozenset().union(*layers)
         earlier = _pack(groups)
         kept = self._kept_answers()
         # the first layer of earlier versions is usually the base's whole tree: protoc compiles it in

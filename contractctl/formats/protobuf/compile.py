@@ -692,6 +692,8 @@ class Compiler:
         self._folder_closures: dict[str, frozenset[str]] = {}
         self._folder_entries: dict[str, bytes] = {}
         self._folder_refused: set[str] = set()
+        # the contracts' import paths, where a caller knows them (`ProtobufFormat.prepare`)
+        self.contract_paths: frozenset[str] = frozenset()
         self._folder_closures_compiled: dict[str, tuple[FileDescriptorProto, ...]] = {}
         # what the include-folder files reach outside the folders (see `_dependency_key`)
         self._folder_reach = FolderReach(self.include, lambda _path, text: contract_imports(text))
@@ -1070,8 +1072,10 @@ class Compiler:
 
         Not so when a folder holds a built-in's name (which of the two protoc would take depends on
         the layout), when protoc refused a folder file they import (it reports that file's own
-        errors then), or when a folder file they import imports a path `available` holds (the
-        folders come after the contracts on protoc's path, so that import meant the contract)."""
+        errors then), or when a folder file they import imports a path `available` or
+        `contract_paths` holds (the folders come after the contracts on protoc's path, so that import
+        meant the contract, even where a folder holds a copy and a batch's layer lacks the contract:
+        audit 27 A4)."""
         if self._plain:
             return False
         outside = {i for text in texts for i in contract_imports(text) if i not in available}
@@ -1081,7 +1085,7 @@ class Compiler:
         for path in outside:
             if path in self._folder_refused:
                 return False
-            if any(name in available for name in self._folder_closures[path]):
+            if any(name in available or name in self.contract_paths for name in self._folder_closures[path]):
                 return False
         return True
 
