@@ -12,6 +12,22 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 
 
+def absent_folders(folders: Iterable[str]) -> list[str]:
+    """The listed include folders that are not on disk (an untracked folder a build fetches is in no
+    fresh clone)."""
+    return [folder for folder in folders if not os.path.isdir(folder)]
+
+
+def absent_folders_hint(setting: str, absent: Sequence[str]) -> str:
+    """What to do about an import not found while folders `setting` lists are absent: listing a
+    folder is no cure (it is listed), fetching or generating its files is."""
+    names = ", ".join(os.path.relpath(folder) for folder in absent)
+    return (
+        f"{setting} lists {names}, which is not here: fetch or generate its files before the check "
+        "(git does not hold an untracked folder, so a fresh clone lacks it)."
+    )
+
+
 class FolderReach:
     """Per import path of an include-folder file: every import path it reaches through folder files
     (each found as protoc finds it: in the first folder holding it), itself left out. A caller takes

@@ -20,7 +20,7 @@ from contractctl.formats import (
     type_for_path,
 )
 from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema, is_word_character
-from contractctl.generic.folder_reach import FolderReach
+from contractctl.generic.folder_reach import FolderReach, absent_folders, absent_folders_hint
 from contractctl.generic.parallel import Background, run_indexed, run_measured, usable_cores, worker_count
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, import_path_of
 from contractctl.repo.as_committed import (
@@ -2085,6 +2085,15 @@ def import_missing_finding(version: HistoricVersion, missing: str, path: str, su
     would number the versions after it unlike git) passes it over. Exit 3."""
     schema_type = type_for_path(version.path)
     assert schema_type is not None  # a contract's version: `_external_import` found its format's setting
+    schema_format = get_format(schema_type)
+    setting = str(schema_format.include_setting)
+    absent = absent_folders(schema_format.include_folders)
+    hint = (
+        absent_folders_hint(setting, absent)
+        if absent
+        else f"Put a copy of {missing} in a folder listed under {setting} (vendored imports), so that "
+        "earlier versions compile as they did where they were built."
+    )
     return Finding(
         rule="HISTORY_IMPORT_MISSING",
         message=f"version {version.number} ({version.commit[:7]}) at {version.path} imports {missing}, "
@@ -2094,6 +2103,5 @@ def import_missing_finding(version: HistoricVersion, missing: str, path: str, su
         severity=Severity.ERROR,
         file=path,
         subject=subject,
-        hint=f"Put a copy of {missing} in a folder listed under {get_format(schema_type).include_setting} "
-        "(vendored imports), so that earlier versions compile as they did where they were built.",
+        hint=hint,
     )

@@ -169,3 +169,24 @@ def test_an_edited_importer_compiles_with_the_contract_not_a_folder_copy(
         assert (code, z["verdict"]) == (1, "incompatible"), (mode, z)
         where = {(f["rule"], f["file"]) for f in z["findings"]}
         assert ("FIELD_SCALAR_KIND_CHANGED", "contracts/grpc/testing/empty.proto") in where, (mode, where)
+
+
+def test_an_earlier_version_needing_an_absent_include_folder_says_the_folder_is_absent(repo: GitRepo) -> None:
+    """An earlier version importing a file of an untracked folder that this clone lacks: exit 3,
+    and the hint says the listed folder is not here, not to list one (audit 27 A7)."""
+    _setup(repo, tracked=False, importer=True)
+    repo.write(
+        "contracts/x/z.proto", 'syntax = "proto3";\npackage x;\nmessage Z { reserved 1; string s = 2; }\n'
+    )
+    for folder in sorted((repo.root / "third_party").rglob("*"), reverse=True):
+        folder.unlink() if folder.is_file() else folder.rmdir()
+    (repo.root / "third_party").rmdir()
+    result = repo.run("check", "--format", "json")
+    assert result.code == 3, result.output
+    hints = [
+        f["hint"]
+        for r in result.json()["results"]
+        for f in r["findings"]
+        if f["rule"] == "HISTORY_IMPORT_MISSING"
+    ]
+    assert hints and all("third_party" in h and "not here" in h for h in hints), hints

@@ -37,6 +37,7 @@ from contractctl.formats.protobuf.side_run import SideRun, side_run
 from contractctl.formats.protobuf.text_positions import has_group, text_positions
 from contractctl.formats.protobuf.wire_syntax import as_wire_reads, wire_differences
 from contractctl.generic import stamped_file
+from contractctl.generic.folder_reach import absent_folders, absent_folders_hint
 from contractctl.generic.graph import reachable
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, SourcePosition
 
@@ -112,16 +113,6 @@ class ProtobufSchema:
                 pool.Add(file)
             self._pool = pool
         return cast("DescriptorPool", self._pool)
-
-
-def _absent_folders_hint(absent: Sequence[str]) -> str:
-    """An import not found while a listed include folder is not there: listing a folder is no cure
-    (it is listed), fetching or generating its files is (an untracked folder is in no clone)."""
-    names = ", ".join(os.path.relpath(folder) for folder in absent)
-    return (
-        f"protobuf.include lists {names}, which is not here: fetch or generate its files before the "
-        "check (git does not hold an untracked folder, so a fresh clone lacks it)."
-    )
 
 
 def _closure(references: Sequence[ParsedSchema], importer: str | None = None) -> list[ProtobufSchema]:
@@ -618,12 +609,10 @@ class ProtobufFormat:
                 else f
                 for f in findings
             ]
-        absent = [folder for folder in self.compiler.include if not os.path.isdir(folder)]
+        absent = absent_folders(self.compiler.include)
         if absent:
-            findings = [
-                replace(f, hint=_absent_folders_hint(absent)) if f.rule == "PROTO_IMPORT_NOT_FOUND" else f
-                for f in findings
-            ]
+            hint = absent_folders_hint(self.include_setting, absent)
+            findings = [replace(f, hint=hint) if f.rule == "PROTO_IMPORT_NOT_FOUND" else f for f in findings]
         own = str(source.path)
         return sorted(findings, key=lambda f: (f.file != own, f.line or 0))
 
