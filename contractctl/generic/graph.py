@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from typing import TypeVar
+
+Node = TypeVar("Node", bound=Hashable)
 
 
-def reachable(start: Iterable[str], edges: Mapping[str, Iterable[str]]) -> set[str]:
+def reachable(start: Iterable[Node], edges: Mapping[Node, Iterable[Node]]) -> set[Node]:
     """`start` and every node its edges lead to, directly or not (iterative: import chains run deep)."""
     seen = set(start)
     pending = list(seen)

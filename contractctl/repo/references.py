@@ -21,6 +21,7 @@ from contractctl.formats import (
 )
 from contractctl.formats.base import InvalidSchema, NameCandidates, Outline, ParsedSchema, is_word_character
 from contractctl.generic.folder_reach import FolderReach, absent_folders, absent_folders_hint
+from contractctl.generic.graph import reachable
 from contractctl.generic.parallel import Background, run_indexed, run_measured, usable_cores, worker_count
 from contractctl.model import Finding, FindingKind, SchemaText, SchemaType, Severity, import_path_of
 from contractctl.repo.as_committed import (
@@ -58,7 +59,7 @@ from contractctl.repo.history_links import follow_links
 from contractctl.repo.lfs import is_lfs_pointer, pointer_finding
 from contractctl.repo.outline_cache import OutlineCache
 from contractctl.repo.sidecar_paths import SIDECAR_SUFFIX, sidecar_path
-from contractctl.repo.text_search import is_import_path
+from contractctl.repo.text_search import is_import_path, may_be_import_path
 from contractctl.repo.worktree import folders_inside
 
 
@@ -301,7 +302,8 @@ class SchemaResolver:
         below = [
             reached
             for name in names
-            if self.current.defining_subject(name) is None
+            if may_be_import_path(name)  # a type name is no file of a folder
+            and self.current.defining_subject(name) is None
             and (reach := self._folder_reach_of(name)) is not None
             for reached in reach.of(name)
         ]
@@ -314,7 +316,7 @@ class SchemaResolver:
         change of the contract reaches it (audit 26 N2)."""
         by_folders: dict[int, tuple[FolderReach, list[str]]] = {}
         for name in names:
-            if is_import_path(name) and (reach := self._folder_reach_of(name)) is not None:
+            if may_be_import_path(name) and (reach := self._folder_reach_of(name)) is not None:
                 by_folders.setdefault(id(reach), (reach, []))[1].append(name)
         return [f for reach, paths in by_folders.values() for f in reach.reaching(paths)]
 
@@ -1130,12 +1132,7 @@ class SchemaResolver:
             for key, source in own_text.items()
             if (held := top.get(key[0])) is None or held.text != source.text
         ]
-        reaching = set(differing)
-        while differing:
-            for importer in importers.get(differing.pop(), ()):
-                if importer not in reaching:
-                    reaching.add(importer)
-                    differing.append(importer)
+        reaching = reachable(differing, importers)
         for name, at in below:  # (as it is now, a reference's texts are the current tree's: compiled)
             if (name, id(at)) not in reaching:
                 continue
